@@ -203,6 +203,12 @@ export interface Probe {
   /** e.g. "xl info", "/proc/modules", "kernel:/boot/vmlinuz-2.6.16". */
   name: string;
   status: 'ok' | 'skipped' | 'error';
+  /**
+   * Which part of the Facts this probe feeds. When that part is absent because the
+   * probe failed (status error), checks needing it report "error" with this probe's
+   * detail instead of "skipped".
+   */
+  provides?: 'host' | 'dom0' | 'domains';
   detail?: string;
   command?: string[];
   exitCode?: number;

@@ -1,0 +1,149 @@
+/**
+ * `.xenlintrc.yaml` / `.xenlintrc.json`: discovery and validation.
+ *
+ * Discovery walks up from the working directory and stops at the repository root
+ * (the first directory holding `.git`), so a config above the repository never
+ * leaks in. Anything the schema does not know is an error (exit 2), never ignored.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { describeErrors, validator } from './validators.js';
+import type { Severity } from './parse/diagnostic.js';
+
+export const CONFIG_NAMES = ['.xenlintrc.yaml', '.xenlintrc.yml', '.xenlintrc.json'] as const;
+
+export type CheckSetting = 'off' | Severity | { enabled?: boolean; severity?: Severity; options?: Record<string, unknown> };
+
+export interface XenlintConfig {
+  xen?: string;
+  failOn?: Severity;
+  checks?: Record<string, CheckSetting>;
+  plugins?: string[];
+  dialects?: Array<{ files: string | string[]; dialect: 'xm' | 'xl' }>;
+  configDirs?: string[];
+  autostartDir?: string;
+  baseline?: string;
+}
+
+export interface LoadedConfig {
+  config: XenlintConfig;
+  /** The file it came from; undefined when no config was found. */
+  file?: string;
+  /** Directory relative paths in the config (plugins, baseline, globs) are resolved against. */
+  dir: string;
+}
+
+/** A problem the user must fix before xenlint can run: exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export function findConfig(startDir: string): string | undefined {
+  let dir = resolve(startDir);
+  for (;;) {
+    for (const name of CONFIG_NAMES) {
+      const candidate = join(dir, name);
+      if (existsSync(candidate)) return candidate;
+    }
+    if (existsSync(join(dir, '.git'))) return undefined;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+export async function loadConfig(opts: { cwd: string; file?: string }): Promise<LoadedConfig> {
+  const file = opts.file ? resolve(opts.cwd, opts.file) : findConfig(opts.cwd);
+  if (!file) return { config: {}, dir: opts.cwd };
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`${file}: cannot read the config: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  const data = await parseConfigText(text, file);
+  const validate = await validator('config');
+  if (!validate(data)) {
+    const lines = describeErrors(validate.errors).filter((l) => !l.endsWith('must match a schema in anyOf'));
+    throw new UsageError(`${file}: invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return { config: data as XenlintConfig, file, dir: dirname(file) };
+}
+
+async function parseConfigText(text: string, file: string): Promise<unknown> {
+  if (file.endsWith('.json')) {
+    try {
+      return text.trim() === '' ? {} : JSON.parse(text);
+    } catch (err) {
+      throw new UsageError(`${file}: not valid JSON: ${(err as Error).message}`);
+    }
+  }
+  const { load, YAMLException } = await import('js-yaml');
+  try {
+    const data = load(text, { filename: file });
+    return data ?? {};
+  } catch (err) {
+    if (err instanceof YAMLException) {
+      const m = err.mark;
+      const where = m ? `${file}:${m.line + 1}:${m.column + 1}` : file;
+      throw new UsageError(`${where}: not valid YAML: ${err.reason}`);
+    }
+    throw err;
+  }
+}
+
+export interface CheckSettings {
+  enabled: boolean;
+  severity?: Severity;
+  options?: Record<string, unknown>;
+}
+
+export function checkSettings(config: XenlintConfig, id: string): CheckSettings {
+  const s = config.checks?.[id];
+  if (s === undefined) return { enabled: true };
+  if (s === 'off') return { enabled: false };
+  if (typeof s === 'string') return { enabled: true, severity: s };
+  const out: CheckSettings = { enabled: s.enabled ?? true };
+  if (s.severity) out.severity = s.severity;
+  if (s.options) out.options = s.options;
+  return out;
+}
+
+/** The starter config `xenlint init` writes: every setting shown, commented. */
+export const STARTER_CONFIG = `# xenlint configuration. Schema: schemas/config.schema.json in the xenlint package.
+# Found by walking up from the working directory to the repository root.
+
+# Xen version to check against when no host facts are given (--facts / --root).
+# xen: "4.17"
+
+# Lowest severity that makes xenlint exit 1: error | warning | info.
+failOn: error
+
+# Per-check settings: off | error | warning | info, or an object.
+checks:
+  # scheduler: warning
+  # hvm-disk-limit:
+  #   severity: error
+  #   options:
+  #     limitBytes: 137438953472   # 128 GiB (LBA28); the field notes say 160G
+  # dom0-nvidia: off
+
+# Extra checks: ES modules exporting an array of checks (see checks/api.ts).
+# plugins:
+#   - ./site-checks.js
+
+# Force the toolstack dialect of some files (otherwise detected per file).
+# dialects:
+#   - files: "legacy/**/*.cfg"
+#     dialect: xm
+
+# Where \`xenlint check\` reads domU configs on a host.
+# configDirs: [/etc/xen]
+# autostartDir: /etc/xen/auto
+
+# Accepted findings (written by --write-baseline); only new findings are shown.
+# baseline: .xenlint-baseline.json
+`;

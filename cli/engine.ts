@@ -1,0 +1,222 @@
+/**
+ * Runs the selected checks over the Facts and gives each exactly one status.
+ * Nothing is dropped silently: a check whose facts are absent is "skipped" with
+ * the reason, one outside its Xen range "not-applicable" with the range, one that
+ * throws "error" with what it threw — and the other checks still run.
+ */
+import { createHash } from 'node:crypto';
+import type {
+  Check,
+  CheckContext,
+  CheckOutcome,
+  Finding,
+  ReportedFinding,
+  RunReport,
+  Status,
+} from '../checks/api.js';
+import type { Facts, Suppression } from './facts.js';
+import type { Severity } from './parse/diagnostic.js';
+import { satisfiesXen } from './xen-version.js';
+import { TOOL_VERSION } from './tool-version.js';
+
+export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+
+export interface CheckRunSettings {
+  severity?: Severity;
+  options?: Record<string, unknown>;
+}
+
+export interface EngineOptions {
+  command: 'check' | 'lint';
+  /** Version to check against and where it came from ("xl info", "--xen", "config"). */
+  xen?: { version: string; source: string };
+  settings?: Map<string, CheckRunSettings>;
+  /** Fingerprints of accepted findings (--baseline). */
+  baseline?: Set<string>;
+  files?: string[];
+  problems?: RunReport['problems'];
+}
+
+export const UNUSED_SUPPRESSION_ID = 'unused-suppression';
+
+export function runChecks(checks: Check[], facts: Facts, opts: EngineOptions): RunReport {
+  const ctxBase = { mode: opts.command, ...(opts.xen ? { xenVersion: opts.xen.version } : {}) };
+  const used = new Set<Suppression>();
+  const outcomes: CheckOutcome[] = checks.map((check) => {
+    const settings = opts.settings?.get(check.id) ?? {};
+    const ctx: CheckContext = { ...ctxBase, options: { ...(check.defaults ?? {}), ...(settings.options ?? {}) } };
+    return runOne(check, facts, ctx, settings.severity, opts.baseline, used);
+  });
+  outcomes.push(unusedSuppressions(facts, used, opts));
+  return {
+    reportVersion: 1,
+    tool: { name: 'xenlint', version: TOOL_VERSION },
+    command: opts.command,
+    ...(opts.xen ? { xen: opts.xen } : {}),
+    files: opts.files ?? [],
+    checks: outcomes,
+    problems: opts.problems ?? [],
+    summary: summarize(outcomes),
+  };
+}
+
+function runOne(
+  check: Check,
+  facts: Facts,
+  ctx: CheckContext,
+  severityOverride: Severity | undefined,
+  baseline: Set<string> | undefined,
+  used: Set<Suppression>,
+): CheckOutcome {
+  const severity = severityOverride ?? check.severity;
+  const base: CheckOutcome = {
+    id: check.id,
+    title: check.title,
+    severity,
+    ...(check.xen ? { xen: check.xen } : {}),
+    status: 'pass',
+    findings: [],
+    suppressed: 0,
+  };
+  const failedProbe = failedProbeFor(check, facts);
+  if (failedProbe) return { ...base, status: 'error', reason: failedProbe };
+  const missing = missingNeeds(check, facts);
+  if (missing) return { ...base, status: 'skipped', reason: missing };
+  if (check.xen) {
+    if (!ctx.xenVersion) return { ...base, status: 'skipped', reason: 'Xen version unknown; pass --xen or --facts' };
+    if (!satisfiesXen(ctx.xenVersion, check.xen)) {
+      return { ...base, status: 'not-applicable', reason: `applies to Xen ${check.xen}; checking ${ctx.xenVersion}` };
+    }
+  }
+  let result: ReturnType<Check['run']>;
+  try {
+    result = check.run(facts, ctx);
+  } catch (err) {
+    const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    return { ...base, status: 'error', reason: `the check failed: ${what}` };
+  }
+  if (!Array.isArray(result)) {
+    if (result && typeof result === 'object' && typeof result.skip === 'string') {
+      return { ...base, status: 'skipped', reason: result.skip };
+    }
+    return { ...base, status: 'error', reason: 'the check returned neither findings nor a skip reason' };
+  }
+  const findings: ReportedFinding[] = [];
+  let suppressed = 0;
+  for (const f of result) {
+    const reported = report(check.id, f, severityOverride ?? f.severity ?? check.severity);
+    const suppression = matchingSuppression(facts, reported);
+    if (suppression) {
+      used.add(suppression);
+      suppressed++;
+    } else if (baseline?.has(reported.fingerprint)) {
+      suppressed++;
+    } else {
+      findings.push(reported);
+    }
+  }
+  return { ...base, status: findings.length > 0 ? 'fail' : 'pass', findings, suppressed };
+}
+
+/** A need that is absent because the probe that feeds it failed: an error, not a skip. */
+function failedProbeFor(check: Check, facts: Facts): string | undefined {
+  for (const need of check.needs) {
+    const present = need === 'host' ? facts.host : need === 'dom0' ? facts.dom0 : facts.domains?.length ? facts.domains : undefined;
+    if (present) continue;
+    const probe = facts.probes.find((p) => p.provides === need && p.status === 'error');
+    if (probe) {
+      const cmd = probe.command ? ` (${probe.command.join(' ')}` + (probe.exitCode !== undefined ? `, exit ${probe.exitCode}` : '') + ')' : '';
+      const stderr = probe.stderr ? `: ${probe.stderr.trim().split('\n')[0]}` : '';
+      return `${probe.name} failed${cmd}: ${probe.detail ?? 'no detail'}${stderr}`;
+    }
+  }
+  return undefined;
+}
+
+function missingNeeds(check: Check, facts: Facts): string | undefined {
+  const absent: string[] = [];
+  for (const need of check.needs) {
+    if (need === 'host' && !facts.host) absent.push('host facts (pass --facts with a snapshot or an xl info output, or run on the host)');
+    if (need === 'dom0' && !facts.dom0) absent.push('dom0 facts (run on the host or with --root)');
+    if (need === 'domains' && !(facts.domains && facts.domains.length > 0)) absent.push('domU configs');
+  }
+  return absent.length > 0 ? `needs ${absent.join(' and ')}` : undefined;
+}
+
+function report(checkId: string, f: Finding, severity: Severity): ReportedFinding {
+  return { ...f, check: checkId, severity, fingerprint: fingerprint(checkId, f) };
+}
+
+/**
+ * Stable across edits that move lines: the check, the guest, the config key and
+ * the message with its numbers of lines/columns left out.
+ */
+export function fingerprint(checkId: string, f: Pick<Finding, 'domain' | 'key' | 'message'>): string {
+  const text = [checkId, f.domain ?? '', f.key ?? '', f.message].join('\u0000');
+  return createHash('sha256').update(text).digest('hex').slice(0, 24);
+}
+
+function matchingSuppression(facts: Facts, f: ReportedFinding): Suppression | undefined {
+  if (!f.file) return undefined;
+  for (const d of facts.domains ?? []) {
+    if (d.file !== f.file) continue;
+    for (const s of d.suppressions) {
+      if (s.ids.length > 0 && !s.ids.includes(f.check)) continue;
+      if (s.scope === 'file' || s.line === f.line) return s;
+    }
+  }
+  return undefined;
+}
+
+function unusedSuppressions(facts: Facts, used: Set<Suppression>, opts: EngineOptions): CheckOutcome {
+  const findings: ReportedFinding[] = [];
+  for (const d of facts.domains ?? []) {
+    for (const s of d.suppressions) {
+      if (used.has(s)) continue;
+      const what = s.ids.length > 0 ? s.ids.join(', ') : 'all checks';
+      const f: Finding = {
+        message: `${s.scope === 'file' ? 'xenlint-disable' : 'xenlint-disable-next-line'} for ${what} suppresses nothing`,
+        domain: d.name,
+        line: s.line,
+        column: s.column,
+        remediation: 'Remove the directive, or fix the check id it names.',
+      };
+      if (d.file) f.file = d.file;
+      findings.push(report(UNUSED_SUPPRESSION_ID, f, opts.settings?.get(UNUSED_SUPPRESSION_ID)?.severity ?? 'warning'));
+    }
+  }
+  return {
+    id: UNUSED_SUPPRESSION_ID,
+    title: 'Suppression directives that match no finding',
+    severity: opts.settings?.get(UNUSED_SUPPRESSION_ID)?.severity ?? 'warning',
+    status: facts.domains && facts.domains.length > 0 ? (findings.length > 0 ? 'fail' : 'pass') : 'skipped',
+    ...(facts.domains && facts.domains.length > 0 ? {} : { reason: 'needs domU configs' }),
+    findings,
+    suppressed: 0,
+  };
+}
+
+export function summarize(outcomes: CheckOutcome[]): RunReport['summary'] {
+  const counts: Record<Status, number> = { pass: 0, fail: 0, skipped: 0, 'not-applicable': 0, error: 0 };
+  const findings: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  for (const o of outcomes) {
+    counts[o.status]++;
+    for (const f of o.findings) findings[f.severity]++;
+  }
+  return { ...counts, findings };
+}
+
+/**
+ * Exit code per the design: 1 when a finding is at or above the threshold, 0
+ * otherwise — except that a run in which a check could not run (status error) is
+ * incomplete and never passes: 2.
+ */
+export function exitCodeFor(report: RunReport, failOn: Severity): 0 | 1 | 2 {
+  const min = SEVERITY_RANK[failOn];
+  let code: 0 | 1 | 2 = 0;
+  for (const o of report.checks) {
+    if (o.status === 'error') return 2;
+    for (const f of o.findings) if (SEVERITY_RANK[f.severity] >= min) code = 1;
+  }
+  return code;
+}
