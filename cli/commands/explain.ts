@@ -1,0 +1,49 @@
+/** `xenlint explain ID`: the rule's documentation and, with facts, its worked numbers. */
+import { UsageError } from '../config.js';
+import { readRuleDoc } from '../rule-docs.js';
+import { closest, prepare, resolveXen } from './pipeline.js';
+import type { Facts } from '../facts.js';
+
+export default async function explain(argv: Record<string, unknown>): Promise<number> {
+  const id = String(argv['id']);
+  const prepared = await prepare(argv as { config?: string });
+  const check = prepared.checks.find((c) => c.id === id);
+  if (!check) {
+    const hint = closest(id, prepared.checks.map((c) => c.id));
+    throw new UsageError(`no such check "${id}"${hint ? ` (did you mean "${hint}"?)` : ''}; see \`xenlint rules\``);
+  }
+  const out: string[] = [];
+  const doc = readRuleDoc(id);
+  out.push(doc ? doc.trimEnd() : `# ${check.id}\n\n${check.title}`);
+  let facts: Facts | undefined;
+  if (typeof argv['facts'] === 'string') {
+    const { loadFactsFile } = await import('../snapshot.js');
+    facts = await loadFactsFile(argv['facts']);
+  } else if (typeof argv['root'] === 'string') {
+    const { gatherFromRoot } = await import('./host-facts.js');
+    facts = await gatherFromRoot(argv['root'], prepared.loaded);
+  }
+  if (facts) {
+    const xen = resolveXen(facts, argv as { xen?: string }, prepared.loaded);
+    const settings = prepared.settings.get(id);
+    const ctx = {
+      mode: 'check' as const,
+      options: { ...(check.defaults ?? {}), ...(settings?.options ?? {}) },
+      ...(xen ? { xenVersion: xen.version } : {}),
+    };
+    out.push('', `## For this host${xen ? ` (Xen ${xen.version}, from ${xen.source})` : ''}`, '');
+    if (check.explain) {
+      try {
+        out.push(...check.explain(facts, ctx));
+      } catch (err) {
+        out.push(`(the check could not explain these facts: ${err instanceof Error ? err.message : String(err)})`);
+      }
+    } else {
+      const result = check.run(facts, ctx);
+      if (Array.isArray(result)) out.push(result.length ? result.map((f) => `- ${f.message}`).join('\n') : 'Nothing to report for these facts.');
+      else out.push(`Skipped: ${result.skip}`);
+    }
+  }
+  process.stdout.write(`${out.join('\n')}\n`);
+  return 0;
+}

@@ -1,0 +1,196 @@
+/**
+ * What `check` and `lint` share once they have Facts: the config, the checks
+ * (built-in and plugins) with their settings, the Xen version to judge against,
+ * the baseline, the engine run, the report and the exit code.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Check, RunReport } from '../../checks/api.js';
+import type { Facts } from '../facts.js';
+import type { Severity } from '../parse/diagnostic.js';
+import { checkSettings, loadConfig, UsageError, type LoadedConfig } from '../config.js';
+import { exitCodeFor, runChecks, UNUSED_SUPPRESSION_ID, type CheckRunSettings } from '../engine.js';
+import { parseXenVersionArg } from '../xen-version.js';
+
+export interface ReportArgs {
+  format?: string;
+  output?: string;
+  color?: boolean;
+  'fail-on'?: Severity;
+  config?: string;
+  baseline?: string;
+  'write-baseline'?: string;
+  xen?: string;
+  verbose?: boolean;
+}
+
+export interface Prepared {
+  loaded: LoadedConfig;
+  checks: Check[];
+  settings: Map<string, CheckRunSettings>;
+}
+
+export async function prepare(args: { config?: string }, cwd = process.cwd()): Promise<Prepared> {
+  const loaded = await loadConfig({ cwd, ...(args.config ? { file: args.config } : {}) });
+  const { builtinChecks } = await import('../../checks/index.js');
+  const checks = [...builtinChecks];
+  if (loaded.config.plugins?.length) {
+    const { loadPlugins } = await import('../plugins.js');
+    const extra = await loadPlugins(loaded.config.plugins, loaded.dir);
+    for (const c of extra) {
+      if (checks.some((k) => k.id === c.id)) throw new UsageError(`plugin check id "${c.id}" is already taken by another check`);
+      checks.push(c);
+    }
+  }
+  const settings = await resolveSettings(loaded, checks);
+  return { loaded, checks: checks.filter((c) => checkSettings(loaded.config, c.id).enabled), settings };
+}
+
+async function resolveSettings(loaded: LoadedConfig, checks: Check[]): Promise<Map<string, CheckRunSettings>> {
+  const settings = new Map<string, CheckRunSettings>();
+  const ids = new Set([...checks.map((c) => c.id), UNUSED_SUPPRESSION_ID]);
+  for (const id of Object.keys(loaded.config.checks ?? {})) {
+    if (!ids.has(id)) {
+      const hint = closest(id, [...ids]);
+      throw new UsageError(`${loaded.file}: checks.${id}: no such check${hint ? ` (did you mean "${hint}"?)` : ''}; see \`xenlint rules\``);
+    }
+  }
+  for (const id of ids) {
+    const s = checkSettings(loaded.config, id);
+    const out: CheckRunSettings = {};
+    if (s.severity) out.severity = s.severity;
+    if (s.options) {
+      const check = checks.find((c) => c.id === id);
+      if (!check?.options) throw new UsageError(`${loaded.file}: checks.${id}.options: this check takes no options`);
+      const { Ajv } = await import('ajv');
+      const validate = new Ajv({ allErrors: true, strict: false }).compile(check.options);
+      if (!validate(s.options)) {
+        const { describeErrors } = await import('../validators.js');
+        throw new UsageError(
+          `${loaded.file}: invalid options for ${id}:\n  ${describeErrors(validate.errors as never, `checks.${id}.options`).join('\n  ')}`,
+        );
+      }
+      out.options = s.options;
+    }
+    settings.set(id, out);
+  }
+  return settings;
+}
+
+/** Nearest id by edit distance, for "did you mean". */
+export function closest(word: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(3, Math.floor(word.length / 3)) + 1;
+  for (const c of candidates) {
+    const d = editDistance(word, c);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** --xen wins over the host's own version (a "what if I upgrade" run), then the host, then the config. */
+export function resolveXen(facts: Facts, args: { xen?: string }, loaded: LoadedConfig): { version: string; source: string } | undefined {
+  if (args.xen !== undefined) {
+    const v = parseXenVersionArg(args.xen);
+    if (!v) throw new UsageError(`--xen ${args.xen}: not a Xen version (expected e.g. 3.0.4, 4.17 or 4.17.4-pre)`);
+    return { version: v, source: '--xen' };
+  }
+  if (facts.host?.version) return { version: facts.host.version, source: facts.host.source };
+  if (loaded.config.xen) {
+    const v = parseXenVersionArg(loaded.config.xen);
+    if (!v) throw new UsageError(`${loaded.file}: xen: "${loaded.config.xen}" is not a Xen version`);
+    return { version: v, source: loaded.file ?? 'config' };
+  }
+  return undefined;
+}
+
+export interface BaselineEntry {
+  fingerprint: string;
+  check: string;
+  domain?: string;
+  key?: string;
+  message: string;
+}
+
+export async function readBaseline(file: string): Promise<Set<string>> {
+  let data: unknown;
+  try {
+    data = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(`${file}: cannot read the baseline: ${code ?? (err as Error).message}`);
+  }
+  const entries = (data as { findings?: unknown }).findings;
+  if (!Array.isArray(entries) || !entries.every((e) => e && typeof e.fingerprint === 'string')) {
+    throw new UsageError(`${file}: not a xenlint baseline (expected {"findings": [{"fingerprint": ...}]})`);
+  }
+  return new Set(entries.map((e: BaselineEntry) => e.fingerprint));
+}
+
+export function baselineOf(report: RunReport): string {
+  const findings: BaselineEntry[] = [];
+  for (const o of report.checks) {
+    for (const f of o.findings) {
+      const e: BaselineEntry = { fingerprint: f.fingerprint, check: f.check, message: f.message };
+      if (f.domain) e.domain = f.domain;
+      if (f.key) e.key = f.key;
+      findings.push(e);
+    }
+  }
+  findings.sort((a, b) => a.check.localeCompare(b.check) || (a.domain ?? '').localeCompare(b.domain ?? '') || a.fingerprint.localeCompare(b.fingerprint));
+  return `${JSON.stringify({ baselineVersion: 1, tool: 'xenlint', findings }, null, 2)}\n`;
+}
+
+export async function finish(
+  command: 'check' | 'lint',
+  facts: Facts,
+  args: ReportArgs,
+  prepared: Prepared,
+  extras: { files: string[]; problems: RunReport['problems']; /** Inputs that could not be read at all: exit 2 after reporting the rest. */ unreadable?: number },
+): Promise<number> {
+  const { loaded, checks, settings } = prepared;
+  const xen = resolveXen(facts, args, loaded);
+  const baselineFile = args.baseline ?? (loaded.config.baseline ? resolve(loaded.dir, loaded.config.baseline) : undefined);
+  const baseline = baselineFile && !args['write-baseline'] ? await readBaseline(baselineFile) : undefined;
+  const report = runChecks(checks, facts, {
+    command,
+    ...(xen ? { xen } : {}),
+    settings,
+    ...(baseline ? { baseline } : {}),
+    files: extras.files,
+    problems: extras.problems,
+  });
+  if (args['write-baseline']) await writeFile(args['write-baseline'], baselineOf(report));
+  const { formatReport, pickFormat, useColor } = await import('../report/index.js');
+  const isTTY = !args.output && Boolean(process.stdout.isTTY);
+  const format = pickFormat(args.format, process.env, isTTY);
+  const { ruleMetas } = await import('./rule-meta.js');
+  const text = await formatReport(report, format, {
+    color: useColor(args.color, process.env, isTTY),
+    cwd: process.cwd(),
+    rules: ruleMetas(checks),
+    verbose: Boolean(args.verbose),
+  });
+  if (args.output) await writeFile(args.output, text.endsWith('\n') ? text : `${text}\n`);
+  else process.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`);
+  const failOn: Severity = args['fail-on'] ?? loaded.config.failOn ?? 'error';
+  const code = exitCodeFor(report, failOn);
+  return extras.unreadable ? 2 : code;
+}

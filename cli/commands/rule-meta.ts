@@ -1,0 +1,26 @@
+import type { Check } from '../../checks/api.js';
+import type { RuleMeta } from '../report/index.js';
+import { UNUSED_SUPPRESSION_ID } from '../engine.js';
+import { ruleDocUri, ruleHelpText } from '../rule-docs.js';
+
+/** Report metadata for every check that ran, plus the engine's own unused-suppression check. */
+export function ruleMetas(checks: Check[]): Map<string, RuleMeta> {
+  const metas = new Map<string, RuleMeta>();
+  const all: Array<Pick<Check, 'id' | 'title' | 'severity' | 'xen' | 'sources'>> = [
+    ...checks,
+    { id: UNUSED_SUPPRESSION_ID, title: 'Suppression directives that match no finding', severity: 'warning', sources: [] },
+  ];
+  for (const c of all) {
+    const meta: RuleMeta = {
+      id: c.id,
+      title: c.title,
+      severity: c.severity,
+      helpText: ruleHelpText(c.id, c.title),
+      helpUri: ruleDocUri(c.id),
+      sources: c.sources,
+    };
+    if (c.xen) meta.xen = c.xen;
+    metas.set(c.id, meta);
+  }
+  return metas;
+}
