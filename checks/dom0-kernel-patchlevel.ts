@@ -1,0 +1,46 @@
+/**
+ * dom0-kernel-patchlevel: Xen 3.0.3 and 3.0.4 shipped Linux patches for one
+ * kernel each (2.6.16.29 and 2.6.16.33). A dom0 kernel newer than that is a
+ * distribution's forward port: supported by the distribution, not by Xen.
+ */
+import type { Check } from './api.js';
+import { satisfiesXen } from '../cli/xen-version.js';
+import { compareReleases, dom0Release, releaseNumbers } from './lib/dom0.js';
+import { hostPlace } from './lib/guest.js';
+
+const SHIPPED: Array<{ range: string; label: string; kernel: string }> = [
+  { range: '>=3.0.3 <3.0.4', label: '3.0.3', kernel: '2.6.16.29' },
+  { range: '>=3.0.4 <3.0.5', label: '3.0.4', kernel: '2.6.16.33' },
+];
+
+const check: Check = {
+  id: 'dom0-kernel-patchlevel',
+  title: 'dom0 kernel newer than the one Xen 3.0.3/3.0.4 shipped patches for',
+  severity: 'info',
+  needs: ['host'],
+  xen: '>=3.0.3 <3.0.5',
+  sources: [
+    'field notes (Xen 3.x era admin notes): /work/shared/seeds/003_5949bf063f6c7139.txt, "Xen supported kernels" (3.0.3 ships patches for 2.6.16.29, 3.0.4 for 2.6.16.33)',
+  ],
+  run(facts, ctx) {
+    const release = dom0Release(facts);
+    if (!release) return { skip: "dom0's kernel release is unknown (no `release` in xl/xm info, /proc/sys/kernel/osrelease not read)" };
+    const version = ctx.xenVersion!;
+    const shipped = SHIPPED.find((s) => satisfiesXen(version, s.range));
+    if (!shipped) return [];
+    const running = releaseNumbers(release);
+    if (!running) return { skip: `dom0's kernel release "${release}" is not a Linux version number` };
+    if (compareReleases(running, releaseNumbers(shipped.kernel)!) <= 0) return [];
+    return [
+      {
+        ...hostPlace(facts, 'release'),
+        key: 'release',
+        message: `dom0 runs Linux ${release} on Xen ${shipped.label}, which shipped patches for ${shipped.kernel}: this is a distribution-patched kernel, supported by the distribution rather than by Xen's developers`,
+        remediation: `Take fixes and drivers from your distribution's kernel updates; a driver from a newer kernel needs a backport to ${shipped.kernel} if you move to Xen's own kernel.`,
+        evidence: { release, xen_version: version, shipped_kernel: shipped.kernel },
+      },
+    ];
+  },
+};
+
+export default check;
