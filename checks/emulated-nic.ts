@@ -1,0 +1,126 @@
+/**
+ * emulated-nic: HVM network interfaces that only qemu-dm's emulation serves.
+ *
+ * - e1000/e100 before 3.3: qemu-dm gained them in 3.3 (65ad78dff2); before,
+ *   the model does not exist and the device model refuses it. Error.
+ * - 3.0.2/3.0.3: an HVM vif gets an emulated NIC only with `type=ioemu`
+ *   (image.py@3.0.3-branched; default from 3.0.4, 7dc9afed06). Warning.
+ * - rtl8139, the default model, is the slow path (field notes: download below
+ *   1 Mbit/s). Info: it works, and PV drivers in the guest take over from it,
+ *   which xenlint cannot see from dom0.
+ */
+import type { Check, CheckContext, Finding, Skip } from './api.js';
+import type { DomainFacts, Facts, VifFacts } from '../cli/facts.js';
+import { satisfiesXen } from '../cli/xen-version.js';
+import { EXPLICIT_IOEMU_RANGE, isEmulatedVif, vifLocation, vifModel, vifType } from './lib/net.js';
+
+/** Versions where a vif without type=ioemu gets no emulated NIC (the brief's 3.0.2/3.0.3). */
+export const IOEMU_TYPE_RANGE = '>=3.0.2 <3.0.4';
+/** Versions whose qemu-dm has no e1000/e100 (65ad78dff2, first in 3.3). */
+export const NO_E1000_RANGE = '<3.3.0';
+const INTEL_MODELS = new Set(['e1000', 'e100']);
+const DEFAULT_MODEL = 'rtl8139';
+
+const FIELD_NOTES = '/work/shared/seeds/000_a6b4a1b849c9606e.txt';
+
+function missingIoemu(d: DomainFacts, vif: VifFacts, version: string): Finding {
+  const type = vifType(vif);
+  return {
+    ...vifLocation(d, vif),
+    severity: 'warning',
+    message:
+      `${d.name}: HVM vif ${vif.index} has ${type === undefined ? 'no type' : `type=${type}`}; on Xen ${version} only ` +
+      'type=ioemu gets an emulated NIC, so the guest sees this interface only if it runs PV network drivers',
+    remediation: 'Add type=ioemu to the vif (Xen 3.0.4 and later make it the default for HVM guests).',
+    evidence: { xen_version: version, vif: vif.spec, source: 'image.py@3.0.3-branched; default ioemu from 3.0.4 (7dc9afed06)' },
+  };
+}
+
+function intelModel(d: DomainFacts, vif: VifFacts, model: string, version: string): Finding {
+  return {
+    ...vifLocation(d, vif),
+    severity: 'error',
+    message: `${d.name}: vif ${vif.index} asks for model=${model}, which qemu-dm of Xen ${version} does not have (e1000/e100 arrived in 3.3): the device model rejects it`,
+    remediation: 'Use model=rtl8139 (or leave model out) on this Xen, or upgrade to Xen 3.3 or later for e1000.',
+    evidence: { xen_version: version, model, source: 'e1000/e100 added to qemu-dm in 3.3 (65ad78dff2)' },
+  };
+}
+
+function slowPath(d: DomainFacts, vif: VifFacts, model: string | undefined, version: string): Finding {
+  const e1000 = !satisfiesXen(version, NO_E1000_RANGE);
+  return {
+    ...vifLocation(d, vif),
+    severity: 'info',
+    message:
+      `${d.name}: vif ${vif.index} is an emulated ${DEFAULT_MODEL}` +
+      (model === undefined ? ' (the default model)' : '') +
+      ', the slowest network path of an HVM guest unless PV network drivers in the guest take over',
+    remediation:
+      'Install PV network drivers in the guest (Linux PV-on-HVM netfront, Xen PV drivers for Windows)' +
+      (e1000 ? ', or set model=e1000, which most guests drive faster.' : '; e1000 needs Xen 3.3 or later.'),
+    evidence: { xen_version: version, model: model ?? `${DEFAULT_MODEL} (default)`, type: vifType(vif) ?? 'default' },
+  };
+}
+
+function run(facts: Facts, ctx: CheckContext): Finding[] | Skip {
+  const version = ctx.xenVersion;
+  const hvm = (facts.domains ?? []).filter((d) => d.type === 'hvm' && d.vifs.length > 0);
+  if (hvm.length === 0) return [];
+  if (version === undefined) {
+    return { skip: 'Xen version unknown; pass --xen (which vifs are emulated, and which NIC models exist, depend on it)' };
+  }
+  const out: Finding[] = [];
+  for (const d of hvm) {
+    for (const vif of d.vifs) {
+      if (vif.invalid !== undefined) continue;
+      const model = vifModel(vif);
+      if (model !== undefined && INTEL_MODELS.has(model) && satisfiesXen(version, NO_E1000_RANGE)) {
+        out.push(intelModel(d, vif, model, version));
+        continue;
+      }
+      if (satisfiesXen(version, IOEMU_TYPE_RANGE) && vifType(vif) !== 'ioemu') {
+        out.push(missingIoemu(d, vif, version));
+        continue;
+      }
+      if (!isEmulatedVif(d, vif, version)) continue;
+      if (model === undefined || model === DEFAULT_MODEL) out.push(slowPath(d, vif, model, version));
+    }
+  }
+  return out;
+}
+
+function explain(facts: Facts, ctx: CheckContext): string[] {
+  const version = ctx.xenVersion;
+  if (version === undefined) return ['Xen version unknown.'];
+  const lines = [
+    `Xen ${version}: ${satisfiesXen(version, EXPLICIT_IOEMU_RANGE) ? 'only type=ioemu vifs are emulated' : 'HVM vifs are emulated unless type=netfront/vif'}; ` +
+      `e1000/e100 ${satisfiesXen(version, NO_E1000_RANGE) ? 'not available' : 'available'}`,
+  ];
+  for (const d of facts.domains ?? []) {
+    if (d.type !== 'hvm') continue;
+    for (const vif of d.vifs) {
+      lines.push(
+        `${d.name} vif ${vif.index}: type=${vifType(vif) ?? '(default)'} model=${vifModel(vif) ?? '(default rtl8139)'} ` +
+          `emulated=${isEmulatedVif(d, vif, version) ? 'yes' : 'no'}`,
+      );
+    }
+  }
+  return lines;
+}
+
+const check: Check = {
+  id: 'emulated-nic',
+  title: 'HVM NICs served only by emulation: rtl8139 slow path, e1000/e100 before 3.3, vifs without type=ioemu on 3.0.2/3.0.3',
+  severity: 'warning',
+  needs: ['domains'],
+  sources: [
+    `field notes (Xen 3.x era admin notes): ${FIELD_NOTES} — emulated Realtek 8139 "download rates are below 1mbit"`,
+    '65ad78dff2 — e1000/e100 NIC models in qemu-dm (first in 3.3)',
+    '7dc9afed06 — ioemu is the default vif type for HVM guests (first in 3.0.4); tools/python/xen/xend/image.py@3.0.3-branched',
+    'docs/man/xl-network-configuration.5.pod.in — type=ioemu|vif, model= (rtl8139 default, e1000)',
+  ],
+  run,
+  explain,
+};
+
+export default check;

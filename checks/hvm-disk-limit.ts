@@ -1,0 +1,175 @@
+/**
+ * hvm-disk-limit: HVM emulated disks beyond what the HVM BIOS can address.
+ *
+ * Before 3.2 the HVM BIOS (rombios) read disks through INT13 with 28-bit LBA:
+ * 2^28 sectors of 512 bytes = 128 GiB. f8dc2a2051 (first in 3.2) added LBA48
+ * ("The new limit should be 2TB"). The field notes give 160G; the limit is an
+ * option so either can be used.
+ *
+ * Which disks: only those qemu-dm presents as IDE (see lib/disk.ts ideIndex);
+ * CD-ROMs never. The boot disk is the first IDE hard disk (what the BIOS calls
+ * drive 0x80) unless `boot=` orders only floppy/network.
+ */
+import type { Check, CheckContext, Finding, Skip } from './api.js';
+import type { DiskFacts, DomainFacts, Facts } from '../cli/facts.js';
+import { satisfiesXen } from '../cli/xen-version.js';
+import {
+  GiB,
+  TiB,
+  bootDisk,
+  describeSize,
+  diskLocation,
+  ideIndex,
+  isUsableHardDisk,
+  noSizesSkip,
+  sizeEvidence,
+} from './lib/disk.js';
+import { formatBytes } from '../cli/parse/units.js';
+
+/** Versions whose HVM BIOS has no LBA48 (f8dc2a2051 is first in 3.2). */
+export const LBA28_RANGE = '<3.2.0';
+
+const DEFAULTS = { limitBytes: 128 * GiB, bootLimitBytes: 2 * TiB };
+
+const FIELD_NOTES = '/work/shared/seeds/003_5949bf063f6c7139.txt';
+
+function bytesOption(ctx: CheckContext, name: keyof typeof DEFAULTS): number {
+  const v = ctx.options[name];
+  return typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? v : DEFAULTS[name];
+}
+
+interface Candidate {
+  domain: DomainFacts;
+  disk: DiskFacts;
+  boot: boolean;
+}
+
+/** The disks the rule for this version looks at. */
+function candidates(domains: DomainFacts[], lba28: boolean): Candidate[] {
+  const out: Candidate[] = [];
+  for (const d of domains) {
+    if (d.type !== 'hvm') continue;
+    const boot = bootDisk(d);
+    for (const disk of d.disks) {
+      if (!isUsableHardDisk(disk) || ideIndex(d, disk) === undefined) continue;
+      const isBoot = disk === boot;
+      if (lba28 || isBoot) out.push({ domain: d, disk, boot: isBoot });
+    }
+  }
+  return out;
+}
+
+function label(c: Candidate): string {
+  return `${c.boot ? 'boot disk' : 'disk'} ${c.disk.vdev ?? `#${c.disk.index}`}`;
+}
+
+function unknownSize(c: Candidate, version: string, limit: number): Finding {
+  return {
+    ...diskLocation(c.domain, c.disk),
+    severity: 'warning',
+    unverified: true,
+    message:
+      `${c.domain.name}: size of ${label(c)} is unknown (${c.disk.sizeUnknown ?? 'not gathered'}), so whether it stays within ` +
+      `the ${formatBytes(limit)} the HVM BIOS of Xen ${version} can address is not verified`,
+    remediation: `Annotate the config with # xenlint: size=${c.disk.vdev ?? 'hda'}:<size>, or run xenlint check on the host where the image or device is readable.`,
+    evidence: { xen_version: version, limit_bytes: limit, ...sizeEvidence(c.disk) },
+  };
+}
+
+function run(facts: Facts, ctx: CheckContext): Finding[] | Skip {
+  const version = ctx.xenVersion;
+  const domains = facts.domains ?? [];
+  if (!domains.some((d) => d.type === 'hvm')) return [];
+  if (version === undefined) return { skip: 'Xen version unknown; pass --xen (the HVM BIOS limit depends on it)' };
+  const lba28 = satisfiesXen(version, LBA28_RANGE);
+  const limit = lba28 ? bytesOption(ctx, 'limitBytes') : bytesOption(ctx, 'bootLimitBytes');
+  const list = candidates(domains, lba28);
+  if (list.length === 0) return [];
+  if (ctx.mode === 'lint' && !list.some((c) => c.disk.sizeBytes !== undefined)) {
+    return noSizesSkip("the HVM guests' emulated disks");
+  }
+  const out: Finding[] = [];
+  for (const c of list) {
+    const size = c.disk.sizeBytes;
+    if (size === undefined) {
+      out.push(unknownSize(c, version, limit));
+      continue;
+    }
+    if (size <= limit) continue;
+    const evidence = { xen_version: version, limit_bytes: limit, ...sizeEvidence(c.disk) };
+    if (lba28) {
+      out.push({
+        ...diskLocation(c.domain, c.disk),
+        severity: c.boot ? 'error' : 'warning',
+        message:
+          `${c.domain.name}: ${label(c)} is ${describeSize(size)}, beyond the ${formatBytes(limit)} the HVM BIOS of Xen ${version} ` +
+          'addresses (28-bit LBA, no LBA48 before 3.2)' +
+          (c.boot ? ': the BIOS and the boot loader see a truncated disk' : ': a guest that relies on the BIOS for it sees it truncated'),
+        remediation:
+          `Keep ${c.domain.name}'s emulated disks at ${formatBytes(limit)} or less (put data on a second disk the OS drives itself, ` +
+          'or use PV block drivers), or upgrade to Xen 3.2, whose BIOS has LBA48 (f8dc2a2051).',
+        evidence: { ...evidence, source: 'rombios INT13 LBA48 added in 3.2 (f8dc2a2051)' },
+      });
+    } else {
+      out.push({
+        ...diskLocation(c.domain, c.disk),
+        severity: 'warning',
+        message:
+          `${c.domain.name}: ${label(c)} is ${describeSize(size)}, over the ${formatBytes(limit)} the HVM BIOS addresses even with ` +
+          'LBA48 (32-bit sector counts) — the guest may not boot from the space beyond it',
+        remediation: `Boot ${c.domain.name} from a disk of ${formatBytes(limit)} or less and keep large data on another disk.`,
+        evidence: { ...evidence, source: 'f8dc2a2051: "The new limit should be 2TB"' },
+      });
+    }
+  }
+  return out;
+}
+
+function explain(facts: Facts, ctx: CheckContext): string[] {
+  const version = ctx.xenVersion;
+  if (version === undefined) return ['Xen version unknown.'];
+  const lba28 = satisfiesXen(version, LBA28_RANGE);
+  const limit = lba28 ? bytesOption(ctx, 'limitBytes') : bytesOption(ctx, 'bootLimitBytes');
+  const lines = [
+    lba28
+      ? `Xen ${version}: HVM BIOS without LBA48; limit ${describeSize(limit)} for every emulated disk (error for the boot disk)`
+      : `Xen ${version}: HVM BIOS with LBA48; boot disk limit ${describeSize(limit)}`,
+  ];
+  for (const c of candidates(facts.domains ?? [], lba28)) {
+    const size = c.disk.sizeBytes;
+    lines.push(
+      `${c.domain.name} ${label(c)}: ${size === undefined ? `size unknown (${c.disk.sizeUnknown ?? 'not gathered'})` : describeSize(size)}` +
+        (size === undefined ? '' : size > limit ? ' > limit' : ' <= limit'),
+    );
+  }
+  return lines;
+}
+
+const check: Check = {
+  id: 'hvm-disk-limit',
+  title: 'HVM emulated disk beyond what the HVM BIOS addresses: 128 GiB before 3.2, 2 TiB boot disk after',
+  severity: 'error',
+  needs: ['domains'],
+  sources: [
+    `field notes (Xen 3.x era admin notes): ${FIELD_NOTES} — "the qemu bios used by xen is not patched for lba48, and you are limited to 160G disks"`,
+    'f8dc2a2051 — rombios INT13 LBA48 for disks over 128 GB, new limit 2 TB (first in 3.2, in 3.2.0-rc4)',
+    'tools/libs/light/libxl_dm.c — libxl__build_device_model_args: disks 0..3 become IDE hd[a-d], sd* SCSI',
+  ],
+  options: {
+    type: 'object',
+    properties: {
+      limitBytes: {
+        type: 'integer',
+        minimum: 1,
+        description: 'largest emulated disk before 3.2 (default 128 GiB, LBA28; the field notes say 160G = 171798691840)',
+      },
+      bootLimitBytes: { type: 'integer', minimum: 1, description: 'largest boot disk from 3.2 (default 2 TiB)' },
+    },
+    additionalProperties: false,
+  },
+  defaults: { ...DEFAULTS },
+  run,
+  explain,
+};
+
+export default check;

@@ -1,0 +1,138 @@
+/**
+ * Disk facts shared by the size checks: which disks an HVM guest's BIOS sees,
+ * which of them it boots from, and how a disk's size is reported.
+ */
+import type { DiskFacts, DomainFacts, KeyFact } from '../../cli/facts.js';
+import { formatBytes } from '../../cli/parse/units.js';
+
+export const GiB = 2 ** 30;
+export const TiB = 2 ** 40;
+
+/** Where a finding about one disk points. */
+export function diskLocation(domain: DomainFacts, disk: DiskFacts): {
+  domain: string;
+  file?: string;
+  line: number;
+  column: number;
+  key: 'disk';
+} {
+  return {
+    domain: domain.name,
+    ...(domain.file !== undefined ? { file: domain.file } : {}),
+    line: disk.line,
+    column: disk.column,
+    key: 'disk',
+  };
+}
+
+/**
+ * The vdev without xm's decorations: `ioemu:hda` (3.0.2 HVM syntax) → `hda`,
+ * `hdc:cdrom` → `hdc`, lower case.
+ */
+export function plainVdev(vdev: string | undefined): string | undefined {
+  if (vdev === undefined) return undefined;
+  const v = vdev.trim().toLowerCase().replace(/^ioemu:/, '').replace(/:(cdrom|disk)$/, '');
+  return v === '' ? undefined : v;
+}
+
+/** Disk number of `xvd<letters>` (bijective base 26: a=0, z=25, aa=26). */
+function xvdNumber(letters: string): number {
+  let n = 0;
+  for (const ch of letters) n = n * 26 + (ch.charCodeAt(0) - 96);
+  return n - 1;
+}
+
+/**
+ * The emulated IDE position (0 = primary master … 3 = secondary slave) of an
+ * HVM guest's disk, or undefined when qemu-dm gives it no IDE disk.
+ * - `hda`–`hdd` are IDE in every toolstack.
+ * - xl (libxl) also puts disk numbers 0–3 written as `xvda`–`xvdd` or `d0`–`d3`
+ *   on IDE ("translate devices 0..3 into hd[a-d]", libxl__build_device_model_args
+ *   in tools/libs/light/libxl_dm.c); xend gave `xvd*` to PV drivers only.
+ * - `sd*` becomes emulated SCSI, which the HVM BIOS does not address: left out.
+ */
+export function ideIndex(domain: DomainFacts, disk: DiskFacts): number | undefined {
+  const v = plainVdev(disk.vdev);
+  if (v === undefined) return undefined;
+  const hd = /^hd([a-d])$/.exec(v);
+  if (hd?.[1] !== undefined) return hd[1].charCodeAt(0) - 97;
+  if (domain.dialect !== 'xl') return undefined;
+  const xvd = /^xvd([a-z]+)$/.exec(v);
+  if (xvd?.[1] !== undefined) {
+    const n = xvdNumber(xvd[1]);
+    return n <= 3 ? n : undefined;
+  }
+  const d = /^d(\d+)$/.exec(v);
+  if (d?.[1] !== undefined) {
+    const n = Number(d[1]);
+    return n <= 3 ? n : undefined;
+  }
+  return undefined;
+}
+
+/** A hard disk (not a CD-ROM) that parsed and names something to read. */
+export function isUsableHardDisk(disk: DiskFacts): boolean {
+  return disk.invalid === undefined && disk.devtype === 'disk' && disk.target !== undefined && disk.target !== '';
+}
+
+function keyText(k: KeyFact | undefined): string | undefined {
+  if (!k) return undefined;
+  return typeof k.value === 'string' ? k.value : undefined;
+}
+
+/**
+ * Whether the guest's BIOS boots from its first hard disk. `boot=` is an order
+ * of devices (a floppy, c disk, d CD-ROM, n network); xm's default is "c", xl's
+ * "cd". A CD-ROM boot counts too: the installer on it puts the boot loader on
+ * the first disk, which becomes the boot disk once `boot` is switched to c.
+ * Only a floppy- or network-only order keeps the disks out of booting.
+ */
+export function bootsFromDisk(domain: DomainFacts): boolean {
+  const boot = keyText(domain.keys['boot']);
+  if (boot === undefined) return true;
+  return /[cd]/i.test(boot);
+}
+
+/**
+ * The boot disk of an HVM guest: the emulated IDE hard disk with the lowest
+ * position, which the BIOS reports as its first hard drive (0x80).
+ */
+export function bootDisk(domain: DomainFacts): DiskFacts | undefined {
+  if (domain.type !== 'hvm' || !bootsFromDisk(domain)) return undefined;
+  let best: { disk: DiskFacts; index: number } | undefined;
+  for (const disk of domain.disks) {
+    if (!isUsableHardDisk(disk)) continue;
+    const index = ideIndex(domain, disk);
+    if (index === undefined) continue;
+    if (!best || index < best.index) best = { disk, index };
+  }
+  return best?.disk;
+}
+
+/** "200 GiB (214748364800 bytes)": exact enough to compare with a limit. */
+export function describeSize(bytes: number): string {
+  return `${formatBytes(bytes)} (${bytes} bytes)`;
+}
+
+/** The evidence a size rests on, for a finding. */
+export function sizeEvidence(disk: DiskFacts): Record<string, string | number | boolean> {
+  const ev: Record<string, string | number | boolean> = { disk: disk.spec };
+  if (disk.target !== undefined) ev['target'] = disk.target;
+  if (disk.sizeBytes !== undefined) {
+    ev['size_bytes'] = disk.sizeBytes;
+    ev['size_source'] = disk.sizeSource ?? 'unknown';
+  } else {
+    ev['size'] = `unknown: ${disk.sizeUnknown ?? 'not gathered'}`;
+  }
+  if (disk.backend !== undefined) ev['backend'] = disk.backend;
+  return ev;
+}
+
+/** The skip reason for a size check in lint mode when no disk size is known at all. */
+export function noSizesSkip(what: string): { skip: string } {
+  return {
+    skip:
+      `no size is known for ${what}; annotate the config with ` +
+      '# xenlint: size=hda:200G or run check --root on the host',
+  };
+}
