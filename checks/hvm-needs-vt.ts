@@ -1,0 +1,111 @@
+/**
+ * hvm-needs-vt: HVM (and PVH) guests need VT-x or AMD-V, enabled, and a
+ * 64-bit HVM guest needs a 64-bit hypervisor.
+ *
+ * Xen advertises `hvm-3.0-*` tokens in xen_caps only when it could switch
+ * hardware virtualisation on (`hvm_enabled`), and `hvm-3.0-x86_64` only on a
+ * 64-bit build (xen-facts.md A4). So xen_caps answers both questions; dom0's
+ * /proc/cpuinfo is used only to tell "the CPU has it" from "the CPU lacks it".
+ */
+import type { Check, DomainFacts, Facts, Finding } from './api.js';
+import { kindLabel, typePlace, versionOf, xenLabel } from './lib/guest.js';
+
+function capsText(facts: Facts): string {
+  return (facts.host?.caps ?? []).map((c) => c.token).join(' ');
+}
+
+function baseEvidence(facts: Facts): Record<string, string> {
+  const evidence: Record<string, string> = { xen_caps: capsText(facts) };
+  const virt = facts.host?.virtCaps;
+  if (virt !== undefined) evidence['virt_caps'] = virt.join(' ');
+  const flags = facts.dom0?.cpuFlags;
+  if (flags !== undefined) {
+    const hw = flags.filter((f) => f === 'vmx' || f === 'svm');
+    evidence['dom0 cpu flags'] = hw.length > 0 ? hw.join(' ') : 'no vmx/svm';
+  }
+  return evidence;
+}
+
+function noHvmRemedy(facts: Facts): string {
+  const flags = facts.dom0?.cpuFlags ?? [];
+  if (flags.includes('vmx') || flags.includes('svm')) {
+    return 'The CPU reports vmx/svm, so hardware virtualisation is switched off: enable Intel VT-x / AMD-V (SVM) in the BIOS or firmware setup, power the machine off and on, and check that xen_caps then lists hvm-3.0-* tokens. Otherwise run the guest as PV.';
+  }
+  return 'HVM needs a CPU with Intel VT-x or AMD-V, enabled in the BIOS or firmware setup (power-cycle after changing it). If the CPU has neither, run the guest as PV instead.';
+}
+
+/** The guest's ABI when an annotation declares it; an HVM guest's kernel= is hvmloader, not the OS. */
+function declaredAbi(d: DomainFacts): string | undefined {
+  return d.kernel?.source === 'annotation' ? d.kernel.abi : undefined;
+}
+
+const check: Check = {
+  id: 'hvm-needs-vt',
+  title: 'HVM guests need VT-x/AMD-V enabled (hvm-* in xen_caps); 64-bit HVM guests need a 64-bit hypervisor',
+  severity: 'error',
+  needs: ['host', 'domains'],
+  sources: [
+    'field notes (Xen 3.x era admin notes): /work/shared/seeds/003_5949bf063f6c7139.txt, "Xen HVM gotchas"; 000_a6b4a1b849c9606e.txt (full virtualisation needs VT/AMD-V)',
+    'xen/arch/x86/setup.c arch_get_xen_caps()@3.1.0-branched, init_xen_cap_info()@HEAD (hvm-3.0-* only when hvm_enabled; hvm-3.0-x86_64 only on 64-bit Xen)',
+    'tools/xl/xl_info.c virt_caps (hvm token)',
+  ],
+  run(facts, ctx) {
+    const guests = (facts.domains ?? []).filter((d) => d.type === 'hvm' || d.type === 'pvh');
+    if (guests.length === 0) return { skip: 'no HVM or PVH guests among the given configs' };
+    const caps = facts.host?.caps;
+    if (!caps) {
+      return {
+        skip: `xen_caps unknown (host facts from ${facts.host?.source ?? 'nowhere'} carry no xen_caps): run xenlint check on the host, or pass --facts with a snapshot or an xl/xm info output`,
+      };
+    }
+    const version = versionOf(facts, ctx);
+    const hvmAbis = caps.filter((c) => c.kind === 'hvm').map((c) => c.abi);
+    const findings: Finding[] = [];
+    if (hvmAbis.length === 0) {
+      for (const d of guests) {
+        const pvh = d.type === 'pvh' ? ' (PVH guests run in an HVM container and need it too)' : '';
+        findings.push({
+          ...typePlace(d),
+          message: `${d.name}: ${kindLabel(d)} guest, but xen_caps has no hvm-* token: ${xenLabel(version)} on this host has no usable VT-x/AMD-V${pvh}`,
+          remediation: noHvmRemedy(facts),
+          evidence: baseEvidence(facts),
+        });
+      }
+      return findings;
+    }
+    if (hvmAbis.includes('x86_64')) return findings;
+    const x86 = hvmAbis.some((a) => a.startsWith('x86'));
+    if (!x86) return findings;
+    // A 32-bit hypervisor: only guests known to be 32-bit are safe.
+    const declared = guests.filter((d) => declaredAbi(d) !== undefined);
+    if (ctx.mode === 'lint' && declared.length === 0) {
+      return {
+        skip: 'the hypervisor is 32-bit and no HVM guest declares its bitness: annotate each config with # xenlint: guest-abi=x86_32 (or x86_32p, x86_64)',
+      };
+    }
+    for (const d of guests) {
+      const abi = declaredAbi(d);
+      const evidence = baseEvidence(facts);
+      if (abi === 'x86_64') {
+        findings.push({
+          ...typePlace(d),
+          message: `${d.name}: 64-bit ${kindLabel(d)} guest on a 32-bit hypervisor (xen_caps has no hvm-3.0-x86_64)`,
+          remediation: 'Boot the 64-bit (x86_64) build of Xen on this host, or install a 32-bit OS in the guest.',
+          evidence: { ...evidence, guest: 'x86_64 (annotation guest-abi)' },
+        });
+      } else if (abi === undefined) {
+        findings.push({
+          ...typePlace(d),
+          severity: 'warning',
+          unverified: true,
+          message: `${d.name}: the hypervisor is 32-bit (no hvm-3.0-x86_64 in xen_caps) and the guest's bitness is unknown; a 64-bit OS will not run`,
+          remediation: 'Annotate the config with # xenlint: guest-abi=x86_32 (or x86_32p) once you know the guest OS is 32-bit; for a 64-bit OS boot the x86_64 build of Xen.',
+          evidence,
+        });
+      }
+    }
+    return findings;
+  },
+};
+
+export default check;

@@ -1,0 +1,116 @@
+/**
+ * hvm-save-migrate: before Xen 3.1 an HVM guest cannot be saved, restored or
+ * migrated (the "[HVM] save restore" series landed for 3.1; xen-facts.md D),
+ * so a setup that will try to is an outage waiting for the next xend restart
+ * or maintenance window.
+ *
+ * What says "this guest will be saved or migrated", as xm (the only toolstack
+ * before 4.0) spells it:
+ * - `on_xend_stop = 'suspend'` in the guest's config: xend saves the guest
+ *   when it stops (values: ignore | shutdown | suspend; `create.py` gopts).
+ *   There is no `migrate` value and no `on_host_stop` key in xm or xl.
+ * - xend's relocation server on and open to other hosts in xend-config.sxp
+ *   (`xend-relocation-server yes` with a hosts-allow that is not just
+ *   localhost): the host is set up to take part in migrations. The shipped
+ *   example file turns the server on for localhost only, so that alone is
+ *   not taken as intent.
+ */
+import type { Check, DomainFacts, Facts, Finding } from './api.js';
+import { keyPlace, keyText, listNames, versionOf, xenLabel } from './lib/guest.js';
+
+const YES = new Set(['yes', 'y', 'true', '1', 'on']);
+
+function unquote(v: string): string {
+  const t = v.trim();
+  return /^(['"]).*\1$/s.test(t) ? t.slice(1, -1) : t;
+}
+
+const LOCAL_NAMES = new Set(['localhost', 'localhost.localdomain', '127.0.0.1', '::1']);
+
+/** True when every hosts-allow pattern only admits the local host (the example file's default). */
+export function localOnlyPatterns(allow: string): boolean {
+  const patterns = unquote(allow).split(/\s+/).filter((p) => p !== '');
+  if (patterns.length === 0) return false; // '' means: allow every host
+  return patterns.every((p) => LOCAL_NAMES.has(p.replace(/^\^/, '').replace(/\$$/, '').replace(/\\+/g, '')));
+}
+
+interface RelocationSignal {
+  file: string;
+  line?: number;
+  why: string;
+}
+
+/** xend's relocation server set up to accept other hosts, or undefined. */
+export function relocationSignal(facts: Facts): RelocationSignal | undefined {
+  const xend = facts.dom0?.xendConfig;
+  if (!xend) return undefined;
+  const server = xend.values['xend-relocation-server'];
+  if (server === undefined || !YES.has(unquote(server).toLowerCase())) return undefined;
+  const address = xend.values['xend-relocation-address'];
+  if (address !== undefined && LOCAL_NAMES.has(unquote(address))) return undefined;
+  const allow = xend.values['xend-relocation-hosts-allow'];
+  if (allow !== undefined && localOnlyPatterns(allow)) return undefined;
+  const why =
+    allow === undefined || unquote(allow) === ''
+      ? 'xend-relocation-server yes, open to every host (no xend-relocation-hosts-allow restriction)'
+      : `xend-relocation-server yes, xend-relocation-hosts-allow '${unquote(allow)}'`;
+  const signal: RelocationSignal = { file: xend.file, why };
+  const line = xend.lines['xend-relocation-server'];
+  if (line !== undefined) signal.line = line;
+  return signal;
+}
+
+function suspendsOnXendStop(d: DomainFacts): boolean {
+  const v = keyText(d, 'on_xend_stop');
+  return v !== undefined && v.trim().toLowerCase() === 'suspend';
+}
+
+const check: Check = {
+  id: 'hvm-save-migrate',
+  title: 'HVM guests cannot be saved, suspended or migrated before Xen 3.1',
+  severity: 'error',
+  needs: ['domains'],
+  xen: '<3.1.0',
+  sources: [
+    'field notes (Xen 3.x era admin notes): /work/shared/seeds/003_5949bf063f6c7139.txt, "Xen HVM gotchas" (HVM domains do not suspend/restore/migrate; slated for 3.0.5)',
+    '9e19e45e05, 8fc1da06ae, d11bec8a19 ("[HVM] save restore" series, first in 3.1)',
+    '92c541f5a0 (HVM save/restore with several NICs, 3.1)',
+    "tools/python/xen/xm/create.py@3.0.4-branched gopts.var('on_xend_stop') (ignore|shutdown|suspend)",
+    'tools/examples/xend-config.sxp@3.0.4-branched, tools/python/xen/xend/XendOptions.py (xend-relocation-server, xend-relocation-hosts-allow)',
+  ],
+  run(facts, ctx) {
+    const hvm = (facts.domains ?? []).filter((d) => d.type === 'hvm');
+    if (hvm.length === 0) return { skip: 'no HVM guests among the given configs' };
+    const version = versionOf(facts, ctx);
+    const findings: Finding[] = [];
+    for (const d of hvm) {
+      if (!suspendsOnXendStop(d)) continue;
+      findings.push({
+        ...keyPlace(d, 'on_xend_stop'),
+        message: `${d.name}: HVM guest set to be suspended when xend stops (on_xend_stop = 'suspend'), but ${xenLabel(version)} cannot save HVM guests (HVM save/restore arrived in 3.1)`,
+        remediation: "Set on_xend_stop = 'shutdown' (or 'ignore') for this HVM guest, or upgrade to Xen 3.1 or later before relying on HVM save/restore.",
+        evidence: { on_xend_stop: 'suspend', type: 'hvm', ...(version !== undefined ? { xen_version: version } : {}) },
+      });
+    }
+    const relocation = relocationSignal(facts);
+    if (relocation) {
+      const names = hvm.map((d) => d.name);
+      const f: Finding = {
+        file: relocation.file,
+        key: 'xend-relocation-server',
+        severity: 'warning',
+        message: `xend's relocation server is set up for migrations (${relocation.why}), but ${xenLabel(version)} cannot migrate HVM guests: ${listNames(names)} would fail to migrate`,
+        remediation: 'Migrate only PV guests from and to this host, shut HVM guests down for maintenance instead, or upgrade to Xen 3.1 or later for HVM save/restore and migration.',
+        evidence: { relocation: relocation.why, hvm_guests: names.join(' ') },
+      };
+      if (relocation.line !== undefined) {
+        f.line = relocation.line;
+        f.column = 1;
+      }
+      findings.push(f);
+    }
+    return findings;
+  },
+};
+
+export default check;

@@ -1,0 +1,41 @@
+/**
+ * hvm-smp: HVM guests with more than one vCPU on Xen up to 3.0.4.
+ *
+ * The limit comes from the field notes ("SMP support for HVM guests in 3.0.4
+ * is better … but I've yet to get SMP HVM guests working myself"); xen-facts.md
+ * has no commit that dates reliable HVM SMP, so the 3.0.4 cut-off is the field
+ * notes' and is unconfirmed in Xen's history. Hence a warning, not an error.
+ */
+import type { Check, Finding } from './api.js';
+import { keyInteger, keyPlace, versionOf, xenLabel } from './lib/guest.js';
+
+const check: Check = {
+  id: 'hvm-smp',
+  title: 'HVM guests with more than one vCPU were unreliable up to Xen 3.0.4',
+  severity: 'warning',
+  needs: ['domains'],
+  xen: '<=3.0.4',
+  sources: [
+    'field notes (Xen 3.x era admin notes): /work/shared/seeds/003_5949bf063f6c7139.txt, "Xen HVM gotchas" (SMP HVM guests in 3.0.4)',
+    'tools/python/xen/xm/create.py@3.0.4-branched (vcpus option)',
+  ],
+  run(facts, ctx) {
+    const hvm = (facts.domains ?? []).filter((d) => d.type === 'hvm');
+    if (hvm.length === 0) return { skip: 'no HVM guests among the given configs' };
+    const version = versionOf(facts, ctx);
+    const findings: Finding[] = [];
+    for (const d of hvm) {
+      const vcpus = d.vcpus ?? keyInteger(d, 'vcpus');
+      if (vcpus === undefined || vcpus <= 1) continue;
+      findings.push({
+        ...keyPlace(d, 'vcpus'),
+        message: `${d.name}: HVM guest with ${vcpus} vCPUs on ${xenLabel(version)}: SMP HVM guests were unreliable up to Xen 3.0.4`,
+        remediation: 'Give the HVM guest vcpus = 1 on this Xen, or upgrade to Xen 3.1 or later; if you keep several vCPUs, test the guest under load before relying on it.',
+        evidence: { vcpus, type: 'hvm', ...(version !== undefined ? { xen_version: version } : {}) },
+      });
+    }
+    return findings;
+  },
+};
+
+export default check;

@@ -1,0 +1,119 @@
+/**
+ * Small helpers for checks that look at one guest (DomainFacts) at a time:
+ * where a finding about a config key points, what a key's value reads as, and
+ * how to name the guest's kind in a message.
+ */
+import type { DomainFacts, Facts, Finding } from '../api.js';
+import type { KeyValue } from '../../cli/facts.js';
+
+/** Both toolstacks start a guest with 128 MiB when `memory` is absent (xen-facts.md B1). */
+export const DEFAULT_MEMORY_MIB = 128;
+
+export type FindingPlace = Pick<Finding, 'domain' | 'file' | 'line' | 'column' | 'key'>;
+
+/**
+ * The guest, its file and the position of `key` in it. When the key is absent
+ * the finding still names the guest and the key (for the baseline fingerprint)
+ * but no line.
+ */
+export function keyPlace(d: DomainFacts, key: string): FindingPlace {
+  const place: FindingPlace = { domain: d.name, key };
+  if (d.file !== undefined) place.file = d.file;
+  const k = d.keys[key];
+  if (k) {
+    place.line = k.line;
+    place.column = k.column;
+  }
+  return place;
+}
+
+/** The first of `keys` the config sets, else the first of them. */
+export function firstKeyPlace(d: DomainFacts, keys: string[]): FindingPlace {
+  const present = keys.find((k) => d.keys[k] !== undefined);
+  return keyPlace(d, present ?? keys[0] ?? 'name');
+}
+
+/** The config key that decided the guest's type (type=, builder=, kernel=hvmloader), if any. */
+export function typeKey(d: DomainFacts): string | undefined {
+  if (d.typeSource === 'type' || d.typeSource === 'builder') return d.typeSource;
+  if (d.typeSource.startsWith('kernel')) return 'kernel';
+  return undefined;
+}
+
+/** Where a finding about the guest's type points: the key that made it HVM/PVH, else `name`. */
+export function typePlace(d: DomainFacts): FindingPlace {
+  const key = typeKey(d);
+  return key !== undefined && d.keys[key] ? keyPlace(d, key) : firstKeyPlace(d, ['name', 'memory']);
+}
+
+export function kindLabel(d: DomainFacts): 'PV' | 'HVM' | 'PVH' {
+  return d.type === 'hvm' ? 'HVM' : d.type === 'pvh' ? 'PVH' : 'PV';
+}
+
+/** A key's literal value as text (numbers printed), or undefined when absent or not a scalar. */
+export function keyText(d: DomainFacts, key: string): string | undefined {
+  const k = d.keys[key];
+  if (!k) return undefined;
+  return scalarText(k.value);
+}
+
+function scalarText(v: KeyValue): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return undefined;
+}
+
+/**
+ * A key's value as an integer: a number, or a string holding one (`'512'`, as
+ * both toolstacks accept; `0x` hex as xl's strtol does). Undefined when absent
+ * or not a number.
+ */
+export function keyInteger(d: DomainFacts, key: string): number | undefined {
+  const k = d.keys[key];
+  if (!k) return undefined;
+  const v = k.value;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v !== 'string') return undefined;
+  const t = v.trim();
+  if (/^0x[0-9a-f]+$/i.test(t)) return parseInt(t.slice(2), 16);
+  if (/^\d+$/.test(t)) return Number(t);
+  return undefined;
+}
+
+/** True when the key is present but its value needs evaluation (xm Python the reader would not run). */
+export function keyUnreadable(d: DomainFacts, key: string): boolean {
+  const k = d.keys[key];
+  return k !== undefined && (k.unreadable !== undefined || k.value === null);
+}
+
+/**
+ * Where a host-level finding points: the info output the facts came from and
+ * the line of `field` in it, when known.
+ */
+export function hostPlace(facts: Facts, field: string): Pick<Finding, 'file' | 'line' | 'column'> {
+  const host = facts.host;
+  if (!host) return {};
+  const place: Pick<Finding, 'file' | 'line' | 'column'> = { file: host.source };
+  const line = host.fieldLines?.[field];
+  if (line !== undefined) {
+    place.line = line;
+    place.column = 1;
+  }
+  return place;
+}
+
+/** "Xen 3.0.4" / "this Xen": how messages name the version being checked. */
+export function xenLabel(version: string | undefined): string {
+  return version !== undefined ? `Xen ${version}` : 'this Xen';
+}
+
+/** The version under check: the context's (host, --xen, config), else the host facts'. */
+export function versionOf(facts: Facts, ctx: { xenVersion?: string }): string | undefined {
+  return ctx.xenVersion ?? facts.host?.version;
+}
+
+/** Joins names as "a, b and c". */
+export function listNames(names: string[]): string {
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}

@@ -1,0 +1,255 @@
+/**
+ * memory-fit: Xen does not page, so guests get real RAM or do not start.
+ *
+ * Rules:
+ * - per guest: `maxmem < memory` (error); a PV guest with `maxmem > memory` on
+ *   Xen 3.0.4, where a restore allocates maxmem (warning, field notes); an HVM
+ *   guest with `maxmem > memory` (warning): before populate-on-demand it takes
+ *   maxmem at start, with PoD it starts pre-ballooned and crashes without a
+ *   balloon driver.
+ * - host: dom0 plus the guests that start with the host must fit in
+ *   `total_memory` (error; a warning when only dom0's current, ballooning size
+ *   tips it over).
+ * - deploy (check mode, live figures): the given guests that are not running
+ *   must fit together in `free_memory`, which already excludes outstanding
+ *   claims (error; a warning when dom0 could balloon down to make room). Which
+ *   guests run comes from dom0's `xl list`; when that is unknown, the rule is
+ *   applied only to a single given guest, the one being deployed.
+ */
+import type { Check, CheckContext, DomainFacts, Facts, Finding } from './api.js';
+import { satisfiesXen } from '../cli/xen-version.js';
+import { hostPlace, keyPlace, listNames, versionOf, xenLabel } from './lib/guest.js';
+import { dom0MayBalloon, dom0Size, footprint, type Footprint, term } from './lib/memory.js';
+
+interface Analysis {
+  findings: Finding[];
+  lines: string[];
+  /** Whether a host-level rule could be evaluated. */
+  hostChecked: boolean;
+}
+
+function optionNumber(ctx: CheckContext, name: string): number | undefined {
+  const v = ctx.options[name];
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined;
+}
+
+function guestRules(d: DomainFacts, version: string | undefined): Finding[] {
+  const mem = d.memoryMiB;
+  const max = d.maxmemMiB;
+  if (max === undefined) return [];
+  const memory = mem ?? 128;
+  const evidence = { memory: memory, maxmem: max, type: d.type, ...(version !== undefined ? { xen_version: version } : {}) };
+  if (max < memory) {
+    return [
+      {
+        ...keyPlace(d, 'maxmem'),
+        severity: 'error',
+        message: `${d.name}: maxmem ${max} MiB is below memory ${memory} MiB${mem === undefined ? ' (the 128 MiB default)' : ''}`,
+        remediation: 'Set maxmem to at least memory, or drop maxmem (it defaults to memory).',
+        evidence,
+      },
+    ];
+  }
+  if (max === memory) return [];
+  if (d.type === 'pv') {
+    const on304 = version !== undefined ? satisfiesXen(version, '>=3.0.4 <3.1.0') : undefined;
+    if (on304 === false || (on304 === undefined && d.dialect === 'xl')) return [];
+    const restore = `a saved or migrated guest is restored with maxmem allocated (${max} MiB instead of ${memory} MiB)`;
+    return [
+      {
+        ...keyPlace(d, 'maxmem'),
+        severity: 'warning',
+        ...(on304 === undefined ? { unverified: true } : {}),
+        message:
+          on304 === undefined
+            ? `${d.name}: PV guest with maxmem ${max} MiB above memory ${memory} MiB; Xen version unknown: on Xen 3.0.4 ${restore}`
+            : `${d.name}: PV guest with maxmem ${max} MiB above memory ${memory} MiB: on ${xenLabel(version)} ${restore}`,
+        remediation:
+          on304 === undefined
+            ? 'Pass --xen (or run on the host) so xenlint knows the version; on 3.0.4 keep maxmem = memory for guests you save or migrate, or keep maxmem free on the destination.'
+            : 'Keep maxmem = memory for guests you save or migrate on 3.0.4, or make sure the destination host has maxmem free.',
+        evidence,
+      },
+    ];
+  }
+  if (d.type === 'hvm') {
+    const fp = footprint(d, version, 0);
+    if (fp.startKey === 'maxmem') {
+      const when = version !== undefined ? `on ${xenLabel(version)}` : 'with an xm config and the Xen version unknown';
+      return [
+        {
+          ...keyPlace(d, 'maxmem'),
+          severity: 'warning',
+          message: `${d.name}: HVM guest with memory ${memory} MiB and maxmem ${max} MiB takes maxmem at start ${when}: an HVM guest cannot balloon before populate-on-demand (Xen 3.4)`,
+          remediation: `Set memory = maxmem = the size you mean (${memory} MiB or ${max} MiB); the guest gets maxmem anyway.`,
+          evidence,
+        },
+      ];
+    }
+    return [
+      {
+        ...keyPlace(d, 'maxmem'),
+        severity: 'warning',
+        message: `${d.name}: HVM guest starts pre-ballooned (memory ${memory} MiB < maxmem ${max} MiB): without a balloon driver in the guest it crashes once it uses more than ${memory} MiB`,
+        remediation: 'Make sure the guest runs PV drivers with a balloon driver (Linux: xen-balloon; Windows: the Xen PV drivers), or set maxmem = memory.',
+        evidence,
+      },
+    ];
+  }
+  return [];
+}
+
+function sumOf(fps: Footprint[]): number {
+  return fps.reduce((n, fp) => n + fp.totalMiB, 0);
+}
+
+function analyse(facts: Facts, ctx: CheckContext): Analysis {
+  const guests = facts.domains ?? [];
+  const version = versionOf(facts, ctx);
+  const overhead = optionNumber(ctx, 'overheadPercent') ?? 0;
+  const findings: Finding[] = [];
+  const lines: string[] = [];
+  let hostChecked = false;
+
+  lines.push(`${xenLabel(version)}; overhead ${overhead}% added to each guest${overhead === 0 ? ' (shadow/p2m overhead exists; set overheadPercent to count it)' : ''}`);
+  for (const d of guests) findings.push(...guestRules(d, version));
+
+  const fps = guests.map((d) => footprint(d, version, overhead));
+  for (const fp of fps) lines.push(`  ${term(fp, overhead)} MiB`);
+
+  const host = facts.host;
+  const dom0 = dom0Size(facts, optionNumber(ctx, 'dom0MiB'));
+  const balloon = dom0MayBalloon(facts);
+  for (const r of dom0.remarks) lines.push(`dom0: ${r}`);
+  const dom0Term = dom0.mib !== undefined ? `dom0 ${dom0.mib} MiB (${dom0.source})` : 'dom0 unknown (excluded: no dom0_mem, no dom0 size)';
+  lines.push(dom0.mib !== undefined ? `${dom0Term}${dom0.fixed ? '' : `; ${balloon.why}`}` : dom0Term);
+
+  // The guests that start with the host.
+  const anyKnown = guests.some((d) => d.autostart !== undefined);
+  const autostart = anyKnown ? fps.filter((fp) => fp.domain.autostart === true) : fps;
+  const excluded = anyKnown ? fps.filter((fp) => fp.domain.autostart !== true).map((fp) => fp.domain.name) : [];
+  lines.push(
+    anyKnown
+      ? `autostart set: ${autostart.length ? listNames(autostart.map((fp) => fp.domain.name)) : 'none'} (autostart known${excluded.length ? `; not counted: ${listNames(excluded)}` : ''})`
+      : 'autostart set: all given guests (no guest says whether it starts with the host)',
+  );
+
+  const total = host?.totalMemoryMiB;
+  const guestSum = sumOf(autostart);
+  const sum = guestSum + (dom0.mib ?? 0);
+  const terms = [dom0Term, ...autostart.map((fp) => term(fp, overhead))].join(' + ');
+  if (total === undefined) {
+    lines.push(`${terms} = ${sum} MiB; total_memory unknown: not compared`);
+  } else {
+    hostChecked = true;
+    const over = sum > total;
+    const arith = `${terms} = ${sum} MiB ${over ? '>' : '<='} total_memory ${total} MiB`;
+    lines.push(arith);
+    if (over && autostart.length > 0) {
+      const softened = !dom0.fixed && dom0.mib !== undefined && balloon.may && guestSum <= total;
+      findings.push({
+        ...hostPlace(facts, 'total_memory'),
+        key: 'total_memory',
+        severity: softened ? 'warning' : 'error',
+        message: `Guests that start with the host do not fit in its memory: ${arith}${softened ? `; dom0 has no dom0_mem and may balloon down from its current ${dom0.mib} MiB, so they may still fit` : ''}`,
+        remediation: softened
+          ? 'Set dom0_mem= on the Xen command line (with autoballoon off) so dom0 has a fixed size, then size the guests to fit beside it.'
+          : 'Lower memory/maxmem of the autostart guests, start fewer of them with the host (/etc/xen/auto), shrink dom0 (dom0_mem=), or add RAM.',
+        evidence: {
+          total_memory: total,
+          dom0: dom0.mib !== undefined ? `${dom0.mib} MiB (${dom0.source})` : 'unknown (excluded)',
+          guests: autostart.map((fp) => `${fp.domain.name}=${fp.totalMiB}`).join(' '),
+          overheadPercent: overhead,
+        },
+      });
+    }
+  }
+
+  // The guests being deployed now, against the live free_memory.
+  const free = host?.freeMemoryMiB;
+  if (ctx.mode !== 'check') {
+    lines.push('free_memory: not compared in lint mode (a snapshot\'s free memory is stale)');
+  } else if (free === undefined) {
+    lines.push('free_memory unknown: not compared');
+  } else {
+    const running = facts.dom0?.running;
+    let deploy: Footprint[] | undefined;
+    if (running) {
+      const names = new Set(running.map((r) => r.name));
+      deploy = fps.filter((fp) => !names.has(fp.domain.name));
+      lines.push(`not running (to deploy): ${deploy.length ? listNames(deploy.map((fp) => fp.domain.name)) : 'none'}`);
+    } else if (fps.length === 1) {
+      deploy = fps;
+      lines.push(`one guest given and which guests run is unknown: ${fps[0]?.domain.name ?? ''} taken as the one being deployed`);
+    } else {
+      lines.push('several guests given and which run is unknown: free_memory not compared');
+    }
+    if (deploy && deploy.length > 0) {
+      hostChecked = true;
+      const need = sumOf(deploy);
+      const claims = host?.outstandingClaimsMiB;
+      const freeText = `free_memory ${free} MiB${claims ? ` (after ${claims} MiB outstanding claims)` : ''}`;
+      const arith = `${deploy.map((fp) => term(fp, overhead)).join(' + ')} = ${need} MiB ${need > free ? '>' : '<='} ${freeText}`;
+      lines.push(arith);
+      if (need > free) {
+        const reclaim = !dom0.fixed && balloon.may ? facts.dom0?.memoryMiB : undefined;
+        const softened = reclaim !== undefined && need <= free + reclaim;
+        const single = deploy.length === 1 ? deploy[0] : undefined;
+        const where = single ? keyPlace(single.domain, single.startKey) : { ...hostPlace(facts, 'free_memory'), key: 'free_memory' };
+        findings.push({
+          ...where,
+          severity: softened ? 'warning' : 'error',
+          message: `${single ? `${single.domain.name}: needs` : 'Guests not running yet need'} more memory than is free: ${arith}${softened ? `; it fits only if dom0 balloons down from ${reclaim} MiB (${balloon.why})` : ''}`,
+          remediation: softened
+            ? 'Make room deliberately: set dom0_mem= (or shrink dom0 with xl mem-set 0), or lower the guest\'s memory.'
+            : 'Lower the guest\'s memory/maxmem, stop or shrink another guest first, or start it on a host with more free memory.',
+          evidence: {
+            free_memory: free,
+            ...(claims !== undefined ? { outstanding_claims: claims } : {}),
+            guests: deploy.map((fp) => `${fp.domain.name}=${fp.totalMiB}`).join(' '),
+            overheadPercent: overhead,
+          },
+        });
+      }
+    }
+  }
+  return { findings, lines, hostChecked };
+}
+
+const check: Check = {
+  id: 'memory-fit',
+  title: 'Guests and dom0 must fit in the host\'s RAM (Xen does not page); maxmem must make sense',
+  severity: 'error',
+  needs: ['domains'],
+  sources: [
+    'field notes (Xen 3.x era admin notes): /work/shared/seeds/003_5949bf063f6c7139.txt, "Xen does not page" (HVM allocates maxmem at start; 3.0.4 restore allocates maxmem)',
+    'docs/man/xl.cfg.5.pod.in (memory, maxmem; HVM with maxmem > memory is pre-ballooned)',
+    'docs/man/xl.conf.5.pod.in (autoballoon); tools/python/xen/xend/XendOptions.py (dom0-min-mem, enable-dom0-ballooning; 54cdc383f1)',
+    'docs/misc/xen-command-line.pandoc (dom0_mem)',
+    '8f28de1ec0 (free_memory excludes outstanding claims, xl 4.3)',
+    'xen/arch/x86/mm/p2m-pod.c (populate-on-demand, 2009)',
+  ],
+  options: {
+    type: 'object',
+    properties: {
+      overheadPercent: { type: 'number', minimum: 0, maximum: 100, description: 'Added to each guest\'s memory for shadow/p2m and device-model overhead.' },
+      dom0MiB: { type: 'integer', minimum: 0, description: 'dom0\'s size in MiB, overriding dom0_mem and dom0\'s current size.' },
+    },
+    additionalProperties: false,
+  },
+  defaults: { overheadPercent: 0 },
+  run(facts, ctx) {
+    const a = analyse(facts, ctx);
+    if (a.findings.length === 0 && !a.hostChecked) {
+      return {
+        skip: `host memory unknown (no total_memory/free_memory): only maxmem against memory was checked, for ${facts.domains?.length ?? 0} guest(s)`,
+      };
+    }
+    return a.findings;
+  },
+  explain(facts, ctx) {
+    return analyse(facts, ctx).lines;
+  },
+};
+
+export default check;

@@ -1,0 +1,166 @@
+/**
+ * pv-abi-mismatch: a PV guest's kernel must use an ABI the hypervisor offers.
+ *
+ * The hypervisor lists the PV ABIs it runs as `xen-3.0-<abi>` tokens in
+ * `xen_caps`, and libxc refuses any other ("xc_dom_compat_check: guest type …
+ * not supported by xen kernel, sorry"; xen-facts.md A4). xen_caps is therefore
+ * the authority; the Xen version only explains *why* an ABI is missing
+ * (32-on-64 arrived in 3.1, 32-bit PV became optional in 4.14 and off by
+ * default outside the shim in 4.16).
+ */
+import type { Check, DomainFacts, Facts, Finding } from './api.js';
+import type { CapToken, KernelFacts } from '../cli/facts.js';
+import { satisfiesXen } from '../cli/xen-version.js';
+import { cmdlineValue } from '../cli/parse/xen-cmdline.js';
+import { firstKeyPlace, type FindingPlace, versionOf, xenLabel } from './lib/guest.js';
+
+type KernelAbi = NonNullable<KernelFacts['abi']>;
+
+const ABI_NAMES: Record<string, string> = {
+  x86_32: '32-bit non-PAE (x86_32)',
+  x86_32p: '32-bit PAE (x86_32p)',
+  x86_64: '64-bit (x86_64)',
+  'x86_32-bimodal': '32-bit bimodal (x86_32 or x86_32p)',
+};
+
+function describeAbi(abi: string): string {
+  return ABI_NAMES[abi] ?? abi;
+}
+
+/** A bimodal 32-bit kernel (ELF note PAE=bimodal) boots as either 32-bit kind. */
+export function abiFits(abi: KernelAbi, pvAbis: readonly string[]): boolean {
+  if (abi === 'x86_32-bimodal') return pvAbis.includes('x86_32') || pvAbis.includes('x86_32p');
+  return pvAbis.includes(abi);
+}
+
+function is32(abi: string): boolean {
+  return abi === 'x86_32' || abi === 'x86_32p' || abi === 'x86_32-bimodal';
+}
+
+function capsText(caps: CapToken[]): string {
+  return caps.map((c) => c.token).join(' ');
+}
+
+function kernelEvidence(k: KernelFacts): string {
+  const how = k.source === 'annotation' ? 'annotation guest-abi' : `ELF note${k.pae !== undefined ? ` PAE=${k.pae}` : ''}`;
+  return `${k.abi ?? 'unknown'} (${how}${k.source === 'elf' ? `, ${k.path}` : ''})`;
+}
+
+function place(d: DomainFacts): FindingPlace {
+  const p = firstKeyPlace(d, ['kernel', 'bootloader']);
+  // The kernel facts carry the position of the annotation when that is where the ABI came from.
+  if (d.kernel?.line !== undefined) {
+    p.line = d.kernel.line;
+    if (d.kernel.column !== undefined) p.column = d.kernel.column;
+  }
+  return p;
+}
+
+/** Why this hypervisor lacks the guest's ABI, and what to do: the version-aware part. */
+function explainMismatch(abi: KernelAbi, pvAbis: string[], facts: Facts, version: string | undefined): string {
+  const host = facts.host;
+  const hv64 = pvAbis.includes('x86_64') || host?.hypervisorBits === 64;
+  const is = (range: string): boolean => version !== undefined && satisfiesXen(version, range);
+  if (pvAbis.length === 0) {
+    return 'This hypervisor runs no PV guests at all (no xen-3.0-* token: built without CONFIG_PV, possible from 4.12): run the guest as PVH (type = "pvh") or HVM, or boot a Xen built with PV support.';
+  }
+  if (is32(abi) && hv64) {
+    if (is('<3.1.0')) {
+      return 'On Xen 3.0.x a 64-bit hypervisor runs only 64-bit PV guests; 32-bit PV guests on 64-bit Xen (32-on-64, PAE only) arrived in 3.1. Boot a 64-bit guest kernel, or upgrade Xen to 3.1 or later and use a PAE kernel.';
+    }
+    if (abi === 'x86_32') {
+      return 'A 64-bit hypervisor runs 32-bit PV guests only in PAE mode (x86_32p, 32-on-64 since 3.1): boot a PAE or bimodal 32-bit kernel, or a 64-bit kernel.';
+    }
+    const pv = host?.commandline ? cmdlineValue(host.commandline.options, 'pv') : undefined;
+    if (pv !== undefined && /no-32|32=(0|no|off|false)/i.test(pv)) {
+      return `The Xen command line disables 32-bit PV guests (pv=${pv}): remove that, or run the guest in the PV shim (type = "pvh", pvshim = 1), or boot a 64-bit kernel.`;
+    }
+    return '32-bit PV is switched off on this hypervisor: built with CONFIG_PV32=n (the default outside the PV shim since 4.16), booted with pv=no-32, or disabled by CET shadow stacks (4.14+). Boot a 64-bit kernel, run the guest in the PV shim (type = "pvh", pvshim = 1), or rebuild Xen with PV32=y.';
+  }
+  if (abi === 'x86_64') {
+    return 'A 64-bit PV kernel needs a 64-bit hypervisor: boot the x86_64 build of Xen, or give the guest a 32-bit kernel of the kind this hypervisor runs.';
+  }
+  if (abi === 'x86_32p' && pvAbis.includes('x86_32')) {
+    return 'A 32-bit non-PAE hypervisor runs only non-PAE PV guests: boot a non-PAE (or bimodal) kernel, or a PAE build of Xen.';
+  }
+  if (abi === 'x86_32' && pvAbis.includes('x86_32p')) {
+    return 'A 32-bit PAE hypervisor runs only PAE PV guests: boot a PAE (or bimodal) kernel.';
+  }
+  return `Boot a kernel built for one of: ${pvAbis.join(', ')}.`;
+}
+
+const check: Check = {
+  id: 'pv-abi-mismatch',
+  title: "A PV guest's kernel ABI (32-bit, PAE, 64-bit) must be one the hypervisor runs (xen_caps)",
+  severity: 'error',
+  needs: ['host', 'domains'],
+  sources: [
+    'field notes (Xen 3.x era admin notes): /work/shared/seeds/003_5949bf063f6c7139.txt, "Xen modes of operation"',
+    'xen/arch/x86/setup.c arch_get_xen_caps()@3.1.0-branched, init_xen_cap_info()@HEAD (xen_caps tokens)',
+    '8f2348c03c (32-on-64 PV compat, first in 3.1)',
+    '68d757df8d (pv=no-32, 4.14); 1a0f2fe229 (PV32 off by default outside the shim, 4.16)',
+    'c49894090c (CONFIG_PV=n: no xen-3.0-* tokens, 4.12)',
+    'tools/libs/guest/xg_dom_boot.c xc_dom_compat_check (guest type not supported by xen kernel)',
+  ],
+  run(facts, ctx) {
+    const pvGuests = (facts.domains ?? []).filter((d) => d.type === 'pv');
+    if (pvGuests.length === 0) return { skip: 'no PV guests among the given configs' };
+    const caps = facts.host?.caps;
+    if (!caps) {
+      return {
+        skip: `xen_caps unknown (host facts from ${facts.host?.source ?? 'nowhere'} carry no xen_caps): run xenlint check on the host, or pass --facts with a snapshot or an xl/xm info output`,
+      };
+    }
+    const known = pvGuests.filter((d) => d.kernel?.abi !== undefined && d.kernel.source !== 'unknown');
+    if (ctx.mode === 'lint' && known.length === 0) {
+      return {
+        skip: 'no PV guest has a known kernel ABI: annotate each config with # xenlint: guest-abi=x86_64 (or x86_32p, x86_32) or run xenlint check --root on the host',
+      };
+    }
+    const pvAbis = caps.filter((c) => c.kind === 'xen').map((c) => c.abi);
+    const version = versionOf(facts, ctx);
+    const findings: Finding[] = [];
+    for (const d of pvGuests) {
+      const k = d.kernel;
+      const abi = k && k.source !== 'unknown' ? k.abi : undefined;
+      const evidence: Record<string, string> = { xen_caps: capsText(caps) };
+      if (version !== undefined) evidence['xen_version'] = version;
+      const pv = facts.host?.commandline ? cmdlineValue(facts.host.commandline.options, 'pv') : undefined;
+      if (pv !== undefined) evidence['xen_commandline pv'] = pv;
+      if (abi === undefined) {
+        if (pvAbis.length === 0) {
+          findings.push({
+            ...place(d),
+            message: `${d.name}: PV guest, but ${xenLabel(version)} runs no PV guests at all (xen_caps: ${capsText(caps)})`,
+            remediation: explainMismatch('x86_64', pvAbis, facts, version),
+            evidence,
+          });
+          continue;
+        }
+        const why = k?.reason ?? (d.bootloader !== undefined ? `booted by ${d.bootloader}: the kernel is inside the guest's disk` : 'no kernel image known');
+        evidence['kernel'] = `unknown (${why})`;
+        findings.push({
+          ...place(d),
+          severity: 'warning',
+          unverified: true,
+          message: `${d.name}: PV kernel ABI unknown (${why}); cannot check it against the PV ABIs this Xen runs (${pvAbis.join(', ')})`,
+          remediation: `Annotate the config with # xenlint: guest-abi=<${pvAbis.join('|')}> after checking the guest's kernel (file vmlinuz, or readelf -n for the Xen PAE note), or run xenlint check --root where the kernel image is readable.`,
+          evidence,
+        });
+        continue;
+      }
+      if (abiFits(abi, pvAbis)) continue;
+      if (k) evidence['kernel'] = kernelEvidence(k);
+      const runs = pvAbis.length > 0 ? `runs only ${pvAbis.join(', ')} PV guests` : 'runs no PV guests';
+      findings.push({
+        ...place(d),
+        message: `${d.name}: PV kernel is ${describeAbi(abi)} but ${xenLabel(version)} ${runs} (xen_caps: ${capsText(caps)})`,
+        remediation: explainMismatch(abi, pvAbis, facts, version),
+        evidence,
+      });
+    }
+    return findings;
+  },
+};
+
+export default check;
