@@ -1,0 +1,96 @@
+/**
+ * The report formats behind `--format`. This module stays light: it holds the
+ * types and the two choices made before formatting (which format, whether to
+ * colour), and loads the one formatter asked for with a dynamic import — hence
+ * `formatReport` is async.
+ */
+import type { RunReport } from '../../checks/api.js';
+import type { Severity } from '../parse/diagnostic.js';
+
+/** What a formatter knows about a check beyond its outcome: its documentation. */
+export interface RuleMeta {
+  id: string;
+  title: string;
+  severity: Severity;
+  /** Semver range of Xen versions where the pitfall exists. */
+  xen?: string;
+  /** What it catches and how to fix it, as plain text (Markdown allowed). */
+  helpText: string;
+  /** Absolute URI of the check's documentation page. */
+  helpUri: string;
+  sources: string[];
+}
+
+export interface FormatOptions {
+  color: boolean;
+  /** Paths in reports are shown (and SARIF URIs made) relative to this directory. */
+  cwd: string;
+  rules: Map<string, RuleMeta>;
+  /** stylish: remediation and evidence under each finding, every skipped and not-applicable check. */
+  verbose?: boolean;
+}
+
+export type Format = 'stylish' | 'json' | 'sarif' | 'junit' | 'github';
+
+export const FORMATS: readonly Format[] = ['stylish', 'json', 'sarif', 'junit', 'github'];
+
+/** Where a user can read about xenlint itself (SARIF `informationUri`). */
+export const XENLINT_HOME = 'https://xenlint.dev/';
+
+export function isFormat(name: string): name is Format {
+  return (FORMATS as readonly string[]).includes(name);
+}
+
+export async function formatReport(report: RunReport, format: Format, opts: FormatOptions): Promise<string> {
+  switch (format) {
+    case 'stylish':
+      return (await import('./stylish.js')).formatStylish(report, opts);
+    case 'json':
+      return (await import('./json.js')).formatJson(report, opts);
+    case 'sarif':
+      return (await import('./sarif.js')).formatSarif(report, opts);
+    case 'junit':
+      return (await import('./junit.js')).formatJunit(report, opts);
+    case 'github':
+      return (await import('./github.js')).formatGithub(report, opts);
+    default:
+      throw new RangeError(`unknown report format "${String(format)}" (expected one of ${FORMATS.join(', ')})`);
+  }
+}
+
+/**
+ * An explicit --format wins. Otherwise GitHub Actions (which sets
+ * GITHUB_ACTIONS=true on every step) gets workflow-command annotations, and
+ * everything else the stylish report. `isTTY` does not change the choice: a
+ * terminal only changes colour (see useColor), and GitHub runners never have one.
+ * An unknown explicit format throws rather than falling back silently.
+ */
+export function pickFormat(requested: string | undefined, env: NodeJS.ProcessEnv, isTTY: boolean): Format {
+  void isTTY;
+  if (requested !== undefined && requested !== '') {
+    if (!isFormat(requested)) {
+      throw new RangeError(`unknown report format "${requested}" (expected one of ${FORMATS.join(', ')})`);
+    }
+    return requested;
+  }
+  return env['GITHUB_ACTIONS'] === 'true' ? 'github' : 'stylish';
+}
+
+/**
+ * Precedence, first match wins:
+ * 1. `--color` / `--no-color` (the person at the keyboard);
+ * 2. NO_COLOR set to anything but "" turns colour off (no-color.org);
+ * 3. FORCE_COLOR: "0" or "false" turns it off, any other non-empty value on
+ *    (force-color.org treats "" as unset; Node and supports-color read "0"/"false" as off);
+ * 4. a terminal gets colour, unless TERM=dumb; a pipe or file never does.
+ * NO_COLOR beats FORCE_COLOR so that a user's global opt-out survives a CI
+ * image that forces colour for every tool.
+ */
+export function useColor(flag: boolean | undefined, env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
+  if (flag !== undefined) return flag;
+  const noColor = env['NO_COLOR'];
+  if (noColor !== undefined && noColor !== '') return false;
+  const force = env['FORCE_COLOR'];
+  if (force !== undefined && force !== '') return !(force === '0' || force.toLowerCase() === 'false');
+  return isTTY && env['TERM'] !== 'dumb';
+}

@@ -1,0 +1,114 @@
+/**
+ * The machine report, shaped by schemas/report.schema.json. Every key is always
+ * present: an absent value is `null`, never a missing key, so consumers (jq, a
+ * dashboard) do not need to tell "absent" from "forgot to print". Positions
+ * that are not 1-based integers (a plugin's mistake) become null too, so the
+ * document always validates against its schema.
+ */
+import type { CheckOutcome, ReportedFinding, RunReport, Status } from '../../checks/api.js';
+import type { Severity } from '../parse/diagnostic.js';
+import type { FormatOptions } from './index.js';
+import { position } from './shared.js';
+
+export interface JsonFinding {
+  check: string;
+  severity: Severity;
+  message: string;
+  file: string | null;
+  line: number | null;
+  column: number | null;
+  domain: string | null;
+  key: string | null;
+  remediation: string | null;
+  evidence: Record<string, string | number | boolean> | null;
+  unverified: boolean;
+  fingerprint: string;
+}
+
+export interface JsonCheck {
+  id: string;
+  title: string;
+  severity: Severity;
+  xen: string | null;
+  status: Status;
+  reason: string | null;
+  findings: JsonFinding[];
+  suppressed: number;
+}
+
+export interface JsonReport {
+  reportVersion: 1;
+  tool: { name: 'xenlint'; version: string };
+  command: 'check' | 'lint';
+  xen: { version: string; source: string } | null;
+  files: string[];
+  checks: JsonCheck[];
+  problems: Array<{ file: string | null; line: number | null; column: number | null; message: string }>;
+  summary: RunReport['summary'];
+}
+
+export function toJsonReport(report: RunReport): JsonReport {
+  return {
+    reportVersion: 1,
+    tool: { name: 'xenlint', version: report.tool.version },
+    command: report.command,
+    xen: report.xen ? { version: report.xen.version, source: report.xen.source } : null,
+    files: [...report.files],
+    checks: report.checks.map(jsonCheck),
+    problems: report.problems.map((p) => ({
+      file: p.file ?? null,
+      line: position(p.line) ?? null,
+      column: position(p.column) ?? null,
+      message: p.message,
+    })),
+    summary: {
+      pass: report.summary.pass,
+      fail: report.summary.fail,
+      skipped: report.summary.skipped,
+      'not-applicable': report.summary['not-applicable'],
+      error: report.summary.error,
+      findings: { ...report.summary.findings },
+    },
+  };
+}
+
+function jsonCheck(o: CheckOutcome): JsonCheck {
+  return {
+    id: o.id,
+    title: o.title,
+    severity: o.severity,
+    xen: o.xen ?? null,
+    status: o.status,
+    reason: o.reason ?? null,
+    findings: o.findings.map(jsonFinding),
+    suppressed: Number.isSafeInteger(o.suppressed) && o.suppressed >= 0 ? o.suppressed : 0,
+  };
+}
+
+function jsonFinding(f: ReportedFinding): JsonFinding {
+  return {
+    check: f.check,
+    severity: f.severity,
+    message: f.message,
+    file: f.file ?? null,
+    line: position(f.line) ?? null,
+    column: position(f.column) ?? null,
+    domain: f.domain ?? null,
+    key: f.key ?? null,
+    remediation: f.remediation ?? null,
+    evidence: f.evidence ? jsonEvidence(f.evidence) : null,
+    unverified: f.unverified === true,
+    fingerprint: f.fingerprint,
+  };
+}
+
+/** NaN and Infinity would print as null, which the schema rejects: keep them as text. */
+function jsonEvidence(evidence: Record<string, string | number | boolean>): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const [k, v] of Object.entries(evidence)) out[k] = typeof v === 'number' && !Number.isFinite(v) ? String(v) : v;
+  return out;
+}
+
+export function formatJson(report: RunReport, _opts?: FormatOptions): string {
+  return `${JSON.stringify(toJsonReport(report), null, 2)}\n`;
+}

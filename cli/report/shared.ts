@@ -1,0 +1,97 @@
+/**
+ * Small pieces every report format needs. Kept free of heavy imports so that
+ * loading one formatter costs only that formatter.
+ *
+ * Checks may be plugins, so nothing here trusts a finding's shape beyond its
+ * type: a line of 0 or NaN is treated as "no line", never passed on to a format
+ * (SARIF, GitHub) that would reject the whole document for it.
+ */
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import type { CheckOutcome, ReportedFinding, RunReport, Status } from '../../checks/api.js';
+import type { Severity } from '../parse/diagnostic.js';
+
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
+export const STATUSES: readonly Status[] = ['pass', 'fail', 'skipped', 'not-applicable', 'error'];
+
+/** A 1-based line or column, or undefined when the value is not one. */
+export function position(n: unknown): number | undefined {
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 1 ? n : undefined;
+}
+
+/** Lone UTF-16 surrogates become U+FFFD: URI encoders throw on them and XML forbids them. */
+export function wellFormed(s: string): string {
+  return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
+/** Where a file sits relative to cwd, or undefined when it is outside it. */
+export function insideCwd(file: string, cwd: string): string | undefined {
+  const rel = relative(cwd, resolve(cwd, file));
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return undefined;
+  return rel.split(sep).join('/');
+}
+
+/** The path a person (or a CI annotation) should see: relative to cwd when inside it. */
+export function displayPath(file: string, cwd: string): string {
+  return insideCwd(file, cwd) ?? file.split(sep).join('/');
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** "3 passed, 2 failed, 7 skipped, 1 not applicable, 1 error": zero counts left out. */
+export function statusCounts(summary: Record<Status, number>): string {
+  const words: Record<Status, string> = {
+    pass: 'passed',
+    fail: 'failed',
+    skipped: 'skipped',
+    'not-applicable': 'not applicable',
+    error: 'error',
+  };
+  const parts = STATUSES.filter((s) => (summary[s] ?? 0) > 0).map((s) =>
+    s === 'error' ? plural(summary[s], 'error') : `${summary[s]} ${words[s]}`,
+  );
+  return parts.length > 0 ? parts.join(', ') : 'no checks ran';
+}
+
+/** "2 errors, 1 warning, 1 info": zero counts left out. */
+export function severityCounts(counts: Record<Severity, number>): string {
+  const parts: string[] = [];
+  if (counts.error) parts.push(plural(counts.error, 'error'));
+  if (counts.warning) parts.push(plural(counts.warning, 'warning'));
+  if (counts.info) parts.push(`${counts.info} info`);
+  return parts.join(', ');
+}
+
+/** Counted from the checks themselves, so a hand-built or edited summary cannot mislead. */
+export function countFindings(report: RunReport): Record<Severity, number> {
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  for (const o of report.checks) for (const f of o.findings) counts[f.severity] = (counts[f.severity] ?? 0) + 1;
+  return counts;
+}
+
+export function countStatuses(report: RunReport): Record<Status, number> {
+  const counts: Record<Status, number> = { pass: 0, fail: 0, skipped: 0, 'not-applicable': 0, error: 0 };
+  for (const o of report.checks) counts[o.status] = (counts[o.status] ?? 0) + 1;
+  return counts;
+}
+
+export function totalSuppressed(report: RunReport): number {
+  return report.checks.reduce((n, o) => n + (Number.isFinite(o.suppressed) ? o.suppressed : 0), 0);
+}
+
+/** By line, then column, then the checks' own order; findings without a line come first. */
+export function byPosition(order: Map<string, number>) {
+  return (a: ReportedFinding, b: ReportedFinding): number =>
+    (position(a.line) ?? 0) - (position(b.line) ?? 0) ||
+    (position(a.column) ?? 0) - (position(b.column) ?? 0) ||
+    (order.get(a.check) ?? 0) - (order.get(b.check) ?? 0);
+}
+
+export function checkOrder(report: RunReport): Map<string, number> {
+  return new Map(report.checks.map((o, i) => [o.id, i]));
+}
+
+export function outcomesWith(report: RunReport, status: Status): CheckOutcome[] {
+  return report.checks.filter((o) => o.status === status);
+}

@@ -1,0 +1,225 @@
+/**
+ * The human report: findings grouped by file (file-less ones under "host"),
+ * one aligned line each, then what the run amounted to — including the checks
+ * that did not run and why, because a quiet report must never be mistaken for
+ * a clean one.
+ */
+import type { CheckOutcome, ReportedFinding, RunReport } from '../../checks/api.js';
+import type { Severity } from '../parse/diagnostic.js';
+import type { FormatOptions } from './index.js';
+import { displayWidth, padEnd, palette, severityPaint, visible, type Paint, type Palette } from './color.js';
+import {
+  byPosition,
+  checkOrder,
+  countFindings,
+  countStatuses,
+  displayPath,
+  outcomesWith,
+  plural,
+  position,
+  severityCounts,
+  statusCounts,
+  totalSuppressed,
+} from './shared.js';
+
+interface Row {
+  line: number;
+  column: number;
+  order: number;
+  location: string;
+  label: string;
+  paint: Paint;
+  message: string[];
+  id: string;
+  notes: string[];
+}
+
+const HOST = '\u0000host';
+
+/** How many skip reasons the one-line summary names before it says "and N more". */
+const SKIP_REASONS_SHOWN = 3;
+
+export function formatStylish(report: RunReport, opts: FormatOptions): string {
+  const p = palette(opts.color);
+  const out: string[] = [];
+  for (const [heading, rows] of groups(report, opts, p)) {
+    out.push(heading === HOST ? p.underline('host') : p.underline(visible(heading)));
+    out.push(...table(rows, p), '');
+  }
+  out.push(...summary(report, opts, p));
+  return `${out.join('\n')}\n`;
+}
+
+function groups(report: RunReport, opts: FormatOptions, p: Palette): Array<[string, Row[]]> {
+  const order = checkOrder(report);
+  const byFile = new Map<string, Row[]>();
+  const add = (file: string | undefined, row: Row) => {
+    const key = file ? displayPath(file, opts.cwd) : HOST;
+    const rows = byFile.get(key) ?? [];
+    rows.push(row);
+    byFile.set(key, rows);
+  };
+  const findings = report.checks.flatMap((o) => o.findings).sort(byPosition(order));
+  for (const f of findings) add(f.file, findingRow(f, order.get(f.check) ?? 0, opts, p));
+  for (const problem of report.problems) {
+    const line = position(problem.line);
+    const column = position(problem.column);
+    add(problem.file, {
+      line: line ?? 0,
+      column: column ?? 0,
+      order: -1,
+      location: locationText(line, column, undefined),
+      label: 'problem',
+      paint: p.red,
+      message: lines(problem.message),
+      id: '',
+      notes: [],
+    });
+  }
+  for (const rows of byFile.values()) {
+    rows.sort((a, b) => a.line - b.line || a.column - b.column || a.order - b.order);
+  }
+  const fileRank = new Map(report.files.map((f, i) => [displayPath(f, opts.cwd), i]));
+  return [...byFile.entries()].sort(([a], [b]) => {
+    if (a === HOST || b === HOST) return a === HOST ? (b === HOST ? 0 : -1) : 1;
+    const ra = fileRank.get(a) ?? Number.MAX_SAFE_INTEGER;
+    const rb = fileRank.get(b) ?? Number.MAX_SAFE_INTEGER;
+    return ra - rb || (a < b ? -1 : a > b ? 1 : 0);
+  });
+}
+
+function findingRow(f: ReportedFinding, order: number, opts: FormatOptions, p: Palette): Row {
+  const line = position(f.line);
+  const column = position(f.column);
+  const message = lines(f.message);
+  if (f.unverified && message.length > 0) message[0] = `${message[0]} ${p.dim('(unverified)')}`;
+  const notes: string[] = [];
+  if (opts.verbose) {
+    if (f.remediation) notes.push(...prefixed('fix: ', lines(f.remediation)));
+    if (f.evidence && Object.keys(f.evidence).length > 0) {
+      const facts = Object.entries(f.evidence).map(([k, v]) => `${k}=${String(v)}`);
+      notes.push(...prefixed('evidence: ', lines(facts.join(', '))));
+    }
+  }
+  return {
+    line: line ?? 0,
+    column: column ?? 0,
+    order,
+    location: locationText(line, column, f.file ? undefined : f.domain),
+    label: f.severity,
+    paint: severityPaint(p, f.severity),
+    message,
+    id: f.check,
+    notes,
+  };
+}
+
+function locationText(line: number | undefined, column: number | undefined, domain: string | undefined): string {
+  if (line !== undefined) return column !== undefined ? `${line}:${column}` : `${line}`;
+  return domain ? visible(domain) : '';
+}
+
+/** A message split into terminal-safe lines; an empty message still takes one line. */
+function lines(text: string): string[] {
+  const parts = visible(String(text)).split('\n');
+  while (parts.length > 1 && parts[parts.length - 1]!.trim() === '') parts.pop();
+  return parts;
+}
+
+function prefixed(prefix: string, body: string[]): string[] {
+  return body.map((l, i) => (i === 0 ? prefix : ' '.repeat(prefix.length)) + l);
+}
+
+function oneLine(text: string): string {
+  return lines(text)
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .join(' ');
+}
+
+function table(rows: Row[], p: Palette): string[] {
+  const locWidth = Math.max(0, ...rows.map((r) => displayWidth(r.location)));
+  const labelWidth = Math.max(0, ...rows.map((r) => r.label.length));
+  const msgWidth = Math.max(0, ...rows.map((r) => displayWidth(stripSgr(r.message[0] ?? ''))));
+  const indent = ' '.repeat(2 + locWidth + 2 + labelWidth + 2);
+  const out: string[] = [];
+  for (const r of rows) {
+    const first = r.message[0] ?? '';
+    const pad = ' '.repeat(Math.max(0, msgWidth - displayWidth(stripSgr(first))));
+    const idPart = r.id ? `${pad}  ${p.dim(visible(r.id))}` : '';
+    const location = ' '.repeat(locWidth - displayWidth(r.location)) + p.dim(r.location);
+    const label = r.paint(r.label) + ' '.repeat(labelWidth - r.label.length);
+    out.push(`  ${location}  ${label}  ${first}${idPart}`.trimEnd());
+    for (const more of r.message.slice(1)) out.push(`${indent}${more}`.trimEnd());
+    for (const note of r.notes) out.push(`${indent}${p.dim(note)}`.trimEnd());
+  }
+  return out;
+}
+
+/** The width of a message that already carries a colour code (the "(unverified)" mark). */
+function stripSgr(text: string): string {
+  return text.replace(/\u001b\[[0-9;]*m/g, '');
+}
+
+function summary(report: RunReport, opts: FormatOptions, p: Palette): string[] {
+  const out: string[] = [];
+  const findings = countFindings(report);
+  const total = findings.error + findings.warning + findings.info;
+  if (total > 0) {
+    const paint = worst(findings) === 'error' ? p.red : worst(findings) === 'warning' ? p.yellow : p.cyan;
+    out.push(paint(p.bold(`\u2716 ${plural(total, 'finding')} (${severityCounts(findings)})`)));
+  } else if (report.problems.length === 0) {
+    out.push(p.green(p.bold('No problems found')));
+  }
+  if (report.problems.length > 0) out.push(p.red(p.bold(`\u2716 ${plural(report.problems.length, 'input problem')}`)));
+  const suppressed = totalSuppressed(report);
+  if (suppressed > 0) {
+    out.push(p.dim(`${plural(suppressed, 'finding')} hidden by inline suppressions or the baseline`));
+  }
+  if (report.xen) out.push(`Checked against Xen ${visible(report.xen.version)} (from ${oneLine(report.xen.source)})`);
+  out.push(`Checks: ${statusCounts(countStatuses(report))}`);
+  out.push(...skippedLines(outcomesWith(report, 'skipped'), opts, p));
+  out.push(...notApplicableLines(outcomesWith(report, 'not-applicable'), report, opts, p));
+  out.push(...errorLines(outcomesWith(report, 'error'), p));
+  return out;
+}
+
+function worst(counts: Record<Severity, number>): Severity {
+  return counts.error > 0 ? 'error' : counts.warning > 0 ? 'warning' : 'info';
+}
+
+/** One line normally; the full list with --verbose. */
+function skippedLines(skipped: CheckOutcome[], opts: FormatOptions, p: Palette): string[] {
+  if (skipped.length === 0) return [];
+  const head = `${plural(skipped.length, 'check')} skipped`;
+  if (opts.verbose) return [`${head}:`, ...idReasonTable(skipped, p)];
+  const byReason = new Map<string, number>();
+  for (const o of skipped) {
+    const reason = oneLine(o.reason ?? 'no reason given');
+    byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
+  }
+  const reasons = [...byReason.entries()].sort((a, b) => b[1] - a[1]);
+  const shown = reasons.slice(0, SKIP_REASONS_SHOWN).map(([reason, n]) => (reasons.length > 1 ? `${reason} [${n}]` : reason));
+  const rest = reasons.length - shown.length;
+  if (rest > 0) shown.push(`${plural(rest, 'other reason')}`);
+  return [p.dim(`${head}: ${shown.join('; ')} (--verbose lists them)`)];
+}
+
+/** Compact, and only with --verbose: the count is already on the "Checks:" line. */
+function notApplicableLines(na: CheckOutcome[], report: RunReport, opts: FormatOptions, p: Palette): string[] {
+  if (na.length === 0 || !opts.verbose) return [];
+  const items = na.map((o) => `${visible(o.id)} (${o.xen ? visible(o.xen) : oneLine(o.reason ?? 'outside its Xen range')})`);
+  const target = report.xen ? ` to Xen ${visible(report.xen.version)}` : '';
+  return [p.dim(`Not applicable${target}: ${items.join(', ')}`)];
+}
+
+/** Always listed: a check that could not run leaves a gap the user must know about. */
+function errorLines(errors: CheckOutcome[], p: Palette): string[] {
+  if (errors.length === 0) return [];
+  return [p.red(p.bold(`${plural(errors.length, 'check')} could not run:`)), ...idReasonTable(errors, p)];
+}
+
+function idReasonTable(outcomes: CheckOutcome[], p: Palette): string[] {
+  const width = Math.max(...outcomes.map((o) => displayWidth(visible(o.id))));
+  return outcomes.map((o) => `  ${padEnd(visible(o.id), width)}  ${p.dim(oneLine(o.reason ?? 'no reason given'))}`.trimEnd());
+}
