@@ -34,8 +34,14 @@ function noHvmRemedy(facts: Facts): string {
   return 'HVM needs a CPU with Intel VT-x or AMD-V, enabled in the BIOS or firmware setup (power-cycle after changing it). If the CPU has neither, run the guest as PV instead.';
 }
 
-/** The guest's ABI when an annotation declares it; an HVM guest's kernel= is hvmloader, not the OS. */
+/**
+ * The guest OS's ABI when `# xenlint: guest-abi=` declares it (the last one
+ * wins). An HVM guest's kernel= is hvmloader, not the OS, so only the
+ * annotation can tell.
+ */
 function declaredAbi(d: DomainFacts): string | undefined {
+  const a = [...d.annotations].reverse().find((x) => x.name === 'guest-abi');
+  if (a) return a.value.trim();
   return d.kernel?.source === 'annotation' ? d.kernel.abi : undefined;
 }
 

@@ -46,10 +46,10 @@ function kernelEvidence(k: KernelFacts): string {
   return `${k.abi ?? 'unknown'} (${how}${k.source === 'elf' ? `, ${k.path}` : ''})`;
 }
 
+/** The kernel= or bootloader= key; without either, the annotation that declared the ABI. */
 function place(d: DomainFacts): FindingPlace {
   const p = firstKeyPlace(d, ['kernel', 'bootloader']);
-  // The kernel facts carry the position of the annotation when that is where the ABI came from.
-  if (d.kernel?.line !== undefined) {
+  if (p.line === undefined && d.kernel?.line !== undefined) {
     p.line = d.kernel.line;
     if (d.kernel.column !== undefined) p.column = d.kernel.column;
   }
