@@ -114,12 +114,15 @@ function stripMailQuotes(lines: SourceLine[]): SourceLine[] {
 
 /**
  * Quoted-printable is recognised by its escapes: every `=` of a real info
- * output (platform_params always has one) turns into `=3D`. Soft line breaks
- * (a trailing `=`) join the next line; the joined line keeps the first line's
- * number.
+ * output (platform_params always has one) turns into `=3D`, so the text must
+ * contain `=3D` and have no `=` that is not an escape or a soft line break.
+ * Plain output whose command line ends in `dom0_max_vcpus=20` is therefore not
+ * mistaken for QP. Soft line breaks (a trailing `=`) join the next line; the
+ * joined line keeps the first line's number.
  */
 function looksQuotedPrintable(lines: SourceLine[]): boolean {
-  return lines.some((l) => /=3D|=20$/.test(l.text));
+  if (!lines.some((l) => l.text.includes('=3D'))) return false;
+  return lines.every((l) => /^(?:[^=]|=[0-9A-F]{2})*=?$/.test(l.text));
 }
 
 function decodeQuotedPrintable(lines: SourceLine[]): SourceLine[] {
@@ -128,7 +131,7 @@ function decodeQuotedPrintable(lines: SourceLine[]): SourceLine[] {
   for (const l of lines) {
     const current: SourceLine = pending ? { ...pending, text: pending.text + l.text } : { ...l };
     pending = undefined;
-    if (current.text.endsWith('=') && !/=3D$|=20$/i.test(current.text)) {
+    if (current.text.endsWith('=')) {
       pending = { ...current, text: current.text.slice(0, -1) };
       continue;
     }

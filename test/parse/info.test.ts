@@ -334,6 +334,15 @@ t.test('quoted-printable, CRLF and a shell prompt give the same fields as the cl
   t.equal(messy.fieldLines['xen_scheduler'], 28, 'a soft break keeps the first line number, later lines keep theirs');
 });
 
+t.test('quoted-printable is only decoded when every = is an escape', async (t) => {
+  const plain = 'host : a\nxen_major : 4\nxen_minor : 17\nplatform_params : virt_start=0xffff800000000000\nxen_commandline : dom0_mem=3D dom0_max_vcpus=20\n';
+  const info = parseInfo(plain);
+  t.equal(info.fields['xen_commandline'], 'dom0_mem=3D dom0_max_vcpus=20', 'raw = signs: not QP');
+  t.notOk(codes(info).includes('info-quoted-printable'));
+  const qp = 'host : a\nxen_major : 4\nxen_minor : 17\nxen_commandline : dom0_mem=3D1G dom0_max_vcpus=3D20 sched=\n=3Dcredit2\n';
+  t.equal(parseInfo(qp).fields['xen_commandline'], 'dom0_mem=1G dom0_max_vcpus=20 sched=credit2');
+});
+
 t.test('CR-only and CRLF line ends, BOM', async (t) => {
   const lf = 'host : a\nxen_major : 4\nxen_minor : 17\nxen_extra : .4-pre\n';
   for (const text of [lf.replace(/\n/g, '\r\n'), lf.replace(/\n/g, '\r'), `\uFEFF${lf}`]) {
