@@ -179,7 +179,7 @@ const check: Check = {
   sources: [
     `field notes (Xen 3.x era admin notes): ${FIELD_NOTES} — "Xen has a potential DoS condition if netloop isn't used"`,
     'linux-2.6-xen-sparse/drivers/xen/netback/loopback.c@3.0.3-branched — the vif0.N/vethN pairs, nloopbacks default 4',
-    'tools/examples/network-bridge@3.0.3-branched — vif0.N on the bridge, dom0 address on vethN',
+    'tools/examples/network-bridge (3.0.x; e.g. at 0070cb1f3a) — vif0.N on the bridge, dom0 address on the renamed vethN',
     '06809a93ad — network-bridge stops using netloop (first in 3.2)',
   ],
   run,

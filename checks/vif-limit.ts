@@ -287,7 +287,7 @@ const check: Check = {
     '06bdfbd284 — qemu-dm: more than 8 emulated NICs no longer fatal (first in 3.2)',
     'linux-2.6-xen-sparse/drivers/xen/netback/loopback.c@3.0.3-branched — nloopbacks default 4',
     '06809a93ad — network-bridge stops using netloop (first in 3.2)',
-    'tools/examples/network-bridge@3.0.3-branched — "Link vethN is missing … nloopbacks=<N>"',
+    'tools/examples/network-bridge (3.0.x; e.g. at 0070cb1f3a) — "Link vethN is missing … nloopbacks=<N>"',
   ],
   options: {
     type: 'object',
