@@ -130,7 +130,7 @@ function readAnyImage(bytes: Uint8Array): KernelImageInfo {
     return finish(readElf(bytes), 'elf', '');
   }
   if (bytes[0] === 0x1f && (bytes.length === 1 || bytes[1] === 0x8b)) {
-    return finish(inflateGzipElf(bytes, 0), 'gzip-elf', 'gzip-compressed ');
+    return finish(inflateGzipElf(bytes, 0), 'gzip-elf', 'gzip-compressed ', 'gzip-compressed image: ');
   }
   if (bytes.length > 0x202 && startsWith(bytes, 0x202, HDRS)) return readBzImage(bytes);
   const other = compressionOf(bytes, 0);
@@ -152,8 +152,14 @@ type ElfRead =
   | { ok: true; info: Omit<Extract<KernelImageInfo, { ok: true }>, 'format'> }
   | { ok: false; reason: string; truncated: boolean };
 
-function finish(r: ElfRead, format: 'elf' | 'gzip-elf' | 'bzimage-elf', prefix: string): KernelImageInfo {
-  if (!r.ok) return { ok: false, reason: prefix ? `${prefix.trim()} image: ${r.reason}` : r.reason };
+/** `prefix` leads the evidence on success; `failPrefix` (default: the same) leads the reason on failure. */
+function finish(
+  r: ElfRead,
+  format: 'elf' | 'gzip-elf' | 'bzimage-elf',
+  prefix: string,
+  failPrefix = prefix,
+): KernelImageInfo {
+  if (!r.ok) return { ok: false, reason: failPrefix + r.reason };
   return { ...r.info, format, evidence: prefix + r.info.evidence };
 }
 
@@ -673,10 +679,10 @@ function readBzImage(raw: Uint8Array): KernelImageInfo {
   const stop = payloadLength > 0 ? Math.min(end, raw.length) : raw.length;
   const kind = compressionOf(raw, start);
   if (startsWith(raw, start, ELF_MAGIC)) {
-    return finish(readElf(raw.subarray(start, stop)), 'bzimage-elf', `${where}, uncompressed: `);
+    return finish(readElf(raw.subarray(start, stop)), 'bzimage-elf', `${where}, uncompressed: `, `${where}, uncompressed ELF payload: `);
   }
   if (kind === 'gzip') {
-    return finish(inflateGzipElf(raw, start, stop), 'bzimage-elf', `${where}, gzip: `);
+    return finish(inflateGzipElf(raw, start, stop), 'bzimage-elf', `${where}, gzip: `, `${where}, gzip payload: `);
   }
   const hint = kernel64Hint(b, version);
   if (kind) return { ok: false, reason: `bzImage payload is ${kind}-compressed; Node's zlib cannot open it — ${ANNOTATE}${hint}` };

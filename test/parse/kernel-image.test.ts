@@ -333,6 +333,18 @@ t.test('bzImage', async (t) => {
       /boot protocol 2\.06: Xen needs 2\.08\+/,
     );
   });
+  t.test('a cut payload says where it was cut', async (t) => {
+    const img = buildBzImage(gzip(elf64()), { version: 0x20a });
+    t.match(
+      failReason(readKernelImage(img.subarray(0, 0xd00 + 12))),
+      /^bzImage \(boot protocol 2\.10\), payload at 0xd00, gzip payload: truncated: /,
+    );
+    const raw = buildBzImage(elf64(), { version: 0x20f });
+    t.match(
+      failReason(readKernelImage(raw.subarray(0, 0xd00 + 40))),
+      /^bzImage \(boot protocol 2\.15\), payload at 0xd00, uncompressed ELF payload: truncated: the ELF64 header ends at byte 64, but the image has only 40 bytes$/,
+    );
+  });
   t.test('payload offset beyond the file', async (t) => {
     const img = buildBzImage(gzip(elf64()));
     t.match(failReason(readKernelImage(img.subarray(0, 0xa00))), /truncated: the payload starts beyond the 2560-byte file/);
