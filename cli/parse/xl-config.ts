@@ -42,6 +42,8 @@ const PYTHON_CHARS = '+-.():';
 /** Statement openers that only make sense in Python; an extra hint beyond libxlu's own. */
 const PYTHON_KEYWORDS = new Set(['import', 'from', 'def', 'if', 'elif', 'else', 'for', 'while', 'class', 'try', 'except', 'print', 'return', 'with']);
 
+export const CR_MESSAGE = "carriage return (DOS/CRLF line ending): xl's lexer rejects it; convert the file to Unix line endings";
+
 export const PYTHON_UNDER_XL_MESSAGE =
   'this file looks like Python (xm syntax), but xl does not run Python: "Arbitrary Python is no longer supported" ' +
   '(libxlu_cfg.c). Convert it to plain key = value syntax, or lint it as an xm config (--dialect xm).';
@@ -102,7 +104,7 @@ function lex(text: string, file: string): LexResult {
       // line endings is refused. Said once; the rest of the file is read as if LF.
       if (!crReported) {
         crReported = true;
-        lexError('carriage return (DOS/CRLF line ending): xl\'s lexer rejects it; convert the file to Unix line endings', pos(i));
+        lexError(CR_MESSAGE, pos(i));
       }
       i++;
       continue;
