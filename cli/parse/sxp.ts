@@ -117,6 +117,14 @@ function fmt(p: Position): string {
 }
 
 export function parseSxp(text: string): SxpParseResult {
+  // Only a file that ends with lists still open gets the missing-')' recovery,
+  // so a valid file with a continuation line at column 1 is never misread.
+  const first = parsePass(text, false);
+  const { nodes, diagnostics } = first.unclosed ? parsePass(text, true) : first;
+  return { nodes, diagnostics };
+}
+
+function parsePass(text: string, recover: boolean): SxpParseResult & { unclosed: boolean } {
   const cur = new Cursor(text);
   const diagnostics: Diagnostic[] = [];
   const nodes: SxpNode[] = [];
@@ -136,7 +144,7 @@ export function parseSxp(text: string): SxpParseResult {
       skipComment(cur);
     } else if (c === '(') {
       const p = cur.pos();
-      recoverMissingClose(open, p, diagnostics);
+      if (recover) recoverMissingClose(open, p, diagnostics);
       cur.advance();
       const list: SxpList = { kind: 'list', items: [], line: p.line, column: p.column };
       add(list);
@@ -182,7 +190,7 @@ export function parseSxp(text: string): SxpParseResult {
       );
     }
   }
-  return { nodes, diagnostics };
+  return { nodes, diagnostics, unclosed: open.length > 0 };
 }
 
 function skipComment(cur: Cursor): void {

@@ -191,6 +191,12 @@ t.test('syntax errors: exact positions and recovery', async (t) => {
     t.same(r.values, { logfile: '/var/log/xen/xend.log', 'dom0-min-mem': '196', 'dom0-cpus': '0' });
   });
 
+  t.test('a balanced file with a continuation line at column 1 is read as xend reads it', async (t) => {
+    const r = parseSxp('(xen-api-server ((9363 pam)\n(unix none)))\n(a b)');
+    t.same(r.diagnostics, []);
+    t.same(r.nodes.map(plain), [['xen-api-server', [['9363', 'pam'], ['unix', 'none']]], ['a', 'b']]);
+  });
+
   t.test('an indented continuation line is not taken as a new entry', async (t) => {
     const r = parseSxp('(xen-api-server ((9363 pam)\n (unix none)))');
     t.same(r.diagnostics, []);
