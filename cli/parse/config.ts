@@ -40,6 +40,7 @@ const XM_ONLY_KEYS = new Set([
   'gateway',
   'hostname',
   'interface',
+  'ip',
   'blkif',
   'netif',
   'tpmif',
