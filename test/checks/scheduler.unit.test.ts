@@ -1,0 +1,167 @@
+import t from 'tap';
+import fc from 'fast-check';
+import check, { defaultScheduler, hostScheduler, schedulerExists } from '../../checks/scheduler.js';
+import type { CheckContext, Finding, Skip } from '../../checks/api.js';
+import type { DomainFacts, Facts, HostFacts, KeyFact } from '../../cli/facts.js';
+import { parseXenCmdline } from '../../cli/parse/xen-cmdline.js';
+
+function host(version: string | undefined, opts: { scheduler?: string; cmdline?: string } = {}): HostFacts {
+  const h: HostFacts = { source: '/srv/hosts/xen1/xl-info.txt', fields: {}, fieldLines: { xen_scheduler: 19, xen_commandline: 23, xen_version: 16 } };
+  if (version !== undefined) h.version = version;
+  if (opts.scheduler !== undefined) h.scheduler = opts.scheduler;
+  if (opts.cmdline !== undefined) h.commandline = { raw: opts.cmdline, options: parseXenCmdline(opts.cmdline) };
+  return h;
+}
+
+function guest(name: string, dialect: 'xm' | 'xl', keys: Record<string, KeyFact['value']>): DomainFacts {
+  const k: Record<string, KeyFact> = {};
+  Object.entries(keys).forEach(([key, value], i) => (k[key] = { value, line: 10 + i, column: 1 }));
+  return { name, file: `/etc/xen/${name}.cfg`, dialect, type: 'pv', typeSource: 'default', disks: [], vifs: [], keys: k, annotations: [], suppressions: [], diagnostics: [] };
+}
+
+function run(h: HostFacts | undefined, domains: DomainFacts[] = [], xenVersion = h?.version): Finding[] | Skip {
+  const facts: Facts = { schemaVersion: 1, origin: 'test', probes: [], diagnostics: [], domains };
+  if (h) facts.host = h;
+  const ctx: CheckContext = { mode: 'check', options: {} };
+  if (xenVersion !== undefined) ctx.xenVersion = xenVersion;
+  return check.run(facts, ctx);
+}
+
+function findings(r: Finding[] | Skip): Finding[] {
+  if (!Array.isArray(r)) throw new Error(`expected findings, got skip: ${r.skip}`);
+  return r;
+}
+
+const facts = (h: HostFacts): Facts => ({ schemaVersion: 1, origin: 't', probes: [], diagnostics: [], host: h });
+
+t.test('defaults and lifetimes by version (xen-facts.md A6, D)', async (t) => {
+  const defaults: Array<[string, string]> = [
+    ['3.0.0', 'sedf'], ['3.0.2', 'sedf'], ['3.0.3', 'credit'], ['3.0.4+1', 'credit'], ['4.11.4', 'credit'], ['4.12.0', 'credit2'], ['4.17.4-pre', 'credit2'],
+  ];
+  for (const [v, s] of defaults) t.equal(defaultScheduler(v), s, v);
+  const exists: Array<[string, string, boolean]> = [
+    ['bvt', '3.0.2', true], ['bvt', '3.0.3', false],
+    ['sedf', '4.5.5', true], ['sedf', '4.6.0', false],
+    ['credit', '3.0.2', false], ['credit', '3.0.3', true],
+    ['credit2', '4.0.4', false], ['credit2', '4.1.0', true],
+    ['rtds', '4.4.4', false], ['rtds', '4.5.0', true],
+    ['null', '4.8.5', false], ['null', '4.9.0', true],
+    ['arinc653', '4.1.0', true], ['fifo', '4.17.0', false],
+  ];
+  for (const [s, v, ok] of exists) t.equal(schedulerExists(s, v), ok, `${s} on ${v}`);
+});
+
+t.test('hostScheduler: xen_scheduler, else an available sched=, else the default, and says which', async (t) => {
+  t.match(hostScheduler(facts(host('4.5.0', { scheduler: 'sedf' })), '4.5.0'), { name: 'sedf', source: 'xen_scheduler' });
+  t.match(hostScheduler(facts(host('3.0.4', { cmdline: 'sched=sedf dom0_mem=512M' })), '3.0.4'), { name: 'sedf', source: /sched=sedf on the Xen command line/ });
+  t.match(hostScheduler(facts(host('4.6.0', { cmdline: 'sched=sedf' })), '4.6.0'), { name: 'credit', source: 'default for Xen 4.6.0 (sched=sedf is not available)' });
+  t.match(hostScheduler(facts(host('3.0.2')), '3.0.2'), { name: 'sedf', source: 'default for Xen 3.0.2' });
+  t.match(hostScheduler(facts(host('4.17.0', { scheduler: 'unknown' })), '4.17.0'), { name: 'credit2' });
+  t.notOk(hostScheduler(facts(host(undefined)), undefined).name);
+});
+
+t.test('rule 1: SEDF reported by xen_scheduler on 4.5 is a warning at that line', async (t) => {
+  const r = findings(run(host('4.5.0', { scheduler: 'sedf' })));
+  t.equal(r.length, 1);
+  t.match(r[0], { file: '/srv/hosts/xen1/xl-info.txt', line: 19, key: 'xen_scheduler', evidence: { scheduler: 'sedf', scheduler_source: 'xen_scheduler' } });
+  t.notOk(r[0]?.severity, 'check severity: warning');
+  t.match(r[0]?.message, /SEDF \(xen_scheduler\).*removed in Xen 4\.6/);
+  t.match(r[0]?.remediation, /sched=credit/);
+});
+
+t.test('rule 1: 3.0.2 runs SEDF by default; the advice is to upgrade for credit', async (t) => {
+  const r = findings(run(host('3.0.2')));
+  t.equal(r.length, 1);
+  t.match(r[0]?.message, /SEDF \(default for Xen 3\.0\.2\)/);
+  t.match(r[0]?.remediation, /Upgrade to Xen 3\.0\.3/);
+  t.strictSame(findings(run(host('3.0.3'))), [], '3.0.3 defaults to credit');
+});
+
+t.test('rule 1: BVT chosen with sched=bvt on 3.0.2, credit2 advice on 4.12+', async (t) => {
+  const bvt = findings(run(host('3.0.2', { cmdline: '/boot/xen.gz sched=bvt' })));
+  t.equal(bvt.length, 1);
+  t.match(bvt[0], { line: 23, message: /BVT \(sched=bvt on the Xen command line\)/ });
+  const sedf45 = findings(run(host('4.5.0', { cmdline: 'sched=sedf' })));
+  t.match(sedf45[0]?.remediation, /Boot Xen with sched=credit/);
+  t.strictSame(findings(run(host('4.12.0', { scheduler: 'credit2' }))), []);
+});
+
+t.test('rule 2: sched= naming a scheduler the version lacks is an error at xen_commandline', async (t) => {
+  const sedf46 = findings(run(host('4.6.0', { scheduler: 'credit', cmdline: 'placeholder sched=sedf' })));
+  t.equal(sedf46.length, 1, 'no SEDF warning: the host runs credit');
+  t.match(sedf46[0], { severity: 'error', line: 23, key: 'sched', evidence: { sched: 'sedf', xen_commandline: 'placeholder sched=sedf' } });
+  t.match(sedf46[0]?.message, /Xen 4\.6\.0 has no such scheduler: SEDF was removed in 4\.6.*it runs credit \(xen_scheduler\)/);
+  t.equal(findings(run(host('4.0.0', { cmdline: 'sched=credit2' })))[0]?.severity, 'error');
+  t.strictSame(findings(run(host('4.1.0', { cmdline: 'sched=credit2' }))), []);
+  t.equal(findings(run(host('3.0.3', { cmdline: 'sched=bvt' }))).length, 1);
+  t.equal(findings(run(host('4.4.0', { cmdline: 'sched=rtds' }))).length, 1);
+  t.strictSame(findings(run(host('4.5.0', { cmdline: 'sched=rtds' }))), []);
+  t.equal(findings(run(host('4.8.0', { cmdline: 'sched=null' }))).length, 1);
+  t.strictSame(findings(run(host('4.9.0', { cmdline: 'sched=null' }))), []);
+});
+
+t.test('rule 2: a name no Xen ever had is an error even with the version unknown', async (t) => {
+  const r = findings(run(host(undefined, { cmdline: 'sched=credit3' })));
+  t.equal(r.length, 1);
+  t.match(r[0]?.message, /no Xen has a scheduler named "credit3"/);
+  t.strictSame(findings(run(host(undefined, { cmdline: 'sched=credit' }))), [], 'a real name with the version unknown is taken at its word');
+});
+
+t.test('rule 3: credit2 caps are ignored before 4.10 (xl cap)', async (t) => {
+  const g = guest('db', 'xl', { cap: 50, cpu_weight: 512 });
+  const r49 = findings(run(host('4.9.0', { scheduler: 'credit2' }), [g]));
+  t.equal(r49.length, 1);
+  t.match(r49[0], { domain: 'db', key: 'cap', line: 10, evidence: { scheduler: 'credit2', toolstack: 'xl' } });
+  t.match(r49[0]?.message, /cap = 50 has no effect: credit2 honours caps only from Xen 4\.10/);
+  t.strictSame(findings(run(host('4.10.0', { scheduler: 'credit2' }), [g])), []);
+});
+
+t.test('rule 3: xl reads cpu_weight/cap only from 4.2', async (t) => {
+  const g = guest('web', 'xl', { cpu_weight: 512 });
+  const r = findings(run(host('4.1.0', { scheduler: 'credit' }), [g]));
+  t.equal(r.length, 1);
+  t.match(r[0]?.message, /xl reads cpu_weight and cap from a config file only from Xen 4\.2/);
+  t.strictSame(findings(run(host('4.2.0', { scheduler: 'credit' }), [g])), []);
+});
+
+t.test('rule 3: xm before 3.0.4, and schedulers without weights or caps', async (t) => {
+  const xm = guest('old', 'xm', { cpu_cap: 25 });
+  t.match(findings(run(host('3.0.3'), [xm]))[0]?.message, /xm before Xen 3\.0\.4/);
+  t.strictSame(findings(run(host('3.0.4'), [xm])), [], 'credit on 3.0.4 honours cpu_cap');
+  const onSedf = findings(run(host('3.1.0', { scheduler: 'sedf' }), [guest('s', 'xm', { cpu_weight: '512' })]));
+  t.equal(onSedf.length, 2, 'the SEDF warning and the weight');
+  t.match(onSedf[1]?.message, /cpu_weight = 512 has no effect: the sedf scheduler has no weights/);
+  const onRtds = findings(run(host('4.17.0', { scheduler: 'rtds' }), [guest('r', 'xl', { cap: 10 })]));
+  t.match(onRtds[0]?.message, /the rtds scheduler has no caps/);
+});
+
+t.test('rule 3: default values, cap in xm and cpu_cap in xl are not this check\'s business', async (t) => {
+  const g = [guest('a', 'xl', { cpu_weight: 256, cap: 0 }), guest('b', 'xm', { cap: 50 }), guest('c', 'xl', { cpu_cap: 50 })];
+  t.strictSame(findings(run(host('4.17.0', { scheduler: 'null' }), g)), []);
+});
+
+t.test('rule 3: a guest in another cpupool, or an unknown scheduler, is unverified', async (t) => {
+  const pooled = findings(run(host('4.17.0', { scheduler: 'credit2' }), [guest('p', 'xl', { cap: 20, pool: 'rt-pool' })]));
+  t.match(pooled[0], { unverified: true, message: /cpupool rt-pool/ });
+  const unknown = findings(run(host(undefined), [guest('u', 'xl', { cpu_weight: 1024 })]));
+  t.match(unknown[0], { unverified: true, message: /scheduler is unknown/ });
+});
+
+t.test('skip when nothing tells the scheduler', async (t) => {
+  t.match(run(host(undefined)), { skip: /scheduler unknown/ });
+});
+
+t.test('property: any version/scheduler/sched= mix gives findings with positions >= 1 or a skip', async (t) => {
+  const versions = fc.constantFrom(undefined, '3.0.2', '3.0.3', '3.1.0', '4.1.0', '4.5.0', '4.6.0', '4.9.0', '4.12.0', '4.17.4-pre');
+  const names = fc.constantFrom(undefined, 'bvt', 'sedf', 'credit', 'credit2', 'rtds', 'null', 'arinc653', 'bogus', '');
+  fc.assert(
+    fc.property(versions, names, names, fc.integer({ min: 0, max: 70000 }), (v, reported, sched, cap) => {
+      const opts: { scheduler?: string; cmdline?: string } = {};
+      if (reported !== undefined) opts.scheduler = reported;
+      if (sched !== undefined) opts.cmdline = `placeholder sched=${sched}`;
+      const r = run(host(v, opts), [guest('g', 'xl', { cap })]);
+      if (!Array.isArray(r)) return r.skip.length > 0;
+      return r.every((f) => f.message.length > 0 && (f.line ?? 1) >= 1 && (f.column ?? 1) >= 1);
+    }),
+  );
+});
