@@ -301,7 +301,8 @@ export function parseInfo(text: string): ParsedInfo {
 
     const km = KEY_LINE.exec(t);
     const key = km?.[2];
-    if (km && key !== undefined && (KNOWN_INFO_KEYS.has(key) || (km[3] ?? '') !== '')) {
+    // `__proto__` cannot be an own key of a plain object; no info output has it.
+    if (km && key !== undefined && key !== '__proto__' && (KNOWN_INFO_KEYS.has(key) || (km[3] ?? '') !== '')) {
       const keyCol = (km[1] ?? '').length + 1 + sl.shift;
       const rawValue = km[4] ?? '';
       const lead = rawValue.length - rawValue.trimStart().length;

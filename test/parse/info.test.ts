@@ -442,6 +442,14 @@ t.test('unknown keys: accepted with the padded layout, not from wrapped text', a
   t.equal(info.fields['xen_commandline'], 'dom0_mem=min:1G, max:4G');
 });
 
+t.test('keys named like Object.prototype members stay plain data', async (t) => {
+  const info = parseInfo('host : a\nxen_major : 4\nxen_minor : 1\n__proto__     : x\nconstructor   : y\n');
+  t.equal(Object.getPrototypeOf(info.fields), Object.prototype);
+  t.equal(info.fields['constructor'], 'y');
+  t.notOk(info.order.includes('__proto__'));
+  t.equal(info.fields['xen_minor'], '1 __proto__     : x', 'read as a wrapped line instead');
+});
+
 t.test('toolstack guess', async (t) => {
   const guess = (text: string, source = 'info.txt') => hostFactsFromInfo(parseInfo(text), source).toolstack;
   const xl41 = sample('xl-4.1-x86_64.txt');
