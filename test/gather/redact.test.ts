@@ -1,0 +1,79 @@
+import fc from 'fast-check';
+import t from 'tap';
+import { REDACTED, redactBytes, redactSecrets } from '../../cli/gather/redact.js';
+
+const cases: Array<[string, string, string]> = [
+  ['xm/xl quoted', `vncpasswd = 's3cr3t'\n`, `vncpasswd = '${REDACTED}'\n`],
+  ['double quotes, no spaces', `vncpasswd="s3cr3t"\n`, `vncpasswd="${REDACTED}"\n`],
+  ['spice', `spicepasswd = "hunter2" # set by ops\n`, `spicepasswd = "${REDACTED}" # set by ops\n`],
+  ['bare number', `vncpasswd = 123456\n`, `vncpasswd = "${REDACTED}"\n`],
+  ['python triple quotes', `vncpasswd = '''a'b'''\n`, `vncpasswd = '''${REDACTED}'''\n`],
+  ['uppercase key', `VNCPASSWD = 'x'\n`, `VNCPASSWD = '${REDACTED}'\n`],
+  ['any *password* key', `  admin_password = 'x'\n`, `  admin_password = '${REDACTED}'\n`],
+  ['two on a line', `vncpasswd='a'; spicepasswd='b'\n`, `vncpasswd='${REDACTED}'; spicepasswd='${REDACTED}'\n`],
+  ['vfb spec string', `vfb = [ 'type=vnc,vnclisten=0.0.0.0,vncpasswd=s3cr3t' ]\n`, `vfb = [ 'type=vnc,vnclisten=0.0.0.0,vncpasswd=${REDACTED}' ]\n`],
+  ['vfb first item', `vfb = [ "vncpasswd=s3cr3t,type=vnc" ]\n`, `vfb = [ "vncpasswd=${REDACTED},type=vnc" ]\n`],
+  ['command line', `ro quiet vncpasswd=abc console=hvc0\n`, `ro quiet vncpasswd=${REDACTED} console=hvc0\n`],
+  ['sxp quoted', `(vncpasswd 'xend-secret')\n`, `(vncpasswd '${REDACTED}')\n`],
+  ['sxp bare', `(vncpasswd secret)\n`, `(vncpasswd ${REDACTED})\n`],
+  ['sxp nested', `(vfb ((type vnc) (vncpasswd abc)))\n`, `(vfb ((type vnc) (vncpasswd ${REDACTED})))\n`],
+];
+
+t.test('passwords are replaced', async (t) => {
+  for (const [name, input, expected] of cases) t.equal(redactSecrets(input), expected, name);
+});
+
+t.test('what is kept', async (t) => {
+  const keep = [
+    `vncpasswd = ''\n`,
+    `vncpasswd=""\n`,
+    `(vncpasswd '')\n`,
+    `vfb = [ 'type=vnc,vncpasswd=' ]\n`,
+    `vnclisten = "0.0.0.0"\nmemory = 512\n`,
+    `# the vncpasswd key sets the VNC password\n`,
+    `vncpasswd = [ 'not', 'a', 'string' ]\n`,
+  ];
+  for (const k of keep) t.equal(redactSecrets(k), k, JSON.stringify(k));
+});
+
+t.test('positions outside the secret do not move', async (t) => {
+  const input = `name = "web"\nvncpasswd = 'x'\nmemory = 512\n`;
+  const out = redactSecrets(input);
+  t.same(out.split('\n').map((l, i) => (i === 1 ? '' : l)), input.split('\n').map((l, i) => (i === 1 ? '' : l)), 'other lines are identical');
+});
+
+t.test('bytes: only the secret changes, other bytes are kept even when not UTF-8', async (t) => {
+  const input = Buffer.concat([Buffer.from('# caf\xe9 \xff\n', 'latin1'), Buffer.from("vncpasswd = 'x'\n")]);
+  const out = Buffer.from(redactBytes(new Uint8Array(input)));
+  t.same([...out.subarray(0, 9)], [...input.subarray(0, 9)]);
+  t.equal(out.subarray(9).toString('latin1'), `vncpasswd = '${REDACTED}'\n`);
+  const clean = new Uint8Array(Buffer.from('memory = 512\n'));
+  t.equal(redactBytes(clean), clean, 'untouched input is returned as is');
+});
+
+t.test('idempotent, and no secret survives (properties)', async (t) => {
+  const secret = fc.stringMatching(/^[A-Za-z0-9!@$%^&*_+-]{1,16}$/);
+  const R = REDACTED;
+  const line = fc.oneof(
+    secret.map((s) => [`vncpasswd = '${s}'`, `vncpasswd = '${R}'`]),
+    secret.map((s) => [`spicepasswd="${s}"`, `spicepasswd="${R}"`]),
+    secret.map((s) => [`vfb = [ 'type=vnc,vncpasswd=${s},vnclisten=0.0.0.0' ]`, `vfb = [ 'type=vnc,vncpasswd=${R},vnclisten=0.0.0.0' ]`]),
+    secret.map((s) => [`(vncpasswd '${s}')`, `(vncpasswd '${R}')`]),
+    secret.map((s) => [`(vncpasswd ${s})`, `(vncpasswd ${R})`]),
+    fc.string().map((s) => s.replace(/passw/gi, '').replace(/\n/g, ' ')).map((s) => [`# ${s}`, `# ${s}`]),
+  );
+  fc.assert(
+    fc.property(fc.array(line, { minLength: 1, maxLength: 6 }), (lines) => {
+      const once = redactSecrets(lines.map((l) => l[0]).join('\n'));
+      return once === lines.map((l) => l[1]).join('\n') && redactSecrets(once) === once;
+    }),
+    { numRuns: 300 },
+  );
+  fc.assert(
+    fc.property(fc.string({ unit: 'binary' }), (s) => {
+      const once = redactSecrets(s);
+      return redactSecrets(once) === once;
+    }),
+    { numRuns: 500 },
+  );
+});
