@@ -1,0 +1,388 @@
+import t from 'tap';
+import fc from 'fast-check';
+import { readFileSync, readdirSync } from 'node:fs';
+import { parseXlConfig, strtolBase0, PYTHON_UNDER_XL_MESSAGE } from '../../cli/parse/xl-config.js';
+import type { ConfigValue, ParsedConfig } from '../../cli/parse/config-model.js';
+import type { Position } from '../../cli/parse/diagnostic.js';
+
+const SAMPLES = new URL('../../samples/domains/', import.meta.url);
+const samples = readdirSync(SAMPLES)
+  .filter((f) => f.endsWith('.cfg'))
+  .map((f) => ({ name: f, text: readFileSync(new URL(f, SAMPLES), 'utf8') }));
+
+/** Every position the parse reports must point inside the text. */
+function positionsInBounds(text: string, p: ParsedConfig): string | undefined {
+  const lines = text.split('\n');
+  const ok = (pos: Position): boolean => {
+    const l = lines[pos.line - 1];
+    return Number.isInteger(pos.line) && Number.isInteger(pos.column) && pos.line >= 1 && pos.column >= 1 && l !== undefined && pos.column <= l.length + 1;
+  };
+  const values = (v: ConfigValue): ConfigValue[] =>
+    v.kind === 'list' ? [v, ...v.items.flatMap(values)] : v.kind === 'dict' ? [v, ...v.entries.flatMap((e) => [...values(e.key), ...values(e.value)])] : [v];
+  for (const d of p.diagnostics) {
+    if (!ok(d)) return `diagnostic ${JSON.stringify(d)}`;
+    if (d.endLine !== undefined && !ok({ line: d.endLine, column: d.endColumn ?? 1 })) return `diagnostic end ${JSON.stringify(d)}`;
+  }
+  for (const c of p.comments) if (!ok(c)) return `comment ${JSON.stringify(c)}`;
+  for (const e of p.entries) {
+    if (!ok(e)) return `entry ${JSON.stringify(e)}`;
+    for (const v of values(e.value)) if (!ok(v)) return `value ${JSON.stringify(v)}`;
+  }
+  return undefined;
+}
+
+const parse = (text: string): ParsedConfig => parseXlConfig(text, 'guest.cfg');
+const codes = (p: ParsedConfig): string[] => p.diagnostics.map((d) => `${d.code}@${d.line}:${d.column}`);
+
+t.test('reads the value kinds of libxlu with their positions', async (t) => {
+  const p = parse(
+    [
+      "name = 'web01'",
+      'kernel = "/boot/vmlinuz-4.19"',
+      'memory = 2048',
+      "vif = [ 'bridge=xenbr0' ]",
+      'disk = [ "phy:/dev/vg/a,xvda,w",',
+      '         "phy:/dev/vg/b,xvdb,w", ]',
+      'cpus = [ [ "0-1" ], [ "2" ] ]',
+      'pci = []',
+      'vif.default.bridge = "xenbr1"',
+      '',
+    ].join('\n'),
+  );
+  t.same(p.diagnostics, []);
+  t.equal(p.dialect, 'xl');
+  t.same(
+    p.entries.map((e) => [e.key, e.op, e.line, e.column]),
+    [
+      ['name', '=', 1, 1],
+      ['kernel', '=', 2, 1],
+      ['memory', '=', 3, 1],
+      ['vif', '=', 4, 1],
+      ['disk', '=', 5, 1],
+      ['cpus', '=', 7, 1],
+      ['pci', '=', 8, 1],
+      ['vif.default.bridge', '=', 9, 1],
+    ],
+  );
+  t.same(p.entries[0]!.value, { kind: 'string', value: 'web01', line: 1, column: 8 });
+  t.same(p.entries[2]!.value, { kind: 'number', value: 2048, raw: '2048', line: 3, column: 10 });
+  const disk = p.entries[4]!.value;
+  t.equal(disk.kind, 'list');
+  if (disk.kind === 'list') {
+    t.same({ line: disk.line, column: disk.column }, { line: 5, column: 8 });
+    t.same(
+      disk.items.map((i) => (i.kind === 'string' ? [i.value, i.line, i.column] : null)),
+      [
+        ['phy:/dev/vg/a,xvda,w', 5, 10],
+        ['phy:/dev/vg/b,xvdb,w', 6, 10],
+      ],
+    );
+  }
+  const cpus = p.entries[5]!.value;
+  t.ok(cpus.kind === 'list' && cpus.items.every((i) => i.kind === 'list'), 'nested lists');
+  t.same(p.entries[6]!.value, { kind: 'list', items: [], line: 8, column: 7 });
+});
+
+t.test('numbers follow strtol base 0 and keep their raw text', async (t) => {
+  const table: Array<[string, number | undefined]> = [
+    ['512', 512],
+    ['0512', 330],
+    ['0x200', 512],
+    ['0', 0],
+    ['00', 0],
+    ['09', undefined],
+    ['0x', undefined],
+    ['12ab', undefined],
+    ['1x', undefined],
+    ['9223372036854775807', 9223372036854775807],
+    ['9223372036854775808', undefined],
+  ];
+  for (const [raw, value] of table) {
+    t.equal(strtolBase0(raw), value, raw);
+    const p = parse(`memory = ${raw}\n`);
+    const v = p.entries[0]!.value;
+    if (value === undefined) {
+      t.same(v, { kind: 'string', value: raw, line: 1, column: 10 }, `${raw} stays a string`);
+      t.same(codes(p), ['xl-number@1:10'], `${raw} is reported`);
+      t.equal(p.diagnostics[0]!.severity, 'warning');
+    } else {
+      t.same(v, { kind: 'number', value, raw, line: 1, column: 10 }, raw);
+      t.same(p.diagnostics, [], `${raw} is clean`);
+    }
+  }
+  t.same(parse("memory = '4096'\n").entries[0]!.value, { kind: 'string', value: '4096', line: 1, column: 10 }, 'a quoted number is a string');
+});
+
+t.test('identifiers are lowercase only: uppercase is a lexical error at its position', async (t) => {
+  const p = parse("OVM_os_type = 'Oracle Linux 5'\nmemory = 1024\n");
+  t.same(codes(p), ['xl-lexical@1:1']);
+  t.match(p.diagnostics[0]!.message, /lexical error near `OVM_os_type`.*lowercase/);
+  t.same(p.entries.map((e) => e.key), ['memory'], 'the next line is still read');
+
+  const q = parse('vncDisplay = 1\nvcpus = 2\n');
+  t.same(codes(q), ['xl-lexical@1:4'], 'the run starts at the uppercase letter');
+  t.same(q.entries.map((e) => e.key), ['vcpus'], 'no `vnc` entry is made from the broken statement');
+});
+
+t.test('a unit suffix on a number is a lexical error; the key keeps an unreadable value', async (t) => {
+  const p = parse('memory = 512M\nvcpus = 2\n');
+  t.same(codes(p), ['xl-lexical@1:13']);
+  t.match(p.diagnostics[0]!.message, /unit suffix/);
+  t.same(p.entries[0], {
+    key: 'memory',
+    op: '=',
+    value: { kind: 'unreadable', text: '512M', reason: 'lexical error near `M`', line: 1, column: 10 },
+    line: 1,
+    column: 1,
+  });
+  t.equal(p.entries[1]!.key, 'vcpus');
+});
+
+t.test('strings: both quotes, backslash escapes, libxlu quirks', async (t) => {
+  const value = (src: string): ConfigValue => parse(`x = ${src}\n`).entries[0]!.value;
+  const table: Array<[string, string]> = [
+    [`'single'`, 'single'],
+    [`"double"`, 'double'],
+    [`"it's"`, "it's"],
+    [`'say \\"hi\\"'`, 'say "hi"'],
+    [`"a\\\\b"`, 'a\\b'],
+    [`"tab\\there"`, 'tab\there'],
+    [`"nl\\n"`, 'nl\n'],
+    [`"# not a comment"`, '# not a comment'],
+    [`"console=hvc0 (x) os.uname()"`, 'console=hvc0 (x) os.uname()'],
+  ];
+  for (const [src, want] of table) {
+    const v = value(src);
+    t.equal(v.kind === 'string' ? v.value : undefined, want, src);
+  }
+  const hex = parse('x = "\\x41"\n');
+  t.same(codes(hex), ['xl-lexical@1:6'], '\\x is always rejected by libxlu');
+  const oct = parse('x = "a\\101b"\n');
+  t.same(codes(oct), ['xl-lexical@1:7']);
+  t.equal(oct.diagnostics[0]!.severity, 'warning');
+  t.same(oct.entries[0]!.value, { kind: 'string', value: 'ab', line: 1, column: 5 }, 'the escaped character is dropped');
+  t.same(codes(parse('x = "\\1"\n')), ['xl-lexical@1:6'], 'a short octal escape is an error');
+  t.same(codes(parse('x = "\\q"\n')), ['xl-lexical@1:6'], 'unknown escape');
+});
+
+t.test('a string cannot span lines', async (t) => {
+  const p = parse('extra = "console=hvc0\nroot=/dev/xvda1"\nmemory = 1\n');
+  t.same(codes(p), ['xl-lexical@1:9', 'xl-lexical@2:6'], 'the second line is lexed on its own: `root = /dev…`');
+  t.match(p.diagnostics[0]!.message, /not closed on this line/);
+  t.same(p.entries.map((e) => e.key), ['extra', 'root', 'memory']);
+  t.equal(p.entries[0]!.value.kind, 'unreadable');
+});
+
+t.test('`;` and newline end statements; the last one may lack a newline', async (t) => {
+  const p = parse('vcpus = 2; memory = 512 ;maxmem=1024');
+  t.same(p.diagnostics, []);
+  t.same(
+    p.entries.map((e) => [e.key, e.column]),
+    [
+      ['vcpus', 1],
+      ['memory', 12],
+      ['maxmem', 26],
+    ],
+  );
+});
+
+t.test('+= is its own operator', async (t) => {
+  const p = parse('disk = [ "a" ]\ndisk += [ "b" ]\nextra+="x"\n');
+  t.same(p.diagnostics, []);
+  t.same(
+    p.entries.map((e) => [e.key, e.op]),
+    [
+      ['disk', '='],
+      ['disk', '+='],
+      ['extra', '+='],
+    ],
+  );
+});
+
+t.test('comments are collected with positions and untrimmed text', async (t) => {
+  const p = parse('# head\nmemory = 512 # trailing  \ndisk = [ "a", # inside a list\n  "b" ]\n#\n');
+  t.same(p.diagnostics, []);
+  t.same(p.comments, [
+    { text: ' head', line: 1, column: 1 },
+    { text: ' trailing  ', line: 2, column: 14 },
+    { text: ' inside a list', line: 3, column: 15 },
+    { text: '', line: 5, column: 1 },
+  ]);
+  const disk = p.entries[1]!.value;
+  t.ok(disk.kind === 'list' && disk.items.length === 2, 'a comment inside a list is a newline');
+});
+
+t.test('a comment on the last line needs a newline (the lexer rule is `#.*\\n`)', async (t) => {
+  const p = parse('memory = 512\n# end');
+  t.same(codes(p), ['xl-lexical@2:1']);
+  t.same(p.comments, [{ text: ' end', line: 2, column: 1 }], 'the comment is still collected');
+  t.same(parse('memory = 512\n# end\n').diagnostics, []);
+});
+
+t.test('CRLF line endings are rejected once, and the file is still read', async (t) => {
+  const p = parse('name = "a"\r\nmemory = 512\r\n# c\r\n');
+  t.same(codes(p), ['xl-lexical@1:11']);
+  t.match(p.diagnostics[0]!.message, /CRLF/);
+  t.same(p.entries.map((e) => e.key), ['name', 'memory']);
+  t.same(p.comments, [{ text: ' c', line: 3, column: 1 }]);
+});
+
+t.test('syntax errors carry the exact position, and reading resumes', async (t) => {
+  const table: Array<[string, string[], string[]]> = [
+    ['memory = \nvcpus = 2\n', ['xl-syntax@1:10'], ['vcpus']],
+    ['on_crash = destroy\nvcpus = 2\n', ['xl-syntax@1:12'], ['on_crash', 'vcpus']],
+    ['memory = 512 1024\nvcpus = 2\n', ['xl-syntax@1:14'], ['memory', 'vcpus']],
+    ['= 5\nvcpus = 2\n', ['xl-syntax@1:1'], ['vcpus']],
+    ['"memory" = 5\nvcpus = 2\n', ['xl-syntax@1:1'], ['vcpus']],
+    ['memory\nvcpus = 2\n', ['xl-syntax@1:7'], ['vcpus']],
+    ['disk = [ "a" "b" ]\nvcpus = 2\n', ['xl-syntax@1:14'], ['disk', 'vcpus']],
+    ['disk = [ , "a" ]\nvcpus = 2\n', ['xl-syntax@1:10'], ['disk', 'vcpus']],
+    ['vif = [ "a" ]]\nvcpus = 2\n', ['xl-syntax@1:14'], ['vif', 'vcpus']],
+    ['a = 1; = 2; b = 3\n', ['xl-syntax@1:8'], ['a', 'b']],
+  ];
+  for (const [src, want, keys] of table) {
+    const p = parse(src);
+    t.same(codes(p), want, JSON.stringify(src));
+    t.same(p.entries.map((e) => e.key), keys, `${JSON.stringify(src)} keys`);
+    t.ok(p.diagnostics.every((d) => d.severity === 'error' && d.file === 'guest.cfg'));
+  }
+  const bad = parse('on_crash = destroy\n');
+  t.same(bad.entries[0]!.value, {
+    kind: 'unreadable',
+    text: 'destroy',
+    reason: 'syntax error near `destroy`: expected a value: a quoted string, a number or a [ list ]',
+    line: 1,
+    column: 12,
+  });
+});
+
+t.test('an unclosed list does not swallow the rest of the file', async (t) => {
+  const p = parse('disk = [ "phy:/dev/vg/a,xvda,w",\n         "phy:/dev/vg/b,xvdb,w"\nvif = [ "bridge=xenbr0" ]\nmemory = 512\n');
+  t.same(codes(p), ['xl-syntax@3:1']);
+  t.match(p.diagnostics[0]!.message, /list opened at 1:8 is not closed/);
+  t.same(p.entries.map((e) => [e.key, e.value.kind]), [
+    ['disk', 'unreadable'],
+    ['vif', 'list'],
+    ['memory', 'number'],
+  ]);
+  const eof = parse('memory = 512\ndisk = [ "a",\n  "b"\n');
+  t.same(codes(eof), ['xl-syntax@2:8'], 'at the end of the file the error points at the `[`');
+  t.match(eof.diagnostics[0]!.message, /never closed/);
+});
+
+t.test('Python under xl: errors plus one python-under-xl warning', async (t) => {
+  const src = [
+    'import os, re',
+    "arch = os.uname()[4]",
+    "if re.search('64', arch):",
+    "    arch_libdir = 'lib64'",
+    'else:',
+    "    arch_libdir = 'lib'",
+    "device_model = '/usr/' + arch_libdir + '/xen/bin/qemu-dm'",
+    "builder = 'hvm'",
+    'memory = 512',
+    '',
+  ].join('\n');
+  const p = parse(src);
+  const py = p.diagnostics.filter((d) => d.code === 'python-under-xl');
+  t.equal(py.length, 1, 'exactly one warning');
+  t.equal(py[0]!.severity, 'warning');
+  t.equal(py[0]!.message, PYTHON_UNDER_XL_MESSAGE);
+  t.match(py[0]!.message, /Arbitrary Python is no longer supported/);
+  t.same({ line: py[0]!.line, column: py[0]!.column }, { line: 1, column: 1 }, 'at the first Python-looking place');
+  t.ok(p.diagnostics.some((d) => d.severity === 'error' && d.code === 'xl-syntax'));
+  t.ok(p.diagnostics.some((d) => d.severity === 'error' && d.code === 'xl-lexical'));
+  t.same(
+    p.entries.filter((e) => e.value.kind !== 'unreadable').map((e) => e.key),
+    ['arch_libdir', 'arch_libdir', 'builder', 'memory'],
+    'plain settings around the Python are still read (indentation means nothing to xl)',
+  );
+
+  const ops = parse('memory = 256 + 256\n');
+  t.same(codes(ops), ['xl-lexical@1:14', 'python-under-xl@1:14'], 'libxlu flags `+ - . ( ) :` outside strings');
+
+  t.same(parse('extra = "a + b (c): d.e"\n').diagnostics, [], 'the same characters inside a string are fine');
+  t.same(parse('vif.default.bridge = "br0"\n').diagnostics, [], 'dots inside names are fine');
+  t.same(codes(parse("OVM_x = 'y'\n")), ['xl-lexical@1:1'], 'an uppercase error alone does not claim Python');
+});
+
+t.test('empty and comment-only files', async (t) => {
+  for (const src of ['', '\n', '# only a comment\n', '\n\n;\n']) {
+    const p = parse(src);
+    t.same(p.entries, [], JSON.stringify(src));
+    t.same(p.diagnostics, [], JSON.stringify(src));
+  }
+});
+
+t.test('samples written for xl parse cleanly', async (t) => {
+  for (const s of samples.filter((x) => x.name.startsWith('xl-'))) {
+    const p = parseXlConfig(s.text, s.name);
+    t.same(p.diagnostics, [], s.name);
+    t.ok(p.entries.length > 5, `${s.name} has settings`);
+  }
+  const plus = parseXlConfig(samples.find((s) => s.name === 'xl-pv-plusequals-app.cfg')!.text, 'x');
+  t.same(plus.entries.filter((e) => e.op === '+=').map((e) => e.key), ['vif', 'disk']);
+});
+
+// ---------------------------------------------------------------------------
+// Properties: the reader never throws, stays in bounds and is deterministic.
+
+const XL_TOKENS = [
+  'memory', 'disk', 'vif.default.bridge', 'OVM_os_type', 'Name', '=', '+=', ' = ', "'phy:/dev/a,xvda,w'", '"x\\"y"', "'unterminated",
+  '"\\x41"', '"\\101"', '[', ']', ',', ';', '\n', '\r\n', '# comment\n', '#', '0x1f', '0512', '09', '512M', ' ', '\t', '(', ')', '.',
+  ':', '+', '-', 'import', 'os', 'def', '\\', 'é', '\u0000',
+];
+
+t.test('property: random text never throws and stays in bounds', async (t) => {
+  fc.assert(
+    fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (text) => {
+      const a = parseXlConfig(text, 'f');
+      return positionsInBounds(text, a) === undefined && JSON.stringify(a) === JSON.stringify(parseXlConfig(text, 'f'));
+    }),
+    { numRuns: 400 },
+  );
+  t.pass('random text');
+});
+
+t.test('property: token soups never throw and stay in bounds', async (t) => {
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom(...XL_TOKENS), { maxLength: 60 }), (parts) => {
+      const text = parts.join('');
+      const a = parseXlConfig(text, 'f');
+      return positionsInBounds(text, a) === undefined && JSON.stringify(a) === JSON.stringify(parseXlConfig(text, 'f'));
+    }),
+    { numRuns: 600 },
+  );
+  t.pass('token soups');
+});
+
+t.test('property: mutated samples never throw and stay in bounds', async (t) => {
+  const mutation = fc.record({
+    sample: fc.nat({ max: samples.length - 1 }),
+    edits: fc.array(fc.tuple(fc.constantFrom('delete', 'duplicate', 'cut', 'insert'), fc.nat(), fc.constantFrom('"', "'", '[', ']', '\n', '#', 'A', '+', '\\')), { minLength: 1, maxLength: 5 }),
+  });
+  fc.assert(
+    fc.property(mutation, ({ sample, edits }) => {
+      let text = samples[sample]!.text;
+      for (const [op, at, ch] of edits) {
+        const i = text.length === 0 ? 0 : at % text.length;
+        if (op === 'delete') text = text.slice(0, i) + text.slice(i + 1);
+        else if (op === 'duplicate') text = text.slice(0, i + 1) + text.slice(i);
+        else if (op === 'cut') text = text.slice(0, i);
+        else text = text.slice(0, i) + ch + text.slice(i);
+      }
+      const a = parseXlConfig(text, 'f');
+      return positionsInBounds(text, a) === undefined && JSON.stringify(a) === JSON.stringify(parseXlConfig(text, 'f'));
+    }),
+    { numRuns: 400 },
+  );
+  t.pass('mutated samples');
+});
+
+t.test('the bounds helper itself catches a bad position', async (t) => {
+  const p = parse('memory = 1\n');
+  t.equal(positionsInBounds('memory = 1\n', p), undefined);
+  t.match(positionsInBounds('m', p) ?? '', /^value/);
+  t.match(positionsInBounds('memory = 1\n', { ...p, entries: [{ ...p.entries[0]!, line: 3 }] }) ?? '', /^entry/);
+  t.match(positionsInBounds('memory = 1\n', { ...p, diagnostics: [{ severity: 'error', message: 'x', line: 1, column: 0 }] }) ?? '', /^diagnostic/);
+});
