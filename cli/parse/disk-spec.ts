@@ -696,14 +696,6 @@ function parseXm(spec: string | readonly string[]): DiskSpecResult {
   }
   const isCdrom = devtype === 'cdrom';
 
-  if (mode !== 'r' && mode !== 'w' && mode !== 'w!') {
-    return {
-      ok: false,
-      error: { message: `Invalid mode \`${mode}' (xend takes r, w or w!)`, offset: start(2), code: 'xm-disk-syntax' },
-      warnings,
-    };
-  }
-
   let target: string | undefined;
   let prefix: string | undefined;
   let format: DiskFormat = 'raw';
@@ -756,6 +748,15 @@ function parseXm(spec: string | readonly string[]): DiskSpecResult {
     }
     prefix = chain.join(':');
     target = params;
+  }
+
+  // xend looks at the mode after the physical device (blkif.py getDeviceDetails).
+  if (mode !== 'r' && mode !== 'w' && mode !== 'w!') {
+    return {
+      ok: false,
+      error: { message: `Invalid mode \`${mode}' (xend takes r, w or w!)`, offset: start(2), code: 'xm-disk-syntax' },
+      warnings,
+    };
   }
 
   const disk: DiskSpec = {

@@ -396,12 +396,13 @@ function xlPiece(st: XlState, piece: Piece): void {
   }
   const known = value !== undefined && (key in XL_STRING_KEYS || COLO_NIC_KEYS.includes(key) ||
     ['type', 'mac', 'netdev', 'rate', 'accel', 'devid', 'mtu'].includes(key));
+  // Unknown pieces are recorded too: a check may want to name the xm-only key.
+  v.entries.push(value === undefined ? { key, offset } : { key, value, offset });
+  v.keys[key] = value ?? 'true';
   if (!known || value === undefined) {
     problem(st, 'attach', `unrecognized argument \`${text}'`, offset, 'unknown-key');
     return;
   }
-  v.entries.push({ key, value, offset });
-  v.keys[key] = value;
 
   const stringField = XL_STRING_KEYS[key];
   if (stringField !== undefined) {
