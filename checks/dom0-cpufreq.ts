@@ -18,7 +18,7 @@ import type { Check, CheckContext, Finding, Skip } from './api.js';
 import type { Facts, Severity } from './api.js';
 import { satisfiesXen } from '../cli/xen-version.js';
 import { cmdlineValue } from '../cli/parse/xen-cmdline.js';
-import { hostPlace } from './lib/guest.js';
+import { hostPlace, xenLabel } from './lib/guest.js';
 
 /** Before Xen owned P-states by default (119a6a6e07, first in 3.4). */
 export const BEFORE_XEN_PSTATES = '<3.4.0';
@@ -51,12 +51,12 @@ function scalingSeverity(s: Situation): Severity {
 
 function why(s: Situation): string {
   if (!satisfiesXen(s.version, BEFORE_XEN_PSTATES)) {
-    return `Xen ${s.version} manages P-states itself (cpufreq=xen is the default from 3.4), so dom0 scaling fights the hypervisor`;
+    return `${xenLabel(s.version)} manages P-states itself (cpufreq=xen is the default from 3.4), so dom0 scaling fights the hypervisor`;
   }
   if (s.dom0Kernel && satisfiesXen(s.version, DOM0_KERNEL_MODE)) {
-    return `cpufreq=dom0-kernel lets dom0 drive P-states on Xen ${s.version}, but only with dom0's vCPUs pinned and a dom0 kernel that reports changes to Xen`;
+    return `cpufreq=dom0-kernel lets dom0 drive P-states on ${xenLabel(s.version)}, but only with dom0's vCPUs pinned and a dom0 kernel that reports changes to Xen`;
   }
-  return `Xen ${s.version} is not told of frequency changes made from dom0, and the field notes report that frequency scaling "drives Xen crazy"`;
+  return `${xenLabel(s.version)} is not told of frequency changes made from dom0, and the field notes report that frequency scaling "drives Xen crazy"`;
 }
 
 function remedy(s: Situation, what: string): string {
@@ -91,10 +91,10 @@ function run(facts: Facts, ctx: CheckContext): Finding[] | Skip {
       key: 'xen_commandline',
       severity: before32 ? 'error' : 'warning',
       message: before32
-        ? `cpufreq=dom0-kernel on the command line of Xen ${version}, which has no cpufreq= option (added in 3.2): dom0 scaling happens behind the hypervisor's back`
+        ? `cpufreq=dom0-kernel on the command line of ${xenLabel(version)}, which has no cpufreq= option (added in 3.2): dom0 scaling happens behind the hypervisor's back`
         : modern
-          ? `cpufreq=dom0-kernel on Xen ${version}: deprecated and not supported by all dom0 kernels; Xen drives P-states itself by default since 3.4`
-          : `cpufreq=dom0-kernel on Xen ${version}: dom0 drives the P-states, which needs its vCPUs pinned and a dom0 kernel that supports it`,
+          ? `cpufreq=dom0-kernel on ${xenLabel(version)}: deprecated and not supported by all dom0 kernels; Xen drives P-states itself by default since 3.4`
+          : `cpufreq=dom0-kernel on ${xenLabel(version)}: dom0 drives the P-states, which needs its vCPUs pinned and a dom0 kernel that supports it`,
       remediation: modern
         ? 'Remove cpufreq=dom0-kernel and let Xen drive P-states (cpufreq=xen, the default).'
         : before32

@@ -10,6 +10,7 @@
  *   which xenlint cannot see from dom0.
  */
 import type { Check, CheckContext, Finding, Skip } from './api.js';
+import { xenLabel } from './lib/guest.js';
 import type { DomainFacts, Facts, VifFacts } from '../cli/facts.js';
 import { satisfiesXen } from '../cli/xen-version.js';
 import { EXPLICIT_IOEMU_RANGE, isEmulatedVif, vifLocation, vifModel, vifType } from './lib/net.js';
@@ -29,7 +30,7 @@ function missingIoemu(d: DomainFacts, vif: VifFacts, version: string): Finding {
     ...vifLocation(d, vif),
     severity: 'warning',
     message:
-      `${d.name}: HVM vif ${vif.index} has ${type === undefined ? 'no type' : `type=${type}`}; on Xen ${version} only ` +
+      `${d.name}: HVM vif ${vif.index} has ${type === undefined ? 'no type' : `type=${type}`}; on ${xenLabel(version)} only ` +
       'type=ioemu gets an emulated NIC, so the guest sees this interface only if it runs PV network drivers',
     remediation: 'Add type=ioemu to the vif (Xen 3.0.4 and later make it the default for HVM guests).',
     evidence: { xen_version: version, vif: vif.spec, source: 'image.py@3.0.3-branched; default ioemu from 3.0.4 (7dc9afed06)' },
@@ -40,7 +41,7 @@ function intelModel(d: DomainFacts, vif: VifFacts, model: string, version: strin
   return {
     ...vifLocation(d, vif),
     severity: 'error',
-    message: `${d.name}: vif ${vif.index} asks for model=${model}, which qemu-dm of Xen ${version} does not have (e1000/e100 arrived in 3.3): the device model rejects it`,
+    message: `${d.name}: vif ${vif.index} asks for model=${model}, which qemu-dm of ${xenLabel(version)} does not have (e1000/e100 arrived in 3.3): the device model rejects it`,
     remediation: 'Use model=rtl8139 (or leave model out) on this Xen, or upgrade to Xen 3.3 or later for e1000.',
     evidence: { xen_version: version, model, source: 'e1000/e100 added to qemu-dm in 3.3 (65ad78dff2)' },
   };
@@ -93,7 +94,7 @@ function explain(facts: Facts, ctx: CheckContext): string[] {
   const version = ctx.xenVersion;
   if (version === undefined) return ['Xen version unknown.'];
   const lines = [
-    `Xen ${version}: ${satisfiesXen(version, EXPLICIT_IOEMU_RANGE) ? 'only type=ioemu vifs are emulated' : 'HVM vifs are emulated unless type=netfront/vif'}; ` +
+    `${xenLabel(version)}: ${satisfiesXen(version, EXPLICIT_IOEMU_RANGE) ? 'only type=ioemu vifs are emulated' : 'HVM vifs are emulated unless type=netfront/vif'}; ` +
       `e1000/e100 ${satisfiesXen(version, NO_E1000_RANGE) ? 'not available' : 'available'}`,
   ];
   for (const d of facts.domains ?? []) {

@@ -11,6 +11,7 @@
  * drive 0x80) unless `boot=` orders only floppy/network.
  */
 import type { Check, CheckContext, Finding, Skip } from './api.js';
+import { xenLabel } from './lib/guest.js';
 import type { DiskFacts, DomainFacts, Facts } from '../cli/facts.js';
 import { satisfiesXen } from '../cli/xen-version.js';
 import {
@@ -70,7 +71,7 @@ function unknownSize(c: Candidate, version: string, limit: number): Finding {
     unverified: true,
     message:
       `${c.domain.name}: size of ${label(c)} is unknown (${c.disk.sizeUnknown ?? 'not gathered'}), so whether it stays within ` +
-      `the ${formatBytes(limit)} the HVM BIOS of Xen ${version} can address is not verified`,
+      `the ${formatBytes(limit)} the HVM BIOS of ${xenLabel(version)} can address is not verified`,
     remediation: `Annotate the config with # xenlint: size=${c.disk.vdev ?? 'hda'}:<size>, or run xenlint check on the host where the image or device is readable.`,
     evidence: { xen_version: version, limit_bytes: limit, ...sizeEvidence(c.disk) },
   };
@@ -102,7 +103,7 @@ function run(facts: Facts, ctx: CheckContext): Finding[] | Skip {
         ...diskLocation(c.domain, c.disk),
         severity: c.boot ? 'error' : 'warning',
         message:
-          `${c.domain.name}: ${label(c)} is ${describeSize(size)}, beyond the ${formatBytes(limit)} the HVM BIOS of Xen ${version} ` +
+          `${c.domain.name}: ${label(c)} is ${describeSize(size)}, beyond the ${formatBytes(limit)} the HVM BIOS of ${xenLabel(version)} ` +
           'addresses (28-bit LBA, no LBA48 before 3.2)' +
           (c.boot ? ': the BIOS and the boot loader see a truncated disk' : ': a guest that relies on the BIOS for it sees it truncated'),
         remediation:
@@ -132,8 +133,8 @@ function explain(facts: Facts, ctx: CheckContext): string[] {
   const limit = lba28 ? bytesOption(ctx, 'limitBytes') : bytesOption(ctx, 'bootLimitBytes');
   const lines = [
     lba28
-      ? `Xen ${version}: HVM BIOS without LBA48; limit ${describeSize(limit)} for every emulated disk (error for the boot disk)`
-      : `Xen ${version}: HVM BIOS with LBA48; boot disk limit ${describeSize(limit)}`,
+      ? `${xenLabel(version)}: HVM BIOS without LBA48; limit ${describeSize(limit)} for every emulated disk (error for the boot disk)`
+      : `${xenLabel(version)}: HVM BIOS with LBA48; boot disk limit ${describeSize(limit)}`,
   ];
   for (const c of candidates(facts.domains ?? [], lba28)) {
     const size = c.disk.sizeBytes;

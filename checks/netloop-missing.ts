@@ -13,6 +13,7 @@
  * this check asks whether netloop is there and in the path at all.
  */
 import type { Check, CheckContext, Finding, Skip } from './api.js';
+import { xenLabel } from './lib/guest.js';
 import type { Dom0Facts, Facts } from '../cli/facts.js';
 import {
   highestLoopbackSeen,
@@ -67,7 +68,7 @@ function absentFinding(version: string, setup: NetworkSetup, how: string): Findi
   return {
     ...networkScriptLocation(setup),
     message:
-      `Xen ${version}: dom0 networking through ${setup.script} without netloop (${how}). ` +
+      `${xenLabel(version)}: dom0 networking through ${setup.script} without netloop (${how}). ` +
       (bridge
         ? 'network-bridge needs netloop\'s vif0.N/vethN pair ("Link veth0 is missing") and, without it, '
         : 'Without a copying hop, ') +
@@ -87,7 +88,7 @@ function bridgeFindings(version: string, setup: NetworkSetup, dom0: Dom0Facts, h
   if (pairs === 0) {
     out.push({
       ...networkScriptLocation(setup),
-      message: `Xen ${version}: netloop is loaded with nloopbacks=0, so network-bridge finds no vif0.0/veth0 pair and sets up no bridge`,
+      message: `${xenLabel(version)}: netloop is loaded with nloopbacks=0, so network-bridge finds no vif0.0/veth0 pair and sets up no bridge`,
       remediation: 'Load netloop with at least one pair per bridge (modprobe netloop nloopbacks=4, the default).',
       evidence: { ...baseEvidence(version, setup, how), nloopbacks: 0 },
     });
@@ -98,7 +99,7 @@ function bridgeFindings(version: string, setup: NetworkSetup, dom0: Dom0Facts, h
     out.push({
       ...networkScriptLocation(setup),
       message:
-        `Xen ${version}: network-script asks for vifnum=${n}, but netloop has ${pairs} pairs (vif0.0–vif0.${pairs - 1}): ` +
+        `${xenLabel(version)}: network-script asks for vifnum=${n}, but netloop has ${pairs} pairs (vif0.0–vif0.${pairs - 1}): ` +
         `network-bridge stops with "Link veth${n} is missing" and sets up no bridge`,
       remediation: `Load netloop with nloopbacks=${n + 1} or more, or use a lower vifnum.`,
       evidence: { ...baseEvidence(version, setup, how), nloopbacks: pairs },
@@ -117,7 +118,7 @@ function bridgeFindings(version: string, setup: NetworkSetup, dom0: Dom0Facts, h
     out.push({
       ...networkScriptLocation(setup),
       message:
-        `Xen ${version}: bridge ${b.name} (${b.ports.join(', ')}) has no vif0.N port, so frames from guests to dom0 ` +
+        `${xenLabel(version)}: bridge ${b.name} (${b.ports.join(', ')}) has no vif0.N port, so frames from guests to dom0 ` +
         'do not pass through netloop; the field notes report a busy network can then exhaust the shared pages and panic Xen',
       remediation: `Add netloop's vif0.N to ${b.name} and give dom0 its address on the matching vethN (what network-bridge does), instead of an address on the bridge itself.`,
       evidence: { ...baseEvidence(version, setup, how), bridge: b.name, ports: b.ports.join(' ') },

@@ -9,6 +9,7 @@
  * evidence it rests on. CD-ROMs are left out: no medium comes near the limit.
  */
 import type { Check, CheckContext, Finding, Skip } from './api.js';
+import { xenLabel } from './lib/guest.js';
 import type { DiskFacts, Facts } from '../cli/facts.js';
 import { TiB, describeSize, diskLocation, isUsableHardDisk, noSizesSkip, sizeEvidence } from './lib/disk.js';
 import { formatBytes } from '../cli/parse/units.js';
@@ -32,7 +33,7 @@ function basis(disk: DiskFacts): string {
 }
 
 function run(facts: Facts, ctx: CheckContext): Finding[] | Skip {
-  const version = ctx.xenVersion ?? 'unknown';
+  const version = ctx.xenVersion;
   const limit = limitOption(ctx);
   const list = (facts.domains ?? []).flatMap((domain) =>
     domain.disks.filter(isUsableHardDisk).map((disk) => ({ domain, disk })),
@@ -50,18 +51,18 @@ function run(facts: Facts, ctx: CheckContext): Finding[] | Skip {
         ...diskLocation(domain, disk),
         severity: 'warning',
         unverified: true,
-        message: `${domain.name}: size of disk ${name} is unknown (${disk.sizeUnknown ?? 'not gathered'}), so whether it stays under the ${formatBytes(limit)} vbd limit of Xen ${version} is not verified`,
+        message: `${domain.name}: size of disk ${name} is unknown (${disk.sizeUnknown ?? 'not gathered'}), so whether it stays under the ${formatBytes(limit)} vbd limit of ${xenLabel(version)} is not verified`,
         remediation: `Annotate the config with # xenlint: size=${name}:<size>, or run xenlint check on the host where the image or device is readable.`,
-        evidence: { xen_version: version, limit_bytes: limit, ...sizeEvidence(disk) },
+        evidence: { xen_version: version ?? 'unknown', limit_bytes: limit, ...sizeEvidence(disk) },
       });
       continue;
     }
     if (size < limit) continue;
     out.push({
       ...diskLocation(domain, disk),
-      message: `${domain.name}: disk ${name} is ${describeSize(size)}, at or over the ${formatBytes(limit)} that virtual block devices of Xen ${version} handle: the guest may see a wrapped, far smaller disk`,
+      message: `${domain.name}: disk ${name} is ${describeSize(size)}, at or over the ${formatBytes(limit)} that virtual block devices of ${xenLabel(version)} handle: the guest may see a wrapped, far smaller disk`,
       remediation: `Split the storage into vbds under ${formatBytes(limit)} (several LVs, joined by LVM inside the guest), or upgrade to Xen 3.0.4 or later.`,
-      evidence: { xen_version: version, limit_bytes: limit, ...sizeEvidence(disk), basis: basis(disk) },
+      evidence: { xen_version: version ?? 'unknown', limit_bytes: limit, ...sizeEvidence(disk), basis: basis(disk) },
     });
   }
   return out;

@@ -13,6 +13,7 @@
  *    Guests' own vifs (vifD.M) are netback devices and take no pair.
  */
 import type { Check, CheckContext, Finding, Skip } from './api.js';
+import { xenLabel } from './lib/guest.js';
 import type { Dom0Facts, DomainFacts, Facts } from '../cli/facts.js';
 import { satisfiesXen } from '../cli/xen-version.js';
 import {
@@ -55,7 +56,7 @@ function perGuest(domains: DomainFacts[], limit: number, version: string): Findi
     out.push({
       ...vifLocation(d, first),
       message:
-        `${d.name}: ${d.vifs.length} network interfaces; admins' field notes report that Xen ${version} ` +
+        `${d.name}: ${d.vifs.length} network interfaces; admins' field notes report that ${xenLabel(version)} ` +
         `limits a guest to ${limit} (not confirmed in Xen's history) — vif ${first.index} and later may not come up`,
       remediation:
         `Keep ${d.name} at ${limit} vifs on Xen 3.0.3 (put several addresses on one vif, or use VLANs inside the guest), ` +
@@ -90,7 +91,7 @@ function qemuNics(domains: DomainFacts[], max: number, version: string): Finding
     out.push({
       ...vifLocation(d, first),
       message:
-        `${d.name}: ${emulated.length} emulated (ioemu) NICs in an HVM guest; qemu-dm of Xen ${version} handles ` +
+        `${d.name}: ${emulated.length} emulated (ioemu) NICs in an HVM guest; qemu-dm of ${xenLabel(version)} handles ` +
         `at most ${max} and exits with "Too Many NICs", so the guest does not start`,
       remediation:
         `Give ${d.name} at most ${max} emulated NICs (${pvOnlyHow(version)}; PV-only vifs need PV drivers in the guest), ` +
@@ -190,7 +191,7 @@ function netloopPairs(facts: Facts, fallback: number, version: string): Finding[
         out.push({
           ...vifLocation(d, vif),
           message:
-            `${d.name}: vif ${vif.index} uses bridge ${bridge}; on Xen ${version} network-bridge sets up ${bridge} ` +
+            `${d.name}: vif ${vif.index} uses bridge ${bridge}; on ${xenLabel(version)} network-bridge sets up ${bridge} ` +
             `with netloop's pair vif0.${index}/veth${index}, but dom0 has only ${capacity.pairs} pairs, so the script ` +
             `stops with "Link veth${index} is missing" and the bridge never exists`,
           remediation:
@@ -215,7 +216,7 @@ function netloopPairs(facts: Facts, fallback: number, version: string): Finding[
       ...networkScriptLocation(setup),
       message:
         `dom0 needs ${needed.size} bridges from network-bridge (${names.join(', ')}), each taking one netloop ` +
-        `vif0.N/vethN pair, but netloop provides ${capacity.pairs} on Xen ${version}: the bridges beyond that are never set up`,
+        `vif0.N/vethN pair, but netloop provides ${capacity.pairs} on ${xenLabel(version)}: the bridges beyond that are never set up`,
       remediation:
         `Load netloop with nloopbacks=${needed.size} or more (modprobe netloop nloopbacks=${needed.size}, or ` +
         `loopback.nloopbacks=${needed.size} on the dom0 kernel command line), or set up fewer bridges.`,
