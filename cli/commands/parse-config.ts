@@ -10,7 +10,7 @@ export default async function parseConfigCommand(argv: Record<string, unknown>):
   const dialect = argv['dialect'] as Dialect | undefined;
   const parsed = parseConfig(text, file, dialect ? { dialect } : {});
   const domain = buildDomain(parsed);
-  const out = { dialect: parsed.dialect, dialectReason: parsed.dialectReason, ...domain };
+  const out = { ...domain, dialectReason: parsed.dialectReason };
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   return domain.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
 }
