@@ -1,0 +1,352 @@
+import t from 'tap';
+import fc from 'fast-check';
+import { readFileSync, readdirSync } from 'node:fs';
+import { parseXmConfig } from '../../cli/parse/xm-config.js';
+import type { ConfigValue, ParsedConfig } from '../../cli/parse/config-model.js';
+import type { Position } from '../../cli/parse/diagnostic.js';
+
+const SAMPLES = new URL('../../samples/domains/', import.meta.url);
+const samples = readdirSync(SAMPLES)
+  .filter((f) => f.endsWith('.cfg'))
+  .map((f) => ({ name: f, text: readFileSync(new URL(f, SAMPLES), 'utf8') }));
+
+function positionsInBounds(text: string, p: ParsedConfig): string | undefined {
+  const lines = text.split('\n');
+  const ok = (pos: Position): boolean => {
+    const l = lines[pos.line - 1];
+    return Number.isInteger(pos.line) && Number.isInteger(pos.column) && pos.line >= 1 && pos.column >= 1 && l !== undefined && pos.column <= l.length + 1;
+  };
+  const values = (v: ConfigValue): ConfigValue[] =>
+    v.kind === 'list' ? [v, ...v.items.flatMap(values)] : v.kind === 'dict' ? [v, ...v.entries.flatMap((e) => [...values(e.key), ...values(e.value)])] : [v];
+  for (const d of p.diagnostics) {
+    if (!ok(d)) return `diagnostic ${JSON.stringify(d)}`;
+    if (d.endLine !== undefined && !ok({ line: d.endLine, column: d.endColumn ?? 1 })) return `diagnostic end ${JSON.stringify(d)}`;
+  }
+  for (const c of p.comments) if (!ok(c)) return `comment ${JSON.stringify(c)}`;
+  for (const e of p.entries) {
+    if (!ok(e)) return `entry ${JSON.stringify(e)}`;
+    for (const v of values(e.value)) if (!ok(v)) return `value ${JSON.stringify(v)}`;
+  }
+  return undefined;
+}
+
+const parse = (text: string): ParsedConfig => parseXmConfig(text, 'guest.cfg');
+const codes = (p: ParsedConfig): string[] => p.diagnostics.map((d) => `${d.code}@${d.line}:${d.column}`);
+/** The value of the only (or first) entry, without positions, for compact tables. */
+function plain(v: ConfigValue): unknown {
+  switch (v.kind) {
+    case 'string':
+      return v.value;
+    case 'number':
+      return { n: v.value, raw: v.raw };
+    case 'list':
+      return v.tuple ? { tuple: v.items.map(plain) } : v.items.map(plain);
+    case 'dict':
+      return { dict: v.entries.map((e) => [plain(e.key), plain(e.value)]) };
+    case 'unreadable':
+      return { unreadable: v.text, reason: v.reason };
+  }
+}
+const valueOf = (src: string): unknown => plain(parse(`x = ${src}\n`).entries[0]!.value);
+
+t.test('string literals of Python 2', async (t) => {
+  const table: Array<[string, string]> = [
+    [`'single'`, 'single'],
+    [`"double"`, 'double'],
+    [`'''triple\nsingle'''`, 'triple\nsingle'],
+    [`"""triple "quoted" text"""`, 'triple "quoted" text'],
+    [`r'C:\\raw\\n'`, 'C:\\raw\\n'],
+    [`R"\\d+"`, '\\d+'],
+    [`'tab\\tnl\\n'`, 'tab\tnl\n'],
+    [`'\\x41\\101\\q'`, 'AA\\q'],
+    [`'it\\'s'`, "it's"],
+    [`'con' 'cat' "enated"`, 'concatenated'],
+    [`'/usr/' + 'lib64' + '/xen/bin/qemu-dm'`, '/usr/lib64/xen/bin/qemu-dm'],
+    [`('implicit '\n     'continuation')`, 'implicit continuation'],
+    [`'line \\\ncontinued'`, 'line continued'],
+    [`b'bytes'`, 'bytes'],
+  ];
+  for (const [src, want] of table) {
+    const p = parse(`x = ${src}\n`);
+    t.same(p.diagnostics, [], `${JSON.stringify(src)} has no diagnostics`);
+    t.equal(plain(p.entries[0]!.value), want, JSON.stringify(src));
+  }
+});
+
+t.test("u'' values: read, but xm silently drops them at the top level", async (t) => {
+  const p = parse("name = u'web01'\nvif = [ u'bridge=xenbr0' ]\nextra = 'a' + u'b'\n");
+  t.same(p.entries.map((e) => plain(e.value)), ['web01', ['bridge=xenbr0'], 'ab']);
+  t.same(codes(p), ['xm-dropped@1:8', 'xm-dropped@3:9'], 'inside a list it is fine; concatenation makes unicode');
+  t.match(p.diagnostics[0]!.message, /xm silently ignores `name`.*unicode/);
+  t.equal(p.diagnostics[0]!.severity, 'warning');
+});
+
+t.test('numbers keep their raw text', async (t) => {
+  const table: Array<[string, number]> = [
+    ['512', 512],
+    ['0512', 330],
+    ['0x1F', 31],
+    ['0o17', 15],
+    ['0b101', 5],
+    ['1.5', 1.5],
+    ['.5', 0.5],
+    ['1e3', 1000],
+    ['-1', -1],
+    ['+2', 2],
+    ['256 + 256', 512],
+    ['1024 - 24', 1000],
+  ];
+  for (const [src, n] of table) t.same(valueOf(src), { n, raw: src }, src);
+  const long = parse('memory = 512L\n');
+  t.same(plain(long.entries[0]!.value), { n: 512, raw: '512L' });
+  t.same(codes(long), ['xm-dropped@1:10'], 'a long is dropped by xm');
+  const bad = parse('memory = 09\nvcpus = 2\n');
+  t.same(codes(bad), ['xm-syntax@1:10']);
+  t.match(bad.diagnostics[0]!.message, /leading 0 means octal/);
+  t.same(bad.entries.map((e) => [e.key, e.value.kind]), [
+    ['memory', 'unreadable'],
+    ['vcpus', 'number'],
+  ]);
+});
+
+t.test('lists, tuples, dicts, trailing commas, True/False/None', async (t) => {
+  t.same(valueOf(`[ 'a', 'b', ]`), ['a', 'b']);
+  t.same(valueOf(`[]`), []);
+  t.same(valueOf(`[ [1, 2], ['x'] ]`), [[{ n: 1, raw: '1' }, { n: 2, raw: '2' }], ['x']]);
+  t.same(valueOf(`('a', 'b')`), { tuple: ['a', 'b'] });
+  t.same(valueOf(`('a',)`), { tuple: ['a'] });
+  t.same(valueOf(`()`), { tuple: [] });
+  t.same(valueOf(`'a', 'b'`), { tuple: ['a', 'b'] }, 'a bare tuple');
+  t.same(valueOf(`('a')`), 'a', 'parentheses alone make no tuple');
+  t.same(valueOf(`{ 'type': 'vnc', 'port': 5901, }`), { dict: [['type', 'vnc'], ['port', { n: 5901, raw: '5901' }]] });
+  t.same(valueOf(`[ 'a' ] + [ 'b' ]`), ['a', 'b']);
+  t.same(valueOf('True'), { n: 1, raw: 'True' });
+  t.same(valueOf('False'), { n: 0, raw: 'False' });
+  t.same(valueOf('None'), { unreadable: 'None', reason: 'None (xm treats the option as unset)' });
+  const p = parse("acpi = True\nvif = ('bridge=xenbr0',)\nopts = {}\nkernel = None\n");
+  t.same(codes(p), ['xm-dropped@1:8', 'xm-dropped@2:7', 'xm-dropped@3:8', 'xm-dropped@4:10'], 'xm keeps only str, list, int, float');
+  t.same(
+    p.diagnostics.filter((d) => d.code === 'not-static'),
+    [],
+    'None is not reported as unreadable code',
+  );
+});
+
+t.test('positions of entries and values, across continuations', async (t) => {
+  const p = parse("disk = [ 'phy:/dev/vg0/a,xvda1,w',\n         'phy:/dev/vg0/b,xvda2,w' ]\nname = \\\n  'web01'; memory = 512\n");
+  t.same(p.diagnostics, []);
+  t.same(p.entries.map((e) => [e.key, e.line, e.column, e.value.line, e.value.column]), [
+    ['disk', 1, 1, 1, 8],
+    ['name', 3, 1, 4, 3],
+    ['memory', 4, 12, 4, 21],
+  ]);
+  const disk = p.entries[0]!.value;
+  t.ok(disk.kind === 'list' && disk.items[1]!.line === 2 && disk.items[1]!.column === 10);
+});
+
+t.test('augmented and chained assignment', async (t) => {
+  const p = parse("disk = [ 'a' ]\ndisk += [ 'b' ]\na = b = 3\nmemory *= 2\n");
+  t.same(p.entries.map((e) => [e.key, e.op]), [
+    ['disk', '='],
+    ['disk', '+='],
+    ['a', '='],
+    ['b', '='],
+  ]);
+  t.same(codes(p), ['not-static@4:8']);
+});
+
+t.test('what needs evaluation becomes unreadable, with the place that needs it', async (t) => {
+  const table: Array<[string, string, string]> = [
+    ["'/usr/' + arch_libdir + '/xen/bin/qemu-dm'", 'uses the variable `arch_libdir`', '1:15'],
+    ['os.uname()[4]', 'calls `os.uname()`, which needs running Python', '1:5'],
+    ["'%s-disk' % name", '`%` string formatting needs evaluation', '1:15'],
+    ['os.path.join("/a", "b")', 'calls `os.path.join()`, which needs running Python', '1:5'],
+    ['xm_vars.var', 'attribute access `xm_vars.var` needs evaluation', '1:5'],
+    ['memory * 2', 'operator `*` needs evaluation', '1:12'],
+    ["[ 'x%d' % i for i in range(3) ]", 'a list comprehension needs evaluation', '1:5'],
+    ["'a' if big else 'b'", 'a conditional expression (`… if … else …`) needs evaluation', '1:5'],
+    ["'a' + 1", '`+` between a str and an int fails in Python (TypeError), so xm cannot load this file', '1:9'],
+    ['lambda v: v', 'a `lambda` needs evaluation', '1:5'],
+    ['not x', '`not` needs evaluation', '1:5'],
+    ['a == b', 'a comparison needs evaluation', '1:5'],
+  ];
+  for (const [src, reason, at] of table) {
+    const p = parse(`x = ${src}\n`);
+    t.same(p.entries[0]!.value, { kind: 'unreadable', text: src, reason, line: 1, column: 5 }, src);
+    t.same(codes(p), [`not-static@${at}`], `${src} diagnostic position`);
+  }
+  const item = parse("disk = [ 'file:/img/a,hda,w', 'phy:' + dev + ',hdb,w' ]\n");
+  const disk = item.entries[0]!.value;
+  t.ok(disk.kind === 'list' && disk.items[0]!.kind === 'string' && disk.items[1]!.kind === 'unreadable', 'only the item that needs evaluation is unreadable');
+  t.same(codes(item), ['not-static@1:40']);
+});
+
+t.test('statements that are not assignments are reported and skipped', async (t) => {
+  const src = [
+    'import os, re', // 1
+    'from xen.util import auxbin', // 2
+    'os.system("echo hi")', // 3
+    '"""a docstring is harmless"""', // 4
+    'pass', // 5
+    'print "building", name', // 6
+    'memory = 512', // 7
+    '',
+  ].join('\n');
+  const p = parse(src);
+  t.same(codes(p), ['not-static@1:1', 'not-static@2:1', 'not-static@3:1', 'not-static@6:1']);
+  t.ok(p.diagnostics.every((d) => d.severity === 'warning'));
+  t.same(p.entries.map((e) => e.key), ['memory']);
+});
+
+t.test('blocks are skipped whole, with their span, and reading resumes after them', async (t) => {
+  const src = [
+    "name = 'hvm1'", // 1
+    "if os.uname()[4] == 'x86_64':", // 2
+    "    arch_libdir = 'lib64'", // 3
+    '', // 4
+    '    # still in the block', // 5
+    'else:', // 6
+    "    arch_libdir = 'lib'", // 7
+    'def vif_for(n):', // 8
+    "    return 'bridge=xenbr%d' % n", // 9
+    '@decorator', // 10
+    'def other():', // 11
+    '    pass', // 12
+    'for i in range(2): disk.append(i)', // 13
+    'try:', // 14
+    '    import extra', // 15
+    'except ImportError:', // 16
+    '    pass', // 17
+    'memory = 512', // 18
+    '',
+  ].join('\n');
+  const p = parse(src);
+  t.same(codes(p), ['not-static@2:1', 'not-static@8:1', 'not-static@10:1', 'not-static@13:1', 'not-static@14:1']);
+  t.same(p.entries.map((e) => e.key), ['name', 'memory'], 'nothing inside a block is read');
+  const ifBlock = p.diagnostics[0]!;
+  t.match(ifBlock.message, /`if` block \(lines 2-7\)/);
+  t.equal(ifBlock.endLine, 7);
+  t.match(p.diagnostics[1]!.message, /`def` definition \(lines 8-9\)/);
+  t.match(p.diagnostics[3]!.message, /line 13\)/);
+  t.same(p.comments.map((c) => c.line), [5], 'comments inside blocks are still collected');
+});
+
+t.test('indentation errors of Python are syntax errors', async (t) => {
+  const p = parse('memory = 512\n  vcpus = 2\nif x:\nname = "a"\n');
+  t.same(codes(p), ['xm-syntax@2:3', 'not-static@3:1', 'xm-syntax@3:5']);
+  t.match(p.diagnostics[0]!.message, /unexpected indent/);
+  t.match(p.diagnostics[2]!.message, /expected an indented block/);
+  t.same(p.entries.map((e) => e.key), ['memory', 'vcpus', 'name'], 'the lines are read anyway');
+});
+
+t.test('syntax errors carry exact positions, and reading resumes', async (t) => {
+  const table: Array<[string, string[], string[]]> = [
+    ['memory = 512M\nvcpus = 2\n', ['xm-syntax@1:13'], ['memory', 'vcpus']],
+    ['memory = $\nvcpus = 2\n', ['xm-syntax@1:10'], ['vcpus']],
+    ["extra = 'console=xvc0\nvcpus = 2\n", ['xm-syntax@1:9'], ['extra', 'vcpus']],
+    ["disk = [ 'a',\n         'b'\nvif = [ 'bridge=xenbr0' ]\n", ['xm-syntax@3:1'], ['disk', 'vif']],
+    ["memory = 1\nvif = [ 'a'\n", ['xm-syntax@2:7'], ['memory', 'vif']],
+    ["vif = [ 'a' )\nmemory = 1\n", ['xm-syntax@1:13'], ['vif', 'memory']],
+    ['memory = 1)\nvcpus = 2\n', ['xm-syntax@1:11'], ['memory', 'vcpus']],
+    ["1 = 2\nvcpus = 2\n", ['xm-syntax@1:1'], ['vcpus']],
+    ["x = '''never closed\nvcpus = 2\n", ['xm-syntax@1:5'], ['x']],
+    ['memory = 512 \\ 2\nvcpus = 2\n', ['xm-syntax@1:14'], ['memory', 'vcpus']],
+    ["name = 'a' 'b' c\nvcpus = 2\n", ['xm-syntax@1:16'], ['name', 'vcpus']],
+    ["x = '\\x4'\nvcpus = 2\n", ['xm-syntax@1:6'], ['x', 'vcpus']],
+  ];
+  for (const [src, want, keys] of table) {
+    const p = parse(src);
+    t.same(codes(p), want, JSON.stringify(src));
+    t.same(p.entries.map((e) => e.key), keys, `${JSON.stringify(src)} keys`);
+  }
+  const p = parse('memory = 512M\n');
+  t.same(p.entries[0]!.value, { kind: 'unreadable', text: '512M', reason: 'syntax error', line: 1, column: 10 });
+  t.same(parse("disk = [ 'a',\n         'b'\nvif = [ 'bridge=xenbr0' ]\n").entries[0]!.value.kind, 'unreadable', 'the unclosed list is unreadable');
+});
+
+t.test('comments are collected with positions; `#` inside strings is not a comment', async (t) => {
+  const p = parse("# head\nname = 'a#b' # trailing\ndisk = [ 'x', # inside\n  'y' ]\n");
+  t.same(p.comments, [
+    { text: ' head', line: 1, column: 1 },
+    { text: ' trailing', line: 2, column: 14 },
+    { text: ' inside', line: 3, column: 15 },
+  ]);
+  t.equal(plain(p.entries[0]!.value), 'a#b');
+});
+
+t.test('CRLF files read like LF files', async (t) => {
+  const p = parse("name = 'a'\r\ndisk = [ 'x',\r\n  'y' ]\r\n# c\r\n");
+  t.same(p.diagnostics, []);
+  t.same(p.entries.map((e) => plain(e.value)), ['a', ['x', 'y']]);
+  t.same(p.comments, [{ text: ' c', line: 4, column: 1 }]);
+});
+
+t.test('the xm samples read statically', async (t) => {
+  const hvm = samples.find((s) => s.name === 'xm-hvm-win2003.cfg')!;
+  const p = parseXmConfig(hvm.text, hvm.name);
+  t.notOk(p.diagnostics.some((d) => d.severity === 'error'), 'no errors');
+  const dm = p.entries.find((e) => e.key === 'device_model')!;
+  t.equal(dm.value.kind, 'unreadable');
+  t.match(dm.value.kind === 'unreadable' ? dm.value.reason : '', /arch_libdir/);
+  const disk = p.entries.find((e) => e.key === 'disk')!;
+  t.same(plain(disk.value), ['file:/var/lib/xen/images/win2003.img,ioemu:hda,w', ',hdc:cdrom,r']);
+  t.same(plain(p.entries.find((e) => e.key === 'builder')!.value), 'hvm');
+  t.notOk(p.entries.some((e) => e.key === 'arch_libdir'), 'assignments inside the if block are not read');
+
+  const ovm = samples.find((s) => s.name === 'ovm-vm-oel5.cfg')!;
+  const o = parseXmConfig(ovm.text, ovm.name);
+  t.same(codes(o), ['xm-dropped@3:25'], 'OVM_high_availability = False is dropped by xm');
+  t.same(plain(o.entries.find((e) => e.key === 'OVM_os_type')!.value), 'Oracle Linux 5');
+  for (const s of samples) {
+    const r = parseXmConfig(s.text, s.name);
+    t.notOk(r.diagnostics.some((d) => d.severity === 'error'), `${s.name}: valid Python`);
+  }
+});
+
+// ---------------------------------------------------------------------------
+
+const PY_TOKENS = [
+  'memory', 'disk', 'OVM_x', ' = ', '=', '==', '+=', "'a'", '"b"', "'''", '"""', "u'x'", "r'\\'", "'\\x4'", '[', ']', '(', ')', '{', '}', ',', ';', ':',
+  '.', '%', '+', '-', '*', '**', '\n', '\r\n', '    ', '\t', '\\\n', '\\', '# c\n', '#', '0512', '09', '1L', '1.5e3', '0x', '1j', 'import', 'os', 'def',
+  'if', 'else', 'elif', 'for', 'in', 'lambda', 'not', 'True', 'None', '@', '`', '$', 'é',
+];
+
+const property = (text: string): boolean => {
+  const a = parseXmConfig(text, 'f');
+  return positionsInBounds(text, a) === undefined && JSON.stringify(a) === JSON.stringify(parseXmConfig(text, 'f'));
+};
+
+t.test('property: random text never throws and stays in bounds', async (t) => {
+  fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 200 }), property), { numRuns: 400 });
+  t.pass('random text');
+});
+
+t.test('property: Python token soups never throw and stay in bounds', async (t) => {
+  fc.assert(fc.property(fc.array(fc.constantFrom(...PY_TOKENS), { maxLength: 60 }), (parts) => property(parts.join(''))), { numRuns: 800 });
+  t.pass('token soups');
+});
+
+t.test('property: mutated samples never throw and stay in bounds', async (t) => {
+  const mutation = fc.record({
+    sample: fc.nat({ max: samples.length - 1 }),
+    edits: fc.array(fc.tuple(fc.constantFrom('delete', 'duplicate', 'cut', 'insert'), fc.nat(), fc.constantFrom('"', "'", '[', ')', '\n', '#', ' ', ':', '\\', '%')), {
+      minLength: 1,
+      maxLength: 5,
+    }),
+  });
+  fc.assert(
+    fc.property(mutation, ({ sample, edits }) => {
+      let text = samples[sample]!.text;
+      for (const [op, at, ch] of edits) {
+        const i = text.length === 0 ? 0 : at % text.length;
+        if (op === 'delete') text = text.slice(0, i) + text.slice(i + 1);
+        else if (op === 'duplicate') text = text.slice(0, i + 1) + text.slice(i);
+        else if (op === 'cut') text = text.slice(0, i);
+        else text = text.slice(0, i) + ch + text.slice(i);
+      }
+      return property(text);
+    }),
+    { numRuns: 400 },
+  );
+  t.pass('mutated samples');
+});
