@@ -1,10 +1,41 @@
 /**
  * The built-in checks, in the order reports list them. A check is added here and
- * nowhere else; `test/docs.test.ts` fails when a check has no docs page.
+ * nowhere else; `test/docs.test.ts` fails when a check has no docs page or fixtures.
  *
  * `unused-suppression` is not listed: the engine itself reports directives that
  * matched nothing (cli/engine.ts), with its docs in docs/rules/unused-suppression.md.
  */
 import type { Check } from './api.js';
+import pvAbiMismatch from './pv-abi-mismatch.js';
+import hvmNeedsVt from './hvm-needs-vt.js';
+import hvmSaveMigrate from './hvm-save-migrate.js';
+import hvmSmp from './hvm-smp.js';
+import memoryFit from './memory-fit.js';
+import scheduler from './scheduler.js';
+import vifLimit from './vif-limit.js';
+import netloopMissing from './netloop-missing.js';
+import emulatedNic from './emulated-nic.js';
+import hvmDiskLimit from './hvm-disk-limit.js';
+import vbdSizeLimit from './vbd-size-limit.js';
+import dom0Cpufreq from './dom0-cpufreq.js';
+import nestedVirtInPv from './nested-virt-in-pv.js';
+import dom0KernelPatchlevel from './dom0-kernel-patchlevel.js';
+import dom0Nvidia from './dom0-nvidia.js';
 
-export const builtinChecks: Check[] = [];
+export const builtinChecks: Check[] = [
+  pvAbiMismatch,
+  hvmNeedsVt,
+  hvmSaveMigrate,
+  hvmSmp,
+  memoryFit,
+  scheduler,
+  vifLimit,
+  netloopMissing,
+  emulatedNic,
+  hvmDiskLimit,
+  vbdSizeLimit,
+  dom0Cpufreq,
+  nestedVirtInPv,
+  dom0KernelPatchlevel,
+  dom0Nvidia,
+];

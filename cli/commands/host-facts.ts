@@ -1,0 +1,51 @@
+/**
+ * Facts of a host for `check`, `facts` and `explain`: from a captured or mounted
+ * tree (--root), a snapshot (--facts), or this host, live. The gatherer is loaded
+ * only here, so `lint` never pays for execa.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Facts } from '../facts.js';
+import { UsageError, type LoadedConfig } from '../config.js';
+
+export interface HostArgs {
+  root?: string;
+  facts?: string;
+  timeout?: number;
+}
+
+function gatherOptions(loaded: LoadedConfig, timeout?: number) {
+  return {
+    ...(loaded.config.configDirs ? { configDirs: loaded.config.configDirs } : {}),
+    ...(loaded.config.autostartDir ? { autoDir: loaded.config.autostartDir } : {}),
+    ...(timeout !== undefined ? { timeoutMs: Math.max(1, timeout) * 1000 } : {}),
+  };
+}
+
+export async function gatherFromRoot(root: string, loaded: LoadedConfig, timeout?: number): Promise<Facts> {
+  const dir = resolve(root);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--root ${root}: not a directory`);
+  const [{ RootSource }, { gatherFacts }] = await Promise.all([import('../gather/root-source.js'), import('../gather/gather.js')]);
+  return gatherFacts(new RootSource(dir), gatherOptions(loaded, timeout));
+}
+
+export async function gatherLive(loaded: LoadedConfig, timeout?: number): Promise<Facts> {
+  const [{ LiveSource }, { gatherFacts }] = await Promise.all([import('../gather/live-source.js'), import('../gather/gather.js')]);
+  return gatherFacts(new LiveSource(), gatherOptions(loaded, timeout));
+}
+
+export async function hostFacts(args: HostArgs, loaded: LoadedConfig): Promise<Facts> {
+  if (args.facts) {
+    const { loadFactsFile } = await import('../snapshot.js');
+    return loadFactsFile(args.facts);
+  }
+  if (args.root) return gatherFromRoot(args.root, loaded, args.timeout);
+  return gatherLive(loaded, args.timeout);
+}
+
+/** Problems of the inputs themselves, for the report: what the gatherer could not read. */
+export function gatherProblems(facts: Facts): Array<{ file?: string; message: string }> {
+  return facts.probes
+    .filter((p) => p.status === 'error')
+    .map((p) => ({ file: p.name, message: `${p.detail ?? 'failed'}${p.exitCode !== undefined ? ` (exit ${p.exitCode})` : ''}` }));
+}
