@@ -18,6 +18,7 @@ import {
   GiB,
   TiB,
   bootDisk,
+  builtByLibxl,
   describeSize,
   diskLocation,
   ideIndex,
@@ -46,13 +47,14 @@ interface Candidate {
 }
 
 /** The disks the rule for this version looks at. */
-function candidates(domains: DomainFacts[], lba28: boolean): Candidate[] {
+function candidates(facts: Facts, version: string, lba28: boolean): Candidate[] {
   const out: Candidate[] = [];
-  for (const d of domains) {
+  for (const d of facts.domains ?? []) {
     if (d.type !== 'hvm') continue;
-    const boot = bootDisk(d);
+    const libxl = builtByLibxl(d, facts.host?.toolstack, version);
+    const boot = bootDisk(d, libxl);
     for (const disk of d.disks) {
-      if (!isUsableHardDisk(disk) || ideIndex(d, disk) === undefined) continue;
+      if (!isUsableHardDisk(disk) || ideIndex(disk, libxl) === undefined) continue;
       const isBoot = disk === boot;
       if (lba28 || isBoot) out.push({ domain: d, disk, boot: isBoot });
     }
@@ -84,7 +86,7 @@ function run(facts: Facts, ctx: CheckContext): Finding[] | Skip {
   if (version === undefined) return { skip: 'Xen version unknown; pass --xen (the HVM BIOS limit depends on it)' };
   const lba28 = satisfiesXen(version, LBA28_RANGE);
   const limit = lba28 ? bytesOption(ctx, 'limitBytes') : bytesOption(ctx, 'bootLimitBytes');
-  const list = candidates(domains, lba28);
+  const list = candidates(facts, version, lba28);
   if (list.length === 0) return [];
   if (ctx.mode === 'lint' && !list.some((c) => c.disk.sizeBytes !== undefined)) {
     return noSizesSkip("the HVM guests' emulated disks");
@@ -136,7 +138,7 @@ function explain(facts: Facts, ctx: CheckContext): string[] {
       ? `${xenLabel(version)}: HVM BIOS without LBA48; limit ${describeSize(limit)} for every emulated disk (error for the boot disk)`
       : `${xenLabel(version)}: HVM BIOS with LBA48; boot disk limit ${describeSize(limit)}`,
   ];
-  for (const c of candidates(facts.domains ?? [], lba28)) {
+  for (const c of candidates(facts, version, lba28)) {
     const size = c.disk.sizeBytes;
     lines.push(
       `${c.domain.name} ${label(c)}: ${size === undefined ? `size unknown (${c.disk.sizeUnknown ?? 'not gathered'})` : describeSize(size)}` +

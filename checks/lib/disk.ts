@@ -4,6 +4,7 @@
  */
 import type { DiskFacts, DomainFacts, KeyFact } from '../../cli/facts.js';
 import { formatBytes } from '../../cli/parse/units.js';
+import { satisfiesXen } from '../../cli/xen-version.js';
 
 export const GiB = 2 ** 30;
 export const TiB = 2 ** 40;
@@ -46,17 +47,17 @@ function xvdNumber(letters: string): number {
  * The emulated IDE position (0 = primary master … 3 = secondary slave) of an
  * HVM guest's disk, or undefined when qemu-dm gives it no IDE disk.
  * - `hda`–`hdd` are IDE in every toolstack.
- * - xl (libxl) also puts disk numbers 0–3 written as `xvda`–`xvdd` or `d0`–`d3`
+ * - libxl (xl) also puts disk numbers 0–3 written as `xvda`–`xvdd` or `d0`–`d3`
  *   on IDE ("translate devices 0..3 into hd[a-d]", libxl__build_device_model_args
  *   in tools/libs/light/libxl_dm.c); xend gave `xvd*` to PV drivers only.
  * - `sd*` becomes emulated SCSI, which the HVM BIOS does not address: left out.
  */
-export function ideIndex(domain: DomainFacts, disk: DiskFacts): number | undefined {
+export function ideIndex(disk: DiskFacts, libxl: boolean): number | undefined {
   const v = plainVdev(disk.vdev);
   if (v === undefined) return undefined;
   const hd = /^hd([a-d])$/.exec(v);
   if (hd?.[1] !== undefined) return hd[1].charCodeAt(0) - 97;
-  if (domain.dialect !== 'xl') return undefined;
+  if (!libxl) return undefined;
   const xvd = /^xvd([a-z]+)$/.exec(v);
   if (xvd?.[1] !== undefined) {
     const n = xvdNumber(xvd[1]);
@@ -68,6 +69,18 @@ export function ideIndex(domain: DomainFacts, disk: DiskFacts): number | undefin
     return n <= 3 ? n : undefined;
   }
   return undefined;
+}
+
+/**
+ * Whether libxl (xl) builds this guest's device model, rather than xend (xm).
+ * The host's toolstack decides when known; before 4.0 there is no libxl; else
+ * the config's dialect is the best hint. The dialect alone is not enough: an
+ * xm config without Python-only syntax reads as xl.
+ */
+export function builtByLibxl(domain: DomainFacts, toolstack: 'xm' | 'xl' | undefined, version: string): boolean {
+  if (toolstack !== undefined) return toolstack === 'xl';
+  if (satisfiesXen(version, '<4.0.0')) return false;
+  return domain.dialect === 'xl';
 }
 
 /** A hard disk (not a CD-ROM) that parsed and names something to read. */
@@ -97,12 +110,12 @@ export function bootsFromDisk(domain: DomainFacts): boolean {
  * The boot disk of an HVM guest: the emulated IDE hard disk with the lowest
  * position, which the BIOS reports as its first hard drive (0x80).
  */
-export function bootDisk(domain: DomainFacts): DiskFacts | undefined {
+export function bootDisk(domain: DomainFacts, libxl: boolean): DiskFacts | undefined {
   if (domain.type !== 'hvm' || !bootsFromDisk(domain)) return undefined;
   let best: { disk: DiskFacts; index: number } | undefined;
   for (const disk of domain.disks) {
     if (!isUsableHardDisk(disk)) continue;
-    const index = ideIndex(domain, disk);
+    const index = ideIndex(disk, libxl);
     if (index === undefined) continue;
     if (!best || index < best.index) best = { disk, index };
   }

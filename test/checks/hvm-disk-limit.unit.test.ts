@@ -1,7 +1,7 @@
 import t from 'tap';
 import fc from 'fast-check';
 import check from '../../checks/hvm-disk-limit.js';
-import { bootDisk, ideIndex, plainVdev } from '../../checks/lib/disk.js';
+import { bootDisk, builtByLibxl, ideIndex, plainVdev } from '../../checks/lib/disk.js';
 import type { CheckContext, Finding, Skip } from '../../checks/api.js';
 import { emptyFacts, type DiskFacts, type DomainFacts, type Facts, type KeyFact } from '../../cli/facts.js';
 
@@ -78,35 +78,44 @@ t.test('vdev helpers', async (t) => {
   t.equal(plainVdev('hdc:cdrom'), 'hdc');
   t.equal(plainVdev(' HDB '), 'hdb');
   t.equal(plainVdev(''), undefined);
-  const xm = guest('x', []);
-  const xl = guest('y', [], { dialect: 'xl' });
-  const table: Array<[DomainFacts, string, number | undefined]> = [
-    [xm, 'hda', 0],
-    [xm, 'ioemu:hdb', 1],
-    [xm, 'hdd', 3],
-    [xm, 'hde', undefined],
-    [xm, 'xvda', undefined],
-    [xm, 'sda', undefined],
-    [xl, 'xvda', 0],
-    [xl, 'xvdd', 3],
-    [xl, 'xvde', undefined],
-    [xl, 'xvdaa', undefined],
-    [xl, 'd2', 2],
-    [xl, 'd4', undefined],
-    [xl, 'hdc', 2],
-    [xl, 'sdb', undefined],
+  const table: Array<[boolean, string, number | undefined]> = [
+    [false, 'hda', 0],
+    [false, 'ioemu:hdb', 1],
+    [false, 'hdd', 3],
+    [false, 'hde', undefined],
+    [false, 'xvda', undefined],
+    [false, 'sda', undefined],
+    [true, 'xvda', 0],
+    [true, 'xvdd', 3],
+    [true, 'xvde', undefined],
+    [true, 'xvdaa', undefined],
+    [true, 'd2', 2],
+    [true, 'd4', undefined],
+    [true, 'hdc', 2],
+    [true, 'sdb', undefined],
   ];
-  for (const [d, vdev, want] of table) t.equal(ideIndex(d, disk(0, { vdev })), want, `${d.dialect} ${vdev}`);
+  for (const [libxl, vdev, want] of table) t.equal(ideIndex(disk(0, { vdev }), libxl), want, `${libxl ? 'libxl' : 'xend'} ${vdev}`);
+});
+
+t.test('libxl or xend: the toolstack, else the version, else the dialect', async (t) => {
+  const xl = guest('y', [], { dialect: 'xl' });
+  const xm = guest('x', []);
+  t.equal(builtByLibxl(xl, 'xm', '4.1.0'), false, 'host toolstack xm');
+  t.equal(builtByLibxl(xm, 'xl', '4.1.0'), true, 'host toolstack xl');
+  t.equal(builtByLibxl(xl, undefined, '3.4.2'), false, 'no libxl before 4.0, whatever the syntax looks like');
+  t.equal(builtByLibxl(xl, undefined, '4.17.0'), true);
+  t.equal(builtByLibxl(xm, undefined, '4.17.0'), false);
 });
 
 t.test('boot disk: the lowest IDE hard disk, unless boot= is floppy/network only', async (t) => {
   const disks: DiskSpec[] = [{ vdev: 'hdb' }, { vdev: 'hda', cdrom: true }, { vdev: 'hdc' }, { vdev: 'xvdb' }];
-  t.equal(bootDisk(guest('g', disks))?.vdev, 'hdb', 'hda is a CD-ROM: hdb is the first hard disk');
-  t.equal(bootDisk(guest('g', disks, { boot: 'dc' }))?.vdev, 'hdb');
-  t.equal(bootDisk(guest('g', disks, { boot: 'd' }))?.vdev, 'hdb', 'installing from CD onto the first disk');
-  t.equal(bootDisk(guest('g', disks, { boot: 'n' })), undefined);
-  t.equal(bootDisk(guest('g', disks, { type: 'pv' })), undefined);
-  t.equal(bootDisk(guest('g', [{ vdev: 'xvda' }], { dialect: 'xl' }))?.vdev, 'xvda', 'xl emulates xvda as IDE 0');
+  t.equal(bootDisk(guest('g', disks), false)?.vdev, 'hdb', 'hda is a CD-ROM: hdb is the first hard disk');
+  t.equal(bootDisk(guest('g', disks, { boot: 'dc' }), false)?.vdev, 'hdb');
+  t.equal(bootDisk(guest('g', disks, { boot: 'd' }), false)?.vdev, 'hdb', 'installing from CD onto the first disk');
+  t.equal(bootDisk(guest('g', disks, { boot: 'n' }), false), undefined);
+  t.equal(bootDisk(guest('g', disks, { type: 'pv' }), false), undefined);
+  t.equal(bootDisk(guest('g', [{ vdev: 'xvda' }], { dialect: 'xl' }), true)?.vdev, 'xvda', 'libxl emulates xvda as IDE 0');
+  t.equal(bootDisk(guest('g', [{ vdev: 'xvda' }]), false), undefined, 'xend gives xvda to PV drivers only');
 });
 
 t.test('before 3.2: boot disk over 128 GiB is an error, others a warning', async (t) => {
