@@ -370,7 +370,6 @@ interface XlState {
   vif: VifSpec;
   mac: number[];
   macSet: boolean;
-  context: 'config' | 'attach';
   problems: Problem[];
 }
 
@@ -505,7 +504,7 @@ function newVif(spec: string, dialect: SpecDialect): VifSpec {
 function parseXl(spec: string | readonly string[], context: 'config' | 'attach'): VifSpecResult {
   const joined = typeof spec === 'string' ? spec : joinSpecWords(spec);
   const pieces = context === 'attach' ? attachPieces(typeof spec === 'string' ? [spec] : spec) : configPieces(joined);
-  const st: XlState = { vif: newVif(joined, 'xl'), mac: [0, 0, 0, 0, 0, 0], macSet: false, context, problems: [] };
+  const st: XlState = { vif: newVif(joined, 'xl'), mac: [0, 0, 0, 0, 0, 0], macSet: false, problems: [] };
   for (const piece of pieces) {
     xlPiece(st, piece);
     // network-attach returns at the first failing word; a rate/devid/mtu error exits anywhere.
@@ -534,7 +533,9 @@ function lintMac(vif: VifSpec): Problem[] {
   }
   if (info.octets.every((o) => o === 0)) {
     return [{
-      message: 'MAC 00:00:00:00:00:00 counts as "not set": the toolstack generates a random one in 00:16:3e',
+      message: vif.dialect === 'xl'
+        ? 'MAC 00:00:00:00:00:00 counts as "not set": xl generates a random one in 00:16:3e'
+        : 'MAC 00:00:00:00:00:00 is not a usable station address (xm passes it on as written)',
       offset,
       code: 'mac-zero',
       severity: 'warning',

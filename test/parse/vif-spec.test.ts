@@ -156,6 +156,7 @@ t.test('MAC addresses', async (t) => {
     ['mac=01:16:3e:74:34:32', 'xl', false, 'mac-multicast'],
     ['mac=ff:ff:ff:ff:ff:ff', 'xm', false, 'mac-multicast'],
     ['mac=00:00:00:00:00:00', 'xl', true, 'mac-zero'],
+    ['mac=00:00:00:00:00:00', 'xm', true, 'mac-zero'],
     ['mac=00-16-3e-74-34-32', 'xl', true, 'mac-format'],
     ['mac=00-16-3e-74-34-32', 'xm', false, 'mac-invalid'],
     ['mac=00:16:3e', 'xm', false, 'mac-invalid'],
