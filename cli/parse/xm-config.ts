@@ -81,8 +81,9 @@ class Tokenizer {
   private pos(off: number): Position {
     return { line: this.line, column: off - this.lineStart + 1 };
   }
+  /** Python stops at the first error of a statement; so does the report. */
   private error(message: string, p: Position): void {
-    this.diagnostics.push(mkDiag(this.file, 'error', message, p, 'xm-syntax'));
+    if (!this.curPoisoned) this.diagnostics.push(mkDiag(this.file, 'error', message, p, 'xm-syntax'));
     this.curPoisoned = true;
   }
   private newline(at: number): void {
@@ -752,7 +753,7 @@ class ExprParser {
 
 type PyType = 'str' | 'unicode' | 'int' | 'long' | 'float' | 'bool' | 'none' | 'list' | 'tuple' | 'dict' | 'unknown';
 
-interface Evaluated {
+interface ReadValue {
   value: ConfigValue;
   type: PyType;
 }
@@ -768,16 +769,16 @@ function withArticle(type: PyType): string {
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
-class Evaluator {
+class LiteralReader {
   readonly problems: Problem[] = [];
   constructor(private readonly text: string) {}
 
-  private unreadable(n: Node, reason: string, report: Problem | undefined): Evaluated {
+  private unreadable(n: Node, reason: string, report: Problem | undefined): ReadValue {
     if (report) this.problems.push(report);
     return { value: { kind: 'unreadable', text: this.text.slice(n.s, n.e), reason, line: n.line, column: n.column }, type: 'unknown' };
   }
 
-  eval(n: Node): Evaluated {
+  read(n: Node): ReadValue {
     const pos = { line: n.line, column: n.column };
     switch (n.t) {
       case 'str':
@@ -791,15 +792,15 @@ class Evaluator {
         return this.unreadable(n, `uses the variable \`${n.id}\``, { reason: `uses the variable \`${n.id}\``, at: pos });
       case 'list':
       case 'tuple': {
-        const items = n.items.map((x) => this.eval(x).value);
+        const items = n.items.map((x) => this.read(x).value);
         const value: ConfigValue = { kind: 'list', items, ...pos };
         if (n.t === 'tuple') value.tuple = true;
         return { value, type: n.t };
       }
       case 'dict':
-        return { value: { kind: 'dict', entries: n.entries.map(([k, v]) => ({ key: this.eval(k).value, value: this.eval(v).value })), ...pos }, type: 'dict' };
+        return { value: { kind: 'dict', entries: n.entries.map(([k, v]) => ({ key: this.read(k).value, value: this.read(v).value })), ...pos }, type: 'dict' };
       case 'unary': {
-        const x = this.eval(n.operand);
+        const x = this.read(n.operand);
         if (x.value.kind === 'unreadable') return this.unreadable(n, x.value.reason, undefined);
         if (x.value.kind === 'number' && n.op !== '~') {
           const v = n.op === '-' ? -x.value.value : x.value.value;
@@ -815,15 +816,15 @@ class Evaluator {
     }
   }
 
-  private binop(n: Extract<Node, { t: 'binop' }>): Evaluated {
+  private binop(n: Extract<Node, { t: 'binop' }>): ReadValue {
     const pos = { line: n.line, column: n.column };
     if (n.op !== '+' && n.op !== '-') {
       // Still look inside, so that the first thing that needs evaluation is named.
       const reason = n.op === '%' ? '`%` string formatting needs evaluation' : `operator \`${n.op}\` needs evaluation`;
       return this.unreadable(n, reason, { reason, at: n.opPos });
     }
-    const a = this.eval(n.left);
-    const b = this.eval(n.right);
+    const a = this.read(n.left);
+    const b = this.read(n.right);
     if (a.value.kind === 'unreadable') return this.unreadable(n, a.value.reason, undefined);
     if (b.value.kind === 'unreadable') return this.unreadable(n, b.value.reason, undefined);
     const raw = this.text.slice(n.s, n.e);
@@ -1025,8 +1026,8 @@ class StatementReader {
       return;
     }
     if (L.poisoned) return;
-    const ev = new Evaluator(this.text);
-    ev.eval(first);
+    const ev = new LiteralReader(this.text);
+    ev.read(first);
     if (ev.problems.length > 0) {
       this.diag(
         'warning',
@@ -1056,8 +1057,8 @@ class StatementReader {
       this.diag('warning', `assignment to \`${this.text.slice(other.s, other.e)}\` is not statically readable`, other, 'not-static');
     }
     if (names.length === 0) return;
-    const ev = new Evaluator(this.text);
-    const result = ev.eval(value);
+    const ev = new LiteralReader(this.text);
+    const result = ev.read(value);
     for (const pr of ev.problems) {
       this.diag(pr.severity ?? 'info', `value of \`${names[0]!.id}\` is not statically readable: ${pr.reason}`, pr.at, 'not-static');
     }
