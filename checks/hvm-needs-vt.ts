@@ -8,7 +8,7 @@
  * /proc/cpuinfo is used only to tell "the CPU has it" from "the CPU lacks it".
  */
 import type { Check, DomainFacts, Facts, Finding } from './api.js';
-import { kindLabel, typePlace, versionOf, xenLabel } from './lib/guest.js';
+import { kindLabel, typePlace, shownVersion, xenLabel } from './lib/guest.js';
 
 function capsText(facts: Facts): string {
   return (facts.host?.caps ?? []).map((c) => c.token).join(' ');
@@ -64,7 +64,7 @@ const check: Check = {
         skip: `xen_caps unknown (host facts from ${facts.host?.source ?? 'nowhere'} carry no xen_caps): run xenlint check on the host, or pass --facts with a snapshot or an xl/xm info output`,
       };
     }
-    const version = versionOf(facts, ctx);
+    const shown = shownVersion(facts, ctx);
     const hvmAbis = caps.filter((c) => c.kind === 'hvm').map((c) => c.abi);
     const findings: Finding[] = [];
     if (hvmAbis.length === 0) {
@@ -72,7 +72,7 @@ const check: Check = {
         const pvh = d.type === 'pvh' ? ' (PVH guests run in an HVM container and need it too)' : '';
         findings.push({
           ...typePlace(d),
-          message: `${d.name}: ${kindLabel(d)} guest, but xen_caps has no hvm-* token: ${xenLabel(version)} on this host has no usable VT-x/AMD-V${pvh}`,
+          message: `${d.name}: ${kindLabel(d)} guest, but xen_caps has no hvm-* token: ${xenLabel(shown)} on this host has no usable VT-x/AMD-V${pvh}`,
           remediation: noHvmRemedy(facts),
           evidence: baseEvidence(facts),
         });

@@ -16,7 +16,7 @@
  *   not taken as intent.
  */
 import type { Check, DomainFacts, Facts, Finding } from './api.js';
-import { keyPlace, keyText, listNames, versionOf, xenLabel } from './lib/guest.js';
+import { keyPlace, keyText, listNames, shownVersion, xenLabel } from './lib/guest.js';
 
 const YES = new Set(['yes', 'y', 'true', '1', 'on']);
 
@@ -81,15 +81,15 @@ const check: Check = {
   run(facts, ctx) {
     const hvm = (facts.domains ?? []).filter((d) => d.type === 'hvm');
     if (hvm.length === 0) return { skip: 'no HVM guests among the given configs' };
-    const version = versionOf(facts, ctx);
+    const shown = shownVersion(facts, ctx);
     const findings: Finding[] = [];
     for (const d of hvm) {
       if (!suspendsOnXendStop(d)) continue;
       findings.push({
         ...keyPlace(d, 'on_xend_stop'),
-        message: `${d.name}: HVM guest set to be suspended when xend stops (on_xend_stop = 'suspend'), but ${xenLabel(version)} cannot save HVM guests (HVM save/restore arrived in 3.1)`,
+        message: `${d.name}: HVM guest set to be suspended when xend stops (on_xend_stop = 'suspend'), but ${xenLabel(shown)} cannot save HVM guests (HVM save/restore arrived in 3.1)`,
         remediation: "Set on_xend_stop = 'shutdown' (or 'ignore') for this HVM guest, or upgrade to Xen 3.1 or later before relying on HVM save/restore.",
-        evidence: { on_xend_stop: 'suspend', type: 'hvm', ...(version !== undefined ? { xen_version: version } : {}) },
+        evidence: { on_xend_stop: 'suspend', type: 'hvm', ...(shown !== undefined ? { xen_version: shown } : {}) },
       });
     }
     const relocation = relocationSignal(facts);
@@ -99,7 +99,7 @@ const check: Check = {
         file: relocation.file,
         key: 'xend-relocation-server',
         severity: 'warning',
-        message: `xend's relocation server is set up for migrations (${relocation.why}), but ${xenLabel(version)} cannot migrate HVM guests: ${listNames(names)} would fail to migrate`,
+        message: `xend's relocation server is set up for migrations (${relocation.why}), but ${xenLabel(shown)} cannot migrate HVM guests: ${listNames(names)} would fail to migrate`,
         remediation: 'Migrate only PV guests from and to this host, shut HVM guests down for maintenance instead, or upgrade to Xen 3.1 or later for HVM save/restore and migration.',
         evidence: { relocation: relocation.why, hvm_guests: names.join(' ') },
       };

@@ -7,7 +7,7 @@
  * notes' and is unconfirmed in Xen's history. Hence a warning, not an error.
  */
 import type { Check, Finding } from './api.js';
-import { keyInteger, keyPlace, versionOf, xenLabel } from './lib/guest.js';
+import { keyInteger, keyPlace, shownVersion, xenLabel } from './lib/guest.js';
 
 const check: Check = {
   id: 'hvm-smp',
@@ -22,16 +22,16 @@ const check: Check = {
   run(facts, ctx) {
     const hvm = (facts.domains ?? []).filter((d) => d.type === 'hvm');
     if (hvm.length === 0) return { skip: 'no HVM guests among the given configs' };
-    const version = versionOf(facts, ctx);
+    const shown = shownVersion(facts, ctx);
     const findings: Finding[] = [];
     for (const d of hvm) {
       const vcpus = d.vcpus ?? keyInteger(d, 'vcpus');
       if (vcpus === undefined || vcpus <= 1) continue;
       findings.push({
         ...keyPlace(d, 'vcpus'),
-        message: `${d.name}: HVM guest with ${vcpus} vCPUs on ${xenLabel(version)}: SMP HVM guests were unreliable up to Xen 3.0.4`,
+        message: `${d.name}: HVM guest with ${vcpus} vCPUs on ${xenLabel(shown)}: SMP HVM guests were unreliable up to Xen 3.0.4`,
         remediation: 'Give the HVM guest vcpus = 1 on this Xen, or upgrade to Xen 3.1 or later; if you keep several vCPUs, test the guest under load before relying on it.',
-        evidence: { vcpus, type: 'hvm', ...(version !== undefined ? { xen_version: version } : {}) },
+        evidence: { vcpus, type: 'hvm', ...(shown !== undefined ? { xen_version: shown } : {}) },
       });
     }
     return findings;

@@ -18,7 +18,7 @@
  */
 import type { Check, CheckContext, DomainFacts, Facts, Finding } from './api.js';
 import { satisfiesXen } from '../cli/xen-version.js';
-import { hostPlace, keyPlace, listNames, versionOf, xenLabel } from './lib/guest.js';
+import { hostPlace, keyPlace, listNames, shownVersion, versionOf, xenLabel } from './lib/guest.js';
 import { dom0MayBalloon, dom0Size, footprint, type Footprint, term } from './lib/memory.js';
 
 interface Analysis {
@@ -33,12 +33,12 @@ function optionNumber(ctx: CheckContext, name: string): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined;
 }
 
-function guestRules(d: DomainFacts, version: string | undefined): Finding[] {
+function guestRules(d: DomainFacts, version: string | undefined, shown: string | undefined): Finding[] {
   const mem = d.memoryMiB;
   const max = d.maxmemMiB;
   if (max === undefined) return [];
   const memory = mem ?? 128;
-  const evidence = { memory: memory, maxmem: max, type: d.type, ...(version !== undefined ? { xen_version: version } : {}) };
+  const evidence = { memory: memory, maxmem: max, type: d.type, ...(shown !== undefined ? { xen_version: shown } : {}) };
   if (max < memory) {
     return [
       {
@@ -63,7 +63,7 @@ function guestRules(d: DomainFacts, version: string | undefined): Finding[] {
         message:
           on304 === undefined
             ? `${d.name}: PV guest with maxmem ${max} MiB above memory ${memory} MiB; Xen version unknown: on Xen 3.0.4 ${restore}`
-            : `${d.name}: PV guest with maxmem ${max} MiB above memory ${memory} MiB: on ${xenLabel(version)} ${restore}`,
+            : `${d.name}: PV guest with maxmem ${max} MiB above memory ${memory} MiB: on ${xenLabel(shown)} ${restore}`,
         remediation:
           on304 === undefined
             ? 'Pass --xen (or run on the host) so xenlint knows the version; on 3.0.4 keep maxmem = memory for guests you save or migrate, or keep maxmem free on the destination.'
@@ -75,7 +75,7 @@ function guestRules(d: DomainFacts, version: string | undefined): Finding[] {
   if (d.type === 'hvm') {
     const fp = footprint(d, version, 0);
     if (fp.startKey === 'maxmem') {
-      const when = version !== undefined ? `on ${xenLabel(version)}` : 'with an xm config and the Xen version unknown';
+      const when = version !== undefined ? `on ${xenLabel(shown)}` : 'with an xm config and the Xen version unknown';
       return [
         {
           ...keyPlace(d, 'maxmem'),
@@ -106,13 +106,14 @@ function sumOf(fps: Footprint[]): number {
 function analyse(facts: Facts, ctx: CheckContext): Analysis {
   const guests = facts.domains ?? [];
   const version = versionOf(facts, ctx);
+  const shown = shownVersion(facts, ctx);
   const overhead = optionNumber(ctx, 'overheadPercent') ?? 0;
   const findings: Finding[] = [];
   const lines: string[] = [];
   let hostChecked = false;
 
-  lines.push(`${xenLabel(version)}; overhead ${overhead}% added to each guest${overhead === 0 ? ' (shadow/p2m overhead exists; set overheadPercent to count it)' : ''}`);
-  for (const d of guests) findings.push(...guestRules(d, version));
+  lines.push(`${xenLabel(shown)}; overhead ${overhead}% added to each guest${overhead === 0 ? ' (shadow/p2m overhead exists; set overheadPercent to count it)' : ''}`);
+  for (const d of guests) findings.push(...guestRules(d, version, shown));
 
   const fps = guests.map((d) => footprint(d, version, overhead));
   for (const fp of fps) lines.push(`  ${term(fp, overhead)} MiB`);

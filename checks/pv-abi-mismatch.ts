@@ -12,7 +12,7 @@ import type { Check, DomainFacts, Facts, Finding } from './api.js';
 import type { CapToken, KernelFacts } from '../cli/facts.js';
 import { satisfiesXen } from '../cli/xen-version.js';
 import { cmdlineValue } from '../cli/parse/xen-cmdline.js';
-import { firstKeyPlace, type FindingPlace, versionOf, xenLabel } from './lib/guest.js';
+import { firstKeyPlace, type FindingPlace, shownVersion, versionOf, xenLabel } from './lib/guest.js';
 
 type KernelAbi = NonNullable<KernelFacts['abi']>;
 
@@ -119,19 +119,20 @@ const check: Check = {
     }
     const pvAbis = caps.filter((c) => c.kind === 'xen').map((c) => c.abi);
     const version = versionOf(facts, ctx);
+    const shown = shownVersion(facts, ctx);
     const findings: Finding[] = [];
     for (const d of pvGuests) {
       const k = d.kernel;
       const abi = k && k.source !== 'unknown' ? k.abi : undefined;
       const evidence: Record<string, string> = { xen_caps: capsText(caps) };
-      if (version !== undefined) evidence['xen_version'] = version;
+      if (shown !== undefined) evidence['xen_version'] = shown;
       const pv = facts.host?.commandline ? cmdlineValue(facts.host.commandline.options, 'pv') : undefined;
       if (pv !== undefined) evidence['xen_commandline pv'] = pv;
       if (abi === undefined) {
         if (pvAbis.length === 0) {
           findings.push({
             ...place(d),
-            message: `${d.name}: PV guest, but ${xenLabel(version)} runs no PV guests at all (xen_caps: ${capsText(caps)})`,
+            message: `${d.name}: PV guest, but ${xenLabel(shown)} runs no PV guests at all (xen_caps: ${capsText(caps)})`,
             remediation: explainMismatch('x86_64', pvAbis, facts, version),
             evidence,
           });
@@ -154,7 +155,7 @@ const check: Check = {
       const runs = pvAbis.length > 0 ? `runs only ${pvAbis.join(', ')} PV guests` : 'runs no PV guests';
       findings.push({
         ...place(d),
-        message: `${d.name}: PV kernel is ${describeAbi(abi)} but ${xenLabel(version)} ${runs} (xen_caps: ${capsText(caps)})`,
+        message: `${d.name}: PV kernel is ${describeAbi(abi)} but ${xenLabel(shown)} ${runs} (xen_caps: ${capsText(caps)})`,
         remediation: explainMismatch(abi, pvAbis, facts, version),
         evidence,
       });

@@ -18,7 +18,7 @@
 import type { Check, DomainFacts, Facts, Finding } from './api.js';
 import { satisfiesXen } from '../cli/xen-version.js';
 import { cmdlineValue } from '../cli/parse/xen-cmdline.js';
-import { hostPlace, keyInteger, keyPlace, keyText, keyUnreadable, versionOf } from './lib/guest.js';
+import { hostPlace, keyInteger, keyPlace, keyText, keyUnreadable, shownVersion, versionOf } from './lib/guest.js';
 
 /** When each scheduler existed, as a semver range, and the commit that says so. */
 export const SCHEDULERS: Record<string, { range: string; history: string }> = {
@@ -51,7 +51,7 @@ export interface HostScheduler {
 }
 
 /** The scheduler this host runs, and from which fact. */
-export function hostScheduler(facts: Facts, version: string | undefined): HostScheduler {
+export function hostScheduler(facts: Facts, version: string | undefined, shown: string | undefined = version): HostScheduler {
   const reported = facts.host?.scheduler?.trim().toLowerCase();
   if (reported && reported !== 'unknown') return { name: reported, source: 'xen_scheduler', field: 'xen_scheduler' };
   const sched = schedOption(facts);
@@ -60,7 +60,7 @@ export function hostScheduler(facts: Facts, version: string | undefined): HostSc
   }
   if (version !== undefined) {
     const bad = sched !== undefined && sched !== '' ? ` (sched=${sched} is not available)` : '';
-    return { name: defaultScheduler(version), source: `default for Xen ${version}${bad}` };
+    return { name: defaultScheduler(version), source: `default for Xen ${shown ?? version}${bad}` };
   }
   return { source: 'unknown: no xen_scheduler, no sched= on the Xen command line, Xen version unknown' };
 }
@@ -133,7 +133,8 @@ const check: Check = {
   ],
   run(facts, ctx) {
     const version = versionOf(facts, ctx);
-    const host = hostScheduler(facts, version);
+    const shown = shownVersion(facts, ctx);
+    const host = hostScheduler(facts, version, shown);
     const findings: Finding[] = [];
     const cmdline = facts.host?.commandline?.raw;
 
@@ -148,9 +149,9 @@ const check: Check = {
           ...hostPlace(facts, 'xen_commandline'),
           key: 'sched',
           severity: 'error',
-          message: `sched=${sched} on the Xen command line, but ${version !== undefined ? `Xen ${version}` : 'Xen'} has no such scheduler: ${why}${runs}`,
+          message: `sched=${sched} on the Xen command line, but ${shown !== undefined ? `Xen ${shown}` : 'Xen'} has no such scheduler: ${why}${runs}`,
           remediation: `Xen reports "Could not find scheduler" and runs another one. ${recommendation(version)}`,
-          evidence: { sched, ...(cmdline !== undefined ? { xen_commandline: cmdline } : {}), ...(version !== undefined ? { xen_version: version } : {}) },
+          evidence: { sched, ...(cmdline !== undefined ? { xen_commandline: cmdline } : {}), ...(shown !== undefined ? { xen_version: shown } : {}) },
         });
       }
     }
@@ -163,7 +164,7 @@ const check: Check = {
         key: 'xen_scheduler',
         message: `Host scheduler is ${label} (${host.source}): ${label} is known as complex and buggy and was ${fate}`,
         remediation: recommendation(version),
-        evidence: { scheduler: host.name, scheduler_source: host.source, ...(version !== undefined ? { xen_version: version } : {}) },
+        evidence: { scheduler: host.name, scheduler_source: host.source, ...(shown !== undefined ? { xen_version: shown } : {}) },
       });
     }
 
@@ -206,7 +207,7 @@ const check: Check = {
             scheduler: host.name,
             scheduler_source: host.source,
             toolstack: d.dialect,
-            ...(version !== undefined ? { xen_version: version } : {}),
+            ...(shown !== undefined ? { xen_version: shown } : {}),
           },
         });
       }

@@ -112,6 +112,17 @@ export function versionOf(facts: Facts, ctx: { xenVersion?: string }): string | 
   return ctx.xenVersion ?? facts.host?.version;
 }
 
+/**
+ * The version as messages show it: Xen's own spelling ("3.0.4-1") when the
+ * version under check is the host's, else the semver ("3.0.4" from --xen).
+ */
+export function shownVersion(facts: Facts, ctx: { xenVersion?: string }): string | undefined {
+  const v = versionOf(facts, ctx);
+  const host = facts.host;
+  if (v !== undefined && host?.versionText !== undefined && host.version === v) return host.versionText;
+  return v;
+}
+
 /** Joins names as "a, b and c". */
 export function listNames(names: string[]): string {
   if (names.length <= 1) return names.join('');
