@@ -72,6 +72,9 @@ export function toJsonReport(report: RunReport): JsonReport {
   };
 }
 
+/** These statuses are explained by their reason; the schema requires one. */
+const NEEDS_REASON = new Set<Status>(['skipped', 'not-applicable', 'error']);
+
 function jsonCheck(o: CheckOutcome): JsonCheck {
   return {
     id: o.id,
@@ -79,7 +82,7 @@ function jsonCheck(o: CheckOutcome): JsonCheck {
     severity: o.severity,
     xen: o.xen ?? null,
     status: o.status,
-    reason: o.reason ?? null,
+    reason: o.reason !== undefined && o.reason !== '' ? o.reason : NEEDS_REASON.has(o.status) ? 'no reason given' : null,
     findings: o.findings.map(jsonFinding),
     suppressed: Number.isSafeInteger(o.suppressed) && o.suppressed >= 0 ? o.suppressed : 0,
   };
