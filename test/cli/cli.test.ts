@@ -1,0 +1,285 @@
+/**
+ * The command line as users meet it: every command's exit codes, config discovery
+ * and validation, suppressions, baselines, plugins and report formats, run on the
+ * built CLI in scratch directories.
+ */
+import t from 'tap';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import { ROOT, scratch, xenlint } from './run.js';
+
+// An HVM guest asking for e1000 on Xen 3.0.4 is an error (emulated-nic); its two
+// vCPUs are a warning (hvm-smp).
+const HVM_E1000 = `name = "win"
+builder = "hvm"
+kernel = "/usr/lib/xen/boot/hvmloader"
+memory = 1024
+vcpus = 2
+vif = [ 'type=ioemu, bridge=xenbr0, model=e1000' ]
+disk = [ 'phy:/dev/vg0/win,ioemu:hda,w' ]
+`;
+const HVM_WARN_ONLY = HVM_E1000.replace("model=e1000", 'model=rtl8139');
+const PV_CLEAN = `name = "web01"
+kernel = "/boot/vmlinuz-2.6.16.33-xen"
+memory = 512
+vcpus = 1
+vif = [ 'mac=00:16:3e:0a:15:01, bridge=xenbr0' ]
+disk = [ 'phy:/dev/vg0/web01,xvda1,w' ]
+root = "/dev/xvda1 ro"
+`;
+
+t.test('--version, --help, and usage errors', async (t) => {
+  const v = xenlint(['--version']);
+  t.equal(v.code, 0);
+  t.match(v.stdout, /^\d+\.\d+\.\d+/);
+  const h = xenlint(['--help']);
+  t.equal(h.code, 0);
+  t.match(h.stdout, /lint <paths\.\.>/);
+  t.match(h.stdout, /Exit codes/);
+  t.equal(xenlint([]).code, 2, 'no command');
+  const bad = xenlint(['frobnicate']);
+  t.equal(bad.code, 2, 'unknown command');
+  t.match(bad.stderr, /xenlint: /);
+  t.equal(xenlint(['lint', 'x.cfg', '--format', 'xml']).code, 2, 'bad choice');
+  t.equal(xenlint(['lint', 'x.cfg', '--xen', 'banana']).code, 2, 'bad --xen');
+});
+
+t.test('lint exit codes follow --fail-on', async (t) => {
+  const dir = scratch({ 'win.cfg': HVM_E1000, 'win-warn.cfg': HVM_WARN_ONLY, 'web01.cfg': PV_CLEAN });
+  const err = xenlint(['lint', 'win.cfg', '--xen', '3.0.4'], { cwd: dir });
+  t.equal(err.code, 1, 'an error finding exits 1');
+  t.match(err.stdout, /e1000/);
+  t.match(err.stdout, /win\.cfg/);
+  t.equal(xenlint(['lint', 'win-warn.cfg', '--xen', '3.0.4'], { cwd: dir }).code, 0, 'warnings alone pass by default');
+  t.equal(xenlint(['lint', 'win-warn.cfg', '--xen', '3.0.4', '--fail-on', 'warning'], { cwd: dir }).code, 1, '--fail-on warning');
+  t.equal(xenlint(['lint', 'web01.cfg', '--xen', '4.17'], { cwd: dir }).code, 0, 'a clean guest passes');
+  const missing = xenlint(['lint', 'web01.cfg', 'nope.cfg', '--xen', '4.17'], { cwd: dir });
+  t.equal(missing.code, 2, 'a missing file is exit 2');
+  t.match(missing.stdout + missing.stderr, /nope\.cfg/);
+  const empty = xenlint(['lint', '.', '--xen', '4.17'], { cwd: scratch({}) });
+  t.equal(empty.code, 2, 'nothing to lint is a usage error');
+});
+
+t.test('one bad file does not stop the others', async (t) => {
+  const dir = scratch({ 'a-broken.cfg': 'name = "broken"\nmemory = [ 1, 2\nvcpus = (\n', 'b-win.cfg': HVM_E1000 });
+  const r = xenlint(['lint', '.', '--xen', '3.0.4', '--format', 'json'], { cwd: dir });
+  t.equal(r.code, 1);
+  const report = JSON.parse(r.stdout);
+  t.same(report.files.map((f: string) => f.replace(/^\.\//, '')), ['a-broken.cfg', 'b-win.cfg']);
+  const nic = report.checks.find((c: { id: string }) => c.id === 'emulated-nic');
+  t.equal(nic.status, 'fail', 'the good file is still checked');
+  t.notMatch(r.stderr, /at .*\.js:\d+/, 'no stack trace');
+});
+
+t.test('config discovery, validation and settings', async (t) => {
+  const dir = scratch({ 'sub/win.cfg': HVM_E1000, '.xenlintrc.yaml': 'xen: "3.0.4"\nchecks:\n  emulated-nic: off\n' });
+  const sub = join(dir, 'sub');
+  const off = xenlint(['lint', 'win.cfg', '--format', 'json'], { cwd: sub });
+  t.equal(off.code, 0, 'found upward; check turned off; xen taken from the config');
+  const report = JSON.parse(off.stdout);
+  t.notOk(report.checks.some((c: { id: string }) => c.id === 'emulated-nic'));
+  t.equal(report.xen.version, '3.0.4');
+
+  writeFileSync(join(dir, '.xenlintrc.yaml'), 'checks:\n  emulated-nic: warning\n');
+  t.equal(xenlint(['lint', 'win.cfg', '--xen', '3.0.4'], { cwd: sub }).code, 0, 'severity lowered to warning');
+
+  writeFileSync(join(dir, '.xenlintrc.yaml'), 'failon: warning\n');
+  const unknown = xenlint(['lint', 'win.cfg', '--xen', '3.0.4'], { cwd: sub });
+  t.equal(unknown.code, 2, 'an unknown key is exit 2');
+  t.match(unknown.stderr, /unknown key "failon"/);
+  t.match(unknown.stderr, /\.xenlintrc\.yaml/);
+
+  writeFileSync(join(dir, '.xenlintrc.yaml'), 'checks:\n  emulated-nic: loud\n');
+  const badValue = xenlint(['lint', 'win.cfg'], { cwd: sub });
+  t.equal(badValue.code, 2);
+  t.match(badValue.stderr, /\/checks\/emulated-nic/);
+
+  writeFileSync(join(dir, '.xenlintrc.yaml'), 'checks:\n  emulated-nics: off\n');
+  const typo = xenlint(['lint', 'win.cfg'], { cwd: sub });
+  t.equal(typo.code, 2);
+  t.match(typo.stderr, /did you mean "emulated-nic"/);
+
+  writeFileSync(join(dir, '.xenlintrc.yaml'), 'checks: [oops\n');
+  const yaml = xenlint(['lint', 'win.cfg'], { cwd: sub });
+  t.equal(yaml.code, 2);
+  t.match(yaml.stderr, /\.xenlintrc\.yaml:\d+:\d+: not valid YAML/);
+
+  writeFileSync(join(dir, '.xenlintrc.yaml'), 'checks:\n  hvm-smp:\n    options: { nope: 1 }\n');
+  const opts = xenlint(['lint', 'win.cfg'], { cwd: sub });
+  t.equal(opts.code, 2, 'options for a check without options');
+
+  const named = xenlint(['lint', 'win.cfg', '--config', 'missing.yaml'], { cwd: sub });
+  t.equal(named.code, 2);
+  t.match(named.stderr, /missing\.yaml/);
+});
+
+t.test('a config above the repository root is not used', async (t) => {
+  const dir = scratch({ '.xenlintrc.yaml': 'checks:\n  emulated-nic: off\n', 'repo/win.cfg': HVM_E1000 });
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(join(dir, 'repo/.git'));
+  t.equal(xenlint(['lint', 'win.cfg', '--xen', '3.0.4'], { cwd: join(dir, 'repo') }).code, 1);
+});
+
+t.test('dialects from the config force a file dialect', async (t) => {
+  const dir = scratch({ 'legacy/a.cfg': 'name = "a"\nmemory = 256\n', '.xenlintrc.yaml': 'dialects:\n  - files: "legacy/**/*.cfg"\n    dialect: xm\n' });
+  const r = xenlint(['lint', 'legacy', '--xen', '4.4', '--format', 'json'], { cwd: dir });
+  t.equal(r.code, 0, r.stderr);
+});
+
+t.test('inline suppressions and unused ones', async (t) => {
+  const suppressed = HVM_E1000.replace("vif = [", "# xenlint-disable-next-line emulated-nic -- e1000 backported by our vendor\nvif = [");
+  const dir = scratch({ 'win.cfg': suppressed, 'stale.cfg': `# xenlint-disable-next-line vif-limit -- old\n${PV_CLEAN}` });
+  const r = xenlint(['lint', 'win.cfg', '--xen', '3.0.4', '--format', 'json'], { cwd: dir });
+  t.equal(r.code, 0, 'the error is suppressed');
+  const nic = JSON.parse(r.stdout).checks.find((c: { id: string }) => c.id === 'emulated-nic');
+  t.equal(nic.suppressed, 1);
+  const stale = xenlint(['lint', 'stale.cfg', '--xen', '4.17', '--format', 'json'], { cwd: dir });
+  const unused = JSON.parse(stale.stdout).checks.find((c: { id: string }) => c.id === 'unused-suppression');
+  t.equal(unused.status, 'fail');
+  t.match(unused.findings[0].message, /suppresses nothing/);
+  t.equal(unused.findings[0].line, 1);
+});
+
+t.test('baseline: record today, show only new findings', async (t) => {
+  const dir = scratch({ 'win.cfg': HVM_E1000 });
+  const write = xenlint(['lint', 'win.cfg', '--xen', '3.0.4', '--write-baseline', 'baseline.json'], { cwd: dir });
+  t.equal(write.code, 1, 'writing a baseline still reports');
+  const base = JSON.parse(readFileSync(join(dir, 'baseline.json'), 'utf8'));
+  t.ok(base.findings.length >= 2);
+  t.notOk(JSON.stringify(base).includes('"line"'), 'fingerprints, not line numbers');
+  t.equal(xenlint(['lint', 'win.cfg', '--xen', '3.0.4', '--baseline', 'baseline.json'], { cwd: dir }).code, 0, 'known findings hidden');
+  writeFileSync(join(dir, 'win.cfg'), `# moved down by a comment\n\n${HVM_E1000}`);
+  t.equal(xenlint(['lint', 'win.cfg', '--xen', '3.0.4', '--baseline', 'baseline.json'], { cwd: dir }).code, 0, 'stable when lines move');
+  writeFileSync(join(dir, 'other.cfg'), HVM_E1000.replace('"win"', '"other"'));
+  const fresh = xenlint(['lint', '.', '--xen', '3.0.4', '--baseline', 'baseline.json', '--format', 'json'], { cwd: dir });
+  t.equal(fresh.code, 1, 'a new guest with the same problem is new');
+  const findings = JSON.parse(fresh.stdout).checks.flatMap((c: { findings: Array<{ domain: string }> }) => c.findings);
+  t.ok(findings.length > 0 && findings.every((f: { domain: string }) => f.domain === 'other'));
+  const bad = xenlint(['lint', 'win.cfg', '--baseline', 'nope.json'], { cwd: dir });
+  t.equal(bad.code, 2);
+});
+
+t.test('plugins: a good one runs, a broken one is a clear error', async (t) => {
+  const good = `export default [{
+  id: 'site-no-file-disks', title: 'Guests use LVM, not image files', severity: 'error',
+  needs: ['domains'], sources: ['site policy'],
+  run(facts) {
+    return facts.domains.flatMap((d) => d.disks.filter((k) => k.backend === 'file').map((k) => ({
+      message: d.name + ': disk ' + k.vdev + ' is an image file', domain: d.name, file: d.file, line: k.line, column: k.column, key: 'disk' })));
+  },
+}];
+`;
+  const dir = scratch({
+    'good.mjs': good,
+    'no-run.mjs': "export default [{ id: 'x-y', title: 't', severity: 'error', needs: [], sources: ['s'] }];\n",
+    'bad-meta.mjs': "export default [{ id: 'Bad Id', title: 't', severity: 'fatal', needs: [], sources: [], run() { return []; } }];\n",
+    'syntax.mjs': 'export default [ {\n',
+    'throws.mjs': "export default [{ id: 'site-throws', title: 't', severity: 'error', needs: [], sources: ['s'], run() { throw new Error('boom'); } }];\n",
+    'img.cfg': "name = 'img'\nkernel = '/boot/vmlinuz'\nmemory = 256\ndisk = [ 'file:/srv/img.img,xvda,w' ]\n",
+    '.xenlintrc.yaml': 'plugins: [./good.mjs]\n',
+  });
+  const r = xenlint(['lint', 'img.cfg', '--xen', '4.4', '--format', 'json'], { cwd: dir });
+  t.equal(r.code, 1, r.stderr);
+  t.match(r.stdout, /disk xvda is an image file/);
+  for (const [plugin, why] of [
+    ['./no-run.mjs', /no run\(facts, ctx\) function/],
+    ['./bad-meta.mjs', /invalid metadata/],
+    ['./syntax.mjs', /cannot be loaded/],
+    ['./missing.mjs', /cannot be loaded/],
+  ] as const) {
+    writeFileSync(join(dir, '.xenlintrc.yaml'), `plugins: [${plugin}]\n`);
+    const broken = xenlint(['lint', 'img.cfg', '--xen', '4.4'], { cwd: dir });
+    t.equal(broken.code, 2, `${plugin} is exit 2`);
+    t.match(broken.stderr, new RegExp(`plugin ${plugin.replace('.', '\\.')}`));
+    t.match(broken.stderr, why);
+    t.notMatch(broken.stderr, /\n\s+at /, 'no stack trace');
+  }
+  writeFileSync(join(dir, '.xenlintrc.yaml'), 'plugins: [./throws.mjs]\n');
+  const threw = xenlint(['lint', 'img.cfg', '--xen', '4.4', '--format', 'json'], { cwd: dir });
+  t.equal(threw.code, 2, 'a check that throws makes the run incomplete');
+  const outcome = JSON.parse(threw.stdout).checks.find((c: { id: string }) => c.id === 'site-throws');
+  t.equal(outcome.status, 'error');
+  t.match(outcome.reason, /boom/);
+  t.ok(JSON.parse(threw.stdout).checks.some((c: { status: string }) => c.status === 'pass'), 'the other checks still ran');
+});
+
+t.test('report formats', async (t) => {
+  const dir = scratch({ 'win.cfg': HVM_E1000 });
+  const json = xenlint(['lint', 'win.cfg', '--xen', '3.0.4', '--format', 'json'], { cwd: dir });
+  const validate = new Ajv({ strict: false, allErrors: true }).compile(JSON.parse(readFileSync(join(ROOT, 'schemas/report.schema.json'), 'utf8')));
+  t.ok(validate(JSON.parse(json.stdout)), JSON.stringify(validate.errors));
+  const sarif = JSON.parse(xenlint(['lint', 'win.cfg', '--xen', '3.0.4', '--format', 'sarif'], { cwd: dir }).stdout);
+  t.equal(sarif.version, '2.1.0');
+  t.ok(sarif.runs[0].results.some((r: { ruleId: string }) => r.ruleId === 'emulated-nic'));
+  const rule = sarif.runs[0].tool.driver.rules.find((r: { id: string }) => r.id === 'emulated-nic');
+  t.match(rule.help.text, /\S/, 'help text from the docs page');
+  const junit = xenlint(['lint', 'win.cfg', '--xen', '3.0.4', '--format', 'junit'], { cwd: dir }).stdout;
+  t.match(junit, /^<\?xml/);
+  t.match(junit, /<failure/);
+  const gh = xenlint(['lint', 'win.cfg', '--xen', '3.0.4'], { cwd: dir, env: { GITHUB_ACTIONS: 'true' } });
+  t.match(gh.stdout, /^::error file=win\.cfg,line=\d+/m, 'github annotations chosen automatically');
+  const out = xenlint(['lint', 'win.cfg', '--xen', '3.0.4', '--format', 'json', '--output', 'r.json'], { cwd: dir });
+  t.equal(out.code, 1);
+  t.equal(out.stdout, '');
+  t.ok(JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')).checks);
+  const color = xenlint(['lint', 'win.cfg', '--xen', '3.0.4', '--color'], { cwd: dir, env: { NO_COLOR: undefined } });
+  t.match(color.stdout, /\u001b\[/, '--color forces color');
+  const plain = xenlint(['lint', 'win.cfg', '--xen', '3.0.4'], { cwd: dir });
+  t.notMatch(plain.stdout, /\u001b\[/, 'NO_COLOR / not a terminal: plain');
+});
+
+t.test('an xm config is never executed', async (t) => {
+  const marker = join(scratch({}), 'pwned');
+  const dir = scratch({ 'evil.cfg': `import os; os.system("touch ${marker}")\nname = "evil"\nmemory = 256\n` });
+  const r = xenlint(['lint', 'evil.cfg', '--xen', '3.0.4', '--format', 'json'], { cwd: dir });
+  t.notOk(existsSync(marker), 'the command in the config never ran');
+  t.match(r.stdout, /not statically readable|needs evaluation|cannot be read/i);
+});
+
+t.test('rules, explain, init, completion', async (t) => {
+  const rules = xenlint(['rules']);
+  t.equal(rules.code, 0);
+  t.match(rules.stdout, /pv-abi-mismatch\s+error/);
+  const json = JSON.parse(xenlint(['rules', '--format', 'json']).stdout);
+  t.ok(json.every((r: { id: string; xen: string }) => r.id && r.xen));
+  const ex = xenlint(['explain', 'hvm-disk-limit']);
+  t.equal(ex.code, 0);
+  t.match(ex.stdout, /^# hvm-disk-limit/);
+  const typo = xenlint(['explain', 'hvm-disk-limt']);
+  t.equal(typo.code, 2);
+  t.match(typo.stderr, /did you mean "hvm-disk-limit"/);
+  const dir = scratch({});
+  t.equal(xenlint(['init'], { cwd: dir }).code, 0);
+  t.ok(existsSync(join(dir, '.xenlintrc.yaml')));
+  t.equal(xenlint(['lint', '.', '--xen', '4.17'], { cwd: dir }).code, 2, 'the starter config is valid (no configs to lint is the usage error)');
+  t.equal(xenlint(['init'], { cwd: dir }).code, 2, 'refuses to overwrite');
+  t.equal(xenlint(['init', '--force'], { cwd: dir }).code, 0);
+  const completion = xenlint(['completion']);
+  t.equal(completion.code, 0);
+  t.match(completion.stdout, /xenlint/);
+});
+
+t.test('parse commands', async (t) => {
+  const info = xenlint(['parse', 'info', 'samples/info/xm-3.0.4-x86_64.txt']);
+  t.equal(info.code, 0);
+  const parsed = JSON.parse(info.stdout);
+  t.equal(parsed.fields.xen_major, '3');
+  t.ok(parsed.version.startsWith('3.0.4'));
+  t.equal(parsed.hypervisorBits, 64);
+  const cfg = xenlint(['parse', 'config', 'samples/domains/xm-pv-web01.cfg']);
+  t.equal(cfg.code, 0);
+  t.equal(JSON.parse(cfg.stdout).name, 'web01');
+  const disk = xenlint(['parse', 'disk', '/dev/vg/guest-volume,,hda']);
+  t.equal(disk.code, 0);
+  t.match(disk.stdout, /"pdev_path": "\/dev\/vg\/guest-volume"/);
+  t.match(disk.stdout, /"vdev": "hda"/);
+  const bad = xenlint(['parse', 'disk', '/dev/vg/x,raw,xvda,w!']);
+  t.equal(bad.code, 1);
+  t.match(bad.stderr, /access/);
+  const vif = xenlint(['parse', 'vif', 'rate=1MB/s@20ms']);
+  t.equal(vif.code, 0);
+  t.match(vif.stdout, /"rate_bytes_per_interval": 20000/);
+  t.equal(xenlint(['parse', 'vif', 'rate=0MB/s']).code, 1);
+  t.equal(xenlint(['parse', 'info', 'nope.txt']).code, 2);
+});
