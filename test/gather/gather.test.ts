@@ -7,6 +7,7 @@ import { gatherFacts } from '../../cli/gather/gather.js';
 import { LiveSource } from '../../cli/gather/live-source.js';
 import { RootSource } from '../../cli/gather/root-source.js';
 import { type BytesResult, DETAIL, type EvidenceSource, failure } from '../../cli/gather/source.js';
+import { describeErrors, validator } from '../../cli/validators.js';
 import { BIN, GiB, makeFakeHost, makeTempDir } from './fake-host.js';
 
 const host = await makeFakeHost();
@@ -107,6 +108,10 @@ t.test('a live gather of the fake host', async (t) => {
   t.equal(probe(facts, 'disk:/srv/xen/missing.img')?.status, 'error');
   t.equal(facts.probes.filter((p) => p.name === 'disk:/dev/vg0/web').length, 1, 'a disk shared by two guests is reported once');
   t.same(facts.diagnostics.filter((x) => x.severity === 'error'), [], 'the fixture parses cleanly');
+
+  const validate = await validator('facts');
+  const valid = validate(JSON.parse(JSON.stringify(facts)));
+  t.same(valid ? [] : describeErrors(validate.errors), [], 'a valid facts snapshot (schemas/facts.schema.json)');
 });
 
 t.test('each command status, and the xm fallback', async (t) => {
