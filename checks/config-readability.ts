@@ -1,0 +1,166 @@
+/**
+ * config-readability: what the config readers could not read, as the
+ * toolstack would treat it.
+ *
+ * One finding per diagnostic of the config reader and of the directive
+ * reader, at its position and with its severity: xl syntax and lexical errors
+ * (xl refuses the whole file), Python xl cannot run, Python statements xenlint
+ * does not evaluate (xm would run them; values that depend on them are unknown
+ * to every check), values xm drops, bad `# xenlint:` directives.
+ *
+ * One more finding that no single diagnostic carries: a file read as Python
+ * (xm) that xl will read — because the host runs xl, or Xen is 4.5 or later —
+ * and that contains something xl's grammar has no room for.
+ */
+import type { Check, DomainFacts, Facts, Finding } from './api.js';
+import type { Diagnostic } from '../cli/parse/diagnostic.js';
+import { versionOf } from './lib/guest.js';
+import { isVendorKey, isXlIdentifier, toolstackFor } from './lib/keys.js';
+
+interface Wording {
+  message: (d: Diagnostic) => string;
+  remediation: string;
+}
+
+const XL_REFUSES = 'xl refuses the whole file ("Failed to parse config") and creates nothing';
+
+/** What each diagnostic code means for the guest, and what to do. */
+const WORDING: Record<string, Wording> = {
+  'xl-syntax': {
+    message: (d) => `${d.message}: ${XL_REFUSES}`,
+    remediation: 'Fix the syntax: xl configs are `key = value` lines with quoted strings, plain numbers and [ lists ] (xl.cfg(5)).',
+  },
+  'xl-lexical': {
+    message: (d) => (d.severity === 'error' ? `${d.message}: ${XL_REFUSES}` : d.message),
+    remediation: 'Fix the text at this position; xl accepts lowercase names, quoted strings, plain numbers and [ lists ] only.',
+  },
+  'xl-number': {
+    message: (d) => d.message,
+    remediation: 'Write the number in decimal without a leading zero (or 0x… for hex), or quote it if it is meant as text.',
+  },
+  'xl-octal': {
+    message: (d) => d.message,
+    remediation: 'Drop the leading zero: xl reads numbers with strtol(…, 0), so 0512 is octal (330).',
+  },
+  'python-under-xl': {
+    message: (d) => `${d.message} ${XL_REFUSES}.`,
+    remediation: 'Rewrite the file as plain `key = value` settings (no imports, variables, operators or calls), or keep it for xm.',
+  },
+  'not-static': {
+    message: (d) => `${d.message}. xm runs this Python when it creates the guest; xenlint does not, so settings that depend on it are unknown to every check`,
+    remediation: 'Write the settings as literals (strings, numbers, lists) if you want them checked, or accept that xenlint cannot see them.',
+  },
+  'xm-syntax': {
+    message: (d) => `${d.message}: Python rejects the file, so \`xm create\` fails before creating anything`,
+    remediation: 'Fix the Python syntax (xm configs are Python 2 programs).',
+  },
+  'xm-dropped': {
+    message: (d) => d.message,
+    remediation: 'Write the value as a plain string, int, float or list (e.g. 1 instead of True, \'…\' instead of u\'…\').',
+  },
+  'bad-directive': {
+    message: (d) => `xenlint directive: ${d.message}`,
+    remediation: 'Fix the `# xenlint…` comment (xenlint-disable[-next-line] <ids> [-- reason], or # xenlint: name=value).',
+  },
+};
+
+const GENERIC: Wording = {
+  message: (d) => d.message,
+  remediation: 'Fix the config text at this position.',
+};
+
+/** `xm silently ignores \`OVM_x\`: …` — Oracle VM's own metadata is meant for its agent, not for xm. */
+function isVendorDrop(d: Diagnostic): boolean {
+  if (d.code !== 'xm-dropped') return false;
+  const m = /`([^`]+)`/.exec(d.message);
+  return m?.[1] !== undefined && isVendorKey(m[1]);
+}
+
+function fromDiagnostic(domain: DomainFacts, diag: Diagnostic): Finding {
+  const wording = (diag.code !== undefined ? WORDING[diag.code] : undefined) ?? GENERIC;
+  const f: Finding = {
+    message: `${domain.name}: ${wording.message(diag)}`,
+    severity: diag.severity,
+    domain: domain.name,
+    line: diag.line,
+    column: diag.column,
+    remediation: wording.remediation,
+    evidence: { dialect: domain.dialect, ...(diag.code !== undefined ? { code: diag.code } : {}) },
+  };
+  const file = diag.file ?? domain.file;
+  if (file !== undefined) f.file = file;
+  return f;
+}
+
+interface Obstacle {
+  what: string;
+  line: number;
+  column: number;
+}
+
+/** The first thing in a file read as Python that xl's grammar cannot hold. */
+function firstXlObstacle(d: DomainFacts): Obstacle | undefined {
+  const found: Obstacle[] = [];
+  for (const diag of d.diagnostics) {
+    if (diag.code === 'not-static') found.push({ what: 'a Python statement or expression', line: diag.line, column: diag.column });
+    if (diag.code === 'xm-dropped' && !isVendorDrop(diag)) found.push({ what: 'a Python value (True/False, None, a tuple, a dict or a u\'…\' string)', line: diag.line, column: diag.column });
+  }
+  for (const [key, k] of Object.entries(d.keys)) {
+    if (!isXlIdentifier(key)) found.push({ what: `the name \`${key}\` (xl names are lowercase: [a-z][._0-9a-z]*)`, line: k.line, column: k.column });
+    else if (k.unreadable !== undefined) found.push({ what: `the value of \`${key}\`, which needs evaluation (${k.unreadable})`, line: k.line, column: k.column });
+    else if (typeof k.value === 'number' && (!Number.isInteger(k.value) || k.value < 0)) {
+      found.push({ what: `the number ${k.value} for \`${key}\` (xl numbers have no sign and no decimal point)`, line: k.line, column: k.column });
+    }
+  }
+  found.sort((a, b) => a.line - b.line || a.column - b.column);
+  return found[0];
+}
+
+function pythonReadByXl(d: DomainFacts, facts: Facts, version: string | undefined): Finding | undefined {
+  if (d.dialect !== 'xm') return undefined;
+  const choice = toolstackFor(d.dialect, facts, version);
+  if (choice.toolstack !== 'xl') return undefined;
+  const obstacle = firstXlObstacle(d);
+  if (!obstacle) return undefined;
+  const f: Finding = {
+    message:
+      `${d.name}: this file is Python (an xm config), but xl reads it here (${choice.reason}); ` +
+      `xl does not run Python and cannot read ${obstacle.what}: ${XL_REFUSES}`,
+    severity: 'error',
+    domain: d.name,
+    line: obstacle.line,
+    column: obstacle.column,
+    remediation: 'Convert the file to xl syntax: plain `key = value` settings with literal values, lowercase names and no imports or code (xl.cfg(5)).',
+    evidence: { dialect: d.dialect, toolstack: choice.toolstack, toolstack_reason: choice.reason, ...(version !== undefined ? { xen_version: version } : {}) },
+  };
+  if (d.file !== undefined) f.file = d.file;
+  return f;
+}
+
+const check: Check = {
+  id: 'config-readability',
+  title: 'Config text the toolstack refuses or xenlint cannot read: syntax errors, Python, dropped values, bad directives',
+  severity: 'error',
+  needs: ['domains'],
+  sources: [
+    'xen-facts.md B1: xm runs the config with execfile() and keeps top-level str/list/int/float values; u\'…\' and other types are dropped (tools/python/xen/xm/opts.py@3.0.4-branched load())',
+    'xen-facts.md B2: xl\'s lexer and grammar (tools/libs/util/libxlu_cfg_l.l, libxlu_cfg_y.y); identifiers [a-z][._0-9a-z]*; "Arbitrary Python is no longer supported" (libxlu_cfg.c); numbers via strtol(…, 0), so a leading 0 is octal',
+    'tools/xl/xl_parse.c parse_config_data: "Failed to parse config" and exit on a read error',
+    '9e8672f1c3: xm/xend removed in Xen 4.5, so from 4.5 every config is read by xl',
+  ],
+  run(facts, ctx) {
+    const version = versionOf(facts, ctx);
+    const findings: Finding[] = [];
+    for (const d of facts.domains ?? []) {
+      for (const diag of d.diagnostics) {
+        if (isVendorDrop(diag)) continue;
+        findings.push(fromDiagnostic(d, diag));
+      }
+      const extra = pythonReadByXl(d, facts, version);
+      if (extra) findings.push(extra);
+    }
+    return findings;
+  },
+};
+
+export default check;

@@ -1,0 +1,267 @@
+/**
+ * disk-spec: disk specs the toolstack that reads the config refuses, ignores
+ * or misreads.
+ *
+ * Each spec is read again with the reader of the toolstack that will use the
+ * file (xl's libxlu scanner or xm's create.py/blkif.py rules, cli/parse/disk-spec.ts),
+ * which also says whether an xm spec survives the move to xl. On top of what
+ * the reader reports: a `disk` given as a plain string under xl (ignored
+ * whole), two disks at one virtual device, and HVM disks qemu cannot emulate
+ * as IDE.
+ */
+import type { Check, DomainFacts, Finding, Severity } from './api.js';
+import type { DiskFacts } from '../cli/facts.js';
+import type { Dialect } from '../cli/parse/config-model.js';
+import { parseDiskSpec, type DiskSpec, type SpecProblem } from '../cli/parse/disk-spec.js';
+import { emulatedDiskBus } from '../cli/parse/vdev.js';
+import { satisfiesXen } from '../cli/xen-version.js';
+import { diskLocation, plainVdev } from './lib/disk.js';
+import { keyPlace, keyText, versionOf } from './lib/guest.js';
+import { toolstackFor, type ToolstackChoice } from './lib/keys.js';
+
+/** xend 3.0.2's image.py only handed hda–hdd to qemu-dm and refused other HVM disks ("hvm: for qemu vbd type=file&dev=hda~hdd"). */
+const XEND_HDA_HDD_ONLY = '<3.0.3';
+/** xm 3.0.x takes exactly 3 or 4 fields; the 5th (blkif protocol) came later. */
+const XM_FOUR_FIELDS = '<3.1.0';
+const NOT_READABLE = 'not statically readable';
+
+/**
+ * Names xend's blkif.py turns into device numbers without asking dom0's /dev
+ * (`hd[a-t]` with the IDE majors, `sd[a-z]`, `sd[a-i][a-z]` in 4.x, hex numbers);
+ * libxl (and so cli/parse/vdev.ts) stops at hdd and sdp.
+ */
+function xendKnowsVdev(vdev: string): boolean {
+  return (
+    /^hd[a-t]([1-9]|[1-5][0-9]|6[0-3])?$/.test(vdev) ||
+    /^sd[a-z]([1-9]|1[0-5])?$/.test(vdev) ||
+    /^sd[a-i][a-z]([1-9]|1[0-5])?$/.test(vdev) ||
+    /^(0x)?[0-9a-f]+$/i.test(vdev)
+  );
+}
+
+interface Ctx {
+  d: DomainFacts;
+  choice: ToolstackChoice;
+  version: string | undefined;
+}
+
+function who(ts: Dialect): string {
+  return ts === 'xl' ? 'xl' : 'xm';
+}
+
+function diskFinding(c: Ctx, disk: DiskFacts, severity: Severity, message: string, remediation: string, extra: Record<string, string | number | boolean> = {}): Finding {
+  return {
+    ...diskLocation(c.d, disk),
+    severity,
+    message: `${c.d.name}: disk ${disk.index + 1} "${disk.spec}": ${message}`,
+    remediation,
+    evidence: {
+      disk: disk.spec,
+      dialect: c.d.dialect,
+      toolstack: c.choice.toolstack,
+      toolstack_reason: c.choice.reason,
+      ...(c.version !== undefined ? { xen_version: c.version } : {}),
+      ...extra,
+    },
+  };
+}
+
+function isWriteBang(spec: string): boolean {
+  return /(^|,)\s*(access\s*=\s*)?w!\s*(,|$)/.test(spec);
+}
+
+function rejected(c: Ctx, disk: DiskFacts, error: SpecProblem): Finding {
+  const ts = c.choice.toolstack;
+  if (ts === 'xl' && isWriteBang(disk.spec)) {
+    return diskFinding(
+      c,
+      disk,
+      'error',
+      'xl does not know the access mode `w!` (xm\'s "writable even if already in use"): "unknown value for access", and xl refuses to create the guest',
+      'Write `w` (access=rw). xl has no mode that overrides the in-use check, so a disk shared writable between guests needs another arrangement (e.g. a cluster filesystem attached with care).',
+      { problem: error.message },
+    );
+  }
+  const how = ts === 'xl' ? 'xl stops reading the config and creates nothing' : 'xm create stops with an error and creates nothing';
+  return diskFinding(c, disk, 'error', `${error.message}: ${how}`, ts === 'xl'
+    ? 'Fix the spec (xl-disk-configuration(5)): e.g. "format=raw, vdev=xvda, access=rw, target=/dev/vg/guest".'
+    : 'Fix the spec: TYPE:TARGET,VDEV,MODE such as "phy:/dev/vg/guest,xvda,w".', { problem: error.message });
+}
+
+/** Findings for the reader's warnings on a spec that parsed. */
+function warningsOf(c: Ctx, disk: DiskFacts, spec: DiskSpec, warnings: SpecProblem[]): Finding[] {
+  const out: Finding[] = [];
+  const ts = c.choice.toolstack;
+  for (const w of warnings) {
+    switch (w.code) {
+      case 'deprecated-prefix':
+        // xl ignores phy:/file:/tap: and reads format prefixes: harmless.
+        break;
+      case 'vdev-invalid': {
+        const vdev = spec.vdev ?? '';
+        if (ts === 'xm' && xendKnowsVdev(vdev)) break;
+        out.push(diskFinding(c, disk, 'error', ts === 'xl'
+          ? `${w.message} ("Invalid or unsupported virtual disk identifier"), so the guest is not created`
+          : `${w.message}, so the guest is not created`,
+        'Use a vdev the toolstack knows: xvda…xvdz, xvdaa… for PV disks, hda–hdd (IDE) or sda–sdp for emulated ones.', { vdev }));
+        break;
+      }
+      case 'xm-version':
+        if (c.version !== undefined && satisfiesXen(c.version, XM_FOUR_FIELDS)) {
+          out.push(diskFinding(c, disk, 'error', `xm of Xen ${c.version} takes 3 or 4 fields and rejects this spec ("Invalid disk specifier")`, 'Drop the 5th field (the blkif protocol) on this version.'));
+        } else if (c.version === undefined) {
+          out.push(diskFinding(c, disk, 'warning', w.message, 'Drop the 5th field if the host runs xm from Xen 3.0.x; pass --xen to let xenlint decide.'));
+        }
+        break;
+      case 'xm-disk-type':
+        out.push(diskFinding(c, disk, 'info', w.message, 'Make sure the block script exists on every host that may run this guest.'));
+        break;
+      case 'ignored-text':
+        out.push(diskFinding(c, disk, 'warning', w.message, 'Remove the stray text.'));
+        break;
+      default:
+        out.push(diskFinding(c, disk, 'warning', w.message, 'Fix the spec so that it says what you mean.'));
+    }
+  }
+  if (ts === 'xm' && !spec.xlCompatible) {
+    const xlOnly = c.version !== undefined && satisfiesXen(c.version, '>=4.5.0');
+    out.push(diskFinding(
+      c,
+      disk,
+      xlOnly ? 'warning' : 'info',
+      `xm reads this spec, but ${spec.xlIncompatibility ?? 'xl rejects it'}: it breaks when the guest moves to xl (from Xen 4.5 xl is the only toolstack)`,
+      isWriteBang(disk.spec)
+        ? 'Before moving to xl, change `w!` to `w` and decide how the shared disk is handled without it.'
+        : 'Rewrite the spec in a form both toolstacks read, e.g. "phy:/dev/vg/guest,xvda,w".',
+    ));
+  }
+  return out;
+}
+
+interface Parsed {
+  disk: DiskFacts;
+  spec: DiskSpec;
+}
+
+/** Two disks at one virtual device: same name or same device number. */
+function duplicates(c: Ctx, parsed: Parsed[]): Finding[] {
+  const out: Finding[] = [];
+  const seen = new Map<string, Parsed>();
+  for (const p of parsed) {
+    const vdev = plainVdev(p.spec.vdev);
+    if (vdev === undefined) continue;
+    const id = p.spec.vdevInfo !== undefined ? `#${p.spec.vdevInfo.devNumber}` : `=${vdev}`;
+    const first = seen.get(id);
+    if (!first) {
+      seen.set(id, p);
+      continue;
+    }
+    const same = plainVdev(first.spec.vdev) === vdev ? `\`${vdev}\`` : `\`${vdev}\` (the same device as \`${plainVdev(first.spec.vdev)}\`)`;
+    out.push(diskFinding(c, p.disk, 'error',
+      `uses vdev ${same} like disk ${first.disk.index + 1} "${first.disk.spec}" on line ${first.disk.line}: a guest has one device per virtual disk number, so ${who(c.choice.toolstack)} cannot attach both and the guest is not created`,
+      'Give every disk of the guest its own vdev.',
+      { vdev, ...(p.spec.vdevInfo ? { device_number: p.spec.vdevInfo.devNumber } : {}), other_disk: first.disk.spec }));
+  }
+  return out;
+}
+
+/** HVM disks and qemu's 4 IDE positions (hda–hdd; the field notes: "Xen uses QEMU to emulate a Intel PIIX3 IDE chipset"). */
+function emulation(c: Ctx, parsed: Parsed[]): Finding[] {
+  if (c.d.type !== 'hvm') return [];
+  const out: Finding[] = [];
+  if (c.choice.toolstack === 'xm') {
+    for (const p of parsed) {
+      const vdev = plainVdev(p.spec.vdev);
+      if (vdev === undefined || !/^hd[e-t]/.test(vdev)) continue;
+      const old = c.version !== undefined && satisfiesXen(c.version, XEND_HDA_HDD_ONLY);
+      out.push(diskFinding(c, p.disk, old ? 'error' : 'warning', old
+        ? `xend of Xen ${c.version} hands only hda–hdd to qemu-dm and refuses \`${vdev}\` for an HVM guest ("hvm: for qemu vbd type=file&dev=hda~hdd")`
+        : `qemu-dm emulates four IDE disks (hda–hdd); \`${vdev}\` is not one of them, so the guest's BIOS and an OS without Xen PV drivers never see it`,
+      'Keep an HVM guest to four IDE disks (hda–hdd, a CD-ROM included), or install PV drivers in the guest and give the extra disks xvd names.', { vdev }));
+    }
+    return out;
+  }
+  const hdtype = keyText(c.d, 'hdtype') === 'ahci' ? 'ahci' : 'ide';
+  const slots = new Map<string, Parsed>();
+  for (const p of parsed) {
+    const info = p.spec.vdevInfo;
+    if (!info) continue;
+    const bus = emulatedDiskBus(info, hdtype);
+    if (bus !== 'ide' && bus !== 'ahci') continue;
+    const slot = `${bus}:${info.disk}`;
+    const first = slots.get(slot);
+    if (!first) {
+      slots.set(slot, p);
+      continue;
+    }
+    if (first.spec.vdevInfo?.devNumber === info.devNumber) continue; // already a duplicate vdev
+    out.push(diskFinding(c, p.disk, 'error',
+      `\`${info.name}\` and \`${first.spec.vdevInfo?.name ?? '?'}\` (disk ${first.disk.index + 1}) are both disk ${info.disk} to libxl, which hands both to qemu as ${bus.toUpperCase()} unit ${info.disk}: qemu cannot put two drives in one slot and the device model fails`,
+      'Number the disks so that each index (hda/xvda = 0, hdb/xvdb = 1, …) is used once.', { vdev: info.name, other_vdev: first.spec.vdevInfo?.name ?? '' }));
+  }
+  return out;
+}
+
+function examine(c: Ctx): Finding[] {
+  const { d } = c;
+  const key = d.keys['disk'];
+  if (!key) return [];
+  const ts = c.choice.toolstack;
+  if (ts === 'xl' && typeof key.value === 'string') {
+    return [{
+      ...keyPlace(d, 'disk'),
+      severity: 'error',
+      message: `${d.name}: \`disk\` is a plain string, not a list: xl prints "parameter \`disk' is a single value but should be a list" and ignores it, so the guest gets no disks at all`,
+      remediation: `Write it as a list: disk = [ '${key.value}' ].`,
+      evidence: { disk: key.value, toolstack: ts, toolstack_reason: c.choice.reason },
+    }];
+  }
+  const out: Finding[] = [];
+  const parsed: Parsed[] = [];
+  for (const disk of d.disks) {
+    if (disk.invalid !== undefined && (disk.invalid.startsWith(NOT_READABLE) || disk.spec === '')) {
+      const unreadable = disk.invalid.startsWith(NOT_READABLE);
+      out.push({
+        ...diskLocation(d, disk),
+        severity: unreadable ? 'warning' : 'error',
+        message: unreadable
+          ? `${d.name}: disk ${disk.index + 1} was not checked: its spec is ${disk.invalid}`
+          : `${d.name}: disk ${disk.index + 1}: ${disk.invalid}, so ${who(ts)} cannot read it`,
+        remediation: unreadable ? 'Write the disk spec as a literal string so that it can be checked.' : 'Write each disk as one quoted string.',
+        evidence: { problem: disk.invalid, toolstack: ts },
+        ...(unreadable ? { unverified: true } : {}),
+      });
+      continue;
+    }
+    const result = parseDiskSpec(disk.spec, ts);
+    if (!result.ok) {
+      out.push(rejected(c, disk, result.error));
+      continue;
+    }
+    out.push(...warningsOf(c, disk, result.disk, result.warnings));
+    parsed.push({ disk, spec: result.disk });
+  }
+  out.push(...duplicates(c, parsed), ...emulation(c, parsed));
+  return out;
+}
+
+const check: Check = {
+  id: 'disk-spec',
+  title: 'Disk specs the toolstack refuses, ignores or will refuse after a move to xl',
+  severity: 'error',
+  needs: ['domains'],
+  sources: [
+    'xen-facts.md B3: xm specs (tools/python/xen/xm/create.py, xend blkif.py; modes r, w, w!) and xl specs (docs/man/xl-disk-configuration.5.pod.in, tools/libs/util/libxlu_disk_l.l: "unknown value for access" for w!)',
+    'xen-facts.md B2: a list key given as a plain string: "parameter `disk\' is a single value but should be a list", the key is ignored (xlu_cfg_get_list)',
+    'xen-facts.md B4: vdev names and limits (docs/man/xen-vbd-interface.7.pandoc, libxl__device_disk_dev_number in tools/libs/light/libxl_device.c); xend blkif.py maps hd[a-t]',
+    'xen-facts.md B2/B3: qemu emulates IDE disks 0–3 (hda–hdd; 0–5 with hdtype="ahci"), tools/libs/light/libxl_dm.c; xend 3.0.2 image.py "hvm: for qemu vbd type=file&dev=hda~hdd"',
+    'field notes (Xen 3.x era admin notes): /work/shared/seeds/000_a6b4a1b849c9606e.txt, "Xen uses QEMU to emulate a Intel PIIX3 IDE chipset"',
+    '9e8672f1c3: xm removed in Xen 4.5',
+  ],
+  run(facts, ctx) {
+    const version = versionOf(facts, ctx);
+    return (facts.domains ?? []).flatMap((d) => examine({ d, choice: toolstackFor(d.dialect, facts, version), version }));
+  },
+};
+
+export default check;

@@ -1,0 +1,251 @@
+/**
+ * unknown-key: config keys the toolstack that reads the file does not know.
+ *
+ * Neither toolstack complains about a name it does not know: xm keeps every
+ * top-level Python variable and then uses only the options it has
+ * (xm/opts.py load()), and xl never looks at keys it does not ask for
+ * (xl_parse.c). A typo such as `memroy` or `vpcus` therefore disappears
+ * without a word, and so does an option of the other toolstack (`cpu_cap`
+ * under xl, `maxvcpus` under xm).
+ *
+ * xl configs have no variables, so every key xl does not read is reported. xm
+ * configs are Python and may define helper variables (`arch_libdir` in
+ * xmexample.hvm): there only names within a typo's reach of an xm option, and
+ * options of xl, are reported.
+ */
+import type { Check, CheckContext, DomainFacts, Finding } from './api.js';
+import { satisfiesXen } from '../cli/xen-version.js';
+import { keyPlace, keyText, versionOf } from './lib/guest.js';
+import {
+  XL_DEPRECATED,
+  XL_KEYS,
+  XL_KEY_VERSIONS,
+  XL_ONLY_INSTEAD,
+  XL_WARNS_AND_IGNORES,
+  XM_KEYS,
+  XM_KEYS_ADDED_BY_4_4,
+  XM_ONLY_INSTEAD,
+  isVendorKey,
+  isXlIdentifier,
+  matchesExtraKey,
+  suggestKeys,
+  toolstackFor,
+  type ToolstackChoice,
+} from './lib/keys.js';
+
+/** xm options that arrived after 3.0.0 at a known point (xen-facts.md B1, D). */
+const XM_KEY_VERSIONS: ReadonlyMap<string, { range: string; what: string }> = new Map([
+  ['cpu_cap', { range: '>=3.0.4', what: 'xm takes `cpu_cap` from the config from 3.0.4 (c70026c446)' }],
+  ['viridian', { range: '>=3.4.0', what: 'xm has `viridian` from 3.4 (39f97ffa29)' }],
+]);
+
+/** The versions whose option list is create.py@3.0.4-branched's or older. */
+const XM_3_0 = '<3.1.0';
+
+function extraKeysOption(ctx: CheckContext): string[] {
+  const v = ctx.options['extraKeys'];
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+function didYouMean(suggestions: string[]): string {
+  if (suggestions.length === 0) return '';
+  return ` Did you mean ${suggestions.map((s) => `\`${s}\``).join(' or ')}?`;
+}
+
+interface Situation {
+  d: DomainFacts;
+  key: string;
+  choice: ToolstackChoice;
+  version: string | undefined;
+}
+
+function finding(s: Situation, f: Omit<Finding, 'domain' | 'file' | 'line' | 'column' | 'key' | 'evidence'>, evidence: Record<string, string> = {}): Finding {
+  return {
+    ...keyPlace(s.d, s.key),
+    ...f,
+    evidence: {
+      key: s.key,
+      dialect: s.d.dialect,
+      toolstack: s.choice.toolstack,
+      toolstack_reason: s.choice.reason,
+      ...(s.version !== undefined ? { xen_version: s.version } : {}),
+      ...evidence,
+    },
+  };
+}
+
+/** A key xl reads, looked at for its version and deprecation. */
+function knownToXl(s: Situation): Finding | undefined {
+  const { d, key, version } = s;
+  const ignored = XL_WARNS_AND_IGNORES.get(key);
+  if (ignored) {
+    return finding(s, {
+      severity: 'warning',
+      message: `${d.name}: xl does not use \`${key}\`: it prints "${ignored.prints}" and ignores the setting`,
+      remediation: `Remove \`${key}\`; use ${ignored.instead}.`,
+    });
+  }
+  const history = XL_KEY_VERSIONS.get(key);
+  if (history && version !== undefined && !satisfiesXen(version, history.range)) {
+    const value = keyText(d, key)?.toLowerCase();
+    if (key === 'type') {
+      if (value === 'pv') return undefined;
+      return finding(s, {
+        severity: 'error',
+        message: `${d.name}: xl of Xen ${version} ignores \`type\` without a word (${history.what}), so this guest is built as a PV guest`,
+        remediation: satisfiesXen(version, '>=4.4.0 <4.9.0') && value === 'pvh'
+          ? 'On this version write pvh = 1 for a PVH (v1) guest, or upgrade to 4.10 and keep type = "pvh".'
+          : 'On this version write builder = "hvm" for an HVM guest, or upgrade to Xen 4.10 or later.',
+      }, { value: value ?? '' });
+    }
+    if (key === 'pvh') {
+      return finding(s, {
+        severity: 'warning',
+        message: `${d.name}: xl of Xen ${version} ignores \`pvh\` (${history.what}), so this guest is built as a PV guest`,
+        remediation: satisfiesXen(version, '>=4.10.0') ? 'Write type = "pvh" instead (PVHv2; the guest kernel must support it).' : 'Remove `pvh`; PVH needs Xen 4.4–4.8 (pvh = 1) or 4.10 and later (type = "pvh").',
+      });
+    }
+    return finding(s, {
+      severity: 'warning',
+      message: `${d.name}: xl of Xen ${version} ignores \`${key}\` without a word (${history.what})`,
+      remediation: key === 'cap' || key === 'cpu_weight'
+        ? 'Set it after the guest starts with `xl sched-credit -d <guest>`, or upgrade to Xen 4.2 or later.'
+        : `Remove \`${key}\`, or upgrade to a Xen whose xl reads it.`,
+    });
+  }
+  if (history && version === undefined && key === 'pvh') {
+    return finding(s, {
+      severity: 'info',
+      message: `${d.name}: \`pvh\` is read only by xl of Xen 4.4–4.8 (${history.what}); other versions build this guest as PV`,
+      remediation: 'On Xen 4.10 and later write type = "pvh" instead; pass --xen so xenlint can tell which applies.',
+    });
+  }
+  const deprecated = XL_DEPRECATED.get(key);
+  if (deprecated) {
+    if (deprecated.since !== undefined && version !== undefined && !satisfiesXen(version, `>=${deprecated.since}`)) return undefined;
+    return finding(s, {
+      severity: 'info',
+      message: `${d.name}: \`${key}\` is deprecated in xl${deprecated.since !== undefined ? ` (since ${deprecated.since.replace(/\.0$/, '')})` : ''}; xl still reads it`,
+      remediation: `Write ${deprecated.instead} instead.`,
+    });
+  }
+  return undefined;
+}
+
+function forXl(s: Situation): Finding | undefined {
+  const { d, key } = s;
+  // Names xl's lexer rejects (uppercase) make the whole file unreadable: config-readability says so.
+  if (!isXlIdentifier(key)) return undefined;
+  if (XL_KEYS.has(key)) return knownToXl(s);
+  const instead = XM_ONLY_INSTEAD.get(key);
+  if (instead !== undefined) {
+    return finding(s, {
+      severity: 'warning',
+      message: `${d.name}: \`${key}\` is an xm option; xl ignores it without a word`,
+      remediation: `xl uses ${instead}.`,
+    });
+  }
+  if (XM_KEYS.has(key)) {
+    return finding(s, {
+      severity: 'warning',
+      message: `${d.name}: \`${key}\` is an xm option that xl does not have; xl ignores it without a word`,
+      remediation: `Remove \`${key}\`, or find the xl.cfg(5) option that does the same.`,
+    });
+  }
+  const suggestions = suggestKeys(key, XL_KEYS);
+  return finding(s, {
+    severity: 'warning',
+    message: `${d.name}: xl does not know \`${key}\` and ignores it without a word.${didYouMean(suggestions)}`,
+    remediation: suggestions.length > 0
+      ? `Rename it to \`${suggestions[0]}\` if that is what you meant, or list it in extraKeys if a site tool reads it.`
+      : 'Remove it, or list it in extraKeys if a site tool reads it (see xl.cfg(5) for the options xl has).',
+  }, suggestions.length > 0 ? { suggestions: suggestions.join(', ') } : {});
+}
+
+function forXm(s: Situation): Finding | undefined {
+  const { d, key, version } = s;
+  if (XM_KEYS.has(key)) {
+    if (version === undefined) return undefined;
+    const history = XM_KEY_VERSIONS.get(key);
+    if (history && !satisfiesXen(version, history.range)) {
+      return finding(s, {
+        severity: 'warning',
+        message: `${d.name}: xm of Xen ${version} has no \`${key}\` option (${history.what}) and ignores it without a word`,
+        remediation: `Remove \`${key}\`, or upgrade Xen.`,
+      });
+    }
+    if (XM_KEYS_ADDED_BY_4_4.has(key) && satisfiesXen(version, XM_3_0)) {
+      return finding(s, {
+        severity: 'warning',
+        message: `${d.name}: xm of Xen ${version} has no \`${key}\` option (it is not among create.py's options in 3.0.4; later xm versions added it) and ignores it without a word`,
+        remediation: `Remove \`${key}\`, or upgrade Xen.`,
+      });
+    }
+    return undefined;
+  }
+  const instead = XL_ONLY_INSTEAD.get(key);
+  if (instead !== undefined) {
+    const value = keyText(d, key)?.toLowerCase();
+    const buildsPv = key === 'type' && (value === 'hvm' || value === 'pvh') && d.keys['builder'] === undefined;
+    return finding(s, {
+      severity: buildsPv ? 'error' : 'warning',
+      message: buildsPv
+        ? `${d.name}: \`type = "${value}"\` is an xl option; xm ignores it without a word and builds a PV guest`
+        : `${d.name}: \`${key}\` is an xl option; xm ignores it without a word`,
+      remediation: `xm uses ${instead}.`,
+    });
+  }
+  // An xl key missing from xenlint's xm lists may still be one xm 4.x has: stay quiet.
+  if (XL_KEYS.has(key) || isVendorKey(key)) return undefined;
+  const suggestions = suggestKeys(key, XM_KEYS);
+  if (suggestions.length === 0) return undefined;
+  return finding(s, {
+    severity: 'warning',
+    message: `${d.name}: xm has no option \`${key}\` and ignores it without a word.${didYouMean(suggestions)}`,
+    remediation: `Rename it to \`${suggestions[0]}\` if that is what you meant; if it is a helper variable of the Python config, list it in extraKeys.`,
+  }, { suggestions: suggestions.join(', ') });
+}
+
+const check: Check = {
+  id: 'unknown-key',
+  title: 'Config keys the toolstack does not know: typos and the other toolstack\'s options, ignored without a word',
+  severity: 'warning',
+  needs: ['domains'],
+  sources: [
+    'xen-facts.md B1: xm keeps every top-level str/list/int/float variable and ignores unknown names (tools/python/xen/xm/opts.py@3.0.4-branched load()); options from tools/python/xen/xm/create.py@3.0.4-branched and @RELEASE-4.4.0',
+    'xen-facts.md B2: xl never warns about unknown keys (tools/xl/xl_parse.c, tools/libs/util/libxlu_cfg.c)',
+    'docs/man/xl.cfg.5.pod.in (xen-project/xen at 024e7131be): the xl option list',
+    'tools/xl/xl_parse.c (xen-project/xen at 00535c8a74), parse_config_data: undocumented keys (period, slice, latency, extratime, firmware_override) and the keys xl only warns about (device_model, vncviewer, vif2)',
+    'c7dfe4ac58 (xl type=, 4.10); 7497632508 (maxvcpus, 4.1); d9abcb8495 (cpu_weight/cap from the config, 4.2); b5dda35f5a / 33e5c32559 (pvh=1, 4.4–4.8); c70026c446 (xm cpu_cap, 3.0.4); 39f97ffa29 (xm viridian, 3.4); 9e8672f1c3 (xm removed, 4.5)',
+  ],
+  options: {
+    type: 'object',
+    properties: {
+      extraKeys: {
+        type: 'array',
+        items: { type: 'string', minLength: 1 },
+        description: 'keys a site tool reads from the configs; a trailing * matches a prefix (e.g. "SITE_*")',
+      },
+    },
+    additionalProperties: false,
+  },
+  defaults: { extraKeys: [] },
+  run(facts, ctx) {
+    const extra = extraKeysOption(ctx);
+    const version = versionOf(facts, ctx);
+    const findings: Finding[] = [];
+    for (const d of facts.domains ?? []) {
+      const choice = toolstackFor(d.dialect, facts, version);
+      const keys = Object.keys(d.keys).sort((a, b) => d.keys[a]!.line - d.keys[b]!.line || d.keys[a]!.column - d.keys[b]!.column);
+      for (const key of keys) {
+        if (matchesExtraKey(key, extra)) continue;
+        const s: Situation = { d, key, choice, version };
+        const f = choice.toolstack === 'xl' ? forXl(s) : forXm(s);
+        if (f) findings.push(f);
+      }
+    }
+    return findings;
+  },
+};
+
+export default check;
