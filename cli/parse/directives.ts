@@ -9,6 +9,10 @@
  * disk's size by vdev) or `size=200G` (for the disk spec on the same line, or
  * on the line below; the domain builder matches it by line), `autostart=yes`.
  *
+ * A next-line suppression carries the line and first column of the next line
+ * that holds a setting (blank and comment-only lines are skipped); a file
+ * suppression carries the position of its own comment.
+ *
  * Only comments whose text starts with `xenlint-` or `xenlint:` are directives;
  * anything else (`# expect: vif-limit`, `# checked by xenlint`) is left alone.
  */
@@ -35,36 +39,41 @@ export interface Directives {
   diagnostics: Diagnostic[];
 }
 
-function valueLines(v: ConfigValue, out: Set<number>): void {
-  out.add(v.line);
-  if (v.kind === 'list') for (const x of v.items) valueLines(x, out);
+function valuePoints(v: ConfigValue, out: Position[]): void {
+  out.push(v);
+  if (v.kind === 'list') for (const x of v.items) valuePoints(x, out);
   if (v.kind === 'dict') {
     for (const e of v.entries) {
-      valueLines(e.key, out);
-      valueLines(e.value, out);
+      valuePoints(e.key, out);
+      valuePoints(e.value, out);
     }
   }
 }
 
-/** Lines that hold something other than comments, as far as the parse shows. */
-function contentLines(parsed: ParsedConfig): number[] {
-  const lines = new Set<number>();
+/**
+ * Lines that hold something other than comments, as far as the parse shows,
+ * each with the column where its first content starts.
+ */
+function contentLines(parsed: ParsedConfig): Array<{ line: number; column: number }> {
+  const points: Position[] = [];
   for (const e of parsed.entries) {
-    lines.add(e.line);
-    valueLines(e.value, lines);
+    points.push(e);
+    valuePoints(e.value, points);
   }
   const commentAt = new Set(parsed.comments.map((c) => `${c.line}:${c.column}`));
   for (const d of parsed.diagnostics) {
     if (d.message === CR_MESSAGE || commentAt.has(`${d.line}:${d.column}`)) continue;
-    lines.add(d.line);
+    points.push(d);
   }
-  return [...lines].sort((a, b) => a - b);
+  const first = new Map<number, number>();
+  for (const p of points) first.set(p.line, Math.min(first.get(p.line) ?? p.column, p.column));
+  return [...first].map(([line, column]) => ({ line, column })).sort((a, b) => a.line - b.line);
 }
 
 /** Reads xenlint directives from a parsed config's comments. Never throws. */
 export function readDirectives(parsed: ParsedConfig): Directives {
   const out: Directives = { annotations: [], suppressions: [], diagnostics: [] };
-  let content: number[] | undefined;
+  let content: Array<{ line: number; column: number }> | undefined;
   const bad = (message: string, pos: Position): void => {
     out.diagnostics.push({ severity: 'warning', message, line: pos.line, column: pos.column, code: 'bad-directive', file: parsed.file });
   };
@@ -94,10 +103,15 @@ export function readDirectives(parsed: ParsedConfig): Directives {
     const sep = /(^|\s)--(\s|$)/.exec(rest);
     const idText = (sep ? rest.slice(0, sep.index) : rest).trim();
     const reason = sep ? rest.slice(sep.index + sep[0].length).trim() : '';
-    const ids = idText === '' ? [] : idText.split(',').map((x) => x.trim());
-    const wrong = ids.find((x) => !CHECK_ID.test(x));
-    if (wrong !== undefined) {
-      const idAt = restAt + Math.max(0, rest.indexOf(wrong === '' ? ',' : wrong));
+    const idStart = rest.indexOf(idText);
+    const parts = idText === '' ? [] : idText.split(',');
+    const ids = parts.map((x) => x.trim());
+    const w = ids.findIndex((x) => !CHECK_ID.test(x));
+    if (w >= 0) {
+      const wrong = ids[w] ?? '';
+      const before = parts.slice(0, w).reduce((n, x) => n + x.length + 1, 0);
+      const part = parts[w] ?? '';
+      const idAt = restAt + idStart + before + (part.length - part.trimStart().length);
       bad(
         wrong === ''
           ? `empty check id in \`${word}\` (stray comma?)`
@@ -110,12 +124,13 @@ export function readDirectives(parsed: ParsedConfig): Directives {
     if (reason !== '') s.reason = reason;
     if (s.scope === 'next-line') {
       content ??= contentLines(parsed);
-      const next = content.find((l) => l > c.line);
+      const next = content.find((l) => l.line > c.line);
       if (next === undefined) {
         bad('`xenlint-disable-next-line` is not followed by any setting', col(lead));
         continue;
       }
-      s.line = next;
+      s.line = next.line;
+      s.column = next.column;
     }
     out.suppressions.push(s);
   }
