@@ -1,0 +1,257 @@
+/**
+ * vif-spec: network interface specs the toolstack refuses or misreads, and
+ * MAC addresses that collide.
+ *
+ * Each spec is read again with the reader of the toolstack that will use the
+ * file (cli/parse/vif-spec.ts): xm refuses a spec with an unknown key or a bad
+ * MAC ("Invalid vif option"), xl prints a message for an unknown key, type or
+ * MAC and carries on without it, and exits on a bad rate. On top of that: a
+ * `vif` given as a plain string under xl (ignored whole), the same MAC twice
+ * in one guest or in two of the guests being checked, and MACs outside Xen's
+ * OUI.
+ */
+import type { Check, CheckContext, DomainFacts, Finding, Severity } from './api.js';
+import type { VifFacts } from '../cli/facts.js';
+import { parseVifSpec, type SpecProblem, type VifSpec } from '../cli/parse/vif-spec.js';
+import { satisfiesXen } from '../cli/xen-version.js';
+import { vifLocation } from './lib/net.js';
+import { keyPlace, listNames, versionOf } from './lib/guest.js';
+import { toolstackFor, type ToolstackChoice } from './lib/keys.js';
+
+const DEFAULTS = { allowedOuis: ['00:16:3e'] };
+const NOT_READABLE = 'not statically readable';
+/** accel, policy and label are not among create.py's vif keys in 3.0.4. */
+const XM_3_0_4_VIF_KEYS = '<=3.0.4';
+
+function allowedOuis(ctx: CheckContext): string[] {
+  const v = ctx.options['allowedOuis'];
+  const list = Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : DEFAULTS.allowedOuis;
+  return list.map((o) => o.trim().toLowerCase().replace(/-/g, ':'));
+}
+
+interface Ctx {
+  d: DomainFacts;
+  choice: ToolstackChoice;
+  version: string | undefined;
+}
+
+function vifFinding(c: Ctx, vif: VifFacts, severity: Severity, message: string, remediation: string, extra: Record<string, string | number | boolean> = {}): Finding {
+  return {
+    ...vifLocation(c.d, vif),
+    severity,
+    message: `${c.d.name}: vif ${vif.index + 1} "${vif.spec}": ${message}`,
+    remediation,
+    evidence: {
+      vif: vif.spec,
+      dialect: c.d.dialect,
+      toolstack: c.choice.toolstack,
+      toolstack_reason: c.choice.reason,
+      ...(c.version !== undefined ? { xen_version: c.version } : {}),
+      ...extra,
+    },
+  };
+}
+
+function rejected(c: Ctx, vif: VifFacts, error: SpecProblem): Finding {
+  const ts = c.choice.toolstack;
+  if (error.code === 'mac-multicast') {
+    return vifFinding(c, vif, 'error', `${error.message}. The guest cannot use this interface`, 'Use a unicast MAC, e.g. 00:16:3e:xx:xx:xx.');
+  }
+  const how = ts === 'xm' ? 'xm create stops with an error and creates nothing' : 'xl exits and creates nothing';
+  return vifFinding(c, vif, 'error', `${error.message}: ${how}`, ts === 'xm'
+    ? 'Fix the spec: comma-separated key=value pairs among backend, bridge, ip, mac, script, type, vifname, rate, model (xm 4.x also accel, policy, label).'
+    : 'Fix the spec (xl-network-configuration(5)), e.g. "mac=00:16:3e:01:02:03,bridge=xenbr0,rate=10Mb/s".', { problem: error.message });
+}
+
+const XL_CARRIES_ON = 'xl prints this and creates the vif without it';
+
+function warningsOf(c: Ctx, vif: VifFacts, spec: VifSpec, warnings: SpecProblem[]): Finding[] {
+  const out: Finding[] = [];
+  const ts = c.choice.toolstack;
+  for (const w of warnings) {
+    switch (w.code) {
+      case 'unknown-key':
+      case 'vif-type':
+        out.push(vifFinding(c, vif, 'warning', ts === 'xl' ? `${w.message}: ${XL_CARRIES_ON}` : w.message,
+          ts === 'xl' ? 'Remove or fix the setting; `xl network-attach` refuses the same spec outright.' : 'Use type=ioemu (emulated NIC plus PV) or type=netfront (PV only).'));
+        break;
+      case 'mac-invalid':
+        out.push(vifFinding(c, vif, 'warning', `${w.message}: xl carries on, and the vif does not get the MAC that was meant`, 'Write the MAC as six two-digit hex octets separated by colons.'));
+        break;
+      case 'deprecated-key':
+        out.push(vifFinding(c, vif, 'info', w.message, 'Write gatewaydev= instead of netdev=.'));
+        break;
+      case 'xm-version':
+        if (c.version !== undefined && satisfiesXen(c.version, XM_3_0_4_VIF_KEYS)) {
+          out.push(vifFinding(c, vif, 'error', `${w.message}; on Xen ${c.version} xm create stops with an error`, 'Remove the key on this version.'));
+        } else if (c.version === undefined) {
+          out.push(vifFinding(c, vif, 'info', w.message, 'Pass --xen so xenlint can tell whether the host\'s xm knows the key.'));
+        }
+        break;
+      default:
+        out.push(vifFinding(c, vif, 'warning', w.message, 'Fix the spec so that it says what you mean.'));
+    }
+  }
+  if (ts === 'xm' && !spec.xlCompatible) {
+    out.push(vifFinding(c, vif, 'info', `xm reads this spec, but ${spec.xlIncompatibility ?? 'xl reads it differently'}: it changes meaning when the guest moves to xl (from Xen 4.5 xl is the only toolstack)`,
+      'Rewrite the spec with keys both toolstacks know (mac, bridge, ip, script, type, vifname, rate, model, backend).'));
+  }
+  return out;
+}
+
+interface MacUse {
+  c: Ctx;
+  vif: VifFacts;
+  mac: string;
+  /** The bridge as written or as the toolstack defaults it; undefined = xm's "first bridge found". */
+  bridge?: string;
+}
+
+function macText(spec: VifSpec): string | undefined {
+  if (spec.macInfo) return spec.macInfo.text;
+  if (spec.macOctets) return spec.macOctets.map((o) => o.toString(16).padStart(2, '0')).join(':');
+  return undefined;
+}
+
+function effectiveBridge(c: Ctx, spec: VifSpec, xlDefault: string): string | undefined {
+  if (spec.bridge !== undefined && spec.bridge.trim() !== '') return spec.bridge.trim();
+  return c.choice.toolstack === 'xl' ? xlDefault : undefined;
+}
+
+function ouiFinding(c: Ctx, vif: VifFacts, spec: VifSpec, allowed: string[]): Finding | undefined {
+  const info = spec.macInfo;
+  if (!info || info.multicast || info.locallyAdministered) return undefined;
+  const oui = info.text.slice(0, 8);
+  if (allowed.includes(oui)) return undefined;
+  return vifFinding(c, vif, 'info',
+    `MAC ${info.text} is a universally administered address in OUI ${oui}, not Xen's 00:16:3e: it belongs to some vendor's hardware range and may clash with a real NIC on the same network`,
+    'Use 00:16:3e:xx:xx:xx (what the toolstacks generate) or a locally administered address (first octet with bit 1 set, e.g. 02:…); if the OUI is yours, add it to allowedOuis.',
+    { mac: info.text, oui });
+}
+
+function sameGuestDuplicates(uses: MacUse[]): Finding[] {
+  const out: Finding[] = [];
+  const first = new Map<string, MacUse>();
+  for (const u of uses) {
+    const prev = first.get(u.mac);
+    if (!prev) {
+      first.set(u.mac, u);
+      continue;
+    }
+    out.push(vifFinding(u.c, u.vif, 'error',
+      `MAC ${u.mac} is also the MAC of vif ${prev.vif.index + 1} of this guest: two interfaces with one address confuse every switch and bridge they reach`,
+      'Give each interface its own MAC.', { mac: u.mac }));
+  }
+  return out;
+}
+
+function crossGuestDuplicates(uses: MacUse[]): Finding[] {
+  const byMac = new Map<string, MacUse[]>();
+  for (const u of uses) byMac.set(u.mac, [...(byMac.get(u.mac) ?? []), u]);
+  const out: Finding[] = [];
+  for (const [mac, list] of byMac) {
+    const guests = new Set(list.map((u) => u.c.d));
+    if (guests.size < 2) continue;
+    for (const u of list) {
+      const others = list.filter((o) => o.c.d !== u.c.d);
+      if (others.length === 0) continue;
+      const apart = others.every((o) => u.bridge !== undefined && o.bridge !== undefined && o.bridge !== u.bridge);
+      const names = [...new Set(others.map((o) => `${o.c.d.name} (${o.c.d.file ?? 'no file'}, vif ${o.vif.index + 1}${o.bridge !== undefined ? `, bridge ${o.bridge}` : ''})`))];
+      out.push(vifFinding(u.c, u.vif, apart ? 'warning' : 'error', apart
+        ? `MAC ${mac} is also used by ${listNames(names)}, on another bridge: harmless only while the two bridges never meet on one network`
+        : `MAC ${mac} is also used by ${listNames(names)}: two guests with one MAC on one bridge break each other's networking`,
+        'Give every guest interface its own MAC (a cloned config keeps the MAC of its template).',
+        { mac, other_guests: others.map((o) => o.c.d.name).join(', ') }));
+    }
+  }
+  return out;
+}
+
+function examine(c: Ctx, allowed: string[], xlDefaultBridge: string, uses: MacUse[]): Finding[] {
+  const { d } = c;
+  const key = d.keys['vif'];
+  if (!key) return [];
+  const ts = c.choice.toolstack;
+  if (ts === 'xl' && typeof key.value === 'string') {
+    return [{
+      ...keyPlace(d, 'vif'),
+      severity: 'error',
+      message: `${d.name}: \`vif\` is a plain string, not a list: xl prints "parameter \`vif' is a single value but should be a list" and ignores it, so the guest gets no network interface`,
+      remediation: `Write it as a list: vif = [ '${key.value}' ].`,
+      evidence: { vif: key.value, toolstack: ts, toolstack_reason: c.choice.reason },
+    }];
+  }
+  const out: Finding[] = [];
+  const mine: MacUse[] = [];
+  for (const vif of d.vifs) {
+    if (vif.invalid !== undefined && (vif.invalid.startsWith(NOT_READABLE) || vif.spec === '')) {
+      const unreadable = vif.invalid.startsWith(NOT_READABLE);
+      out.push({
+        ...vifLocation(d, vif),
+        severity: unreadable ? 'warning' : 'error',
+        message: unreadable
+          ? `${d.name}: vif ${vif.index + 1} was not checked: its spec is ${vif.invalid}`
+          : `${d.name}: vif ${vif.index + 1}: ${vif.invalid}, so ${ts} cannot read it`,
+        remediation: unreadable ? 'Write the vif spec as a literal string so that it can be checked.' : 'Write each vif as one quoted string.',
+        evidence: { problem: vif.invalid, toolstack: ts },
+        ...(unreadable ? { unverified: true } : {}),
+      });
+      continue;
+    }
+    const result = parseVifSpec(vif.spec, ts);
+    if (!result.ok) {
+      out.push(rejected(c, vif, result.error));
+      continue;
+    }
+    out.push(...warningsOf(c, vif, result.vif, result.warnings));
+    const oui = ouiFinding(c, vif, result.vif, allowed);
+    if (oui) out.push(oui);
+    const mac = macText(result.vif);
+    if (mac !== undefined) {
+      const bridge = effectiveBridge(c, result.vif, xlDefaultBridge);
+      mine.push({ c, vif, mac, ...(bridge !== undefined ? { bridge } : {}) });
+    }
+  }
+  out.push(...sameGuestDuplicates(mine));
+  const firstPerMac = new Map<string, MacUse>();
+  for (const u of mine) if (!firstPerMac.has(u.mac)) firstPerMac.set(u.mac, u);
+  uses.push(...firstPerMac.values());
+  return out;
+}
+
+const check: Check = {
+  id: 'vif-spec',
+  title: 'vif specs the toolstack refuses or misreads, and MAC addresses used twice',
+  severity: 'error',
+  needs: ['domains'],
+  sources: [
+    'xen-facts.md B5: xm vif keys and "Invalid vif option" (tools/python/xen/xm/create.py configure_vifs), xend netif.py parseRate; xl keys, rate syntax and messages (docs/man/xl-network-configuration.5.pod.in, parse_nic_config in tools/xl/xl_parse.c)',
+    'xen-facts.md B2: a list key given as a plain string: "parameter `vif\' is a single value but should be a list", the key is ignored (xlu_cfg_get_list)',
+    'xen-facts.md B5: xl draws random MACs from Xen\'s OUI 00:16:3e',
+    'IEEE 802: bit 0 of the first octet marks a group (multicast) address, bit 1 a locally administered one',
+    '9e8672f1c3: xm removed in Xen 4.5',
+  ],
+  options: {
+    type: 'object',
+    properties: {
+      allowedOuis: {
+        type: 'array',
+        items: { type: 'string', pattern: '^[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2}){2}$' },
+        description: 'OUIs (first three octets) whose MACs raise no info finding; default Xen\'s 00:16:3e',
+      },
+    },
+    additionalProperties: false,
+  },
+  defaults: { allowedOuis: [...DEFAULTS.allowedOuis] },
+  run(facts, ctx) {
+    const version = versionOf(facts, ctx);
+    const allowed = allowedOuis(ctx);
+    const xlConf = facts.dom0?.xlConf?.values['vif.default.bridge'];
+    const xlDefaultBridge = typeof xlConf === 'string' && xlConf !== '' ? xlConf : 'xenbr0';
+    const uses: MacUse[] = [];
+    const findings = (facts.domains ?? []).flatMap((d) => examine({ d, choice: toolstackFor(d.dialect, facts, version), version }, allowed, xlDefaultBridge, uses));
+    return [...findings, ...crossGuestDuplicates(uses)];
+  },
+};
+
+export default check;
