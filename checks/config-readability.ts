@@ -47,7 +47,7 @@ const WORDING: Record<string, Wording> = {
     remediation: 'Rewrite the file as plain `key = value` settings (no imports, variables, operators or calls), or keep it for xm.',
   },
   'not-static': {
-    message: (d) => `${d.message}. xm runs this Python when it creates the guest; xenlint does not, so settings that depend on it are unknown to every check`,
+    message: (d) => `${d.message}. xm runs it when it creates the guest, so settings that depend on it are unknown to xenlint's checks`,
     remediation: 'Write the settings as literals (strings, numbers, lists) if you want them checked, or accept that xenlint cannot see them.',
   },
   'xm-syntax': {

@@ -85,6 +85,13 @@ function knownToXl(s: Situation): Finding | undefined {
       remediation: `Remove \`${key}\`; use ${ignored.instead}.`,
     });
   }
+  if (key === 'kernel' && d.type === 'hvm' && /(^|\/)hvmloader$/.test(keyText(d, key) ?? '')) {
+    return finding(s, {
+      severity: 'info',
+      message: `${d.name}: xl ignores \`kernel = "${keyText(d, key)}"\` for an HVM guest: it prints "you seem to be using "kernel" directive to override HVM guest firmware. Ignore that" and loads its own hvmloader`,
+      remediation: 'Remove the kernel line (xm needed it, xl does not); use firmware = "PATH" only for a non-default firmware.',
+    });
+  }
   const history = XL_KEY_VERSIONS.get(key);
   if (history && version !== undefined && !satisfiesXen(version, history.range)) {
     const value = keyText(d, key)?.toLowerCase();
@@ -215,7 +222,7 @@ const check: Check = {
     'xen-facts.md B1: xm keeps every top-level str/list/int/float variable and ignores unknown names (tools/python/xen/xm/opts.py@3.0.4-branched load()); options from tools/python/xen/xm/create.py@3.0.4-branched and @RELEASE-4.4.0',
     'xen-facts.md B2: xl never warns about unknown keys (tools/xl/xl_parse.c, tools/libs/util/libxlu_cfg.c)',
     'docs/man/xl.cfg.5.pod.in (xen-project/xen at 024e7131be): the xl option list',
-    'tools/xl/xl_parse.c (xen-project/xen at 00535c8a74), parse_config_data: undocumented keys (period, slice, latency, extratime, firmware_override) and the keys xl only warns about (device_model, vncviewer, vif2)',
+    'tools/xl/xl_parse.c (xen-project/xen at 00535c8a74), parse_config_data: undocumented keys (period, slice, latency, extratime, firmware_override) and the keys xl only warns about (device_model, vncviewer, vif2, kernel = …/hvmloader for HVM)',
     'c7dfe4ac58 (xl type=, 4.10); 7497632508 (maxvcpus, 4.1); d9abcb8495 (cpu_weight/cap from the config, 4.2); b5dda35f5a / 33e5c32559 (pvh=1, 4.4–4.8); c70026c446 (xm cpu_cap, 3.0.4); 39f97ffa29 (xm viridian, 3.4); 9e8672f1c3 (xm removed, 4.5)',
   ],
   options: {
