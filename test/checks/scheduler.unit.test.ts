@@ -147,8 +147,13 @@ t.test('rule 3: a guest in another cpupool, or an unknown scheduler, is unverifi
   t.match(unknown[0], { unverified: true, message: /scheduler is unknown/ });
 });
 
-t.test('skip when nothing tells the scheduler', async (t) => {
+t.test('skip when nothing tells the scheduler; in lint mode even with weights to judge', async (t) => {
   t.match(run(host(undefined)), { skip: /scheduler unknown/ });
+  const facts: Facts = { schemaVersion: 1, origin: 'test', probes: [], diagnostics: [], domains: [guest('u', 'xl', { cap: 50 })] };
+  t.match(check.run(facts, { mode: 'lint', options: {} }), { skip: /pass --xen or --facts/ });
+  t.strictSame(check.needs, [], 'runs from --xen alone, without host facts');
+  const lint302 = check.run({ schemaVersion: 1, origin: 'test', probes: [], diagnostics: [] }, { mode: 'lint', options: {}, xenVersion: '3.0.2' });
+  t.match(lint302, [{ message: /SEDF \(default for Xen 3\.0\.2\)/ }]);
 });
 
 t.test('property: any version/scheduler/sched= mix gives findings with positions >= 1 or a skip', async (t) => {
