@@ -290,6 +290,8 @@ export function strtolBase0(raw: string): number | undefined {
 
 type Fail = { fail: Tok; message?: string };
 
+const MAX_LIST_DEPTH = 1000;
+
 class Parser {
   private i = 0;
   private depth = 0;
@@ -399,6 +401,8 @@ class Parser {
   }
 
   private list(open: Tok): ConfigValue | Fail {
+    // A guard for the reader's own stack, far beyond any real config.
+    if (this.depth >= MAX_LIST_DEPTH) return { fail: open, message: `lists nested more than ${MAX_LIST_DEPTH} deep; xenlint stops reading this value` };
     this.i++;
     this.depth++;
     const items: ConfigValue[] = [];

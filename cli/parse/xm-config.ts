@@ -375,8 +375,12 @@ const BINARY_LEVELS: string[][] = [['|'], ['^'], ['&'], ['<<', '>>'], ['+', '-']
 const COMPARISON = new Set(['<', '>', '==', '>=', '<=', '<>', '!=']);
 const AUGASSIGN = new Set(['+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '<<=', '>>=', '**=', '//=']);
 
+/** Nested expression levels the reader follows (Python 2's own parser gives up far earlier). */
+const MAX_NESTING = 100;
+
 class ExprParser {
   k = 0;
+  private nesting = 0;
   constructor(
     private readonly toks: Tok[],
     private readonly text: string,
@@ -438,7 +442,22 @@ class ExprParser {
     return !['(', '[', '{', '`', '-', '+', '~'].includes(t.text);
   }
 
+  /** Runs one recursive step, refusing to go deeper than MAX_NESTING. */
+  private nested<N>(step: () => N): N {
+    if (this.nesting >= MAX_NESTING) this.fail('expression nested too deeply; xenlint stops reading it');
+    this.nesting++;
+    try {
+      return step();
+    } finally {
+      this.nesting--;
+    }
+  }
+
   test(): Node {
+    return this.nested(() => this.testInner());
+  }
+
+  private testInner(): Node {
     if (this.isKw('lambda')) return this.lambda();
     const x = this.orTest();
     if (this.isKw('if')) {
@@ -492,7 +511,7 @@ class ExprParser {
     if (this.isKw('not')) {
       const t = this.tok!;
       this.k++;
-      this.notTest();
+      this.nested(() => this.notTest());
       return this.opaque(t, this.lastEnd(), '`not` needs evaluation');
     }
     return this.comparison();
@@ -534,7 +553,7 @@ class ExprParser {
     const t = this.tok;
     if (t && t.kind === 'op' && (t.text === '-' || t.text === '+' || t.text === '~')) {
       this.k++;
-      const operand = this.factor();
+      const operand = this.nested(() => this.factor());
       return { t: 'unary', op: t.text, operand, s: t.start, e: operand.e, line: t.line, column: t.column };
     }
     return this.power();
@@ -819,12 +838,26 @@ class LiteralReader {
   private binop(n: Extract<Node, { t: 'binop' }>): ReadValue {
     const pos = { line: n.line, column: n.column };
     if (n.op !== '+' && n.op !== '-') {
-      // Still look inside, so that the first thing that needs evaluation is named.
       const reason = n.op === '%' ? '`%` string formatting needs evaluation' : `operator \`${n.op}\` needs evaluation`;
       return this.unreadable(n, reason, { reason, at: n.opPos });
     }
-    const a = this.read(n.left);
-    const b = this.read(n.right);
+    // `'a' + 'b' + …` nests to the left; walk the chain in a loop, not by recursion.
+    const chain: Array<Extract<Node, { t: 'binop' }>> = [];
+    let cur: Node = n;
+    while (cur.t === 'binop' && (cur.op === '+' || cur.op === '-')) {
+      chain.push(cur);
+      cur = cur.left;
+    }
+    let acc = this.read(cur);
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const link = chain[i]!;
+      acc = this.combine(link, acc, this.read(link.right));
+    }
+    return acc;
+  }
+
+  private combine(n: Extract<Node, { t: 'binop' }>, a: ReadValue, b: ReadValue): ReadValue {
+    const pos = { line: n.line, column: n.column };
     if (a.value.kind === 'unreadable') return this.unreadable(n, a.value.reason, undefined);
     if (b.value.kind === 'unreadable') return this.unreadable(n, b.value.reason, undefined);
     const raw = this.text.slice(n.s, n.e);

@@ -306,6 +306,14 @@ t.test('Python under xl: errors plus one python-under-xl warning', async (t) => 
   t.same(codes(parse("OVM_x = 'y'\n")), ['xl-lexical@1:1'], 'an uppercase error alone does not claim Python');
 });
 
+t.test('lists nested beyond reason are reported, not a crash', async (t) => {
+  const p = parse('x = ' + '['.repeat(30000) + ']'.repeat(30000) + '\nvcpus = 2\n');
+  t.same(codes(p), ['xl-syntax@1:1005']);
+  t.match(p.diagnostics[0]!.message, /nested more than 1000 deep/);
+  t.same(p.entries.map((e) => e.key), ['x', 'vcpus']);
+  t.same(parse('x = ' + '['.repeat(1000) + ']'.repeat(1000) + '\n').diagnostics, [], '1000 levels are still read');
+});
+
 t.test('empty and comment-only files', async (t) => {
   for (const src of ['', '\n', '# only a comment\n', '\n\n;\n']) {
     const p = parse(src);

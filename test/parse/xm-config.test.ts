@@ -303,6 +303,19 @@ t.test('the xm samples read statically', async (t) => {
   }
 });
 
+t.test('deep nesting and long chains are reported, not a crash', async (t) => {
+  const deep = parse('x = ' + '['.repeat(5000) + ']'.repeat(5000) + '\nvcpus = 2\n');
+  t.same(codes(deep), ['xm-syntax@1:105']);
+  t.match(deep.diagnostics[0]!.message, /nested too deeply/);
+  t.same(deep.entries.map((e) => e.key), ['x', 'vcpus']);
+  t.same(codes(parse('x = ' + '-'.repeat(5000) + '1\n')), ['xm-syntax@1:105']);
+  t.same(codes(parse('x = ' + 'not '.repeat(5000) + '1\n')), ['xm-syntax@1:405']);
+  const long = parse('x = ' + "'ab' + ".repeat(20000) + "'c'\n");
+  t.same(long.diagnostics, []);
+  t.equal(plain(long.entries[0]!.value), 'ab'.repeat(20000) + 'c');
+  t.same(codes(parse('x = ' + 'f('.repeat(3000) + ')'.repeat(3000) + '\n')), ['xm-syntax@1:205']);
+});
+
 // ---------------------------------------------------------------------------
 
 const PY_TOKENS = [
