@@ -116,7 +116,10 @@ function analyse(facts: Facts, ctx: CheckContext): Analysis {
   for (const d of guests) findings.push(...guestRules(d, version, shown));
 
   const fps = guests.map((d) => footprint(d, version, overhead));
-  for (const fp of fps) lines.push(`  ${term(fp, overhead)} MiB`);
+  for (const fp of fps) {
+    const notes = [fp.note, overhead > 0 ? `${fp.startMiB} + ${overhead}%` : undefined].filter((n) => n !== undefined);
+    lines.push(`  ${fp.domain.name}: ${fp.totalMiB} MiB${notes.length ? ` (${notes.join('; ')})` : ''}`);
+  }
 
   const host = facts.host;
   const dom0 = dom0Size(facts, optionNumber(ctx, 'dom0MiB'));
@@ -200,7 +203,7 @@ function analyse(facts: Facts, ctx: CheckContext): Analysis {
         findings.push({
           ...where,
           severity: softened ? 'warning' : 'error',
-          message: `${single ? `${single.domain.name}: needs` : 'Guests not running yet need'} more memory than is free: ${arith}${softened ? `; it fits only if dom0 balloons down from ${reclaim} MiB (${balloon.why})` : ''}`,
+          message: `${single ? `${single.domain.name}: needs ${need} MiB to start${single.note !== undefined ? ` (${single.note})` : ''}, more than ${freeText}` : `Guests not running yet need more memory than is free: ${arith}`}${softened ? `; it fits only if dom0 balloons down from ${reclaim} MiB (${balloon.why})` : ''}`,
           remediation: softened
             ? 'Make room deliberately: set dom0_mem= (or shrink dom0 with xl mem-set 0), or lower the guest\'s memory.'
             : 'Lower the guest\'s memory/maxmem, stop or shrink another guest first, or start it on a host with more free memory.',
