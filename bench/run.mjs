@@ -1,0 +1,337 @@
+#!/usr/bin/env node
+/**
+ * xenlint's benchmark (issue 6). Runs each scenario several times, interleaved
+ * with its baseline on the same machine in the same run, and prints one table:
+ * median wall time (min–max), the baseline's median, their ratio, the CPU-time
+ * ratio (user+sys: steadier than wall time on a busy machine) and peak RSS.
+ * Writes the same as JSON to bench/results.json.
+ *
+ *   npm run bench                        build, then every scenario (about 10 minutes)
+ *   node bench/run.mjs --quick           fewer runs, no 100 000 case (about 1–2 minutes)
+ *   node bench/run.mjs --only startup    one group: startup | lint | report | check
+ *   node bench/run.mjs --sizes 1000,10000 --runs 3
+ *
+ * Baselines: `node -e ''` (Node's own start-up), `cat` of the same files (the
+ * I/O floor: find + xargs cat, so the directory walk is included), and one
+ * python3 process that exec()s every file the way xm did (the interpreter xm
+ * configs were written for; files Python rejects count, caught, as in xm).
+ *
+ * Peak RSS and CPU time come from GNU time (`/usr/bin/time -f`) when present;
+ * otherwise from polling /proc/<pid>/status (VmHWM) of the direct child, with
+ * no CPU column. Ratio < 1 means xenlint is faster than the baseline.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, writeFileSync, readFileSync, statSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureCorpus, CORPUS_DIR } from './corpus.mjs';
+
+const BENCH = dirname(fileURLToPath(import.meta.url));
+const ROOT = dirname(BENCH);
+const CLI = join(ROOT, 'dist', 'cli', 'xenlint.js');
+const GNU_TIME = ['/usr/bin/time', '/bin/time'].find((p) => existsSync(p) && spawnSync(p, ['-f', '%e', 'true']).status === 0);
+
+const PYTHON_XM = `
+import os, sys
+EXT = ('.cfg', '.xl', '.xm', '.hvm', '.pv')
+ok = failed = 0
+for root, dirs, files in os.walk(sys.argv[1]):
+    dirs.sort()
+    for name in sorted(files):
+        if not name.endswith(EXT):
+            continue
+        f = os.path.join(root, name)
+        d = {}
+        try:
+            exec(compile(open(f).read(), f, 'exec'), {}, d)
+            ok += 1
+        except Exception:
+            failed += 1
+print('%d read, %d rejected by Python' % (ok, failed))
+`;
+
+function parseArgs(argv) {
+  const opts = { quick: false, only: undefined, sizes: undefined, runs: undefined, seed: 1 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--quick') opts.quick = true;
+    else if (a === '--only') opts.only = argv[++i];
+    else if (a === '--sizes') opts.sizes = argv[++i].split(',').map(Number);
+    else if (a === '--runs') opts.runs = Number(argv[++i]);
+    else if (a === '--seed') opts.seed = Number(argv[++i]);
+    else {
+      console.error(`unknown argument ${a}\nusage: node bench/run.mjs [--quick] [--only startup|lint|report|check] [--sizes 1000,10000] [--runs N] [--seed S]`);
+      process.exit(2);
+    }
+  }
+  opts.sizes ??= opts.quick ? [1000, 10000] : [1000, 10000, 100000];
+  return opts;
+}
+
+/** Runs a command once; stdout is discarded (the report is still produced and written). */
+function measure(cmd, args, { cwd = ROOT, shell = false } = {}) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const argv = shell ? ['sh', ['-c', cmd]] : [cmd, args];
+    const child = GNU_TIME
+      ? spawn(GNU_TIME, ['-f', '\n@@bench %e %U %S %M', argv[0], ...argv[1]], { cwd, stdio: ['ignore', 'ignore', 'pipe'] })
+      : spawn(argv[0], argv[1], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    let hwm = 0;
+    const poll = GNU_TIME
+      ? undefined
+      : setInterval(() => {
+          try {
+            const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+            if (m) hwm = Math.max(hwm, Number(m[1]));
+          } catch {
+            /* exited */
+          }
+        }, 10);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const wall = (performance.now() - t0) / 1000;
+      if (poll) clearInterval(poll);
+      const m = /@@bench (\S+) (\S+) (\S+) (\d+)\s*$/.exec(stderr);
+      const errText = stderr.replace(/(Command exited with non-zero status \d+\n)?\n?@@bench.*$/s, '').trim();
+      if (m) resolve({ code, wall, cpu: Number(m[2]) + Number(m[3]), rssKiB: Number(m[4]), stderr: errText });
+      else resolve({ code, wall, cpu: undefined, rssKiB: hwm || undefined, stderr: errText });
+    });
+  });
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+function summarize(samples) {
+  const wall = samples.map((s) => s.wall);
+  const cpu = samples.map((s) => s.cpu).filter((x) => x !== undefined);
+  const rss = samples.map((s) => s.rssKiB).filter((x) => x !== undefined);
+  return {
+    runs: samples.length,
+    medianS: median(wall),
+    minS: Math.min(...wall),
+    maxS: Math.max(...wall),
+    ...(cpu.length ? { cpuMedianS: median(cpu) } : {}),
+    ...(rss.length ? { peakRssMiB: Math.max(...rss) / 1024 } : {}),
+  };
+}
+
+/**
+ * `runs` rounds; in each, every command once, in an order that alternates
+ * between rounds so that drift in the machine's load hits all of them alike.
+ */
+async function compare(label, commands, runs, expect) {
+  const samples = commands.map(() => []);
+  for (let r = 0; r < runs; r++) {
+    const order = commands.map((_, i) => i);
+    if (r % 2) order.reverse();
+    for (const i of order) {
+      const c = commands[i];
+      const s = await measure(c.cmd, c.args, c);
+      const ok = c.expect ? c.expect(s.code) : s.code === 0;
+      if (!ok) {
+        throw new Error(`${label}: \`${c.show}\` exited ${s.code}${s.stderr ? `:\n${s.stderr.slice(0, 2000)}` : ''}`);
+      }
+      samples[i].push(s);
+    }
+    process.stderr.write('.');
+  }
+  process.stderr.write('\n');
+  void expect;
+  return samples.map(summarize);
+}
+
+const results = [];
+function record(group, scenario, command, xen, baseline, baselineName) {
+  const row = {
+    group,
+    scenario,
+    command,
+    xenlint: xen,
+    baseline: { name: baselineName, ...baseline },
+    ratio: xen.medianS / baseline.medianS,
+    ...(xen.cpuMedianS !== undefined && baseline.cpuMedianS ? { cpuRatio: xen.cpuMedianS / baseline.cpuMedianS } : {}),
+  };
+  results.push(row);
+  return row;
+}
+
+const xenlint = (...args) => ({ cmd: process.execPath, args: [CLI, ...args], show: `xenlint ${args.join(' ')}` });
+/** lint exits 1 when it finds something: both 0 and 1 are a finished run. */
+const finished = (code) => code === 0 || code === 1;
+
+async function startup(opts) {
+  const runs = opts.runs ?? (opts.quick ? 7 : 21);
+  const one = relative(ROOT, join(CORPUS_DIR, 'one.cfg'));
+  const host = relative(ROOT, join(CORPUS_DIR, 'host.yaml'));
+  console.error(`startup: ${runs} rounds`);
+  const cmds = [
+    { cmd: process.execPath, args: ['-e', ''], show: "node -e ''" },
+    xenlint('--version'),
+    { ...xenlint('lint', one), expect: finished },
+    { ...xenlint('lint', one, '--facts', host), expect: finished },
+  ];
+  const [floor, ...rest] = await compare('startup', cmds, runs);
+  for (const [i, s] of rest.entries()) record('startup', cmds[i + 1].show, cmds[i + 1].show, s, floor, "node -e ''");
+}
+
+function countFiles(dir) {
+  let n = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.isDirectory()) n += countFiles(join(dir, e.name));
+    else if (/\.(cfg|xl|xm|hvm|pv)$/.test(e.name)) n++;
+  }
+  return n;
+}
+
+async function lint(opts) {
+  const host = relative(ROOT, join(CORPUS_DIR, 'host.yaml'));
+  for (const n of opts.sizes) {
+    const { dir } = ensureCorpus(n, opts.seed, (m) => console.error(m));
+    const rel = relative(ROOT, dir);
+    if (countFiles(dir) !== n) throw new Error(`${rel}: expected ${n} configs`);
+    const runs = opts.runs ?? (n >= 100000 ? 2 : opts.quick ? 3 : 5);
+    console.error(`lint ${n}: ${runs} rounds`);
+    const cmds = [
+      { ...xenlint('lint', rel, '--facts', host), expect: finished },
+      { cmd: `find ${rel} -type f \\( -name '*.cfg' -o -name '*.xl' -o -name '*.xm' -o -name '*.hvm' -o -name '*.pv' \\) -print0 | xargs -0 cat > /dev/null`, shell: true, show: 'cat' },
+      { cmd: 'python3', args: ['-c', PYTHON_XM, rel], show: 'python3 exec' },
+    ];
+    const [x, cat, py] = await compare(`lint ${n}`, cmds, runs);
+    const scenario = `lint ${n.toLocaleString('en-US')} configs`;
+    record('lint', scenario, cmds[0].show, x, cat, 'cat (I/O floor)');
+    record('lint', scenario, cmds[0].show, x, py, 'python3 exec (xm)');
+  }
+}
+
+/** The report itself at scale: every finding formatted, for the two machine formats. */
+async function report(opts) {
+  const n = opts.quick ? 10000 : Math.max(...opts.sizes);
+  const { dir } = ensureCorpus(n, opts.seed, (m) => console.error(m));
+  const rel = relative(ROOT, dir);
+  const host = relative(ROOT, join(CORPUS_DIR, 'host.yaml'));
+  const runs = opts.runs ?? (n >= 100000 ? 1 : 3);
+  console.error(`report ${n}: ${runs} rounds`);
+  const cmds = [
+    { ...xenlint('lint', rel, '--facts', host), expect: finished },
+    { ...xenlint('lint', rel, '--facts', host, '--format', 'sarif'), expect: finished },
+    { ...xenlint('lint', rel, '--xen', '3.0.4', '--format', 'json'), expect: finished },
+  ];
+  const [stylish, sarif, json] = await compare(`report ${n}`, cmds, runs);
+  const scenario = `report, ${n.toLocaleString('en-US')} configs`;
+  record('report', `${scenario}, sarif`, cmds[1].show, sarif, stylish, 'same run, stylish');
+  record('report', `${scenario}, --xen 3.0.4 json`, cmds[2].show, json, stylish, 'same run, stylish');
+}
+
+async function check(opts) {
+  const hostsDir = join(ROOT, 'samples', 'hosts');
+  const hosts = existsSync(hostsDir) ? readdirSync(hostsDir).filter((h) => statSync(join(hostsDir, h)).isDirectory()) : [];
+  if (hosts.length === 0) {
+    console.error('check: no samples/hosts/* yet, scenario skipped');
+    return;
+  }
+  const runs = opts.runs ?? (opts.quick ? 3 : 7);
+  console.error(`check: ${hosts.length} host(s), ${runs} rounds`);
+  const cmds = [
+    { cmd: process.execPath, args: ['-e', ''], show: "node -e ''" },
+    ...hosts.map((h) => ({ ...xenlint('check', '--root', `samples/hosts/${h}`), expect: (c) => c === 0 || c === 1 })),
+  ];
+  const [floor, ...rest] = await compare('check', cmds, runs);
+  for (const [i, s] of rest.entries()) record('check', cmds[i + 1].show, cmds[i + 1].show, s, floor, "node -e ''");
+}
+
+function fmtS(s) {
+  return s < 1 ? `${(s * 1000).toFixed(0)} ms` : `${s.toFixed(2)} s`;
+}
+
+function table() {
+  const head = ['scenario', 'xenlint median (min–max)', 'baseline', 'baseline median', 'ratio', 'cpu ratio', 'peak RSS'];
+  const rows = results.map((r) => [
+    r.scenario,
+    `${fmtS(r.xenlint.medianS)} (${fmtS(r.xenlint.minS)}–${fmtS(r.xenlint.maxS)})`,
+    r.baseline.name,
+    fmtS(r.baseline.medianS),
+    `${r.ratio.toFixed(2)}x`,
+    r.cpuRatio !== undefined ? `${r.cpuRatio.toFixed(2)}x` : '–',
+    r.xenlint.peakRssMiB !== undefined ? `${r.xenlint.peakRssMiB.toFixed(0)} MiB` : '–',
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+/** The budget of issue 6, as far as this run measured it. */
+function budget() {
+  const out = [];
+  const find = (group, pred) => results.find((r) => r.group === group && pred(r));
+  const one = find('startup', (r) => r.scenario.startsWith('xenlint lint') && !r.scenario.includes('--facts'));
+  if (one) out.push({ rule: "lint one.cfg within 1.6x of node -e ''", value: `${one.ratio.toFixed(2)}x`, met: one.ratio <= 1.6 });
+  const py10k = find('lint', (r) => r.scenario === 'lint 10,000 configs' && r.baseline.name.startsWith('python'));
+  if (py10k) {
+    out.push({ rule: '10 000 configs faster than python3 exec', value: `${py10k.ratio.toFixed(2)}x`, met: py10k.ratio < 1 });
+    const rss = py10k.xenlint.peakRssMiB;
+    if (rss !== undefined) out.push({ rule: '10 000 configs under 200 MB peak RSS', value: `${(rss * 1.048576).toFixed(0)} MB`, met: rss * 1.048576 < 200 });
+  }
+  const x100k = find('lint', (r) => r.scenario === 'lint 100,000 configs');
+  if (py10k && x100k) {
+    const k = x100k.xenlint.medianS / py10k.xenlint.medianS;
+    out.push({ rule: '100 000 configs at most 11x the 10 000 time', value: `${k.toFixed(2)}x`, met: k <= 11 });
+    const r1 = py10k.xenlint.peakRssMiB;
+    const r2 = x100k.xenlint.peakRssMiB;
+    if (r1 && r2) out.push({ rule: 'memory flat from 10 000 to 100 000 (peak RSS ratio)', value: `${(r2 / r1).toFixed(2)}x (${r2.toFixed(0)} MiB)`, met: r2 / r1 <= 1.5 });
+  }
+  return out;
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  if (!existsSync(CLI)) {
+    console.error('dist/cli/xenlint.js is missing: run `npm run build` (or `npm run bench`, which builds first)');
+    process.exit(2);
+  }
+  if (spawnSync('python3', ['--version']).status !== 0) {
+    console.error('python3 is needed for the xm exec baseline');
+    process.exit(2);
+  }
+  ensureCorpus(1, opts.seed); // host.yaml and one.cfg
+  const started = Date.now();
+  const groups = { startup, lint, report, check };
+  for (const [name, fn] of Object.entries(groups)) {
+    if (!opts.only || opts.only === name) await fn(opts);
+  }
+  const checks = budget();
+  const text = table();
+  console.log(text);
+  if (checks.length) {
+    console.log('\nBudget (issue 6):');
+    for (const c of checks) console.log(`  ${c.met ? 'met    ' : 'NOT MET'}  ${c.rule}: ${c.value}`);
+  }
+  const machine = {
+    node: process.version,
+    cpus: `${cpus().length} x ${cpus()[0]?.model ?? '?'}`,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    loadavg: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
+    measuredWith: GNU_TIME ? `${GNU_TIME} -f` : '/proc/<pid>/status VmHWM polling (no CPU time)',
+    nodeExtraCaCerts: Boolean(process.env.NODE_EXTRA_CA_CERTS),
+  };
+  const out = {
+    date: new Date().toISOString(),
+    commit: spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim() || undefined,
+    options: opts,
+    machine,
+    durationS: Math.round((Date.now() - started) / 1000),
+    results,
+    budget: checks,
+    table: text,
+  };
+  writeFileSync(join(BENCH, 'results.json'), `${JSON.stringify(out, null, 2)}\n`);
+  console.log(`\n${machine.node}, ${machine.cpus}, load ${machine.loadavg}; ${out.durationS} s; written to bench/results.json`);
+}
+
+await main();
