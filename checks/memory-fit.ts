@@ -196,7 +196,7 @@ function analyse(facts: Facts, ctx: CheckContext): Analysis {
       const arith = `${deploy.map((fp) => term(fp, overhead)).join(' + ')} = ${need} MiB ${need > free ? '>' : '<='} ${freeText}`;
       lines.push(arith);
       if (need > free) {
-        const reclaim = !dom0.fixed && balloon.may ? facts.dom0?.memoryMiB : undefined;
+        const reclaim = !dom0.fixed && balloon.may ? dom0.mib : undefined;
         const softened = reclaim !== undefined && need <= free + reclaim;
         const single = deploy.length === 1 ? deploy[0] : undefined;
         const where = single ? keyPlace(single.domain, single.startKey) : { ...hostPlace(facts, 'free_memory'), key: 'free_memory' };

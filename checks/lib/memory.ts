@@ -88,7 +88,8 @@ export interface Dom0Size {
 
 /**
  * dom0's memory: the dom0MiB option, else `dom0_mem=` on the Xen command line
- * (the amount clamped to min/max, or max: alone), else dom0's current size.
+ * (the amount clamped to min/max, or max: alone), else dom0's current size
+ * (its own figure, or its Domain-0 row in the running list).
  */
 export function dom0Size(facts: Facts, dom0MiBOption: number | undefined): Dom0Size {
   const remarks: string[] = [];
@@ -108,7 +109,8 @@ export function dom0Size(facts: Facts, dom0MiBOption: number | undefined): Dom0S
     const raw = [...(mem.relative ?? []), ...(mem.invalid ?? [])].join(',');
     remarks.push(`dom0_mem${raw ? ` (${raw})` : ''} depends on the host's memory or could not be read`);
   }
-  const current = facts.dom0?.memoryMiB;
+  // `xl list` shows dom0 as Domain-0 when the gatherer did not record its size separately.
+  const current = facts.dom0?.memoryMiB ?? facts.dom0?.running?.find((r) => r.name === 'Domain-0')?.memoryMiB;
   if (current !== undefined) return { mib: current, source: 'current size', fixed: false, remarks };
   return { source: 'unknown', fixed: false, remarks };
 }

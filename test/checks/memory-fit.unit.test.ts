@@ -165,6 +165,7 @@ t.test('dom0Size: option, dom0_mem amount clamped to min/max, max: alone, relati
   t.match(rel, { mib: 15000, source: 'current size', fixed: false });
   t.match(rel.remarks[0], /dom0_mem \(-1G\) depends on the host's memory/);
   t.match(dom0Size(f(undefined), undefined), { source: 'unknown' });
+  t.match(dom0Size(f(undefined, { running: [{ name: 'Domain-0', memoryMiB: 3072 }, { name: 'web', memoryMiB: 512 }] }), undefined), { mib: 3072, source: 'current size' });
 });
 
 t.test('dom0MayBalloon: dom0_mem, xl autoballoon, xend enable-dom0-ballooning / dom0-min-mem 0', async (t) => {
