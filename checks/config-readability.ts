@@ -76,10 +76,12 @@ function isVendorDrop(d: Diagnostic): boolean {
   return m?.[1] !== undefined && isVendorKey(m[1]);
 }
 
-function fromDiagnostic(domain: DomainFacts, diag: Diagnostic): Finding {
+function fromDiagnostic(domain: DomainFacts, diag: Diagnostic, readByXl: boolean): Finding {
   const wording = (diag.code !== undefined ? WORDING[diag.code] : undefined) ?? GENERIC;
+  // On a host where xl reads an xm file, "xm runs it" is beside the point.
+  const text = readByXl && diag.code === 'not-static' ? `${diag.message}; and xl, which reads this file here, runs no Python at all` : wording.message(diag);
   const f: Finding = {
-    message: `${domain.name}: ${wording.message(diag)}`,
+    message: `${domain.name}: ${text}`,
     severity: diag.severity,
     domain: domain.name,
     line: diag.line,
@@ -152,9 +154,10 @@ const check: Check = {
     const version = versionOf(facts, ctx);
     const findings: Finding[] = [];
     for (const d of facts.domains ?? []) {
+      const readByXl = d.dialect === 'xm' && toolstackFor(d.dialect, facts, version).toolstack === 'xl';
       for (const diag of d.diagnostics) {
         if (isVendorDrop(diag)) continue;
-        findings.push(fromDiagnostic(d, diag));
+        findings.push(fromDiagnostic(d, diag, readByXl));
       }
       const extra = pythonReadByXl(d, facts, version);
       if (extra) findings.push(extra);
