@@ -15,6 +15,12 @@ export const XL_LIST = ['xl', 'list'] as const;
 /** xend-era hosts (Xen ≤ 4.4): xl absent (≤ 3.4) or not the toolstack in use. */
 export const XM_INFO = ['xm', 'info'] as const;
 export const XM_LIST = ['xm', 'list'] as const;
+/**
+ * Xen's boot messages, read only when `info` has no `xen_commandline` (xm < 4.0,
+ * xl < 4.1): they hold the hypervisor command line and the scheduler in use.
+ */
+export const XL_DMESG = ['xl', 'dmesg'] as const;
+export const XM_DMESG = ['xm', 'dmesg'] as const;
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 

@@ -21,7 +21,9 @@ import {
   DEFAULT_TIMEOUT_MS,
   XL_INFO,
   XL_INFO_NUMA,
+  XL_DMESG,
   XL_LIST,
+  XM_DMESG,
   XM_INFO,
   XM_LIST,
   commandProbe,
@@ -47,6 +49,8 @@ import { DEFAULT_KERNEL_MAX_BYTES, enrichDomainWithProbes, newEnrichCache } from
 import { childPath } from './fs-read.js';
 import { mapLimit } from './pool.js';
 import { redactSecrets } from './redact.js';
+import { xenCommandLineFromDmesg } from './xen-dmesg.js';
+import { parseXenCmdline } from '../parse/xen-cmdline.js';
 import type { CommandResult, DirResult, EvidenceSource, TextResult } from './source.js';
 
 export const DEFAULT_CONFIG_DIRS: readonly string[] = ['/etc/xen'];
@@ -177,10 +181,22 @@ async function gatherHost(source: EvidenceSource, timeoutMs: number): Promise<Ho
     const parsed = parseInfo(info.text);
     part.host = hostFactsFromInfo(parsed, info.name);
     part.diagnostics.push(...withFile(parsed.diagnostics, info.name));
+    if (part.host.commandline === undefined) {
+      const argv = info.name === 'xl info' ? XL_DMESG : XM_DMESG;
+      const dmesg = await source.run(argv, timeoutMs);
+      part.probes.push(commandProbe(argv, dmesg));
+      if (dmesg.status === 'ok') fillFromDmesg(part.host, dmesg.stdout);
+    }
   }
   const listText = okOutput(xlList) ?? okOutput(xmList);
   if (listText !== undefined) part.list = parseDomainList(listText);
   return part;
+}
+
+/** The Xen command line old `info` outputs lack, from Xen's boot messages. */
+function fillFromDmesg(host: HostFacts, text: string): void {
+  const raw = xenCommandLineFromDmesg(text);
+  if (raw !== undefined && host.commandline === undefined) host.commandline = { raw, options: parseXenCmdline(raw) };
 }
 
 function okOutput(r: CommandResult | undefined): string | undefined {

@@ -14,6 +14,7 @@ import {
   sysValue,
   uniqueSorted,
 } from '../../cli/gather/dom0.js';
+import { xenCommandLineFromDmesg } from '../../cli/gather/xen-dmesg.js';
 
 t.test('/proc/modules', async (t) => {
   // 2.6.18-xen (Debian etch) prints real addresses; 3.x+ hides them from non-root as 0.
@@ -120,6 +121,15 @@ t.test('xl list / xm list tables', async (t) => {
   t.same(noisy.skippedLines, [3], 'lines that are not rows are reported, known warnings are not');
 });
 
+t.test('Xen command line from the boot messages', async (t) => {
+  const old = '(XEN) Xen version 3.0.3-1 (Debian 3.0.3-0-2)\n(XEN) Command line: /xen-3.0.3-1-i386-pae.gz sched=sedf dom0_mem=524288\n(XEN) Using scheduler: Simple EDF Scheduler (sedf)\n';
+  t.equal(xenCommandLineFromDmesg(old), '/xen-3.0.3-1-i386-pae.gz sched=sedf dom0_mem=524288');
+  t.equal(xenCommandLineFromDmesg('(XEN) [2024-05-01 10:00:00.123] Command line: placeholder dom0_mem=4G\r\n'), 'placeholder dom0_mem=4G', 'console timestamps and CRLF');
+  t.equal(xenCommandLineFromDmesg('Command line:\n'), '', 'an empty command line is known to be empty');
+  t.equal(xenCommandLineFromDmesg('(XEN) Brought up 2 CPUs\n'), undefined, 'the ring wrapped: unknown');
+  t.equal(xenCommandLineFromDmesg('(XEN) Command line: a\n(XEN) Command line: b\n'), 'a', 'the boot one');
+});
+
 t.test('readers never throw (random and mutated input)', async (t) => {
   const realistic = [
     'netloop 10624 0 - Live 0xee0b2000\n',
@@ -141,6 +151,8 @@ t.test('readers never throw (random and mutated input)', async (t) => {
       parseComm(s);
       parseXenCapabilities(s);
       parseCount(s);
+      const cmd = xenCommandLineFromDmesg(s);
+      if (cmd !== undefined && cmd !== cmd.trim()) return false;
       return (
         Array.isArray(mods) &&
         Array.isArray(flags) &&

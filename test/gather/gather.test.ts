@@ -103,6 +103,7 @@ t.test('a live gather of the fake host', async (t) => {
 
   t.same(probe(facts, 'xl info'), { name: 'xl info', status: 'ok', command: ['xl', 'info'], provides: 'host', exitCode: 0 });
   t.equal(probe(facts, 'xm info'), undefined, 'xm is not tried when xl answers');
+  t.equal(probe(facts, 'xl dmesg'), undefined, 'xl info printed xen_commandline: no need for the boot messages');
   t.equal(probe(facts, '/sys/module/netloop/parameters/nloopbacks')?.status, 'skipped');
   t.same(probe(facts, 'kernel:/boot/vmlinuz-2.6.18-xenU'), { name: 'kernel:/boot/vmlinuz-2.6.18-xenU', status: 'error', detail: 'not found' });
   t.equal(probe(facts, 'disk:/srv/xen/missing.img')?.status, 'error');
@@ -192,6 +193,11 @@ t.test('each command status, and the xm fallback', async (t) => {
   t.equal(xm.host?.versionText, '3.0.3-1');
   t.equal(xm.host?.toolstack, 'xm');
   t.equal(xm.dom0?.memoryMiB, 512, "dom0's row of xm list");
+  t.match(probe(xm, 'xm dmesg'), { status: 'ok', command: ['xm', 'dmesg'] }, 'xm 3.0 info has no xen_commandline: read the boot messages');
+  t.same(xm.host?.commandline, {
+    raw: '/xen-3.0.3-1-i386-pae.gz sched=sedf dom0_mem=524288',
+    options: [{ name: 'sched', value: 'sedf' }, { name: 'dom0_mem', value: '524288' }],
+  });
   t.same(xm.dom0?.running, [{ name: 'etch-web', memoryMiB: 256, vcpus: 1 }]);
 });
 
