@@ -10,11 +10,12 @@
  * - host: dom0 plus the guests that start with the host must fit in
  *   `total_memory` (error; a warning when only dom0's current, ballooning size
  *   tips it over).
- * - deploy (check mode, live figures): the given guests that are not running
- *   must fit together in `free_memory`, which already excludes outstanding
- *   claims (error; a warning when dom0 could balloon down to make room). Which
- *   guests run comes from dom0's `xl list`; when that is unknown, the rule is
- *   applied only to a single given guest, the one being deployed.
+ * - deploy (check mode, live figures): each given guest that is not running
+ *   must fit in `free_memory`, which already excludes outstanding claims
+ *   (error; a warning when dom0 could balloon down to make room). Each on its
+ *   own: a host's /etc/xen holds configs nobody means to start together.
+ *   Which guests run comes from dom0's `xl list`; when that is unknown, the
+ *   rule is applied only to a single given guest, the one being deployed.
  */
 import type { Check, CheckContext, DomainFacts, Facts, Finding } from './api.js';
 import { satisfiesXen } from '../cli/xen-version.js';
@@ -190,30 +191,34 @@ function analyse(facts: Facts, ctx: CheckContext): Analysis {
     }
     if (deploy && deploy.length > 0) {
       hostChecked = true;
-      const need = sumOf(deploy);
       const claims = host?.outstandingClaimsMiB;
       const freeText = `free_memory ${free} MiB${claims ? ` (after ${claims} MiB outstanding claims)` : ''}`;
-      const arith = `${deploy.map((fp) => term(fp, overhead)).join(' + ')} = ${need} MiB ${need > free ? '>' : '<='} ${freeText}`;
-      lines.push(arith);
-      if (need > free) {
-        const reclaim = !dom0.fixed && balloon.may ? dom0.mib : undefined;
+      const reclaim = !dom0.fixed && balloon.may ? dom0.mib : undefined;
+      // Each guest must be able to start now on its own; configs that are not running are not a plan to start them all at once.
+      for (const fp of deploy) {
+        const need = fp.totalMiB;
+        lines.push(`${term(fp, overhead)} MiB ${need > free ? '>' : '<='} ${freeText}`);
+        if (need <= free) continue;
         const softened = reclaim !== undefined && need <= free + reclaim;
-        const single = deploy.length === 1 ? deploy[0] : undefined;
-        const where = single ? keyPlace(single.domain, single.startKey) : { ...hostPlace(facts, 'free_memory'), key: 'free_memory' };
         findings.push({
-          ...where,
+          ...keyPlace(fp.domain, fp.startKey),
           severity: softened ? 'warning' : 'error',
-          message: `${single ? `${single.domain.name}: needs ${need} MiB to start${single.note !== undefined ? ` (${single.note})` : ''}, more than ${freeText}` : `Guests not running yet need more memory than is free: ${arith}`}${softened ? `; it fits only if dom0 balloons down from ${reclaim} MiB (${balloon.why})` : ''}`,
+          message: `${fp.domain.name}: needs ${need} MiB to start${fp.note !== undefined ? ` (${fp.note})` : ''}, more than ${freeText}${softened ? `; it fits only if dom0 balloons down from ${reclaim} MiB (${balloon.why})` : ''}`,
           remediation: softened
-            ? 'Make room deliberately: set dom0_mem= (or shrink dom0 with xl mem-set 0), or lower the guest\'s memory.'
-            : 'Lower the guest\'s memory/maxmem, stop or shrink another guest first, or start it on a host with more free memory.',
+            ? "Make room deliberately: set dom0_mem= (or shrink dom0 with xl mem-set 0), or lower the guest's memory."
+            : "Lower the guest's memory/maxmem, stop or shrink another guest first, or start it on a host with more free memory.",
           evidence: {
             free_memory: free,
             ...(claims !== undefined ? { outstanding_claims: claims } : {}),
-            guests: deploy.map((fp) => `${fp.domain.name}=${fp.totalMiB}`).join(' '),
+            needed: need,
+            ...(reclaim !== undefined ? { dom0_current: reclaim } : {}),
             overheadPercent: overhead,
           },
         });
+      }
+      if (deploy.length > 1) {
+        const together = sumOf(deploy);
+        lines.push(`together ${together} MiB ${together > free ? '>' : '<='} ${freeText} (each guest is required to fit on its own)`);
       }
     }
   }

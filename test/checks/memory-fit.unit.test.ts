@@ -186,16 +186,25 @@ t.test('overheadPercent is added to each guest, rounded up, and shown', async (t
   t.match(lines[0], /overhead 10%/);
 });
 
-t.test('free_memory: guests not running must fit together (check mode)', async (t) => {
-  const dom0: Dom0Facts = { running: [{ name: 'Domain-0' }, { name: 'web01' }] };
-  const s: Setup = { host: host('3.1.0', 16000, 1500, 'dom0_mem=1024M'), dom0, domains: [web01, guest('new1', { memory: 1024 }), guest('new2', { memory: 1024 })] };
+t.test('free_memory: each guest that is not running must fit on its own (check mode)', async (t) => {
+  const dom0: Dom0Facts = { memoryMiB: 1024, running: [{ name: 'web01', memoryMiB: 512 }] };
+  const s: Setup = { host: host('3.1.0', 16000, 1500, 'dom0_mem=1024M'), dom0, domains: [web01, guest('new1', { memory: 1024 }), guest('new2', { memory: 2048 })] };
   const r = findings(run(s));
-  t.equal(r.length, 1);
-  t.match(r[0], { key: 'free_memory', line: 13, severity: 'error' });
-  t.match(r[0]?.message, 'Guests not running yet need more memory than is free: new1 1024 + new2 1024 = 2048 MiB > free_memory 1500 MiB');
-  t.ok(explain(s).includes('not running (to deploy): new1 and new2'));
+  t.equal(r.length, 1, 'new1 fits alone; new2 does not; web01 runs already');
+  t.match(r[0], { domain: 'new2', key: 'memory', line: 3, severity: 'error', evidence: { free_memory: 1500, needed: 2048 } });
+  t.equal(r[0]?.message, 'new2: needs 2048 MiB to start, more than free_memory 1500 MiB');
+  const lines = explain(s);
+  t.ok(lines.includes('not running (to deploy): new1 and new2'), lines.join('\n'));
+  t.ok(lines.includes('new1 1024 MiB <= free_memory 1500 MiB'), lines.join('\n'));
+  t.ok(lines.includes('together 3072 MiB > free_memory 1500 MiB (each guest is required to fit on its own)'), lines.join('\n'));
   t.strictSame(findings(run({ ...s, mode: 'lint' })), [], 'not in lint mode');
   t.ok(explain({ ...s, mode: 'lint' }).some((l) => /not compared in lint mode/.test(l)));
+});
+
+t.test('free_memory: an HVM guest that takes maxmem is pointed at maxmem', async (t) => {
+  const r = findings(run({ host: host('3.1.0', 16000, 3000, 'dom0_mem=1024M'), dom0: { running: [] }, domains: [db01] }));
+  const free = r.find((f) => /to start/.test(f.message));
+  t.match(free, { domain: 'db01', key: 'maxmem', line: 4, message: 'db01: needs 4096 MiB to start (HVM: maxmem taken at start, memory 2048), more than free_memory 3000 MiB' });
 });
 
 t.test('free_memory: a single guest with the running set unknown is the one being deployed', async (t) => {
