@@ -16,13 +16,15 @@ import { parseDiskSpec, type DiskSpec, type SpecProblem } from '../cli/parse/dis
 import { emulatedDiskBus } from '../cli/parse/vdev.js';
 import { satisfiesXen } from '../cli/xen-version.js';
 import { diskLocation, plainVdev } from './lib/disk.js';
-import { keyPlace, keyText, versionOf } from './lib/guest.js';
+import { keyPlace, keyText, shownVersion, versionOf } from './lib/guest.js';
 import { toolstackFor, type ToolstackChoice } from './lib/keys.js';
 
 /** xend 3.0.2's image.py only handed hda–hdd to qemu-dm and refused other HVM disks ("hvm: for qemu vbd type=file&dev=hda~hdd"). */
 const XEND_HDA_HDD_ONLY = '<3.0.3';
 /** xm 3.0.x takes exactly 3 or 4 fields; the 5th (blkif protocol) came later. */
 const XM_FOUR_FIELDS = '<3.1.0';
+/** xm 4.x reads a 5th field; between 3.1 and 4.0 it is not confirmed either way. */
+const XM_FIVE_FIELDS = '>=4.0.0';
 const NOT_READABLE = 'not statically readable';
 
 /**
@@ -43,6 +45,8 @@ interface Ctx {
   d: DomainFacts;
   choice: ToolstackChoice;
   version: string | undefined;
+  /** The version as messages show it (Xen's own spelling when it is the host's). */
+  shown: string | undefined;
 }
 
 function who(ts: Dialect): string {
@@ -108,9 +112,9 @@ function warningsOf(c: Ctx, disk: DiskFacts, spec: DiskSpec, warnings: SpecProbl
       }
       case 'xm-version':
         if (c.version !== undefined && satisfiesXen(c.version, XM_FOUR_FIELDS)) {
-          out.push(diskFinding(c, disk, 'error', `xm of Xen ${c.version} takes 3 or 4 fields and rejects this spec ("Invalid disk specifier")`, 'Drop the 5th field (the blkif protocol) on this version.'));
-        } else if (c.version === undefined) {
-          out.push(diskFinding(c, disk, 'warning', w.message, 'Drop the 5th field if the host runs xm from Xen 3.0.x; pass --xen to let xenlint decide.'));
+          out.push(diskFinding(c, disk, 'error', `xm of Xen ${c.shown} takes 3 or 4 fields and rejects this spec ("Invalid disk specifier")`, 'Drop the 5th field (the blkif protocol) on this version.'));
+        } else if (c.version === undefined || !satisfiesXen(c.version, XM_FIVE_FIELDS)) {
+          out.push(diskFinding(c, disk, 'warning', `${w.message}; xenlint cannot tell for ${c.version !== undefined ? `Xen ${c.shown}` : 'an unknown Xen version'}`, 'Drop the 5th field unless you know this xm reads it; pass --xen to let xenlint decide.'));
         }
         break;
       case 'xm-disk-type':
@@ -175,7 +179,7 @@ function emulation(c: Ctx, parsed: Parsed[]): Finding[] {
       if (vdev === undefined || !/^hd[e-t]/.test(vdev)) continue;
       const old = c.version !== undefined && satisfiesXen(c.version, XEND_HDA_HDD_ONLY);
       out.push(diskFinding(c, p.disk, old ? 'error' : 'warning', old
-        ? `xend of Xen ${c.version} hands only hda–hdd to qemu-dm and refuses \`${vdev}\` for an HVM guest ("hvm: for qemu vbd type=file&dev=hda~hdd")`
+        ? `xend of Xen ${c.shown} hands only hda–hdd to qemu-dm and refuses \`${vdev}\` for an HVM guest ("hvm: for qemu vbd type=file&dev=hda~hdd")`
         : `qemu-dm emulates four IDE disks (hda–hdd); \`${vdev}\` is not one of them, so the guest's BIOS and an OS without Xen PV drivers never see it`,
       'Keep an HVM guest to four IDE disks (hda–hdd, a CD-ROM included), or install PV drivers in the guest and give the extra disks xvd names.', { vdev }));
     }
@@ -260,7 +264,8 @@ const check: Check = {
   ],
   run(facts, ctx) {
     const version = versionOf(facts, ctx);
-    return (facts.domains ?? []).flatMap((d) => examine({ d, choice: toolstackFor(d.dialect, facts, version), version }));
+    const shown = shownVersion(facts, ctx);
+    return (facts.domains ?? []).flatMap((d) => examine({ d, choice: toolstackFor(d.dialect, facts, version), version, shown }));
   },
 };
 

@@ -15,7 +15,7 @@
  */
 import type { Check, CheckContext, DomainFacts, Finding } from './api.js';
 import { satisfiesXen } from '../cli/xen-version.js';
-import { keyPlace, keyText, versionOf } from './lib/guest.js';
+import { keyPlace, keyText, shownVersion, versionOf } from './lib/guest.js';
 import {
   XL_DEPRECATED,
   XL_KEYS,
@@ -57,6 +57,8 @@ interface Situation {
   key: string;
   choice: ToolstackChoice;
   version: string | undefined;
+  /** The version as messages show it (Xen's own spelling when it is the host's). */
+  shown: string | undefined;
 }
 
 function finding(s: Situation, f: Omit<Finding, 'domain' | 'file' | 'line' | 'column' | 'key' | 'evidence'>, evidence: Record<string, string> = {}): Finding {
@@ -99,7 +101,7 @@ function knownToXl(s: Situation): Finding | undefined {
       if (value === 'pv') return undefined;
       return finding(s, {
         severity: 'error',
-        message: `${d.name}: xl of Xen ${version} ignores \`type\` without a word (${history.what}), so this guest is built as a PV guest`,
+        message: `${d.name}: xl of Xen ${s.shown} ignores \`type\` without a word (${history.what}), so this guest is built as a PV guest`,
         remediation: satisfiesXen(version, '>=4.4.0 <4.9.0') && value === 'pvh'
           ? 'On this version write pvh = 1 for a PVH (v1) guest, or upgrade to 4.10 and keep type = "pvh".'
           : 'On this version write builder = "hvm" for an HVM guest, or upgrade to Xen 4.10 or later.',
@@ -108,13 +110,13 @@ function knownToXl(s: Situation): Finding | undefined {
     if (key === 'pvh') {
       return finding(s, {
         severity: 'warning',
-        message: `${d.name}: xl of Xen ${version} ignores \`pvh\` (${history.what}), so this guest is built as a PV guest`,
+        message: `${d.name}: xl of Xen ${s.shown} ignores \`pvh\` (${history.what}), so this guest is built as a PV guest`,
         remediation: satisfiesXen(version, '>=4.10.0') ? 'Write type = "pvh" instead (PVHv2; the guest kernel must support it).' : 'Remove `pvh`; PVH needs Xen 4.4–4.8 (pvh = 1) or 4.10 and later (type = "pvh").',
       });
     }
     return finding(s, {
       severity: 'warning',
-      message: `${d.name}: xl of Xen ${version} ignores \`${key}\` without a word (${history.what})`,
+      message: `${d.name}: xl of Xen ${s.shown} ignores \`${key}\` without a word (${history.what})`,
       remediation: key === 'cap' || key === 'cpu_weight'
         ? 'Set it after the guest starts with `xl sched-credit -d <guest>`, or upgrade to Xen 4.2 or later.'
         : `Remove \`${key}\`, or upgrade to a Xen whose xl reads it.`,
@@ -177,14 +179,14 @@ function forXm(s: Situation): Finding | undefined {
     if (history && !satisfiesXen(version, history.range)) {
       return finding(s, {
         severity: 'warning',
-        message: `${d.name}: xm of Xen ${version} has no \`${key}\` option (${history.what}) and ignores it without a word`,
+        message: `${d.name}: xm of Xen ${s.shown} has no \`${key}\` option (${history.what}) and ignores it without a word`,
         remediation: `Remove \`${key}\`, or upgrade Xen.`,
       });
     }
     if (XM_KEYS_ADDED_BY_4_4.has(key) && satisfiesXen(version, XM_3_0)) {
       return finding(s, {
         severity: 'warning',
-        message: `${d.name}: xm of Xen ${version} has no \`${key}\` option (it is not among create.py's options in 3.0.4; later xm versions added it) and ignores it without a word`,
+        message: `${d.name}: xm of Xen ${s.shown} has no \`${key}\` option (it is not among create.py's options in 3.0.4; later xm versions added it) and ignores it without a word`,
         remediation: `Remove \`${key}\`, or upgrade Xen.`,
       });
     }
@@ -240,13 +242,14 @@ const check: Check = {
   run(facts, ctx) {
     const extra = extraKeysOption(ctx);
     const version = versionOf(facts, ctx);
+    const shown = shownVersion(facts, ctx);
     const findings: Finding[] = [];
     for (const d of facts.domains ?? []) {
       const choice = toolstackFor(d.dialect, facts, version);
       const keys = Object.keys(d.keys).sort((a, b) => d.keys[a]!.line - d.keys[b]!.line || d.keys[a]!.column - d.keys[b]!.column);
       for (const key of keys) {
         if (matchesExtraKey(key, extra)) continue;
-        const s: Situation = { d, key, choice, version };
+        const s: Situation = { d, key, choice, version, shown };
         const f = choice.toolstack === 'xl' ? forXl(s) : forXm(s);
         if (f) findings.push(f);
       }

@@ -15,13 +15,15 @@ import type { VifFacts } from '../cli/facts.js';
 import { parseVifSpec, type SpecProblem, type VifSpec } from '../cli/parse/vif-spec.js';
 import { satisfiesXen } from '../cli/xen-version.js';
 import { vifLocation } from './lib/net.js';
-import { keyPlace, listNames, versionOf } from './lib/guest.js';
+import { keyPlace, listNames, shownVersion, versionOf } from './lib/guest.js';
 import { toolstackFor, type ToolstackChoice } from './lib/keys.js';
 
 const DEFAULTS = { allowedOuis: ['00:16:3e'] };
 const NOT_READABLE = 'not statically readable';
 /** accel, policy and label are not among create.py's vif keys in 3.0.4. */
 const XM_3_0_4_VIF_KEYS = '<=3.0.4';
+/** xm 4.x has them (xen-facts.md B5); for 3.1–3.4 xenlint cannot tell. */
+const XM_4_VIF_KEYS = '>=4.0.0';
 
 function allowedOuis(ctx: CheckContext): string[] {
   const v = ctx.options['allowedOuis'];
@@ -33,6 +35,8 @@ interface Ctx {
   d: DomainFacts;
   choice: ToolstackChoice;
   version: string | undefined;
+  /** The version as messages show it (Xen's own spelling when it is the host's). */
+  shown: string | undefined;
 }
 
 function vifFinding(c: Ctx, vif: VifFacts, severity: Severity, message: string, remediation: string, extra: Record<string, string | number | boolean> = {}): Finding {
@@ -83,9 +87,10 @@ function warningsOf(c: Ctx, vif: VifFacts, spec: VifSpec, warnings: SpecProblem[
         break;
       case 'xm-version':
         if (c.version !== undefined && satisfiesXen(c.version, XM_3_0_4_VIF_KEYS)) {
-          out.push(vifFinding(c, vif, 'error', `${w.message}; on Xen ${c.version} xm create stops with an error`, 'Remove the key on this version.'));
-        } else if (c.version === undefined) {
-          out.push(vifFinding(c, vif, 'info', w.message, 'Pass --xen so xenlint can tell whether the host\'s xm knows the key.'));
+          out.push(vifFinding(c, vif, 'error', `${w.message}; on Xen ${c.shown} xm create stops with an error`, 'Remove the key on this version.'));
+        } else if (c.version === undefined || !satisfiesXen(c.version, XM_4_VIF_KEYS)) {
+          out.push(vifFinding(c, vif, 'warning', `${w.message}; xenlint cannot tell whether xm of ${c.version !== undefined ? `Xen ${c.shown}` : 'an unknown Xen version'} has it`,
+            'Remove the key unless you know this xm reads it; pass --xen to let xenlint decide.'));
         }
         break;
       default:
@@ -245,11 +250,12 @@ const check: Check = {
   defaults: { allowedOuis: [...DEFAULTS.allowedOuis] },
   run(facts, ctx) {
     const version = versionOf(facts, ctx);
+    const shown = shownVersion(facts, ctx);
     const allowed = allowedOuis(ctx);
     const xlConf = facts.dom0?.xlConf?.values['vif.default.bridge'];
     const xlDefaultBridge = typeof xlConf === 'string' && xlConf !== '' ? xlConf : 'xenbr0';
     const uses: MacUse[] = [];
-    const findings = (facts.domains ?? []).flatMap((d) => examine({ d, choice: toolstackFor(d.dialect, facts, version), version }, allowed, xlDefaultBridge, uses));
+    const findings = (facts.domains ?? []).flatMap((d) => examine({ d, choice: toolstackFor(d.dialect, facts, version), version, shown }, allowed, xlDefaultBridge, uses));
     return [...findings, ...crossGuestDuplicates(uses)];
   },
 };
