@@ -3,7 +3,7 @@ import { isAutostartEntry, notAGuestConfig } from '../../cli/gather/config-files
 import { DISK_HEADER_BYTES, headerFormatOf, virtualSizeFromHeader } from '../../cli/gather/disk-image.js';
 import { blockDeviceSizeFromSysfs, expandDevicePath, sectorsToBytes, sysfsName } from '../../cli/gather/block-size.js';
 import { argvFileText, commandDirName, parseArgvFile } from '../../cli/gather/capture-layout.js';
-import { qcow2Header } from './fake-host.js';
+import { qcow2Header } from '../fixtures/gather/fake-host.js';
 
 t.test('which names in /etc/xen are guest configs', async (t) => {
   const guests = ['web.cfg', 'web', 'win2k3.hvm', 'db.xl', 'guest.py', 'mail.conf', 'xen-01'];

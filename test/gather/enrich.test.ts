@@ -4,7 +4,7 @@ import { enrichDomain, enrichDomainWithProbes, newEnrichCache } from '../../cli/
 import { RootSource } from '../../cli/gather/root-source.js';
 import type { EvidenceSource } from '../../cli/gather/source.js';
 import { EM, buildElf, linuxXenNotes } from '../helpers/elf-builder.js';
-import { GiB, makeFakeHost } from './fake-host.js';
+import { GiB, makeFakeHost } from '../fixtures/gather/fake-host.js';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 

@@ -8,7 +8,7 @@ import { LiveSource } from '../../cli/gather/live-source.js';
 import { RootSource } from '../../cli/gather/root-source.js';
 import { type BytesResult, DETAIL, type EvidenceSource, failure } from '../../cli/gather/source.js';
 import { describeErrors, validator } from '../../cli/validators.js';
-import { BIN, GiB, makeFakeHost, makeTempDir } from './fake-host.js';
+import { BIN, GiB, makeFakeHost, makeTempDir } from '../fixtures/gather/fake-host.js';
 
 const host = await makeFakeHost();
 t.teardown(host.cleanup);

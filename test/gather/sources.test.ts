@@ -6,7 +6,7 @@ import { LiveSource, defaultCommandPath, deviceNumberText, findOnPath } from '..
 import { RootSource } from '../../cli/gather/root-source.js';
 import { resolveUnderRoot } from '../../cli/gather/root-path.js';
 import { DETAIL, fsFailure, type EvidenceSource } from '../../cli/gather/source.js';
-import { BIN, GiB, makeFakeHost, makeTempDir } from './fake-host.js';
+import { BIN, GiB, makeFakeHost, makeTempDir } from '../fixtures/gather/fake-host.js';
 
 const host = await makeFakeHost();
 t.teardown(host.cleanup);
