@@ -33,11 +33,10 @@ export function firstKeyPlace(d: DomainFacts, keys: string[]): FindingPlace {
   return keyPlace(d, present ?? keys[0] ?? 'name');
 }
 
-/** The config key that decided the guest's type (type=, builder=, kernel=hvmloader), if any. */
+/** The config key that decided the guest's type (type=, builder=, pvh=, kernel=hvmloader), if any. */
 export function typeKey(d: DomainFacts): string | undefined {
-  if (d.typeSource === 'type' || d.typeSource === 'builder') return d.typeSource;
   if (d.typeSource.startsWith('kernel')) return 'kernel';
-  return undefined;
+  return d.keys[d.typeSource] !== undefined ? d.typeSource : undefined;
 }
 
 /** Where a finding about the guest's type points: the key that made it HVM/PVH, else `name`. */
