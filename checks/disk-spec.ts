@@ -133,7 +133,7 @@ function warningsOf(c: Ctx, disk: DiskFacts, spec: DiskSpec, warnings: SpecProbl
       c,
       disk,
       xlOnly ? 'warning' : 'info',
-      `xm reads this spec, but ${spec.xlIncompatibility ?? 'xl rejects it'}: it breaks when the guest moves to xl (from Xen 4.5 xl is the only toolstack)`,
+      `works with xm, but ${spec.xlIncompatibility ?? 'xl rejects it'}; it breaks when the guest moves to xl (from Xen 4.5 xl is the only toolstack)`,
       isWriteBang(disk.spec)
         ? 'Before moving to xl, change `w!` to `w` and decide how the shared disk is handled without it.'
         : 'Rewrite the spec in a form both toolstacks read, e.g. "phy:/dev/vg/guest,xvda,w".',

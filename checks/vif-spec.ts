@@ -98,7 +98,7 @@ function warningsOf(c: Ctx, vif: VifFacts, spec: VifSpec, warnings: SpecProblem[
     }
   }
   if (ts === 'xm' && !spec.xlCompatible) {
-    out.push(vifFinding(c, vif, 'info', `xm reads this spec, but ${spec.xlIncompatibility ?? 'xl reads it differently'}: it changes meaning when the guest moves to xl (from Xen 4.5 xl is the only toolstack)`,
+    out.push(vifFinding(c, vif, 'info', `works with xm, but ${spec.xlIncompatibility ?? 'xl reads it differently'}; it changes meaning when the guest moves to xl (from Xen 4.5 xl is the only toolstack)`,
       'Rewrite the spec with keys both toolstacks know (mac, bridge, ip, script, type, vifname, rate, model, backend).'));
   }
   return out;
