@@ -125,9 +125,11 @@ t.test('rule 3: xl reads cpu_weight/cap only from 4.2', async (t) => {
 });
 
 t.test('rule 3: xm before 3.0.4, and schedulers without weights or caps', async (t) => {
-  const xm = guest('old', 'xm', { cpu_cap: 25 });
-  t.match(findings(run(host('3.0.3'), [xm]))[0]?.message, /xm before Xen 3\.0\.4/);
-  t.strictSame(findings(run(host('3.0.4'), [xm])), [], 'credit on 3.0.4 honours cpu_cap');
+  const xm = guest('old', 'xm', { cpu_weight: 512, cpu_cap: 25 });
+  const on303 = findings(run(host('3.0.3'), [xm]));
+  t.equal(on303.length, 1, 'cpu_cap before 3.0.4 is an unknown xm key: the unknown-key check reports it');
+  t.match(on303[0], { key: 'cpu_weight', message: /xm before Xen 3\.0\.4 passes cpu_weight to the older scheduler interface/ });
+  t.strictSame(findings(run(host('3.0.4'), [xm])), [], 'credit on 3.0.4 honours cpu_weight and cpu_cap');
   const onSedf = findings(run(host('3.1.0', { scheduler: 'sedf' }), [guest('s', 'xm', { cpu_weight: '512' })]));
   t.equal(onSedf.length, 2, 'the SEDF warning and the weight');
   t.match(onSedf[1]?.message, /cpu_weight = 512 has no effect: the sedf scheduler has no weights/);
