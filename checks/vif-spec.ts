@@ -59,7 +59,7 @@ function vifFinding(c: Ctx, vif: VifFacts, severity: Severity, message: string, 
 function rejected(c: Ctx, vif: VifFacts, error: SpecProblem): Finding {
   const ts = c.choice.toolstack;
   if (error.code === 'mac-multicast') {
-    return vifFinding(c, vif, 'error', `${error.message}. The guest cannot use this interface`, 'Use a unicast MAC, e.g. 00:16:3e:xx:xx:xx.');
+    return vifFinding(c, vif, 'error', error.message, 'Use a unicast MAC, e.g. 00:16:3e:xx:xx:xx.', { problem: error.message });
   }
   const how = ts === 'xm' ? 'xm create stops with an error and creates nothing' : 'xl exits and creates nothing';
   return vifFinding(c, vif, 'error', `${error.message}: ${how}`, ts === 'xm'
@@ -161,12 +161,12 @@ function crossGuestDuplicates(uses: MacUse[]): Finding[] {
       const others = list.filter((o) => o.c.d !== u.c.d);
       if (others.length === 0) continue;
       const apart = others.every((o) => u.bridge !== undefined && o.bridge !== undefined && o.bridge !== u.bridge);
-      const names = [...new Set(others.map((o) => `${o.c.d.name} (${o.c.d.file ?? 'no file'}, vif ${o.vif.index + 1}${o.bridge !== undefined ? `, bridge ${o.bridge}` : ''})`))];
+      const names = [...new Set(others.map((o) => `${o.c.d.name} (vif ${o.vif.index + 1}${o.bridge !== undefined ? `, bridge ${o.bridge}` : ''})`))];
       out.push(vifFinding(u.c, u.vif, apart ? 'warning' : 'error', apart
         ? `MAC ${mac} is also used by ${listNames(names)}, on another bridge: harmless only while the two bridges never meet on one network`
         : `MAC ${mac} is also used by ${listNames(names)}: two guests with one MAC on one bridge break each other's networking`,
         'Give every guest interface its own MAC (a cloned config keeps the MAC of its template).',
-        { mac, other_guests: others.map((o) => o.c.d.name).join(', ') }));
+        { mac, other_guests: others.map((o) => o.c.d.name).join(', '), other_files: [...new Set(others.map((o) => o.c.d.file ?? ''))].join(', ') }));
     }
   }
   return out;
