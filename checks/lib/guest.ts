@@ -103,7 +103,8 @@ export function hostPlace(facts: Facts, field: string): Pick<Finding, 'file' | '
 
 /** "Xen 3.0.4" / "this Xen": how messages name the version being checked. */
 export function xenLabel(version: string | undefined): string {
-  return version !== undefined ? `Xen ${version}` : 'this Xen';
+  // Build metadata (a distribution's packaging suffix, "3.0.4+1") means nothing to the reader.
+  return version !== undefined ? `Xen ${version.replace(/\+.*$/, '')}` : 'this Xen';
 }
 
 /** The version under check: the context's (host, --xen, config), else the host facts'. */
