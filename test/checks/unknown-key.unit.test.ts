@@ -1,0 +1,202 @@
+import t from 'tap';
+import fc from 'fast-check';
+import check from '../../checks/unknown-key.js';
+import type { CheckContext, Finding, Skip } from '../../checks/api.js';
+import type { DomainFacts, Facts } from '../../cli/facts.js';
+import type { Dialect } from '../../cli/parse/config-model.js';
+import { parseConfig } from '../../cli/parse/config.js';
+import { buildDomain } from '../../cli/domain.js';
+import {
+  XL_KEYS,
+  XL_KEYS_DOCUMENTED,
+  XL_ONLY_INSTEAD,
+  XM_KEYS,
+  XM_KEYS_3_0_4,
+  XM_ONLY_INSTEAD,
+  editDistance,
+  isXlIdentifier,
+  matchesExtraKey,
+  suggestKeys,
+  toolstackFor,
+} from '../../checks/lib/keys.js';
+
+function guest(text: string, dialect: Dialect, file = '/etc/xen/g.cfg'): DomainFacts {
+  return buildDomain(parseConfig(text, file, { dialect }));
+}
+
+interface RunOpts {
+  xen?: string;
+  toolstack?: 'xm' | 'xl';
+  options?: Record<string, unknown>;
+}
+
+function run(domains: DomainFacts[], o: RunOpts = {}): Finding[] {
+  const facts: Facts = { schemaVersion: 1, origin: 'test', probes: [], diagnostics: [], domains };
+  if (o.toolstack) facts.host = { source: 'xl info', toolstack: o.toolstack, fields: {} };
+  const ctx: CheckContext = { mode: 'lint', options: { ...check.defaults, ...(o.options ?? {}) }, ...(o.xen ? { xenVersion: o.xen } : {}) };
+  const r: Finding[] | Skip = check.run(facts, ctx);
+  if (!Array.isArray(r)) throw new Error(`unexpected skip: ${r.skip}`);
+  return r;
+}
+
+t.test('edit distance counts an adjacent transposition as one step', async (t) => {
+  const table: Array<[string, string, number]> = [
+    ['memory', 'memory', 0],
+    ['memroy', 'memory', 1],
+    ['vpcus', 'vcpus', 1],
+    ['vcpu', 'vcpus', 1],
+    ['maxmen', 'maxmem', 1],
+    ['on_crahs', 'on_crash', 1],
+    ['kernal', 'kernel', 1],
+    ['', 'abc', 3],
+    ['arch', 'acpi', 3],
+  ];
+  for (const [a, b, d] of table) t.equal(editDistance(a, b), d, `${a} / ${b}`);
+});
+
+t.test('edit distance properties', async (t) => {
+  const word = fc.string({ maxLength: 12 });
+  fc.assert(fc.property(word, (a) => editDistance(a, a) === 0));
+  fc.assert(fc.property(word, word, (a, b) => editDistance(a, b) === editDistance(b, a)));
+  fc.assert(fc.property(word, word, (a, b) => editDistance(a, b) <= Math.max(a.length, b.length)));
+  fc.assert(fc.property(word, word, (a, b) => editDistance(a, b) >= Math.abs(a.length - b.length)));
+  t.pass('properties hold');
+});
+
+t.test('suggestions: closest known keys, case ignored, none for helper-like names', async (t) => {
+  t.same(suggestKeys('memroy', XL_KEYS), ['memory']);
+  t.same(suggestKeys('Memory', XM_KEYS), ['memory']);
+  t.equal(suggestKeys('vpcus', XL_KEYS)[0], 'vcpus');
+  t.same(suggestKeys('on_crahs', XM_KEYS), ['on_crash']);
+  t.same(suggestKeys('arch', XM_KEYS), []);
+  t.same(suggestKeys('arch_libdir', XM_KEYS), []);
+  t.same(suggestKeys('xyz', XL_KEYS), [], 'short names get one edit at most');
+  t.ok(suggestKeys('vcpu', XL_KEYS).length <= 2, 'at most two suggestions');
+});
+
+t.test('key tables are consistent', async (t) => {
+  for (const k of XL_KEYS) t.ok(isXlIdentifier(k), `${k} is an xl identifier`);
+  for (const k of XM_ONLY_INSTEAD.keys()) {
+    t.notOk(XL_KEYS.has(k), `${k}: an xm-only key is not an xl key`);
+    t.ok(XM_KEYS.has(k), `${k}: an xm-only key is an xm key`);
+  }
+  for (const k of XL_ONLY_INSTEAD.keys()) t.notOk(XM_KEYS.has(k), `${k}: an xl-only key is not an xm key`);
+  for (const k of ['name', 'memory', 'maxmem', 'vcpus', 'disk', 'vif', 'kernel', 'ramdisk', 'bootloader', 'on_crash']) {
+    t.ok(XL_KEYS_DOCUMENTED.has(k) && XM_KEYS_3_0_4.has(k), `${k} is common to both`);
+  }
+});
+
+t.test('extraKeys: exact names and prefixes', async (t) => {
+  t.ok(matchesExtraKey('site_owner', ['site_*']));
+  t.ok(matchesExtraKey('backup', ['backup']));
+  t.notOk(matchesExtraKey('backups', ['backup']));
+  t.notOk(matchesExtraKey('owner_site', ['site_*']));
+});
+
+t.test('which toolstack reads the file', async (t) => {
+  const facts: Facts = { schemaVersion: 1, origin: 'test', probes: [], diagnostics: [] };
+  t.equal(toolstackFor('xm', facts, undefined).toolstack, 'xm', 'unknown version: the dialect');
+  t.equal(toolstackFor('xm', facts, '4.5.0').toolstack, 'xl', '4.5 has only xl');
+  t.equal(toolstackFor('xm', facts, '4.5.1-pre').toolstack, 'xl', 'a 4.5.x prerelease counts as 4.5');
+  t.equal(toolstackFor('xm', facts, '4.4.4').toolstack, 'xm', '4.4: both exist, the dialect decides');
+  t.equal(toolstackFor('xl', facts, '4.4.4').toolstack, 'xl');
+  t.equal(toolstackFor('xl', facts, '3.4.2').toolstack, 'xm', 'before 4.0 there is no xl');
+  const host: Facts = { ...facts, host: { source: 'xm info', toolstack: 'xm', fields: {} } };
+  t.equal(toolstackFor('xl', host, '4.1.2').toolstack, 'xm', "the host's toolstack wins");
+});
+
+t.test('xl: every unknown key is reported, with what xl uses instead for xm keys', async (t) => {
+  const d = guest('name = "a"\ntype = "pv"\nmemroy = 512\ncpu_cap = 50\nvcpu_avail = 1\nbootloader = "pygrub"\nsite_x = 1\nguest_os_type = "linux"\n', 'xl');
+  const f = run([d]);
+  const byKey = new Map(f.map((x) => [x.key, x]));
+  t.same([...byKey.keys()], ['memroy', 'cpu_cap', 'vcpu_avail', 'site_x', 'guest_os_type']);
+  t.match(byKey.get('memroy')!.message, /Did you mean `memory`\?/);
+  t.match(byKey.get('cpu_cap')!.remediation, /\bcap\b/);
+  t.match(byKey.get('vcpu_avail')!.remediation, /maxvcpus/);
+  t.match(byKey.get('guest_os_type')!.message, /xm option that xl does not have/);
+  for (const x of f) {
+    t.equal(x.severity, 'warning');
+    t.equal(x.domain, 'a');
+    t.ok(x.line !== undefined && x.line >= 1);
+  }
+  t.same(run([d], { options: { extraKeys: ['site_*'] } }).map((x) => x.key), ['memroy', 'cpu_cap', 'vcpu_avail', 'guest_os_type']);
+});
+
+t.test('xl: versions of type, maxvcpus, cap and pvh', async (t) => {
+  const hvm = guest('name = "w"\ntype = "hvm"\nmemory = 1024\n', 'xl');
+  t.equal(run([hvm], { xen: '4.9.0' })[0]?.severity, 'error', 'type=hvm on 4.9: built as PV');
+  t.same(run([hvm], { xen: '4.10.0' }), [], '4.10 reads type');
+  t.same(run([hvm]), [], 'version unknown: no version detail');
+  const pv = guest('name = "p"\ntype = "pv"\nkernel = "/boot/k"\n', 'xl');
+  t.same(run([pv], { xen: '4.9.0' }), [], 'type=pv on 4.9 changes nothing');
+  const caps = guest('name = "c"\ntype = "pv"\nkernel = "/boot/k"\ncap = 50\ncpu_weight = 512\nmaxvcpus = 4\n', 'xl');
+  t.same(run([caps], { xen: '4.1.2' }).map((x) => x.key), ['cap', 'cpu_weight'], '4.1 reads maxvcpus but not cap/cpu_weight');
+  t.same(run([caps], { xen: '4.0.1', toolstack: 'xl' }).map((x) => x.key), ['cap', 'cpu_weight', 'maxvcpus']);
+  t.same(run([caps], { xen: '4.2.0' }), []);
+  const pvh = guest('name = "h"\npvh = 1\nkernel = "/boot/k"\n', 'xl');
+  t.same(run([pvh], { xen: '4.8.0' }), [], 'PVHv1 on 4.8');
+  t.match(run([pvh], { xen: '4.10.0' })[0]?.remediation, /type = "pvh"/);
+  t.equal(run([pvh])[0]?.severity, 'info', 'version unknown: an info that it depends on the version');
+});
+
+t.test('xl: deprecated builder only where type exists', async (t) => {
+  const d = guest('name = "b"\nbuilder = "hvm"\nmemory = 1024\n', 'xl');
+  t.same(run([d], { xen: '4.9.0', toolstack: 'xl' }), [], 'builder is the only spelling before 4.10');
+  const f = run([d], { xen: '4.17.0' });
+  t.equal(f.length, 1);
+  t.equal(f[0]?.severity, 'info');
+  t.match(f[0]?.message, /deprecated in xl \(since 4\.10\)/);
+});
+
+t.test('xm: typos and xl keys are reported; helper variables and vendor metadata are not', async (t) => {
+  const text = [
+    'import os',
+    'arch = os.uname()[4]',
+    'arch_libdir = "lib64"',
+    'OVM_os_type = "Oracle Linux 5"',
+    'name = "m"',
+    'memroy = 512',
+    'maxvcpus = 4',
+    'type = "hvm"',
+    'builder = "hvm"',
+    'acpi_s3 = 1',
+    '',
+  ].join('\n');
+  const f = run([guest(text, 'xm')], { xen: '3.4.2' });
+  t.same(f.map((x) => x.key), ['memroy', 'maxvcpus', 'type']);
+  t.equal(f.find((x) => x.key === 'type')?.severity, 'warning', 'with builder = "hvm" the guest is still HVM');
+  const noBuilder = run([guest('name = "m"\ntype = "hvm"\n', 'xm')], { xen: '3.4.2' });
+  t.equal(noBuilder[0]?.severity, 'error', 'without builder, xm builds a PV guest');
+});
+
+t.test('xm: options of later versions on 3.0.x', async (t) => {
+  const d = guest('name = "v"\nbuilder = "hvm"\nviridian = 1\nhpet = 1\ncpu_cap = 50\n', 'xm');
+  t.same(run([d], { xen: '3.0.3' }).map((x) => x.key), ['viridian', 'hpet', 'cpu_cap']);
+  t.same(run([d], { xen: '3.0.4' }).map((x) => x.key), ['viridian', 'hpet']);
+  t.same(run([d], { xen: '3.1.0' }).map((x) => x.key), ['viridian']);
+  t.same(run([d], { xen: '3.4.0' }), []);
+  t.same(run([d]), [], 'version unknown: nothing version-specific');
+});
+
+t.test('the host toolstack, not the dialect, decides', async (t) => {
+  const d = guest('name = "x"\nmemory = 512\ncpu_cap = 50\non_xend_stop = "suspend"\n', 'xm');
+  t.same(run([d], { toolstack: 'xm', xen: '4.1.2' }), []);
+  t.same(run([d], { toolstack: 'xl', xen: '4.1.2' }).map((x) => x.key), ['cpu_cap', 'on_xend_stop']);
+  t.same(run([d], { xen: '4.5.0' }).map((x) => x.key), ['cpu_cap', 'on_xend_stop']);
+});
+
+t.test('uppercase names under xl are left to config-readability', async (t) => {
+  const d = guest("OVM_os_type = 'x'\nname = 'o'\n", 'xm');
+  t.same(run([d], { xen: '4.17.0' }), []);
+});
+
+t.test('never throws on arbitrary key names', async (t) => {
+  fc.assert(
+    fc.property(fc.array(fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_.]{0,15}$/), { maxLength: 8 }), fc.constantFrom<Dialect>('xm', 'xl'), (names, dialect) => {
+      const text = names.map((n, i) => `${n} = ${i}`).join('\n') + '\n';
+      const f = run([guest(text, dialect)], { xen: '4.4.0' });
+      return f.every((x) => x.key !== undefined && (x.line ?? 0) >= 1);
+    }),
+  );
+  t.pass('ok');
+});
