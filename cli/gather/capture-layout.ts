@@ -13,6 +13,7 @@
  *                                            "skipped: <why>" or "error: <why>"
  *   DIR/.xenlint/sizes.json                  file and block-device sizes
  *   DIR/.xenlint/unreadable.json             evidence the capture could not read, and why
+ *   DIR/<dir>/.xenlint-keep                  in directories that would be empty, for git
  */
 export const META_DIR = '.xenlint';
 export const MANIFEST_FILE = `${META_DIR}/capture.json`;
@@ -20,6 +21,8 @@ export const COMMANDS_DIR = `${META_DIR}/commands`;
 export const SIZES_FILE = `${META_DIR}/sizes.json`;
 export const UNREADABLE_FILE = `${META_DIR}/unreadable.json`;
 export const CAPTURE_FORMAT = 1;
+/** Marks a directory that would otherwise be empty (git keeps no empty directories); --root never lists it. */
+export const KEEP_FILE = '.xenlint-keep';
 
 /** `xl info -n` → `xl-info-n`; `xm list --long` → `xm-list-long`. The argv file disambiguates collisions. */
 export function commandDirName(argv: readonly string[]): string {

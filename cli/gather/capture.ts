@@ -23,6 +23,7 @@ import { TOOL_VERSION } from '../tool-version.js';
 import {
   CAPTURE_FORMAT,
   COMMANDS_DIR,
+  KEEP_FILE,
   type CaptureManifest,
   MANIFEST_FILE,
   META_DIR,
@@ -208,6 +209,19 @@ class ConfinedWriter {
     return cur;
   }
 
+  /**
+   * Git keeps no empty directories, and a capture is meant to be committed (for
+   * CI): every directory left empty gets an empty KEEP_FILE, which --root never lists.
+   */
+  async markEmptyDirs(): Promise<void> {
+    for (const d of [...this.madeDirs].sort()) {
+      if ((await readdir(d)).length === 0) {
+        await writeFile(path.join(d, KEEP_FILE), '', { flag: 'wx', mode: 0o644 });
+        this.written.push(path.relative(this.root, path.join(d, KEEP_FILE)));
+      }
+    }
+  }
+
   async exists(hostPath: string): Promise<boolean> {
     try {
       await lstat(path.join(this.root, ...this.parts(hostPath)));
@@ -332,6 +346,7 @@ async function writeRecording(root: string, rec: RecordingSource, manifest: Capt
   await w.file(`/${SIZES_FILE}`, `${JSON.stringify(sortSizes(sizes), null, 2)}\n`);
   await w.file(`/${UNREADABLE_FILE}`, `${JSON.stringify(unreadable, null, 2)}\n`);
   await w.file(`/${MANIFEST_FILE}`, `${JSON.stringify(manifest, null, 2)}\n`);
+  await w.markEmptyDirs();
   return w.written.sort();
 }
 

@@ -54,6 +54,7 @@ function concat(chunks: Buffer[], total: number): Uint8Array {
 export async function listDirectory(
   fsPath: string,
   follow: (name: string) => Promise<EntryType>,
+  hide?: string,
 ): Promise<DirResult> {
   let dirents;
   try {
@@ -67,6 +68,7 @@ export async function listDirectory(
   }
   const entries: DirEntry[] = [];
   for (const d of dirents) {
+    if (d.name === hide) continue;
     let type: EntryType;
     if (d.isSymbolicLink()) type = await follow(d.name);
     else if (d.isDirectory()) type = 'dir';

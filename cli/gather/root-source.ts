@@ -14,6 +14,7 @@ import path from 'node:path';
 import { blockDeviceSizeFromSysfs } from './block-size.js';
 import {
   COMMANDS_DIR,
+  KEEP_FILE,
   SIZES_FILE,
   type SizesFile,
   UNREADABLE_FILE,
@@ -117,10 +118,14 @@ export class RootSource implements EvidenceSource {
     if (recorded) return recorded;
     const at = await resolveUnderRoot(this.root, hostPath);
     if (!at.ok) return at;
-    return listDirectory(at.fsPath, async (name) => {
-      const r = await resolveUnderRoot(this.root, childPath(at.hostPath, name));
-      return r.ok ? typeOf(r.fsPath) : 'broken';
-    });
+    return listDirectory(
+      at.fsPath,
+      async (name) => {
+        const r = await resolveUnderRoot(this.root, childPath(at.hostPath, name));
+        return r.ok ? typeOf(r.fsPath) : 'broken';
+      },
+      KEEP_FILE,
+    );
   }
 
   async realPath(hostPath: string): Promise<PathResult> {

@@ -322,12 +322,18 @@ t.test('what a capture holds', async (t) => {
   await t.rejects(lstat(path.join(dir, 'etc/xen/web.cfg~')), 'backups with old passwords are not captured');
 
   const all: string[] = [];
+  const emptyDirs: string[] = [];
   const walk = async (p: string): Promise<void> => {
     const st = await lstat(p);
-    if (st.isDirectory()) for (const e of await readdir(p)) await walk(path.join(p, e));
-    else if (st.isFile()) all.push(await readFile(p, 'latin1'));
+    if (st.isDirectory()) {
+      const entries = await readdir(p);
+      if (entries.length === 0) emptyDirs.push(p);
+      for (const e of entries) await walk(path.join(p, e));
+    } else if (st.isFile()) all.push(await readFile(p, 'latin1'));
   };
   await walk(dir);
+  t.same(emptyDirs, [], 'no empty directory: a capture survives a git commit');
+  t.equal(await readFile(path.join(dir, 'sys/class/net/eth0/.xenlint-keep'), 'utf8'), '');
   t.notMatch(all.join('\n'), /s3cr3t|hunter2|xend-secret|oldpass|dotfile-secret|outside-secret/, 'no password in any captured file');
   t.match(await readFile(path.join(dir, 'etc/xen/db.cfg'), 'utf8'), /^vncpasswd = "REDACTED"$/m);
 
