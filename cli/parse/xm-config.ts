@@ -22,6 +22,8 @@ interface Tok extends Position {
   text: string;
   start: number;
   end: number;
+  /** Where the token ends (strings may span lines). */
+  endPos: Position;
   str?: { value: string; unicode: boolean };
   num?: { value: number; type: NumType };
 }
@@ -212,7 +214,7 @@ class Tokenizer {
   }
 
   private push(kind: Tok['kind'], start: number, end: number): Tok {
-    const t: Tok = { kind, text: this.text.slice(start, end), start, end, ...this.pos(start) };
+    const t: Tok = { kind, text: this.text.slice(start, end), start, end, endPos: this.pos(end), ...this.pos(start) };
     this.cur.push(t);
     return t;
   }
@@ -306,7 +308,7 @@ class Tokenizer {
       value += c;
       j++;
     }
-    const tok: Tok = { kind: 'string', text: text.slice(start, j), start, end: j, line: startLine, column: start - startLineStart + 1 };
+    const tok: Tok = { kind: 'string', text: text.slice(start, j), start, end: j, endPos: this.pos(j), line: startLine, column: start - startLineStart + 1 };
     tok.str = { value, unicode };
     this.cur.push(tok);
     if (!closed) {
@@ -950,9 +952,9 @@ class StatementReader {
     }
     const lastLine = lines[j - 1]!;
     const lastTok = lastLine.toks.at(-1)!;
-    const end = { line: lastTok.line, column: lastTok.column + Math.max(0, lastTok.text.indexOf('\n') === -1 ? lastTok.text.length : 1) };
+    const end = lastTok.endPos;
     const what = first.text === '@' ? 'decorated definition' : `\`${first.text}\` ${first.text === 'def' || first.text === 'class' ? 'definition' : 'block'}`;
-    const span = lastTok.line > first.line ? `lines ${first.line}-${lastTok.line}` : `line ${first.line}`;
+    const span = end.line > first.line ? `lines ${first.line}-${end.line}` : `line ${first.line}`;
     this.diag(
       'warning',
       `${what} (${span}) is not statically readable: xenlint does not run Python, so settings made inside it are not read`,
@@ -965,7 +967,7 @@ class StatementReader {
 
   private simpleLine(L: LogicalLine): void {
     const last = L.toks.at(-1)!;
-    const eol = { line: last.line, column: last.column + last.text.length, off: last.end };
+    const eol = { ...last.endPos, off: last.end };
     const p = new ExprParser(L.toks, this.text, eol);
     while (p.k < L.toks.length) {
       const stmtStart = p.k;
@@ -1027,7 +1029,7 @@ class StatementReader {
         `\`${t.text}\` statement is not statically readable: xenlint does not run Python`,
         t,
         'not-static',
-        { line: last.line, column: last.column + last.text.length },
+        last.endPos,
       );
       return;
     }

@@ -329,6 +329,14 @@ const property = (text: string): boolean => {
   return positionsInBounds(text, a) === undefined && JSON.stringify(a) === JSON.stringify(parseXmConfig(text, 'f'));
 };
 
+t.test('positions past a multi-line token stay on its last line (fast-check finding)', async (t) => {
+  for (const text of ['import"""\r\n', 'import """a\nbc"""\n', 'if x: """\n\n"""\n']) {
+    t.equal(positionsInBounds(text, parse(text)), undefined, JSON.stringify(text));
+  }
+  const p = parse('import """a\nbc"""\n');
+  t.same([p.diagnostics[0]!.endLine, p.diagnostics[0]!.endColumn], [2, 6]);
+});
+
 t.test('property: random text never throws and stays in bounds', async (t) => {
   fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 200 }), property), { numRuns: 400 });
   t.pass('random text');
