@@ -6,6 +6,10 @@
  * grammar: tools/libxl/libxlu_cfg_y.y@a30910bfd7; string unquoting and error
  * reporting: tools/libs/util/libxlu_cfg.c. See xen-facts.md B2.
  *
+ * The CR, last-line-comment and numeric-escape behaviours below follow from
+ * reading the lexer rules and xlu__cfgl_dequote(); they were not confirmed by
+ * running xl.
+ *
  * xl refuses the whole file on any lexical or syntax error. This reader reports
  * each error with its position and then keeps reading (resynchronising at the
  * next top-level newline or `;`), so that one typo does not hide the rest.
