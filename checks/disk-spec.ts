@@ -26,6 +26,8 @@ const XM_FOUR_FIELDS = '<3.1.0';
 /** xm 4.x reads a 5th field; between 3.1 and 4.0 it is not confirmed either way. */
 const XM_FIVE_FIELDS = '>=4.0.0';
 const NOT_READABLE = 'not statically readable';
+/** The domain builder's words for a list item that is a number, list or dict. */
+const NOT_A_STRING = 'a disk spec must be a string';
 
 /**
  * Names xend's blkif.py turns into device numbers without asking dom0's /dev
@@ -223,7 +225,7 @@ function examine(c: Ctx): Finding[] {
   const out: Finding[] = [];
   const parsed: Parsed[] = [];
   for (const disk of d.disks) {
-    if (disk.invalid !== undefined && (disk.invalid.startsWith(NOT_READABLE) || disk.spec === '')) {
+    if (disk.invalid !== undefined && (disk.invalid.startsWith(NOT_READABLE) || disk.invalid.startsWith(NOT_A_STRING))) {
       const unreadable = disk.invalid.startsWith(NOT_READABLE);
       out.push({
         ...diskLocation(d, disk),

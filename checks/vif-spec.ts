@@ -20,6 +20,8 @@ import { toolstackFor, type ToolstackChoice } from './lib/keys.js';
 
 const DEFAULTS = { allowedOuis: ['00:16:3e'] };
 const NOT_READABLE = 'not statically readable';
+/** The domain builder's words for a list item that is a number, list or dict. */
+const NOT_A_STRING = 'a vif spec must be a string';
 /** accel, policy and label are not among create.py's vif keys in 3.0.4. */
 const XM_3_0_4_VIF_KEYS = '<=3.0.4';
 /** xm 4.x has them (xen-facts.md B5); for 3.1–3.4 xenlint cannot tell. */
@@ -189,7 +191,7 @@ function examine(c: Ctx, allowed: string[], xlDefaultBridge: string, uses: MacUs
   const out: Finding[] = [];
   const mine: MacUse[] = [];
   for (const vif of d.vifs) {
-    if (vif.invalid !== undefined && (vif.invalid.startsWith(NOT_READABLE) || vif.spec === '')) {
+    if (vif.invalid !== undefined && (vif.invalid.startsWith(NOT_READABLE) || vif.invalid.startsWith(NOT_A_STRING))) {
       const unreadable = vif.invalid.startsWith(NOT_READABLE);
       out.push({
         ...vifLocation(d, vif),

@@ -135,3 +135,13 @@ t.test('never throws on random disk lists', async (t) => {
   );
   t.pass('ok');
 });
+
+t.test('list items that are not strings, and empty specs', async (t) => {
+  const nested = run([guest('name = "n"\ndisk = [ [ "phy:/dev/vg/a", "xvda", "w" ] ]\n', 'xl')], { xen: '4.17.0' });
+  t.equal(nested.length, 1);
+  t.equal(nested[0]?.severity, 'error');
+  t.match(nested[0]?.message, /must be a string/);
+  const empty = run([guest("name = 'e'\ndisk = [ '' ]\n", 'xm')], { xen: '3.1.0' });
+  t.equal(empty.length, 1);
+  t.match(empty[0]?.message, /Invalid disk specifier/, "xm's own words for an empty spec");
+});
