@@ -42,10 +42,11 @@ export const UNUSED_SUPPRESSION_ID = 'unused-suppression';
 export function runChecks(checks: Check[], facts: Facts, opts: EngineOptions): RunReport {
   const ctxBase = { mode: opts.command, ...(opts.xen ? { xenVersion: opts.xen.version } : {}) };
   const used = new Set<Suppression>();
+  const suppressions = suppressionsByFile(facts);
   const outcomes: CheckOutcome[] = checks.map((check) => {
     const settings = opts.settings?.get(check.id) ?? {};
     const ctx: CheckContext = { ...ctxBase, options: { ...(check.defaults ?? {}), ...(settings.options ?? {}) } };
-    return runOne(check, facts, ctx, settings.severity, opts.baseline, used);
+    return runOne(check, facts, ctx, settings.severity, opts.baseline, used, suppressions);
   });
   outcomes.push(unusedSuppressions(facts, used, opts));
   return {
@@ -67,6 +68,7 @@ function runOne(
   severityOverride: Severity | undefined,
   baseline: Set<string> | undefined,
   used: Set<Suppression>,
+  suppressions: Map<string, Suppression[]>,
 ): CheckOutcome {
   const severity = severityOverride ?? check.severity;
   const base: CheckOutcome = {
@@ -105,7 +107,7 @@ function runOne(
   let suppressed = 0;
   for (const f of result) {
     const reported = report(check.id, f, severityOverride ?? f.severity ?? check.severity);
-    const suppression = matchingSuppression(facts, reported);
+    const suppression = matchingSuppression(suppressions, reported);
     if (suppression) {
       used.add(suppression);
       suppressed++;
@@ -156,14 +158,27 @@ export function fingerprint(checkId: string, f: Pick<Finding, 'domain' | 'key' |
   return createHash('sha256').update(text).digest('hex').slice(0, 24);
 }
 
-function matchingSuppression(facts: Facts, f: ReportedFinding): Suppression | undefined {
-  if (!f.file) return undefined;
+/**
+ * Each file's suppressions, in domain order then directive order (the order a
+ * scan of every domain would meet them): looking them up per finding by file
+ * keeps a run with many guests and many findings linear.
+ */
+function suppressionsByFile(facts: Facts): Map<string, Suppression[]> {
+  const byFile = new Map<string, Suppression[]>();
   for (const d of facts.domains ?? []) {
-    if (d.file !== f.file) continue;
-    for (const s of d.suppressions) {
-      if (s.ids.length > 0 && !s.ids.includes(f.check)) continue;
-      if (s.scope === 'file' || s.line === f.line) return s;
-    }
+    if (!d.file || d.suppressions.length === 0) continue;
+    const list = byFile.get(d.file);
+    if (list) list.push(...d.suppressions);
+    else byFile.set(d.file, [...d.suppressions]);
+  }
+  return byFile;
+}
+
+function matchingSuppression(suppressions: Map<string, Suppression[]>, f: ReportedFinding): Suppression | undefined {
+  if (!f.file) return undefined;
+  for (const s of suppressions.get(f.file) ?? []) {
+    if (s.ids.length > 0 && !s.ids.includes(f.check)) continue;
+    if (s.scope === 'file' || s.line === f.line) return s;
   }
   return undefined;
 }
