@@ -21,8 +21,16 @@ import dom0Cpufreq from './dom0-cpufreq.js';
 import nestedVirtInPv from './nested-virt-in-pv.js';
 import dom0KernelPatchlevel from './dom0-kernel-patchlevel.js';
 import dom0Nvidia from './dom0-nvidia.js';
+import configReadability from './config-readability.js';
+import unknownKey from './unknown-key.js';
+import diskSpec from './disk-spec.js';
+import vifSpec from './vif-spec.js';
 
 export const builtinChecks: Check[] = [
+  configReadability,
+  unknownKey,
+  diskSpec,
+  vifSpec,
   pvAbiMismatch,
   hvmNeedsVt,
   hvmSaveMigrate,

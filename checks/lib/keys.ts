@@ -87,8 +87,7 @@ export const XL_KEY_VERSIONS: ReadonlyMap<string, { range: string; what: string 
   ['type', { range: '>=4.10.0', what: 'xl reads `type` from 4.10 (c7dfe4ac58)' }],
   ['maxvcpus', { range: '>=4.1.0', what: 'xl reads `maxvcpus` from 4.1 (7497632508)' }],
   ['xen_platform_pci', { range: '>=4.1.0', what: 'xl reads `xen_platform_pci` from 4.1 (e1e4abdf2a)' }],
-  ['cpu_weight', { range: '>=4.2.0', what: 'xl reads `cpu_weight` from the config only from 4.2 (d9abcb8495)' }],
-  ['cap', { range: '>=4.2.0', what: 'xl reads `cap` from the config only from 4.2 (d9abcb8495)' }],
+  // cpu_weight and cap (read by xl only from 4.2, d9abcb8495) are the scheduler check's: one finding, not two.
   ['pvh', { range: '>=4.4.0 <4.9.0', what: 'PVHv1 (`pvh = 1`) existed in xl 4.4–4.8 (b5dda35f5a; removed by 33e5c32559); PVHv2 is `type = "pvh"` from 4.10' }],
 ]);
 
