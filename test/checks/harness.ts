@@ -22,6 +22,8 @@ interface CaseSpec {
   description?: string;
   xen?: string;
   mode?: 'check' | 'lint';
+  /** Force the dialect of every config in the case, as `lint --dialect` does. */
+  dialect?: 'xm' | 'xl';
   options?: Record<string, unknown>;
   status?: CheckOutcome['status'];
   expect?: Array<{ domain?: string; message?: string }>;
@@ -44,7 +46,7 @@ export async function runCase(check: Check, caseDir: string): Promise<CaseResult
     .filter((f) => f.endsWith('.cfg'))
     .sort()
     .map((f) => join(caseDir, f));
-  if (cfgs.length > 0) facts.domains = cfgs.map((f) => buildDomain(parseConfig(readFileSync(f, 'utf8'), f)));
+  if (cfgs.length > 0) facts.domains = cfgs.map((f) => buildDomain(parseConfig(readFileSync(f, 'utf8'), f, spec.dialect ? { dialect: spec.dialect } : {})));
   const version = spec.xen ? parseXenVersionArg(spec.xen) : facts.host?.version;
   const report = runChecks([check], facts, {
     command: spec.mode ?? 'check',
