@@ -51,7 +51,7 @@ import { mapLimit } from './pool.js';
 import { redactSecrets } from './redact.js';
 import { xenCommandLineFromDmesg } from './xen-dmesg.js';
 import { parseXenCmdline } from '../parse/xen-cmdline.js';
-import type { CommandResult, DirResult, EvidenceSource, TextResult } from './source.js';
+import { type CommandResult, DEFAULT_TEXT_MAX_BYTES, type DirResult, type EvidenceSource, type TextResult } from './source.js';
 
 export const DEFAULT_CONFIG_DIRS: readonly string[] = ['/etc/xen'];
 export const DEFAULT_AUTO_DIR = '/etc/xen/auto';
@@ -226,7 +226,8 @@ interface Dom0Part extends Part {
 }
 
 async function gatherDom0(source: EvidenceSource): Promise<Dom0Part> {
-  const read = (p: string): Promise<TextResult> => readRedacted(source, p);
+  // cpuinfo of a big host is several hundred KiB.
+  const read = (p: string): Promise<TextResult> => readRedacted(source, p, DEFAULT_TEXT_MAX_BYTES);
   const [caps, cpuinfo, modules, cmdline, osrelease, processes, cpufreq, net, netloopParam, netloopDir, xend, xlConf] =
     await Promise.all([
       read('/proc/xen/capabilities'),

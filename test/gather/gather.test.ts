@@ -201,6 +201,16 @@ t.test('each command status, and the xm fallback', async (t) => {
   t.same(xm.dom0?.running, [{ name: 'etch-web', memoryMiB: 256, vcpus: 1 }]);
 });
 
+t.test('with xend running, xm is the toolstack even when xl answers', async (t) => {
+  const other = await makeFakeHost();
+  t.teardown(other.cleanup);
+  await mkdir(path.join(other.root, 'proc/2380'));
+  await writeFile(path.join(other.root, 'proc/2380/comm'), 'xend\n');
+  const facts = await gatherFacts(live(BIN.xl, other.root));
+  t.equal(facts.host?.source, 'xl info');
+  t.equal(facts.host?.toolstack, 'xm');
+});
+
 t.test('a tree with nothing in it', async (t) => {
   const empty = await makeTempDir('xenlint-emptyroot-');
   t.teardown(() => rm(empty, { recursive: true, force: true }));
@@ -291,6 +301,16 @@ t.test('a capture reads back as the live run it came from', async (t) => {
   t.match(probe(denied, '/etc/xen/auto'), { status: 'error', detail: 'permission denied: run as root' });
   t.equal(denied.domains?.find((d) => d.name === 'web')?.autostart, undefined, 'autostart unknown when auto/ is unreadable');
   t.match(denied.domains?.find((d) => d.name === 'web')?.kernel, { source: 'unknown', reason: /permission denied/ });
+
+  const custom = { configDirs: ['/etc/xen/auto'], autoDir: '/nonexistent' };
+  const direct = await gatherFacts(live(BIN.xl), custom);
+  await captureEvidence(live(BIN.xl), path.join(out, 'custom'), custom);
+  t.same(
+    withoutOrigin(await gatherFacts(new RootSource(path.join(out, 'custom')))),
+    withoutOrigin(direct),
+    'a capture taken with other config directories reads back with them, unasked',
+  );
+  t.same(direct.domains?.map((d) => d.file), ['/etc/xen/auto/legacy', '/etc/xen/auto/solo.cfg', '/etc/xen/auto/web']);
 
   const small = await gatherFacts(new RootSource(path.join(out, 'c8')), { configMaxBytes: 120, kernelMaxBytes: 100 });
   t.ok(small.domains?.some((d) => d.diagnostics.some((x) => x.code === 'config-too-big')), 'a cut config is reported');
