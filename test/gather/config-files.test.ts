@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import t from 'tap';
 import { isAutostartEntry, notAGuestConfig } from '../../cli/gather/config-files.js';
 import { DISK_HEADER_BYTES, headerFormatOf, virtualSizeFromHeader } from '../../cli/gather/disk-image.js';
@@ -100,4 +101,21 @@ t.test('capture command directory names', async (t) => {
   t.equal(commandDirName([]), 'cmd');
   t.same(parseArgvFile(argvFileText(['xl', 'info', '-n'])), ['xl', 'info', '-n']);
   t.same(parseArgvFile(argvFileText(['xl', ''])), ['xl', ''], 'an empty argument survives');
+});
+
+t.test('small readers never throw (random input)', async (t) => {
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 600 }), fc.string(), (bytes, text) => {
+      const v = virtualSizeFromHeader(bytes);
+      const withMagic = new Uint8Array([0x51, 0x46, 0x49, 0xfb, ...bytes]);
+      const w = virtualSizeFromHeader(withMagic);
+      notAGuestConfig(text);
+      sectorsToBytes(text);
+      sysfsName(`/dev/${text}`);
+      commandDirName([text, text]);
+      return (v === undefined || Number.isSafeInteger(v.bytes)) && (w === undefined || Number.isSafeInteger(w.bytes));
+    }),
+    { numRuns: 500 },
+  );
+  t.pass('no throw');
 });
