@@ -51,7 +51,7 @@ function candidates(facts: Facts, version: string, lba28: boolean): Candidate[] 
   const out: Candidate[] = [];
   for (const d of facts.domains ?? []) {
     if (d.type !== 'hvm') continue;
-    const libxl = builtByLibxl(d, facts.host?.toolstack, version);
+    const libxl = builtByLibxl(d, facts, version);
     const boot = bootDisk(d, libxl);
     for (const disk of d.disks) {
       if (!isUsableHardDisk(disk) || ideIndex(disk, libxl) === undefined) continue;

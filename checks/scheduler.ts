@@ -18,6 +18,7 @@
 import type { Check, DomainFacts, Facts, Finding } from './api.js';
 import { satisfiesXen } from '../cli/xen-version.js';
 import { cmdlineValue } from '../cli/parse/xen-cmdline.js';
+import { toolstackFor } from './lib/toolstack.js';
 import { hostPlace, keyInteger, keyPlace, keyText, keyUnreadable, shownVersion, versionOf } from './lib/guest.js';
 
 /** When each scheduler existed, as a semver range, and the commit that says so. */
@@ -84,8 +85,8 @@ interface WeightKey {
 }
 
 /** The keys each toolstack reads for credit weights and caps (xen-facts.md B1, B2). */
-function weightKeys(d: DomainFacts): WeightKey[] {
-  return d.dialect === 'xm'
+function weightKeys(toolstack: 'xm' | 'xl'): WeightKey[] {
+  return toolstack === 'xm'
     ? [
         { key: 'cpu_weight', kind: 'weight' },
         { key: 'cpu_cap', kind: 'cap' },
@@ -105,10 +106,10 @@ function hasEffect(d: DomainFacts, w: WeightKey): boolean {
 }
 
 /** Why the scheduler or toolstack ignores this key, or undefined when it is honoured. */
-function ignoredBecause(d: DomainFacts, w: WeightKey, sched: string, version: string | undefined): string | undefined {
+function ignoredBecause(toolstack: 'xm' | 'xl', w: WeightKey, sched: string, version: string | undefined): string | undefined {
   const is = (range: string): boolean => version !== undefined && satisfiesXen(version, range);
-  if (d.dialect === 'xl' && is('<4.2.0')) return 'xl reads cpu_weight and cap from a config file only from Xen 4.2 (d9abcb8495)';
-  if (d.dialect === 'xm' && is('<3.0.4')) {
+  if (toolstack === 'xl' && is('<4.2.0')) return 'xl reads cpu_weight and cap from a config file only from Xen 4.2 (d9abcb8495)';
+  if (toolstack === 'xm' && is('<3.0.4')) {
     // cpu_cap is not an xm option before 3.0.4 at all: the unknown-key check reports that.
     if (w.kind === 'cap') return undefined;
     return 'xm before Xen 3.0.4 passes cpu_weight to the older scheduler interface, not as a credit weight (c70026c446)';
@@ -177,7 +178,9 @@ const check: Check = {
     }
 
     for (const d of facts.domains ?? []) {
-      for (const w of weightKeys(d)) {
+      // The toolstack that will read the file, not the syntax it happens to be written in.
+      const toolstack = toolstackFor(d.dialect, facts, version).toolstack;
+      for (const w of weightKeys(toolstack)) {
         if (d.keys[w.key] === undefined || !hasEffect(d, w)) continue;
         const value = keyText(d, w.key) ?? '(needs evaluation)';
         const pool = keyText(d, 'pool');
@@ -201,7 +204,7 @@ const check: Check = {
           });
           continue;
         }
-        const because = ignoredBecause(d, w, host.name, version);
+        const because = ignoredBecause(toolstack, w, host.name, version);
         if (because === undefined) continue;
         findings.push({
           ...keyPlace(d, w.key),
@@ -214,7 +217,7 @@ const check: Check = {
             [w.key]: value,
             scheduler: host.name,
             scheduler_source: host.source,
-            toolstack: d.dialect,
+            toolstack,
             ...(shown !== undefined ? { xen_version: shown } : {}),
           },
         });

@@ -192,8 +192,8 @@ function unusedSuppressions(facts: Facts, used: Set<Suppression>, opts: EngineOp
       const f: Finding = {
         message: `${s.scope === 'file' ? 'xenlint-disable' : 'xenlint-disable-next-line'} for ${what} suppresses nothing`,
         domain: d.name,
-        line: s.line,
-        column: s.column,
+        line: s.directiveLine ?? s.line,
+        column: s.directiveColumn ?? s.column,
         remediation: 'Remove the directive, or fix the check id it names.',
       };
       if (d.file) f.file = d.file;

@@ -170,6 +170,9 @@ export interface Suppression {
   /** The line the suppression applies to (next-line), or its own line (file). */
   line: number;
   column: number;
+  /** Where the directive itself is written (for "suppresses nothing" findings). */
+  directiveLine?: number;
+  directiveColumn?: number;
   reason?: string;
 }
 

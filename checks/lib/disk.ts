@@ -2,7 +2,8 @@
  * Disk facts shared by the size checks: which disks an HVM guest's BIOS sees,
  * which of them it boots from, and how a disk's size is reported.
  */
-import type { DiskFacts, DomainFacts, KeyFact } from '../../cli/facts.js';
+import type { DiskFacts, DomainFacts, Facts, KeyFact } from '../../cli/facts.js';
+import { toolstackFor } from './toolstack.js';
 import { formatBytes } from '../../cli/parse/units.js';
 import { satisfiesXen } from '../../cli/xen-version.js';
 
@@ -77,10 +78,8 @@ export function ideIndex(disk: DiskFacts, libxl: boolean): number | undefined {
  * the config's dialect is the best hint. The dialect alone is not enough: an
  * xm config without Python-only syntax reads as xl.
  */
-export function builtByLibxl(domain: DomainFacts, toolstack: 'xm' | 'xl' | undefined, version: string): boolean {
-  if (toolstack !== undefined) return toolstack === 'xl';
-  if (satisfiesXen(version, '<4.0.0')) return false;
-  return domain.dialect === 'xl';
+export function builtByLibxl(domain: DomainFacts, facts: Facts, version: string): boolean {
+  return toolstackFor(domain.dialect, facts, version).toolstack === 'xl';
 }
 
 /** A hard disk (not a CD-ROM) that parsed and names something to read. */

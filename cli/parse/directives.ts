@@ -120,7 +120,14 @@ export function readDirectives(parsed: ParsedConfig): Directives {
       );
       continue;
     }
-    const s: Suppression = { ids, scope: word === 'xenlint-disable' ? 'file' : 'next-line', line: c.line, column: c.column };
+    const s: Suppression = {
+      ids,
+      scope: word === 'xenlint-disable' ? 'file' : 'next-line',
+      line: c.line,
+      column: c.column,
+      directiveLine: c.line,
+      directiveColumn: c.column,
+    };
     if (reason !== '') s.reason = reason;
     if (s.scope === 'next-line') {
       content ??= contentLines(parsed);

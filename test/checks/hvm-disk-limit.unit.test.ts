@@ -100,11 +100,19 @@ t.test('vdev helpers', async (t) => {
 t.test('libxl or xend: the toolstack, else the version, else the dialect', async (t) => {
   const xl = guest('y', [], { dialect: 'xl' });
   const xm = guest('x', []);
-  t.equal(builtByLibxl(xl, 'xm', '4.1.0'), false, 'host toolstack xm');
-  t.equal(builtByLibxl(xm, 'xl', '4.1.0'), true, 'host toolstack xl');
-  t.equal(builtByLibxl(xl, undefined, '3.4.2'), false, 'no libxl before 4.0, whatever the syntax looks like');
-  t.equal(builtByLibxl(xl, undefined, '4.17.0'), true);
-  t.equal(builtByLibxl(xm, undefined, '4.17.0'), false);
+  const hostWith = (toolstack?: 'xm' | 'xl'): Facts => ({
+    schemaVersion: 1,
+    origin: 'test',
+    probes: [],
+    diagnostics: [],
+    ...(toolstack ? { host: { source: 'xl info', toolstack, fields: {} } } : {}),
+  });
+  t.equal(builtByLibxl(xl, hostWith('xm'), '4.1.0'), false, 'host toolstack xm');
+  t.equal(builtByLibxl(xm, hostWith('xl'), '4.1.0'), true, 'host toolstack xl');
+  t.equal(builtByLibxl(xl, hostWith(), '3.4.2'), false, 'no libxl before 4.0, whatever the syntax looks like');
+  t.equal(builtByLibxl(xl, hostWith(), '4.17.0'), true);
+  t.equal(builtByLibxl(xm, hostWith(), '4.17.0'), true, 'from 4.5 only xl exists, whatever the syntax');
+  t.equal(builtByLibxl(xm, hostWith(), '4.4.0'), false, '4.4 has both: the syntax decides');
 });
 
 t.test('boot disk: the lowest IDE hard disk, unless boot= is floppy/network only', async (t) => {

@@ -26,8 +26,8 @@ t.test('disable-next-line points at the next line that holds a setting (line and
     t.same(
       r.suppressions,
       [
-        { ids: ['vif-limit', 'bridge-missing'], scope: 'next-line', line: 5, column: 1, reason: 'lab host, bridges come later' },
-        { ids: [], scope: 'next-line', line: 7, column: 1 },
+        { ids: ['vif-limit', 'bridge-missing'], scope: 'next-line', line: 5, column: 1, directiveLine: 2, directiveColumn: 1, reason: 'lab host, bridges come later' },
+        { ids: [], scope: 'next-line', line: 7, column: 1, directiveLine: 6, directiveColumn: 5 },
       ],
       dialect,
     );
@@ -45,8 +45,8 @@ t.test('next-line inside a multi-line list and after a trailing directive', asyn
 t.test('disable applies to the whole file', async (t) => {
   const r = read('# xenlint-disable\n# xenlint-disable pv-abi-mismatch,site/old-kernel -- legacy guest\nmemory = 1\n');
   t.same(r.suppressions, [
-    { ids: [], scope: 'file', line: 1, column: 1 },
-    { ids: ['pv-abi-mismatch', 'site/old-kernel'], scope: 'file', line: 2, column: 1, reason: 'legacy guest' },
+    { ids: [], scope: 'file', line: 1, column: 1, directiveLine: 1, directiveColumn: 1 },
+    { ids: ['pv-abi-mismatch', 'site/old-kernel'], scope: 'file', line: 2, column: 1, directiveLine: 2, directiveColumn: 1, reason: 'legacy guest' },
   ]);
   t.same(r.diagnostics, []);
 });
