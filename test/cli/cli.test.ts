@@ -283,3 +283,33 @@ t.test('parse commands', async (t) => {
   t.equal(xenlint(['parse', 'vif', 'rate=0MB/s']).code, 1);
   t.equal(xenlint(['parse', 'info', 'nope.txt']).code, 2);
 });
+
+t.test('check --root, facts snapshots and --facts give the same verdict', async (t) => {
+  const host = 'samples/hosts/xen-3.0.3-pae-legacy';
+  const live = xenlint(['check', '--root', host, '--format', 'json']);
+  t.equal(live.code, 1, live.stderr);
+  const fromRoot = JSON.parse(live.stdout);
+  const dir = scratch({});
+  const snap = join(dir, 'host.yaml');
+  t.equal(xenlint(['facts', '--root', host, '--output', snap]).code, 0);
+  const text = readFileSync(snap, 'utf8');
+  t.match(text, /^# xenlint facts snapshot/);
+  t.match(text, /vncpasswd: REDACTED/, 'the password stays redacted in the snapshot');
+  const viaSnapshot = JSON.parse(xenlint(['check', '--facts', snap, '--format', 'json']).stdout);
+  const key = (r: { checks: Array<{ id: string; status: string; findings: unknown[] }> }) => r.checks.map((c) => `${c.id}:${c.status}:${c.findings.length}`);
+  t.same(key(viaSnapshot), key(fromRoot), 'a saved snapshot judges the host exactly like the tree it came from');
+  const json = join(dir, 'host.json');
+  t.equal(xenlint(['facts', '--root', host, '--output', json]).code, 0);
+  t.ok(JSON.parse(readFileSync(json, 'utf8')).host.version.startsWith('3.0.3'));
+  writeFileSync(join(dir, 'broken.yaml'), 'schemaVersion: 1\norigin: x\nprobes: []\ndiagnostics: []\nhost: { fields: 3 }\n');
+  const bad = xenlint(['check', '--facts', join(dir, 'broken.yaml')]);
+  t.equal(bad.code, 2);
+  t.match(bad.stderr, /not a valid xenlint facts snapshot/);
+  t.match(bad.stderr, /\/host/);
+  const notDir = xenlint(['check', '--root', 'nope/']);
+  t.equal(notDir.code, 2);
+  const explain = xenlint(['explain', 'memory-fit', '--root', host]);
+  t.equal(explain.code, 0);
+  t.match(explain.stdout, /## For this host/);
+  t.match(explain.stdout, /4095/);
+});
