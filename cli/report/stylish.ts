@@ -176,7 +176,7 @@ function summary(report: RunReport, opts: FormatOptions, p: Palette): string[] {
   if (suppressed > 0) {
     out.push(p.dim(`${plural(suppressed, 'finding')} hidden by inline suppressions or the baseline`));
   }
-  if (report.xen) out.push(`Checked against Xen ${visible(report.xen.version)} (from ${oneLine(report.xen.source)})`);
+  if (report.xen) out.push(`Checked against Xen ${visible(report.xen.version.replace(/\+.*$/, ""))} (from ${oneLine(report.xen.source)})`);
   out.push(`Checks: ${statusCounts(countStatuses(report))}`);
   out.push(...skippedLines(outcomesWith(report, 'skipped'), opts, p));
   out.push(...notApplicableLines(outcomesWith(report, 'not-applicable'), report, opts, p));
