@@ -36,7 +36,8 @@ export async function readDomainFiles(
       continue;
     }
     const dialect = dialectFor(file);
-    domains.push(buildDomain(parseConfig(text, file, dialect ? { dialect } : {})));
+    // DomainFacts do not carry dialectReason, so detection may stop at the first reader that decides.
+    domains.push(buildDomain(parseConfig(text, file, dialect ? { dialect } : { exactReason: false })));
   }
   return { domains, problems };
 }

@@ -140,37 +140,48 @@ function errors(d: Diagnostic[]): Diagnostic[] {
 interface Detection {
   dialect: Dialect;
   reason: string;
-  xl: ParsedConfig;
-  xm: ParsedConfig;
+  /** The reading in the detected dialect. */
+  parsed: ParsedConfig;
 }
 
-function detect(text: string, file: string): Detection {
+/**
+ * `exactReason: false` skips the Python reader when the xl reading alone already
+ * decides: an xl-clean file is xl whatever Python makes of it, unless it has xm
+ * hints and no xl hint (then Python's verdict decides). The dialect and the
+ * reading are the same either way; only the reason is shorter. Most configs in
+ * a repository are decided this way, and each reader costs about as much as
+ * the rest of building a guest's facts (bench/README.md).
+ */
+function detect(text: string, file: string, exactReason = true): Detection {
   const xl = parseXlConfig(text, file);
-  const xm = parseXmConfig(text, file);
   const xlErr = errors(xl.diagnostics);
+  const list = (hs: Hint[]): string => hs.slice(0, 3).map((x) => `${x.text} at ${at(x)}`).join('; ');
+  const h = xlErr.length === 0 ? hintsOf(xl) : undefined;
+  if (!exactReason && h && (h.xl.length > 0 || h.xm.length === 0)) {
+    const why = h.xl.length > 0 ? `xl hints: ${list(h.xl)}` : 'no toolstack-specific key: read as xl by default';
+    return { dialect: 'xl', reason: `valid as xl (Python reading not needed); ${why}`, parsed: xl };
+  }
+  const xm = parseXmConfig(text, file);
   const xmErr = errors(xm.diagnostics);
   const firstXl = xlErr[0];
   const firstXm = xmErr[0];
-  if (xlErr.length === 0 && xmErr.length === 0) {
-    const h = hintsOf(xl);
-    const list = (hs: Hint[]): string => hs.slice(0, 3).map((x) => `${x.text} at ${at(x)}`).join('; ');
-    if (h.xl.length > 0) return { dialect: 'xl', reason: `valid as xl and as Python; xl hints: ${list(h.xl)}`, xl, xm };
-    if (h.xm.length > 0) return { dialect: 'xm', reason: `valid as xl and as Python; xm hints: ${list(h.xm)}`, xl, xm };
-    return { dialect: 'xl', reason: 'valid as xl and as Python, with no toolstack-specific key: read as xl by default', xl, xm };
+  if (h && xmErr.length === 0) {
+    if (h.xl.length > 0) return { dialect: 'xl', reason: `valid as xl and as Python; xl hints: ${list(h.xl)}`, parsed: xl };
+    if (h.xm.length > 0) return { dialect: 'xm', reason: `valid as xl and as Python; xm hints: ${list(h.xm)}`, parsed: xm };
+    return { dialect: 'xl', reason: 'valid as xl and as Python, with no toolstack-specific key: read as xl by default', parsed: xl };
   }
   if (firstXl && !firstXm) {
-    return { dialect: 'xm', reason: `python syntax: xl cannot read it (${firstXl.message} at ${at(firstXl)})`, xl, xm };
+    return { dialect: 'xm', reason: `python syntax: xl cannot read it (${firstXl.message} at ${at(firstXl)})`, parsed: xm };
   }
   if (firstXm && !firstXl) {
-    return { dialect: 'xl', reason: `xl syntax: Python cannot read it (${firstXm.message} at ${at(firstXm)})`, xl, xm };
+    return { dialect: 'xl', reason: `xl syntax: Python cannot read it (${firstXm.message} at ${at(firstXm)})`, parsed: xl };
   }
   const pythonish = xl.diagnostics.some((d) => d.code === 'python-under-xl');
   const dialect: Dialect = xmErr.length < xlErr.length || (xmErr.length === xlErr.length && pythonish) ? 'xm' : 'xl';
   return {
     dialect,
     reason: `neither dialect reads it cleanly (${xlErr.length} xl error(s), ${xmErr.length} Python error(s)); closer to ${dialect}`,
-    xl,
-    xm,
+    parsed: dialect === 'xl' ? xl : xm,
   };
 }
 
@@ -180,14 +191,18 @@ export function detectDialect(text: string, file: string): { dialect: Dialect; r
   return { dialect: d.dialect, reason: d.reason };
 }
 
-/** Reads a domU config in the given or detected dialect. Never evaluates anything, never throws. */
-export function parseConfig(text: string, file: string, opts?: { dialect?: Dialect }): ParsedConfig {
+/**
+ * Reads a domU config in the given or detected dialect. Never evaluates anything, never throws.
+ * `exactReason: false` (for callers that do not show `dialectReason`, such as
+ * lint) lets detection skip the second reader when the first decides; see detect.
+ */
+export function parseConfig(text: string, file: string, opts?: { dialect?: Dialect; exactReason?: boolean }): ParsedConfig {
   if (opts?.dialect) {
     const parsed = opts.dialect === 'xl' ? parseXlConfig(text, file) : parseXmConfig(text, file);
     return { ...parsed, dialectReason: 'forced' };
   }
-  const d = detect(text, file);
-  return { ...(d.dialect === 'xl' ? d.xl : d.xm), dialectReason: d.reason };
+  const d = detect(text, file, opts?.exactReason ?? true);
+  return { ...d.parsed, dialectReason: d.reason };
 }
 
 /** A value as plain data; what needs evaluation (and Python's None) becomes null. */
