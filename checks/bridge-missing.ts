@@ -108,9 +108,12 @@ interface Host {
   shown: string | undefined;
 }
 
-function failureText(toolstack: 'xm' | 'xl', vif: VifFacts, bridge: string): string {
-  return toolstack === 'xm'
-    ? `xm create fails with "Device ${vif.index} (vif) could not be connected" (vif-bridge cannot find bridge ${bridge}) and the guest does not start`
+function failureText(toolstack: 'xm' | 'xl', vif: VifFacts, bridge: string, plainInterface: boolean): string {
+  if (toolstack === 'xm') {
+    return `xm create fails with "Device ${vif.index} (vif) could not be connected" (vif-bridge cannot ${plainInterface ? 'add the vif to' : 'find bridge'} ${bridge}) and the guest does not start`;
+  }
+  return plainInterface
+    ? `the vif-bridge hotplug script cannot add the vif to ${bridge}, so xl cannot add the vif and destroys the guest`
     : `the vif-bridge hotplug script fails ("Could not find bridge device ${bridge}"), xl cannot add the vif and destroys the guest`;
 }
 
@@ -129,7 +132,7 @@ function missingBridge(g: Guest, host: Host, vif: VifFacts, bridge: string, how:
   const renamed = renameHint(host, bridge);
   let message = `${d.name}: vif ${vif.index + 1} is to be attached to bridge ${bridge} (${how}), but dom0 has ${
     plainInterface ? `${bridge} only as a network interface, not a bridge` : `no such bridge`
-  } (bridges: ${existing.length ? listNames(existing) : 'none'}): ${effect ?? failureText(ts, vif, bridge)}`;
+  } (bridges: ${existing.length ? listNames(existing) : 'none'}): ${effect ?? failureText(ts, vif, bridge, plainInterface)}`;
   let remediation = existing.length
     ? `Name an existing bridge in the vif spec (bridge=${existing[0]}), or create ${bridge} in dom0 before the guest starts.`
     : `Create the bridge in dom0 (network-bridge in xend-config.sxp, or the distribution's network configuration) before the guest starts.`;
@@ -193,7 +196,7 @@ function examine(g: Guest, host: Host): Finding[] {
     }
     if (ts === 'xl') {
       const def = xlDefaultBridge(host.dom0);
-      if (!names.has(def.bridge)) out.push(missingBridge(g, host, vif, def.bridge, `no bridge= in the spec: ${def.from}`, script));
+      if (!names.has(def.bridge)) out.push(missingBridge(g, host, vif, def.bridge, `no bridge= in the spec, so ${def.from}`, script));
       continue;
     }
     if (names.size === 0) {
@@ -203,7 +206,7 @@ function examine(g: Guest, host: Host): Finding[] {
     // xend's own default for the emulated NIC; the PV side still finds the first bridge.
     if (host.version !== undefined && isEmulatedVif(d, vif, host.version) && !names.has(XEND_HVM_DEFAULT_BRIDGE)) {
       out.push({
-        ...missingBridge(g, host, vif, XEND_HVM_DEFAULT_BRIDGE, "no bridge= in the spec: xend's default for an HVM guest's emulated NIC", script,
+        ...missingBridge(g, host, vif, XEND_HVM_DEFAULT_BRIDGE, "no bridge= in the spec, so xend's default for an HVM guest's emulated NIC", script,
           "qemu-dm's emulated NIC cannot join it and stays off the network (the PV interface still gets the first bridge vif-bridge finds)"),
         severity: 'warning',
       });
