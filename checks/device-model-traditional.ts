@@ -53,7 +53,7 @@ function examine(d: DomainFacts, version: string, xen: string): Finding | undefi
     return {
       ...place,
       severity: 'warning',
-      message: `${d.name}: HVM guest on device_model_version = "${TRADITIONAL}": ${xen} does not build it by default (since 4.16), so unless your distribution builds it the guest's device model is missing; and it has had no security support since 4.15`,
+      message: `${d.name}: HVM guest on device_model_version = "${TRADITIONAL}": ${xen} does not build it by default (since 4.16), so unless your distribution builds it xl finds no device model to start for this guest; it has also had no security support since 4.15`,
       remediation: SWITCH,
       evidence: evidence(d, version),
     };
