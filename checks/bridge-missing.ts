@@ -117,11 +117,10 @@ function failureText(toolstack: 'xm' | 'xl', vif: VifFacts, bridge: string, plai
     : `the vif-bridge hotplug script fails ("Could not find bridge device ${bridge}"), xl cannot add the vif and destroys the guest`;
 }
 
+/** The NIC-named bridge that replaced `missing`, on versions whose network-bridge renames it. */
 function renameHint(host: Host, missing: string): string | undefined {
   if (host.version === undefined || !satisfiesXen(host.version, BRIDGE_NAMED_AFTER_NIC)) return undefined;
-  const renamed = renamedBridgeFor(missing, host.bridges);
-  if (renamed === undefined) return undefined;
-  return renamed;
+  return renamedBridgeFor(missing, host.bridges);
 }
 
 function missingBridge(g: Guest, host: Host, vif: VifFacts, bridge: string, how: string, script: { script: string; from: string }, effect?: string): Finding {
