@@ -1,0 +1,187 @@
+/**
+ * The start-up fast path must give the lint handler exactly what yargs gives it,
+ * and must leave to yargs everything it is not sure about (help, unknown or
+ * repeated options, invalid choices, values yargs would coerce or reject).
+ */
+import t from 'tap';
+import fc from 'fast-check';
+import { fastPath } from '../../cli/fast-argv.js';
+import { buildCli } from '../../cli/yargs-cli.js';
+
+/** The keys the lint command and the report pipeline read from argv. */
+const HANDLER_KEYS = ['paths', 'facts', 'dialect', 'format', 'output', 'color', 'fail-on', 'config', 'baseline', 'write-baseline', 'xen', 'verbose'];
+
+type Parsed = { ok: true; command: string; argv: Record<string, unknown> } | { ok: false; message: string };
+
+/** What the yargs command line makes of `args`, without running a command or exiting. */
+async function viaYargs(args: string[]): Promise<Parsed> {
+  let result: Parsed | undefined;
+  const exit = process.exit;
+  const write = process.stderr.write;
+  process.exit = ((code?: number) => {
+    throw new Error(`exit ${code}`);
+  }) as typeof process.exit;
+  process.stderr.write = ((chunk: unknown) => {
+    result ??= { ok: false, message: String(chunk) };
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    await buildCli(args, async (load, argv) => {
+      const source = load.toString();
+      result = { ok: true, command: /commands\/([a-z-]+)\.js/.exec(source)?.[1] ?? source, argv };
+    }).parseAsync();
+  } catch (err) {
+    result ??= { ok: false, message: String(err) };
+  } finally {
+    process.exit = exit;
+    process.stderr.write = write;
+  }
+  return result ?? { ok: false, message: 'no command ran' };
+}
+
+function handlerView(argv: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of HANDLER_KEYS) if (argv[k] !== undefined) out[k] = argv[k];
+  return out;
+}
+
+async function agrees(args: string[]): Promise<{ fast: boolean; same: boolean; detail: string }> {
+  const fast = fastPath(args);
+  if (fast?.kind !== 'lint') return { fast: false, same: true, detail: 'left to yargs' };
+  const y = await viaYargs(args);
+  if (!y.ok) return { fast: true, same: false, detail: `yargs rejects it: ${y.message}` };
+  const a = JSON.stringify(handlerView(fast.argv));
+  const b = JSON.stringify(handlerView(y.argv));
+  return { fast: true, same: y.command === 'lint' && a === b, detail: `fast ${a}\nyargs ${y.command} ${b}` };
+}
+
+t.test('--version alone takes the fast path and prints what yargs prints', async (t) => {
+  t.same(fastPath(['--version']), { kind: 'version' });
+  const logged: string[] = [];
+  const log = console.log;
+  console.log = (...xs: unknown[]) => void logged.push(xs.join(' '));
+  try {
+    await viaYargs(['--version']);
+  } finally {
+    console.log = log;
+  }
+  const { TOOL_VERSION } = await import('../../cli/tool-version.js');
+  t.same(logged, [TOOL_VERSION], 'yargs prints the bare version, as the fast path does');
+});
+
+t.test('plain lint command lines: the fast path agrees with yargs', async (t) => {
+  const table: string[][] = [
+    ['lint', 'web01.cfg'],
+    ['lint', 'domains/', 'web01.cfg', './other.cfg', '../up/x.cfg', '/etc/xen/auto'],
+    ['lint', 'web01.cfg', '--facts', 'host.yaml'],
+    ['lint', 'web01.cfg', '--facts=host-info.txt', '--xen', '3.0.4'],
+    ['lint', '--xen', '4.17', 'a.cfg'],
+    ['lint', 'a.cfg', '--xen', '4.17.4-pre'],
+    ['lint', 'a.cfg', '-f', 'json', '-o', 'out.json'],
+    ['lint', 'a.cfg', '--format=sarif', '--output=report.sarif'],
+    ['lint', 'a.cfg', '--format', 'github', '--fail-on', 'warning'],
+    ['lint', 'a.cfg', '--fail-on=info', '--verbose'],
+    ['lint', 'a.cfg', '-v', 'b.cfg'],
+    ['lint', 'a.cfg', '--color'],
+    ['lint', 'a.cfg', '--no-color'],
+    ['lint', 'a.cfg', '--color', 'b.cfg'],
+    ['lint', 'a.cfg', '-c', 'ci/xenlint.yaml', '--baseline', '.xenlint-baseline.json'],
+    ['lint', 'a.cfg', '--write-baseline', 'base.json'],
+    ['lint', 'a.cfg', '--dialect', 'xm'],
+    ['lint', 'a.cfg', '--dialect=xl', '--format', 'junit'],
+    ['lint', 'web 01.cfg', 'ümlaut.cfg', 'a=b.cfg'],
+    ['lint', '1.cfg', '2024', '0x10', '.hidden.cfg'],
+  ];
+  for (const args of table) {
+    const r = await agrees(args);
+    t.ok(r.fast, `fast path taken: ${args.join(' ')}`);
+    t.ok(r.same, `${args.join(' ')}\n${r.detail}`);
+  }
+});
+
+t.test('anything unusual is left to yargs', async (t) => {
+  const table: string[][] = [
+    [],
+    ['--help'],
+    ['-h'],
+    ['--version', 'lint'],
+    ['lint'],
+    ['lint', '--help'],
+    ['lint', 'a.cfg', '--help'],
+    ['lint', 'a.cfg', '--version'],
+    ['lint', 'a.cfg', '--timeout', '3'],
+    ['lint', 'a.cfg', '--root', '/'],
+    ['lint', 'a.cfg', '--format', 'yaml'],
+    ['lint', 'a.cfg', '--format'],
+    ['lint', 'a.cfg', '--format', ''],
+    ['lint', 'a.cfg', '--format', 'json', '--format', 'sarif'],
+    ['lint', 'a.cfg', '-vf', 'json'],
+    ['lint', 'a.cfg', '--verbose', 'false'],
+    ['lint', 'a.cfg', '--verbose=true'],
+    ['lint', 'a.cfg', '--no-verbose'],
+    ['lint', 'a.cfg', '--no-format'],
+    ['lint', 'a.cfg', '--failOn', 'info'],
+    ['lint', 'a.cfg', '--xen', '-1'],
+    ['lint', 'a.cfg', '--', 'b.cfg'],
+    ['lint', '-'],
+    ['check', '--root', 'x'],
+    ['rules'],
+    ['xlint', 'a.cfg'],
+  ];
+  for (const args of table) t.equal(fastPath(args), undefined, args.join(' ') || '(nothing)');
+});
+
+t.test('property: any argument vector the fast path accepts, yargs reads the same way', async (t) => {
+  const token = fc.oneof(
+    fc.constantFrom(
+      'a.cfg',
+      'dir/',
+      './b.xl',
+      '1',
+      '3.0.4',
+      'true',
+      'false',
+      'json',
+      'sarif',
+      'xm',
+      'xl',
+      'info',
+      'error',
+      '--format',
+      '-f',
+      '--output',
+      '-o',
+      '--color',
+      '--no-color',
+      '--fail-on',
+      '--config',
+      '-c',
+      '--baseline',
+      '--write-baseline',
+      '--xen',
+      '--verbose',
+      '-v',
+      '--facts',
+      '--dialect',
+      '--format=json',
+      '--xen=4.17',
+      '--dialect=xm',
+      '--timeout',
+      '-x',
+      '--',
+      '',
+    ),
+    fc.string({ maxLength: 6 }),
+  );
+  const vectors = fc.array(token, { maxLength: 8 }).map((xs) => ['lint', ...xs]);
+  let accepted = 0;
+  await fc.assert(
+    fc.asyncProperty(vectors, async (args) => {
+      const r = await agrees(args);
+      if (r.fast) accepted++;
+      if (!r.same) throw new Error(`${JSON.stringify(args)}\n${r.detail}`);
+    }),
+    { numRuns: 300 },
+  );
+  t.ok(accepted > 20, `the property exercised the fast path (${accepted} of 300 vectors)`);
+});
