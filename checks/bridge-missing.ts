@@ -129,7 +129,7 @@ function missingBridge(g: Guest, host: Host, vif: VifFacts, bridge: string, how:
   const existing = host.bridges.map((b) => b.name);
   const plainInterface = (host.dom0.interfaces ?? []).includes(bridge);
   const renamed = renameHint(host, bridge);
-  let message = `${d.name}: vif ${vif.index + 1} is to be attached to bridge ${bridge} (${how}), but dom0 has ${
+  let message = `${d.name}: vif ${vif.index} is to be attached to bridge ${bridge} (${how}), but dom0 has ${
     plainInterface ? `${bridge} only as a network interface, not a bridge` : `no such bridge`
   } (bridges: ${existing.length ? listNames(existing) : 'none'}): ${effect ?? failureText(ts, vif, bridge, plainInterface)}`;
   let remediation = existing.length
@@ -163,7 +163,7 @@ function noBridgeAtAll(g: Guest, host: Host, vif: VifFacts, script: { script: st
   return {
     ...vifLocation(d, vif),
     message:
-      `${d.name}: vif ${vif.index + 1} names no bridge, so vif-bridge takes the first bridge it finds in dom0 — and dom0 has none: ` +
+      `${d.name}: vif ${vif.index} names no bridge, so vif-bridge takes the first bridge it finds in dom0 — and dom0 has none: ` +
       `xm create fails with "Device ${vif.index} (vif) could not be connected" and the guest does not start`,
     remediation:
       'Let xend build a bridge ((network-script network-bridge) in xend-config.sxp) or create one with the distribution\'s network configuration, and name it in the vif spec.',
@@ -240,12 +240,12 @@ function explain(facts: Facts, ctx: CheckContext): string[] {
     const choice = toolstackFor(d.dialect, facts, version);
     for (const vif of d.vifs) {
       if (vif.invalid !== undefined) {
-        lines.push(`${d.name} vif ${vif.index + 1}: not read (${vif.invalid})`);
+        lines.push(`${d.name} vif ${vif.index}: not read (${vif.invalid})`);
         continue;
       }
       const script = vifScript(vif, choice.toolstack, dom0);
       const bridge = vifBridge(vif) ?? (choice.toolstack === 'xl' ? xlDefaultBridge(dom0).bridge : 'first bridge found');
-      lines.push(`${d.name} vif ${vif.index + 1}: ${choice.toolstack}, script ${script.script} (${script.from}), bridge ${bridge}${servedByDom0(vif) ? '' : `, backend ${vif.keys['backend']}`}`);
+      lines.push(`${d.name} vif ${vif.index}: ${choice.toolstack}, script ${script.script} (${script.from}), bridge ${bridge}${servedByDom0(vif) ? '' : `, backend ${vif.keys['backend']}`}`);
     }
   }
   return lines;

@@ -25,6 +25,9 @@ import configReadability from './config-readability.js';
 import unknownKey from './unknown-key.js';
 import diskSpec from './disk-spec.js';
 import vifSpec from './vif-spec.js';
+import bridgeMissing from './bridge-missing.js';
+import xlAutoballoon from './xl-autoballoon.js';
+import deviceModelTraditional from './device-model-traditional.js';
 
 export const builtinChecks: Check[] = [
   configReadability,
@@ -39,6 +42,7 @@ export const builtinChecks: Check[] = [
   scheduler,
   vifLimit,
   netloopMissing,
+  bridgeMissing,
   emulatedNic,
   hvmDiskLimit,
   vbdSizeLimit,
@@ -46,4 +50,6 @@ export const builtinChecks: Check[] = [
   nestedVirtInPv,
   dom0KernelPatchlevel,
   dom0Nvidia,
+  xlAutoballoon,
+  deviceModelTraditional,
 ];

@@ -45,7 +45,7 @@ function vifFinding(c: Ctx, vif: VifFacts, severity: Severity, message: string, 
   return {
     ...vifLocation(c.d, vif),
     severity,
-    message: `${c.d.name}: vif ${vif.index + 1} "${vif.spec}": ${message}`,
+    message: `${c.d.name}: vif ${vif.index} "${vif.spec}": ${message}`,
     remediation,
     evidence: {
       vif: vif.spec,
@@ -146,7 +146,7 @@ function sameGuestDuplicates(uses: MacUse[]): Finding[] {
       continue;
     }
     out.push(vifFinding(u.c, u.vif, 'error',
-      `MAC ${u.mac} is also the MAC of vif ${prev.vif.index + 1} of this guest: two interfaces with one address confuse every switch and bridge they reach`,
+      `MAC ${u.mac} is also the MAC of vif ${prev.vif.index} of this guest: two interfaces with one address confuse every switch and bridge they reach`,
       'Give each interface its own MAC.', { mac: u.mac }));
   }
   return out;
@@ -163,7 +163,7 @@ function crossGuestDuplicates(uses: MacUse[]): Finding[] {
       const others = list.filter((o) => o.c.d !== u.c.d);
       if (others.length === 0) continue;
       const apart = others.every((o) => u.bridge !== undefined && o.bridge !== undefined && o.bridge !== u.bridge);
-      const names = [...new Set(others.map((o) => `${o.c.d.name} (vif ${o.vif.index + 1}${o.bridge !== undefined ? `, bridge ${o.bridge}` : ''})`))];
+      const names = [...new Set(others.map((o) => `${o.c.d.name} (vif ${o.vif.index}${o.bridge !== undefined ? `, bridge ${o.bridge}` : ''})`))];
       out.push(vifFinding(u.c, u.vif, apart ? 'warning' : 'error', apart
         ? `MAC ${mac} is also used by ${listNames(names)}, on another bridge: harmless only while the two bridges never meet on one network`
         : `MAC ${mac} is also used by ${listNames(names)}: two guests with one MAC on one bridge break each other's networking`,
@@ -197,8 +197,8 @@ function examine(c: Ctx, allowed: string[], xlDefaultBridge: string, uses: MacUs
         ...vifLocation(d, vif),
         severity: unreadable ? 'warning' : 'error',
         message: unreadable
-          ? `${d.name}: vif ${vif.index + 1} was not checked: its spec is ${vif.invalid}`
-          : `${d.name}: vif ${vif.index + 1}: ${vif.invalid}, so ${ts} cannot read it`,
+          ? `${d.name}: vif ${vif.index} was not checked: its spec is ${vif.invalid}`
+          : `${d.name}: vif ${vif.index}: ${vif.invalid}, so ${ts} cannot read it`,
         remediation: unreadable ? 'Write the vif spec as a literal string so that it can be checked.' : 'Write each vif as one quoted string.',
         evidence: { problem: vif.invalid, toolstack: ts },
         ...(unreadable ? { unverified: true } : {}),
