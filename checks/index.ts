@@ -2,8 +2,8 @@
  * The built-in checks, in the order reports list them. A check is added here and
  * nowhere else; `test/docs.test.ts` fails when a check has no docs page or fixtures.
  *
- * `unused-suppression` is not listed: the engine itself reports directives that
- * matched nothing (cli/engine.ts), with its docs in docs/rules/unused-suppression.md.
+ * `unused-suppression` (./unused-suppression.ts) is not listed: the engine itself
+ * reports directives that matched nothing (cli/engine.ts).
  */
 import type { Check } from './api.js';
 import pvAbiMismatch from './pv-abi-mismatch.js';

@@ -18,6 +18,7 @@ import type { Facts, Suppression } from './facts.js';
 import type { Severity } from './parse/diagnostic.js';
 import { satisfiesXen } from './xen-version.js';
 import { TOOL_VERSION } from './tool-version.js';
+import { UNUSED_SUPPRESSION } from '../checks/unused-suppression.js';
 
 export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
@@ -37,7 +38,7 @@ export interface EngineOptions {
   problems?: RunReport['problems'];
 }
 
-export const UNUSED_SUPPRESSION_ID = 'unused-suppression';
+export const UNUSED_SUPPRESSION_ID = UNUSED_SUPPRESSION.id;
 
 export function runChecks(checks: Check[], facts: Facts, opts: EngineOptions): RunReport {
   const ctxBase = { mode: opts.command, ...(opts.xen ? { xenVersion: opts.xen.version } : {}) };
@@ -197,13 +198,13 @@ function unusedSuppressions(facts: Facts, used: Set<Suppression>, opts: EngineOp
         remediation: 'Remove the directive, or fix the check id it names.',
       };
       if (d.file) f.file = d.file;
-      findings.push(report(UNUSED_SUPPRESSION_ID, f, opts.settings?.get(UNUSED_SUPPRESSION_ID)?.severity ?? 'warning'));
+      findings.push(report(UNUSED_SUPPRESSION_ID, f, opts.settings?.get(UNUSED_SUPPRESSION_ID)?.severity ?? UNUSED_SUPPRESSION.severity));
     }
   }
   return {
     id: UNUSED_SUPPRESSION_ID,
-    title: 'Suppression directives that match no finding',
-    severity: opts.settings?.get(UNUSED_SUPPRESSION_ID)?.severity ?? 'warning',
+    title: UNUSED_SUPPRESSION.title,
+    severity: opts.settings?.get(UNUSED_SUPPRESSION_ID)?.severity ?? UNUSED_SUPPRESSION.severity,
     status: facts.domains && facts.domains.length > 0 ? (findings.length > 0 ? 'fail' : 'pass') : 'skipped',
     ...(facts.domains && facts.domains.length > 0 ? {} : { reason: 'needs domU configs' }),
     findings,

@@ -1,6 +1,6 @@
 import type { Check } from '../../checks/api.js';
 import type { RuleMeta } from '../report/index.js';
-import { UNUSED_SUPPRESSION_ID } from '../engine.js';
+import { UNUSED_SUPPRESSION } from '../../checks/unused-suppression.js';
 import { ruleDocUri, ruleHelpText } from '../rule-docs.js';
 
 /** Report metadata for every check that ran, plus the engine's own unused-suppression check. */
@@ -8,7 +8,7 @@ export function ruleMetas(checks: Check[]): Map<string, RuleMeta> {
   const metas = new Map<string, RuleMeta>();
   const all: Array<Pick<Check, 'id' | 'title' | 'severity' | 'xen' | 'sources'>> = [
     ...checks,
-    { id: UNUSED_SUPPRESSION_ID, title: 'Suppression directives that match no finding', severity: 'warning', sources: [] },
+    UNUSED_SUPPRESSION,
   ];
   for (const c of all) {
     const meta: RuleMeta = {

@@ -1,0 +1,13 @@
+/**
+ * unused-suppression: the one check the engine runs itself, because only the
+ * engine knows which `xenlint-disable` directives hid a finding (cli/engine.ts).
+ * Its metadata lives here, with the other checks', for `rules`, SARIF and docs.
+ */
+import type { Severity } from './api.js';
+
+export const UNUSED_SUPPRESSION = {
+  id: 'unused-suppression',
+  title: 'Suppression directives that match no finding',
+  severity: 'warning' as Severity,
+  sources: ['ESLint --report-unused-disable-directives (the convention xenlint follows)'],
+};
