@@ -1,4 +1,5 @@
 /** `xenlint check`: one host — hypervisor, dom0 and every domU config — live, or from --root / --facts. */
+import { UsageError } from '../config.js';
 import { finish, prepare, type ReportArgs } from './pipeline.js';
 import { gatherProblems, hostFacts, type HostArgs } from './host-facts.js';
 
@@ -6,6 +7,18 @@ export default async function check(argv: Record<string, unknown>): Promise<numb
   const args = argv as ReportArgs & HostArgs;
   const prepared = await prepare(args);
   const facts = await hostFacts(args, prepared.loaded);
+  if (!facts.host && !(facts.domains && facts.domains.length > 0) && !args.facts) {
+    // Every check would be skipped: a gate that passes because nothing was looked at is worse than no gate.
+    const where = args.root ? `under ${args.root}` : 'on this machine';
+    const why = facts.probes
+      .filter((p) => p.provides === 'host' || p.name === '/proc/xen/capabilities' || p.provides === 'domains')
+      .map((p) => `${p.name}: ${p.detail ?? p.status}`)
+      .join('; ');
+    throw new UsageError(
+      `found no Xen host ${where} to check (${why}).\n` +
+        'Run it in dom0 (as root), point --root at a capture from `xenlint facts --capture`, pass --facts, or lint configs with `xenlint lint`.',
+    );
+  }
   const files = (facts.domains ?? []).map((d) => d.file).filter((f): f is string => f !== undefined);
   return finish('check', facts, args, prepared, { files, problems: gatherProblems(facts) });
 }

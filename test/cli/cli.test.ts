@@ -313,3 +313,11 @@ t.test('check --root, facts snapshots and --facts give the same verdict', async 
   t.match(explain.stdout, /## For this host/);
   t.match(explain.stdout, /4095/);
 });
+
+t.test('check refuses to pass a host it found nothing on', async (t) => {
+  const empty = scratch({});
+  const r = xenlint(['check', '--root', empty]);
+  t.equal(r.code, 2, 'nothing to check is not a pass');
+  t.match(r.stderr, /found no Xen host under/);
+  t.match(r.stderr, /xl info: not captured/);
+});
