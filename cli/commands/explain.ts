@@ -31,17 +31,18 @@ export default async function explain(argv: Record<string, unknown>): Promise<nu
       options: { ...(check.defaults ?? {}), ...(settings?.options ?? {}) },
       ...(xen ? { xenVersion: xen.version } : {}),
     };
-    out.push('', `## For this host${xen ? ` (Xen ${xen.version}, from ${xen.source})` : ''}`, '');
-    if (check.explain) {
+    const { runChecks } = await import('../engine.js');
+    const outcome = runChecks([check], facts, { command: 'check', ...(xen ? { xen } : {}), settings: prepared.settings }).checks[0]!;
+    out.push('', `## For this host${xen ? ` (Xen ${xen.version.replace(/\+.*$/, '')}, from ${xen.source})` : ''}`, '');
+    out.push(`Status: ${outcome.status}${outcome.reason ? ` — ${outcome.reason}` : ''}`, '');
+    for (const f of outcome.findings) out.push(`- ${f.severity}: ${f.message}`);
+    if (outcome.findings.length > 0) out.push('');
+    if (check.explain && (outcome.status === 'pass' || outcome.status === 'fail')) {
       try {
         out.push(...check.explain(facts, ctx));
       } catch (err) {
         out.push(`(the check could not explain these facts: ${err instanceof Error ? err.message : String(err)})`);
       }
-    } else {
-      const result = check.run(facts, ctx);
-      if (Array.isArray(result)) out.push(result.length ? result.map((f) => `- ${f.message}`).join('\n') : 'Nothing to report for these facts.');
-      else out.push(`Skipped: ${result.skip}`);
     }
   }
   process.stdout.write(`${out.join('\n')}\n`);
