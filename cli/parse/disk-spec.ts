@@ -180,17 +180,22 @@ interface Token {
 
 type Action = (st: ScanState, tok: Token) => 'stop' | void;
 
+/** Returns [yytext length, total length incl. trailing context], or null. */
+type Matcher = ((s: string, pos: number) => [number, number] | null) & {
+  /** The characters a match can start with; absent = any. */
+  first?: string;
+};
+
 interface Rule {
   name: string;
-  /** Returns [yytext length, total length incl. trailing context], or null. */
-  match: (s: string, pos: number) => [number, number] | null;
+  match: Matcher;
   action: Action;
 }
 
-function re(pattern: string, trailing?: string): Rule['match'] {
+function re(pattern: string, trailing?: string): Matcher {
   const head = new RegExp(pattern, 'y');
   const tail = trailing === undefined ? undefined : new RegExp(trailing, 'y');
-  return (s, pos) => {
+  const match: Matcher = (s, pos) => {
     head.lastIndex = pos;
     const m = head.exec(s);
     if (!m) return null;
@@ -200,6 +205,31 @@ function re(pattern: string, trailing?: string): Rule['match'] {
     const t = tail.exec(s);
     return [len, len + (t ? t[0].length : 0)];
   };
+  const first = firstChars(pattern);
+  if (first !== undefined) match.first = first;
+  return match;
+}
+
+/**
+ * The characters a match of `pattern` must start with, when it plainly begins
+ * with a literal (`format=…`) or a group of literal alternatives
+ * (`(?:raw|qcow2?|vhd):`); undefined for anything else (classes, optional
+ * first characters, top-level `|`), which is then tried at every position.
+ */
+export function firstChars(pattern: string): string | undefined {
+  const literalStart = (alt: string): boolean => /^[a-z0-9_]/.test(alt) && !/^.[?*+{]/.test(alt);
+  if (pattern.startsWith('(?:')) {
+    const close = pattern.indexOf(')');
+    if (close < 0) return undefined;
+    const inner = pattern.slice(3, close);
+    const after = pattern.slice(close + 1);
+    if (/[([\\]/.test(inner) || /^[?*+{]/.test(after) || after.includes('|')) return undefined;
+    const alts = inner.split('|');
+    if (!alts.every(literalStart)) return undefined;
+    return [...new Set(alts.map((a) => a[0]))].join('');
+  }
+  if (pattern.includes('|') || !literalStart(pattern)) return undefined;
+  return pattern[0];
 }
 
 /** flex's `.` is any byte but newline; JS's also excludes \r and U+2028/9. */
@@ -415,6 +445,24 @@ const RULES: Rule[] = [
   { name: 'positional', match: matchPositional, action: positional },
 ];
 
+/**
+ * The rules that can match at a character, in RULES order (flex breaks ties by
+ * order): those whose literal start is that character, and those that can start
+ * anywhere. Trying only these, instead of all ~35 rules at every position, is
+ * the same longest match at a fraction of the cost.
+ */
+const ANYWHERE = RULES.filter((r) => r.match.first === undefined);
+const BY_FIRST = new Map<string, Rule[]>();
+for (const r of RULES) {
+  for (const c of r.match.first ?? '') {
+    if (!BY_FIRST.has(c)) BY_FIRST.set(c, RULES.filter((x) => x.match.first === undefined || x.match.first.includes(c)));
+  }
+}
+
+function rulesAt(c: string): Rule[] {
+  return BY_FIRST.get(c) ?? ANYWHERE;
+}
+
 /** `[^=,]*,|[^=,]+,?` — the longer of the two alternatives. */
 function matchPositional(s: string, pos: number): [number, number] | null {
   let i = pos;
@@ -462,7 +510,7 @@ function scanWord(st: ScanState, word: SpecWord): void {
   let pos = 0;
   while (pos < s.length) {
     let best: { rule: Rule; textLen: number; fullLen: number } | null = null;
-    for (const rule of RULES) {
+    for (const rule of rulesAt(s[pos]!)) {
       const m = rule.match(s, pos);
       if (m && (best === null || m[1] > best.fullLen)) best = { rule, textLen: m[0], fullLen: m[1] };
     }
