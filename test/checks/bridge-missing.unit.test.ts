@@ -1,40 +1,20 @@
 import t from 'tap';
 import fc from 'fast-check';
 import check, { isNicNamedBridge, renamedBridgeFor, scriptName, vifScript, xlDefaultBridge } from '../../checks/bridge-missing.js';
-import type { CheckContext, Finding, Skip } from '../../checks/api.js';
-import type { Bridge, Dom0Facts, DomainFacts, Facts } from '../../cli/facts.js';
+import type { Finding } from '../../checks/api.js';
+import type { Bridge, Dom0Facts, DomainFacts } from '../../cli/facts.js';
 import type { Dialect } from '../../cli/parse/config-model.js';
-import { parseConfig } from '../../cli/parse/config.js';
-import { buildDomain } from '../../cli/domain.js';
+import { context, domainFromText, facts, host, listLine, runOnDomains, type Target } from '../helpers/facts.js';
 
 function guest(name: string, vifs: string[], dialect: Dialect, extra = ''): DomainFacts {
-  const text = `name = "${name}"\n${extra}vif = [ ${vifs.map((v) => `'${v}'`).join(',\n  ')} ]\n`;
-  return buildDomain(parseConfig(text, `/etc/xen/${name}.cfg`, { dialect }));
+  return domainFromText(`name = "${name}"\n${extra}${listLine('vif', vifs)}`, dialect, `/etc/xen/${name}.cfg`);
 }
 
 const HVM_XM = "builder = 'hvm'\nkernel = '/usr/lib/xen/boot/hvmloader'\n";
 
-interface RunArgs {
-  xen?: string;
-  toolstack?: 'xm' | 'xl';
-  dom0: Dom0Facts;
-}
+const run = (domains: DomainFacts[], o: Target): Finding[] => runOnDomains(check, domains, o);
 
-function facts(domains: DomainFacts[], o: RunArgs): Facts {
-  const f: Facts = { schemaVersion: 1, origin: 'test', probes: [], diagnostics: [], domains, dom0: o.dom0 };
-  if (o.toolstack) f.host = { source: 'xm info', toolstack: o.toolstack, fields: {} };
-  return f;
-}
-
-function ctx(xen?: string): CheckContext {
-  return { mode: 'check', options: {}, ...(xen ? { xenVersion: xen } : {}) };
-}
-
-function run(domains: DomainFacts[], o: RunArgs): Finding[] {
-  const r: Finding[] | Skip = check.run(facts(domains, o), ctx(o.xen));
-  if (!Array.isArray(r)) throw new Error(`unexpected skip: ${r.skip}`);
-  return r;
-}
+const ctx = (xen: string) => context(check, { xen });
 
 function bridges(...list: Array<[string, ...string[]]>): Bridge[] {
   return list.map(([name, ...ports]) => ({ name, ports }));
@@ -174,7 +154,7 @@ t.test('only vif-bridge vifs are examined', async (t) => {
 
 t.test('vifs the reader could not take are left to vif-spec', async (t) => {
   const text = "name = 'legacy'\nvif = [ 'bridge=xenbr9, vifname=' + name ]\n";
-  const g = buildDomain(parseConfig(text, '/etc/xen/legacy.cfg', { dialect: 'xm' }));
+  const g = domainFromText(text, 'xm', '/etc/xen/legacy.cfg');
   t.ok(g.vifs[0]?.invalid, 'the vif is unreadable');
   t.same(run([g], { xen: '4.4.0', toolstack: 'xl', dom0: { bridges: [], interfaces: [] } }), []);
 });
@@ -189,9 +169,9 @@ t.test('the toolstack follows the host, not the file', async (t) => {
 });
 
 t.test('skips when dom0 bridges are unknown', async (t) => {
-  const r = check.run(facts([guest('g', ['bridge=xenbr0'], 'xl')], { dom0: { modules: ['bridge'] } }), ctx('4.17.0'));
+  const r = check.run(facts({ domains: [guest('g', ['bridge=xenbr0'], 'xl')], dom0: { modules: ['bridge'] } }), ctx('4.17.0'));
   t.match(r, { skip: /bridges were not read/ });
-  const f: Facts = { schemaVersion: 1, origin: 'test', probes: [], diagnostics: [], domains: [] };
+  const f = facts({ domains: [] });
   t.match(check.run(f, ctx('4.17.0')), { skip: /dom0 facts were not gathered/ });
 });
 
@@ -211,7 +191,7 @@ t.test('helpers', async (t) => {
 
 t.test('explain lists each vif with its script and bridge', async (t) => {
   const g = guest('fw', ['bridge=xenbr1', 'script=vif-route'], 'xm');
-  const lines = check.explain!(facts([g], { toolstack: 'xm', dom0: xenbr0 }), ctx('3.0.3'));
+  const lines = check.explain!(facts({ domains: [g], host: host(undefined, { toolstack: 'xm' }), dom0: xenbr0 }), ctx('3.0.3'));
   t.match(lines.join('\n'), /dom0 bridges: xenbr0 \[peth0 vif0\.0\]/);
   t.match(lines.join('\n'), /fw vif 0: xm, script vif-bridge \(vif-script in xend-config\.sxp\), bridge xenbr1/);
   t.match(lines.join('\n'), /fw vif 1: xm, script vif-route \(the vif spec\)/);

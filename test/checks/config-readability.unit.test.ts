@@ -1,28 +1,16 @@
 import t from 'tap';
 import fc from 'fast-check';
 import check from '../../checks/config-readability.js';
-import type { CheckContext, Finding, Skip } from '../../checks/api.js';
-import type { DomainFacts, Facts } from '../../cli/facts.js';
+import type { Finding } from '../../checks/api.js';
+import type { DomainFacts } from '../../cli/facts.js';
 import type { Dialect } from '../../cli/parse/config-model.js';
-import { parseConfig } from '../../cli/parse/config.js';
-import { buildDomain } from '../../cli/domain.js';
+import { domainFromText, runOnDomains, type Target } from '../helpers/facts.js';
 import { markers } from './harness.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-function guest(text: string, dialect?: Dialect, file = '/etc/xen/g.cfg'): DomainFacts {
-  return buildDomain(parseConfig(text, file, dialect ? { dialect } : {}));
-}
-
-function run(domains: DomainFacts[], o: { xen?: string; toolstack?: 'xm' | 'xl' } = {}): Finding[] {
-  const facts: Facts = { schemaVersion: 1, origin: 'test', probes: [], diagnostics: [], domains };
-  if (o.toolstack) facts.host = { source: 'xl info', toolstack: o.toolstack, fields: {} };
-  const ctx: CheckContext = { mode: 'lint', options: {}, ...(o.xen ? { xenVersion: o.xen } : {}) };
-  const r: Finding[] | Skip = check.run(facts, ctx);
-  if (!Array.isArray(r)) throw new Error(`unexpected skip: ${r.skip}`);
-  return r;
-}
+const run = (domains: DomainFacts[], o: Target = {}): Finding[] => runOnDomains(check, domains, { mode: 'lint', ...o });
 
 /** Forced-dialect cases the fixture harness (which detects the dialect) cannot build: markers checked the same way. */
 t.test('xl forced on Python and on Oracle VM keys (lint --dialect xl)', async (t) => {
@@ -49,7 +37,7 @@ t.test('xl forced on Python and on Oracle VM keys (lint --dialect xl)', async (t
   for (const c of cases) {
     const file = join(dir, c.name);
     writeFileSync(file, c.text);
-    const f = run([guest(c.text, 'xl', file)]);
+    const f = run([domainFromText(c.text, 'xl', file)]);
     const lines = new Set(f.map((x) => `${x.file}:${x.line}`));
     const want = markers(file, 'config-readability');
     t.same([...lines].sort(), [...want.keys()].sort(), `${c.name}: findings exactly at the markers`);
@@ -60,7 +48,7 @@ t.test('xl forced on Python and on Oracle VM keys (lint --dialect xl)', async (t
 
 t.test('one finding per diagnostic, with its position and severity', async (t) => {
   const text = 'name = "w"\nmemory = 512M\nvcpus = 2\nfoo = 0x\n';
-  const d = guest(text, 'xl');
+  const d = domainFromText(text, 'xl');
   const f = run([d]);
   t.equal(f.length, d.diagnostics.length);
   for (const [i, diag] of d.diagnostics.entries()) {
@@ -72,19 +60,19 @@ t.test('one finding per diagnostic, with its position and severity', async (t) =
 });
 
 t.test('xl errors say that xl refuses the file; warnings do not', async (t) => {
-  const err = run([guest('name = "a"\nmemory = 1024M\n', 'xl')]);
+  const err = run([domainFromText('name = "a"\nmemory = 1024M\n', 'xl')]);
   t.match(err[0]?.message, /xl refuses the whole file/);
-  const warn = run([guest('name = "a"\nextra = "a\\101bc"\n', 'xl')]);
+  const warn = run([domainFromText('name = "a"\nextra = "a\\101bc"\n', 'xl')]);
   t.equal(warn[0]?.severity, 'warning');
   t.notMatch(warn[0]?.message, /refuses/);
 });
 
 t.test('xm statements: xm runs them, xenlint does not; on an xl host the wording changes and one error is added', async (t) => {
   const text = 'import os\nname = "p"\nkernel = "/boot/vmlinuz-" + os.uname()[2]\nmemory = 256\n';
-  const onXm = run([guest(text, 'xm')], { toolstack: 'xm' });
+  const onXm = run([domainFromText(text, 'xm')], { toolstack: 'xm' });
   t.same(onXm.map((x) => x.severity), ['warning', 'info']);
   t.ok(onXm.every((x) => /xm runs it/.test(x.message)));
-  const onXl = run([guest(text, 'xm')], { toolstack: 'xl' });
+  const onXl = run([domainFromText(text, 'xm')], { toolstack: 'xl' });
   t.equal(onXl.length, 3);
   t.ok(onXl.slice(0, 2).every((x) => /runs no Python at all/.test(x.message)));
   t.equal(onXl[2]?.severity, 'error');
@@ -93,18 +81,18 @@ t.test('xm statements: xm runs them, xenlint does not; on an xl host the wording
 
 t.test('an xm file that xl can read raises nothing on an xl host', async (t) => {
   const text = "name = 'web01'\nmemory = 512\nvif = [ 'bridge=xenbr0' ]\n";
-  t.same(run([guest(text, 'xm')], { xen: '4.17.0' }), []);
+  t.same(run([domainFromText(text, 'xm')], { xen: '4.17.0' }), []);
 });
 
 t.test('Python-only values xl cannot read: floats, negative numbers', async (t) => {
-  const f = run([guest('name = "n"\nmemory = 512\ncpu_weight = 1.5\n', 'xm')], { xen: '4.6.0' });
+  const f = run([domainFromText('name = "n"\nmemory = 512\ncpu_weight = 1.5\n', 'xm')], { xen: '4.6.0' });
   t.equal(f.length, 1);
   t.match(f[0]?.message, /1\.5/);
   t.equal(f[0]?.line, 3);
 });
 
 t.test('dropped values are reported, except Oracle VM metadata', async (t) => {
-  const f = run([guest("OVM_high_availability = False\nname = 'o'\nacpi = True\n", 'xm')]);
+  const f = run([domainFromText("OVM_high_availability = False\nname = 'o'\nacpi = True\n", 'xm')]);
   t.equal(f.length, 1);
   t.equal(f[0]?.line, 3);
   t.match(f[0]?.message, /acpi/);
@@ -112,7 +100,7 @@ t.test('dropped values are reported, except Oracle VM metadata', async (t) => {
 
 t.test('bad xenlint directives', async (t) => {
   const text = 'name = "d"\n# xenlint: guest-abi=x86_33\n# xenlint-disable-nextline hvm-smp\nmemory = 256\n';
-  const f = run([guest(text, 'xl')]);
+  const f = run([domainFromText(text, 'xl')]);
   t.same(f.map((x) => x.line), [2, 3]);
   t.ok(f.every((x) => x.severity === 'warning' && /^d: xenlint directive:/.test(x.message)));
 });
@@ -121,7 +109,7 @@ t.test('never throws; every finding has a position and a known severity', async 
   const fragments = ['name = "a"', 'memory = 512', 'import os', 'x = os.uname()', 'OVM_a = 1', 'disk = [ "a",', "extra = u'x'", 'vcpus = 2 2', '# xenlint: size=', 'if 1:', '  y = 2', 'k = 0x', '\r'];
   fc.assert(
     fc.property(fc.array(fc.constantFrom(...fragments), { maxLength: 10 }), fc.constantFrom<Dialect | undefined>('xm', 'xl', undefined), fc.constantFrom('3.0.4', '4.4.0', '4.17.0'), (lines, dialect, xen) => {
-      const d = guest(lines.join('\n') + '\n', dialect);
+      const d = domainFromText(lines.join('\n') + '\n', dialect);
       const f = run([d], { xen });
       const own = d.diagnostics.filter((x) => !(x.code === 'xm-dropped' && /`OVM_/.test(x.message))).length;
       return (f.length === own || f.length === own + 1) && f.every((x) => (x.line ?? 0) >= 1 && (x.column ?? 0) >= 1 && ['error', 'warning', 'info'].includes(x.severity ?? ''));

@@ -1,14 +1,13 @@
 import t from 'tap';
 import fc from 'fast-check';
 import check from '../../checks/device-model-traditional.js';
-import type { CheckContext, Finding } from '../../checks/api.js';
-import type { DomainFacts, Facts } from '../../cli/facts.js';
-import { parseConfig } from '../../cli/parse/config.js';
-import { buildDomain } from '../../cli/domain.js';
+import type { Finding } from '../../checks/api.js';
+import type { DomainFacts } from '../../cli/facts.js';
 import { satisfiesXen } from '../../cli/xen-version.js';
+import { context, domainFromText, facts, findings, host } from '../helpers/facts.js';
 
 function guest(name: string, body: string): DomainFacts {
-  return buildDomain(parseConfig(`name = "${name}"\n${body}`, `/etc/xen/${name}.cfg`, { dialect: 'xl' }));
+  return domainFromText(`name = "${name}"\n${body}`, 'xl', `/etc/xen/${name}.cfg`);
 }
 
 const HVM = 'type = "hvm"\nmemory = 4096\n';
@@ -16,10 +15,8 @@ const PV = 'kernel = "/boot/vmlinuz"\nmemory = 1024\n';
 const TRAD = 'device_model_version = "qemu-xen-traditional"\n';
 
 function run(domains: DomainFacts[], xen: string | undefined, hostVersionText?: string): Finding[] {
-  const facts: Facts = { schemaVersion: 1, origin: 'test', probes: [], diagnostics: [], domains };
-  if (hostVersionText !== undefined && xen !== undefined) facts.host = { source: 'xl info', version: xen, versionText: hostVersionText, fields: {} };
-  const ctx: CheckContext = { mode: 'lint', options: {}, ...(xen ? { xenVersion: xen } : {}) };
-  return check.run(facts, ctx) as Finding[];
+  const h = hostVersionText !== undefined && xen !== undefined ? host(xen, { versionText: hostVersionText }) : undefined;
+  return findings(check.run(facts({ host: h, domains }), context(check, { xen, mode: 'lint' })));
 }
 
 t.test('metadata: warning by default, from 4.15, needs domains', async (t) => {
@@ -84,7 +81,7 @@ t.test('other values and spellings pass', async (t) => {
 });
 
 t.test('an xm-era HVM config (builder/device_model) is left to unknown-key', async (t) => {
-  const xm = buildDomain(parseConfig("name = 'old'\nbuilder = 'hvm'\nkernel = '/usr/lib/xen/boot/hvmloader'\ndevice_model = '/usr/lib/xen/bin/qemu-dm'\n", '/etc/xen/old.cfg', { dialect: 'xm' }));
+  const xm = domainFromText("name = 'old'\nbuilder = 'hvm'\nkernel = '/usr/lib/xen/boot/hvmloader'\ndevice_model = '/usr/lib/xen/bin/qemu-dm'\n", 'xm', '/etc/xen/old.cfg');
   t.equal(xm.type, 'hvm');
   t.same(run([xm], '4.17.0'), []);
 });

@@ -1,53 +1,15 @@
 import t from 'tap';
 import fc from 'fast-check';
 import check from '../../checks/emulated-nic.js';
-import type { CheckContext, Finding, Skip } from '../../checks/api.js';
-import { emptyFacts, type DomainFacts, type Facts, type VifFacts } from '../../cli/facts.js';
-
-function vif(index: number, spec: string): VifFacts {
-  const keys: Record<string, string> = {};
-  for (const part of spec.split(',')) {
-    const p = part.trim();
-    if (p === '') continue;
-    const eq = p.indexOf('=');
-    if (eq < 0) keys[p] = 'true';
-    else keys[p.slice(0, eq).trim()] = p.slice(eq + 1).trim();
-  }
-  const v: VifFacts = { index, spec, line: 20 + index, column: 8, keys };
-  for (const k of ['type', 'model', 'bridge', 'mac'] as const) if (keys[k] !== undefined) v[k] = keys[k];
-  return v;
-}
+import type { Finding } from '../../checks/api.js';
+import type { DomainFacts } from '../../cli/facts.js';
+import { context, domain, facts, findings, vifs } from '../helpers/facts.js';
 
 function guest(name: string, type: 'pv' | 'hvm', vifSpecs: string[], dialect: 'xm' | 'xl' = 'xm'): DomainFacts {
-  return {
-    name,
-    file: `/etc/xen/${name}.cfg`,
-    dialect,
-    type,
-    typeSource: type === 'hvm' ? 'builder' : 'default',
-    disks: [],
-    vifs: vifSpecs.map((s, i) => vif(i, s)),
-    keys: {},
-    annotations: [],
-    suppressions: [],
-    diagnostics: [],
-  };
+  return domain(name, { type, dialect, vifs: vifs(vifSpecs, 20) });
 }
 
-function facts(domains: DomainFacts[]): Facts {
-  const f = emptyFacts('test');
-  f.domains = domains;
-  return f;
-}
-
-function ctx(xenVersion: string | undefined): CheckContext {
-  return { ...(xenVersion ? { xenVersion } : {}), options: {}, mode: 'check' };
-}
-
-function findings(r: Finding[] | Skip): Finding[] {
-  if (!Array.isArray(r)) throw new Error(`skipped: ${r.skip}`);
-  return r;
-}
+const ctx = (xen: string | undefined) => context(check, { xen });
 
 const sev = (fs: Finding[]) => fs.map((f) => f.severity);
 
@@ -60,61 +22,61 @@ t.test('metadata: no Xen range (the slow path exists everywhere)', async (t) => 
 t.test('e1000/e100: error before 3.3, info-free from 3.3', async (t) => {
   const g = guest('win', 'hvm', ['type=ioemu, model=e1000, bridge=xenbr0', 'type=ioemu, model=e100']);
   for (const v of ['3.0.3', '3.1.0', '3.2.0', '3.2.3']) {
-    const fs = findings(check.run(facts([g]), ctx(v)));
+    const fs = findings(check.run(facts({ domains: [g] }), ctx(v)));
     t.same(sev(fs), ['error', 'error'], `Xen ${v}`);
     t.match(fs[0]?.message, /model=e1000.*does not have/);
     t.equal(fs[0]?.line, 20);
     t.equal(fs[1]?.line, 21);
   }
   for (const v of ['3.3.0', '3.4.2', '4.17.4-pre']) {
-    t.same(findings(check.run(facts([g]), ctx(v))), [], `Xen ${v}: e1000 exists and is not the slow path`);
+    t.same(findings(check.run(facts({ domains: [g] }), ctx(v))), [], `Xen ${v}: e1000 exists and is not the slow path`);
   }
 });
 
 t.test('type=ioemu missing on 3.0.2/3.0.3 only', async (t) => {
   const g = guest('win', 'hvm', ['mac=00:16:3e:11:22:33, bridge=xenbr0', 'type=ioemu, bridge=xenbr0, model=pcnet']);
   for (const v of ['3.0.2', '3.0.3', '3.0.3+1']) {
-    const fs = findings(check.run(facts([g]), ctx(v)));
+    const fs = findings(check.run(facts({ domains: [g] }), ctx(v)));
     t.same(sev(fs), ['warning'], `Xen ${v}`);
     t.equal(fs[0]?.line, 20);
     t.match(fs[0]?.message, /HVM vif 0 has no type; on Xen 3\.0\.\d.* only type=ioemu gets an emulated NIC/);
   }
-  const on304 = findings(check.run(facts([g]), ctx('3.0.4')));
+  const on304 = findings(check.run(facts({ domains: [g] }), ctx('3.0.4')));
   t.same(sev(on304), ['info'], '3.0.4: ioemu is the default, so vif 0 is an emulated rtl8139');
   t.match(on304[0]?.message, /emulated rtl8139 \(the default model\)/);
-  const typed = findings(check.run(facts([guest('w', 'hvm', ['type=netfront'])]), ctx('3.0.3')));
+  const typed = findings(check.run(facts({ domains: [guest('w', 'hvm', ['type=netfront'])] }), ctx('3.0.3')));
   t.match(typed[0]?.message, /has type=netfront/);
 });
 
 t.test('rtl8139 slow path: info for emulated default/rtl8139 NICs, any version', async (t) => {
   const g = guest('win', 'hvm', ['bridge=xenbr0', 'model=rtl8139', 'model=ne2k_pci', 'type=netfront'], 'xm');
-  const fs = findings(check.run(facts([g]), ctx('3.1.0')));
+  const fs = findings(check.run(facts({ domains: [g] }), ctx('3.1.0')));
   t.same(fs.map((f) => [f.severity, f.line]), [['info', 20], ['info', 21]]);
   t.match(fs[0]?.remediation, /e1000 needs Xen 3\.3/);
   const xl = guest('web', 'hvm', ['bridge=xenbr0', 'type=vif', 'model=e1000'], 'xl');
-  const modern = findings(check.run(facts([xl]), ctx('4.17.0')));
+  const modern = findings(check.run(facts({ domains: [xl] }), ctx('4.17.0')));
   t.same(modern.map((f) => f.line), [20], 'type=vif is PV only; e1000 is fine');
   t.match(modern[0]?.remediation, /set model=e1000/);
 });
 
 t.test('PV guests and guests without vifs are not looked at', async (t) => {
-  t.same(findings(check.run(facts([guest('pv', 'pv', ['model=e1000', 'bridge=xenbr0'])]), ctx('3.0.3'))), []);
-  t.same(findings(check.run(facts([guest('h', 'hvm', [])]), ctx(undefined))), [], 'nothing depends on the version');
+  t.same(findings(check.run(facts({ domains: [guest('pv', 'pv', ['model=e1000', 'bridge=xenbr0'])] }), ctx('3.0.3'))), []);
+  t.same(findings(check.run(facts({ domains: [guest('h', 'hvm', [])] }), ctx(undefined))), [], 'nothing depends on the version');
 });
 
 t.test('unknown version with HVM vifs: skip', async (t) => {
-  const r = check.run(facts([guest('win', 'hvm', ['bridge=xenbr0'])]), ctx(undefined));
+  const r = check.run(facts({ domains: [guest('win', 'hvm', ['bridge=xenbr0'])] }), ctx(undefined));
   t.ok(!Array.isArray(r) && /version unknown/.test(r.skip));
 });
 
 t.test('invalid vif specs are left to vif-spec', async (t) => {
   const g = guest('win', 'hvm', ['bridge=xenbr0']);
   g.vifs[0]!.invalid = 'Invalid vif option: foo';
-  t.same(findings(check.run(facts([g]), ctx('3.1.0'))), []);
+  t.same(findings(check.run(facts({ domains: [g] }), ctx('3.1.0'))), []);
 });
 
 t.test('explain lists each HVM vif', async (t) => {
-  const lines = check.explain?.(facts([guest('win', 'hvm', ['bridge=xenbr0', 'type=ioemu, model=e1000'])]), ctx('3.0.3')) ?? [];
+  const lines = check.explain?.(facts({ domains: [guest('win', 'hvm', ['bridge=xenbr0', 'type=ioemu, model=e1000'])] }), ctx('3.0.3')) ?? [];
   t.match(lines[0], /only type=ioemu vifs are emulated; e1000\/e100 not available/);
   t.match(lines[1], /win vif 0: type=\(default\) model=\(default rtl8139\) emulated=no/);
   t.match(lines[2], /win vif 1: type=ioemu model=e1000 emulated=yes/);
@@ -132,7 +94,7 @@ t.test('property: never throws; every finding points at a vif line', async (t) =
         fc.array(fc.record({ type: fc.constantFrom('pv' as const, 'hvm' as const), vifs: fc.array(spec, { maxLength: 5 }) }), { maxLength: 3 }),
         fc.constantFrom('3.0.2', '3.0.3', '3.0.4', '3.2.1', '3.3.0', '4.17.4-pre'),
         (ds, v) => {
-          const r = check.run(facts(ds.map((d, i) => guest(`g${i}`, d.type, d.vifs))), ctx(v));
+          const r = check.run(facts({ domains: ds.map((d, i) => guest(`g${i}`, d.type, d.vifs)) }), ctx(v));
           if (!Array.isArray(r)) return false;
           return r.every((f) => f.line !== undefined && f.line >= 20 && f.column === 8 && f.key === 'vif');
         },

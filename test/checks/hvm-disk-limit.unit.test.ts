@@ -2,8 +2,8 @@ import t from 'tap';
 import fc from 'fast-check';
 import check from '../../checks/hvm-disk-limit.js';
 import { bootDisk, builtByLibxl, ideIndex, plainVdev } from '../../checks/lib/disk.js';
-import type { CheckContext, Finding, Skip } from '../../checks/api.js';
-import { emptyFacts, type DiskFacts, type DomainFacts, type Facts, type KeyFact } from '../../cli/facts.js';
+import type { DiskFacts, DomainFacts } from '../../cli/facts.js';
+import { context, disk, domain, facts, findings, host, key } from '../helpers/facts.js';
 
 const GiB = 2 ** 30;
 const TiB = 2 ** 40;
@@ -15,56 +15,21 @@ interface DiskSpec {
   target?: string;
 }
 
-function disk(index: number, d: DiskSpec): DiskFacts {
-  const out: DiskFacts = {
-    index,
-    spec: `phy:${d.target ?? `/dev/vg0/disk${index}`},${d.vdev}${d.cdrom ? ':cdrom' : ''},w`,
-    line: 30 + index,
-    column: 9,
-    vdev: d.vdev,
-    devtype: d.cdrom ? 'cdrom' : 'disk',
-    target: d.target ?? `/dev/vg0/disk${index}`,
-    backend: 'phy',
-  };
-  if (d.size !== undefined) {
-    out.sizeBytes = d.size;
-    out.sizeSource = 'block-device';
-  } else out.sizeUnknown = 'the disk was not measured';
-  return out;
+function phyDisk(index: number, d: DiskSpec): DiskFacts {
+  return disk(index, `phy:${d.target ?? `/dev/vg0/disk${index}`},${d.vdev}${d.cdrom ? ':cdrom' : ''},w`, { line: 30 + index, column: 9, size: d.size, cdrom: d.cdrom });
 }
 
 function guest(name: string, disks: DiskSpec[], opts: { type?: 'pv' | 'hvm'; boot?: string; dialect?: 'xm' | 'xl' } = {}): DomainFacts {
-  const keys: Record<string, KeyFact> = {};
-  if (opts.boot !== undefined) keys['boot'] = { value: opts.boot, line: 12, column: 1 };
-  return {
-    name,
-    file: `/etc/xen/${name}.cfg`,
+  return domain(name, {
     dialect: opts.dialect ?? 'xm',
     type: opts.type ?? 'hvm',
     typeSource: 'builder',
-    disks: disks.map((d, i) => disk(i, d)),
-    vifs: [],
-    keys,
-    annotations: [],
-    suppressions: [],
-    diagnostics: [],
-  };
+    disks: disks.map((d, i) => phyDisk(i, d)),
+    keys: opts.boot !== undefined ? { boot: key(opts.boot, 12) } : {},
+  });
 }
 
-function facts(domains: DomainFacts[]): Facts {
-  const f = emptyFacts('test');
-  f.domains = domains;
-  return f;
-}
-
-function ctx(xenVersion: string | undefined, options: Record<string, unknown> = {}, mode: 'check' | 'lint' = 'check'): CheckContext {
-  return { ...(xenVersion ? { xenVersion } : {}), options: { ...check.defaults, ...options }, mode };
-}
-
-function findings(r: Finding[] | Skip): Finding[] {
-  if (!Array.isArray(r)) throw new Error(`skipped: ${r.skip}`);
-  return r;
-}
+const ctx = (xen: string | undefined, options: Record<string, unknown> = {}, mode: 'check' | 'lint' = 'check') => context(check, { xen, options, mode });
 
 t.test('metadata: no single Xen range (two rules), 128 GiB and 2 TiB defaults', async (t) => {
   t.equal(check.id, 'hvm-disk-limit');
@@ -94,19 +59,13 @@ t.test('vdev helpers', async (t) => {
     [true, 'hdc', 2],
     [true, 'sdb', undefined],
   ];
-  for (const [libxl, vdev, want] of table) t.equal(ideIndex(disk(0, { vdev }), libxl), want, `${libxl ? 'libxl' : 'xend'} ${vdev}`);
+  for (const [libxl, vdev, want] of table) t.equal(ideIndex(phyDisk(0, { vdev }), libxl), want, `${libxl ? 'libxl' : 'xend'} ${vdev}`);
 });
 
 t.test('libxl or xend: the toolstack, else the version, else the dialect', async (t) => {
   const xl = guest('y', [], { dialect: 'xl' });
   const xm = guest('x', []);
-  const hostWith = (toolstack?: 'xm' | 'xl'): Facts => ({
-    schemaVersion: 1,
-    origin: 'test',
-    probes: [],
-    diagnostics: [],
-    ...(toolstack ? { host: { source: 'xl info', toolstack, fields: {} } } : {}),
-  });
+  const hostWith = (toolstack?: 'xm' | 'xl') => facts({ host: toolstack ? host(undefined, { toolstack }) : undefined });
   t.equal(builtByLibxl(xl, hostWith('xm'), '4.1.0'), false, 'host toolstack xm');
   t.equal(builtByLibxl(xm, hostWith('xl'), '4.1.0'), true, 'host toolstack xl');
   t.equal(builtByLibxl(xl, hostWith(), '3.4.2'), false, 'no libxl before 4.0, whatever the syntax looks like');
@@ -134,7 +93,7 @@ t.test('before 3.2: boot disk over 128 GiB is an error, others a warning', async
     { vdev: 'hdd', size: 100 * GiB },
   ]);
   for (const v of ['3.0.2', '3.0.4', '3.1.0', '3.1.4']) {
-    const fs = findings(check.run(facts([g]), ctx(v)));
+    const fs = findings(check.run(facts({ domains: [g] }), ctx(v)));
     t.same(fs.map((f) => [f.severity, f.line]), [['error', 30], ['warning', 31]], `Xen ${v}`);
     t.match(fs[0]?.message, /win2k3: boot disk hda is 200 GiB \(214748364800 bytes\), beyond the 128 GiB the HVM BIOS of Xen 3\.\d\.\d/);
     t.equal(fs[0]?.evidence?.['size_bytes'], 200 * GiB);
@@ -148,57 +107,57 @@ t.test('from 3.2: only a boot disk over 2 TiB, as a warning', async (t) => {
     { vdev: 'hdb', size: 3 * TiB },
   ]);
   for (const v of ['3.2.0', '3.2.3', '3.4.2', '4.17.0']) {
-    t.same(findings(check.run(facts([g]), ctx(v))), [], `Xen ${v}`);
+    t.same(findings(check.run(facts({ domains: [g] }), ctx(v))), [], `Xen ${v}`);
   }
   const big = guest('big', [{ vdev: 'hda', size: 3 * TiB }]);
-  const fs = findings(check.run(facts([big]), ctx('3.2.0')));
+  const fs = findings(check.run(facts({ domains: [big] }), ctx('3.2.0')));
   t.same(fs.map((f) => f.severity), ['warning']);
   t.match(fs[0]?.message, /3 TiB.*over the 2 TiB the HVM BIOS addresses even with LBA48/);
 });
 
 t.test('the boundary is inclusive: exactly the limit passes', async (t) => {
-  t.same(findings(check.run(facts([guest('g', [{ vdev: 'hda', size: 128 * GiB }])]), ctx('3.1.0'))), []);
-  t.equal(findings(check.run(facts([guest('g', [{ vdev: 'hda', size: 128 * GiB + 512 }])]), ctx('3.1.0'))).length, 1);
+  t.same(findings(check.run(facts({ domains: [guest('g', [{ vdev: 'hda', size: 128 * GiB }])] }), ctx('3.1.0'))), []);
+  t.equal(findings(check.run(facts({ domains: [guest('g', [{ vdev: 'hda', size: 128 * GiB + 512 }])] }), ctx('3.1.0'))).length, 1);
 });
 
 t.test('option: the field notes\' 160G', async (t) => {
   const g = guest('g', [{ vdev: 'hda', size: 150 * GiB }]);
-  t.equal(findings(check.run(facts([g]), ctx('3.1.0'))).length, 1);
-  t.same(findings(check.run(facts([g]), ctx('3.1.0', { limitBytes: 160 * GiB }))), []);
+  t.equal(findings(check.run(facts({ domains: [g] }), ctx('3.1.0'))).length, 1);
+  t.same(findings(check.run(facts({ domains: [g] }), ctx('3.1.0', { limitBytes: 160 * GiB }))), []);
 });
 
 t.test('boot=n makes every disk a data disk (warnings only)', async (t) => {
   const g = guest('pxe', [{ vdev: 'hda', size: 200 * GiB }], { boot: 'n' });
-  t.same(findings(check.run(facts([g]), ctx('3.0.4'))).map((f) => f.severity), ['warning']);
+  t.same(findings(check.run(facts({ domains: [g] }), ctx('3.0.4'))).map((f) => f.severity), ['warning']);
 });
 
 t.test('only emulated disks: PV guests, sd*, xvd* under xm and CD-ROMs are left out', async (t) => {
   const big = 500 * GiB;
-  t.same(findings(check.run(facts([guest('pv', [{ vdev: 'hda', size: big }], { type: 'pv' })]), ctx('3.0.4'))), []);
-  t.same(findings(check.run(facts([guest('h', [{ vdev: 'sda', size: big }, { vdev: 'xvdb', size: big }])]), ctx('3.0.4'))), []);
-  t.same(findings(check.run(facts([guest('h', [{ vdev: 'hdc', cdrom: true }])]), ctx('3.0.4'))), []);
+  t.same(findings(check.run(facts({ domains: [guest('pv', [{ vdev: 'hda', size: big }], { type: 'pv' })] }), ctx('3.0.4'))), []);
+  t.same(findings(check.run(facts({ domains: [guest('h', [{ vdev: 'sda', size: big }, { vdev: 'xvdb', size: big }])] }), ctx('3.0.4'))), []);
+  t.same(findings(check.run(facts({ domains: [guest('h', [{ vdev: 'hdc', cdrom: true }])] }), ctx('3.0.4'))), []);
 });
 
 t.test('unknown sizes: unverified warnings in check mode, a skip in lint mode when none is known', async (t) => {
   const g = guest('g', [{ vdev: 'hda' }, { vdev: 'hdb', size: 10 * GiB }]);
-  const fs = findings(check.run(facts([g]), ctx('3.0.4')));
+  const fs = findings(check.run(facts({ domains: [g] }), ctx('3.0.4')));
   t.same(fs.map((f) => [f.severity, f.unverified, f.line]), [['warning', true, 30]]);
   t.match(fs[0]?.message, /size of boot disk hda is unknown/);
   const none = guest('n', [{ vdev: 'hda' }]);
-  const r = check.run(facts([none]), ctx('3.0.4', {}, 'lint'));
+  const r = check.run(facts({ domains: [none] }), ctx('3.0.4', {}, 'lint'));
   t.ok(!Array.isArray(r) && /annotate the config with # xenlint: size=hda:200G/.test(r.skip));
-  t.equal(findings(check.run(facts([none, g]), ctx('3.0.4', {}, 'lint'))).length, 2, 'lint with some sizes: unknowns reported');
-  t.equal(findings(check.run(facts([none]), ctx('4.17.0'))).length, 1, 'from 3.2 only the boot disk needs a size');
+  t.equal(findings(check.run(facts({ domains: [none, g] }), ctx('3.0.4', {}, 'lint'))).length, 2, 'lint with some sizes: unknowns reported');
+  t.equal(findings(check.run(facts({ domains: [none] }), ctx('4.17.0'))).length, 1, 'from 3.2 only the boot disk needs a size');
 });
 
 t.test('no HVM guests: pass even without a version; HVM without version: skip', async (t) => {
-  t.same(findings(check.run(facts([guest('pv', [{ vdev: 'xvda' }], { type: 'pv' })]), ctx(undefined))), []);
-  const r = check.run(facts([guest('h', [{ vdev: 'hda', size: 1 }])]), ctx(undefined));
+  t.same(findings(check.run(facts({ domains: [guest('pv', [{ vdev: 'xvda' }], { type: 'pv' })] }), ctx(undefined))), []);
+  const r = check.run(facts({ domains: [guest('h', [{ vdev: 'hda', size: 1 }])] }), ctx(undefined));
   t.ok(!Array.isArray(r) && /version unknown/.test(r.skip));
 });
 
 t.test('explain', async (t) => {
-  const lines = check.explain?.(facts([guest('g', [{ vdev: 'hda', size: 200 * GiB }, { vdev: 'hdb' }])]), ctx('3.1.0')) ?? [];
+  const lines = check.explain?.(facts({ domains: [guest('g', [{ vdev: 'hda', size: 200 * GiB }, { vdev: 'hdb' }])] }), ctx('3.1.0')) ?? [];
   t.match(lines.join('\n'), /without LBA48; limit 128 GiB/);
   t.match(lines.join('\n'), /g boot disk hda: 200 GiB .* > limit/);
   t.match(lines.join('\n'), /g disk hdb: size unknown/);
@@ -233,7 +192,7 @@ t.test('property: never throws; findings point at disk lines', async (t) => {
               ...(g.boot !== undefined ? { boot: g.boot } : {}),
             }),
           );
-          const r = check.run(facts(domains), ctx(v, {}, mode));
+          const r = check.run(facts({ domains }), ctx(v, {}, mode));
           if (!Array.isArray(r)) return mode === 'lint';
           return r.every((f) => f.line !== undefined && f.line >= 30 && f.key === 'disk');
         },

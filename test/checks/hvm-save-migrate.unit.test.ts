@@ -1,43 +1,20 @@
 import t from 'tap';
 import fc from 'fast-check';
 import check, { localOnlyPatterns, relocationSignal } from '../../checks/hvm-save-migrate.js';
-import type { CheckContext, Finding, Skip } from '../../checks/api.js';
-import type { DomainFacts, Facts, KeyFact } from '../../cli/facts.js';
+import type { Finding, Skip } from '../../checks/api.js';
+import type { Dom0Facts, DomainFacts, KeyFact } from '../../cli/facts.js';
+import { context, domain, facts, findings, key, xendConfig } from '../helpers/facts.js';
 
 function guest(name: string, type: DomainFacts['type'], keys: Record<string, KeyFact> = {}): DomainFacts {
-  return {
-    name,
-    file: `/etc/xen/${name}.cfg`,
-    dialect: 'xm',
-    type,
-    typeSource: type === 'hvm' ? 'builder' : 'default',
-    disks: [],
-    vifs: [],
-    keys,
-    annotations: [],
-    suppressions: [],
-    diagnostics: [],
-  };
+  return domain(name, { type, keys });
 }
 
-const suspend: Record<string, KeyFact> = { on_xend_stop: { value: 'suspend', line: 14, column: 1 } };
+const suspend: Record<string, KeyFact> = { on_xend_stop: key('suspend', 14) };
 
-function xend(values: Record<string, string>): Facts['dom0'] {
-  const lines: Record<string, number> = {};
-  Object.keys(values).forEach((k, i) => (lines[k] = 40 + i));
-  return { xendConfig: { file: '/etc/xen/xend-config.sxp', values, lines } };
-}
+const xend = (values: Record<string, string>): Dom0Facts => ({ xendConfig: xendConfig(values, 40) });
 
-function run(domains: DomainFacts[], dom0?: Facts['dom0'], version = '3.0.4'): Finding[] | Skip {
-  const facts: Facts = { schemaVersion: 1, origin: 'test', probes: [], diagnostics: [], domains };
-  if (dom0) facts.dom0 = dom0;
-  const ctx: CheckContext = { mode: 'check', options: {}, xenVersion: version };
-  return check.run(facts, ctx);
-}
-
-function findings(r: Finding[] | Skip): Finding[] {
-  if (!Array.isArray(r)) throw new Error(`expected findings, got skip: ${r.skip}`);
-  return r;
+function run(domains: DomainFacts[], dom0?: Dom0Facts, version = '3.0.4'): Finding[] | Skip {
+  return check.run(facts({ domains, dom0 }), context(check, { xen: version }));
 }
 
 t.test('the check is bounded to Xen before 3.1', async (t) => {
@@ -97,7 +74,7 @@ t.test('both signals together give two findings', async (t) => {
 });
 
 t.test('relocationSignal reads yes/true/1 and quotes', async (t) => {
-  for (const v of ['yes', "'yes'", 'YES', 'true', '1']) t.ok(relocationSignal({ schemaVersion: 1, origin: 't', probes: [], diagnostics: [], dom0: xend({ 'xend-relocation-server': v }) }), v);
+  for (const v of ['yes', "'yes'", 'YES', 'true', '1']) t.ok(relocationSignal(facts({ dom0: xend({ 'xend-relocation-server': v }) })), v);
 });
 
 t.test('property: localOnlyPatterns is true only when every pattern names the local host', async (t) => {

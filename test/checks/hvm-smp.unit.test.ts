@@ -1,37 +1,21 @@
 import t from 'tap';
 import fc from 'fast-check';
 import check from '../../checks/hvm-smp.js';
-import type { CheckContext, Finding, Skip } from '../../checks/api.js';
-import type { DomainFacts, Facts } from '../../cli/facts.js';
+import type { Finding, Skip } from '../../checks/api.js';
+import type { DomainFacts } from '../../cli/facts.js';
 import { satisfiesXen } from '../../cli/xen-version.js';
+import { context, domain, facts, findings, key } from '../helpers/facts.js';
 
 function guest(name: string, type: DomainFacts['type'], vcpus?: number | string): DomainFacts {
-  const d: DomainFacts = {
-    name,
-    file: `/etc/xen/${name}.cfg`,
-    dialect: 'xm',
+  return domain(name, {
     type,
-    typeSource: type === 'hvm' ? 'builder' : 'default',
-    disks: [],
-    vifs: [],
-    keys: vcpus !== undefined ? { vcpus: { value: vcpus, line: 6, column: 1 } } : {},
-    annotations: [],
-    suppressions: [],
-    diagnostics: [],
-  };
-  if (typeof vcpus === 'number') d.vcpus = vcpus;
-  return d;
+    keys: vcpus !== undefined ? { vcpus: key(vcpus, 6) } : {},
+    ...(typeof vcpus === 'number' ? { vcpus } : {}),
+  });
 }
 
 function run(domains: DomainFacts[], version = '3.0.4'): Finding[] | Skip {
-  const facts: Facts = { schemaVersion: 1, origin: 'test', probes: [], diagnostics: [], domains };
-  const ctx: CheckContext = { mode: 'lint', options: {}, xenVersion: version };
-  return check.run(facts, ctx);
-}
-
-function findings(r: Finding[] | Skip): Finding[] {
-  if (!Array.isArray(r)) throw new Error(`expected findings, got skip: ${r.skip}`);
-  return r;
+  return check.run(facts({ domains }), context(check, { xen: version, mode: 'lint' }));
 }
 
 t.test('range: up to and including 3.0.4 (and its packaged builds), not 3.0.5/3.1', async (t) => {

@@ -2,9 +2,9 @@ import t from 'tap';
 import fc from 'fast-check';
 import check from '../../checks/memory-fit.js';
 import { dom0MayBalloon, dom0Size, footprint, hvmTakesMaxmem } from '../../checks/lib/memory.js';
-import type { CheckContext, Finding, Skip } from '../../checks/api.js';
+import type { Finding, Skip } from '../../checks/api.js';
 import type { Dom0Facts, DomainFacts, Facts, HostFacts, KeyFact } from '../../cli/facts.js';
-import { parseXenCmdline } from '../../cli/parse/xen-cmdline.js';
+import { context, domain, facts, findings, host, key } from '../helpers/facts.js';
 
 interface G {
   type?: DomainFacts['type'];
@@ -15,34 +15,14 @@ interface G {
 }
 
 function guest(name: string, g: G): DomainFacts {
-  const keys: Record<string, KeyFact> = { name: { value: name, line: 1, column: 1 } };
-  if (g.memory !== undefined) keys['memory'] = { value: g.memory, line: 3, column: 1 };
-  if (g.maxmem !== undefined) keys['maxmem'] = { value: g.maxmem, line: 4, column: 1 };
-  const d: DomainFacts = {
-    name,
-    file: `/etc/xen/${name}.cfg`,
-    dialect: g.dialect ?? 'xm',
-    type: g.type ?? 'pv',
-    typeSource: g.type === 'hvm' ? 'builder' : 'default',
-    disks: [],
-    vifs: [],
-    keys,
-    annotations: [],
-    suppressions: [],
-    diagnostics: [],
-  };
-  if (g.memory !== undefined) d.memoryMiB = g.memory;
-  if (g.maxmem !== undefined) d.maxmemMiB = g.maxmem;
-  if (g.autostart !== undefined) d.autostart = g.autostart;
-  return d;
+  const keys: Record<string, KeyFact> = { name: key(name, 1) };
+  if (g.memory !== undefined) keys['memory'] = key(g.memory, 3);
+  if (g.maxmem !== undefined) keys['maxmem'] = key(g.maxmem, 4);
+  return domain(name, { type: g.type, dialect: g.dialect, keys, memoryMiB: g.memory, maxmemMiB: g.maxmem, autostart: g.autostart });
 }
 
-function host(version: string, total?: number, free?: number, cmdline?: string): HostFacts {
-  const h: HostFacts = { source: '/srv/xen1/xm-info.txt', version, fields: {}, fieldLines: { total_memory: 12, free_memory: 13 } };
-  if (total !== undefined) h.totalMemoryMiB = total;
-  if (free !== undefined) h.freeMemoryMiB = free;
-  if (cmdline !== undefined) h.commandline = { raw: cmdline, options: parseXenCmdline(cmdline) };
-  return h;
+function infoHost(version: string, total?: number, free?: number, cmdline?: string): HostFacts {
+  return host(version, { source: '/srv/xen1/xm-info.txt', fieldLines: { total_memory: 12, free_memory: 13 }, totalMemoryMiB: total, freeMemoryMiB: free, cmdline });
 }
 
 interface Setup {
@@ -53,32 +33,15 @@ interface Setup {
   options?: Record<string, unknown>;
 }
 
-function factsOf(s: Setup): Facts {
-  const f: Facts = { schemaVersion: 1, origin: 'test', probes: [], diagnostics: [], domains: s.domains };
-  if (s.host) f.host = s.host;
-  if (s.dom0) f.dom0 = s.dom0;
-  return f;
-}
-
-function ctxOf(s: Setup): CheckContext {
-  const ctx: CheckContext = { mode: s.mode ?? 'check', options: { ...check.defaults, ...(s.options ?? {}) } };
-  if (s.host?.version) ctx.xenVersion = s.host.version;
-  return ctx;
-}
-
-const run = (s: Setup): Finding[] | Skip => check.run(factsOf(s), ctxOf(s));
-const explain = (s: Setup): string[] => check.explain!(factsOf(s), ctxOf(s));
-
-function findings(r: Finding[] | Skip): Finding[] {
-  if (!Array.isArray(r)) throw new Error(`expected findings, got skip: ${r.skip}`);
-  return r;
-}
+const ctxOf = (s: Setup) => context(check, { xen: s.host?.version, mode: s.mode, options: s.options });
+const run = (s: Setup): Finding[] | Skip => check.run(facts(s), ctxOf(s));
+const explain = (s: Setup): string[] => check.explain!(facts(s), ctxOf(s));
 
 const web01 = guest('web01', { memory: 512 });
 const db01 = guest('db01', { type: 'hvm', memory: 2048, maxmem: 4096 });
 
 t.test('the worked example: dom0_mem + PV + HVM taking maxmem exceeds total_memory on 3.0.4', async (t) => {
-  const s: Setup = { host: host('3.0.4', 4095, 200, 'dom0_mem=1024M'), domains: [web01, db01] };
+  const s: Setup = { host: infoHost('3.0.4', 4095, 200, 'dom0_mem=1024M'), domains: [web01, db01] };
   const r = findings(run(s));
   const total = r.find((f) => f.key === 'total_memory');
   t.ok(total, 'a total_memory finding');
@@ -92,10 +55,10 @@ t.test('the worked example: dom0_mem + PV + HVM taking maxmem exceeds total_memo
 
 t.test('with populate-on-demand (3.4+, xl) the HVM guest counts memory and is warned as pre-ballooned', async (t) => {
   const pod = guest('db01', { type: 'hvm', dialect: 'xl', memory: 2048, maxmem: 4096 });
-  const r = findings(run({ host: host('4.17.0', 4095, 3000, 'dom0_mem=1024M,max:1024M'), domains: [web01, pod] }));
+  const r = findings(run({ host: infoHost('4.17.0', 4095, 3000, 'dom0_mem=1024M,max:1024M'), domains: [web01, pod] }));
   t.equal(r.length, 1);
   t.match(r[0], { domain: 'db01', key: 'maxmem', severity: 'warning', message: /starts pre-ballooned.*without a balloon driver/ });
-  t.ok(explain({ host: host('4.17.0', 4095, 3000, 'dom0_mem=1024M,max:1024M'), domains: [web01, pod] }).includes('dom0 1024 MiB (dom0_mem) + web01 512 + db01 2048 = 3584 MiB <= total_memory 4095 MiB'));
+  t.ok(explain({ host: infoHost('4.17.0', 4095, 3000, 'dom0_mem=1024M,max:1024M'), domains: [web01, pod] }).includes('dom0 1024 MiB (dom0_mem) + web01 512 + db01 2048 = 3584 MiB <= total_memory 4095 MiB'));
   t.ok(hvmTakesMaxmem(pod, '3.3.0'));
   t.notOk(hvmTakesMaxmem(pod, '3.4.0'));
   t.ok(hvmTakesMaxmem(guest('x', { type: 'hvm' }), undefined), 'xm config, version unknown: worst case');
@@ -104,58 +67,58 @@ t.test('with populate-on-demand (3.4+, xl) the HVM guest counts memory and is wa
 
 t.test('maxmem below memory is an error at maxmem, whatever the version', async (t) => {
   for (const v of ['3.0.2', '4.17.0']) {
-    const r = findings(run({ host: host(v), domains: [guest('bad', { memory: 1024, maxmem: 512 })] }));
+    const r = findings(run({ host: infoHost(v), domains: [guest('bad', { memory: 1024, maxmem: 512 })] }));
     t.match(r[0], { domain: 'bad', key: 'maxmem', line: 4, severity: 'error', message: /maxmem 512 MiB is below memory 1024 MiB/ }, v);
   }
-  const defaulted = findings(run({ host: host('4.17.0'), domains: [guest('d', { maxmem: 64 })] }));
+  const defaulted = findings(run({ host: infoHost('4.17.0'), domains: [guest('d', { maxmem: 64 })] }));
   t.match(defaulted[0]?.message, /below memory 128 MiB \(the 128 MiB default\)/);
 });
 
 t.test('PV maxmem > memory: warning on 3.0.4 only; unverified for xm with the version unknown', async (t) => {
   const g = guest('bal', { memory: 512, maxmem: 1024 });
-  const on304 = findings(run({ host: host('3.0.4'), domains: [g] }));
+  const on304 = findings(run({ host: infoHost('3.0.4'), domains: [g] }));
   t.match(on304[0], { severity: 'warning', key: 'maxmem', message: /restored with maxmem allocated \(1024 MiB instead of 512 MiB\)/ });
   t.notOk(on304[0]?.unverified);
-  t.equal(findings(run({ host: host('3.0.4+1'), domains: [g] })).length, 1, 'packaged 3.0.4-1');
-  t.match(run({ host: host('3.1.0'), domains: [g] }), { skip: /host memory unknown/ });
-  t.match(run({ host: host('3.0.3'), domains: [g] }), { skip: /host memory unknown/ });
-  const unknown = findings(check.run(factsOf({ domains: [g] }), { mode: 'lint', options: {} }));
+  t.equal(findings(run({ host: infoHost('3.0.4+1'), domains: [g] })).length, 1, 'packaged 3.0.4-1');
+  t.match(run({ host: infoHost('3.1.0'), domains: [g] }), { skip: /host memory unknown/ });
+  t.match(run({ host: infoHost('3.0.3'), domains: [g] }), { skip: /host memory unknown/ });
+  const unknown = findings(check.run(facts({ domains: [g] }), { mode: 'lint', options: {} }));
   t.match(unknown[0], { unverified: true, message: /Xen version unknown/ });
-  t.match(check.run(factsOf({ domains: [guest('xl', { dialect: 'xl', memory: 512, maxmem: 1024 })] }), { mode: 'lint', options: {} }), { skip: /host memory unknown/ });
+  t.match(check.run(facts({ domains: [guest('xl', { dialect: 'xl', memory: 512, maxmem: 1024 })] }), { mode: 'lint', options: {} }), { skip: /host memory unknown/ });
 });
 
 t.test('autostart: only guests that start with the host count, when any guest says', async (t) => {
   const a = guest('a', { memory: 1024, autostart: true });
   const b = guest('b', { memory: 3000, autostart: false });
   const c = guest('c', { memory: 3000 });
-  const s: Setup = { host: host('3.1.0', 4095, undefined, 'dom0_mem=512M'), domains: [a, b, c] };
+  const s: Setup = { host: infoHost('3.1.0', 4095, undefined, 'dom0_mem=512M'), domains: [a, b, c] };
   t.strictSame(findings(run(s)), []);
   const lines = explain(s);
   t.ok(lines.some((l) => l.startsWith('autostart set: a (autostart known; not counted: b and c)')), lines.join('\n'));
   t.ok(lines.includes('dom0 512 MiB (dom0_mem) + a 1024 = 1536 MiB <= total_memory 4095 MiB'), lines.join('\n'));
-  const all = explain({ host: host('3.1.0', 4095, undefined, 'dom0_mem=512M'), domains: [guest('x', { memory: 256 }), guest('y', {})] });
+  const all = explain({ host: infoHost('3.1.0', 4095, undefined, 'dom0_mem=512M'), domains: [guest('x', { memory: 256 }), guest('y', {})] });
   t.ok(all.includes('autostart set: all given guests (no guest says whether it starts with the host)'));
   t.ok(all.includes('dom0 512 MiB (dom0_mem) + x 256 + y 128 (memory not set: 128 MiB default) = 896 MiB <= total_memory 4095 MiB'), all.join('\n'));
 });
 
 t.test('dom0 unknown is excluded and said so', async (t) => {
-  const r = findings(run({ host: host('3.1.0', 1024), domains: [guest('big', { memory: 2048 })] }));
+  const r = findings(run({ host: infoHost('3.1.0', 1024), domains: [guest('big', { memory: 2048 })] }));
   t.match(r[0]?.message, /dom0 unknown \(excluded: no dom0_mem, no dom0 size\) \+ big 2048 = 2048 MiB > total_memory 1024 MiB/);
   t.match(r[0]?.evidence, { dom0: 'unknown (excluded)' });
 });
 
 t.test("dom0's current size: a warning when only dom0's ballooning size tips it over, an error otherwise", async (t) => {
   const dom0: Dom0Facts = { memoryMiB: 3900 };
-  const soft = findings(run({ host: host('3.1.0', 4095), dom0, domains: [guest('g', { memory: 1024 })] }));
+  const soft = findings(run({ host: infoHost('3.1.0', 4095), dom0, domains: [guest('g', { memory: 1024 })] }));
   t.match(soft[0], { severity: 'warning', message: /dom0 3900 MiB \(current size\).*may balloon down from its current 3900 MiB/ });
-  const hard = findings(run({ host: host('3.1.0', 4095), dom0, domains: [guest('g', { memory: 5000 })] }));
+  const hard = findings(run({ host: infoHost('3.1.0', 4095), dom0, domains: [guest('g', { memory: 5000 })] }));
   t.equal(hard[0]?.severity, 'error');
-  const noBalloon = findings(run({ host: host('3.1.0', 4095), dom0: { memoryMiB: 3900, xendConfig: { file: 'x', values: { 'dom0-min-mem': '0' }, lines: {} } }, domains: [guest('g', { memory: 1024 })] }));
+  const noBalloon = findings(run({ host: infoHost('3.1.0', 4095), dom0: { memoryMiB: 3900, xendConfig: { file: 'x', values: { 'dom0-min-mem': '0' }, lines: {} } }, domains: [guest('g', { memory: 1024 })] }));
   t.equal(noBalloon[0]?.severity, 'error', 'dom0-min-mem 0: dom0 never balloons');
 });
 
 t.test('dom0Size: option, dom0_mem amount clamped to min/max, max: alone, relative terms fall back', async (t) => {
-  const f = (cmd: string | undefined, dom0?: Dom0Facts): Facts => factsOf({ host: host('4.17.0', 16000, undefined, cmd), domains: [], ...(dom0 ? { dom0 } : {}) });
+  const f = (cmd: string | undefined, dom0?: Dom0Facts): Facts => facts({ host: infoHost('4.17.0', 16000, undefined, cmd), domains: [], ...(dom0 ? { dom0 } : {}) });
   t.match(dom0Size(f('dom0_mem=2G'), 700), { mib: 700, source: 'option dom0MiB', fixed: true });
   t.match(dom0Size(f('dom0_mem=2G,max:1G'), undefined), { mib: 1024, source: 'dom0_mem' });
   t.match(dom0Size(f('dom0_mem=512M,min:768M'), undefined), { mib: 768 });
@@ -169,7 +132,7 @@ t.test('dom0Size: option, dom0_mem amount clamped to min/max, max: alone, relati
 });
 
 t.test('dom0MayBalloon: dom0_mem, xl autoballoon, xend enable-dom0-ballooning / dom0-min-mem 0', async (t) => {
-  const f = (cmd: string | undefined, dom0: Dom0Facts = {}): Facts => factsOf({ host: host('4.17.0', 16000, undefined, cmd), dom0, domains: [] });
+  const f = (cmd: string | undefined, dom0: Dom0Facts = {}): Facts => facts({ host: infoHost('4.17.0', 16000, undefined, cmd), dom0, domains: [] });
   t.notOk(dom0MayBalloon(f('dom0_mem=1G')).may);
   t.notOk(dom0MayBalloon(f(undefined, { xlConf: { file: 'x', values: { autoballoon: '"off"' }, lines: {} } })).may);
   t.notOk(dom0MayBalloon(f(undefined, { xlConf: { file: 'x', values: { autoballoon: 0 }, lines: {} } })).may);
@@ -181,14 +144,14 @@ t.test('dom0MayBalloon: dom0_mem, xl autoballoon, xend enable-dom0-ballooning / 
 
 t.test('overheadPercent is added to each guest, rounded up, and shown', async (t) => {
   t.equal(footprint(guest('g', { memory: 512 }), '4.17.0', 10).totalMiB, 564);
-  const lines = explain({ host: host('4.17.0', 4096, undefined, 'dom0_mem=1024M'), domains: [guest('g', { memory: 512 })], options: { overheadPercent: 10 } });
+  const lines = explain({ host: infoHost('4.17.0', 4096, undefined, 'dom0_mem=1024M'), domains: [guest('g', { memory: 512 })], options: { overheadPercent: 10 } });
   t.ok(lines.includes('dom0 1024 MiB (dom0_mem) + g 564 (512 + 10%) = 1588 MiB <= total_memory 4096 MiB'), lines.join('\n'));
   t.match(lines[0], /overhead 10%/);
 });
 
 t.test('free_memory: each guest that is not running must fit on its own (check mode)', async (t) => {
   const dom0: Dom0Facts = { memoryMiB: 1024, running: [{ name: 'web01', memoryMiB: 512 }] };
-  const s: Setup = { host: host('3.1.0', 16000, 1500, 'dom0_mem=1024M'), dom0, domains: [web01, guest('new1', { memory: 1024 }), guest('new2', { memory: 2048 })] };
+  const s: Setup = { host: infoHost('3.1.0', 16000, 1500, 'dom0_mem=1024M'), dom0, domains: [web01, guest('new1', { memory: 1024 }), guest('new2', { memory: 2048 })] };
   const r = findings(run(s));
   t.equal(r.length, 1, 'new1 fits alone; new2 does not; web01 runs already');
   t.match(r[0], { domain: 'new2', key: 'memory', line: 3, severity: 'error', evidence: { free_memory: 1500, needed: 2048 } });
@@ -202,13 +165,13 @@ t.test('free_memory: each guest that is not running must fit on its own (check m
 });
 
 t.test('free_memory: an HVM guest that takes maxmem is pointed at maxmem', async (t) => {
-  const r = findings(run({ host: host('3.1.0', 16000, 3000, 'dom0_mem=1024M'), dom0: { running: [] }, domains: [db01] }));
+  const r = findings(run({ host: infoHost('3.1.0', 16000, 3000, 'dom0_mem=1024M'), dom0: { running: [] }, domains: [db01] }));
   const free = r.find((f) => /to start/.test(f.message));
   t.match(free, { domain: 'db01', key: 'maxmem', line: 4, message: 'db01: needs 4096 MiB to start (HVM: maxmem taken at start, memory 2048), more than free_memory 3000 MiB' });
 });
 
 t.test('free_memory: a single guest with the running set unknown is the one being deployed', async (t) => {
-  const h = host('4.17.0', 16000, 800, 'dom0_mem=2048M,max:2048M');
+  const h = infoHost('4.17.0', 16000, 800, 'dom0_mem=2048M,max:2048M');
   h.outstandingClaimsMiB = 200;
   const r = findings(run({ host: h, domains: [guest('solo', { memory: 1024 })] }));
   t.match(r[0], { domain: 'solo', key: 'memory', line: 3, severity: 'error' });
@@ -219,13 +182,13 @@ t.test('free_memory: a single guest with the running set unknown is the one bein
 });
 
 t.test('free_memory: a warning when dom0 could balloon down to make room', async (t) => {
-  const r = findings(run({ host: host('4.17.0', 16000, 300), dom0: { memoryMiB: 14000 }, domains: [guest('solo', { memory: 1024 })] }));
+  const r = findings(run({ host: infoHost('4.17.0', 16000, 300), dom0: { memoryMiB: 14000 }, domains: [guest('solo', { memory: 1024 })] }));
   const free = r.find((f) => /needs 1024 MiB to start, more than free_memory 300 MiB/.test(f.message));
   t.match(free, { severity: 'warning', message: /fits only if dom0 balloons down from 14000 MiB/ });
 });
 
 t.test('skip when no host memory is known and the guests are fine', async (t) => {
-  t.match(run({ host: { source: '--xen', version: '4.17.0', fields: {} }, domains: [web01] }), { skip: /host memory unknown.*1 guest/ });
+  t.match(run({ host: host('4.17.0', { source: '--xen' }), domains: [web01] }), { skip: /host memory unknown.*1 guest/ });
 });
 
 t.test('property: findings and explanation hold together for random guests', async (t) => {
@@ -245,7 +208,7 @@ t.test('property: findings and explanation hold together for random guests', asy
       fc.option(fc.constantFrom('dom0_mem=1024M', 'dom0_mem=-1G', 'dom0_mem=max:4G', 'dom0_mem=bogus'), { nil: undefined }),
       fc.integer({ min: 0, max: 50 }),
       (gs, v, total, free, cmd, overhead) => {
-        const s: Setup = { host: host(v, total, free, cmd), domains: gs.map((x, i) => guest(`g${i}`, x)), options: { overheadPercent: overhead } };
+        const s: Setup = { host: infoHost(v, total, free, cmd), domains: gs.map((x, i) => guest(`g${i}`, x)), options: { overheadPercent: overhead } };
         const r = run(s);
         const lines = explain(s);
         if (lines.length === 0) return false;

@@ -1,36 +1,16 @@
 import t from 'tap';
 import fc from 'fast-check';
 import check, { netloopState } from '../../checks/netloop-missing.js';
-import type { CheckContext, Finding, Skip } from '../../checks/api.js';
-import { emptyFacts, type Dom0Facts, type Facts } from '../../cli/facts.js';
+import type { Dom0Facts } from '../../cli/facts.js';
+import { context, facts, findings, skipReason, xendConfig } from '../helpers/facts.js';
 
 const XEND = '/etc/xen/xend-config.sxp';
 
 function xend(script?: string): Dom0Facts['xendConfig'] {
-  return script === undefined
-    ? { file: XEND, values: { 'xend-relocation-server': 'no' }, lines: { 'xend-relocation-server': 20 } }
-    : { file: XEND, values: { 'network-script': script }, lines: { 'network-script': 96 } };
+  return script === undefined ? xendConfig({ 'xend-relocation-server': 'no' }, 20) : xendConfig({ 'network-script': script }, 96);
 }
 
-function facts(dom0: Dom0Facts): Facts {
-  const f = emptyFacts('test');
-  f.dom0 = dom0;
-  return f;
-}
-
-function ctx(xenVersion: string | undefined): CheckContext {
-  return { ...(xenVersion ? { xenVersion } : {}), options: {}, mode: 'check' };
-}
-
-function findings(r: Finding[] | Skip): Finding[] {
-  if (!Array.isArray(r)) throw new Error(`skipped: ${r.skip}`);
-  return r;
-}
-
-function skipReason(r: Finding[] | Skip): string {
-  if (Array.isArray(r)) throw new Error(`expected a skip, got ${r.length} findings`);
-  return r.skip;
-}
+const ctx = (xen: string | undefined) => context(check, { xen });
 
 /** dom0 as network-bridge leaves it on 3.0.x with netloop: eth0 renamed peth0, veth0 renamed eth0. */
 const healthyBridge: Dom0Facts = {
@@ -49,8 +29,8 @@ t.test('metadata: warning, Xen <= 3.1, needs dom0', async (t) => {
 });
 
 t.test('healthy network-bridge dom0 passes', async (t) => {
-  t.same(findings(check.run(facts(healthyBridge), ctx('3.0.4'))), []);
-  t.same(findings(check.run(facts(healthyBridge), ctx('3.1.0'))), []);
+  t.same(findings(check.run(facts({ dom0: healthyBridge }), ctx('3.0.4'))), []);
+  t.same(findings(check.run(facts({ dom0: healthyBridge }), ctx('3.1.0'))), []);
 });
 
 t.test('network-bridge without netloop: one finding at the network-script line', async (t) => {
@@ -61,7 +41,7 @@ t.test('network-bridge without netloop: one finding at the network-script line',
     interfaces: ['lo', 'eth0', 'xenbr0', 'vif1.0'],
     bridges: [{ name: 'xenbr0', ports: ['eth0', 'vif1.0'] }],
   };
-  const fs = findings(check.run(facts(dom0), ctx('3.0.3')));
+  const fs = findings(check.run(facts({ dom0 }), ctx('3.0.3')));
   t.equal(fs.length, 1);
   t.equal(fs[0]?.file, XEND);
   t.equal(fs[0]?.line, 96);
@@ -74,11 +54,11 @@ t.test('network-bridge without netloop: one finding at the network-script line',
 t.test('routed and NATed dom0 without netloop warn; with netloop pass', async (t) => {
   for (const script of ['network-route', 'network-nat', '/etc/xen/scripts/network-route netdev=eth1']) {
     const absent: Dom0Facts = { xendConfig: xend(script), modules: ['netbk'], interfaces: ['lo', 'eth0', 'vif1.0'] };
-    const fs = findings(check.run(facts(absent), ctx('3.1.0')));
+    const fs = findings(check.run(facts({ dom0: absent }), ctx('3.1.0')));
     t.equal(fs.length, 1, script);
     t.match(fs[0]?.message, /without netloop/);
     const present: Dom0Facts = { ...absent, modules: ['netbk', 'netloop'], interfaces: ['lo', 'eth0', 'vif0.0', 'veth0'] };
-    t.same(findings(check.run(facts(present), ctx('3.1.0'))), [], `${script} with netloop`);
+    t.same(findings(check.run(facts({ dom0: present }), ctx('3.1.0'))), [], `${script} with netloop`);
   }
 });
 
@@ -91,7 +71,7 @@ t.test('netloop present but vif0.N not on the bridge', async (t) => {
       { name: 'empty', ports: [] },
     ],
   };
-  const fs = findings(check.run(facts(dom0), ctx('3.0.4')));
+  const fs = findings(check.run(facts({ dom0 }), ctx('3.0.4')));
   t.equal(fs.length, 1);
   t.match(fs[0]?.message, /bridge br1 \(eth1, vif2\.0, tap0\) has no vif0\.N port/);
   t.equal(fs[0]?.evidence?.['bridge'], 'br1');
@@ -99,31 +79,31 @@ t.test('netloop present but vif0.N not on the bridge', async (t) => {
 
 t.test('too few loopbacks: nloopbacks=0, vifnum beyond the pairs', async (t) => {
   const zero: Dom0Facts = { ...healthyBridge, netloop: { loaded: true, nloopbacks: 0 }, interfaces: ['lo', 'eth0'], bridges: [] };
-  const z = findings(check.run(facts(zero), ctx('3.0.4')));
+  const z = findings(check.run(facts({ dom0: zero }), ctx('3.0.4')));
   t.equal(z.length, 1);
   t.match(z[0]?.message, /nloopbacks=0/);
   const vifnum: Dom0Facts = { ...healthyBridge, xendConfig: xend('network-bridge netdev=eth5 vifnum=5') };
-  const v = findings(check.run(facts(vifnum), ctx('3.0.4')));
+  const v = findings(check.run(facts({ dom0: vifnum }), ctx('3.0.4')));
   t.equal(v.length, 1);
   t.match(v[0]?.message, /vifnum=5.*4 pairs \(vif0\.0–vif0\.3\).*Link veth5 is missing/);
 });
 
 t.test('unknown facts skip with the reason', async (t) => {
-  t.match(skipReason(check.run(facts({ modules: ['netbk'] }), ctx('3.1.0'))), /xend-config\.sxp was not read/);
-  t.match(skipReason(check.run(facts({ xendConfig: xend() }), ctx('3.1.0'))), /no network-script/);
-  t.match(skipReason(check.run(facts({ xendConfig: xend('network-dummy') }), ctx('3.1.0'))), /network-dummy/);
-  t.match(skipReason(check.run(facts({ xendConfig: xend('my-bridges.sh') }), ctx('3.1.0'))), /site script/);
-  t.match(skipReason(check.run(facts({ xendConfig: xend('network-bridge') }), ctx('3.1.0'))), /modules and network interfaces were not read/);
+  t.match(skipReason(check.run(facts({ dom0: { modules: ['netbk'] } }), ctx('3.1.0'))), /xend-config\.sxp was not read/);
+  t.match(skipReason(check.run(facts({ dom0: { xendConfig: xend() } }), ctx('3.1.0'))), /no network-script/);
+  t.match(skipReason(check.run(facts({ dom0: { xendConfig: xend('network-dummy') } }), ctx('3.1.0'))), /network-dummy/);
+  t.match(skipReason(check.run(facts({ dom0: { xendConfig: xend('my-bridges.sh') } }), ctx('3.1.0'))), /site script/);
+  t.match(skipReason(check.run(facts({ dom0: { xendConfig: xend('network-bridge') } }), ctx('3.1.0'))), /modules and network interfaces were not read/);
   t.match(
-    skipReason(check.run(facts({ xendConfig: xend('network-bridge'), modules: ['netbk'] }), ctx('3.1.0'))),
+    skipReason(check.run(facts({ dom0: { xendConfig: xend('network-bridge'), modules: ['netbk'] } }), ctx('3.1.0'))),
     /built into dom0's kernel/,
     'netloop may be built in: modules alone do not prove its absence',
   );
   t.match(
-    skipReason(check.run(facts({ xendConfig: xend('network-bridge'), netloop: { loaded: true } }), ctx('3.1.0'))),
+    skipReason(check.run(facts({ dom0: { xendConfig: xend('network-bridge'), netloop: { loaded: true } } }), ctx('3.1.0'))),
     /bridges were not read/,
   );
-  t.match(skipReason(check.run(facts(healthyBridge), ctx(undefined))), /version unknown/);
+  t.match(skipReason(check.run(facts({ dom0: healthyBridge }), ctx(undefined))), /version unknown/);
 });
 
 t.test('netloopState: the evidence order', async (t) => {
@@ -137,7 +117,7 @@ t.test('netloopState: the evidence order', async (t) => {
 });
 
 t.test('explain', async (t) => {
-  const lines = check.explain?.(facts(healthyBridge), ctx('3.0.4')) ?? [];
+  const lines = check.explain?.(facts({ dom0: healthyBridge }), ctx('3.0.4')) ?? [];
   t.match(lines.join('\n'), /network-script: network-bridge/);
   t.match(lines.join('\n'), /netloop: present/);
   t.match(lines.join('\n'), /xenbr0 \[peth0 vif0\.0 vif1\.0\]/);
@@ -159,7 +139,7 @@ t.test('property: never throws, findings point at xend-config.sxp', async (t) =>
       fc.property(dom0Arb, fc.constantFrom('3.0.2', '3.0.4', '3.1.3'), (d, v) => {
         const dom0: Dom0Facts = { ...d, xendConfig: d.xendConfig === undefined ? undefined : xend(d.xendConfig) } as Dom0Facts;
         if (d.xendConfig === undefined) delete dom0.xendConfig;
-        const r = check.run(facts(dom0), ctx(v));
+        const r = check.run(facts({ dom0 }), ctx(v));
         if (!Array.isArray(r)) return r.skip.length > 0;
         return r.every((f) => f.file === XEND && (f.line === undefined || f.line >= 1));
       }),

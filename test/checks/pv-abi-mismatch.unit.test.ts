@@ -1,10 +1,9 @@
 import t from 'tap';
 import fc from 'fast-check';
 import check, { abiFits } from '../../checks/pv-abi-mismatch.js';
-import type { CheckContext, Finding, Skip } from '../../checks/api.js';
+import type { Finding, Skip } from '../../checks/api.js';
 import type { DomainFacts, Facts, HostFacts, KernelFacts } from '../../cli/facts.js';
-import { decodeCaps } from '../../cli/parse/info.js';
-import { parseXenCmdline } from '../../cli/parse/xen-cmdline.js';
+import { context, domain, facts, findings, host, key, type HostSpec } from '../helpers/facts.js';
 
 // xen_caps strings as real hosts print them (xen-facts.md A4).
 const CAPS_304_64 = 'xen-3.0-x86_64 hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64 ';
@@ -14,72 +13,47 @@ const CAPS_PAE = 'xen-3.0-x86_32p hvm-3.0-x86_32 hvm-3.0-x86_32p';
 const CAPS_NONPAE = 'xen-3.0-x86_32';
 const CAPS_NO_PV = 'hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64';
 
-function host(version: string, caps: string, extra: Partial<HostFacts> = {}): HostFacts {
-  const d = decodeCaps(caps);
-  const h: HostFacts = { source: '/tmp/host.info', version, caps: d.caps, pvAbis: d.pvAbis, hvmAbis: d.hvmAbis, fields: { xen_caps: caps }, fieldLines: { xen_caps: 18 }, ...extra };
-  if (d.bits !== undefined) h.hypervisorBits = d.bits;
-  return h;
+function infoHost(version: string, caps: string, extra: HostSpec = {}): HostFacts {
+  return host(version, { source: '/tmp/host.info', xenCaps: caps, fieldLines: { xen_caps: 18 }, ...extra });
 }
 
 function pv(name: string, kernel?: Partial<KernelFacts>, extra: Partial<DomainFacts> = {}): DomainFacts {
-  const d: DomainFacts = {
-    name,
-    file: `/etc/xen/${name}.cfg`,
-    dialect: 'xm',
-    type: 'pv',
+  const d = domain(name, {
     typeSource: 'default',
-    disks: [],
-    vifs: [],
-    keys: { name: { value: name, line: 1, column: 1 }, kernel: { value: '/boot/vmlinuz-2.6.16.33-xen', line: 2, column: 1 } },
-    annotations: [],
-    suppressions: [],
-    diagnostics: [],
+    keys: { name: key(name, 1), kernel: key('/boot/vmlinuz-2.6.16.33-xen', 2) },
     ...extra,
-  };
+  });
   if (kernel) d.kernel = { path: '/boot/vmlinuz-2.6.16.33-xen', source: 'elf', line: 2, column: 1, ...kernel };
   return d;
 }
 
-function facts(h: HostFacts | undefined, domains: DomainFacts[]): Facts {
-  const f: Facts = { schemaVersion: 1, origin: 'test', probes: [], diagnostics: [], domains };
-  if (h) f.host = h;
-  return f;
-}
-
 function run(f: Facts, mode: 'check' | 'lint' = 'check'): Finding[] | Skip {
-  const ctx: CheckContext = { mode, options: {} };
-  if (f.host?.version) ctx.xenVersion = f.host.version;
-  return check.run(f, ctx);
-}
-
-function findings(r: Finding[] | Skip): Finding[] {
-  if (!Array.isArray(r)) throw new Error(`expected findings, got skip: ${r.skip}`);
-  return r;
+  return check.run(f, context(check, { xen: f.host?.version, mode }));
 }
 
 t.test('32-on-64: a PAE guest fails on 64-bit 3.0.4 and passes on 64-bit 3.1.0', async (t) => {
   const guest = pv('web01', { abi: 'x86_32p', pae: 'yes' });
-  const on304 = findings(run(facts(host('3.0.4', CAPS_304_64), [guest])));
+  const on304 = findings(run(facts({ host: infoHost('3.0.4', CAPS_304_64), domains: [guest] })));
   t.equal(on304.length, 1);
   t.match(on304[0], { domain: 'web01', line: 2, key: 'kernel', file: '/etc/xen/web01.cfg' });
   t.match(on304[0]?.message, /32-bit PAE \(x86_32p\) but Xen 3\.0\.4 runs only x86_64 PV guests/);
   t.match(on304[0]?.remediation, /arrived in 3\.1/);
   t.match(on304[0]?.evidence, { xen_caps: CAPS_304_64.trim(), kernel: /x86_32p \(ELF note PAE=yes/ });
-  t.strictSame(findings(run(facts(host('3.1.0', CAPS_31_64), [guest]))), []);
+  t.strictSame(findings(run(facts({ host: infoHost('3.1.0', CAPS_31_64), domains: [guest] }))), []);
 });
 
 t.test('a non-PAE 32-bit guest fails even on 3.1 64-bit Xen (32-on-64 is PAE only)', async (t) => {
-  const r = findings(run(facts(host('3.1.0', CAPS_31_64), [pv('old', { abi: 'x86_32', pae: 'no' })])));
+  const r = findings(run(facts({ host: infoHost('3.1.0', CAPS_31_64), domains: [pv('old', { abi: 'x86_32', pae: 'no' })] })));
   t.equal(r.length, 1);
   t.match(r[0]?.remediation, /only in PAE mode/);
 });
 
 t.test('bimodal kernels fit either 32-bit kind, not 64-bit only', async (t) => {
   const g = pv('bi', { abi: 'x86_32-bimodal', pae: 'bimodal' });
-  t.strictSame(findings(run(facts(host('3.1.0', CAPS_31_64), [g]))), []);
-  t.strictSame(findings(run(facts(host('3.0.4', CAPS_PAE), [g]))), []);
-  t.strictSame(findings(run(facts(host('3.0.2', CAPS_NONPAE), [g]))), []);
-  t.equal(findings(run(facts(host('3.0.4', CAPS_304_64), [g]))).length, 1);
+  t.strictSame(findings(run(facts({ host: infoHost('3.1.0', CAPS_31_64), domains: [g] }))), []);
+  t.strictSame(findings(run(facts({ host: infoHost('3.0.4', CAPS_PAE), domains: [g] }))), []);
+  t.strictSame(findings(run(facts({ host: infoHost('3.0.2', CAPS_NONPAE), domains: [g] }))), []);
+  t.equal(findings(run(facts({ host: infoHost('3.0.4', CAPS_304_64), domains: [g] }))).length, 1);
 });
 
 t.test('the field notes: on 3.0.x it must match all the way through', async (t) => {
@@ -92,7 +66,7 @@ t.test('the field notes: on 3.0.x it must match all the way through', async (t) 
     ['3.0.4', CAPS_304_64, 'x86_64', true],
   ];
   for (const [version, caps, abi, ok, remedy] of cases) {
-    const r = findings(run(facts(host(version, caps), [pv('g', { abi: abi! })])));
+    const r = findings(run(facts({ host: infoHost(version, caps), domains: [pv('g', { abi: abi! })] })));
     t.equal(r.length, ok ? 0 : 1, `${abi} on ${caps}`);
     if (remedy) t.match(r[0]?.remediation, remedy);
   }
@@ -100,18 +74,18 @@ t.test('the field notes: on 3.0.x it must match all the way through', async (t) 
 
 t.test('4.14+/4.16 hosts without x86_32p: PV32 off, and pv=no-32 named when it is on the command line', async (t) => {
   const g = pv('legacy', { abi: 'x86_32p', pae: 'yes' });
-  const plain = findings(run(facts(host('4.17.4-pre', CAPS_417_64), [g])));
+  const plain = findings(run(facts({ host: infoHost('4.17.4-pre', CAPS_417_64), domains: [g] })));
   t.equal(plain.length, 1);
   t.match(plain[0]?.remediation, /CONFIG_PV32=n/);
   t.match(plain[0]?.remediation, /pvshim = 1/);
   const raw = 'placeholder dom0_mem=2048M,max:2048M pv=no-32';
-  const withCmd = findings(run(facts(host('4.17.4-pre', CAPS_417_64, { commandline: { raw, options: parseXenCmdline(raw) } }), [g])));
+  const withCmd = findings(run(facts({ host: infoHost('4.17.4-pre', CAPS_417_64, { cmdline: raw }), domains: [g] })));
   t.match(withCmd[0]?.remediation, /disables 32-bit PV guests \(pv=no-32\)/);
   t.equal(withCmd[0]?.evidence?.['xen_commandline pv'], 'no-32');
 });
 
 t.test('a hypervisor without xen-3.0-* tokens runs no PV guest, whatever its ABI', async (t) => {
-  const r = findings(run(facts(host('4.17.0', CAPS_NO_PV), [pv('a', { abi: 'x86_64' }), pv('b', { source: 'unknown', reason: 'not read' })])));
+  const r = findings(run(facts({ host: infoHost('4.17.0', CAPS_NO_PV), domains: [pv('a', { abi: 'x86_64' }), pv('b', { source: 'unknown', reason: 'not read' })] })));
   t.equal(r.length, 2);
   for (const f of r) {
     t.match(f.message, /runs no PV guests/);
@@ -126,7 +100,7 @@ t.test('an unknown kernel ABI is reported as unverified in check mode, with the 
     keys: { bootloader: { value: '/usr/bin/pygrub', line: 4, column: 1 } },
   });
   bootloader.kernel = { path: '(/usr/bin/pygrub)', source: 'unknown', reason: 'the kernel is chosen by /usr/bin/pygrub inside the guest disk', line: 4, column: 1 };
-  const r = findings(run(facts(host('3.1.0', CAPS_31_64), [bootloader, pv('nokernel', undefined, { keys: {} })])));
+  const r = findings(run(facts({ host: infoHost('3.1.0', CAPS_31_64), domains: [bootloader, pv('nokernel', undefined, { keys: {} })] })));
   t.equal(r.length, 2);
   t.match(r[0], { domain: 'pyg', severity: 'warning', unverified: true, line: 4, key: 'bootloader' });
   t.match(r[0]?.message, /ABI unknown \(the kernel is chosen by \/usr\/bin\/pygrub/);
@@ -137,24 +111,24 @@ t.test('an unknown kernel ABI is reported as unverified in check mode, with the 
 
 t.test('lint mode: skip when no PV guest has evidence, report unknown ones when some do', async (t) => {
   const unknown = pv('u', { source: 'unknown', reason: 'not gathered' });
-  const skip = run(facts(host('3.1.0', CAPS_31_64), [unknown]), 'lint');
+  const skip = run(facts({ host: infoHost('3.1.0', CAPS_31_64), domains: [unknown] }), 'lint');
   t.match(skip, { skip: /guest-abi=.*check --root/ });
-  const mixed = findings(run(facts(host('3.1.0', CAPS_31_64), [unknown, pv('k', { abi: 'x86_64', source: 'annotation' })]), 'lint'));
+  const mixed = findings(run(facts({ host: infoHost('3.1.0', CAPS_31_64), domains: [unknown, pv('k', { abi: 'x86_64', source: 'annotation' })] }), 'lint'));
   t.equal(mixed.length, 1);
   t.match(mixed[0], { domain: 'u', unverified: true });
 });
 
 t.test('an annotation without kernel= or bootloader= is where the finding points', async (t) => {
   const g = pv('ann', { abi: 'x86_32', source: 'annotation', line: 7, column: 1 }, { keys: {} });
-  const r = findings(run(facts(host('3.0.4', CAPS_304_64), [g])));
+  const r = findings(run(facts({ host: infoHost('3.0.4', CAPS_304_64), domains: [g] })));
   t.match(r[0], { line: 7, column: 1 });
   t.match(r[0]?.evidence, { kernel: 'x86_32 (annotation guest-abi)' });
 });
 
 t.test('skips: no PV guests, xen_caps unknown', async (t) => {
   const hvm = pv('w', undefined, { type: 'hvm', typeSource: 'builder' });
-  t.match(run(facts(host('3.0.4', CAPS_304_64), [hvm])), { skip: /no PV guests/ });
-  t.match(run(facts({ source: '--xen', version: '3.0.4', fields: {} }, [pv('a', { abi: 'x86_64' })])), { skip: /xen_caps unknown/ });
+  t.match(run(facts({ host: infoHost('3.0.4', CAPS_304_64), domains: [hvm] })), { skip: /no PV guests/ });
+  t.match(run(facts({ host: host('3.0.4', { source: '--xen' }), domains: [pv('a', { abi: 'x86_64' })] })), { skip: /xen_caps unknown/ });
 });
 
 t.test('abiFits: bimodal fits iff a 32-bit PV ABI is offered; others only themselves', async (t) => {
@@ -174,7 +148,7 @@ t.test('property: any caps and kernels give findings with a guest, a message and
   fc.assert(
     fc.property(fc.subarray(tokens), fc.array(abi, { minLength: 1, maxLength: 4 }), fc.constantFrom('3.0.2', '3.0.4', '3.1.0', '4.17.4-pre'), fc.constantFrom<'check' | 'lint'>('check', 'lint'), (caps, kernels, version, mode) => {
       const domains = kernels.map((k, i) => (k ? pv(`g${i}`, { abi: k }) : pv(`g${i}`, { source: 'unknown', reason: 'r' })));
-      const r = run(facts(host(version, caps.join(' ')), domains), mode);
+      const r = run(facts({ host: infoHost(version, caps.join(' ')), domains }), mode);
       if (!Array.isArray(r)) return typeof r.skip === 'string' && r.skip.length > 0;
       return r.every((f) => f.message.startsWith(`${f.domain}: `) && (f.line === undefined || f.line >= 1) && (f.column === undefined || f.column >= 1));
     }),

@@ -1,11 +1,10 @@
 import t from 'tap';
 import fc from 'fast-check';
 import check from '../../checks/unknown-key.js';
-import type { CheckContext, Finding, Skip } from '../../checks/api.js';
-import type { DomainFacts, Facts } from '../../cli/facts.js';
+import type { Finding } from '../../checks/api.js';
+import type { DomainFacts } from '../../cli/facts.js';
 import type { Dialect } from '../../cli/parse/config-model.js';
-import { parseConfig } from '../../cli/parse/config.js';
-import { buildDomain } from '../../cli/domain.js';
+import { domainFromText, facts, host, runOnDomains, type Target } from '../helpers/facts.js';
 import {
   XL_KEYS,
   XL_KEYS_DOCUMENTED,
@@ -20,24 +19,7 @@ import {
   toolstackFor,
 } from '../../checks/lib/keys.js';
 
-function guest(text: string, dialect: Dialect, file = '/etc/xen/g.cfg'): DomainFacts {
-  return buildDomain(parseConfig(text, file, { dialect }));
-}
-
-interface RunOpts {
-  xen?: string;
-  toolstack?: 'xm' | 'xl';
-  options?: Record<string, unknown>;
-}
-
-function run(domains: DomainFacts[], o: RunOpts = {}): Finding[] {
-  const facts: Facts = { schemaVersion: 1, origin: 'test', probes: [], diagnostics: [], domains };
-  if (o.toolstack) facts.host = { source: 'xl info', toolstack: o.toolstack, fields: {} };
-  const ctx: CheckContext = { mode: 'lint', options: { ...check.defaults, ...(o.options ?? {}) }, ...(o.xen ? { xenVersion: o.xen } : {}) };
-  const r: Finding[] | Skip = check.run(facts, ctx);
-  if (!Array.isArray(r)) throw new Error(`unexpected skip: ${r.skip}`);
-  return r;
-}
+const run = (domains: DomainFacts[], o: Target = {}): Finding[] => runOnDomains(check, domains, { mode: 'lint', ...o });
 
 t.test('edit distance counts an adjacent transposition as one step', async (t) => {
   const table: Array<[string, string, number]> = [
@@ -94,19 +76,19 @@ t.test('extraKeys: exact names and prefixes', async (t) => {
 });
 
 t.test('which toolstack reads the file', async (t) => {
-  const facts: Facts = { schemaVersion: 1, origin: 'test', probes: [], diagnostics: [] };
-  t.equal(toolstackFor('xm', facts, undefined).toolstack, 'xm', 'unknown version: the dialect');
-  t.equal(toolstackFor('xm', facts, '4.5.0').toolstack, 'xl', '4.5 has only xl');
-  t.equal(toolstackFor('xm', facts, '4.5.1-pre').toolstack, 'xl', 'a 4.5.x prerelease counts as 4.5');
-  t.equal(toolstackFor('xm', facts, '4.4.4').toolstack, 'xm', '4.4: both exist, the dialect decides');
-  t.equal(toolstackFor('xl', facts, '4.4.4').toolstack, 'xl');
-  t.equal(toolstackFor('xl', facts, '3.4.2').toolstack, 'xm', 'before 4.0 there is no xl');
-  const host: Facts = { ...facts, host: { source: 'xm info', toolstack: 'xm', fields: {} } };
-  t.equal(toolstackFor('xl', host, '4.1.2').toolstack, 'xm', "the host's toolstack wins");
+  const none = facts();
+  t.equal(toolstackFor('xm', none, undefined).toolstack, 'xm', 'unknown version: the dialect');
+  t.equal(toolstackFor('xm', none, '4.5.0').toolstack, 'xl', '4.5 has only xl');
+  t.equal(toolstackFor('xm', none, '4.5.1-pre').toolstack, 'xl', 'a 4.5.x prerelease counts as 4.5');
+  t.equal(toolstackFor('xm', none, '4.4.4').toolstack, 'xm', '4.4: both exist, the dialect decides');
+  t.equal(toolstackFor('xl', none, '4.4.4').toolstack, 'xl');
+  t.equal(toolstackFor('xl', none, '3.4.2').toolstack, 'xm', 'before 4.0 there is no xl');
+  const xmHost = facts({ host: host(undefined, { toolstack: 'xm' }) });
+  t.equal(toolstackFor('xl', xmHost, '4.1.2').toolstack, 'xm', "the host's toolstack wins");
 });
 
 t.test('xl: every unknown key is reported, with what xl uses instead for xm keys', async (t) => {
-  const d = guest('name = "a"\ntype = "pv"\nmemroy = 512\ncpu_cap = 50\nvcpu_avail = 1\nbootloader = "pygrub"\nsite_x = 1\nguest_os_type = "linux"\n', 'xl');
+  const d = domainFromText('name = "a"\ntype = "pv"\nmemroy = 512\ncpu_cap = 50\nvcpu_avail = 1\nbootloader = "pygrub"\nsite_x = 1\nguest_os_type = "linux"\n', 'xl');
   const f = run([d]);
   const byKey = new Map(f.map((x) => [x.key, x]));
   t.same([...byKey.keys()], ['memroy', 'cpu_cap', 'vcpu_avail', 'site_x', 'guest_os_type']);
@@ -123,25 +105,25 @@ t.test('xl: every unknown key is reported, with what xl uses instead for xm keys
 });
 
 t.test('xl: versions of type, maxvcpus and pvh', async (t) => {
-  const hvm = guest('name = "w"\ntype = "hvm"\nmemory = 1024\n', 'xl');
+  const hvm = domainFromText('name = "w"\ntype = "hvm"\nmemory = 1024\n', 'xl');
   t.equal(run([hvm], { xen: '4.9.0' })[0]?.severity, 'error', 'type=hvm on 4.9: built as PV');
   t.same(run([hvm], { xen: '4.10.0' }), [], '4.10 reads type');
   t.same(run([hvm]), [], 'version unknown: no version detail');
-  const pv = guest('name = "p"\ntype = "pv"\nkernel = "/boot/k"\n', 'xl');
+  const pv = domainFromText('name = "p"\ntype = "pv"\nkernel = "/boot/k"\n', 'xl');
   t.same(run([pv], { xen: '4.9.0' }), [], 'type=pv on 4.9 changes nothing');
-  const caps = guest('name = "c"\ntype = "pv"\nkernel = "/boot/k"\ncap = 50\ncpu_weight = 512\nmaxvcpus = 4\n', 'xl');
+  const caps = domainFromText('name = "c"\ntype = "pv"\nkernel = "/boot/k"\ncap = 50\ncpu_weight = 512\nmaxvcpus = 4\n', 'xl');
   // cap/cpu_weight before 4.2 are reported by the scheduler check, not here.
   t.same(run([caps], { xen: '4.1.2' }).map((x) => x.key), [], '4.1 reads maxvcpus; cap/cpu_weight are the scheduler check\'s');
   t.same(run([caps], { xen: '4.0.1', toolstack: 'xl' }).map((x) => x.key), ['maxvcpus']);
   t.same(run([caps], { xen: '4.2.0' }), []);
-  const pvh = guest('name = "h"\npvh = 1\nkernel = "/boot/k"\n', 'xl');
+  const pvh = domainFromText('name = "h"\npvh = 1\nkernel = "/boot/k"\n', 'xl');
   t.same(run([pvh], { xen: '4.8.0' }), [], 'PVHv1 on 4.8');
   t.match(run([pvh], { xen: '4.10.0' })[0]?.remediation, /type = "pvh"/);
   t.equal(run([pvh])[0]?.severity, 'info', 'version unknown: an info that it depends on the version');
 });
 
 t.test('xl: deprecated builder only where type exists', async (t) => {
-  const d = guest('name = "b"\nbuilder = "hvm"\nmemory = 1024\n', 'xl');
+  const d = domainFromText('name = "b"\nbuilder = "hvm"\nmemory = 1024\n', 'xl');
   t.same(run([d], { xen: '4.9.0', toolstack: 'xl' }), [], 'builder is the only spelling before 4.10');
   const f = run([d], { xen: '4.17.0' });
   t.equal(f.length, 1);
@@ -163,15 +145,15 @@ t.test('xm: typos and xl keys are reported; helper variables and vendor metadata
     'acpi_s3 = 1',
     '',
   ].join('\n');
-  const f = run([guest(text, 'xm')], { xen: '3.4.2' });
+  const f = run([domainFromText(text, 'xm')], { xen: '3.4.2' });
   t.same(f.map((x) => x.key), ['memroy', 'maxvcpus', 'type']);
   t.equal(f.find((x) => x.key === 'type')?.severity, 'warning', 'with builder = "hvm" the guest is still HVM');
-  const noBuilder = run([guest('name = "m"\ntype = "hvm"\n', 'xm')], { xen: '3.4.2' });
+  const noBuilder = run([domainFromText('name = "m"\ntype = "hvm"\n', 'xm')], { xen: '3.4.2' });
   t.equal(noBuilder[0]?.severity, 'error', 'without builder, xm builds a PV guest');
 });
 
 t.test('xm: options of later versions on 3.0.x', async (t) => {
-  const d = guest('name = "v"\nbuilder = "hvm"\nviridian = 1\nhpet = 1\ncpu_cap = 50\n', 'xm');
+  const d = domainFromText('name = "v"\nbuilder = "hvm"\nviridian = 1\nhpet = 1\ncpu_cap = 50\n', 'xm');
   t.same(run([d], { xen: '3.0.3' }).map((x) => x.key), ['viridian', 'hpet', 'cpu_cap']);
   t.same(run([d], { xen: '3.0.4' }).map((x) => x.key), ['viridian', 'hpet']);
   t.same(run([d], { xen: '3.1.0' }).map((x) => x.key), ['viridian']);
@@ -180,14 +162,14 @@ t.test('xm: options of later versions on 3.0.x', async (t) => {
 });
 
 t.test('the host toolstack, not the dialect, decides', async (t) => {
-  const d = guest('name = "x"\nmemory = 512\ncpu_cap = 50\non_xend_stop = "suspend"\n', 'xm');
+  const d = domainFromText('name = "x"\nmemory = 512\ncpu_cap = 50\non_xend_stop = "suspend"\n', 'xm');
   t.same(run([d], { toolstack: 'xm', xen: '4.1.2' }), []);
   t.same(run([d], { toolstack: 'xl', xen: '4.1.2' }).map((x) => x.key), ['cpu_cap', 'on_xend_stop']);
   t.same(run([d], { xen: '4.5.0' }).map((x) => x.key), ['cpu_cap', 'on_xend_stop']);
 });
 
 t.test('uppercase names under xl are left to config-readability', async (t) => {
-  const d = guest("OVM_os_type = 'x'\nname = 'o'\n", 'xm');
+  const d = domainFromText("OVM_os_type = 'x'\nname = 'o'\n", 'xm');
   t.same(run([d], { xen: '4.17.0' }), []);
 });
 
@@ -195,7 +177,7 @@ t.test('never throws on arbitrary key names', async (t) => {
   fc.assert(
     fc.property(fc.array(fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_.]{0,15}$/), { maxLength: 8 }), fc.constantFrom<Dialect>('xm', 'xl'), (names, dialect) => {
       const text = names.map((n, i) => `${n} = ${i}`).join('\n') + '\n';
-      const f = run([guest(text, dialect)], { xen: '4.4.0' });
+      const f = run([domainFromText(text, dialect)], { xen: '4.4.0' });
       return f.every((x) => x.key !== undefined && (x.line ?? 0) >= 1);
     }),
   );

@@ -1,63 +1,21 @@
 import t from 'tap';
 import fc from 'fast-check';
 import check from '../../checks/vbd-size-limit.js';
-import type { CheckContext, Finding, Skip } from '../../checks/api.js';
-import { emptyFacts, type DiskFacts, type DomainFacts, type Facts } from '../../cli/facts.js';
+import type { DiskFacts, DomainFacts } from '../../cli/facts.js';
+import { context, disk, domain, facts, findings } from '../helpers/facts.js';
 
 const GiB = 2 ** 30;
 const TiB = 2 ** 40;
 
-function disk(index: number, spec: string, size?: number, cdrom = false): DiskFacts {
-  const [target = '', vdev = '', access = 'w'] = spec.split(',');
-  const prefix = /^(tap:\w+|phy|file)(?=:)/.exec(target)?.[1];
-  const d: DiskFacts = {
-    index,
-    spec,
-    line: 40 + index,
-    column: 10,
-    target: target.replace(/^(tap:\w+|phy|file):/, ''),
-    vdev: vdev.replace(/:cdrom$/, ''),
-    devtype: cdrom ? 'cdrom' : 'disk',
-    access,
-    ...(prefix ? { backend: prefix } : {}),
-  };
-  if (size !== undefined) {
-    d.sizeBytes = size;
-    d.sizeSource = 'block-device';
-  } else d.sizeUnknown = 'the disk was not measured';
-  return d;
+function vbd(index: number, spec: string, size?: number, cdrom = false): DiskFacts {
+  return disk(index, spec, { line: 40 + index, column: 10, size, cdrom });
 }
 
 function guest(name: string, disks: DiskFacts[], type: 'pv' | 'hvm' = 'pv'): DomainFacts {
-  return {
-    name,
-    file: `/etc/xen/${name}.cfg`,
-    dialect: 'xm',
-    type,
-    typeSource: 'default',
-    disks,
-    vifs: [],
-    keys: {},
-    annotations: [],
-    suppressions: [],
-    diagnostics: [],
-  };
+  return domain(name, { type, typeSource: 'default', disks });
 }
 
-function facts(domains: DomainFacts[]): Facts {
-  const f = emptyFacts('test');
-  f.domains = domains;
-  return f;
-}
-
-function ctx(xenVersion: string, options: Record<string, unknown> = {}, mode: 'check' | 'lint' = 'check'): CheckContext {
-  return { xenVersion, options: { ...check.defaults, ...options }, mode };
-}
-
-function findings(r: Finding[] | Skip): Finding[] {
-  if (!Array.isArray(r)) throw new Error(`skipped: ${r.skip}`);
-  return r;
-}
+const ctx = (xen: string, options: Record<string, unknown> = {}, mode: 'check' | 'lint' = 'check') => context(check, { xen, options, mode });
 
 t.test('metadata: error, Xen <= 3.0.3', async (t) => {
   t.equal(check.id, 'vbd-size-limit');
@@ -68,12 +26,12 @@ t.test('metadata: error, Xen <= 3.0.3', async (t) => {
 
 t.test('a vbd of 2 TiB or more fails; just under passes', async (t) => {
   const g = guest('nas', [
-    disk(0, 'phy:/dev/vg0/nas-root,sda1,w', 8 * GiB),
-    disk(1, 'phy:/dev/md2,sdb,w', 2 * TiB),
-    disk(2, 'tap:aio:/srv/xen/nas-data.img,sdc,w', 3 * TiB),
-    disk(3, 'phy:/dev/vg0/scratch,sdd,w', 2 * TiB - 512),
+    vbd(0, 'phy:/dev/vg0/nas-root,sda1,w', 8 * GiB),
+    vbd(1, 'phy:/dev/md2,sdb,w', 2 * TiB),
+    vbd(2, 'tap:aio:/srv/xen/nas-data.img,sdc,w', 3 * TiB),
+    vbd(3, 'phy:/dev/vg0/scratch,sdd,w', 2 * TiB - 512),
   ]);
-  const fs = findings(check.run(facts([g]), ctx('3.0.3')));
+  const fs = findings(check.run(facts({ domains: [g] }), ctx('3.0.3')));
   t.same(fs.map((f) => f.line), [41, 42]);
   t.match(fs[0]?.message, /nas: disk sdb is 2 TiB \(2199023255552 bytes\), at or over the 2 TiB/);
   t.equal(fs[0]?.key, 'disk');
@@ -82,34 +40,34 @@ t.test('a vbd of 2 TiB or more fails; just under passes', async (t) => {
 });
 
 t.test('HVM guests and every backend count; CD-ROMs do not', async (t) => {
-  const g = guest('h', [disk(0, 'file:/srv/big.img,hda,w', 4 * TiB), disk(1, 'file:/srv/install.iso,hdc:cdrom,r', undefined, true)], 'hvm');
-  t.same(findings(check.run(facts([g]), ctx('3.0.2'))).map((f) => f.line), [40]);
+  const g = guest('h', [vbd(0, 'file:/srv/big.img,hda,w', 4 * TiB), vbd(1, 'file:/srv/install.iso,hdc:cdrom,r', undefined, true)], 'hvm');
+  t.same(findings(check.run(facts({ domains: [g] }), ctx('3.0.2'))).map((f) => f.line), [40]);
 });
 
 t.test('option moves the threshold', async (t) => {
-  const g = guest('g', [disk(0, 'phy:/dev/sdb,xvdb,w', 1.5 * TiB)]);
-  t.same(findings(check.run(facts([g]), ctx('3.0.3'))), []);
-  t.equal(findings(check.run(facts([g]), ctx('3.0.3', { limitBytes: TiB }))).length, 1);
+  const g = guest('g', [vbd(0, 'phy:/dev/sdb,xvdb,w', 1.5 * TiB)]);
+  t.same(findings(check.run(facts({ domains: [g] }), ctx('3.0.3'))), []);
+  t.equal(findings(check.run(facts({ domains: [g] }), ctx('3.0.3', { limitBytes: TiB }))).length, 1);
 });
 
 t.test('unknown sizes: unverified in check mode; skip in lint mode when nothing is known', async (t) => {
-  const g = guest('g', [disk(0, 'phy:/dev/vg0/g,xvda,w')]);
-  const fs = findings(check.run(facts([g]), ctx('3.0.3')));
+  const g = guest('g', [vbd(0, 'phy:/dev/vg0/g,xvda,w')]);
+  const fs = findings(check.run(facts({ domains: [g] }), ctx('3.0.3')));
   t.same(fs.map((f) => [f.severity, f.unverified]), [['warning', true]]);
   t.match(fs[0]?.message, /size of disk xvda is unknown/);
-  const r = check.run(facts([g]), ctx('3.0.3', {}, 'lint'));
+  const r = check.run(facts({ domains: [g] }), ctx('3.0.3', {}, 'lint'));
   t.ok(!Array.isArray(r) && /# xenlint: size=hda:200G/.test(r.skip));
 });
 
 t.test('invalid and empty disks are left to disk-spec', async (t) => {
-  const bad = disk(0, 'phy:/dev/x,xvda,w', 3 * TiB);
+  const bad = vbd(0, 'phy:/dev/x,xvda,w', 3 * TiB);
   bad.invalid = 'unknown deprecated disk prefix';
-  t.same(findings(check.run(facts([guest('g', [bad])]), ctx('3.0.3'))), []);
-  t.same(findings(check.run(facts([guest('none', [])]), ctx('3.0.3', {}, 'lint'))), [], 'no disks: nothing to check');
+  t.same(findings(check.run(facts({ domains: [guest('g', [bad])] }), ctx('3.0.3'))), []);
+  t.same(findings(check.run(facts({ domains: [guest('none', [])] }), ctx('3.0.3', {}, 'lint'))), [], 'no disks: nothing to check');
 });
 
 t.test('explain', async (t) => {
-  const lines = check.explain?.(facts([guest('g', [disk(0, 'phy:/dev/md0,xvdb,w', 3 * TiB)])]), ctx('3.0.3')) ?? [];
+  const lines = check.explain?.(facts({ domains: [guest('g', [vbd(0, 'phy:/dev/md0,xvdb,w', 3 * TiB)])] }), ctx('3.0.3')) ?? [];
   t.match(lines.join('\n'), /g xvdb: 3 TiB .* >= limit/);
 });
 
@@ -120,7 +78,7 @@ t.test('property: never throws', async (t) => {
         fc.array(fc.record({ size: fc.option(fc.double({ min: 0, max: 2 ** 50, noNaN: true }).map(Math.floor), { nil: undefined }), cdrom: fc.boolean() }), { maxLength: 6 }),
         fc.constantFrom('check' as const, 'lint' as const),
         (ds, mode) => {
-          const r = check.run(facts([guest('g', ds.map((d, i) => disk(i, `phy:/dev/x${i},xvd${'abcdef'[i]},w`, d.size, d.cdrom)))]), ctx('3.0.3', {}, mode));
+          const r = check.run(facts({ domains: [guest('g', ds.map((d, i) => vbd(i, `phy:/dev/x${i},xvd${'abcdef'[i]},w`, d.size, d.cdrom)))] }), ctx('3.0.3', {}, mode));
           if (!Array.isArray(r)) return mode === 'lint';
           return r.every((f) => (f.line ?? 0) >= 40);
         },

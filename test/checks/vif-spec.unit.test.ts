@@ -1,33 +1,16 @@
 import t from 'tap';
 import fc from 'fast-check';
 import check from '../../checks/vif-spec.js';
-import type { CheckContext, Finding, Skip } from '../../checks/api.js';
-import type { Dom0Facts, DomainFacts, Facts } from '../../cli/facts.js';
+import type { Finding } from '../../checks/api.js';
+import type { DomainFacts } from '../../cli/facts.js';
 import type { Dialect } from '../../cli/parse/config-model.js';
-import { parseConfig } from '../../cli/parse/config.js';
-import { buildDomain } from '../../cli/domain.js';
+import { domainFromText, listLine, runOnDomains, type Target } from '../helpers/facts.js';
 
 function guest(name: string, vifs: string[], dialect: Dialect): DomainFacts {
-  const text = `name = "${name}"\nvif = [ ${vifs.map((v) => `'${v}'`).join(',\n  ')} ]\n`;
-  return buildDomain(parseConfig(text, `/etc/xen/${name}.cfg`, { dialect }));
+  return domainFromText(`name = "${name}"\n${listLine('vif', vifs)}`, dialect, `/etc/xen/${name}.cfg`);
 }
 
-interface RunArgs {
-  xen?: string;
-  toolstack?: 'xm' | 'xl';
-  options?: Record<string, unknown>;
-  dom0?: Dom0Facts;
-}
-
-function run(domains: DomainFacts[], o: RunArgs = {}): Finding[] {
-  const facts: Facts = { schemaVersion: 1, origin: 'test', probes: [], diagnostics: [], domains };
-  if (o.toolstack) facts.host = { source: 'info', toolstack: o.toolstack, fields: {} };
-  if (o.dom0) facts.dom0 = o.dom0;
-  const ctx: CheckContext = { mode: 'lint', options: { ...check.defaults, ...(o.options ?? {}) }, ...(o.xen ? { xenVersion: o.xen } : {}) };
-  const r: Finding[] | Skip = check.run(facts, ctx);
-  if (!Array.isArray(r)) throw new Error(`unexpected skip: ${r.skip}`);
-  return r;
-}
+const run = (domains: DomainFacts[], o: Target = {}): Finding[] => runOnDomains(check, domains, { mode: 'lint', ...o });
 
 t.test('how each toolstack treats a bad spec', async (t) => {
   const table: Array<[Dialect, string, string | undefined]> = [
@@ -54,11 +37,11 @@ t.test('how each toolstack treats a bad spec', async (t) => {
 
 t.test('a plain-string vif under xl, not under xm', async (t) => {
   const text = "name = 'p'\nvif = 'bridge=xenbr0'\n";
-  const xl = run([buildDomain(parseConfig(text, '/etc/xen/p.cfg', { dialect: 'xl' }))], { xen: '4.17.0' });
+  const xl = run([domainFromText(text, 'xl', '/etc/xen/p.cfg')], { xen: '4.17.0' });
   t.equal(xl.length, 1);
   t.equal(xl[0]?.severity, 'error');
   t.equal(xl[0]?.key, 'vif');
-  t.same(run([buildDomain(parseConfig(text, '/etc/xen/p.cfg', { dialect: 'xm' }))], { xen: '3.1.0' }), []);
+  t.same(run([domainFromText(text, 'xm', '/etc/xen/p.cfg')], { xen: '3.1.0' }), []);
 });
 
 t.test('duplicate MACs: within a guest, across guests, normalised', async (t) => {
@@ -77,7 +60,7 @@ t.test('duplicate MACs: within a guest, across guests, normalised', async (t) =>
 
 t.test('across guests: bridges decide error or warning; defaults follow the toolstack', async (t) => {
   const mac = 'mac=00:16:3e:77:00:01';
-  const sev = (x: string, y: string, dialect: Dialect, o: RunArgs = {}): string[] =>
+  const sev = (x: string, y: string, dialect: Dialect, o: Target = {}): string[] =>
     run([guest('x', [x ? `${mac},bridge=${x}` : mac], dialect), guest('y', [y ? `${mac},bridge=${y}` : mac], dialect)], o).map((f) => f.severity ?? '');
   t.same(sev('xenbr0', 'xenbr1', 'xl', { xen: '4.17.0' }), ['warning', 'warning']);
   t.same(sev('xenbr0', 'xenbr0', 'xl', { xen: '4.17.0' }), ['error', 'error']);

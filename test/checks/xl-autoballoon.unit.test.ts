@@ -1,18 +1,14 @@
 import t from 'tap';
 import fc from 'fast-check';
 import check, { readAutoballoon, strtolWhole, XL_CONF } from '../../checks/xl-autoballoon.js';
-import type { CheckContext, Finding, Skip } from '../../checks/api.js';
-import type { Dom0Facts, Facts, HostFacts } from '../../cli/facts.js';
-import { parseXenCmdline } from '../../cli/parse/xen-cmdline.js';
+import type { Dom0Facts, HostFacts } from '../../cli/facts.js';
 import { parseXlConf } from '../../cli/parse/xl-conf.js';
+import { context, facts, findings, host } from '../helpers/facts.js';
 
 const INFO = '/var/lib/xenlint/xl-info.txt';
 
-function host(cmdline: string | undefined, toolstack?: 'xl' | 'xm'): HostFacts {
-  const h: HostFacts = { source: INFO, fields: {}, fieldLines: { xen_commandline: 27 } };
-  if (toolstack) h.toolstack = toolstack;
-  if (cmdline !== undefined) h.commandline = { raw: cmdline, options: parseXenCmdline(cmdline) };
-  return h;
+function xlInfo(cmdline: string | undefined, toolstack?: 'xl' | 'xm'): HostFacts {
+  return host(undefined, { source: INFO, fieldLines: { xen_commandline: 27 }, toolstack, cmdline });
 }
 
 /** dom0 with xl.conf read from text, as the gatherer does. */
@@ -21,18 +17,7 @@ function withConf(text: string): Dom0Facts {
   return { xlConf: { file: XL_CONF, values: c.values, lines: c.lines } };
 }
 
-function facts(h: HostFacts, dom0: Dom0Facts, probes: Facts['probes'] = []): Facts {
-  return { schemaVersion: 1, origin: 'test', probes, diagnostics: [], host: h, dom0 };
-}
-
-function ctx(xen: string | undefined): CheckContext {
-  return { mode: 'check', options: {}, ...(xen ? { xenVersion: xen } : {}) };
-}
-
-function findings(r: Finding[] | Skip): Finding[] {
-  if (!Array.isArray(r)) throw new Error(`skipped: ${r.skip}`);
-  return r;
-}
+const ctx = (xen: string | undefined) => context(check, { xen });
 
 const DOM0_MEM = 'placeholder dom0_mem=2048M,max:2048M';
 
@@ -45,7 +30,7 @@ t.test('metadata: warning, Xen >= 4.1, needs host and dom0', async (t) => {
 
 t.test('the sample host: autoballoon=1 with dom0_mem on 4.4', async (t) => {
   const conf = '## Global XL config file ##\n\n# automatically balloon down dom0\n# when needed\nautoballoon=1\n';
-  const f = findings(check.run(facts(host(DOM0_MEM, 'xl'), withConf(conf)), ctx('4.4.0')));
+  const f = findings(check.run(facts({ host: xlInfo(DOM0_MEM, 'xl'), dom0: withConf(conf) }), ctx('4.4.0')));
   t.equal(f.length, 1);
   t.equal(f[0]?.file, XL_CONF);
   t.equal(f[0]?.line, 5);
@@ -80,7 +65,7 @@ t.test('4.3+ table: strings compared as xl compares them', async (t) => {
   ];
   for (const version of ['4.3.0', '4.17.4-pre', '4.21.0']) {
     for (const [line, want] of table) {
-      const f = findings(check.run(facts(host(DOM0_MEM, 'xl'), withConf(line ?? '#autoballoon="auto"\n')), ctx(version)));
+      const f = findings(check.run(facts({ host: xlInfo(DOM0_MEM, 'xl'), dom0: withConf(line ?? '#autoballoon="auto"\n') }), ctx(version)));
       const got = f.length === 0 ? 'pass' : f[0]?.severity === 'info' ? 'info' : 'warn';
       t.equal(got, want, `${version} ${line ?? '(unset)'}: ${f.map((x) => x.message).join(' | ')}`);
     }
@@ -101,7 +86,7 @@ t.test('4.1/4.2 table: a number, default on; words are not numbers', async (t) =
   ];
   for (const version of ['4.1.2', '4.2.5']) {
     for (const [line, want, re] of table) {
-      const f = findings(check.run(facts(host('placeholder dom0_mem=1024M', 'xl'), withConf(line ?? '#autoballoon=1\n')), ctx(version)));
+      const f = findings(check.run(facts({ host: xlInfo('placeholder dom0_mem=1024M', 'xl'), dom0: withConf(line ?? '#autoballoon=1\n') }), ctx(version)));
       t.equal(f.length === 0 ? 'pass' : 'warn', want, `${version} ${line ?? '(unset)'}: ${f.map((x) => x.message).join(' | ')}`);
       if (re && version === '4.2.5') t.match(f[0]?.message, re);
       if (f[0]) t.match(f[0].remediation, /autoballoon=0 .*"off" is not one/);
@@ -111,9 +96,9 @@ t.test('4.1/4.2 table: a number, default on; words are not numbers', async (t) =
 
 t.test('the 4.2/4.3 boundary with autoballoon unset', async (t) => {
   const dom0 = withConf('#autoballoon=1\n');
-  t.equal(findings(check.run(facts(host(DOM0_MEM, 'xl'), dom0), ctx('4.2.5'))).length, 1);
-  t.same(findings(check.run(facts(host(DOM0_MEM, 'xl'), dom0), ctx('4.3.0'))), []);
-  const f = findings(check.run(facts(host(DOM0_MEM, 'xl'), dom0), ctx('4.2.0')));
+  t.equal(findings(check.run(facts({ host: xlInfo(DOM0_MEM, 'xl'), dom0 }), ctx('4.2.5'))).length, 1);
+  t.same(findings(check.run(facts({ host: xlInfo(DOM0_MEM, 'xl'), dom0 }), ctx('4.3.0'))), []);
+  const f = findings(check.run(facts({ host: xlInfo(DOM0_MEM, 'xl'), dom0 }), ctx('4.2.0')));
   t.equal(f[0]?.file, XL_CONF);
   t.equal(f[0]?.line, undefined, 'no line: the key is absent');
   t.equal(f[0]?.evidence?.['autoballoon'], 'not set');
@@ -121,27 +106,27 @@ t.test('the 4.2/4.3 boundary with autoballoon unset', async (t) => {
 
 t.test('no xl.conf at all: xl runs on its defaults', async (t) => {
   const missing = [{ name: XL_CONF, status: 'skipped' as const, detail: 'not found', provides: 'dom0' as const }];
-  const f42 = findings(check.run(facts(host(DOM0_MEM, 'xl'), { modules: [] }, missing), ctx('4.2.5')));
+  const f42 = findings(check.run(facts({ host: xlInfo(DOM0_MEM, 'xl'), dom0: { modules: [] }, probes: missing }), ctx('4.2.5')));
   t.equal(f42.length, 1);
   t.equal(f42[0]?.file, INFO, 'points at the command line in the info output');
   t.equal(f42[0]?.line, 27);
   t.equal(f42[0]?.evidence?.['autoballoon'], `${XL_CONF} absent`);
-  t.same(findings(check.run(facts(host(DOM0_MEM, 'xl'), { modules: [] }, missing), ctx('4.4.0'))), []);
-  const unread = check.run(facts(host(DOM0_MEM, 'xl'), { modules: [] }), ctx('4.4.0'));
+  t.same(findings(check.run(facts({ host: xlInfo(DOM0_MEM, 'xl'), dom0: { modules: [] }, probes: missing }), ctx('4.4.0'))), []);
+  const unread = check.run(facts({ host: xlInfo(DOM0_MEM, 'xl'), dom0: { modules: [] } }), ctx('4.4.0'));
   t.match(unread, { skip: /xl\.conf was not read/ });
 });
 
 t.test('no dom0_mem: nothing to protect', async (t) => {
   for (const cmdline of ['placeholder console=vga', '', 'placeholder -- dom0_mem=1G']) {
-    t.same(findings(check.run(facts(host(cmdline, 'xl'), withConf('autoballoon=1\n')), ctx('4.4.0'))), [], cmdline);
+    t.same(findings(check.run(facts({ host: xlInfo(cmdline, 'xl'), dom0: withConf('autoballoon=1\n') }), ctx('4.4.0'))), [], cmdline);
   }
 });
 
 t.test('skips: xend host, command line unknown, version unknown', async (t) => {
-  t.match(check.run(facts(host(DOM0_MEM, 'xm'), withConf('autoballoon=1\n')), ctx('4.4.0')), { skip: /toolstack is xm/ });
-  t.match(check.run(facts(host(undefined, 'xl'), withConf('autoballoon=1\n')), ctx('4.4.0')), { skip: /Xen command line is unknown/ });
-  t.match(check.run(facts(host(DOM0_MEM, 'xl'), withConf('autoballoon=1\n')), ctx(undefined)), { skip: /version unknown/ });
-  const noDom0: Facts = { schemaVersion: 1, origin: 'test', probes: [], diagnostics: [], host: host(DOM0_MEM) };
+  t.match(check.run(facts({ host: xlInfo(DOM0_MEM, 'xm'), dom0: withConf('autoballoon=1\n') }), ctx('4.4.0')), { skip: /toolstack is xm/ });
+  t.match(check.run(facts({ host: xlInfo(undefined, 'xl'), dom0: withConf('autoballoon=1\n') }), ctx('4.4.0')), { skip: /Xen command line is unknown/ });
+  t.match(check.run(facts({ host: xlInfo(DOM0_MEM, 'xl'), dom0: withConf('autoballoon=1\n') }), ctx(undefined)), { skip: /version unknown/ });
+  const noDom0 = facts({ host: xlInfo(DOM0_MEM) });
   t.match(check.run(noDom0, ctx('4.4.0')), { skip: /host and dom0/ });
 });
 
@@ -154,7 +139,7 @@ t.test('dom0_mem forms: the MiB figure when there is one', async (t) => {
     ['dom0_mem=25%', undefined],
   ];
   for (const [opt, mib] of table) {
-    const f = findings(check.run(facts(host(`placeholder ${opt}`, 'xl'), withConf('autoballoon="on"\n')), ctx('4.17.0')));
+    const f = findings(check.run(facts({ host: xlInfo(`placeholder ${opt}`, 'xl'), dom0: withConf('autoballoon="on"\n') }), ctx('4.17.0')));
     t.equal(f.length, 1, opt);
     t.equal(f[0]?.evidence?.['dom0_mem_mib'], mib, opt);
     t.match(f[0]?.message, mib !== undefined ? new RegExp(`below the ${mib} MiB set by dom0_mem`) : /below the size set by dom0_mem/);
@@ -192,7 +177,7 @@ t.test('property: random xl.conf values and command lines never throw; a finding
     fc.constantFrom('placeholder dom0_mem=1G', 'dom0_mem=512M,max:512M sched=credit', 'console=vga', ''),
     fc.constantFrom('4.1.2', '4.2.0', '4.3.0', '4.4.0', '4.17.4-pre', '4.21.0'),
     (v, cmdline, xen) => {
-      const r = check.run(facts(host(cmdline, 'xl'), withConf(v === undefined ? '# nothing\n' : `autoballoon=${v}\n`)), ctx(xen));
+      const r = check.run(facts({ host: xlInfo(cmdline, 'xl'), dom0: withConf(v === undefined ? '# nothing\n' : `autoballoon=${v}\n`) }), ctx(xen));
       if (!Array.isArray(r)) return false;
       return r.every((f) => f.file === XL_CONF && f.key === 'autoballoon' && (f.line === undefined || f.line >= 1)) && r.length <= 1;
     },
@@ -201,7 +186,7 @@ t.test('property: random xl.conf values and command lines never throw; a finding
 });
 
 t.test('explain shows what xl makes of the setting', async (t) => {
-  const lines = check.explain!(facts(host(DOM0_MEM, 'xl'), withConf('autoballoon=1\n')), ctx('4.4.0'));
+  const lines = check.explain!(facts({ host: xlInfo(DOM0_MEM, 'xl'), dom0: withConf('autoballoon=1\n') }), ctx('4.4.0'));
   t.match(lines.join('\n'), /dom0_mem: 2048M,max:2048M/);
   t.match(lines.join('\n'), /xl makes of it: on/);
 });
