@@ -162,7 +162,12 @@ function record(group, scenario, command, xen, baseline, baselineName) {
   return row;
 }
 
-const xenlint = (...args) => ({ cmd: process.execPath, args: [CLI, ...args], show: `xenlint ${args.join(' ')}` });
+/** `show` names the run in the table: the command with the corpus paths shortened. */
+const xenlint = (...args) => ({
+  cmd: process.execPath,
+  args: [CLI, ...args],
+  show: `xenlint ${args.map((a) => a.replace(/^bench\/corpus\//, '')).join(' ')}`,
+});
 /** lint exits 1 when it finds something: both 0 and 1 are a finished run. */
 const finished = (code) => code === 0 || code === 1;
 
