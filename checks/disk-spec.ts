@@ -9,15 +9,15 @@
  * whole), two disks at one virtual device, and HVM disks qemu cannot emulate
  * as IDE.
  */
-import type { Check, DomainFacts, Finding, Severity } from './api.js';
+import type { Check, Finding, Severity } from './api.js';
 import type { DiskFacts } from '../cli/facts.js';
 import type { Dialect } from '../cli/parse/config-model.js';
 import { parseDiskSpec, type DiskSpec, type SpecProblem } from '../cli/parse/disk-spec.js';
 import { emulatedDiskBus } from '../cli/parse/vdev.js';
 import { satisfiesXen } from '../cli/xen-version.js';
-import { diskLocation, plainVdev } from './lib/disk.js';
-import { keyPlace, keyText, shownVersion, versionOf } from './lib/guest.js';
-import { toolstackFor, type ToolstackChoice } from './lib/keys.js';
+import { plainVdev } from './lib/disk.js';
+import { keyText } from './lib/guest.js';
+import { plainStringUnderXl, readers, specFinding, unreadableSpec, type Reader } from './lib/toolstack.js';
 
 /** xend 3.0.2's image.py only handed hda–hdd to qemu-dm and refused other HVM disks ("hvm: for qemu vbd type=file&dev=hda~hdd"). */
 const XEND_HDA_HDD_ONLY = '<3.0.3';
@@ -25,9 +25,6 @@ const XEND_HDA_HDD_ONLY = '<3.0.3';
 const XM_FOUR_FIELDS = '<3.1.0';
 /** xm 4.x reads a 5th field; between 3.1 and 4.0 it is not confirmed either way. */
 const XM_FIVE_FIELDS = '>=4.0.0';
-const NOT_READABLE = 'not statically readable';
-/** The domain builder's words for a list item that is a number, list or dict. */
-const NOT_A_STRING = 'a disk spec must be a string';
 
 /**
  * Names xend's blkif.py turns into device numbers without asking dom0's /dev
@@ -43,40 +40,19 @@ function xendKnowsVdev(vdev: string): boolean {
   );
 }
 
-interface Ctx {
-  d: DomainFacts;
-  choice: ToolstackChoice;
-  version: string | undefined;
-  /** The version as messages show it (Xen's own spelling when it is the host's). */
-  shown: string | undefined;
-}
-
 function who(ts: Dialect): string {
   return ts === 'xl' ? 'xl' : 'xm';
 }
 
-function diskFinding(c: Ctx, disk: DiskFacts, severity: Severity, message: string, remediation: string, extra: Record<string, string | number | boolean> = {}): Finding {
-  return {
-    ...diskLocation(c.d, disk),
-    severity,
-    message: `${c.d.name}: disk ${disk.index + 1} "${disk.spec}": ${message}`,
-    remediation,
-    evidence: {
-      disk: disk.spec,
-      dialect: c.d.dialect,
-      toolstack: c.choice.toolstack,
-      toolstack_reason: c.choice.reason,
-      ...(c.version !== undefined ? { xen_version: c.version } : {}),
-      ...extra,
-    },
-  };
+function diskFinding(c: Reader, disk: DiskFacts, severity: Severity, message: string, remediation: string, extra: Record<string, string | number | boolean> = {}): Finding {
+  return specFinding(c, 'disk', disk, severity, message, remediation, extra);
 }
 
 function isWriteBang(spec: string): boolean {
   return /(^|,)\s*(access\s*=\s*)?w!\s*(,|$)/.test(spec);
 }
 
-function rejected(c: Ctx, disk: DiskFacts, error: SpecProblem): Finding {
+function rejected(c: Reader, disk: DiskFacts, error: SpecProblem): Finding {
   const ts = c.choice.toolstack;
   if (ts === 'xl' && isWriteBang(disk.spec)) {
     return diskFinding(
@@ -95,7 +71,7 @@ function rejected(c: Ctx, disk: DiskFacts, error: SpecProblem): Finding {
 }
 
 /** Findings for the reader's warnings on a spec that parsed. */
-function warningsOf(c: Ctx, disk: DiskFacts, spec: DiskSpec, warnings: SpecProblem[]): Finding[] {
+function warningsOf(c: Reader, disk: DiskFacts, spec: DiskSpec, warnings: SpecProblem[]): Finding[] {
   const out: Finding[] = [];
   const ts = c.choice.toolstack;
   for (const w of warnings) {
@@ -150,7 +126,7 @@ interface Parsed {
 }
 
 /** Two disks at one virtual device: same name or same device number. */
-function duplicates(c: Ctx, parsed: Parsed[]): Finding[] {
+function duplicates(c: Reader, parsed: Parsed[]): Finding[] {
   const out: Finding[] = [];
   const seen = new Map<string, Parsed>();
   for (const p of parsed) {
@@ -172,7 +148,7 @@ function duplicates(c: Ctx, parsed: Parsed[]): Finding[] {
 }
 
 /** HVM disks and qemu's 4 IDE positions (hda–hdd; the field notes: "Xen uses QEMU to emulate a Intel PIIX3 IDE chipset"). */
-function emulation(c: Ctx, parsed: Parsed[]): Finding[] {
+function emulation(c: Reader, parsed: Parsed[]): Finding[] {
   if (c.d.type !== 'hvm') return [];
   const out: Finding[] = [];
   if (c.choice.toolstack === 'xm') {
@@ -208,35 +184,18 @@ function emulation(c: Ctx, parsed: Parsed[]): Finding[] {
   return out;
 }
 
-function examine(c: Ctx): Finding[] {
+function examine(c: Reader): Finding[] {
   const { d } = c;
-  const key = d.keys['disk'];
-  if (!key) return [];
+  if (!d.keys['disk']) return [];
+  const plain = plainStringUnderXl(c, 'disk', 'no disks at all');
+  if (plain) return [plain];
   const ts = c.choice.toolstack;
-  if (ts === 'xl' && typeof key.value === 'string') {
-    return [{
-      ...keyPlace(d, 'disk'),
-      severity: 'error',
-      message: `${d.name}: \`disk\` is a plain string, not a list: xl prints "parameter \`disk' is a single value but should be a list" and ignores it, so the guest gets no disks at all`,
-      remediation: `Write it as a list: disk = [ '${key.value}' ].`,
-      evidence: { disk: key.value, toolstack: ts, toolstack_reason: c.choice.reason },
-    }];
-  }
   const out: Finding[] = [];
   const parsed: Parsed[] = [];
   for (const disk of d.disks) {
-    if (disk.invalid !== undefined && (disk.invalid.startsWith(NOT_READABLE) || disk.invalid.startsWith(NOT_A_STRING))) {
-      const unreadable = disk.invalid.startsWith(NOT_READABLE);
-      out.push({
-        ...diskLocation(d, disk),
-        severity: unreadable ? 'warning' : 'error',
-        message: unreadable
-          ? `${d.name}: disk ${disk.index + 1} was not checked: its spec is ${disk.invalid}`
-          : `${d.name}: disk ${disk.index + 1}: ${disk.invalid}, so ${who(ts)} cannot read it`,
-        remediation: unreadable ? 'Write the disk spec as a literal string so that it can be checked.' : 'Write each disk as one quoted string.',
-        evidence: { problem: disk.invalid, toolstack: ts },
-        ...(unreadable ? { unverified: true } : {}),
-      });
+    const unreadable = unreadableSpec(c, 'disk', disk);
+    if (unreadable) {
+      out.push(unreadable);
       continue;
     }
     const result = parseDiskSpec(disk.spec, ts);
@@ -265,9 +224,7 @@ const check: Check = {
     '9e8672f1c3: xm removed in Xen 4.5',
   ],
   run(facts, ctx) {
-    const version = versionOf(facts, ctx);
-    const shown = shownVersion(facts, ctx);
-    return (facts.domains ?? []).flatMap((d) => examine({ d, choice: toolstackFor(d.dialect, facts, version), version, shown }));
+    return readers(facts, ctx).flatMap((r) => examine(r));
   },
 };
 

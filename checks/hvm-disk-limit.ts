@@ -19,6 +19,7 @@ import {
   TiB,
   bootDisk,
   builtByLibxl,
+  bytesOption,
   describeSize,
   diskLocation,
   ideIndex,
@@ -35,9 +36,10 @@ const DEFAULTS = { limitBytes: 128 * GiB, bootLimitBytes: 2 * TiB };
 
 const FIELD_NOTES = '/work/shared/seeds/003_5949bf063f6c7139.txt';
 
-function bytesOption(ctx: CheckContext, name: keyof typeof DEFAULTS): number {
-  const v = ctx.options[name];
-  return typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? v : DEFAULTS[name];
+/** Without LBA48 every emulated disk has the limit; with it only the boot disk has one. */
+function limitOf(ctx: CheckContext, lba28: boolean): number {
+  const name = lba28 ? 'limitBytes' : 'bootLimitBytes';
+  return bytesOption(ctx, name, DEFAULTS[name]);
 }
 
 interface Candidate {
@@ -85,7 +87,7 @@ function run(facts: Facts, ctx: CheckContext): Finding[] | Skip {
   if (!domains.some((d) => d.type === 'hvm')) return [];
   if (version === undefined) return { skip: 'Xen version unknown; pass --xen (the HVM BIOS limit depends on it)' };
   const lba28 = satisfiesXen(version, LBA28_RANGE);
-  const limit = lba28 ? bytesOption(ctx, 'limitBytes') : bytesOption(ctx, 'bootLimitBytes');
+  const limit = limitOf(ctx, lba28);
   const list = candidates(facts, version, lba28);
   if (list.length === 0) return [];
   if (ctx.mode === 'lint' && !list.some((c) => c.disk.sizeBytes !== undefined)) {
@@ -132,7 +134,7 @@ function explain(facts: Facts, ctx: CheckContext): string[] {
   const version = ctx.xenVersion;
   if (version === undefined) return ['Xen version unknown.'];
   const lba28 = satisfiesXen(version, LBA28_RANGE);
-  const limit = lba28 ? bytesOption(ctx, 'limitBytes') : bytesOption(ctx, 'bootLimitBytes');
+  const limit = limitOf(ctx, lba28);
   const lines = [
     lba28
       ? `${xenLabel(version)}: HVM BIOS without LBA48; limit ${describeSize(limit)} for every emulated disk (error for the boot disk)`

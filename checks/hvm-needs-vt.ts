@@ -8,14 +8,10 @@
  * /proc/cpuinfo is used only to tell "the CPU has it" from "the CPU lacks it".
  */
 import type { Check, DomainFacts, Facts, Finding } from './api.js';
-import { kindLabel, typePlace, shownVersion, xenLabel } from './lib/guest.js';
-
-function capsText(facts: Facts): string {
-  return (facts.host?.caps ?? []).map((c) => c.token).join(' ');
-}
+import { capsText, guestsOfType, kindLabel, knownCaps, typePlace, shownVersion, xenLabel } from './lib/guest.js';
 
 function baseEvidence(facts: Facts): Record<string, string> {
-  const evidence: Record<string, string> = { xen_caps: capsText(facts) };
+  const evidence: Record<string, string> = { xen_caps: capsText(facts.host?.caps ?? []) };
   const virt = facts.host?.virtCaps;
   if (virt !== undefined) evidence['virt_caps'] = virt.join(' ');
   const flags = facts.dom0?.cpuFlags;
@@ -56,14 +52,10 @@ const check: Check = {
     'tools/xl/xl_info.c virt_caps (hvm token)',
   ],
   run(facts, ctx) {
-    const guests = (facts.domains ?? []).filter((d) => d.type === 'hvm' || d.type === 'pvh');
-    if (guests.length === 0) return { skip: 'no HVM or PVH guests among the given configs' };
-    const caps = facts.host?.caps;
-    if (!caps) {
-      return {
-        skip: `xen_caps unknown (host facts from ${facts.host?.source ?? 'nowhere'} carry no xen_caps): run xenlint check on the host, or pass --facts with a snapshot or an xl/xm info output`,
-      };
-    }
+    const guests = guestsOfType(facts, ['hvm', 'pvh']);
+    if ('skip' in guests) return guests;
+    const caps = knownCaps(facts);
+    if ('skip' in caps) return caps;
     const shown = shownVersion(facts, ctx);
     const hvmAbis = caps.filter((c) => c.kind === 'hvm').map((c) => c.abi);
     const findings: Finding[] = [];

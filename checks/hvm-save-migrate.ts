@@ -16,7 +16,7 @@
  *   not taken as intent.
  */
 import type { Check, DomainFacts, Facts, Finding } from './api.js';
-import { keyPlace, keyText, listNames, shownVersion, xenLabel } from './lib/guest.js';
+import { guestsOfType, keyPlace, keyText, listNames, shownVersion, xenLabel } from './lib/guest.js';
 
 const YES = new Set(['yes', 'y', 'true', '1', 'on']);
 
@@ -79,8 +79,8 @@ const check: Check = {
     'tools/examples/xend-config.sxp@3.0.4-branched, tools/python/xen/xend/XendOptions.py (xend-relocation-server, xend-relocation-hosts-allow)',
   ],
   run(facts, ctx) {
-    const hvm = (facts.domains ?? []).filter((d) => d.type === 'hvm');
-    if (hvm.length === 0) return { skip: 'no HVM guests among the given configs' };
+    const hvm = guestsOfType(facts, ['hvm']);
+    if ('skip' in hvm) return hvm;
     const shown = shownVersion(facts, ctx);
     const findings: Finding[] = [];
     for (const d of hvm) {

@@ -7,7 +7,7 @@
  * notes' and is unconfirmed in Xen's history. Hence a warning, not an error.
  */
 import type { Check, Finding } from './api.js';
-import { keyInteger, keyPlace, shownVersion, xenLabel } from './lib/guest.js';
+import { guestsOfType, keyInteger, keyPlace, shownVersion, xenLabel } from './lib/guest.js';
 
 const check: Check = {
   id: 'hvm-smp',
@@ -20,8 +20,8 @@ const check: Check = {
     'tools/python/xen/xm/create.py@3.0.4-branched (vcpus option)',
   ],
   run(facts, ctx) {
-    const hvm = (facts.domains ?? []).filter((d) => d.type === 'hvm');
-    if (hvm.length === 0) return { skip: 'no HVM guests among the given configs' };
+    const hvm = guestsOfType(facts, ['hvm']);
+    if ('skip' in hvm) return hvm;
     const shown = shownVersion(facts, ctx);
     const findings: Finding[] = [];
     for (const d of hvm) {

@@ -9,10 +9,10 @@
  * default outside the shim in 4.16).
  */
 import type { Check, DomainFacts, Facts, Finding } from './api.js';
-import type { CapToken, KernelFacts } from '../cli/facts.js';
+import type { KernelFacts } from '../cli/facts.js';
 import { satisfiesXen } from '../cli/xen-version.js';
 import { cmdlineValue } from '../cli/parse/xen-cmdline.js';
-import { firstKeyPlace, type FindingPlace, shownVersion, versionOf, xenLabel } from './lib/guest.js';
+import { capsText, firstKeyPlace, type FindingPlace, guestsOfType, knownCaps, shownVersion, versionOf, xenLabel } from './lib/guest.js';
 
 type KernelAbi = NonNullable<KernelFacts['abi']>;
 
@@ -35,10 +35,6 @@ export function abiFits(abi: KernelAbi, pvAbis: readonly string[]): boolean {
 
 function is32(abi: string): boolean {
   return abi === 'x86_32' || abi === 'x86_32p' || abi === 'x86_32-bimodal';
-}
-
-function capsText(caps: CapToken[]): string {
-  return caps.map((c) => c.token).join(' ');
 }
 
 function kernelEvidence(k: KernelFacts): string {
@@ -103,14 +99,10 @@ const check: Check = {
     'tools/libs/guest/xg_dom_boot.c xc_dom_compat_check (guest type not supported by xen kernel)',
   ],
   run(facts, ctx) {
-    const pvGuests = (facts.domains ?? []).filter((d) => d.type === 'pv');
-    if (pvGuests.length === 0) return { skip: 'no PV guests among the given configs' };
-    const caps = facts.host?.caps;
-    if (!caps) {
-      return {
-        skip: `xen_caps unknown (host facts from ${facts.host?.source ?? 'nowhere'} carry no xen_caps): run xenlint check on the host, or pass --facts with a snapshot or an xl/xm info output`,
-      };
-    }
+    const pvGuests = guestsOfType(facts, ['pv']);
+    if ('skip' in pvGuests) return pvGuests;
+    const caps = knownCaps(facts);
+    if ('skip' in caps) return caps;
     const known = pvGuests.filter((d) => d.kernel?.abi !== undefined && d.kernel.source !== 'unknown');
     if (ctx.mode === 'lint' && known.length === 0) {
       return {

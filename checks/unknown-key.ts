@@ -13,9 +13,10 @@
  * xmexample.hvm): there only names within a typo's reach of an xm option, and
  * options of xl, are reported.
  */
-import type { Check, CheckContext, DomainFacts, Finding } from './api.js';
+import type { Check, CheckContext, Finding } from './api.js';
 import { satisfiesXen } from '../cli/xen-version.js';
-import { keyPlace, keyText, shownVersion, versionOf } from './lib/guest.js';
+import { keyPlace, keyText } from './lib/guest.js';
+import { readers, type Reader } from './lib/toolstack.js';
 import {
   XL_DEPRECATED,
   XL_KEYS,
@@ -29,8 +30,6 @@ import {
   isXlIdentifier,
   matchesExtraKey,
   suggestKeys,
-  toolstackFor,
-  type ToolstackChoice,
 } from './lib/keys.js';
 
 /** xm options that arrived after 3.0.0 at a known point (xen-facts.md B1, D). */
@@ -52,13 +51,9 @@ function didYouMean(suggestions: string[]): string {
   return ` Did you mean ${suggestions.map((s) => `\`${s}\``).join(' or ')}?`;
 }
 
-interface Situation {
-  d: DomainFacts;
+/** One key of a guest's config, as the toolstack that reads the file sees it. */
+interface Situation extends Reader {
   key: string;
-  choice: ToolstackChoice;
-  version: string | undefined;
-  /** The version as messages show it (Xen's own spelling when it is the host's). */
-  shown: string | undefined;
 }
 
 function finding(s: Situation, f: Omit<Finding, 'domain' | 'file' | 'line' | 'column' | 'key' | 'evidence'>, evidence: Record<string, string> = {}): Finding {
@@ -241,16 +236,14 @@ const check: Check = {
   defaults: { extraKeys: [] },
   run(facts, ctx) {
     const extra = extraKeysOption(ctx);
-    const version = versionOf(facts, ctx);
-    const shown = shownVersion(facts, ctx);
     const findings: Finding[] = [];
-    for (const d of facts.domains ?? []) {
-      const choice = toolstackFor(d.dialect, facts, version);
+    for (const r of readers(facts, ctx)) {
+      const { d } = r;
       const keys = Object.keys(d.keys).sort((a, b) => d.keys[a]!.line - d.keys[b]!.line || d.keys[a]!.column - d.keys[b]!.column);
       for (const key of keys) {
         if (matchesExtraKey(key, extra)) continue;
-        const s: Situation = { d, key, choice, version, shown };
-        const f = choice.toolstack === 'xl' ? forXl(s) : forXm(s);
+        const s: Situation = { ...r, key };
+        const f = r.choice.toolstack === 'xl' ? forXl(s) : forXm(s);
         if (f) findings.push(f);
       }
     }

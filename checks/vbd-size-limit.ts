@@ -11,15 +11,14 @@
 import type { Check, CheckContext, Finding, Skip } from './api.js';
 import { xenLabel } from './lib/guest.js';
 import type { DiskFacts, Facts } from '../cli/facts.js';
-import { TiB, describeSize, diskLocation, isUsableHardDisk, noSizesSkip, sizeEvidence } from './lib/disk.js';
+import { TiB, bytesOption, describeSize, diskLocation, isUsableHardDisk, noSizesSkip, sizeEvidence } from './lib/disk.js';
 import { formatBytes } from '../cli/parse/units.js';
 
 const DEFAULTS = { limitBytes: 2 * TiB };
 const FIELD_NOTES = '/work/shared/seeds/003_5949bf063f6c7139.txt';
 
 function limitOption(ctx: CheckContext): number {
-  const v = ctx.options['limitBytes'];
-  return typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? v : DEFAULTS.limitBytes;
+  return bytesOption(ctx, 'limitBytes', DEFAULTS.limitBytes);
 }
 
 function isBlktap(disk: DiskFacts): boolean {

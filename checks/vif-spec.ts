@@ -10,18 +10,14 @@
  * in one guest or in two of the guests being checked, and MACs outside Xen's
  * OUI.
  */
-import type { Check, CheckContext, DomainFacts, Finding, Severity } from './api.js';
+import type { Check, CheckContext, Finding, Severity } from './api.js';
 import type { VifFacts } from '../cli/facts.js';
 import { parseVifSpec, type SpecProblem, type VifSpec } from '../cli/parse/vif-spec.js';
 import { satisfiesXen } from '../cli/xen-version.js';
-import { vifLocation } from './lib/net.js';
-import { keyPlace, listNames, shownVersion, versionOf } from './lib/guest.js';
-import { toolstackFor, type ToolstackChoice } from './lib/keys.js';
+import { listNames } from './lib/guest.js';
+import { plainStringUnderXl, readers, specFinding, unreadableSpec, type Reader } from './lib/toolstack.js';
 
 const DEFAULTS = { allowedOuis: ['00:16:3e'] };
-const NOT_READABLE = 'not statically readable';
-/** The domain builder's words for a list item that is a number, list or dict. */
-const NOT_A_STRING = 'a vif spec must be a string';
 /** accel, policy and label are not among create.py's vif keys in 3.0.4. */
 const XM_3_0_4_VIF_KEYS = '<=3.0.4';
 /** xm 4.x has them (xen-facts.md B5); for 3.1–3.4 xenlint cannot tell. */
@@ -33,32 +29,11 @@ function allowedOuis(ctx: CheckContext): string[] {
   return list.map((o) => o.trim().toLowerCase().replace(/-/g, ':'));
 }
 
-interface Ctx {
-  d: DomainFacts;
-  choice: ToolstackChoice;
-  version: string | undefined;
-  /** The version as messages show it (Xen's own spelling when it is the host's). */
-  shown: string | undefined;
+function vifFinding(c: Reader, vif: VifFacts, severity: Severity, message: string, remediation: string, extra: Record<string, string | number | boolean> = {}): Finding {
+  return specFinding(c, 'vif', vif, severity, message, remediation, extra);
 }
 
-function vifFinding(c: Ctx, vif: VifFacts, severity: Severity, message: string, remediation: string, extra: Record<string, string | number | boolean> = {}): Finding {
-  return {
-    ...vifLocation(c.d, vif),
-    severity,
-    message: `${c.d.name}: vif ${vif.index} "${vif.spec}": ${message}`,
-    remediation,
-    evidence: {
-      vif: vif.spec,
-      dialect: c.d.dialect,
-      toolstack: c.choice.toolstack,
-      toolstack_reason: c.choice.reason,
-      ...(c.version !== undefined ? { xen_version: c.version } : {}),
-      ...extra,
-    },
-  };
-}
-
-function rejected(c: Ctx, vif: VifFacts, error: SpecProblem): Finding {
+function rejected(c: Reader, vif: VifFacts, error: SpecProblem): Finding {
   const ts = c.choice.toolstack;
   if (error.code === 'mac-multicast') {
     return vifFinding(c, vif, 'error', error.message, 'Use a unicast MAC, e.g. 00:16:3e:xx:xx:xx.', { problem: error.message });
@@ -71,7 +46,7 @@ function rejected(c: Ctx, vif: VifFacts, error: SpecProblem): Finding {
 
 const XL_CARRIES_ON = 'xl prints this and creates the vif without it';
 
-function warningsOf(c: Ctx, vif: VifFacts, spec: VifSpec, warnings: SpecProblem[]): Finding[] {
+function warningsOf(c: Reader, vif: VifFacts, spec: VifSpec, warnings: SpecProblem[]): Finding[] {
   const out: Finding[] = [];
   const ts = c.choice.toolstack;
   for (const w of warnings) {
@@ -107,7 +82,7 @@ function warningsOf(c: Ctx, vif: VifFacts, spec: VifSpec, warnings: SpecProblem[
 }
 
 interface MacUse {
-  c: Ctx;
+  c: Reader;
   vif: VifFacts;
   mac: string;
   /** The bridge as written or as the toolstack defaults it; undefined = xm's "first bridge found". */
@@ -120,12 +95,12 @@ function macText(spec: VifSpec): string | undefined {
   return undefined;
 }
 
-function effectiveBridge(c: Ctx, spec: VifSpec, xlDefault: string): string | undefined {
+function effectiveBridge(c: Reader, spec: VifSpec, xlDefault: string): string | undefined {
   if (spec.bridge !== undefined && spec.bridge.trim() !== '') return spec.bridge.trim();
   return c.choice.toolstack === 'xl' ? xlDefault : undefined;
 }
 
-function ouiFinding(c: Ctx, vif: VifFacts, spec: VifSpec, allowed: string[]): Finding | undefined {
+function ouiFinding(c: Reader, vif: VifFacts, spec: VifSpec, allowed: string[]): Finding | undefined {
   const info = spec.macInfo;
   if (!info || info.multicast || info.locallyAdministered) return undefined;
   const oui = info.text.slice(0, 8);
@@ -174,35 +149,18 @@ function crossGuestDuplicates(uses: MacUse[]): Finding[] {
   return out;
 }
 
-function examine(c: Ctx, allowed: string[], xlDefaultBridge: string, uses: MacUse[]): Finding[] {
+function examine(c: Reader, allowed: string[], xlDefaultBridge: string, uses: MacUse[]): Finding[] {
   const { d } = c;
-  const key = d.keys['vif'];
-  if (!key) return [];
+  if (!d.keys['vif']) return [];
+  const plain = plainStringUnderXl(c, 'vif', 'no network interface');
+  if (plain) return [plain];
   const ts = c.choice.toolstack;
-  if (ts === 'xl' && typeof key.value === 'string') {
-    return [{
-      ...keyPlace(d, 'vif'),
-      severity: 'error',
-      message: `${d.name}: \`vif\` is a plain string, not a list: xl prints "parameter \`vif' is a single value but should be a list" and ignores it, so the guest gets no network interface`,
-      remediation: `Write it as a list: vif = [ '${key.value}' ].`,
-      evidence: { vif: key.value, toolstack: ts, toolstack_reason: c.choice.reason },
-    }];
-  }
   const out: Finding[] = [];
   const mine: MacUse[] = [];
   for (const vif of d.vifs) {
-    if (vif.invalid !== undefined && (vif.invalid.startsWith(NOT_READABLE) || vif.invalid.startsWith(NOT_A_STRING))) {
-      const unreadable = vif.invalid.startsWith(NOT_READABLE);
-      out.push({
-        ...vifLocation(d, vif),
-        severity: unreadable ? 'warning' : 'error',
-        message: unreadable
-          ? `${d.name}: vif ${vif.index} was not checked: its spec is ${vif.invalid}`
-          : `${d.name}: vif ${vif.index}: ${vif.invalid}, so ${ts} cannot read it`,
-        remediation: unreadable ? 'Write the vif spec as a literal string so that it can be checked.' : 'Write each vif as one quoted string.',
-        evidence: { problem: vif.invalid, toolstack: ts },
-        ...(unreadable ? { unverified: true } : {}),
-      });
+    const unreadable = unreadableSpec(c, 'vif', vif);
+    if (unreadable) {
+      out.push(unreadable);
       continue;
     }
     const result = parseVifSpec(vif.spec, ts);
@@ -251,13 +209,11 @@ const check: Check = {
   },
   defaults: { allowedOuis: [...DEFAULTS.allowedOuis] },
   run(facts, ctx) {
-    const version = versionOf(facts, ctx);
-    const shown = shownVersion(facts, ctx);
     const allowed = allowedOuis(ctx);
     const xlConf = facts.dom0?.xlConf?.values['vif.default.bridge'];
     const xlDefaultBridge = typeof xlConf === 'string' && xlConf !== '' ? xlConf : 'xenbr0';
     const uses: MacUse[] = [];
-    const findings = (facts.domains ?? []).flatMap((d) => examine({ d, choice: toolstackFor(d.dialect, facts, version), version, shown }, allowed, xlDefaultBridge, uses));
+    const findings = readers(facts, ctx).flatMap((r) => examine(r, allowed, xlDefaultBridge, uses));
     return [...findings, ...crossGuestDuplicates(uses)];
   },
 };

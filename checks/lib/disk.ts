@@ -2,29 +2,24 @@
  * Disk facts shared by the size checks: which disks an HVM guest's BIOS sees,
  * which of them it boots from, and how a disk's size is reported.
  */
+import type { CheckContext } from '../api.js';
 import type { DiskFacts, DomainFacts, Facts, KeyFact } from '../../cli/facts.js';
+import { itemPlace } from './guest.js';
 import { toolstackFor } from './toolstack.js';
 import { formatBytes } from '../../cli/parse/units.js';
-import { satisfiesXen } from '../../cli/xen-version.js';
 
 export const GiB = 2 ** 30;
 export const TiB = 2 ** 40;
 
+/** A size option in bytes: a positive whole number, else `fallback`. */
+export function bytesOption(ctx: CheckContext, name: string, fallback: number): number {
+  const v = ctx.options[name];
+  return typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? v : fallback;
+}
+
 /** Where a finding about one disk points. */
-export function diskLocation(domain: DomainFacts, disk: DiskFacts): {
-  domain: string;
-  file?: string;
-  line: number;
-  column: number;
-  key: 'disk';
-} {
-  return {
-    domain: domain.name,
-    ...(domain.file !== undefined ? { file: domain.file } : {}),
-    line: disk.line,
-    column: disk.column,
-    key: 'disk',
-  };
+export function diskLocation(domain: DomainFacts, disk: DiskFacts) {
+  return itemPlace(domain, disk, 'disk');
 }
 
 /**

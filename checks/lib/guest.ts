@@ -1,10 +1,11 @@
 /**
  * Small helpers for checks that look at one guest (DomainFacts) at a time:
- * where a finding about a config key points, what a key's value reads as, and
- * how to name the guest's kind in a message.
+ * which guests a check examines, where a finding about a config key or a list
+ * item points, what a key's value reads as, how to name the guest's kind in a
+ * message, and the host facts (xen_caps, version) guests are judged against.
  */
-import type { DomainFacts, Facts, Finding } from '../api.js';
-import type { KeyValue } from '../../cli/facts.js';
+import type { DomainFacts, Facts, Finding, Skip } from '../api.js';
+import type { CapToken, KeyValue } from '../../cli/facts.js';
 
 /** Both toolstacks start a guest with 128 MiB when `memory` is absent (xen-facts.md B1). */
 export const DEFAULT_MEMORY_MIB = 128;
@@ -45,8 +46,37 @@ export function typePlace(d: DomainFacts): FindingPlace {
   return key !== undefined && d.keys[key] ? keyPlace(d, key) : firstKeyPlace(d, ['name', 'memory']);
 }
 
+/** Where a finding about one item of a list key (a disk, a vif) points: the item's own line. */
+export function itemPlace<K extends string>(d: DomainFacts, item: { line: number; column: number }, key: K): {
+  domain: string;
+  file?: string;
+  line: number;
+  column: number;
+  key: K;
+} {
+  return {
+    domain: d.name,
+    ...(d.file !== undefined ? { file: d.file } : {}),
+    line: item.line,
+    column: item.column,
+    key,
+  };
+}
+
+const KIND_LABELS: Record<DomainFacts['type'], 'PV' | 'HVM' | 'PVH'> = { pv: 'PV', hvm: 'HVM', pvh: 'PVH' };
+
 export function kindLabel(d: DomainFacts): 'PV' | 'HVM' | 'PVH' {
-  return d.type === 'hvm' ? 'HVM' : d.type === 'pvh' ? 'PVH' : 'PV';
+  return KIND_LABELS[d.type];
+}
+
+/**
+ * The guests of the given types, or the skip of a check that examines only
+ * those ("no HVM or PVH guests among the given configs").
+ */
+export function guestsOfType(facts: Facts, types: ReadonlyArray<DomainFacts['type']>): DomainFacts[] | Skip {
+  const guests = (facts.domains ?? []).filter((d) => types.includes(d.type));
+  if (guests.length > 0) return guests;
+  return { skip: `no ${types.map((t) => KIND_LABELS[t]).join(' or ')} guests among the given configs` };
 }
 
 /** A key's literal value as text (numbers printed), or undefined when absent or not a scalar. */
@@ -99,6 +129,23 @@ export function hostPlace(facts: Facts, field: string): Pick<Finding, 'file' | '
     place.column = 1;
   }
   return place;
+}
+
+/**
+ * The hypervisor's xen_caps tokens, or the skip of a check that cannot judge
+ * guests without them (facts from --xen alone, or an info output without the field).
+ */
+export function knownCaps(facts: Facts): CapToken[] | Skip {
+  const caps = facts.host?.caps;
+  if (caps) return caps;
+  return {
+    skip: `xen_caps unknown (host facts from ${facts.host?.source ?? 'nowhere'} carry no xen_caps): run xenlint check on the host, or pass --facts with a snapshot or an xl/xm info output`,
+  };
+}
+
+/** xen_caps as the info output prints it, for evidence. */
+export function capsText(caps: CapToken[]): string {
+  return caps.map((c) => c.token).join(' ');
 }
 
 /** "Xen 3.0.4" / "this Xen": how messages name the version being checked. */

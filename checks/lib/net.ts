@@ -6,22 +6,11 @@
 import type { Dom0Facts, DomainFacts, VifFacts } from '../../cli/facts.js';
 import { networkScriptOf } from '../../cli/parse/sxp.js';
 import { satisfiesXen } from '../../cli/xen-version.js';
+import { itemPlace } from './guest.js';
 
 /** Where a finding about one vif points. */
-export function vifLocation(domain: DomainFacts, vif: VifFacts): {
-  domain: string;
-  file?: string;
-  line: number;
-  column: number;
-  key: 'vif';
-} {
-  return {
-    domain: domain.name,
-    ...(domain.file !== undefined ? { file: domain.file } : {}),
-    line: vif.line,
-    column: vif.column,
-    key: 'vif',
-  };
+export function vifLocation(domain: DomainFacts, vif: VifFacts) {
+  return itemPlace(domain, vif, 'vif');
 }
 
 /** The vif's `type=` as written (lower case), or undefined. */

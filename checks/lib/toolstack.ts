@@ -1,11 +1,14 @@
 /**
  * Which toolstack reads a guest's config — xm (xend) or xl (libxl). Several checks
  * depend on it, and the file's syntax alone does not tell: most xm configs are
- * valid xl too. One answer, with its reason, for all of them.
+ * valid xl too. One answer, with its reason, for all of them; and the findings
+ * the disk and vif checks share about a list item that toolstack cannot read.
  */
-import type { Facts } from '../api.js';
+import type { CheckContext, DomainFacts, Facts, Finding, Severity } from '../api.js';
+import type { DiskFacts, VifFacts } from '../../cli/facts.js';
 import type { Dialect } from '../../cli/parse/config-model.js';
 import { satisfiesXen } from '../../cli/xen-version.js';
+import { itemPlace, keyPlace, shownVersion, versionOf } from './guest.js';
 
 export interface ToolstackChoice {
   toolstack: Dialect;
@@ -27,4 +30,99 @@ export function toolstackFor(dialect: Dialect, facts: Facts, xenVersion: string 
     if (satisfiesXen(xenVersion, '<4.0.0')) return { toolstack: 'xm', reason: `Xen ${xenVersion} has only xm (xl came with 4.0)` };
   }
   return { toolstack: dialect, reason: `the file is written for ${dialect}` };
+}
+
+/** A guest as the toolstack that reads its config sees it, at the version under check. */
+export interface Reader {
+  d: DomainFacts;
+  choice: ToolstackChoice;
+  version: string | undefined;
+  /** The version as messages show it (Xen's own spelling when it is the host's). */
+  shown: string | undefined;
+}
+
+/** Every guest with the toolstack that reads it. */
+export function readers(facts: Facts, ctx: CheckContext): Reader[] {
+  const version = versionOf(facts, ctx);
+  const shown = shownVersion(facts, ctx);
+  return (facts.domains ?? []).map((d) => ({ d, choice: toolstackFor(d.dialect, facts, version), version, shown }));
+}
+
+/** The list keys whose items are specs: each item is a DiskFacts or a VifFacts. */
+export type SpecKey = 'disk' | 'vif';
+
+/** How messages name an item: disks counted from 1, vifs from 0 as Xen numbers them (vifDOMID.N). */
+function itemLabel(key: SpecKey, item: DiskFacts | VifFacts): string {
+  return key === 'disk' ? `disk ${item.index + 1}` : `vif ${item.index}`;
+}
+
+/** A finding about one disk or vif spec: at the item, quoting the spec, with the toolstack that reads it. */
+export function specFinding(
+  r: Reader,
+  key: SpecKey,
+  item: DiskFacts | VifFacts,
+  severity: Severity,
+  message: string,
+  remediation: string,
+  extra: Record<string, string | number | boolean> = {},
+): Finding {
+  return {
+    ...itemPlace(r.d, item, key),
+    severity,
+    message: `${r.d.name}: ${itemLabel(key, item)} "${item.spec}": ${message}`,
+    remediation,
+    evidence: {
+      [key]: item.spec,
+      dialect: r.d.dialect,
+      toolstack: r.choice.toolstack,
+      toolstack_reason: r.choice.reason,
+      ...(r.version !== undefined ? { xen_version: r.version } : {}),
+      ...extra,
+    },
+  };
+}
+
+/**
+ * `disk = '…'` or `vif = '…'`, a plain string, when xl reads the file: xl reads
+ * these keys as lists (xlu_cfg_get_list), says "parameter `disk' is a single
+ * value but should be a list" and leaves the key out (xen-facts.md B2). `loss`
+ * says what the guest goes without.
+ */
+export function plainStringUnderXl(r: Reader, key: SpecKey, loss: string): Finding | undefined {
+  const k = r.d.keys[key];
+  const ts = r.choice.toolstack;
+  if (k === undefined || ts !== 'xl' || typeof k.value !== 'string') return undefined;
+  return {
+    ...keyPlace(r.d, key),
+    severity: 'error',
+    message: `${r.d.name}: \`${key}\` is a plain string, not a list: xl prints "parameter \`${key}' is a single value but should be a list" and ignores it, so the guest gets ${loss}`,
+    remediation: `Write it as a list: ${key} = [ '${k.value}' ].`,
+    evidence: { [key]: k.value, toolstack: ts, toolstack_reason: r.choice.reason },
+  };
+}
+
+/** The domain builder's words (cli/domain.ts) for an item that needs evaluation. */
+const NOT_READABLE = 'not statically readable';
+
+/**
+ * A disk or vif the config reader could not take as a spec: text that needs
+ * evaluation (left unchecked, so unverified) or a number, list or dict (which
+ * the toolstack cannot read as a spec). Undefined for a spec to be parsed.
+ */
+export function unreadableSpec(r: Reader, key: SpecKey, item: DiskFacts | VifFacts): Finding | undefined {
+  const problem = item.invalid;
+  if (problem === undefined) return undefined;
+  const unreadable = problem.startsWith(NOT_READABLE);
+  // The domain builder's words for a list item that is a number, list or dict.
+  if (!unreadable && !problem.startsWith(`a ${key} spec must be a string`)) return undefined;
+  const ts = r.choice.toolstack;
+  const label = itemLabel(key, item);
+  return {
+    ...itemPlace(r.d, item, key),
+    severity: unreadable ? 'warning' : 'error',
+    message: unreadable ? `${r.d.name}: ${label} was not checked: its spec is ${problem}` : `${r.d.name}: ${label}: ${problem}, so ${ts} cannot read it`,
+    remediation: unreadable ? `Write the ${key} spec as a literal string so that it can be checked.` : `Write each ${key} as one quoted string.`,
+    evidence: { problem, toolstack: ts },
+    ...(unreadable ? { unverified: true } : {}),
+  };
 }
