@@ -11,9 +11,6 @@
  *   tools/xl/xl_parse.c (at 00535c8a74, parse_config_data) reads without documenting
  *   them; historical keys with the versions xen-facts.md gives.
  */
-import type { Dialect } from '../../cli/parse/config-model.js';
-import type { Facts } from '../../cli/facts.js';
-import { satisfiesXen } from '../../cli/xen-version.js';
 
 function words(text: string): ReadonlySet<string> {
   return new Set(text.trim().split(/\s+/));

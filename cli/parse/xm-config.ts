@@ -838,7 +838,6 @@ class LiteralReader {
   }
 
   private binop(n: Extract<Node, { t: 'binop' }>): ReadValue {
-    const pos = { line: n.line, column: n.column };
     if (n.op !== '+' && n.op !== '-') {
       const reason = n.op === '%' ? '`%` string formatting needs evaluation' : `operator \`${n.op}\` needs evaluation`;
       return this.unreadable(n, reason, { reason, at: n.opPos });
