@@ -1,16 +1,17 @@
 /**
  * The start-up fast path. yargs and its helpers cost about as much CPU as
- * Node's own start-up (bench/README.md), which a pre-commit hook pays on every
- * commit. The two commands a hook runs, `xenlint --version` and
- * `xenlint lint FILE... [options]` with plain options, are recognised here
- * without yargs; anything else — help, completion, an unknown or repeated
- * option, a value yargs would reject or coerce, another command — returns
- * undefined and goes to the full yargs command line, which decides exactly as
- * before. test/cli/fast-argv.test.ts checks that whatever is accepted here
- * gives the lint handler the same arguments yargs gives it.
+ * Node's own start-up, and more for a command with many options, since yargs
+ * lays out the command's help text before running it (bench/README.md). What
+ * hooks and CI run — `xenlint --version`, `xenlint lint FILE... [options]` and
+ * `xenlint check [options]` with plain options — is recognised here without
+ * yargs; anything else — help, completion, an unknown or repeated option, a
+ * value yargs would reject or coerce, another command — returns undefined and
+ * goes to the full yargs command line, which decides exactly as before.
+ * test/cli/fast-argv.test.ts checks that whatever is accepted here gives the
+ * command the same arguments yargs gives it.
  */
 
-export type FastPath = { kind: 'version' } | { kind: 'lint'; argv: Record<string, unknown> };
+export type FastPath = { kind: 'version' } | { kind: 'lint' | 'check'; argv: Record<string, unknown> };
 
 const FORMATS = new Set(['stylish', 'json', 'sarif', 'junit', 'github']);
 const SEVERITIES = new Set(['error', 'warning', 'info']);
@@ -19,11 +20,11 @@ const DIALECTS = new Set(['xm', 'xl']);
 interface OptionSpec {
   /** The key the handler reads. */
   key: string;
-  kind: 'string' | 'boolean';
+  kind: 'string' | 'boolean' | 'integer';
   choices?: Set<string>;
 }
 
-const LINT_OPTIONS: Record<string, OptionSpec> = {
+const REPORT_OPTIONS: Record<string, OptionSpec> = {
   '--format': { key: 'format', kind: 'string', choices: FORMATS },
   '-f': { key: 'format', kind: 'string', choices: FORMATS },
   '--output': { key: 'output', kind: 'string' },
@@ -37,8 +38,20 @@ const LINT_OPTIONS: Record<string, OptionSpec> = {
   '--xen': { key: 'xen', kind: 'string' },
   '--verbose': { key: 'verbose', kind: 'boolean' },
   '-v': { key: 'verbose', kind: 'boolean' },
+};
+
+const LINT_OPTIONS: Record<string, OptionSpec> = {
+  ...REPORT_OPTIONS,
   '--facts': { key: 'facts', kind: 'string' },
   '--dialect': { key: 'dialect', kind: 'string', choices: DIALECTS },
+};
+
+const CHECK_OPTIONS: Record<string, OptionSpec> = {
+  ...REPORT_OPTIONS,
+  '--root': { key: 'root', kind: 'string' },
+  '--facts': { key: 'facts', kind: 'string' },
+  // yargs reads it as a number; only plain digits are taken here.
+  '--timeout': { key: 'timeout', kind: 'integer' },
 };
 
 /** A value yargs reads as the same plain string: not empty, not an option. */
@@ -49,15 +62,30 @@ function plainValue(v: string | undefined): v is string {
 /** What the argument vector asks for, when it is one of the fast cases; else undefined. */
 export function fastPath(args: readonly string[]): FastPath | undefined {
   if (args.length === 1 && args[0] === '--version') return { kind: 'version' };
-  if (args[0] !== 'lint') return undefined;
+  if (args[0] === 'lint') {
+    const parsed = readOptions(args, LINT_OPTIONS);
+    if (!parsed || parsed.positionals.length === 0) return undefined;
+    return { kind: 'lint', argv: { ...parsed.argv, paths: parsed.positionals } };
+  }
+  if (args[0] === 'check') {
+    const parsed = readOptions(args, CHECK_OPTIONS);
+    // check takes no positionals, and --root and --facts exclude each other: yargs says so.
+    if (!parsed || parsed.positionals.length > 0 || ('root' in parsed.argv && 'facts' in parsed.argv)) return undefined;
+    return { kind: 'check', argv: { timeout: 10, ...parsed.argv } };
+  }
+  return undefined;
+}
+
+/** The options after the command word, and its positionals; undefined when anything is unusual. */
+function readOptions(args: readonly string[], options: Record<string, OptionSpec>): { argv: Record<string, unknown>; positionals: string[] } | undefined {
   const argv: Record<string, unknown> = { verbose: false };
   const seen = new Set<string>();
-  const paths: string[] = [];
+  const positionals: string[] = [];
   for (let i = 1; i < args.length; i++) {
     const a = args[i]!;
     if (!a.startsWith('-')) {
       if (!plainValue(a)) return undefined;
-      paths.push(a);
+      positionals.push(a);
       continue;
     }
     let name = a;
@@ -72,7 +100,7 @@ export function fastPath(args: readonly string[]): FastPath | undefined {
       name = '--color';
       negated = true;
     }
-    const spec = LINT_OPTIONS[name];
+    const spec = options[name];
     if (!spec || seen.has(spec.key)) return undefined;
     seen.add(spec.key);
     if (spec.kind === 'boolean') {
@@ -86,9 +114,12 @@ export function fastPath(args: readonly string[]): FastPath | undefined {
     const value = inline ?? args[++i];
     if (!plainValue(value)) return undefined;
     if (spec.choices && !spec.choices.has(value)) return undefined;
-    argv[spec.key] = value;
+    if (spec.kind === 'integer') {
+      if (!/^[1-9][0-9]{0,5}$/.test(value)) return undefined;
+      argv[spec.key] = Number(value);
+    } else {
+      argv[spec.key] = value;
+    }
   }
-  if (paths.length === 0) return undefined;
-  argv['paths'] = paths;
-  return { kind: 'lint', argv };
+  return { argv, positionals };
 }

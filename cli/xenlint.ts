@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 /**
- * Entry point. `xenlint --version` and a plain `xenlint lint FILE...` — what a
- * pre-commit hook runs on every commit — skip yargs (fast-argv.ts); everything
- * else goes to the full command line in yargs-cli.ts. Every command module, and
- * with it every heavy dependency, is imported inside its handler, so that
- * start-up costs only what the command needs.
+ * Entry point. `xenlint --version` and plain `xenlint lint FILE...` and
+ * `xenlint check` command lines — what hooks and CI run — skip yargs
+ * (fast-argv.ts); everything else goes to the full command line in
+ * yargs-cli.ts. Every command module, and with it every heavy dependency, is
+ * imported inside its handler, so that start-up costs only what the command
+ * needs.
  */
 import { fastPath } from './fast-argv.js';
 import type { RunCommand } from './yargs-cli.js';
@@ -25,6 +26,8 @@ if (fast?.kind === 'version') {
   process.stdout.write(`${TOOL_VERSION}\n`);
 } else if (fast?.kind === 'lint') {
   await run(() => import('./commands/lint.js'), fast.argv);
+} else if (fast?.kind === 'check') {
+  await run(() => import('./commands/check.js'), fast.argv);
 } else {
   const [{ buildCli }, { hideBin }] = await Promise.all([import('./yargs-cli.js'), import('yargs/helpers')]);
   await buildCli(hideBin(process.argv), run).parseAsync();
