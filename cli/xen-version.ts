@@ -126,6 +126,19 @@ function cleanExtra(extra: string | undefined): string {
  * False for an unreadable version or range.
  */
 export function satisfiesXen(version: string, range: string): boolean {
+  // Checks ask the same few questions for every guest; semver re-parses the range on every call.
+  const key = `${version}\u0000${range}`;
+  const known = satisfiedCache.get(key);
+  if (known !== undefined) return known;
+  if (satisfiedCache.size >= 4096) satisfiedCache.clear();
+  const answer = decide(version, range);
+  satisfiedCache.set(key, answer);
+  return answer;
+}
+
+const satisfiedCache = new Map<string, boolean>();
+
+function decide(version: string, range: string): boolean {
   const v = semver.valid(version) ?? parseXenVersionArg(version);
   if (v === undefined || v === null) return false;
   try {

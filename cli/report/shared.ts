@@ -32,8 +32,18 @@ export function insideCwd(file: string, cwd: string): string | undefined {
 
 /** The path a person (or a CI annotation) should see: relative to cwd when inside it. */
 export function displayPath(file: string, cwd: string): string {
-  return insideCwd(file, cwd) ?? file.split(sep).join('/');
+  // A report of 100 000 guests names each file many times; path.resolve is the expensive part.
+  const key = `${cwd}\u0000${file}`;
+  let shown = displayed.get(key);
+  if (shown === undefined) {
+    if (displayed.size >= 65536) displayed.clear();
+    shown = insideCwd(file, cwd) ?? file.split(sep).join('/');
+    displayed.set(key, shown);
+  }
+  return shown;
 }
+
+const displayed = new Map<string, string>();
 
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
