@@ -196,6 +196,55 @@ export function editDistance(a: string, b: string): number {
   return d[a.length]![b.length]!;
 }
 
+// Rows reused across calls: suggestKeys runs once per unknown key of every guest.
+let rowA: number[] = [];
+let rowB: number[] = [];
+let rowC: number[] = [];
+
+/**
+ * `editDistance(a, b)` when it is at most `limit`, else some number above
+ * `limit`: stops once two rows in a row are all beyond reach, since a row's
+ * cells come only from itself and the two rows before it.
+ */
+export function editDistanceWithin(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  const cols = b.length + 1;
+  let prev2 = rowA;
+  let prev = rowB;
+  let cur = rowC;
+  for (let j = 0; j < cols; j++) prev[j] = j;
+  let prevMin = 0;
+  for (let i = 1; i <= a.length; i++) {
+    cur[0] = i;
+    let rowMin = i;
+    const ai = a.charCodeAt(i - 1);
+    for (let j = 1; j < cols; j++) {
+      const bj = b.charCodeAt(j - 1);
+      let best = prev[j - 1]! + (ai === bj ? 0 : 1);
+      const up = prev[j]! + 1;
+      if (up < best) best = up;
+      const left = cur[j - 1]! + 1;
+      if (left < best) best = left;
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj) {
+        const swap = prev2[j - 2]! + 1;
+        if (swap < best) best = swap;
+      }
+      cur[j] = best;
+      if (best < rowMin) rowMin = best;
+    }
+    if (rowMin > limit && prevMin > limit) return limit + 1;
+    prevMin = rowMin;
+    const spare = prev2;
+    prev2 = prev;
+    prev = cur;
+    cur = spare;
+  }
+  rowA = prev2;
+  rowB = prev;
+  rowC = cur;
+  return prev[b.length]!;
+}
+
 /**
  * Known keys close enough to `name` to be what was meant: one edit for short
  * names, two for longer ones; case is ignored. Closest first, at most `max`.
@@ -207,7 +256,7 @@ export function suggestKeys(name: string, known: Iterable<string>, max = 2): str
   for (const key of known) {
     if (key === name) continue;
     if (Math.abs(key.length - lower.length) > limit) continue;
-    const dist = editDistance(lower, key);
+    const dist = editDistanceWithin(lower, key, limit);
     if (dist <= limit) scored.push({ key, d: dist });
   }
   scored.sort((x, y) => x.d - y.d || x.key.localeCompare(y.key));

@@ -13,6 +13,7 @@ import {
   XM_KEYS_3_0_4,
   XM_ONLY_INSTEAD,
   editDistance,
+  editDistanceWithin,
   isXlIdentifier,
   matchesExtraKey,
   suggestKeys,
@@ -43,6 +44,21 @@ t.test('edit distance properties', async (t) => {
   fc.assert(fc.property(word, word, (a, b) => editDistance(a, b) <= Math.max(a.length, b.length)));
   fc.assert(fc.property(word, word, (a, b) => editDistance(a, b) >= Math.abs(a.length - b.length)));
   t.pass('properties hold');
+});
+
+t.test('bounded edit distance agrees with the full one up to its limit', async (t) => {
+  // A small alphabet makes near strings (and transpositions) common.
+  const word = fc.string({ maxLength: 10, unit: fc.constantFrom('a', 'b', 'c', '_') });
+  fc.assert(fc.property(word, word, fc.integer({ min: 0, max: 4 }), (a, b, limit) => {
+    const full = editDistance(a, b);
+    const bounded = editDistanceWithin(a, b, limit);
+    return full <= limit ? bounded === full : bounded > limit;
+  }), { numRuns: 2000 });
+  t.equal(editDistanceWithin('vpcus', 'vcpus', 2), 1);
+  t.equal(editDistanceWithin('memroy', 'memory', 1), 1);
+  t.equal(editDistanceWithin('arch', 'acpi', 3), 3);
+  t.ok(editDistanceWithin('arch', 'acpi', 2) > 2, 'beyond the limit');
+  t.ok(editDistanceWithin('a', 'abcd', 1) > 1, 'lengths too far apart');
 });
 
 t.test('suggestions: closest known keys, case ignored, none for helper-like names', async (t) => {
