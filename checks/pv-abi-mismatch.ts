@@ -112,19 +112,22 @@ const check: Check = {
     const pvAbis = caps.filter((c) => c.kind === 'xen').map((c) => c.abi);
     const version = versionOf(facts, ctx);
     const shown = shownVersion(facts, ctx);
+    // The same for every guest: worked out once, not per guest.
+    const capsShown = capsText(caps);
+    const pvList = pvAbis.join(', ');
+    const pv = facts.host?.commandline ? cmdlineValue(facts.host.commandline.options, 'pv') : undefined;
     const findings: Finding[] = [];
     for (const d of pvGuests) {
       const k = d.kernel;
       const abi = k && k.source !== 'unknown' ? k.abi : undefined;
-      const evidence: Record<string, string> = { xen_caps: capsText(caps) };
+      const evidence: Record<string, string> = { xen_caps: capsShown };
       if (shown !== undefined) evidence['xen_version'] = shown;
-      const pv = facts.host?.commandline ? cmdlineValue(facts.host.commandline.options, 'pv') : undefined;
       if (pv !== undefined) evidence['xen_commandline pv'] = pv;
       if (abi === undefined) {
         if (pvAbis.length === 0) {
           findings.push({
             ...place(d),
-            message: `${d.name}: PV guest, but ${xenLabel(shown)} runs no PV guests at all (xen_caps: ${capsText(caps)})`,
+            message: `${d.name}: PV guest, but ${xenLabel(shown)} runs no PV guests at all (xen_caps: ${capsShown})`,
             remediation: explainMismatch('x86_64', pvAbis, facts, version),
             evidence,
           });
@@ -136,7 +139,7 @@ const check: Check = {
           ...place(d),
           severity: 'warning',
           unverified: true,
-          message: `${d.name}: PV kernel ABI unknown (${why}); cannot check it against the PV ABIs this Xen runs (${pvAbis.join(', ')})`,
+          message: `${d.name}: PV kernel ABI unknown (${why}); cannot check it against the PV ABIs this Xen runs (${pvList})`,
           remediation: `Annotate the config with # xenlint: guest-abi=<${pvAbis.join('|')}> after checking the guest's kernel (file vmlinuz, or readelf -n for the Xen PAE note), or run xenlint check --root where the kernel image is readable.`,
           evidence,
         });
@@ -144,10 +147,10 @@ const check: Check = {
       }
       if (abiFits(abi, pvAbis)) continue;
       if (k) evidence['kernel'] = kernelEvidence(k);
-      const runs = pvAbis.length > 0 ? `runs only ${pvAbis.join(', ')} PV guests` : 'runs no PV guests';
+      const runs = pvAbis.length > 0 ? `runs only ${pvList} PV guests` : 'runs no PV guests';
       findings.push({
         ...place(d),
-        message: `${d.name}: PV kernel is ${describeAbi(abi)} but ${xenLabel(shown)} ${runs} (xen_caps: ${capsText(caps)})`,
+        message: `${d.name}: PV kernel is ${describeAbi(abi)} but ${xenLabel(shown)} ${runs} (xen_caps: ${capsShown})`,
         remediation: explainMismatch(abi, pvAbis, facts, version),
         evidence,
       });
