@@ -6,7 +6,7 @@
 import { constants } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { DETAIL, type BytesResult, type DirEntry, type DirResult, type EntryType, failure, fsFailure } from './source.js';
+import { DETAIL, type BytesResult, type DirEntry, type DirResult, type EntryType, type SizeResult, failure, fsFailure } from './source.js';
 
 export async function readCapped(fsPath: string, maxBytes: number): Promise<BytesResult> {
   let handle;
@@ -91,4 +91,16 @@ export async function typeOf(fsPath: string): Promise<EntryType> {
 
 export function childPath(parent: string, name: string): string {
   return parent === '/' ? `/${name}` : path.posix.join(parent, name);
+}
+
+/** The size of a regular file by stat(); a directory or device is an error, not a size. */
+export async function regularFileSize(fsPath: string): Promise<SizeResult> {
+  try {
+    const st = await stat(fsPath);
+    if (st.isDirectory()) return failure('error', DETAIL.isDirectory);
+    if (!st.isFile()) return failure('error', DETAIL.notRegular);
+    return { ok: true, bytes: st.size, via: 'stat' };
+  } catch (err) {
+    return fsFailure(err);
+  }
 }

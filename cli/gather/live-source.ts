@@ -13,7 +13,7 @@ import { constants } from 'node:fs';
 import { access, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { blockDeviceSizeFromSysfs } from './block-size.js';
-import { childPath, listDirectory, readCapped, typeOf } from './fs-read.js';
+import { childPath, listDirectory, readCapped, regularFileSize, typeOf } from './fs-read.js';
 import { type RootedPath, resolveUnderRoot } from './root-path.js';
 import {
   DEFAULT_TEXT_MAX_BYTES,
@@ -114,14 +114,7 @@ export class LiveSource implements EvidenceSource {
   async fileSize(hostPath: string): Promise<SizeResult> {
     const at = await this.locate(hostPath);
     if (!at.ok) return at;
-    try {
-      const st = await stat(at.fsPath);
-      if (st.isDirectory()) return failure('error', DETAIL.isDirectory);
-      if (!st.isFile()) return failure('error', DETAIL.notRegular);
-      return { ok: true, bytes: st.size, via: 'stat' };
-    } catch (err) {
-      return fsFailure(err);
-    }
+    return regularFileSize(at.fsPath);
   }
 
   async blockDeviceSize(devicePath: string): Promise<SizeResult> {

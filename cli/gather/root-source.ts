@@ -23,12 +23,11 @@ import {
   commandDirName,
   parseArgvFile,
 } from './capture-layout.js';
-import { childPath, listDirectory, readCapped, typeOf } from './fs-read.js';
+import { childPath, listDirectory, readCapped, regularFileSize, typeOf } from './fs-read.js';
 import { deviceNumberText } from './live-source.js';
 import { resolveUnderRoot } from './root-path.js';
 import {
   DEFAULT_TEXT_MAX_BYTES,
-  DETAIL,
   type BytesResult,
   type CommandResult,
   type DirResult,
@@ -148,14 +147,7 @@ export class RootSource implements EvidenceSource {
     if (recorded) return recorded;
     const at = await resolveUnderRoot(this.root, hostPath);
     if (!at.ok) return at;
-    try {
-      const st = await stat(at.fsPath);
-      if (st.isDirectory()) return failure('error', DETAIL.isDirectory);
-      if (!st.isFile()) return failure('error', DETAIL.notRegular);
-      return { ok: true, bytes: st.size, via: 'stat' };
-    } catch (err) {
-      return fsFailure(err);
-    }
+    return regularFileSize(at.fsPath);
   }
 
   async blockDeviceSize(devicePath: string): Promise<SizeResult> {
