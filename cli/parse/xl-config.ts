@@ -394,6 +394,12 @@ class Parser {
         );
         return { kind: 'string', value: t.text, line: t.line, column: t.column };
       }
+      if (/^0[0-7]+$/.test(t.text) && n !== Number(t.text)) {
+        // Admins write 0512 meaning 512; strtol(…, 0) reads it as octal.
+        this.diagnostics.push(
+          mkDiag(this.file, 'warning', `\`${t.text}\` is octal to xl (leading zero): it reads as ${n}, not ${Number(t.text)}`, t, 'xl-octal'),
+        );
+      }
       return { kind: 'number', value: n, raw: t.text, line: t.line, column: t.column };
     }
     if (t.kind === '[') return this.list(t);

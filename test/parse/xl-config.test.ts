@@ -107,7 +107,8 @@ t.test('numbers follow strtol base 0 and keep their raw text', async (t) => {
       t.equal(p.diagnostics[0]!.severity, 'warning');
     } else {
       t.same(v, { kind: 'number', value, raw, line: 1, column: 10 }, raw);
-      t.same(p.diagnostics, [], `${raw} is clean`);
+      if (raw === '0512') t.same(codes(p), ['xl-octal@1:10'], 'a leading zero that changes the value is reported');
+      else t.same(p.diagnostics, [], `${raw} is clean`);
     }
   }
   t.same(parse("memory = '4096'\n").entries[0]!.value, { kind: 'string', value: '4096', line: 1, column: 10 }, 'a quoted number is a string');
