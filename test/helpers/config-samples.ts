@@ -1,0 +1,34 @@
+/** What the xl and xm reader tests share: the bundled domU samples and a position bounds check. */
+import { readFileSync, readdirSync } from 'node:fs';
+import type { ConfigValue, ParsedConfig } from '../../cli/parse/config-model.js';
+import type { Position } from '../../cli/parse/diagnostic.js';
+
+const SAMPLES = new URL('../../samples/domains/', import.meta.url);
+
+export const samples = readdirSync(SAMPLES)
+  .filter((f) => f.endsWith('.cfg'))
+  .map((f) => ({ name: f, text: readFileSync(new URL(f, SAMPLES), 'utf8') }));
+
+/** Every position the parse reports must point inside the text: undefined, or what is out of bounds. */
+export function positionsInBounds(text: string, p: ParsedConfig): string | undefined {
+  const lines = text.split('\n');
+  const ok = (pos: Position): boolean => {
+    const l = lines[pos.line - 1];
+    return Number.isInteger(pos.line) && Number.isInteger(pos.column) && pos.line >= 1 && pos.column >= 1 && l !== undefined && pos.column <= l.length + 1;
+  };
+  const values = (v: ConfigValue): ConfigValue[] =>
+    v.kind === 'list' ? [v, ...v.items.flatMap(values)] : v.kind === 'dict' ? [v, ...v.entries.flatMap((e) => [...values(e.key), ...values(e.value)])] : [v];
+  for (const d of p.diagnostics) {
+    if (!ok(d)) return `diagnostic ${JSON.stringify(d)}`;
+    if (d.endLine !== undefined && !ok({ line: d.endLine, column: d.endColumn ?? 1 })) return `diagnostic end ${JSON.stringify(d)}`;
+  }
+  for (const c of p.comments) if (!ok(c)) return `comment ${JSON.stringify(c)}`;
+  for (const e of p.entries) {
+    if (!ok(e)) return `entry ${JSON.stringify(e)}`;
+    for (const v of values(e.value)) if (!ok(v)) return `value ${JSON.stringify(v)}`;
+  }
+  return undefined;
+}
+
+/** Diagnostics as `code@line:column`, for compact assertions. */
+export const codes = (p: ParsedConfig): string[] => p.diagnostics.map((d) => `${d.code}@${d.line}:${d.column}`);
