@@ -14,7 +14,7 @@ import { access, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { blockDeviceSizeFromSysfs } from './block-size.js';
 import { childPath, listDirectory, readCapped, regularFileSize, typeOf } from './fs-read.js';
-import { type RootedPath, resolveUnderRoot } from './root-path.js';
+import { type RootedPath, existingUnderRoot, resolveUnderRoot } from './root-path.js';
 import {
   DEFAULT_TEXT_MAX_BYTES,
   DETAIL,
@@ -93,17 +93,7 @@ export class LiveSource implements EvidenceSource {
 
   async realPath(hostPath: string): Promise<PathResult> {
     if (!isAbsoluteHostPath(hostPath)) return failure('error', DETAIL.relative);
-    if (this.redirected) {
-      const r = await resolveUnderRoot(this.fsRoot, hostPath);
-      if (!r.ok) return r;
-      // resolveUnderRoot checks intermediate components; the last must exist too.
-      try {
-        await stat(r.fsPath);
-      } catch (err) {
-        return fsFailure(err);
-      }
-      return { ok: true, path: r.hostPath };
-    }
+    if (this.redirected) return existingUnderRoot(this.fsRoot, hostPath);
     try {
       return { ok: true, path: await realpath(hostPath) };
     } catch (err) {

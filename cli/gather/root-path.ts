@@ -6,7 +6,7 @@
  * (`/etc/xen/auto/web -> /etc/xen/web.cfg`) are re-rooted at the directory;
  * nothing is ever followed out of it.
  */
-import { lstat, readlink } from 'node:fs/promises';
+import { lstat, readlink, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { DETAIL, type Failure, failure, fsFailure, isAbsoluteHostPath } from './source.js';
 
@@ -74,4 +74,19 @@ export async function resolveUnderRoot(
     done.push(head);
   }
   return { ok: true, hostPath: `/${done.join('/')}`, fsPath: joinUnder(root, done) };
+}
+
+/**
+ * `hostPath` resolved under `root` as realpath(3) would: every component must
+ * exist, the last one included (resolveUnderRoot checks only the ones before it).
+ */
+export async function existingUnderRoot(root: string, hostPath: string): Promise<{ ok: true; path: string } | Failure> {
+  const r = await resolveUnderRoot(root, hostPath);
+  if (!r.ok) return r;
+  try {
+    await stat(r.fsPath);
+  } catch (err) {
+    return fsFailure(err);
+  }
+  return { ok: true, path: r.hostPath };
 }

@@ -25,7 +25,7 @@ import {
 } from './capture-layout.js';
 import { childPath, listDirectory, readCapped, regularFileSize, typeOf } from './fs-read.js';
 import { deviceNumberText } from './live-source.js';
-import { resolveUnderRoot } from './root-path.js';
+import { existingUnderRoot, resolveUnderRoot } from './root-path.js';
 import {
   DEFAULT_TEXT_MAX_BYTES,
   type BytesResult,
@@ -39,7 +39,6 @@ import {
   commandOutcome,
   decodeText,
   failure,
-  fsFailure,
   toTextResult,
 } from './source.js';
 
@@ -130,14 +129,7 @@ export class RootSource implements EvidenceSource {
   async realPath(hostPath: string): Promise<PathResult> {
     const recorded = await this.recordedFailure('realpath', hostPath);
     if (recorded) return recorded;
-    const r = await resolveUnderRoot(this.root, hostPath);
-    if (!r.ok) return r;
-    try {
-      await stat(r.fsPath);
-    } catch (err) {
-      return fsFailure(err);
-    }
-    return { ok: true, path: r.hostPath };
+    return existingUnderRoot(this.root, hostPath);
   }
 
   async fileSize(hostPath: string): Promise<SizeResult> {
