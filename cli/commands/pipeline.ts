@@ -163,7 +163,14 @@ export async function finish(
   facts: Facts,
   args: ReportArgs,
   prepared: Prepared,
-  extras: { files: string[]; problems: RunReport['problems']; /** Inputs that could not be read at all: exit 2 after reporting the rest. */ unreadable?: number },
+  extras: {
+    files: string[];
+    problems: RunReport['problems'];
+    /** Inputs that could not be read at all: exit 2 after reporting the rest. */
+    unreadable?: number;
+    /** Shown with the summary. */
+    notes?: string[];
+  },
 ): Promise<number> {
   const { loaded, checks, settings } = prepared;
   const xen = resolveXen(facts, args, loaded);
@@ -176,6 +183,7 @@ export async function finish(
     ...(baseline ? { baseline } : {}),
     files: extras.files,
     problems: extras.problems,
+    ...(extras.notes ? { notes: extras.notes } : {}),
   });
   if (args['write-baseline']) await writeFile(args['write-baseline'], baselineOf(report));
   const { formatReport, pickFormat, useColor } = await import('../report/index.js');

@@ -41,6 +41,8 @@ export interface JsonReport {
   tool: { name: 'xenlint'; version: string };
   command: 'check' | 'lint';
   xen: { version: string; source: string } | null;
+  /** How the run judged its inputs (free memory as of a saved capture, …); absent when there is nothing to say. */
+  notes?: string[];
   files: string[];
   checks: JsonCheck[];
   problems: Array<{ file: string | null; line: number | null; column: number | null; message: string }>;
@@ -53,6 +55,7 @@ export function toJsonReport(report: RunReport): JsonReport {
     tool: { name: 'xenlint', version: report.tool.version },
     command: report.command,
     xen: report.xen ? { version: report.xen.version, source: report.xen.source } : null,
+    ...(report.notes && report.notes.length > 0 ? { notes: [...report.notes] } : {}),
     files: [...report.files],
     checks: report.checks.map(jsonCheck),
     problems: report.problems.map((p) => ({
