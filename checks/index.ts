@@ -28,6 +28,7 @@ import vifSpec from './vif-spec.js';
 import bridgeMissing from './bridge-missing.js';
 import xlAutoballoon from './xl-autoballoon.js';
 import deviceModelTraditional from './device-model-traditional.js';
+import consoleExposed from './console-exposed.js';
 
 export const builtinChecks: Check[] = [
   configReadability,
@@ -52,4 +53,5 @@ export const builtinChecks: Check[] = [
   dom0Nvidia,
   xlAutoballoon,
   deviceModelTraditional,
+  consoleExposed,
 ];
