@@ -29,6 +29,8 @@ import bridgeMissing from './bridge-missing.js';
 import xlAutoballoon from './xl-autoballoon.js';
 import deviceModelTraditional from './device-model-traditional.js';
 import consoleExposed from './console-exposed.js';
+import sharedWritableDisk from './shared-writable-disk.js';
+import duplicateGuest from './duplicate-guest.js';
 
 export const builtinChecks: Check[] = [
   configReadability,
@@ -54,4 +56,6 @@ export const builtinChecks: Check[] = [
   xlAutoballoon,
   deviceModelTraditional,
   consoleExposed,
+  sharedWritableDisk,
+  duplicateGuest,
 ];
