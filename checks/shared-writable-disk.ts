@@ -20,7 +20,8 @@
  * On purpose: a writer whose mode is `w!` (xend's and the block script's
  * "shared on purpose"), or every writer annotated `# xenlint: cluster-fs=…`.
  */
-import type { Check, DiskFacts, DomainFacts, Facts, Finding } from './api.js';
+import type { Check, DomainFacts, Facts, Finding } from './api.js';
+import type { DiskFacts } from '../cli/facts.js';
 import { posix } from 'node:path';
 import { listNames } from './lib/guest.js';
 import { diskLocation } from './lib/disk.js';
