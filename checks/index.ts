@@ -31,6 +31,9 @@ import deviceModelTraditional from './device-model-traditional.js';
 import consoleExposed from './console-exposed.js';
 import sharedWritableDisk from './shared-writable-disk.js';
 import duplicateGuest from './duplicate-guest.js';
+import vcpuLimits from './vcpu-limits.js';
+import pvhAndType from './pvh-and-type.js';
+import xendOpenServices from './xend-open-services.js';
 
 export const builtinChecks: Check[] = [
   configReadability,
@@ -58,4 +61,7 @@ export const builtinChecks: Check[] = [
   consoleExposed,
   sharedWritableDisk,
   duplicateGuest,
+  vcpuLimits,
+  pvhAndType,
+  xendOpenServices,
 ];

@@ -89,39 +89,16 @@ function knownToXl(s: Situation): Finding | undefined {
       remediation: 'Remove the kernel line (xm needed it, xl does not); use firmware = "PATH" only for a non-default firmware.',
     });
   }
+  // `type` and `pvh` by version are pvh-and-type's: one finding, not two.
+  if (key === 'type' || key === 'pvh') return undefined;
   const history = XL_KEY_VERSIONS.get(key);
   if (history && version !== undefined && !satisfiesXen(version, history.range)) {
-    const value = keyText(d, key)?.toLowerCase();
-    if (key === 'type') {
-      if (value === 'pv') return undefined;
-      return finding(s, {
-        severity: 'error',
-        message: `${d.name}: xl of Xen ${s.shown} ignores \`type\` without a word (${history.what}), so this guest is built as a PV guest`,
-        remediation: satisfiesXen(version, '>=4.4.0 <4.9.0') && value === 'pvh'
-          ? 'On this version write pvh = 1 for a PVH (v1) guest, or upgrade to 4.10 and keep type = "pvh".'
-          : 'On this version write builder = "hvm" for an HVM guest, or upgrade to Xen 4.10 or later.',
-      }, { value: value ?? '' });
-    }
-    if (key === 'pvh') {
-      return finding(s, {
-        severity: 'warning',
-        message: `${d.name}: xl of Xen ${s.shown} ignores \`pvh\` (${history.what}), so this guest is built as a PV guest`,
-        remediation: satisfiesXen(version, '>=4.10.0') ? 'Write type = "pvh" instead (PVHv2; the guest kernel must support it).' : 'Remove `pvh`; PVH needs Xen 4.4–4.8 (pvh = 1) or 4.10 and later (type = "pvh").',
-      });
-    }
     return finding(s, {
       severity: 'warning',
       message: `${d.name}: xl of Xen ${s.shown} ignores \`${key}\` without a word (${history.what})`,
       remediation: key === 'cap' || key === 'cpu_weight'
         ? 'Set it after the guest starts with `xl sched-credit -d <guest>`, or upgrade to Xen 4.2 or later.'
         : `Remove \`${key}\`, or upgrade to a Xen whose xl reads it.`,
-    });
-  }
-  if (history && version === undefined && key === 'pvh') {
-    return finding(s, {
-      severity: 'info',
-      message: `${d.name}: \`pvh\` is read only by xl of Xen 4.4–4.8 (${history.what}); other versions build this guest as PV`,
-      remediation: 'On Xen 4.10 and later write type = "pvh" instead; pass --xen so xenlint can tell which applies.',
     });
   }
   const deprecated = XL_DEPRECATED.get(key);
