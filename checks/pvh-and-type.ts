@@ -24,7 +24,7 @@ import { readers, type Reader } from './lib/toolstack.js';
 
 /** PVHv1: xl reads `pvh` (b5dda35f5a … 33e5c32559). */
 export const PVH1_RANGE = '>=4.4.0 <4.9.0';
-/** xl reads `type`, checks `builder` against it, and PVH domUs are supported (SUPPORT.md). */
+/** xl reads `type`, checks `builder` against it, and PVH domUs are supported (RELEASE-4.10.0:SUPPORT.md). */
 export const TYPE_RANGE = '>=4.10.0';
 
 type Kind = 'hvm' | 'pv' | 'pvh';
