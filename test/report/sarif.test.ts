@@ -1,6 +1,7 @@
 import t from 'tap';
 import { formatSarif, ruleName, artifactLocation, toSarif } from '../../cli/report/sarif.js';
 import type { RunReport } from '../../checks/api.js';
+import type { FormatOptions } from '../../cli/report/index.js';
 import { CWD, DB01, DOCS, HOME, XL_CONF, cleanReport, sampleReport, sampleRules } from '../fixtures/report/sample-report.js';
 import { URI, URI_REFERENCE, errorsOf, sarifValidator } from '../fixtures/report/validators.js';
 
@@ -9,7 +10,7 @@ type Json = any;
 
 const opts = { color: false, cwd: CWD, rules: sampleRules(), home: HOME };
 
-function sarifOf(report: RunReport, o = opts): Json {
+function sarifOf(report: RunReport, o: FormatOptions = opts): Json {
   return JSON.parse(formatSarif(report, o));
 }
 
@@ -227,7 +228,7 @@ t.test('check: host files under HOSTROOT, command outputs and /proc as logical l
   report.checks[2]!.findings.push(proc);
   report.problems.push({ file: 'xl info -n', message: 'exit 1' });
   const validate = sarifValidator();
-  const cases: Array<[string, object, Json]> = [
+  const cases: Array<[string, NonNullable<FormatOptions['locations']>, Json]> = [
     [
       '--root inside the repository: HOSTROOT is a directory under %SRCROOT%',
       { sourceRoot: CWD, host: { dir: `${CWD}/hosts/old box`, description: 'the --root tree' }, commandOutputs: new Set(['xl info', 'xl info -n']) },
@@ -240,7 +241,7 @@ t.test('check: host files under HOSTROOT, command outputs and /proc as logical l
     ],
   ];
   for (const [what, locations, hostRoot] of cases) {
-    const log = sarifOf(report, { ...opts, locations } as never);
+    const log = sarifOf(report, { ...opts, locations } );
     t.ok(validate(log), `${what}: ${errorsOf(validate)}`);
     const run = log.runs[0];
     t.same(run.originalUriBaseIds['HOSTROOT'], hostRoot, what);
@@ -257,14 +258,14 @@ t.test('check: host files under HOSTROOT, command outputs and /proc as logical l
       uriBaseId: '%SRCROOT%',
     }, 'a relative path is still read on this machine, in the repository');
   }
-  const snapshot = sarifOf(report, { ...opts, locations: { sourceRoot: CWD, host: { description: 'snapshot' }, localFiles: new Set([XL_CONF]) } } as never);
+  const snapshot = sarifOf(report, { ...opts, locations: { sourceRoot: CWD, host: { description: 'snapshot' }, localFiles: new Set([XL_CONF]) } } );
   const conf = snapshot.runs[0].results.find((r: Json) => r.ruleId === 'xl-conf-autoballoon');
   t.same(conf.locations[0].physicalLocation.artifactLocation, { uri: 'etc/xen/xl.conf', uriBaseId: 'LOCALROOT' }, 'a file read here (the --facts file) is not the host\'s');
   t.same(snapshot.runs[0].originalUriBaseIds['HOSTROOT'], { description: { text: 'snapshot' } });
 });
 
 t.test('lint: the repository root, not cwd, is %SRCROOT%', async (t) => {
-  const log = sarifOf(sampleReport(), { ...opts, cwd: `${CWD}/domains`, locations: { sourceRoot: CWD } } as never);
+  const log = sarifOf(sampleReport(), { ...opts, cwd: `${CWD}/domains`, locations: { sourceRoot: CWD } } );
   t.same(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation, { uri: 'domains/web01.cfg', uriBaseId: '%SRCROOT%' });
   t.notOk('HOSTROOT' in log.runs[0].originalUriBaseIds, 'lint names no checked host');
 });
