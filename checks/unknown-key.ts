@@ -32,7 +32,7 @@ import {
   suggestKeys,
 } from './lib/keys.js';
 
-/** xm options that arrived after 3.0.0 at a known point (xen-facts.md B1, D). */
+/** xm options that arrived after 3.0.0 at a known point (commits below). */
 const XM_KEY_VERSIONS: ReadonlyMap<string, { range: string; what: string }> = new Map([
   ['cpu_cap', { range: '>=3.0.4', what: 'xm takes `cpu_cap` from the config from 3.0.4 (c70026c446)' }],
   ['viridian', { range: '>=3.4.0', what: 'xm has `viridian` from 3.4 (39f97ffa29)' }],
@@ -217,9 +217,9 @@ const check: Check = {
   severity: 'warning',
   needs: ['domains'],
   sources: [
-    'xen-facts.md B1: xm keeps every top-level str/list/int/float variable and ignores unknown names (tools/python/xen/xm/opts.py@3.0.4-branched load()); options from tools/python/xen/xm/create.py@3.0.4-branched and @RELEASE-4.4.0',
-    'xen-facts.md B2: xl never warns about unknown keys (tools/xl/xl_parse.c, tools/libs/util/libxlu_cfg.c)',
-    'docs/man/xl.cfg.5.pod.in (xen-project/xen at 024e7131be): the xl option list',
+    '3.0.4-branched:tools/python/xen/xm/opts.py load(): xm keeps every top-level str/list/int/float variable and ignores unknown names; options from 3.0.4-branched:tools/python/xen/xm/create.py and RELEASE-4.4.0:tools/python/xen/xm/create.py',
+    'RELEASE-4.22.0:tools/xl/xl_parse.c, RELEASE-4.22.0:tools/libs/util/libxlu_cfg.c: xl never warns about unknown keys',
+    'RELEASE-4.22.0:docs/man/xl.cfg.5.pod.in: the xl option list',
     'tools/xl/xl_parse.c (xen-project/xen at 00535c8a74), parse_config_data: undocumented keys (period, slice, latency, extratime, firmware_override) and the keys xl only warns about (device_model, vncviewer, vif2, kernel = …/hvmloader for HVM)',
     'c7dfe4ac58 (xl type=, 4.10); 7497632508 (maxvcpus, 4.1); d9abcb8495 (cpu_weight/cap from the config, 4.2); b5dda35f5a / 33e5c32559 (pvh=1, 4.4–4.8); c70026c446 (xm cpu_cap, 3.0.4); 39f97ffa29 (xm viridian, 3.4); 9e8672f1c3 (xm removed, 4.5)',
   ],

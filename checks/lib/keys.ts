@@ -2,14 +2,13 @@
  * The top-level config keys each toolstack reads, and which toolstack will read
  * a given guest's file. Used by the unknown-key, disk-spec and vif-spec checks.
  *
- * Sources (xen-facts.md B1, B2):
- * - xm 3.0.4: the `gopts.var(...)` list of tools/python/xen/xm/create.py@3.0.4-branched;
- *   xm 4.4 additions from the same file @RELEASE-4.4.0 (the list in xen-facts.md is
- *   marked "e.g.", so it is not complete for 4.x); older names from create.py at
+ * Sources:
+ * - xm 3.0.4: the `gopts.var(...)` list of 3.0.4-branched:tools/python/xen/xm/create.py;
+ *   xm 4.4 additions from the same file @RELEASE-4.4.0 (not a complete list for 4.x); older names from create.py at
  *   005cfd74fc (Xen 2.0/3.0.0 era).
- * - xl: docs/man/xl.cfg.5.pod.in (xen-project/xen at 024e7131be) plus the keys
+ * - xl: RELEASE-4.22.0:docs/man/xl.cfg.5.pod.in plus the keys
  *   tools/xl/xl_parse.c (at 00535c8a74, parse_config_data) reads without documenting
- *   them; historical keys with the versions xen-facts.md gives.
+ *   them; historical keys with the commits that added or removed them.
  */
 
 function words(text: string): ReadonlySet<string> {
@@ -79,7 +78,7 @@ export const XL_DEPRECATED: ReadonlyMap<string, { instead: string; since?: strin
   ['firmware_override', { instead: 'firmware = "PATH"' }],
 ]);
 
-/** xl keys that exist only in some versions (xen-facts.md B2, D). */
+/** xl keys that exist only in some versions (commits cited per key). */
 export const XL_KEY_VERSIONS: ReadonlyMap<string, { range: string; what: string }> = new Map([
   ['type', { range: '>=4.10.0', what: 'xl reads `type` from 4.10 (c7dfe4ac58)' }],
   ['maxvcpus', { range: '>=4.1.0', what: 'xl reads `maxvcpus` from 4.1 (7497632508)' }],
@@ -127,7 +126,7 @@ export const XM_ONLY_INSTEAD: ReadonlyMap<string, string> = new Map([
   ['ipaddr', 'ip= in the vif spec'],
 ]);
 
-/** xl keys xm never had, with what xm uses instead (xen-facts.md B1: no maxvcpus, cap or type in xm). */
+/** xl keys xm never had, with what xm uses instead (RELEASE-4.4.0:tools/python/xen/xm/create.py has no maxvcpus, cap or type). */
 export const XL_ONLY_INSTEAD: ReadonlyMap<string, string> = new Map([
   ['type', 'builder = "hvm" with kernel = "/usr/lib/xen/boot/hvmloader" and device_model = ".../qemu-dm" for HVM (PV is the default)'],
   ['maxvcpus', 'vcpus (xm 4.x: with vcpu_avail to start fewer online)'],
