@@ -3,9 +3,10 @@
  * stylish report's links all read it from there, so the words exist once.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { PACKAGE_ROOT } from './package-root.js';
 
-const docsDir = fileURLToPath(new URL(import.meta.url.includes('/dist/cli/') ? '../../docs/rules/' : '../docs/rules/', import.meta.url));
+const docsDir = `${PACKAGE_ROOT}/docs/rules/`;
 
 export function ruleDocPath(id: string): string {
   return `${docsDir}${id}.md`;
