@@ -41,18 +41,32 @@ export class UsageError extends Error {
   }
 }
 
-export function findConfig(startDir: string): string | undefined {
+/** The start directory and each parent up to the repository root (the first holding `.git`), or to `/`. */
+function* upToRepositoryRoot(startDir: string): Generator<{ dir: string; isRoot: boolean }> {
   let dir = resolve(startDir);
   for (;;) {
+    const isRoot = existsSync(join(dir, '.git'));
+    yield { dir, isRoot };
+    const parent = dirname(dir);
+    if (isRoot || parent === dir) return;
+    dir = parent;
+  }
+}
+
+export function findConfig(startDir: string): string | undefined {
+  for (const { dir } of upToRepositoryRoot(startDir)) {
     for (const name of CONFIG_NAMES) {
       const candidate = join(dir, name);
       if (existsSync(candidate)) return candidate;
     }
-    if (existsSync(join(dir, '.git'))) return undefined;
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
   }
+  return undefined;
+}
+
+/** The repository root above `startDir` (the nearest directory holding `.git`), or undefined outside a repository. */
+export function repositoryRoot(startDir: string): string | undefined {
+  for (const { dir, isRoot } of upToRepositoryRoot(startDir)) if (isRoot) return dir;
+  return undefined;
 }
 
 export async function loadConfig(opts: { cwd: string; file?: string }): Promise<LoadedConfig> {
@@ -123,13 +137,13 @@ export const STARTER_CONFIG = `# xenlint configuration. Schema: schemas/config.s
 failOn: error
 
 # Per-check settings: off | error | warning | info, or an object.
-checks:
-  # scheduler: warning
-  # hvm-disk-limit:
-  #   severity: error
-  #   options:
-  #     limitBytes: 137438953472   # 128 GiB (LBA28); the field notes say 160G
-  # dom0-nvidia: off
+# checks:
+#   scheduler: warning
+#   hvm-disk-limit:
+#     severity: error
+#     options:
+#       limitBytes: 137438953472   # 128 GiB (LBA28); the field notes say 160G
+#   dom0-nvidia: off
 
 # Extra checks: ES modules exporting an array of checks (see checks/api.ts).
 # plugins:
