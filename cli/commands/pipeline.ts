@@ -169,6 +169,8 @@ export async function finish(
     problems: RunReport['problems'];
     /** Inputs that could not be read at all: exit 2 after reporting the rest. */
     unreadable?: number;
+    /** Shown with the summary. */
+    notes?: string[];
     /** `check`: the host the findings' absolute paths belong to (see LocationContext). */
     locations?: Omit<LocationContext, 'sourceRoot'>;
   },
@@ -184,6 +186,7 @@ export async function finish(
     ...(baseline ? { baseline } : {}),
     files: extras.files,
     problems: extras.problems,
+    ...(extras.notes ? { notes: extras.notes } : {}),
   });
   if (args['write-baseline']) await writeFile(args['write-baseline'], baselineOf(report));
   const { formatReport, pickFormat, useColor } = await import('../report/index.js');
