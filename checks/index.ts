@@ -34,6 +34,7 @@ import duplicateGuest from './duplicate-guest.js';
 import vcpuLimits from './vcpu-limits.js';
 import pvhAndType from './pvh-and-type.js';
 import xendOpenServices from './xend-open-services.js';
+import xendRemoved from './xend-removed.js';
 
 export const builtinChecks: Check[] = [
   configReadability,
@@ -64,4 +65,5 @@ export const builtinChecks: Check[] = [
   vcpuLimits,
   pvhAndType,
   xendOpenServices,
+  xendRemoved,
 ];

@@ -31,6 +31,7 @@ import {
   matchesExtraKey,
   suggestKeys,
 } from './lib/keys.js';
+import { isXmOnlyKey, xendRemovedAt } from './lib/xm-leftovers.js';
 
 /**
  * cpu_weight and cap before xl 4.2 are the scheduler check's: one finding, not
@@ -137,6 +138,8 @@ function forXl(s: Situation): Finding | undefined {
   if (XL_KEYS.has(key)) return knownToXl(s);
   // Names xl's lexer rejects (uppercase) make the whole file unreadable: config-readability says so.
   if (!isXlIdentifier(key)) return undefined;
+  // From 4.5, where xm is gone, xend-removed lists a file's xm options in one finding.
+  if (isXmOnlyKey(key) && xendRemovedAt(s.version)) return undefined;
   const instead = XM_ONLY_INSTEAD.get(key);
   if (instead !== undefined) {
     return finding(s, {
