@@ -6,8 +6,7 @@
  * has no commit that dates reliable HVM SMP, so the 3.0.4 cut-off is the field
  * notes' and is unconfirmed in Xen's history. Hence a warning, not an error.
  */
-import type { Check, Finding } from './api.js';
-import { guestsOfType, keyInteger, keyPlace, shownVersion, xenLabel } from './lib/guest.js';
+import { guestsOfType, keyInteger, keyPlace, shownVersion, xenLabel, type Check, type Finding } from './api.js';
 
 const check: Check = {
   id: 'hvm-smp',
@@ -15,6 +14,9 @@ const check: Check = {
   severity: 'warning',
   needs: ['domains'],
   xen: '<=3.0.4',
+  messages: {
+    'smp-hvm': '{{guest}}: HVM guest with {{vcpus}} vCPUs on {{xen}}: SMP HVM guests were unreliable up to Xen 3.0.4',
+  },
   sources: [
     'field notes (Xen 3.x era admin notes): /work/shared/seeds/003_5949bf063f6c7139.txt, "Xen HVM gotchas" (SMP HVM guests in 3.0.4)',
     'tools/python/xen/xm/create.py@3.0.4-branched (vcpus option)',
@@ -29,7 +31,8 @@ const check: Check = {
       if (vcpus === undefined || vcpus <= 1) continue;
       findings.push({
         ...keyPlace(d, 'vcpus'),
-        message: `${d.name}: HVM guest with ${vcpus} vCPUs on ${xenLabel(shown)}: SMP HVM guests were unreliable up to Xen 3.0.4`,
+        messageId: 'smp-hvm',
+        data: { guest: d.name, vcpus, xen: xenLabel(shown) },
         remediation: 'Give the HVM guest vcpus = 1 on this Xen, or upgrade to Xen 3.1 or later; if you keep several vCPUs, test the guest under load before relying on it.',
         evidence: { vcpus, type: 'hvm', ...(shown !== undefined ? { xen_version: shown } : {}) },
       });

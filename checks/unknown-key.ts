@@ -13,11 +13,15 @@
  * xmexample.hvm): there only names within a typo's reach of an xm option, and
  * options of xl, are reported.
  */
-import type { Check, CheckContext, Finding } from './api.js';
-import { satisfiesXen } from '../cli/xen-version.js';
-import { keyPlace, keyText } from './lib/guest.js';
-import { readers, type Reader } from './lib/toolstack.js';
 import {
+  keyPlace,
+  keyText,
+  readers,
+  satisfiesXen,
+  type Check,
+  type CheckContext,
+  type Finding,
+  type Reader,
   XL_DEPRECATED,
   XL_KEYS,
   XL_KEY_VERSIONS,
@@ -30,7 +34,7 @@ import {
   isXlIdentifier,
   matchesExtraKey,
   suggestKeys,
-} from './lib/keys.js';
+} from './api.js';
 
 /** xm options that arrived after 3.0.0 at a known point (xen-facts.md B1, D). */
 const XM_KEY_VERSIONS: ReadonlyMap<string, { range: string; what: string }> = new Map([
@@ -56,10 +60,12 @@ interface Situation extends Reader {
   key: string;
 }
 
+/** A finding at the key; its message's data always has `guest` and `key`. */
 function finding(s: Situation, f: Omit<Finding, 'domain' | 'file' | 'line' | 'column' | 'key' | 'evidence'>, evidence: Record<string, string> = {}): Finding {
   return {
     ...keyPlace(s.d, s.key),
     ...f,
+    data: { guest: s.d.name, key: s.key, ...f.data },
     evidence: {
       key: s.key,
       dialect: s.d.dialect,
@@ -78,14 +84,16 @@ function knownToXl(s: Situation): Finding | undefined {
   if (ignored) {
     return finding(s, {
       severity: 'warning',
-      message: `${d.name}: xl does not use \`${key}\`: it prints "${ignored.prints}" and ignores the setting`,
+      messageId: 'xl-warns-and-ignores',
+      data: { prints: ignored.prints },
       remediation: `Remove \`${key}\`; use ${ignored.instead}.`,
     });
   }
   if (key === 'kernel' && d.type === 'hvm' && /(^|\/)hvmloader$/.test(keyText(d, key) ?? '')) {
     return finding(s, {
       severity: 'info',
-      message: `${d.name}: xl ignores \`kernel = "${keyText(d, key)}"\` for an HVM guest: it prints "you seem to be using "kernel" directive to override HVM guest firmware. Ignore that" and loads its own hvmloader`,
+      messageId: 'hvm-kernel-ignored',
+      data: { value: keyText(d, key) ?? '' },
       remediation: 'Remove the kernel line (xm needed it, xl does not); use firmware = "PATH" only for a non-default firmware.',
     });
   }
@@ -96,7 +104,8 @@ function knownToXl(s: Situation): Finding | undefined {
       if (value === 'pv') return undefined;
       return finding(s, {
         severity: 'error',
-        message: `${d.name}: xl of Xen ${s.shown} ignores \`type\` without a word (${history.what}), so this guest is built as a PV guest`,
+        messageId: 'xl-type-too-new',
+        data: { xen: s.shown ?? version, what: history.what },
         remediation: satisfiesXen(version, '>=4.4.0 <4.9.0') && value === 'pvh'
           ? 'On this version write pvh = 1 for a PVH (v1) guest, or upgrade to 4.10 and keep type = "pvh".'
           : 'On this version write builder = "hvm" for an HVM guest, or upgrade to Xen 4.10 or later.',
@@ -105,13 +114,15 @@ function knownToXl(s: Situation): Finding | undefined {
     if (key === 'pvh') {
       return finding(s, {
         severity: 'warning',
-        message: `${d.name}: xl of Xen ${s.shown} ignores \`pvh\` (${history.what}), so this guest is built as a PV guest`,
+        messageId: 'xl-pvh-unread',
+        data: { xen: s.shown ?? version, what: history.what },
         remediation: satisfiesXen(version, '>=4.10.0') ? 'Write type = "pvh" instead (PVHv2; the guest kernel must support it).' : 'Remove `pvh`; PVH needs Xen 4.4–4.8 (pvh = 1) or 4.10 and later (type = "pvh").',
       });
     }
     return finding(s, {
       severity: 'warning',
-      message: `${d.name}: xl of Xen ${s.shown} ignores \`${key}\` without a word (${history.what})`,
+      messageId: 'xl-key-unread-here',
+      data: { xen: s.shown ?? version, what: history.what },
       remediation: key === 'cap' || key === 'cpu_weight'
         ? 'Set it after the guest starts with `xl sched-credit -d <guest>`, or upgrade to Xen 4.2 or later.'
         : `Remove \`${key}\`, or upgrade to a Xen whose xl reads it.`,
@@ -120,7 +131,8 @@ function knownToXl(s: Situation): Finding | undefined {
   if (history && version === undefined && key === 'pvh') {
     return finding(s, {
       severity: 'info',
-      message: `${d.name}: \`pvh\` is read only by xl of Xen 4.4–4.8 (${history.what}); other versions build this guest as PV`,
+      messageId: 'xl-pvh-version-unknown',
+      data: { what: history.what },
       remediation: 'On Xen 4.10 and later write type = "pvh" instead; pass --xen so xenlint can tell which applies.',
     });
   }
@@ -129,7 +141,9 @@ function knownToXl(s: Situation): Finding | undefined {
     if (deprecated.since !== undefined && version !== undefined && !satisfiesXen(version, `>=${deprecated.since}`)) return undefined;
     return finding(s, {
       severity: 'info',
-      message: `${d.name}: \`${key}\` is deprecated in xl${deprecated.since !== undefined ? ` (since ${deprecated.since.replace(/\.0$/, '')})` : ''}; xl still reads it`,
+      ...(deprecated.since !== undefined
+        ? { messageId: 'xl-deprecated-since', data: { since: deprecated.since.replace(/\.0$/, '') } }
+        : { messageId: 'xl-deprecated' }),
       remediation: `Write ${deprecated.instead} instead.`,
     });
   }
@@ -137,7 +151,7 @@ function knownToXl(s: Situation): Finding | undefined {
 }
 
 function forXl(s: Situation): Finding | undefined {
-  const { d, key } = s;
+  const { key } = s;
   // Every key xl reads is an identifier, so the common case skips the regex.
   if (XL_KEYS.has(key)) return knownToXl(s);
   // Names xl's lexer rejects (uppercase) make the whole file unreadable: config-readability says so.
@@ -146,21 +160,22 @@ function forXl(s: Situation): Finding | undefined {
   if (instead !== undefined) {
     return finding(s, {
       severity: 'warning',
-      message: `${d.name}: \`${key}\` is an xm option; xl ignores it without a word`,
+      messageId: 'xm-option-under-xl',
       remediation: `xl uses ${instead}.`,
     });
   }
   if (XM_KEYS.has(key)) {
     return finding(s, {
       severity: 'warning',
-      message: `${d.name}: \`${key}\` is an xm option that xl does not have; xl ignores it without a word`,
+      messageId: 'xm-only-option-under-xl',
       remediation: `Remove \`${key}\`, or find the xl.cfg(5) option that does the same.`,
     });
   }
   const suggestions = suggestKeys(key, XL_KEYS);
   return finding(s, {
     severity: 'warning',
-    message: `${d.name}: xl does not know \`${key}\` and ignores it without a word.${didYouMean(suggestions)}`,
+    messageId: 'xl-unknown',
+    data: { didYouMean: didYouMean(suggestions) },
     remediation: suggestions.length > 0
       ? `Rename it to \`${suggestions[0]}\` if that is what you meant, or list it in extraKeys if a site tool reads it.`
       : 'Remove it, or list it in extraKeys if a site tool reads it (see xl.cfg(5) for the options xl has).',
@@ -175,14 +190,16 @@ function forXm(s: Situation): Finding | undefined {
     if (history && !satisfiesXen(version, history.range)) {
       return finding(s, {
         severity: 'warning',
-        message: `${d.name}: xm of Xen ${s.shown} has no \`${key}\` option (${history.what}) and ignores it without a word`,
+        messageId: 'xm-key-too-new',
+        data: { xen: s.shown ?? version, what: history.what },
         remediation: `Remove \`${key}\`, or upgrade Xen.`,
       });
     }
     if (XM_KEYS_ADDED_BY_4_4.has(key) && satisfiesXen(version, XM_3_0)) {
       return finding(s, {
         severity: 'warning',
-        message: `${d.name}: xm of Xen ${s.shown} has no \`${key}\` option (it is not among create.py's options in 3.0.4; later xm versions added it) and ignores it without a word`,
+        messageId: 'xm-key-after-3-0',
+        data: { xen: s.shown ?? version },
         remediation: `Remove \`${key}\`, or upgrade Xen.`,
       });
     }
@@ -194,9 +211,7 @@ function forXm(s: Situation): Finding | undefined {
     const buildsPv = key === 'type' && (value === 'hvm' || value === 'pvh') && d.keys['builder'] === undefined;
     return finding(s, {
       severity: buildsPv ? 'error' : 'warning',
-      message: buildsPv
-        ? `${d.name}: \`type = "${value}"\` is an xl option; xm ignores it without a word and builds a PV guest`
-        : `${d.name}: \`${key}\` is an xl option; xm ignores it without a word`,
+      ...(buildsPv ? { messageId: 'xl-type-under-xm', data: { value: value ?? '' } } : { messageId: 'xl-option-under-xm' }),
       remediation: `xm uses ${instead}.`,
     });
   }
@@ -206,7 +221,8 @@ function forXm(s: Situation): Finding | undefined {
   if (suggestions.length === 0) return undefined;
   return finding(s, {
     severity: 'warning',
-    message: `${d.name}: xm has no option \`${key}\` and ignores it without a word.${didYouMean(suggestions)}`,
+    messageId: 'xm-unknown',
+    data: { didYouMean: didYouMean(suggestions) },
     remediation: `Rename it to \`${suggestions[0]}\` if that is what you meant; if it is a helper variable of the Python config, list it in extraKeys.`,
   }, { suggestions: suggestions.join(', ') });
 }
@@ -216,6 +232,26 @@ const check: Check = {
   title: 'Config keys the toolstack does not know: typos and the other toolstack\'s options, ignored without a word',
   severity: 'warning',
   needs: ['domains'],
+  messages: {
+    'xl-warns-and-ignores': '{{guest}}: xl does not use `{{key}}`: it prints "{{prints}}" and ignores the setting',
+    'hvm-kernel-ignored':
+      '{{guest}}: xl ignores `kernel = "{{value}}"` for an HVM guest: it prints "you seem to be using "kernel" directive to override HVM guest firmware. Ignore that" and loads its own hvmloader',
+    'xl-type-too-new': '{{guest}}: xl of Xen {{xen}} ignores `type` without a word ({{what}}), so this guest is built as a PV guest',
+    'xl-pvh-unread': '{{guest}}: xl of Xen {{xen}} ignores `pvh` ({{what}}), so this guest is built as a PV guest',
+    'xl-key-unread-here': '{{guest}}: xl of Xen {{xen}} ignores `{{key}}` without a word ({{what}})',
+    'xl-pvh-version-unknown': '{{guest}}: `pvh` is read only by xl of Xen 4.4–4.8 ({{what}}); other versions build this guest as PV',
+    'xl-deprecated': '{{guest}}: `{{key}}` is deprecated in xl; xl still reads it',
+    'xl-deprecated-since': '{{guest}}: `{{key}}` is deprecated in xl (since {{since}}); xl still reads it',
+    'xm-option-under-xl': '{{guest}}: `{{key}}` is an xm option; xl ignores it without a word',
+    'xm-only-option-under-xl': '{{guest}}: `{{key}}` is an xm option that xl does not have; xl ignores it without a word',
+    'xl-unknown': '{{guest}}: xl does not know `{{key}}` and ignores it without a word.{{didYouMean}}',
+    'xm-key-too-new': '{{guest}}: xm of Xen {{xen}} has no `{{key}}` option ({{what}}) and ignores it without a word',
+    'xm-key-after-3-0':
+      "{{guest}}: xm of Xen {{xen}} has no `{{key}}` option (it is not among create.py's options in 3.0.4; later xm versions added it) and ignores it without a word",
+    'xl-type-under-xm': '{{guest}}: `type = "{{value}}"` is an xl option; xm ignores it without a word and builds a PV guest',
+    'xl-option-under-xm': '{{guest}}: `{{key}}` is an xl option; xm ignores it without a word',
+    'xm-unknown': '{{guest}}: xm has no option `{{key}}` and ignores it without a word.{{didYouMean}}',
+  },
   sources: [
     'xen-facts.md B1: xm keeps every top-level str/list/int/float variable and ignores unknown names (tools/python/xen/xm/opts.py@3.0.4-branched load()); options from tools/python/xen/xm/create.py@3.0.4-branched and @RELEASE-4.4.0',
     'xen-facts.md B2: xl never warns about unknown keys (tools/xl/xl_parse.c, tools/libs/util/libxlu_cfg.c)',

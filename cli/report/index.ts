@@ -4,38 +4,15 @@
  * colour), and loads the one formatter asked for with a dynamic import — hence
  * `formatReport` is async.
  */
-import type { RunReport } from '../../checks/api.js';
-import type { Severity } from '../parse/diagnostic.js';
+import type { RunReport } from '../contract.js';
+import type { FormatOptions } from './options.js';
 
-/** What a formatter knows about a check beyond its outcome: its documentation. */
-export interface RuleMeta {
-  id: string;
-  title: string;
-  severity: Severity;
-  /** Semver range of Xen versions where the pitfall exists. */
-  xen?: string;
-  /** What it catches and how to fix it, as plain text (Markdown allowed). */
-  helpText: string;
-  /** Absolute URI of the check's documentation page. */
-  helpUri: string;
-  sources: string[];
-}
-
-export interface FormatOptions {
-  color: boolean;
-  /** Paths in reports are shown (and SARIF URIs made) relative to this directory. */
-  cwd: string;
-  rules: Map<string, RuleMeta>;
-  /** stylish: remediation and evidence under each finding, every skipped and not-applicable check. */
-  verbose?: boolean;
-}
+export type { FormatOptions, RuleMeta } from './options.js';
+export { XENLINT_HOME } from './options.js';
 
 export type Format = 'stylish' | 'json' | 'sarif' | 'junit' | 'github';
 
 export const FORMATS: readonly Format[] = ['stylish', 'json', 'sarif', 'junit', 'github'];
-
-/** Where a user can read about xenlint itself (SARIF `informationUri`). */
-export const XENLINT_HOME = 'https://xenlint.dev/';
 
 export function isFormat(name: string): name is Format {
   return (FORMATS as readonly string[]).includes(name);

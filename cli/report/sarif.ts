@@ -16,9 +16,9 @@
  */
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import type { CheckOutcome, ReportedFinding, RunReport } from '../../checks/api.js';
+import type { CheckOutcome, ReportedFinding, RunReport } from '../contract.js';
 import type { Severity } from '../parse/diagnostic.js';
-import { XENLINT_HOME, type FormatOptions, type RuleMeta } from './index.js';
+import { XENLINT_HOME, type FormatOptions, type RuleMeta } from './options.js';
 import { insideCwd, position, wellFormed } from './shared.js';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
@@ -152,6 +152,8 @@ function result(f: ReportedFinding, ruleIndex: number, cwd: string): Record<stri
     partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
   };
   const properties: Record<string, unknown> = {};
+  // The kind of problem within the rule (`disk-spec/duplicate-vdev`): ruleId stays the check, so the rule's metadata applies.
+  if (f.messageId !== undefined) properties['messageId'] = f.messageId;
   if (f.domain !== undefined) properties['domain'] = f.domain;
   if (f.key !== undefined) properties['key'] = f.key;
   if (f.remediation !== undefined) properties['remediation'] = f.remediation;
