@@ -79,3 +79,5 @@ export * from './lib/net.js';
 export * from './lib/dom0.js';
 export * from './lib/memory.js';
 export * from './lib/keys.js';
+export * from './lib/key-table.js';
+export * from './lib/field-notes.js';

@@ -4,6 +4,7 @@
  * distribution's forward port: supported by the distribution, not by Xen.
  */
 import { compareReleases, dom0Release, hostPlace, releaseNumbers, satisfiesXen, type Check } from './api.js';
+import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
 const SHIPPED: Array<{ range: string; label: string; kernel: string }> = [
   { range: '>=3.0.3 <3.0.4', label: '3.0.3', kernel: '2.6.16.29' },
@@ -21,7 +22,7 @@ const check: Check = {
       "dom0 runs Linux {{release}} on Xen {{xen}}, which shipped patches for {{shipped}}: this is a distribution-patched kernel, supported by the distribution rather than by Xen's developers",
   },
   sources: [
-    'field notes (Xen 3.x era admin notes): /work/shared/seeds/003_5949bf063f6c7139.txt, "Xen supported kernels" (3.0.3 ships patches for 2.6.16.29, 3.0.4 for 2.6.16.33)',
+    `${XEN_LIMITATIONS}, "Xen supported kernels" (3.0.3 ships patches for 2.6.16.29, 3.0.4 for 2.6.16.33)`,
   ],
   run(facts, ctx) {
     const release = dom0Release(facts);

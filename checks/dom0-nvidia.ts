@@ -4,6 +4,7 @@
  * whether) that stopped being true, so this is a warning on every version.
  */
 import { loadedAmong, type Check } from './api.js';
+import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
 const NVIDIA_MODULES = new Set(['nvidia', 'nvidia_drm', 'nvidia_modeset', 'nvidia_uvm']);
 
@@ -17,7 +18,7 @@ const check: Check = {
       'NVIDIA driver loaded in dom0 ({{modules}}): under a Xen dom0 it needs a Xen-specific patch, and symbol errors on load were reported even with it',
   },
   sources: [
-    'field notes (Xen 3.x era admin notes): /work/shared/seeds/003_5949bf063f6c7139.txt, "Xen Xserver video drivers" (the nVidia driver needs a patch to work with Xen)',
+    `${XEN_LIMITATIONS}, "Xen Xserver video drivers" (the nVidia driver needs a patch to work with Xen)`,
   ],
   run(facts) {
     const modules = facts.dom0?.modules;

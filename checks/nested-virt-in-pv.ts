@@ -4,6 +4,7 @@
  * so another hypervisor cannot run there.
  */
 import { loadedAmong, type Check, type Finding } from './api.js';
+import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
 /** Module name -> the product it belongs to. */
 const HYPERVISOR_MODULES = new Map<string, string>([
@@ -28,8 +29,8 @@ const check: Check = {
     loaded: '{{product}} {{modules}} loaded in dom0: dom0 is a Xen PV guest running in ring 1, so {{product}} cannot run virtual machines there',
   },
   sources: [
-    'field notes (Xen 3.x era admin notes): /work/shared/seeds/003_5949bf063f6c7139.txt, "Xen PVs run ring1, not ring0"',
-    'xen-facts.md A4: HVM (hardware-assisted) support is a property of the hypervisor, advertised as hvm-* tokens in xen_caps; PV guests are not given VT-x/AMD-V',
+    `${XEN_LIMITATIONS}, "Xen PVs run ring1, not ring0"`,
+    'RELEASE-4.17.0:xen/arch/x86/setup.c arch_get_xen_caps(): HVM (hardware-assisted) support is a property of the hypervisor, advertised as hvm-* tokens in xen_caps; PV guests are not given VT-x/AMD-V',
   ],
   run(facts) {
     const modules = facts.dom0?.modules;

@@ -25,9 +25,9 @@ import {
   type Finding,
   type Skip,
 } from './api.js';
+import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
 const DEFAULTS = { limitBytes: 2 * TiB };
-const FIELD_NOTES = '/work/shared/seeds/003_5949bf063f6c7139.txt';
 
 function limitOption(ctx: CheckContext): number {
   return bytesOption(ctx, 'limitBytes', DEFAULTS.limitBytes);
@@ -108,7 +108,7 @@ const check: Check = {
       '{{guest}}: disk {{disk}} is {{size}}, at or over the {{limit}} that virtual block devices of {{xen}} handle: the guest may see a wrapped, far smaller disk',
   },
   sources: [
-    `field notes (Xen 3.x era admin notes): ${FIELD_NOTES} — "numerous reports of 2TB limits with Xen vbd volumes in as late as Xen 3.0.3"`,
+    `${XEN_LIMITATIONS} — "numerous reports of 2TB limits with Xen vbd volumes in as late as Xen 3.0.3"`,
     'bc79267989 — blktap: 64-bit size types for large disks (first in 3.0.4); ">= 2 TiB" threshold unconfirmed',
   ],
   options: {
