@@ -1,10 +1,13 @@
 import t from 'tap';
 import fc from 'fast-check';
-import check from '../../checks/memory-fit.js';
+import builtin from '../../checks/memory-fit.js';
 import { dom0MayBalloon, dom0Size, footprint, hvmTakesMaxmem } from '../../checks/lib/memory.js';
-import type { Finding, Skip } from '../../checks/api.js';
+import type { Skip } from '../../checks/api.js';
 import type { Dom0Facts, DomainFacts, Facts, HostFacts, KeyFact } from '../../cli/facts.js';
-import { context, domain, facts, findings, host, key } from '../helpers/facts.js';
+import { context, domain, facts, findings, host, key, rendering, type RenderedFinding } from '../helpers/facts.js';
+
+/** The check, its findings' text rendered from its messages as the engine does. */
+const check = rendering(builtin);
 
 interface G {
   type?: DomainFacts['type'];
@@ -34,7 +37,7 @@ interface Setup {
 }
 
 const ctxOf = (s: Setup) => context(check, { xen: s.host?.version, mode: s.mode, options: s.options });
-const run = (s: Setup): Finding[] | Skip => check.run(facts(s), ctxOf(s));
+const run = (s: Setup): RenderedFinding[] | Skip => check.run(facts(s), ctxOf(s));
 const explain = (s: Setup): string[] => check.explain!(facts(s), ctxOf(s));
 
 const web01 = guest('web01', { memory: 512 });
