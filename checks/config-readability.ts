@@ -12,7 +12,7 @@
  * (xm) that xl will read — because the host runs xl, or Xen is 4.5 or later —
  * and that contains something xl's grammar has no room for.
  */
-import { isXlIdentifier, toolstackFor, versionOf, type Check, type Diagnostic, type DomainFacts, type Facts, type Finding } from './api.js';
+import { toolstackFor, versionOf, type Check, type Diagnostic, type DomainFacts, type Facts, type Finding } from './api.js';
 import { firstXlObstacle, isVendorDrop, xendRemovedAt } from './lib/xm-leftovers.js';
 
 interface Wording {

@@ -229,7 +229,7 @@ t.test('property: findings and explanation hold together for random guests', asy
 
 t.test('free_memory of a saved capture: lint judges each guest alone, naming the capture and its age', async (t) => {
   const saved = (over: Partial<Facts> = {}): Facts => ({ ...facts({ host: infoHost('4.1.2', 16000, 1500, 'dom0_mem=1024M'), domains: [web01, guest('new2', { memory: 2048 })] }), savedIn: '/srv/xen1/xm-info.txt', ...over });
-  const lint = (f: Facts, options: Record<string, unknown> = {}): Finding[] => findings(check.run(f, context(check, { xen: '4.1.2', mode: 'lint', options })));
+  const lint = (f: Facts, options: Record<string, unknown> = {}): RenderedFinding[] => findings(check.run(f, context(check, { xen: '4.1.2', mode: 'lint', options })));
   const r = lint(saved());
   t.equal(r.length, 1, 'web01 fits alone, new2 does not');
   t.equal(r[0]?.message, 'new2: needs 2048 MiB to start, more than free_memory 1500 MiB as of the capture /srv/xen1/xm-info.txt (when it was taken is unknown)');
