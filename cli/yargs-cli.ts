@@ -43,6 +43,7 @@ export function buildCli(args: string[], run: RunCommand): Argv {
           .option('root', { type: 'string', describe: 'Read a captured or mounted host tree instead of this host' })
           .option('facts', { type: 'string', describe: 'Use a saved facts snapshot (YAML/JSON) or an xl/xm info output' })
           .option('timeout', { type: 'number', default: 10, describe: 'Seconds each host command may take' })
+          .option('deploy', { type: 'string', array: true, describe: 'Names of the guests about to be deployed: each must fit in free_memory on its own' })
           .conflicts('root', 'facts')
           .example('$0 check', 'on the Xen host itself')
           .example('$0 check --root samples/hosts/xen-3.0.3-pae-legacy', 'a captured host'),
