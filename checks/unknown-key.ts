@@ -107,8 +107,8 @@ function knownToXl(s: Situation): Finding | undefined {
       remediation: 'Remove the kernel line (xm needed it, xl does not); use firmware = "PATH" only for a non-default firmware.',
     });
   }
-  // `type` and `pvh` by version are pvh-and-type's: one finding, not two.
-  if (key === 'type' || key === 'pvh') return undefined;
+  // By version, `type` and `pvh` are pvh-and-type's and `hdtype` hvm-emulated-disks': one finding, not two.
+  if (key === 'type' || key === 'pvh' || key === 'hdtype') return undefined;
   const status = version === undefined ? undefined : statusAt('xl', key, version);
   if (status && !status.read && !status.never && !LEFT_TO_SCHEDULER.has(key)) {
     const what = XL_KEY_COMMITS.get(key) ?? history(status);
