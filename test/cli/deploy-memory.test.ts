@@ -62,7 +62,7 @@ t.test('several configs: each is judged alone, and the summary says so', async (
   const lines = memoryFit(r.stdout);
   t.equal(lines.filter((l) => /needs \d+ MiB to start/.test(l)).length, 1, 'only the guest that does not fit alone');
   t.match(r.stdout, /big01: needs 7000 MiB to start, more than free_memory 6012 MiB/);
-  t.match(r.stdout, /each of app01, app02, big01 is judged alone as the guest being deployed, as `check` does/);
+  t.match(r.stdout, /each of app01, app02, big01 is judged alone as the guest being deployed\./);
 });
 
 t.test('--deploy names the guests about to start', async (t) => {
@@ -98,4 +98,23 @@ t.test('without a saved capture lint does not guess the free memory', async (t) 
   const r = xenlint(['lint', 'db01.cfg', '--xen', '4.17'], { cwd: dir });
   t.same(memoryFit(r.stdout), []);
   t.notMatch(r.stdout, /Free memory:/);
+});
+
+t.test('check --facts SNAPSHOT --deploy: the host\'s own guests against the snapshot\'s free memory', async (t) => {
+  const snap = xenlint(['facts', '--root', join(ROOT, 'samples/hosts/xen-4.17-credit2'), '--format', 'json']);
+  t.equal(snap.code, 0, snap.stderr);
+  const facts = JSON.parse(snap.stdout);
+  // The captured host runs web, mail and pvhtest; legacy32 (1024 MiB) and win (8192 MiB) are not running.
+  facts.host.freeMemoryMiB = 6000;
+  facts.capturedAt = new Date(Date.now() - 26 * 3_600_000).toISOString();
+  const dir = scratch({ 'host.json': JSON.stringify(facts) });
+  const all = xenlint(['check', '--facts', 'host.json'], { cwd: dir });
+  t.match(all.stdout, /win: needs 8192 MiB to start, more than free_memory 6000 MiB as of the capture host\.json \(captured [^)]*, 1 day before this run\)/);
+  t.notMatch(all.stdout, /legacy32: needs/);
+  const one = xenlint(['check', '--facts', 'host.json', '--deploy', 'legacy32'], { cwd: dir });
+  t.notMatch(one.stdout, /needs \d+ MiB to start/, 'only legacy32 is being deployed, and it fits');
+  t.match(one.stdout, /Free memory: 6000 MiB as of the capture host\.json .*; legacy32 is judged alone/);
+  const bad = xenlint(['check', '--facts', 'host.json', '--deploy', 'db99'], { cwd: dir });
+  t.equal(bad.code, 2);
+  t.match(bad.stderr, /--deploy db99: no such guest/);
 });
