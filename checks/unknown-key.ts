@@ -91,10 +91,12 @@ function statusEvidence(status: Exclude<KeyStatus, { read: true } | { never: tru
 function knownToXl(s: Situation): Finding | undefined {
   const { d, key, version } = s;
   const ignored = XL_WARNS_AND_IGNORES.get(key);
-  if (ignored) {
+  // Before `since` xl acted on the key (or, older still, did not read it: the table says which).
+  if (ignored && (version === undefined || satisfiesXen(version, `>=${ignored.since}`))) {
+    const from = ignored.since.replace(/\.0$/, '');
     return finding(s, {
       severity: 'warning',
-      message: `${d.name}: xl does not use \`${key}\`: it prints "${ignored.prints}" and ignores the setting`,
+      message: `${d.name}: xl does not use \`${key}\`${version === undefined ? ` (from ${from})` : ''}: it prints "${ignored.prints}" and ignores the setting`,
       remediation: `Remove \`${key}\`; use ${ignored.instead}.`,
     });
   }
