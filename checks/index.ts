@@ -35,6 +35,9 @@ import vcpuLimits from './vcpu-limits.js';
 import pvhAndType from './pvh-and-type.js';
 import xendOpenServices from './xend-open-services.js';
 import xendRemoved from './xend-removed.js';
+import passthrough from './passthrough.js';
+import hvmEmulatedDisks from './hvm-emulated-disks.js';
+import timerMode from './timer-mode.js';
 
 export const builtinChecks: Check[] = [
   configReadability,
@@ -66,4 +69,7 @@ export const builtinChecks: Check[] = [
   pvhAndType,
   xendOpenServices,
   xendRemoved,
+  passthrough,
+  hvmEmulatedDisks,
+  timerMode,
 ];

@@ -2,15 +2,16 @@
  * unused-suppression: the one check the engine runs itself, because only the
  * engine knows which `xenlint-disable` directives hid a finding (cli/engine.ts).
  * Its metadata lives here, with the other checks', for `rules`, SARIF and docs.
- * It is metadata only and the engine reads it, so it belongs with the model and
- * imports the model, not checks/api.ts.
+ * It is metadata only (types from checks/api.ts, no code) and the engine reads it.
  */
-import type { Severity } from '../cli/parse/diagnostic.js';
+import type { Need, Severity } from './api.js';
 
 export const UNUSED_SUPPRESSION = {
   id: 'unused-suppression',
   title: 'Suppression directives that match no finding',
   severity: 'warning' as Severity,
+  /** Directives live in domU configs. */
+  needs: ['domains'] as Need[],
   sources: ['ESLint --report-unused-disable-directives (the convention xenlint follows)'],
   messages: {
     unused: '{{directive}} for {{what}} suppresses nothing',
