@@ -110,7 +110,7 @@ export interface RunReport {
   /** Version of the report format (schemas/report.schema.json). */
   reportVersion: 1;
   tool: { name: 'xenlint'; version: string };
-  command: 'check' | 'lint';
+  command: 'check' | 'lint' | 'migrate';
   /** The Xen version checked against and where it came from. */
   xen?: { version: string; source: string };
   /** Files that were read, in order. */

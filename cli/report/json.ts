@@ -39,7 +39,7 @@ export interface JsonCheck {
 export interface JsonReport {
   reportVersion: 1;
   tool: { name: 'xenlint'; version: string };
-  command: 'check' | 'lint';
+  command: RunReport['command'];
   xen: { version: string; source: string } | null;
   files: string[];
   checks: JsonCheck[];
