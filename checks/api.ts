@@ -46,6 +46,8 @@ export interface Finding {
    * size unknown): reported, never silently passed.
    */
   unverified?: boolean;
+  /** In a fleet run (`check --root A --root B`): the host this finding is about. */
+  host?: string;
 }
 
 /** A check may decline to run for a reason it alone can tell (e.g. no PV guests to examine). */
@@ -104,6 +106,18 @@ export interface CheckOutcome {
   findings: ReportedFinding[];
   /** Findings hidden by inline suppressions or the baseline (counted, not shown). */
   suppressed: number;
+  /** In a fleet run: the host this outcome is for. */
+  host?: string;
+}
+
+/** One host of a fleet run: its name (the capture's hostname, else the directory's) and what it was read from. */
+export interface FleetHost {
+  name: string;
+  root: string;
+  xen?: { version: string; source: string };
+  /** The config files read on this host (host paths). */
+  files: string[];
+  summary: RunReport['summary'];
 }
 
 export interface RunReport {
@@ -117,6 +131,8 @@ export interface RunReport {
   files: string[];
   checks: CheckOutcome[];
   /** Problems with the inputs themselves that are not findings of a check (unreadable files). */
-  problems: Array<{ file?: string; line?: number; column?: number; message: string }>;
+  problems: Array<{ file?: string; line?: number; column?: number; message: string; host?: string }>;
   summary: Record<Status, number> & { findings: Record<Severity, number> };
+  /** A fleet run: every host, in order; each outcome and finding then names its host. */
+  hosts?: FleetHost[];
 }

@@ -45,12 +45,17 @@ export function buildCli(args: string[], run: RunCommand): Argv {
       'Check a Xen host: its hypervisor, dom0 and every domU config (live, or from --root / --facts)',
       (y) =>
         reportOptions(y)
-          .option('root', { type: 'string', describe: 'Read a captured or mounted host tree instead of this host' })
+          .option('root', {
+            type: 'string',
+            describe: 'Read a captured or mounted host tree instead of this host; repeat it (or name a directory of captures) to check a fleet',
+          })
           .option('facts', { type: 'string', describe: 'Use a saved facts snapshot (YAML/JSON) or an xl/xm info output' })
           .option('timeout', { type: 'number', default: 10, describe: 'Seconds each host command may take' })
           .conflicts('root', 'facts')
           .example('$0 check', 'on the Xen host itself')
-          .example('$0 check --root samples/hosts/xen-3.0.3-pae-legacy', 'a captured host'),
+          .example('$0 check --root samples/hosts/xen-3.0.3-pae-legacy', 'a captured host')
+          .example('$0 check --root captures/xen1 --root captures/xen2', 'a fleet: each host, then duplicate MACs, names, UUIDs and config drift across them')
+          .example('$0 check --root samples/hosts', 'every capture in a directory'),
       (argv) => run(() => import('./commands/check.js'), argv),
     )
     .command(

@@ -42,6 +42,8 @@ export function isFormat(name: string): name is Format {
 }
 
 export async function formatReport(report: RunReport, format: Format, opts: FormatOptions): Promise<string> {
+  // A fleet report groups by host; JSON carries the host on every finding instead.
+  if (report.hosts && format !== 'json') return (await import('./fleet.js')).formatFleet(report, format, opts);
   switch (format) {
     case 'stylish':
       return (await import('./stylish.js')).formatStylish(report, opts);

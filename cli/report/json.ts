@@ -23,6 +23,8 @@ export interface JsonFinding {
   evidence: Record<string, string | number | boolean> | null;
   unverified: boolean;
   fingerprint: string;
+  /** Fleet runs only. */
+  host?: string;
 }
 
 export interface JsonCheck {
@@ -34,6 +36,8 @@ export interface JsonCheck {
   reason: string | null;
   findings: JsonFinding[];
   suppressed: number;
+  /** Fleet runs only. */
+  host?: string;
 }
 
 export interface JsonReport {
@@ -43,8 +47,10 @@ export interface JsonReport {
   xen: { version: string; source: string } | null;
   files: string[];
   checks: JsonCheck[];
-  problems: Array<{ file: string | null; line: number | null; column: number | null; message: string }>;
+  problems: Array<{ file: string | null; line: number | null; column: number | null; message: string; host?: string }>;
   summary: RunReport['summary'];
+  /** Fleet runs only. */
+  hosts?: Array<{ name: string; root: string; xen: { version: string; source: string } | null; files: string[]; summary: RunReport['summary'] }>;
 }
 
 export function toJsonReport(report: RunReport): JsonReport {
@@ -60,6 +66,7 @@ export function toJsonReport(report: RunReport): JsonReport {
       line: position(p.line) ?? null,
       column: position(p.column) ?? null,
       message: p.message,
+      ...(p.host !== undefined ? { host: p.host } : {}),
     })),
     summary: {
       pass: report.summary.pass,
@@ -69,6 +76,9 @@ export function toJsonReport(report: RunReport): JsonReport {
       error: report.summary.error,
       findings: { ...report.summary.findings },
     },
+    ...(report.hosts
+      ? { hosts: report.hosts.map((h) => ({ name: h.name, root: h.root, xen: h.xen ? { ...h.xen } : null, files: [...h.files], summary: { ...h.summary, findings: { ...h.summary.findings } } })) }
+      : {}),
   };
 }
 
@@ -85,6 +95,7 @@ function jsonCheck(o: CheckOutcome): JsonCheck {
     reason: o.reason !== undefined && o.reason !== '' ? o.reason : NEEDS_REASON.has(o.status) ? 'no reason given' : null,
     findings: o.findings.map(jsonFinding),
     suppressed: Number.isSafeInteger(o.suppressed) && o.suppressed >= 0 ? o.suppressed : 0,
+    ...(o.host !== undefined ? { host: o.host } : {}),
   };
 }
 
@@ -102,6 +113,7 @@ function jsonFinding(f: ReportedFinding): JsonFinding {
     evidence: f.evidence ? jsonEvidence(f.evidence) : null,
     unverified: f.unverified === true,
     fingerprint: f.fingerprint,
+    ...(f.host !== undefined ? { host: f.host } : {}),
   };
 }
 
