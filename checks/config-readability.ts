@@ -145,8 +145,8 @@ const check: Check = {
   severity: 'error',
   needs: ['domains'],
   sources: [
-    'xen-facts.md B1: xm runs the config with execfile() and keeps top-level str/list/int/float values; u\'…\' and other types are dropped (tools/python/xen/xm/opts.py@3.0.4-branched load())',
-    'xen-facts.md B2: xl\'s lexer and grammar (tools/libs/util/libxlu_cfg_l.l, libxlu_cfg_y.y); identifiers [a-z][._0-9a-z]*; "Arbitrary Python is no longer supported" (libxlu_cfg.c); numbers via strtol(…, 0), so a leading 0 is octal',
+    '3.0.4-branched:tools/python/xen/xm/opts.py load(): xm runs the config with execfile() and keeps top-level str/list/int/float values; u\'…\' and other types are dropped',
+    'RELEASE-4.22.0:tools/libs/util/libxlu_cfg_l.l and libxlu_cfg_y.y: xl\'s lexer and grammar; identifiers [a-z][._0-9a-z]*; "Arbitrary Python is no longer supported" (RELEASE-4.22.0:tools/libs/util/libxlu_cfg.c); numbers via strtol(…, 0), so a leading 0 is octal',
     'tools/xl/xl_parse.c parse_config_data: "Failed to parse config" and exit on a read error',
     '9e8672f1c3: xm/xend removed in Xen 4.5, so from 4.5 every config is read by xl',
   ],

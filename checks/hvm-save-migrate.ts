@@ -1,6 +1,6 @@
 /**
  * hvm-save-migrate: before Xen 3.1 an HVM guest cannot be saved, restored or
- * migrated (the "[HVM] save restore" series landed for 3.1; xen-facts.md D),
+ * migrated (the "[HVM] save restore" series landed for 3.1: 9e19e45e05, 8fc1da06ae, d11bec8a19),
  * so a setup that will try to is an outage waiting for the next xend restart
  * or maintenance window.
  *
@@ -17,6 +17,7 @@
  */
 import type { Check, DomainFacts, Facts, Finding } from './api.js';
 import { guestsOfType, keyPlace, keyText, listNames, shownVersion, xenLabel } from './lib/guest.js';
+import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
 const YES = new Set(['yes', 'y', 'true', '1', 'on']);
 
@@ -72,11 +73,11 @@ const check: Check = {
   needs: ['domains'],
   xen: '<3.1.0',
   sources: [
-    'field notes (Xen 3.x era admin notes): /work/shared/seeds/003_5949bf063f6c7139.txt, "Xen HVM gotchas" (HVM domains do not suspend/restore/migrate; slated for 3.0.5)',
+    `${XEN_LIMITATIONS}, "Xen HVM gotchas" (HVM domains do not suspend/restore/migrate; slated for 3.0.5)`,
     '9e19e45e05, 8fc1da06ae, d11bec8a19 ("[HVM] save restore" series, first in 3.1)',
     '92c541f5a0 (HVM save/restore with several NICs, 3.1)',
-    "tools/python/xen/xm/create.py@3.0.4-branched gopts.var('on_xend_stop') (ignore|shutdown|suspend)",
-    'tools/examples/xend-config.sxp@3.0.4-branched, tools/python/xen/xend/XendOptions.py (xend-relocation-server, xend-relocation-hosts-allow)',
+    "3.0.4-branched:tools/python/xen/xm/create.py gopts.var('on_xend_stop') (ignore|shutdown|suspend)",
+    '3.0.4-branched:tools/examples/xend-config.sxp, tools/python/xen/xend/XendOptions.py (xend-relocation-server, xend-relocation-hosts-allow)',
   ],
   run(facts, ctx) {
     const hvm = guestsOfType(facts, ['hvm']);

@@ -21,6 +21,7 @@ import type { Check, CheckContext, DomainFacts, Facts, Finding } from './api.js'
 import { satisfiesXen } from '../cli/xen-version.js';
 import { hostPlace, keyPlace, listNames, shownVersion, versionOf, xenLabel } from './lib/guest.js';
 import { dom0MayBalloon, dom0Size, footprint, type Footprint, term } from './lib/memory.js';
+import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
 interface Analysis {
   findings: Finding[];
@@ -231,12 +232,12 @@ const check: Check = {
   severity: 'error',
   needs: ['domains'],
   sources: [
-    'field notes (Xen 3.x era admin notes): /work/shared/seeds/003_5949bf063f6c7139.txt, "Xen does not page" (HVM allocates maxmem at start; 3.0.4 restore allocates maxmem)',
-    'docs/man/xl.cfg.5.pod.in (memory, maxmem; HVM with maxmem > memory is pre-ballooned)',
-    'docs/man/xl.conf.5.pod.in (autoballoon); tools/python/xen/xend/XendOptions.py (dom0-min-mem, enable-dom0-ballooning; 54cdc383f1)',
-    'docs/misc/xen-command-line.pandoc (dom0_mem)',
+    `${XEN_LIMITATIONS}, "Xen does not page" (HVM allocates maxmem at start; 3.0.4 restore allocates maxmem)`,
+    'RELEASE-4.17.0:docs/man/xl.cfg.5.pod.in (memory, maxmem; HVM with maxmem > memory is pre-ballooned)',
+    'RELEASE-4.17.0:docs/man/xl.conf.5.pod.in (autoballoon); RELEASE-4.4.0:tools/python/xen/xend/XendOptions.py (dom0-min-mem, enable-dom0-ballooning; 54cdc383f1)',
+    'RELEASE-4.17.0:docs/misc/xen-command-line.pandoc (dom0_mem)',
     '8f28de1ec0 (free_memory excludes outstanding claims, xl 4.3)',
-    'xen/arch/x86/mm/p2m-pod.c (populate-on-demand, 2009)',
+    'RELEASE-4.0.0:xen/arch/x86/mm/p2m.c (populate-on-demand, 2009)',
   ],
   options: {
     type: 'object',

@@ -123,13 +123,13 @@ export const STARTER_CONFIG = `# xenlint configuration. Schema: schemas/config.s
 failOn: error
 
 # Per-check settings: off | error | warning | info, or an object.
-checks:
-  # scheduler: warning
-  # hvm-disk-limit:
-  #   severity: error
-  #   options:
-  #     limitBytes: 137438953472   # 128 GiB (LBA28); the field notes say 160G
-  # dom0-nvidia: off
+# checks:
+#   scheduler: warning
+#   hvm-disk-limit:
+#     severity: error
+#     options:
+#       limitBytes: 137438953472   # 128 GiB (LBA28); the field notes say 160G
+#   dom0-nvidia: off
 
 # Extra checks: ES modules exporting an array of checks (see checks/api.ts).
 # plugins:

@@ -7,7 +7,7 @@
 import type { DomainFacts, Facts, Finding, Skip } from '../api.js';
 import type { CapToken, KeyValue } from '../../cli/facts.js';
 
-/** Both toolstacks start a guest with 128 MiB when `memory` is absent (xen-facts.md B1). */
+/** Both toolstacks start a guest with 128 MiB when `memory` is absent (3.0.4-branched:tools/python/xen/xm/create.py, RELEASE-4.22.0:docs/man/xl.cfg.5.pod.in). */
 export const DEFAULT_MEMORY_MIB = 128;
 
 export type FindingPlace = Pick<Finding, 'domain' | 'file' | 'line' | 'column' | 'key'>;

@@ -5,12 +5,11 @@ import type { Finding } from '../../checks/api.js';
 import type { DomainFacts } from '../../cli/facts.js';
 import type { Dialect } from '../../cli/parse/config-model.js';
 import { domainFromText, facts, host, runOnDomains, type Target } from '../helpers/facts.js';
+import { keyRelease, keyStatus } from '../../checks/lib/key-table.js';
 import {
   XL_KEYS,
-  XL_KEYS_DOCUMENTED,
   XL_ONLY_INSTEAD,
   XM_KEYS,
-  XM_KEYS_3_0_4,
   XM_ONLY_INSTEAD,
   editDistance,
   editDistanceWithin,
@@ -78,9 +77,15 @@ t.test('key tables are consistent', async (t) => {
     t.notOk(XL_KEYS.has(k), `${k}: an xm-only key is not an xl key`);
     t.ok(XM_KEYS.has(k), `${k}: an xm-only key is an xm key`);
   }
-  for (const k of XL_ONLY_INSTEAD.keys()) t.notOk(XM_KEYS.has(k), `${k}: an xl-only key is not an xm key`);
+  for (const k of XL_ONLY_INSTEAD.keys()) {
+    if (k === 'maxvcpus') continue;
+    t.notOk(XM_KEYS.has(k), `${k}: an xl-only key is not an xm key`);
+  }
+  // RELEASE-4.0.0:tools/python/xen/xm/create.py reads hasattr(vals, 'maxvcpus') (68a94cf528); 3.4.0-rc3 does not.
+  t.ok(keyStatus('xm', 'maxvcpus', keyRelease('xm', '4.0')!).read, 'xm reads maxvcpus from 4.0');
+  t.notOk(keyStatus('xm', 'maxvcpus', keyRelease('xm', '3.4')!).read, 'xm 3.4 does not');
   for (const k of ['name', 'memory', 'maxmem', 'vcpus', 'disk', 'vif', 'kernel', 'ramdisk', 'bootloader', 'on_crash']) {
-    t.ok(XL_KEYS_DOCUMENTED.has(k) && XM_KEYS_3_0_4.has(k), `${k} is common to both`);
+    t.ok(keyStatus('xl', k, keyRelease('xl', '4.22')!).read && keyStatus('xm', k, keyRelease('xm', '3.0.4')!).read, `${k} is common to both`);
   }
 });
 
@@ -172,7 +177,8 @@ t.test('xm: options of later versions on 3.0.x', async (t) => {
   const d = domainFromText('name = "v"\nbuilder = "hvm"\nviridian = 1\nhpet = 1\ncpu_cap = 50\n', 'xm');
   t.same(run([d], { xen: '3.0.3' }).map((x) => x.key), ['viridian', 'hpet', 'cpu_cap']);
   t.same(run([d], { xen: '3.0.4' }).map((x) => x.key), ['viridian', 'hpet']);
-  t.same(run([d], { xen: '3.1.0' }).map((x) => x.key), ['viridian']);
+  t.same(run([d], { xen: '3.1.0' }).map((x) => x.key), ['viridian', 'hpet'], 'hpet is new in xm 3.3');
+  t.same(run([d], { xen: '3.3.0' }).map((x) => x.key), ['viridian'], 'viridian is new in xm 3.4');
   t.same(run([d], { xen: '3.4.0' }), []);
   t.same(run([d]), [], 'version unknown: nothing version-specific');
 });
@@ -198,4 +204,46 @@ t.test('never throws on arbitrary key names', async (t) => {
     }),
   );
   t.pass('ok');
+});
+
+t.test('xl: a key newer than the host is "new in 4.N", at the boundary releases', async (t) => {
+  const d = domainFromText('name = "n"\ntype = "pv"\nkernel = "/boot/k"\nbootloader_restrict = 1\nxenstore_quota = [ "nodes:2000" ]\n', 'xl');
+  const at = (xen: string): string[] => run([d], { xen, toolstack: 'xl' }).map((x) => `${x.key}: ${x.message}`);
+  t.same(at('4.17.0'), [
+    'bootloader_restrict: n: `bootloader_restrict` is new in xl 4.18: xl of Xen 4.17.0 ignores it without a word',
+    'xenstore_quota: n: `xenstore_quota` is new in xl 4.22: xl of Xen 4.17.0 ignores it without a word',
+  ]);
+  t.same(at('4.18.0').map((s) => s.split(':')[0]), ['xenstore_quota'], '4.18 reads bootloader_restrict');
+  t.same(at('4.21.2').map((s) => s.split(':')[0]), ['xenstore_quota'], 'a 4.21 point release is 4.21');
+  t.same(at('4.22.0'), []);
+  t.same(at('4.23.0-unstable'), [], 'newer than the table: as the newest release');
+  const f = run([d], { xen: '4.17.0', toolstack: 'xl' })[0]!;
+  t.equal(f.severity, 'warning');
+  t.equal(f.evidence?.['read_in'], 'RELEASE-4.18.0:tools/xl/xl_parse.c');
+  t.equal(f.evidence?.['not_read_in'], 'RELEASE-4.17.0:tools/xl/xl_parse.c');
+  t.match(f.remediation, /upgrade to Xen 4\.18/);
+});
+
+t.test('xl: pvh is gone since 4.9', async (t) => {
+  const d = domainFromText('name = "h"\npvh = 1\nkernel = "/boot/k"\n', 'xl');
+  t.same(run([d], { xen: '4.8.5' }), []);
+  const f = run([d], { xen: '4.9.0' });
+  t.equal(f.length, 1);
+  t.match(f[0]?.message, /ignores `pvh`/);
+  t.equal(f[0]?.evidence?.['gone_since'], '4.9');
+  t.equal(f[0]?.evidence?.['last_read_in'], 'RELEASE-4.8.0:tools/libxl/xl_cmdimpl.c');
+  t.same(run([d], { xen: '4.3.0', toolstack: 'xl' }).map((x) => x.evidence?.['new_in']), ['4.4'], 'and new in 4.4');
+});
+
+t.test('xm: new in and gone since, at the boundary releases', async (t) => {
+  const d = domainFromText('name = "m"\nmemory = 512\nmaxvcpus = 4\nvtpm = [ "instance=1" ]\n', 'xm');
+  const keys = (xen: string): string[] => run([d], { xen, toolstack: 'xm' }).map((x) => `${x.key}@${x.evidence?.['new_in'] ?? `-${x.evidence?.['gone_since']}`}`);
+  t.same(keys('3.4.0'), ['maxvcpus@4.0']);
+  t.same(keys('4.0.0'), [], 'xm 4.0 reads maxvcpus (68a94cf528) and vtpm');
+  t.same(keys('4.2.0'), []);
+  t.same(keys('4.3.0'), ['vtpm@-4.3'], 'vtpm left xm in 4.3');
+  const f = run([d], { xen: '4.3.0', toolstack: 'xm' })[0]!;
+  t.match(f.message, /xm of Xen 4\.3\.0 no longer has the `vtpm` option \(gone since 4\.3\)/);
+  const old = run([d], { xen: '3.4.0', toolstack: 'xm' })[0]!;
+  t.match(old.remediation, /vcpus/, 'what this xm uses instead');
 });

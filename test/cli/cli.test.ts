@@ -252,7 +252,9 @@ t.test('rules, explain, init, completion', async (t) => {
   const dir = scratch({});
   t.equal(xenlint(['init'], { cwd: dir }).code, 0);
   t.ok(existsSync(join(dir, '.xenlintrc.yaml')));
-  t.equal(xenlint(['lint', '.', '--xen', '4.17'], { cwd: dir }).code, 2, 'the starter config is valid (no configs to lint is the usage error)');
+  const empty = xenlint(['lint', '.', '--xen', '4.17'], { cwd: dir });
+  t.equal(empty.code, 2, 'no configs to lint is a usage error');
+  t.match(empty.stderr, /^xenlint: no domU config files under \./, 'and the starter config is not (init.test.ts lints with it)');
   t.equal(xenlint(['init'], { cwd: dir }).code, 2, 'refuses to overwrite');
   t.equal(xenlint(['init', '--force'], { cwd: dir }).code, 0);
   const completion = xenlint(['completion']);
