@@ -4,11 +4,13 @@
  * every host's report shows its half of the problem. docs/fleet.md explains
  * each; keep the two in step.
  *
- * "The same guest" on several hosts — one config kept on every host of a pool
- * so the guest can run, or be migrated, anywhere — is not a duplicate: two
- * configs are the same guest when the names agree, the UUIDs do not disagree,
- * and they share what makes a guest itself: a UUID, a disk or a MAC. Same name
- * and nothing shared is two different guests that happen to share a name.
+ * One guest name on several hosts is how a pool is run: the same config on
+ * every host, so the guest can run, or be migrated, anywhere. That is fine as
+ * long as the copies agree and only one host starts the guest; a name whose
+ * configs differ is config drift (or two different guests sharing a name, which
+ * xenlint cannot tell apart without a uuid), and is reported as such. Two configs
+ * are taken for the same guest when their names agree and their uuids (when
+ * both set one) do.
  */
 import type { DomainFacts, Facts, Finding, Severity } from '../../checks/api.js';
 import type { KeyValue } from '../facts.js';
@@ -45,11 +47,7 @@ function sameGuest(a: DomainFacts, b: DomainFacts): boolean {
   if (a.name !== b.name) return false;
   const ua = uuidOf(a);
   const ub = uuidOf(b);
-  if (ua !== undefined && ub !== undefined) return ua === ub;
-  const disks = new Set(a.disks.map((d) => d.target).filter((x) => x !== undefined && x !== ''));
-  if (b.disks.some((d) => d.target !== undefined && disks.has(d.target))) return true;
-  const macs = new Set(a.vifs.map((v) => v.mac?.toLowerCase()).filter((x) => x !== undefined));
-  return b.vifs.some((v) => v.mac !== undefined && macs.has(v.mac.toLowerCase()));
+  return ua === undefined || ub === undefined || ua === ub;
 }
 
 function groupBy<T>(items: T[], key: (t: T) => string | undefined): Map<string, T[]> {
@@ -62,11 +60,6 @@ function groupBy<T>(items: T[], key: (t: T) => string | undefined): Map<string, 
     else out.set(k, [i]);
   }
   return out;
-}
-
-/** "web on xen2 and db on xen3": the others of a group, as a finding names them. */
-function others(group: Placed[], self: Placed): string {
-  return listNames(group.filter((p) => p !== self).map((p) => `${p.d.name} on ${p.host}`));
 }
 
 const duplicateMac: FleetCheck = {
@@ -119,34 +112,23 @@ const duplicateUuid: FleetCheck = {
 
 const duplicateName: FleetCheck = {
   id: 'fleet-duplicate-name',
-  title: 'One guest name is started by several hosts, or names different guests',
+  title: 'One guest, configured alike on several hosts, is started by more than one of them',
   severity: 'error',
   run(hosts) {
     const findings: Finding[] = [];
     for (const [name, group] of groupBy(guests(hosts), (p) => p.d.name)) {
-      if (new Set(group.map((g) => g.host)).size < 2) continue;
       for (const self of group) {
-        const twinsStarting = group.filter((o) => o.host !== self.host && o.d.autostart === true && sameGuest(o.d, self.d));
-        if (self.d.autostart === true && twinsStarting.length > 0) {
-          const autoHosts = [...new Set(twinsStarting.map((o) => o.host))];
-          findings.push({
-            ...keyPlace(self.d, 'name'),
-            host: self.host,
-            message: `${name}: starts with ${self.host} and also with ${listNames(autoHosts)}: two copies of the guest run at once, on the same disks`,
-            remediation: 'Start the guest with one host only (remove it from /etc/xen/auto, or xendomains, on the others).',
-            evidence: { name, autostart: [self.host, ...autoHosts].join(' ') },
-          });
-          continue;
-        }
-        const different = group.filter((o) => o.host !== self.host && !sameGuest(o.d, self.d));
-        if (different.length === 0) continue;
+        if (self.d.autostart !== true) continue;
+        const mine = canonicalConfig(self.d);
+        const twins = group.filter((o) => o.host !== self.host && o.d.autostart === true && sameGuest(o.d, self.d) && canonicalConfig(o.d) === mine);
+        if (twins.length === 0) continue;
+        const others = [...new Set(twins.map((o) => o.host))];
         findings.push({
           ...keyPlace(self.d, 'name'),
           host: self.host,
-          severity: 'warning',
-          message: `${name}: a different guest (no uuid, disk or MAC in common) has the same name on ${listNames([...new Set(different.map((o) => o.host))])}: moving either onto the other's host while the other runs fails (libxl: "Domain with name … already exists"), and reports mix them up`,
-          remediation: 'Name every guest uniquely across the fleet.',
-          evidence: { name, ...(uuidOf(self.d) ? { uuid: uuidOf(self.d)! } : {}), others: others(group, self) },
+          message: `${name}: the same config starts with ${self.host} and with ${listNames(others)}: two copies of the guest run at once, on the same disks where the storage is shared`,
+          remediation: 'Start the guest with one host only (remove it from /etc/xen/auto, or xendomains, on the others); keep the config on the others for migrations.',
+          evidence: { name, autostart: [self.host, ...others].join(' ') },
         });
       }
     }
@@ -155,6 +137,10 @@ const duplicateName: FleetCheck = {
 };
 
 /** A config's meaning, not its text: every key and value, without positions or comments. */
+function canonicalConfig(d: DomainFacts): string {
+  return [...meaning(d).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${k}=${v}`).join('\n');
+}
+
 function meaning(d: DomainFacts): Map<string, string> {
   const out = new Map<string, string>();
   for (const [k, v] of Object.entries(d.keys)) out.set(k, canonical(v.value));
@@ -169,7 +155,7 @@ function canonical(v: KeyValue): string {
 
 const configDrift: FleetCheck = {
   id: 'fleet-config-drift',
-  title: 'The same guest is configured differently on different hosts',
+  title: 'A guest name is configured differently on different hosts',
   severity: 'warning',
   run(hosts) {
     const findings: Finding[] = [];
@@ -189,8 +175,8 @@ const configDrift: FleetCheck = {
         findings.push({
           ...keyPlace(self.d, keys.find((k) => self.d.keys[k]) ?? 'name'),
           host: self.host,
-          message: `${name}: configured differently on ${listNames([...differ.keys()])} (${keys.length === 1 ? 'key' : 'keys'} ${listNames(keys.slice(0, 8))}${keys.length > 8 ? ` and ${keys.length - 8} more` : ''}): after a migration or a failover the guest restarts with the other host's config`,
-          remediation: 'Keep one copy of each guest config for the whole pool (shared storage, or configuration management), and copy changes to every host.',
+          message: `${name}: configured differently on ${listNames([...differ.keys()])} (${keys.length === 1 ? 'key' : 'keys'} ${listNames(keys.slice(0, 8))}${keys.length > 8 ? ` and ${keys.length - 8} more` : ''}): after a migration or a failover the guest restarts with the other host's config — or these are different guests sharing a name, and moving one onto the other's host while it runs fails (libxl: "Domain with name … already exists")`,
+          remediation: 'Keep one copy of each guest config for the whole pool (shared storage, or configuration management) and copy changes to every host; give different guests different names (and a uuid each).',
           evidence: Object.fromEntries([...differ.entries()].map(([h, k]) => [`differs on ${h}`, k.join(' ')])),
         });
       }

@@ -227,7 +227,7 @@ const hvmSave: MigrationRule = {
   id: 'hvm-save',
   title: 'HVM guests can be saved and restored (Xen 3.1 and later on both hosts)',
   severity: 'error',
-  sources: ['xen-facts.md D: the "[HVM] save restore" series landed for Xen 3.1', 'docs/rules/hvm-save-migrate.md'],
+  sources: ['9e19e45e05, 8fc1da06ae, d11bec8a19 ("[HVM] save restore" series, first in 3.1)', 'docs/rules/hvm-save-migrate.md'],
   run(m) {
     if (m.guest.type !== 'hvm') return { skip: `${kindLabel(m.guest)} guest: not an HVM guest` };
     const v = versions(m);
@@ -258,7 +258,7 @@ const passthrough: MigrationRule = {
     return [
       {
         ...keyPlace(m.guest, 'pci'),
-        message: `${m.guest.name}: ${devices === 1 ? 'a PCI device is' : `${devices} PCI devices are`} passed through (pci=); Xen's SUPPORT.md: PCI passthrough is "not compatible with migration"`,
+        message: `${m.guest.name}: ${devices === 1 ? 'a PCI device is' : `${devices} PCI devices are`} passed through (pci=); Xen's support statement: PCI passthrough is "not compatible with migration"`,
         remediation: 'Detach the device (xl pci-detach) before migrating and attach the target\'s afterwards, or move the guest cold.',
         evidence: { 'guest.pci': JSON.stringify(pci.value) },
       },
@@ -276,7 +276,7 @@ const vendor: MigrationRule = {
   severity: 'error',
   sources: [
     'RELEASE-4.22.0:CHANGELOG.md:54-59 (cross-vendor support removed: "guests can now only be configured as the same vendor as the host CPU")',
-    'RELEASE-4.17.0:xen/arch/x86/hvm/hvm.c:3804-3825 (cross-vendor SYSCALL/SYSENTER emulation up to 4.21, never in SUPPORT.md)',
+    'RELEASE-4.17.0:xen/arch/x86/hvm/hvm.c:3804-3825 (cross-vendor SYSCALL/SYSENTER emulation up to 4.21; RELEASE-4.17.0:SUPPORT.md never lists cross-vendor migration)',
   ],
   run(m) {
     const a = cpuVendor(m.from.facts.dom0?.cpuVendor, capsOf(m.from));

@@ -181,3 +181,14 @@ t.test('docs/migrate.md has a section per rule, citing its Xen sources', async (
     }
   }
 });
+
+t.test('docs/migrate.md, docs/fleet.md and the rules cite only what a user can open', async (t) => {
+  const { unreachableCitations } = await import('../helpers/citations.js');
+  const { existsSync } = await import('node:fs');
+  const { MIGRATION_RULES } = await import('../../cli/migrate/rules.js');
+  const exists = (rel: string) => existsSync(join(ROOT, rel));
+  for (const doc of ['docs/migrate.md', 'docs/fleet.md']) {
+    t.same(unreachableCitations(readFileSync(join(ROOT, doc), 'utf8'), exists).map((b) => b.cited), [], doc);
+  }
+  t.same(unreachableCitations(MIGRATION_RULES.flatMap((r) => r.sources).join('\n'), exists).map((b) => b.cited), [], 'rule sources');
+});
