@@ -110,6 +110,16 @@ export interface CheckOutcome {
   host?: string;
 }
 
+/** A host's memory for the HTML report: RAM, dom0 and each guest's start-up footprint (MiB). */
+export interface MemoryView {
+  totalMiB: number;
+  freeMiB?: number;
+  dom0MiB?: number;
+  /** Where dom0's size came from: "dom0_mem", "current size", "unknown". */
+  dom0Source: string;
+  guests: Array<{ name: string; mib: number; autostart: boolean }>;
+}
+
 /** One host of a fleet run: its name (the capture's hostname, else the directory's) and what it was read from. */
 export interface FleetHost {
   name: string;
@@ -117,6 +127,7 @@ export interface FleetHost {
   xen?: { version: string; source: string };
   /** The config files read on this host (host paths). */
   files: string[];
+  memory?: MemoryView;
   summary: RunReport['summary'];
 }
 
@@ -135,4 +146,6 @@ export interface RunReport {
   summary: Record<Status, number> & { findings: Record<Severity, number> };
   /** A fleet run: every host, in order; each outcome and finding then names its host. */
   hosts?: FleetHost[];
+  /** The host's memory, for reports that draw it (HTML); absent without host facts. */
+  memory?: MemoryView;
 }

@@ -14,7 +14,7 @@ export type RunCommand = (
   argv: Record<string, unknown>,
 ) => Promise<void>;
 
-const FORMATS = ['stylish', 'json', 'sarif', 'junit', 'github'] as const;
+const FORMATS = ['stylish', 'json', 'sarif', 'junit', 'github', 'html'] as const;
 const SEVERITIES = ['error', 'warning', 'info'] as const;
 
 /** How a report is written and judged: what every reporting command takes. */

@@ -16,6 +16,7 @@ import { fleetMembers } from '../fleet/hosts.js';
 import { FLEET_CHECKS } from '../fleet/checks.js';
 import type { RuleMeta } from '../report/index.js';
 import { ruleDocUri } from '../rule-docs.js';
+import { memoryView } from '../memory-view.js';
 
 export async function checkFleet(roots: string[], args: ReportArgs & HostArgs, prepared: Prepared): Promise<number> {
   const report = await fleetReport(roots, args, prepared);
@@ -54,6 +55,8 @@ export async function fleetReport(roots: string[], args: ReportArgs & HostArgs, 
       files,
       problems,
     });
+    const memory = memoryView(facts, xen?.version);
+    if (memory) report.memory = memory;
     hosts.push({ name: m.name, facts, report, root: m.root });
   }
   const fleetOutcomes = fleetChecks(hosts, baseline);
@@ -64,7 +67,7 @@ export async function fleetReport(roots: string[], args: ReportArgs & HostArgs, 
     const mine = [...h.report.checks, ...(fleetOutcomes.get(h.name) ?? [])].map((o) => ({ ...o, host: h.name, findings: o.findings.map((f) => ({ ...f, host: h.name })) }));
     allChecks.push(...mine);
     allProblems.push(...h.report.problems.map((p) => ({ ...p, host: h.name })));
-    fleetHosts.push({ name: h.name, root: h.root, ...(h.report.xen ? { xen: h.report.xen } : {}), files: h.report.files, summary: summarize(mine) });
+    fleetHosts.push({ name: h.name, root: h.root, ...(h.report.xen ? { xen: h.report.xen } : {}), files: h.report.files, ...(h.report.memory ? { memory: h.report.memory } : {}), summary: summarize(mine) });
   }
   return {
     reportVersion: 1,

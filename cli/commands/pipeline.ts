@@ -178,6 +178,11 @@ export async function finish(
     problems: extras.problems,
   });
   if (args['write-baseline']) await writeFile(args['write-baseline'], baselineOf(report));
+  if (facts.host) {
+    const { memoryView } = await import('../memory-view.js');
+    const memory = memoryView(facts, xen?.version);
+    if (memory) report.memory = memory;
+  }
   const { formatReport, pickFormat, useColor } = await import('../report/index.js');
   const isTTY = !args.output && Boolean(process.stdout.isTTY);
   const format = pickFormat(args.format, process.env, isTTY);

@@ -31,12 +31,14 @@ export function splitByHost(report: RunReport): HostPart[] {
       summary: summarize(checks),
     };
     delete sub.hosts;
+    if (host.memory) sub.memory = host.memory;
+    else delete sub.memory;
     if (!host.xen) delete sub.xen;
     return { host, report: sub };
   });
 }
 
-export async function formatFleet(report: RunReport, format: Exclude<Format, 'json'>, opts: FormatOptions): Promise<string> {
+export async function formatFleet(report: RunReport, format: Exclude<Format, 'json' | 'html'>, opts: FormatOptions): Promise<string> {
   const parts = splitByHost(report);
   switch (format) {
     case 'stylish':
