@@ -106,6 +106,8 @@ export interface CheckOutcome {
   findings: ReportedFinding[];
   /** Findings hidden by inline suppressions or the baseline (counted, not shown). */
   suppressed: number;
+  /** How long the engine spent on this check, in milliseconds (JUnit `time`); set by the engine. */
+  durationMs?: number;
   /** In a fleet run: the host this outcome is for. */
   host?: string;
 }
@@ -128,6 +130,8 @@ export interface FleetHost {
   /** The config files read on this host (host paths). */
   files: string[];
   memory?: MemoryView;
+  /** Evidence names that are a command's output ("xl info"), not a file on the host. */
+  evidenceCommands?: string[];
   summary: RunReport['summary'];
 }
 
@@ -138,6 +142,8 @@ export interface RunReport {
   command: 'check' | 'lint' | 'migrate';
   /** The Xen version checked against and where it came from. */
   xen?: { version: string; source: string };
+  /** How the run judged its inputs, shown with the summary (free memory as of a saved capture, …). */
+  notes?: string[];
   /** Files that were read, in order. */
   files: string[];
   checks: CheckOutcome[];

@@ -15,7 +15,7 @@ import { gatherFromRoot, gatherProblems, type HostArgs } from './host-facts.js';
 import { fleetMembers } from '../fleet/hosts.js';
 import { FLEET_CHECKS } from '../fleet/checks.js';
 import type { RuleMeta } from '../report/index.js';
-import { ruleDocUri } from '../rule-docs.js';
+import { docPageUri } from '../rule-docs.js';
 import { memoryView } from '../memory-view.js';
 
 export async function checkFleet(roots: string[], args: ReportArgs & HostArgs, prepared: Prepared): Promise<number> {
@@ -23,12 +23,23 @@ export async function checkFleet(roots: string[], args: ReportArgs & HostArgs, p
   const { formatReport, pickFormat, useColor } = await import('../report/index.js');
   const isTTY = !args.output && Boolean(process.stdout.isTTY);
   const format = pickFormat(args.format, process.env, isTTY);
-  const { ruleMetas } = await import('./rule-meta.js');
+  const [{ ruleMetas }, { projectLinks }, { repositoryRoot }] = await Promise.all([import('./rule-meta.js'), import('../project.js'), import('../config.js')]);
   const rules = new Map([...ruleMetas(prepared.checks), ...fleetRuleMetas()]);
-  const text = await formatReport(report, format, { color: useColor(args.color, process.env, isTTY), cwd: process.cwd(), rules, verbose: Boolean(args.verbose) });
+  const cwd = process.cwd();
+  const home = projectLinks()?.home;
+  const failOn: Severity = args['fail-on'] ?? prepared.loaded.config.failOn ?? 'error';
+  const text = await formatReport(report, format, {
+    color: useColor(args.color, process.env, isTTY),
+    cwd,
+    rules,
+    verbose: Boolean(args.verbose),
+    ...(home ? { home } : {}),
+    // Each host's own paths are anchored on its tree (cli/report/fleet.ts).
+    locations: { sourceRoot: repositoryRoot(cwd) ?? cwd },
+    failOn,
+  });
   if (args.output) await writeFile(args.output, text.endsWith('\n') ? text : `${text}\n`);
   else process.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`);
-  const failOn: Severity = args['fail-on'] ?? prepared.loaded.config.failOn ?? 'error';
   const noHost = report.problems.some((p) => p.message.startsWith(NO_XEN));
   return noHost ? 2 : exitCodeFor(report, failOn);
 }
@@ -67,7 +78,11 @@ export async function fleetReport(roots: string[], args: ReportArgs & HostArgs, 
     const mine = [...h.report.checks, ...(fleetOutcomes.get(h.name) ?? [])].map((o) => ({ ...o, host: h.name, findings: o.findings.map((f) => ({ ...f, host: h.name })) }));
     allChecks.push(...mine);
     allProblems.push(...h.report.problems.map((p) => ({ ...p, host: h.name })));
-    fleetHosts.push({ name: h.name, root: h.root, ...(h.report.xen ? { xen: h.report.xen } : {}), files: h.report.files, ...(h.report.memory ? { memory: h.report.memory } : {}), summary: summarize(mine) });
+    fleetHosts.push({ name: h.name, root: h.root, ...(h.report.xen ? { xen: h.report.xen } : {}), files: h.report.files,
+      ...(h.report.memory ? { memory: h.report.memory } : {}),
+      evidenceCommands: h.facts.probes.filter((p) => p.command !== undefined).map((p) => p.name),
+      summary: summarize(mine),
+    });
   }
   return {
     reportVersion: 1,
@@ -111,7 +126,7 @@ export function fleetRuleMetas(): Map<string, RuleMeta> {
   return new Map(
     FLEET_CHECKS.map((c) => [
       c.id,
-      { id: c.id, title: c.title, severity: c.severity, helpText: c.title, helpUri: new URL(`../fleet.md#${c.id}`, ruleDocUri(c.id)).href, sources: ['docs/fleet.md'] },
+      { id: c.id, title: c.title, severity: c.severity, helpText: c.title, ...(docPageUri('fleet.md', c.id) ? { helpUri: docPageUri('fleet.md', c.id)! } : {}), sources: ['docs/fleet.md'] },
     ]),
   );
 }

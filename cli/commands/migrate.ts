@@ -14,7 +14,7 @@ import { loadConfig, UsageError, type LoadedConfig } from '../config.js';
 import { exitCodeFor, fingerprint, summarize } from '../engine.js';
 import { TOOL_VERSION } from '../tool-version.js';
 import type { RuleMeta } from '../report/index.js';
-import { ruleDocUri } from '../rule-docs.js';
+import { docPageUri } from '../rule-docs.js';
 import { visible } from '../report/color.js';
 import { loadSide, type Side } from '../migrate/sides.js';
 import { comparedFacts, MIGRATION_RULES, type Migration, type MigrationRule } from '../migrate/rules.js';
@@ -42,11 +42,23 @@ export default async function migrate(argv: Record<string, unknown>): Promise<nu
   const isTTY = !args.output && Boolean(process.stdout.isTTY);
   const format = pickFormat(args.format, process.env, isTTY);
   const color = useColor(args.color, process.env, isTTY);
-  let text = await formatReport(report, format, { color, cwd: process.cwd(), rules: migrationRuleMetas(), verbose: Boolean(args.verbose) });
+  const [{ projectLinks }, { repositoryRoot }] = await Promise.all([import('../project.js'), import('../config.js')]);
+  const cwd = process.cwd();
+  const home = projectLinks()?.home;
+  const failOn = args['fail-on'] ?? loaded.config.failOn ?? 'error';
+  let text = await formatReport(report, format, {
+    color,
+    cwd,
+    rules: migrationRuleMetas(),
+    verbose: Boolean(args.verbose),
+    ...(home ? { home } : {}),
+    locations: { sourceRoot: repositoryRoot(cwd) ?? cwd },
+    failOn,
+  });
   if (args.verbose && format === 'stylish') text = `${sideBySide(m)}\n${text}`;
   if (args.output) await writeFile(args.output, text.endsWith('\n') ? text : `${text}\n`);
   else process.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`);
-  const code = exitCodeFor(report, args['fail-on'] ?? loaded.config.failOn ?? 'error');
+  const code = exitCodeFor(report, failOn);
   return problems.length > 0 ? 2 : code;
 }
 
@@ -119,15 +131,22 @@ function outcome(rule: MigrationRule, m: Migration): CheckOutcome {
 }
 
 /** docs/migrate.md, one section per rule, wherever the rule pages are served from. */
-export function migrationDocUri(id: string): string {
-  return new URL(`../migrate.md#${id}`, ruleDocUri(id)).href;
+export function migrationDocUri(id: string): string | undefined {
+  return docPageUri('migrate.md', id);
 }
 
 export function migrationRuleMetas(): Map<string, RuleMeta> {
   return new Map(
     MIGRATION_RULES.map((r) => [
       r.id,
-      { id: r.id, title: r.title, severity: r.severity, helpText: `${r.title}.\n\nSources: ${r.sources.join('; ')}`, helpUri: migrationDocUri(r.id), sources: r.sources },
+      {
+        id: r.id,
+        title: r.title,
+        severity: r.severity,
+        helpText: `${r.title}.\n\nSources: ${r.sources.join('; ')}`,
+        ...(migrationDocUri(r.id) ? { helpUri: migrationDocUri(r.id)! } : {}),
+        sources: r.sources,
+      },
     ]),
   );
 }

@@ -78,7 +78,12 @@ async function sarif(parts: HostPart[], opts: FormatOptions): Promise<string> {
   const runs: unknown[] = [];
   let schema: unknown;
   for (const { host, report } of parts) {
-    const log = toSarif(report, opts) as unknown as { $schema: string; runs: Array<Record<string, unknown>> };
+    const locations = {
+      sourceRoot: opts.locations?.sourceRoot ?? opts.cwd,
+      host: { dir: host.root, description: `The root directory of the host tree of ${host.name}, read from --root ${host.root}.` },
+      commandOutputs: new Set(host.evidenceCommands ?? []),
+    };
+    const log = toSarif(report, { ...opts, locations }) as unknown as { $schema: string; runs: Array<Record<string, unknown>> };
     schema ??= log.$schema;
     for (const run of log.runs) {
       run['properties'] = { ...(run['properties'] as object), host: host.name, root: host.root };
