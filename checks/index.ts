@@ -36,6 +36,7 @@ import pvhAndType from './pvh-and-type.js';
 import xendOpenServices from './xend-open-services.js';
 import xendRemoved from './xend-removed.js';
 import passthrough from './passthrough.js';
+import hvmEmulatedDisks from './hvm-emulated-disks.js';
 
 export const builtinChecks: Check[] = [
   configReadability,
@@ -68,4 +69,5 @@ export const builtinChecks: Check[] = [
   xendOpenServices,
   xendRemoved,
   passthrough,
+  hvmEmulatedDisks,
 ];

@@ -7,6 +7,7 @@
  */
 import yargs, { type Argv } from 'yargs';
 import { TOOL_VERSION } from './tool-version.js';
+import { closest } from './closest.js';
 
 /** Runs a command handler: `load` imports the command module. */
 export type RunCommand = (
@@ -25,14 +26,38 @@ function outputOptions<T>(y: Argv<T>) {
     .option('color', { type: 'boolean', describe: 'Color the stylish report (default: on a terminal; honours NO_COLOR, FORCE_COLOR)' })
     .option('fail-on', { choices: SEVERITIES, describe: 'Lowest severity that makes the exit code 1 (default: error)' })
     .option('config', { alias: 'c', type: 'string', describe: 'Config file (default: .xenlintrc.yaml found upward to the repository root)' })
-    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'Show remediation and every check status' });
+    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'Show remediation, documentation links and every check status' });
 }
 
 function reportOptions<T>(y: Argv<T>) {
   return outputOptions(y)
     .option('baseline', { type: 'string', describe: 'Hide findings recorded in this baseline file; show only new ones' })
     .option('write-baseline', { type: 'string', describe: "Record this run's findings in a baseline file" })
-    .option('xen', { type: 'string', describe: 'Xen version to check against, e.g. 3.0.4 or 4.17 (overrides the facts)' });
+    .option('xen', { type: 'string', describe: 'Xen version to check against, e.g. 3.0.4 or 4.17 (overrides the facts)' })
+    .option('quiet', { type: 'boolean', describe: 'Report errors only: warnings and info are neither shown nor counted' })
+    .option('max-warnings', { type: 'number', describe: 'Exit 1 when there are more than this many warnings' });
+}
+
+/**
+ * yargs' "Unknown arguments: fial-on, fialOn" as one word per option (yargs adds
+ * the camelCase twin of each), with " (did you mean --fail-on?)" from the
+ * options the command knows when one is close.
+ */
+export function explainUnknown(message: string, known: readonly string[]): string {
+  const m = /^Unknown arguments?: (.+)$/.exec(message.split('\n')[0] ?? '');
+  if (!m) return message;
+  const all = m[1]!.split(', ');
+  const camel = (w: string) => w.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  const words = all.filter((w) => !(/[A-Z]/.test(w) && all.some((o) => o !== w && camel(o) === w)));
+  const options = known.filter((k) => k.length > 1 && !/[A-Z]/.test(k));
+  const head = `Unknown ${words.length === 1 ? 'argument' : 'arguments'}: ${words.join(', ')}`;
+  for (const word of words) {
+    const bare = word.replace(/^-+/, '');
+    // Stricter than for check ids: a stray positional must not look like a mistyped option.
+    const hint = closest(bare, options, Math.max(1, Math.floor(bare.length / 3)));
+    if (hint) return `${head} (did you mean --${hint}?)`;
+  }
+  return head;
 }
 
 /** The yargs command line for these arguments (without the program and script names). */
@@ -168,9 +193,11 @@ export function buildCli(args: string[], run: RunCommand): Argv {
     .recommendCommands()
     .wrap(Math.min(100, process.stdout.columns || 100))
     .epilogue('Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usage, configuration or internal error.')
-    .fail((msg, err) => {
+    .fail((msg, err, usage) => {
       if (err) throw err;
-      process.stderr.write(`xenlint: ${msg}\nRun "xenlint --help" for usage.\n`);
+      // yargs passes its usage helper, which knows the options of the command being parsed.
+      const known = Object.keys((usage as unknown as { getDescriptions?: () => Record<string, unknown> }).getDescriptions?.() ?? {});
+      process.stderr.write(`xenlint: ${explainUnknown(msg, known)}\nRun "xenlint --help" for usage.\n`);
       process.exit(2);
     });
 }

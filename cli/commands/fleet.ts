@@ -8,7 +8,8 @@ import { writeFile } from 'node:fs/promises';
 import type { CheckOutcome, FleetHost, ReportedFinding, RunReport } from '../../checks/api.js';
 import type { Facts } from '../facts.js';
 import type { Severity } from '../parse/diagnostic.js';
-import { exitCodeFor, fingerprint, runChecks, summarize } from '../engine.js';
+import { errorsOnly, exitCodeFor, fingerprint, runChecks, summarize } from '../engine.js';
+import { UsageError } from '../config.js';
 import { TOOL_VERSION } from '../tool-version.js';
 import { readBaseline, resolveXen, type Prepared, type ReportArgs } from './pipeline.js';
 import { gatherFromRoot, gatherProblems, type HostArgs } from './host-facts.js';
@@ -19,7 +20,12 @@ import { docPageUri } from '../rule-docs.js';
 import { memoryView } from '../memory-view.js';
 
 export async function checkFleet(roots: string[], args: ReportArgs & HostArgs, prepared: Prepared): Promise<number> {
-  const report = await fleetReport(roots, args, prepared);
+  const maxWarnings = args['max-warnings'];
+  if (maxWarnings !== undefined && !(Number.isSafeInteger(maxWarnings) && maxWarnings >= 0)) {
+    throw new UsageError(`--max-warnings ${String(maxWarnings)}: expected a whole number of warnings, 0 or more`);
+  }
+  const full = await fleetReport(roots, args, prepared);
+  const report = args.quiet ? { ...errorsOnly(full), hosts: full.hosts!.map((h) => ({ ...h, summary: summarize(errorsOnly(full).checks.filter((o) => o.host === h.name)) })) } : full;
   const { formatReport, pickFormat, useColor } = await import('../report/index.js');
   const isTTY = !args.output && Boolean(process.stdout.isTTY);
   const format = pickFormat(args.format, process.env, isTTY);
@@ -41,7 +47,13 @@ export async function checkFleet(roots: string[], args: ReportArgs & HostArgs, p
   if (args.output) await writeFile(args.output, text.endsWith('\n') ? text : `${text}\n`);
   else process.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`);
   const noHost = report.problems.some((p) => p.message.startsWith(NO_XEN));
-  return noHost ? 2 : exitCodeFor(report, failOn);
+  let code = exitCodeFor(report, failOn);
+  const warnings = report.summary.findings.warning;
+  if (maxWarnings !== undefined && warnings > maxWarnings) {
+    process.stderr.write(`xenlint: too many warnings (${warnings}; --max-warnings ${maxWarnings})\n`);
+    if (code === 0) code = 1;
+  }
+  return noHost ? 2 : code;
 }
 
 const NO_XEN = 'found no Xen host';

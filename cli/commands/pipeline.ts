@@ -10,8 +10,9 @@ import { captureLabel, type Facts } from '../facts.js';
 import type { Severity } from '../parse/diagnostic.js';
 import { checkSettings, loadConfig, repositoryRoot, UsageError, type LoadedConfig } from '../config.js';
 import type { LocationContext } from '../report/index.js';
-import { exitCodeFor, runChecks, UNUSED_SUPPRESSION_ID, type CheckRunSettings } from '../engine.js';
+import { errorsOnly, exitCodeFor, runChecks, UNUSED_SUPPRESSION_ID, type CheckRunSettings } from '../engine.js';
 import { parseXenVersionArg } from '../xen-version.js';
+import { closest } from '../closest.js';
 
 export interface ReportArgs {
   format?: string;
@@ -23,6 +24,10 @@ export interface ReportArgs {
   'write-baseline'?: string;
   xen?: string;
   verbose?: boolean;
+  /** Report errors only: warnings and info are neither shown nor counted. */
+  quiet?: boolean;
+  /** Exit 1 when the run has more warnings than this (ESLint's --max-warnings). */
+  'max-warnings'?: number;
 }
 
 export interface Prepared {
@@ -76,34 +81,6 @@ async function resolveSettings(loaded: LoadedConfig, checks: Check[]): Promise<M
     settings.set(id, out);
   }
   return settings;
-}
-
-/** Nearest id by edit distance, for "did you mean". */
-export function closest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(3, Math.floor(word.length / 3)) + 1;
-  for (const c of candidates) {
-    const d = editDistance(word, c);
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
 }
 
 /** --xen wins over the host's own version (a "what if I upgrade" run), then the host, then the config. */
@@ -176,10 +153,14 @@ export async function finish(
   },
 ): Promise<number> {
   const { loaded, checks, settings } = prepared;
+  const maxWarnings = args['max-warnings'];
+  if (maxWarnings !== undefined && !(Number.isSafeInteger(maxWarnings) && maxWarnings >= 0)) {
+    throw new UsageError(`--max-warnings ${String(maxWarnings)}: expected a whole number of warnings, 0 or more`);
+  }
   const xen = resolveXen(facts, args, loaded);
   const baselineFile = args.baseline ?? (loaded.config.baseline ? resolve(loaded.dir, loaded.config.baseline) : undefined);
   const baseline = baselineFile && !args['write-baseline'] ? await readBaseline(baselineFile) : undefined;
-  const report = runChecks(checks, facts, {
+  const full = runChecks(checks, facts, {
     command,
     ...(xen ? { xen } : {}),
     settings,
@@ -188,7 +169,9 @@ export async function finish(
     problems: extras.problems,
     ...(extras.notes ? { notes: extras.notes } : {}),
   });
-  if (args['write-baseline']) await writeFile(args['write-baseline'], baselineOf(report));
+  // The baseline records every finding, whatever this run shows.
+  if (args['write-baseline']) await writeFile(args['write-baseline'], baselineOf(full));
+  const report = args.quiet ? errorsOnly(full) : full;
   if (facts.host) {
     const { memoryView } = await import('../memory-view.js');
     const memory = memoryView(facts, xen?.version);
@@ -212,7 +195,12 @@ export async function finish(
   });
   if (args.output) await writeFile(args.output, text.endsWith('\n') ? text : `${text}\n`);
   else process.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`);
-  const code = exitCodeFor(report, failOn);
+  let code = exitCodeFor(report, failOn);
+  const warnings = report.summary.findings.warning;
+  if (maxWarnings !== undefined && warnings > maxWarnings) {
+    process.stderr.write(`xenlint: too many warnings (${warnings}; --max-warnings ${maxWarnings})\n`);
+    if (code === 0) code = 1;
+  }
   return extras.unreadable ? 2 : code;
 }
 
