@@ -37,6 +37,7 @@ import xendOpenServices from './xend-open-services.js';
 import xendRemoved from './xend-removed.js';
 import passthrough from './passthrough.js';
 import hvmEmulatedDisks from './hvm-emulated-disks.js';
+import timerMode from './timer-mode.js';
 
 export const builtinChecks: Check[] = [
   configReadability,
@@ -70,4 +71,5 @@ export const builtinChecks: Check[] = [
   xendRemoved,
   passthrough,
   hvmEmulatedDisks,
+  timerMode,
 ];

@@ -36,7 +36,8 @@ export function docPageUri(page: string, anchor: string): string | undefined {
 
 export function readRuleDoc(id: string): string | undefined {
   const p = ruleDocPath(id);
-  return existsSync(p) ? readFileSync(p, 'utf8') : undefined;
+  // The generated block's markers (docs/build-metadata.mjs) are for editors of the page, not its readers.
+  return existsSync(p) ? readFileSync(p, 'utf8').replace(/^<!--.*-->\n\n?/gm, '') : undefined;
 }
 
 /** The body of one `## Heading` section, trimmed; undefined when absent. */
