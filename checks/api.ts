@@ -43,6 +43,8 @@ export type {
   Need,
   ReportedFinding,
   RunReport,
+  MemoryView,
+  FleetHost,
   Skip,
   Status,
 } from '../cli/contract.js';

@@ -24,6 +24,16 @@ export function ruleDocUri(id: string): string | undefined {
   return links ? ruleDocUrl(id, links) : undefined;
 }
 
+/**
+ * The https address of a section of another page in docs/ (docs/migrate.md,
+ * docs/fleet.md), at this version's tag, like the rule pages; undefined when
+ * package.json names no repository.
+ */
+export function docPageUri(page: string, anchor: string): string | undefined {
+  const links = projectLinks();
+  return links ? new URL(`../${page}#${anchor}`, ruleDocUrl('page', links)).href : undefined;
+}
+
 export function readRuleDoc(id: string): string | undefined {
   const p = ruleDocPath(id);
   // The generated block's markers (docs/build-metadata.mjs) are for editors of the page, not its readers.
