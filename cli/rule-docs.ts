@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { embedded } from './embedded.js';
 
 const docsDir = fileURLToPath(new URL(import.meta.url.includes('/dist/cli/') ? '../../docs/rules/' : '../docs/rules/', import.meta.url));
 
@@ -16,6 +17,7 @@ export function ruleDocUri(id: string): string {
 }
 
 export function readRuleDoc(id: string): string | undefined {
+  if (embedded) return Object.hasOwn(embedded.ruleDocs, id) ? embedded.ruleDocs[id] : undefined;
   const p = ruleDocPath(id);
   return existsSync(p) ? readFileSync(p, 'utf8') : undefined;
 }
