@@ -104,6 +104,8 @@ export interface CheckOutcome {
   findings: ReportedFinding[];
   /** Findings hidden by inline suppressions or the baseline (counted, not shown). */
   suppressed: number;
+  /** How long the engine spent on this check, in milliseconds (JUnit `time`); set by the engine. */
+  durationMs?: number;
 }
 
 export interface RunReport {

@@ -104,27 +104,11 @@ function knownToXl(s: Situation): Finding | undefined {
       remediation: 'Remove the kernel line (xm needed it, xl does not); use firmware = "PATH" only for a non-default firmware.',
     });
   }
+  // `type` and `pvh` by version are pvh-and-type's: one finding, not two.
+  if (key === 'type' || key === 'pvh') return undefined;
   const status = version === undefined ? undefined : statusAt('xl', key, version);
   if (status && !status.read && !status.never && !LEFT_TO_SCHEDULER.has(key)) {
     const what = XL_KEY_COMMITS.get(key) ?? history(status);
-    const value = keyText(d, key)?.toLowerCase();
-    if (key === 'type') {
-      if (value === 'pv') return undefined;
-      return finding(s, {
-        severity: 'error',
-        message: `${d.name}: xl of Xen ${s.shown} ignores \`type\` without a word (${what}), so this guest is built as a PV guest`,
-        remediation: satisfiesXen(version!, '>=4.4.0 <4.9.0') && value === 'pvh'
-          ? 'On this version write pvh = 1 for a PVH (v1) guest, or upgrade to 4.10 and keep type = "pvh".'
-          : 'On this version write builder = "hvm" for an HVM guest, or upgrade to Xen 4.10 or later.',
-      }, { value: value ?? '', ...statusEvidence(status) });
-    }
-    if (key === 'pvh') {
-      return finding(s, {
-        severity: 'warning',
-        message: `${d.name}: xl of Xen ${s.shown} ignores \`pvh\` (${what}), so this guest is built as a PV guest`,
-        remediation: satisfiesXen(version!, '>=4.10.0') ? 'Write type = "pvh" instead (PVHv2; the guest kernel must support it).' : 'Remove `pvh`; PVH needs Xen 4.4–4.8 (pvh = 1) or 4.10 and later (type = "pvh").',
-      }, statusEvidence(status));
-    }
     return finding(s, {
       severity: 'warning',
       message: 'newIn' in status
@@ -134,13 +118,6 @@ function knownToXl(s: Situation): Finding | undefined {
         ? `Remove \`${key}\`, or upgrade to Xen ${status.newIn.version} or later.`
         : `Remove \`${key}\`; xl ${status.lastRead.version} was the last to read it.`,
     }, statusEvidence(status));
-  }
-  if (version === undefined && key === 'pvh') {
-    return finding(s, {
-      severity: 'info',
-      message: `${d.name}: \`pvh\` is read only by xl of Xen 4.4–4.8 (${XL_KEY_COMMITS.get('pvh')}); other versions build this guest as PV`,
-      remediation: 'On Xen 4.10 and later write type = "pvh" instead; pass --xen so xenlint can tell which applies.',
-    });
   }
   const deprecated = XL_DEPRECATED.get(key);
   if (deprecated) {

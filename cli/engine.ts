@@ -47,9 +47,13 @@ export function runChecks(checks: Check[], facts: Facts, opts: EngineOptions): R
   const outcomes: CheckOutcome[] = checks.map((check) => {
     const settings = opts.settings?.get(check.id) ?? {};
     const ctx: CheckContext = { ...ctxBase, options: { ...(check.defaults ?? {}), ...(settings.options ?? {}) } };
-    return runOne(check, facts, ctx, settings.severity, opts.baseline, used, suppressions);
+    const start = performance.now();
+    const outcome = runOne(check, facts, ctx, settings.severity, opts.baseline, used, suppressions);
+    return { ...outcome, durationMs: performance.now() - start };
   });
-  outcomes.push(unusedSuppressions(facts, used, opts));
+  const start = performance.now();
+  const unused = unusedSuppressions(facts, used, opts);
+  outcomes.push({ ...unused, durationMs: performance.now() - start });
   return {
     reportVersion: 1,
     tool: { name: 'xenlint', version: TOOL_VERSION },

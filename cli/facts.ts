@@ -128,6 +128,13 @@ export interface DiskFacts {
   sizeSource?: 'file' | 'block-device' | 'annotation';
   /** Why the size is unknown, when it is. */
   sizeUnknown?: string;
+  /**
+   * The backing device or image with every symlink resolved (`/dev/vg0/web` →
+   * `/dev/dm-3`), read on the host; absent in lint mode or when it cannot be resolved.
+   */
+  resolvedPath?: string;
+  /** The cluster filesystem the guests sharing this disk run (`# xenlint: cluster-fs=…`). */
+  clusterFs?: string;
   /** The spec did not parse: the parser's message. */
   invalid?: string;
 }

@@ -8,7 +8,8 @@ import { resolve } from 'node:path';
 import type { Check, RunReport } from '../../checks/api.js';
 import type { Facts } from '../facts.js';
 import type { Severity } from '../parse/diagnostic.js';
-import { checkSettings, loadConfig, UsageError, type LoadedConfig } from '../config.js';
+import { checkSettings, loadConfig, repositoryRoot, UsageError, type LoadedConfig } from '../config.js';
+import type { LocationContext } from '../report/index.js';
 import { exitCodeFor, runChecks, UNUSED_SUPPRESSION_ID, type CheckRunSettings } from '../engine.js';
 import { parseXenVersionArg } from '../xen-version.js';
 
@@ -163,7 +164,14 @@ export async function finish(
   facts: Facts,
   args: ReportArgs,
   prepared: Prepared,
-  extras: { files: string[]; problems: RunReport['problems']; /** Inputs that could not be read at all: exit 2 after reporting the rest. */ unreadable?: number },
+  extras: {
+    files: string[];
+    problems: RunReport['problems'];
+    /** Inputs that could not be read at all: exit 2 after reporting the rest. */
+    unreadable?: number;
+    /** `check`: the host the findings' absolute paths belong to (see LocationContext). */
+    locations?: Omit<LocationContext, 'sourceRoot'>;
+  },
 ): Promise<number> {
   const { loaded, checks, settings } = prepared;
   const xen = resolveXen(facts, args, loaded);
@@ -181,16 +189,21 @@ export async function finish(
   const { formatReport, pickFormat, useColor } = await import('../report/index.js');
   const isTTY = !args.output && Boolean(process.stdout.isTTY);
   const format = pickFormat(args.format, process.env, isTTY);
-  const { ruleMetas } = await import('./rule-meta.js');
+  const [{ ruleMetas }, { projectLinks }] = await Promise.all([import('./rule-meta.js'), import('../project.js')]);
+  const cwd = process.cwd();
+  const failOn: Severity = args['fail-on'] ?? loaded.config.failOn ?? 'error';
+  const home = projectLinks()?.home;
   const text = await formatReport(report, format, {
     color: useColor(args.color, process.env, isTTY),
-    cwd: process.cwd(),
+    cwd,
     rules: ruleMetas(checks),
     verbose: Boolean(args.verbose),
+    ...(home ? { home } : {}),
+    locations: { sourceRoot: repositoryRoot(cwd) ?? cwd, ...extras.locations },
+    failOn,
   });
   if (args.output) await writeFile(args.output, text.endsWith('\n') ? text : `${text}\n`);
   else process.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`);
-  const failOn: Severity = args['fail-on'] ?? loaded.config.failOn ?? 'error';
   const code = exitCodeFor(report, failOn);
   return extras.unreadable ? 2 : code;
 }

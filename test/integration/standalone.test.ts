@@ -53,7 +53,7 @@ t.test('one file, alone in its directory, with nothing to resolve beside it', as
   t.equal(version.stdout, `${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version}\n`);
 });
 
-t.test('check --root of every sample host: the same JSON and stylish reports and exit code', async (t) => {
+t.test('check --root of every sample host: the same JSON, SARIF and stylish reports and exit code', async (t) => {
   const hosts = readdirSync(join(ROOT, 'samples/hosts')).sort();
   t.ok(hosts.length >= 4);
   for (const host of hosts) {
@@ -63,6 +63,8 @@ t.test('check --root of every sample host: the same JSON and stylish reports and
     t.equal(json.bundled.code, json.unbundled.code, `${host}: exit code`);
     t.ok(json.unbundled.stdout.length > 1000, `${host}: a real report`);
     t.same(JSON.parse(json.bundled.stdout), JSON.parse(json.unbundled.stdout), `${host}: JSON report`);
+    const sarif = both(['check', '--root', root, '--format', 'sarif']);
+    t.same(JSON.parse(sarif.bundled.stdout), JSON.parse(sarif.unbundled.stdout), `${host}: SARIF (rule help text and https links included)`);
     const stylish = both(['check', '--root', root, '--verbose']);
     t.equal(stylish.bundled.stdout, stylish.unbundled.stdout, `${host}: stylish --verbose`);
   }
