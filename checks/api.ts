@@ -115,6 +115,8 @@ export interface RunReport {
   command: 'check' | 'lint';
   /** The Xen version checked against and where it came from. */
   xen?: { version: string; source: string };
+  /** How the run judged its inputs, shown with the summary (free memory as of a saved capture, …). */
+  notes?: string[];
   /** Files that were read, in order. */
   files: string[];
   checks: CheckOutcome[];

@@ -34,6 +34,10 @@ import duplicateGuest from './duplicate-guest.js';
 import vcpuLimits from './vcpu-limits.js';
 import pvhAndType from './pvh-and-type.js';
 import xendOpenServices from './xend-open-services.js';
+import xendRemoved from './xend-removed.js';
+import passthrough from './passthrough.js';
+import hvmEmulatedDisks from './hvm-emulated-disks.js';
+import timerMode from './timer-mode.js';
 
 export const builtinChecks: Check[] = [
   configReadability,
@@ -64,4 +68,8 @@ export const builtinChecks: Check[] = [
   vcpuLimits,
   pvhAndType,
   xendOpenServices,
+  xendRemoved,
+  passthrough,
+  hvmEmulatedDisks,
+  timerMode,
 ];

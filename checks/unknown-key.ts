@@ -31,6 +31,7 @@ import {
   matchesExtraKey,
   suggestKeys,
 } from './lib/keys.js';
+import { isXmOnlyKey, xendRemovedAt } from './lib/xm-leftovers.js';
 
 /**
  * cpu_weight and cap before xl 4.2 are the scheduler check's: one finding, not
@@ -90,10 +91,12 @@ function statusEvidence(status: Exclude<KeyStatus, { read: true } | { never: tru
 function knownToXl(s: Situation): Finding | undefined {
   const { d, key, version } = s;
   const ignored = XL_WARNS_AND_IGNORES.get(key);
-  if (ignored) {
+  // Before `since` xl acted on the key (or, older still, did not read it: the table says which).
+  if (ignored && (version === undefined || satisfiesXen(version, `>=${ignored.since}`))) {
+    const from = ignored.since.replace(/\.0$/, '');
     return finding(s, {
       severity: 'warning',
-      message: `${d.name}: xl does not use \`${key}\`: it prints "${ignored.prints}" and ignores the setting`,
+      message: `${d.name}: xl does not use \`${key}\`${version === undefined ? ` (from ${from})` : ''}: it prints "${ignored.prints}" and ignores the setting`,
       remediation: `Remove \`${key}\`; use ${ignored.instead}.`,
     });
   }
@@ -104,8 +107,8 @@ function knownToXl(s: Situation): Finding | undefined {
       remediation: 'Remove the kernel line (xm needed it, xl does not); use firmware = "PATH" only for a non-default firmware.',
     });
   }
-  // `type` and `pvh` by version are pvh-and-type's: one finding, not two.
-  if (key === 'type' || key === 'pvh') return undefined;
+  // By version, `type` and `pvh` are pvh-and-type's and `hdtype` hvm-emulated-disks': one finding, not two.
+  if (key === 'type' || key === 'pvh' || key === 'hdtype') return undefined;
   const status = version === undefined ? undefined : statusAt('xl', key, version);
   if (status && !status.read && !status.never && !LEFT_TO_SCHEDULER.has(key)) {
     const what = XL_KEY_COMMITS.get(key) ?? history(status);
@@ -137,6 +140,8 @@ function forXl(s: Situation): Finding | undefined {
   if (XL_KEYS.has(key)) return knownToXl(s);
   // Names xl's lexer rejects (uppercase) make the whole file unreadable: config-readability says so.
   if (!isXlIdentifier(key)) return undefined;
+  // From 4.5, where xm is gone, xend-removed lists a file's xm options in one finding.
+  if (isXmOnlyKey(key) && xendRemovedAt(s.version)) return undefined;
   const instead = XM_ONLY_INSTEAD.get(key);
   if (instead !== undefined) {
     return finding(s, {

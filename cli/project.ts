@@ -4,15 +4,9 @@
  * documentation links are pinned to the tag of the running version
  * (`v<version>`), so a report always links the text of the rules that produced it.
  *
- * package.json is read at run time (walking up from this module to the package
- * named "xenlint"), not imported: a JSON import would make tsc copy package.json
- * into dist/, where it would become the package scope of every compiled module.
- * The standalone build carries its fields instead (cli/embedded.ts).
+ * package.json is read at run time (cli/package-root.ts), not imported.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { embedded } from './embedded.js';
+import { OWN_PACKAGE } from './package-root.js';
 import { TOOL_VERSION } from './tool-version.js';
 
 export interface ProjectLinks {
@@ -73,19 +67,7 @@ export function projectLinks(): ProjectLinks | undefined {
 }
 
 function readOwnPackage(): ProjectLinks | undefined {
-  if (embedded) return linksFrom(embedded.packageJson);
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as PackageFields;
-      if (pkg.name === 'xenlint') return linksFrom(pkg);
-    } catch {
-      // no package.json here (or not JSON): keep walking up
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
+  return OWN_PACKAGE ? linksFrom(OWN_PACKAGE.json as PackageFields) : undefined;
 }
 
 /** The documentation page of a rule at the tag of this version: `<repository>/blob/v<version>/docs/rules/<id>.md`. */

@@ -4,11 +4,11 @@
  * at the repository's copy (cli/project.ts), never at this machine's files.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { embedded } from './embedded.js';
+import { PACKAGE_ROOT } from './package-root.js';
 import { projectLinks, ruleDocUrl } from './project.js';
 
-const docsDir = fileURLToPath(new URL(import.meta.url.includes('/dist/cli/') ? '../../docs/rules/' : '../docs/rules/', import.meta.url));
+const docsDir = `${PACKAGE_ROOT}/docs/rules/`;
 
 export function ruleDocPath(id: string): string {
   return `${docsDir}${id}.md`;

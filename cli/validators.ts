@@ -6,8 +6,8 @@
  */
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { embedded } from './embedded.js';
+import { PACKAGE_ROOT } from './package-root.js';
 
 export interface SchemaError {
   instancePath: string;
@@ -23,7 +23,7 @@ export type SchemaName = 'config' | 'facts' | 'check' | 'report';
 const cache = new Map<SchemaName, Validator>();
 
 export function schemaPath(name: SchemaName): string {
-  return fileURLToPath(new URL(`../${isBuilt() ? '../' : ''}schemas/${name}.schema.json`, import.meta.url));
+  return `${PACKAGE_ROOT}/schemas/${name}.schema.json`;
 }
 
 function isBuilt(): boolean {

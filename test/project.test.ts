@@ -5,13 +5,13 @@
  */
 import t from 'tap';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { linksFrom, projectLinks, repositoryWebUrl, ruleDocUrl, schemaUrl } from '../cli/project.js';
 import { ruleDocUri } from '../cli/rule-docs.js';
 import { TOOL_VERSION } from '../cli/tool-version.js';
 import { builtinChecks } from '../checks/index.js';
+import { ROOT } from './helpers/paths.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = `${ROOT}/`;
 const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
 
 t.test('repository: every form npm accepts gives the https address', async (t) => {

@@ -1,6 +1,6 @@
 /** `xenlint check`: one host — hypervisor, dom0 and every domU config — live, or from --root / --facts. */
 import { UsageError } from '../config.js';
-import { finish, prepare, type ReportArgs } from './pipeline.js';
+import { applyDeploy, finish, freeMemoryNote, prepare, type ReportArgs } from './pipeline.js';
 import { gatherProblems, hostFacts, type HostArgs } from './host-facts.js';
 import { resolve } from 'node:path';
 import type { Facts } from '../facts.js';
@@ -23,7 +23,7 @@ function hostLocations(args: HostArgs, facts: Facts): Omit<LocationContext, 'sou
 }
 
 export default async function check(argv: Record<string, unknown>): Promise<number> {
-  const args = argv as ReportArgs & HostArgs;
+  const args = argv as ReportArgs & HostArgs & { deploy?: string[] };
   const prepared = await prepare(args);
   const facts = await hostFacts(args, prepared.loaded);
   if (!facts.host && !(facts.domains && facts.domains.length > 0) && !args.facts) {
@@ -39,5 +39,12 @@ export default async function check(argv: Record<string, unknown>): Promise<numb
     );
   }
   const files = (facts.domains ?? []).map((d) => d.file).filter((f): f is string => f !== undefined);
-  return finish('check', facts, args, prepared, { files, problems: gatherProblems(facts), locations: hostLocations(args, facts) });
+  const deploy = applyDeploy(prepared, args.deploy, (facts.domains ?? []).map((d) => d.name));
+  const note = freeMemoryNote(facts, deploy);
+  return finish('check', facts, args, prepared, {
+    files,
+    problems: gatherProblems(facts),
+    locations: hostLocations(args, facts),
+    ...(note !== undefined ? { notes: [note] } : {}),
+  });
 }

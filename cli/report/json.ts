@@ -43,6 +43,8 @@ export interface JsonReport {
   tool: { name: 'xenlint'; version: string };
   command: 'check' | 'lint';
   xen: { version: string; source: string } | null;
+  /** How the run judged its inputs (free memory as of a saved capture, …); absent when there is nothing to say. */
+  notes?: string[];
   files: string[];
   checks: JsonCheck[];
   problems: Array<{ file: string | null; line: number | null; column: number | null; message: string }>;
@@ -55,6 +57,7 @@ export function toJsonReport(report: RunReport, opts?: Pick<FormatOptions, 'rule
     tool: { name: 'xenlint', version: report.tool.version },
     command: report.command,
     xen: report.xen ? { version: report.xen.version, source: report.xen.source } : null,
+    ...(report.notes && report.notes.length > 0 ? { notes: [...report.notes] } : {}),
     files: [...report.files],
     checks: report.checks.map((o) => jsonCheck(o, opts?.rules.get(o.id)?.helpUri)),
     problems: report.problems.map((p) => ({

@@ -177,6 +177,7 @@ function summary(report: RunReport, opts: FormatOptions, p: Palette): string[] {
     out.push(p.dim(`${plural(suppressed, 'finding')} hidden by inline suppressions or the baseline`));
   }
   if (report.xen) out.push(`Checked against Xen ${visible(report.xen.version.replace(/\+.*$/, ""))} (from ${oneLine(report.xen.source)})`);
+  for (const note of report.notes ?? []) out.push(oneLine(note));
   out.push(`Checks: ${statusCounts(countStatuses(report))}`);
   out.push(...skippedLines(outcomesWith(report, 'skipped'), opts, p));
   out.push(...notApplicableLines(outcomesWith(report, 'not-applicable'), report, opts, p));

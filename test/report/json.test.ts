@@ -1,7 +1,7 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
+import { fromRoot } from '../helpers/paths.js';
 import { formatJson, toJsonReport } from '../../cli/report/json.js';
 import { CWD, DOCS, WEB01, cleanReport, sampleReport, sampleRules } from '../fixtures/report/sample-report.js';
 import { errorsOf, reportValidator } from '../fixtures/report/validators.js';
@@ -14,7 +14,7 @@ const opts = { color: false, cwd: CWD, rules: sampleRules() };
 t.test('the schema is ajv-strict-clean and compiles the way the build compiles it', async (t) => {
   const { warnings } = reportValidator();
   t.same(warnings, [], 'strict mode logged nothing');
-  const schema = JSON.parse(readFileSync(fileURLToPath(new URL('../../schemas/report.schema.json', import.meta.url)), 'utf8'));
+  const schema = JSON.parse(readFileSync(fromRoot('schemas/report.schema.json'), 'utf8'));
   // schemas/build-validators.mjs uses these options for the standalone validator.
   const built = new Ajv({ code: { source: true }, allErrors: true, strict: false }).compile(schema);
   t.ok(built(JSON.parse(formatJson(sampleReport()))), 'valid under the build options too');
