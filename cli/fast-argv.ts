@@ -13,7 +13,7 @@
 
 export type FastPath = { kind: 'version' } | { kind: 'lint' | 'check'; argv: Record<string, unknown> };
 
-const FORMATS = new Set(['stylish', 'json', 'sarif', 'junit', 'github']);
+const FORMATS = new Set(['stylish', 'json', 'sarif', 'junit', 'github', 'html']);
 const SEVERITIES = new Set(['error', 'warning', 'info']);
 const DIALECTS = new Set(['xm', 'xl']);
 

@@ -201,6 +201,11 @@ export async function finish(
   // The baseline records every finding, whatever this run shows.
   if (args['write-baseline']) await writeFile(args['write-baseline'], baselineOf(full));
   const report = args.quiet ? errorsOnly(full) : full;
+  if (facts.host) {
+    const { memoryView } = await import('../memory-view.js');
+    const memory = memoryView(facts, xen?.version);
+    if (memory) report.memory = memory;
+  }
   const { formatReport, pickFormat, useColor } = await import('../report/index.js');
   const isTTY = !args.output && Boolean(process.stdout.isTTY);
   const format = pickFormat(args.format, process.env, isTTY);
