@@ -38,6 +38,7 @@ import xendRemoved from './xend-removed.js';
 import passthrough from './passthrough.js';
 import hvmEmulatedDisks from './hvm-emulated-disks.js';
 import timerMode from './timer-mode.js';
+import bootloader from './bootloader.js';
 
 export const builtinChecks: Check[] = [
   configReadability,
@@ -72,4 +73,5 @@ export const builtinChecks: Check[] = [
   passthrough,
   hvmEmulatedDisks,
   timerMode,
+  bootloader,
 ];
