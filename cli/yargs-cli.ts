@@ -23,6 +23,7 @@ function outputOptions<T>(y: Argv<T>) {
   return y
     .option('format', { alias: 'f', choices: FORMATS, describe: 'Report format (default: stylish; github under GitHub Actions)' })
     .option('output', { alias: 'o', type: 'string', describe: 'Write the report to this file instead of stdout' })
+    .option('also-output', { type: 'string', describe: "Also write this run's report as FORMAT=FILE, e.g. sarif=xenlint.sarif" })
     .option('color', { type: 'boolean', describe: 'Color the stylish report (default: on a terminal; honours NO_COLOR, FORCE_COLOR)' })
     .option('fail-on', { choices: SEVERITIES, describe: 'Lowest severity that makes the exit code 1 (default: error)' })
     .option('config', { alias: 'c', type: 'string', describe: 'Config file (default: .xenlintrc.yaml found upward to the repository root)' })
@@ -35,7 +36,8 @@ function reportOptions<T>(y: Argv<T>) {
     .option('write-baseline', { type: 'string', describe: "Record this run's findings in a baseline file" })
     .option('xen', { type: 'string', describe: 'Xen version to check against, e.g. 3.0.4 or 4.17 (overrides the facts)' })
     .option('quiet', { type: 'boolean', describe: 'Report errors only: warnings and info are neither shown nor counted' })
-    .option('max-warnings', { type: 'number', describe: 'Exit 1 when there are more than this many warnings' });
+    .option('max-warnings', { type: 'number', describe: 'Exit 1 when there are more than this many warnings' })
+    .option('plugins', { type: 'boolean', describe: "Load the config's plugins (default: on; --no-plugins runs the built-in checks only)" });
 }
 
 /**

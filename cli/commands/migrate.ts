@@ -42,6 +42,8 @@ export default async function migrate(argv: Record<string, unknown>): Promise<nu
   const isTTY = !args.output && Boolean(process.stdout.isTTY);
   const format = pickFormat(args.format, process.env, isTTY);
   const color = useColor(args.color, process.env, isTTY);
+  // --verbose: every compared fact, A beside B — a table above the stylish report, notes in the others.
+  if (args.verbose && format !== 'stylish') report.notes = [...(report.notes ?? []), ...comparedFacts(m).map((r) => `${r.fact}: A ${r.from} | B ${r.to}`)];
   const [{ projectLinks }, { repositoryRoot }] = await Promise.all([import('../project.js'), import('../config.js')]);
   const cwd = process.cwd();
   const home = projectLinks()?.home;

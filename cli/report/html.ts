@@ -92,6 +92,7 @@ function header(report: RunReport, title: string, findings: Record<Severity, num
 <div class="brand"><span class="logo" aria-hidden="true">X</span><h1>${esc(title)}</h1></div>
 ${verdict}
 <div class="meta">${hosts !== undefined ? `<span>${esc(plural(hosts, 'host'))}</span>` : ''}${against}<span>Checks: ${esc(statusCounts(countStatuses(report)))}</span></div>
+${(report.notes ?? []).length > 0 ? `<ul class="notes">${report.notes!.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : ''}
 <div class="filters" role="group" aria-label="Show findings of severity">${pills}</div>
 </header>`;
 }
@@ -282,7 +283,8 @@ header{background:var(--card);border:1px solid var(--line);border-radius:10px;pa
 .logo{display:inline-grid;place-items:center;width:30px;height:30px;border-radius:7px;background:linear-gradient(135deg,#1f6feb,#8250df);color:#fff;font-weight:700}
 .verdict{margin:0;font-size:16px;font-weight:600;justify-self:end}.verdict.ok{color:var(--ok)}.verdict.bad{color:var(--err)}.verdict.warn{color:var(--warn)}
 .meta{color:var(--muted);display:flex;gap:14px;flex-wrap:wrap}
-.filters{display:flex;gap:6px;justify-self:end}
+.filters{display:flex;gap:6px;justify-self:end;grid-column:2;grid-row:2}
+.notes{grid-column:1/-1;margin:4px 0 0;padding-left:18px;color:var(--muted);font-size:12px}
 .pill{border:1px solid var(--line);border-radius:999px;padding:2px 10px;font-size:12px;cursor:pointer;user-select:none;background:#fff}
 .pill input{margin:0 4px 0 0;vertical-align:-1px}
 .pill.sev-error{border-color:#ffcecb;background:#ffebe9}.pill.sev-warning{border-color:#eed888;background:var(--warnbg)}.pill.sev-info{border-color:#b6e3ff;background:#ddf4ff}

@@ -92,3 +92,12 @@ t.test('a guest of a capture, by name', async (t) => {
   t.equal(none.code, 2);
   t.match(none.stderr, /guests on A: legacy32, mail, pvhtest, web, win/);
 });
+
+t.test('--verbose in the other formats: the compared facts as notes', async (t) => {
+  const r = run('web.cfg', '--from', X417, '--to', X412, '--verbose', '-f', 'json');
+  const report = JSON.parse(r.stdout);
+  t.ok(report.notes.some((n: string) => /^Xen version: A 4\.17\.4-pre \| B 4\.12/.test(n)), 'Xen version, A and B');
+  t.ok(report.notes.some((n: string) => /^CPU vendor: A AMD .* \| B Intel/.test(n)), 'CPU vendor, A and B');
+  const html = run('web.cfg', '--from', X417, '--to', X412, '--verbose', '-f', 'html');
+  t.match(html.stdout, /<ul class="notes"><li>input: A info /);
+});

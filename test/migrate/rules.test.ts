@@ -9,9 +9,9 @@ import t from 'tap';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../helpers/paths.js';
 import { assessMigration } from '../../cli/commands/migrate.js';
 import type { CheckOutcome } from '../../checks/api.js';
+import { ROOT } from '../helpers/paths.js';
 
 const INFO = (name: string) => join(ROOT, 'samples/info', name);
 const HOST = (name: string) => join(ROOT, 'samples/hosts', name);
