@@ -236,10 +236,17 @@ function appended(prev: ConfigEntry, cur: ConfigEntry, dialect: Dialect): Config
     const v: ConfigValue = { ...a, items: [...a.items, ...b.items] };
     return v;
   }
+  if (dialect === 'xl') {
+    // libxlu keeps numbers as text: `1 += 2` is "12"; a list and a single value do
+    // not mix (the reader already refused the file for that).
+    const text = (v: ConfigValue): string | undefined => (v.kind === 'string' ? v.value : v.kind === 'number' ? v.raw : undefined);
+    const ta = text(a);
+    const tb = text(b);
+    if (ta !== undefined && tb !== undefined) return { kind: 'string', value: ta + tb, line: a.line, column: a.column };
+    return unreadable(`\`+=\` mixes a ${a.kind} and a ${b.kind}`);
+  }
   if (a.kind === 'string' && b.kind === 'string') return { ...a, value: a.value + b.value };
   if (a.kind === 'number' && b.kind === 'number') {
-    // libxlu refuses `+=` where a number is read ("can't use += with numbers").
-    if (dialect === 'xl') return unreadable("xl refuses `+=` for a number (\"can't use += with numbers\")");
     return { ...a, value: a.value + b.value, raw: `${a.raw} + ${b.raw}` };
   }
   return unreadable(`\`+=\` mixes a ${a.kind} and a ${b.kind}`);
@@ -253,7 +260,8 @@ export function entryMap(parsed: ParsedConfig): Map<string, ConfigEntry> {
   const map = new Map<string, ConfigEntry>();
   for (const e of parsed.entries) {
     const prev = map.get(e.key);
-    if (e.op === '+=' && prev) map.set(e.key, { ...prev, value: appended(prev, e, parsed.dialect) });
+    // The setting keeps its `+=`: xl never reads it as a number (xlu_cfg_get_bounded_long).
+    if (e.op === '+=' && prev) map.set(e.key, { ...prev, op: parsed.dialect === 'xl' ? '+=' : prev.op, value: appended(prev, e, parsed.dialect) });
     else map.set(e.key, e);
   }
   return map;
