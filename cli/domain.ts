@@ -238,11 +238,12 @@ function buildXlDomain(parsed: ParsedConfig): DomainFacts {
   const entries = entryMap(parsed);
   const view = readAsXl(entries);
   for (const w of view.warnings) diagnostics.push({ ...diag('warning', `xl: ${w.message}`, w, 'xl-warning'), file: parsed.file });
-  const refuse = (message: string, at: { line: number; column: number }): DomainFacts => {
+  // A refusal of xl_parse.c (after libxlu read the file) is reported, and what xl
+  // read up to and beyond it is kept, so other checks can still explain the guest.
+  const refuse = (message: string, at: { line: number; column: number }): void => {
     diagnostics.push({ ...diag('error', `${message} (xl refuses this config)`, at, 'xl-refused'), file: parsed.file });
-    return refused();
   };
-  if (view.refusal) return refuse(view.refusal.message, view.refusal);
+  if (view.refusal) refuse(view.refusal.message, view.refusal);
 
   const keys: Record<string, KeyFact> = {};
   for (const [key, entry] of entries) keys[key] = keyFact(entry);
@@ -275,16 +276,29 @@ function buildXlDomain(parsed: ParsedConfig): DomainFacts {
 
   // xl reads the string items of a list up to the first one that is not a string;
   // a plain string is no list at all (a check says so).
-  for (const item of xlListStrings(entries.get('disk'))) {
+  const disks = xlListStrings(entries.get('disk'));
+  for (const item of disks.items) {
     const disk = diskOf(item, domain.disks.length, 'xl', annotations);
-    if (disk.invalid !== undefined) return refuse(`config parsing error in disk specification: ${disk.invalid} in \`${disk.spec}'`, item);
+    if (disk.invalid !== undefined) {
+      // xl exits here; the disk stays listed so the disk checks can explain it.
+      refuse(`config parsing error in disk specification: ${disk.invalid} in \`${disk.spec}'`, item);
+      domain.disks.push(disk);
+      break;
+    }
     domain.disks.push(disk);
   }
-  for (const item of xlListStrings(entries.get('vif'))) {
+  // The item xl stopped at (a list, not a string): listed so the disk checks can say so.
+  if (disks.stopper && domain.disks.every((d) => d.invalid === undefined)) domain.disks.push(diskOf(disks.stopper, domain.disks.length, 'xl', annotations));
+  const vifs = xlListStrings(entries.get('vif'));
+  for (const item of vifs.items) {
     const vif = xlVifOf(item, domain.vifs.length, view.staleErange);
-    if ('refusal' in vif) return refuse(vif.refusal, item);
+    if ('refusal' in vif) {
+      refuse(vif.refusal, item);
+      break;
+    }
     domain.vifs.push(vif);
   }
+  if (vifs.stopper) domain.vifs.push(vifOf(vifs.stopper, domain.vifs.length, 'xl'));
   return domain;
 }
 
@@ -297,14 +311,15 @@ function xlFacts(view: XlView): XlFacts {
   return x;
 }
 
-function xlListStrings(entry: ConfigEntry | undefined): ConfigValue[] {
-  if (!entry || entry.value.kind !== 'list') return [];
-  const out: ConfigValue[] = [];
+/** The string items xl reads from a list, and the first item that is not one (xl stops there). */
+function xlListStrings(entry: ConfigEntry | undefined): { items: ConfigValue[]; stopper?: ConfigValue } {
+  if (!entry || entry.value.kind !== 'list') return { items: [] };
+  const items: ConfigValue[] = [];
   for (const item of entry.value.items) {
-    if (atomText(item) === undefined) break;
-    out.push(item.kind === 'number' ? { kind: 'string', value: item.raw, line: item.line, column: item.column } : item);
+    if (atomText(item) === undefined) return { items, stopper: item };
+    items.push(item.kind === 'number' ? { kind: 'string', value: item.raw, line: item.line, column: item.column } : item);
   }
-  return out;
+  return { items };
 }
 
 /** Pieces xl stops at (a bad rate, devid or mtu); anything else only prints a message. */

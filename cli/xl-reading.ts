@@ -161,15 +161,6 @@ function basename(path: string): string {
   return i < 0 ? path : path.slice(i + 1);
 }
 
-class Refused extends Error {
-  constructor(
-    readonly refusal: string,
-    readonly at: { line: number; column: number } | undefined,
-  ) {
-    super(refusal);
-  }
-}
-
 /**
  * Reads the effective settings (the last assignment of each key, `+=` already
  * applied) the way xl's parse_config_data() does, up to the first refusal.
@@ -181,13 +172,12 @@ export function readAsXl(entries: Map<string, ConfigEntry>): XlView {
     const s = cfg.get(key);
     return s ? { line: s.line, column: s.column } : undefined;
   };
-  try {
-    readInto(cfg, view, at);
-  } catch (e) {
-    if (!(e instanceof Refused)) throw e;
-    const where = e.at ?? { line: 1, column: 1 };
-    view.refusal = { message: e.refusal, line: where.line, column: where.column };
-  }
+  // xl stops at the first refusal; the rest is still read, so that a check can say
+  // more about a guest than "xl refuses it" (the refusal is always reported first).
+  const refuse = (message: string, where: { line: number; column: number } | undefined): void => {
+    view.refusal ??= { message, line: where?.line ?? 1, column: where?.column ?? 1 };
+  };
+  readInto(cfg, view, at, refuse);
   return view;
 }
 
@@ -196,7 +186,9 @@ function prefixOf(buf: string, word: string): boolean {
   return word.startsWith(buf);
 }
 
-function readInto(cfg: XlSettings, view: XlView, at: (key: string) => { line: number; column: number } | undefined): void {
+type Refuse = (message: string, where: { line: number; column: number } | undefined) => void;
+
+function readInto(cfg: XlSettings, view: XlView, at: (key: string) => { line: number; column: number } | undefined, refuse: Refuse): void {
   // The guest type (xl 4.17: `type`, then the deprecated `builder`; `pvh = 1` is no longer read).
   let type: XlView['type'] | undefined;
   const t = cfg.string('type');
@@ -204,24 +196,26 @@ function readInto(cfg: XlSettings, view: XlView, at: (key: string) => { line: nu
     if (prefixOf(t, 'hvm')) type = 'hvm';
     else if (prefixOf(t, 'pv')) type = 'pv';
     else if (prefixOf(t, 'pvh')) type = 'pvh';
-    else throw new Refused(`Invalid domain type ${t}.`, at('type'));
+    else refuse(`Invalid domain type ${t}.`, at('type'));
     view.typeSource = 'type';
   }
   const b = cfg.string('builder');
   if (b !== undefined) {
-    let builderType: XlView['type'];
+    let builderType: XlView['type'] | undefined;
     if (prefixOf(b, 'hvm')) builderType = 'hvm';
     else if (prefixOf(b, 'generic')) builderType = 'pv';
-    else throw new Refused(`Invalid domain type ${b}.`, at('builder'));
-    if (type !== undefined && type !== builderType) throw new Refused('Contradicting "builder" and "type" options specified.', at('builder'));
-    type = builderType;
-    view.typeSource = 'builder';
+    else refuse(`Invalid domain type ${b}.`, at('builder'));
+    if (builderType !== undefined) {
+      if (type !== undefined && type !== builderType) refuse('Contradicting "builder" and "type" options specified.', at('builder'));
+      type = builderType;
+      view.typeSource = 'builder';
+    }
   }
   view.type = type ?? 'pv';
 
   const name = cfg.string('name');
-  if (name === undefined) throw new Refused('Domain name must be specified.', at('name'));
-  view.name = name;
+  if (name === undefined) refuse('Domain name must be specified.', at('name'));
+  else view.name = name;
 
   const memory = cfg.long('memory');
   if (memory.ok) {
@@ -238,7 +232,7 @@ function readInto(cfg: XlSettings, view: XlView, at: (key: string) => { line: nu
   if (v.ok) {
     vcpus = Number(BigInt.asIntN(32, v.value));
     // libxl_cpu_bitmap_alloc() refuses a negative count (libxl_utils.c).
-    if (vcpus < 0) throw new Refused('invalid number of cpus provided (vcpus is negative)', at('vcpus'));
+    if (vcpus < 0) refuse('invalid number of cpus provided (vcpus is negative)', at('vcpus'));
     view.vcpus = Math.max(vcpus, 0);
   }
   const mv = cfg.long('maxvcpus');
@@ -246,7 +240,7 @@ function readInto(cfg: XlSettings, view: XlView, at: (key: string) => { line: nu
   if (mv.ok && maxVcpus >= 0) view.maxvcpusKey = maxVcpus;
   if (view.maxMemKb === undefined && view.targetMemKb !== undefined) view.maxMemKb = view.targetMemKb;
   if (maxVcpus === 0) maxVcpus = vcpus;
-  if (maxVcpus < vcpus) throw new Refused('maxvcpus < vcpus', at('maxvcpus') ?? at('vcpus'));
+  if (maxVcpus < vcpus) refuse('maxvcpus < vcpus', at('maxvcpus') ?? at('vcpus'));
   if (maxVcpus !== 0) view.maxVcpus = maxVcpus;
 
   for (const [key, fallback] of [
@@ -257,8 +251,8 @@ function readInto(cfg: XlSettings, view: XlView, at: (key: string) => { line: nu
     ['on_soft_reset', 'soft-reset'],
   ] as const) {
     const action = cfg.string(key) ?? fallback;
-    if (!ACTIONS.has(action)) throw new Refused(`Unknown ${key} action "${action}" specified`, at(key));
-    if (key === 'on_poweroff' || key === 'on_reboot' || key === 'on_crash') view.on[key.slice(3) as 'poweroff' | 'reboot' | 'crash'] = action;
+    if (!ACTIONS.has(action)) refuse(`Unknown ${key} action "${action}" specified`, at(key));
+    else if (key === 'on_poweroff' || key === 'on_reboot' || key === 'on_crash') view.on[key.slice(3) as 'poweroff' | 'reboot' | 'crash'] = action;
   }
 
   const pci = cfg.get('pci');
@@ -267,8 +261,8 @@ function readInto(cfg: XlSettings, view: XlView, at: (key: string) => { line: nu
       const spec = atomText(item);
       if (spec === undefined) break;
       const dev = parsePciSpec(spec);
-      if (dev === undefined) throw new Refused(`unable to parse PCI_SPEC_STRING \`${spec}' for passthrough`, { line: item.line, column: item.column });
-      if (dev !== '') view.pci.push(dev);
+      if (dev === undefined) refuse(`unable to parse PCI_SPEC_STRING \`${spec}' for passthrough`, { line: item.line, column: item.column });
+      else if (dev !== '') view.pci.push(dev);
     }
   }
 
@@ -277,7 +271,7 @@ function readInto(cfg: XlSettings, view: XlView, at: (key: string) => { line: nu
   if (view.type === 'hvm') {
     if (kernel !== undefined && basename(kernel) === 'hvmloader') kernel = undefined;
   } else if (bootloader === undefined && kernel === undefined) {
-    throw new Refused('Neither kernel nor bootloader specified', at('name'));
+    refuse('Neither kernel nor bootloader specified', at('name'));
   }
   if (kernel !== undefined) view.kernel = kernel;
 

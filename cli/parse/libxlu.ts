@@ -42,6 +42,8 @@ export interface LibxluError extends Position {
 }
 
 export interface LibxluResult {
+  /** What xl reads without a word but an admin would not expect (a numeric escape that stores no character). */
+  notes: Array<Position & { message: string }>;
   entries: ConfigEntry[];
   /** Every NUMBER token read as a value, with what strtol(…, 0) makes of it. */
   numbers: Array<Position & { raw: string; value: number | undefined }>;
@@ -83,6 +85,7 @@ class Lexer {
   likelyPython: Position | undefined;
   /** yytext when the input ends: a rejected last character, else nothing. */
   eofText = '';
+  readonly notes: LibxluResult['notes'] = [];
   private pending: LibxluError[] = [];
 
   constructor(private readonly s: string) {}
@@ -237,6 +240,7 @@ class Lexer {
         out += c;
         continue;
       }
+      const escStart = p - 1;
       const nc = src.charAt(p++);
       const simple: Record<string, string> = { '"': '"', "'": "'", '\\': '\\', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
       if (simple[nc] !== undefined) {
@@ -253,6 +257,7 @@ class Lexer {
           break;
         }
         p += used;
+        this.notes.push({ message: `xl drops the numeric escape \`${src.slice(escStart, p)}\` from the string: it stores no character for it`, line: t.line, column: t.column + escStart });
       } else {
         fail('invalid character after backlash in quoted string');
         break;
@@ -444,7 +449,7 @@ export function readLibxlu(text: string): LibxluResult {
     if (end.kind === '$end') break;
     syntax(end, 'end');
   }
-  const result: LibxluResult = { entries, numbers, comments: lx.comments, errors };
+  const result: LibxluResult = { notes: lx.notes, entries, numbers, comments: lx.comments, errors };
   if (lx.likelyPython) result.likelyPython = lx.likelyPython;
   return result;
 }

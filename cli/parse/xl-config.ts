@@ -52,6 +52,7 @@ export function parseXlConfig(text: string, file: string): ParsedConfig {
     if (e.kind !== 'abort') d.xlLine = e.xlLine;
     diagnostics.push(d);
   }
+  for (const n of r.notes) diagnostics.push(mkDiag(file, 'warning', n.message, n, 'xl-lexical'));
   for (const n of r.numbers) {
     if (n.value === undefined) {
       diagnostics.push(

@@ -115,8 +115,10 @@ function xenlintView(d: DomainFacts): Reading {
   if (x?.maxVcpus !== undefined) out.maxVcpus = x.maxVcpus;
   out.availVcpus = d.vcpus ?? 0;
   if (x?.kernel !== undefined) out.kernel = x.kernel;
-  out.disks = d.disks.map((k) => ({ target: k.target ?? '', vdev: k.vdev, cdrom: k.devtype === 'cdrom' ? 1 : 0, rw: k.access !== undefined && /w/.test(k.access) ? 1 : 0 }));
-  out.nics = d.vifs.map((v) => ({ mac: v.mac, bridge: v.bridge, model: v.model, nictype: v.type === undefined ? undefined : v.type === 'ioemu' ? 'vif_ioemu' : 'vif' }));
+  // An item xl stops at (a list inside the list) is listed for the checks but read as no device.
+  const read = <T extends { invalid?: string }>(xs: T[]): T[] => xs.filter((x) => !/must be a string/.test(x.invalid ?? ''));
+  out.disks = read(d.disks).map((k) => ({ target: k.target ?? '', vdev: k.vdev, cdrom: k.devtype === 'cdrom' ? 1 : 0, rw: k.access !== undefined && /w/.test(k.access) ? 1 : 0 }));
+  out.nics = read(d.vifs).map((v) => ({ mac: v.mac, bridge: v.bridge, model: v.model, nictype: v.type === undefined ? undefined : v.type === 'ioemu' ? 'vif_ioemu' : 'vif' }));
   out.vnc = x?.vnc ?? false;
   out.pci = x?.pci ?? [];
   out.on = { poweroff: x?.on['poweroff'] ?? 'destroy', reboot: x?.on['reboot'] ?? 'restart', crash: x?.on['crash'] ?? 'destroy' };
