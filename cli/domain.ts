@@ -240,7 +240,11 @@ function buildXlDomain(parsed: ParsedConfig): DomainFacts {
   for (const w of view.warnings) diagnostics.push({ ...diag('warning', `xl: ${w.message}`, w, 'xl-warning'), file: parsed.file });
   // A refusal of xl_parse.c (after libxlu read the file) is reported, and what xl
   // read up to and beyond it is kept, so other checks can still explain the guest.
+  let refusedAlready = false;
   const refuse = (message: string, at: { line: number; column: number }): void => {
+    // xl prints the first and exits; the items after it are still listed for the checks.
+    if (refusedAlready) return;
+    refusedAlready = true;
     diagnostics.push({ ...diag('error', `${message} (xl refuses this config)`, at, 'xl-refused'), file: parsed.file });
   };
   if (view.refusal) refuse(view.refusal.message, view.refusal);
@@ -279,12 +283,8 @@ function buildXlDomain(parsed: ParsedConfig): DomainFacts {
   const disks = xlListStrings(entries.get('disk'));
   for (const item of disks.items) {
     const disk = diskOf(item, domain.disks.length, 'xl', annotations);
-    if (disk.invalid !== undefined) {
-      // xl exits here; the disk stays listed so the disk checks can explain it.
-      refuse(`config parsing error in disk specification: ${disk.invalid} in \`${disk.spec}'`, item);
-      domain.disks.push(disk);
-      break;
-    }
+    // xl exits at a disk it cannot parse; the disk stays listed so the disk checks can explain it.
+    if (disk.invalid !== undefined) refuse(`config parsing error in disk specification: ${disk.invalid} in \`${disk.spec}'`, item);
     domain.disks.push(disk);
   }
   // The item xl stopped at (a list, not a string): listed so the disk checks can say so.
@@ -292,11 +292,8 @@ function buildXlDomain(parsed: ParsedConfig): DomainFacts {
   const vifs = xlListStrings(entries.get('vif'));
   for (const item of vifs.items) {
     const vif = xlVifOf(item, domain.vifs.length, view.staleErange);
-    if ('refusal' in vif) {
-      refuse(vif.refusal, item);
-      break;
-    }
-    domain.vifs.push(vif);
+    if (vif.refusal !== undefined) refuse(vif.refusal, item);
+    domain.vifs.push(vif.vif);
   }
   if (vifs.stopper) domain.vifs.push(vifOf(vifs.stopper, domain.vifs.length, 'xl'));
   return domain;
@@ -325,19 +322,20 @@ function xlListStrings(entry: ConfigEntry | undefined): { items: ConfigValue[]; 
 /** Pieces xl stops at (a bad rate, devid or mtu); anything else only prints a message. */
 const XL_VIF_EXIT = new Set(['rate-invalid', 'number-invalid']);
 
-function xlVifOf(item: ConfigValue, index: number, staleErange: boolean): VifFacts | { refusal: string } {
+function xlVifOf(item: ConfigValue, index: number, staleErange: boolean): { vif: VifFacts; refusal?: string } {
   const spec = item.kind === 'string' ? item.value : '';
   const vif: VifFacts = { index, spec, line: item.line, column: item.column, keys: {} };
   const result = parseVifSpec(spec, 'xl', { staleErange });
-  if (!result.ok && result.error.code === 'rate-invalid') return { refusal: `config parsing error in vif: ${result.error.message}` };
-  if (!result.ok && XL_VIF_EXIT.has(result.error.code ?? '')) return { refusal: result.error.message };
-  const read = result.vif;
   if (!result.ok && result.error.code !== 'mac-multicast') vif.invalid = result.error.message;
-  if (!read) return vif;
+  if (!result.ok && XL_VIF_EXIT.has(result.error.code ?? '')) {
+    return { vif, refusal: result.error.code === 'rate-invalid' ? `config parsing error in vif: ${result.error.message}` : result.error.message };
+  }
+  const read = result.vif;
+  if (!read) return { vif };
   vif.keys = { ...read.keys };
   if (read.bridge !== undefined) vif.bridge = read.bridge;
   if (read.model !== undefined) vif.model = read.model;
   if (read.nictype !== undefined) vif.type = read.nictype === 'vif_ioemu' ? 'ioemu' : 'vif';
   if (read.macOctets && read.macOctets.some((o) => o !== 0)) vif.mac = read.macOctets.map((o) => o.toString(16).padStart(2, '0')).join(':');
-  return vif;
+  return { vif };
 }

@@ -3,7 +3,8 @@ import { emptyFacts } from '../facts.js';
 import { UsageError } from '../config.js';
 import { collectConfigFiles, matchesGlob } from '../files.js';
 import { readDomainFiles } from '../read-domains.js';
-import { finish, prepare, type ReportArgs } from './pipeline.js';
+import { finish, prepare, resolveXen, type ReportArgs } from './pipeline.js';
+import { chooseReader, undecidedBecause, type ReaderChoice, type ReaderInputs } from '../reader-choice.js';
 import type { Dialect } from '../parse/config-model.js';
 
 interface LintArgs extends ReportArgs {
@@ -25,15 +26,24 @@ export default async function lint(argv: Record<string, unknown>): Promise<numbe
     facts = await loadFactsFile(args.facts);
   }
   const rules = prepared.loaded.config.dialects ?? [];
-  const dialectFor = (file: string): Dialect | undefined => {
-    if (args.dialect) return args.dialect;
+  const xen = resolveXen(facts, args, prepared.loaded);
+  // The reader of the toolstack that will read each file (cli/reader-choice.ts).
+  const readerFor = (file: string): ReaderChoice | { undecided: string } => {
+    const inputs: ReaderInputs = {};
+    if (facts.host?.toolstack) inputs.host = facts.host.toolstack;
+    if (xen) inputs.xen = xen;
+    if (args.dialect) inputs.forced = args.dialect;
     for (const r of rules) {
       const globs = Array.isArray(r.files) ? r.files : [r.files];
-      if (globs.some((g) => matchesGlob(file, g, prepared.loaded.dir))) return r.dialect;
+      const hit = globs.find((g) => matchesGlob(file, g, prepared.loaded.dir));
+      if (hit !== undefined) {
+        inputs.mapped = { dialect: r.dialect, files: hit };
+        break;
+      }
     }
-    return undefined;
+    return chooseReader(inputs) ?? { undecided: undecidedBecause(inputs) };
   };
-  const { domains, problems } = await readDomainFiles(files, dialectFor);
+  const { domains, problems } = await readDomainFiles(files, readerFor);
   // The guests being linted are the ones that matter, not those in the snapshot.
   facts.domains = domains;
   const reportProblems = [

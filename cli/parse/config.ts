@@ -21,6 +21,7 @@ import type { ConfigEntry, ConfigValue, Dialect, ParsedConfig } from './config-m
 import type { Diagnostic } from './diagnostic.js';
 import { parseXlConfig } from './xl-config.js';
 import { parseXmConfig } from './xm-config.js';
+import { strtol0 } from '../xl-reading.js';
 
 /** Keys only xm/xend reads; xl ignores them without a word (xen-facts.md B1, B2). */
 const XM_ONLY_KEYS = new Set([
@@ -196,13 +197,75 @@ export function detectDialect(text: string, file: string): { dialect: Dialect; r
  * `exactReason: false` (for callers that do not show `dialectReason`, such as
  * lint) lets detection skip the second reader when the first decides; see detect.
  */
-export function parseConfig(text: string, file: string, opts?: { dialect?: Dialect; exactReason?: boolean }): ParsedConfig {
+export function parseConfig(text: string, file: string, opts?: { dialect?: Dialect; reason?: string; exactReason?: boolean; undecided?: string }): ParsedConfig {
   if (opts?.dialect) {
     const parsed = opts.dialect === 'xl' ? parseXlConfig(text, file) : parseXmConfig(text, file);
-    return { ...parsed, dialectReason: 'forced' };
+    if (opts.dialect === 'xl') parsed.diagnostics.push(...pythonHints(parsed, text, file));
+    return { ...parsed, dialectReason: opts.reason ?? 'forced' };
   }
   const d = detect(text, file, opts?.exactReason ?? true);
-  return { ...d.parsed, dialectReason: d.reason };
+  const parsed = { ...d.parsed, dialectReason: opts?.undecided ? `${opts.undecided}; by its syntax: ${d.reason}` : d.reason };
+  if (opts?.exactReason ?? true) parsed.diagnostics = [...parsed.diagnostics, ...disagreements(text, file)];
+  return parsed;
+}
+
+/** Settings read as numbers by both toolstacks, where xl's strtol(…, 0) and Python may differ. */
+const NUMERIC_KEYS = ['memory', 'maxmem', 'vcpus', 'maxvcpus', 'shadow_memory', 'videoram'];
+
+function numericReading(v: ConfigValue | undefined, dialect: Dialect): number | undefined {
+  if (!v) return undefined;
+  if (dialect === 'xm') {
+    if (v.kind === 'number') return Math.trunc(v.value);
+    if (v.kind === 'string' && /^\s*[+-]?\d+\s*$/.test(v.value)) return Number(v.value);
+    return undefined;
+  }
+  const text = v.kind === 'number' ? v.raw : v.kind === 'string' ? v.value : undefined;
+  if (text === undefined) return undefined;
+  const n = strtol0(text);
+  return n.digits && n.rest === '' && !n.range ? Number(n.value) : undefined;
+}
+
+/**
+ * With the toolstack unknown and a file both readers accept: the settings the two
+ * read differently (`memory = "0512"` is 330 MiB to xl, 512 to xm).
+ */
+function disagreements(text: string, file: string): Diagnostic[] {
+  const xl = parseXlConfig(text, file);
+  const xm = parseXmConfig(text, file);
+  if (errors(xl.diagnostics).length > 0 || errors(xm.diagnostics).length > 0) return [];
+  const xlMap = entryMap(xl);
+  const xmMap = entryMap(xm);
+  const out: Diagnostic[] = [];
+  for (const key of NUMERIC_KEYS) {
+    const a = xlMap.get(key);
+    const b = xmMap.get(key);
+    if (!a || !b) continue;
+    const x = a.op === '+=' ? undefined : numericReading(a.value, 'xl');
+    const y = numericReading(b.value, 'xm');
+    if (x === y) continue;
+    out.push({
+      severity: 'info',
+      message: `the toolstack is unknown and the readings disagree: \`${key}\` is ${x ?? 'not a number'} to xl and ${y ?? 'not a number'} to xm; give --xen or the host's facts to decide`,
+      line: a.line,
+      column: a.column,
+      code: 'readings-differ',
+      file,
+    });
+  }
+  return out;
+}
+
+/** When xl refuses Python: what xm would have read on the lines xl stumbled on, as a hint. */
+function pythonHints(xl: ParsedConfig, text: string, file: string): Diagnostic[] {
+  if (!xl.diagnostics.some((d) => d.code === 'python-under-xl')) return [];
+  const lines = new Set(errors(xl.diagnostics).map((d) => d.line));
+  const xm = parseXmConfig(text, file);
+  const out: Diagnostic[] = [];
+  for (const e of xm.entries) {
+    if (!lines.has(e.line) || e.value.kind === 'unreadable') continue;
+    out.push({ severity: 'info', message: `xm would have read ${e.key} = ${JSON.stringify(valueToPlain(e.value))}; xl reads Python as nothing`, line: e.line, column: e.column, code: 'xm-reading', file });
+  }
+  return out;
 }
 
 /** A value as plain data; what needs evaluation (and Python's None) becomes null. */

@@ -37,8 +37,12 @@ export interface LibxluError extends Position {
   /** The line number xl prints. */
   xlLine: number;
   kind: 'lexical' | 'syntax' | 'escape' | 'concat' | 'abort';
+  /** yylloc.first_line as yyerror() sees it, before it steps back over a newline. */
+  firstLine?: number;
   /** The rejected text (lexical errors). */
   text?: string;
+  /** The rejected run starts right after a number (`512M`). */
+  afterNumber?: boolean;
 }
 
 export interface LibxluResult {
@@ -94,7 +98,12 @@ class Lexer {
     return { line: this.line, column: off - this.lineStart + 1 };
   }
 
+  private lastKind: Kind | undefined;
+  private lastEnd = -1;
+
   private tok(kind: Kind, start: number, end: number, extra: Partial<Tok> = {}): Tok {
+    this.lastKind = kind;
+    this.lastEnd = end;
     const p = this.pos(start);
     const t: Tok = { kind, text: this.s.slice(start, end), line: p.line, column: p.column, locLine: p.line, before: this.pending, ...extra };
     this.pending = [];
@@ -206,7 +215,17 @@ class Lexer {
         while (j < s.length && !' \t\n'.includes(s.charAt(j))) j++;
       }
       const text = s.slice(start, j);
-      this.pending.push({ kind: 'lexical', message: errorText(text, 'lexical error'), xlLine: at.line, line: at.line, column: at.column, text: withNewline ? text.slice(0, -1) : text });
+      const afterNumber = this.lastKind === 'NUMBER' && this.lastEnd === start;
+      this.pending.push({
+        ...(afterNumber ? { afterNumber } : {}),
+        kind: 'lexical',
+        message: errorText(text, 'lexical error'),
+        xlLine: at.line,
+        firstLine: withNewline ? at.line + 1 : at.line,
+        line: at.line,
+        column: at.column,
+        text: withNewline ? text.slice(0, -1) : text,
+      });
       this.i = j;
       if (withNewline) {
         const t = this.tok('NEWLINE', j - 1, j);
@@ -231,8 +250,9 @@ class Lexer {
     let out = '';
     let p = 1;
     const last = src.length - 1;
+    let escStart = 0;
     const fail = (msg: string): void => {
-      t.before.push({ kind: 'escape', message: errorText(src, msg), xlLine: t.line, line: t.line, column: t.column + p - 2 });
+      t.before.push({ kind: 'escape', message: errorText(src, msg), xlLine: t.line, line: t.line, column: t.column + escStart });
     };
     while (p < last) {
       const c = src.charAt(p++);
@@ -240,7 +260,7 @@ class Lexer {
         out += c;
         continue;
       }
-      const escStart = p - 1;
+      escStart = p - 1;
       const nc = src.charAt(p++);
       const simple: Record<string, string> = { '"': '"', "'": "'", '\\': '\\', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
       if (simple[nc] !== undefined) {
@@ -352,7 +372,7 @@ export function readLibxlu(text: string): LibxluResult {
     const message = t.kind === '$end'
       ? `config parsing error near \`${near(lx.eofText).shown}': syntax error, unexpected $end, expecting ${EXPECTING[where]}`
       : errorText(shownText, `syntax error, unexpected ${SHOWN[t.kind]}, expecting ${EXPECTING[where]}`);
-    errors.push({ kind: 'syntax', message, xlLine: line, line: t.line, column: t.column });
+    errors.push({ kind: 'syntax', message, xlLine: line, firstLine: t.locLine, line: t.line, column: t.column });
     err = true;
     // error NEWLINE: throw tokens away up to and including the next newline.
     let u = t;
@@ -363,6 +383,7 @@ export function readLibxlu(text: string): LibxluResult {
     if (u.kind === 'NEWLINE') take();
   };
 
+  let depth = 0;
   const value = (where: 'value' | 'list'): ConfigValue | undefined => {
     const t = peek();
     if (t.kind === 'STRING' || t.kind === 'NUMBER') {
@@ -375,6 +396,12 @@ export function readLibxlu(text: string): LibxluResult {
         : { kind: 'number', value: n, raw: t.text, line: t.line, column: t.column };
     }
     if (t.kind === '[') {
+      // bison's stack holds 10000 entries (YYMAXDEPTH), two per open list: past
+      // that it reports "memory exhausted" and stops reading.
+      if (++depth > MAX_OPEN_LISTS) {
+        errors.push({ kind: 'syntax', message: "config parsing error near `[': memory exhausted", xlLine: t.locLine, line: t.line, column: t.column });
+        throw new Exhausted();
+      }
       take();
       const items: ConfigValue[] = [];
       const nlok = (): void => {
@@ -402,13 +429,34 @@ export function readLibxlu(text: string): LibxluResult {
         return undefined;
       }
       take();
+      depth--;
       return { kind: 'list', items, line: t.line, column: t.column };
     }
     syntax(t, where === 'list' ? 'list' : 'value');
     return undefined;
   };
 
+  try {
+    statements();
+  } catch (e) {
+    if (!(e instanceof Exhausted)) throw e;
+  }
+  // yyerror() keeps quiet about an error on or before the line of the last lexical
+  // error (ctx->lexerrlineno); xl prints only the others.
+  let lexerrLine = -1;
+  const printed = errors.filter((e) => {
+    const first = e.firstLine ?? e.xlLine;
+    if (first <= lexerrLine) return false;
+    if (e.kind !== 'syntax') lexerrLine = first;
+    return true;
+  });
+  const result: LibxluResult = { notes: lx.notes, entries, numbers, comments: lx.comments, errors: printed };
+  if (lx.likelyPython) result.likelyPython = lx.likelyPython;
+  return result;
+
+  function statements(): void {
   for (;;) {
+    depth = 0;
     const t = peek();
     if (t.kind === '$end') break;
     if (t.kind === 'NEWLINE' || t.kind === ';') {
@@ -428,19 +476,21 @@ export function readLibxlu(text: string): LibxluResult {
     take();
     const v = value('value');
     if (!v) continue;
-    // The assignment is reduced before the next token is read.
-    if (!err) {
-      const entry: ConfigEntry = { key: t.text, op: op.kind, value: v, line: t.line, column: t.column };
-      if (op.kind === '+=') {
-        const prev = [...entries].reverse().find((e) => e.key === t.text);
-        if (prev && (prev.value.kind === 'list') !== (v.kind === 'list')) {
-          const last = prevTok!;
-          errors.push({ kind: 'concat', message: errorText(last.text, 'can\'t add [list] to "string" or vice versa'), xlLine: last.line, line: t.line, column: t.column });
-          err = true;
-        }
+    // The assignment is reduced before the next token is read. After an error xl
+    // stores nothing more; the settings are still collected (the file is refused
+    // anyway) so that directives and hints can find their lines.
+    const entry: ConfigEntry = { key: t.text, op: op.kind, value: v, line: t.line, column: t.column };
+    let mixed = false;
+    if (op.kind === '+=') {
+      const prev = [...entries].reverse().find((e) => e.key === t.text);
+      mixed = prev !== undefined && (prev.value.kind === 'list') !== (v.kind === 'list');
+      if (mixed && !err) {
+        const last = prevTok!;
+        errors.push({ kind: 'concat', message: errorText(last.text, 'can\'t add [list] to "string" or vice versa'), xlLine: last.line, line: t.line, column: t.column });
+        err = true;
       }
-      if (!err) entries.push(entry);
     }
+    if (!mixed) entries.push(entry);
     const end = peek();
     if (end.kind === 'NEWLINE' || end.kind === ';') {
       take();
@@ -449,7 +499,10 @@ export function readLibxlu(text: string): LibxluResult {
     if (end.kind === '$end') break;
     syntax(end, 'end');
   }
-  const result: LibxluResult = { notes: lx.notes, entries, numbers, comments: lx.comments, errors };
-  if (lx.likelyPython) result.likelyPython = lx.likelyPython;
-  return result;
+  }
 }
+
+/** Open lists bison's stack can hold in one setting (found with the real xl 4.17: 4996 read, 4997 exhausted). */
+const MAX_OPEN_LISTS = 4996;
+
+class Exhausted extends Error {}

@@ -27,6 +27,7 @@ function mkDiag(file: string, severity: Severity, message: string, pos: Position
 function hintFor(e: LibxluError): string {
   if (e.kind === 'lexical' && e.text !== undefined) {
     const c = e.text.charAt(0);
+    if (e.afterNumber) return 'xl numbers are plain digits without a unit suffix; quote the value if it is meant as a string';
     if (c === '\r') return CR_MESSAGE;
     if (c === '#') return "a comment on the last line needs a newline after it: xl's lexer only accepts a comment that ends with a newline";
     if ('+-.():'.includes(c)) return 'xl has no operators, calls or attribute access (this looks like Python)';

@@ -57,7 +57,11 @@ function repositoryConfigs(): Array<{ label: string; bytes: Buffer }> {
     .filter(({ label, bytes }) => parseConfig(decodeConfigBytes(bytes).text, label).dialect === 'xl');
 }
 
-t.test('xenlint reads xl configs exactly as Xen 4.17 xl does', async (t) => {
+// A few thousand xl runs: minutes on a loaded two-core machine, far beyond tap's default.
+const TIMEOUT = Number(process.env['XL_ORACLE_TIMEOUT_MS'] ?? 30 * 60 * 1000);
+t.setTimeout(TIMEOUT);
+
+t.test('xenlint reads xl configs exactly as Xen 4.17 xl does', { timeout: TIMEOUT }, async (t) => {
   let skipped = false;
   const gate = { skip: (m?: string) => ((skipped = true), t.comment(m ?? 'skipped')), fail: (m?: string) => void t.fail(m ?? 'missing tool') };
   const xl = requireTool(gate, XL, 'Debian package xen-utils-4.17');
