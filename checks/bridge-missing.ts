@@ -8,7 +8,7 @@
  * the script's reason, and xl reports the failed script ("Could not find
  * bridge device …") and destroys the half-built guest.
  *
- * Which bridge a vif gets when the spec names none (xen-facts.md B5, C2):
+ * Which bridge a vif gets when the spec names none (xl-network-configuration(5), xl.conf(5); xend's vif-bridge and image.py):
  * - xl: `vif.default.bridge` from xl.conf (older `defaultbridge`), else xenbr0;
  * - xm: vif-bridge takes the first bridge it finds in dom0, so any bridge does;
  *   but qemu-dm's emulated NIC of an HVM guest goes to xenbr0 (xend image.py).
@@ -38,7 +38,7 @@ export const BRIDGE_NAMED_AFTER_NIC = '>=3.2.0';
 /** xl's bridge when neither the spec nor xl.conf names one (xl.conf(5)). */
 export const XL_DEFAULT_BRIDGE = 'xenbr0';
 
-/** The bridge xend gives qemu-dm's emulated NIC when the spec names none (xen-facts.md B5). */
+/** The bridge xend gives qemu-dm's emulated NIC when the spec names none (RELEASE-4.4.0:tools/python/xen/xend/image.py). */
 export const XEND_HVM_DEFAULT_BRIDGE = 'xenbr0';
 
 /** The script's base name: `'/etc/xen/scripts/vif-route'` → `vif-route`; arguments dropped. */
@@ -257,9 +257,9 @@ const check: Check = {
   severity: 'error',
   needs: ['domains', 'dom0'],
   sources: [
-    'xen-facts.md B5: bridge defaults — xm: the first bridge vif-bridge finds, xenbr0 for HVM in xend image.py; xl: bridge default xenbr0 (docs/man/xl-network-configuration.5.pod.in)',
-    'xen-facts.md C2: vif.default.bridge and vif.default.script in xl.conf (docs/man/xl.conf.5.pod.in; older names defaultbridge/vifscript read by tools/libxl/xl.c parse_global_config)',
-    'xen-facts.md C1: vif-script vif-bridge/vif-route/vif-nat in xend-config.sxp (XendOptions.py@RELEASE-4.4.0)',
+    'bridge defaults — xm: the first bridge vif-bridge finds (RELEASE-4.4.0:tools/hotplug/Linux/vif-bridge), xenbr0 for HVM (RELEASE-4.4.0:tools/python/xen/xend/image.py); xl: xenbr0 (RELEASE-4.22.0:docs/man/xl-network-configuration.5.pod.in)',
+    'RELEASE-4.22.0:docs/man/xl.conf.5.pod.in: vif.default.bridge and vif.default.script in xl.conf; the older names defaultbridge/vifscript read by parse_global_config in RELEASE-4.4.0:tools/libxl/xl.c',
+    'RELEASE-4.4.0:tools/python/xen/xend/XendOptions.py: vif-script vif-bridge/vif-route/vif-nat in xend-config.sxp',
     '06809a93ad: network-bridge names the bridge after the NIC (eth0, NIC renamed peth0) from Xen 3.2; bridge=xenbr0 configs break unless network-bridge is given bridge=xenbr0',
   ],
   run,

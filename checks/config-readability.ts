@@ -15,7 +15,8 @@
 import type { Check, DomainFacts, Facts, Finding } from './api.js';
 import type { Diagnostic } from '../cli/parse/diagnostic.js';
 import { versionOf } from './lib/guest.js';
-import { isVendorKey, isXlIdentifier, toolstackFor } from './lib/keys.js';
+import { toolstackFor } from './lib/keys.js';
+import { firstXlObstacle, isVendorDrop, xendRemovedAt } from './lib/xm-leftovers.js';
 
 interface Wording {
   message: (d: Diagnostic) => string;
@@ -69,13 +70,6 @@ const GENERIC: Wording = {
   remediation: 'Fix the config text at this position.',
 };
 
-/** `xm silently ignores \`OVM_x\`: …` — Oracle VM's own metadata is meant for its agent, not for xm. */
-function isVendorDrop(d: Diagnostic): boolean {
-  if (d.code !== 'xm-dropped') return false;
-  const m = /`([^`]+)`/.exec(d.message);
-  return m?.[1] !== undefined && isVendorKey(m[1]);
-}
-
 function fromDiagnostic(domain: DomainFacts, diag: Diagnostic, readByXl: boolean): Finding {
   const wording = (diag.code !== undefined ? WORDING[diag.code] : undefined) ?? GENERIC;
   // On a host where xl reads an xm file, "xm runs it" is beside the point.
@@ -94,32 +88,10 @@ function fromDiagnostic(domain: DomainFacts, diag: Diagnostic, readByXl: boolean
   return f;
 }
 
-interface Obstacle {
-  what: string;
-  line: number;
-  column: number;
-}
-
-/** The first thing in a file read as Python that xl's grammar cannot hold. */
-function firstXlObstacle(d: DomainFacts): Obstacle | undefined {
-  const found: Obstacle[] = [];
-  for (const diag of d.diagnostics) {
-    if (diag.code === 'not-static') found.push({ what: 'a Python statement or expression', line: diag.line, column: diag.column });
-    if (diag.code === 'xm-dropped' && !isVendorDrop(diag)) found.push({ what: 'a Python value (True/False, None, a tuple, a dict or a u\'…\' string)', line: diag.line, column: diag.column });
-  }
-  for (const [key, k] of Object.entries(d.keys)) {
-    if (!isXlIdentifier(key)) found.push({ what: `the name \`${key}\` (xl names are lowercase: [a-z][._0-9a-z]*)`, line: k.line, column: k.column });
-    else if (k.unreadable !== undefined) found.push({ what: `the value of \`${key}\`, which needs evaluation (${k.unreadable})`, line: k.line, column: k.column });
-    else if (typeof k.value === 'number' && (!Number.isInteger(k.value) || k.value < 0)) {
-      found.push({ what: `the number ${k.value} for \`${key}\` (xl numbers have no sign and no decimal point)`, line: k.line, column: k.column });
-    }
-  }
-  found.sort((a, b) => a.line - b.line || a.column - b.column);
-  return found[0];
-}
-
 function pythonReadByXl(d: DomainFacts, facts: Facts, version: string | undefined): Finding | undefined {
   if (d.dialect !== 'xm') return undefined;
+  // From 4.5 xend-removed says it once per file, with what to convert.
+  if (xendRemovedAt(version)) return undefined;
   const choice = toolstackFor(d.dialect, facts, version);
   if (choice.toolstack !== 'xl') return undefined;
   const obstacle = firstXlObstacle(d);
@@ -145,8 +117,8 @@ const check: Check = {
   severity: 'error',
   needs: ['domains'],
   sources: [
-    'xen-facts.md B1: xm runs the config with execfile() and keeps top-level str/list/int/float values; u\'…\' and other types are dropped (tools/python/xen/xm/opts.py@3.0.4-branched load())',
-    'xen-facts.md B2: xl\'s lexer and grammar (tools/libs/util/libxlu_cfg_l.l, libxlu_cfg_y.y); identifiers [a-z][._0-9a-z]*; "Arbitrary Python is no longer supported" (libxlu_cfg.c); numbers via strtol(…, 0), so a leading 0 is octal',
+    '3.0.4-branched:tools/python/xen/xm/opts.py load(): xm runs the config with execfile() and keeps top-level str/list/int/float values; u\'…\' and other types are dropped',
+    'RELEASE-4.22.0:tools/libs/util/libxlu_cfg_l.l and libxlu_cfg_y.y: xl\'s lexer and grammar; identifiers [a-z][._0-9a-z]*; "Arbitrary Python is no longer supported" (RELEASE-4.22.0:tools/libs/util/libxlu_cfg.c); numbers via strtol(…, 0), so a leading 0 is octal',
     'tools/xl/xl_parse.c parse_config_data: "Failed to parse config" and exit on a read error',
     '9e8672f1c3: xm/xend removed in Xen 4.5, so from 4.5 every config is read by xl',
   ],

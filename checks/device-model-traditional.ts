@@ -2,9 +2,9 @@
  * device-model-traditional: guests that ask xl for the old qemu-dm
  * ("qemu-xen-traditional") on a Xen that no longer supports it.
  *
- * xen-facts.md B2/D: qemu-xen (upstream QEMU) is the default device model
+ * RELEASE-4.22.0:CHANGELOG.md: qemu-xen (upstream QEMU) is the default device model
  * since 4.3 (ec41430ef6). The traditional one lost security support in 4.15
- * (CHANGELOG.md), is not built by default from 4.16 (a distribution may still
+ * (RELEASE-4.22.0:CHANGELOG.md), is not built by default from 4.16 (a distribution may still
  * build it), and was removed in 4.21 (1eb944f650): xl then stops at
  * `Unknown device_model_version "qemu-xen-traditional" specified` (exit 1).
  * xl parses device_model_version for every guest type (tools/xl/xl_parse.c),
@@ -20,9 +20,9 @@ import { satisfiesXen } from '../cli/xen-version.js';
 import { keyPlace, keyText, kindLabel, shownVersion, versionOf, xenLabel } from './lib/guest.js';
 
 export const TRADITIONAL = 'qemu-xen-traditional';
-/** No security support for qemu-xen-traditional (CHANGELOG.md, 4.15). */
+/** No security support for qemu-xen-traditional (RELEASE-4.22.0:CHANGELOG.md, 4.15). */
 export const UNSUPPORTED = '>=4.15.0';
-/** Not built by default (CHANGELOG.md, 4.16). */
+/** Not built by default (RELEASE-4.22.0:CHANGELOG.md, 4.16). */
 export const NOT_BUILT = '>=4.16.0';
 /** Removed (1eb944f650, first in 4.21). */
 export const REMOVED = '>=4.21.0';
@@ -82,9 +82,9 @@ const check: Check = {
   needs: ['domains'],
   xen: UNSUPPORTED,
   sources: [
-    'xen-facts.md B2, D: device_model_version qemu-xen (default since 4.3, ec41430ef6) and qemu-xen-traditional',
-    'CHANGELOG.md: qemu-xen-traditional without security support (4.15), not built by default (4.16)',
-    '1eb944f650: qemu-xen-traditional removed (first in 4.21); tools/xl/xl_parse.c prints `Unknown device_model_version "…" specified` and exits 1',
+    'RELEASE-4.22.0:docs/man/xl.cfg.5.pod.in: device_model_version qemu-xen (default since 4.3, ec41430ef6) and qemu-xen-traditional',
+    'RELEASE-4.22.0:CHANGELOG.md: qemu-xen-traditional without security support (4.15), not built by default (4.16), removed (4.21)',
+    '1eb944f650: qemu-xen-traditional removed (first in 4.21); RELEASE-4.21.0:tools/xl/xl_parse.c prints `Unknown device_model_version "…" specified` and exits 1',
   ],
   run,
 };

@@ -18,6 +18,7 @@ import { satisfiesXen } from '../cli/xen-version.js';
 import { plainVdev } from './lib/disk.js';
 import { keyText } from './lib/guest.js';
 import { plainStringUnderXl, readers, specFinding, unreadableSpec, type Reader } from './lib/toolstack.js';
+import { CHOOSING_VIRTUALIZATION } from './lib/field-notes.js';
 
 /** xend 3.0.2's image.py only handed hda–hdd to qemu-dm and refused other HVM disks ("hvm: for qemu vbd type=file&dev=hda~hdd"). */
 const XEND_HDA_HDD_ONLY = '<3.0.3';
@@ -216,11 +217,11 @@ const check: Check = {
   severity: 'error',
   needs: ['domains'],
   sources: [
-    'xen-facts.md B3: xm specs (tools/python/xen/xm/create.py, xend blkif.py; modes r, w, w!) and xl specs (docs/man/xl-disk-configuration.5.pod.in, tools/libs/util/libxlu_disk_l.l: "unknown value for access" for w!)',
-    'xen-facts.md B2: a list key given as a plain string: "parameter `disk\' is a single value but should be a list", the key is ignored (xlu_cfg_get_list)',
-    'xen-facts.md B4: vdev names and limits (docs/man/xen-vbd-interface.7.pandoc, libxl__device_disk_dev_number in tools/libs/light/libxl_device.c); xend blkif.py maps hd[a-t]',
-    'xen-facts.md B2/B3: qemu emulates IDE disks 0–3 (hda–hdd; 0–5 with hdtype="ahci"), tools/libs/light/libxl_dm.c; xend 3.0.2 image.py "hvm: for qemu vbd type=file&dev=hda~hdd"',
-    'field notes (Xen 3.x era admin notes): /work/shared/seeds/000_a6b4a1b849c9606e.txt, "Xen uses QEMU to emulate a Intel PIIX3 IDE chipset"',
+    'xm specs: 3.0.4-branched:tools/python/xen/xm/create.py and 3.0.4-branched:tools/python/xen/xend/server/blkif.py (modes r, w, w!); xl specs: RELEASE-4.22.0:docs/man/xl-disk-configuration.5.pod.in, RELEASE-4.22.0:tools/libs/util/libxlu_disk_l.l ("unknown value for access" for w!)',
+    'RELEASE-4.22.0:tools/libs/util/libxlu_cfg.c xlu_cfg_get_list: a list key given as a plain string: "parameter `disk\' is a single value but should be a list", the key is ignored',
+    'RELEASE-4.22.0:docs/man/xen-vbd-interface.7.pandoc and libxl__device_disk_dev_number in RELEASE-4.22.0:tools/libs/light/libxl_device.c: vdev names and limits; RELEASE-4.4.0:tools/python/xen/util/blkif.py maps hd[a-t]',
+    'RELEASE-4.22.0:tools/libs/light/libxl_dm.c: qemu emulates IDE disks 0–3 (hda–hdd; 0–5 with hdtype="ahci"); 3.0.2-branched:tools/python/xen/xend/image.py "hvm: for qemu vbd type=file&dev=hda~hdd"',
+    `${CHOOSING_VIRTUALIZATION}, "Xen uses QEMU to emulate a Intel PIIX3 IDE chipset"`,
     '9e8672f1c3: xm removed in Xen 4.5',
   ],
   run(facts, ctx) {

@@ -3,7 +3,7 @@
  *
  * dom0 is a guest: its vCPUs move between physical CPUs and it is not the
  * owner of their P-states. The field notes: "Frequency Scaling kills Xen ...
- * it drives Xen crazy". Xen's history (xen-facts.md C3):
+ * it drives Xen crazy". Xen's history:
  * - 3.2 added `cpufreq=dom0-kernel` (407d514591), the one sanctioned way for
  *   dom0 to drive P-states (through platform hypercalls, vCPUs pinned);
  * - 3.3 added hypervisor-driven cpufreq (`cpufreq=xen`, opt-in; fb7a4925f3);
@@ -19,6 +19,7 @@ import type { Facts, Severity } from './api.js';
 import { satisfiesXen } from '../cli/xen-version.js';
 import { cmdlineValue } from '../cli/parse/xen-cmdline.js';
 import { hostPlace, xenLabel } from './lib/guest.js';
+import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
 /** Before Xen owned P-states by default (119a6a6e07, first in 3.4). */
 export const BEFORE_XEN_PSTATES = '<3.4.0';
@@ -28,7 +29,6 @@ export const DOM0_KERNEL_MODE = '>=3.2.0 <3.4.0';
 export const NO_CPUFREQ_OPTION = '<3.2.0';
 
 const DEFAULTS = { daemons: ['powernowd', 'cpuspeed', 'cpufreqd'] };
-const FIELD_NOTES = '/work/shared/seeds/003_5949bf063f6c7139.txt';
 
 function daemonsOption(ctx: CheckContext): string[] {
   const v = ctx.options['daemons'];
@@ -164,11 +164,11 @@ const check: Check = {
   severity: 'error',
   needs: ['dom0'],
   sources: [
-    `field notes (Xen 3.x era admin notes): ${FIELD_NOTES} — "Frequency Scaling kills Xen"`,
+    `${XEN_LIMITATIONS} — "Frequency Scaling kills Xen"`,
     '407d514591 — cpufreq=dom0-kernel (first in 3.2)',
     'fb7a4925f3, 2fa7bee0a0 — hypervisor-driven cpufreq, cpufreq=xen (first in 3.3, opt-in)',
     '119a6a6e07 — "cpufreq: xen is default cpufreq" (first in 3.4); 876bb8d639 — xenpm (3.4)',
-    'docs/misc/xen-command-line.pandoc — cpufreq: dom0-kernel "is deprecated and not supported by all Dom0 kernels"',
+    'RELEASE-4.22.0:docs/misc/xen-command-line.pandoc — cpufreq: dom0-kernel "is deprecated and not supported by all Dom0 kernels"',
   ],
   options: {
     type: 'object',

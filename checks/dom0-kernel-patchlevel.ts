@@ -7,6 +7,7 @@ import type { Check } from './api.js';
 import { satisfiesXen } from '../cli/xen-version.js';
 import { compareReleases, dom0Release, releaseNumbers } from './lib/dom0.js';
 import { hostPlace } from './lib/guest.js';
+import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
 const SHIPPED: Array<{ range: string; label: string; kernel: string }> = [
   { range: '>=3.0.3 <3.0.4', label: '3.0.3', kernel: '2.6.16.29' },
@@ -20,7 +21,7 @@ const check: Check = {
   needs: ['host'],
   xen: '>=3.0.3 <3.0.5',
   sources: [
-    'field notes (Xen 3.x era admin notes): /work/shared/seeds/003_5949bf063f6c7139.txt, "Xen supported kernels" (3.0.3 ships patches for 2.6.16.29, 3.0.4 for 2.6.16.33)',
+    `${XEN_LIMITATIONS}, "Xen supported kernels" (3.0.3 ships patches for 2.6.16.29, 3.0.4 for 2.6.16.33)`,
   ],
   run(facts, ctx) {
     const release = dom0Release(facts);

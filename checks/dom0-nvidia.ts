@@ -5,6 +5,7 @@
  */
 import type { Check } from './api.js';
 import { loadedAmong } from './lib/dom0.js';
+import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
 const NVIDIA_MODULES = new Set(['nvidia', 'nvidia_drm', 'nvidia_modeset', 'nvidia_uvm']);
 
@@ -14,7 +15,7 @@ const check: Check = {
   severity: 'warning',
   needs: ['dom0'],
   sources: [
-    'field notes (Xen 3.x era admin notes): /work/shared/seeds/003_5949bf063f6c7139.txt, "Xen Xserver video drivers" (the nVidia driver needs a patch to work with Xen)',
+    `${XEN_LIMITATIONS}, "Xen Xserver video drivers" (the nVidia driver needs a patch to work with Xen)`,
   ],
   run(facts) {
     const modules = facts.dom0?.modules;

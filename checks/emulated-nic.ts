@@ -14,6 +14,7 @@ import { xenLabel } from './lib/guest.js';
 import type { DomainFacts, Facts, VifFacts } from '../cli/facts.js';
 import { satisfiesXen } from '../cli/xen-version.js';
 import { EXPLICIT_IOEMU_RANGE, isEmulatedVif, vifLocation, vifModel, vifType } from './lib/net.js';
+import { CHOOSING_VIRTUALIZATION } from './lib/field-notes.js';
 
 /** Versions where a vif without type=ioemu gets no emulated NIC (the brief's 3.0.2/3.0.3). */
 export const IOEMU_TYPE_RANGE = '>=3.0.2 <3.0.4';
@@ -22,7 +23,6 @@ export const NO_E1000_RANGE = '<3.3.0';
 const INTEL_MODELS = new Set(['e1000', 'e100']);
 const DEFAULT_MODEL = 'rtl8139';
 
-const FIELD_NOTES = '/work/shared/seeds/000_a6b4a1b849c9606e.txt';
 
 function missingIoemu(d: DomainFacts, vif: VifFacts, version: string): Finding {
   const type = vifType(vif);
@@ -115,10 +115,10 @@ const check: Check = {
   severity: 'warning',
   needs: ['domains'],
   sources: [
-    `field notes (Xen 3.x era admin notes): ${FIELD_NOTES} — emulated Realtek 8139 "download rates are below 1mbit"`,
+    `${CHOOSING_VIRTUALIZATION} — emulated Realtek 8139 "download rates are below 1mbit"`,
     '65ad78dff2 — e1000/e100 NIC models in qemu-dm (first in 3.3)',
-    '7dc9afed06 — ioemu is the default vif type for HVM guests (first in 3.0.4); tools/python/xen/xend/image.py@3.0.3-branched',
-    'docs/man/xl-network-configuration.5.pod.in — type=ioemu|vif, model= (rtl8139 default, e1000)',
+    '7dc9afed06 — ioemu is the default vif type for HVM guests (first in 3.0.4); 3.0.3-branched:tools/python/xen/xend/image.py',
+    'RELEASE-4.22.0:docs/man/xl-network-configuration.5.pod.in — type=ioemu|vif, model= (rtl8139 default, e1000)',
   ],
   run,
   explain,

@@ -28,13 +28,13 @@ import {
   sizeEvidence,
 } from './lib/disk.js';
 import { formatBytes } from '../cli/parse/units.js';
+import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
 /** Versions whose HVM BIOS has no LBA48 (f8dc2a2051 is first in 3.2). */
 export const LBA28_RANGE = '<3.2.0';
 
 const DEFAULTS = { limitBytes: 128 * GiB, bootLimitBytes: 2 * TiB };
 
-const FIELD_NOTES = '/work/shared/seeds/003_5949bf063f6c7139.txt';
 
 /** Without LBA48 every emulated disk has the limit; with it only the boot disk has one. */
 function limitOf(ctx: CheckContext, lba28: boolean): number {
@@ -156,7 +156,7 @@ const check: Check = {
   severity: 'error',
   needs: ['domains'],
   sources: [
-    `field notes (Xen 3.x era admin notes): ${FIELD_NOTES} — "the qemu bios used by xen is not patched for lba48, and you are limited to 160G disks"`,
+    `${XEN_LIMITATIONS} — "the qemu bios used by xen is not patched for lba48, and you are limited to 160G disks"`,
     'f8dc2a2051 — rombios INT13 LBA48 for disks over 128 GB, new limit 2 TB (first in 3.2, in 3.2.0-rc4)',
     'tools/libs/light/libxl_dm.c — libxl__build_device_model_args: disks 0..3 become IDE hd[a-d], sd* SCSI',
   ],

@@ -4,11 +4,12 @@
  *
  * Xen advertises `hvm-3.0-*` tokens in xen_caps only when it could switch
  * hardware virtualisation on (`hvm_enabled`), and `hvm-3.0-x86_64` only on a
- * 64-bit build (xen-facts.md A4). So xen_caps answers both questions; dom0's
+ * 64-bit build (RELEASE-4.17.0:xen/arch/x86/setup.c arch_get_xen_caps()). So xen_caps answers both questions; dom0's
  * /proc/cpuinfo is used only to tell "the CPU has it" from "the CPU lacks it".
  */
 import type { Check, DomainFacts, Facts, Finding } from './api.js';
 import { capsText, guestsOfType, kindLabel, knownCaps, typePlace, shownVersion, xenLabel } from './lib/guest.js';
+import { CHOOSING_VIRTUALIZATION, XEN_LIMITATIONS } from './lib/field-notes.js';
 
 function baseEvidence(facts: Facts): Record<string, string> {
   const evidence: Record<string, string> = { xen_caps: capsText(facts.host?.caps ?? []) };
@@ -47,9 +48,9 @@ const check: Check = {
   severity: 'error',
   needs: ['host', 'domains'],
   sources: [
-    'field notes (Xen 3.x era admin notes): /work/shared/seeds/003_5949bf063f6c7139.txt, "Xen HVM gotchas"; 000_a6b4a1b849c9606e.txt (full virtualisation needs VT/AMD-V)',
-    'xen/arch/x86/setup.c arch_get_xen_caps()@3.1.0-branched, init_xen_cap_info()@HEAD (hvm-3.0-* only when hvm_enabled; hvm-3.0-x86_64 only on 64-bit Xen)',
-    'tools/xl/xl_info.c virt_caps (hvm token)',
+    `${XEN_LIMITATIONS}, "Xen HVM gotchas"; ${CHOOSING_VIRTUALIZATION} (full virtualisation needs VT/AMD-V)`,
+    '3.1.0-branched:xen/arch/x86/setup.c arch_get_xen_caps(), RELEASE-4.22.0:xen/arch/x86/setup.c init_xen_cap_info() (hvm-3.0-* only when hvm_enabled; hvm-3.0-x86_64 only on 64-bit Xen)',
+    'RELEASE-4.22.0:tools/xl/xl_info.c virt_caps (hvm token)',
   ],
   run(facts, ctx) {
     const guests = guestsOfType(facts, ['hvm', 'pvh']);

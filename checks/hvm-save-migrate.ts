@@ -1,6 +1,6 @@
 /**
  * hvm-save-migrate: before Xen 3.1 an HVM guest cannot be saved, restored or
- * migrated (the "[HVM] save restore" series landed for 3.1; xen-facts.md D),
+ * migrated (the "[HVM] save restore" series landed for 3.1: 9e19e45e05, 8fc1da06ae, d11bec8a19),
  * so a setup that will try to is an outage waiting for the next xend restart
  * or maintenance window.
  *
@@ -9,30 +9,20 @@
  * - `on_xend_stop = 'suspend'` in the guest's config: xend saves the guest
  *   when it stops (values: ignore | shutdown | suspend; `create.py` gopts).
  *   There is no `migrate` value and no `on_host_stop` key in xm or xl.
- * - xend's relocation server on and open to other hosts in xend-config.sxp
+ * - xend's relocation server on for other hosts in xend-config.sxp
  *   (`xend-relocation-server yes` with a hosts-allow that is not just
  *   localhost): the host is set up to take part in migrations. The shipped
  *   example file turns the server on for localhost only, so that alone is
- *   not taken as intent.
+ *   not taken as intent. Whether the server is open to anyone is
+ *   xend-open-services' finding, not this one's.
  */
 import type { Check, DomainFacts, Facts, Finding } from './api.js';
 import { guestsOfType, keyPlace, keyText, listNames, shownVersion, xenLabel } from './lib/guest.js';
+import { localOnlyPatterns, xendBool, xendConfigOf, xendValue } from './lib/xend.js';
+import { isLoopback } from './lib/address.js';
+import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
-const YES = new Set(['yes', 'y', 'true', '1', 'on']);
-
-function unquote(v: string): string {
-  const t = v.trim();
-  return /^(['"]).*\1$/s.test(t) ? t.slice(1, -1) : t;
-}
-
-const LOCAL_NAMES = new Set(['localhost', 'localhost.localdomain', '127.0.0.1', '::1']);
-
-/** True when every hosts-allow pattern only admits the local host (the example file's default). */
-export function localOnlyPatterns(allow: string): boolean {
-  const patterns = unquote(allow).split(/\s+/).filter((p) => p !== '');
-  if (patterns.length === 0) return false; // '' means: allow every host
-  return patterns.every((p) => LOCAL_NAMES.has(p.replace(/^\^/, '').replace(/\$$/, '').replace(/\\+/g, '')));
-}
+export { localOnlyPatterns };
 
 interface RelocationSignal {
   file: string;
@@ -40,20 +30,19 @@ interface RelocationSignal {
   why: string;
 }
 
-/** xend's relocation server set up to accept other hosts, or undefined. */
+/**
+ * xend's relocation server set up to take guests from other hosts, or
+ * undefined. Who may connect is xend-open-services' concern; here it only
+ * says that migrations are planned.
+ */
 export function relocationSignal(facts: Facts): RelocationSignal | undefined {
-  const xend = facts.dom0?.xendConfig;
-  if (!xend) return undefined;
-  const server = xend.values['xend-relocation-server'];
-  if (server === undefined || !YES.has(unquote(server).toLowerCase())) return undefined;
-  const address = xend.values['xend-relocation-address'];
-  if (address !== undefined && LOCAL_NAMES.has(unquote(address))) return undefined;
-  const allow = xend.values['xend-relocation-hosts-allow'];
+  const xend = xendConfigOf(facts);
+  if (!xend || xendBool(xend, 'xend-relocation-server', false) !== true) return undefined;
+  const address = xendValue(xend, 'xend-relocation-address');
+  if (address !== undefined && isLoopback(address)) return undefined;
+  const allow = xendValue(xend, 'xend-relocation-hosts-allow');
   if (allow !== undefined && localOnlyPatterns(allow)) return undefined;
-  const why =
-    allow === undefined || unquote(allow) === ''
-      ? 'xend-relocation-server yes, open to every host (no xend-relocation-hosts-allow restriction)'
-      : `xend-relocation-server yes, xend-relocation-hosts-allow '${unquote(allow)}'`;
+  const why = allow === undefined || allow === '' ? 'xend-relocation-server yes' : `xend-relocation-server yes, xend-relocation-hosts-allow '${allow}'`;
   const signal: RelocationSignal = { file: xend.file, why };
   const line = xend.lines['xend-relocation-server'];
   if (line !== undefined) signal.line = line;
@@ -72,11 +61,11 @@ const check: Check = {
   needs: ['domains'],
   xen: '<3.1.0',
   sources: [
-    'field notes (Xen 3.x era admin notes): /work/shared/seeds/003_5949bf063f6c7139.txt, "Xen HVM gotchas" (HVM domains do not suspend/restore/migrate; slated for 3.0.5)',
+    `${XEN_LIMITATIONS}, "Xen HVM gotchas" (HVM domains do not suspend/restore/migrate; slated for 3.0.5)`,
     '9e19e45e05, 8fc1da06ae, d11bec8a19 ("[HVM] save restore" series, first in 3.1)',
     '92c541f5a0 (HVM save/restore with several NICs, 3.1)',
-    "tools/python/xen/xm/create.py@3.0.4-branched gopts.var('on_xend_stop') (ignore|shutdown|suspend)",
-    'tools/examples/xend-config.sxp@3.0.4-branched, tools/python/xen/xend/XendOptions.py (xend-relocation-server, xend-relocation-hosts-allow)',
+    "3.0.4-branched:tools/python/xen/xm/create.py gopts.var('on_xend_stop') (ignore|shutdown|suspend)",
+    '3.0.4-branched:tools/examples/xend-config.sxp, tools/python/xen/xend/XendOptions.py (xend-relocation-server, xend-relocation-hosts-allow)',
   ],
   run(facts, ctx) {
     const hvm = guestsOfType(facts, ['hvm']);

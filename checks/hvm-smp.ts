@@ -2,12 +2,13 @@
  * hvm-smp: HVM guests with more than one vCPU on Xen up to 3.0.4.
  *
  * The limit comes from the field notes ("SMP support for HVM guests in 3.0.4
- * is better … but I've yet to get SMP HVM guests working myself"); xen-facts.md
+ * is better … but I've yet to get SMP HVM guests working myself"); Xen's history
  * has no commit that dates reliable HVM SMP, so the 3.0.4 cut-off is the field
  * notes' and is unconfirmed in Xen's history. Hence a warning, not an error.
  */
 import type { Check, Finding } from './api.js';
 import { guestsOfType, keyInteger, keyPlace, shownVersion, xenLabel } from './lib/guest.js';
+import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
 const check: Check = {
   id: 'hvm-smp',
@@ -16,8 +17,8 @@ const check: Check = {
   needs: ['domains'],
   xen: '<=3.0.4',
   sources: [
-    'field notes (Xen 3.x era admin notes): /work/shared/seeds/003_5949bf063f6c7139.txt, "Xen HVM gotchas" (SMP HVM guests in 3.0.4)',
-    'tools/python/xen/xm/create.py@3.0.4-branched (vcpus option)',
+    `${XEN_LIMITATIONS}, "Xen HVM gotchas" (SMP HVM guests in 3.0.4)`,
+    '3.0.4-branched:tools/python/xen/xm/create.py (vcpus option)',
   ],
   run(facts, ctx) {
     const hvm = guestsOfType(facts, ['hvm']);

@@ -5,6 +5,7 @@
  */
 import type { Check, Finding } from './api.js';
 import { loadedAmong } from './lib/dom0.js';
+import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
 /** Module name -> the product it belongs to. */
 const HYPERVISOR_MODULES = new Map<string, string>([
@@ -26,8 +27,8 @@ const check: Check = {
   severity: 'error',
   needs: ['dom0'],
   sources: [
-    'field notes (Xen 3.x era admin notes): /work/shared/seeds/003_5949bf063f6c7139.txt, "Xen PVs run ring1, not ring0"',
-    'xen-facts.md A4: HVM (hardware-assisted) support is a property of the hypervisor, advertised as hvm-* tokens in xen_caps; PV guests are not given VT-x/AMD-V',
+    `${XEN_LIMITATIONS}, "Xen PVs run ring1, not ring0"`,
+    'RELEASE-4.17.0:xen/arch/x86/setup.c arch_get_xen_caps(): HVM (hardware-assisted) support is a property of the hypervisor, advertised as hvm-* tokens in xen_caps; PV guests are not given VT-x/AMD-V',
   ],
   run(facts) {
     const modules = facts.dom0?.modules;

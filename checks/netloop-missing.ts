@@ -25,8 +25,8 @@ import {
   networkSetup,
   type NetworkSetup,
 } from './lib/net.js';
+import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
-const FIELD_NOTES = '/work/shared/seeds/003_5949bf063f6c7139.txt';
 
 type NetloopState =
   | { kind: 'present'; how: string }
@@ -178,8 +178,8 @@ const check: Check = {
   needs: ['dom0'],
   xen: '<3.2.0',
   sources: [
-    `field notes (Xen 3.x era admin notes): ${FIELD_NOTES} — "Xen has a potential DoS condition if netloop isn't used"`,
-    'linux-2.6-xen-sparse/drivers/xen/netback/loopback.c@3.0.3-branched — the vif0.N/vethN pairs, nloopbacks default 4',
+    `${XEN_LIMITATIONS} — "Xen has a potential DoS condition if netloop isn't used"`,
+    '3.0.3-branched:linux-2.6-xen-sparse/drivers/xen/netback/loopback.c — the vif0.N/vethN pairs, nloopbacks default 4',
     'tools/examples/network-bridge (3.0.x; e.g. at 0070cb1f3a) — vif0.N on the bridge, dom0 address on the renamed vethN',
     '06809a93ad — network-bridge stops using netloop (first in 3.2)',
   ],

@@ -3,7 +3,7 @@
  *
  * The hypervisor lists the PV ABIs it runs as `xen-3.0-<abi>` tokens in
  * `xen_caps`, and libxc refuses any other ("xc_dom_compat_check: guest type …
- * not supported by xen kernel, sorry"; xen-facts.md A4). xen_caps is therefore
+ * not supported by xen kernel, sorry"; RELEASE-4.22.0:tools/libs/guest/xg_dom_boot.c). xen_caps is therefore
  * the authority; the Xen version only explains *why* an ABI is missing
  * (32-on-64 arrived in 3.1, 32-bit PV became optional in 4.14 and off by
  * default outside the shim in 4.16).
@@ -13,6 +13,7 @@ import type { KernelFacts } from '../cli/facts.js';
 import { satisfiesXen } from '../cli/xen-version.js';
 import { cmdlineValue } from '../cli/parse/xen-cmdline.js';
 import { capsText, firstKeyPlace, type FindingPlace, guestsOfType, knownCaps, shownVersion, versionOf, xenLabel } from './lib/guest.js';
+import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
 type KernelAbi = NonNullable<KernelFacts['abi']>;
 
@@ -91,8 +92,8 @@ const check: Check = {
   severity: 'error',
   needs: ['host', 'domains'],
   sources: [
-    'field notes (Xen 3.x era admin notes): /work/shared/seeds/003_5949bf063f6c7139.txt, "Xen modes of operation"',
-    'xen/arch/x86/setup.c arch_get_xen_caps()@3.1.0-branched, init_xen_cap_info()@HEAD (xen_caps tokens)',
+    `${XEN_LIMITATIONS}, "Xen modes of operation"`,
+    '3.1.0-branched:xen/arch/x86/setup.c arch_get_xen_caps(), RELEASE-4.22.0:xen/arch/x86/setup.c init_xen_cap_info() (xen_caps tokens)',
     '8f2348c03c (32-on-64 PV compat, first in 3.1)',
     '68d757df8d (pv=no-32, 4.14); 1a0f2fe229 (PV32 off by default outside the shim, 4.16)',
     'c49894090c (CONFIG_PV=n: no xen-3.0-* tokens, 4.12)',

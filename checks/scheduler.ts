@@ -1,7 +1,7 @@
 /**
  * scheduler: the host's CPU scheduler and what guests ask of it.
  *
- * Three rules (xen-facts.md A6, D):
+ * Three rules (Xen's scheduler history, commits cited in `sources`):
  * 1. BVT or SEDF as the host scheduler: warning (the field notes call both
  *    "complex and buggy"; BVT is gone in 3.0.3, SEDF in 4.6). Recommend credit,
  *    or credit2 from 4.12 where it is the default.
@@ -20,6 +20,7 @@ import { satisfiesXen } from '../cli/xen-version.js';
 import { cmdlineValue } from '../cli/parse/xen-cmdline.js';
 import { toolstackFor } from './lib/toolstack.js';
 import { hostPlace, keyInteger, keyPlace, keyText, keyUnreadable, shownVersion, versionOf } from './lib/guest.js';
+import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
 /** When each scheduler existed, as a semver range, and the commit that says so. */
 export const SCHEDULERS: Record<string, { range: string; history: string }> = {
@@ -84,7 +85,7 @@ interface WeightKey {
   kind: 'weight' | 'cap';
 }
 
-/** The keys each toolstack reads for credit weights and caps (xen-facts.md B1, B2). */
+/** The keys each toolstack reads for credit weights and caps (3.0.4-branched:tools/python/xen/xm/create.py, RELEASE-4.2.0:tools/libxl/xl_cmdimpl.c). */
 function weightKeys(toolstack: 'xm' | 'xl'): WeightKey[] {
   return toolstack === 'xm'
     ? [
@@ -130,12 +131,12 @@ const check: Check = {
   // The version alone tells the default scheduler, so linting against --xen works without host facts.
   needs: [],
   sources: [
-    'field notes (Xen 3.x era admin notes): /work/shared/seeds/003_5949bf063f6c7139.txt, "Xen schedulers" (BVT and SEDF "complex and buggy")',
+    `${XEN_LIMITATIONS}, "Xen schedulers" (BVT and SEDF "complex and buggy")`,
     'db51cd09d3 (BVT removed, gone in 3.0.3); 46ecd27056 (credit, 3.0.3); 038c6afe08 (SEDF removed, gone in 4.6)',
     'dafd936ddd (credit2 default, 4.12); 0dd76d3d20 (credit2, 4.1); 8726c05577 (RTDS, 4.5); d671da3be3 (null, 4.9)',
     'ad4b3e1e9d, 6881702486 (credit2 caps, 4.10)',
     'c70026c446 (xm cpu_weight/cpu_cap, 3.0.4); d9abcb8495 (xl cpu_weight/cap, 4.2)',
-    'xen/common/schedule.c@3.0.3-branched (opt_sched); edf5361fb2 (xen_scheduler in xm info, 3.1)',
+    '3.0.3-branched:xen/common/schedule.c (opt_sched); edf5361fb2 (xen_scheduler in xm info, 3.1)',
   ],
   run(facts, ctx) {
     const version = versionOf(facts, ctx);

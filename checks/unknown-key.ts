@@ -6,7 +6,7 @@
  * (xm/opts.py load()), and xl never looks at keys it does not ask for
  * (xl_parse.c). A typo such as `memroy` or `vpcus` therefore disappears
  * without a word, and so does an option of the other toolstack (`cpu_cap`
- * under xl, `maxvcpus` under xm).
+ * under xl, `type` under xm).
  *
  * xl configs have no variables, so every key xl does not read is reported. xm
  * configs are Python and may define helper variables (`arch_libdir` in
@@ -17,29 +17,27 @@ import type { Check, CheckContext, Finding } from './api.js';
 import { satisfiesXen } from '../cli/xen-version.js';
 import { keyPlace, keyText } from './lib/guest.js';
 import { readers, type Reader } from './lib/toolstack.js';
+import { keyStatus, releaseFor, releaseSource, type KeyStatus, type KeyToolstack } from './lib/key-table.js';
 import {
   XL_DEPRECATED,
   XL_KEYS,
-  XL_KEY_VERSIONS,
+  XL_KEY_COMMITS,
   XL_ONLY_INSTEAD,
   XL_WARNS_AND_IGNORES,
   XM_KEYS,
-  XM_KEYS_ADDED_BY_4_4,
   XM_ONLY_INSTEAD,
   isVendorKey,
   isXlIdentifier,
   matchesExtraKey,
   suggestKeys,
 } from './lib/keys.js';
+import { isXmOnlyKey, xendRemovedAt } from './lib/xm-leftovers.js';
 
-/** xm options that arrived after 3.0.0 at a known point (xen-facts.md B1, D). */
-const XM_KEY_VERSIONS: ReadonlyMap<string, { range: string; what: string }> = new Map([
-  ['cpu_cap', { range: '>=3.0.4', what: 'xm takes `cpu_cap` from the config from 3.0.4 (c70026c446)' }],
-  ['viridian', { range: '>=3.4.0', what: 'xm has `viridian` from 3.4 (39f97ffa29)' }],
-]);
-
-/** The versions whose option list is create.py@3.0.4-branched's or older. */
-const XM_3_0 = '<3.1.0';
+/**
+ * cpu_weight and cap before xl 4.2 are the scheduler check's: one finding, not
+ * two (d9abcb8495).
+ */
+const LEFT_TO_SCHEDULER = new Set(['cpu_weight', 'cap']);
 
 function extraKeysOption(ctx: CheckContext): string[] {
   const v = ctx.options['extraKeys'];
@@ -71,14 +69,34 @@ function finding(s: Situation, f: Omit<Finding, 'domain' | 'file' | 'line' | 'co
   };
 }
 
+/** The key in the release a Xen version belongs to; undefined when the table has no release that old. */
+function statusAt(ts: KeyToolstack, key: string, version: string): KeyStatus | undefined {
+  const release = releaseFor(ts, version);
+  return release ? keyStatus(ts, key, release) : undefined;
+}
+
+/** `read 4.4–4.8`, `new in 4.10`: the key's history in words. */
+function history(status: Exclude<KeyStatus, { read: true } | { never: true }>): string {
+  return 'newIn' in status ? `read from ${status.newIn.version}` : `read up to ${status.lastRead.version}`;
+}
+
+/** Where to check the finding in Xen's source: the release that reads the key, and the one judged. */
+function statusEvidence(status: Exclude<KeyStatus, { read: true } | { never: true }>): Record<string, string> {
+  return 'newIn' in status
+    ? { new_in: status.newIn.version, read_in: releaseSource(status.newIn), not_read_in: releaseSource(status.release) }
+    : { gone_since: status.goneSince.version, last_read_in: releaseSource(status.lastRead), not_read_in: releaseSource(status.release) };
+}
+
 /** A key xl reads, looked at for its version and deprecation. */
 function knownToXl(s: Situation): Finding | undefined {
   const { d, key, version } = s;
   const ignored = XL_WARNS_AND_IGNORES.get(key);
-  if (ignored) {
+  // Before `since` xl acted on the key (or, older still, did not read it: the table says which).
+  if (ignored && (version === undefined || satisfiesXen(version, `>=${ignored.since}`))) {
+    const from = ignored.since.replace(/\.0$/, '');
     return finding(s, {
       severity: 'warning',
-      message: `${d.name}: xl does not use \`${key}\`: it prints "${ignored.prints}" and ignores the setting`,
+      message: `${d.name}: xl does not use \`${key}\`${version === undefined ? ` (from ${from})` : ''}: it prints "${ignored.prints}" and ignores the setting`,
       remediation: `Remove \`${key}\`; use ${ignored.instead}.`,
     });
   }
@@ -89,40 +107,20 @@ function knownToXl(s: Situation): Finding | undefined {
       remediation: 'Remove the kernel line (xm needed it, xl does not); use firmware = "PATH" only for a non-default firmware.',
     });
   }
-  const history = XL_KEY_VERSIONS.get(key);
-  if (history && version !== undefined && !satisfiesXen(version, history.range)) {
-    const value = keyText(d, key)?.toLowerCase();
-    if (key === 'type') {
-      if (value === 'pv') return undefined;
-      return finding(s, {
-        severity: 'error',
-        message: `${d.name}: xl of Xen ${s.shown} ignores \`type\` without a word (${history.what}), so this guest is built as a PV guest`,
-        remediation: satisfiesXen(version, '>=4.4.0 <4.9.0') && value === 'pvh'
-          ? 'On this version write pvh = 1 for a PVH (v1) guest, or upgrade to 4.10 and keep type = "pvh".'
-          : 'On this version write builder = "hvm" for an HVM guest, or upgrade to Xen 4.10 or later.',
-      }, { value: value ?? '' });
-    }
-    if (key === 'pvh') {
-      return finding(s, {
-        severity: 'warning',
-        message: `${d.name}: xl of Xen ${s.shown} ignores \`pvh\` (${history.what}), so this guest is built as a PV guest`,
-        remediation: satisfiesXen(version, '>=4.10.0') ? 'Write type = "pvh" instead (PVHv2; the guest kernel must support it).' : 'Remove `pvh`; PVH needs Xen 4.4–4.8 (pvh = 1) or 4.10 and later (type = "pvh").',
-      });
-    }
+  // By version, `type` and `pvh` are pvh-and-type's and `hdtype` hvm-emulated-disks': one finding, not two.
+  if (key === 'type' || key === 'pvh' || key === 'hdtype') return undefined;
+  const status = version === undefined ? undefined : statusAt('xl', key, version);
+  if (status && !status.read && !status.never && !LEFT_TO_SCHEDULER.has(key)) {
+    const what = XL_KEY_COMMITS.get(key) ?? history(status);
     return finding(s, {
       severity: 'warning',
-      message: `${d.name}: xl of Xen ${s.shown} ignores \`${key}\` without a word (${history.what})`,
-      remediation: key === 'cap' || key === 'cpu_weight'
-        ? 'Set it after the guest starts with `xl sched-credit -d <guest>`, or upgrade to Xen 4.2 or later.'
-        : `Remove \`${key}\`, or upgrade to a Xen whose xl reads it.`,
-    });
-  }
-  if (history && version === undefined && key === 'pvh') {
-    return finding(s, {
-      severity: 'info',
-      message: `${d.name}: \`pvh\` is read only by xl of Xen 4.4–4.8 (${history.what}); other versions build this guest as PV`,
-      remediation: 'On Xen 4.10 and later write type = "pvh" instead; pass --xen so xenlint can tell which applies.',
-    });
+      message: 'newIn' in status
+        ? `${d.name}: \`${key}\` is new in xl ${status.newIn.version}: xl of Xen ${s.shown} ignores it without a word`
+        : `${d.name}: \`${key}\` is gone from xl since ${status.goneSince.version}: xl of Xen ${s.shown} ignores it without a word (${what})`,
+      remediation: 'newIn' in status
+        ? `Remove \`${key}\`, or upgrade to Xen ${status.newIn.version} or later.`
+        : `Remove \`${key}\`; xl ${status.lastRead.version} was the last to read it.`,
+    }, statusEvidence(status));
   }
   const deprecated = XL_DEPRECATED.get(key);
   if (deprecated) {
@@ -142,6 +140,8 @@ function forXl(s: Situation): Finding | undefined {
   if (XL_KEYS.has(key)) return knownToXl(s);
   // Names xl's lexer rejects (uppercase) make the whole file unreadable: config-readability says so.
   if (!isXlIdentifier(key)) return undefined;
+  // From 4.5, where xm is gone, xend-removed lists a file's xm options in one finding.
+  if (isXmOnlyKey(key) && xendRemovedAt(s.version)) return undefined;
   const instead = XM_ONLY_INSTEAD.get(key);
   if (instead !== undefined) {
     return finding(s, {
@@ -170,23 +170,18 @@ function forXl(s: Situation): Finding | undefined {
 function forXm(s: Situation): Finding | undefined {
   const { d, key, version } = s;
   if (XM_KEYS.has(key)) {
-    if (version === undefined) return undefined;
-    const history = XM_KEY_VERSIONS.get(key);
-    if (history && !satisfiesXen(version, history.range)) {
-      return finding(s, {
-        severity: 'warning',
-        message: `${d.name}: xm of Xen ${s.shown} has no \`${key}\` option (${history.what}) and ignores it without a word`,
-        remediation: `Remove \`${key}\`, or upgrade Xen.`,
-      });
-    }
-    if (XM_KEYS_ADDED_BY_4_4.has(key) && satisfiesXen(version, XM_3_0)) {
-      return finding(s, {
-        severity: 'warning',
-        message: `${d.name}: xm of Xen ${s.shown} has no \`${key}\` option (it is not among create.py's options in 3.0.4; later xm versions added it) and ignores it without a word`,
-        remediation: `Remove \`${key}\`, or upgrade Xen.`,
-      });
-    }
-    return undefined;
+    const status = version === undefined ? undefined : statusAt('xm', key, version);
+    if (!status || status.read || status.never) return undefined;
+    const instead = XL_ONLY_INSTEAD.get(key);
+    return finding(s, {
+      severity: 'warning',
+      message: 'newIn' in status
+        ? `${d.name}: xm of Xen ${s.shown} has no \`${key}\` option (new in xm ${status.newIn.version}) and ignores it without a word`
+        : `${d.name}: xm of Xen ${s.shown} no longer has the \`${key}\` option (gone since ${status.goneSince.version}) and ignores it without a word`,
+      remediation: instead !== undefined && 'newIn' in status
+        ? `This xm uses ${instead}; or upgrade to Xen ${status.newIn.version}.`
+        : 'newIn' in status ? `Remove \`${key}\`, or upgrade to Xen ${status.newIn.version} or later.` : `Remove \`${key}\`.`,
+    }, statusEvidence(status));
   }
   const instead = XL_ONLY_INSTEAD.get(key);
   if (instead !== undefined) {
@@ -217,11 +212,10 @@ const check: Check = {
   severity: 'warning',
   needs: ['domains'],
   sources: [
-    'xen-facts.md B1: xm keeps every top-level str/list/int/float variable and ignores unknown names (tools/python/xen/xm/opts.py@3.0.4-branched load()); options from tools/python/xen/xm/create.py@3.0.4-branched and @RELEASE-4.4.0',
-    'xen-facts.md B2: xl never warns about unknown keys (tools/xl/xl_parse.c, tools/libs/util/libxlu_cfg.c)',
-    'docs/man/xl.cfg.5.pod.in (xen-project/xen at 024e7131be): the xl option list',
-    'tools/xl/xl_parse.c (xen-project/xen at 00535c8a74), parse_config_data: undocumented keys (period, slice, latency, extratime, firmware_override) and the keys xl only warns about (device_model, vncviewer, vif2, kernel = …/hvmloader for HVM)',
-    'c7dfe4ac58 (xl type=, 4.10); 7497632508 (maxvcpus, 4.1); d9abcb8495 (cpu_weight/cap from the config, 4.2); b5dda35f5a / 33e5c32559 (pvh=1, 4.4–4.8); c70026c446 (xm cpu_cap, 3.0.4); 39f97ffa29 (xm viridian, 3.4); 9e8672f1c3 (xm removed, 4.5)',
+    'checks/data/config-keys.json (built by checks/data/build-key-table.mjs): the keys xl reads at RELEASE-4.0.0 … RELEASE-4.22.0 (parse_config_data of tools/xl/xl_parse.c, earlier tools/libxl/xl_cmdimpl.c, tools/libxl/xl.c) and the options xm reads at RELEASE-3.0.0, 3.0.2-branched … 3.4.0-rc3, RELEASE-4.0.0 … RELEASE-4.4.0 (tools/python/xen/xm/create.py)',
+    '3.0.4-branched:tools/python/xen/xm/opts.py load(): xm keeps every top-level str/list/int/float variable and ignores unknown names',
+    'RELEASE-4.22.0:tools/xl/xl_parse.c, RELEASE-4.22.0:tools/libs/util/libxlu_cfg.c: xl never warns about unknown keys; the warnings for device_model, vncviewer, vif2 and kernel = …/hvmloader',
+    'c7dfe4ac58 (xl type=, 4.10); 7497632508 (maxvcpus, 4.1); d9abcb8495 (cpu_weight/cap from the config, 4.2); b5dda35f5a / 33e5c32559 (pvh=1, 4.4–4.8); c70026c446 (xm cpu_cap, 3.0.4); 39f97ffa29 (xm viridian, 3.4); 68a94cf528 (xm maxvcpus, 4.0); 9e8672f1c3 (xm removed, 4.5)',
   ],
   options: {
     type: 'object',

@@ -13,9 +13,9 @@ import { xenLabel } from './lib/guest.js';
 import type { DiskFacts, Facts } from '../cli/facts.js';
 import { TiB, bytesOption, describeSize, diskLocation, isUsableHardDisk, noSizesSkip, sizeEvidence } from './lib/disk.js';
 import { formatBytes } from '../cli/parse/units.js';
+import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
 const DEFAULTS = { limitBytes: 2 * TiB };
-const FIELD_NOTES = '/work/shared/seeds/003_5949bf063f6c7139.txt';
 
 function limitOption(ctx: CheckContext): number {
   return bytesOption(ctx, 'limitBytes', DEFAULTS.limitBytes);
@@ -88,7 +88,7 @@ const check: Check = {
   needs: ['domains'],
   xen: '<3.0.4',
   sources: [
-    `field notes (Xen 3.x era admin notes): ${FIELD_NOTES} — "numerous reports of 2TB limits with Xen vbd volumes in as late as Xen 3.0.3"`,
+    `${XEN_LIMITATIONS} — "numerous reports of 2TB limits with Xen vbd volumes in as late as Xen 3.0.3"`,
     'bc79267989 — blktap: 64-bit size types for large disks (first in 3.0.4); ">= 2 TiB" threshold unconfirmed',
   ],
   options: {

@@ -3,7 +3,7 @@
  *
  * Three limits, each with its own Xen versions:
  * 1. vifs per guest on 3.0.3 — the field notes' "3 network interfaces" limit.
- *    Xen's history does not confirm it (xen-facts.md D), so the number is an
+ *    Xen's history does not confirm it, so the number is an
  *    option and every finding says where it comes from.
  * 2. emulated (ioemu) NICs per HVM guest before 3.2 — qemu-dm's MAX_NICS is 8
  *    and a ninth made it exit with "Too Many NICs" (fixed by 06bdfbd284).
@@ -30,6 +30,7 @@ import {
   vifLocation,
   type NetworkSetup,
 } from './lib/net.js';
+import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
 export const PER_GUEST_RANGE = '>=3.0.3 <3.0.4';
 export const QEMU_NICS_RANGE = '<3.2.0';
@@ -37,7 +38,6 @@ export const NETLOOP_RANGE = '<3.2.0';
 
 const DEFAULTS = { maxVifsPerGuest: 3, maxEmulatedNics: 8, nloopbacks: 4 };
 
-const FIELD_NOTES = '/work/shared/seeds/003_5949bf063f6c7139.txt';
 
 function intOption(ctx: CheckContext, name: keyof typeof DEFAULTS): number {
   const v = ctx.options[name];
@@ -284,9 +284,9 @@ const check: Check = {
   needs: ['domains'],
   xen: '<3.2.0',
   sources: [
-    `field notes (Xen 3.x era admin notes): ${FIELD_NOTES} — "Xen 3.0.3 limits domUs to 3 network interfaces" (unconfirmed in Xen history)`,
+    `${XEN_LIMITATIONS} — "Xen 3.0.3 limits domUs to 3 network interfaces" (unconfirmed in Xen history)`,
     '06bdfbd284 — qemu-dm: more than 8 emulated NICs no longer fatal (first in 3.2)',
-    'linux-2.6-xen-sparse/drivers/xen/netback/loopback.c@3.0.3-branched — nloopbacks default 4',
+    '3.0.3-branched:linux-2.6-xen-sparse/drivers/xen/netback/loopback.c — nloopbacks default 4',
     '06809a93ad — network-bridge stops using netloop (first in 3.2)',
     'tools/examples/network-bridge (3.0.x; e.g. at 0070cb1f3a) — "Link vethN is missing … nloopbacks=<N>"',
   ],

@@ -20,7 +20,7 @@ import { plainStringUnderXl, readers, specFinding, unreadableSpec, type Reader }
 const DEFAULTS = { allowedOuis: ['00:16:3e'] };
 /** accel, policy and label are not among create.py's vif keys in 3.0.4. */
 const XM_3_0_4_VIF_KEYS = '<=3.0.4';
-/** xm 4.x has them (xen-facts.md B5); for 3.1–3.4 xenlint cannot tell. */
+/** xm 4.x has them (RELEASE-4.4.0:tools/python/xen/xm/create.py configure_vifs); for 3.1–3.4 xenlint cannot tell. */
 const XM_4_VIF_KEYS = '>=4.0.0';
 
 function allowedOuis(ctx: CheckContext): string[] {
@@ -190,9 +190,9 @@ const check: Check = {
   severity: 'error',
   needs: ['domains'],
   sources: [
-    'xen-facts.md B5: xm vif keys and "Invalid vif option" (tools/python/xen/xm/create.py configure_vifs), xend netif.py parseRate; xl keys, rate syntax and messages (docs/man/xl-network-configuration.5.pod.in, parse_nic_config in tools/xl/xl_parse.c)',
-    'xen-facts.md B2: a list key given as a plain string: "parameter `vif\' is a single value but should be a list", the key is ignored (xlu_cfg_get_list)',
-    'xen-facts.md B5: xl draws random MACs from Xen\'s OUI 00:16:3e',
+    'RELEASE-4.4.0:tools/python/xen/xm/create.py configure_vifs: xm vif keys and "Invalid vif option"; RELEASE-4.4.0:tools/python/xen/xend/server/netif.py parseRate',
+    'RELEASE-4.22.0:docs/man/xl-network-configuration.5.pod.in and parse_nic_config in RELEASE-4.22.0:tools/xl/xl_parse.c: xl keys, rate syntax and messages; random MACs from Xen\'s OUI 00:16:3e',
+    'RELEASE-4.22.0:tools/libs/util/libxlu_cfg.c xlu_cfg_get_list: a list key given as a plain string: "parameter `vif\' is a single value but should be a list", the key is ignored',
     'IEEE 802: bit 0 of the first octet marks a group (multicast) address, bit 1 a locally administered one',
     '9e8672f1c3: xm removed in Xen 4.5',
   ],

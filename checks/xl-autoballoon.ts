@@ -5,16 +5,15 @@
  * With autoballoon on, xl takes memory from dom0 whenever a new guest does
  * not fit in free memory. An admin who set dom0_mem did so to give dom0 a
  * fixed, sufficient amount; xl.conf(5) recommends "off" (or "auto") in that
- * case. xl reads the setting in two ways (xen-facts.md C2):
+ * case. xl reads the setting in two ways:
  * - from 4.3: a string, "on"/"1", "off"/"0" or "auto" (the default: off when
  *   dom0_mem is on the command line); anything else makes xl print "invalid
- *   autoballoon option" and keep "auto" (tools/libxl/xl.c at 00e110e44a,
+ *   autoballoon option" and keep "auto" (RELEASE-4.3.0:tools/libxl/xl.c,
  *   parse_global_config and auto_autoballoon);
  * - 4.1 and 4.2: a number, default 1 (on), read with xlu_cfg_get_long, which
  *   takes strtol's forms and turns down words such as "off" — then the
- *   default, on, stays. Read from a 4.2-era copy of tools/libxl/xl.c, not at a
- *   release tag; the 4.3 boundary is from xen-facts.md C2 (the example
- *   xl.conf has `#autoballoon=1` in 4.1/4.2 and `"auto"` from 4.3): unconfirmed.
+ *   default, on, stays (RELEASE-4.1.0:tools/libxl/xl.c and RELEASE-4.2.0:tools/libxl/xl.c;
+ *   the example xl.conf has `#autoballoon=1` in 4.1/4.2 and `"auto"` from 4.3).
  */
 import type { Check, CheckContext, Finding, Skip } from './api.js';
 import type { CmdlineOption, Facts } from '../cli/facts.js';
@@ -171,10 +170,10 @@ const check: Check = {
   needs: ['host', 'dom0'],
   xen: '>=4.1.0',
   sources: [
-    'docs/man/xl.conf.pod.5 (at 0e6086a7de): autoballoon "off"|"on"|"auto"; "strongly recommended" off or auto with dom0_mem; default "auto"',
-    'tools/libxl/xl.c at 00e110e44a: parse_global_config reads "on"/"1", "off"/"0", "auto", else prints "invalid autoballoon option"; auto_autoballoon turns ballooning off when dom0_mem is on the command line',
-    'xen-facts.md C2: the example xl.conf has #autoballoon=1 in 4.1/4.2 and "auto" from 4.3; 4.2-era tools/libxl/xl.c: int autoballoon = 1, read with xlu_cfg_get_long (release boundary unconfirmed)',
-    'xen-facts.md B2: xlu_cfg_get_long uses strtol(…, 0) (libxlu_cfg.c)',
+    'RELEASE-4.3.0:docs/man/xl.conf.pod.5: autoballoon "off"|"on"|"auto"; "strongly recommended" off or auto with dom0_mem; default "auto"',
+    'RELEASE-4.3.0:tools/libxl/xl.c: parse_global_config reads "on"/"1", "off"/"0", "auto", else prints "invalid autoballoon option"; auto_autoballoon turns ballooning off when dom0_mem is on the command line',
+    'RELEASE-4.2.0:tools/examples/xl.conf has #autoballoon=1, RELEASE-4.3.0:tools/examples/xl.conf #autoballoon="auto"; RELEASE-4.2.0:tools/libxl/xl.c: int autoballoon = 1, read with xlu_cfg_get_long',
+    'RELEASE-4.2.0:tools/libxl/libxlu_cfg.c: xlu_cfg_get_long uses strtol(…, 0)',
   ],
   run,
   explain,

@@ -20,6 +20,8 @@ export interface XenlintConfig {
   checks?: Record<string, CheckSetting>;
   plugins?: string[];
   dialects?: Array<{ files: string | string[]; dialect: 'xm' | 'xl' }>;
+  /** Files `lint` leaves out, in .gitignore syntax, relative to the config file. */
+  ignorePatterns?: string[];
   configDirs?: string[];
   autostartDir?: string;
   baseline?: string;
@@ -41,18 +43,44 @@ export class UsageError extends Error {
   }
 }
 
-export function findConfig(startDir: string): string | undefined {
+/** The start directory and each parent up to the repository root (the first holding `.git`), or to `/`. */
+function* upToRepositoryRoot(startDir: string): Generator<{ dir: string; isRoot: boolean }> {
   let dir = resolve(startDir);
   for (;;) {
-    for (const name of CONFIG_NAMES) {
+    const isRoot = existsSync(join(dir, '.git'));
+    yield { dir, isRoot };
+    const parent = dirname(dir);
+    if (isRoot || parent === dir) return;
+    dir = parent;
+  }
+}
+
+/** The nearest file with one of `names`, from `startDir` up to the repository root. */
+function findUp(startDir: string, names: readonly string[]): string | undefined {
+  for (const { dir } of upToRepositoryRoot(startDir)) {
+    for (const name of names) {
       const candidate = join(dir, name);
       if (existsSync(candidate)) return candidate;
     }
-    if (existsSync(join(dir, '.git'))) return undefined;
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
   }
+  return undefined;
+}
+
+export function findConfig(startDir: string): string | undefined {
+  return findUp(startDir, CONFIG_NAMES);
+}
+
+export const IGNORE_FILE = '.xenlintignore';
+
+/** The `.xenlintignore` that applies in `startDir`: found like the config, up to the repository root. */
+export function findIgnoreFile(startDir: string): string | undefined {
+  return findUp(startDir, [IGNORE_FILE]);
+}
+
+/** The repository root above `startDir` (the nearest directory holding `.git`), or undefined outside a repository. */
+export function repositoryRoot(startDir: string): string | undefined {
+  for (const { dir, isRoot } of upToRepositoryRoot(startDir)) if (isRoot) return dir;
+  return undefined;
 }
 
 export async function loadConfig(opts: { cwd: string; file?: string }): Promise<LoadedConfig> {
@@ -123,13 +151,13 @@ export const STARTER_CONFIG = `# xenlint configuration. Schema: schemas/config.s
 failOn: error
 
 # Per-check settings: off | error | warning | info, or an object.
-checks:
-  # scheduler: warning
-  # hvm-disk-limit:
-  #   severity: error
-  #   options:
-  #     limitBytes: 137438953472   # 128 GiB (LBA28); the field notes say 160G
-  # dom0-nvidia: off
+# checks:
+#   scheduler: warning
+#   hvm-disk-limit:
+#     severity: error
+#     options:
+#       limitBytes: 137438953472   # 128 GiB (LBA28); the field notes say 160G
+#   dom0-nvidia: off
 
 # Extra checks: ES modules exporting an array of checks (see checks/api.ts).
 # plugins:
@@ -139,6 +167,12 @@ checks:
 # dialects:
 #   - files: "legacy/**/*.cfg"
 #     dialect: xm
+
+# Files \`xenlint lint\` leaves out (.gitignore syntax, relative to this file);
+# a .xenlintignore file works the same way.
+# ignorePatterns:
+#   - "generated/"
+#   - "*.example.cfg"
 
 # Where \`xenlint check\` reads domU configs on a host.
 # configDirs: [/etc/xen]

@@ -36,6 +36,8 @@ export interface EngineOptions {
   baseline?: Set<string>;
   files?: string[];
   problems?: RunReport['problems'];
+  /** Shown with the summary: how the run judged its inputs. */
+  notes?: string[];
 }
 
 export const UNUSED_SUPPRESSION_ID = UNUSED_SUPPRESSION.id;
@@ -47,14 +49,19 @@ export function runChecks(checks: Check[], facts: Facts, opts: EngineOptions): R
   const outcomes: CheckOutcome[] = checks.map((check) => {
     const settings = opts.settings?.get(check.id) ?? {};
     const ctx: CheckContext = { ...ctxBase, options: { ...(check.defaults ?? {}), ...(settings.options ?? {}) } };
-    return runOne(check, facts, ctx, settings.severity, opts.baseline, used, suppressions);
+    const start = performance.now();
+    const outcome = runOne(check, facts, ctx, settings.severity, opts.baseline, used, suppressions);
+    return { ...outcome, durationMs: performance.now() - start };
   });
-  outcomes.push(unusedSuppressions(facts, used, opts));
+  const start = performance.now();
+  const unused = unusedSuppressions(facts, used, opts);
+  outcomes.push({ ...unused, durationMs: performance.now() - start });
   return {
     reportVersion: 1,
     tool: { name: 'xenlint', version: TOOL_VERSION },
     command: opts.command,
     ...(opts.xen ? { xen: opts.xen } : {}),
+    ...(opts.notes && opts.notes.length > 0 ? { notes: opts.notes } : {}),
     files: opts.files ?? [],
     checks: outcomes,
     problems: opts.problems ?? [],
@@ -220,6 +227,16 @@ export function summarize(outcomes: CheckOutcome[]): RunReport['summary'] {
     for (const f of o.findings) findings[f.severity]++;
   }
   return { ...counts, findings };
+}
+
+/** `--quiet`: the run as if only errors had been found, as ESLint's --quiet reports errors only. */
+export function errorsOnly(report: RunReport): RunReport {
+  const checks = report.checks.map((o): CheckOutcome => {
+    if (o.status !== 'fail') return o;
+    const findings = o.findings.filter((f) => f.severity === 'error');
+    return { ...o, findings, status: findings.length > 0 ? 'fail' : 'pass' };
+  });
+  return { ...report, checks, summary: summarize(checks) };
 }
 
 /**

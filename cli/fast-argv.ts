@@ -20,7 +20,8 @@ const DIALECTS = new Set(['xm', 'xl']);
 interface OptionSpec {
   /** The key the handler reads. */
   key: string;
-  kind: 'string' | 'boolean' | 'integer';
+  /** integer: 1 to 999999 (check's --timeout); count: 0 to 999999. */
+  kind: 'string' | 'boolean' | 'integer' | 'count';
   choices?: Set<string>;
 }
 
@@ -38,6 +39,9 @@ const REPORT_OPTIONS: Record<string, OptionSpec> = {
   '--xen': { key: 'xen', kind: 'string' },
   '--verbose': { key: 'verbose', kind: 'boolean' },
   '-v': { key: 'verbose', kind: 'boolean' },
+  '--quiet': { key: 'quiet', kind: 'boolean' },
+  // yargs reads it as a number; only plain digits are taken here.
+  '--max-warnings': { key: 'max-warnings', kind: 'count' },
 };
 
 const LINT_OPTIONS: Record<string, OptionSpec> = {
@@ -114,8 +118,8 @@ function readOptions(args: readonly string[], options: Record<string, OptionSpec
     const value = inline ?? args[++i];
     if (!plainValue(value)) return undefined;
     if (spec.choices && !spec.choices.has(value)) return undefined;
-    if (spec.kind === 'integer') {
-      if (!/^[1-9][0-9]{0,5}$/.test(value)) return undefined;
+    if (spec.kind === 'integer' || spec.kind === 'count') {
+      if (!(spec.kind === 'integer' ? /^[1-9][0-9]{0,5}$/ : /^(?:0|[1-9][0-9]{0,5})$/).test(value)) return undefined;
       argv[spec.key] = Number(value);
     } else {
       argv[spec.key] = value;

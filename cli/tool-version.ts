@@ -1,2 +1,2 @@
 /** Kept in step with package.json by test/tool-version.test.ts. */
-export const TOOL_VERSION = '0.1.0';
+export const TOOL_VERSION = '0.2.0';

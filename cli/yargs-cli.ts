@@ -7,6 +7,7 @@
  */
 import yargs, { type Argv } from 'yargs';
 import { TOOL_VERSION } from './tool-version.js';
+import { closest } from './closest.js';
 
 /** Runs a command handler: `load` imports the command module. */
 export type RunCommand = (
@@ -27,7 +28,31 @@ function reportOptions<T>(y: Argv<T>) {
     .option('baseline', { type: 'string', describe: 'Hide findings recorded in this baseline file; show only new ones' })
     .option('write-baseline', { type: 'string', describe: "Record this run's findings in a baseline file" })
     .option('xen', { type: 'string', describe: 'Xen version to check against, e.g. 3.0.4 or 4.17 (overrides the facts)' })
-    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'Show remediation and every check status' });
+    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'Show remediation, documentation links and every check status' })
+    .option('quiet', { type: 'boolean', describe: 'Report errors only: warnings and info are neither shown nor counted' })
+    .option('max-warnings', { type: 'number', describe: 'Exit 1 when there are more than this many warnings' });
+}
+
+/**
+ * yargs' "Unknown arguments: fial-on, fialOn" as one word per option (yargs adds
+ * the camelCase twin of each), with " (did you mean --fail-on?)" from the
+ * options the command knows when one is close.
+ */
+export function explainUnknown(message: string, known: readonly string[]): string {
+  const m = /^Unknown arguments?: (.+)$/.exec(message.split('\n')[0] ?? '');
+  if (!m) return message;
+  const all = m[1]!.split(', ');
+  const camel = (w: string) => w.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  const words = all.filter((w) => !(/[A-Z]/.test(w) && all.some((o) => o !== w && camel(o) === w)));
+  const options = known.filter((k) => k.length > 1 && !/[A-Z]/.test(k));
+  const head = `Unknown ${words.length === 1 ? 'argument' : 'arguments'}: ${words.join(', ')}`;
+  for (const word of words) {
+    const bare = word.replace(/^-+/, '');
+    // Stricter than for check ids: a stray positional must not look like a mistyped option.
+    const hint = closest(bare, options, Math.max(1, Math.floor(bare.length / 3)));
+    if (hint) return `${head} (did you mean --${hint}?)`;
+  }
+  return head;
 }
 
 /** The yargs command line for these arguments (without the program and script names). */
@@ -43,6 +68,7 @@ export function buildCli(args: string[], run: RunCommand): Argv {
           .option('root', { type: 'string', describe: 'Read a captured or mounted host tree instead of this host' })
           .option('facts', { type: 'string', describe: 'Use a saved facts snapshot (YAML/JSON) or an xl/xm info output' })
           .option('timeout', { type: 'number', default: 10, describe: 'Seconds each host command may take' })
+          .option('deploy', { type: 'string', array: true, describe: 'Names of the guests about to be deployed: each must fit in free_memory on its own' })
           .conflicts('root', 'facts')
           .example('$0 check', 'on the Xen host itself')
           .example('$0 check --root samples/hosts/xen-3.0.3-pae-legacy', 'a captured host'),
@@ -56,8 +82,10 @@ export function buildCli(args: string[], run: RunCommand): Argv {
           .positional('paths', { type: 'string', array: true, describe: 'Config files or directories' })
           .option('facts', { type: 'string', describe: 'Host facts: a snapshot (YAML/JSON) or a saved xl/xm info output' })
           .option('dialect', { choices: ['xm', 'xl'] as const, describe: 'Force the config dialect (default: detected per file)' })
+          .option('deploy', { type: 'string', array: true, describe: 'Names of the guests about to be deployed: each must fit in the free memory of --facts on its own' })
           .example('$0 lint domains/', 'every *.cfg below domains/')
-          .example('$0 lint web01.cfg --facts host-info.txt', 'against a saved `xl info`'),
+          .example('$0 lint web01.cfg --facts host-info.txt', 'against a saved `xl info`')
+          .example('$0 lint domains/ --facts host-info.txt --deploy db01', 'will db01 fit in the free memory of that capture?'),
       (argv) => run(() => import('./commands/lint.js'), argv),
     )
     .command(
@@ -142,9 +170,11 @@ export function buildCli(args: string[], run: RunCommand): Argv {
     .recommendCommands()
     .wrap(Math.min(100, process.stdout.columns || 100))
     .epilogue('Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usage, configuration or internal error.')
-    .fail((msg, err) => {
+    .fail((msg, err, usage) => {
       if (err) throw err;
-      process.stderr.write(`xenlint: ${msg}\nRun "xenlint --help" for usage.\n`);
+      // yargs passes its usage helper, which knows the options of the command being parsed.
+      const known = Object.keys((usage as unknown as { getDescriptions?: () => Record<string, unknown> }).getDescriptions?.() ?? {});
+      process.stderr.write(`xenlint: ${explainUnknown(msg, known)}\nRun "xenlint --help" for usage.\n`);
       process.exit(2);
     });
 }

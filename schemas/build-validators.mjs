@@ -19,4 +19,5 @@ for (const file of files) {
   const name = basename(file, '.schema.json');
   writeFileSync(join(out, `${name}.cjs`), standaloneCode.default(ajv, validate));
 }
-console.log(`compiled ${files.length} schema(s) into ${out}`);
+// stderr: during `npm pack` stdout must hold the tarball name alone (pre-commit reads it).
+console.error(`compiled ${files.length} schema(s) into ${out}`);

@@ -2,73 +2,31 @@
  * The top-level config keys each toolstack reads, and which toolstack will read
  * a given guest's file. Used by the unknown-key, disk-spec and vif-spec checks.
  *
- * Sources (xen-facts.md B1, B2):
- * - xm 3.0.4: the `gopts.var(...)` list of tools/python/xen/xm/create.py@3.0.4-branched;
- *   xm 4.4 additions from the same file @RELEASE-4.4.0 (the list in xen-facts.md is
- *   marked "e.g.", so it is not complete for 4.x); older names from create.py at
- *   005cfd74fc (Xen 2.0/3.0.0 era).
- * - xl: docs/man/xl.cfg.5.pod.in (xen-project/xen at 024e7131be) plus the keys
- *   tools/xl/xl_parse.c (at 00535c8a74, parse_config_data) reads without documenting
- *   them; historical keys with the versions xen-facts.md gives.
+ * Which keys each release reads comes from checks/data/config-keys.json, built
+ * from Xen's source by checks/data/build-key-table.mjs (see ./key-table.ts).
+ * The maps below add what a reading alone does not say: what xl prints for a
+ * key it only warns about, what is deprecated, and what the other toolstack
+ * uses instead.
  */
+import { keysEverRead } from './key-table.js';
 
-function words(text: string): ReadonlySet<string> {
-  return new Set(text.trim().split(/\s+/));
-}
+/** Every key xl reads in some release, 4.0 to 4.22. */
+export const XL_KEYS: ReadonlySet<string> = keysEverRead('xl');
 
-/** create.py@3.0.4-branched. */
-export const XM_KEYS_3_0_4 = words(`
-  vncpasswd vncviewer vncconsole name bootloader bootargs bootentry kernel ramdisk features builder
-  memory maxmem shadow_memory cpu cpus pae acpi apic vcpus cpu_cap cpu_weight restart on_poweroff
-  on_reboot on_crash blkif netif tpmif disk pci ioports irq usbport vfb vif vtpm access_control nics
-  root extra ip gateway netmask hostname interface dhcp nfs_server nfs_root device_model fda fdb serial
-  localtime keymap usb usbdevice stdvga isa boot nographic soundhw vnc vncdisplay vnclisten vncunused
-  sdl display xauthority uuid on_xend_start on_xend_stop`);
-
-/** Options xm 4.4 has and 3.0.4 lacks (create.py@RELEASE-4.4.0; not a complete list). */
-export const XM_KEYS_ADDED_BY_4_4 = words(`
-  loader memory_sharing rtc_timeoffset hpet timer_mode tsc_mode nomigrate vpt_align viridian
-  vcpu_avail vhpt vscsi vusb vif2 parallel monitor description guest_os_type videoram gfx_passthru
-  opengl target hap nestedhvm s3_integrity oos cpuid cpuid_check machine_address_size
-  suppress_spurious_page_faults pool pci_msitranslate pci_power_mgmt xen_platform_pci superpages`);
-
-/** Options of the Xen 2.0/3.0.0-era create.py (at 005cfd74fc) that later lists dropped. */
-export const XM_KEYS_EARLY = words('ssidref memmap cdrom macaddr ipaddr');
-
-export const XM_KEYS: ReadonlySet<string> = new Set([...XM_KEYS_3_0_4, ...XM_KEYS_ADDED_BY_4_4, ...XM_KEYS_EARLY]);
-
-/** Every key documented in xl.cfg(5) at 024e7131be. */
-export const XL_KEYS_DOCUMENTED = words(`
-  name type builder pool vcpus maxvcpus cpus cpus_soft cpu_weight cap memory maxmem vnuma
-  on_poweroff on_reboot on_watchdog on_crash on_soft_reset kernel ramdisk cmdline root extra firmware
-  pvshim pvshim_path pvshim_cmdline pvshim_extra uuid seclabel init_seclabel max_grant_frames
-  max_maptrack_frames max_grant_version nomigrate driver_domain device_tree passthrough
-  xend_suspend_evtchn_compat vmtrace_buf_kb vpmu disk vif vtpm p9 pvcalls vfb channel rdm usbctrl
-  usbdev pci pci_permissive pci_msitranslate pci_seize pci_power_mgmt gfx_passthru rdm_mem_boundary
-  dtdev ioports iomem irqs max_event_channels vdispl dm_restrict device_model_user vsnd vkb virtio tee
-  bootloader bootloader_args bootloader_restrict bootloader_user e820_host boot hdtype hap oos
-  shadow_memory bios bios_path_override pae acpi acpi_s3 acpi_s4 acpi_laptop_slate apic nx hpet altp2m
-  altp2mhvm nestedhvm cpuid acpi_firmware smbios_firmware smbios ms_vm_genid tsc_mode localtime
-  rtc_timeoffset vpt_align timer_mode mmio_hole xen_platform_pci viridian hvm_pirq videoram stdvga vga
-  vnc vnclisten vncdisplay vncunused vncpasswd keymap sdl opengl nographic display xauthority spice
-  spicehost spiceport spicetls_port spicedisable_ticketing spicepasswd spiceagent_mouse spicevdagent
-  spice_clipboard_sharing spiceusbredirection spice_image_compression spice_streaming_video serial
-  soundhw vkb_device usb usbversion usbdevice vendor_device device_model_version device_model_override
-  stubdomain_kernel stubdomain_cmdline stubdomain_ramdisk stubdomain_memory
-  device_model_stubdomain_override device_model_stubdomain_seclabel device_model_args
-  device_model_args_pv device_model_args_hvm gic_version vuart sve mca_caps msr_relaxed`);
-
-/** Read by xl_parse.c (00535c8a74) but not in xl.cfg(5): scheduler parameters and an old override. */
-export const XL_KEYS_UNDOCUMENTED = words('period slice latency extratime firmware_override');
+/** Every option xm reads in some release, 3.0.0 to 4.4. */
+export const XM_KEYS: ReadonlySet<string> = keysEverRead('xm');
 
 /**
  * Keys xl reads only to print a warning and ignore them (xl_parse.c): the
  * finding says what xl prints and what to use instead.
  */
-export const XL_WARNS_AND_IGNORES: ReadonlyMap<string, { prints: string; instead: string }> = new Map([
-  ['device_model', { prints: 'WARNING: ignoring device_model directive', instead: 'device_model_override (and device_model_version), or nothing: libxl picks the device model itself' }],
-  ['vncviewer', { prints: 'WARNING: ignoring "vncviewer" option', instead: '`xl create -V` to start a viewer' }],
-  ['vif2', { prints: 'WARNING: vif2: netchannel2 is deprecated and not supported by xl', instead: 'vif' }],
+export const XL_WARNS_AND_IGNORES: ReadonlyMap<string, { prints: string; instead: string; since: string }> = new Map([
+  // 4.0 and 4.1 used device_model as the device model's path (RELEASE-4.1.0:tools/libxl/xl_cmdimpl.c).
+  ['device_model', { prints: 'WARNING: ignoring device_model directive', instead: 'device_model_override (and device_model_version), or nothing: libxl picks the device model itself', since: '4.2.0' }],
+  // 4.2–4.4 started a viewer for it (RELEASE-4.4.0:tools/libxl/xl_cmdimpl.c); c28219f035 made it a warning in 4.5.
+  ['vncviewer', { prints: 'WARNING: ignoring "vncviewer" option', instead: '`xl create -V` to start a viewer', since: '4.5.0' }],
+  // 4.1 set up netchannel2 devices from it (RELEASE-4.1.0:tools/libxl/xl_cmdimpl.c).
+  ['vif2', { prints: 'WARNING: vif2: netchannel2 is deprecated and not supported by xl', instead: 'vif', since: '4.2.0' }],
 ]);
 
 /** Keys xl still reads but documents as deprecated; reported as info. */
@@ -79,20 +37,10 @@ export const XL_DEPRECATED: ReadonlyMap<string, { instead: string; since?: strin
   ['firmware_override', { instead: 'firmware = "PATH"' }],
 ]);
 
-/** xl keys that exist only in some versions (xen-facts.md B2, D). */
-export const XL_KEY_VERSIONS: ReadonlyMap<string, { range: string; what: string }> = new Map([
-  ['type', { range: '>=4.10.0', what: 'xl reads `type` from 4.10 (c7dfe4ac58)' }],
-  ['maxvcpus', { range: '>=4.1.0', what: 'xl reads `maxvcpus` from 4.1 (7497632508)' }],
-  ['xen_platform_pci', { range: '>=4.1.0', what: 'xl reads `xen_platform_pci` from 4.1 (e1e4abdf2a)' }],
-  // cpu_weight and cap (read by xl only from 4.2, d9abcb8495) are the scheduler check's: one finding, not two.
-  ['pvh', { range: '>=4.4.0 <4.9.0', what: 'PVHv1 (`pvh = 1`) existed in xl 4.4–4.8 (b5dda35f5a; removed by 33e5c32559); PVHv2 is `type = "pvh"` from 4.10' }],
-]);
-
-export const XL_KEYS: ReadonlySet<string> = new Set([
-  ...XL_KEYS_DOCUMENTED,
-  ...XL_KEYS_UNDOCUMENTED,
-  ...XL_WARNS_AND_IGNORES.keys(),
-  ...XL_KEY_VERSIONS.keys(),
+/** Commits that added or removed xl keys the findings explain in more words. */
+export const XL_KEY_COMMITS: ReadonlyMap<string, string> = new Map([
+  ['maxvcpus', 'xl reads `maxvcpus` from 4.1 (7497632508)'],
+  ['xen_platform_pci', 'xl reads `xen_platform_pci` from 4.1 (e1e4abdf2a)'],
 ]);
 
 /** xm keys with the xl spelling to use instead; xl ignores them without a word. */
@@ -123,11 +71,13 @@ export const XM_ONLY_INSTEAD: ReadonlyMap<string, string> = new Map([
   ['usbport', 'usbdev / usbctrl'],
   ['loader', 'firmware = "PATH" (or bios =)'],
   ['cdrom', 'a disk entry with devtype=cdrom'],
-  ['macaddr', 'mac= in the vif spec'],
   ['ipaddr', 'ip= in the vif spec'],
 ]);
 
-/** xl keys xm never had, with what xm uses instead (xen-facts.md B1: no maxvcpus, cap or type in xm). */
+/**
+ * xl keys with what xm uses instead. xm never had most of them; `maxvcpus` it
+ * reads only from 4.0 (68a94cf528), so there the entry advises older xm.
+ */
 export const XL_ONLY_INSTEAD: ReadonlyMap<string, string> = new Map([
   ['type', 'builder = "hvm" with kernel = "/usr/lib/xen/boot/hvmloader" and device_model = ".../qemu-dm" for HVM (PV is the default)'],
   ['maxvcpus', 'vcpus (xm 4.x: with vcpu_avail to start fewer online)'],

@@ -122,7 +122,7 @@ const ON = new Set(['on', '1', 'yes', 'true']);
  * Whether the toolstack may shrink dom0 to make room for a guest: xl's
  * `autoballoon` (xl.conf; "auto" = off when dom0_mem is set), xend's
  * `enable-dom0-ballooning` (3.3+) or, before 3.3, `dom0-min-mem 0` meaning
- * "never balloon" (xen-facts.md C1, C2).
+ * "never balloon" (54cdc383f1; xl.conf(5)).
  */
 export function dom0MayBalloon(facts: Facts): { may: boolean; why: string } {
   const options = facts.host?.commandline?.options;

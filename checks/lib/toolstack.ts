@@ -85,7 +85,7 @@ export function specFinding(
 /**
  * `disk = '…'` or `vif = '…'`, a plain string, when xl reads the file: xl reads
  * these keys as lists (xlu_cfg_get_list), says "parameter `disk' is a single
- * value but should be a list" and leaves the key out (xen-facts.md B2). `loss`
+ * value but should be a list" and leaves the key out (RELEASE-4.22.0:tools/libs/util/libxlu_cfg.c). `loss`
  * says what the guest goes without.
  */
 export function plainStringUnderXl(r: Reader, key: SpecKey, loss: string): Finding | undefined {

@@ -1,7 +1,8 @@
 /** `xenlint explain ID`: the rule's documentation and, with facts, its worked numbers. */
 import { UsageError } from '../config.js';
 import { readRuleDoc } from '../rule-docs.js';
-import { closest, prepare, resolveXen } from './pipeline.js';
+import { prepare, resolveXen } from './pipeline.js';
+import { closest } from '../closest.js';
 import type { Facts } from '../facts.js';
 
 export default async function explain(argv: Record<string, unknown>): Promise<number> {

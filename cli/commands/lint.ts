@@ -1,9 +1,11 @@
 /** `xenlint lint FILE|DIR...`: domU configs alone, for pre-commit hooks and CI. */
 import { emptyFacts } from '../facts.js';
-import { UsageError } from '../config.js';
-import { collectConfigFiles, matchesGlob } from '../files.js';
+import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { findIgnoreFile, UsageError, type LoadedConfig } from '../config.js';
+import { collectConfigFiles, IgnoreRules, matchesGlob, type IgnoreSource } from '../files.js';
 import { readDomainFiles } from '../read-domains.js';
-import { finish, prepare, resolveXen, type ReportArgs } from './pipeline.js';
+import { applyDeploy, finish, freeMemoryNote, prepare, resolveXen, type ReportArgs } from './pipeline.js';
 import { chooseReader, undecidedBecause, type ReaderChoice, type ReaderInputs } from '../reader-choice.js';
 import type { Dialect } from '../parse/config-model.js';
 
@@ -11,14 +13,21 @@ interface LintArgs extends ReportArgs {
   paths: string[];
   facts?: string;
   dialect?: Dialect;
+  deploy?: string[];
 }
 
 export default async function lint(argv: Record<string, unknown>): Promise<number> {
   const args = argv as unknown as LintArgs;
   const prepared = await prepare(args);
-  const { files, missing } = await collectConfigFiles(args.paths);
-  if (files.length === 0 && missing.length === 0) {
+  const cwd = process.cwd();
+  const { files, missing, ignored } = await collectConfigFiles(args.paths, await ignoreRules(prepared.loaded, cwd), cwd);
+  if (files.length === 0 && missing.length === 0 && ignored.length === 0) {
     throw new UsageError(`no domU config files under ${args.paths.join(', ')} (looked for *.cfg, *.xl, *.xm, *.hvm, *.pv)`);
+  }
+  if (ignored.length > 0) {
+    // Not a problem: a pre-commit hook passes every staged config, ignored ones included.
+    const n = ignored.length;
+    process.stderr.write(`xenlint: ${n} ${n === 1 ? 'file' : 'files'} ignored by .xenlintignore or ignorePatterns: ${ignored.join(', ')}\n`);
   }
   let facts = emptyFacts('configs');
   if (args.facts) {
@@ -46,9 +55,34 @@ export default async function lint(argv: Record<string, unknown>): Promise<numbe
   const { domains, problems } = await readDomainFiles(files, readerFor);
   // The guests being linted are the ones that matter, not those in the snapshot.
   facts.domains = domains;
+  const deploy = applyDeploy(prepared, args.deploy, domains.map((d) => d.name));
   const reportProblems = [
     ...missing.map((m) => ({ file: m.path, message: m.reason })),
     ...problems.map((p) => ({ file: p.file, message: p.message })),
   ];
-  return finish('lint', facts, args, prepared, { files, problems: reportProblems, unreadable: missing.length + problems.length });
+  const note = freeMemoryNote(facts, deploy.length > 0 ? deploy : domains.map((d) => d.name));
+  return finish('lint', facts, args, prepared, {
+    files,
+    problems: reportProblems,
+    unreadable: missing.length + problems.length,
+    ...(note !== undefined ? { notes: [note] } : {}),
+  });
+}
+
+/** `.xenlintignore` (nearest up to the repository root) and the config's `ignorePatterns`. */
+async function ignoreRules(loaded: LoadedConfig, cwd: string): Promise<IgnoreRules> {
+  const sources: IgnoreSource[] = [];
+  const file = findIgnoreFile(cwd);
+  if (file) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      throw new UsageError(`${file}: cannot read the ignore file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+    sources.push({ dir: dirname(file), patterns: text.split(/\r?\n/), origin: file });
+  }
+  const patterns = loaded.config.ignorePatterns ?? [];
+  if (patterns.length > 0) sources.push({ dir: loaded.dir, patterns, origin: `${loaded.file ?? 'config'}: ignorePatterns` });
+  return new IgnoreRules(sources);
 }

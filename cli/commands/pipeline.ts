@@ -6,11 +6,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Check, RunReport } from '../../checks/api.js';
-import type { Facts } from '../facts.js';
+import { captureLabel, type Facts } from '../facts.js';
 import type { Severity } from '../parse/diagnostic.js';
-import { checkSettings, loadConfig, UsageError, type LoadedConfig } from '../config.js';
-import { exitCodeFor, runChecks, UNUSED_SUPPRESSION_ID, type CheckRunSettings } from '../engine.js';
+import { checkSettings, loadConfig, repositoryRoot, UsageError, type LoadedConfig } from '../config.js';
+import type { LocationContext } from '../report/index.js';
+import { errorsOnly, exitCodeFor, runChecks, UNUSED_SUPPRESSION_ID, type CheckRunSettings } from '../engine.js';
 import { parseXenVersionArg } from '../xen-version.js';
+import { closest } from '../closest.js';
 
 export interface ReportArgs {
   format?: string;
@@ -22,6 +24,10 @@ export interface ReportArgs {
   'write-baseline'?: string;
   xen?: string;
   verbose?: boolean;
+  /** Report errors only: warnings and info are neither shown nor counted. */
+  quiet?: boolean;
+  /** Exit 1 when the run has more warnings than this (ESLint's --max-warnings). */
+  'max-warnings'?: number;
 }
 
 export interface Prepared {
@@ -75,34 +81,6 @@ async function resolveSettings(loaded: LoadedConfig, checks: Check[]): Promise<M
     settings.set(id, out);
   }
   return settings;
-}
-
-/** Nearest id by edit distance, for "did you mean". */
-export function closest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(3, Math.floor(word.length / 3)) + 1;
-  for (const c of candidates) {
-    const d = editDistance(word, c);
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
 }
 
 /** --xen wins over the host's own version (a "what if I upgrade" run), then the host, then the config. */
@@ -163,34 +141,87 @@ export async function finish(
   facts: Facts,
   args: ReportArgs,
   prepared: Prepared,
-  extras: { files: string[]; problems: RunReport['problems']; /** Inputs that could not be read at all: exit 2 after reporting the rest. */ unreadable?: number },
+  extras: {
+    files: string[];
+    problems: RunReport['problems'];
+    /** Inputs that could not be read at all: exit 2 after reporting the rest. */
+    unreadable?: number;
+    /** Shown with the summary. */
+    notes?: string[];
+    /** `check`: the host the findings' absolute paths belong to (see LocationContext). */
+    locations?: Omit<LocationContext, 'sourceRoot'>;
+  },
 ): Promise<number> {
   const { loaded, checks, settings } = prepared;
+  const maxWarnings = args['max-warnings'];
+  if (maxWarnings !== undefined && !(Number.isSafeInteger(maxWarnings) && maxWarnings >= 0)) {
+    throw new UsageError(`--max-warnings ${String(maxWarnings)}: expected a whole number of warnings, 0 or more`);
+  }
   const xen = resolveXen(facts, args, loaded);
   const baselineFile = args.baseline ?? (loaded.config.baseline ? resolve(loaded.dir, loaded.config.baseline) : undefined);
   const baseline = baselineFile && !args['write-baseline'] ? await readBaseline(baselineFile) : undefined;
-  const report = runChecks(checks, facts, {
+  const full = runChecks(checks, facts, {
     command,
     ...(xen ? { xen } : {}),
     settings,
     ...(baseline ? { baseline } : {}),
     files: extras.files,
     problems: extras.problems,
+    ...(extras.notes ? { notes: extras.notes } : {}),
   });
-  if (args['write-baseline']) await writeFile(args['write-baseline'], baselineOf(report));
+  // The baseline records every finding, whatever this run shows.
+  if (args['write-baseline']) await writeFile(args['write-baseline'], baselineOf(full));
+  const report = args.quiet ? errorsOnly(full) : full;
   const { formatReport, pickFormat, useColor } = await import('../report/index.js');
   const isTTY = !args.output && Boolean(process.stdout.isTTY);
   const format = pickFormat(args.format, process.env, isTTY);
-  const { ruleMetas } = await import('./rule-meta.js');
+  const [{ ruleMetas }, { projectLinks }] = await Promise.all([import('./rule-meta.js'), import('../project.js')]);
+  const cwd = process.cwd();
+  const failOn: Severity = args['fail-on'] ?? loaded.config.failOn ?? 'error';
+  const home = projectLinks()?.home;
   const text = await formatReport(report, format, {
     color: useColor(args.color, process.env, isTTY),
-    cwd: process.cwd(),
+    cwd,
     rules: ruleMetas(checks),
     verbose: Boolean(args.verbose),
+    ...(home ? { home } : {}),
+    locations: { sourceRoot: repositoryRoot(cwd) ?? cwd, ...extras.locations },
+    failOn,
   });
   if (args.output) await writeFile(args.output, text.endsWith('\n') ? text : `${text}\n`);
   else process.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`);
-  const failOn: Severity = args['fail-on'] ?? loaded.config.failOn ?? 'error';
-  const code = exitCodeFor(report, failOn);
+  let code = exitCodeFor(report, failOn);
+  const warnings = report.summary.findings.warning;
+  if (maxWarnings !== undefined && warnings > maxWarnings) {
+    process.stderr.write(`xenlint: too many warnings (${warnings}; --max-warnings ${maxWarnings})\n`);
+    if (code === 0) code = 1;
+  }
   return extras.unreadable ? 2 : code;
+}
+
+/**
+ * --deploy names (repeated or comma-separated), each one a guest among the
+ * given configs, handed to memory-fit as its `deploy` option.
+ */
+export function applyDeploy(prepared: Prepared, names: string[] | undefined, given: string[]): string[] {
+  const wanted = (names ?? []).flatMap((n) => n.split(',')).map((n) => n.trim()).filter((n) => n.length > 0);
+  const unknown = wanted.filter((n) => !given.includes(n));
+  if (unknown.length > 0) {
+    throw new UsageError(`--deploy ${unknown.join(', ')}: no such guest among the given configs (they name ${given.length > 0 ? given.join(', ') : 'no guest'})`);
+  }
+  const deploy = [...new Set(wanted)];
+  if (deploy.length > 0) {
+    const memoryFit = prepared.settings.get('memory-fit') ?? {};
+    prepared.settings.set('memory-fit', { ...memoryFit, options: { ...memoryFit.options, deploy } });
+  }
+  return deploy;
+}
+
+/** What the summary says when the guests being deployed are judged against a saved capture's free memory. */
+export function freeMemoryNote(facts: Facts, guests: string[]): string | undefined {
+  const capture = captureLabel(facts);
+  const free = facts.host?.freeMemoryMiB;
+  if (capture === undefined || free === undefined || guests.length === 0) return undefined;
+  const who = guests.length === 1 ? `${guests[0]} is` : `each of ${guests.join(', ')} is`;
+  return `Free memory: ${free} MiB as of the capture ${capture}; ${who} judged alone as the guest being deployed.`;
 }

@@ -20,16 +20,18 @@
  *    with PAE → x86_32p, bimodal → x86_32p if the host offers it else x86_32,
  *    anything else (no note, "no") → x86_32; EM_X86_64 → x86_64.
  *
- * Containers: a plain ELF (vmlinux), a gzip-compressed ELF (the `vmlinuz` of
+ * Containers: a plain ELF (vmlinux), a compressed ELF (the gzipped `vmlinuz` of
  * Xen-patched 2.6.16–2.6.18 kernels), and a bzImage whose boot protocol is ≥ 2.08
  * (payload_offset/payload_length at 0x248/0x24c, payload an ELF — Linux 2.6.31+;
- * Xen's own `xen/arch/x86/bzimage.c` requires the same). Only gzip payloads can be
- * opened with node:zlib; other compressors give a reason to annotate the guest.
+ * Xen's own `xen/arch/x86/bzimage.c` requires the same). Payloads may be packed
+ * with any compressor the kernel offers (gzip, bzip2, lzma, xz, lzo, lz4, zstd:
+ * decompress.ts); only as much is decompressed as the ELF headers and the note
+ * segments need.
  *
  * Pure and defensive: every offset is checked against the buffer, nothing throws,
  * and only the structures the decision needs are read.
  */
-import { inflateRawSync, constants as zlibConstants } from 'node:zlib';
+import { compressionAt, decompressPrefix, type Compression } from './decompress.js';
 
 export type KernelAbi = 'x86_32' | 'x86_32p' | 'x86_32-bimodal' | 'x86_64' | 'ia64' | 'ia64be' | 'aarch64' | 'armv7l';
 
@@ -39,7 +41,10 @@ export type XenNoteSource = 'PT_NOTE' | 'SHT_NOTE' | '__xen_guest' | 'none';
 export type KernelImageInfo =
   | {
       ok: true;
-      format: 'elf' | 'gzip-elf' | 'bzimage-elf';
+      /** The container: a plain ELF, a compressed ELF (`gzip-elf`, `xz-elf`, ...), or a bzImage. */
+      format: 'elf' | `${Compression}-elf` | 'bzimage-elf';
+      /** How the ELF was compressed, when it was. */
+      compression?: Compression;
       elfClass: 32 | 64;
       /** ELF e_machine as its constant name, e.g. "EM_386", "EM_X86_64". */
       machine: string;
@@ -59,8 +64,8 @@ export type KernelImageInfo =
 
 /** Output cap for decompression; a real kernel is far smaller. */
 export const MAX_DECOMPRESSED_BYTES = 256 * 1024 * 1024;
-/** Compressed bytes inflated first; the rest only if the ELF needs more. */
-const FIRST_INFLATE_BYTES = 1024 * 1024;
+/** Decompressed bytes read first: the ELF header and program headers are at the start. */
+const FIRST_DECOMPRESSED_BYTES = 1024 * 1024;
 const MAX_GZIP_CANDIDATES = 8;
 const MAX_NOTES = 4096;
 
@@ -129,16 +134,11 @@ function readAnyImage(bytes: Uint8Array): KernelImageInfo {
   if (startsWith(bytes, 0, ELF_MAGIC) || isProperPrefix(bytes, ELF_MAGIC)) {
     return finish(readElf(bytes), 'elf', '');
   }
-  if (bytes[0] === 0x1f && (bytes.length === 1 || bytes[1] === 0x8b)) {
-    return finish(inflateGzipElf(bytes, 0), 'gzip-elf', 'gzip-compressed ', 'gzip-compressed image: ');
-  }
+  if (bytes.length === 1 && bytes[0] === 0x1f) return { ok: false, reason: 'gzip-compressed image: truncated inside the gzip header' };
   if (bytes.length > 0x202 && startsWith(bytes, 0x202, HDRS)) return readBzImage(bytes);
-  const other = compressionOf(bytes, 0);
-  if (other) {
-    return {
-      ok: false,
-      reason: `the file is ${other}-compressed; Node's zlib cannot open it — decompress it to an ELF, or ${ANNOTATE}`,
-    };
+  const kind = compressionAt(bytes, 0);
+  if (kind) {
+    return finish(decompressElf(kind, bytes), `${kind}-elf`, `${kind}-compressed `, `${kind}-compressed image: `, kind);
   }
   const found = scanForGzipElf(bytes);
   if (found) return found;
@@ -155,12 +155,13 @@ type ElfRead =
 /** `prefix` leads the evidence on success; `failPrefix` (default: the same) leads the reason on failure. */
 function finish(
   r: ElfRead,
-  format: 'elf' | 'gzip-elf' | 'bzimage-elf',
+  format: Extract<KernelImageInfo, { ok: true }>['format'],
   prefix: string,
   failPrefix = prefix,
+  compression?: Compression,
 ): KernelImageInfo {
   if (!r.ok) return { ok: false, reason: failPrefix + r.reason };
-  return { ...r.info, format, evidence: prefix + r.info.evidence };
+  return { ...r.info, format, ...(compression ? { compression } : {}), evidence: prefix + r.info.evidence };
 }
 
 // ---------------------------------------------------------------------------
@@ -560,73 +561,39 @@ function decideAbi(
 // ---------------------------------------------------------------------------
 // Compression
 
-const COMPRESSION_MAGIC: Array<[string, number[]]> = [
-  ['gzip', [0x1f, 0x8b]],
-  ['xz', [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]],
-  ['bzip2', [0x42, 0x5a, 0x68]],
-  ['lzma', [0x5d, 0x00, 0x00]],
-  ['lzo', [0x89, 0x4c, 0x5a, 0x4f]],
-  ['lz4', [0x02, 0x21, 0x4c, 0x18]],
-  ['zstd', [0x28, 0xb5, 0x2f, 0xfd]],
-];
-
-function compressionOf(b: Uint8Array, at: number): string | undefined {
-  return COMPRESSION_MAGIC.find(([, m]) => startsWith(b, at, m))?.[0];
-}
-
-/** Offset of the deflate data after a gzip member header (RFC 1952), or a reason. */
-function gzipBodyStart(b: Uint8Array, at: number): number | string {
-  const v = new Bytes(b, true);
-  if (!v.has(at, 10)) return 'truncated inside the gzip header';
-  if (b[at] !== 0x1f || b[at + 1] !== 0x8b) return 'no gzip magic';
-  if (b[at + 2] !== 8) return `unsupported gzip method ${b[at + 2] ?? '?'}`;
-  const flags = b[at + 3] ?? 0;
-  if (flags & 0xe0) return 'reserved gzip flags set';
-  let p = at + 10;
-  if (flags & 0x04) {
-    const xlen = v.u16(p);
-    if (xlen === undefined) return 'truncated inside the gzip header';
-    p += 2 + xlen;
-  }
-  for (const bit of [0x08, 0x10]) {
-    if (flags & bit) {
-      while (p < b.length && b[p] !== 0) p++;
-      p++;
-    }
-  }
-  if (flags & 0x02) p += 2;
-  return p <= b.length ? p : 'truncated inside the gzip header';
-}
-
 /**
- * Inflate raw deflate data. Z_SYNC_FLUSH returns what a truncated stream holds
- * instead of failing, and raw inflation stops at the end of the stream, so
- * bytes after it (padding, an appended initrd) do no harm.
+ * Decompresses as little as the ELF needs: a first MiB for the headers, then up to
+ * the end of the PT_NOTE segments, and everything (capped) only when the notes
+ * must come from section headers at the end of the file.
  */
-function inflate(body: Uint8Array): Uint8Array | string {
-  try {
-    return inflateRawSync(body, {
-      finishFlush: zlibConstants.Z_SYNC_FLUSH,
-      maxOutputLength: MAX_DECOMPRESSED_BYTES,
-    });
-  } catch (e) {
-    if (e instanceof RangeError) return `it decompresses to more than ${MAX_DECOMPRESSED_BYTES / 1024 / 1024} MiB`;
-    return `the gzip data is corrupt (${e instanceof Error ? e.message : String(e)})`;
+function decompressElf(kind: Compression, data: Uint8Array): ElfRead {
+  let limit = FIRST_DECOMPRESSED_BYTES;
+  for (;;) {
+    const d = decompressPrefix(kind, data, limit);
+    if (!d.ok) return { ok: false, reason: d.reason, truncated: false };
+    const r = readDecompressedElf(d.bytes);
+    if (r.ok || !r.truncated || d.complete) return r;
+    if (limit >= MAX_DECOMPRESSED_BYTES) {
+      return { ok: false, reason: `it decompresses to more than ${MAX_DECOMPRESSED_BYTES / 1024 / 1024} MiB before its notes`, truncated: false };
+    }
+    const notesEnd = noteSegmentsEnd(d.bytes);
+    limit = notesEnd !== undefined && notesEnd > limit ? Math.min(notesEnd, MAX_DECOMPRESSED_BYTES) : MAX_DECOMPRESSED_BYTES;
   }
 }
 
-/** A gzip stream at `at` that should hold an ELF: inflate a first slice, and everything only if the ELF needs it. */
-function inflateGzipElf(b: Uint8Array, at: number, end = b.length): ElfRead {
-  const start = gzipBodyStart(b.subarray(0, end), at);
-  if (typeof start === 'string') return { ok: false, reason: start, truncated: start.startsWith('truncated') };
-  const body = b.subarray(start, end);
-  const first = inflate(body.subarray(0, FIRST_INFLATE_BYTES));
-  if (typeof first === 'string') return { ok: false, reason: first, truncated: false };
-  const r = readDecompressedElf(first);
-  if (r.ok || !r.truncated || body.length <= FIRST_INFLATE_BYTES) return r;
-  const all = inflate(body);
-  if (typeof all === 'string') return { ok: false, reason: all, truncated: false };
-  return readDecompressedElf(all);
+/** End of the last PT_NOTE segment, when the program headers are within `prefix`. */
+function noteSegmentsEnd(prefix: Uint8Array): number | undefined {
+  try {
+    const is64 = prefix[4] === 2;
+    const b = new Bytes(prefix, prefix[5] !== 2);
+    const ends = programHeaders(b, readHeader(b, is64))
+      .filter((ph) => ph.type === PT_NOTE && ph.offset !== 0)
+      .map((ph) => ph.offset + ph.size);
+    return ends.length > 0 ? Math.max(...ends) : undefined;
+  } catch (e) {
+    if (e instanceof ElfProblem) return undefined;
+    throw e;
+  }
 }
 
 function readDecompressedElf(out: Uint8Array): ElfRead {
@@ -642,8 +609,8 @@ function scanForGzipElf(b: Uint8Array): KernelImageInfo | undefined {
   for (let at = 1; at + 10 <= b.length && tried < MAX_GZIP_CANDIDATES; at++) {
     if (b[at] !== 0x1f || b[at + 1] !== 0x8b || b[at + 2] !== 8 || ((b[at + 3] ?? 0) & 0xe0) !== 0) continue;
     tried++;
-    const r = inflateGzipElf(b, at);
-    if (r.ok) return finish(r, 'gzip-elf', `gzip stream at offset ${hexNum(at)}, `);
+    const r = decompressElf('gzip', b.subarray(at));
+    if (r.ok) return finish(r, 'gzip-elf', `gzip stream at offset ${hexNum(at)}, `, undefined, 'gzip');
   }
   return undefined;
 }
@@ -677,15 +644,16 @@ function readBzImage(raw: Uint8Array): KernelImageInfo {
   }
   // A zero payload_length is bogus; then read to the end of the file instead.
   const stop = payloadLength > 0 ? Math.min(end, raw.length) : raw.length;
-  const kind = compressionOf(raw, start);
   if (startsWith(raw, start, ELF_MAGIC)) {
     return finish(readElf(raw.subarray(start, stop)), 'bzimage-elf', `${where}, uncompressed: `, `${where}, uncompressed ELF payload: `);
   }
-  if (kind === 'gzip') {
-    return finish(inflateGzipElf(raw, start, stop), 'bzimage-elf', `${where}, gzip: `, `${where}, gzip payload: `);
-  }
+  const kind = compressionAt(raw, start);
   const hint = kernel64Hint(b, version);
-  if (kind) return { ok: false, reason: `bzImage payload is ${kind}-compressed; Node's zlib cannot open it — ${ANNOTATE}${hint}` };
+  if (kind) {
+    const r = decompressElf(kind, raw.subarray(start, stop));
+    if (!r.ok) return { ok: false, reason: `${where}, ${kind} payload: ${r.reason} — ${ANNOTATE}${hint}` };
+    return finish(r, 'bzimage-elf', `${where}, ${kind}: `, '', kind);
+  }
   return {
     ok: false,
     reason: `${where}: unknown payload format (starts with ${hex(raw, start, 8)}) — ${ANNOTATE}${hint}`,

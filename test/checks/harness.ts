@@ -6,7 +6,6 @@
 import t from 'tap';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { load } from 'js-yaml';
 import type { Check, CheckOutcome, ReportedFinding } from '../../checks/api.js';
 import { emptyFacts, type Dom0Facts, type Facts } from '../../cli/facts.js';
@@ -15,8 +14,9 @@ import { hostFactsFromInfo, parseInfo } from '../../cli/parse/info.js';
 import { parseConfig } from '../../cli/parse/config.js';
 import { buildDomain } from '../../cli/domain.js';
 import { parseXenVersionArg } from '../../cli/xen-version.js';
+import { fromRoot } from '../helpers/paths.js';
 
-export const FIXTURES = fileURLToPath(new URL('../fixtures/checks/', import.meta.url));
+export const FIXTURES = fromRoot('test/fixtures/checks/');
 
 interface CaseSpec {
   description?: string;

@@ -5,12 +5,11 @@ import type { Finding } from '../../checks/api.js';
 import type { DomainFacts } from '../../cli/facts.js';
 import type { Dialect } from '../../cli/parse/config-model.js';
 import { domainFromText, facts, host, runOnDomains, type Target } from '../helpers/facts.js';
+import { keyRelease, keyStatus } from '../../checks/lib/key-table.js';
 import {
   XL_KEYS,
-  XL_KEYS_DOCUMENTED,
   XL_ONLY_INSTEAD,
   XM_KEYS,
-  XM_KEYS_3_0_4,
   XM_ONLY_INSTEAD,
   editDistance,
   editDistanceWithin,
@@ -78,9 +77,15 @@ t.test('key tables are consistent', async (t) => {
     t.notOk(XL_KEYS.has(k), `${k}: an xm-only key is not an xl key`);
     t.ok(XM_KEYS.has(k), `${k}: an xm-only key is an xm key`);
   }
-  for (const k of XL_ONLY_INSTEAD.keys()) t.notOk(XM_KEYS.has(k), `${k}: an xl-only key is not an xm key`);
+  for (const k of XL_ONLY_INSTEAD.keys()) {
+    if (k === 'maxvcpus') continue;
+    t.notOk(XM_KEYS.has(k), `${k}: an xl-only key is not an xm key`);
+  }
+  // RELEASE-4.0.0:tools/python/xen/xm/create.py reads hasattr(vals, 'maxvcpus') (68a94cf528); 3.4.0-rc3 does not.
+  t.ok(keyStatus('xm', 'maxvcpus', keyRelease('xm', '4.0')!).read, 'xm reads maxvcpus from 4.0');
+  t.notOk(keyStatus('xm', 'maxvcpus', keyRelease('xm', '3.4')!).read, 'xm 3.4 does not');
   for (const k of ['name', 'memory', 'maxmem', 'vcpus', 'disk', 'vif', 'kernel', 'ramdisk', 'bootloader', 'on_crash']) {
-    t.ok(XL_KEYS_DOCUMENTED.has(k) && XM_KEYS_3_0_4.has(k), `${k} is common to both`);
+    t.ok(keyStatus('xl', k, keyRelease('xl', '4.22')!).read && keyStatus('xm', k, keyRelease('xm', '3.0.4')!).read, `${k} is common to both`);
   }
 });
 
@@ -120,9 +125,9 @@ t.test('xl: every unknown key is reported, with what xl uses instead for xm keys
   t.same(run([d], { options: { extraKeys: ['site_*'] } }).map((x) => x.key), ['memroy', 'cpu_cap', 'vcpu_avail', 'guest_os_type']);
 });
 
-t.test('xl: versions of type, maxvcpus and pvh', async (t) => {
+t.test('xl: versions of maxvcpus; type and pvh are pvh-and-type\'s', async (t) => {
   const hvm = domainFromText('name = "w"\ntype = "hvm"\nmemory = 1024\n', 'xl');
-  t.equal(run([hvm], { xen: '4.9.0' })[0]?.severity, 'error', 'type=hvm on 4.9: built as PV');
+  t.same(run([hvm], { xen: '4.9.0' }), [], 'type=hvm on 4.9 is reported by pvh-and-type, not here');
   t.same(run([hvm], { xen: '4.10.0' }), [], '4.10 reads type');
   t.same(run([hvm]), [], 'version unknown: no version detail');
   const pv = domainFromText('name = "p"\ntype = "pv"\nkernel = "/boot/k"\n', 'xl');
@@ -133,9 +138,7 @@ t.test('xl: versions of type, maxvcpus and pvh', async (t) => {
   t.same(run([caps], { xen: '4.0.1', toolstack: 'xl' }).map((x) => x.key), ['maxvcpus']);
   t.same(run([caps], { xen: '4.2.0' }), []);
   const pvh = domainFromText('name = "h"\npvh = 1\nkernel = "/boot/k"\n', 'xl');
-  t.same(run([pvh], { xen: '4.8.0' }), [], 'PVHv1 on 4.8');
-  t.match(run([pvh], { xen: '4.10.0' })[0]?.remediation, /type = "pvh"/);
-  t.equal(run([pvh])[0]?.severity, 'info', 'version unknown: an info that it depends on the version');
+  for (const xen of ['4.3.0', '4.8.0', '4.10.0', undefined]) t.same(run([pvh], { xen }), [], `pvh on ${xen ?? 'an unknown version'}: pvh-and-type's`);
 });
 
 t.test('xl: deprecated builder only where type exists', async (t) => {
@@ -172,7 +175,8 @@ t.test('xm: options of later versions on 3.0.x', async (t) => {
   const d = domainFromText('name = "v"\nbuilder = "hvm"\nviridian = 1\nhpet = 1\ncpu_cap = 50\n', 'xm');
   t.same(run([d], { xen: '3.0.3' }).map((x) => x.key), ['viridian', 'hpet', 'cpu_cap']);
   t.same(run([d], { xen: '3.0.4' }).map((x) => x.key), ['viridian', 'hpet']);
-  t.same(run([d], { xen: '3.1.0' }).map((x) => x.key), ['viridian']);
+  t.same(run([d], { xen: '3.1.0' }).map((x) => x.key), ['viridian', 'hpet'], 'hpet is new in xm 3.3');
+  t.same(run([d], { xen: '3.3.0' }).map((x) => x.key), ['viridian'], 'viridian is new in xm 3.4');
   t.same(run([d], { xen: '3.4.0' }), []);
   t.same(run([d]), [], 'version unknown: nothing version-specific');
 });
@@ -181,7 +185,7 @@ t.test('the host toolstack, not the dialect, decides', async (t) => {
   const d = domainFromText('name = "x"\nmemory = 512\ncpu_cap = 50\non_xend_stop = "suspend"\n', 'xm');
   t.same(run([d], { toolstack: 'xm', xen: '4.1.2' }), []);
   t.same(run([d], { toolstack: 'xl', xen: '4.1.2' }).map((x) => x.key), ['cpu_cap', 'on_xend_stop']);
-  t.same(run([d], { xen: '4.5.0' }).map((x) => x.key), ['cpu_cap', 'on_xend_stop']);
+  t.same(run([d], { xen: '4.5.0' }), [], 'from 4.5 the file is xend-removed\'s, once');
 });
 
 t.test('uppercase names under xl are left to config-readability', async (t) => {
@@ -198,4 +202,52 @@ t.test('never throws on arbitrary key names', async (t) => {
     }),
   );
   t.pass('ok');
+});
+
+t.test('xl: a key newer than the host is "new in 4.N", at the boundary releases', async (t) => {
+  const d = domainFromText('name = "n"\ntype = "pv"\nkernel = "/boot/k"\nbootloader_restrict = 1\nxenstore_quota = [ "nodes:2000" ]\n', 'xl');
+  const at = (xen: string): string[] => run([d], { xen, toolstack: 'xl' }).map((x) => `${x.key}: ${x.message}`);
+  t.same(at('4.17.0'), [
+    'bootloader_restrict: n: `bootloader_restrict` is new in xl 4.18: xl of Xen 4.17.0 ignores it without a word',
+    'xenstore_quota: n: `xenstore_quota` is new in xl 4.22: xl of Xen 4.17.0 ignores it without a word',
+  ]);
+  t.same(at('4.18.0').map((s) => s.split(':')[0]), ['xenstore_quota'], '4.18 reads bootloader_restrict');
+  t.same(at('4.21.2').map((s) => s.split(':')[0]), ['xenstore_quota'], 'a 4.21 point release is 4.21');
+  t.same(at('4.22.0'), []);
+  t.same(at('4.23.0-unstable'), [], 'newer than the table: as the newest release');
+  const f = run([d], { xen: '4.17.0', toolstack: 'xl' })[0]!;
+  t.equal(f.severity, 'warning');
+  t.equal(f.evidence?.['read_in'], 'RELEASE-4.18.0:tools/xl/xl_parse.c');
+  t.equal(f.evidence?.['not_read_in'], 'RELEASE-4.17.0:tools/xl/xl_parse.c');
+  t.match(f.remediation, /upgrade to Xen 4\.18/);
+});
+
+t.test('xl: pvh by version is pvh-and-type\'s (one finding, not two)', async (t) => {
+  const d = domainFromText('name = "h"\npvh = 1\nkernel = "/boot/k"\n', 'xl');
+  for (const xen of ['4.3.0', '4.8.5', '4.9.0', '4.17.0']) t.same(run([d], { xen, toolstack: 'xl' }), [], xen);
+});
+
+t.test('xm: new in and gone since, at the boundary releases', async (t) => {
+  const d = domainFromText('name = "m"\nmemory = 512\nmaxvcpus = 4\nvtpm = [ "instance=1" ]\n', 'xm');
+  const keys = (xen: string): string[] => run([d], { xen, toolstack: 'xm' }).map((x) => `${x.key}@${x.evidence?.['new_in'] ?? `-${x.evidence?.['gone_since']}`}`);
+  t.same(keys('3.4.0'), ['maxvcpus@4.0']);
+  t.same(keys('4.0.0'), [], 'xm 4.0 reads maxvcpus (68a94cf528) and vtpm');
+  t.same(keys('4.2.0'), []);
+  t.same(keys('4.3.0'), ['vtpm@-4.3'], 'vtpm left xm in 4.3');
+  const f = run([d], { xen: '4.3.0', toolstack: 'xm' })[0]!;
+  t.match(f.message, /xm of Xen 4\.3\.0 no longer has the `vtpm` option \(gone since 4\.3\)/);
+  const old = run([d], { xen: '3.4.0', toolstack: 'xm' })[0]!;
+  t.match(old.remediation, /vcpus/, 'what this xm uses instead');
+});
+
+t.test('xl: keys xl only warns about, from the release that started warning', async (t) => {
+  const d = domainFromText('name = "v"\ntype = "pv"\nkernel = "/boot/k"\nvncviewer = 1\n', 'xl');
+  const at = (xen: string): string[] => run([d], { xen, toolstack: 'xl' }).map((x) => x.message);
+  t.same(at('4.1.0'), ['v: `vncviewer` is new in xl 4.2: xl of Xen 4.1.0 ignores it without a word']);
+  t.same(at('4.4.0'), [], '4.2–4.4 start a viewer for it (RELEASE-4.4.0:tools/libxl/xl_cmdimpl.c)');
+  t.same(at('4.5.0'), ['v: xl does not use `vncviewer`: it prints "WARNING: ignoring "vncviewer" option" and ignores the setting'], 'c28219f035');
+  t.match(run([d])[0]?.message, /xl does not use `vncviewer` \(from 4\.5\)/, 'version unknown: says from when');
+  const dm = domainFromText('name = "h"\nbuilder = "hvm"\ndevice_model = "/usr/lib/xen/bin/qemu-dm"\n', 'xl');
+  t.same(run([dm], { xen: '4.1.0', toolstack: 'xl' }).filter((x) => x.key === 'device_model'), [], 'xl 4.1 used device_model as the device model path');
+  t.equal(run([dm], { xen: '4.2.0', toolstack: 'xl' }).filter((x) => x.key === 'device_model').length, 1);
 });

@@ -151,7 +151,8 @@ t.test('baseline: record today, show only new findings', async (t) => {
   t.equal(xenlint(['lint', 'win.cfg', '--xen', '3.0.4', '--baseline', 'baseline.json'], { cwd: dir }).code, 0, 'known findings hidden');
   writeFileSync(join(dir, 'win.cfg'), `# moved down by a comment\n\n${HVM_E1000}`);
   t.equal(xenlint(['lint', 'win.cfg', '--xen', '3.0.4', '--baseline', 'baseline.json'], { cwd: dir }).code, 0, 'stable when lines move');
-  writeFileSync(join(dir, 'other.cfg'), HVM_E1000.replace('"win"', '"other"'));
+  // Its own disk: one LV in both would be a shared-writable-disk finding in win too.
+  writeFileSync(join(dir, 'other.cfg'), HVM_E1000.replace('"win"', '"other"').replace('/dev/vg0/win', '/dev/vg0/other'));
   const fresh = xenlint(['lint', '.', '--xen', '3.0.4', '--baseline', 'baseline.json', '--format', 'json'], { cwd: dir });
   t.equal(fresh.code, 1, 'a new guest with the same problem is new');
   const findings = JSON.parse(fresh.stdout).checks.flatMap((c: { findings: Array<{ domain: string }> }) => c.findings);
@@ -252,7 +253,9 @@ t.test('rules, explain, init, completion', async (t) => {
   const dir = scratch({});
   t.equal(xenlint(['init'], { cwd: dir }).code, 0);
   t.ok(existsSync(join(dir, '.xenlintrc.yaml')));
-  t.equal(xenlint(['lint', '.', '--xen', '4.17'], { cwd: dir }).code, 2, 'the starter config is valid (no configs to lint is the usage error)');
+  const empty = xenlint(['lint', '.', '--xen', '4.17'], { cwd: dir });
+  t.equal(empty.code, 2, 'no configs to lint is a usage error');
+  t.match(empty.stderr, /^xenlint: no domU config files under \./, 'and the starter config is not (init.test.ts lints with it)');
   t.equal(xenlint(['init'], { cwd: dir }).code, 2, 'refuses to overwrite');
   t.equal(xenlint(['init', '--force'], { cwd: dir }).code, 0);
   const completion = xenlint(['completion']);

@@ -52,6 +52,8 @@ export interface ElfSpec {
   /** Size of the filler .text; `random: true` makes it incompressible. */
   textSize?: number;
   randomText?: boolean;
+  /** Filler that looks like x86 code (calls and jumps with near targets), so x86 BCJ filters have work to do. */
+  x86Text?: boolean;
 }
 
 export interface ElfLayout {
@@ -138,6 +140,35 @@ function noteBlob(notes: NoteSpec[], is64: boolean, le: boolean): Uint8Array {
   return out;
 }
 
+/** Seeded x86-looking code: prologues, `call rel32`/`jmp rel32` with small targets, moves and text. */
+function x86Filler(size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let x = 0x1badb002;
+  const next = (): number => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return x >>> 0;
+  };
+  const pieces = [
+    () => [0x55, 0x48, 0x89, 0xe5],
+    () => {
+      const rel = (next() % 0x20000) - 0x10000;
+      return [next() & 1 ? 0xe8 : 0xe9, rel & 0xff, (rel >> 8) & 0xff, (rel >> 16) & 0xff, (rel >> 24) & 0xff];
+    },
+    () => [0x48, 0x8b, 0x45, next() & 0xf8],
+    () => [0xc3, 0x90, 0x90],
+    () => Array.from('xen_domain_type', (c) => c.charCodeAt(0)),
+  ];
+  let k = 0;
+  while (k < size) {
+    for (const b of pieces[next() % pieces.length]!()) {
+      if (k < size) out[k++] = b;
+    }
+  }
+  return out;
+}
+
 function filler(size: number, random: boolean): Uint8Array {
   const out = new Uint8Array(size);
   let x = 0x2545f491;
@@ -169,7 +200,7 @@ export function buildElfWithLayout(spec: ElfSpec): { bytes: Uint8Array; layout: 
   const inSegment = where !== 'section';
   const inSection = where !== 'segment';
   const guest = spec.xenGuest === undefined ? undefined : cstr(spec.xenGuest);
-  const text = filler(spec.textSize ?? 256, spec.randomText ?? false);
+  const text = spec.x86Text ? x86Filler(spec.textSize ?? 256) : filler(spec.textSize ?? 256, spec.randomText ?? false);
 
   const ehsize = is64 ? 64 : 52;
   const phentsize = is64 ? 56 : 32;

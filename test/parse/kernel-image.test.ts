@@ -291,23 +291,23 @@ t.test('bzImage', async (t) => {
     t.equal(r.format, 'bzimage-elf');
     t.match(r.evidence, /uncompressed: ELF64/);
   });
-  t.test('xz payload: Node cannot open it', async (t) => {
+  t.test('a payload that cannot be decompressed says so, with the 64-bit hint', async (t) => {
     const xz = Uint8Array.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00, 0x04, 0xe6, 0xd6, 0xb4, 0x46]);
-    t.equal(
+    t.match(
       failReason(readKernelImage(buildBzImage(xz, { version: 0x20d }))),
-      "bzImage payload is xz-compressed; Node's zlib cannot open it — annotate the guest with `# xenlint: guest-abi=...`",
+      /^bzImage \(boot protocol 2\.13\), payload at 0x[0-9a-f]+, xz payload: .+ — annotate the guest with `# xenlint: guest-abi=\.\.\.`$/,
     );
-    t.equal(
+    t.match(
       failReason(readKernelImage(buildBzImage(xz, { version: 0x20d, xloadflags: 0x1f }))),
-      "bzImage payload is xz-compressed; Node's zlib cannot open it — annotate the guest with `# xenlint: guest-abi=...` (its setup header marks a 64-bit kernel, XLF_KERNEL_64: most likely guest-abi=x86_64)",
+      /annotate the guest with `# xenlint: guest-abi=\.\.\.` \(its setup header marks a 64-bit kernel, XLF_KERNEL_64: most likely guest-abi=x86_64\)$/,
     );
-    t.equal(
+    t.notMatch(
       failReason(readKernelImage(buildBzImage(xz, { version: 0x20a, xloadflags: 1 }))),
-      "bzImage payload is xz-compressed; Node's zlib cannot open it — annotate the guest with `# xenlint: guest-abi=...`",
+      /XLF_KERNEL_64/,
       'xloadflags means nothing before boot protocol 2.12',
     );
   });
-  t.test('every other compressor is named', async (t) => {
+  t.test('every compressor is recognised and named when its data is bad', async (t) => {
     const magics: Array<[string, number[]]> = [
       ['bzip2', [0x42, 0x5a, 0x68, 0x39]],
       ['lzma', [0x5d, 0x00, 0x00, 0x80]],
@@ -316,11 +316,7 @@ t.test('bzImage', async (t) => {
       ['zstd', [0x28, 0xb5, 0x2f, 0xfd]],
     ];
     for (const [name, m] of magics) {
-      t.match(
-        failReason(readKernelImage(buildBzImage(Uint8Array.from([...m, 1, 2, 3, 4])))),
-        new RegExp(`^bzImage payload is ${name}-compressed; Node's zlib cannot open it`),
-        name,
-      );
+      t.match(failReason(readKernelImage(buildBzImage(Uint8Array.from([...m, 1, 2, 3, 4])))), new RegExp(`, ${name} payload: `), name);
     }
     t.match(
       failReason(readKernelImage(buildBzImage(Uint8Array.from([9, 9, 9, 9, 9, 9])))),
@@ -357,10 +353,7 @@ t.test('not a kernel at all', async (t) => {
     failReason(readKernelImage(new TextEncoder().encode('#!/bin/sh\necho not a kernel\n'))),
     /^not a kernel image xenlint can read: .*\(starts with 23 21 2f 62/,
   );
-  t.match(
-    failReason(readKernelImage(Uint8Array.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 1, 2]))),
-    /^the file is xz-compressed; Node's zlib cannot open it — decompress it to an ELF, or annotate/,
-  );
+  t.match(failReason(readKernelImage(Uint8Array.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 1, 2]))), /^xz-compressed image: /);
   const badClass = elf32('yes');
   badClass[4] = 3;
   t.match(failReason(readKernelImage(badClass)), /invalid ELF class 3/);

@@ -1,0 +1,92 @@
+/**
+ * A release as users get it: `npm pack` of this repository at HEAD (a `git archive`,
+ * so nothing untracked or stale in dist/ rides along), then `npm install --prefix`
+ * of the tarball into an empty directory, then the installed `xenlint` run the way
+ * a user runs it. Dependencies come from the registry or npm's cache.
+ */
+import t from 'tap';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { requireTool } from '../helpers/external-tool.js';
+import { ROOT } from '../cli/run.js';
+
+t.setTimeout(600_000);
+
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+
+function run(cmd: string, args: string[], cwd: string) {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  delete env['GITHUB_ACTIONS'];
+  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', timeout: 300_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+t.test('npm pack yields a tarball that installs in a clean prefix and runs', async (t) => {
+  const git = requireTool(t, 'git', 'Debian package git');
+  const npm = requireTool(t, 'npm', 'Debian package npm, or Node.js from nodejs.org');
+  const tar = requireTool(t, 'tar', 'Debian package tar');
+  if (!git || !npm || !tar) return;
+  const tmp = mkdtempSync(join(tmpdir(), 'xenlint-pack-'));
+  t.teardown(() => rmSync(tmp, { recursive: true, force: true }));
+
+  // HEAD's tracked files; node_modules borrowed so that `prepare` (the build) can run.
+  const src = join(tmp, 'src');
+  mkdirSync(src);
+  execFileSync('sh', ['-c', `"${git}" -C "${ROOT}" archive --format=tar HEAD | "${tar}" -x -C "${src}"`]);
+  symlinkSync(join(ROOT, 'node_modules'), join(src, 'node_modules'), 'dir');
+
+  const packed = run(npm, ['pack', '--pack-destination', tmp], src);
+  t.equal(packed.code, 0, 'npm pack', { stderr: packed.stderr });
+  const tarball = `${pkg.name}-${pkg.version}.tgz`;
+  // pre-commit reads npm pack's whole stdout as the tarball's name.
+  t.equal(packed.stdout, `${tarball}\n`, "npm pack's stdout is the tarball name alone");
+
+  const listing = run(tar, ['-tzf', join(tmp, tarball)], tmp).stdout.split('\n').filter(Boolean);
+  const files = listing.map((f) => f.replace(/^package\//, ''));
+  for (const needed of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist/cli/xenlint.js', 'dist/cli/validators/config.cjs', 'docs/rules/memory-fit.md', 'schemas/config.schema.json']) {
+    t.ok(files.includes(needed), `the tarball has ${needed}`);
+  }
+  for (const prefix of ['test/', 'bench/', 'samples/', 'cli/', 'checks/', 'node_modules/', 'dist/test/', 'dist/standalone/', '.ci/']) {
+    t.same(files.filter((f) => f.startsWith(prefix)), [], `nothing under ${prefix}`);
+  }
+  t.notOk(files.some((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')), 'no TypeScript sources');
+
+  const prefix = join(tmp, 'prefix');
+  mkdirSync(prefix);
+  const installed = run(npm, ['install', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', join(tmp, tarball)], tmp);
+  t.equal(installed.code, 0, 'npm install --prefix', { stderr: installed.stderr });
+  const bin = join(prefix, 'node_modules/.bin/xenlint');
+  t.ok(existsSync(bin), 'node_modules/.bin/xenlint');
+
+  const version = run(bin, ['--version'], tmp);
+  t.equal(version.stdout, `${pkg.version}\n`);
+  t.equal(version.code, 0);
+
+  // A real lint, away from the repository: one sample config with findings.
+  const work = join(tmp, 'work');
+  mkdirSync(work);
+  copyFileSync(join(ROOT, 'samples/domains/xm-pv-web01.cfg'), join(work, 'web01.cfg'));
+  const lint = run(bin, ['lint', 'web01.cfg', '--xen', '4.17', '--fail-on', 'warning', '--format', 'json'], work);
+  t.equal(lint.code, 1, 'warnings fail under --fail-on warning', { stderr: lint.stderr });
+  const report = JSON.parse(lint.stdout) as {
+    tool: { version: string };
+    checks: Array<{ id: string; findings: Array<{ check: string; file: string; line: number; message: string }> }>;
+  };
+  t.equal(report.tool.version, pkg.version);
+  const findings = report.checks.flatMap((c) => c.findings);
+  t.same(
+    findings.map((f) => `${f.check} ${f.file}:${f.line}`),
+    ['unknown-key web01.cfg:15', 'unknown-key web01.cfg:16', 'unknown-key web01.cfg:17', 'unknown-key web01.cfg:18'],
+  );
+  t.match(findings[0]?.message, /`ip` is an xm option; xl ignores it/);
+
+  // explain reads the rule docs shipped in the package; check --root the whole gather path.
+  const explain = run(bin, ['explain', 'memory-fit'], work);
+  t.equal(explain.code, 0, 'explain', { stderr: explain.stderr });
+  t.match(explain.stdout, /^# memory-fit/);
+  const check = run(bin, ['check', '--root', join(ROOT, 'samples/hosts/xen-4.17-credit2'), '--format', 'json'], work);
+  t.equal(check.stderr, '');
+  t.match(JSON.parse(check.stdout), { command: 'check', tool: { name: 'xenlint' } });
+});
