@@ -248,11 +248,11 @@ function buildXlDomain(parsed: ParsedConfig): DomainFacts {
   // A refusal of xl_parse.c (after libxlu read the file) is reported, and what xl
   // read up to and beyond it is kept, so other checks can still explain the guest.
   let refusedAlready = false;
-  const refuse = (message: string, at: { line: number; column: number }): void => {
+  const refuse = (message: string, at: { line: number; column: number }, code = 'xl-refused'): void => {
     // xl prints the first and exits; the items after it are still listed for the checks.
     if (refusedAlready) return;
     refusedAlready = true;
-    diagnostics.push({ ...diag('error', `${message} (xl refuses this config)`, at, 'xl-refused'), file: parsed.file });
+    diagnostics.push({ ...diag('error', `${message} (xl refuses this config)`, at, code), file: parsed.file });
   };
   if (view.refusal) refuse(view.refusal.message, view.refusal);
 
@@ -291,7 +291,7 @@ function buildXlDomain(parsed: ParsedConfig): DomainFacts {
   for (const item of disks.items) {
     const disk = diskOf(item, domain.disks.length, 'xl', annotations);
     // xl exits at a disk it cannot parse; the disk stays listed so the disk checks can explain it.
-    if (disk.invalid !== undefined) refuse(`config parsing error in disk specification: ${disk.invalid} in \`${disk.spec}'`, item);
+    if (disk.invalid !== undefined) refuse(`config parsing error in disk specification: ${disk.invalid} in \`${disk.spec}'`, item, 'xl-refused-device');
     domain.disks.push(disk);
   }
   // The item xl stopped at (a list, not a string): listed so the disk checks can say so.
@@ -299,7 +299,7 @@ function buildXlDomain(parsed: ParsedConfig): DomainFacts {
   const vifs = xlListStrings(entries.get('vif'));
   for (const item of vifs.items) {
     const vif = xlVifOf(item, domain.vifs.length, view.staleErange);
-    if (vif.refusal !== undefined) refuse(vif.refusal, item);
+    if (vif.refusal !== undefined) refuse(vif.refusal, item, 'xl-refused-device');
     domain.vifs.push(vif.vif);
   }
   if (vifs.stopper) domain.vifs.push(vifOf(vifs.stopper, domain.vifs.length, 'xl'));

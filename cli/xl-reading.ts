@@ -14,7 +14,7 @@
 import type { ConfigEntry, ConfigValue } from './parse/config-model.js';
 
 /** Diagnostic codes that mean "xl refuses this file": xl exits before creating anything. */
-export const XL_REFUSAL_CODES: ReadonlySet<string> = new Set(['xl-lexical', 'xl-syntax', 'xl-refused']);
+export const XL_REFUSAL_CODES: ReadonlySet<string> = new Set(['xl-lexical', 'xl-syntax', 'xl-refused', 'xl-refused-device']);
 
 export interface XlRefusal {
   /** xl's own words, as it prints them (without the file name). */

@@ -177,7 +177,8 @@ function detect(text: string, file: string, exactReason = true): Detection {
   if (firstXm && !firstXl) {
     return { dialect: 'xl', reason: `xl syntax: Python cannot read it (${firstXm.message} at ${at(firstXm)})`, parsed: xl };
   }
-  const pythonish = xl.diagnostics.some((d) => d.code === 'python-under-xl');
+  // libxlu's own Python hint (a `+-.():` character), or a line that opens a Python statement.
+  const pythonish = xl.diagnostics.some((d) => d.code === 'python-under-xl') || /^[ \t]*(import|from|def|class|if|elif|else|for|while|try|except|print|return|with)\b/m.test(text);
   const dialect: Dialect = xmErr.length < xlErr.length || (xmErr.length === xlErr.length && pythonish) ? 'xm' : 'xl';
   return {
     dialect,
