@@ -277,8 +277,12 @@ function readInto(cfg: XlSettings, view: XlView, at: (key: string) => { line: nu
 
   view.staleErange = staleErangeAtDevices(cfg, view.type);
 
-  // Top-level VNC: an HVM guest's own, or a PV guest's framebuffer (`vnc` not 0).
-  if (view.type !== 'pvh') view.vnc = cfg.defbool('vnc') === true;
+  // VNC: an HVM guest's own top-level setting; otherwise the first `vfb`, or for a
+  // PV guest without one the top-level `vnc` (not 0) that makes a framebuffer.
+  const vfbs = vfbVnc(cfg.get('vfb'));
+  if (view.type === 'hvm') view.vnc = cfg.defbool('vnc') === true;
+  else if (vfbs.length > 0) view.vnc = vfbs[0] === true;
+  else if (view.type === 'pv') view.vnc = cfg.defbool('vnc') === true;
 }
 
 /**
@@ -307,6 +311,34 @@ function staleErangeAtDevices(cfg: XlSettings, type: XlView['type']): boolean {
     erange = strtol0(text).range;
   }
   return erange;
+}
+
+/** atoi(): white space, a sign, decimal digits; 0 when there are none. */
+function atoi(s: string): number {
+  const m = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(s);
+  return m ? Number(BigInt.asIntN(32, BigInt(m[1]!))) : 0;
+}
+
+/**
+ * Each `vfb` item's `vnc=` as xl reads it (strtok on `,`, leading blanks skipped,
+ * the item ends at the first piece without `=`): true/false when set, undefined when not.
+ */
+function vfbVnc(setting: Setting | undefined): Array<boolean | undefined> {
+  if (!setting || setting.value.kind !== 'list') return [];
+  const out: Array<boolean | undefined> = [];
+  for (const item of setting.value.items) {
+    const text = atomText(item);
+    if (text === undefined) break;
+    let vnc: boolean | undefined;
+    for (const raw of text.split(',').filter((p) => p !== '')) {
+      const piece = raw.replace(/^ +/, '');
+      const eq = piece.indexOf('=');
+      if (eq < 0) break;
+      if (piece.slice(0, eq) === 'vnc') vnc = atoi(piece.slice(eq + 1)) !== 0;
+    }
+    out.push(vnc);
+  }
+  return out;
 }
 
 /** sscanf("%x"): white space, an optional sign, an optional 0x, hex digits; unsigned 32-bit. */
