@@ -37,6 +37,8 @@ import xendOpenServices from './xend-open-services.js';
 import xendRemoved from './xend-removed.js';
 import passthrough from './passthrough.js';
 import hvmEmulatedDisks from './hvm-emulated-disks.js';
+import timerMode from './timer-mode.js';
+import bootloader from './bootloader.js';
 
 export const builtinChecks: Check[] = [
   configReadability,
@@ -70,4 +72,6 @@ export const builtinChecks: Check[] = [
   xendRemoved,
   passthrough,
   hvmEmulatedDisks,
+  timerMode,
+  bootloader,
 ];

@@ -3,11 +3,13 @@
  * engine knows which `xenlint-disable` directives hid a finding (cli/engine.ts).
  * Its metadata lives here, with the other checks', for `rules`, SARIF and docs.
  */
-import type { Severity } from './api.js';
+import type { Need, Severity } from './api.js';
 
 export const UNUSED_SUPPRESSION = {
   id: 'unused-suppression',
   title: 'Suppression directives that match no finding',
   severity: 'warning' as Severity,
+  /** Directives live in domU configs. */
+  needs: ['domains'] as Need[],
   sources: ['ESLint --report-unused-disable-directives (the convention xenlint follows)'],
 };

@@ -95,7 +95,11 @@ export async function loadConfig(opts: { cwd: string; file?: string }): Promise<
   const data = await parseConfigText(text, file);
   const validate = await validator('config');
   if (!validate(data)) {
-    const lines = describeErrors(validate.errors).filter((l) => !l.endsWith('must match a schema in anyOf'));
+    // A check's entry is a severity or an object: when the object form has a deeper error
+    // (an option), the "must be one of off, error, ..." of the other form is noise.
+    const errors = validate.errors ?? [];
+    const specific = errors.filter((e) => !errors.some((o) => o.instancePath.startsWith(`${e.instancePath}/`)));
+    const lines = describeErrors(specific).filter((l) => !l.endsWith('must match a schema in anyOf'));
     throw new UsageError(`${file}: invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   return { config: data as XenlintConfig, file, dir: dirname(file) };

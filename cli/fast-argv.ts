@@ -13,7 +13,7 @@
 
 export type FastPath = { kind: 'version' } | { kind: 'lint' | 'check'; argv: Record<string, unknown> };
 
-const FORMATS = new Set(['stylish', 'json', 'sarif', 'junit', 'github']);
+const FORMATS = new Set(['stylish', 'json', 'sarif', 'junit', 'github', 'html']);
 const SEVERITIES = new Set(['error', 'warning', 'info']);
 const DIALECTS = new Set(['xm', 'xl']);
 
@@ -30,6 +30,7 @@ const REPORT_OPTIONS: Record<string, OptionSpec> = {
   '-f': { key: 'format', kind: 'string', choices: FORMATS },
   '--output': { key: 'output', kind: 'string' },
   '-o': { key: 'output', kind: 'string' },
+  '--also-output': { key: 'also-output', kind: 'string' },
   '--color': { key: 'color', kind: 'boolean' },
   '--fail-on': { key: 'fail-on', kind: 'string', choices: SEVERITIES },
   '--config': { key: 'config', kind: 'string' },
@@ -38,6 +39,7 @@ const REPORT_OPTIONS: Record<string, OptionSpec> = {
   '--write-baseline': { key: 'write-baseline', kind: 'string' },
   '--xen': { key: 'xen', kind: 'string' },
   '--verbose': { key: 'verbose', kind: 'boolean' },
+  '--plugins': { key: 'plugins', kind: 'boolean' },
   '-v': { key: 'verbose', kind: 'boolean' },
   '--quiet': { key: 'quiet', kind: 'boolean' },
   // yargs reads it as a number; only plain digits are taken here.
@@ -100,8 +102,8 @@ function readOptions(args: readonly string[], options: Record<string, OptionSpec
       inline = a.slice(eq + 1);
     }
     let negated = false;
-    if (name === '--no-color') {
-      name = '--color';
+    if (name === '--no-color' || name === '--no-plugins') {
+      name = `--${name.slice(5)}`;
       negated = true;
     }
     const spec = options[name];

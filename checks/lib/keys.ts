@@ -31,10 +31,11 @@ export const XL_WARNS_AND_IGNORES: ReadonlyMap<string, { prints: string; instead
 
 /** Keys xl still reads but documents as deprecated; reported as info. */
 export const XL_DEPRECATED: ReadonlyMap<string, { instead: string; since?: string }> = new Map([
+  // `since`: the release whose xl first reads the replacement (checks/data/config-keys.json); before it the old key is the only one.
   ['builder', { instead: 'type = "hvm" or type = "pv"', since: '4.10.0' }],
-  ['stdvga', { instead: 'vga = "stdvga"' }],
-  ['altp2mhvm', { instead: 'altp2m' }],
-  ['firmware_override', { instead: 'firmware = "PATH"' }],
+  ['stdvga', { instead: 'vga = "stdvga"', since: '4.3.0' }],
+  ['altp2mhvm', { instead: 'altp2m', since: '4.9.0' }],
+  ['firmware_override', { instead: 'firmware = "PATH"', since: '4.10.0' }],
 ]);
 
 /** Commits that added or removed xl keys the findings explain in more words. */

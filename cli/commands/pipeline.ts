@@ -9,14 +9,18 @@ import type { Check, RunReport } from '../../checks/api.js';
 import { captureLabel, type Facts } from '../facts.js';
 import type { Severity } from '../parse/diagnostic.js';
 import { checkSettings, loadConfig, repositoryRoot, UsageError, type LoadedConfig } from '../config.js';
-import type { LocationContext } from '../report/index.js';
+import type { Format, LocationContext } from '../report/index.js';
 import { errorsOnly, exitCodeFor, runChecks, UNUSED_SUPPRESSION_ID, type CheckRunSettings } from '../engine.js';
 import { parseXenVersionArg } from '../xen-version.js';
 import { closest } from '../closest.js';
 
 export interface ReportArgs {
+  /** false (`--no-plugins`): built-in checks only, the config's plugins are not loaded. */
+  plugins?: boolean;
   format?: string;
   output?: string;
+  /** `FORMAT=FILE`: a second report of the same run (see parseAlsoOutput). */
+  'also-output'?: string;
   color?: boolean;
   'fail-on'?: Severity;
   config?: string;
@@ -36,11 +40,17 @@ export interface Prepared {
   settings: Map<string, CheckRunSettings>;
 }
 
-export async function prepare(args: { config?: string }, cwd = process.cwd()): Promise<Prepared> {
+/**
+ * `plugins: false` (`--no-plugins`) runs the built-in checks only and never imports
+ * the config's plugin modules: for CI on code it does not trust (the GitHub Action's
+ * default). Settings for the plugins' checks are then left unused.
+ */
+export async function prepare(args: { config?: string; plugins?: boolean }, cwd = process.cwd()): Promise<Prepared> {
   const loaded = await loadConfig({ cwd, ...(args.config ? { file: args.config } : {}) });
   const { builtinChecks } = await import('../../checks/index.js');
   const checks = [...builtinChecks];
-  if (loaded.config.plugins?.length) {
+  const skipPlugins = args.plugins === false && Boolean(loaded.config.plugins?.length);
+  if (loaded.config.plugins?.length && !skipPlugins) {
     const { loadPlugins } = await import('../plugins.js');
     const extra = await loadPlugins(loaded.config.plugins, loaded.dir);
     for (const c of extra) {
@@ -48,15 +58,15 @@ export async function prepare(args: { config?: string }, cwd = process.cwd()): P
       checks.push(c);
     }
   }
-  const settings = await resolveSettings(loaded, checks);
+  const settings = await resolveSettings(loaded, checks, skipPlugins);
   return { loaded, checks: checks.filter((c) => checkSettings(loaded.config, c.id).enabled), settings };
 }
 
-async function resolveSettings(loaded: LoadedConfig, checks: Check[]): Promise<Map<string, CheckRunSettings>> {
+async function resolveSettings(loaded: LoadedConfig, checks: Check[], pluginsSkipped: boolean): Promise<Map<string, CheckRunSettings>> {
   const settings = new Map<string, CheckRunSettings>();
   const ids = new Set([...checks.map((c) => c.id), UNUSED_SUPPRESSION_ID]);
   for (const id of Object.keys(loaded.config.checks ?? {})) {
-    if (!ids.has(id)) {
+    if (!ids.has(id) && !pluginsSkipped) {
       const hint = closest(id, [...ids]);
       throw new UsageError(`${loaded.file}: checks.${id}: no such check${hint ? ` (did you mean "${hint}"?)` : ''}; see \`xenlint rules\``);
     }
@@ -136,6 +146,23 @@ export function baselineOf(report: RunReport): string {
   return `${JSON.stringify({ baselineVersion: 1, tool: 'xenlint', findings }, null, 2)}\n`;
 }
 
+/**
+ * `--also-output FORMAT=FILE`: the same run's report in a second format, written
+ * to a file, beside the main report (`--format`, `--output`). The GitHub Action
+ * lints once and writes annotations to stdout and SARIF to a file this way.
+ */
+export function parseAlsoOutput(value: unknown, isFormat: (name: string) => name is Format): { format: Format; file: string } | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new UsageError('--also-output: give it once, as FORMAT=FILE');
+  const eq = value.indexOf('=');
+  const format = eq < 0 ? value : value.slice(0, eq);
+  const file = eq < 0 ? '' : value.slice(eq + 1);
+  if (!isFormat(format) || file === '') {
+    throw new UsageError(`--also-output ${JSON.stringify(value)}: expected FORMAT=FILE, FORMAT one of stylish, json, sarif, junit, github (e.g. --also-output sarif=xenlint.sarif)`);
+  }
+  return { format, file };
+}
+
 export async function finish(
   command: 'check' | 'lint',
   facts: Facts,
@@ -153,6 +180,8 @@ export async function finish(
   },
 ): Promise<number> {
   const { loaded, checks, settings } = prepared;
+  const { isFormat } = await import('../report/index.js');
+  const also = parseAlsoOutput(args['also-output'], isFormat);
   const maxWarnings = args['max-warnings'];
   if (maxWarnings !== undefined && !(Number.isSafeInteger(maxWarnings) && maxWarnings >= 0)) {
     throw new UsageError(`--max-warnings ${String(maxWarnings)}: expected a whole number of warnings, 0 or more`);
@@ -172,6 +201,11 @@ export async function finish(
   // The baseline records every finding, whatever this run shows.
   if (args['write-baseline']) await writeFile(args['write-baseline'], baselineOf(full));
   const report = args.quiet ? errorsOnly(full) : full;
+  if (facts.host) {
+    const { memoryView } = await import('../memory-view.js');
+    const memory = memoryView(facts, xen?.version);
+    if (memory) report.memory = memory;
+  }
   const { formatReport, pickFormat, useColor } = await import('../report/index.js');
   const isTTY = !args.output && Boolean(process.stdout.isTTY);
   const format = pickFormat(args.format, process.env, isTTY);
@@ -179,7 +213,7 @@ export async function finish(
   const cwd = process.cwd();
   const failOn: Severity = args['fail-on'] ?? loaded.config.failOn ?? 'error';
   const home = projectLinks()?.home;
-  const text = await formatReport(report, format, {
+  const formatOptions = {
     color: useColor(args.color, process.env, isTTY),
     cwd,
     rules: ruleMetas(checks),
@@ -187,9 +221,14 @@ export async function finish(
     ...(home ? { home } : {}),
     locations: { sourceRoot: repositoryRoot(cwd) ?? cwd, ...extras.locations },
     failOn,
-  });
+  };
+  const text = await formatReport(report, format, formatOptions);
   if (args.output) await writeFile(args.output, text.endsWith('\n') ? text : `${text}\n`);
   else process.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`);
+  if (also) {
+    const second = await formatReport(report, also.format, { ...formatOptions, color: false });
+    await writeFile(also.file, second.endsWith('\n') ? second : `${second}\n`);
+  }
   let code = exitCodeFor(report, failOn);
   const warnings = report.summary.findings.warning;
   if (maxWarnings !== undefined && warnings > maxWarnings) {

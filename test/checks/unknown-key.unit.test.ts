@@ -251,3 +251,11 @@ t.test('xl: keys xl only warns about, from the release that started warning', as
   t.same(run([dm], { xen: '4.1.0', toolstack: 'xl' }).filter((x) => x.key === 'device_model'), [], 'xl 4.1 used device_model as the device model path');
   t.equal(run([dm], { xen: '4.2.0', toolstack: 'xl' }).filter((x) => x.key === 'device_model').length, 1);
 });
+
+t.test('xl: a deprecated key is reported only where its replacement exists', async (t) => {
+  const d = domainFromText('name = "s"\nbuilder = "hvm"\nstdvga = 1\nmemory = 1024\n', 'xl');
+  const keys = (xen: string): string[] => run([d], { xen, toolstack: 'xl' }).map((x) => x.key!);
+  t.same(keys('4.2.0'), [], 'vga arrived in 4.3: stdvga is the only spelling on 4.2');
+  t.same(keys('4.3.0'), ['stdvga']);
+  t.same(keys('4.10.0'), ['builder', 'stdvga']);
+});
