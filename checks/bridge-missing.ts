@@ -24,13 +24,29 @@
  * `bridge=xenbr0` then points at nothing; the finding says so when dom0 shows
  * a bridge named like a NIC.
  */
-import type { Check, CheckContext, DomainFacts, Finding, Skip } from './api.js';
-import type { Bridge, Dom0Facts, Facts, VifFacts } from '../cli/facts.js';
-import { satisfiesXen } from '../cli/xen-version.js';
-import { XEND_DEFAULTS } from '../cli/parse/sxp.js';
-import { isEmulatedVif, networkSetup, vifBridge, vifLocation } from './lib/net.js';
-import { listNames, shownVersion, versionOf, xenLabel } from './lib/guest.js';
-import { toolstackFor, type ToolstackChoice } from './lib/toolstack.js';
+import {
+  XEND_DEFAULTS,
+  isEmulatedVif,
+  listNames,
+  networkSetup,
+  satisfiesXen,
+  shownVersion,
+  toolstackFor,
+  versionOf,
+  vifBridge,
+  vifLocation,
+  xenLabel,
+  type Bridge,
+  type Check,
+  type CheckContext,
+  type Dom0Facts,
+  type DomainFacts,
+  type Facts,
+  type Finding,
+  type Skip,
+  type ToolstackChoice,
+  type VifFacts,
+} from './api.js';
 
 /** network-bridge names the bridge after the NIC from 3.2 (06809a93ad). */
 export const BRIDGE_NAMED_AFTER_NIC = '>=3.2.0';
@@ -123,25 +139,34 @@ function renameHint(host: Host, missing: string): string | undefined {
   return renamedBridgeFor(missing, host.bridges);
 }
 
+const MISSING = '{{guest}}: vif {{vif}} is to be attached to bridge {{bridge}} ({{how}}), but dom0 has {{has}} (bridges: {{bridges}}): {{effect}}';
+
 function missingBridge(g: Guest, host: Host, vif: VifFacts, bridge: string, how: string, script: { script: string; from: string }, effect?: string): Finding {
   const { d, choice } = g;
   const ts = choice.toolstack;
   const existing = host.bridges.map((b) => b.name);
   const plainInterface = (host.dom0.interfaces ?? []).includes(bridge);
   const renamed = renameHint(host, bridge);
-  let message = `${d.name}: vif ${vif.index} is to be attached to bridge ${bridge} (${how}), but dom0 has ${
-    plainInterface ? `${bridge} only as a network interface, not a bridge` : `no such bridge`
-  } (bridges: ${existing.length ? listNames(existing) : 'none'}): ${effect ?? failureText(ts, vif, bridge, plainInterface)}`;
+  const data = {
+    guest: d.name,
+    vif: vif.index,
+    bridge,
+    how,
+    has: plainInterface ? `${bridge} only as a network interface, not a bridge` : 'no such bridge',
+    bridges: existing.length ? listNames(existing) : 'none',
+    effect: effect ?? failureText(ts, vif, bridge, plainInterface),
+  };
+  let message: Pick<Finding, 'messageId' | 'data'> = { messageId: 'missing-bridge', data };
   let remediation = existing.length
     ? `Name an existing bridge in the vif spec (bridge=${existing[0]}), or create ${bridge} in dom0 before the guest starts.`
     : `Create the bridge in dom0 (network-bridge in xend-config.sxp, or the distribution's network configuration) before the guest starts.`;
   if (renamed !== undefined) {
-    message += `. From Xen 3.2 (this is ${xenLabel(host.shown)}) network-bridge names the bridge after the NIC (here ${renamed}) instead of xenbr0 (06809a93ad): a config written for 3.1 or earlier breaks after the upgrade`;
+    message = { messageId: 'bridge-renamed', data: { ...data, xen: xenLabel(host.shown), renamed } };
     remediation = `Write bridge=${renamed} in the vif spec, or keep the old name by giving network-bridge bridge=${bridge} in xend-config.sxp: (network-script 'network-bridge bridge=${bridge}').`;
   }
   return {
     ...vifLocation(d, vif),
-    message,
+    ...message,
     remediation,
     evidence: {
       vif: vif.spec,
@@ -162,9 +187,8 @@ function noBridgeAtAll(g: Guest, host: Host, vif: VifFacts, script: { script: st
   const { d, choice } = g;
   return {
     ...vifLocation(d, vif),
-    message:
-      `${d.name}: vif ${vif.index} names no bridge, so vif-bridge takes the first bridge it finds in dom0 — and dom0 has none: ` +
-      `xm create fails with "Device ${vif.index} (vif) could not be connected" and the guest does not start`,
+    messageId: 'no-bridge-at-all',
+    data: { guest: d.name, vif: vif.index },
     remediation:
       'Let xend build a bridge ((network-script network-bridge) in xend-config.sxp) or create one with the distribution\'s network configuration, and name it in the vif spec.',
     evidence: {
@@ -256,6 +280,12 @@ const check: Check = {
   title: "A guest's vif names a bridge that dom0 does not have: the guest does not start",
   severity: 'error',
   needs: ['domains', 'dom0'],
+  messages: {
+    'missing-bridge': MISSING,
+    'bridge-renamed': `${MISSING}. From Xen 3.2 (this is {{xen}}) network-bridge names the bridge after the NIC (here {{renamed}}) instead of xenbr0 (06809a93ad): a config written for 3.1 or earlier breaks after the upgrade`,
+    'no-bridge-at-all':
+      '{{guest}}: vif {{vif}} names no bridge, so vif-bridge takes the first bridge it finds in dom0 — and dom0 has none: xm create fails with "Device {{vif}} (vif) could not be connected" and the guest does not start',
+  },
   sources: [
     'bridge defaults — xm: the first bridge vif-bridge finds (RELEASE-4.4.0:tools/hotplug/Linux/vif-bridge), xenbr0 for HVM (RELEASE-4.4.0:tools/python/xen/xend/image.py); xl: xenbr0 (RELEASE-4.22.0:docs/man/xl-network-configuration.5.pod.in)',
     'RELEASE-4.22.0:docs/man/xl.conf.5.pod.in: vif.default.bridge and vif.default.script in xl.conf; the older names defaultbridge/vifscript read by parse_global_config in RELEASE-4.4.0:tools/libxl/xl.c',

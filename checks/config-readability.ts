@@ -12,27 +12,33 @@
  * (xm) that xl will read — because the host runs xl, or Xen is 4.5 or later —
  * and that contains something xl's grammar has no room for.
  */
-import type { Check, DomainFacts, Facts, Finding } from './api.js';
-import type { Diagnostic } from '../cli/parse/diagnostic.js';
-import { versionOf } from './lib/guest.js';
-import { toolstackFor } from './lib/keys.js';
+import { toolstackFor, versionOf, type Check, type Diagnostic, type DomainFacts, type Facts, type Finding } from './api.js';
 import { firstXlObstacle, isVendorDrop, xendRemovedAt } from './lib/xm-leftovers.js';
 
 interface Wording {
-  message: (d: Diagnostic) => string;
+  /** The message template: `{{guest}}`, and `{{problem}}` for the reader's own words. */
+  template: string;
   remediation: string;
 }
 
 const XL_REFUSES = 'xl refuses the whole file ("Failed to parse config") and creates nothing';
 
-/** What each diagnostic code means for the guest, and what to do. */
+/**
+ * What each diagnostic code means for the guest, and what to do. The code is
+ * the finding's message id (`config-readability/xl-syntax`); a diagnostic of
+ * another code is `other`, and an xl lexical warning (not an error) `xl-lexical-warning`.
+ */
 const WORDING: Record<string, Wording> = {
   'xl-syntax': {
-    message: (d) => `${d.message}: ${XL_REFUSES}`,
+    template: `{{guest}}: {{problem}}: ${XL_REFUSES}`,
     remediation: 'Fix the syntax: xl configs are `key = value` lines with quoted strings, plain numbers and [ lists ] (xl.cfg(5)).',
   },
   'xl-lexical': {
-    message: (d) => (d.severity === 'error' ? `${d.message}: ${XL_REFUSES}` : d.message),
+    template: `{{guest}}: {{problem}}: ${XL_REFUSES}`,
+    remediation: 'Fix the text at this position; xl accepts lowercase names, quoted strings, plain numbers and [ lists ] only.',
+  },
+  'xl-lexical-warning': {
+    template: '{{guest}}: {{problem}}',
     remediation: 'Fix the text at this position; xl accepts lowercase names, quoted strings, plain numbers and [ lists ] only.',
   },
   'xl-refused': {
@@ -44,51 +50,60 @@ const WORDING: Record<string, Wording> = {
     remediation: 'xl prints this and leaves the setting out: write a value xl reads (a plain number, a single value where it wants one).',
   },
   'xl-number': {
-    message: (d) => d.message,
+    template: '{{guest}}: {{problem}}',
     remediation: 'Write the number in decimal without a leading zero (or 0x… for hex), or quote it if it is meant as text.',
   },
   'xl-octal': {
-    message: (d) => d.message,
+    template: '{{guest}}: {{problem}}',
     remediation: 'Drop the leading zero: xl reads numbers with strtol(…, 0), so 0512 is octal (330).',
   },
   'python-under-xl': {
-    message: (d) => `${d.message} ${XL_REFUSES}.`,
+    template: `{{guest}}: {{problem}} ${XL_REFUSES}.`,
     remediation: 'Rewrite the file as plain `key = value` settings (no imports, variables, operators or calls), or keep it for xm.',
   },
   'not-static': {
-    message: (d) => `${d.message}. xm runs it when it creates the guest, so settings that depend on it are unknown to xenlint's checks`,
+    template: "{{guest}}: {{problem}}. xm runs it when it creates the guest, so settings that depend on it are unknown to xenlint's checks",
+    remediation: 'Write the settings as literals (strings, numbers, lists) if you want them checked, or accept that xenlint cannot see them.',
+  },
+  // On a host where xl reads an xm file, "xm runs it" is beside the point.
+  'not-static-read-by-xl': {
+    template: '{{guest}}: {{problem}}; and xl, which reads this file here, runs no Python at all',
     remediation: 'Write the settings as literals (strings, numbers, lists) if you want them checked, or accept that xenlint cannot see them.',
   },
   'xm-syntax': {
-    message: (d) => `${d.message}: Python rejects the file, so \`xm create\` fails before creating anything`,
+    template: '{{guest}}: {{problem}}: Python rejects the file, so `xm create` fails before creating anything',
     remediation: 'Fix the Python syntax (xm configs are Python 2 programs).',
   },
   'xm-dropped': {
-    message: (d) => d.message,
+    template: '{{guest}}: {{problem}}',
     remediation: 'Write the value as a plain string, int, float or list (e.g. 1 instead of True, \'…\' instead of u\'…\').',
   },
   'bad-directive': {
-    message: (d) => `xenlint directive: ${d.message}`,
+    template: '{{guest}}: xenlint directive: {{problem}}',
     remediation: 'Fix the `# xenlint…` comment (xenlint-disable[-next-line] <ids> [-- reason], or # xenlint: name=value).',
+  },
+  other: {
+    template: '{{guest}}: {{problem}}',
+    remediation: 'Fix the config text at this position.',
   },
 };
 
-const GENERIC: Wording = {
-  message: (d) => d.message,
-  remediation: 'Fix the config text at this position.',
-};
+function messageIdOf(diag: Diagnostic, readByXl: boolean): string {
+  if (diag.code === 'not-static' && readByXl) return 'not-static-read-by-xl';
+  if (diag.code === 'xl-lexical' && diag.severity !== 'error') return 'xl-lexical-warning';
+  return diag.code !== undefined && Object.hasOwn(WORDING, diag.code) ? diag.code : 'other';
+}
 
 function fromDiagnostic(domain: DomainFacts, diag: Diagnostic, readByXl: boolean): Finding {
-  const wording = (diag.code !== undefined ? WORDING[diag.code] : undefined) ?? GENERIC;
-  // On a host where xl reads an xm file, "xm runs it" is beside the point.
-  const text = readByXl && diag.code === 'not-static' ? `${diag.message}; and xl, which reads this file here, runs no Python at all` : wording.message(diag);
+  const messageId = messageIdOf(diag, readByXl);
   const f: Finding = {
-    message: `${domain.name}: ${text}`,
+    messageId,
+    data: { guest: domain.name, problem: diag.message },
     severity: diag.severity,
     domain: domain.name,
     line: diag.line,
     column: diag.column,
-    remediation: wording.remediation,
+    remediation: WORDING[messageId]!.remediation,
     evidence: { dialect: domain.dialect, ...(diag.code !== undefined ? { code: diag.code } : {}) },
   };
   const file = diag.file ?? domain.file;
@@ -105,9 +120,8 @@ function pythonReadByXl(d: DomainFacts, facts: Facts, version: string | undefine
   const obstacle = firstXlObstacle(d);
   if (!obstacle) return undefined;
   const f: Finding = {
-    message:
-      `${d.name}: this file is Python (an xm config), but xl reads it here (${choice.reason}); ` +
-      `xl does not run Python and cannot read ${obstacle.what}: ${XL_REFUSES}`,
+    messageId: 'python-read-by-xl',
+    data: { guest: d.name, reason: choice.reason, obstacle: obstacle.what },
     severity: 'error',
     domain: d.name,
     line: obstacle.line,
@@ -124,6 +138,10 @@ const check: Check = {
   title: 'Config text the toolstack refuses or xenlint cannot read: syntax errors, Python, dropped values, bad directives',
   severity: 'error',
   needs: ['domains'],
+  messages: {
+    ...Object.fromEntries(Object.entries(WORDING).map(([id, w]) => [id, w.template])),
+    'python-read-by-xl': `{{guest}}: this file is Python (an xm config), but xl reads it here ({{reason}}); xl does not run Python and cannot read {{obstacle}}: ${XL_REFUSES}`,
+  },
   sources: [
     '3.0.4-branched:tools/python/xen/xm/opts.py load(): xm runs the config with execfile() and keeps top-level str/list/int/float values; u\'…\' and other types are dropped',
     'RELEASE-4.22.0:tools/libs/util/libxlu_cfg_l.l and libxlu_cfg_y.y: xl\'s lexer and grammar; identifiers [a-z][._0-9a-z]*; "Arbitrary Python is no longer supported" (RELEASE-4.22.0:tools/libs/util/libxlu_cfg.c); numbers via strtol(…, 0), so a leading 0 is octal',

@@ -14,10 +14,7 @@
  * An xm-era HVM config (device_model = ".../qemu-dm") under xl 4.3+ silently
  * gets qemu-xen instead; unknown-key already reports the ignored key.
  */
-import type { Check, CheckContext, DomainFacts, Finding } from './api.js';
-import type { Facts } from '../cli/facts.js';
-import { satisfiesXen } from '../cli/xen-version.js';
-import { keyPlace, keyText, kindLabel, shownVersion, versionOf, xenLabel } from './lib/guest.js';
+import { keyPlace, keyText, kindLabel, satisfiesXen, shownVersion, versionOf, xenLabel, type Check, type CheckContext, type DomainFacts, type Facts, type Finding } from './api.js';
 
 export const TRADITIONAL = 'qemu-xen-traditional';
 /** No security support for qemu-xen-traditional (RELEASE-4.22.0:CHANGELOG.md, 4.15). */
@@ -43,7 +40,8 @@ function examine(d: DomainFacts, version: string, xen: string): Finding | undefi
     return {
       ...place,
       severity: 'error',
-      message: `${d.name}: device_model_version = "${TRADITIONAL}", but ${xen} no longer has it (removed in 4.21, 1eb944f650): xl stops with \`Unknown device_model_version "${TRADITIONAL}" specified\` and creates nothing`,
+      messageId: 'removed',
+      data: { guest: d.name, xen },
       remediation: d.type === 'hvm' ? SWITCH : `Remove the line: a ${kindLabel(d)} guest does not need it, and xl of 4.21 refuses the whole config because of it.`,
       evidence: evidence(d, version),
     };
@@ -53,7 +51,8 @@ function examine(d: DomainFacts, version: string, xen: string): Finding | undefi
     return {
       ...place,
       severity: 'warning',
-      message: `${d.name}: HVM guest on device_model_version = "${TRADITIONAL}": ${xen} does not build it by default (since 4.16), so unless your distribution builds it xl finds no device model to start for this guest; it has also had no security support since 4.15`,
+      messageId: 'not-built',
+      data: { guest: d.name, xen },
       remediation: SWITCH,
       evidence: evidence(d, version),
     };
@@ -61,7 +60,8 @@ function examine(d: DomainFacts, version: string, xen: string): Finding | undefi
   return {
     ...place,
     severity: 'warning',
-    message: `${d.name}: HVM guest on device_model_version = "${TRADITIONAL}": ${xen} gives the traditional device model no security support (since 4.15), and from 4.16 it is not built by default`,
+    messageId: 'unsupported',
+    data: { guest: d.name, xen },
     remediation: SWITCH,
     evidence: evidence(d, version),
   };
@@ -81,6 +81,11 @@ const check: Check = {
   severity: 'warning',
   needs: ['domains'],
   xen: UNSUPPORTED,
+  messages: {
+    removed: `{{guest}}: device_model_version = "${TRADITIONAL}", but {{xen}} no longer has it (removed in 4.21, 1eb944f650): xl stops with \`Unknown device_model_version "${TRADITIONAL}" specified\` and creates nothing`,
+    'not-built': `{{guest}}: HVM guest on device_model_version = "${TRADITIONAL}": {{xen}} does not build it by default (since 4.16), so unless your distribution builds it xl finds no device model to start for this guest; it has also had no security support since 4.15`,
+    unsupported: `{{guest}}: HVM guest on device_model_version = "${TRADITIONAL}": {{xen}} gives the traditional device model no security support (since 4.15), and from 4.16 it is not built by default`,
+  },
   sources: [
     'RELEASE-4.22.0:docs/man/xl.cfg.5.pod.in: device_model_version qemu-xen (default since 4.3, ec41430ef6) and qemu-xen-traditional',
     'RELEASE-4.22.0:CHANGELOG.md: qemu-xen-traditional without security support (4.15), not built by default (4.16), removed (4.21)',

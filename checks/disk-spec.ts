@@ -9,15 +9,28 @@
  * whole), two disks at one virtual device, and HVM disks qemu cannot emulate
  * as IDE.
  */
-import type { Check, Finding, Severity } from './api.js';
-import type { DiskFacts } from '../cli/facts.js';
-import type { Dialect } from '../cli/parse/config-model.js';
-import { parseDiskSpec, type DiskSpec, type SpecProblem } from '../cli/parse/disk-spec.js';
-import { emulatedDiskBus } from '../cli/parse/vdev.js';
-import { satisfiesXen } from '../cli/xen-version.js';
-import { plainVdev } from './lib/disk.js';
-import { keyText } from './lib/guest.js';
-import { plainStringUnderXl, readers, specFinding, unreadableSpec, type Reader } from './lib/toolstack.js';
+import {
+  SPEC_MESSAGES,
+  SPEC_PREFIX,
+  emulatedDiskBus,
+  keyText,
+  parseDiskSpec,
+  plainStringUnderXl,
+  plainVdev,
+  readers,
+  satisfiesXen,
+  specFinding,
+  unreadableSpec,
+  type Check,
+  type Dialect,
+  type DiskFacts,
+  type DiskSpec,
+  type Finding,
+  type MessageData,
+  type Reader,
+  type Severity,
+  type SpecProblem,
+} from './api.js';
 import { CHOOSING_VIRTUALIZATION } from './lib/field-notes.js';
 
 /** xend 3.0.2's image.py only handed hda–hdd to qemu-dm and refused other HVM disks ("hvm: for qemu vbd type=file&dev=hda~hdd"). */
@@ -45,8 +58,8 @@ function who(ts: Dialect): string {
   return ts === 'xl' ? 'xl' : 'xm';
 }
 
-function diskFinding(c: Reader, disk: DiskFacts, severity: Severity, message: string, remediation: string, extra: Record<string, string | number | boolean> = {}): Finding {
-  return specFinding(c, 'disk', disk, severity, message, remediation, extra);
+function diskFinding(c: Reader, disk: DiskFacts, severity: Severity, messageId: string, data: MessageData, remediation: string, extra: Record<string, string | number | boolean> = {}): Finding {
+  return specFinding(c, 'disk', disk, severity, { messageId, data }, remediation, extra);
 }
 
 function isWriteBang(spec: string): boolean {
@@ -60,13 +73,13 @@ function rejected(c: Reader, disk: DiskFacts, error: SpecProblem): Finding {
       c,
       disk,
       'error',
-      'xl does not know the access mode `w!` (xm\'s "writable even if already in use"): "unknown value for access", and xl refuses to create the guest',
+      'w-bang-xl',
+      {},
       'Write `w` (access=rw). xl has no mode that overrides the in-use check, so a disk shared writable between guests needs another arrangement (e.g. a cluster filesystem attached with care).',
       { problem: error.message },
     );
   }
-  const how = ts === 'xl' ? 'xl stops reading the config and creates nothing' : 'xm create stops with an error and creates nothing';
-  return diskFinding(c, disk, 'error', `${error.message}: ${how}`, ts === 'xl'
+  return diskFinding(c, disk, 'error', ts === 'xl' ? 'rejected-xl' : 'rejected-xm', { problem: error.message }, ts === 'xl'
     ? 'Fix the spec (xl-disk-configuration(5)): e.g. "format=raw, vdev=xvda, access=rw, target=/dev/vg/guest".'
     : 'Fix the spec: TYPE:TARGET,VDEV,MODE such as "phy:/dev/vg/guest,xvda,w".', { problem: error.message });
 }
@@ -83,27 +96,25 @@ function warningsOf(c: Reader, disk: DiskFacts, spec: DiskSpec, warnings: SpecPr
       case 'vdev-invalid': {
         const vdev = spec.vdev ?? '';
         if (ts === 'xm' && xendKnowsVdev(vdev)) break;
-        out.push(diskFinding(c, disk, 'error', ts === 'xl'
-          ? `${w.message} ("Invalid or unsupported virtual disk identifier"), so the guest is not created`
-          : `${w.message}, so the guest is not created`,
+        out.push(diskFinding(c, disk, 'error', ts === 'xl' ? 'vdev-invalid-xl' : 'vdev-invalid-xm', { problem: w.message },
         'Use a vdev the toolstack knows: xvda…xvdz, xvdaa… for PV disks, hda–hdd (IDE) or sda–sdp for emulated ones.', { vdev }));
         break;
       }
       case 'xm-version':
         if (c.version !== undefined && satisfiesXen(c.version, XM_FOUR_FIELDS)) {
-          out.push(diskFinding(c, disk, 'error', `xm of Xen ${c.shown} takes 3 or 4 fields and rejects this spec ("Invalid disk specifier")`, 'Drop the 5th field (the blkif protocol) on this version.'));
+          out.push(diskFinding(c, disk, 'error', 'fifth-field-rejected', { xen: c.shown ?? c.version ?? '' }, 'Drop the 5th field (the blkif protocol) on this version.'));
         } else if (c.version === undefined || !satisfiesXen(c.version, XM_FIVE_FIELDS)) {
-          out.push(diskFinding(c, disk, 'warning', `${w.message}; xenlint cannot tell for ${c.version !== undefined ? `Xen ${c.shown}` : 'an unknown Xen version'}`, 'Drop the 5th field unless you know this xm reads it; pass --xen to let xenlint decide.'));
+          out.push(diskFinding(c, disk, 'warning', 'fifth-field-unknown', { problem: w.message, xen: c.version !== undefined ? `Xen ${c.shown}` : 'an unknown Xen version' }, 'Drop the 5th field unless you know this xm reads it; pass --xen to let xenlint decide.'));
         }
         break;
       case 'xm-disk-type':
-        out.push(diskFinding(c, disk, 'info', w.message, 'Make sure the block script exists on every host that may run this guest.'));
+        out.push(diskFinding(c, disk, 'info', 'block-script', { problem: w.message }, 'Make sure the block script exists on every host that may run this guest.'));
         break;
       case 'ignored-text':
-        out.push(diskFinding(c, disk, 'warning', w.message, 'Remove the stray text.'));
+        out.push(diskFinding(c, disk, 'warning', 'ignored-text', { problem: w.message }, 'Remove the stray text.'));
         break;
       default:
-        out.push(diskFinding(c, disk, 'warning', w.message, 'Fix the spec so that it says what you mean.'));
+        out.push(diskFinding(c, disk, 'warning', 'spec-warning', { problem: w.message }, 'Fix the spec so that it says what you mean.'));
     }
   }
   if (ts === 'xm' && !spec.xlCompatible) {
@@ -112,7 +123,8 @@ function warningsOf(c: Reader, disk: DiskFacts, spec: DiskSpec, warnings: SpecPr
       c,
       disk,
       xlOnly ? 'warning' : 'info',
-      `works with xm, but ${spec.xlIncompatibility ?? 'xl rejects it'}; it breaks when the guest moves to xl (from Xen 4.5 xl is the only toolstack)`,
+      'xl-incompatible',
+      { why: spec.xlIncompatibility ?? 'xl rejects it' },
       isWriteBang(disk.spec)
         ? 'Before moving to xl, change `w!` to `w` and decide how the shared disk is handled without it.'
         : 'Rewrite the spec in a form both toolstacks read, e.g. "phy:/dev/vg/guest,xvda,w".',
@@ -140,8 +152,8 @@ function duplicates(c: Reader, parsed: Parsed[]): Finding[] {
       continue;
     }
     const same = plainVdev(first.spec.vdev) === vdev ? `\`${vdev}\`` : `\`${vdev}\` (the same device as \`${plainVdev(first.spec.vdev)}\`)`;
-    out.push(diskFinding(c, p.disk, 'error',
-      `uses vdev ${same} like disk ${first.disk.index + 1} "${first.disk.spec}" on line ${first.disk.line}: a guest has one device per virtual disk number, so ${who(c.choice.toolstack)} cannot attach both and the guest is not created`,
+    out.push(diskFinding(c, p.disk, 'error', 'duplicate-vdev',
+      { same, other: first.disk.index + 1, otherSpec: first.disk.spec, otherLine: first.disk.line, toolstack: who(c.choice.toolstack) },
       'Give every disk of the guest its own vdev.',
       { vdev, ...(p.spec.vdevInfo ? { device_number: p.spec.vdevInfo.devNumber } : {}), other_disk: first.disk.spec }));
   }
@@ -157,9 +169,7 @@ function emulation(c: Reader, parsed: Parsed[]): Finding[] {
       const vdev = plainVdev(p.spec.vdev);
       if (vdev === undefined || !/^hd[e-t]/.test(vdev)) continue;
       const old = c.version !== undefined && satisfiesXen(c.version, XEND_HDA_HDD_ONLY);
-      out.push(diskFinding(c, p.disk, old ? 'error' : 'warning', old
-        ? `xend of Xen ${c.shown} hands only hda–hdd to qemu-dm and refuses \`${vdev}\` for an HVM guest ("hvm: for qemu vbd type=file&dev=hda~hdd")`
-        : `qemu-dm emulates four IDE disks (hda–hdd); \`${vdev}\` is not one of them, so the guest's BIOS and an OS without Xen PV drivers never see it`,
+      out.push(diskFinding(c, p.disk, old ? 'error' : 'warning', old ? 'hvm-ide-refused' : 'hvm-ide-invisible', { vdev, xen: c.shown ?? '' },
       'Keep an HVM guest to four IDE disks (hda–hdd, a CD-ROM included), or install PV drivers in the guest and give the extra disks xvd names.', { vdev }));
     }
     return out;
@@ -178,8 +188,8 @@ function emulation(c: Reader, parsed: Parsed[]): Finding[] {
       continue;
     }
     if (first.spec.vdevInfo?.devNumber === info.devNumber) continue; // already a duplicate vdev
-    out.push(diskFinding(c, p.disk, 'error',
-      `\`${info.name}\` and \`${first.spec.vdevInfo?.name ?? '?'}\` (disk ${first.disk.index + 1}) are both disk ${info.disk} to libxl, which hands both to qemu as ${bus.toUpperCase()} unit ${info.disk}: qemu cannot put two drives in one slot and the device model fails`,
+    out.push(diskFinding(c, p.disk, 'error', 'emulated-slot-clash',
+      { vdev: info.name, otherVdev: first.spec.vdevInfo?.name ?? '?', other: first.disk.index + 1, unit: String(info.disk), bus: bus.toUpperCase() },
       'Number the disks so that each index (hda/xvda = 0, hdb/xvdb = 1, …) is used once.', { vdev: info.name, other_vdev: first.spec.vdevInfo?.name ?? '' }));
   }
   return out;
@@ -216,6 +226,24 @@ const check: Check = {
   title: 'Disk specs the toolstack refuses, ignores or will refuse after a move to xl',
   severity: 'error',
   needs: ['domains'],
+  messages: {
+    ...SPEC_MESSAGES,
+    'w-bang-xl': `${SPEC_PREFIX}xl does not know the access mode \`w!\` (xm's "writable even if already in use"): "unknown value for access", and xl refuses to create the guest`,
+    'rejected-xl': `${SPEC_PREFIX}{{problem}}: xl stops reading the config and creates nothing`,
+    'rejected-xm': `${SPEC_PREFIX}{{problem}}: xm create stops with an error and creates nothing`,
+    'vdev-invalid-xl': `${SPEC_PREFIX}{{problem}} ("Invalid or unsupported virtual disk identifier"), so the guest is not created`,
+    'vdev-invalid-xm': `${SPEC_PREFIX}{{problem}}, so the guest is not created`,
+    'fifth-field-rejected': `${SPEC_PREFIX}xm of Xen {{xen}} takes 3 or 4 fields and rejects this spec ("Invalid disk specifier")`,
+    'fifth-field-unknown': `${SPEC_PREFIX}{{problem}}; xenlint cannot tell for {{xen}}`,
+    'block-script': `${SPEC_PREFIX}{{problem}}`,
+    'ignored-text': `${SPEC_PREFIX}{{problem}}`,
+    'spec-warning': `${SPEC_PREFIX}{{problem}}`,
+    'xl-incompatible': `${SPEC_PREFIX}works with xm, but {{why}}; it breaks when the guest moves to xl (from Xen 4.5 xl is the only toolstack)`,
+    'duplicate-vdev': `${SPEC_PREFIX}uses vdev {{same}} like disk {{other}} "{{otherSpec}}" on line {{otherLine}}: a guest has one device per virtual disk number, so {{toolstack}} cannot attach both and the guest is not created`,
+    'hvm-ide-refused': `${SPEC_PREFIX}xend of Xen {{xen}} hands only hda–hdd to qemu-dm and refuses \`{{vdev}}\` for an HVM guest ("hvm: for qemu vbd type=file&dev=hda~hdd")`,
+    'hvm-ide-invisible': `${SPEC_PREFIX}qemu-dm emulates four IDE disks (hda–hdd); \`{{vdev}}\` is not one of them, so the guest's BIOS and an OS without Xen PV drivers never see it`,
+    'emulated-slot-clash': `${SPEC_PREFIX}\`{{vdev}}\` and \`{{otherVdev}}\` (disk {{other}}) are both disk {{unit}} to libxl, which hands both to qemu as {{bus}} unit {{unit}}: qemu cannot put two drives in one slot and the device model fails`,
+  },
   sources: [
     'xm specs: 3.0.4-branched:tools/python/xen/xm/create.py and 3.0.4-branched:tools/python/xen/xend/server/blkif.py (modes r, w, w!); xl specs: RELEASE-4.22.0:docs/man/xl-disk-configuration.5.pod.in, RELEASE-4.22.0:tools/libs/util/libxlu_disk_l.l ("unknown value for access" for w!)',
     'RELEASE-4.22.0:tools/libs/util/libxlu_cfg.c xlu_cfg_get_list: a list key given as a plain string: "parameter `disk\' is a single value but should be a list", the key is ignored',

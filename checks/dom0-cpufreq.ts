@@ -14,11 +14,7 @@
  * they fight the hypervisor. On 3.4+ dom0 usually has no cpufreq sysfs at all;
  * not having governors there is the healthy state, not missing evidence.
  */
-import type { Check, CheckContext, Finding, Skip } from './api.js';
-import type { Facts, Severity } from './api.js';
-import { satisfiesXen } from '../cli/xen-version.js';
-import { cmdlineValue } from '../cli/parse/xen-cmdline.js';
-import { hostPlace, xenLabel } from './lib/guest.js';
+import { cmdlineValue, hostPlace, satisfiesXen, xenLabel, type Check, type CheckContext, type Facts, type Finding, type Severity, type Skip } from './api.js';
 import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
 /** Before Xen owned P-states by default (119a6a6e07, first in 3.4). */
@@ -90,11 +86,8 @@ function run(facts: Facts, ctx: CheckContext): Finding[] | Skip {
       ...(facts.host?.fieldLines?.['xen_commandline'] !== undefined ? hostPlace(facts, 'xen_commandline') : {}),
       key: 'xen_commandline',
       severity: before32 ? 'error' : 'warning',
-      message: before32
-        ? `cpufreq=dom0-kernel on the command line of ${xenLabel(version)}, which has no cpufreq= option (added in 3.2): dom0 scaling happens behind the hypervisor's back`
-        : modern
-          ? `cpufreq=dom0-kernel on ${xenLabel(version)}: deprecated and not supported by all dom0 kernels; Xen drives P-states itself by default since 3.4`
-          : `cpufreq=dom0-kernel on ${xenLabel(version)}: dom0 drives the P-states, which needs its vCPUs pinned and a dom0 kernel that supports it`,
+      messageId: before32 ? 'dom0-kernel-no-option' : modern ? 'dom0-kernel-deprecated' : 'dom0-kernel',
+      data: { xen: xenLabel(version) },
       remediation: modern
         ? 'Remove cpufreq=dom0-kernel and let Xen drive P-states (cpufreq=xen, the default).'
         : before32
@@ -113,7 +106,8 @@ function run(facts: Facts, ctx: CheckContext): Finding[] | Skip {
       out.push({
         key: 'dom0-process',
         severity,
-        message: `dom0 runs ${name}, a frequency-scaling daemon: ${why(s)}`,
+        messageId: 'daemon',
+        data: { daemon: name, why: why(s) },
         remediation: remedy(s, name),
         evidence: { xen_version: version, process: name, cpufreq_option: cpufreq ?? (s.cmdlineKnown ? 'absent' : 'unknown') },
       });
@@ -127,7 +121,8 @@ function run(facts: Facts, ctx: CheckContext): Finding[] | Skip {
       out.push({
         key: 'dom0-governor',
         severity,
-        message: `dom0's cpufreq governor is ${scaling.join(', ')} (not performance): ${why(s)}`,
+        messageId: 'governor',
+        data: { governors: scaling.join(', '), why: why(s) },
         remediation: remedy(s, `the ${scaling.join('/')} governor`),
         evidence: {
           xen_version: version,
@@ -163,6 +158,15 @@ const check: Check = {
   title: 'CPU frequency scaling driven from dom0 (daemons, governors, cpufreq=dom0-kernel)',
   severity: 'error',
   needs: ['dom0'],
+  messages: {
+    'dom0-kernel-no-option':
+      "cpufreq=dom0-kernel on the command line of {{xen}}, which has no cpufreq= option (added in 3.2): dom0 scaling happens behind the hypervisor's back",
+    'dom0-kernel-deprecated':
+      'cpufreq=dom0-kernel on {{xen}}: deprecated and not supported by all dom0 kernels; Xen drives P-states itself by default since 3.4',
+    'dom0-kernel': 'cpufreq=dom0-kernel on {{xen}}: dom0 drives the P-states, which needs its vCPUs pinned and a dom0 kernel that supports it',
+    daemon: 'dom0 runs {{daemon}}, a frequency-scaling daemon: {{why}}',
+    governor: "dom0's cpufreq governor is {{governors}} (not performance): {{why}}",
+  },
   sources: [
     `${XEN_LIMITATIONS} — "Frequency Scaling kills Xen"`,
     '407d514591 — cpufreq=dom0-kernel (first in 3.2)',

@@ -3,10 +3,7 @@
  * kernel each (2.6.16.29 and 2.6.16.33). A dom0 kernel newer than that is a
  * distribution's forward port: supported by the distribution, not by Xen.
  */
-import type { Check } from './api.js';
-import { satisfiesXen } from '../cli/xen-version.js';
-import { compareReleases, dom0Release, releaseNumbers } from './lib/dom0.js';
-import { hostPlace } from './lib/guest.js';
+import { compareReleases, dom0Release, hostPlace, releaseNumbers, satisfiesXen, type Check } from './api.js';
 import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
 const SHIPPED: Array<{ range: string; label: string; kernel: string }> = [
@@ -20,6 +17,10 @@ const check: Check = {
   severity: 'info',
   needs: ['host'],
   xen: '>=3.0.3 <3.0.5',
+  messages: {
+    'forward-port':
+      "dom0 runs Linux {{release}} on Xen {{xen}}, which shipped patches for {{shipped}}: this is a distribution-patched kernel, supported by the distribution rather than by Xen's developers",
+  },
   sources: [
     `${XEN_LIMITATIONS}, "Xen supported kernels" (3.0.3 ships patches for 2.6.16.29, 3.0.4 for 2.6.16.33)`,
   ],
@@ -36,7 +37,8 @@ const check: Check = {
       {
         ...hostPlace(facts, 'release'),
         key: 'release',
-        message: `dom0 runs Linux ${release} on Xen ${shipped.label}, which shipped patches for ${shipped.kernel}: this is a distribution-patched kernel, supported by the distribution rather than by Xen's developers`,
+        messageId: 'forward-port',
+        data: { release, xen: shipped.label, shipped: shipped.kernel },
         remediation: `Take fixes and drivers from your distribution's kernel updates; a driver from a newer kernel needs a backport to ${shipped.kernel} if you move to Xen's own kernel.`,
         evidence: { release, xen_version: version, shipped_kernel: shipped.kernel },
       },

@@ -9,11 +9,22 @@
  *   1 Mbit/s). Info: it works, and PV drivers in the guest take over from it,
  *   which xenlint cannot see from dom0.
  */
-import type { Check, CheckContext, Finding, Skip } from './api.js';
-import { xenLabel } from './lib/guest.js';
-import type { DomainFacts, Facts, VifFacts } from '../cli/facts.js';
-import { satisfiesXen } from '../cli/xen-version.js';
-import { EXPLICIT_IOEMU_RANGE, isEmulatedVif, vifLocation, vifModel, vifType } from './lib/net.js';
+import {
+  EXPLICIT_IOEMU_RANGE,
+  isEmulatedVif,
+  satisfiesXen,
+  vifLocation,
+  vifModel,
+  vifType,
+  xenLabel,
+  type Check,
+  type CheckContext,
+  type DomainFacts,
+  type Facts,
+  type Finding,
+  type Skip,
+  type VifFacts,
+} from './api.js';
 import { CHOOSING_VIRTUALIZATION } from './lib/field-notes.js';
 
 /** Versions where a vif without type=ioemu gets no emulated NIC (the brief's 3.0.2/3.0.3). */
@@ -29,9 +40,8 @@ function missingIoemu(d: DomainFacts, vif: VifFacts, version: string): Finding {
   return {
     ...vifLocation(d, vif),
     severity: 'warning',
-    message:
-      `${d.name}: HVM vif ${vif.index} has ${type === undefined ? 'no type' : `type=${type}`}; on ${xenLabel(version)} only ` +
-      'type=ioemu gets an emulated NIC, so the guest sees this interface only if it runs PV network drivers',
+    messageId: 'missing-ioemu',
+    data: { guest: d.name, vif: vif.index, type: type === undefined ? 'no type' : `type=${type}`, xen: xenLabel(version) },
     remediation: 'Add type=ioemu to the vif (Xen 3.0.4 and later make it the default for HVM guests).',
     evidence: { xen_version: version, vif: vif.spec, source: 'image.py@3.0.3-branched; default ioemu from 3.0.4 (7dc9afed06)' },
   };
@@ -41,7 +51,8 @@ function intelModel(d: DomainFacts, vif: VifFacts, model: string, version: strin
   return {
     ...vifLocation(d, vif),
     severity: 'error',
-    message: `${d.name}: vif ${vif.index} asks for model=${model}, which qemu-dm of ${xenLabel(version)} does not have (e1000/e100 arrived in 3.3): the device model rejects it`,
+    messageId: 'model-unavailable',
+    data: { guest: d.name, vif: vif.index, model, xen: xenLabel(version) },
     remediation: 'Use model=rtl8139 (or leave model out) on this Xen, or upgrade to Xen 3.3 or later for e1000.',
     evidence: { xen_version: version, model, source: 'e1000/e100 added to qemu-dm in 3.3 (65ad78dff2)' },
   };
@@ -52,10 +63,8 @@ function slowPath(d: DomainFacts, vif: VifFacts, model: string | undefined, vers
   return {
     ...vifLocation(d, vif),
     severity: 'info',
-    message:
-      `${d.name}: vif ${vif.index} is an emulated ${DEFAULT_MODEL}` +
-      (model === undefined ? ' (the default model)' : '') +
-      ', the slowest network path of an HVM guest unless PV network drivers in the guest take over',
+    messageId: model === undefined ? 'slow-default-model' : 'slow-model',
+    data: { guest: d.name, vif: vif.index },
     remediation:
       'Install PV network drivers in the guest (Linux PV-on-HVM netfront, Xen PV drivers for Windows)' +
       (e1000 ? ', or set model=e1000, which most guests drive faster.' : '; e1000 needs Xen 3.3 or later.'),
@@ -114,6 +123,14 @@ const check: Check = {
   title: 'HVM NICs served only by emulation: rtl8139 slow path, e1000/e100 before 3.3, vifs without type=ioemu on 3.0.2/3.0.3',
   severity: 'warning',
   needs: ['domains'],
+  messages: {
+    'missing-ioemu':
+      '{{guest}}: HVM vif {{vif}} has {{type}}; on {{xen}} only type=ioemu gets an emulated NIC, so the guest sees this interface only if it runs PV network drivers',
+    'model-unavailable':
+      '{{guest}}: vif {{vif}} asks for model={{model}}, which qemu-dm of {{xen}} does not have (e1000/e100 arrived in 3.3): the device model rejects it',
+    'slow-default-model': `{{guest}}: vif {{vif}} is an emulated ${DEFAULT_MODEL} (the default model), the slowest network path of an HVM guest unless PV network drivers in the guest take over`,
+    'slow-model': `{{guest}}: vif {{vif}} is an emulated ${DEFAULT_MODEL}, the slowest network path of an HVM guest unless PV network drivers in the guest take over`,
+  },
   sources: [
     `${CHOOSING_VIRTUALIZATION} — emulated Realtek 8139 "download rates are below 1mbit"`,
     '65ad78dff2 — e1000/e100 NIC models in qemu-dm (first in 3.3)',

@@ -10,11 +10,17 @@
  * CD-ROMs never. The boot disk is the first IDE hard disk (what the BIOS calls
  * drive 0x80) unless `boot=` orders only floppy/network.
  */
-import type { Check, CheckContext, Finding, Skip } from './api.js';
-import { xenLabel } from './lib/guest.js';
-import type { DiskFacts, DomainFacts, Facts } from '../cli/facts.js';
-import { satisfiesXen } from '../cli/xen-version.js';
 import {
+  formatBytes,
+  satisfiesXen,
+  xenLabel,
+  type Check,
+  type CheckContext,
+  type DiskFacts,
+  type DomainFacts,
+  type Facts,
+  type Finding,
+  type Skip,
   GiB,
   TiB,
   bootDisk,
@@ -26,8 +32,7 @@ import {
   isUsableHardDisk,
   noSizesSkip,
   sizeEvidence,
-} from './lib/disk.js';
-import { formatBytes } from '../cli/parse/units.js';
+} from './api.js';
 import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
 /** Versions whose HVM BIOS has no LBA48 (f8dc2a2051 is first in 3.2). */
@@ -73,9 +78,8 @@ function unknownSize(c: Candidate, version: string, limit: number): Finding {
     ...diskLocation(c.domain, c.disk),
     severity: 'warning',
     unverified: true,
-    message:
-      `${c.domain.name}: size of ${label(c)} is unknown (${c.disk.sizeUnknown ?? 'not gathered'}), so whether it stays within ` +
-      `the ${formatBytes(limit)} the HVM BIOS of ${xenLabel(version)} can address is not verified`,
+    messageId: 'size-unknown',
+    data: { guest: c.domain.name, disk: label(c), why: c.disk.sizeUnknown ?? 'not gathered', limit: formatBytes(limit), xen: xenLabel(version) },
     remediation: `Annotate the config with # xenlint: size=${c.disk.vdev ?? 'hda'}:<size>, or run xenlint check on the host where the image or device is readable.`,
     evidence: { xen_version: version, limit_bytes: limit, ...sizeEvidence(c.disk) },
   };
@@ -106,10 +110,8 @@ function run(facts: Facts, ctx: CheckContext): Finding[] | Skip {
       out.push({
         ...diskLocation(c.domain, c.disk),
         severity: c.boot ? 'error' : 'warning',
-        message:
-          `${c.domain.name}: ${label(c)} is ${describeSize(size)}, beyond the ${formatBytes(limit)} the HVM BIOS of ${xenLabel(version)} ` +
-          'addresses (28-bit LBA, no LBA48 before 3.2)' +
-          (c.boot ? ': the BIOS and the boot loader see a truncated disk' : ': a guest that relies on the BIOS for it sees it truncated'),
+        messageId: c.boot ? 'lba28-boot' : 'lba28',
+        data: { guest: c.domain.name, disk: label(c), size: describeSize(size), limit: formatBytes(limit), xen: xenLabel(version) },
         remediation:
           `Keep ${c.domain.name}'s emulated disks at ${formatBytes(limit)} or less (put data on a second disk the OS drives itself, ` +
           'or use PV block drivers), or upgrade to Xen 3.2, whose BIOS has LBA48 (f8dc2a2051).',
@@ -119,9 +121,8 @@ function run(facts: Facts, ctx: CheckContext): Finding[] | Skip {
       out.push({
         ...diskLocation(c.domain, c.disk),
         severity: 'warning',
-        message:
-          `${c.domain.name}: ${label(c)} is ${describeSize(size)}, over the ${formatBytes(limit)} the HVM BIOS addresses even with ` +
-          'LBA48 (32-bit sector counts) — the guest may not boot from the space beyond it',
+        messageId: 'lba48-boot',
+        data: { guest: c.domain.name, disk: label(c), size: describeSize(size), limit: formatBytes(limit) },
         remediation: `Boot ${c.domain.name} from a disk of ${formatBytes(limit)} or less and keep large data on another disk.`,
         evidence: { ...evidence, source: 'f8dc2a2051: "The new limit should be 2TB"' },
       });
@@ -155,6 +156,16 @@ const check: Check = {
   title: 'HVM emulated disk beyond what the HVM BIOS addresses: 128 GiB before 3.2, 2 TiB boot disk after',
   severity: 'error',
   needs: ['domains'],
+  messages: {
+    'size-unknown':
+      '{{guest}}: size of {{disk}} is unknown ({{why}}), so whether it stays within the {{limit}} the HVM BIOS of {{xen}} can address is not verified',
+    'lba28-boot':
+      '{{guest}}: {{disk}} is {{size}}, beyond the {{limit}} the HVM BIOS of {{xen}} addresses (28-bit LBA, no LBA48 before 3.2): the BIOS and the boot loader see a truncated disk',
+    lba28:
+      '{{guest}}: {{disk}} is {{size}}, beyond the {{limit}} the HVM BIOS of {{xen}} addresses (28-bit LBA, no LBA48 before 3.2): a guest that relies on the BIOS for it sees it truncated',
+    'lba48-boot':
+      '{{guest}}: {{disk}} is {{size}}, over the {{limit}} the HVM BIOS addresses even with LBA48 (32-bit sector counts) — the guest may not boot from the space beyond it',
+  },
   sources: [
     `${XEN_LIMITATIONS} — "the qemu bios used by xen is not patched for lba48, and you are limited to 160G disks"`,
     'f8dc2a2051 — rombios INT13 LBA48 for disks over 128 GB, new limit 2 TB (first in 3.2, in 3.2.0-rc4)',

@@ -7,8 +7,7 @@
  * 64-bit build (RELEASE-4.17.0:xen/arch/x86/setup.c arch_get_xen_caps()). So xen_caps answers both questions; dom0's
  * /proc/cpuinfo is used only to tell "the CPU has it" from "the CPU lacks it".
  */
-import type { Check, DomainFacts, Facts, Finding } from './api.js';
-import { capsText, guestsOfType, kindLabel, knownCaps, typePlace, shownVersion, xenLabel } from './lib/guest.js';
+import { capsText, guestsOfType, kindLabel, knownCaps, typePlace, shownVersion, xenLabel, type Check, type DomainFacts, type Facts, type Finding } from './api.js';
 import { CHOOSING_VIRTUALIZATION, XEN_LIMITATIONS } from './lib/field-notes.js';
 
 function baseEvidence(facts: Facts): Record<string, string> {
@@ -47,6 +46,14 @@ const check: Check = {
   title: 'HVM guests need VT-x/AMD-V enabled (hvm-* in xen_caps); 64-bit HVM guests need a 64-bit hypervisor',
   severity: 'error',
   needs: ['host', 'domains'],
+  messages: {
+    'no-hvm': '{{guest}}: {{kind}} guest, but xen_caps has no hvm-* token: {{xen}} on this host has no usable VT-x/AMD-V',
+    'no-hvm-pvh':
+      '{{guest}}: {{kind}} guest, but xen_caps has no hvm-* token: {{xen}} on this host has no usable VT-x/AMD-V (PVH guests run in an HVM container and need it too)',
+    'guest-64-on-xen-32': '{{guest}}: 64-bit {{kind}} guest on a 32-bit hypervisor (xen_caps has no hvm-3.0-x86_64)',
+    'bitness-unknown':
+      "{{guest}}: the hypervisor is 32-bit (no hvm-3.0-x86_64 in xen_caps) and the guest's bitness is unknown; a 64-bit OS will not run",
+  },
   sources: [
     `${XEN_LIMITATIONS}, "Xen HVM gotchas"; ${CHOOSING_VIRTUALIZATION} (full virtualisation needs VT/AMD-V)`,
     '3.1.0-branched:xen/arch/x86/setup.c arch_get_xen_caps(), RELEASE-4.22.0:xen/arch/x86/setup.c init_xen_cap_info() (hvm-3.0-* only when hvm_enabled; hvm-3.0-x86_64 only on 64-bit Xen)',
@@ -62,10 +69,10 @@ const check: Check = {
     const findings: Finding[] = [];
     if (hvmAbis.length === 0) {
       for (const d of guests) {
-        const pvh = d.type === 'pvh' ? ' (PVH guests run in an HVM container and need it too)' : '';
         findings.push({
           ...typePlace(d),
-          message: `${d.name}: ${kindLabel(d)} guest, but xen_caps has no hvm-* token: ${xenLabel(shown)} on this host has no usable VT-x/AMD-V${pvh}`,
+          messageId: d.type === 'pvh' ? 'no-hvm-pvh' : 'no-hvm',
+          data: { guest: d.name, kind: kindLabel(d), xen: xenLabel(shown) },
           remediation: noHvmRemedy(facts),
           evidence: baseEvidence(facts),
         });
@@ -88,7 +95,8 @@ const check: Check = {
       if (abi === 'x86_64') {
         findings.push({
           ...typePlace(d),
-          message: `${d.name}: 64-bit ${kindLabel(d)} guest on a 32-bit hypervisor (xen_caps has no hvm-3.0-x86_64)`,
+          messageId: 'guest-64-on-xen-32',
+          data: { guest: d.name, kind: kindLabel(d) },
           remediation: 'Boot the 64-bit (x86_64) build of Xen on this host, or install a 32-bit OS in the guest.',
           evidence: { ...evidence, guest: 'x86_64 (annotation guest-abi)' },
         });
@@ -97,7 +105,8 @@ const check: Check = {
           ...typePlace(d),
           severity: 'warning',
           unverified: true,
-          message: `${d.name}: the hypervisor is 32-bit (no hvm-3.0-x86_64 in xen_caps) and the guest's bitness is unknown; a 64-bit OS will not run`,
+          messageId: 'bitness-unknown',
+          data: { guest: d.name },
           remediation: 'Annotate the config with # xenlint: guest-abi=x86_32 (or x86_32p) once you know the guest OS is 32-bit; for a 64-bit OS boot the x86_64 build of Xen.',
           evidence,
         });

@@ -16,8 +16,7 @@
  *   not taken as intent. Whether the server is open to anyone is
  *   xend-open-services' finding, not this one's.
  */
-import type { Check, DomainFacts, Facts, Finding } from './api.js';
-import { guestsOfType, keyPlace, keyText, listNames, shownVersion, xenLabel } from './lib/guest.js';
+import { guestsOfType, keyPlace, keyText, listNames, shownVersion, xenLabel, type Check, type DomainFacts, type Facts, type Finding } from './api.js';
 import { localOnlyPatterns, xendBool, xendConfigOf, xendValue } from './lib/xend.js';
 import { isLoopback } from './lib/address.js';
 import { XEN_LIMITATIONS } from './lib/field-notes.js';
@@ -60,6 +59,12 @@ const check: Check = {
   severity: 'error',
   needs: ['domains'],
   xen: '<3.1.0',
+  messages: {
+    'suspend-on-xend-stop':
+      "{{guest}}: HVM guest set to be suspended when xend stops (on_xend_stop = 'suspend'), but {{xen}} cannot save HVM guests (HVM save/restore arrived in 3.1)",
+    'relocation-server':
+      "xend's relocation server is set up for migrations ({{why}}), but {{xen}} cannot migrate HVM guests: {{guests}} would fail to migrate",
+  },
   sources: [
     `${XEN_LIMITATIONS}, "Xen HVM gotchas" (HVM domains do not suspend/restore/migrate; slated for 3.0.5)`,
     '9e19e45e05, 8fc1da06ae, d11bec8a19 ("[HVM] save restore" series, first in 3.1)',
@@ -76,7 +81,8 @@ const check: Check = {
       if (!suspendsOnXendStop(d)) continue;
       findings.push({
         ...keyPlace(d, 'on_xend_stop'),
-        message: `${d.name}: HVM guest set to be suspended when xend stops (on_xend_stop = 'suspend'), but ${xenLabel(shown)} cannot save HVM guests (HVM save/restore arrived in 3.1)`,
+        messageId: 'suspend-on-xend-stop',
+        data: { guest: d.name, xen: xenLabel(shown) },
         remediation: "Set on_xend_stop = 'shutdown' (or 'ignore') for this HVM guest, or upgrade to Xen 3.1 or later before relying on HVM save/restore.",
         evidence: { on_xend_stop: 'suspend', type: 'hvm', ...(shown !== undefined ? { xen_version: shown } : {}) },
       });
@@ -88,7 +94,8 @@ const check: Check = {
         file: relocation.file,
         key: 'xend-relocation-server',
         severity: 'warning',
-        message: `xend's relocation server is set up for migrations (${relocation.why}), but ${xenLabel(shown)} cannot migrate HVM guests: ${listNames(names)} would fail to migrate`,
+        messageId: 'relocation-server',
+        data: { why: relocation.why, xen: xenLabel(shown), guests: listNames(names) },
         remediation: 'Migrate only PV guests from and to this host, shut HVM guests down for maintenance instead, or upgrade to Xen 3.1 or later for HVM save/restore and migration.',
         evidence: { relocation: relocation.why, hvm_guests: names.join(' ') },
       };

@@ -6,8 +6,7 @@
  * has no commit that dates reliable HVM SMP, so the 3.0.4 cut-off is the field
  * notes' and is unconfirmed in Xen's history. Hence a warning, not an error.
  */
-import type { Check, Finding } from './api.js';
-import { guestsOfType, keyInteger, keyPlace, shownVersion, xenLabel } from './lib/guest.js';
+import { guestsOfType, keyInteger, keyPlace, shownVersion, xenLabel, type Check, type Finding } from './api.js';
 import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
 const check: Check = {
@@ -16,6 +15,9 @@ const check: Check = {
   severity: 'warning',
   needs: ['domains'],
   xen: '<=3.0.4',
+  messages: {
+    'smp-hvm': '{{guest}}: HVM guest with {{vcpus}} vCPUs on {{xen}}: SMP HVM guests were unreliable up to Xen 3.0.4',
+  },
   sources: [
     `${XEN_LIMITATIONS}, "Xen HVM gotchas" (SMP HVM guests in 3.0.4)`,
     '3.0.4-branched:tools/python/xen/xm/create.py (vcpus option)',
@@ -30,7 +32,8 @@ const check: Check = {
       if (vcpus === undefined || vcpus <= 1) continue;
       findings.push({
         ...keyPlace(d, 'vcpus'),
-        message: `${d.name}: HVM guest with ${vcpus} vCPUs on ${xenLabel(shown)}: SMP HVM guests were unreliable up to Xen 3.0.4`,
+        messageId: 'smp-hvm',
+        data: { guest: d.name, vcpus, xen: xenLabel(shown) },
         remediation: 'Give the HVM guest vcpus = 1 on this Xen, or upgrade to Xen 3.1 or later; if you keep several vCPUs, test the guest under load before relying on it.',
         evidence: { vcpus, type: 'hvm', ...(shown !== undefined ? { xen_version: shown } : {}) },
       });

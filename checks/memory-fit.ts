@@ -20,11 +20,26 @@
  *   output or a snapshot), every given config. Figures from a capture are
  *   named as such, with the capture's age when it is known.
  */
-import type { Check, CheckContext, DomainFacts, Facts, Finding } from './api.js';
-import { captureLabel } from '../cli/facts.js';
-import { satisfiesXen } from '../cli/xen-version.js';
-import { hostPlace, keyPlace, listNames, shownVersion, versionOf, xenLabel } from './lib/guest.js';
-import { dom0MayBalloon, dom0Size, footprint, type Footprint, term } from './lib/memory.js';
+import {
+  dom0MayBalloon,
+  dom0Size,
+  footprint,
+  hostPlace,
+  keyPlace,
+  listNames,
+  satisfiesXen,
+  shownVersion,
+  term,
+  versionOf,
+  xenLabel,
+  type Check,
+  type CheckContext,
+  type DomainFacts,
+  type Facts,
+  type Finding,
+  type Footprint,
+  captureLabel,
+} from './api.js';
 import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
 interface Analysis {
@@ -50,7 +65,8 @@ function guestRules(d: DomainFacts, version: string | undefined, shown: string |
       {
         ...keyPlace(d, 'maxmem'),
         severity: 'error',
-        message: `${d.name}: maxmem ${max} MiB is below memory ${memory} MiB${mem === undefined ? ' (the 128 MiB default)' : ''}`,
+        messageId: mem === undefined ? 'maxmem-below-default-memory' : 'maxmem-below-memory',
+        data: { guest: d.name, maxmem: max, memory },
         remediation: 'Set maxmem to at least memory, or drop maxmem (it defaults to memory).',
         evidence,
       },
@@ -60,16 +76,13 @@ function guestRules(d: DomainFacts, version: string | undefined, shown: string |
   if (d.type === 'pv') {
     const on304 = version !== undefined ? satisfiesXen(version, '>=3.0.4 <3.1.0') : undefined;
     if (on304 === false || (on304 === undefined && d.dialect === 'xl')) return [];
-    const restore = `a saved or migrated guest is restored with maxmem allocated (${max} MiB instead of ${memory} MiB)`;
     return [
       {
         ...keyPlace(d, 'maxmem'),
         severity: 'warning',
         ...(on304 === undefined ? { unverified: true } : {}),
-        message:
-          on304 === undefined
-            ? `${d.name}: PV guest with maxmem ${max} MiB above memory ${memory} MiB; Xen version unknown: on Xen 3.0.4 ${restore}`
-            : `${d.name}: PV guest with maxmem ${max} MiB above memory ${memory} MiB: on ${xenLabel(shown)} ${restore}`,
+        messageId: on304 === undefined ? 'pv-restore-maxmem-unverified' : 'pv-restore-maxmem',
+        data: { guest: d.name, maxmem: max, memory, xen: xenLabel(shown) },
         remediation:
           on304 === undefined
             ? 'Pass --xen (or run on the host) so xenlint knows the version; on 3.0.4 keep maxmem = memory for guests you save or migrate, or keep maxmem free on the destination.'
@@ -86,7 +99,8 @@ function guestRules(d: DomainFacts, version: string | undefined, shown: string |
         {
           ...keyPlace(d, 'maxmem'),
           severity: 'warning',
-          message: `${d.name}: HVM guest with memory ${memory} MiB and maxmem ${max} MiB takes maxmem at start ${when}: an HVM guest cannot balloon before populate-on-demand (Xen 3.4)`,
+          messageId: 'hvm-takes-maxmem',
+          data: { guest: d.name, maxmem: max, memory, when },
           remediation: `Set memory = maxmem = the size you mean (${memory} MiB or ${max} MiB); the guest gets maxmem anyway.`,
           evidence,
         },
@@ -96,7 +110,8 @@ function guestRules(d: DomainFacts, version: string | undefined, shown: string |
       {
         ...keyPlace(d, 'maxmem'),
         severity: 'warning',
-        message: `${d.name}: HVM guest starts pre-ballooned (memory ${memory} MiB < maxmem ${max} MiB): without a balloon driver in the guest it crashes once it uses more than ${memory} MiB`,
+        messageId: 'hvm-pre-ballooned',
+        data: { guest: d.name, maxmem: max, memory },
         remediation: 'Make sure the guest runs PV drivers with a balloon driver (Linux: xen-balloon; Windows: the Xen PV drivers), or set maxmem = memory.',
         evidence,
       },
@@ -166,7 +181,9 @@ function analyse(facts: Facts, ctx: CheckContext): Analysis {
         ...hostPlace(facts, 'total_memory'),
         key: 'total_memory',
         severity: softened ? 'warning' : 'error',
-        message: `Guests that start with the host do not fit in its memory: ${arith}${softened ? `; dom0 has no dom0_mem and may balloon down from its current ${dom0.mib} MiB, so they may still fit` : ''}`,
+        ...(softened
+          ? { messageId: 'autostart-overcommit-if-dom0-balloons', data: { arith, dom0: dom0.mib ?? 0 } }
+          : { messageId: 'autostart-overcommit', data: { arith } }),
         remediation: softened
           ? 'Set dom0_mem= on the Xen command line (with autoballoon off) so dom0 has a fixed size, then size the guests to fit beside it.'
           : 'Lower memory/maxmem of the autostart guests, start fewer of them with the host (/etc/xen/auto), shrink dom0 (dom0_mem=), or add RAM.',
@@ -221,7 +238,14 @@ function analyse(facts: Facts, ctx: CheckContext): Analysis {
         findings.push({
           ...keyPlace(fp.domain, fp.startKey),
           severity: softened ? 'warning' : 'error',
-          message: `${fp.domain.name}: needs ${need} MiB to start${fp.note !== undefined ? ` (${fp.note})` : ''}, more than ${freeText}${softened ? `; it fits only if dom0 balloons down from ${reclaim} MiB (${balloon.why})` : ''}`,
+          messageId: softened ? 'no-room-unless-dom0-balloons' : 'no-room',
+          data: {
+            guest: fp.domain.name,
+            need,
+            note: fp.note !== undefined ? ` (${fp.note})` : '',
+            free: freeText,
+            ...(softened ? { dom0: reclaim ?? 0, why: balloon.why } : {}),
+          },
           remediation: `${softened
             ? "Make room deliberately: set dom0_mem= (or shrink dom0 with xl mem-set 0), or lower the guest's memory."
             : "Lower the guest's memory/maxmem, stop or shrink another guest first, or start it on a host with more free memory."}${capture !== undefined ? ' If the host has changed since the capture, capture `xl info` again before deciding.' : ''}`,
@@ -250,6 +274,23 @@ const check: Check = {
   title: 'Guests and dom0 must fit in the host\'s RAM (Xen does not page); maxmem must make sense',
   severity: 'error',
   needs: ['domains'],
+  messages: {
+    'maxmem-below-memory': '{{guest}}: maxmem {{maxmem}} MiB is below memory {{memory}} MiB',
+    'maxmem-below-default-memory': '{{guest}}: maxmem {{maxmem}} MiB is below memory {{memory}} MiB (the 128 MiB default)',
+    'pv-restore-maxmem':
+      '{{guest}}: PV guest with maxmem {{maxmem}} MiB above memory {{memory}} MiB: on {{xen}} a saved or migrated guest is restored with maxmem allocated ({{maxmem}} MiB instead of {{memory}} MiB)',
+    'pv-restore-maxmem-unverified':
+      '{{guest}}: PV guest with maxmem {{maxmem}} MiB above memory {{memory}} MiB; Xen version unknown: on Xen 3.0.4 a saved or migrated guest is restored with maxmem allocated ({{maxmem}} MiB instead of {{memory}} MiB)',
+    'hvm-takes-maxmem':
+      '{{guest}}: HVM guest with memory {{memory}} MiB and maxmem {{maxmem}} MiB takes maxmem at start {{when}}: an HVM guest cannot balloon before populate-on-demand (Xen 3.4)',
+    'hvm-pre-ballooned':
+      '{{guest}}: HVM guest starts pre-ballooned (memory {{memory}} MiB < maxmem {{maxmem}} MiB): without a balloon driver in the guest it crashes once it uses more than {{memory}} MiB',
+    'autostart-overcommit': 'Guests that start with the host do not fit in its memory: {{arith}}',
+    'autostart-overcommit-if-dom0-balloons':
+      'Guests that start with the host do not fit in its memory: {{arith}}; dom0 has no dom0_mem and may balloon down from its current {{dom0}} MiB, so they may still fit',
+    'no-room': '{{guest}}: needs {{need}} MiB to start{{note}}, more than {{free}}',
+    'no-room-unless-dom0-balloons': '{{guest}}: needs {{need}} MiB to start{{note}}, more than {{free}}; it fits only if dom0 balloons down from {{dom0}} MiB ({{why}})',
+  },
   sources: [
     `${XEN_LIMITATIONS}, "Xen does not page" (HVM allocates maxmem at start; 3.0.4 restore allocates maxmem)`,
     'RELEASE-4.17.0:docs/man/xl.cfg.5.pod.in (memory, maxmem; HVM with maxmem > memory is pre-ballooned)',

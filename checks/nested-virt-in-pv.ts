@@ -3,8 +3,7 @@
  * dom0. dom0 is a PV guest running in ring 1 without VT-x/AMD-V exposed to it,
  * so another hypervisor cannot run there.
  */
-import type { Check, Finding } from './api.js';
-import { loadedAmong } from './lib/dom0.js';
+import { loadedAmong, type Check, type Finding } from './api.js';
 import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
 /** Module name -> the product it belongs to. */
@@ -26,6 +25,9 @@ const check: Check = {
   title: 'No other hypervisor (KVM, kqemu, VMware, VirtualBox) can run in dom0, a PV guest in ring 1',
   severity: 'error',
   needs: ['dom0'],
+  messages: {
+    loaded: '{{product}} {{modules}} loaded in dom0: dom0 is a Xen PV guest running in ring 1, so {{product}} cannot run virtual machines there',
+  },
   sources: [
     `${XEN_LIMITATIONS}, "Xen PVs run ring1, not ring0"`,
     'RELEASE-4.17.0:xen/arch/x86/setup.c arch_get_xen_caps(): HVM (hardware-assisted) support is a property of the hypervisor, advertised as hvm-* tokens in xen_caps; PV guests are not given VT-x/AMD-V',
@@ -42,7 +44,8 @@ const check: Check = {
     const findings: Finding[] = [];
     for (const [product, mods] of byProduct) {
       findings.push({
-        message: `${product} module${mods.length > 1 ? 's' : ''} ${mods.join(', ')} loaded in dom0: dom0 is a Xen PV guest running in ring 1, so ${product} cannot run virtual machines there`,
+        messageId: 'loaded',
+        data: { product, modules: `module${mods.length > 1 ? 's' : ''} ${mods.join(', ')}` },
         key: `module:${mods[0]}`,
         remediation: `Unload ${mods.join(', ')} and keep it from loading at boot (blacklist it in /etc/modprobe.d). Run ${product} guests on another host, or nested inside an HVM guest where the CPU features it needs are available.`,
         evidence: { modules: mods.join(' ') },

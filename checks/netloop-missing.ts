@@ -12,10 +12,14 @@
  * How many pairs network-bridge needs for several bridges is vif-limit's job;
  * this check asks whether netloop is there and in the path at all.
  */
-import type { Check, CheckContext, Finding, Skip } from './api.js';
-import { xenLabel } from './lib/guest.js';
-import type { Dom0Facts, Facts } from '../cli/facts.js';
 import {
+  xenLabel,
+  type Check,
+  type CheckContext,
+  type Dom0Facts,
+  type Facts,
+  type Finding,
+  type Skip,
   highestLoopbackSeen,
   isGuestPort,
   isLoopbackVif,
@@ -24,7 +28,9 @@ import {
   networkScriptLocation,
   networkSetup,
   type NetworkSetup,
-} from './lib/net.js';
+} from './api.js';
+
+const PANIC = "frames from guests that dom0's own processes handle hold the guests' shared pages until they are read; the field notes report a busy network can exhaust them and panic Xen";
 import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
 
@@ -67,13 +73,8 @@ function absentFinding(version: string, setup: NetworkSetup, how: string): Findi
   const bridge = setup.kind === 'bridge';
   return {
     ...networkScriptLocation(setup),
-    message:
-      `${xenLabel(version)}: dom0 networking through ${setup.script} without netloop (${how}). ` +
-      (bridge
-        ? 'network-bridge needs netloop\'s vif0.N/vethN pair ("Link veth0 is missing") and, without it, '
-        : 'Without a copying hop, ') +
-      "frames from guests that dom0's own processes handle hold the guests' shared pages until they are read; " +
-      'the field notes report a busy network can exhaust them and panic Xen',
+    messageId: bridge ? 'bridge-without-netloop' : 'without-netloop',
+    data: { xen: xenLabel(version), script: setup.script, how },
     remediation: bridge
       ? 'Load netloop (modprobe netloop, and add it to /etc/modules) before xend starts, so network-bridge can put vif0.0 on the bridge and give dom0 its address on veth0.'
       : 'Load netloop (modprobe netloop) and prefer network-bridge, where dom0 reaches the guests through vif0.0/veth0 and netloop copies the frames; keep daemons serving guests off a routed/NATed dom0 otherwise.',
@@ -88,7 +89,8 @@ function bridgeFindings(version: string, setup: NetworkSetup, dom0: Dom0Facts, h
   if (pairs === 0) {
     out.push({
       ...networkScriptLocation(setup),
-      message: `${xenLabel(version)}: netloop is loaded with nloopbacks=0, so network-bridge finds no vif0.0/veth0 pair and sets up no bridge`,
+      messageId: 'no-pairs',
+      data: { xen: xenLabel(version) },
       remediation: 'Load netloop with at least one pair per bridge (modprobe netloop nloopbacks=4, the default).',
       evidence: { ...baseEvidence(version, setup, how), nloopbacks: 0 },
     });
@@ -98,9 +100,8 @@ function bridgeFindings(version: string, setup: NetworkSetup, dom0: Dom0Facts, h
     const n = Number(vifnum);
     out.push({
       ...networkScriptLocation(setup),
-      message:
-        `${xenLabel(version)}: network-script asks for vifnum=${n}, but netloop has ${pairs} pairs (vif0.0–vif0.${pairs - 1}): ` +
-        `network-bridge stops with "Link veth${n} is missing" and sets up no bridge`,
+      messageId: 'vifnum-beyond-pairs',
+      data: { xen: xenLabel(version), vifnum: n, pairs, last: pairs - 1 },
       remediation: `Load netloop with nloopbacks=${n + 1} or more, or use a lower vifnum.`,
       evidence: { ...baseEvidence(version, setup, how), nloopbacks: pairs },
     });
@@ -117,9 +118,8 @@ function bridgeFindings(version: string, setup: NetworkSetup, dom0: Dom0Facts, h
     if (carries.length === 0) continue;
     out.push({
       ...networkScriptLocation(setup),
-      message:
-        `${xenLabel(version)}: bridge ${b.name} (${b.ports.join(', ')}) has no vif0.N port, so frames from guests to dom0 ` +
-        'do not pass through netloop; the field notes report a busy network can then exhaust the shared pages and panic Xen',
+      messageId: 'bridge-bypasses-netloop',
+      data: { xen: xenLabel(version), bridge: b.name, ports: b.ports.join(', ') },
       remediation: `Add netloop's vif0.N to ${b.name} and give dom0 its address on the matching vethN (what network-bridge does), instead of an address on the bridge itself.`,
       evidence: { ...baseEvidence(version, setup, how), bridge: b.name, ports: b.ports.join(' ') },
     });
@@ -177,6 +177,15 @@ const check: Check = {
   severity: 'warning',
   needs: ['dom0'],
   xen: '<3.2.0',
+  messages: {
+    'bridge-without-netloop': `{{xen}}: dom0 networking through {{script}} without netloop ({{how}}). network-bridge needs netloop's vif0.N/vethN pair ("Link veth0 is missing") and, without it, ${PANIC}`,
+    'without-netloop': `{{xen}}: dom0 networking through {{script}} without netloop ({{how}}). Without a copying hop, ${PANIC}`,
+    'no-pairs': '{{xen}}: netloop is loaded with nloopbacks=0, so network-bridge finds no vif0.0/veth0 pair and sets up no bridge',
+    'vifnum-beyond-pairs':
+      '{{xen}}: network-script asks for vifnum={{vifnum}}, but netloop has {{pairs}} pairs (vif0.0–vif0.{{last}}): network-bridge stops with "Link veth{{vifnum}} is missing" and sets up no bridge',
+    'bridge-bypasses-netloop':
+      '{{xen}}: bridge {{bridge}} ({{ports}}) has no vif0.N port, so frames from guests to dom0 do not pass through netloop; the field notes report a busy network can then exhaust the shared pages and panic Xen',
+  },
   sources: [
     `${XEN_LIMITATIONS} — "Xen has a potential DoS condition if netloop isn't used"`,
     '3.0.3-branched:linux-2.6-xen-sparse/drivers/xen/netback/loopback.c — the vif0.N/vethN pairs, nloopbacks default 4',

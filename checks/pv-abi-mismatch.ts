@@ -8,11 +8,23 @@
  * (32-on-64 arrived in 3.1, 32-bit PV became optional in 4.14 and off by
  * default outside the shim in 4.16).
  */
-import type { Check, DomainFacts, Facts, Finding } from './api.js';
-import type { KernelFacts } from '../cli/facts.js';
-import { satisfiesXen } from '../cli/xen-version.js';
-import { cmdlineValue } from '../cli/parse/xen-cmdline.js';
-import { capsText, firstKeyPlace, type FindingPlace, guestsOfType, knownCaps, shownVersion, versionOf, xenLabel } from './lib/guest.js';
+import {
+  capsText,
+  cmdlineValue,
+  firstKeyPlace,
+  guestsOfType,
+  knownCaps,
+  satisfiesXen,
+  shownVersion,
+  versionOf,
+  xenLabel,
+  type Check,
+  type DomainFacts,
+  type Facts,
+  type Finding,
+  type FindingPlace,
+  type KernelFacts,
+} from './api.js';
 import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
 type KernelAbi = NonNullable<KernelFacts['abi']>;
@@ -91,6 +103,12 @@ const check: Check = {
   title: "A PV guest's kernel ABI (32-bit, PAE, 64-bit) must be one the hypervisor runs (xen_caps)",
   severity: 'error',
   needs: ['host', 'domains'],
+  messages: {
+    'abi-mismatch': '{{guest}}: PV kernel is {{abi}} but {{xen}} runs only {{abis}} PV guests (xen_caps: {{caps}})',
+    'no-pv-guests': '{{guest}}: PV kernel is {{abi}} but {{xen}} runs no PV guests (xen_caps: {{caps}})',
+    'no-pv-at-all': '{{guest}}: PV guest, but {{xen}} runs no PV guests at all (xen_caps: {{caps}})',
+    'abi-unknown': '{{guest}}: PV kernel ABI unknown ({{why}}); cannot check it against the PV ABIs this Xen runs ({{abis}})',
+  },
   sources: [
     `${XEN_LIMITATIONS}, "Xen modes of operation"`,
     '3.1.0-branched:xen/arch/x86/setup.c arch_get_xen_caps(), RELEASE-4.22.0:xen/arch/x86/setup.c init_xen_cap_info() (xen_caps tokens)',
@@ -128,7 +146,8 @@ const check: Check = {
         if (pvAbis.length === 0) {
           findings.push({
             ...place(d),
-            message: `${d.name}: PV guest, but ${xenLabel(shown)} runs no PV guests at all (xen_caps: ${capsShown})`,
+            messageId: 'no-pv-at-all',
+            data: { guest: d.name, xen: xenLabel(shown), caps: capsShown },
             remediation: explainMismatch('x86_64', pvAbis, facts, version),
             evidence,
           });
@@ -140,7 +159,8 @@ const check: Check = {
           ...place(d),
           severity: 'warning',
           unverified: true,
-          message: `${d.name}: PV kernel ABI unknown (${why}); cannot check it against the PV ABIs this Xen runs (${pvList})`,
+          messageId: 'abi-unknown',
+          data: { guest: d.name, why, abis: pvList },
           remediation: `Annotate the config with # xenlint: guest-abi=<${pvAbis.join('|')}> after checking the guest's kernel (file vmlinuz, or readelf -n for the Xen PAE note), or run xenlint check --root where the kernel image is readable.`,
           evidence,
         });
@@ -148,10 +168,11 @@ const check: Check = {
       }
       if (abiFits(abi, pvAbis)) continue;
       if (k) evidence['kernel'] = kernelEvidence(k);
-      const runs = pvAbis.length > 0 ? `runs only ${pvList} PV guests` : 'runs no PV guests';
       findings.push({
         ...place(d),
-        message: `${d.name}: PV kernel is ${describeAbi(abi)} but ${xenLabel(shown)} ${runs} (xen_caps: ${capsShown})`,
+        ...(pvAbis.length > 0
+          ? { messageId: 'abi-mismatch', data: { guest: d.name, abi: describeAbi(abi), xen: xenLabel(shown), abis: pvList, caps: capsShown } }
+          : { messageId: 'no-pv-guests', data: { guest: d.name, abi: describeAbi(abi), xen: xenLabel(shown), caps: capsShown } }),
         remediation: explainMismatch(abi, pvAbis, facts, version),
         evidence,
       });

@@ -15,11 +15,22 @@
  * version has it, else the version's default (sedf 3.0.0–3.0.2, credit
  * 3.0.3–4.11, credit2 4.12+). The finding's evidence says which.
  */
-import type { Check, DomainFacts, Facts, Finding } from './api.js';
-import { satisfiesXen } from '../cli/xen-version.js';
-import { cmdlineValue } from '../cli/parse/xen-cmdline.js';
-import { toolstackFor } from './lib/toolstack.js';
-import { hostPlace, keyInteger, keyPlace, keyText, keyUnreadable, shownVersion, versionOf } from './lib/guest.js';
+import {
+  cmdlineValue,
+  hostPlace,
+  keyInteger,
+  keyPlace,
+  keyText,
+  keyUnreadable,
+  satisfiesXen,
+  shownVersion,
+  toolstackFor,
+  versionOf,
+  type Check,
+  type DomainFacts,
+  type Facts,
+  type Finding,
+} from './api.js';
 import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
 /** When each scheduler existed, as a semver range, and the commit that says so. */
@@ -130,6 +141,15 @@ const check: Check = {
   severity: 'warning',
   // The version alone tells the default scheduler, so linting against --xen works without host facts.
   needs: [],
+  messages: {
+    'no-such-scheduler': 'sched={{sched}} on the Xen command line, but {{xen}} has no such scheduler: {{why}}{{runs}}',
+    'legacy-scheduler': 'Host scheduler is {{scheduler}} ({{source}}): {{scheduler}} is known as complex and buggy and was {{fate}}',
+    'pool-scheduler-unknown':
+      '{{guest}}: {{key}} = {{value}} in cpupool {{pool}}, whose scheduler xenlint does not know; it is ignored unless that pool runs {{honouredBy}}',
+    'host-scheduler-unknown':
+      "{{guest}}: {{key}} = {{value}}, but the host's scheduler is unknown ({{source}}); it has an effect only under {{honouredBy}}",
+    'no-effect': '{{guest}}: {{key}} = {{value}} has no effect: {{because}}',
+  },
   sources: [
     `${XEN_LIMITATIONS}, "Xen schedulers" (BVT and SEDF "complex and buggy")`,
     'db51cd09d3 (BVT removed, gone in 3.0.3); 46ecd27056 (credit, 3.0.3); 038c6afe08 (SEDF removed, gone in 4.6)',
@@ -159,7 +179,8 @@ const check: Check = {
           ...hostPlace(facts, 'xen_commandline'),
           key: 'sched',
           severity: 'error',
-          message: `sched=${sched} on the Xen command line, but ${shown !== undefined ? `Xen ${shown}` : 'Xen'} has no such scheduler: ${why}${runs}`,
+          messageId: 'no-such-scheduler',
+          data: { sched, xen: shown !== undefined ? `Xen ${shown}` : 'Xen', why, runs },
           remediation: `Xen reports "Could not find scheduler" and runs another one. ${recommendation(version)}`,
           evidence: { sched, ...(cmdline !== undefined ? { xen_commandline: cmdline } : {}), ...(shown !== undefined ? { xen_version: shown } : {}) },
         });
@@ -172,7 +193,8 @@ const check: Check = {
       findings.push({
         ...(host.field !== undefined ? hostPlace(facts, host.field) : hostPlace(facts, 'xen_version')),
         key: 'xen_scheduler',
-        message: `Host scheduler is ${label} (${host.source}): ${label} is known as complex and buggy and was ${fate}`,
+        messageId: 'legacy-scheduler',
+        data: { scheduler: label, source: host.source, fate },
         remediation: recommendation(version),
         evidence: { scheduler: host.name, scheduler_source: host.source, ...(shown !== undefined ? { xen_version: shown } : {}) },
       });
@@ -189,7 +211,8 @@ const check: Check = {
           findings.push({
             ...keyPlace(d, w.key),
             unverified: true,
-            message: `${d.name}: ${w.key} = ${value} in cpupool ${pool}, whose scheduler xenlint does not know; it is ignored unless that pool runs credit${w.kind === 'weight' ? ' or credit2' : ''}`,
+            messageId: 'pool-scheduler-unknown',
+            data: { guest: d.name, key: w.key, value, pool, honouredBy: w.kind === 'weight' ? 'credit or credit2' : 'credit' },
             remediation: `Check the pool's scheduler (xl cpupool-list -c / xl cpupool-list), and drop ${w.key} if it does not use ${w.kind === 'weight' ? 'weights' : 'caps'}.`,
             evidence: { pool, [w.key]: value },
           });
@@ -199,7 +222,8 @@ const check: Check = {
           findings.push({
             ...keyPlace(d, w.key),
             unverified: true,
-            message: `${d.name}: ${w.key} = ${value}, but the host's scheduler is unknown (${host.source}); it has an effect only under credit${w.kind === 'weight' ? ' or credit2' : ' (credit2 from 4.10)'}`,
+            messageId: 'host-scheduler-unknown',
+            data: { guest: d.name, key: w.key, value, source: host.source, honouredBy: w.kind === 'weight' ? 'credit or credit2' : 'credit (credit2 from 4.10)' },
             remediation: 'Pass --xen or --facts so xenlint knows the scheduler, or check xen_scheduler in xl info.',
             evidence: { [w.key]: value },
           });
@@ -209,7 +233,8 @@ const check: Check = {
         if (because === undefined) continue;
         findings.push({
           ...keyPlace(d, w.key),
-          message: `${d.name}: ${w.key} = ${value} has no effect: ${because}`,
+          messageId: 'no-effect',
+          data: { guest: d.name, key: w.key, value, because },
           remediation:
             w.kind === 'weight'
               ? 'Drop cpu_weight, or run a scheduler and toolstack that honour it (credit, or credit2).'

@@ -13,12 +13,20 @@
  * xmexample.hvm): there only names within a typo's reach of an xm option, and
  * options of xl, are reported.
  */
-import type { Check, CheckContext, Finding } from './api.js';
-import { satisfiesXen } from '../cli/xen-version.js';
-import { keyPlace, keyText } from './lib/guest.js';
-import { readers, type Reader } from './lib/toolstack.js';
-import { keyStatus, releaseFor, releaseSource, type KeyStatus, type KeyToolstack } from './lib/key-table.js';
 import {
+  keyPlace,
+  keyStatus,
+  keyText,
+  readers,
+  releaseFor,
+  releaseSource,
+  satisfiesXen,
+  type Check,
+  type CheckContext,
+  type Finding,
+  type KeyStatus,
+  type KeyToolstack,
+  type Reader,
   XL_DEPRECATED,
   XL_KEYS,
   XL_KEY_COMMITS,
@@ -30,7 +38,7 @@ import {
   isXlIdentifier,
   matchesExtraKey,
   suggestKeys,
-} from './lib/keys.js';
+} from './api.js';
 import { isXmOnlyKey, xendRemovedAt } from './lib/xm-leftovers.js';
 
 /**
@@ -54,10 +62,12 @@ interface Situation extends Reader {
   key: string;
 }
 
+/** A finding at the key; its message's data always has `guest` and `key`. */
 function finding(s: Situation, f: Omit<Finding, 'domain' | 'file' | 'line' | 'column' | 'key' | 'evidence'>, evidence: Record<string, string> = {}): Finding {
   return {
     ...keyPlace(s.d, s.key),
     ...f,
+    data: { guest: s.d.name, key: s.key, ...f.data },
     evidence: {
       key: s.key,
       dialect: s.d.dialect,
@@ -96,14 +106,16 @@ function knownToXl(s: Situation): Finding | undefined {
     const from = ignored.since.replace(/\.0$/, '');
     return finding(s, {
       severity: 'warning',
-      message: `${d.name}: xl does not use \`${key}\`${version === undefined ? ` (from ${from})` : ''}: it prints "${ignored.prints}" and ignores the setting`,
+      messageId: 'xl-warns-and-ignores',
+      data: { prints: ignored.prints, from: version === undefined ? ` (from ${from})` : '' },
       remediation: `Remove \`${key}\`; use ${ignored.instead}.`,
     });
   }
   if (key === 'kernel' && d.type === 'hvm' && /(^|\/)hvmloader$/.test(keyText(d, key) ?? '')) {
     return finding(s, {
       severity: 'info',
-      message: `${d.name}: xl ignores \`kernel = "${keyText(d, key)}"\` for an HVM guest: it prints "you seem to be using "kernel" directive to override HVM guest firmware. Ignore that" and loads its own hvmloader`,
+      messageId: 'hvm-kernel-ignored',
+      data: { value: keyText(d, key) ?? '' },
       remediation: 'Remove the kernel line (xm needed it, xl does not); use firmware = "PATH" only for a non-default firmware.',
     });
   }
@@ -114,9 +126,9 @@ function knownToXl(s: Situation): Finding | undefined {
     const what = XL_KEY_COMMITS.get(key) ?? history(status);
     return finding(s, {
       severity: 'warning',
-      message: 'newIn' in status
-        ? `${d.name}: \`${key}\` is new in xl ${status.newIn.version}: xl of Xen ${s.shown} ignores it without a word`
-        : `${d.name}: \`${key}\` is gone from xl since ${status.goneSince.version}: xl of Xen ${s.shown} ignores it without a word (${what})`,
+      ...('newIn' in status
+        ? { messageId: 'xl-key-too-new', data: { since: status.newIn.version, xen: s.shown ?? version! } }
+        : { messageId: 'xl-key-gone', data: { since: status.goneSince.version, xen: s.shown ?? version!, what } }),
       remediation: 'newIn' in status
         ? `Remove \`${key}\`, or upgrade to Xen ${status.newIn.version} or later.`
         : `Remove \`${key}\`; xl ${status.lastRead.version} was the last to read it.`,
@@ -127,7 +139,9 @@ function knownToXl(s: Situation): Finding | undefined {
     if (deprecated.since !== undefined && version !== undefined && !satisfiesXen(version, `>=${deprecated.since}`)) return undefined;
     return finding(s, {
       severity: 'info',
-      message: `${d.name}: \`${key}\` is deprecated in xl${deprecated.since !== undefined ? ` (since ${deprecated.since.replace(/\.0$/, '')})` : ''}; xl still reads it`,
+      ...(deprecated.since !== undefined
+        ? { messageId: 'xl-deprecated-since', data: { since: deprecated.since.replace(/\.0$/, '') } }
+        : { messageId: 'xl-deprecated' }),
       remediation: `Write ${deprecated.instead} instead.`,
     });
   }
@@ -135,7 +149,7 @@ function knownToXl(s: Situation): Finding | undefined {
 }
 
 function forXl(s: Situation): Finding | undefined {
-  const { d, key } = s;
+  const { key } = s;
   // Every key xl reads is an identifier, so the common case skips the regex.
   if (XL_KEYS.has(key)) return knownToXl(s);
   // Names xl's lexer rejects (uppercase) make the whole file unreadable: config-readability says so.
@@ -146,21 +160,22 @@ function forXl(s: Situation): Finding | undefined {
   if (instead !== undefined) {
     return finding(s, {
       severity: 'warning',
-      message: `${d.name}: \`${key}\` is an xm option; xl ignores it without a word`,
+      messageId: 'xm-option-under-xl',
       remediation: `xl uses ${instead}.`,
     });
   }
   if (XM_KEYS.has(key)) {
     return finding(s, {
       severity: 'warning',
-      message: `${d.name}: \`${key}\` is an xm option that xl does not have; xl ignores it without a word`,
+      messageId: 'xm-only-option-under-xl',
       remediation: `Remove \`${key}\`, or find the xl.cfg(5) option that does the same.`,
     });
   }
   const suggestions = suggestKeys(key, XL_KEYS);
   return finding(s, {
     severity: 'warning',
-    message: `${d.name}: xl does not know \`${key}\` and ignores it without a word.${didYouMean(suggestions)}`,
+    messageId: 'xl-unknown',
+    data: { didYouMean: didYouMean(suggestions) },
     remediation: suggestions.length > 0
       ? `Rename it to \`${suggestions[0]}\` if that is what you meant, or list it in extraKeys if a site tool reads it.`
       : 'Remove it, or list it in extraKeys if a site tool reads it (see xl.cfg(5) for the options xl has).',
@@ -175,9 +190,9 @@ function forXm(s: Situation): Finding | undefined {
     const instead = XL_ONLY_INSTEAD.get(key);
     return finding(s, {
       severity: 'warning',
-      message: 'newIn' in status
-        ? `${d.name}: xm of Xen ${s.shown} has no \`${key}\` option (new in xm ${status.newIn.version}) and ignores it without a word`
-        : `${d.name}: xm of Xen ${s.shown} no longer has the \`${key}\` option (gone since ${status.goneSince.version}) and ignores it without a word`,
+      ...('newIn' in status
+        ? { messageId: 'xm-key-too-new', data: { xen: s.shown ?? version!, since: status.newIn.version } }
+        : { messageId: 'xm-key-gone', data: { xen: s.shown ?? version!, since: status.goneSince.version } }),
       remediation: instead !== undefined && 'newIn' in status
         ? `This xm uses ${instead}; or upgrade to Xen ${status.newIn.version}.`
         : 'newIn' in status ? `Remove \`${key}\`, or upgrade to Xen ${status.newIn.version} or later.` : `Remove \`${key}\`.`,
@@ -189,9 +204,7 @@ function forXm(s: Situation): Finding | undefined {
     const buildsPv = key === 'type' && (value === 'hvm' || value === 'pvh') && d.keys['builder'] === undefined;
     return finding(s, {
       severity: buildsPv ? 'error' : 'warning',
-      message: buildsPv
-        ? `${d.name}: \`type = "${value}"\` is an xl option; xm ignores it without a word and builds a PV guest`
-        : `${d.name}: \`${key}\` is an xl option; xm ignores it without a word`,
+      ...(buildsPv ? { messageId: 'xl-type-under-xm', data: { value: value ?? '' } } : { messageId: 'xl-option-under-xm' }),
       remediation: `xm uses ${instead}.`,
     });
   }
@@ -201,7 +214,8 @@ function forXm(s: Situation): Finding | undefined {
   if (suggestions.length === 0) return undefined;
   return finding(s, {
     severity: 'warning',
-    message: `${d.name}: xm has no option \`${key}\` and ignores it without a word.${didYouMean(suggestions)}`,
+    messageId: 'xm-unknown',
+    data: { didYouMean: didYouMean(suggestions) },
     remediation: `Rename it to \`${suggestions[0]}\` if that is what you meant; if it is a helper variable of the Python config, list it in extraKeys.`,
   }, { suggestions: suggestions.join(', ') });
 }
@@ -211,6 +225,23 @@ const check: Check = {
   title: 'Config keys the toolstack does not know: typos and the other toolstack\'s options, ignored without a word',
   severity: 'warning',
   needs: ['domains'],
+  messages: {
+    'xl-warns-and-ignores': '{{guest}}: xl does not use `{{key}}`{{from}}: it prints "{{prints}}" and ignores the setting',
+    'hvm-kernel-ignored':
+      '{{guest}}: xl ignores `kernel = "{{value}}"` for an HVM guest: it prints "you seem to be using "kernel" directive to override HVM guest firmware. Ignore that" and loads its own hvmloader',
+    'xl-key-too-new': '{{guest}}: `{{key}}` is new in xl {{since}}: xl of Xen {{xen}} ignores it without a word',
+    'xl-key-gone': '{{guest}}: `{{key}}` is gone from xl since {{since}}: xl of Xen {{xen}} ignores it without a word ({{what}})',
+    'xl-deprecated': '{{guest}}: `{{key}}` is deprecated in xl; xl still reads it',
+    'xl-deprecated-since': '{{guest}}: `{{key}}` is deprecated in xl (since {{since}}); xl still reads it',
+    'xm-option-under-xl': '{{guest}}: `{{key}}` is an xm option; xl ignores it without a word',
+    'xm-only-option-under-xl': '{{guest}}: `{{key}}` is an xm option that xl does not have; xl ignores it without a word',
+    'xl-unknown': '{{guest}}: xl does not know `{{key}}` and ignores it without a word.{{didYouMean}}',
+    'xm-key-too-new': '{{guest}}: xm of Xen {{xen}} has no `{{key}}` option (new in xm {{since}}) and ignores it without a word',
+    'xm-key-gone': '{{guest}}: xm of Xen {{xen}} no longer has the `{{key}}` option (gone since {{since}}) and ignores it without a word',
+    'xl-type-under-xm': '{{guest}}: `type = "{{value}}"` is an xl option; xm ignores it without a word and builds a PV guest',
+    'xl-option-under-xm': '{{guest}}: `{{key}}` is an xl option; xm ignores it without a word',
+    'xm-unknown': '{{guest}}: xm has no option `{{key}}` and ignores it without a word.{{didYouMean}}',
+  },
   sources: [
     'checks/data/config-keys.json (built by checks/data/build-key-table.mjs): the keys xl reads at RELEASE-4.0.0 … RELEASE-4.22.0 (parse_config_data of tools/xl/xl_parse.c, earlier tools/libxl/xl_cmdimpl.c, tools/libxl/xl.c) and the options xm reads at RELEASE-3.0.0, 3.0.2-branched … 3.4.0-rc3, RELEASE-4.0.0 … RELEASE-4.4.0 (tools/python/xen/xm/create.py)',
     '3.0.4-branched:tools/python/xen/xm/opts.py load(): xm keeps every top-level str/list/int/float variable and ignores unknown names',

@@ -8,11 +8,23 @@
  * confirmed, so the check covers every backend and each finding says which
  * evidence it rests on. CD-ROMs are left out: no medium comes near the limit.
  */
-import type { Check, CheckContext, Finding, Skip } from './api.js';
-import { xenLabel } from './lib/guest.js';
-import type { DiskFacts, Facts } from '../cli/facts.js';
-import { TiB, bytesOption, describeSize, diskLocation, isUsableHardDisk, noSizesSkip, sizeEvidence } from './lib/disk.js';
-import { formatBytes } from '../cli/parse/units.js';
+import {
+  TiB,
+  bytesOption,
+  describeSize,
+  diskLocation,
+  formatBytes,
+  isUsableHardDisk,
+  noSizesSkip,
+  sizeEvidence,
+  xenLabel,
+  type Check,
+  type CheckContext,
+  type DiskFacts,
+  type Facts,
+  type Finding,
+  type Skip,
+} from './api.js';
 import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
 const DEFAULTS = { limitBytes: 2 * TiB };
@@ -50,7 +62,8 @@ function run(facts: Facts, ctx: CheckContext): Finding[] | Skip {
         ...diskLocation(domain, disk),
         severity: 'warning',
         unverified: true,
-        message: `${domain.name}: size of disk ${name} is unknown (${disk.sizeUnknown ?? 'not gathered'}), so whether it stays under the ${formatBytes(limit)} vbd limit of ${xenLabel(version)} is not verified`,
+        messageId: 'size-unknown',
+        data: { guest: domain.name, disk: name, why: disk.sizeUnknown ?? 'not gathered', limit: formatBytes(limit), xen: xenLabel(version) },
         remediation: `Annotate the config with # xenlint: size=${name}:<size>, or run xenlint check on the host where the image or device is readable.`,
         evidence: { xen_version: version ?? 'unknown', limit_bytes: limit, ...sizeEvidence(disk) },
       });
@@ -59,7 +72,8 @@ function run(facts: Facts, ctx: CheckContext): Finding[] | Skip {
     if (size < limit) continue;
     out.push({
       ...diskLocation(domain, disk),
-      message: `${domain.name}: disk ${name} is ${describeSize(size)}, at or over the ${formatBytes(limit)} that virtual block devices of ${xenLabel(version)} handle: the guest may see a wrapped, far smaller disk`,
+      messageId: 'too-large',
+      data: { guest: domain.name, disk: name, size: describeSize(size), limit: formatBytes(limit), xen: xenLabel(version) },
       remediation: `Split the storage into vbds under ${formatBytes(limit)} (several LVs, joined by LVM inside the guest), or upgrade to Xen 3.0.4 or later.`,
       evidence: { xen_version: version ?? 'unknown', limit_bytes: limit, ...sizeEvidence(disk), basis: basis(disk) },
     });
@@ -87,6 +101,12 @@ const check: Check = {
   severity: 'error',
   needs: ['domains'],
   xen: '<3.0.4',
+  messages: {
+    'size-unknown':
+      '{{guest}}: size of disk {{disk}} is unknown ({{why}}), so whether it stays under the {{limit}} vbd limit of {{xen}} is not verified',
+    'too-large':
+      '{{guest}}: disk {{disk}} is {{size}}, at or over the {{limit}} that virtual block devices of {{xen}} handle: the guest may see a wrapped, far smaller disk',
+  },
   sources: [
     `${XEN_LIMITATIONS} — "numerous reports of 2TB limits with Xen vbd volumes in as late as Xen 3.0.3"`,
     'bc79267989 — blktap: 64-bit size types for large disks (first in 3.0.4); ">= 2 TiB" threshold unconfirmed',

@@ -12,11 +12,16 @@
  *    `nloopbacks` of them (default 4, netback/loopback.c@3.0.3-branched).
  *    Guests' own vifs (vifD.M) are netback devices and take no pair.
  */
-import type { Check, CheckContext, Finding, Skip } from './api.js';
-import { xenLabel } from './lib/guest.js';
-import type { Dom0Facts, DomainFacts, Facts } from '../cli/facts.js';
-import { satisfiesXen } from '../cli/xen-version.js';
 import {
+  satisfiesXen,
+  xenLabel,
+  type Check,
+  type CheckContext,
+  type Dom0Facts,
+  type DomainFacts,
+  type Facts,
+  type Finding,
+  type Skip,
   EXPLICIT_IOEMU_RANGE,
   defaultBridgeIndex,
   highestLoopbackSeen,
@@ -29,7 +34,7 @@ import {
   vifBridge,
   vifLocation,
   type NetworkSetup,
-} from './lib/net.js';
+} from './api.js';
 import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
 export const PER_GUEST_RANGE = '>=3.0.3 <3.0.4';
@@ -55,9 +60,8 @@ function perGuest(domains: DomainFacts[], limit: number, version: string): Findi
     if (d.vifs.length <= limit || !first) continue;
     out.push({
       ...vifLocation(d, first),
-      message:
-        `${d.name}: ${d.vifs.length} network interfaces; admins' field notes report that ${xenLabel(version)} ` +
-        `limits a guest to ${limit} (not confirmed in Xen's history) — vif ${first.index} and later may not come up`,
+      messageId: 'too-many-vifs',
+      data: { guest: d.name, vifs: d.vifs.length, xen: xenLabel(version), limit, first: first.index },
       remediation:
         `Keep ${d.name} at ${limit} vifs on Xen 3.0.3 (put several addresses on one vif, or use VLANs inside the guest), ` +
         'or upgrade to 3.0.4 or later. If this host runs more vifs per guest without trouble, raise the vif-limit option maxVifsPerGuest.',
@@ -90,9 +94,8 @@ function qemuNics(domains: DomainFacts[], max: number, version: string): Finding
     if (!first) continue;
     out.push({
       ...vifLocation(d, first),
-      message:
-        `${d.name}: ${emulated.length} emulated (ioemu) NICs in an HVM guest; qemu-dm of ${xenLabel(version)} handles ` +
-        `at most ${max} and exits with "Too Many NICs", so the guest does not start`,
+      messageId: 'too-many-emulated-nics',
+      data: { guest: d.name, nics: emulated.length, xen: xenLabel(version), max },
       remediation:
         `Give ${d.name} at most ${max} emulated NICs (${pvOnlyHow(version)}; PV-only vifs need PV drivers in the guest), ` +
         'or upgrade to Xen 3.2, whose qemu-dm ignores the excess (06bdfbd284).',
@@ -190,10 +193,8 @@ function netloopPairs(facts: Facts, fallback: number, version: string): Finding[
         if (index < capacity.pairs) continue;
         out.push({
           ...vifLocation(d, vif),
-          message:
-            `${d.name}: vif ${vif.index} uses bridge ${bridge}; on ${xenLabel(version)} network-bridge sets up ${bridge} ` +
-            `with netloop's pair vif0.${index}/veth${index}, but dom0 has only ${capacity.pairs} pairs, so the script ` +
-            `stops with "Link veth${index} is missing" and the bridge never exists`,
+          messageId: 'bridge-beyond-netloop-pairs',
+          data: { guest: d.name, vif: vif.index, bridge, xen: xenLabel(version), pair: index, pairs: capacity.pairs },
           remediation:
             `Raise netloop's pairs above ${index} (modprobe netloop nloopbacks=${index + 1}, or loopback.nloopbacks=${index + 1} ` +
             'on the dom0 kernel command line when netloop is built in), or attach the guest to a bridge network-bridge does set up.',
@@ -214,9 +215,8 @@ function netloopPairs(facts: Facts, fallback: number, version: string): Finding[
     const names = [...needed.keys()].sort();
     out.push({
       ...networkScriptLocation(setup),
-      message:
-        `dom0 needs ${needed.size} bridges from network-bridge (${names.join(', ')}), each taking one netloop ` +
-        `vif0.N/vethN pair, but netloop provides ${capacity.pairs} on ${xenLabel(version)}: the bridges beyond that are never set up`,
+      messageId: 'too-few-netloop-pairs',
+      data: { bridges: needed.size, names: names.join(', '), pairs: capacity.pairs, xen: xenLabel(version) },
       remediation:
         `Load netloop with nloopbacks=${needed.size} or more (modprobe netloop nloopbacks=${needed.size}, or ` +
         `loopback.nloopbacks=${needed.size} on the dom0 kernel command line), or set up fewer bridges.`,
@@ -283,6 +283,16 @@ const check: Check = {
   severity: 'error',
   needs: ['domains'],
   xen: '<3.2.0',
+  messages: {
+    'too-many-vifs':
+      "{{guest}}: {{vifs}} network interfaces; admins' field notes report that {{xen}} limits a guest to {{limit}} (not confirmed in Xen's history) — vif {{first}} and later may not come up",
+    'too-many-emulated-nics':
+      '{{guest}}: {{nics}} emulated (ioemu) NICs in an HVM guest; qemu-dm of {{xen}} handles at most {{max}} and exits with "Too Many NICs", so the guest does not start',
+    'bridge-beyond-netloop-pairs':
+      '{{guest}}: vif {{vif}} uses bridge {{bridge}}; on {{xen}} network-bridge sets up {{bridge}} with netloop\'s pair vif0.{{pair}}/veth{{pair}}, but dom0 has only {{pairs}} pairs, so the script stops with "Link veth{{pair}} is missing" and the bridge never exists',
+    'too-few-netloop-pairs':
+      'dom0 needs {{bridges}} bridges from network-bridge ({{names}}), each taking one netloop vif0.N/vethN pair, but netloop provides {{pairs}} on {{xen}}: the bridges beyond that are never set up',
+  },
   sources: [
     `${XEN_LIMITATIONS} — "Xen 3.0.3 limits domUs to 3 network interfaces" (unconfirmed in Xen history)`,
     '06bdfbd284 — qemu-dm: more than 8 emulated NICs no longer fatal (first in 3.2)',

@@ -10,12 +10,26 @@
  * in one guest or in two of the guests being checked, and MACs outside Xen's
  * OUI.
  */
-import type { Check, CheckContext, Finding, Severity } from './api.js';
-import type { VifFacts } from '../cli/facts.js';
-import { parseVifSpec, type SpecProblem, type VifSpec } from '../cli/parse/vif-spec.js';
-import { satisfiesXen } from '../cli/xen-version.js';
-import { listNames } from './lib/guest.js';
-import { plainStringUnderXl, readers, specFinding, unreadableSpec, type Reader } from './lib/toolstack.js';
+import {
+  SPEC_MESSAGES,
+  SPEC_PREFIX,
+  listNames,
+  parseVifSpec,
+  plainStringUnderXl,
+  readers,
+  satisfiesXen,
+  specFinding,
+  unreadableSpec,
+  type Check,
+  type CheckContext,
+  type Finding,
+  type MessageData,
+  type Reader,
+  type Severity,
+  type SpecProblem,
+  type VifFacts,
+  type VifSpec,
+} from './api.js';
 
 const DEFAULTS = { allowedOuis: ['00:16:3e'] };
 /** accel, policy and label are not among create.py's vif keys in 3.0.4. */
@@ -29,22 +43,20 @@ function allowedOuis(ctx: CheckContext): string[] {
   return list.map((o) => o.trim().toLowerCase().replace(/-/g, ':'));
 }
 
-function vifFinding(c: Reader, vif: VifFacts, severity: Severity, message: string, remediation: string, extra: Record<string, string | number | boolean> = {}): Finding {
-  return specFinding(c, 'vif', vif, severity, message, remediation, extra);
+function vifFinding(c: Reader, vif: VifFacts, severity: Severity, messageId: string, data: MessageData, remediation: string, extra: Record<string, string | number | boolean> = {}): Finding {
+  return specFinding(c, 'vif', vif, severity, { messageId, data }, remediation, extra);
 }
 
 function rejected(c: Reader, vif: VifFacts, error: SpecProblem): Finding {
   const ts = c.choice.toolstack;
   if (error.code === 'mac-multicast') {
-    return vifFinding(c, vif, 'error', error.message, 'Use a unicast MAC, e.g. 00:16:3e:xx:xx:xx.', { problem: error.message });
+    return vifFinding(c, vif, 'error', 'mac-multicast', { problem: error.message }, 'Use a unicast MAC, e.g. 00:16:3e:xx:xx:xx.', { problem: error.message });
   }
-  const how = ts === 'xm' ? 'xm create stops with an error and creates nothing' : 'xl exits and creates nothing';
-  return vifFinding(c, vif, 'error', `${error.message}: ${how}`, ts === 'xm'
+  return vifFinding(c, vif, 'error', ts === 'xm' ? 'rejected-xm' : 'rejected-xl', { problem: error.message }, ts === 'xm'
     ? 'Fix the spec: comma-separated key=value pairs among backend, bridge, ip, mac, script, type, vifname, rate, model (xm 4.x also accel, policy, label).'
     : 'Fix the spec (xl-network-configuration(5)), e.g. "mac=00:16:3e:01:02:03,bridge=xenbr0,rate=10Mb/s".', { problem: error.message });
 }
 
-const XL_CARRIES_ON = 'xl prints this and creates the vif without it';
 
 function warningsOf(c: Reader, vif: VifFacts, spec: VifSpec, warnings: SpecProblem[]): Finding[] {
   const out: Finding[] = [];
@@ -53,29 +65,29 @@ function warningsOf(c: Reader, vif: VifFacts, spec: VifSpec, warnings: SpecProbl
     switch (w.code) {
       case 'unknown-key':
       case 'vif-type':
-        out.push(vifFinding(c, vif, 'warning', ts === 'xl' ? `${w.message}: ${XL_CARRIES_ON}` : w.message,
+        out.push(vifFinding(c, vif, 'warning', ts === 'xl' ? 'xl-ignores-setting' : 'xm-setting', { problem: w.message },
           ts === 'xl' ? 'Remove or fix the setting; `xl network-attach` refuses the same spec outright.' : 'Use type=ioemu (emulated NIC plus PV) or type=netfront (PV only).'));
         break;
       case 'mac-invalid':
-        out.push(vifFinding(c, vif, 'warning', `${w.message}: xl carries on, and the vif does not get the MAC that was meant`, 'Write the MAC as six two-digit hex octets separated by colons.'));
+        out.push(vifFinding(c, vif, 'warning', 'mac-invalid', { problem: w.message }, 'Write the MAC as six two-digit hex octets separated by colons.'));
         break;
       case 'deprecated-key':
-        out.push(vifFinding(c, vif, 'info', w.message, 'Write gatewaydev= instead of netdev=.'));
+        out.push(vifFinding(c, vif, 'info', 'deprecated-key', { problem: w.message }, 'Write gatewaydev= instead of netdev=.'));
         break;
       case 'xm-version':
         if (c.version !== undefined && satisfiesXen(c.version, XM_3_0_4_VIF_KEYS)) {
-          out.push(vifFinding(c, vif, 'error', `${w.message}; on Xen ${c.shown} xm create stops with an error`, 'Remove the key on this version.'));
+          out.push(vifFinding(c, vif, 'error', 'key-too-new', { problem: w.message, xen: c.shown ?? c.version ?? '' }, 'Remove the key on this version.'));
         } else if (c.version === undefined || !satisfiesXen(c.version, XM_4_VIF_KEYS)) {
-          out.push(vifFinding(c, vif, 'warning', `${w.message}; xenlint cannot tell whether xm of ${c.version !== undefined ? `Xen ${c.shown}` : 'an unknown Xen version'} has it`,
+          out.push(vifFinding(c, vif, 'warning', 'key-maybe-too-new', { problem: w.message, xen: c.version !== undefined ? `Xen ${c.shown}` : 'an unknown Xen version' },
             'Remove the key unless you know this xm reads it; pass --xen to let xenlint decide.'));
         }
         break;
       default:
-        out.push(vifFinding(c, vif, 'warning', w.message, 'Fix the spec so that it says what you mean.'));
+        out.push(vifFinding(c, vif, 'warning', 'spec-warning', { problem: w.message }, 'Fix the spec so that it says what you mean.'));
     }
   }
   if (ts === 'xm' && !spec.xlCompatible) {
-    out.push(vifFinding(c, vif, 'info', `works with xm, but ${spec.xlIncompatibility ?? 'xl reads it differently'}; it changes meaning when the guest moves to xl (from Xen 4.5 xl is the only toolstack)`,
+    out.push(vifFinding(c, vif, 'info', 'xl-incompatible', { why: spec.xlIncompatibility ?? 'xl reads it differently' },
       'Rewrite the spec with keys both toolstacks know (mac, bridge, ip, script, type, vifname, rate, model, backend).'));
   }
   return out;
@@ -105,8 +117,7 @@ function ouiFinding(c: Reader, vif: VifFacts, spec: VifSpec, allowed: string[]):
   if (!info || info.multicast || info.locallyAdministered) return undefined;
   const oui = info.text.slice(0, 8);
   if (allowed.includes(oui)) return undefined;
-  return vifFinding(c, vif, 'info',
-    `MAC ${info.text} is a universally administered address in OUI ${oui}, not Xen's 00:16:3e: it belongs to some vendor's hardware range and may clash with a real NIC on the same network`,
+  return vifFinding(c, vif, 'info', 'vendor-oui', { mac: info.text, oui },
     'Use 00:16:3e:xx:xx:xx (what the toolstacks generate) or a locally administered address (first octet with bit 1 set, e.g. 02:…); if the OUI is yours, add it to allowedOuis.',
     { mac: info.text, oui });
 }
@@ -120,8 +131,7 @@ function sameGuestDuplicates(uses: MacUse[]): Finding[] {
       first.set(u.mac, u);
       continue;
     }
-    out.push(vifFinding(u.c, u.vif, 'error',
-      `MAC ${u.mac} is also the MAC of vif ${prev.vif.index} of this guest: two interfaces with one address confuse every switch and bridge they reach`,
+    out.push(vifFinding(u.c, u.vif, 'error', 'duplicate-mac', { mac: u.mac, other: prev.vif.index },
       'Give each interface its own MAC.', { mac: u.mac }));
   }
   return out;
@@ -139,9 +149,7 @@ function crossGuestDuplicates(uses: MacUse[]): Finding[] {
       if (others.length === 0) continue;
       const apart = others.every((o) => u.bridge !== undefined && o.bridge !== undefined && o.bridge !== u.bridge);
       const names = [...new Set(others.map((o) => `${o.c.d.name} (vif ${o.vif.index}${o.bridge !== undefined ? `, bridge ${o.bridge}` : ''})`))];
-      out.push(vifFinding(u.c, u.vif, apart ? 'warning' : 'error', apart
-        ? `MAC ${mac} is also used by ${listNames(names)}, on another bridge: harmless only while the two bridges never meet on one network`
-        : `MAC ${mac} is also used by ${listNames(names)}: two guests with one MAC on one bridge break each other's networking`,
+      out.push(vifFinding(u.c, u.vif, apart ? 'warning' : 'error', apart ? 'shared-mac-other-bridge' : 'shared-mac', { mac, others: listNames(names) },
         'Give every guest interface its own MAC (a cloned config keeps the MAC of its template).',
         { mac, other_guests: others.map((o) => o.c.d.name).join(', '), other_files: [...new Set(others.map((o) => o.c.d.file ?? ''))].join(', ') }));
     }
@@ -188,6 +196,24 @@ const check: Check = {
   id: 'vif-spec',
   title: 'vif specs the toolstack refuses or misreads, and MAC addresses used twice',
   severity: 'error',
+  messages: {
+    ...SPEC_MESSAGES,
+    'mac-multicast': `${SPEC_PREFIX}{{problem}}`,
+    'rejected-xm': `${SPEC_PREFIX}{{problem}}: xm create stops with an error and creates nothing`,
+    'rejected-xl': `${SPEC_PREFIX}{{problem}}: xl exits and creates nothing`,
+    'xl-ignores-setting': `${SPEC_PREFIX}{{problem}}: xl prints this and creates the vif without it`,
+    'xm-setting': `${SPEC_PREFIX}{{problem}}`,
+    'mac-invalid': `${SPEC_PREFIX}{{problem}}: xl carries on, and the vif does not get the MAC that was meant`,
+    'deprecated-key': `${SPEC_PREFIX}{{problem}}`,
+    'key-too-new': `${SPEC_PREFIX}{{problem}}; on Xen {{xen}} xm create stops with an error`,
+    'key-maybe-too-new': `${SPEC_PREFIX}{{problem}}; xenlint cannot tell whether xm of {{xen}} has it`,
+    'spec-warning': `${SPEC_PREFIX}{{problem}}`,
+    'xl-incompatible': `${SPEC_PREFIX}works with xm, but {{why}}; it changes meaning when the guest moves to xl (from Xen 4.5 xl is the only toolstack)`,
+    'vendor-oui': `${SPEC_PREFIX}MAC {{mac}} is a universally administered address in OUI {{oui}}, not Xen's 00:16:3e: it belongs to some vendor's hardware range and may clash with a real NIC on the same network`,
+    'duplicate-mac': `${SPEC_PREFIX}MAC {{mac}} is also the MAC of vif {{other}} of this guest: two interfaces with one address confuse every switch and bridge they reach`,
+    'shared-mac': `${SPEC_PREFIX}MAC {{mac}} is also used by {{others}}: two guests with one MAC on one bridge break each other's networking`,
+    'shared-mac-other-bridge': `${SPEC_PREFIX}MAC {{mac}} is also used by {{others}}, on another bridge: harmless only while the two bridges never meet on one network`,
+  },
   needs: ['domains'],
   sources: [
     'RELEASE-4.4.0:tools/python/xen/xm/create.py configure_vifs: xm vif keys and "Invalid vif option"; RELEASE-4.4.0:tools/python/xen/xend/server/netif.py parseRate',

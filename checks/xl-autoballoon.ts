@@ -15,11 +15,21 @@
  *   default, on, stays (RELEASE-4.1.0:tools/libxl/xl.c and RELEASE-4.2.0:tools/libxl/xl.c;
  *   the example xl.conf has `#autoballoon=1` in 4.1/4.2 and `"auto"` from 4.3).
  */
-import type { Check, CheckContext, Finding, Skip } from './api.js';
-import type { CmdlineOption, Facts } from '../cli/facts.js';
-import { satisfiesXen } from '../cli/xen-version.js';
-import { cmdlineValue, dom0MemFromCmdline } from '../cli/parse/xen-cmdline.js';
-import { hostPlace, shownVersion, versionOf, xenLabel } from './lib/guest.js';
+import {
+  cmdlineValue,
+  dom0MemFromCmdline,
+  hostPlace,
+  satisfiesXen,
+  shownVersion,
+  versionOf,
+  xenLabel,
+  type Check,
+  type CheckContext,
+  type CmdlineOption,
+  type Facts,
+  type Finding,
+  type Skip,
+} from './api.js';
 
 /** xl of these versions reads autoballoon as a number and defaults to 1. */
 export const NUMERIC_AUTOBALLOON = '<4.3.0';
@@ -65,6 +75,10 @@ export function readAutoballoon(value: string | number | undefined, numeric: boo
 }
 
 /** "2048 MiB" from dom0_mem's amount (or its max: alone), when it is a fixed figure. */
+/** `{{size}}` is "512 MiB " or "size " (no space after it in the template). */
+const SHRINK =
+  'xl will shrink dom0 below the {{size}}set by dom0_mem whenever a guest does not fit in free memory, and a dom0 squeezed that way can run out of memory itself';
+
 function dom0MemMiB(options: CmdlineOption[]): number | undefined {
   const mem = dom0MemFromCmdline(options);
   if (!mem) return undefined;
@@ -115,7 +129,7 @@ function run(facts: Facts, ctx: CheckContext): Finding[] | Skip {
     xl_reads_autoballoon_as: numeric ? 'a number (4.1/4.2), default 1' : 'on|off|auto (4.3+), default auto',
   };
   if (mib !== undefined) evidence['dom0_mem_mib'] = mib;
-  const shrink = `xl will shrink dom0 below the ${mib !== undefined ? `${mib} MiB ` : 'size '}set by dom0_mem whenever a guest does not fit in free memory, and a dom0 squeezed that way can run out of memory itself`;
+  const data = { xen, why: reading.why, dom0Mem, size: mib !== undefined ? `${mib} MiB ` : 'size ' };
   const fix = numeric
     ? `Set autoballoon=0 in ${XL_CONF} (xl of 4.1/4.2 reads a number: "off" is not one).`
     : `Set autoballoon="off" (or "auto", the default) in ${XL_CONF}.`;
@@ -123,7 +137,8 @@ function run(facts: Facts, ctx: CheckContext): Finding[] | Skip {
   if (reading.state === 'on') {
     return [{
       ...place,
-      message: `${xen}: ${reading.why} while dom0_mem=${dom0Mem} is on the Xen command line: ${shrink}`,
+      messageId: 'balloons-dom0',
+      data,
       remediation: fix,
       evidence,
     }];
@@ -132,7 +147,8 @@ function run(facts: Facts, ctx: CheckContext): Finding[] | Skip {
     if (reading.uses === 'on') {
       return [{
         ...place,
-        message: `${xen}: ${reading.why} to xl of 4.1/4.2 — it prints "${reading.prints}" and keeps the default, 1 (on), while dom0_mem=${dom0Mem} is on the Xen command line: ${shrink}`,
+        messageId: 'invalid-keeps-on',
+        data: { ...data, prints: reading.prints },
         remediation: fix,
         evidence,
       }];
@@ -140,7 +156,8 @@ function run(facts: Facts, ctx: CheckContext): Finding[] | Skip {
     return [{
       ...place,
       severity: 'info',
-      message: `${xen}: ${reading.why}: xl prints "${reading.prints}" and uses "auto", which with dom0_mem=${dom0Mem} set means no ballooning — probably not what the setting was meant to say`,
+      messageId: 'invalid-uses-auto',
+      data: { xen, why: reading.why, prints: reading.prints, dom0Mem },
       remediation: `Write autoballoon="off" (or "auto") in ${XL_CONF}, as xl.conf(5) recommends with dom0_mem.`,
       evidence,
     }];
@@ -169,6 +186,12 @@ const check: Check = {
   severity: 'warning',
   needs: ['host', 'dom0'],
   xen: '>=4.1.0',
+  messages: {
+    'balloons-dom0': `{{xen}}: {{why}} while dom0_mem={{dom0Mem}} is on the Xen command line: ${SHRINK}`,
+    'invalid-keeps-on': `{{xen}}: {{why}} to xl of 4.1/4.2 — it prints "{{prints}}" and keeps the default, 1 (on), while dom0_mem={{dom0Mem}} is on the Xen command line: ${SHRINK}`,
+    'invalid-uses-auto':
+      '{{xen}}: {{why}}: xl prints "{{prints}}" and uses "auto", which with dom0_mem={{dom0Mem}} set means no ballooning — probably not what the setting was meant to say',
+  },
   sources: [
     'RELEASE-4.3.0:docs/man/xl.conf.pod.5: autoballoon "off"|"on"|"auto"; "strongly recommended" off or auto with dom0_mem; default "auto"',
     'RELEASE-4.3.0:tools/libxl/xl.c: parse_global_config reads "on"/"1", "off"/"0", "auto", else prints "invalid autoballoon option"; auto_autoballoon turns ballooning off when dom0_mem is on the command line',

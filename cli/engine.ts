@@ -5,19 +5,12 @@
  * throws "error" with what it threw — and the other checks still run.
  */
 import { createHash } from 'node:crypto';
-import type {
-  Check,
-  CheckContext,
-  CheckOutcome,
-  Finding,
-  ReportedFinding,
-  RunReport,
-  Status,
-} from '../checks/api.js';
+import type { Check, CheckContext, CheckOutcome, Finding, ReportedFinding, RunReport, Status } from './contract.js';
 import type { Facts, Suppression } from './facts.js';
 import type { Severity } from './parse/diagnostic.js';
 import { satisfiesXen } from './xen-version.js';
 import { TOOL_VERSION } from './tool-version.js';
+import { findingCode, renderFinding } from './messages.js';
 import { UNUSED_SUPPRESSION } from '../checks/unused-suppression.js';
 
 export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
@@ -32,8 +25,12 @@ export interface EngineOptions {
   /** Version to check against and where it came from ("xl info", "--xen", "config"). */
   xen?: { version: string; source: string };
   settings?: Map<string, CheckRunSettings>;
-  /** Fingerprints of accepted findings (--baseline). */
-  baseline?: Set<string>;
+  /**
+   * Accepted findings (--baseline): fingerprint -> how many findings with it were
+   * accepted. Two findings of one kind on one key of one guest share a
+   * fingerprint, so the count is what keeps a third one from hiding behind them.
+   */
+  baseline?: ReadonlyMap<string, number>;
   files?: string[];
   problems?: RunReport['problems'];
   /** Shown with the summary: how the run judged its inputs. */
@@ -46,11 +43,12 @@ export function runChecks(checks: Check[], facts: Facts, opts: EngineOptions): R
   const ctxBase = { mode: opts.command, ...(opts.xen ? { xenVersion: opts.xen.version } : {}) };
   const used = new Set<Suppression>();
   const suppressions = suppressionsByFile(facts);
+  const baseline = opts.baseline ? new Map(opts.baseline) : undefined;
   const outcomes: CheckOutcome[] = checks.map((check) => {
     const settings = opts.settings?.get(check.id) ?? {};
     const ctx: CheckContext = { ...ctxBase, options: { ...(check.defaults ?? {}), ...(settings.options ?? {}) } };
     const start = performance.now();
-    const outcome = runOne(check, facts, ctx, settings.severity, opts.baseline, used, suppressions);
+    const outcome = runOne(check, facts, ctx, settings.severity, baseline, used, suppressions);
     return { ...outcome, durationMs: performance.now() - start };
   });
   const start = performance.now();
@@ -74,7 +72,8 @@ function runOne(
   facts: Facts,
   ctx: CheckContext,
   severityOverride: Severity | undefined,
-  baseline: Set<string> | undefined,
+  /** Left to accept, per fingerprint: consumed as findings match. */
+  baseline: Map<string, number> | undefined,
   used: Set<Suppression>,
   suppressions: Map<string, Suppression[]>,
 ): CheckOutcome {
@@ -111,15 +110,22 @@ function runOne(
     }
     return { ...base, status: 'error', reason: 'the check returned neither findings nor a skip reason' };
   }
+  const reportedAll: ReportedFinding[] = [];
+  for (const f of result) {
+    const rendered = renderFinding(check, f);
+    if (!rendered.ok) return { ...base, status: 'error', reason: rendered.reason };
+    reportedAll.push(report(check.id, f, rendered.text, severityOverride ?? f.severity ?? check.severity));
+  }
   const findings: ReportedFinding[] = [];
   let suppressed = 0;
-  for (const f of result) {
-    const reported = report(check.id, f, severityOverride ?? f.severity ?? check.severity);
+  for (const reported of reportedAll) {
     const suppression = matchingSuppression(suppressions, reported);
+    const accepted = baseline?.get(reported.fingerprint) ?? 0;
     if (suppression) {
       used.add(suppression);
       suppressed++;
-    } else if (baseline?.has(reported.fingerprint)) {
+    } else if (accepted > 0) {
+      baseline!.set(reported.fingerprint, accepted - 1);
       suppressed++;
     } else {
       findings.push(reported);
@@ -153,16 +159,19 @@ function missingNeeds(check: Check, facts: Facts): string | undefined {
   return absent.length > 0 ? `needs ${absent.join(' and ')}` : undefined;
 }
 
-function report(checkId: string, f: Finding, severity: Severity): ReportedFinding {
-  return { ...f, check: checkId, severity, fingerprint: fingerprint(checkId, f) };
+function report(checkId: string, f: Finding, message: string, severity: Severity): ReportedFinding {
+  return { ...f, check: checkId, severity, message, fingerprint: fingerprint(checkId, { ...f, message }) };
 }
 
 /**
- * Stable across edits that move lines: the check, the guest, the config key and
- * the message with its numbers of lines/columns left out.
+ * What makes a finding the same one tomorrow: the check, the kind of problem
+ * (its message id), the guest and the config key — never the wording, a line
+ * or a column, so rewording a template or adding a comment above the key keeps
+ * a baseline matching. A version-1 finding has no id: its text stands in.
  */
-export function fingerprint(checkId: string, f: Pick<Finding, 'domain' | 'key' | 'message'>): string {
-  const text = [checkId, f.domain ?? '', f.key ?? '', f.message].join('\u0000');
+export function fingerprint(checkId: string, f: Pick<Finding, 'domain' | 'key' | 'messageId'> & { message: string }): string {
+  const kind = f.messageId !== undefined ? ['id', f.messageId] : ['text', f.message];
+  const text = [checkId, f.domain ?? '', f.key ?? '', ...kind].join('\u0000');
   return createHash('sha256').update(text).digest('hex').slice(0, 24);
 }
 
@@ -185,7 +194,7 @@ function suppressionsByFile(facts: Facts): Map<string, Suppression[]> {
 function matchingSuppression(suppressions: Map<string, Suppression[]>, f: ReportedFinding): Suppression | undefined {
   if (!f.file) return undefined;
   for (const s of suppressions.get(f.file) ?? []) {
-    if (s.ids.length > 0 && !s.ids.includes(f.check)) continue;
+    if (s.ids.length > 0 && !s.ids.includes(f.check) && !s.ids.includes(findingCode(f))) continue;
     if (s.scope === 'file' || s.line === f.line) return s;
   }
   return undefined;
@@ -198,14 +207,16 @@ function unusedSuppressions(facts: Facts, used: Set<Suppression>, opts: EngineOp
       if (used.has(s)) continue;
       const what = s.ids.length > 0 ? s.ids.join(', ') : 'all checks';
       const f: Finding = {
-        message: `${s.scope === 'file' ? 'xenlint-disable' : 'xenlint-disable-next-line'} for ${what} suppresses nothing`,
+        messageId: 'unused',
+        data: { directive: s.scope === 'file' ? 'xenlint-disable' : 'xenlint-disable-next-line', what },
         domain: d.name,
         line: s.directiveLine ?? s.line,
         column: s.directiveColumn ?? s.column,
         remediation: 'Remove the directive, or fix the check id it names.',
       };
       if (d.file) f.file = d.file;
-      findings.push(report(UNUSED_SUPPRESSION_ID, f, opts.settings?.get(UNUSED_SUPPRESSION_ID)?.severity ?? UNUSED_SUPPRESSION.severity));
+      const rendered = renderFinding(UNUSED_SUPPRESSION, f);
+      findings.push(report(UNUSED_SUPPRESSION_ID, f, rendered.ok ? rendered.text : rendered.reason, opts.settings?.get(UNUSED_SUPPRESSION_ID)?.severity ?? UNUSED_SUPPRESSION.severity));
     }
   }
   return {

@@ -5,7 +5,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Check } from '../checks/api.js';
+import type { Check } from './contract.js';
 import { UsageError } from './config.js';
 import { describeErrors, validator } from './validators.js';
 

@@ -2,7 +2,7 @@
  * Disk facts shared by the size checks: which disks an HVM guest's BIOS sees,
  * which of them it boots from, and how a disk's size is reported.
  */
-import type { CheckContext } from '../api.js';
+import type { CheckContext } from '../../cli/contract.js';
 import type { DiskFacts, DomainFacts, Facts, KeyFact } from '../../cli/facts.js';
 import { itemPlace } from './guest.js';
 import { toolstackFor } from './toolstack.js';

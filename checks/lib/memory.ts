@@ -3,7 +3,7 @@
  * dom0 is, and whether dom0 can give memory back. Xen does not page, so these
  * figures must add up to no more than the host's RAM.
  */
-import type { DomainFacts, Facts } from '../api.js';
+import type { DomainFacts, Facts } from '../../cli/facts.js';
 import { satisfiesXen } from '../../cli/xen-version.js';
 import { dom0MemFromCmdline } from '../../cli/parse/xen-cmdline.js';
 import { DEFAULT_MEMORY_MIB } from './guest.js';

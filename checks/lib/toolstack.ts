@@ -4,7 +4,9 @@
  * valid xl too. One answer, with its reason, for all of them; and the findings
  * the disk and vif checks share about a list item that toolstack cannot read.
  */
-import type { CheckContext, DomainFacts, Facts, Finding, Severity } from '../api.js';
+import type { CheckContext, Finding, MessageData } from '../../cli/contract.js';
+import type { DomainFacts, Facts } from '../../cli/facts.js';
+import type { Severity } from '../../cli/parse/diagnostic.js';
 import type { DiskFacts, VifFacts } from '../../cli/facts.js';
 import type { Dialect } from '../../cli/parse/config-model.js';
 import { satisfiesXen } from '../../cli/xen-version.js';
@@ -56,20 +58,39 @@ function itemLabel(key: SpecKey, item: DiskFacts | VifFacts): string {
   return key === 'disk' ? `disk ${item.index + 1}` : `vif ${item.index}`;
 }
 
-/** A finding about one disk or vif spec: at the item, quoting the spec, with the toolstack that reads it. */
+/** How a message about one spec starts: the guest, the item and the spec quoted (data from specFinding). */
+export const SPEC_PREFIX = '{{guest}}: {{item}} "{{spec}}": ';
+
+/**
+ * The messages of the findings below, which the disk and vif checks share:
+ * each of those checks declares them (`messages: { ...SPEC_MESSAGES, … }`).
+ */
+export const SPEC_MESSAGES: Readonly<Record<string, string>> = {
+  'plain-string':
+    "{{guest}}: `{{key}}` is a plain string, not a list: xl prints \"parameter `{{key}}' is a single value but should be a list\" and ignores it, so the guest gets {{loss}}",
+  'not-checked': '{{guest}}: {{item}} was not checked: its spec is {{problem}}',
+  'not-a-string': '{{guest}}: {{item}}: {{problem}}, so {{toolstack}} cannot read it',
+};
+
+/**
+ * A finding about one disk or vif spec: at the item, quoting the spec, with the
+ * toolstack that reads it. `messageId`'s template starts with SPEC_PREFIX; its
+ * data gets `guest`, `item` and `spec` on top of `data`.
+ */
 export function specFinding(
   r: Reader,
   key: SpecKey,
   item: DiskFacts | VifFacts,
   severity: Severity,
-  message: string,
+  message: { messageId: string; data?: MessageData },
   remediation: string,
   extra: Record<string, string | number | boolean> = {},
 ): Finding {
   return {
     ...itemPlace(r.d, item, key),
     severity,
-    message: `${r.d.name}: ${itemLabel(key, item)} "${item.spec}": ${message}`,
+    messageId: message.messageId,
+    data: { guest: r.d.name, item: itemLabel(key, item), spec: item.spec, ...message.data },
     remediation,
     evidence: {
       [key]: item.spec,
@@ -95,7 +116,8 @@ export function plainStringUnderXl(r: Reader, key: SpecKey, loss: string): Findi
   return {
     ...keyPlace(r.d, key),
     severity: 'error',
-    message: `${r.d.name}: \`${key}\` is a plain string, not a list: xl prints "parameter \`${key}' is a single value but should be a list" and ignores it, so the guest gets ${loss}`,
+    messageId: 'plain-string',
+    data: { guest: r.d.name, key, loss },
     remediation: `Write it as a list: ${key} = [ '${k.value}' ].`,
     evidence: { [key]: k.value, toolstack: ts, toolstack_reason: r.choice.reason },
   };
@@ -120,7 +142,8 @@ export function unreadableSpec(r: Reader, key: SpecKey, item: DiskFacts | VifFac
   return {
     ...itemPlace(r.d, item, key),
     severity: unreadable ? 'warning' : 'error',
-    message: unreadable ? `${r.d.name}: ${label} was not checked: its spec is ${problem}` : `${r.d.name}: ${label}: ${problem}, so ${ts} cannot read it`,
+    messageId: unreadable ? 'not-checked' : 'not-a-string',
+    data: { guest: r.d.name, item: label, problem, toolstack: ts },
     remediation: unreadable ? `Write the ${key} spec as a literal string so that it can be checked.` : `Write each ${key} as one quoted string.`,
     evidence: { problem, toolstack: ts },
     ...(unreadable ? { unverified: true } : {}),

@@ -5,7 +5,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Check, RunReport } from '../../checks/api.js';
+import type { Check, RunReport } from '../contract.js';
 import { captureLabel, type Facts } from '../facts.js';
 import type { Severity } from '../parse/diagnostic.js';
 import { checkSettings, loadConfig, repositoryRoot, UsageError, type LoadedConfig } from '../config.js';
@@ -112,12 +112,16 @@ export function resolveXen(facts: Facts, args: { xen?: string }, loaded: LoadedC
 export interface BaselineEntry {
   fingerprint: string;
   check: string;
+  /** The kind of problem (the check's message id); the fingerprint rests on it. */
+  messageId?: string;
   domain?: string;
   key?: string;
+  /** The text when the baseline was written: for the reader, never matched. */
   message: string;
 }
 
-export async function readBaseline(file: string): Promise<Set<string>> {
+/** Fingerprint -> how many findings with it the baseline accepts (one entry per finding). */
+export async function readBaseline(file: string): Promise<Map<string, number>> {
   let data: unknown;
   try {
     data = JSON.parse(await readFile(file, 'utf8'));
@@ -129,7 +133,9 @@ export async function readBaseline(file: string): Promise<Set<string>> {
   if (!Array.isArray(entries) || !entries.every((e) => e && typeof e.fingerprint === 'string')) {
     throw new UsageError(`${file}: not a xenlint baseline (expected {"findings": [{"fingerprint": ...}]})`);
   }
-  return new Set(entries.map((e: BaselineEntry) => e.fingerprint));
+  const accepted = new Map<string, number>();
+  for (const e of entries as BaselineEntry[]) accepted.set(e.fingerprint, (accepted.get(e.fingerprint) ?? 0) + 1);
+  return accepted;
 }
 
 export function baselineOf(report: RunReport): string {
@@ -137,6 +143,7 @@ export function baselineOf(report: RunReport): string {
   for (const o of report.checks) {
     for (const f of o.findings) {
       const e: BaselineEntry = { fingerprint: f.fingerprint, check: f.check, message: f.message };
+      if (f.messageId !== undefined) e.messageId = f.messageId;
       if (f.domain) e.domain = f.domain;
       if (f.key) e.key = f.key;
       findings.push(e);
@@ -158,7 +165,7 @@ export function parseAlsoOutput(value: unknown, isFormat: (name: string) => name
   const format = eq < 0 ? value : value.slice(0, eq);
   const file = eq < 0 ? '' : value.slice(eq + 1);
   if (!isFormat(format) || file === '') {
-    throw new UsageError(`--also-output ${JSON.stringify(value)}: expected FORMAT=FILE, FORMAT one of stylish, json, sarif, junit, github (e.g. --also-output sarif=xenlint.sarif)`);
+    throw new UsageError(`--also-output ${JSON.stringify(value)}: expected FORMAT=FILE with FORMAT one of --format's choices (e.g. --also-output sarif=xenlint.sarif)`);
   }
   return { format, file };
 }

@@ -1,4 +1,4 @@
-import type { Check } from '../../checks/api.js';
+import type { Check } from '../contract.js';
 import type { RuleMeta } from '../report/index.js';
 import { UNUSED_SUPPRESSION } from '../../checks/unused-suppression.js';
 import { ruleDocUri, ruleHelpText } from '../rule-docs.js';

@@ -1,7 +1,8 @@
 /**
  * xenlint's own directives, written as comments in a domU config:
  *
- *   # xenlint-disable-next-line <id>[, <id>…] [-- reason]   (no ids = every check)
+ *   # xenlint-disable-next-line <id>[, <id>…] [-- reason]   (no ids = every check; an id may be
+ *                                                           one kind of finding: disk-spec/duplicate-vdev)
  *   # xenlint-disable <id>[, <id>…] [-- reason]             (the whole file)
  *   # xenlint: name=value[, name=value…]                    (evidence a config cannot carry)
  *
@@ -23,7 +24,8 @@ import type { ConfigValue, ParsedConfig } from './config-model.js';
 import type { Diagnostic, Position } from './diagnostic.js';
 import { CR_MESSAGE } from './xl-config.js';
 
-const CHECK_ID = /^[a-z0-9][a-z0-9-]*(\/[a-z0-9][a-z0-9-]*)?$/;
+/** A check id (`disk-spec`, a plugin's `site/rule`), or one kind of its findings: `disk-spec/duplicate-vdev`. */
+const CHECK_ID = /^[a-z0-9][a-z0-9-]*(\/[a-z0-9][a-z0-9-]*){0,2}$/;
 const ANNOTATION_NAME = /^[a-z][a-z0-9-]*$/;
 const GUEST_ABIS = new Set(['x86_32', 'x86_32p', 'x86_64', 'ia64', 'ia64be', 'aarch64', 'armv7l', 'x86_32-bimodal']);
 const SIZE = /^(?:([A-Za-z0-9_]+):)?(\d+(?:\.\d+)?)\s*(?:[KMGTP](?:i?B)?|B)?$/i;

@@ -8,10 +8,10 @@
  * `,`. That also means a message can never start a workflow command of its own
  * (`::add-mask::`, `::stop-commands::`): it cannot contain a line break.
  */
-import type { CheckOutcome, ReportedFinding, RunReport } from '../../checks/api.js';
+import type { CheckOutcome, ReportedFinding, RunReport } from '../contract.js';
 import type { Severity } from '../parse/diagnostic.js';
-import type { FormatOptions } from './index.js';
-import { countFindings, countStatuses, displayPath, plural, position, severityCounts, statusCounts } from './shared.js';
+import type { FormatOptions } from './options.js';
+import { countFindings, countStatuses, displayPath, findingCode, plural, position, severityCounts, statusCounts } from './shared.js';
 
 type Command = 'error' | 'warning' | 'notice';
 
@@ -66,7 +66,7 @@ function findingCommand(f: ReportedFinding, cwd: string): string {
       // A line without a file would annotate nothing; GitHub ignores it.
       ['line', f.file ? line : undefined],
       ['col', f.file && line !== undefined ? position(f.column) : undefined],
-      ['title', `xenlint ${f.check}`],
+      ['title', `xenlint ${findingCode(f)}`],
     ],
     message === '' ? '(no message)' : message,
   );

@@ -5,15 +5,17 @@
  * that are not 1-based integers (a plugin's mistake) become null too, so the
  * document always validates against its schema.
  */
-import type { CheckOutcome, ReportedFinding, RunReport, Status } from '../../checks/api.js';
+import type { CheckOutcome, ReportedFinding, RunReport, Status } from '../contract.js';
 import type { Severity } from '../parse/diagnostic.js';
-import type { FormatOptions } from './index.js';
+import type { FormatOptions } from './options.js';
 import { position } from './shared.js';
 
 export interface JsonFinding {
   check: string;
   severity: Severity;
+  messageId: string | null;
   message: string;
+  data: Record<string, string | number | boolean> | null;
   file: string | null;
   line: number | null;
   column: number | null;
@@ -109,7 +111,9 @@ function jsonFinding(f: ReportedFinding): JsonFinding {
   return {
     check: f.check,
     severity: f.severity,
+    messageId: f.messageId ?? null,
     message: f.message,
+    data: f.messageId !== undefined && f.data ? jsonEvidence(f.data) : null,
     file: f.file ?? null,
     line: position(f.line) ?? null,
     column: position(f.column) ?? null,

@@ -22,9 +22,9 @@
  *   rather than as results, which dashboards would show as alerts.
  */
 import { isAbsolute, posix, relative, resolve, sep } from 'node:path';
-import type { CheckOutcome, ReportedFinding, RunReport } from '../../checks/api.js';
+import type { CheckOutcome, ReportedFinding, RunReport } from '../contract.js';
 import type { Severity } from '../parse/diagnostic.js';
-import type { FormatOptions, LocationContext, RuleMeta } from './index.js';
+import type { FormatOptions, LocationContext, RuleMeta } from './options.js';
 import { namesAFile, position, wellFormed } from './shared.js';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
@@ -162,6 +162,8 @@ function result(f: ReportedFinding, ruleIndex: number, places: Places): Record<s
     partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
   };
   const properties: Record<string, unknown> = {};
+  // The kind of problem within the rule (`disk-spec/duplicate-vdev`): ruleId stays the check, so the rule's metadata applies.
+  if (f.messageId !== undefined) properties['messageId'] = f.messageId;
   if (f.domain !== undefined) properties['domain'] = f.domain;
   if (f.key !== undefined) properties['key'] = f.key;
   if (f.remediation !== undefined) properties['remediation'] = f.remediation;

@@ -4,9 +4,9 @@
  * that did not run and why, because a quiet report must never be mistaken for
  * a clean one.
  */
-import type { CheckOutcome, ReportedFinding, RunReport } from '../../checks/api.js';
+import type { CheckOutcome, ReportedFinding, RunReport } from '../contract.js';
 import type { Severity } from '../parse/diagnostic.js';
-import type { FormatOptions } from './index.js';
+import type { FormatOptions } from './options.js';
 import { displayWidth, padEnd, palette, severityPaint, visible, type Paint, type Palette } from './color.js';
 import {
   byPosition,
@@ -14,6 +14,7 @@ import {
   countFindings,
   countStatuses,
   displayPath,
+  findingCode,
   outcomesWith,
   plural,
   position,
@@ -109,7 +110,7 @@ function findingRow(f: ReportedFinding, order: number, opts: FormatOptions, p: P
     label: f.severity,
     paint: severityPaint(p, f.severity),
     message,
-    id: f.check,
+    id: findingCode(f),
     notes,
   };
 }

@@ -1,10 +1,13 @@
 import t from 'tap';
 import fc from 'fast-check';
-import check, { isNicNamedBridge, renamedBridgeFor, scriptName, vifScript, xlDefaultBridge } from '../../checks/bridge-missing.js';
+import builtin, { isNicNamedBridge, renamedBridgeFor, scriptName, vifScript, xlDefaultBridge } from '../../checks/bridge-missing.js';
 import type { Finding } from '../../checks/api.js';
 import type { Bridge, Dom0Facts, DomainFacts } from '../../cli/facts.js';
 import type { Dialect } from '../../cli/parse/config-model.js';
-import { context, domainFromText, facts, host, listLine, runOnDomains, type Target } from '../helpers/facts.js';
+import { context, domainFromText, facts, host, listLine, runOnDomains, type Target, rendering } from '../helpers/facts.js';
+
+/** The check, its findings' text rendered from its messages as the engine does. */
+const check = rendering(builtin);
 
 function guest(name: string, vifs: string[], dialect: Dialect, extra = ''): DomainFacts {
   return domainFromText(`name = "${name}"\n${extra}${listLine('vif', vifs)}`, dialect, `/etc/xen/${name}.cfg`);

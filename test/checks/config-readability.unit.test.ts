@@ -1,16 +1,18 @@
 import t from 'tap';
 import fc from 'fast-check';
-import check from '../../checks/config-readability.js';
-import type { Finding } from '../../checks/api.js';
+import builtin from '../../checks/config-readability.js';
 import type { DomainFacts } from '../../cli/facts.js';
 import type { Dialect } from '../../cli/parse/config-model.js';
-import { domainFromText, runOnDomains, type Target } from '../helpers/facts.js';
+import { domainFromText, runOnDomains, type Target, rendering, type RenderedFinding } from '../helpers/facts.js';
 import { markers } from './harness.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const run = (domains: DomainFacts[], o: Target = {}): Finding[] => runOnDomains(check, domains, { mode: 'lint', ...o });
+/** The check, its findings' text rendered from its messages as the engine does. */
+const check = rendering(builtin);
+
+const run = (domains: DomainFacts[], o: Target = {}): RenderedFinding[] => runOnDomains(check, domains, { mode: 'lint', ...o });
 
 /** Forced-dialect cases the fixture harness (which detects the dialect) cannot build: markers checked the same way. */
 t.test('xl forced on Python and on Oracle VM keys (lint --dialect xl)', async (t) => {

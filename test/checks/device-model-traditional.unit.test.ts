@@ -1,10 +1,12 @@
 import t from 'tap';
 import fc from 'fast-check';
-import check from '../../checks/device-model-traditional.js';
-import type { Finding } from '../../checks/api.js';
+import builtin from '../../checks/device-model-traditional.js';
 import type { DomainFacts } from '../../cli/facts.js';
 import { satisfiesXen } from '../../cli/xen-version.js';
-import { context, domainFromText, facts, findings, host } from '../helpers/facts.js';
+import { context, domainFromText, facts, findings, host, rendering, type RenderedFinding } from '../helpers/facts.js';
+
+/** The check, its findings' text rendered from its messages as the engine does. */
+const check = rendering(builtin);
 
 function guest(name: string, body: string): DomainFacts {
   return domainFromText(`name = "${name}"\n${body}`, 'xl', `/etc/xen/${name}.cfg`);
@@ -14,7 +16,7 @@ const HVM = 'type = "hvm"\nmemory = 4096\n';
 const PV = 'kernel = "/boot/vmlinuz"\nmemory = 1024\n';
 const TRAD = 'device_model_version = "qemu-xen-traditional"\n';
 
-function run(domains: DomainFacts[], xen: string | undefined, hostVersionText?: string): Finding[] {
+function run(domains: DomainFacts[], xen: string | undefined, hostVersionText?: string): RenderedFinding[] {
   const h = hostVersionText !== undefined && xen !== undefined ? host(xen, { versionText: hostVersionText }) : undefined;
   return findings(check.run(facts({ host: h, domains }), context(check, { xen, mode: 'lint' })));
 }

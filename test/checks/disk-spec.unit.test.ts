@@ -1,12 +1,14 @@
 import t from 'tap';
 import fc from 'fast-check';
-import check from '../../checks/disk-spec.js';
-import type { Finding } from '../../checks/api.js';
+import builtin from '../../checks/disk-spec.js';
 import type { DomainFacts } from '../../cli/facts.js';
 import type { Dialect } from '../../cli/parse/config-model.js';
-import { domainFromText, listLine, runOnDomains, type Target } from '../helpers/facts.js';
+import { domainFromText, listLine, runOnDomains, type Target, rendering, type RenderedFinding } from '../helpers/facts.js';
 
-const run = (domains: DomainFacts[], o: Target = {}): Finding[] => runOnDomains(check, domains, { mode: 'lint', ...o });
+/** The check, its findings' text rendered from its messages as the engine does. */
+const check = rendering(builtin);
+
+const run = (domains: DomainFacts[], o: Target = {}): RenderedFinding[] => runOnDomains(check, domains, { mode: 'lint', ...o });
 
 const disks = (...specs: string[]): string => listLine('disk', specs);
 

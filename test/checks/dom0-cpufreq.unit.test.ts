@@ -1,8 +1,11 @@
 import t from 'tap';
 import fc from 'fast-check';
-import check from '../../checks/dom0-cpufreq.js';
+import builtin from '../../checks/dom0-cpufreq.js';
 import type { Dom0Facts, HostFacts } from '../../cli/facts.js';
-import { context, facts, findings, host, skipReason } from '../helpers/facts.js';
+import { context, facts, findings, host, skipReason, rendering } from '../helpers/facts.js';
+
+/** The check, its findings' text rendered from its messages as the engine does. */
+const check = rendering(builtin);
 
 const xmInfo = (cmdline?: string): HostFacts => host(undefined, { source: '/root/xm-info.txt', fieldLines: { xen_commandline: 27 }, cmdline });
 

@@ -1,9 +1,12 @@
 import t from 'tap';
 import fc from 'fast-check';
-import check from '../../checks/emulated-nic.js';
+import builtin from '../../checks/emulated-nic.js';
 import type { Finding } from '../../checks/api.js';
 import type { DomainFacts } from '../../cli/facts.js';
-import { context, domain, facts, findings, vifs } from '../helpers/facts.js';
+import { context, domain, facts, findings, vifs, rendering } from '../helpers/facts.js';
+
+/** The check, its findings' text rendered from its messages as the engine does. */
+const check = rendering(builtin);
 
 function guest(name: string, type: 'pv' | 'hvm', vifSpecs: string[], dialect: 'xm' | 'xl' = 'xm'): DomainFacts {
   return domain(name, { type, dialect, vifs: vifs(vifSpecs, 20) });

@@ -1,9 +1,12 @@
 import t from 'tap';
 import fc from 'fast-check';
-import check from '../../checks/hvm-disk-limit.js';
+import builtin from '../../checks/hvm-disk-limit.js';
 import { bootDisk, builtByLibxl, ideIndex, plainVdev } from '../../checks/lib/disk.js';
 import type { DiskFacts, DomainFacts } from '../../cli/facts.js';
-import { context, disk, domain, facts, findings, host, key } from '../helpers/facts.js';
+import { context, disk, domain, facts, findings, host, key, rendering } from '../helpers/facts.js';
+
+/** The check, its findings' text rendered from its messages as the engine does. */
+const check = rendering(builtin);
 
 const GiB = 2 ** 30;
 const TiB = 2 ** 40;

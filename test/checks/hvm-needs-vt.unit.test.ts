@@ -1,9 +1,12 @@
 import t from 'tap';
 import fc from 'fast-check';
-import check from '../../checks/hvm-needs-vt.js';
-import type { Finding, Skip } from '../../checks/api.js';
+import builtin from '../../checks/hvm-needs-vt.js';
+import type { Skip } from '../../checks/api.js';
 import type { DomainFacts, HostFacts } from '../../cli/facts.js';
-import { context, domain, facts, findings, host, key, type FactsParts, type HostSpec } from '../helpers/facts.js';
+import { context, domain, facts, findings, host, key, type FactsParts, type HostSpec, rendering, type RenderedFinding } from '../helpers/facts.js';
+
+/** The check, its findings' text rendered from its messages as the engine does. */
+const check = rendering(builtin);
 
 const NO_VT_64 = 'xen-3.0-x86_64 xen-3.0-x86_32p ';
 const VT_64 = 'xen-3.0-x86_64 xen-3.0-x86_32p hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64 ';
@@ -23,7 +26,7 @@ function guest(name: string, over: Partial<DomainFacts> = {}, abi?: string): Dom
   });
 }
 
-function run(f: FactsParts, mode: 'check' | 'lint' = 'check'): Finding[] | Skip {
+function run(f: FactsParts, mode: 'check' | 'lint' = 'check'): RenderedFinding[] | Skip {
   return check.run(facts(f), context(check, { xen: f.host?.version, mode }));
 }
 

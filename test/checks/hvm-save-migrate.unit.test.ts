@@ -1,9 +1,12 @@
 import t from 'tap';
 import fc from 'fast-check';
-import check, { localOnlyPatterns, relocationSignal } from '../../checks/hvm-save-migrate.js';
-import type { Finding, Skip } from '../../checks/api.js';
+import builtin, { localOnlyPatterns, relocationSignal } from '../../checks/hvm-save-migrate.js';
+import type { Skip } from '../../checks/api.js';
 import type { Dom0Facts, DomainFacts, KeyFact } from '../../cli/facts.js';
-import { context, domain, facts, findings, key, xendConfig } from '../helpers/facts.js';
+import { context, domain, facts, findings, key, xendConfig, rendering, type RenderedFinding } from '../helpers/facts.js';
+
+/** The check, its findings' text rendered from its messages as the engine does. */
+const check = rendering(builtin);
 
 function guest(name: string, type: DomainFacts['type'], keys: Record<string, KeyFact> = {}): DomainFacts {
   return domain(name, { type, keys });
@@ -13,7 +16,7 @@ const suspend: Record<string, KeyFact> = { on_xend_stop: key('suspend', 14) };
 
 const xend = (values: Record<string, string>): Dom0Facts => ({ xendConfig: xendConfig(values, 40) });
 
-function run(domains: DomainFacts[], dom0?: Dom0Facts, version = '3.0.4'): Finding[] | Skip {
+function run(domains: DomainFacts[], dom0?: Dom0Facts, version = '3.0.4'): RenderedFinding[] | Skip {
   return check.run(facts({ domains, dom0 }), context(check, { xen: version }));
 }
 

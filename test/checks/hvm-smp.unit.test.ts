@@ -1,10 +1,13 @@
 import t from 'tap';
 import fc from 'fast-check';
-import check from '../../checks/hvm-smp.js';
-import type { Finding, Skip } from '../../checks/api.js';
+import builtin from '../../checks/hvm-smp.js';
+import type { Skip } from '../../checks/api.js';
 import type { DomainFacts } from '../../cli/facts.js';
 import { satisfiesXen } from '../../cli/xen-version.js';
-import { context, domain, facts, findings, key } from '../helpers/facts.js';
+import { context, domain, facts, findings, key, rendering, type RenderedFinding } from '../helpers/facts.js';
+
+/** The check, its findings' text rendered from its messages as the engine does. */
+const check = rendering(builtin);
 
 function guest(name: string, type: DomainFacts['type'], vcpus?: number | string): DomainFacts {
   return domain(name, {
@@ -14,7 +17,7 @@ function guest(name: string, type: DomainFacts['type'], vcpus?: number | string)
   });
 }
 
-function run(domains: DomainFacts[], version = '3.0.4'): Finding[] | Skip {
+function run(domains: DomainFacts[], version = '3.0.4'): RenderedFinding[] | Skip {
   return check.run(facts({ domains }), context(check, { xen: version, mode: 'lint' }));
 }
 

@@ -1,10 +1,13 @@
 import t from 'tap';
 import fc from 'fast-check';
-import check from '../../checks/memory-fit.js';
+import builtin from '../../checks/memory-fit.js';
 import { dom0MayBalloon, dom0Size, footprint, hvmTakesMaxmem } from '../../checks/lib/memory.js';
-import type { Finding, Skip } from '../../checks/api.js';
+import type { Skip } from '../../checks/api.js';
 import type { Dom0Facts, DomainFacts, Facts, HostFacts, KeyFact } from '../../cli/facts.js';
-import { context, domain, facts, findings, host, key } from '../helpers/facts.js';
+import { context, domain, facts, findings, host, key, rendering, type RenderedFinding } from '../helpers/facts.js';
+
+/** The check, its findings' text rendered from its messages as the engine does. */
+const check = rendering(builtin);
 
 interface G {
   type?: DomainFacts['type'];
@@ -34,7 +37,7 @@ interface Setup {
 }
 
 const ctxOf = (s: Setup) => context(check, { xen: s.host?.version, mode: s.mode, options: s.options });
-const run = (s: Setup): Finding[] | Skip => check.run(facts(s), ctxOf(s));
+const run = (s: Setup): RenderedFinding[] | Skip => check.run(facts(s), ctxOf(s));
 const explain = (s: Setup): string[] => check.explain!(facts(s), ctxOf(s));
 
 const web01 = guest('web01', { memory: 512 });
@@ -226,7 +229,7 @@ t.test('property: findings and explanation hold together for random guests', asy
 
 t.test('free_memory of a saved capture: lint judges each guest alone, naming the capture and its age', async (t) => {
   const saved = (over: Partial<Facts> = {}): Facts => ({ ...facts({ host: infoHost('4.1.2', 16000, 1500, 'dom0_mem=1024M'), domains: [web01, guest('new2', { memory: 2048 })] }), savedIn: '/srv/xen1/xm-info.txt', ...over });
-  const lint = (f: Facts, options: Record<string, unknown> = {}): Finding[] => findings(check.run(f, context(check, { xen: '4.1.2', mode: 'lint', options })));
+  const lint = (f: Facts, options: Record<string, unknown> = {}): RenderedFinding[] => findings(check.run(f, context(check, { xen: '4.1.2', mode: 'lint', options })));
   const r = lint(saved());
   t.equal(r.length, 1, 'web01 fits alone, new2 does not');
   t.equal(r[0]?.message, 'new2: needs 2048 MiB to start, more than free_memory 1500 MiB as of the capture /srv/xen1/xm-info.txt (when it was taken is unknown)');

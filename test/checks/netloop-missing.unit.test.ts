@@ -1,8 +1,11 @@
 import t from 'tap';
 import fc from 'fast-check';
-import check, { netloopState } from '../../checks/netloop-missing.js';
+import builtin, { netloopState } from '../../checks/netloop-missing.js';
 import type { Dom0Facts } from '../../cli/facts.js';
-import { context, facts, findings, skipReason, xendConfig } from '../helpers/facts.js';
+import { context, facts, findings, skipReason, xendConfig, rendering } from '../helpers/facts.js';
+
+/** The check, its findings' text rendered from its messages as the engine does. */
+const check = rendering(builtin);
 
 const XEND = '/etc/xen/xend-config.sxp';
 

@@ -1,9 +1,12 @@
 import t from 'tap';
 import fc from 'fast-check';
-import check, { abiFits } from '../../checks/pv-abi-mismatch.js';
-import type { Finding, Skip } from '../../checks/api.js';
+import builtin, { abiFits } from '../../checks/pv-abi-mismatch.js';
+import type { Skip } from '../../checks/api.js';
 import type { DomainFacts, Facts, HostFacts, KernelFacts } from '../../cli/facts.js';
-import { context, domain, facts, findings, host, key, type HostSpec } from '../helpers/facts.js';
+import { context, domain, facts, findings, host, key, rendering, type HostSpec, type RenderedFinding } from '../helpers/facts.js';
+
+/** The check, its findings' text rendered from its messages as the engine does. */
+const check = rendering(builtin);
 
 // xen_caps strings as real hosts print them (xen-facts.md A4).
 const CAPS_304_64 = 'xen-3.0-x86_64 hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64 ';
@@ -27,7 +30,7 @@ function pv(name: string, kernel?: Partial<KernelFacts>, extra: Partial<DomainFa
   return d;
 }
 
-function run(f: Facts, mode: 'check' | 'lint' = 'check'): Finding[] | Skip {
+function run(f: Facts, mode: 'check' | 'lint' = 'check'): RenderedFinding[] | Skip {
   return check.run(f, context(check, { xen: f.host?.version, mode }));
 }
 

@@ -1,9 +1,12 @@
 import t from 'tap';
 import fc from 'fast-check';
-import check, { defaultScheduler, hostScheduler, schedulerExists } from '../../checks/scheduler.js';
-import type { Finding, Skip } from '../../checks/api.js';
+import builtin, { defaultScheduler, hostScheduler, schedulerExists } from '../../checks/scheduler.js';
+import type { Skip } from '../../checks/api.js';
 import type { DomainFacts, HostFacts, KeyFact } from '../../cli/facts.js';
-import { context, domain, facts, findings, host, key } from '../helpers/facts.js';
+import { context, domain, facts, findings, host, key, rendering, type RenderedFinding } from '../helpers/facts.js';
+
+/** The check, its findings' text rendered from its messages as the engine does. */
+const check = rendering(builtin);
 
 function infoHost(version: string | undefined, opts: { scheduler?: string; cmdline?: string } = {}): HostFacts {
   return host(version, { source: '/srv/hosts/xen1/xl-info.txt', fieldLines: { xen_scheduler: 19, xen_commandline: 23, xen_version: 16 }, ...opts });
@@ -13,7 +16,7 @@ function guest(name: string, dialect: 'xm' | 'xl', values: Record<string, KeyFac
   return domain(name, { dialect, keys: Object.fromEntries(Object.entries(values).map(([k, v], i) => [k, key(v, 10 + i)])) });
 }
 
-function run(h: HostFacts | undefined, domains: DomainFacts[] = [], xenVersion = h?.version): Finding[] | Skip {
+function run(h: HostFacts | undefined, domains: DomainFacts[] = [], xenVersion = h?.version): RenderedFinding[] | Skip {
   return check.run(facts({ host: h, domains }), context(check, { xen: xenVersion }));
 }
 

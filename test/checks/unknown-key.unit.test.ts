@@ -1,10 +1,9 @@
 import t from 'tap';
 import fc from 'fast-check';
-import check from '../../checks/unknown-key.js';
-import type { Finding } from '../../checks/api.js';
+import builtin from '../../checks/unknown-key.js';
 import type { DomainFacts } from '../../cli/facts.js';
 import type { Dialect } from '../../cli/parse/config-model.js';
-import { domainFromText, facts, host, runOnDomains, type Target } from '../helpers/facts.js';
+import { domainFromText, facts, host, rendering, runOnDomains, type RenderedFinding, type Target } from '../helpers/facts.js';
 import { keyRelease, keyStatus } from '../../checks/lib/key-table.js';
 import {
   XL_KEYS,
@@ -19,7 +18,10 @@ import {
   toolstackFor,
 } from '../../checks/lib/keys.js';
 
-const run = (domains: DomainFacts[], o: Target = {}): Finding[] => runOnDomains(check, domains, { mode: 'lint', ...o });
+/** The check, its findings' text rendered from its messages as the engine does. */
+const check = rendering(builtin);
+
+const run = (domains: DomainFacts[], o: Target = {}): RenderedFinding[] => runOnDomains(check, domains, { mode: 'lint', ...o });
 
 t.test('edit distance counts an adjacent transposition as one step', async (t) => {
   const table: Array<[string, string, number]> = [

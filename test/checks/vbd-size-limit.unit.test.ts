@@ -1,8 +1,11 @@
 import t from 'tap';
 import fc from 'fast-check';
-import check from '../../checks/vbd-size-limit.js';
+import builtin from '../../checks/vbd-size-limit.js';
 import type { DiskFacts, DomainFacts } from '../../cli/facts.js';
-import { context, disk, domain, facts, findings } from '../helpers/facts.js';
+import { context, disk, domain, facts, findings, rendering } from '../helpers/facts.js';
+
+/** The check, its findings' text rendered from its messages as the engine does. */
+const check = rendering(builtin);
 
 const GiB = 2 ** 30;
 const TiB = 2 ** 40;

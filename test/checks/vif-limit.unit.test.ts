@@ -1,8 +1,11 @@
 import t from 'tap';
 import fc from 'fast-check';
-import check from '../../checks/vif-limit.js';
+import builtin from '../../checks/vif-limit.js';
 import type { Dom0Facts, DomainFacts } from '../../cli/facts.js';
-import { context, domain, facts, findings, vifs } from '../helpers/facts.js';
+import { context, domain, facts, findings, vifs, rendering } from '../helpers/facts.js';
+
+/** The check, its findings' text rendered from its messages as the engine does. */
+const check = rendering(builtin);
 
 function guest(name: string, type: 'pv' | 'hvm', vifSpecs: string[]): DomainFacts {
   return domain(name, { type, vifs: vifs(vifSpecs, 10) });

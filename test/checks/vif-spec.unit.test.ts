@@ -1,16 +1,18 @@
 import t from 'tap';
 import fc from 'fast-check';
-import check from '../../checks/vif-spec.js';
-import type { Finding } from '../../checks/api.js';
+import builtin from '../../checks/vif-spec.js';
 import type { DomainFacts } from '../../cli/facts.js';
 import type { Dialect } from '../../cli/parse/config-model.js';
-import { domainFromText, listLine, runOnDomains, type Target } from '../helpers/facts.js';
+import { domainFromText, listLine, runOnDomains, type Target, rendering, type RenderedFinding } from '../helpers/facts.js';
+
+/** The check, its findings' text rendered from its messages as the engine does. */
+const check = rendering(builtin);
 
 function guest(name: string, vifs: string[], dialect: Dialect): DomainFacts {
   return domainFromText(`name = "${name}"\n${listLine('vif', vifs)}`, dialect, `/etc/xen/${name}.cfg`);
 }
 
-const run = (domains: DomainFacts[], o: Target = {}): Finding[] => runOnDomains(check, domains, { mode: 'lint', ...o });
+const run = (domains: DomainFacts[], o: Target = {}): RenderedFinding[] => runOnDomains(check, domains, { mode: 'lint', ...o });
 
 t.test('how each toolstack treats a bad spec', async (t) => {
   const table: Array<[Dialect, string, string | undefined]> = [

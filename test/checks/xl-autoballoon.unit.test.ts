@@ -1,9 +1,12 @@
 import t from 'tap';
 import fc from 'fast-check';
-import check, { readAutoballoon, strtolWhole, XL_CONF } from '../../checks/xl-autoballoon.js';
+import builtin, { readAutoballoon, strtolWhole, XL_CONF } from '../../checks/xl-autoballoon.js';
 import type { Dom0Facts, HostFacts } from '../../cli/facts.js';
 import { parseXlConf } from '../../cli/parse/xl-conf.js';
-import { context, facts, findings, host } from '../helpers/facts.js';
+import { context, facts, findings, host, rendering } from '../helpers/facts.js';
+
+/** The check, its findings' text rendered from its messages as the engine does. */
+const check = rendering(builtin);
 
 const INFO = '/var/lib/xenlint/xl-info.txt';
 

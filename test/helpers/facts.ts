@@ -5,7 +5,7 @@
  * real readers would derive (the decoded xen_caps, the parsed Xen command line,
  * a vif's keys) is derived here the same way, never typed twice by hand.
  */
-import type { Check, CheckContext, Finding, Skip } from '../../checks/api.js';
+import { renderFinding, type Check, type CheckContext, type Finding, type Skip } from '../../checks/api.js';
 import { FACTS_SCHEMA_VERSION, type DiskFacts, type Dom0Facts, type DomainFacts, type Facts, type HostFacts, type KeyFact, type VifFacts } from '../../cli/facts.js';
 import type { Dialect } from '../../cli/parse/config-model.js';
 import { parseConfig } from '../../cli/parse/config.js';
@@ -173,7 +173,7 @@ export function context(check: Check, spec: ContextSpec = {}): CheckContext {
 }
 
 /** The findings of a run that must not be skipped. */
-export function findings(r: Finding[] | Skip): Finding[] {
+export function findings<F extends Finding>(r: F[] | Skip): F[] {
   if (!Array.isArray(r)) throw new Error(`unexpected skip: ${r.skip}`);
   return r;
 }
@@ -184,9 +184,34 @@ export function skipReason(r: Finding[] | Skip): string {
   return r.skip;
 }
 
-/** Runs `check` and returns its findings; a skip fails the test. */
-export function run(check: Check, f: Facts, ctx: CheckContext = context(check)): Finding[] {
-  return findings(check.run(f, ctx));
+/** A finding with its text rendered from the check's messages, as the engine reports it. */
+export type RenderedFinding = Finding & { message: string };
+
+/** The findings with their text, as the engine renders it; a finding the engine would refuse fails the test. */
+export function rendered(check: Check, fs: Finding[]): RenderedFinding[] {
+  return fs.map((f) => {
+    const r = renderFinding(check, f);
+    if (!r.ok) throw new Error(r.reason);
+    return { ...f, message: r.text };
+  });
+}
+
+/** `check` whose run() returns its findings with their text, as the engine reports them (for unit tests that match on the text). */
+export type RenderingCheck = Omit<Check, 'run'> & { run(facts: Facts, ctx: CheckContext): RenderedFinding[] | Skip };
+
+export function rendering(check: Check): RenderingCheck {
+  return {
+    ...check,
+    run(f, ctx) {
+      const r = check.run(f, ctx);
+      return Array.isArray(r) ? rendered(check, r) : r;
+    },
+  };
+}
+
+/** Runs `check` and returns its findings, their text rendered; a skip fails the test. */
+export function run(check: Check, f: Facts, ctx: CheckContext = context(check)): RenderedFinding[] {
+  return rendered(check, findings(check.run(f, ctx)));
 }
 
 /** What a test of config checks varies around the guests: the Xen version, the host's toolstack, dom0, mode and options. */
@@ -196,7 +221,7 @@ export interface Target extends ContextSpec {
 }
 
 /** Runs `check` over `domains` on a host known only by its toolstack (when given); a skip fails the test. */
-export function runOnDomains(check: Check, domains: DomainFacts[], target: Target = {}): Finding[] {
+export function runOnDomains(check: Check, domains: DomainFacts[], target: Target = {}): RenderedFinding[] {
   const h = target.toolstack ? host(undefined, { toolstack: target.toolstack }) : undefined;
   return run(check, facts({ host: h, dom0: target.dom0, domains }), context(check, target));
 }

@@ -99,7 +99,7 @@ t.test('each formatter loads on its own; index.ts loads none of them eagerly', a
     const others = imports.filter((i) => formatters.some((g) => i === `./${g.replace(/\.ts$/, '.js')}`));
     t.same(others, [], `${f} imports no other formatter`);
     t.ok(
-      imports.every((i) => i.startsWith('node:') || ['./shared.js', './color.js', './index.js'].includes(i)),
+      imports.every((i) => i.startsWith('node:') || ['./shared.js', './color.js', './options.js'].includes(i)),
       `${f} needs only node builtins and the small shared modules: ${imports.join(', ')}`,
     );
   }

@@ -38,7 +38,9 @@ t.test('shape: every key present, absent values are null', async (t) => {
   t.same(host, {
     check: 'dom0-mem-max',
     severity: 'warning',
+    messageId: null,
     message: 'dom0_mem=2048M has no max: part; dom0 can balloon up and starve guests of memory',
+    data: null,
     file: null,
     line: null,
     column: null,

@@ -1,0 +1,52 @@
+/**
+ * Message ids: a check declares its kinds of problem once (`messages`, ESLint's
+ * convention: id -> template with `{{name}}` placeholders) and a finding names
+ * one (`messageId`) with the values (`data`). The text is rendered here, so the
+ * finding's identity is the id, never the wording.
+ */
+import type { Check, Finding } from './contract.js';
+
+/** kebab-case, like check ids: shown as `<check>/<message-id>`, written so in suppressions. */
+export const MESSAGE_ID = /^[a-z0-9][a-z0-9-]*$/;
+
+const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
+
+/** The placeholder names of a template, in order of first use. */
+export function placeholders(template: string): string[] {
+  return [...new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1]!))];
+}
+
+export type Rendered = { ok: true; text: string } | { ok: false; reason: string };
+
+/**
+ * The finding's text: its message template filled from `data`, or (the
+ * version-1 contract) its own `message`. A messageId the check does not declare,
+ * or a placeholder without a value, is the check's bug: the engine reports the
+ * check as an error with this reason rather than print half a message.
+ */
+export function renderFinding(check: Pick<Check, 'id' | 'messages'>, f: Finding): Rendered {
+  if (f.messageId === undefined) {
+    if (typeof f.message === 'string' && f.message !== '') return { ok: true, text: f.message };
+    return { ok: false, reason: `a finding of ${check.id} has neither a messageId nor a message` };
+  }
+  const declared = check.messages ?? {};
+  const template = Object.hasOwn(declared, f.messageId) ? declared[f.messageId] : undefined;
+  if (typeof template !== 'string') {
+    const known = Object.keys(declared);
+    return {
+      ok: false,
+      reason: `a finding of ${check.id} has messageId "${f.messageId}", which the check does not declare in its messages (${known.length > 0 ? `declared: ${known.join(', ')}` : 'it declares none'})`,
+    };
+  }
+  const data = f.data ?? {};
+  const missing = placeholders(template).filter((name) => !Object.hasOwn(data, name));
+  if (missing.length > 0) {
+    return { ok: false, reason: `a finding of ${check.id}/${f.messageId} gives no data for ${missing.map((m) => `{{${m}}}`).join(', ')}` };
+  }
+  return { ok: true, text: template.replace(PLACEHOLDER, (_, name: string) => String(data[name])) };
+}
+
+/** How reports and suppressions name the kind of a finding: `disk-spec/duplicate-vdev`, or the check id alone for a message without id. */
+export function findingCode(f: { check: string; messageId?: string | undefined }): string {
+  return f.messageId !== undefined ? `${f.check}/${f.messageId}` : f.check;
+}
