@@ -42,11 +42,11 @@ const WORDING: Record<string, Wording> = {
     remediation: 'Fix the text at this position; xl accepts lowercase names, quoted strings, plain numbers and [ lists ] only.',
   },
   'xl-refused': {
-    message: (d) => d.message,
+    template: '{{guest}}: {{problem}}',
     remediation: 'Fix the setting xl names: xl reads the file but parse_config_data() stops there, so `xl create` creates nothing.',
   },
   'xl-warning': {
-    message: (d) => d.message,
+    template: '{{guest}}: {{problem}}',
     remediation: 'xl prints this and leaves the setting out: write a value xl reads (a plain number, a single value where it wants one).',
   },
   'xl-number': {
