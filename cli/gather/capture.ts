@@ -16,7 +16,7 @@
  * symlinks created (where the host had them, e.g. /etc/xen/auto/web) are
  * relative and created last.
  */
-import { lstat, mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Facts } from '../facts.js';
 import { TOOL_VERSION } from '../tool-version.js';
@@ -175,8 +175,10 @@ async function prepareEmptyDir(dir: string): Promise<void> {
   } catch (err) {
     if (err instanceof CaptureError) throw err;
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: 0o700 });
   }
+  // A capture holds a host's configuration: readable by its owner alone, even in a directory made beforehand.
+  await chmod(dir, 0o700);
 }
 
 /** Writes inside `root` only: every existing component must be a real directory, never a symlink. */
@@ -202,7 +204,7 @@ class ConfinedWriter {
         if (!st.isDirectory()) throw new CaptureError(`cannot create directory ${cur}: something else is there`);
       } catch (err) {
         if (err instanceof CaptureError) throw err;
-        await mkdir(cur);
+        await mkdir(cur, { mode: 0o700 });
       }
       this.madeDirs.add(cur);
     }
@@ -216,7 +218,7 @@ class ConfinedWriter {
   async markEmptyDirs(): Promise<void> {
     for (const d of [...this.madeDirs].sort()) {
       if ((await readdir(d)).length === 0) {
-        await writeFile(path.join(d, KEEP_FILE), '', { flag: 'wx', mode: 0o644 });
+        await writeFile(path.join(d, KEEP_FILE), '', { flag: 'wx', mode: 0o600 });
         this.written.push(path.relative(this.root, path.join(d, KEEP_FILE)));
       }
     }
@@ -238,7 +240,7 @@ class ConfinedWriter {
     const parent = await this.dir(parts.join('/'));
     const full = path.join(parent, name);
     // flag wx: never through an existing file or link.
-    await writeFile(full, data, { flag: 'wx', mode: 0o644 });
+    await writeFile(full, data, { flag: 'wx', mode: 0o600 });
     this.written.push(path.relative(this.root, full));
   }
 

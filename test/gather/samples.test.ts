@@ -62,6 +62,9 @@ for (const name of samples) {
 
     const again = path.join(out, name);
     const cap = await captureEvidence(new RootSource(dir), again);
+    // A capture holds a host's configuration: its owner alone reads it.
+    const modes = await captureModes(again);
+    t.same(modes.filter((m) => m.mode !== (m.dir ? 0o700 : 0o600)).map((m) => `${m.path} ${m.mode.toString(8)}`), [], 'files 0600, folders 0700');
     const { origin: _a, root: _b, ...want } = facts;
     const { origin: _c, root: _d, ...got } = await gatherFacts(new RootSource(again));
     t.same(got, want, 're-captured, it reads back the same');
@@ -84,3 +87,16 @@ t.test('sample kernel images say what the samples claim', async (t) => {
     else t.match(info, { ok: true, abi: k.expect.abi, elfClass: k.expect.bits }, `${k.sample}${k.path}`);
   }
 });
+
+/** Every file and folder under `dir` (symlinks aside) with its permission bits. */
+async function captureModes(dir: string): Promise<Array<{ path: string; dir: boolean; mode: number }>> {
+  const out: Array<{ path: string; dir: boolean; mode: number }> = [];
+  const walk = async (p: string): Promise<void> => {
+    const st = await lstat(p);
+    if (st.isSymbolicLink()) return;
+    out.push({ path: path.relative(dir, p) || '.', dir: st.isDirectory(), mode: st.mode & 0o777 });
+    if (st.isDirectory()) for (const e of await readdir(p)) await walk(path.join(p, e));
+  };
+  await walk(dir);
+  return out;
+}
