@@ -51,6 +51,7 @@ export { findingCode, placeholders, renderFinding, type Rendered } from '../cli/
 
 // The facts model: everything a check reads.
 export type * from '../cli/facts.js';
+export { captureLabel } from '../cli/facts.js';
 export type { Diagnostic, Position, Severity } from '../cli/parse/diagnostic.js';
 export type { ConfigValue, Dialect } from '../cli/parse/config-model.js';
 

@@ -12,7 +12,8 @@
  * (xm) that xl will read — because the host runs xl, or Xen is 4.5 or later —
  * and that contains something xl's grammar has no room for.
  */
-import { isVendorKey, isXlIdentifier, toolstackFor, versionOf, type Check, type Diagnostic, type DomainFacts, type Facts, type Finding } from './api.js';
+import { toolstackFor, versionOf, type Check, type Diagnostic, type DomainFacts, type Facts, type Finding } from './api.js';
+import { firstXlObstacle, isVendorDrop, xendRemovedAt } from './lib/xm-leftovers.js';
 
 interface Wording {
   /** The message template: `{{guest}}`, and `{{problem}}` for the reader's own words. */
@@ -79,13 +80,6 @@ const WORDING: Record<string, Wording> = {
   },
 };
 
-/** `xm silently ignores \`OVM_x\`: …` — Oracle VM's own metadata is meant for its agent, not for xm. */
-function isVendorDrop(d: Diagnostic): boolean {
-  if (d.code !== 'xm-dropped') return false;
-  const m = /`([^`]+)`/.exec(d.message);
-  return m?.[1] !== undefined && isVendorKey(m[1]);
-}
-
 function messageIdOf(diag: Diagnostic, readByXl: boolean): string {
   if (diag.code === 'not-static' && readByXl) return 'not-static-read-by-xl';
   if (diag.code === 'xl-lexical' && diag.severity !== 'error') return 'xl-lexical-warning';
@@ -109,32 +103,10 @@ function fromDiagnostic(domain: DomainFacts, diag: Diagnostic, readByXl: boolean
   return f;
 }
 
-interface Obstacle {
-  what: string;
-  line: number;
-  column: number;
-}
-
-/** The first thing in a file read as Python that xl's grammar cannot hold. */
-function firstXlObstacle(d: DomainFacts): Obstacle | undefined {
-  const found: Obstacle[] = [];
-  for (const diag of d.diagnostics) {
-    if (diag.code === 'not-static') found.push({ what: 'a Python statement or expression', line: diag.line, column: diag.column });
-    if (diag.code === 'xm-dropped' && !isVendorDrop(diag)) found.push({ what: 'a Python value (True/False, None, a tuple, a dict or a u\'…\' string)', line: diag.line, column: diag.column });
-  }
-  for (const [key, k] of Object.entries(d.keys)) {
-    if (!isXlIdentifier(key)) found.push({ what: `the name \`${key}\` (xl names are lowercase: [a-z][._0-9a-z]*)`, line: k.line, column: k.column });
-    else if (k.unreadable !== undefined) found.push({ what: `the value of \`${key}\`, which needs evaluation (${k.unreadable})`, line: k.line, column: k.column });
-    else if (typeof k.value === 'number' && (!Number.isInteger(k.value) || k.value < 0)) {
-      found.push({ what: `the number ${k.value} for \`${key}\` (xl numbers have no sign and no decimal point)`, line: k.line, column: k.column });
-    }
-  }
-  found.sort((a, b) => a.line - b.line || a.column - b.column);
-  return found[0];
-}
-
 function pythonReadByXl(d: DomainFacts, facts: Facts, version: string | undefined): Finding | undefined {
   if (d.dialect !== 'xm') return undefined;
+  // From 4.5 xend-removed says it once per file, with what to convert.
+  if (xendRemovedAt(version)) return undefined;
   const choice = toolstackFor(d.dialect, facts, version);
   if (choice.toolstack !== 'xl') return undefined;
   const obstacle = firstXlObstacle(d);

@@ -9,30 +9,19 @@
  * - `on_xend_stop = 'suspend'` in the guest's config: xend saves the guest
  *   when it stops (values: ignore | shutdown | suspend; `create.py` gopts).
  *   There is no `migrate` value and no `on_host_stop` key in xm or xl.
- * - xend's relocation server on and open to other hosts in xend-config.sxp
+ * - xend's relocation server on for other hosts in xend-config.sxp
  *   (`xend-relocation-server yes` with a hosts-allow that is not just
  *   localhost): the host is set up to take part in migrations. The shipped
  *   example file turns the server on for localhost only, so that alone is
- *   not taken as intent.
+ *   not taken as intent. Whether the server is open to anyone is
+ *   xend-open-services' finding, not this one's.
  */
 import { guestsOfType, keyPlace, keyText, listNames, shownVersion, xenLabel, type Check, type DomainFacts, type Facts, type Finding } from './api.js';
+import { localOnlyPatterns, xendBool, xendConfigOf, xendValue } from './lib/xend.js';
+import { isLoopback } from './lib/address.js';
 import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
-const YES = new Set(['yes', 'y', 'true', '1', 'on']);
-
-function unquote(v: string): string {
-  const t = v.trim();
-  return /^(['"]).*\1$/s.test(t) ? t.slice(1, -1) : t;
-}
-
-const LOCAL_NAMES = new Set(['localhost', 'localhost.localdomain', '127.0.0.1', '::1']);
-
-/** True when every hosts-allow pattern only admits the local host (the example file's default). */
-export function localOnlyPatterns(allow: string): boolean {
-  const patterns = unquote(allow).split(/\s+/).filter((p) => p !== '');
-  if (patterns.length === 0) return false; // '' means: allow every host
-  return patterns.every((p) => LOCAL_NAMES.has(p.replace(/^\^/, '').replace(/\$$/, '').replace(/\\+/g, '')));
-}
+export { localOnlyPatterns };
 
 interface RelocationSignal {
   file: string;
@@ -40,20 +29,19 @@ interface RelocationSignal {
   why: string;
 }
 
-/** xend's relocation server set up to accept other hosts, or undefined. */
+/**
+ * xend's relocation server set up to take guests from other hosts, or
+ * undefined. Who may connect is xend-open-services' concern; here it only
+ * says that migrations are planned.
+ */
 export function relocationSignal(facts: Facts): RelocationSignal | undefined {
-  const xend = facts.dom0?.xendConfig;
-  if (!xend) return undefined;
-  const server = xend.values['xend-relocation-server'];
-  if (server === undefined || !YES.has(unquote(server).toLowerCase())) return undefined;
-  const address = xend.values['xend-relocation-address'];
-  if (address !== undefined && LOCAL_NAMES.has(unquote(address))) return undefined;
-  const allow = xend.values['xend-relocation-hosts-allow'];
+  const xend = xendConfigOf(facts);
+  if (!xend || xendBool(xend, 'xend-relocation-server', false) !== true) return undefined;
+  const address = xendValue(xend, 'xend-relocation-address');
+  if (address !== undefined && isLoopback(address)) return undefined;
+  const allow = xendValue(xend, 'xend-relocation-hosts-allow');
   if (allow !== undefined && localOnlyPatterns(allow)) return undefined;
-  const why =
-    allow === undefined || unquote(allow) === ''
-      ? 'xend-relocation-server yes, open to every host (no xend-relocation-hosts-allow restriction)'
-      : `xend-relocation-server yes, xend-relocation-hosts-allow '${unquote(allow)}'`;
+  const why = allow === undefined || allow === '' ? 'xend-relocation-server yes' : `xend-relocation-server yes, xend-relocation-hosts-allow '${allow}'`;
   const signal: RelocationSignal = { file: xend.file, why };
   const line = xend.lines['xend-relocation-server'];
   if (line !== undefined) signal.line = line;

@@ -28,6 +28,14 @@ import vifSpec from './vif-spec.js';
 import bridgeMissing from './bridge-missing.js';
 import xlAutoballoon from './xl-autoballoon.js';
 import deviceModelTraditional from './device-model-traditional.js';
+import consoleExposed from './console-exposed.js';
+import sharedWritableDisk from './shared-writable-disk.js';
+import duplicateGuest from './duplicate-guest.js';
+import vcpuLimits from './vcpu-limits.js';
+import pvhAndType from './pvh-and-type.js';
+import xendOpenServices from './xend-open-services.js';
+import xendRemoved from './xend-removed.js';
+import passthrough from './passthrough.js';
 
 export const builtinChecks: Check[] = [
   configReadability,
@@ -52,4 +60,12 @@ export const builtinChecks: Check[] = [
   dom0Nvidia,
   xlAutoballoon,
   deviceModelTraditional,
+  consoleExposed,
+  sharedWritableDisk,
+  duplicateGuest,
+  vcpuLimits,
+  pvhAndType,
+  xendOpenServices,
+  xendRemoved,
+  passthrough,
 ];

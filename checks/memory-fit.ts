@@ -10,14 +10,18 @@
  * - host: dom0 plus the guests that start with the host must fit in
  *   `total_memory` (error; a warning when only dom0's current, ballooning size
  *   tips it over).
- * - deploy (check mode, live figures): each given guest that is not running
- *   must fit in `free_memory`, which already excludes outstanding claims
- *   (error; a warning when dom0 could balloon down to make room). Each on its
- *   own: a host's /etc/xen holds configs nobody means to start together.
- *   Which guests run comes from dom0's `xl list`; when that is unknown, the
- *   rule is applied only to a single given guest, the one being deployed.
+ * - deploy: each guest being deployed must fit in `free_memory`, which
+ *   already excludes outstanding claims (error; a warning when dom0 could
+ *   balloon down to make room). Each on its own: a host's /etc/xen holds
+ *   configs nobody means to start together. The guests being deployed are the
+ *   ones named by the `deploy` option (`--deploy`); otherwise, on a host, those
+ *   dom0's `xl list` does not show running (a single given guest when that is
+ *   unknown); in `lint` against a saved capture (`--facts` with an xl/xm info
+ *   output or a snapshot), every given config. Figures from a capture are
+ *   named as such, with the capture's age when it is known.
  */
 import {
+  captureLabel,
   dom0MayBalloon,
   dom0Size,
   footprint,
@@ -116,6 +120,11 @@ function guestRules(d: DomainFacts, version: string | undefined, shown: string |
   return [];
 }
 
+function deployOption(ctx: CheckContext): string[] {
+  const v = ctx.options['deploy'];
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
 function sumOf(fps: Footprint[]): number {
   return fps.reduce((n, fp) => n + fp.totalMiB, 0);
 }
@@ -188,29 +197,37 @@ function analyse(facts: Facts, ctx: CheckContext): Analysis {
     }
   }
 
-  // The guests being deployed now, against the live free_memory.
+  // The guests being deployed now, against free_memory: the host's now, or a capture's as of then.
   const free = host?.freeMemoryMiB;
-  if (ctx.mode !== 'check') {
-    lines.push('free_memory: not compared in lint mode (a snapshot\'s free memory is stale)');
+  const capture = captureLabel(facts);
+  const named = deployOption(ctx);
+  if (ctx.mode !== 'check' && capture === undefined) {
+    lines.push('free_memory: not compared in lint mode without a saved capture (--facts with an xl/xm info output or a snapshot)');
   } else if (free === undefined) {
-    lines.push('free_memory unknown: not compared');
+    lines.push(`free_memory unknown${capture !== undefined ? ` in the capture ${capture}` : ''}: not compared`);
   } else {
     const running = facts.dom0?.running;
     let deploy: Footprint[] | undefined;
-    if (running) {
+    if (named.length > 0) {
+      deploy = fps.filter((fp) => named.includes(fp.domain.name));
+      lines.push(`to deploy (named): ${deploy.length ? listNames(deploy.map((fp) => fp.domain.name)) : 'none of the given guests'}`);
+    } else if (running) {
       const names = new Set(running.map((r) => r.name));
       deploy = fps.filter((fp) => !names.has(fp.domain.name));
       lines.push(`not running (to deploy): ${deploy.length ? listNames(deploy.map((fp) => fp.domain.name)) : 'none'}`);
     } else if (fps.length === 1) {
       deploy = fps;
       lines.push(`one guest given and which guests run is unknown: ${fps[0]?.domain.name ?? ''} taken as the one being deployed`);
+    } else if (ctx.mode === 'lint') {
+      deploy = fps;
+      lines.push(`several guests given: each is judged alone as the one being deployed (${listNames(fps.map((fp) => fp.domain.name))})`);
     } else {
       lines.push('several guests given and which run is unknown: free_memory not compared');
     }
     if (deploy && deploy.length > 0) {
       hostChecked = true;
       const claims = host?.outstandingClaimsMiB;
-      const freeText = `free_memory ${free} MiB${claims ? ` (after ${claims} MiB outstanding claims)` : ''}`;
+      const freeText = `free_memory ${free} MiB${claims ? ` (after ${claims} MiB outstanding claims)` : ''}${capture !== undefined ? ` as of the capture ${capture}` : ''}`;
       const reclaim = !dom0.fixed && balloon.may ? dom0.mib : undefined;
       // Each guest must be able to start now on its own; configs that are not running are not a plan to start them all at once.
       for (const fp of deploy) {
@@ -229,11 +246,13 @@ function analyse(facts: Facts, ctx: CheckContext): Analysis {
             free: freeText,
             ...(softened ? { dom0: reclaim ?? 0, why: balloon.why } : {}),
           },
-          remediation: softened
+          remediation: `${softened
             ? "Make room deliberately: set dom0_mem= (or shrink dom0 with xl mem-set 0), or lower the guest's memory."
-            : "Lower the guest's memory/maxmem, stop or shrink another guest first, or start it on a host with more free memory.",
+            : "Lower the guest's memory/maxmem, stop or shrink another guest first, or start it on a host with more free memory."}${capture !== undefined ? ' If the host has changed since the capture, capture `xl info` again before deciding.' : ''}`,
           evidence: {
             free_memory: free,
+            ...(facts.savedIn !== undefined ? { capture: facts.savedIn } : {}),
+            ...(facts.capturedAt !== undefined ? { captured_at: facts.capturedAt } : {}),
             ...(claims !== undefined ? { outstanding_claims: claims } : {}),
             needed: need,
             ...(reclaim !== undefined ? { dom0_current: reclaim } : {}),
@@ -285,6 +304,7 @@ const check: Check = {
     properties: {
       overheadPercent: { type: 'number', minimum: 0, maximum: 100, description: 'Added to each guest\'s memory for shadow/p2m and device-model overhead.' },
       dom0MiB: { type: 'integer', minimum: 0, description: 'dom0\'s size in MiB, overriding dom0_mem and dom0\'s current size.' },
+      deploy: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'Names of the guests being deployed, each judged alone against free_memory (set by --deploy).' },
     },
     additionalProperties: false,
   },

@@ -39,6 +39,7 @@ import {
   matchesExtraKey,
   suggestKeys,
 } from './api.js';
+import { isXmOnlyKey, xendRemovedAt } from './lib/xm-leftovers.js';
 
 /**
  * cpu_weight and cap before xl 4.2 are the scheduler check's: one finding, not
@@ -116,29 +117,11 @@ function knownToXl(s: Situation): Finding | undefined {
       remediation: 'Remove the kernel line (xm needed it, xl does not); use firmware = "PATH" only for a non-default firmware.',
     });
   }
+  // `type` and `pvh` by version are pvh-and-type's: one finding, not two.
+  if (key === 'type' || key === 'pvh') return undefined;
   const status = version === undefined ? undefined : statusAt('xl', key, version);
   if (status && !status.read && !status.never && !LEFT_TO_SCHEDULER.has(key)) {
     const what = XL_KEY_COMMITS.get(key) ?? history(status);
-    const value = keyText(d, key)?.toLowerCase();
-    if (key === 'type') {
-      if (value === 'pv') return undefined;
-      return finding(s, {
-        severity: 'error',
-        messageId: 'xl-type-too-new',
-        data: { xen: s.shown ?? version!, what },
-        remediation: satisfiesXen(version!, '>=4.4.0 <4.9.0') && value === 'pvh'
-          ? 'On this version write pvh = 1 for a PVH (v1) guest, or upgrade to 4.10 and keep type = "pvh".'
-          : 'On this version write builder = "hvm" for an HVM guest, or upgrade to Xen 4.10 or later.',
-      }, { value: value ?? '', ...statusEvidence(status) });
-    }
-    if (key === 'pvh') {
-      return finding(s, {
-        severity: 'warning',
-        messageId: 'xl-pvh-unread',
-        data: { xen: s.shown ?? version!, what },
-        remediation: satisfiesXen(version!, '>=4.10.0') ? 'Write type = "pvh" instead (PVHv2; the guest kernel must support it).' : 'Remove `pvh`; PVH needs Xen 4.4–4.8 (pvh = 1) or 4.10 and later (type = "pvh").',
-      }, statusEvidence(status));
-    }
     return finding(s, {
       severity: 'warning',
       ...('newIn' in status
@@ -148,14 +131,6 @@ function knownToXl(s: Situation): Finding | undefined {
         ? `Remove \`${key}\`, or upgrade to Xen ${status.newIn.version} or later.`
         : `Remove \`${key}\`; xl ${status.lastRead.version} was the last to read it.`,
     }, statusEvidence(status));
-  }
-  if (version === undefined && key === 'pvh') {
-    return finding(s, {
-      severity: 'info',
-      messageId: 'xl-pvh-version-unknown',
-      data: { what: XL_KEY_COMMITS.get('pvh') ?? '' },
-      remediation: 'On Xen 4.10 and later write type = "pvh" instead; pass --xen so xenlint can tell which applies.',
-    });
   }
   const deprecated = XL_DEPRECATED.get(key);
   if (deprecated) {
@@ -177,6 +152,8 @@ function forXl(s: Situation): Finding | undefined {
   if (XL_KEYS.has(key)) return knownToXl(s);
   // Names xl's lexer rejects (uppercase) make the whole file unreadable: config-readability says so.
   if (!isXlIdentifier(key)) return undefined;
+  // From 4.5, where xm is gone, xend-removed lists a file's xm options in one finding.
+  if (isXmOnlyKey(key) && xendRemovedAt(s.version)) return undefined;
   const instead = XM_ONLY_INSTEAD.get(key);
   if (instead !== undefined) {
     return finding(s, {
@@ -250,11 +227,8 @@ const check: Check = {
     'xl-warns-and-ignores': '{{guest}}: xl does not use `{{key}}`: it prints "{{prints}}" and ignores the setting',
     'hvm-kernel-ignored':
       '{{guest}}: xl ignores `kernel = "{{value}}"` for an HVM guest: it prints "you seem to be using "kernel" directive to override HVM guest firmware. Ignore that" and loads its own hvmloader',
-    'xl-type-too-new': '{{guest}}: xl of Xen {{xen}} ignores `type` without a word ({{what}}), so this guest is built as a PV guest',
-    'xl-pvh-unread': '{{guest}}: xl of Xen {{xen}} ignores `pvh` ({{what}}), so this guest is built as a PV guest',
     'xl-key-too-new': '{{guest}}: `{{key}}` is new in xl {{since}}: xl of Xen {{xen}} ignores it without a word',
     'xl-key-gone': '{{guest}}: `{{key}}` is gone from xl since {{since}}: xl of Xen {{xen}} ignores it without a word ({{what}})',
-    'xl-pvh-version-unknown': '{{guest}}: `pvh` is read only by xl of Xen 4.4–4.8 ({{what}}); other versions build this guest as PV',
     'xl-deprecated': '{{guest}}: `{{key}}` is deprecated in xl; xl still reads it',
     'xl-deprecated-since': '{{guest}}: `{{key}}` is deprecated in xl (since {{since}}); xl still reads it',
     'xm-option-under-xl': '{{guest}}: `{{key}}` is an xm option; xl ignores it without a word',

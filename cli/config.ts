@@ -41,18 +41,32 @@ export class UsageError extends Error {
   }
 }
 
-export function findConfig(startDir: string): string | undefined {
+/** The start directory and each parent up to the repository root (the first holding `.git`), or to `/`. */
+function* upToRepositoryRoot(startDir: string): Generator<{ dir: string; isRoot: boolean }> {
   let dir = resolve(startDir);
   for (;;) {
+    const isRoot = existsSync(join(dir, '.git'));
+    yield { dir, isRoot };
+    const parent = dirname(dir);
+    if (isRoot || parent === dir) return;
+    dir = parent;
+  }
+}
+
+export function findConfig(startDir: string): string | undefined {
+  for (const { dir } of upToRepositoryRoot(startDir)) {
     for (const name of CONFIG_NAMES) {
       const candidate = join(dir, name);
       if (existsSync(candidate)) return candidate;
     }
-    if (existsSync(join(dir, '.git'))) return undefined;
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
   }
+  return undefined;
+}
+
+/** The repository root above `startDir` (the nearest directory holding `.git`), or undefined outside a repository. */
+export function repositoryRoot(startDir: string): string | undefined {
+  for (const { dir, isRoot } of upToRepositoryRoot(startDir)) if (isRoot) return dir;
+  return undefined;
 }
 
 export async function loadConfig(opts: { cwd: string; file?: string }): Promise<LoadedConfig> {

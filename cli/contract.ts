@@ -112,6 +112,8 @@ export interface CheckOutcome {
   findings: ReportedFinding[];
   /** Findings hidden by inline suppressions or the baseline (counted, not shown). */
   suppressed: number;
+  /** How long the engine spent on this check, in milliseconds (JUnit `time`); set by the engine. */
+  durationMs?: number;
 }
 
 export interface RunReport {
@@ -121,6 +123,8 @@ export interface RunReport {
   command: 'check' | 'lint';
   /** The Xen version checked against and where it came from. */
   xen?: { version: string; source: string };
+  /** How the run judged its inputs, shown with the summary (free memory as of a saved capture, …). */
+  notes?: string[];
   /** Files that were read, in order. */
   files: string[];
   checks: CheckOutcome[];

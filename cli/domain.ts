@@ -146,26 +146,33 @@ function diskOf(item: ConfigValue, index: number, dialect: 'xm' | 'xl', annotati
     const backend = d.prefix ?? d.backendtype ?? d.script;
     if (backend !== undefined) disk.backend = backend;
   }
-  const size = sizeAnnotation(disk, annotations);
+  const sizeText = diskAnnotation(disk, annotations, 'size');
+  const size = sizeText !== undefined ? parseSize(sizeText, 'B') : undefined;
   if (size !== undefined) {
     disk.sizeBytes = size;
     disk.sizeSource = 'annotation';
   } else {
     disk.sizeUnknown = disk.devtype === 'cdrom' ? 'a CD-ROM' : 'the disk was not measured (linting configs only); run `xenlint check` on the host or annotate `# xenlint: size=<vdev>:<size>`';
   }
+  const clusterFs = diskAnnotation(disk, annotations, 'cluster-fs');
+  if (clusterFs !== undefined) disk.clusterFs = clusterFs;
   return disk;
 }
 
-/** `size=hda:200G` names the disk; a bare `size=200G` sits on the disk's line or the line above it. */
-function sizeAnnotation(disk: DiskFacts, annotations: Annotation[]): number | undefined {
+/**
+ * The value of a per-disk annotation (`size`, `cluster-fs`): `name=hda:200G`
+ * names the disk by its vdev; a bare `name=200G` sits on the disk's line or the
+ * line above it.
+ */
+function diskAnnotation(disk: DiskFacts, annotations: Annotation[], name: string): string | undefined {
   const bareVdev = disk.vdev?.replace(/^ioemu:/, '').replace(/:.*$/, '');
   for (const a of annotations) {
-    if (a.name !== 'size') continue;
+    if (a.name !== name) continue;
     const m = /^([a-z0-9:]+):([^:]+)$/i.exec(a.value);
     if (m) {
-      if (m[1] === disk.vdev || m[1] === bareVdev) return parseSize(m[2]!, 'B');
+      if (m[1] === disk.vdev || m[1] === bareVdev) return m[2]!;
     } else if (a.line === disk.line || a.line === disk.line - 1) {
-      return parseSize(a.value, 'B');
+      return a.value;
     }
   }
   return undefined;

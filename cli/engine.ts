@@ -33,6 +33,8 @@ export interface EngineOptions {
   baseline?: ReadonlyMap<string, number>;
   files?: string[];
   problems?: RunReport['problems'];
+  /** Shown with the summary: how the run judged its inputs. */
+  notes?: string[];
 }
 
 export const UNUSED_SUPPRESSION_ID = UNUSED_SUPPRESSION.id;
@@ -45,14 +47,19 @@ export function runChecks(checks: Check[], facts: Facts, opts: EngineOptions): R
   const outcomes: CheckOutcome[] = checks.map((check) => {
     const settings = opts.settings?.get(check.id) ?? {};
     const ctx: CheckContext = { ...ctxBase, options: { ...(check.defaults ?? {}), ...(settings.options ?? {}) } };
-    return runOne(check, facts, ctx, settings.severity, baseline, used, suppressions);
+    const start = performance.now();
+    const outcome = runOne(check, facts, ctx, settings.severity, baseline, used, suppressions);
+    return { ...outcome, durationMs: performance.now() - start };
   });
-  outcomes.push(unusedSuppressions(facts, used, opts));
+  const start = performance.now();
+  const unused = unusedSuppressions(facts, used, opts);
+  outcomes.push({ ...unused, durationMs: performance.now() - start });
   return {
     reportVersion: 1,
     tool: { name: 'xenlint', version: TOOL_VERSION },
     command: opts.command,
     ...(opts.xen ? { xen: opts.xen } : {}),
+    ...(opts.notes && opts.notes.length > 0 ? { notes: opts.notes } : {}),
     files: opts.files ?? [],
     checks: outcomes,
     problems: opts.problems ?? [],

@@ -128,6 +128,13 @@ export interface DiskFacts {
   sizeSource?: 'file' | 'block-device' | 'annotation';
   /** Why the size is unknown, when it is. */
   sizeUnknown?: string;
+  /**
+   * The backing device or image with every symlink resolved (`/dev/vg0/web` →
+   * `/dev/dm-3`), read on the host; absent in lint mode or when it cannot be resolved.
+   */
+  resolvedPath?: string;
+  /** The cluster filesystem the guests sharing this disk run (`# xenlint: cluster-fs=…`). */
+  clusterFs?: string;
   /** The spec did not parse: the parser's message. */
   invalid?: string;
 }
@@ -230,6 +237,32 @@ export interface Facts {
   probes: Probe[];
   /** Problems reading host-level inputs (info output, xend-config.sxp, ...). */
   diagnostics: Diagnostic[];
+  /** When the host was read (ISO 8601), for facts saved by `xenlint facts`; a plain xl/xm info output has no date. */
+  capturedAt?: string;
+  /** The file these facts were loaded from (`--facts`): a saved capture, whose free memory is as of then. */
+  savedIn?: string;
+}
+
+/**
+ * How a saved capture is named in messages: `xm-info.txt (captured
+ * 2026-12-01 10:00 UTC, 5 days before this run)`, or `… (when it was taken is
+ * unknown)`. Undefined when the facts are live.
+ */
+export function captureLabel(facts: Facts, now: Date = new Date()): string | undefined {
+  if (facts.savedIn === undefined) return undefined;
+  const at = facts.capturedAt !== undefined ? new Date(facts.capturedAt) : undefined;
+  if (at === undefined || Number.isNaN(at.getTime())) return `${facts.savedIn} (when it was taken is unknown)`;
+  const stamp = at.toISOString().replace(/:\d\d\.\d+Z$|:\d\dZ$/, ' UTC').replace('T', ' ');
+  return `${facts.savedIn} (captured ${stamp}, ${age(now.getTime() - at.getTime())})`;
+}
+
+function age(ms: number): string {
+  if (ms < 0) return 'after this run\'s clock';
+  const minutes = Math.floor(ms / 60_000);
+  const hours = Math.floor(minutes / 60);
+  const days = Math.floor(hours / 24);
+  const amount = days >= 1 ? `${days} day${days === 1 ? '' : 's'}` : hours >= 1 ? `${hours} hour${hours === 1 ? '' : 's'}` : `${minutes} minute${minutes === 1 ? '' : 's'}`;
+  return `${amount} before this run`;
 }
 
 export function emptyFacts(origin: string): Facts {

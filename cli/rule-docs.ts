@@ -1,18 +1,27 @@
 /**
  * Rule documentation lives in docs/rules/<id>.md; `explain`, SARIF help and the
- * stylish report's links all read it from there, so the words exist once.
+ * reports' links all read it from there, so the words exist once. Links point
+ * at the repository's copy (cli/project.ts), never at this machine's files.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { PACKAGE_ROOT } from './package-root.js';
+import { projectLinks, ruleDocUrl } from './project.js';
 
-const docsDir = fileURLToPath(new URL(import.meta.url.includes('/dist/cli/') ? '../../docs/rules/' : '../docs/rules/', import.meta.url));
+const docsDir = `${PACKAGE_ROOT}/docs/rules/`;
 
 export function ruleDocPath(id: string): string {
   return `${docsDir}${id}.md`;
 }
 
-export function ruleDocUri(id: string): string {
-  return pathToFileURL(ruleDocPath(id)).href;
+/**
+ * The https address of a rule's page in the repository, at this version's tag.
+ * Undefined for a check without a page here (a plugin's), or when package.json
+ * names no repository: no link is better than a dead one.
+ */
+export function ruleDocUri(id: string): string | undefined {
+  if (!existsSync(ruleDocPath(id))) return undefined;
+  const links = projectLinks();
+  return links ? ruleDocUrl(id, links) : undefined;
 }
 
 export function readRuleDoc(id: string): string | undefined {

@@ -15,14 +15,14 @@ export async function loadFactsFile(file: string): Promise<Facts> {
   } catch (err) {
     throw new UsageError(`${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
-  if (looksLikeInfo(text)) return factsFromInfoText(text, file);
+  if (looksLikeInfo(text)) return { ...(await factsFromInfoText(text, file)), savedIn: file };
   const data = await parseSnapshotText(text, file);
   const validate = await validator('facts');
   if (!validate(data)) {
     const lines = describeErrors(validate.errors).slice(0, 12);
     throw new UsageError(`${file}: not a valid xenlint facts snapshot:\n  ${lines.join('\n  ')}`);
   }
-  return data as Facts;
+  return { ...(data as Facts), savedIn: file };
 }
 
 /** xl/xm info output: `key   : value` lines, with the keys every version prints. */

@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from './package-root.js';
 
 export interface SchemaError {
   instancePath: string;
@@ -22,7 +22,7 @@ export type SchemaName = 'config' | 'facts' | 'check' | 'report';
 const cache = new Map<SchemaName, Validator>();
 
 export function schemaPath(name: SchemaName): string {
-  return fileURLToPath(new URL(`../${isBuilt() ? '../' : ''}schemas/${name}.schema.json`, import.meta.url));
+  return `${PACKAGE_ROOT}/schemas/${name}.schema.json`;
 }
 
 function isBuilt(): boolean {

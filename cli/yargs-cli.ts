@@ -43,6 +43,7 @@ export function buildCli(args: string[], run: RunCommand): Argv {
           .option('root', { type: 'string', describe: 'Read a captured or mounted host tree instead of this host' })
           .option('facts', { type: 'string', describe: 'Use a saved facts snapshot (YAML/JSON) or an xl/xm info output' })
           .option('timeout', { type: 'number', default: 10, describe: 'Seconds each host command may take' })
+          .option('deploy', { type: 'string', array: true, describe: 'Names of the guests about to be deployed: each must fit in free_memory on its own' })
           .conflicts('root', 'facts')
           .example('$0 check', 'on the Xen host itself')
           .example('$0 check --root samples/hosts/xen-3.0.3-pae-legacy', 'a captured host'),
@@ -56,8 +57,10 @@ export function buildCli(args: string[], run: RunCommand): Argv {
           .positional('paths', { type: 'string', array: true, describe: 'Config files or directories' })
           .option('facts', { type: 'string', describe: 'Host facts: a snapshot (YAML/JSON) or a saved xl/xm info output' })
           .option('dialect', { choices: ['xm', 'xl'] as const, describe: 'Force the config dialect (default: detected per file)' })
+          .option('deploy', { type: 'string', array: true, describe: 'Names of the guests about to be deployed: each must fit in the free memory of --facts on its own' })
           .example('$0 lint domains/', 'every *.cfg below domains/')
-          .example('$0 lint web01.cfg --facts host-info.txt', 'against a saved `xl info`'),
+          .example('$0 lint web01.cfg --facts host-info.txt', 'against a saved `xl info`')
+          .example('$0 lint domains/ --facts host-info.txt --deploy db01', 'will db01 fit in the free memory of that capture?'),
       (argv) => run(() => import('./commands/lint.js'), argv),
     )
     .command(

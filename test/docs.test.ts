@@ -5,13 +5,13 @@
  */
 import t from 'tap';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import semver from 'semver';
 import { builtinChecks } from '../checks/index.js';
 import { UNUSED_SUPPRESSION_ID } from '../cli/engine.js';
+import { ROOT } from './helpers/paths.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = `${ROOT}/`;
 const SECTIONS = ['What it catches', 'Why', 'Xen versions', 'How to fix', 'Examples', 'Sources'];
 
 t.test('check ids are unique and kebab-case', async (t) => {

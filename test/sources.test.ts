@@ -8,11 +8,11 @@
  */
 import t from 'tap';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { builtinChecks } from '../checks/index.js';
 import { unreachableCitations } from './helpers/citations.js';
+import { ROOT } from './helpers/paths.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = `${ROOT}/`;
 /** Files a command writes and .gitignore keeps out of the repository: naming them is fine. */
 const GENERATED = new Set(['bench/results.json']);
 const exists = (rel: string): boolean => GENERATED.has(rel) || existsSync(`${root}${rel}`);

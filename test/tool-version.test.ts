@@ -1,8 +1,9 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { TOOL_VERSION } from '../cli/tool-version.js';
+import { fromRoot } from './helpers/paths.js';
 
 t.test('the CLI reports the package version', async (t) => {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  const pkg = JSON.parse(readFileSync(fromRoot('package.json'), 'utf8'));
   t.equal(TOOL_VERSION, pkg.version);
 });

@@ -176,3 +176,39 @@ export function listNames(names: string[]): string {
   if (names.length <= 1) return names.join('');
   return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
+
+/**
+ * A boolean key as the toolstacks read it: a number (non-zero is true, as
+ * xl's xlu_cfg_get_defbool takes it), a string holding one, or yes/no,
+ * true/false, on/off. Undefined when absent or none of these.
+ */
+export function keyBoolean(d: DomainFacts, key: string): boolean | undefined {
+  const k = d.keys[key];
+  if (!k) return undefined;
+  return booleanOf(k.value);
+}
+
+/** The same reading for a value found elsewhere (a key=value inside a spec string). */
+export function booleanOf(v: KeyValue | undefined): boolean | undefined {
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'number') return v !== 0;
+  if (typeof v !== 'string') return undefined;
+  const t = v.trim().toLowerCase();
+  if (/^-?\d+$/.test(t)) return Number(t) !== 0;
+  if (['yes', 'y', 'true', 'on'].includes(t)) return true;
+  if (['no', 'n', 'false', 'off'].includes(t)) return false;
+  return undefined;
+}
+
+/** `k=v,k2=v2` spec strings (vfb, vtpm) as key → value; a bare word reads as "1". */
+export function specPairs(spec: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of spec.split(',')) {
+    const p = part.trim();
+    if (p === '') continue;
+    const eq = p.indexOf('=');
+    if (eq < 0) out[p] = '1';
+    else out[p.slice(0, eq).trim()] = p.slice(eq + 1).trim();
+  }
+  return out;
+}

@@ -36,8 +36,6 @@ export const XL_DEPRECATED: ReadonlyMap<string, { instead: string; since?: strin
 
 /** Commits that added or removed xl keys the findings explain in more words. */
 export const XL_KEY_COMMITS: ReadonlyMap<string, string> = new Map([
-  ['type', 'xl reads `type` from 4.10 (c7dfe4ac58)'],
-  ['pvh', 'PVHv1 (`pvh = 1`) existed in xl 4.4–4.8 (b5dda35f5a; removed by 33e5c32559); PVHv2 is `type = "pvh"` from 4.10'],
   ['maxvcpus', 'xl reads `maxvcpus` from 4.1 (7497632508)'],
   ['xen_platform_pci', 'xl reads `xen_platform_pci` from 4.1 (e1e4abdf2a)'],
 ]);

@@ -1,10 +1,29 @@
 /** `xenlint check`: one host — hypervisor, dom0 and every domU config — live, or from --root / --facts. */
 import { UsageError } from '../config.js';
-import { finish, prepare, type ReportArgs } from './pipeline.js';
+import { applyDeploy, finish, freeMemoryNote, prepare, type ReportArgs } from './pipeline.js';
 import { gatherProblems, hostFacts, type HostArgs } from './host-facts.js';
+import { resolve } from 'node:path';
+import type { Facts } from '../facts.js';
+import type { LocationContext } from '../report/index.js';
+
+/** The checked host's paths are its own (`/etc/xen/web.cfg`), wherever its tree is on this machine. */
+function hostLocations(args: HostArgs, facts: Facts): Omit<LocationContext, 'sourceRoot'> {
+  const commandOutputs = new Set(facts.probes.filter((p) => p.command !== undefined).map((p) => p.name));
+  if (args.facts) {
+    return {
+      host: { description: `The root directory of the host described by the facts in ${args.facts} (not on this machine).` },
+      localFiles: new Set([resolve(args.facts)]),
+      commandOutputs,
+    };
+  }
+  if (args.root) {
+    return { host: { dir: resolve(args.root), description: `The root directory of the host tree read from --root ${args.root}.` }, commandOutputs };
+  }
+  return { host: { dir: '/', description: 'The root directory (/) of the host xenlint checked, live.' }, commandOutputs };
+}
 
 export default async function check(argv: Record<string, unknown>): Promise<number> {
-  const args = argv as ReportArgs & HostArgs;
+  const args = argv as ReportArgs & HostArgs & { deploy?: string[] };
   const prepared = await prepare(args);
   const facts = await hostFacts(args, prepared.loaded);
   if (!facts.host && !(facts.domains && facts.domains.length > 0) && !args.facts) {
@@ -20,5 +39,12 @@ export default async function check(argv: Record<string, unknown>): Promise<numb
     );
   }
   const files = (facts.domains ?? []).map((d) => d.file).filter((f): f is string => f !== undefined);
-  return finish('check', facts, args, prepared, { files, problems: gatherProblems(facts) });
+  const deploy = applyDeploy(prepared, args.deploy, (facts.domains ?? []).map((d) => d.name));
+  const note = freeMemoryNote(facts, deploy);
+  return finish('check', facts, args, prepared, {
+    files,
+    problems: gatherProblems(facts),
+    locations: hostLocations(args, facts),
+    ...(note !== undefined ? { notes: [note] } : {}),
+  });
 }

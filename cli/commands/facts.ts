@@ -18,7 +18,10 @@ export default async function facts(argv: Record<string, unknown>): Promise<numb
     process.stdout.write(`captured ${result.files.length} files into ${result.dir}; check it with: xenlint check --root ${result.dir}\n`);
     return 0;
   }
-  const gathered = await hostFacts({ ...(typeof argv['root'] === 'string' ? { root: argv['root'] } : {}), ...(timeout !== undefined ? { timeout } : {}) }, loaded);
+  const root = typeof argv['root'] === 'string' ? argv['root'] : undefined;
+  const gathered = await hostFacts({ ...(root !== undefined ? { root } : {}), ...(timeout !== undefined ? { timeout } : {}) }, loaded);
+  // A live host is read now; a --root tree was captured at some time this run cannot know.
+  if (root === undefined) gathered.capturedAt = new Date().toISOString();
   const output = typeof argv['output'] === 'string' ? argv['output'] : undefined;
   const format = argv['format'] === 'json' || argv['format'] === 'yaml' ? argv['format'] : output?.endsWith('.json') ? 'json' : 'yaml';
   const { serializeFacts } = await import('../snapshot.js');

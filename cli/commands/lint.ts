@@ -3,13 +3,14 @@ import { emptyFacts } from '../facts.js';
 import { UsageError } from '../config.js';
 import { collectConfigFiles, matchesGlob } from '../files.js';
 import { readDomainFiles } from '../read-domains.js';
-import { finish, prepare, type ReportArgs } from './pipeline.js';
+import { applyDeploy, finish, freeMemoryNote, prepare, type ReportArgs } from './pipeline.js';
 import type { Dialect } from '../parse/config-model.js';
 
 interface LintArgs extends ReportArgs {
   paths: string[];
   facts?: string;
   dialect?: Dialect;
+  deploy?: string[];
 }
 
 export default async function lint(argv: Record<string, unknown>): Promise<number> {
@@ -36,9 +37,16 @@ export default async function lint(argv: Record<string, unknown>): Promise<numbe
   const { domains, problems } = await readDomainFiles(files, dialectFor);
   // The guests being linted are the ones that matter, not those in the snapshot.
   facts.domains = domains;
+  const deploy = applyDeploy(prepared, args.deploy, domains.map((d) => d.name));
   const reportProblems = [
     ...missing.map((m) => ({ file: m.path, message: m.reason })),
     ...problems.map((p) => ({ file: p.file, message: p.message })),
   ];
-  return finish('lint', facts, args, prepared, { files, problems: reportProblems, unreadable: missing.length + problems.length });
+  const note = freeMemoryNote(facts, deploy.length > 0 ? deploy : domains.map((d) => d.name));
+  return finish('lint', facts, args, prepared, {
+    files,
+    problems: reportProblems,
+    unreadable: missing.length + problems.length,
+    ...(note !== undefined ? { notes: [note] } : {}),
+  });
 }

@@ -6,9 +6,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Check, RunReport } from '../contract.js';
-import type { Facts } from '../facts.js';
+import { captureLabel, type Facts } from '../facts.js';
 import type { Severity } from '../parse/diagnostic.js';
-import { checkSettings, loadConfig, UsageError, type LoadedConfig } from '../config.js';
+import { checkSettings, loadConfig, repositoryRoot, UsageError, type LoadedConfig } from '../config.js';
+import type { LocationContext } from '../report/index.js';
 import { exitCodeFor, runChecks, UNUSED_SUPPRESSION_ID, type CheckRunSettings } from '../engine.js';
 import { parseXenVersionArg } from '../xen-version.js';
 
@@ -170,7 +171,16 @@ export async function finish(
   facts: Facts,
   args: ReportArgs,
   prepared: Prepared,
-  extras: { files: string[]; problems: RunReport['problems']; /** Inputs that could not be read at all: exit 2 after reporting the rest. */ unreadable?: number },
+  extras: {
+    files: string[];
+    problems: RunReport['problems'];
+    /** Inputs that could not be read at all: exit 2 after reporting the rest. */
+    unreadable?: number;
+    /** Shown with the summary. */
+    notes?: string[];
+    /** `check`: the host the findings' absolute paths belong to (see LocationContext). */
+    locations?: Omit<LocationContext, 'sourceRoot'>;
+  },
 ): Promise<number> {
   const { loaded, checks, settings } = prepared;
   const xen = resolveXen(facts, args, loaded);
@@ -183,21 +193,54 @@ export async function finish(
     ...(baseline ? { baseline } : {}),
     files: extras.files,
     problems: extras.problems,
+    ...(extras.notes ? { notes: extras.notes } : {}),
   });
   if (args['write-baseline']) await writeFile(args['write-baseline'], baselineOf(report));
   const { formatReport, pickFormat, useColor } = await import('../report/index.js');
   const isTTY = !args.output && Boolean(process.stdout.isTTY);
   const format = pickFormat(args.format, process.env, isTTY);
-  const { ruleMetas } = await import('./rule-meta.js');
+  const [{ ruleMetas }, { projectLinks }] = await Promise.all([import('./rule-meta.js'), import('../project.js')]);
+  const cwd = process.cwd();
+  const failOn: Severity = args['fail-on'] ?? loaded.config.failOn ?? 'error';
+  const home = projectLinks()?.home;
   const text = await formatReport(report, format, {
     color: useColor(args.color, process.env, isTTY),
-    cwd: process.cwd(),
+    cwd,
     rules: ruleMetas(checks),
     verbose: Boolean(args.verbose),
+    ...(home ? { home } : {}),
+    locations: { sourceRoot: repositoryRoot(cwd) ?? cwd, ...extras.locations },
+    failOn,
   });
   if (args.output) await writeFile(args.output, text.endsWith('\n') ? text : `${text}\n`);
   else process.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`);
-  const failOn: Severity = args['fail-on'] ?? loaded.config.failOn ?? 'error';
   const code = exitCodeFor(report, failOn);
   return extras.unreadable ? 2 : code;
+}
+
+/**
+ * --deploy names (repeated or comma-separated), each one a guest among the
+ * given configs, handed to memory-fit as its `deploy` option.
+ */
+export function applyDeploy(prepared: Prepared, names: string[] | undefined, given: string[]): string[] {
+  const wanted = (names ?? []).flatMap((n) => n.split(',')).map((n) => n.trim()).filter((n) => n.length > 0);
+  const unknown = wanted.filter((n) => !given.includes(n));
+  if (unknown.length > 0) {
+    throw new UsageError(`--deploy ${unknown.join(', ')}: no such guest among the given configs (they name ${given.length > 0 ? given.join(', ') : 'no guest'})`);
+  }
+  const deploy = [...new Set(wanted)];
+  if (deploy.length > 0) {
+    const memoryFit = prepared.settings.get('memory-fit') ?? {};
+    prepared.settings.set('memory-fit', { ...memoryFit, options: { ...memoryFit.options, deploy } });
+  }
+  return deploy;
+}
+
+/** What the summary says when the guests being deployed are judged against a saved capture's free memory. */
+export function freeMemoryNote(facts: Facts, guests: string[]): string | undefined {
+  const capture = captureLabel(facts);
+  const free = facts.host?.freeMemoryMiB;
+  if (capture === undefined || free === undefined || guests.length === 0) return undefined;
+  const who = guests.length === 1 ? `${guests[0]} is` : `each of ${guests.join(', ')} is`;
+  return `Free memory: ${free} MiB as of the capture ${capture}; ${who} judged alone as the guest being deployed.`;
 }

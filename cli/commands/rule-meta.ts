@@ -16,9 +16,10 @@ export function ruleMetas(checks: Check[]): Map<string, RuleMeta> {
       title: c.title,
       severity: c.severity,
       helpText: ruleHelpText(c.id, c.title),
-      helpUri: ruleDocUri(c.id),
       sources: c.sources,
     };
+    const helpUri = ruleDocUri(c.id);
+    if (helpUri) meta.helpUri = helpUri;
     if (c.xen) meta.xen = c.xen;
     metas.set(c.id, meta);
   }

@@ -332,6 +332,14 @@ async function writeRecording(root: string, rec: RecordingSource, manifest: Capt
     }
   }
 
+  // A resolved path's target stands in the capture even when nothing was read
+  // from it (a disk's /dev/dm-N, an image measured by its size alone), so the
+  // read-back resolves the path as the host did.
+  for (const [p, r] of [...rec.realPaths].sort(byKey)) {
+    if (isMetaPath(p) || !r.ok || isMetaPath(r.path)) continue;
+    if (!(await w.exists(r.path))) await w.file(r.path, '');
+  }
+
   // Symlinks last, so nothing above was written through one.
   for (const [p, r] of [...rec.realPaths].sort(byKey)) {
     if (isMetaPath(p)) continue;

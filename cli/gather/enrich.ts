@@ -11,7 +11,7 @@ import type { DiskFacts, DomainFacts, GuestAbi, KernelFacts, Probe } from '../fa
 import { readKernelImage, type KernelImageInfo } from '../parse/kernel-image.js';
 import { expandDevicePath } from './block-size.js';
 import { DISK_HEADER_BYTES, headerFormatOf, virtualSizeFromHeader } from './disk-image.js';
-import type { BytesResult, EvidenceSource, SizeResult } from './source.js';
+import type { BytesResult, EvidenceSource, PathResult, SizeResult } from './source.js';
 
 export const DEFAULT_KERNEL_MAX_BYTES = 64 * 1024 * 1024;
 
@@ -27,10 +27,11 @@ export interface EnrichCache {
   files: Map<string, Promise<SizeResult>>;
   blocks: Map<string, Promise<SizeResult>>;
   headers: Map<string, Promise<BytesResult>>;
+  paths: Map<string, Promise<PathResult>>;
 }
 
 export function newEnrichCache(): EnrichCache {
-  return { kernels: new Map(), files: new Map(), blocks: new Map(), headers: new Map() };
+  return { kernels: new Map(), files: new Map(), blocks: new Map(), headers: new Map(), paths: new Map() };
 }
 
 function cached<T>(map: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
@@ -70,10 +71,13 @@ export async function enrichDomainWithProbes(
   })();
   const diskTasks = out.disks.map(async (disk, i) => {
     const r = await diskSize(disk, source, cache);
+    let d = disk;
     if (r) {
-      out.disks[i] = r.disk;
+      d = r.disk;
       probes.push(r.probe);
     }
+    const real = await resolvedPath(d, source, cache);
+    out.disks[i] = real !== undefined ? { ...d, resolvedPath: real } : d;
   });
   await Promise.all([kernelTask, ...diskTasks]);
   probes.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -136,6 +140,27 @@ type DiskKind = 'block' | 'file';
 function diskKind(disk: DiskFacts, target: string): DiskKind {
   if ((disk.backend ?? '').toLowerCase() === 'phy') return 'block';
   return target.startsWith('/dev/') ? 'block' : 'file';
+}
+
+/** Where a disk's local path is on dom0: a device under /dev (`phy:vg/lv` is /dev/vg/lv) or an image file; undefined for script backends and relative paths. */
+function localDiskPath(disk: DiskFacts): string | undefined {
+  const target = disk.target;
+  if (disk.invalid !== undefined || target === undefined || target === '') return undefined;
+  if (SCRIPT_BACKENDS.test((disk.backend ?? '').toLowerCase())) return undefined;
+  const path = diskKind(disk, target) === 'block' ? expandDevicePath(target) : target;
+  return path.startsWith('/') ? path : undefined;
+}
+
+/**
+ * The disk's device or image with its symlinks resolved, so that guests naming
+ * one LV as /dev/vg/lv and /dev/mapper/vg-lv are seen to share it. Undefined
+ * when the path does not resolve (the size probe already reports why).
+ */
+async function resolvedPath(disk: DiskFacts, source: EvidenceSource, cache: EnrichCache): Promise<string | undefined> {
+  const path = localDiskPath(disk);
+  if (path === undefined) return undefined;
+  const r = await cached(cache.paths, path, () => source.realPath(path));
+  return r.ok ? r.path : undefined;
 }
 
 async function diskSize(

@@ -8,7 +8,9 @@
  *
  * Annotations: `guest-abi=x86_32p` (the PV kernel's ABI), `size=hda:200G` (a
  * disk's size by vdev) or `size=200G` (for the disk spec on the same line, or
- * on the line below; the domain builder matches it by line), `autostart=yes`.
+ * on the line below; the domain builder matches it by line), `autostart=yes`,
+ * `cluster-fs=ocfs2` or `cluster-fs=xvdb:ocfs2` (a disk shared with other
+ * guests on purpose, under a cluster filesystem; matched like `size`).
  *
  * A next-line suppression carries the line and first column of the next line
  * that holds a setting (blank and comment-only lines are skipped); a file
@@ -27,12 +29,14 @@ const CHECK_ID = /^[a-z0-9][a-z0-9-]*(\/[a-z0-9][a-z0-9-]*){0,2}$/;
 const ANNOTATION_NAME = /^[a-z][a-z0-9-]*$/;
 const GUEST_ABIS = new Set(['x86_32', 'x86_32p', 'x86_64', 'ia64', 'ia64be', 'aarch64', 'armv7l', 'x86_32-bimodal']);
 const SIZE = /^(?:([A-Za-z0-9_]+):)?(\d+(?:\.\d+)?)\s*(?:[KMGTP](?:i?B)?|B)?$/i;
+const CLUSTER_FS = /^(?:[A-Za-z0-9_]+:)?[A-Za-z0-9][\w.-]*$/;
 const BOOLEAN = new Set(['yes', 'no', 'true', 'false', 'on', 'off', '1', '0']);
 
 const KNOWN_ANNOTATIONS: Record<string, { check: (v: string) => boolean; expected: string }> = {
   'guest-abi': { check: (v) => GUEST_ABIS.has(v), expected: [...GUEST_ABIS].join(', ') },
   size: { check: (v) => SIZE.test(v), expected: 'a size such as 200G, or vdev:size such as hda:200G' },
   autostart: { check: (v) => BOOLEAN.has(v.toLowerCase()), expected: 'yes or no' },
+  'cluster-fs': { check: (v) => CLUSTER_FS.test(v), expected: 'the cluster filesystem, such as ocfs2 or gfs2, or vdev:filesystem such as xvdb:ocfs2' },
 };
 
 export interface Directives {

@@ -7,8 +7,7 @@
 import type { RunReport } from '../contract.js';
 import type { FormatOptions } from './options.js';
 
-export type { FormatOptions, RuleMeta } from './options.js';
-export { XENLINT_HOME } from './options.js';
+export type { FormatOptions, LocationContext, RuleMeta } from './options.js';
 
 export type Format = 'stylish' | 'json' | 'sarif' | 'junit' | 'github';
 

@@ -32,6 +32,8 @@ export interface JsonCheck {
   title: string;
   severity: Severity;
   xen: string | null;
+  /** https address of the check's documentation page; null when it has none. */
+  docs: string | null;
   status: Status;
   reason: string | null;
   findings: JsonFinding[];
@@ -43,20 +45,23 @@ export interface JsonReport {
   tool: { name: 'xenlint'; version: string };
   command: 'check' | 'lint';
   xen: { version: string; source: string } | null;
+  /** How the run judged its inputs (free memory as of a saved capture, …); absent when there is nothing to say. */
+  notes?: string[];
   files: string[];
   checks: JsonCheck[];
   problems: Array<{ file: string | null; line: number | null; column: number | null; message: string }>;
   summary: RunReport['summary'];
 }
 
-export function toJsonReport(report: RunReport): JsonReport {
+export function toJsonReport(report: RunReport, opts?: Pick<FormatOptions, 'rules'>): JsonReport {
   return {
     reportVersion: 1,
     tool: { name: 'xenlint', version: report.tool.version },
     command: report.command,
     xen: report.xen ? { version: report.xen.version, source: report.xen.source } : null,
+    ...(report.notes && report.notes.length > 0 ? { notes: [...report.notes] } : {}),
     files: [...report.files],
-    checks: report.checks.map(jsonCheck),
+    checks: report.checks.map((o) => jsonCheck(o, opts?.rules.get(o.id)?.helpUri)),
     problems: report.problems.map((p) => ({
       file: p.file ?? null,
       line: position(p.line) ?? null,
@@ -77,12 +82,13 @@ export function toJsonReport(report: RunReport): JsonReport {
 /** These statuses are explained by their reason; the schema requires one. */
 const NEEDS_REASON = new Set<Status>(['skipped', 'not-applicable', 'error']);
 
-function jsonCheck(o: CheckOutcome): JsonCheck {
+function jsonCheck(o: CheckOutcome, docs: string | undefined): JsonCheck {
   return {
     id: o.id,
     title: o.title,
     severity: o.severity,
     xen: o.xen ?? null,
+    docs: docs !== undefined && /^https:\/\//.test(docs) ? docs : null,
     status: o.status,
     reason: o.reason !== undefined && o.reason !== '' ? o.reason : NEEDS_REASON.has(o.status) ? 'no reason given' : null,
     findings: o.findings.map(jsonFinding),
@@ -116,6 +122,6 @@ function jsonEvidence(evidence: Record<string, string | number | boolean>): Reco
   return out;
 }
 
-export function formatJson(report: RunReport, _opts?: FormatOptions): string {
-  return `${JSON.stringify(toJsonReport(report), null, 2)}\n`;
+export function formatJson(report: RunReport, opts?: FormatOptions): string {
+  return `${JSON.stringify(toJsonReport(report, opts), null, 2)}\n`;
 }

@@ -14,8 +14,8 @@ export interface RuleMeta {
   xen?: string;
   /** What it catches and how to fix it, as plain text (Markdown allowed). */
   helpText: string;
-  /** Absolute URI of the check's documentation page. */
-  helpUri: string;
+  /** https address of the check's documentation page (cli/project.ts); absent when unknown. */
+  helpUri?: string;
   sources: string[];
 }
 
@@ -26,8 +26,30 @@ export interface FormatOptions {
   rules: Map<string, RuleMeta>;
   /** stylish: remediation and evidence under each finding, every skipped and not-applicable check. */
   verbose?: boolean;
+  /** Where a user reads about xenlint (SARIF `informationUri`): package.json `homepage`, see cli/project.ts. */
+  home?: string;
+  /** How SARIF anchors locations; without it, every path is taken relative to cwd as the repository root. */
+  locations?: LocationContext;
+  /** The lowest severity that fails the run (JUnit: findings below it are not failures). Default: error. */
+  failOn?: Severity;
 }
 
-/** Where a user can read about xenlint itself (SARIF `informationUri`). */
-export const XENLINT_HOME = 'https://xenlint.dev/';
-
+/**
+ * What SARIF needs to place a finding: the repository root (`%SRCROOT%`), the
+ * checked host (`HOSTROOT`) and which "files" are really command outputs.
+ */
+export interface LocationContext {
+  /** The repository root: the nearest directory up from cwd holding `.git`, else cwd. */
+  sourceRoot: string;
+  /**
+   * `check` only: the host whose absolute paths the findings name. `dir` is where
+   * its tree is on this machine (`/` live, the --root directory), undefined when
+   * the paths come from a snapshot of a host that is not here. `lint` leaves it
+   * out: its paths are this machine's.
+   */
+  host?: { dir?: string; description: string };
+  /** Files read on this machine even in `check` (the --facts file), as absolute paths. */
+  localFiles?: ReadonlySet<string>;
+  /** Evidence names that are the output of a command, not a file ("xl info"). */
+  commandOutputs?: ReadonlySet<string>;
+}

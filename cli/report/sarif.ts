@@ -1,28 +1,36 @@
 /**
  * SARIF 2.1.0 for code-scanning dashboards (GitHub, GitLab, Azure DevOps).
  * test/report/sarif.test.ts validates the output against the official OASIS
- * schema, because an invalid log is silently dropped by some consumers
+ * schema, and test/integration/sarif-multitool.test.ts with Microsoft's SARIF
+ * validator, because an invalid log is silently dropped by some consumers
  * (kube-score#559 shipped one with an empty tool name).
  *
  * Choices worth knowing:
  * - every check in the run is a rule, so `ruleIndex` is stable within the log;
- * - file paths inside cwd are relative URIs on `%SRCROOT%`, others absolute file: URIs;
- * - a finding without a file gets a logical location (the domU, or "host"),
- *   because several consumers reject a result with no location at all;
+ *   its `helpUri` is the rule's page in the repository at this version's tag;
+ * - no location is a `file:` URI of the machine that ran xenlint. A file in the
+ *   repository is relative to `%SRCROOT%` (the repository root); a file of the
+ *   checked host (`check`) is relative to `HOSTROOT`, the host's `/`, which is
+ *   given as a directory under `%SRCROOT%` when --root names one inside the
+ *   repository; any other local file is relative to `LOCALROOT`, this machine's `/`;
+ * - host evidence that is not a file (an `xl info` output, /proc and /sys
+ *   values) and findings without a file get a logical location (the evidence,
+ *   the domU, or "host"), because several consumers reject a result with no location;
  * - checks that could not run (status error) and unreadable inputs become
  *   toolExecutionNotifications and make `executionSuccessful` false;
  * - skipped and not-applicable checks are listed in `run.properties.checks`
  *   rather than as results, which dashboards would show as alerts.
  */
-import { pathToFileURL } from 'node:url';
-import { resolve } from 'node:path';
+import { isAbsolute, posix, relative, resolve, sep } from 'node:path';
 import type { CheckOutcome, ReportedFinding, RunReport } from '../contract.js';
 import type { Severity } from '../parse/diagnostic.js';
-import { XENLINT_HOME, type FormatOptions, type RuleMeta } from './options.js';
-import { insideCwd, position, wellFormed } from './shared.js';
+import type { FormatOptions, LocationContext, RuleMeta } from './options.js';
+import { namesAFile, position, wellFormed } from './shared.js';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 export const SRCROOT = '%SRCROOT%';
+export const HOSTROOT = 'HOSTROOT';
+export const LOCALROOT = 'LOCALROOT';
 export const FINGERPRINT_KEY = 'xenlint/v1';
 
 type Level = 'error' | 'warning' | 'note';
@@ -31,7 +39,7 @@ const LEVEL: Record<Severity, Level> = { error: 'error', warning: 'warning', inf
 
 interface Descriptor {
   id: string;
-  name: string;
+  name?: string;
   shortDescription: { text: string };
   fullDescription: { text: string };
   help: { text: string; markdown: string };
@@ -49,17 +57,16 @@ export function toSarif(report: RunReport, opts: FormatOptions): Record<string, 
     ruleIndex.set(o.id, rules.length);
     rules.push(descriptor(o, opts.rules.get(o.id)));
   }
-  const results = report.checks.flatMap((o) => o.findings.map((f) => result(f, ruleIndex.get(o.id) ?? -1, opts.cwd)));
+  const places = new Places(opts.cwd, opts.locations ?? { sourceRoot: opts.cwd });
+  const results = report.checks.flatMap((o) => o.findings.map((f) => result(f, ruleIndex.get(o.id) ?? -1, places)));
   const notifications = [
     ...report.checks.filter((o) => o.status === 'error').map((o) => checkErrorNotification(o, ruleIndex.get(o.id) ?? -1)),
-    ...report.problems.map((p) => problemNotification(p, opts.cwd)),
+    ...report.problems.map((p) => problemNotification(p, places)),
   ];
-  const driver: Record<string, unknown> = {
-    name: 'xenlint',
-    version: report.tool.version,
-    informationUri: XENLINT_HOME,
-    rules,
-  };
+  const driver: Record<string, unknown> = { name: 'xenlint', version: report.tool.version };
+  const home = opts.home ? absoluteUri(opts.home) : undefined;
+  if (home) driver['informationUri'] = home;
+  driver['rules'] = rules;
   if (/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/.test(report.tool.version)) {
     driver['semanticVersion'] = report.tool.version;
   }
@@ -71,7 +78,7 @@ export function toSarif(report: RunReport, opts: FormatOptions): Record<string, 
         ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}),
       },
     ],
-    originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(opts.cwd) } },
+    originalUriBaseIds: places.baseIds(),
     columnKind: 'utf16CodeUnits',
     results,
     properties: {
@@ -98,9 +105,10 @@ function descriptor(o: CheckOutcome, meta: RuleMeta | undefined): Descriptor {
   const sources = meta?.sources ?? [];
   const xen = o.xen ?? meta?.xen;
   const helpUri = meta?.helpUri ? absoluteUri(meta.helpUri) : undefined;
+  const name = ruleName(o.id);
   const d: Descriptor = {
     id: o.id,
-    name: ruleName(o.id),
+    ...(name !== undefined ? { name } : {}),
     shortDescription: { text: title },
     fullDescription: { text: firstParagraph(helpText) },
     help: { text: helpPlain(helpText, xen, sources, helpUri), markdown: helpMarkdown(helpText, xen, sources, helpUri) },
@@ -113,13 +121,14 @@ function descriptor(o: CheckOutcome, meta: RuleMeta | undefined): Descriptor {
 }
 
 /** SARIF suggests a readable compound word for `name`: "pv-abi-mismatch" -> "PvAbiMismatch". */
-export function ruleName(id: string): string {
+export function ruleName(id: string): string | undefined {
   const name = id
     .split(/[^A-Za-z0-9]+/)
     .filter((w) => w !== '')
     .map((w) => w[0]!.toUpperCase() + w.slice(1))
     .join('');
-  return name || id;
+  // The multitool (SARIF1001) wants a name that differs from the id, case aside; else none.
+  return name === '' || name.toLowerCase() === id.toLowerCase() ? undefined : name;
 }
 
 function firstParagraph(text: string): string {
@@ -142,13 +151,14 @@ function helpMarkdown(text: string, xen: string | undefined, sources: string[], 
   return parts.join('\n\n');
 }
 
-function result(f: ReportedFinding, ruleIndex: number, cwd: string): Record<string, unknown> {
+function result(f: ReportedFinding, ruleIndex: number, places: Places): Record<string, unknown> {
+  const where = places.location(f.file, f.line, f.column, f.domain);
   const r: Record<string, unknown> = {
     ruleId: f.check,
     ...(ruleIndex >= 0 ? { ruleIndex } : {}),
     level: LEVEL[f.severity] ?? 'warning',
     message: { text: f.message === '' ? '(no message)' : f.message },
-    locations: [location(f, cwd)],
+    locations: [where.location],
     partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
   };
   const properties: Record<string, unknown> = {};
@@ -159,23 +169,90 @@ function result(f: ReportedFinding, ruleIndex: number, cwd: string): Record<stri
   if (f.remediation !== undefined) properties['remediation'] = f.remediation;
   if (f.evidence !== undefined) properties['evidence'] = f.evidence;
   if (f.unverified) properties['unverified'] = true;
+  Object.assign(properties, where.properties);
   if (Object.keys(properties).length > 0) r['properties'] = properties;
   return r;
 }
 
-function location(f: ReportedFinding, cwd: string): Record<string, unknown> {
-  const loc: Record<string, unknown> = {};
-  if (f.file) loc['physicalLocation'] = physicalLocation(f.file, f.line, f.column, cwd);
-  if (f.domain !== undefined && f.domain !== '') {
-    loc['logicalLocations'] = [{ name: f.domain, fullyQualifiedName: `domain/${f.domain}`, kind: 'resource' }];
-  } else if (!f.file) {
-    loc['logicalLocations'] = [{ name: 'host', fullyQualifiedName: 'host', kind: 'resource' }];
+/** Turns the paths findings name into SARIF locations, and records the base ids they use. */
+class Places {
+  private readonly used = new Set<string>();
+
+  constructor(
+    private readonly cwd: string,
+    private readonly ctx: LocationContext,
+  ) {}
+
+  /** A location for a finding or problem; `properties` carries the line of evidence that has no file to hold a region. */
+  location(
+    file: string | undefined,
+    line: unknown,
+    column: unknown,
+    domain?: string,
+  ): { location: Record<string, unknown>; properties: Record<string, unknown> } {
+    const loc: Record<string, unknown> = {};
+    const properties: Record<string, unknown> = {};
+    const logical: Array<Record<string, unknown>> = [];
+    if (file) {
+      const artifact = this.artifact(file);
+      if (artifact) loc['physicalLocation'] = physicalLocation(artifact, line, column);
+      else {
+        const name = wellFormed(file);
+        logical.push({ name, fullyQualifiedName: `host/${name}`, kind: 'resource' });
+        const l = position(line);
+        if (l !== undefined) properties['evidenceLine'] = l;
+        const c = position(column);
+        if (l !== undefined && c !== undefined) properties['evidenceColumn'] = c;
+      }
+    }
+    if (domain !== undefined && domain !== '') {
+      logical.push({ name: wellFormed(domain), fullyQualifiedName: `domain/${wellFormed(domain)}`, kind: 'resource' });
+    } else if (!file) {
+      logical.push({ name: 'host', fullyQualifiedName: 'host', kind: 'resource' });
+    }
+    if (logical.length > 0) loc['logicalLocations'] = logical;
+    return { location: loc, properties };
   }
-  return loc;
+
+  /** Where a file is, relative to one of the base ids; undefined for evidence that is not a file. */
+  artifact(file: string): { uri: string; uriBaseId: string } | undefined {
+    const { ctx } = this;
+    if (!namesAFile(file, ctx)) return undefined;
+    const local = ctx.localFiles?.has(resolve(this.cwd, file)) ?? false;
+    if (ctx.host && !local && posix.isAbsolute(file)) return this.under(HOSTROOT, posix.normalize(file).slice(1));
+    const abs = resolve(this.cwd, file);
+    const rel = inside(abs, ctx.sourceRoot);
+    if (rel !== undefined) return this.under(SRCROOT, rel);
+    return this.under(LOCALROOT, abs.split(sep).join('/').replace(/^\/+/, ''));
+  }
+
+  private under(baseId: string, path: string): { uri: string; uriBaseId: string } {
+    this.used.add(baseId);
+    return { uri: encodePath(path), uriBaseId: baseId };
+  }
+
+  /** `run.originalUriBaseIds`: never a file: URI of this machine, which would mean nothing anywhere else. */
+  baseIds(): Record<string, Record<string, unknown>> {
+    const { ctx } = this;
+    const out: Record<string, Record<string, unknown>> = {
+      [SRCROOT]: { description: { text: 'The root of the repository xenlint ran in (the nearest directory up from the working directory holding .git).' } },
+    };
+    if (ctx.host && this.used.has(HOSTROOT)) {
+      const base: Record<string, unknown> = {};
+      const rel = ctx.host.dir !== undefined ? inside(ctx.host.dir, ctx.sourceRoot) : undefined;
+      if (rel !== undefined) Object.assign(base, { uri: `${encodePath(rel)}/`, uriBaseId: SRCROOT });
+      base['description'] = { text: wellFormed(ctx.host.description) };
+      out[HOSTROOT] = base;
+    }
+    if (this.used.has(LOCALROOT)) {
+      out[LOCALROOT] = { description: { text: 'The root directory (/) of the machine xenlint ran on: the file is outside the repository.' } };
+    }
+    return out;
+  }
 }
 
-function physicalLocation(file: string, line: unknown, column: unknown, cwd: string): Record<string, unknown> {
-  const phys: Record<string, unknown> = { artifactLocation: artifactLocation(file, cwd) };
+function physicalLocation(artifactLocation: { uri: string; uriBaseId: string }, line: unknown, column: unknown): Record<string, unknown> {
+  const phys: Record<string, unknown> = { artifactLocation };
   const startLine = position(line);
   if (startLine !== undefined) {
     const startColumn = position(column);
@@ -184,17 +261,20 @@ function physicalLocation(file: string, line: unknown, column: unknown, cwd: str
   return phys;
 }
 
-/** Relative to %SRCROOT% when inside cwd (portable between checkouts), else an absolute file: URI. */
-export function artifactLocation(file: string, cwd: string): { uri: string; uriBaseId?: string } {
-  const safe = wellFormed(file);
-  const rel = insideCwd(safe, cwd);
-  if (rel !== undefined) return { uri: rel.split('/').map(encodeURIComponent).join('/'), uriBaseId: SRCROOT };
-  return { uri: pathToFileURL(resolve(wellFormed(cwd), safe)).href };
+/** `path` relative to `dir` with forward slashes, or undefined when it is outside (or is) `dir`. */
+function inside(path: string, dir: string): string | undefined {
+  const rel = relative(resolve(wellFormed(dir)), resolve(wellFormed(path)));
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return undefined;
+  return rel.split(sep).join('/');
 }
 
-function directoryUri(dir: string): string {
-  const href = pathToFileURL(resolve(wellFormed(dir))).href;
-  return href.endsWith('/') ? href : `${href}/`;
+function encodePath(path: string): string {
+  return wellFormed(path).split('/').map(encodeURIComponent).join('/');
+}
+
+/** Relative to %SRCROOT% when inside `root` (cwd when no root is given), else to LOCALROOT. */
+export function artifactLocation(file: string, cwd: string, root: string = cwd): { uri: string; uriBaseId: string } {
+  return new Places(cwd, { sourceRoot: root }).artifact(file)!;
 }
 
 function checkErrorNotification(o: CheckOutcome, ruleIndex: number): Record<string, unknown> {
@@ -205,15 +285,23 @@ function checkErrorNotification(o: CheckOutcome, ruleIndex: number): Record<stri
   };
 }
 
-function problemNotification(p: RunReport['problems'][number], cwd: string): Record<string, unknown> {
+function problemNotification(p: RunReport['problems'][number], places: Places): Record<string, unknown> {
   const n: Record<string, unknown> = { level: 'error', message: { text: p.message === '' ? '(no message)' : p.message } };
-  if (p.file) n['locations'] = [{ physicalLocation: physicalLocation(p.file, p.line, p.column, cwd) }];
+  if (p.file) {
+    const where = places.location(p.file, p.line, p.column);
+    n['locations'] = [where.location];
+    if (Object.keys(where.properties).length > 0) n['properties'] = where.properties;
+  }
   return n;
 }
 
-/** The URI in normalised (percent-encoded) form, or undefined when it is not an absolute URI. */
+/**
+ * The web address in normalised (percent-encoded) form, or undefined when it is
+ * not an http(s) URL: a file: link names a file on the machine that ran
+ * xenlint, dead anywhere the report is read.
+ */
 function absoluteUri(s: string): string | undefined {
-  if (!/^[A-Za-z][A-Za-z0-9+.-]*:/.test(s)) return undefined;
+  if (!/^https?:\/\//i.test(s)) return undefined;
   try {
     return new URL(wellFormed(s)).href;
   } catch {

@@ -9,6 +9,7 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { CheckOutcome, ReportedFinding, RunReport, Status } from '../contract.js';
 import type { Severity } from '../parse/diagnostic.js';
+import type { LocationContext } from './index.js';
 
 /** `disk-spec/duplicate-vdev`: how reports name a finding's kind (cli/messages.ts). */
 export { findingCode } from '../messages.js';
@@ -107,4 +108,16 @@ export function checkOrder(report: RunReport): Map<string, number> {
 
 export function outcomesWith(report: RunReport, status: Status): CheckOutcome[] {
   return report.checks.filter((o) => o.status === status);
+}
+
+/** Host evidence under these directories is kernel state, not a file a reader can open. */
+const PSEUDO_FS = /^\/(?:proc|sys)(?:\/|$)/;
+
+/**
+ * Does a finding's `file` name a file someone can open? Not when it names a
+ * command's output ("xl info"), nor, for a checked host, a /proc or /sys value.
+ */
+export function namesAFile(file: string, ctx: LocationContext | undefined): boolean {
+  if (ctx?.commandOutputs?.has(file)) return false;
+  return !(ctx?.host && PSEUDO_FS.test(file.replace(/\/{2,}/g, '/')));
 }

@@ -178,11 +178,26 @@ function summary(report: RunReport, opts: FormatOptions, p: Palette): string[] {
     out.push(p.dim(`${plural(suppressed, 'finding')} hidden by inline suppressions or the baseline`));
   }
   if (report.xen) out.push(`Checked against Xen ${visible(report.xen.version.replace(/\+.*$/, ""))} (from ${oneLine(report.xen.source)})`);
+  for (const note of report.notes ?? []) out.push(oneLine(note));
   out.push(`Checks: ${statusCounts(countStatuses(report))}`);
   out.push(...skippedLines(outcomesWith(report, 'skipped'), opts, p));
   out.push(...notApplicableLines(outcomesWith(report, 'not-applicable'), report, opts, p));
   out.push(...errorLines(outcomesWith(report, 'error'), p));
+  out.push(...docLines(report, opts, p));
   return out;
+}
+
+/** With --verbose: where to read about each check that reported something, each link once. */
+function docLines(report: RunReport, opts: FormatOptions, p: Palette): string[] {
+  if (!opts.verbose) return [];
+  const ids = [...new Set(report.checks.filter((o) => o.findings.length > 0).map((o) => o.id))];
+  const links = ids.flatMap((id) => {
+    const uri = opts.rules.get(id)?.helpUri;
+    return uri ? [[visible(id), visible(uri)] as const] : [];
+  });
+  if (links.length === 0) return [];
+  const width = Math.max(...links.map(([id]) => displayWidth(id)));
+  return ['Documentation:', ...links.map(([id, uri]) => `  ${padEnd(id, width)}  ${p.dim(uri)}`)];
 }
 
 function worst(counts: Record<Severity, number>): Severity {

@@ -81,10 +81,12 @@ t.test('an xm file that xl can read raises nothing on an xl host', async (t) => 
 });
 
 t.test('Python-only values xl cannot read: floats, negative numbers', async (t) => {
-  const f = run([domainFromText('name = "n"\nmemory = 512\ncpu_weight = 1.5\n', 'xm')], { xen: '4.6.0' });
+  const g = domainFromText('name = "n"\nmemory = 512\ncpu_weight = 1.5\n', 'xm');
+  const f = run([g], { xen: '4.4.0', toolstack: 'xl' });
   t.equal(f.length, 1);
   t.match(f[0]?.message, /1\.5/);
   t.equal(f[0]?.line, 3);
+  t.same(run([g], { xen: '4.6.0' }), [], 'from 4.5 xend-removed reports the file once');
 });
 
 t.test('dropped values are reported, except Oracle VM metadata', async (t) => {

@@ -50,7 +50,8 @@ t.test('a relocation server open to other hosts is a host-level warning naming t
   t.match(r[0]?.message, /a and b would fail to migrate/);
   t.notMatch(r[0]?.message, /\bp\b would/);
   const open = findings(run([guest('a', 'hvm')], xend({ 'xend-relocation-server': 'yes', 'xend-relocation-hosts-allow': "''" })));
-  t.match(open[0]?.message, /open to every host/);
+  t.match(open[0]?.message, /set up for migrations \(xend-relocation-server yes\)/);
+  t.notMatch(open[0]?.message, /every host/, 'who may connect is xend-open-services\' finding');
   const noAllowKey = findings(run([guest('a', 'hvm')], xend({ 'xend-relocation-server': 'yes' })));
   t.equal(noAllowKey.length, 1);
 });

@@ -5,12 +5,12 @@
  */
 import t from 'tap';
 import { readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import check from '../../checks/unknown-key.js';
 import { keyRelease, keyReleases, keyStatus, keysEverRead, releaseFor, type KeyToolstack } from '../../checks/lib/key-table.js';
 import { domainFromText, runOnDomains } from '../helpers/facts.js';
+import { ROOT } from '../helpers/paths.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
+const root = `${ROOT}/`;
 
 /** [toolstack, key, release, read?, where to see it] — each checked by reading the cited file at that tag. */
 const FACTS: Array<[KeyToolstack, string, string, boolean, string]> = [

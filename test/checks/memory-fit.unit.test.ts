@@ -226,3 +226,24 @@ t.test('property: findings and explanation hold together for random guests', asy
     ),
   );
 });
+
+t.test('free_memory of a saved capture: lint judges each guest alone, naming the capture and its age', async (t) => {
+  const saved = (over: Partial<Facts> = {}): Facts => ({ ...facts({ host: infoHost('4.1.2', 16000, 1500, 'dom0_mem=1024M'), domains: [web01, guest('new2', { memory: 2048 })] }), savedIn: '/srv/xen1/xm-info.txt', ...over });
+  const lint = (f: Facts, options: Record<string, unknown> = {}): RenderedFinding[] => findings(check.run(f, context(check, { xen: '4.1.2', mode: 'lint', options })));
+  const r = lint(saved());
+  t.equal(r.length, 1, 'web01 fits alone, new2 does not');
+  t.equal(r[0]?.message, 'new2: needs 2048 MiB to start, more than free_memory 1500 MiB as of the capture /srv/xen1/xm-info.txt (when it was taken is unknown)');
+  t.match(r[0]?.evidence, { capture: '/srv/xen1/xm-info.txt', free_memory: 1500, needed: 2048 });
+  t.match(r[0]?.remediation, /capture `xl info` again/);
+  t.ok(check.explain!(saved(), context(check, { xen: '4.1.2', mode: 'lint' })).includes('several guests given: each is judged alone as the one being deployed (web01 and new2)'));
+
+  t.same(lint(saved(), { deploy: ['web01'] }), [], '--deploy web01: new2 is not being deployed');
+  t.equal(lint(saved(), { deploy: ['new2'] }).length, 1);
+
+  const at = new Date(Date.now() - 2 * 3_600_000 - 60_000).toISOString();
+  t.match(lint(saved({ capturedAt: at }))[0]?.message, /as of the capture \/srv\/xen1\/xm-info\.txt \(captured \d{4}-\d\d-\d\d \d\d:\d\d UTC, 2 hours before this run\)$/);
+  t.match(lint(saved({ capturedAt: at }))[0]?.evidence, { captured_at: at });
+
+  const { savedIn: _none, ...live } = saved();
+  t.same(lint(live), [], 'lint without a saved capture does not compare free_memory');
+});

@@ -57,7 +57,7 @@ t.test('an extra finding (another kind, on a line of its own) fails every case o
 });
 
 t.test('a finding of another severity, or one fewer, fails the case', async (t) => {
-  for (const { check, c } of failCases) {
+  for (const { check, c } of failCases.filter((x) => Object.keys(x.check.messages ?? {}).length > 0)) {
     const flip = (f: Finding): Finding => ({ ...f, severity: (f.severity ?? check.severity) === 'info' ? 'error' : 'info' });
     const other = verifyCase(planted(check, (found) => [flip(found[0]!), ...found.slice(1)]), c);
     t.ok(other.problems.some((p) => p.startsWith('different finding')), `${check.id}: ${c.name}: another severity: ${other.problems.join(' | ')}`);

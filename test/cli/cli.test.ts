@@ -151,7 +151,8 @@ t.test('baseline: record today, show only new findings', async (t) => {
   t.equal(xenlint(['lint', 'win.cfg', '--xen', '3.0.4', '--baseline', 'baseline.json'], { cwd: dir }).code, 0, 'known findings hidden');
   writeFileSync(join(dir, 'win.cfg'), `# moved down by a comment\n\n${HVM_E1000}`);
   t.equal(xenlint(['lint', 'win.cfg', '--xen', '3.0.4', '--baseline', 'baseline.json'], { cwd: dir }).code, 0, 'stable when lines move');
-  writeFileSync(join(dir, 'other.cfg'), HVM_E1000.replace('"win"', '"other"'));
+  // Its own disk: one LV in both would be a shared-writable-disk finding in win too.
+  writeFileSync(join(dir, 'other.cfg'), HVM_E1000.replace('"win"', '"other"').replace('/dev/vg0/win', '/dev/vg0/other'));
   const fresh = xenlint(['lint', '.', '--xen', '3.0.4', '--baseline', 'baseline.json', '--format', 'json'], { cwd: dir });
   t.equal(fresh.code, 1, 'a new guest with the same problem is new');
   const findings = JSON.parse(fresh.stdout).checks.flatMap((c: { findings: Array<{ domain: string }> }) => c.findings);

@@ -3,9 +3,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ROOT as REPO } from '../helpers/paths.js';
 
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** The repository root, with a trailing slash. */
+export const ROOT = `${REPO}/`;
 export const BIN = join(ROOT, 'dist/cli/xenlint.js');
 
 export interface Ran {

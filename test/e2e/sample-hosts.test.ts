@@ -9,15 +9,15 @@
 import t from 'tap';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { dump, load } from 'js-yaml';
 import { builtinChecks } from '../../checks/index.js';
 import { runChecks } from '../../cli/engine.js';
 import { gatherFacts } from '../../cli/gather/gather.js';
 import { RootSource } from '../../cli/gather/root-source.js';
 import { gatherProblems } from '../../cli/commands/host-facts.js';
+import { fromRoot } from '../helpers/paths.js';
 
-const HOSTS = fileURLToPath(new URL('../../samples/hosts/', import.meta.url));
+const HOSTS = fromRoot('samples/hosts/');
 
 interface Expected {
   check: string;

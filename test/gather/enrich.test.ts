@@ -111,3 +111,19 @@ t.test('a kernel or disk shared by guests is read once', async (t) => {
   await Promise.all([1, 2, 3].map((i) => enrichDomain(domain({ name: `g${i}`, kernel: k }), counting, { cache })));
   t.equal(reads, 1);
 });
+
+t.test('disks get their path with symlinks resolved, for comparing guests', async (t) => {
+  const d = domain({
+    disks: [
+      disk({ index: 0, target: '/dev/vg0/db', backend: 'phy' }),
+      disk({ index: 1, target: '/dev/mapper/vg0-db', backend: 'phy' }),
+      disk({ index: 2, target: 'vg0/db', backend: 'phy' }),
+      disk({ index: 3, target: '/srv/xen/legacy.img', backend: 'tap:aio' }),
+      disk({ index: 4, target: 'iqn.2001-05.com.example:web', backend: 'iscsi' }),
+      disk({ index: 5, target: '/dev/vg0/missing', backend: 'phy' }),
+      disk({ index: 6, target: 'images/web.img', backend: 'file' }),
+    ],
+  });
+  const r = await enrichDomain(d, src);
+  t.same(r.disks.map((x) => x.resolvedPath), ['/dev/dm-1', '/dev/dm-1', '/dev/dm-1', '/srv/xen/legacy.img', undefined, undefined, undefined]);
+});

@@ -1,13 +1,15 @@
 /** What the xl and xm reader tests share: the bundled domU samples and a position bounds check. */
 import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ConfigValue, ParsedConfig } from '../../cli/parse/config-model.js';
 import type { Position } from '../../cli/parse/diagnostic.js';
+import { fromRoot } from './paths.js';
 
-const SAMPLES = new URL('../../samples/domains/', import.meta.url);
+const SAMPLES = fromRoot('samples/domains');
 
 export const samples = readdirSync(SAMPLES)
   .filter((f) => f.endsWith('.cfg'))
-  .map((f) => ({ name: f, text: readFileSync(new URL(f, SAMPLES), 'utf8') }));
+  .map((f) => ({ name: f, text: readFileSync(join(SAMPLES, f), 'utf8') }));
 
 /** Every position the parse reports must point inside the text: undefined, or what is out of bounds. */
 export function positionsInBounds(text: string, p: ParsedConfig): string | undefined {

@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { detectDialect, entryMap, parseConfig, valueToPlain } from '../../cli/parse/config.js';
 import type { ConfigValue, ParsedConfig } from '../../cli/parse/config-model.js';
+import { fromRoot } from '../helpers/paths.js';
 
-const SAMPLES = new URL('../../samples/domains/', import.meta.url);
-const sample = (name: string): string => readFileSync(new URL(name, SAMPLES), 'utf8');
+const SAMPLES = fromRoot('samples/domains');
+const sample = (name: string): string => readFileSync(join(SAMPLES, name), 'utf8');
 const sampleNames = readdirSync(SAMPLES).filter((f) => f.endsWith('.cfg'));
 
 t.test('dialect detection on every sample, with its reason', async (t) => {
@@ -101,7 +102,7 @@ t.test('nothing in a config is ever executed', async (t) => {
 
 t.test('the readers hold no evaluation machinery', async (t) => {
   for (const f of ['xl-config.ts', 'xm-config.ts', 'config.ts', 'directives.ts', 'xl-conf.ts']) {
-    const src = readFileSync(new URL(`../../cli/parse/${f}`, import.meta.url), 'utf8');
+    const src = readFileSync(fromRoot('cli/parse', f), 'utf8');
     t.notMatch(src, /\beval\s*\(|new\s+Function\b|child_process|\bexeca\b|\bimport\s*\(/, f);
   }
 });

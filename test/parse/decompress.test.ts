@@ -2,16 +2,16 @@ import t from 'tap';
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { compressionAt, decompressPrefix, type Compression } from '../../cli/parse/decompress.js';
 import { x86BcjDecode } from '../../cli/parse/lzma.js';
 import { readKernelImage } from '../../cli/parse/kernel-image.js';
 import { EM, buildBzImage, buildElf, gzip, linuxXenNotes } from '../helpers/elf-builder.js';
+import { fromRoot } from '../helpers/paths.js';
 
 // Kernels compressed by each format's Debian tool with the kernel build's flags;
 // test/integration/kernel-readnotes.test.ts made them and holds them to readnotes.
-const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'kernels');
+const dir = fromRoot('test/fixtures/kernels');
 interface Fixture {
   file: string;
   compression: Compression;

@@ -9,11 +9,13 @@ import fc from 'fast-check';
 import { readFileSync, readdirSync } from 'node:fs';
 import { parseConfig } from '../../cli/parse/config.js';
 import type { ParsedConfig } from '../../cli/parse/config-model.js';
+import { join } from 'node:path';
+import { fromRoot } from '../helpers/paths.js';
 
-const SAMPLES = new URL('../../samples/domains/', import.meta.url);
+const SAMPLES = fromRoot('samples/domains');
 const samples = readdirSync(SAMPLES)
   .filter((f) => f.endsWith('.cfg'))
-  .map((name) => ({ name, text: readFileSync(new URL(name, SAMPLES), 'utf8') }));
+  .map((name) => ({ name, text: readFileSync(join(SAMPLES, name), 'utf8') }));
 
 function withoutReason(p: ParsedConfig): Omit<ParsedConfig, 'dialectReason'> {
   const { dialectReason, ...rest } = p;

@@ -88,6 +88,8 @@ t.test('malformed directives are bad-directive diagnostics at the fault', async 
     ['# xenlint: guest-abi=x86_128\n', ['bad-directive@1:12'], /expected x86_32, x86_32p/],
     ['# xenlint: size=big\n', ['bad-directive@1:12'], /expected a size/],
     ['# xenlint: autostart=maybe\n', ['bad-directive@1:12'], /expected yes or no/],
+    ['# xenlint: cluster-fs=xvdb:\n', ['bad-directive@1:12'], /expected the cluster filesystem/],
+    ['# xenlint: cluster-fs=a b\n', ['bad-directive@1:12'], /expected the cluster filesystem/],
     ['# xenlint: size=10G,\n', ['bad-directive@1:21'], /empty annotation/],
     ['# xenlint: =x\n', ['bad-directive@1:12'], /not name=value/],
   ];
@@ -97,6 +99,7 @@ t.test('malformed directives are bad-directive diagnostics at the fault', async 
     t.match(r.diagnostics[0]?.message ?? '', msg, JSON.stringify(src));
     t.ok(r.diagnostics.every((d) => d.severity === 'warning' && d.file === 'g.cfg'));
   }
+  t.same(read('# xenlint: cluster-fs=ocfs2, cluster-fs=xvdb:gfs2\n').annotations.map((a) => a.value), ['ocfs2', 'xvdb:gfs2'], 'cluster-fs, bare or by vdev');
   const partial = read('# xenlint: size=big, autostart=no\n');
   t.same(partial.annotations.map((a) => a.name), ['autostart'], 'the good annotation next to a bad one is kept');
   const unknown = read('# xenlint: site-owner=ops\n');

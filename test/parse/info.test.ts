@@ -11,9 +11,11 @@ import {
 } from '../../cli/parse/info.js';
 import { dom0MemFromCmdline } from '../../cli/parse/xen-cmdline.js';
 import type { Diagnostic } from '../../cli/parse/diagnostic.js';
+import { join } from 'node:path';
+import { fromRoot } from '../helpers/paths.js';
 
-const SAMPLES = new URL('../../samples/info/', import.meta.url);
-const sample = (name: string): string => readFileSync(new URL(name, SAMPLES), 'utf8');
+const SAMPLES = fromRoot('samples/info');
+const sample = (name: string): string => readFileSync(join(SAMPLES, name), 'utf8');
 const sampleNames = readdirSync(SAMPLES).filter((n) => n.endsWith('.txt')).sort();
 
 function positionsOk(diags: Diagnostic[]): boolean {

@@ -11,9 +11,10 @@ import {
   type SxpNode,
 } from '../../cli/parse/sxp.js';
 import type { Diagnostic } from '../../cli/parse/diagnostic.js';
+import { fromRoot } from '../helpers/paths.js';
 
 const sample = (name: string): string =>
-  readFileSync(new URL(`../../samples/xend-config/${name}`, import.meta.url), 'utf8');
+  readFileSync(fromRoot('samples/xend-config', name), 'utf8');
 
 /** Atoms as plain strings and lists as arrays, to compare trees without positions. */
 function plain(n: SxpNode): unknown {

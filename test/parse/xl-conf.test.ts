@@ -2,8 +2,9 @@ import t from 'tap';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { parseXlConf } from '../../cli/parse/xl-conf.js';
+import { fromRoot } from '../helpers/paths.js';
 
-const SAMPLE = readFileSync(new URL('../../samples/xl.conf/xl.conf', import.meta.url), 'utf8');
+const SAMPLE = readFileSync(fromRoot('samples/xl.conf/xl.conf'), 'utf8');
 const codes = (d: Array<{ code?: string; line: number; column: number }>): string[] => d.map((x) => `${x.code}@${x.line}:${x.column}`);
 
 t.test('the sample xl.conf', async (t) => {

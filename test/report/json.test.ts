@@ -1,9 +1,9 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
+import { fromRoot } from '../helpers/paths.js';
 import { formatJson, toJsonReport } from '../../cli/report/json.js';
-import { CWD, WEB01, cleanReport, sampleReport, sampleRules } from '../fixtures/report/sample-report.js';
+import { CWD, DOCS, WEB01, cleanReport, sampleReport, sampleRules } from '../fixtures/report/sample-report.js';
 import { errorsOf, reportValidator } from '../fixtures/report/validators.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -14,7 +14,7 @@ const opts = { color: false, cwd: CWD, rules: sampleRules() };
 t.test('the schema is ajv-strict-clean and compiles the way the build compiles it', async (t) => {
   const { warnings } = reportValidator();
   t.same(warnings, [], 'strict mode logged nothing');
-  const schema = JSON.parse(readFileSync(fileURLToPath(new URL('../../schemas/report.schema.json', import.meta.url)), 'utf8'));
+  const schema = JSON.parse(readFileSync(fromRoot('schemas/report.schema.json'), 'utf8'));
   // schemas/build-validators.mjs uses these options for the standalone validator.
   const built = new Ajv({ code: { source: true }, allErrors: true, strict: false }).compile(schema);
   t.ok(built(JSON.parse(formatJson(sampleReport()))), 'valid under the build options too');
@@ -52,7 +52,11 @@ t.test('shape: every key present, absent values are null', async (t) => {
     fingerprint: sampleReport().checks[2]!.findings[0]!.fingerprint,
   });
   const pass = doc.checks.find((c: Json) => c.id === 'disk-vdev-unique');
-  t.same(pass, { id: 'disk-vdev-unique', title: 'Disk vdevs are unique per guest', severity: 'error', xen: null, status: 'pass', reason: null, findings: [], suppressed: 0 });
+  t.same(pass, { id: 'disk-vdev-unique', title: 'Disk vdevs are unique per guest', severity: 'error', xen: null, docs: null, status: 'pass', reason: null, findings: [], suppressed: 0 });
+  const withDocs = JSON.parse(formatJson(sampleReport(), opts));
+  t.equal(withDocs.checks[0].docs, `${DOCS}pv-abi-mismatch.md`, 'the rule page when the rule metadata has one');
+  const fileDocs = new Map([...opts.rules].map(([id, m]) => [id, { ...m, helpUri: `file:///usr/lib/node_modules/xenlint/docs/rules/${id}.md` }]));
+  t.equal(JSON.parse(formatJson(sampleReport(), { ...opts, rules: fileDocs })).checks[0].docs, null, 'never a file: link');
   t.same(doc.problems[1], { file: null, line: null, column: null, message: 'xend-config.sxp: not found under --root (xm host settings unknown)' });
   t.same(doc.summary, { pass: 3, fail: 5, skipped: 4, 'not-applicable': 2, error: 1, findings: { error: 3, warning: 3, info: 1 } });
   t.equal(doc.checks.find((c: Json) => c.id === 'maxmem-below-memory').suppressed, 2);

@@ -1,30 +1,33 @@
 import t from 'tap';
 import { formatJunit, xmlAttr, xmlText } from '../../cli/report/junit.js';
 import type { RunReport } from '../../checks/api.js';
-import { CWD, cleanReport, sampleReport, sampleRules, summaryOf } from '../fixtures/report/sample-report.js';
+import { CWD, DOCS, cleanReport, sampleReport, sampleRules, summaryOf } from '../fixtures/report/sample-report.js';
 import { childElements, parseXml, textOf, type XmlElement } from '../fixtures/report/xml.js';
 
 const opts = { color: false, cwd: CWD, rules: sampleRules() };
+/** The sample's warnings fail too: the threshold the original shape tests were written for. */
+const failOnInfo = { ...opts, failOn: 'info' as const };
 
 function cases(root: XmlElement): XmlElement[] {
   return childElements(childElements(root, 'testsuite')[0]!, 'testcase');
 }
 
 t.test('the sample run is well-formed JUnit with the expected shape', async (t) => {
-  const xml = formatJunit(sampleReport(), opts);
+  const xml = formatJunit(sampleReport(), failOnInfo);
   t.ok(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites '));
   const root = parseXml(xml);
   t.equal(root.name, 'testsuites');
   const suites = childElements(root, 'testsuite');
   t.equal(suites.length, 1, 'one testsuite per command');
   const suite = suites[0]!;
-  t.same(suite.attrs, { name: 'xenlint check', tests: '18', failures: '6', errors: '3', skipped: '6' });
-  t.same(root.attrs, { name: 'xenlint', tests: '18', failures: '6', errors: '3', skipped: '6' });
+  t.same(suite.attrs, { name: 'xenlint check', tests: '18', failures: '6', errors: '3', skipped: '6', time: '0.000' });
+  t.same(root.attrs, { name: 'xenlint', tests: '18', failures: '6', errors: '3', skipped: '6', time: '0.000' });
   const props = childElements(childElements(suite, 'properties')[0]!, 'property').map((p) => [p.attrs['name'], p.attrs['value']]);
   t.same(props, [
     ['xenlint.version', '0.1.0'],
     ['xen.version', '3.0.4'],
     ['xen.source', 'xl info'],
+    ['xenlint.fail-on', 'info'],
   ]);
   const all = cases(root);
   t.equal(all.length, 18);
@@ -55,7 +58,7 @@ t.test('the sample run is well-formed JUnit with the expected shape', async (t) 
 });
 
 t.test('fail: one testcase per domU, the findings as failure text', async (t) => {
-  const all = cases(parseXml(formatJunit(sampleReport(), opts)));
+  const all = cases(parseXml(formatJunit(sampleReport(), failOnInfo)));
   const [web, db, maxmem, dom0] = all;
   t.equal(web!.attrs['name'], 'PV guest kernel ABI is offered by the hypervisor [web01]');
   t.equal(db!.attrs['name'], 'PV guest kernel ABI is offered by the hypervisor [db01]');
@@ -70,12 +73,15 @@ t.test('fail: one testcase per domU, the findings as failure text', async (t) =>
       'domains/web01.cfg:4:1: error: web01: kernel /boot/vmlinuz-2.6.18-xen is 32-bit PAE (x86_32p) but this hypervisor runs only x86_64 PV guests',
       'fix: Boot a 64-bit PV kernel, or run the guest as HVM (builder = "hvm").',
       'evidence: xen_caps=xen-3.0-x86_64 hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64, kernel=x86_32p (ELF note PAE=yes)',
+      '',
+      `docs: ${DOCS}pv-abi-mismatch.md`,
     ].join('\n'),
   );
   t.equal(
     textOf(childElements(db!, 'failure')[0]!),
-    'domains/db 01 (prod).cfg:12:9: error: db01: kernel ABI unknown — the ELF note could not be read\n(xen_caps: xen-3.0-x86_64)\nunverified: the check could not decide for this item',
+    `domains/db 01 (prod).cfg:12:9: error: db01: kernel ABI unknown — the ELF note could not be read\n(xen_caps: xen-3.0-x86_64)\nunverified: the check could not decide for this item\n\ndocs: ${DOCS}pv-abi-mismatch.md`,
   );
+  t.same([web!.attrs['file'], web!.attrs['line'], db!.attrs['file'], db!.attrs['line']], ['domains/web01.cfg', '4', 'domains/db 01 (prod).cfg', '12'], 'file and first line');
   const mm = childElements(maxmem!, 'failure')[0]!;
   t.same(mm.attrs, { message: '2 findings', type: 'warning' }, 'the worst severity of the group is the type');
   t.match(textOf(mm), /maxmem = 512[^]*\n\ndomains\/web01\.cfg:9:1: info: web01: 内存 «memory» set twice/);
@@ -103,10 +109,62 @@ t.test('pass, skipped, not-applicable, error and input problems', async (t) => {
   );
 });
 
+t.test('--fail-on decides what fails: below it, a passed case that says so', async (t) => {
+  const byFailOn = (failOn: 'error' | 'warning' | 'info') =>
+    cases(parseXml(formatJunit(sampleReport(), { ...opts, failOn }))).filter((c) => c.attrs['classname'] !== 'xenlint.input');
+  const failing = (failOn: 'error' | 'warning' | 'info') =>
+    byFailOn(failOn)
+      .filter((c) => childElements(c, 'failure').length > 0)
+      .map((c) => c.attrs['name']);
+  t.same(
+    failing('error'),
+    [
+      'PV guest kernel ABI is offered by the hypervisor [web01]',
+      'PV guest kernel ABI is offered by the hypervisor [db01]',
+      'Every vif bridge exists in dom0 [mail02]',
+    ],
+    'default: only errors fail',
+  );
+  t.equal(failing('warning').length, 6, 'warnings fail at --fail-on warning');
+  t.same(failing('info'), failing('warning'), 'the info finding shares its case with a warning');
+  const maxmem = byFailOn('error').find((c) => c.attrs['classname'] === 'xenlint.maxmem-below-memory')!;
+  t.same(childElements(maxmem, 'failure'), [], 'a warning below the threshold is not a failure');
+  const out = textOf(childElements(maxmem, 'system-out')[0]!);
+  t.match(out, /^below --fail-on error, not a failure:\ndomains\/web01\.cfg:7:10: warning: web01: maxmem = 512/);
+  t.same([maxmem.attrs['file'], maxmem.attrs['line']], ['domains/web01.cfg', '7']);
+  const suite = childElements(parseXml(formatJunit(sampleReport(), { ...opts, failOn: 'error' })), 'testsuite')[0]!;
+  t.equal(suite.attrs['failures'], '3', 'the counts follow');
+  t.equal(suite.attrs['errors'], '3', 'errors (checks that could not run, unreadable inputs) do not depend on it');
+});
+
+t.test('time: each check\'s run time, shared by its cases; summed on the suite', async (t) => {
+  const report = sampleReport();
+  for (const o of report.checks) o.durationMs = 10;
+  report.checks[0]!.durationMs = 3;
+  const root = parseXml(formatJunit(report, failOnInfo));
+  const all = cases(root);
+  t.same(all.slice(0, 3).map((c) => c.attrs['time']), ['0.002', '0.002', '0.010'], 'split in two: 1.5 ms each');
+  t.ok(all.every((c) => /^\d+\.\d{3}$/.test(c.attrs['time']!)), 'every case has a time');
+  t.equal(childElements(root, 'testsuite')[0]!.attrs['time'], (0.003 + 0.01 * (report.checks.length - 1)).toFixed(3));
+  const host = all.find((c) => c.attrs['classname'] === 'xenlint.dom0-mem-max')!;
+  t.notOk('file' in host.attrs, 'a host finding has no file to name');
+});
+
+t.test('a command output is no file: no file attribute, its name in the text', async (t) => {
+  const report = sampleReport();
+  const f = report.checks[2]!.findings[0]!;
+  f.file = 'xl info';
+  f.line = 12;
+  const all = cases(parseXml(formatJunit(report, { ...failOnInfo, locations: { sourceRoot: CWD, commandOutputs: new Set(['xl info']) } })));
+  const host = all.find((c) => c.attrs['classname'] === 'xenlint.dom0-mem-max')!;
+  t.notOk('file' in host.attrs);
+  t.match(textOf(childElements(host, 'failure')[0]!), /^xl info:12: warning: /);
+});
+
 t.test('a clean lint run', async (t) => {
   const root = parseXml(formatJunit(cleanReport(), opts));
   const suite = childElements(root, 'testsuite')[0]!;
-  t.same(suite.attrs, { name: 'xenlint lint', tests: '3', failures: '0', errors: '0', skipped: '1' });
+  t.same(suite.attrs, { name: 'xenlint lint', tests: '3', failures: '0', errors: '0', skipped: '1', time: '0.000' });
 });
 
 t.test('an empty run is still a well-formed document', async (t) => {

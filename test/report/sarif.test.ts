@@ -1,15 +1,16 @@
 import t from 'tap';
 import { formatSarif, ruleName, artifactLocation, toSarif } from '../../cli/report/sarif.js';
 import type { RunReport } from '../../checks/api.js';
-import { CWD, DB01, XL_CONF, cleanReport, sampleReport, sampleRules } from '../fixtures/report/sample-report.js';
+import type { FormatOptions } from '../../cli/report/index.js';
+import { CWD, DB01, DOCS, HOME, XL_CONF, cleanReport, sampleReport, sampleRules } from '../fixtures/report/sample-report.js';
 import { URI, URI_REFERENCE, errorsOf, sarifValidator } from '../fixtures/report/validators.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Json = any;
 
-const opts = { color: false, cwd: CWD, rules: sampleRules() };
+const opts = { color: false, cwd: CWD, rules: sampleRules(), home: HOME };
 
-function sarifOf(report: RunReport, o = opts): Json {
+function sarifOf(report: RunReport, o: FormatOptions = opts): Json {
   return JSON.parse(formatSarif(report, o));
 }
 
@@ -52,7 +53,8 @@ t.test('tool.driver and rules', async (t) => {
   t.equal(driver.name, 'xenlint');
   t.equal(driver.version, '0.1.0');
   t.equal(driver.semanticVersion, '0.1.0');
-  t.equal(driver.informationUri, 'https://xenlint.dev/');
+  t.equal(driver.informationUri, HOME, 'package.json homepage');
+  t.notOk('informationUri' in sarifOf(sampleReport(), { color: false, cwd: CWD, rules: sampleRules() }).runs[0].tool.driver, 'no home given: none, not a placeholder');
   t.same(
     driver.rules.map((r: Json) => r.id),
     sampleReport().checks.map((c) => c.id),
@@ -63,13 +65,13 @@ t.test('tool.driver and rules', async (t) => {
     name: 'Dom0MemMax',
     shortDescription: { text: 'dom0_mem pins dom0 with max:' },
     fullDescription: { text: 'dom0_mem pins dom0 with max:.' },
-    helpUri: 'file:///usr/lib/node_modules/xenlint/docs/rules/dom0-mem-max.md',
+    helpUri: `${DOCS}dom0-mem-max.md`,
     defaultConfiguration: { level: 'warning' },
     properties: { xen: '>=3.0.0', tags: ['xen', 'configuration'], sources: ['docs/man/xl.cfg.5.pod.in@RELEASE-4.17.0', 'xen-3.0-testing.hg: XendDomainInfo.py'] },
   });
   t.match(dom0.help.text, /How to fix: see the documentation page\.\n\nApplies to Xen >=3\.0\.0\.\n\nSources:\n- docs\/man/);
   t.match(dom0.help.markdown, /Applies to Xen `>=3\.0\.0`\./);
-  t.match(dom0.help.markdown, /\[Documentation\]\(file:\/\/\/usr\/lib\/node_modules\/xenlint\/docs\/rules\/dom0-mem-max\.md\)/);
+  t.ok(dom0.help.markdown.endsWith(`[Documentation](${DOCS}dom0-mem-max.md)`));
   const info = driver.rules.find((r: Json) => r.id === 'numa-placement');
   t.equal(info.defaultConfiguration.level, 'note', 'info severity is SARIF note');
 });
@@ -78,7 +80,9 @@ t.test('results: level, location, fingerprints, properties', async (t) => {
   const log = sarifOf(sampleReport());
   const run = log.runs[0];
   t.equal(run.results.length, 7, 'one result per finding');
-  t.same(run.originalUriBaseIds, { '%SRCROOT%': { uri: 'file:///srv/xen-configs/' } });
+  t.same(Object.keys(run.originalUriBaseIds), ['%SRCROOT%', 'LOCALROOT'], 'the repository, and this machine for the file outside it');
+  t.notOk('uri' in run.originalUriBaseIds['%SRCROOT%'], 'no file: URI of this machine');
+  t.match(run.originalUriBaseIds['%SRCROOT%'].description.text, /repository/);
   const [web, db] = run.results;
   t.same(web, {
     ruleId: 'pv-abi-mismatch',
@@ -109,7 +113,7 @@ t.test('results: level, location, fingerprints, properties', async (t) => {
   const live = run.results.find((r: Json) => r.ruleId === 'vif-bridge-exists');
   t.same(live.locations, [{ logicalLocations: [{ name: 'mail02', fullyQualifiedName: 'domain/mail02', kind: 'resource' }] }], 'domain without a file');
   const outside = run.results.find((r: Json) => r.ruleId === 'xl-conf-autoballoon');
-  t.same(outside.locations[0].physicalLocation.artifactLocation, { uri: 'file:///etc/xen/xl.conf' }, 'outside cwd: absolute file URI');
+  t.same(outside.locations[0].physicalLocation.artifactLocation, { uri: 'etc/xen/xl.conf', uriBaseId: 'LOCALROOT' }, 'outside the repository: relative to this machine\'s /');
 });
 
 t.test('invocation: errors and input problems are notifications', async (t) => {
@@ -151,22 +155,26 @@ t.test('positions that are not 1-based integers are left out, not passed on', as
   t.ok(validate(log), errorsOf(validate));
 });
 
-t.test('a plugin helpUri that is not an absolute URI is dropped; one with spaces is encoded', async (t) => {
+t.test('a helpUri that is not a web address is dropped; one with spaces is encoded', async (t) => {
   const rules = sampleRules();
   rules.set('pv-abi-mismatch', { ...rules.get('pv-abi-mismatch')!, helpUri: 'docs/rules/pv-abi-mismatch.md' });
   rules.set('maxmem-below-memory', { ...rules.get('maxmem-below-memory')!, helpUri: 'file:///opt/my docs/maxmem.md' });
+  rules.set('dom0-mem-max', { ...rules.get('dom0-mem-max')!, helpUri: 'https://example.org/my docs/dom0.md' });
   const driver = sarifOf(sampleReport(), { color: false, cwd: CWD, rules }).runs[0].tool.driver;
-  t.notOk('helpUri' in driver.rules[0]);
-  t.equal(driver.rules[1].helpUri, 'file:///opt/my%20docs/maxmem.md');
+  t.notOk('helpUri' in driver.rules[0], 'relative');
+  t.notOk('helpUri' in driver.rules[1], 'file: names a file on the machine that ran xenlint');
+  t.notMatch(driver.rules[1].help.markdown, /file:/);
+  t.equal(driver.rules[2].helpUri, 'https://example.org/my%20docs/dom0.md');
 });
 
 t.test('ruleName', async (t) => {
-  const table: Array<[string, string]> = [
+  const table: Array<[string, string | undefined]> = [
     ['pv-abi-mismatch', 'PvAbiMismatch'],
     ['dom0-mem-max', 'Dom0MemMax'],
     ['site/no-file-disks', 'SiteNoFileDisks'],
-    ['x', 'X'],
-    ['---', '---'],
+    ['x', undefined],
+    ['scheduler', undefined],
+    ['---', undefined],
   ];
   for (const [id, name] of table) t.equal(ruleName(id), name, id);
 });
@@ -179,14 +187,14 @@ t.test('artifactLocation', async (t) => {
     [`${CWD}/a:b/c#d?.cfg`, { uri: 'a%3Ab/c%23d%3F.cfg', uriBaseId: '%SRCROOT%' }],
     [`${CWD}/100%.cfg`, { uri: '100%25.cfg', uriBaseId: '%SRCROOT%' }],
     [`${CWD}/gäst.cfg`, { uri: 'g%C3%A4st.cfg', uriBaseId: '%SRCROOT%' }],
-    [XL_CONF, { uri: 'file:///etc/xen/xl.conf' }],
-    ['../elsewhere/x.cfg', { uri: 'file:///srv/elsewhere/x.cfg' }],
+    [XL_CONF, { uri: 'etc/xen/xl.conf', uriBaseId: 'LOCALROOT' }],
+    ['../elsewhere/x.cfg', { uri: 'srv/elsewhere/x.cfg', uriBaseId: 'LOCALROOT' }],
     [`${CWD}/bad\uD800.cfg`, { uri: 'bad%EF%BF%BD.cfg', uriBaseId: '%SRCROOT%' }],
   ];
   for (const [file, expected] of table) {
     const got = artifactLocation(file, CWD);
     t.same(got, expected, file);
-    t.match(got.uri, got.uriBaseId ? URI_REFERENCE : URI, `${file}: a valid URI`);
+    t.match(got.uri, URI_REFERENCE, `${file}: a valid URI reference`);
   }
 });
 
@@ -197,10 +205,67 @@ t.test('the URI grammars used for validation accept and reject what RFC 3986 doe
   for (const bad of ['a b', 'a%2', 'a"b', 'a<b', 'x\\y', 'a\u0000b', '1a:b']) {
     t.notMatch(bad, URI_REFERENCE, `not a uri-reference: ${JSON.stringify(bad)}`);
   }
-  t.match('https://xenlint.dev/', URI);
+  t.match(HOME, URI);
   t.notMatch('docs/rules/x.md', URI, 'relative is not a uri');
 });
 
 t.test('toSarif is pure: formatting twice gives the same text', async (t) => {
   t.equal(JSON.stringify(toSarif(sampleReport(), opts)), JSON.stringify(toSarif(sampleReport(), opts)));
+});
+
+t.test('check: host files under HOSTROOT, command outputs and /proc as logical locations, never a file: URI', async (t) => {
+  const report = sampleReport();
+  report.command = 'check';
+  const [web, db] = report.checks[0]!.findings;
+  web!.file = '/etc/xen/web01.cfg';
+  db!.file = 'domains/db 01 (prod).cfg';
+  const host = report.checks[2]!.findings[0]!;
+  host.file = 'xl info';
+  host.line = 12;
+  host.column = 3;
+  const proc = { ...host, file: '/proc/cpuinfo', line: 5 };
+  delete (proc as { column?: number }).column;
+  report.checks[2]!.findings.push(proc);
+  report.problems.push({ file: 'xl info -n', message: 'exit 1' });
+  const validate = sarifValidator();
+  const cases: Array<[string, NonNullable<FormatOptions['locations']>, Json]> = [
+    [
+      '--root inside the repository: HOSTROOT is a directory under %SRCROOT%',
+      { sourceRoot: CWD, host: { dir: `${CWD}/hosts/old box`, description: 'the --root tree' }, commandOutputs: new Set(['xl info', 'xl info -n']) },
+      { uri: 'hosts/old%20box/', uriBaseId: '%SRCROOT%', description: { text: 'the --root tree' } },
+    ],
+    [
+      'live: HOSTROOT has no URI (it would be this machine\'s file:///)',
+      { sourceRoot: CWD, host: { dir: '/', description: 'live' }, commandOutputs: new Set(['xl info', 'xl info -n']) },
+      { description: { text: 'live' } },
+    ],
+  ];
+  for (const [what, locations, hostRoot] of cases) {
+    const log = sarifOf(report, { ...opts, locations } );
+    t.ok(validate(log), `${what}: ${errorsOf(validate)}`);
+    const run = log.runs[0];
+    t.same(run.originalUriBaseIds['HOSTROOT'], hostRoot, what);
+    t.notMatch(JSON.stringify(log), /file:/, `${what}: no file: URI anywhere`);
+    t.same(run.results[0].locations[0].physicalLocation.artifactLocation, { uri: 'etc/xen/web01.cfg', uriBaseId: 'HOSTROOT' }, 'the host\'s own path');
+    const [info, cpu] = run.results.filter((r: Json) => r.ruleId === 'dom0-mem-max');
+    t.same(info.locations, [{ logicalLocations: [{ name: 'xl info', fullyQualifiedName: 'host/xl info', kind: 'resource' }] }], 'a command output is no file');
+    t.same([info.properties.evidenceLine, info.properties.evidenceColumn], [12, 3], 'its line is kept as a property');
+    t.same(cpu.locations, [{ logicalLocations: [{ name: '/proc/cpuinfo', fullyQualifiedName: 'host//proc/cpuinfo', kind: 'resource' }] }], '/proc is kernel state');
+    const notes = run.invocations[0].toolExecutionNotifications;
+    t.same(notes[notes.length - 1].locations, [{ logicalLocations: [{ name: 'xl info -n', fullyQualifiedName: 'host/xl info -n', kind: 'resource' }] }]);
+    t.same(run.results.find((r: Json) => r.ruleId === 'pv-abi-mismatch' && r.properties.domain === 'db01').locations[0].physicalLocation.artifactLocation, {
+      uri: 'domains/db%2001%20(prod).cfg',
+      uriBaseId: '%SRCROOT%',
+    }, 'a relative path is still read on this machine, in the repository');
+  }
+  const snapshot = sarifOf(report, { ...opts, locations: { sourceRoot: CWD, host: { description: 'snapshot' }, localFiles: new Set([XL_CONF]) } } );
+  const conf = snapshot.runs[0].results.find((r: Json) => r.ruleId === 'xl-conf-autoballoon');
+  t.same(conf.locations[0].physicalLocation.artifactLocation, { uri: 'etc/xen/xl.conf', uriBaseId: 'LOCALROOT' }, 'a file read here (the --facts file) is not the host\'s');
+  t.same(snapshot.runs[0].originalUriBaseIds['HOSTROOT'], { description: { text: 'snapshot' } });
+});
+
+t.test('lint: the repository root, not cwd, is %SRCROOT%', async (t) => {
+  const log = sarifOf(sampleReport(), { ...opts, cwd: `${CWD}/domains`, locations: { sourceRoot: CWD } } );
+  t.same(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation, { uri: 'domains/web01.cfg', uriBaseId: '%SRCROOT%' });
+  t.notOk('HOSTROOT' in log.runs[0].originalUriBaseIds, 'lint names no checked host');
 });

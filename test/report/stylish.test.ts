@@ -2,7 +2,7 @@ import t from 'tap';
 import { formatStylish } from '../../cli/report/stylish.js';
 import { displayWidth, palette, visible } from '../../cli/report/color.js';
 import type { CheckOutcome, RunReport } from '../../checks/api.js';
-import { CWD, cleanReport, sampleReport, sampleRules, summaryOf } from '../fixtures/report/sample-report.js';
+import { CWD, DOCS, cleanReport, sampleReport, sampleRules, summaryOf } from '../fixtures/report/sample-report.js';
 
 const plain = { color: false, cwd: CWD, rules: sampleRules() };
 const verbose = { ...plain, verbose: true };
@@ -67,8 +67,15 @@ t.test('the sample run, verbose: remediation, evidence, every skipped and not-ap
     'Not applicable to Xen 3.0.4: pv-32bit-shim (>=4.14), xend-removed (>=4.5)',
     '1 check could not run:',
     '  dom0-kernel-modules  lsmod failed (lsmod, exit 127): command not found',
+    'Documentation:',
+    `  pv-abi-mismatch      ${DOCS}pv-abi-mismatch.md`,
+    `  maxmem-below-memory  ${DOCS}maxmem-below-memory.md`,
+    `  dom0-mem-max         ${DOCS}dom0-mem-max.md`,
+    `  vif-bridge-exists    ${DOCS}vif-bridge-exists.md`,
+    `  xl-conf-autoballoon  ${DOCS}xl-conf-autoballoon.md`,
     '',
   ]);
+  t.notMatch(formatStylish(sampleReport(), plain), /https:/, 'links only with --verbose');
 });
 
 t.test('no findings: "No problems found", and still the statuses', async (t) => {
