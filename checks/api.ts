@@ -82,3 +82,6 @@ export * from './lib/memory.js';
 export * from './lib/keys.js';
 export * from './lib/key-table.js';
 export * from './lib/field-notes.js';
+export * from './lib/address.js';
+export * from './lib/xend.js';
+export * from './lib/xm-leftovers.js';

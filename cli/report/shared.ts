@@ -9,7 +9,7 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { CheckOutcome, ReportedFinding, RunReport, Status } from '../contract.js';
 import type { Severity } from '../parse/diagnostic.js';
-import type { LocationContext } from './index.js';
+import type { LocationContext } from './options.js';
 
 /** `disk-spec/duplicate-vdev`: how reports name a finding's kind (cli/messages.ts). */
 export { findingCode } from '../messages.js';

@@ -7,11 +7,11 @@
  */
 import t from 'tap';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Check } from '../../checks/api.js';
 import { fixtureCases, verifyCase } from '../../checks/testing.js';
+import { fromRoot } from '../helpers/paths.js';
 
-export const FIXTURES = fileURLToPath(new URL('../fixtures/checks/', import.meta.url));
+export const FIXTURES = fromRoot('test/fixtures/checks/');
 
 export function runFixtures(id: string): void {
   t.test(`${id} fixtures`, async (t) => {
