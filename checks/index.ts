@@ -36,6 +36,9 @@ import pvhAndType from './pvh-and-type.js';
 import xendOpenServices from './xend-open-services.js';
 import xendRemoved from './xend-removed.js';
 import passthrough from './passthrough.js';
+import hvmEmulatedDisks from './hvm-emulated-disks.js';
+import timerMode from './timer-mode.js';
+import bootloader from './bootloader.js';
 
 export const builtinChecks: Check[] = [
   configReadability,
@@ -68,4 +71,7 @@ export const builtinChecks: Check[] = [
   xendOpenServices,
   xendRemoved,
   passthrough,
+  hvmEmulatedDisks,
+  timerMode,
+  bootloader,
 ];

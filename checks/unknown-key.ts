@@ -101,11 +101,14 @@ function statusEvidence(status: Exclude<KeyStatus, { read: true } | { never: tru
 function knownToXl(s: Situation): Finding | undefined {
   const { d, key, version } = s;
   const ignored = XL_WARNS_AND_IGNORES.get(key);
-  if (ignored) {
+  // Before `since` xl acted on the key (or, older still, did not read it: the table says which).
+  if (ignored && (version === undefined || satisfiesXen(version, `>=${ignored.since}`))) {
+    const from = ignored.since.replace(/\.0$/, '');
     return finding(s, {
       severity: 'warning',
-      messageId: 'xl-warns-and-ignores',
-      data: { prints: ignored.prints },
+      ...(version === undefined
+        ? { messageId: 'xl-warns-and-ignores-from', data: { prints: ignored.prints, from } }
+        : { messageId: 'xl-warns-and-ignores', data: { prints: ignored.prints } }),
       remediation: `Remove \`${key}\`; use ${ignored.instead}.`,
     });
   }
@@ -117,8 +120,8 @@ function knownToXl(s: Situation): Finding | undefined {
       remediation: 'Remove the kernel line (xm needed it, xl does not); use firmware = "PATH" only for a non-default firmware.',
     });
   }
-  // `type` and `pvh` by version are pvh-and-type's: one finding, not two.
-  if (key === 'type' || key === 'pvh') return undefined;
+  // By version, `type` and `pvh` are pvh-and-type's and `hdtype` hvm-emulated-disks': one finding, not two.
+  if (key === 'type' || key === 'pvh' || key === 'hdtype') return undefined;
   const status = version === undefined ? undefined : statusAt('xl', key, version);
   if (status && !status.read && !status.never && !LEFT_TO_SCHEDULER.has(key)) {
     const what = XL_KEY_COMMITS.get(key) ?? history(status);
@@ -225,6 +228,7 @@ const check: Check = {
   needs: ['domains'],
   messages: {
     'xl-warns-and-ignores': '{{guest}}: xl does not use `{{key}}`: it prints "{{prints}}" and ignores the setting',
+    'xl-warns-and-ignores-from': '{{guest}}: xl does not use `{{key}}` (from {{from}}): it prints "{{prints}}" and ignores the setting',
     'hvm-kernel-ignored':
       '{{guest}}: xl ignores `kernel = "{{value}}"` for an HVM guest: it prints "you seem to be using "kernel" directive to override HVM guest firmware. Ignore that" and loads its own hvmloader',
     'xl-key-too-new': '{{guest}}: `{{key}}` is new in xl {{since}}: xl of Xen {{xen}} ignores it without a word',

@@ -5,12 +5,15 @@
  * It is metadata only and the engine reads it, so it sits in the model layer of
  * test/architecture/layers.ts and imports the model, not checks/api.ts.
  */
+import type { Need } from '../cli/contract.js';
 import type { Severity } from '../cli/parse/diagnostic.js';
 
 export const UNUSED_SUPPRESSION = {
   id: 'unused-suppression',
   title: 'Suppression directives that match no finding',
   severity: 'warning' as Severity,
+  /** Directives live in domU configs. */
+  needs: ['domains'] as Need[],
   sources: ['ESLint --report-unused-disable-directives (the convention xenlint follows)'],
   messages: {
     unused: '{{directive}} for {{what}} suppresses nothing',

@@ -20,6 +20,8 @@ export interface XenlintConfig {
   checks?: Record<string, CheckSetting>;
   plugins?: string[];
   dialects?: Array<{ files: string | string[]; dialect: 'xm' | 'xl' }>;
+  /** Files `lint` leaves out, in .gitignore syntax, relative to the config file. */
+  ignorePatterns?: string[];
   configDirs?: string[];
   autostartDir?: string;
   baseline?: string;
@@ -53,14 +55,26 @@ function* upToRepositoryRoot(startDir: string): Generator<{ dir: string; isRoot:
   }
 }
 
-export function findConfig(startDir: string): string | undefined {
+/** The nearest file with one of `names`, from `startDir` up to the repository root. */
+function findUp(startDir: string, names: readonly string[]): string | undefined {
   for (const { dir } of upToRepositoryRoot(startDir)) {
-    for (const name of CONFIG_NAMES) {
+    for (const name of names) {
       const candidate = join(dir, name);
       if (existsSync(candidate)) return candidate;
     }
   }
   return undefined;
+}
+
+export function findConfig(startDir: string): string | undefined {
+  return findUp(startDir, CONFIG_NAMES);
+}
+
+export const IGNORE_FILE = '.xenlintignore';
+
+/** The `.xenlintignore` that applies in `startDir`: found like the config, up to the repository root. */
+export function findIgnoreFile(startDir: string): string | undefined {
+  return findUp(startDir, [IGNORE_FILE]);
 }
 
 /** The repository root above `startDir` (the nearest directory holding `.git`), or undefined outside a repository. */
@@ -81,7 +95,11 @@ export async function loadConfig(opts: { cwd: string; file?: string }): Promise<
   const data = await parseConfigText(text, file);
   const validate = await validator('config');
   if (!validate(data)) {
-    const lines = describeErrors(validate.errors).filter((l) => !l.endsWith('must match a schema in anyOf'));
+    // A check's entry is a severity or an object: when the object form has a deeper error
+    // (an option), the "must be one of off, error, ..." of the other form is noise.
+    const errors = validate.errors ?? [];
+    const specific = errors.filter((e) => !errors.some((o) => o.instancePath.startsWith(`${e.instancePath}/`)));
+    const lines = describeErrors(specific).filter((l) => !l.endsWith('must match a schema in anyOf'));
     throw new UsageError(`${file}: invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   return { config: data as XenlintConfig, file, dir: dirname(file) };
@@ -153,6 +171,12 @@ failOn: error
 # dialects:
 #   - files: "legacy/**/*.cfg"
 #     dialect: xm
+
+# Files \`xenlint lint\` leaves out (.gitignore syntax, relative to this file);
+# a .xenlintignore file works the same way.
+# ignorePatterns:
+#   - "generated/"
+#   - "*.example.cfg"
 
 # Where \`xenlint check\` reads domU configs on a host.
 # configDirs: [/etc/xen]

@@ -46,6 +46,8 @@ export interface Finding {
    * size unknown): reported, never silently passed.
    */
   unverified?: boolean;
+  /** In a fleet run (`check --root A --root B`): the host this finding is about. */
+  host?: string;
 }
 
 /** A check may decline to run for a reason it alone can tell (e.g. no PV guests to examine). */
@@ -114,13 +116,38 @@ export interface CheckOutcome {
   suppressed: number;
   /** How long the engine spent on this check, in milliseconds (JUnit `time`); set by the engine. */
   durationMs?: number;
+  /** In a fleet run: the host this outcome is for. */
+  host?: string;
+}
+
+/** A host's memory for the HTML report: RAM, dom0 and each guest's start-up footprint (MiB). */
+export interface MemoryView {
+  totalMiB: number;
+  freeMiB?: number;
+  dom0MiB?: number;
+  /** Where dom0's size came from: "dom0_mem", "current size", "unknown". */
+  dom0Source: string;
+  guests: Array<{ name: string; mib: number; autostart: boolean }>;
+}
+
+/** One host of a fleet run: its name (the capture's hostname, else the directory's) and what it was read from. */
+export interface FleetHost {
+  name: string;
+  root: string;
+  xen?: { version: string; source: string };
+  /** The config files read on this host (host paths). */
+  files: string[];
+  memory?: MemoryView;
+  /** Evidence names that are a command's output ("xl info"), not a file on the host. */
+  evidenceCommands?: string[];
+  summary: RunReport['summary'];
 }
 
 export interface RunReport {
   /** Version of the report format (schemas/report.schema.json). */
   reportVersion: 1;
   tool: { name: 'xenlint'; version: string };
-  command: 'check' | 'lint';
+  command: 'check' | 'lint' | 'migrate';
   /** The Xen version checked against and where it came from. */
   xen?: { version: string; source: string };
   /** How the run judged its inputs, shown with the summary (free memory as of a saved capture, …). */
@@ -129,6 +156,10 @@ export interface RunReport {
   files: string[];
   checks: CheckOutcome[];
   /** Problems with the inputs themselves that are not findings of a check (unreadable files). */
-  problems: Array<{ file?: string; line?: number; column?: number; message: string }>;
+  problems: Array<{ file?: string; line?: number; column?: number; message: string; host?: string }>;
   summary: Record<Status, number> & { findings: Record<Severity, number> };
+  /** A fleet run: every host, in order; each outcome and finding then names its host. */
+  hosts?: FleetHost[];
+  /** The host's memory, for reports that draw it (HTML); absent without host facts. */
+  memory?: MemoryView;
 }

@@ -240,6 +240,16 @@ export function summarize(outcomes: CheckOutcome[]): RunReport['summary'] {
   return { ...counts, findings };
 }
 
+/** `--quiet`: the run as if only errors had been found, as ESLint's --quiet reports errors only. */
+export function errorsOnly(report: RunReport): RunReport {
+  const checks = report.checks.map((o): CheckOutcome => {
+    if (o.status !== 'fail') return o;
+    const findings = o.findings.filter((f) => f.severity === 'error');
+    return { ...o, findings, status: findings.length > 0 ? 'fail' : 'pass' };
+  });
+  return { ...report, checks, summary: summarize(checks) };
+}
+
 /**
  * Exit code per the design: 1 when a finding is at or above the threshold, 0
  * otherwise — except that a run in which a check could not run (status error) is

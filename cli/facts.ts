@@ -81,6 +81,8 @@ export interface Dom0Facts {
   processes?: string[];
   /** CPU flags from /proc/cpuinfo (vmx, svm, pae, lm, ...), union over CPUs. */
   cpuFlags?: string[];
+  /** /proc/cpuinfo `vendor_id` (GenuineIntel, AuthenticAMD): the host CPU's vendor. */
+  cpuVendor?: string;
   /** dom0 cpufreq state from /sys/devices/system/cpu/cpu* /cpufreq. */
   cpufreq?: { drivers: string[]; governors: string[] };
   bridges?: Bridge[];

@@ -13,14 +13,15 @@
 
 export type FastPath = { kind: 'version' } | { kind: 'lint' | 'check'; argv: Record<string, unknown> };
 
-const FORMATS = new Set(['stylish', 'json', 'sarif', 'junit', 'github']);
+const FORMATS = new Set(['stylish', 'json', 'sarif', 'junit', 'github', 'html']);
 const SEVERITIES = new Set(['error', 'warning', 'info']);
 const DIALECTS = new Set(['xm', 'xl']);
 
 interface OptionSpec {
   /** The key the handler reads. */
   key: string;
-  kind: 'string' | 'boolean' | 'integer';
+  /** integer: 1 to 999999 (check's --timeout); count: 0 to 999999. */
+  kind: 'string' | 'boolean' | 'integer' | 'count';
   choices?: Set<string>;
 }
 
@@ -29,6 +30,7 @@ const REPORT_OPTIONS: Record<string, OptionSpec> = {
   '-f': { key: 'format', kind: 'string', choices: FORMATS },
   '--output': { key: 'output', kind: 'string' },
   '-o': { key: 'output', kind: 'string' },
+  '--also-output': { key: 'also-output', kind: 'string' },
   '--color': { key: 'color', kind: 'boolean' },
   '--fail-on': { key: 'fail-on', kind: 'string', choices: SEVERITIES },
   '--config': { key: 'config', kind: 'string' },
@@ -37,7 +39,11 @@ const REPORT_OPTIONS: Record<string, OptionSpec> = {
   '--write-baseline': { key: 'write-baseline', kind: 'string' },
   '--xen': { key: 'xen', kind: 'string' },
   '--verbose': { key: 'verbose', kind: 'boolean' },
+  '--plugins': { key: 'plugins', kind: 'boolean' },
   '-v': { key: 'verbose', kind: 'boolean' },
+  '--quiet': { key: 'quiet', kind: 'boolean' },
+  // yargs reads it as a number; only plain digits are taken here.
+  '--max-warnings': { key: 'max-warnings', kind: 'count' },
 };
 
 const LINT_OPTIONS: Record<string, OptionSpec> = {
@@ -96,8 +102,8 @@ function readOptions(args: readonly string[], options: Record<string, OptionSpec
       inline = a.slice(eq + 1);
     }
     let negated = false;
-    if (name === '--no-color') {
-      name = '--color';
+    if (name === '--no-color' || name === '--no-plugins') {
+      name = `--${name.slice(5)}`;
       negated = true;
     }
     const spec = options[name];
@@ -114,8 +120,8 @@ function readOptions(args: readonly string[], options: Record<string, OptionSpec
     const value = inline ?? args[++i];
     if (!plainValue(value)) return undefined;
     if (spec.choices && !spec.choices.has(value)) return undefined;
-    if (spec.kind === 'integer') {
-      if (!/^[1-9][0-9]{0,5}$/.test(value)) return undefined;
+    if (spec.kind === 'integer' || spec.kind === 'count') {
+      if (!(spec.kind === 'integer' ? /^[1-9][0-9]{0,5}$/ : /^(?:0|[1-9][0-9]{0,5})$/).test(value)) return undefined;
       argv[spec.key] = Number(value);
     } else {
       argv[spec.key] = value;

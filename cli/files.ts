@@ -1,53 +1,146 @@
 /**
- * Which files `lint` reads: the files named, and below each directory the domU
- * configs by extension. Also the small glob matcher the config's `dialects`
- * entries use (Node 20's path.matchesGlob is experimental and warns on stderr).
+ * Which files `lint` reads, the way linter users expect: files named, domU
+ * configs by extension below each directory named, and globs — quoted
+ * (`'configs/**\/*.cfg'`), with `{a,b}`, `[ab]` or a `./` prefix — matched by
+ * picomatch, so a quoted glob lints what the shell would have expanded. What
+ * `.xenlintignore` and the config's `ignorePatterns` exclude (gitignore syntax,
+ * read by the `ignore` package ESLint uses) is left out, even when named.
+ * Also the glob test the config's `dialects` entries use.
  */
 import { readdir, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import picomatch from 'picomatch';
 
 export const CONFIG_EXTENSIONS = ['.cfg', '.xl', '.xm', '.hvm', '.pv'];
 
 export interface Collected {
   files: string[];
-  /** Paths that do not exist or cannot be read: reported, exit 2. */
+  /** Paths that do not exist or cannot be read, and globs that match nothing: reported, exit 2. */
   missing: Array<{ path: string; reason: string }>;
+  /** Files named on the command line (or matched by a glob) that an ignore rule excludes. */
+  ignored: string[];
 }
 
-export async function collectConfigFiles(paths: string[]): Promise<Collected> {
-  const files: string[] = [];
-  const missing: Collected['missing'] = [];
+/** Gitignore-style rules, each set relative to the directory it was written for. */
+export interface IgnoreSource {
+  /** The directory the patterns are relative to: where `.xenlintignore` or the config file is. */
+  dir: string;
+  patterns: string[];
+  /** Where the patterns come from, for messages. */
+  origin: string;
+}
+
+export class IgnoreRules {
+  private readonly sets: Array<{ dir: string; ig: Ignore }>;
+
+  constructor(sources: IgnoreSource[] = []) {
+    this.sets = sources.map((s) => ({ dir: s.dir, ig: ignore().add(s.patterns) }));
+  }
+
+  /** Is `path` (relative to cwd, or absolute) excluded? `isDir` lets patterns ending in `/` match. */
+  ignores(path: string, cwd: string, isDir = false): boolean {
+    for (const { dir, ig } of this.sets) {
+      const rel = relative(dir, isAbsolute(path) ? path : join(cwd, path));
+      if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) continue;
+      const posix = rel.split(sep).join('/');
+      if (ig.ignores(isDir ? `${posix}/` : posix)) return true;
+    }
+    return false;
+  }
+}
+
+/** Does the argument ask for glob matching? (A path that exists is taken literally first.) */
+export function isGlob(arg: string): boolean {
+  return picomatch.scan(stripDotSlash(arg)).isGlob;
+}
+
+function stripDotSlash(p: string): string {
+  return p.replace(/^(?:\.\/)+(?=.)/, '');
+}
+
+function reasonOf(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : String(code ?? err);
+}
+
+export async function collectConfigFiles(paths: string[], rules = new IgnoreRules(), cwd = process.cwd()): Promise<Collected> {
+  const out: Collected = { files: [], missing: [], ignored: [] };
   const seen = new Set<string>();
   const add = (f: string) => {
     if (!seen.has(f)) {
       seen.add(f);
-      files.push(f);
+      out.files.push(f);
     }
   };
   for (const p of paths) {
     let s;
     try {
-      s = await stat(p);
+      s = await stat(isAbsolute(p) ? p : join(cwd, p));
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      missing.push({ path: p, reason: code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : String(code) });
+      if (isGlob(p)) {
+        await expandGlob(p, rules, cwd, out, add);
+        continue;
+      }
+      out.missing.push({ path: p, reason: reasonOf(err) });
       continue;
     }
-    if (s.isDirectory()) {
-      for (const f of await walk(p, missing)) add(f);
+    if (rules.ignores(p, cwd, s.isDirectory())) {
+      out.ignored.push(p);
+    } else if (s.isDirectory()) {
+      for (const f of await walk(p, rules, cwd, out.missing)) add(f);
     } else {
       add(p);
     }
   }
-  return { files, missing };
+  return out;
 }
 
-async function walk(dir: string, missing: Collected['missing']): Promise<string[]> {
+/** Every file (and directory, walked for configs) the glob matches, as the shell would list them. */
+async function expandGlob(pattern: string, rules: IgnoreRules, cwd: string, out: Collected, add: (f: string) => void): Promise<void> {
+  const glob = stripDotSlash(pattern);
+  const scan = picomatch.scan(glob);
+  const base = scan.base === '' ? '.' : scan.base;
+  const depth = scan.glob.includes('**') ? Number.POSITIVE_INFINITY : scan.glob.split('/').length;
+  // posix: shell bracket expressions, `[!a]` and `[[:digit:]]` included.
+  const isMatch = picomatch(glob, { dot: false, posix: true });
+  const before = out.files.length + out.ignored.length;
+  const visit = async (dir: string, level: number): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(isAbsolute(dir) ? dir : join(cwd, dir), { withFileTypes: true });
+    } catch (err) {
+      if (dir !== base) out.missing.push({ path: dir, reason: reasonOf(err) });
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const full = dir === '.' ? e.name : join(dir, e.name);
+      const shown = full.split(sep).join('/');
+      if (e.isDirectory()) {
+        if (e.name.startsWith('.') || e.name === 'node_modules' || rules.ignores(full, cwd, true)) continue;
+        if (isMatch(shown)) {
+          for (const f of await walk(full, rules, cwd, out.missing)) add(f);
+        } else if (level + 1 < depth) {
+          await visit(full, level + 1);
+        }
+      } else if (e.isFile() && isMatch(shown)) {
+        if (rules.ignores(full, cwd)) out.ignored.push(full);
+        else add(full);
+      }
+    }
+  };
+  await visit(base, 0);
+  if (out.files.length + out.ignored.length === before) out.missing.push({ path: pattern, reason: 'no file matches this pattern' });
+}
+
+/** The domU configs below `dir`, by extension, in name order; dot-directories, node_modules and ignored paths left out. */
+async function walk(dir: string, rules: IgnoreRules, cwd: string, missing: Collected['missing']): Promise<string[]> {
   let entries;
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    entries = await readdir(isAbsolute(dir) ? dir : join(cwd, dir), { withFileTypes: true });
   } catch (err) {
-    missing.push({ path: dir, reason: String((err as NodeJS.ErrnoException).code) });
+    missing.push({ path: dir, reason: reasonOf(err) });
     return [];
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -55,43 +148,28 @@ async function walk(dir: string, missing: Collected['missing']): Promise<string[
   for (const e of entries) {
     if (e.name.startsWith('.') || e.name === 'node_modules') continue;
     const full = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(full, missing)));
-    else if (e.isFile() && CONFIG_EXTENSIONS.some((x) => e.name.endsWith(x))) out.push(full);
+    if (e.isDirectory()) {
+      if (!rules.ignores(full, cwd, true)) out.push(...(await walk(full, rules, cwd, missing)));
+    } else if (e.isFile() && CONFIG_EXTENSIONS.some((x) => e.name.endsWith(x)) && !rules.ignores(full, cwd)) {
+      out.push(full);
+    }
   }
   return out;
 }
 
-/** `*` within a path segment, `**` across segments, `?` one character, `{a,b}` alternatives. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        const slash = glob[i + 2] === '/';
-        re += slash ? '(?:.*/)?' : '.*';
-        i += slash ? 2 : 1;
-      } else re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else if (c === '{') {
-      const end = glob.indexOf('}', i);
-      if (end < 0) re += '\\{';
-      else {
-        re += `(?:${glob.slice(i + 1, end).split(',').map(escape).join('|')})`;
-        i = end;
-      }
-    } else re += escape(c);
-  }
-  return new RegExp(`^${re}$`);
-}
+const matchers = new Map<string, picomatch.Matcher>();
 
-function escape(s: string): string {
-  return s.replace(/[.+^$()|[\]\\{}*?]/g, '\\$&');
-}
-
-/** Does `file` (relative to `base`) match the glob? A glob without `/` matches the base name anywhere. */
+/**
+ * Does `file` (relative to `base`) match the glob? As in .gitignore and ESLint's
+ * old `ignorePatterns`, a glob without `/` matches the base name at any depth.
+ */
 export function matchesGlob(file: string, glob: string, base: string): boolean {
   const rel = relative(base, file).split(sep).join('/');
-  const target = glob.includes('/') ? rel : rel.slice(rel.lastIndexOf('/') + 1);
-  return globToRegExp(glob).test(target);
+  let isMatch = matchers.get(glob);
+  if (!isMatch) {
+    isMatch = picomatch(stripDotSlash(glob), { dot: true, posix: true });
+    matchers.set(glob, isMatch);
+  }
+  // picomatch's own `basename` option also changes how patterns with a slash match.
+  return isMatch(glob.includes('/') ? rel : rel.slice(rel.lastIndexOf('/') + 1));
 }

@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { embedded } from './embedded.js';
 
 export interface OwnPackage {
   /** Absolute path, without a trailing slash. */
@@ -32,8 +33,12 @@ function findOwnPackage(): OwnPackage | undefined {
   }
 }
 
-/** Undefined only when this code runs outside its package (e.g. a file copied on its own). */
-export const OWN_PACKAGE = findOwnPackage();
+/**
+ * Undefined only when this code runs outside its package (e.g. a file copied on its
+ * own). The standalone build carries package.json's fields (cli/embedded.ts), so it
+ * never reads a package.json it happens to sit below.
+ */
+export const OWN_PACKAGE: OwnPackage | undefined = embedded ? { root: dirname(HERE), json: embedded.packageJson } : findOwnPackage();
 
 /** The package's folder; outside the package, the folder above this module's. */
 export const PACKAGE_ROOT = OWN_PACKAGE?.root ?? dirname(HERE);

@@ -4,6 +4,7 @@
  * at the repository's copy (cli/project.ts), never at this machine's files.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { embedded } from './embedded.js';
 import { PACKAGE_ROOT } from './package-root.js';
 import { projectLinks, ruleDocUrl } from './project.js';
 
@@ -19,14 +20,30 @@ export function ruleDocPath(id: string): string {
  * names no repository: no link is better than a dead one.
  */
 export function ruleDocUri(id: string): string | undefined {
-  if (!existsSync(ruleDocPath(id))) return undefined;
+  if (!hasRuleDoc(id)) return undefined;
   const links = projectLinks();
   return links ? ruleDocUrl(id, links) : undefined;
 }
 
+function hasRuleDoc(id: string): boolean {
+  return embedded ? Object.hasOwn(embedded.ruleDocs, id) : existsSync(ruleDocPath(id));
+}
+
+/**
+ * The https address of a section of another page in docs/ (docs/migrate.md,
+ * docs/fleet.md), at this version's tag, like the rule pages; undefined when
+ * package.json names no repository.
+ */
+export function docPageUri(page: string, anchor: string): string | undefined {
+  const links = projectLinks();
+  return links ? new URL(`../${page}#${anchor}`, ruleDocUrl('page', links)).href : undefined;
+}
+
 export function readRuleDoc(id: string): string | undefined {
   const p = ruleDocPath(id);
-  return existsSync(p) ? readFileSync(p, 'utf8') : undefined;
+  const text = embedded ? (Object.hasOwn(embedded.ruleDocs, id) ? embedded.ruleDocs[id] : undefined) : existsSync(p) ? readFileSync(p, 'utf8') : undefined;
+  // The generated block's markers (docs/build-metadata.mjs) are for editors of the page, not its readers.
+  return text?.replace(/^<!--.*-->\n\n?/gm, '');
 }
 
 /** The body of one `## Heading` section, trimmed; undefined when absent. */

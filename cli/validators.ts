@@ -6,6 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
+import { embedded } from './embedded.js';
 import { PACKAGE_ROOT } from './package-root.js';
 
 export interface SchemaError {
@@ -33,7 +34,9 @@ export async function validator(name: SchemaName): Promise<Validator> {
   const known = cache.get(name);
   if (known) return known;
   let v: Validator;
-  if (isBuilt()) {
+  if (embedded) {
+    v = embedded.validators[name];
+  } else if (isBuilt()) {
     const require = createRequire(import.meta.url);
     const mod = require(`./validators/${name}.cjs`) as Validator | { default: Validator };
     v = typeof mod === 'function' ? mod : mod.default;

@@ -6,8 +6,10 @@
 //
 // Incremental: a second run re-checks only what changed. Compiled files whose
 // source is gone are deleted, so a removed or renamed test never runs from here.
+// Plain JavaScript modules beside the TypeScript (e.g. checks/data/*.mjs, which a
+// test imports) are copied, since tsc emits only what it compiles.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +25,24 @@ const r = spawnSync(
 );
 if (r.status !== 0) process.exit(r.status ?? 1);
 
-/** Delete compiled files under `dir` whose .ts source no longer exists. */
+const JS = /\.(mjs|cjs|js)$/;
+const skip = (name) => name === 'node_modules' || name === 'fixtures';
+
+/** Copy the plain JavaScript modules under `rel` (relative to root) when newer than their copy. */
+function copyJs(rel) {
+  for (const entry of readdirSync(join(root, rel), { withFileTypes: true })) {
+    if (skip(entry.name)) continue;
+    const from = join(root, rel, entry.name);
+    const to = join(out, rel, entry.name);
+    if (entry.isDirectory()) copyJs(join(rel, entry.name));
+    else if (JS.test(entry.name) && (!existsSync(to) || statSync(to).mtimeMs < statSync(from).mtimeMs)) {
+      mkdirSync(dirname(to), { recursive: true });
+      copyFileSync(from, to);
+    }
+  }
+}
+
+/** Delete files under `dir` whose source (the .ts it was compiled from, or the copied module) is gone. */
 function prune(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
@@ -31,8 +50,13 @@ function prune(dir) {
       prune(path);
       continue;
     }
-    const m = /^(.*)\.js(\.map)?$/.exec(entry.name);
-    if (m && !existsSync(join(root, relative(out, dir), `${m[1]}.ts`))) rmSync(path);
+    const src = join(root, relative(out, dir));
+    const compiled = /^(.*)\.js(\.map)?$/.exec(entry.name);
+    const kept = existsSync(join(src, entry.name)) || (compiled && existsSync(join(src, `${compiled[1]}.ts`)));
+    if (!kept && (JS.test(entry.name) || entry.name.endsWith('.js.map'))) rmSync(path);
   }
 }
-for (const top of ['cli', 'checks', 'test']) if (existsSync(join(out, top))) prune(join(out, top));
+for (const top of ['cli', 'checks', 'test']) {
+  if (existsSync(join(root, top))) copyJs(top);
+  if (existsSync(join(out, top))) prune(join(out, top));
+}

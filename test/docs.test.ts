@@ -5,11 +5,22 @@
  */
 import t from 'tap';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { Ajv } from 'ajv';
 import semver from 'semver';
 import { builtinChecks } from '../checks/index.js';
+import { UNUSED_SUPPRESSION } from '../checks/unused-suppression.js';
+import type { Check } from '../checks/api.js';
 import { UNUSED_SUPPRESSION_ID } from '../cli/engine.js';
-import { ROOT } from './helpers/paths.js';
+import { ROOT, fromRoot } from './helpers/paths.js';
+
+/** docs/build-metadata.mjs, the generator of the metadata copies (plain JS, run by `npm run gen`). */
+interface Generator {
+  DOC_BEGIN: string;
+  DOC_END: string;
+  generate(root: string, builtin: Check[], engine: Array<Pick<Check, 'id' | 'title' | 'severity' | 'needs'>>): Array<{ path: string; text: string }>;
+}
+const gen = (await import(pathToFileURL(fromRoot('docs/build-metadata.mjs')).href)) as Generator;
 
 const root = `${ROOT}/`;
 const SECTIONS = ['What it catches', 'Why', 'Xen versions', 'How to fix', 'Examples', 'Sources'];
@@ -36,7 +47,8 @@ for (const c of builtinChecks) {
     t.ok(existsSync(page), `docs/rules/${c.id}.md exists`);
     if (!existsSync(page)) return;
     const doc = readFileSync(page, 'utf8');
-    t.ok(doc.startsWith(`# ${c.id}\n`), 'starts with "# <id>"');
+    t.ok(doc.startsWith(`# ${c.id}\n\n${gen.DOC_BEGIN}\n`), 'starts with "# <id>" and the generated header (`npm run gen` writes it)');
+    t.ok(doc.includes(`\n${gen.DOC_END}\n`), 'the generated header ends with its marker');
     const headings = doc.split('\n').filter((l) => l.startsWith('## ')).map((l) => l.slice(3).trim());
     t.same(headings, SECTIONS, 'has the fixed sections, in order');
     t.match(doc, new RegExp(`\\| Severity \\| ${c.severity} \\|`), 'states the default severity');
@@ -54,4 +66,26 @@ t.test('every docs page documents a check', async (t) => {
     if (!f.endsWith('.md')) continue;
     t.ok(ids.has(f.slice(0, -3)), `docs/rules/${f} belongs to a check`);
   }
+});
+
+t.test('the metadata copies are what the checks say (docs headers, README table, config schema)', async (t) => {
+  for (const { path, text } of gen.generate(ROOT, builtinChecks, [UNUSED_SUPPRESSION])) {
+    const committed = readFileSync(fromRoot(path), 'utf8');
+    t.ok(committed === text, `${path} is up to date`, {
+      diagnostic: committed !== text,
+      fix: `${path} differs from what the checks' metadata generates: run \`npm run gen\` and commit the result`,
+    });
+  }
+});
+
+t.test('the config schema takes each check by id, with its own options', async (t) => {
+  const schema = JSON.parse(readFileSync(fromRoot('schemas/config.schema.json'), 'utf8'));
+  const validate = new Ajv({ strict: false, allErrors: true }).compile(schema);
+  const all = [...builtinChecks, UNUSED_SUPPRESSION];
+  t.same(Object.keys(schema.properties.checks.properties).sort(), all.map((c) => c.id).sort(), 'one entry per check');
+  for (const c of builtinChecks) {
+    t.ok(validate({ checks: { [c.id]: { severity: 'info', ...(c.defaults ? { options: c.defaults } : {}) } } }), `${c.id}: its defaults are valid options`);
+    t.notOk(validate({ checks: { [c.id]: { options: { notAnOption: 1 } } } }), `${c.id}: an unknown option is refused`);
+  }
+  t.ok(validate({ checks: { 'site-plugin-check': 'warning' } }), "a plugin's check id is still accepted");
 });

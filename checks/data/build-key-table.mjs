@@ -177,10 +177,26 @@ function splitArgs(text) {
   return args;
 }
 
-/** Every call `name(...)` in a body, with its arguments. */
+/** Offsets inside string or character literals, where a name is text, not code. */
+function literalOffsets(text) {
+  const inside = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c !== '"' && c !== "'") continue;
+    let j = i + 1;
+    while (j < text.length && text[j] !== c) j += text[j] === '\\' ? 2 : 1;
+    inside.fill(1, i, Math.min(j + 1, text.length));
+    i = j;
+  }
+  return inside;
+}
+
+/** Every call `name(...)` in a body (not in a string), with its arguments. */
 function* calls(body, name) {
+  const inside = literalOffsets(body);
   const re = new RegExp(`\\b${name}\\s*\\(`, 'g');
   for (let m; (m = re.exec(body)); ) {
+    if (inside[m.index]) continue;
     let depth = 1;
     let j = re.lastIndex;
     for (; j < body.length && depth > 0; j++) {
@@ -219,7 +235,9 @@ export function xlKeys(source) {
   const queue = [entry];
   while (queue.length > 0) {
     const f = fns.get(queue.shift());
+    const inside = literalOffsets(f.body);
     for (const m of f.body.matchAll(/\b(\w+)\s*\(/g)) {
+      if (inside[m.index]) continue;
       if (fns.has(m[1]) && !reach.has(m[1])) {
         reach.add(m[1]);
         queue.push(m[1]);

@@ -32,11 +32,23 @@ export function plainVdev(vdev: string | undefined): string | undefined {
   return v === '' ? undefined : v;
 }
 
-/** Disk number of `xvd<letters>` (bijective base 26: a=0, z=25, aa=26). */
-function xvdNumber(letters: string): number {
+/** Bijective base 26 of a vdev's letters: a=0, z=25, aa=26. */
+function letterNumber(letters: string): number {
   let n = 0;
   for (const ch of letters) n = n * 26 + (ch.charCodeAt(0) - 96);
   return n - 1;
+}
+
+/**
+ * libxl's disk number of a vdev (libxl__device_disk_dev_number): `hdX`, `sdX`
+ * and `xvdX` by their letters, `dN` by N; `scsi` for sdX. Undefined for others.
+ */
+export function libxlDiskNumber(vdev: string): { index: number; scsi: boolean } | undefined {
+  const m = /^(hd|sd|xvd)([a-z]+)$/.exec(vdev);
+  if (m?.[2] !== undefined) return { index: letterNumber(m[2]), scsi: m[1] === 'sd' };
+  const d = /^d(\d+)$/.exec(vdev);
+  if (d?.[1] !== undefined) return { index: Number(d[1]), scsi: false };
+  return undefined;
 }
 
 /**
@@ -53,18 +65,9 @@ export function ideIndex(disk: DiskFacts, libxl: boolean): number | undefined {
   if (v === undefined) return undefined;
   const hd = /^hd([a-d])$/.exec(v);
   if (hd?.[1] !== undefined) return hd[1].charCodeAt(0) - 97;
-  if (!libxl) return undefined;
-  const xvd = /^xvd([a-z]+)$/.exec(v);
-  if (xvd?.[1] !== undefined) {
-    const n = xvdNumber(xvd[1]);
-    return n <= 3 ? n : undefined;
-  }
-  const d = /^d(\d+)$/.exec(v);
-  if (d?.[1] !== undefined) {
-    const n = Number(d[1]);
-    return n <= 3 ? n : undefined;
-  }
-  return undefined;
+  if (!libxl || !/^(xvd[a-z]+|d\d+)$/.test(v)) return undefined;
+  const n = libxlDiskNumber(v);
+  return n !== undefined && n.index <= 3 ? n.index : undefined;
 }
 
 /**

@@ -20,18 +20,22 @@ export const XM_KEYS: ReadonlySet<string> = keysEverRead('xm');
  * Keys xl reads only to print a warning and ignore them (xl_parse.c): the
  * finding says what xl prints and what to use instead.
  */
-export const XL_WARNS_AND_IGNORES: ReadonlyMap<string, { prints: string; instead: string }> = new Map([
-  ['device_model', { prints: 'WARNING: ignoring device_model directive', instead: 'device_model_override (and device_model_version), or nothing: libxl picks the device model itself' }],
-  ['vncviewer', { prints: 'WARNING: ignoring "vncviewer" option', instead: '`xl create -V` to start a viewer' }],
-  ['vif2', { prints: 'WARNING: vif2: netchannel2 is deprecated and not supported by xl', instead: 'vif' }],
+export const XL_WARNS_AND_IGNORES: ReadonlyMap<string, { prints: string; instead: string; since: string }> = new Map([
+  // 4.0 and 4.1 used device_model as the device model's path (RELEASE-4.1.0:tools/libxl/xl_cmdimpl.c).
+  ['device_model', { prints: 'WARNING: ignoring device_model directive', instead: 'device_model_override (and device_model_version), or nothing: libxl picks the device model itself', since: '4.2.0' }],
+  // 4.2–4.4 started a viewer for it (RELEASE-4.4.0:tools/libxl/xl_cmdimpl.c); c28219f035 made it a warning in 4.5.
+  ['vncviewer', { prints: 'WARNING: ignoring "vncviewer" option', instead: '`xl create -V` to start a viewer', since: '4.5.0' }],
+  // 4.1 set up netchannel2 devices from it (RELEASE-4.1.0:tools/libxl/xl_cmdimpl.c).
+  ['vif2', { prints: 'WARNING: vif2: netchannel2 is deprecated and not supported by xl', instead: 'vif', since: '4.2.0' }],
 ]);
 
 /** Keys xl still reads but documents as deprecated; reported as info. */
 export const XL_DEPRECATED: ReadonlyMap<string, { instead: string; since?: string }> = new Map([
+  // `since`: the release whose xl first reads the replacement (checks/data/config-keys.json); before it the old key is the only one.
   ['builder', { instead: 'type = "hvm" or type = "pv"', since: '4.10.0' }],
-  ['stdvga', { instead: 'vga = "stdvga"' }],
-  ['altp2mhvm', { instead: 'altp2m' }],
-  ['firmware_override', { instead: 'firmware = "PATH"' }],
+  ['stdvga', { instead: 'vga = "stdvga"', since: '4.3.0' }],
+  ['altp2mhvm', { instead: 'altp2m', since: '4.9.0' }],
+  ['firmware_override', { instead: 'firmware = "PATH"', since: '4.10.0' }],
 ]);
 
 /** Commits that added or removed xl keys the findings explain in more words. */

@@ -23,8 +23,14 @@ function hostLocations(args: HostArgs, facts: Facts): Omit<LocationContext, 'sou
 }
 
 export default async function check(argv: Record<string, unknown>): Promise<number> {
-  const args = argv as ReportArgs & HostArgs & { deploy?: string[] };
+  const roots = ([] as unknown[]).concat(argv['root'] ?? []).map(String);
+  const args = { ...(argv as ReportArgs & HostArgs & { deploy?: string[] }), ...(roots.length > 0 ? { root: roots[0] } : {}) };
   const prepared = await prepare(args);
+  const { isFleet } = await import('../fleet/hosts.js');
+  if (roots.length > 0 && isFleet(roots)) {
+    const { checkFleet } = await import('./fleet.js');
+    return checkFleet(roots, args, prepared);
+  }
   const facts = await hostFacts(args, prepared.loaded);
   if (!facts.host && !(facts.domains && facts.domains.length > 0) && !args.facts) {
     // Every check would be skipped: a gate that passes because nothing was looked at is worse than no gate.

@@ -1,7 +1,8 @@
 /** `xenlint explain ID`: the rule's documentation and, with facts, its worked numbers. */
 import { UsageError } from '../config.js';
-import { readRuleDoc } from '../rule-docs.js';
-import { closest, prepare, resolveXen } from './pipeline.js';
+import { readRuleDoc, ruleDocUri } from '../rule-docs.js';
+import { prepare, resolveXen } from './pipeline.js';
+import { closest } from '../closest.js';
 import type { Facts } from '../facts.js';
 
 export default async function explain(argv: Record<string, unknown>): Promise<number> {
@@ -15,6 +16,8 @@ export default async function explain(argv: Record<string, unknown>): Promise<nu
   const out: string[] = [];
   const doc = readRuleDoc(id);
   out.push(doc ? doc.trimEnd() : `# ${check.id}\n\n${check.title}`);
+  const online = ruleDocUri(id);
+  if (online) out.push('', `Online (this version): ${online}`);
   let facts: Facts | undefined;
   if (typeof argv['facts'] === 'string') {
     const { loadFactsFile } = await import('../snapshot.js');

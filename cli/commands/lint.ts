@@ -1,7 +1,9 @@
 /** `xenlint lint FILE|DIR...`: domU configs alone, for pre-commit hooks and CI. */
 import { emptyFacts } from '../facts.js';
-import { UsageError } from '../config.js';
-import { collectConfigFiles, matchesGlob } from '../files.js';
+import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { findIgnoreFile, UsageError, type LoadedConfig } from '../config.js';
+import { collectConfigFiles, IgnoreRules, matchesGlob, type IgnoreSource } from '../files.js';
 import { readDomainFiles } from '../read-domains.js';
 import { applyDeploy, finish, freeMemoryNote, prepare, type ReportArgs } from './pipeline.js';
 import type { Dialect } from '../parse/config-model.js';
@@ -16,9 +18,15 @@ interface LintArgs extends ReportArgs {
 export default async function lint(argv: Record<string, unknown>): Promise<number> {
   const args = argv as unknown as LintArgs;
   const prepared = await prepare(args);
-  const { files, missing } = await collectConfigFiles(args.paths);
-  if (files.length === 0 && missing.length === 0) {
+  const cwd = process.cwd();
+  const { files, missing, ignored } = await collectConfigFiles(args.paths, await ignoreRules(prepared.loaded, cwd), cwd);
+  if (files.length === 0 && missing.length === 0 && ignored.length === 0) {
     throw new UsageError(`no domU config files under ${args.paths.join(', ')} (looked for *.cfg, *.xl, *.xm, *.hvm, *.pv)`);
+  }
+  if (ignored.length > 0) {
+    // Not a problem: a pre-commit hook passes every staged config, ignored ones included.
+    const n = ignored.length;
+    process.stderr.write(`xenlint: ${n} ${n === 1 ? 'file' : 'files'} ignored by .xenlintignore or ignorePatterns: ${ignored.join(', ')}\n`);
   }
   let facts = emptyFacts('configs');
   if (args.facts) {
@@ -49,4 +57,22 @@ export default async function lint(argv: Record<string, unknown>): Promise<numbe
     unreadable: missing.length + problems.length,
     ...(note !== undefined ? { notes: [note] } : {}),
   });
+}
+
+/** `.xenlintignore` (nearest up to the repository root) and the config's `ignorePatterns`. */
+async function ignoreRules(loaded: LoadedConfig, cwd: string): Promise<IgnoreRules> {
+  const sources: IgnoreSource[] = [];
+  const file = findIgnoreFile(cwd);
+  if (file) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      throw new UsageError(`${file}: cannot read the ignore file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+    sources.push({ dir: dirname(file), patterns: text.split(/\r?\n/), origin: file });
+  }
+  const patterns = loaded.config.ignorePatterns ?? [];
+  if (patterns.length > 0) sources.push({ dir: loaded.dir, patterns, origin: `${loaded.file ?? 'config'}: ignorePatterns` });
+  return new IgnoreRules(sources);
 }

@@ -9,13 +9,18 @@ import type { Check, RunReport } from '../contract.js';
 import { captureLabel, type Facts } from '../facts.js';
 import type { Severity } from '../parse/diagnostic.js';
 import { checkSettings, loadConfig, repositoryRoot, UsageError, type LoadedConfig } from '../config.js';
-import type { LocationContext } from '../report/index.js';
-import { exitCodeFor, runChecks, UNUSED_SUPPRESSION_ID, type CheckRunSettings } from '../engine.js';
+import type { Format, LocationContext } from '../report/index.js';
+import { errorsOnly, exitCodeFor, runChecks, UNUSED_SUPPRESSION_ID, type CheckRunSettings } from '../engine.js';
 import { parseXenVersionArg } from '../xen-version.js';
+import { closest } from '../closest.js';
 
 export interface ReportArgs {
+  /** false (`--no-plugins`): built-in checks only, the config's plugins are not loaded. */
+  plugins?: boolean;
   format?: string;
   output?: string;
+  /** `FORMAT=FILE`: a second report of the same run (see parseAlsoOutput). */
+  'also-output'?: string;
   color?: boolean;
   'fail-on'?: Severity;
   config?: string;
@@ -23,6 +28,10 @@ export interface ReportArgs {
   'write-baseline'?: string;
   xen?: string;
   verbose?: boolean;
+  /** Report errors only: warnings and info are neither shown nor counted. */
+  quiet?: boolean;
+  /** Exit 1 when the run has more warnings than this (ESLint's --max-warnings). */
+  'max-warnings'?: number;
 }
 
 export interface Prepared {
@@ -31,11 +40,17 @@ export interface Prepared {
   settings: Map<string, CheckRunSettings>;
 }
 
-export async function prepare(args: { config?: string }, cwd = process.cwd()): Promise<Prepared> {
+/**
+ * `plugins: false` (`--no-plugins`) runs the built-in checks only and never imports
+ * the config's plugin modules: for CI on code it does not trust (the GitHub Action's
+ * default). Settings for the plugins' checks are then left unused.
+ */
+export async function prepare(args: { config?: string; plugins?: boolean }, cwd = process.cwd()): Promise<Prepared> {
   const loaded = await loadConfig({ cwd, ...(args.config ? { file: args.config } : {}) });
   const { builtinChecks } = await import('../../checks/index.js');
   const checks = [...builtinChecks];
-  if (loaded.config.plugins?.length) {
+  const skipPlugins = args.plugins === false && Boolean(loaded.config.plugins?.length);
+  if (loaded.config.plugins?.length && !skipPlugins) {
     const { loadPlugins } = await import('../plugins.js');
     const extra = await loadPlugins(loaded.config.plugins, loaded.dir);
     for (const c of extra) {
@@ -43,15 +58,15 @@ export async function prepare(args: { config?: string }, cwd = process.cwd()): P
       checks.push(c);
     }
   }
-  const settings = await resolveSettings(loaded, checks);
+  const settings = await resolveSettings(loaded, checks, skipPlugins);
   return { loaded, checks: checks.filter((c) => checkSettings(loaded.config, c.id).enabled), settings };
 }
 
-async function resolveSettings(loaded: LoadedConfig, checks: Check[]): Promise<Map<string, CheckRunSettings>> {
+async function resolveSettings(loaded: LoadedConfig, checks: Check[], pluginsSkipped: boolean): Promise<Map<string, CheckRunSettings>> {
   const settings = new Map<string, CheckRunSettings>();
   const ids = new Set([...checks.map((c) => c.id), UNUSED_SUPPRESSION_ID]);
   for (const id of Object.keys(loaded.config.checks ?? {})) {
-    if (!ids.has(id)) {
+    if (!ids.has(id) && !pluginsSkipped) {
       const hint = closest(id, [...ids]);
       throw new UsageError(`${loaded.file}: checks.${id}: no such check${hint ? ` (did you mean "${hint}"?)` : ''}; see \`xenlint rules\``);
     }
@@ -76,34 +91,6 @@ async function resolveSettings(loaded: LoadedConfig, checks: Check[]): Promise<M
     settings.set(id, out);
   }
   return settings;
-}
-
-/** Nearest id by edit distance, for "did you mean". */
-export function closest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(3, Math.floor(word.length / 3)) + 1;
-  for (const c of candidates) {
-    const d = editDistance(word, c);
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
 }
 
 /** --xen wins over the host's own version (a "what if I upgrade" run), then the host, then the config. */
@@ -166,6 +153,23 @@ export function baselineOf(report: RunReport): string {
   return `${JSON.stringify({ baselineVersion: 1, tool: 'xenlint', findings }, null, 2)}\n`;
 }
 
+/**
+ * `--also-output FORMAT=FILE`: the same run's report in a second format, written
+ * to a file, beside the main report (`--format`, `--output`). The GitHub Action
+ * lints once and writes annotations to stdout and SARIF to a file this way.
+ */
+export function parseAlsoOutput(value: unknown, isFormat: (name: string) => name is Format): { format: Format; file: string } | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new UsageError('--also-output: give it once, as FORMAT=FILE');
+  const eq = value.indexOf('=');
+  const format = eq < 0 ? value : value.slice(0, eq);
+  const file = eq < 0 ? '' : value.slice(eq + 1);
+  if (!isFormat(format) || file === '') {
+    throw new UsageError(`--also-output ${JSON.stringify(value)}: expected FORMAT=FILE, FORMAT one of stylish, json, sarif, junit, github (e.g. --also-output sarif=xenlint.sarif)`);
+  }
+  return { format, file };
+}
+
 export async function finish(
   command: 'check' | 'lint',
   facts: Facts,
@@ -183,10 +187,16 @@ export async function finish(
   },
 ): Promise<number> {
   const { loaded, checks, settings } = prepared;
+  const { isFormat } = await import('../report/index.js');
+  const also = parseAlsoOutput(args['also-output'], isFormat);
+  const maxWarnings = args['max-warnings'];
+  if (maxWarnings !== undefined && !(Number.isSafeInteger(maxWarnings) && maxWarnings >= 0)) {
+    throw new UsageError(`--max-warnings ${String(maxWarnings)}: expected a whole number of warnings, 0 or more`);
+  }
   const xen = resolveXen(facts, args, loaded);
   const baselineFile = args.baseline ?? (loaded.config.baseline ? resolve(loaded.dir, loaded.config.baseline) : undefined);
   const baseline = baselineFile && !args['write-baseline'] ? await readBaseline(baselineFile) : undefined;
-  const report = runChecks(checks, facts, {
+  const full = runChecks(checks, facts, {
     command,
     ...(xen ? { xen } : {}),
     settings,
@@ -195,7 +205,14 @@ export async function finish(
     problems: extras.problems,
     ...(extras.notes ? { notes: extras.notes } : {}),
   });
-  if (args['write-baseline']) await writeFile(args['write-baseline'], baselineOf(report));
+  // The baseline records every finding, whatever this run shows.
+  if (args['write-baseline']) await writeFile(args['write-baseline'], baselineOf(full));
+  const report = args.quiet ? errorsOnly(full) : full;
+  if (facts.host) {
+    const { memoryView } = await import('../memory-view.js');
+    const memory = memoryView(facts, xen?.version);
+    if (memory) report.memory = memory;
+  }
   const { formatReport, pickFormat, useColor } = await import('../report/index.js');
   const isTTY = !args.output && Boolean(process.stdout.isTTY);
   const format = pickFormat(args.format, process.env, isTTY);
@@ -203,7 +220,7 @@ export async function finish(
   const cwd = process.cwd();
   const failOn: Severity = args['fail-on'] ?? loaded.config.failOn ?? 'error';
   const home = projectLinks()?.home;
-  const text = await formatReport(report, format, {
+  const formatOptions = {
     color: useColor(args.color, process.env, isTTY),
     cwd,
     rules: ruleMetas(checks),
@@ -211,10 +228,20 @@ export async function finish(
     ...(home ? { home } : {}),
     locations: { sourceRoot: repositoryRoot(cwd) ?? cwd, ...extras.locations },
     failOn,
-  });
+  };
+  const text = await formatReport(report, format, formatOptions);
   if (args.output) await writeFile(args.output, text.endsWith('\n') ? text : `${text}\n`);
   else process.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`);
-  const code = exitCodeFor(report, failOn);
+  if (also) {
+    const second = await formatReport(report, also.format, { ...formatOptions, color: false });
+    await writeFile(also.file, second.endsWith('\n') ? second : `${second}\n`);
+  }
+  let code = exitCodeFor(report, failOn);
+  const warnings = report.summary.findings.warning;
+  if (maxWarnings !== undefined && warnings > maxWarnings) {
+    process.stderr.write(`xenlint: too many warnings (${warnings}; --max-warnings ${maxWarnings})\n`);
+    if (code === 0) code = 1;
+  }
   return extras.unreadable ? 2 : code;
 }
 

@@ -11,7 +11,9 @@ export default async function rules(argv: Record<string, unknown>): Promise<numb
     title: c.title,
   }));
   if (argv['format'] === 'json') {
-    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    const { ruleDocUri } = await import('../rule-docs.js');
+    const withDocs = rows.map((r) => ({ ...r, docs: ruleDocUri(r.id) ?? null }));
+    process.stdout.write(`${JSON.stringify(withDocs, null, 2)}\n`);
     return 0;
   }
   const head = { id: 'ID', severity: 'SEVERITY', xen: 'XEN', needs: 'NEEDS', title: 'WHAT IT CATCHES' };

@@ -29,6 +29,19 @@ export function parseCpuFlags(text: string): string[] {
   return [...flags].sort();
 }
 
+/**
+ * /proc/cpuinfo `vendor_id` (x86: GenuineIntel, AuthenticAMD, ...). Dom0 runs on the
+ * host's CPUs, so this is the host's vendor. Undefined when no CPU names one or they disagree.
+ */
+export function parseCpuVendor(text: string): string | undefined {
+  const vendors = new Set<string>();
+  for (const line of text.split('\n')) {
+    const m = /^vendor_id\s*:\s*(\S+)\s*$/.exec(line);
+    if (m) vendors.add(m[1]!);
+  }
+  return vendors.size === 1 ? [...vendors][0] : undefined;
+}
+
 /** /proc/xen/capabilities holds `control_d` in dom0 and is empty in a domU. */
 export function parseXenCapabilities(text: string): boolean {
   return text.split(/[\s,]+/).includes('control_d');

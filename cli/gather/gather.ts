@@ -36,6 +36,7 @@ import {
   parseComm,
   parseCount,
   parseCpuFlags,
+  parseCpuVendor,
   parseDomainList,
   parseModules,
   parseOsRelease,
@@ -254,7 +255,11 @@ async function gatherDom0(source: EvidenceSource): Promise<Dom0Part> {
   };
 
   if (file('/proc/xen/capabilities', caps) && caps.ok) d.isDom0 = parseXenCapabilities(caps.text);
-  if (file('/proc/cpuinfo', cpuinfo) && cpuinfo.ok) d.cpuFlags = parseCpuFlags(cpuinfo.text);
+  if (file('/proc/cpuinfo', cpuinfo) && cpuinfo.ok) {
+    d.cpuFlags = parseCpuFlags(cpuinfo.text);
+    const vendor = parseCpuVendor(cpuinfo.text);
+    if (vendor !== undefined) d.cpuVendor = vendor;
+  }
   if (file('/proc/modules', modules) && modules.ok) d.modules = parseModules(modules.text);
   if (file('/proc/cmdline', cmdline) && cmdline.ok) {
     const v = parseCmdline(cmdline.text);

@@ -9,15 +9,17 @@ import type { FormatOptions } from './options.js';
 
 export type { FormatOptions, LocationContext, RuleMeta } from './options.js';
 
-export type Format = 'stylish' | 'json' | 'sarif' | 'junit' | 'github';
+export type Format = 'stylish' | 'json' | 'sarif' | 'junit' | 'github' | 'html';
 
-export const FORMATS: readonly Format[] = ['stylish', 'json', 'sarif', 'junit', 'github'];
+export const FORMATS: readonly Format[] = ['stylish', 'json', 'sarif', 'junit', 'github', 'html'];
 
 export function isFormat(name: string): name is Format {
   return (FORMATS as readonly string[]).includes(name);
 }
 
 export async function formatReport(report: RunReport, format: Format, opts: FormatOptions): Promise<string> {
+  // A fleet report groups by host; JSON carries the host on every finding instead.
+  if (report.hosts && format !== 'json' && format !== 'html') return (await import('./fleet.js')).formatFleet(report, format, opts);
   switch (format) {
     case 'stylish':
       return (await import('./stylish.js')).formatStylish(report, opts);
@@ -29,6 +31,8 @@ export async function formatReport(report: RunReport, format: Format, opts: Form
       return (await import('./junit.js')).formatJunit(report, opts);
     case 'github':
       return (await import('./github.js')).formatGithub(report, opts);
+    case 'html':
+      return (await import('./html.js')).formatHtml(report, opts);
     default:
       throw new RangeError(`unknown report format "${String(format)}" (expected one of ${FORMATS.join(', ')})`);
   }

@@ -25,6 +25,8 @@ export interface JsonFinding {
   evidence: Record<string, string | number | boolean> | null;
   unverified: boolean;
   fingerprint: string;
+  /** Fleet runs only. */
+  host?: string;
 }
 
 export interface JsonCheck {
@@ -38,19 +40,23 @@ export interface JsonCheck {
   reason: string | null;
   findings: JsonFinding[];
   suppressed: number;
+  /** Fleet runs only. */
+  host?: string;
 }
 
 export interface JsonReport {
   reportVersion: 1;
   tool: { name: 'xenlint'; version: string };
-  command: 'check' | 'lint';
+  command: RunReport['command'];
   xen: { version: string; source: string } | null;
   /** How the run judged its inputs (free memory as of a saved capture, …); absent when there is nothing to say. */
   notes?: string[];
   files: string[];
   checks: JsonCheck[];
-  problems: Array<{ file: string | null; line: number | null; column: number | null; message: string }>;
+  problems: Array<{ file: string | null; line: number | null; column: number | null; message: string; host?: string }>;
   summary: RunReport['summary'];
+  /** Fleet runs only. */
+  hosts?: Array<{ name: string; root: string; xen: { version: string; source: string } | null; files: string[]; summary: RunReport['summary'] }>;
 }
 
 export function toJsonReport(report: RunReport, opts?: Pick<FormatOptions, 'rules'>): JsonReport {
@@ -67,6 +73,7 @@ export function toJsonReport(report: RunReport, opts?: Pick<FormatOptions, 'rule
       line: position(p.line) ?? null,
       column: position(p.column) ?? null,
       message: p.message,
+      ...(p.host !== undefined ? { host: p.host } : {}),
     })),
     summary: {
       pass: report.summary.pass,
@@ -76,6 +83,9 @@ export function toJsonReport(report: RunReport, opts?: Pick<FormatOptions, 'rule
       error: report.summary.error,
       findings: { ...report.summary.findings },
     },
+    ...(report.hosts
+      ? { hosts: report.hosts.map((h) => ({ name: h.name, root: h.root, xen: h.xen ? { ...h.xen } : null, files: [...h.files], summary: { ...h.summary, findings: { ...h.summary.findings } } })) }
+      : {}),
   };
 }
 
@@ -93,6 +103,7 @@ function jsonCheck(o: CheckOutcome, docs: string | undefined): JsonCheck {
     reason: o.reason !== undefined && o.reason !== '' ? o.reason : NEEDS_REASON.has(o.status) ? 'no reason given' : null,
     findings: o.findings.map(jsonFinding),
     suppressed: Number.isSafeInteger(o.suppressed) && o.suppressed >= 0 ? o.suppressed : 0,
+    ...(o.host !== undefined ? { host: o.host } : {}),
   };
 }
 
@@ -112,6 +123,7 @@ function jsonFinding(f: ReportedFinding): JsonFinding {
     evidence: f.evidence ? jsonEvidence(f.evidence) : null,
     unverified: f.unverified === true,
     fingerprint: f.fingerprint,
+    ...(f.host !== undefined ? { host: f.host } : {}),
   };
 }
 

@@ -113,3 +113,12 @@ t.test('property: random guests and versions never throw; findings only where th
   ), { numRuns: 200 });
   t.pass('held');
 });
+
+t.test('4.21 boundary: a 4.21.0 release candidate still has the traditional device model, 4.21.0 refuses it (RELEASE-4.21.0:tools/xl/xl_parse.c)', async (t) => {
+  const hvmGuest = guest('win', `${HVM}${TRAD}`);
+  t.equal(run([hvmGuest], '4.21.0-rc4')[0]?.severity, 'warning', 'semver: a prerelease sorts before 4.21.0');
+  t.equal(run([hvmGuest], '4.21.0')[0]?.severity, 'error');
+  const pvh = guest('web', `type = "pvh"\n${PV}${TRAD}`);
+  t.same(run([pvh], '4.21.0-rc4'), [], 'PV/PVH: only the release that removed it refuses them');
+  t.match(run([pvh], '4.21.0')[0]?.message, /xl stops with `Unknown device_model_version "qemu-xen-traditional" specified` and creates nothing/);
+});

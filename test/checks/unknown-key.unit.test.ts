@@ -241,3 +241,23 @@ t.test('xm: new in and gone since, at the boundary releases', async (t) => {
   const old = run([d], { xen: '3.4.0', toolstack: 'xm' })[0]!;
   t.match(old.remediation, /vcpus/, 'what this xm uses instead');
 });
+
+t.test('xl: keys xl only warns about, from the release that started warning', async (t) => {
+  const d = domainFromText('name = "v"\ntype = "pv"\nkernel = "/boot/k"\nvncviewer = 1\n', 'xl');
+  const at = (xen: string): string[] => run([d], { xen, toolstack: 'xl' }).map((x) => x.message);
+  t.same(at('4.1.0'), ['v: `vncviewer` is new in xl 4.2: xl of Xen 4.1.0 ignores it without a word']);
+  t.same(at('4.4.0'), [], '4.2–4.4 start a viewer for it (RELEASE-4.4.0:tools/libxl/xl_cmdimpl.c)');
+  t.same(at('4.5.0'), ['v: xl does not use `vncviewer`: it prints "WARNING: ignoring "vncviewer" option" and ignores the setting'], 'c28219f035');
+  t.match(run([d])[0]?.message, /xl does not use `vncviewer` \(from 4\.5\)/, 'version unknown: says from when');
+  const dm = domainFromText('name = "h"\nbuilder = "hvm"\ndevice_model = "/usr/lib/xen/bin/qemu-dm"\n', 'xl');
+  t.same(run([dm], { xen: '4.1.0', toolstack: 'xl' }).filter((x) => x.key === 'device_model'), [], 'xl 4.1 used device_model as the device model path');
+  t.equal(run([dm], { xen: '4.2.0', toolstack: 'xl' }).filter((x) => x.key === 'device_model').length, 1);
+});
+
+t.test('xl: a deprecated key is reported only where its replacement exists', async (t) => {
+  const d = domainFromText('name = "s"\nbuilder = "hvm"\nstdvga = 1\nmemory = 1024\n', 'xl');
+  const keys = (xen: string): string[] => run([d], { xen, toolstack: 'xl' }).map((x) => x.key!);
+  t.same(keys('4.2.0'), [], 'vga arrived in 4.3: stdvga is the only spelling on 4.2');
+  t.same(keys('4.3.0'), ['stdvga']);
+  t.same(keys('4.10.0'), ['builder', 'stdvga']);
+});

@@ -109,6 +109,13 @@ t.test('config discovery, validation and settings', async (t) => {
   const opts = xenlint(['lint', 'win.cfg'], { cwd: sub });
   t.equal(opts.code, 2, 'options for a check without options');
 
+  // The config schema carries each check's options schema (docs/build-metadata.mjs).
+  writeFileSync(join(dir, '.xenlintrc.yaml'), 'checks:\n  vif-limit:\n    options: { maxVifsPerGuest: -1 }\n');
+  const badOption = xenlint(['lint', 'win.cfg'], { cwd: sub });
+  t.equal(badOption.code, 2, 'a bad option value');
+  t.match(badOption.stderr, /\/checks\/vif-limit\/options\/maxVifsPerGuest: must be >= 0/);
+  t.notMatch(badOption.stderr, /must be one of/, 'no noise from the severity form of the entry');
+
   const named = xenlint(['lint', 'win.cfg', '--config', 'missing.yaml'], { cwd: sub });
   t.equal(named.code, 2);
   t.match(named.stderr, /missing\.yaml/);

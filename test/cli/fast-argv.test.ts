@@ -9,7 +9,7 @@ import { fastPath } from '../../cli/fast-argv.js';
 import { buildCli } from '../../cli/yargs-cli.js';
 
 /** The keys the lint and check commands and the report pipeline read from argv. */
-const HANDLER_KEYS = ['paths', 'facts', 'dialect', 'root', 'timeout', 'format', 'output', 'color', 'fail-on', 'config', 'baseline', 'write-baseline', 'xen', 'verbose'];
+const HANDLER_KEYS = ['paths', 'facts', 'dialect', 'root', 'timeout', 'format', 'output', 'color', 'fail-on', 'config', 'baseline', 'write-baseline', 'xen', 'verbose', 'quiet', 'max-warnings'];
 
 type Parsed = { ok: true; command: string; argv: Record<string, unknown> } | { ok: false; message: string };
 
@@ -91,6 +91,11 @@ t.test('plain lint command lines: the fast path agrees with yargs', async (t) =>
     ['lint', 'a.cfg', '--dialect=xl', '--format', 'junit'],
     ['lint', 'web 01.cfg', 'ümlaut.cfg', 'a=b.cfg'],
     ['lint', '1.cfg', '2024', '0x10', '.hidden.cfg'],
+    ['lint', 'configs/**/*.cfg', './legacy/{a,b}/*.cfg', 'x/[ab].cfg'],
+    ['lint', 'a.cfg', '--quiet'],
+    ['lint', 'a.cfg', '--max-warnings', '0'],
+    ['lint', 'a.cfg', '--max-warnings=25', '--quiet', '--fail-on', 'warning'],
+    ['check', '--max-warnings', '3'],
     ['check'],
     ['check', '--root', 'samples/hosts/xen-4.17-credit2'],
     ['check', '--root=/mnt/host', '--format', 'json', '-o', 'report.json'],
@@ -126,6 +131,14 @@ t.test('anything unusual is left to yargs', async (t) => {
     ['lint', 'a.cfg', '--no-verbose'],
     ['lint', 'a.cfg', '--no-format'],
     ['lint', 'a.cfg', '--failOn', 'info'],
+    ['lint', 'a.cfg', '--fial-on', 'info'],
+    ['lint', 'a.cfg', '--quite'],
+    ['lint', 'a.cfg', '--max-warnings', '-1'],
+    ['lint', 'a.cfg', '--max-warnings', '1.5'],
+    ['lint', 'a.cfg', '--max-warnings', '007'],
+    ['lint', 'a.cfg', '--max-warnings'],
+    ['lint', 'a.cfg', '--quiet=true'],
+    ['lint', 'a.cfg', '--no-quiet'],
     ['lint', 'a.cfg', '--xen', '-1'],
     ['lint', 'a.cfg', '--', 'b.cfg'],
     ['lint', '-'],
@@ -183,6 +196,14 @@ t.test('property: any argument vector the fast path accepts, yargs reads the sam
       '--root=/mnt',
       '--timeout',
       '--timeout=7',
+      '--quiet',
+      '--max-warnings',
+      '--max-warnings=0',
+      '--quite',
+      '0',
+      '-1',
+      'configs/**/*.cfg',
+      '{a,b}.cfg',
       '10',
       '010',
       '-x',

@@ -49,3 +49,14 @@ t.test('JSON: each check names its page; stylish --verbose lists them', async (t
   const verbose = xenlint([...runs[1]![1], '--verbose']).stdout;
   t.match(verbose, /\nDocumentation:\n {2}[a-z0-9-]+ +https:\/\/github\.com\/xenlint\/xenlint\/blob\/v/);
 });
+
+t.test('explain and rules --format json name the same page', async (t) => {
+  const ex = xenlint(['explain', 'memory-fit']);
+  t.equal(ex.code, 0);
+  const online = /Online \(this version\): (\S+)/.exec(ex.stdout)?.[1];
+  t.match(online, PAGE);
+  t.match(online, /\/docs\/rules\/memory-fit\.md$/);
+  const rules = JSON.parse(xenlint(['rules', '--format', 'json']).stdout);
+  t.equal(rules.find((r: { id: string }) => r.id === 'memory-fit').docs, online);
+  for (const r of rules) t.match(r.docs, PAGE, r.id);
+});

@@ -7,6 +7,7 @@ import {
   parseComm,
   parseCount,
   parseCpuFlags,
+  parseCpuVendor,
   parseDomainList,
   parseModules,
   parseStatName,
@@ -53,6 +54,13 @@ t.test('/proc/cpuinfo flags', async (t) => {
   t.same(parseCpuFlags('Features\t: half thumb fastmult vfp edsp neon vfpv3 tls vfpv4 idiva idivt\n').slice(0, 3), ['edsp', 'fastmult', 'half'], 'Arm Features');
   t.same(parseCpuFlags('flags\t\t:\n'), [], 'empty flags line');
   t.same(parseCpuFlags('model name : flags in a name\n'), [], 'only the flags field');
+});
+
+t.test('parseCpuVendor: vendor_id when every CPU agrees', async (t) => {
+  t.equal(parseCpuVendor('processor\t: 0\nvendor_id\t: GenuineIntel\n\nprocessor\t: 1\nvendor_id\t: GenuineIntel\n'), 'GenuineIntel');
+  t.equal(parseCpuVendor('vendor_id\t: GenuineIntel\nvendor_id\t: AuthenticAMD\n'), undefined, 'disagreeing CPUs: unknown');
+  t.equal(parseCpuVendor('Features\t: half thumb\n'), undefined, 'Arm has none');
+  fc.assert(fc.property(fc.string(), (s) => { const v = parseCpuVendor(s); return v === undefined || !/\s/.test(v); }));
 });
 
 t.test('/proc/xen/capabilities', async (t) => {

@@ -6,6 +6,7 @@ import { formatJson } from '../../cli/report/json.js';
 import { formatSarif } from '../../cli/report/sarif.js';
 import { formatJunit } from '../../cli/report/junit.js';
 import { formatGithub } from '../../cli/report/github.js';
+import { formatHtml } from '../../cli/report/html.js';
 import { CWD, sampleReport, sampleRules } from '../fixtures/report/sample-report.js';
 import { fromRoot } from '../helpers/paths.js';
 
@@ -31,7 +32,7 @@ t.test('pickFormat: explicit wins, GitHub Actions gets annotations, else stylish
   for (const [requested, env, tty, expected] of table) {
     t.equal(pickFormat(requested, env, tty), expected, `${JSON.stringify(requested)} ${JSON.stringify(env)} tty=${tty}`);
   }
-  t.throws(() => pickFormat('checkstyle', {}, false), /unknown report format "checkstyle" \(expected one of stylish, json, sarif, junit, github\)/);
+  t.throws(() => pickFormat('checkstyle', {}, false), /unknown report format "checkstyle" \(expected one of stylish, json, sarif, junit, github, html\)/);
   t.throws(() => pickFormat('SARIF', {}, false), /unknown report format/, 'names are exact');
 });
 
@@ -71,8 +72,9 @@ t.test('formatReport dispatches to each formatter', async (t) => {
     sarif: (r) => formatSarif(r, opts),
     junit: (r) => formatJunit(r, opts),
     github: (r) => formatGithub(r, opts),
+    html: (r) => formatHtml(r, opts),
   };
-  t.same(FORMATS, ['stylish', 'json', 'sarif', 'junit', 'github']);
+  t.same(FORMATS, ['stylish', 'json', 'sarif', 'junit', 'github', 'html']);
   for (const format of FORMATS) {
     t.equal(await formatReport(sampleReport(), format, opts), direct[format](sampleReport()), format);
   }

@@ -1,0 +1,3 @@
+import { runFixtures } from './harness.js';
+
+runFixtures('bootloader');

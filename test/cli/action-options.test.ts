@@ -1,0 +1,88 @@
+/**
+ * The two options the GitHub Action relies on: `--also-output FORMAT=FILE` (one
+ * run, two reports: annotations on stdout and SARIF in a file) and `--no-plugins`
+ * (never import the config's plugin modules).
+ */
+import t from 'tap';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { scratch, xenlint } from './run.js';
+
+const BAD = `name = "db01"
+type = "hvm"
+memory = 2048
+disk = [ 'phy:/dev/vg0/db01,hda,w,extra' ]
+memroy = 1
+`;
+
+t.test('annotations on stdout and SARIF in a file, from one run', async (t) => {
+  const dir = scratch({ 'domains/db01.cfg': BAD });
+  const r = xenlint(['lint', 'domains', '--xen', '4.17', '--format', 'github', '--also-output', 'sarif=out/xenlint.sarif'], { cwd: dir });
+  t.equal(r.code, 2, 'the output directory does not exist: exit 2, not a silent loss');
+  t.match(r.stderr, /out\/xenlint\.sarif/);
+
+  const ok = xenlint(['lint', 'domains', '--xen', '4.17', '--format', 'github', '--also-output', 'sarif=xenlint.sarif'], { cwd: dir });
+  t.equal(ok.code, 1, 'the exit code is the lint result');
+  t.match(ok.stdout, /^::error file=domains\/db01\.cfg,line=4,.*disk-spec/m);
+  t.match(ok.stdout, /^::warning file=domains\/db01\.cfg,line=5,.*memroy/m);
+  const sarif = JSON.parse(readFileSync(join(dir, 'xenlint.sarif'), 'utf8'));
+  const alone = JSON.parse(xenlint(['lint', 'domains', '--xen', '4.17', '--format', 'sarif'], { cwd: dir }).stdout);
+  t.same(sarif, alone, 'the same SARIF as --format sarif');
+  t.same(
+    sarif.runs[0].results.map((r: { ruleId: string }) => r.ruleId).sort(),
+    ['disk-spec', 'unknown-key'],
+  );
+
+  // Both ways round, and with --output for the first.
+  const swapped = xenlint(['lint', 'domains', '--xen', '4.17', '--format', 'sarif', '--output', 'a.sarif', '--also-output', 'json=b.json'], { cwd: dir });
+  t.equal(swapped.code, 1);
+  t.equal(swapped.stdout, '');
+  t.same(JSON.parse(readFileSync(join(dir, 'a.sarif'), 'utf8')), alone);
+  t.match(JSON.parse(readFileSync(join(dir, 'b.json'), 'utf8')), { command: 'lint' });
+});
+
+t.test('a bad --also-output is a usage error', async (t) => {
+  const dir = scratch({ 'web.cfg': 'name = "web"\nmemory = 512\n' });
+  for (const bad of ['sarif', 'sarif=', 'xml=report.xml', '=x.sarif']) {
+    const r = xenlint(['lint', 'web.cfg', '--also-output', bad], { cwd: dir });
+    t.equal(r.code, 2, bad);
+    t.match(r.stderr, /--also-output .*expected FORMAT=FILE/, bad);
+  }
+  // Given twice, the full command line takes it (the fast path declines repeats).
+  const twice = xenlint(['lint', 'web.cfg', '--also-output', 'sarif=a', '--also-output', 'json=b'], { cwd: dir });
+  t.equal(twice.code, 2);
+  t.match(twice.stderr, /--also-output: give it once/);
+});
+
+t.test('--no-plugins: the built-in checks only; the plugin module is never imported', async (t) => {
+  const plugin = `import { writeFileSync } from 'node:fs';
+writeFileSync(new URL('./imported', import.meta.url), 'the plugin ran');
+export default [{
+  id: 'site-no-file-disks', title: 'Guests use LVM, not image files', severity: 'error',
+  needs: ['domains'], sources: ['site policy'],
+  run(facts) {
+    return facts.domains.flatMap((d) => d.disks.filter((k) => k.backend === 'file').map((k) => ({
+      message: d.name + ': disk ' + k.vdev + ' is an image file', domain: d.name, file: d.file, line: k.line, column: k.column, key: 'disk' })));
+  },
+}];
+`;
+  const dir = scratch({
+    'site.mjs': plugin,
+    'img.cfg': "name = 'img'\nkernel = '/boot/vmlinuz'\nmemory = 256\ndisk = [ 'file:/srv/img.img,xvda,w' ]\n",
+    '.xenlintrc.yaml': 'plugins: [./site.mjs]\nchecks:\n  site-no-file-disks: warning\n  disk-spec: error\n',
+  });
+  for (const argv of [
+    ['lint', 'img.cfg', '--xen', '4.4', '--no-plugins'],
+    ['lint', 'img.cfg', '--xen=4.4', '--no-plugins', '--dialect', 'xl', '--no-plugins'], // repeated: the yargs path
+  ]) {
+    const off = xenlint(argv, { cwd: dir });
+    t.equal(off.code, 0, `${argv.join(' ')}: ${off.stderr}`);
+    t.equal(off.stderr, '');
+    t.notMatch(off.stdout, /image file/);
+    t.notOk(existsSync(join(dir, 'imported')), 'the plugin module was not imported');
+  }
+  const on = xenlint(['lint', 'img.cfg', '--xen', '4.4'], { cwd: dir });
+  t.equal(on.code, 0, 'the plugin finding is a warning here');
+  t.match(on.stdout, /disk xvda is an image file/);
+  t.ok(existsSync(join(dir, 'imported')));
+});
