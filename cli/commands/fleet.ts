@@ -109,7 +109,7 @@ export async function fleetReport(roots: string[], args: ReportArgs & HostArgs, 
 }
 
 /** Each fleet check's outcome on each host: its findings placed there. */
-function fleetChecks(hosts: Array<{ name: string; facts: Facts }>, baseline: Set<string> | undefined): Map<string, CheckOutcome[]> {
+function fleetChecks(hosts: Array<{ name: string; facts: Facts }>, baseline: ReadonlyMap<string, number> | undefined): Map<string, CheckOutcome[]> {
   const out = new Map<string, CheckOutcome[]>(hosts.map((h) => [h.name, []]));
   for (const check of FLEET_CHECKS) {
     const base = { id: check.id, title: check.title, severity: check.severity };
@@ -119,14 +119,17 @@ function fleetChecks(hosts: Array<{ name: string; facts: Facts }>, baseline: Set
     }
     let findings: ReportedFinding[];
     try {
-      findings = check.run(hosts).map((f) => ({ ...f, check: check.id, severity: f.severity ?? check.severity, fingerprint: fingerprint(check.id, { ...f, message: `${f.host ?? ''}\u0000${f.message}` }) }));
+      findings = check.run(hosts).map((f) => {
+        const message = f.message ?? '';
+        return { ...f, message, check: check.id, severity: f.severity ?? check.severity, fingerprint: fingerprint(check.id, { ...f, message: `${f.host ?? ''}\u0000${message}` }) };
+      });
     } catch (err) {
       for (const h of hosts) out.get(h.name)!.push({ ...base, status: 'error', reason: `the check failed: ${err instanceof Error ? err.message : String(err)}`, findings: [], suppressed: 0 });
       continue;
     }
     for (const h of hosts) {
       const all = findings.filter((f) => f.host === h.name);
-      const shown = baseline ? all.filter((f) => !baseline.has(f.fingerprint)) : all;
+      const shown = baseline ? all.filter((f) => !baseline.has(f.fingerprint)) : all; // fleet findings are one per fingerprint
       out.get(h.name)!.push({ ...base, status: shown.length > 0 ? 'fail' : 'pass', findings: shown, suppressed: all.length - shown.length });
     }
   }

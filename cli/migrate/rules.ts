@@ -9,7 +9,7 @@
  * skip with the fact it lacks. Rules that are the same judgement a host check
  * already makes (bridges, weights and caps) run that check on B with the guest.
  */
-import type { CheckContext, DomainFacts, Facts, Finding, Skip } from '../../checks/api.js';
+import { renderFinding, type Check, type CheckContext, type DomainFacts, type Facts, type Finding, type Skip } from '../../checks/api.js';
 import type { Probe } from '../facts.js';
 import type { Severity } from '../parse/diagnostic.js';
 import { satisfiesXen } from '../xen-version.js';
@@ -20,6 +20,12 @@ import bridgeMissing from '../../checks/bridge-missing.js';
 import scheduler, { hostScheduler } from '../../checks/scheduler.js';
 import { cpuVendor, maskable, maskedFeatures, missingFeatures, parseHwCaps, type HwCaps } from './cpu.js';
 import type { Side } from './sides.js';
+
+/** A check's finding as text, rendered from its messages as the engine does. */
+function textOf(check: Check, f: Finding): string {
+  const r = renderFinding(check, f);
+  return r.ok ? r.text : '';
+}
 
 export interface Migration {
   guest: DomainFacts;
@@ -459,7 +465,7 @@ const schedulerRule: MigrationRule = {
       const why = ignored.find((f) => f.key === key);
       return {
         ...keyPlace(m.guest, key),
-        message: `${m.guest.name}: ${key} = ${keyText(m.guest, key) ?? '(needs evaluation)'} was set for ${a.name} on ${hostName(m.from)}; ${hostName(m.to)} runs ${b.name}${why ? `, where it ${why.message.replace(/^[^:]*: /, '')}` : ', which weighs guests against different defaults and peers'}`,
+        message: `${m.guest.name}: ${key} = ${keyText(m.guest, key) ?? '(needs evaluation)'} was set for ${a.name} on ${hostName(m.from)}; ${hostName(m.to)} runs ${b.name}${why ? `, where it ${textOf(scheduler, why).replace(/^[^:]*: /, '')}` : ', which weighs guests against different defaults and peers'}`,
         remediation: 'Review the guest\'s weight and cap against the target\'s scheduler and guests (xl sched-credit / xl sched-credit2) after the move.',
         evidence: both({ scheduler: [`${a.name} (${a.source})`, `${b.name} (${b.source})`] }),
       };
