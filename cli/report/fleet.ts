@@ -8,7 +8,7 @@
  * findings carry a `host` field.
  */
 import type { FleetHost, RunReport } from '../contract.js';
-import type { Format, FormatOptions } from './index.js';
+import type { Format, FormatOptions } from './options.js';
 import { palette, visible } from './color.js';
 import { countFindings, plural, severityCounts, statusCounts, countStatuses } from './shared.js';
 import { summarize } from '../engine.js';
