@@ -31,7 +31,6 @@
  * };
  * export default [check];
  * ```
- * Test it with `xenlint/testing` (checks/testing.ts).
  */
 
 // The contract and the report model.

@@ -39,6 +39,8 @@ import passthrough from './passthrough.js';
 import hvmEmulatedDisks from './hvm-emulated-disks.js';
 import timerMode from './timer-mode.js';
 import bootloader from './bootloader.js';
+import pv32 from './pv32.js';
+import grantFrames from './grant-frames.js';
 
 export const builtinChecks: Check[] = [
   configReadability,
@@ -46,12 +48,14 @@ export const builtinChecks: Check[] = [
   diskSpec,
   vifSpec,
   pvAbiMismatch,
+  pv32,
   hvmNeedsVt,
   hvmSaveMigrate,
   hvmSmp,
   memoryFit,
   scheduler,
   vifLimit,
+  grantFrames,
   netloopMissing,
   bridgeMissing,
   emulatedNic,

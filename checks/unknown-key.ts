@@ -106,9 +106,8 @@ function knownToXl(s: Situation): Finding | undefined {
     const from = ignored.since.replace(/\.0$/, '');
     return finding(s, {
       severity: 'warning',
-      ...(version === undefined
-        ? { messageId: 'xl-warns-and-ignores-from', data: { prints: ignored.prints, from } }
-        : { messageId: 'xl-warns-and-ignores', data: { prints: ignored.prints } }),
+      messageId: 'xl-warns-and-ignores',
+      data: { prints: ignored.prints, from: version === undefined ? ` (from ${from})` : '' },
       remediation: `Remove \`${key}\`; use ${ignored.instead}.`,
     });
   }
@@ -227,8 +226,7 @@ const check: Check = {
   severity: 'warning',
   needs: ['domains'],
   messages: {
-    'xl-warns-and-ignores': '{{guest}}: xl does not use `{{key}}`: it prints "{{prints}}" and ignores the setting',
-    'xl-warns-and-ignores-from': '{{guest}}: xl does not use `{{key}}` (from {{from}}): it prints "{{prints}}" and ignores the setting',
+    'xl-warns-and-ignores': '{{guest}}: xl does not use `{{key}}`{{from}}: it prints "{{prints}}" and ignores the setting',
     'hvm-kernel-ignored':
       '{{guest}}: xl ignores `kernel = "{{value}}"` for an HVM guest: it prints "you seem to be using "kernel" directive to override HVM guest firmware. Ignore that" and loads its own hvmloader',
     'xl-key-too-new': '{{guest}}: `{{key}}` is new in xl {{since}}: xl of Xen {{xen}} ignores it without a word',

@@ -2,8 +2,7 @@
  * unused-suppression: the one check the engine runs itself, because only the
  * engine knows which `xenlint-disable` directives hid a finding (cli/engine.ts).
  * Its metadata lives here, with the other checks', for `rules`, SARIF and docs.
- * It is metadata only and the engine reads it, so it sits in the model layer of
- * test/architecture/layers.ts and imports the model, not checks/api.ts.
+ * It is metadata only (types from checks/api.ts, no code) and the engine reads it.
  */
 import type { Need } from '../cli/contract.js';
 import type { Severity } from '../cli/parse/diagnostic.js';

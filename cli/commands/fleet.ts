@@ -119,17 +119,14 @@ function fleetChecks(hosts: Array<{ name: string; facts: Facts }>, baseline: Rea
     }
     let findings: ReportedFinding[];
     try {
-      findings = check.run(hosts).map((f) => {
-        const message = f.message ?? '';
-        return { ...f, message, check: check.id, severity: f.severity ?? check.severity, fingerprint: fingerprint(check.id, { ...f, message: `${f.host ?? ''}\u0000${message}` }) };
-      });
+      findings = check.run(hosts).map((f) => ({ ...f, message: f.message ?? '', check: check.id, severity: f.severity ?? check.severity, fingerprint: fingerprint(check.id, { ...f, message: `${f.host ?? ''}\u0000${f.message ?? ''}` }) }));
     } catch (err) {
       for (const h of hosts) out.get(h.name)!.push({ ...base, status: 'error', reason: `the check failed: ${err instanceof Error ? err.message : String(err)}`, findings: [], suppressed: 0 });
       continue;
     }
     for (const h of hosts) {
       const all = findings.filter((f) => f.host === h.name);
-      const shown = baseline ? all.filter((f) => !baseline.has(f.fingerprint)) : all; // fleet findings are one per fingerprint
+      const shown = baseline ? all.filter((f) => !baseline.has(f.fingerprint)) : all;
       out.get(h.name)!.push({ ...base, status: shown.length > 0 ? 'fail' : 'pass', findings: shown, suppressed: all.length - shown.length });
     }
   }

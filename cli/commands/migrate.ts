@@ -128,10 +128,7 @@ function outcome(rule: MigrationRule, m: Migration): CheckOutcome {
     return { ...base, status: 'error', reason: `the rule failed: ${err instanceof Error ? err.message : String(err)}` };
   }
   if (!Array.isArray(result)) return { ...base, status: 'skipped', reason: result.skip };
-  const findings: ReportedFinding[] = result.map((f) => {
-    const message = f.message ?? '';
-    return { ...f, message, check: rule.id, severity: f.severity ?? rule.severity, fingerprint: fingerprint(rule.id, { ...f, message }) };
-  });
+  const findings: ReportedFinding[] = result.map((f) => ({ ...f, message: f.message ?? '', check: rule.id, severity: f.severity ?? rule.severity, fingerprint: fingerprint(rule.id, { ...f, message: f.message ?? '' }) }));
   return { ...base, status: findings.length > 0 ? 'fail' : 'pass', findings };
 }
 

@@ -165,7 +165,7 @@ export function parseAlsoOutput(value: unknown, isFormat: (name: string) => name
   const format = eq < 0 ? value : value.slice(0, eq);
   const file = eq < 0 ? '' : value.slice(eq + 1);
   if (!isFormat(format) || file === '') {
-    throw new UsageError(`--also-output ${JSON.stringify(value)}: expected FORMAT=FILE, FORMAT one of stylish, json, sarif, junit, github (e.g. --also-output sarif=xenlint.sarif)`);
+    throw new UsageError(`--also-output ${JSON.stringify(value)}: expected FORMAT=FILE with FORMAT one of --format's choices (e.g. --also-output sarif=xenlint.sarif)`);
   }
   return { format, file };
 }

@@ -9,7 +9,7 @@
  * skip with the fact it lacks. Rules that are the same judgement a host check
  * already makes (bridges, weights and caps) run that check on B with the guest.
  */
-import { renderFinding, type Check, type CheckContext, type DomainFacts, type Facts, type Finding, type Skip } from '../../checks/api.js';
+import type { CheckContext, DomainFacts, Facts, Finding, Skip } from '../../checks/api.js';
 import type { Probe } from '../facts.js';
 import type { Severity } from '../parse/diagnostic.js';
 import { satisfiesXen } from '../xen-version.js';
@@ -18,14 +18,9 @@ import { dom0MayBalloon, footprint } from '../../checks/lib/memory.js';
 import { toolstackFor } from '../../checks/lib/toolstack.js';
 import bridgeMissing from '../../checks/bridge-missing.js';
 import scheduler, { hostScheduler } from '../../checks/scheduler.js';
+import { renderFinding } from '../messages.js';
 import { cpuVendor, maskable, maskedFeatures, missingFeatures, parseHwCaps, type HwCaps } from './cpu.js';
 import type { Side } from './sides.js';
-
-/** A check's finding as text, rendered from its messages as the engine does. */
-function textOf(check: Check, f: Finding): string {
-  const r = renderFinding(check, f);
-  return r.ok ? r.text : '';
-}
 
 export interface Migration {
   guest: DomainFacts;
@@ -414,7 +409,8 @@ const bridges: MigrationRule = {
     const { facts, ctx } = onTarget(m);
     const r = bridgeMissing.run(facts, { ...ctx, options: { ...(bridgeMissing.defaults ?? {}) } });
     if (isSkip(r)) return r;
-    return r.map((f) => ({ ...f, message: `${f.message} (on ${hostName(m.to)})` }));
+    // Rendered here: a migration rule's findings carry their text, not bridge-missing's message ids.
+    return r.map(({ messageId: _id, data: _data, ...f }) => ({ ...f, message: `${checkText(bridgeMissing, f, _id, _data)} (on ${hostName(m.to)})` }));
   },
 };
 
@@ -465,7 +461,7 @@ const schedulerRule: MigrationRule = {
       const why = ignored.find((f) => f.key === key);
       return {
         ...keyPlace(m.guest, key),
-        message: `${m.guest.name}: ${key} = ${keyText(m.guest, key) ?? '(needs evaluation)'} was set for ${a.name} on ${hostName(m.from)}; ${hostName(m.to)} runs ${b.name}${why ? `, where it ${textOf(scheduler, why).replace(/^[^:]*: /, '')}` : ', which weighs guests against different defaults and peers'}`,
+        message: `${m.guest.name}: ${key} = ${keyText(m.guest, key) ?? '(needs evaluation)'} was set for ${a.name} on ${hostName(m.from)}; ${hostName(m.to)} runs ${b.name}${why ? `, where it ${whyText(why).replace(/^[^:]*: /, '')}` : ', which weighs guests against different defaults and peers'}`,
         remediation: 'Review the guest\'s weight and cap against the target\'s scheduler and guests (xl sched-credit / xl sched-credit2) after the move.',
         evidence: both({ scheduler: [`${a.name} (${a.source})`, `${b.name} (${b.source})`] }),
       };
@@ -509,4 +505,16 @@ export function comparedFacts(m: Migration): Array<{ fact: string; from: string;
   add('total_memory', (s) => (s.facts.host?.totalMemoryMiB !== undefined ? `${s.facts.host.totalMemoryMiB} MiB` : undefined));
   add('bridges', (s) => (s.kind === 'capture' && s.facts.dom0?.bridges ? s.facts.dom0.bridges.map((b) => b.name).join(' ') || '(none)' : undefined));
   return rows;
+}
+
+/** A scheduler finding's text, rendered from its message id as the engine would. */
+function whyText(f: Finding): string {
+  const r = renderFinding(scheduler, f);
+  return r.ok ? r.text : (f.message ?? '');
+}
+
+/** A check's finding as text, from its message id and data (or its plain message). */
+function checkText(check: Parameters<typeof renderFinding>[0], f: Finding, messageId: string | undefined, data: Finding['data']): string {
+  const r = renderFinding(check, { ...f, ...(messageId !== undefined ? { messageId } : {}), ...(data !== undefined ? { data } : {}) });
+  return r.ok ? r.text : (f.message ?? '');
 }

@@ -3,11 +3,16 @@
  * the way Xen's files are: what it must take as a key, and what it must not.
  */
 import t from 'tap';
-// @ts-expect-error: a plain .mjs script without type declarations.
-import { xlKeys, xmKeys } from '../../checks/data/build-key-table.mjs';
+import { pathToFileURL } from 'node:url';
+import { fromRoot } from '../helpers/paths.js';
 
-const extractXl = xlKeys as (src: string) => { keys: string[]; unresolved: string[] };
-const extractXm = xmKeys as (src: string) => { keys: string[]; commandLineOnly: string[] };
+// A plain .mjs script, loaded from the source tree (the compiled tests live elsewhere).
+const script = (await import(pathToFileURL(fromRoot('checks/data/build-key-table.mjs')).href)) as {
+  xlKeys: (src: string) => { keys: string[]; unresolved: string[] };
+  xmKeys: (src: string) => { keys: string[]; commandLineOnly: string[] };
+};
+const extractXl = script.xlKeys;
+const extractXm = script.xmKeys;
 
 const XL = `
 static void parse_top_level_vnc_options(XLU_Config *config, libxl_vnc_info *vnc)

@@ -82,7 +82,7 @@ t.test('property: findings only when two differently named guests write one path
     (gs) => {
       const f = run(gs.map((g, i) => domainFromText(`name = "${g.name}"\ndisk = [ 'phy:/dev/vg0/${g.lv},xvdb,${g.mode}' ]\n`, 'xm', `/etc/xen/${i}.cfg`)));
       for (const x of f) {
-        const lv = /vg0\/(\w)/.exec(x.message)![1];
+        const lv = /vg0\/(\w)/.exec(x.message ?? "")![1];
         const writers = gs.filter((g) => g.lv === lv && g.mode !== 'r');
         if (new Set(writers.map((g) => g.name)).size < 2) return false;
         if (writers.filter((g) => g.mode === 'w').length < 2) return false;

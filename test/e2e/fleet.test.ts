@@ -9,14 +9,14 @@ import t from 'tap';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { load } from 'js-yaml';
 import { builtinChecks } from '../../checks/index.js';
 import { fleetReport } from '../../cli/commands/fleet.js';
 import { FLEET_CHECKS } from '../../cli/fleet/checks.js';
 import type { RunReport } from '../../checks/api.js';
+import { fromRoot } from '../helpers/paths.js';
 
-const SAMPLES = fileURLToPath(new URL('../../samples/hosts/', import.meta.url));
+const SAMPLES = fromRoot('samples/hosts/');
 const prepared = { loaded: { config: {}, dir: SAMPLES }, checks: builtinChecks, settings: new Map() };
 const FLEET_IDS = new Set(FLEET_CHECKS.map((c) => c.id));
 

@@ -76,11 +76,15 @@ t.test('npm pack yields a tarball that installs in a clean prefix and runs', asy
   };
   t.equal(report.tool.version, pkg.version);
   const findings = report.checks.flatMap((c) => c.findings);
-  t.same(
-    findings.map((f) => `${f.check} ${f.file}:${f.line}`),
-    ['unknown-key web01.cfg:15', 'unknown-key web01.cfg:16', 'unknown-key web01.cfg:17', 'unknown-key web01.cfg:18'],
-  );
-  t.match(findings[0]?.message, /`ip` is an xm option; xl ignores it/);
+  t.ok(findings.length > 0, 'the sample has findings');
+  t.ok(findings.every((f) => f.file === 'web01.cfg'), 'paths relative to the working directory');
+  // Exactly what the repository's own build reports for the same run.
+  const here = spawnSync(process.execPath, [join(ROOT, 'dist/cli/xenlint.js'), 'lint', 'web01.cfg', '--xen', '4.17', '--fail-on', 'warning', '--format', 'json'], {
+    cwd: work,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '' },
+  });
+  t.same(report, JSON.parse(here.stdout), 'the same JSON report as dist/');
 
   // explain reads the rule docs shipped in the package; check --root the whole gather path.
   const explain = run(bin, ['explain', 'memory-fit'], work);

@@ -9,11 +9,10 @@ import t from 'tap';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { assessMigration } from '../../cli/commands/migrate.js';
 import type { CheckOutcome } from '../../checks/api.js';
+import { ROOT } from '../helpers/paths.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const INFO = (name: string) => join(ROOT, 'samples/info', name);
 const HOST = (name: string) => join(ROOT, 'samples/hosts', name);
 const LOADED = { config: {}, dir: ROOT };

@@ -1,0 +1,3 @@
+import { runFixtures } from './fixtures.js';
+
+runFixtures('grant-frames');
