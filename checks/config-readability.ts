@@ -41,6 +41,14 @@ const WORDING: Record<string, Wording> = {
     template: '{{guest}}: {{problem}}',
     remediation: 'Fix the text at this position; xl accepts lowercase names, quoted strings, plain numbers and [ lists ] only.',
   },
+  'xl-refused': {
+    template: '{{guest}}: {{problem}}',
+    remediation: 'Fix the setting xl names: xl reads the file but parse_config_data() stops there, so `xl create` creates nothing.',
+  },
+  'xl-warning': {
+    template: '{{guest}}: {{problem}}',
+    remediation: 'xl prints this and leaves the setting out: write a value xl reads (a plain number, a single value where it wants one).',
+  },
   'xl-number': {
     template: '{{guest}}: {{problem}}',
     remediation: 'Write the number in decimal without a leading zero (or 0x… for hex), or quote it if it is meant as text.',
@@ -147,6 +155,8 @@ const check: Check = {
       const readByXl = d.dialect === 'xm' && toolstackFor(d.dialect, facts, version).toolstack === 'xl';
       for (const diag of d.diagnostics) {
         if (isVendorDrop(diag)) continue;
+        // A disk or vif xl stops at: disk-spec and vif-spec report the device itself.
+        if (diag.code === 'xl-refused-device') continue;
         findings.push(fromDiagnostic(d, diag, readByXl));
       }
       const extra = pythonReadByXl(d, facts, version);

@@ -6,7 +6,7 @@
  * annotations (`# xenlint: guest-abi=…`, `size=…`, `autostart=…`).
  */
 import { basename } from 'node:path';
-import type { Annotation, DiskFacts, DomainFacts, GuestAbi, KernelFacts, KeyFact, VifFacts } from './facts.js';
+import type { Annotation, DiskFacts, DomainFacts, GuestAbi, KernelFacts, KeyFact, VifFacts, XlFacts } from './facts.js';
 import type { ConfigEntry, ConfigValue, ParsedConfig } from './parse/config-model.js';
 import { diag } from './parse/diagnostic.js';
 import { entryMap, valueToPlain } from './parse/config.js';
@@ -14,12 +14,14 @@ import { readDirectives } from './parse/directives.js';
 import { parseDiskSpec } from './parse/disk-spec.js';
 import { parseVifSpec } from './parse/vif-spec.js';
 import { parseSize } from './parse/units.js';
+import { readAsXl, XL_REFUSAL_CODES, atomText, type XlView } from './xl-reading.js';
 
 const ABIS: ReadonlySet<string> = new Set(['x86_32', 'x86_32p', 'x86_64', 'ia64', 'ia64be', 'aarch64', 'armv7l', 'x86_32-bimodal']);
 
 export const NOT_GATHERED = 'the kernel image was not read (linting configs only); run `xenlint check` on the host or with --root, or annotate the guest with `# xenlint: guest-abi=x86_64|x86_32p|x86_32`';
 
 export function buildDomain(parsed: ParsedConfig): DomainFacts {
+  if (parsed.dialect === 'xl') return buildXlDomain(parsed);
   const entries = entryMap(parsed);
   const keys: Record<string, KeyFact> = {};
   for (const [key, entry] of entries) keys[key] = keyFact(entry);
@@ -208,4 +210,139 @@ export function numberOf(v: ConfigValue | undefined): number | undefined {
   if (v.kind === 'number') return v.value;
   if (v.kind === 'string' && /^\s*\d+\s*$/.test(v.value)) return Number(v.value);
   return undefined;
+}
+
+/** A MiB count that is a plain non-negative number, as checks compare them. */
+function mibOf(kb: bigint | undefined): number | undefined {
+  if (kb === undefined || kb % 1024n !== 0n || kb > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
+  return Number(kb / 1024n);
+}
+
+/**
+ * A config xl reads, as xl reads it (cli/xl-reading.ts): a file xl refuses yields
+ * the refusal and nothing else, since xl creates nothing from it.
+ */
+function buildXlDomain(parsed: ParsedConfig): DomainFacts {
+  const directives = readDirectives(parsed);
+  const annotations = directives.annotations;
+  const diagnostics = [...parsed.diagnostics, ...directives.diagnostics];
+  const fallbackName = basename(parsed.file).replace(/\.[^.]+$/, '');
+  const refused = (): DomainFacts => ({
+    name: fallbackName,
+    file: parsed.file,
+    dialect: 'xl',
+    type: 'pv',
+    typeSource: 'default',
+    disks: [],
+    vifs: [],
+    keys: {},
+    annotations,
+    suppressions: directives.suppressions,
+    diagnostics,
+  });
+  if (parsed.diagnostics.some((d) => d.severity === 'error' && d.code !== undefined && XL_REFUSAL_CODES.has(d.code))) return refused();
+
+  const entries = entryMap(parsed);
+  const view = readAsXl(entries);
+  for (const w of view.warnings) diagnostics.push({ ...diag('warning', `xl: ${w.message}`, w, 'xl-warning'), file: parsed.file });
+  // A refusal of xl_parse.c (after libxlu read the file) is reported, and what xl
+  // read up to and beyond it is kept, so other checks can still explain the guest.
+  let refusedAlready = false;
+  const refuse = (message: string, at: { line: number; column: number }, code = 'xl-refused'): void => {
+    // xl prints the first and exits; the items after it are still listed for the checks.
+    if (refusedAlready) return;
+    refusedAlready = true;
+    diagnostics.push({ ...diag('error', `${message} (xl refuses this config)`, at, code), file: parsed.file });
+  };
+  if (view.refusal) refuse(view.refusal.message, view.refusal);
+
+  const keys: Record<string, KeyFact> = {};
+  for (const [key, entry] of entries) keys[key] = keyFact(entry);
+  const domain: DomainFacts = {
+    name: view.name ?? fallbackName,
+    file: parsed.file,
+    dialect: 'xl',
+    type: view.type,
+    typeSource: view.typeSource,
+    disks: [],
+    vifs: [],
+    keys,
+    annotations,
+    suppressions: directives.suppressions,
+    diagnostics,
+  };
+  const memory = mibOf(view.memoryKb);
+  if (memory !== undefined) domain.memoryMiB = memory;
+  const maxmem = mibOf(view.maxmemKb);
+  if (maxmem !== undefined) domain.maxmemMiB = maxmem;
+  if (view.vcpus !== undefined) domain.vcpus = view.vcpus;
+  if (view.maxvcpusKey !== undefined) domain.maxvcpus = view.maxvcpusKey;
+  const bootloader = stringOf(entries.get('bootloader')?.value);
+  if (bootloader !== undefined) domain.bootloader = bootloader;
+  domain.xl = xlFacts(view);
+  const kernel = kernelOf(domain, entries, annotations);
+  if (kernel) domain.kernel = kernel;
+  const autostart = annotations.find((a) => a.name === 'autostart');
+  if (autostart) domain.autostart = /^(yes|true|1|on)$/i.test(autostart.value);
+
+  // xl reads the string items of a list up to the first one that is not a string;
+  // a plain string is no list at all (a check says so).
+  const disks = xlListStrings(entries.get('disk'));
+  for (const item of disks.items) {
+    const disk = diskOf(item, domain.disks.length, 'xl', annotations);
+    // xl exits at a disk it cannot parse; the disk stays listed so the disk checks can explain it.
+    if (disk.invalid !== undefined) refuse(`config parsing error in disk specification: ${disk.invalid} in \`${disk.spec}'`, item, 'xl-refused-device');
+    domain.disks.push(disk);
+  }
+  // The item xl stopped at (a list, not a string): listed so the disk checks can say so.
+  if (disks.stopper && domain.disks.every((d) => d.invalid === undefined)) domain.disks.push(diskOf(disks.stopper, domain.disks.length, 'xl', annotations));
+  const vifs = xlListStrings(entries.get('vif'));
+  for (const item of vifs.items) {
+    const vif = xlVifOf(item, domain.vifs.length, view.staleErange);
+    if (vif.refusal !== undefined) refuse(vif.refusal, item, 'xl-refused-device');
+    domain.vifs.push(vif.vif);
+  }
+  if (vifs.stopper) domain.vifs.push(vifOf(vifs.stopper, domain.vifs.length, 'xl'));
+  return domain;
+}
+
+function xlFacts(view: XlView): XlFacts {
+  const x: XlFacts = { vnc: view.vnc, pci: view.pci, on: { ...view.on } };
+  if (view.targetMemKb !== undefined) x.targetMemKb = String(view.targetMemKb);
+  if (view.maxMemKb !== undefined) x.maxMemKb = String(view.maxMemKb);
+  if (view.maxVcpus !== undefined) x.maxVcpus = view.maxVcpus;
+  if (view.kernel !== undefined) x.kernel = view.kernel;
+  return x;
+}
+
+/** The string items xl reads from a list, and the first item that is not one (xl stops there). */
+function xlListStrings(entry: ConfigEntry | undefined): { items: ConfigValue[]; stopper?: ConfigValue } {
+  if (!entry || entry.value.kind !== 'list') return { items: [] };
+  const items: ConfigValue[] = [];
+  for (const item of entry.value.items) {
+    if (atomText(item) === undefined) return { items, stopper: item };
+    items.push(item.kind === 'number' ? { kind: 'string', value: item.raw, line: item.line, column: item.column } : item);
+  }
+  return { items };
+}
+
+/** Pieces xl stops at (a bad rate, devid or mtu); anything else only prints a message. */
+const XL_VIF_EXIT = new Set(['rate-invalid', 'number-invalid']);
+
+function xlVifOf(item: ConfigValue, index: number, staleErange: boolean): { vif: VifFacts; refusal?: string } {
+  const spec = item.kind === 'string' ? item.value : '';
+  const vif: VifFacts = { index, spec, line: item.line, column: item.column, keys: {} };
+  const result = parseVifSpec(spec, 'xl', { staleErange });
+  if (!result.ok && result.error.code !== 'mac-multicast') vif.invalid = result.error.message;
+  if (!result.ok && XL_VIF_EXIT.has(result.error.code ?? '')) {
+    return { vif, refusal: result.error.code === 'rate-invalid' ? `config parsing error in vif: ${result.error.message}` : result.error.message };
+  }
+  const read = result.vif;
+  if (!read) return { vif };
+  vif.keys = { ...read.keys };
+  if (read.bridge !== undefined) vif.bridge = read.bridge;
+  if (read.model !== undefined) vif.model = read.model;
+  if (read.nictype !== undefined) vif.type = read.nictype === 'vif_ioemu' ? 'ioemu' : 'vif';
+  if (read.macOctets && read.macOctets.some((o) => o !== 0)) vif.mac = read.macOctets.map((o) => o.toString(16).padStart(2, '0')).join(':');
+  return { vif };
 }

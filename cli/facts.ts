@@ -114,6 +114,19 @@ export interface KernelFacts {
   column?: number;
 }
 
+export interface XlFacts {
+  /** b_info.target_memkb / max_memkb: KiB as decimal text, exact beyond 2^53. */
+  targetMemKb?: string;
+  maxMemKb?: string;
+  maxVcpus?: number;
+  kernel?: string;
+  vnc: boolean;
+  /** Passed-through devices as dddd:bb:dd.f. */
+  pci: string[];
+  /** on_poweroff, on_reboot, on_crash as xl reads them (defaults included). */
+  on: Record<string, string>;
+}
+
 export interface DiskFacts {
   index: number;
   spec: string;
@@ -200,6 +213,8 @@ export interface DomainFacts {
   maxvcpus?: number;
   kernel?: KernelFacts;
   bootloader?: string;
+  /** What xl itself derives (xl_parse.c), for a config xl reads; see cli/xl-reading.ts. */
+  xl?: XlFacts;
   disks: DiskFacts[];
   vifs: VifFacts[];
   /** Every key of the config with its literal value and position. */

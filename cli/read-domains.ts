@@ -14,30 +14,37 @@ import type { DomainFacts } from './facts.js';
 import type { Dialect } from './parse/config-model.js';
 import { parseConfig } from './parse/config.js';
 import { buildDomain } from './domain.js';
+import { decodeConfigBytes } from './parse/config-bytes.js';
+import type { ReaderChoice } from './reader-choice.js';
 
 export interface ReadProblem {
   file: string;
   message: string;
 }
 
-export async function readDomainFiles(
-  files: string[],
-  dialectFor: (file: string) => Dialect | undefined,
-): Promise<{ domains: DomainFacts[]; problems: ReadProblem[] }> {
+/** The reader chosen for a file (a dialect alone counts as forced), or why its syntax must decide. */
+export type ReaderFor = (file: string) => Dialect | ReaderChoice | { undecided: string } | undefined;
+
+export async function readDomainFiles(files: string[], readerFor: ReaderFor): Promise<{ domains: DomainFacts[]; problems: ReadProblem[] }> {
   const domains: DomainFacts[] = [];
   const problems: ReadProblem[] = [];
   for (const file of files) {
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = decodeConfigBytes(readFileSync(file)).text;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       problems.push({ file, message: `cannot read: ${code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String(code)}` });
       continue;
     }
-    const dialect = dialectFor(file);
+    const choice = readerFor(file);
     // DomainFacts do not carry dialectReason, so detection may stop at the first reader that decides.
-    domains.push(buildDomain(parseConfig(text, file, dialect ? { dialect } : { exactReason: false })));
+    const opts =
+      choice === undefined ? { exactReason: false }
+      : typeof choice === 'string' ? { dialect: choice }
+      : 'undecided' in choice ? { exactReason: false, undecided: choice.undecided }
+      : { dialect: choice.dialect, reason: choice.reason };
+    domains.push(buildDomain(parseConfig(text, file, opts)));
   }
   return { domains, problems };
 }

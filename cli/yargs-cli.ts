@@ -164,7 +164,8 @@ export function buildCli(args: string[], run: RunCommand): Argv {
           (y2) =>
             y2
               .positional('file', { type: 'string', demandOption: true })
-              .option('dialect', { choices: ['xm', 'xl'] as const, describe: 'Force the dialect' }),
+              .option('dialect', { choices: ['xm', 'xl'] as const, describe: 'Force the dialect (when the Xen version does not decide)' })
+              .option('xen', { type: 'string', describe: 'Xen version whose toolstack reads the file: xl from 4.5, xm before 4.0' }),
           (argv) => run(() => import('./commands/parse-config.js'), argv),
         )
         .command(

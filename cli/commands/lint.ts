@@ -5,7 +5,8 @@ import { dirname } from 'node:path';
 import { findIgnoreFile, UsageError, type LoadedConfig } from '../config.js';
 import { collectConfigFiles, IgnoreRules, matchesGlob, type IgnoreSource } from '../files.js';
 import { readDomainFiles } from '../read-domains.js';
-import { applyDeploy, finish, freeMemoryNote, prepare, type ReportArgs } from './pipeline.js';
+import { applyDeploy, finish, freeMemoryNote, prepare, resolveXen, type ReportArgs } from './pipeline.js';
+import { chooseReader, undecidedBecause, type ReaderChoice, type ReaderInputs } from '../reader-choice.js';
 import type { Dialect } from '../parse/config-model.js';
 
 interface LintArgs extends ReportArgs {
@@ -34,15 +35,24 @@ export default async function lint(argv: Record<string, unknown>): Promise<numbe
     facts = await loadFactsFile(args.facts);
   }
   const rules = prepared.loaded.config.dialects ?? [];
-  const dialectFor = (file: string): Dialect | undefined => {
-    if (args.dialect) return args.dialect;
+  const xen = resolveXen(facts, args, prepared.loaded);
+  // The reader of the toolstack that will read each file (cli/reader-choice.ts).
+  const readerFor = (file: string): ReaderChoice | { undecided: string } => {
+    const inputs: ReaderInputs = {};
+    if (facts.host?.toolstack) inputs.host = facts.host.toolstack;
+    if (xen) inputs.xen = xen;
+    if (args.dialect) inputs.forced = args.dialect;
     for (const r of rules) {
       const globs = Array.isArray(r.files) ? r.files : [r.files];
-      if (globs.some((g) => matchesGlob(file, g, prepared.loaded.dir))) return r.dialect;
+      const hit = globs.find((g) => matchesGlob(file, g, prepared.loaded.dir));
+      if (hit !== undefined) {
+        inputs.mapped = { dialect: r.dialect, files: hit };
+        break;
+      }
     }
-    return undefined;
+    return chooseReader(inputs) ?? { undecided: undecidedBecause(inputs) };
   };
-  const { domains, problems } = await readDomainFiles(files, dialectFor);
+  const { domains, problems } = await readDomainFiles(files, readerFor);
   // The guests being linted are the ones that matter, not those in the snapshot.
   facts.domains = domains;
   const deploy = applyDeploy(prepared, args.deploy, domains.map((d) => d.name));

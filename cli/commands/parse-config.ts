@@ -1,16 +1,30 @@
-/** `xenlint parse config FILE`: the domain as xenlint reads it, with diagnostics, as JSON. */
+/**
+ * `xenlint parse config FILE`: the domain as xenlint reads it, with diagnostics, as
+ * JSON, and which reader read it and why (cli/reader-choice.ts).
+ */
 import { parseConfig } from '../parse/config.js';
 import { buildDomain } from '../domain.js';
 import { readInput } from './parse-info.js';
 import type { Dialect } from '../parse/config-model.js';
+import { chooseReader, undecidedBecause, type ReaderInputs } from '../reader-choice.js';
+import { parseXenVersionArg } from '../xen-version.js';
+import { UsageError } from '../config.js';
 
 export default async function parseConfigCommand(argv: Record<string, unknown>): Promise<number> {
   const file = String(argv['file']);
   const text = await readInput(file);
+  const inputs: ReaderInputs = {};
   const dialect = argv['dialect'] as Dialect | undefined;
-  const parsed = parseConfig(text, file, dialect ? { dialect } : {});
+  if (dialect) inputs.forced = dialect;
+  if (typeof argv['xen'] === 'string') {
+    const v = parseXenVersionArg(argv['xen']);
+    if (!v) throw new UsageError(`--xen ${argv['xen']}: not a Xen version (expected e.g. 3.0.4, 4.17 or 4.17.4-pre)`);
+    inputs.xen = { version: v, source: '--xen' };
+  }
+  const choice = chooseReader(inputs);
+  const parsed = parseConfig(text, file, choice ? { dialect: choice.dialect, reason: choice.reason } : { undecided: undecidedBecause(inputs) });
   const domain = buildDomain(parsed);
-  const out = { ...domain, dialectReason: parsed.dialectReason };
+  const out = { reader: { dialect: parsed.dialect, reason: parsed.dialectReason }, ...domain, dialectReason: parsed.dialectReason };
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   return domain.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
 }

@@ -21,6 +21,7 @@ import type { ConfigEntry, ConfigValue, Dialect, ParsedConfig } from './config-m
 import type { Diagnostic } from './diagnostic.js';
 import { parseXlConfig } from './xl-config.js';
 import { parseXmConfig } from './xm-config.js';
+import { strtol0 } from '../xl-reading.js';
 
 /** Keys only xm/xend reads; xl ignores them without a word (xen-facts.md B1, B2). */
 const XM_ONLY_KEYS = new Set([
@@ -176,7 +177,8 @@ function detect(text: string, file: string, exactReason = true): Detection {
   if (firstXm && !firstXl) {
     return { dialect: 'xl', reason: `xl syntax: Python cannot read it (${firstXm.message} at ${at(firstXm)})`, parsed: xl };
   }
-  const pythonish = xl.diagnostics.some((d) => d.code === 'python-under-xl');
+  // libxlu's own Python hint (a `+-.():` character), or a line that opens a Python statement.
+  const pythonish = xl.diagnostics.some((d) => d.code === 'python-under-xl') || /^[ \t]*(import|from|def|class|if|elif|else|for|while|try|except|print|return|with)\b/m.test(text);
   const dialect: Dialect = xmErr.length < xlErr.length || (xmErr.length === xlErr.length && pythonish) ? 'xm' : 'xl';
   return {
     dialect,
@@ -196,13 +198,75 @@ export function detectDialect(text: string, file: string): { dialect: Dialect; r
  * `exactReason: false` (for callers that do not show `dialectReason`, such as
  * lint) lets detection skip the second reader when the first decides; see detect.
  */
-export function parseConfig(text: string, file: string, opts?: { dialect?: Dialect; exactReason?: boolean }): ParsedConfig {
+export function parseConfig(text: string, file: string, opts?: { dialect?: Dialect; reason?: string; exactReason?: boolean; undecided?: string }): ParsedConfig {
   if (opts?.dialect) {
     const parsed = opts.dialect === 'xl' ? parseXlConfig(text, file) : parseXmConfig(text, file);
-    return { ...parsed, dialectReason: 'forced' };
+    if (opts.dialect === 'xl') parsed.diagnostics.push(...pythonHints(parsed, text, file));
+    return { ...parsed, dialectReason: opts.reason ?? 'forced' };
   }
   const d = detect(text, file, opts?.exactReason ?? true);
-  return { ...d.parsed, dialectReason: d.reason };
+  const parsed = { ...d.parsed, dialectReason: opts?.undecided ? `${opts.undecided}; by its syntax: ${d.reason}` : d.reason };
+  if (opts?.exactReason ?? true) parsed.diagnostics = [...parsed.diagnostics, ...disagreements(text, file)];
+  return parsed;
+}
+
+/** Settings read as numbers by both toolstacks, where xl's strtol(…, 0) and Python may differ. */
+const NUMERIC_KEYS = ['memory', 'maxmem', 'vcpus', 'maxvcpus', 'shadow_memory', 'videoram'];
+
+function numericReading(v: ConfigValue | undefined, dialect: Dialect): number | undefined {
+  if (!v) return undefined;
+  if (dialect === 'xm') {
+    if (v.kind === 'number') return Math.trunc(v.value);
+    if (v.kind === 'string' && /^\s*[+-]?\d+\s*$/.test(v.value)) return Number(v.value);
+    return undefined;
+  }
+  const text = v.kind === 'number' ? v.raw : v.kind === 'string' ? v.value : undefined;
+  if (text === undefined) return undefined;
+  const n = strtol0(text);
+  return n.digits && n.rest === '' && !n.range ? Number(n.value) : undefined;
+}
+
+/**
+ * With the toolstack unknown and a file both readers accept: the settings the two
+ * read differently (`memory = "0512"` is 330 MiB to xl, 512 to xm).
+ */
+function disagreements(text: string, file: string): Diagnostic[] {
+  const xl = parseXlConfig(text, file);
+  const xm = parseXmConfig(text, file);
+  if (errors(xl.diagnostics).length > 0 || errors(xm.diagnostics).length > 0) return [];
+  const xlMap = entryMap(xl);
+  const xmMap = entryMap(xm);
+  const out: Diagnostic[] = [];
+  for (const key of NUMERIC_KEYS) {
+    const a = xlMap.get(key);
+    const b = xmMap.get(key);
+    if (!a || !b) continue;
+    const x = a.op === '+=' ? undefined : numericReading(a.value, 'xl');
+    const y = numericReading(b.value, 'xm');
+    if (x === y) continue;
+    out.push({
+      severity: 'info',
+      message: `the toolstack is unknown and the readings disagree: \`${key}\` is ${x ?? 'not a number'} to xl and ${y ?? 'not a number'} to xm; give --xen or the host's facts to decide`,
+      line: a.line,
+      column: a.column,
+      code: 'readings-differ',
+      file,
+    });
+  }
+  return out;
+}
+
+/** When xl refuses Python: what xm would have read on the lines xl stumbled on, as a hint. */
+function pythonHints(xl: ParsedConfig, text: string, file: string): Diagnostic[] {
+  if (!xl.diagnostics.some((d) => d.code === 'python-under-xl')) return [];
+  const lines = new Set(errors(xl.diagnostics).map((d) => d.line));
+  const xm = parseXmConfig(text, file);
+  const out: Diagnostic[] = [];
+  for (const e of xm.entries) {
+    if (!lines.has(e.line) || e.value.kind === 'unreadable') continue;
+    out.push({ severity: 'info', message: `xm would have read ${e.key} = ${JSON.stringify(valueToPlain(e.value))}; xl reads Python as nothing`, line: e.line, column: e.column, code: 'xm-reading', file });
+  }
+  return out;
 }
 
 /** A value as plain data; what needs evaluation (and Python's None) becomes null. */
@@ -236,10 +300,17 @@ function appended(prev: ConfigEntry, cur: ConfigEntry, dialect: Dialect): Config
     const v: ConfigValue = { ...a, items: [...a.items, ...b.items] };
     return v;
   }
+  if (dialect === 'xl') {
+    // libxlu keeps numbers as text: `1 += 2` is "12"; a list and a single value do
+    // not mix (the reader already refused the file for that).
+    const text = (v: ConfigValue): string | undefined => (v.kind === 'string' ? v.value : v.kind === 'number' ? v.raw : undefined);
+    const ta = text(a);
+    const tb = text(b);
+    if (ta !== undefined && tb !== undefined) return { kind: 'string', value: ta + tb, line: a.line, column: a.column };
+    return unreadable(`\`+=\` mixes a ${a.kind} and a ${b.kind}`);
+  }
   if (a.kind === 'string' && b.kind === 'string') return { ...a, value: a.value + b.value };
   if (a.kind === 'number' && b.kind === 'number') {
-    // libxlu refuses `+=` where a number is read ("can't use += with numbers").
-    if (dialect === 'xl') return unreadable("xl refuses `+=` for a number (\"can't use += with numbers\")");
     return { ...a, value: a.value + b.value, raw: `${a.raw} + ${b.raw}` };
   }
   return unreadable(`\`+=\` mixes a ${a.kind} and a ${b.kind}`);
@@ -253,7 +324,8 @@ export function entryMap(parsed: ParsedConfig): Map<string, ConfigEntry> {
   const map = new Map<string, ConfigEntry>();
   for (const e of parsed.entries) {
     const prev = map.get(e.key);
-    if (e.op === '+=' && prev) map.set(e.key, { ...prev, value: appended(prev, e, parsed.dialect) });
+    // The setting keeps its `+=`: xl never reads it as a number (xlu_cfg_get_bounded_long).
+    if (e.op === '+=' && prev) map.set(e.key, { ...prev, op: parsed.dialect === 'xl' ? '+=' : prev.op, value: appended(prev, e, parsed.dialect) });
     else map.set(e.key, e);
   }
   return map;

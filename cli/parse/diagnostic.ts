@@ -17,6 +17,8 @@ export interface Diagnostic extends Position {
   file?: string;
   endLine?: number;
   endColumn?: number;
+  /** The line number xl itself prints for this error (for an error at a newline, the line before it). */
+  xlLine?: number;
 }
 
 export function diag(

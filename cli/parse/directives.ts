@@ -68,7 +68,7 @@ function contentLines(parsed: ParsedConfig): Array<{ line: number; column: numbe
   }
   const commentAt = new Set(parsed.comments.map((c) => `${c.line}:${c.column}`));
   for (const d of parsed.diagnostics) {
-    if (d.message === CR_MESSAGE || commentAt.has(`${d.line}:${d.column}`)) continue;
+    if (d.message.includes(CR_MESSAGE) || commentAt.has(`${d.line}:${d.column}`)) continue;
     points.push(d);
   }
   const first = new Map<number, number>();

@@ -89,7 +89,14 @@ export interface VifSpec {
 
 export type VifSpecResult =
   | { ok: true; vif: VifSpec; warnings: SpecProblem[] }
-  | { ok: false; error: SpecProblem; warnings: SpecProblem[]; moreErrors?: SpecProblem[] };
+  | {
+      ok: false;
+      error: SpecProblem;
+      warnings: SpecProblem[];
+      moreErrors?: SpecProblem[];
+      /** xl (config file): what xl reads anyway, since a bad piece there only prints a message. */
+      vif?: VifSpec;
+    };
 
 export interface VifParseOptions {
   /**
@@ -97,11 +104,16 @@ export interface VifParseOptions {
    * `attach` (default for an array): `xl network-attach` words, one piece each.
    */
   context?: 'config' | 'attach';
+  /**
+   * xl 4.17 checks `errno == ERANGE` after strtoull without clearing errno: when the
+   * last number xl read before the vifs overflowed, every rate reads as an overflow.
+   */
+  staleErange?: boolean;
 }
 
 export function parseVifSpec(spec: string | readonly string[], dialect: SpecDialect, options: VifParseOptions = {}): VifSpecResult {
   try {
-    return dialect === 'xm' ? parseXm(spec) : parseXl(spec, options.context ?? (typeof spec === 'string' ? 'config' : 'attach'));
+    return dialect === 'xm' ? parseXm(spec) : parseXl(spec, options.context ?? (typeof spec === 'string' ? 'config' : 'attach'), options.staleErange ?? false);
   } catch (e) {
     return { ok: false, error: { message: `internal error reading vif spec: ${String(e)}`, offset: 0, code: 'internal' }, warnings: [] };
   }
@@ -134,7 +146,7 @@ export type RateResult = { ok: true; rate: VifRate; warnings: string[] } | { ok:
  * strtoull base 0, so a leading 0 means octal. Zero, > 2^32-1 and products
  * that overflow 64 bits are rejected, as in Xen's vectors.
  */
-export function parseXlRate(text: string): RateResult {
+export function parseXlRate(text: string, staleErange = false): RateResult {
   const warnings: string[] = [];
   const at = text.indexOf('@');
   const head = at < 0 ? text : text.slice(0, at);
@@ -142,7 +154,8 @@ export function parseXlRate(text: string): RateResult {
   if (head === '') return { ok: false, message: `no rate specified in \`${text}'` };
   if (!/^[0-9]+[GMK]?[Bb]\/s$/.test(head)) return { ok: false, message: `invalid rate in \`${head}'` };
   const b = strtoull0(head);
-  if (b.value === 0n || b.value > UINT32_MAX) return { ok: false, message: `rate overflow in \`${head}'` };
+  // xl tests errno without clearing it first: an ERANGE left by an earlier number makes any rate "overflow".
+  if (b.value === 0n || b.value > UINT32_MAX || staleErange) return { ok: false, message: `rate overflow in \`${head}'` };
   if (head.startsWith('0') && head.length > 1) warnings.push(`xl reads ${/^[0-9]+/.exec(head)?.[0]} as an octal number (${b.value})`);
   let bytesPerSec = b.value;
   const unit = b.rest[0];
@@ -256,6 +269,12 @@ export function parseXlMac(text: string, into: number[]): { ok: true; ignored: s
 interface Piece {
   text: string;
   offset: number;
+  /**
+   * Config files: what follows the piece's comma in xl's strtok buffer. xl's MAC
+   * reader may run past the piece's end (strtok put a NUL where the comma was) and
+   * read on into the next pieces; past the last one it would read beyond the string.
+   */
+  tail?: string;
 }
 
 /** strtok(buf, ","): the pieces between commas, empty ones dropped, leading spaces skipped. */
@@ -267,7 +286,9 @@ function configPieces(spec: string): Piece[] {
       if (i > start) {
         let s = start;
         while (s < i && spec[s] === ' ') s++;
-        out.push({ text: spec.slice(s, i), offset: s });
+        const piece: Piece = { text: spec.slice(s, i), offset: s };
+        if (i < spec.length) piece.tail = spec.slice(i + 1);
+        out.push(piece);
       }
       start = i + 1;
     }
@@ -371,6 +392,7 @@ interface XlState {
   mac: number[];
   macSet: boolean;
   problems: Problem[];
+  staleErange: boolean;
 }
 
 function problem(st: XlState, severity: Severity, message: string, offset: number, code: string): void {
@@ -424,7 +446,7 @@ function xlPiece(st: XlState, piece: Piece): void {
     case 'mac': {
       v.mac = value;
       st.macSet = true;
-      const r = parseXlMac(value, st.mac);
+      const r = parseXlMac(piece.tail !== undefined ? `${value}\0${piece.tail}` : value, st.mac);
       if (!r.ok) {
         problem(st, 'attach', `Invalid parameter \`mac': \`${value}'`, valueAt, 'mac-invalid');
         return;
@@ -444,7 +466,7 @@ function xlPiece(st: XlState, piece: Piece): void {
       problem(st, 'warning', 'the netdev parameter is deprecated, please use gatewaydev instead', offset, 'deprecated-key');
       return;
     case 'rate': {
-      const r = parseXlRate(value);
+      const r = parseXlRate(value, st.staleErange);
       if (!r.ok) {
         problem(st, 'fatal', r.message, valueAt, 'rate-invalid');
         return;
@@ -501,10 +523,10 @@ function newVif(spec: string, dialect: SpecDialect): VifSpec {
   return { spec, dialect, entries: [], keys: {}, ips: [], xlCompatible: true };
 }
 
-function parseXl(spec: string | readonly string[], context: 'config' | 'attach'): VifSpecResult {
+function parseXl(spec: string | readonly string[], context: 'config' | 'attach', staleErange: boolean): VifSpecResult {
   const joined = typeof spec === 'string' ? spec : joinSpecWords(spec);
   const pieces = context === 'attach' ? attachPieces(typeof spec === 'string' ? [spec] : spec) : configPieces(joined);
-  const st: XlState = { vif: newVif(joined, 'xl'), mac: [0, 0, 0, 0, 0, 0], macSet: false, problems: [] };
+  const st: XlState = { vif: newVif(joined, 'xl'), mac: [0, 0, 0, 0, 0, 0], macSet: false, problems: [], staleErange };
   for (const piece of pieces) {
     xlPiece(st, piece);
     // network-attach returns at the first failing word; a rate/devid/mtu error exits anywhere.
@@ -553,6 +575,7 @@ function finish(vif: VifSpec, problems: Problem[], context: 'config' | 'attach')
   if (first) {
     const r: VifSpecResult = { ok: false, error: first, warnings };
     if (rest.length > 0) r.moreErrors = rest;
+    if (vif.dialect === 'xl' && context === 'config') r.vif = vif;
     return r;
   }
   return { ok: true, vif, warnings };
@@ -666,7 +689,7 @@ function parseXm(spec: string | readonly string[]): VifSpecResult {
 
 /** Would xl, reading the same string from a config file, start the vif as xm meant it? */
 function xlVerdict(vif: VifSpec): void {
-  const asXl = parseXl(vif.spec, 'config');
+  const asXl = parseXl(vif.spec, 'config', false);
   const reasons: string[] = [];
   if (!asXl.ok) reasons.push(`xl refuses it: ${asXl.error.message}`);
   else {

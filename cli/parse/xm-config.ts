@@ -582,9 +582,11 @@ class ExprParser {
       } else break;
     }
     if (this.isOp('**')) {
+      const t = this.tok!;
       this.k++;
-      this.factor();
-      node = this.opaque(node, this.lastEnd(), 'operator `**` needs evaluation');
+      // `-2**2` is -(2**2): the power binds tighter than a unary minus on its left.
+      const right = this.nested(() => this.factor());
+      node = { t: 'binop', op: '**', left: node, right, opPos: { line: t.line, column: t.column }, s: node.s, e: right.e, line: node.line, column: node.column };
     }
     return node;
   }
@@ -790,6 +792,78 @@ function withArticle(type: PyType): string {
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
+const C_LONG_MAX = (1n << 63n) - 1n;
+const C_LONG_MIN = -(1n << 63n);
+
+/** Python 2 arithmetic on two numbers (int, long, bool or float). */
+export function pyArith(op: string, a: { value: number; type: PyType }, b: { value: number; type: PyType }): { value: number; type: PyType } | { error: string } {
+  const isFloat = a.type === 'float' || b.type === 'float';
+  const isLong = a.type === 'long' || b.type === 'long';
+  if (isFloat) {
+    const x = a.value;
+    const y = b.value;
+    if (['<<', '>>', '&', '|', '^'].includes(op)) return { error: 'on a float fails in Python (TypeError)' };
+    if ((op === '/' || op === '//' || op === '%') && y === 0) return { error: 'by zero fails in Python (ZeroDivisionError)' };
+    switch (op) {
+      case '*': return { value: x * y, type: 'float' };
+      case '/': return { value: x / y, type: 'float' };
+      case '//': return { value: Math.floor(x / y), type: 'float' };
+      case '%': {
+        const m = x % y;
+        return { value: m !== 0 && (m < 0) !== (y < 0) ? m + y : m, type: 'float' };
+      }
+      case '**':
+        if (x < 0 && !Number.isInteger(y)) return { error: 'of a negative number to a fractional power fails in Python 2 (ValueError)' };
+        if (x === 0 && y < 0) return { error: 'of zero to a negative power fails in Python (ZeroDivisionError)' };
+        return { value: x ** y, type: 'float' };
+    }
+    return { error: 'is not an arithmetic operator' };
+  }
+  const x = BigInt(Math.trunc(a.value));
+  const y = BigInt(Math.trunc(b.value));
+  let v: bigint;
+  const floorDiv = (p: bigint, q: bigint): bigint => {
+    const d = p / q;
+    return (p % q !== 0n) && ((p < 0n) !== (q < 0n)) ? d - 1n : d;
+  };
+  switch (op) {
+    case '*': v = x * y; break;
+    case '/':
+    case '//':
+      if (y === 0n) return { error: 'by zero fails in Python (ZeroDivisionError)' };
+      v = floorDiv(x, y);
+      break;
+    case '%':
+      if (y === 0n) return { error: 'by zero fails in Python (ZeroDivisionError)' };
+      v = x - floorDiv(x, y) * y;
+      break;
+    case '**':
+      if (y < 0n) {
+        if (x === 0n) return { error: 'of zero to a negative power fails in Python (ZeroDivisionError)' };
+        return { value: Number(x) ** Number(y), type: 'float' };
+      }
+      if (y > 4096n) return { error: 'makes a number too large to be a setting' };
+      v = x ** y;
+      break;
+    case '<<':
+      if (y < 0n) return { error: 'by a negative count fails in Python (ValueError)' };
+      if (y > 4096n) return { error: 'makes a number too large to be a setting' };
+      v = x << y;
+      break;
+    case '>>':
+      if (y < 0n) return { error: 'by a negative count fails in Python (ValueError)' };
+      v = x >> y;
+      break;
+    case '&': v = x & y; break;
+    case '|': v = x | y; break;
+    case '^': v = x ^ y; break;
+    default: return { error: 'is not an arithmetic operator' };
+  }
+  // An int that no longer fits a C long becomes a long (64-bit build).
+  const type: PyType = isLong || v > C_LONG_MAX || v < C_LONG_MIN ? 'long' : 'int';
+  return { value: Number(v), type };
+}
+
 class LiteralReader {
   readonly problems: Problem[] = [];
   constructor(private readonly text: string) {}
@@ -827,6 +901,9 @@ class LiteralReader {
           const v = n.op === '-' ? -x.value.value : x.value.value;
           return { value: { kind: 'number', value: v, raw: this.text.slice(n.s, n.e), ...pos }, type: x.type === 'bool' ? 'int' : x.type };
         }
+        if (x.value.kind === 'number' && n.op === '~' && x.type !== 'float') {
+          return { value: { kind: 'number', value: -x.value.value - 1, raw: this.text.slice(n.s, n.e), ...pos }, type: x.type === 'bool' ? 'int' : x.type };
+        }
         const reason = `operator \`${n.op}\` needs evaluation`;
         return this.unreadable(n, reason, { reason, at: pos });
       }
@@ -838,10 +915,7 @@ class LiteralReader {
   }
 
   private binop(n: Extract<Node, { t: 'binop' }>): ReadValue {
-    if (n.op !== '+' && n.op !== '-') {
-      const reason = n.op === '%' ? '`%` string formatting needs evaluation' : `operator \`${n.op}\` needs evaluation`;
-      return this.unreadable(n, reason, { reason, at: n.opPos });
-    }
+    if (n.op !== '+' && n.op !== '-') return this.arithmetic(n);
     // `'a' + 'b' + …` nests to the left; walk the chain in a loop, not by recursion.
     const chain: Array<Extract<Node, { t: 'binop' }>> = [];
     let cur: Node = n;
@@ -855,6 +929,52 @@ class LiteralReader {
       acc = this.combine(link, acc, this.read(link.right));
     }
     return acc;
+  }
+
+  /**
+   * `* / // % ** << >> & | ^` on literals, as Python 2 computes them (The Python
+   * Language Reference 2.7, 5.4–5.8): `/` between integers is floor division,
+   * `%` takes the sign of the divisor, an int that outgrows a C long becomes a
+   * long, `str * int` repeats. `%` on a string is formatting, left unread.
+   */
+  private arithmetic(n: Extract<Node, { t: 'binop' }>): ReadValue {
+    const pos = { line: n.line, column: n.column };
+    const mark = this.problems.length;
+    const a = this.read(n.left);
+    const b = this.read(n.right);
+    if (a.value.kind === 'unreadable' || b.value.kind === 'unreadable') {
+      // Reported once, at the operator that needs the unknown operand.
+      this.problems.length = mark;
+      const reason = n.op === '%' ? '`%` string formatting needs evaluation' : `operator \`${n.op}\` needs evaluation`;
+      return this.unreadable(n, reason, { reason, at: n.opPos });
+    }
+    const raw = this.text.slice(n.s, n.e);
+    const fails = (why: string): ReadValue => {
+      const reason = `\`${n.op}\` ${why}, so xm cannot load this file`;
+      return this.unreadable(n, reason, { reason, at: n.opPos, severity: 'warning' });
+    };
+    if (n.op === '%' && (a.value.kind === 'string' || a.type === 'str' || a.type === 'unicode')) {
+      const reason = '`%` string formatting needs evaluation';
+      return this.unreadable(n, reason, { reason, at: n.opPos });
+    }
+    if (n.op === '*' && (a.value.kind === 'string' || a.value.kind === 'list' || b.value.kind === 'string' || b.value.kind === 'list')) {
+      const [seq, times] = a.value.kind === 'number' ? [b, a] : [a, b];
+      if (times.value.kind !== 'number' || times.type === 'float' || seq.value.kind === 'number' || seq.value.kind === 'dict') {
+        return fails(`between ${withArticle(a.type)} and ${withArticle(b.type)} fails in Python (TypeError)`);
+      }
+      const k = Math.max(0, times.value.value);
+      if (seq.value.kind === 'string') return { value: { kind: 'string', value: seq.value.value.repeat(k), ...pos }, type: seq.type };
+      if (seq.value.kind === 'list') {
+        const items = Array.from({ length: k }, () => (seq.value.kind === 'list' ? seq.value.items : [])).flat();
+        const value: ConfigValue = { kind: 'list', items, ...pos };
+        if (seq.type === 'tuple') value.tuple = true;
+        return { value, type: seq.type };
+      }
+    }
+    if (a.value.kind !== 'number' || b.value.kind !== 'number') return fails(`between ${withArticle(a.type)} and ${withArticle(b.type)} fails in Python (TypeError)`);
+    const r = pyArith(n.op, { value: a.value.value, type: a.type }, { value: b.value.value, type: b.type });
+    if ('error' in r) return fails(r.error);
+    return { value: { kind: 'number', value: r.value, raw, ...pos }, type: r.type };
   }
 
   private combine(n: Extract<Node, { t: 'binop' }>, a: ReadValue, b: ReadValue): ReadValue {

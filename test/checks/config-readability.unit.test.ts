@@ -97,9 +97,9 @@ t.test('dropped values are reported, except Oracle VM metadata', async (t) => {
 });
 
 t.test('bad xenlint directives', async (t) => {
-  const text = 'name = "d"\n# xenlint: guest-abi=x86_33\n# xenlint-disable-nextline hvm-smp\nmemory = 256\n';
+  const text = 'name = "d"\nkernel = "/boot/vmlinuz"\n# xenlint: guest-abi=x86_33\n# xenlint-disable-nextline hvm-smp\nmemory = 256\n';
   const f = run([domainFromText(text, 'xl')]);
-  t.same(f.map((x) => x.line), [2, 3]);
+  t.same(f.map((x) => x.line), [3, 4]);
   t.ok(f.every((x) => x.severity === 'warning' && /^d: xenlint directive:/.test(x.message)));
 });
 

@@ -1,0 +1,178 @@
+/**
+ * Each class of config xenlint once read differently from Xen's real xl (issue 11),
+ * pinned without xl: the expected values are what xl 4.17 printed for the same
+ * text in the differential test (test/integration/xl-oracle.test.ts).
+ */
+import t from 'tap';
+import fc from 'fast-check';
+import { parseConfig } from '../../cli/parse/config.js';
+import { buildDomain } from '../../cli/domain.js';
+import { decodeConfigBytes } from '../../cli/parse/config-bytes.js';
+import { strtol0 } from '../../cli/xl-reading.js';
+import { readLibxlu } from '../../cli/parse/libxlu.js';
+import type { DomainFacts } from '../../cli/facts.js';
+
+const HEAD = 'name = "g"\nkernel = "/boot/vmlinuz"\n';
+const read = (text: string): DomainFacts => buildDomain(parseConfig(text, 'g.cfg', { dialect: 'xl' }));
+const refusal = (d: DomainFacts): { message: string; xlLine?: number } | undefined => {
+  const e = d.diagnostics.find((x) => x.severity === 'error');
+  if (!e) return undefined;
+  return e.xlLine === undefined ? { message: e.message } : { message: e.message, xlLine: e.xlLine };
+};
+
+t.test('every number goes through strtol(…, 0), quoted or not', async (t) => {
+  const table: Array<[string, number | undefined]> = [
+    ['512', 512],
+    ['"512"', 512],
+    ['"0512"', 330],
+    ['0512', 330],
+    ['"0x200"', 512],
+    ['0x200', 512],
+    ['"+512"', 512],
+    ['" 512"', 512],
+    ['08', undefined],
+    ['"08"', undefined],
+    ['"512 "', undefined],
+    ['"5 12"', undefined],
+    ['""', undefined],
+    ['"512M"', undefined],
+    ['1e3', undefined],
+  ];
+  for (const [v, mib] of table) {
+    const d = read(`${HEAD}memory = ${v}\n`);
+    t.equal(refusal(d), undefined, `${v}: accepted`);
+    t.equal(d.memoryMiB, mib, `memory = ${v}`);
+    if (mib === undefined) t.ok(d.diagnostics.some((x) => x.code === 'xl-warning' && /not a valid number/.test(x.message)), `${v}: xl's warning`);
+  }
+});
+
+t.test('integers beyond 2^53 stay exact in what xl derives', async (t) => {
+  const d = read(`${HEAD}memory = 9007199254740993\n`);
+  t.equal(d.xl?.targetMemKb, '9223372036854776832');
+  t.equal(d.memoryMiB, undefined, 'no MiB figure a check could misread');
+  const over = read(`${HEAD}memory = 99999999999999999999\n`);
+  t.equal(over.xl?.targetMemKb, undefined);
+  t.match(over.diagnostics.map((x) => x.message).join('\n'), /could not be parsed as a number: Numerical result out of range/);
+  t.same(strtol0('-0x10'), { value: -16n, rest: '', digits: true, range: false });
+});
+
+t.test('+= follows libxlu: text joins, a list and a single value refuse the file, numbers are never read', async (t) => {
+  t.equal(read('name = 1\nname += 2\nkernel = "/k"\n').name, '12');
+  const mixed = read(`${HEAD}disk = []\ndisk += "x"\n`);
+  t.same(refusal(mixed), { message: 'config parsing error near `"x"\': can\'t add [list] to "string" or vice versa', xlLine: 4 });
+  t.same(mixed.disks, [], 'a refused file yields nothing beyond the refusal');
+  const lone = read(`${HEAD}memory += 4\n`);
+  t.equal(refusal(lone), undefined);
+  t.equal(lone.memoryMiB, undefined);
+  t.match(lone.diagnostics.map((x) => x.message).join('\n'), /can't use \+= with numbers for parameter `memory'/);
+  t.equal(read(`${HEAD}memory = 1\nmemory += 2\n`).memoryMiB, undefined);
+});
+
+t.test('string escapes as xlu__cfgl_dequote reads them', async (t) => {
+  const nameOf = (lit: string): string | undefined => {
+    const d = read(`name = ${lit}\nkernel = "/k"\n`);
+    return refusal(d) ? undefined : d.name;
+  };
+  t.equal(nameOf('"a\\tb"'), 'a\tb');
+  t.equal(nameOf('"a\\\\b"'), 'a\\b');
+  t.equal(nameOf(`'a\\'b'`), "a'b");
+  t.equal(nameOf(`'a\\"b'`), 'a"b');
+  t.equal(nameOf('"a\\101b"'), 'ab', 'an octal escape with enough digits stores no character');
+  t.equal(nameOf('"a\\0 1b"'), 'ab', 'strtoul skips the blank and reads the sign');
+  t.same(refusal(read('name = "\\x41bc"\nkernel = "/k"\n')), {
+    message: 'config parsing error near `"\\x41bc"\': invalid digit after backslash hexnumerical character escape in quoted string',
+    xlLine: 1,
+  });
+  t.same(refusal(read('name = "a\\7"\nkernel = "/k"\n')), {
+    message: 'config parsing error near `"a\\7"\': invalid digit after backslash octalnumerical character escape in quoted string',
+    xlLine: 1,
+  });
+  t.same(refusal(read('name = "a\\q"\nkernel = "/k"\n')), { message: 'config parsing error near `"a\\q"\': invalid character after backlash in quoted string', xlLine: 1 });
+  t.match(refusal(read('name = "a\0b"\nkernel = "/k"\n'))?.message, /^xl aborts \(assertion failed\)/, 'a NUL inside quotes crashes xl');
+});
+
+t.test('bytes that are not UTF-8 are kept as bytes', async (t) => {
+  const bytes = Buffer.from('name = "caf\xe9"\nkernel = "/k"\n', 'latin1');
+  const { text, encoding } = decodeConfigBytes(bytes);
+  t.equal(encoding, 'bytes');
+  t.equal(Buffer.from(read(text).name, 'latin1').toString('hex'), Buffer.from('caf\xe9', 'latin1').toString('hex'));
+  t.equal(decodeConfigBytes(Buffer.from('name = "café"\n', 'utf8')).encoding, 'utf8');
+});
+
+t.test('the end of the file: a stray byte is dropped, a comment needs its newline', async (t) => {
+  t.equal(refusal(read(`${HEAD}memory = 512\n@`)), undefined, 'one rejected byte before EOF is dropped');
+  t.equal(read(`${HEAD}memory = 512\n@`).memoryMiB, 512);
+  t.same(refusal(read(`${HEAD}memory = 512\n@@`)), { message: "config parsing error near `@@': lexical error", xlLine: 4 });
+  t.match(refusal(read(`${HEAD}# last`))?.message, /^config parsing error near `#': lexical error/, 'the error state stops at the blank');
+  t.match(refusal(read(`${HEAD}memory = 512\r\n`))?.message, /^config parsing error near `\r': lexical error/);
+  t.same(refusal(read(`${HEAD}x = @`)), { message: "config parsing error near `@': syntax error, unexpected $end, expecting STRING or NUMBER or '['", xlLine: 3 });
+});
+
+t.test("bison's messages and the line xl prints", async (t) => {
+  t.same(refusal(read(`${HEAD}memory\n`)), { message: "config parsing error near <newline>: syntax error, unexpected NEWLINE, expecting += or '='", xlLine: 2 });
+  t.same(refusal(read(`${HEAD}vcpus = 2 2\n`)), { message: "config parsing error near `2': syntax error, unexpected NUMBER, expecting $end", xlLine: 3 });
+  t.same(refusal(read(`${HEAD}disk = [ "a" "b" ]\n`)), { message: "config parsing error near `\"b\"': syntax error, unexpected STRING, expecting ']'", xlLine: 3 });
+  t.same(refusal(read(`${HEAD}= 4\n`)), { message: "config parsing error near `=': syntax error, unexpected '=', expecting $end or IDENT or NEWLINE or ';'", xlLine: 3 });
+  const python = read(`${HEAD}memory = 1024 + 1024\n`);
+  t.match(refusal(python)?.message, /^config parsing error near `\+': lexical error/);
+  t.ok(python.diagnostics.some((x) => x.code === 'python-under-xl' && /looks like it contains Python code/.test(x.message)));
+});
+
+t.test('the guest type as xl 4.17 decides it', async (t) => {
+  t.equal(read(`${HEAD}pvh = 1\n`).type, 'pv', 'pvh = 1 is not read since 4.9');
+  t.equal(read(`${HEAD}type = ""\n`).type, 'hvm', 'the empty string is a prefix of "hvm"');
+  t.equal(read(`${HEAD}type = "p"\n`).type, 'pv');
+  t.equal(read(`${HEAD}type = "pvh"\n`).type, 'pvh');
+  const loader = read('name = "g"\nkernel = "/usr/lib/xen/boot/hvmloader"\n');
+  t.equal(loader.type, 'pv', 'kernel = hvmloader does not make an HVM guest');
+  t.equal(loader.xl?.kernel, '/usr/lib/xen/boot/hvmloader');
+  t.equal(read('name = "g"\ntype = "hvm"\nkernel = "/usr/lib/xen/boot/hvmloader"\n').xl?.kernel, undefined, 'HVM ignores kernel = hvmloader');
+  t.match(refusal(read(`${HEAD}type = "HVM"\n`))?.message, /^Invalid domain type HVM\./);
+  t.match(refusal(read(`${HEAD}builder = "vmx"\n`))?.message, /^Invalid domain type vmx\./);
+  t.match(refusal(read(`${HEAD}type = "pv"\nbuilder = "hvm"\n`))?.message, /^Contradicting "builder" and "type" options specified\./);
+});
+
+t.test('name, vCPUs and actions xl refuses', async (t) => {
+  t.match(refusal(read('kernel = "/k"\n'))?.message, /^Domain name must be specified\./);
+  t.equal(read('name = 42\nkernel = "/k"\n').name, '42');
+  t.match(refusal(read(`${HEAD}vcpus = 4\nmaxvcpus = 2\n`))?.message, /^maxvcpus < vcpus/);
+  t.match(refusal(read(`${HEAD}vcpus = "-1"\n`))?.message, /^invalid number of cpus provided/);
+  t.match(refusal(read(`${HEAD}on_reboot = "reboot"\n`))?.message, /^Unknown on_reboot action "reboot" specified/);
+  t.match(refusal(read('name = "g"\n'))?.message, /^Neither kernel nor bootloader specified/);
+  t.same(read(`${HEAD}pci = [ "00:1d.0", "0000:03:00.1@2" ]\n`).xl?.pci, ['0000:00:1d.0', '0000:03:00.1']);
+  t.match(refusal(read(`${HEAD}pci = [ "zz:00.0" ]\n`))?.message, /^unable to parse PCI_SPEC_STRING `zz:00.0' for passthrough/);
+});
+
+t.test('disks and vifs as xl reads them', async (t) => {
+  t.same(read(`${HEAD}disk = "phy:/dev/vg/g,xvda,w"\nvif = "bridge=xenbr0"\n`).disks, [], 'a plain string is no list: no device');
+  t.same(read(`${HEAD}vif = "bridge=xenbr0"\n`).vifs, []);
+  const macs = read(`${HEAD}vif = [ "mac=00-16-3e-0a-0b-0c", "mac=0:16:3e:1:2:3, bridge=br0", "bridge=br0 mac=00:16:3e:00:00:01", "mac=01:00:5e:00:00:01" ]\n`);
+  t.same(
+    macs.vifs.map((v) => [v.mac, v.bridge]),
+    [
+      ['00:16:3e:0a:0b:0c', undefined],
+      ['00:16:3e:01:02:03', 'br0'],
+      [undefined, 'br0 mac=00:16:3e:00:00:01'],
+      ['01:00:5e:00:00:01', undefined],
+    ],
+  );
+  const short = read(`${HEAD}vif = [ "mac=00:16:3e:70:1f, bridge=xenbr1" ]\n`);
+  t.equal(short.vifs[0]?.mac, '00:16:3e:70:1f:0b', "a short MAC reads on into the next piece of xl's buffer");
+  t.match(refusal(read(`${HEAD}disk = [ "bogus" ]\n`))?.message, /^config parsing error in disk specification: no vdev specified in `bogus'/);
+  const stops = read(`${HEAD}disk = [ "phy:/dev/a,xvda,w", [ "x" ], "phy:/dev/b,xvdb,w" ]\n`).disks;
+  t.same(stops.map((d) => [d.vdev, d.invalid]), [['xvda', undefined], [undefined, 'a disk spec must be a string, not a list']], 'xl stops at the first item that is not a string');
+  const stale = read(`${HEAD}memory = 99999999999999999999\nvif = [ "rate=10Mb/s" ]\n`);
+  t.match(refusal(stale)?.message, /^config parsing error in vif: rate overflow in `10Mb\/s'/, 'xl tests a stale errno');
+});
+
+t.test('property: the reader never throws and refusals carry a position', async () => {
+  fc.assert(
+    fc.property(fc.string({ unit: fc.constantFrom('a', '=', '"', "'", '\\', '[', ']', ',', '\n', '\r', '#', ' ', '+', '0', 'x', '@', ';', '\0') }), (text) => {
+      const r = readLibxlu(text);
+      for (const e of r.errors) if (!(e.line >= 1 && e.column >= 1 && e.xlLine >= 0)) return false;
+      const d = read(text);
+      return d.diagnostics.every((x) => x.line >= 1 && x.column >= 1);
+    }),
+    { numRuns: 500 },
+  );
+});
