@@ -19,7 +19,7 @@
  * is unconfirmed.
  */
 import type { Check, CheckContext, DomainFacts, Facts, Finding } from './api.js';
-import { satisfiesXen } from '../cli/xen-version.js';
+import { satisfiesXen } from './api.js';
 import { keyBoolean, keyPlace, keyText, xenLabel } from './lib/guest.js';
 import { readers, type Reader } from './lib/toolstack.js';
 

@@ -19,7 +19,7 @@
  * take part.
  */
 import type { Check, CheckContext, DomainFacts, Facts, Finding } from './api.js';
-import { satisfiesXen } from '../cli/xen-version.js';
+import { satisfiesXen } from './api.js';
 import { booleanOf, keyBoolean, keyPlace, keyText, listNames, specPairs, versionOf } from './lib/guest.js';
 import { readers, type Reader } from './lib/toolstack.js';
 import { describeListen, isLoopback, listenAddress } from './lib/address.js';

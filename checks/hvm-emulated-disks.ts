@@ -20,8 +20,8 @@
  * qemu-xen-traditional has other rules.
  */
 import type { Check, CheckContext, DomainFacts, Facts, Finding } from './api.js';
-import type { DiskFacts } from '../cli/facts.js';
-import { satisfiesXen } from '../cli/xen-version.js';
+import type { DiskFacts } from './api.js';
+import { satisfiesXen } from './api.js';
 import { keyPlace, keyText, xenLabel } from './lib/guest.js';
 import { readers } from './lib/toolstack.js';
 import { bootsFromDisk, diskLocation, isUsableHardDisk, libxlDiskNumber, plainVdev } from './lib/disk.js';

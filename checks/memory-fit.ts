@@ -21,6 +21,7 @@
  *   named as such, with the capture's age when it is known.
  */
 import {
+  captureLabel,
   dom0MayBalloon,
   dom0Size,
   footprint,
@@ -38,7 +39,6 @@ import {
   type Facts,
   type Finding,
   type Footprint,
-  captureLabel,
 } from './api.js';
 import { XEN_LIMITATIONS } from './lib/field-notes.js';
 

@@ -21,7 +21,7 @@
  * driver or crashes: memory-fit reports that, not this check.
  */
 import type { Check, CheckContext, DomainFacts, Facts, Finding } from './api.js';
-import { satisfiesXen } from '../cli/xen-version.js';
+import { satisfiesXen } from './api.js';
 import { DEFAULT_MEMORY_MIB, keyPlace, kindLabel, shownVersion, versionOf, xenLabel } from './lib/guest.js';
 import { readers } from './lib/toolstack.js';
 

@@ -18,7 +18,7 @@
  * These findings used to be unknown-key's; they live here now, once.
  */
 import type { Check, CheckContext, Facts, Finding } from './api.js';
-import { satisfiesXen } from '../cli/xen-version.js';
+import { satisfiesXen } from './api.js';
 import { keyBoolean, keyPlace, keyText, xenLabel } from './lib/guest.js';
 import { readers, type Reader } from './lib/toolstack.js';
 

@@ -21,7 +21,7 @@
  * "shared on purpose"), or every writer annotated `# xenlint: cluster-fs=…`.
  */
 import type { Check, DomainFacts, Facts, Finding } from './api.js';
-import type { DiskFacts } from '../cli/facts.js';
+import type { DiskFacts } from './api.js';
 import { posix } from 'node:path';
 import { listNames } from './lib/guest.js';
 import { diskLocation } from './lib/disk.js';

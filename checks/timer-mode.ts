@@ -22,7 +22,7 @@
  * "most guests prefer" mode 1 (commit 3ff1f0088a) — unconfirmed, and said so.
  */
 import type { Check, CheckContext, DomainFacts, Facts, Finding } from './api.js';
-import { satisfiesXen } from '../cli/xen-version.js';
+import { satisfiesXen } from './api.js';
 import { keyBoolean, keyPlace, keyText, typePlace, xenLabel } from './lib/guest.js';
 import { readers, type Reader } from './lib/toolstack.js';
 

@@ -4,7 +4,8 @@
  * Its metadata lives here, with the other checks', for `rules`, SARIF and docs.
  * It is metadata only (types from checks/api.ts, no code) and the engine reads it.
  */
-import type { Need, Severity } from './api.js';
+import type { Need } from '../cli/contract.js';
+import type { Severity } from '../cli/parse/diagnostic.js';
 
 export const UNUSED_SUPPRESSION = {
   id: 'unused-suppression',

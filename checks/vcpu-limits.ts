@@ -15,7 +15,7 @@
  *   warning; the guest's vCPUs cannot all run at once.
  */
 import type { Check, CheckContext, DomainFacts, Facts, Finding } from './api.js';
-import { satisfiesXen } from '../cli/xen-version.js';
+import { satisfiesXen } from './api.js';
 import { firstKeyPlace, kindLabel, shownVersion, versionOf, xenLabel } from './lib/guest.js';
 import { readers, type Reader } from './lib/toolstack.js';
 

@@ -23,7 +23,7 @@
  * (xend-removed says so).
  */
 import type { Check, CheckContext, Facts, Finding } from './api.js';
-import { satisfiesXen } from '../cli/xen-version.js';
+import { satisfiesXen } from './api.js';
 import { versionOf } from './lib/guest.js';
 import { describeListen, isLoopback } from './lib/address.js';
 import { localOnlyPatterns, xendBool, xendConfigOf, xendPlace, xendValue, type XendConfig } from './lib/xend.js';

@@ -5,7 +5,7 @@
  * read from disk; build/standalone.mjs replaces it, in the bundle only, with one
  * that holds their contents.
  */
-import type { Validator, SchemaName } from './validators.js';
+import type { Validator, SchemaName } from './validator-types.js';
 
 export interface Embedded {
   /** docs/rules/<id>.md by id. */

@@ -9,16 +9,9 @@ import { readFileSync } from 'node:fs';
 import { embedded } from './embedded.js';
 import { PACKAGE_ROOT } from './package-root.js';
 
-export interface SchemaError {
-  instancePath: string;
-  message?: string;
-  keyword: string;
-  params: Record<string, unknown>;
-}
+import type { SchemaError, SchemaName, Validator } from './validator-types.js';
 
-export type Validator = ((data: unknown) => boolean) & { errors?: SchemaError[] | null };
-
-export type SchemaName = 'config' | 'facts' | 'check' | 'report';
+export type { SchemaError, SchemaName, Validator } from './validator-types.js';
 
 const cache = new Map<SchemaName, Validator>();
 

@@ -3,7 +3,8 @@
  * XendRoot.py before 3.1): its booleans, its defaults when a key is absent,
  * and where a finding about one of its keys points.
  */
-import type { Facts, Finding } from '../api.js';
+import type { Finding } from '../../cli/contract.js';
+import type { Facts } from '../../cli/facts.js';
 import type { Dom0Facts } from '../../cli/facts.js';
 import { unquote } from './address.js';
 

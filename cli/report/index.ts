@@ -9,7 +9,8 @@ import type { FormatOptions } from './options.js';
 
 export type { FormatOptions, LocationContext, RuleMeta } from './options.js';
 
-export type Format = 'stylish' | 'json' | 'sarif' | 'junit' | 'github' | 'html';
+export type { Format } from './options.js';
+import type { Format } from './options.js';
 
 export const FORMATS: readonly Format[] = ['stylish', 'json', 'sarif', 'junit', 'github', 'html'];
 

@@ -53,3 +53,6 @@ export interface LocationContext {
   /** Evidence names that are the output of a command, not a file ("xl info"). */
   commandOutputs?: ReadonlySet<string>;
 }
+
+/** The report formats behind `--format`. */
+export type Format = 'stylish' | 'json' | 'sarif' | 'junit' | 'github' | 'html';

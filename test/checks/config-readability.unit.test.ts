@@ -4,47 +4,41 @@ import builtin from '../../checks/config-readability.js';
 import type { DomainFacts } from '../../cli/facts.js';
 import type { Dialect } from '../../cli/parse/config-model.js';
 import { domainFromText, runOnDomains, type Target, rendering, type RenderedFinding } from '../helpers/facts.js';
-import { markers } from './harness.js';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { markerFindings, verifyCase, type CheckTestCase } from '../../checks/testing.js';
 
 /** The check, its findings' text rendered from its messages as the engine does. */
 const check = rendering(builtin);
 
 const run = (domains: DomainFacts[], o: Target = {}): RenderedFinding[] => runOnDomains(check, domains, { mode: 'lint', ...o });
 
-/** Forced-dialect cases the fixture harness (which detects the dialect) cannot build: markers checked the same way. */
+/** Forced-dialect cases (the fixture directories detect the dialect), stated finding by finding for the strict tester. */
 t.test('xl forced on Python and on Oracle VM keys (lint --dialect xl)', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'xenlint-cr-'));
-  const cases: Array<{ name: string; text: string }> = [
+  const cases: CheckTestCase[] = [
     {
-      name: 'hvm.cfg',
-      text: [
-        '# xmexample.hvm leftovers, linted as xl',
-        'import os, re  # expect: config-readability',
-        'arch = os.uname()[4]  # expect: config-readability',
-        'kernel = "/usr/lib/xen/boot/hvmloader"',
-        'builder = "hvm"',
-        'device_model = "/usr/" + "lib64" + "/xen/bin/qemu-dm"  # expect: config-readability',
-        'memory = 1024',
-        '',
-      ].join('\n'),
+      name: 'xmexample.hvm leftovers, linted as xl',
+      configs: {
+        'hvm.cfg': [
+          '# xmexample.hvm leftovers, linted as xl',
+          'import os, re  # expect: config-readability/xl-syntax error @8, config-readability/python-under-xl warning @1',
+          'arch = os.uname()[4]  # expect: config-readability/xl-syntax error @8, config-readability/xl-lexical error @16',
+          'kernel = "/usr/lib/xen/boot/hvmloader"',
+          'builder = "hvm"',
+          'device_model = "/usr/" + "lib64" + "/xen/bin/qemu-dm"  # expect: config-readability/xl-lexical error @24, config-readability/xl-lexical error @34',
+          'memory = 1024',
+          '',
+        ].join('\n'),
+      },
     },
     {
-      name: 'ovm.cfg',
-      text: ["OVM_simple_name = 'db01'  # expect: config-readability", "name = 'db01'", 'memory = 2048', ''].join('\n'),
+      name: 'Oracle VM keys, linted as xl',
+      configs: { 'ovm.cfg': ["OVM_simple_name = 'db01'  # expect: config-readability/xl-lexical error @1", "name = 'db01'", 'memory = 2048', ''].join('\n') },
     },
   ];
   for (const c of cases) {
-    const file = join(dir, c.name);
-    writeFileSync(file, c.text);
-    const f = run([domainFromText(c.text, 'xl', file)]);
-    const lines = new Set(f.map((x) => `${x.file}:${x.line}`));
-    const want = markers(file, 'config-readability');
-    t.same([...lines].sort(), [...want.keys()].sort(), `${c.name}: findings exactly at the markers`);
-    t.ok(f.some((x) => x.severity === 'error'), `${c.name}: xl refuses the file`);
-    t.ok(f.every((x) => x.file === file && x.domain !== undefined), `${c.name}: every finding names the file and guest`);
+    const [file, text] = Object.entries(c.configs!)[0]!;
+    const r = verifyCase(builtin, { ...c, dialect: 'xl', mode: 'lint', findings: markerFindings(text, file, 'config-readability') });
+    t.same(r.problems, [], c.name);
+    t.ok(r.outcome.findings.every((x) => x.file === file && x.domain !== undefined), `${c.name}: every finding names the file and guest`);
   }
 });
 

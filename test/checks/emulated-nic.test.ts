@@ -1,3 +1,3 @@
-import { runFixtures } from './harness.js';
+import { runFixtures } from './fixtures.js';
 
 runFixtures('emulated-nic');

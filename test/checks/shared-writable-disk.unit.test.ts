@@ -1,8 +1,11 @@
 import t from 'tap';
 import fc from 'fast-check';
-import check, { givenKey } from '../../checks/shared-writable-disk.js';
+import builtin, { givenKey } from '../../checks/shared-writable-disk.js';
 import type { DomainFacts } from '../../cli/facts.js';
-import { domainFromText, facts, findings, context, listLine } from '../helpers/facts.js';
+import { domainFromText, facts, findings, context, listLine, rendering } from '../helpers/facts.js';
+
+/** The check, its findings' text rendered as the engine does. */
+const check = rendering(builtin);
 
 function guest(name: string, disks: string[], dialect: 'xl' | 'xm' = 'xm', extra = ''): DomainFacts {
   return domainFromText(`name = "${name}"\nmemory = 512\n${extra}${listLine('disk', disks)}`, dialect, `/etc/xen/${name}.cfg`);

@@ -1,0 +1,146 @@
+/**
+ * A plugin written the way a plugin author writes one: in a scratch folder,
+ * against the types of the installed package (`npm pack` of HEAD, installed
+ * into a temporary prefix), compiled by tsc, tested with `xenlint/testing` under
+ * node:test, then loaded through the config's `plugins` and run by the installed
+ * `xenlint lint`.
+ */
+import t from 'tap';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { requireTool } from '../helpers/external-tool.js';
+import { ROOT } from '../helpers/paths.js';
+
+t.setTimeout(600_000);
+
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+const tsc = createRequire(join(ROOT, 'package.json')).resolve('typescript/bin/tsc');
+
+function run(cmd: string, args: string[], cwd: string) {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  delete env['GITHUB_ACTIONS'];
+  delete env['NODE_OPTIONS'];
+  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', timeout: 300_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const CHECK = `import { itemPlace, type Check, type Finding } from 'xenlint/api';
+
+const check: Check = {
+  id: 'site-no-file-disks',
+  title: 'Guests use LVM, not image files',
+  severity: 'warning',
+  needs: ['domains'],
+  sources: ['site storage policy'],
+  messages: { 'image-file': '{{guest}}: disk {{vdev}} is an image file ({{target}})' },
+  run(facts) {
+    return (facts.domains ?? []).flatMap((d) =>
+      d.disks
+        .filter((disk) => disk.backend === 'file')
+        .map((disk): Finding => ({
+          ...itemPlace(d, disk, 'disk'),
+          messageId: 'image-file',
+          data: { guest: d.name, vdev: disk.vdev ?? '?', target: disk.target ?? '?' },
+        })),
+    );
+  },
+};
+
+export default [check];
+`;
+
+const TEST = `import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { assertCase, runCheckTests, type CheckTestCase } from 'xenlint/testing';
+import checks from './site-no-file-disks.js';
+
+const check = checks[0]!;
+const imageFile: CheckTestCase = {
+  name: 'an image file is reported at its disk',
+  configs: { 'img.cfg': "name = 'img'\\nmemory = 256\\ndisk = [ 'file:/srv/img.img,xvda,w' ]\\n" },
+  findings: [{ file: 'img.cfg', line: 3, messageId: 'image-file', severity: 'warning', message: 'img: disk xvda is an image file (/srv/img.img)' }],
+};
+
+runCheckTests(check, [
+  { name: 'LVM passes', configs: { 'web.cfg': "name = 'web'\\nmemory = 256\\ndisk = [ 'phy:/dev/vg0/web,xvda,w' ]\\n" } },
+  imageFile,
+  { name: 'no guests: skipped', status: 'skipped', reason: /needs domU configs/ },
+], test);
+
+test('the tester fails a case that leaves a finding out, and a check that reports one twice', () => {
+  assert.throws(() => assertCase(check, { ...imageFile, findings: [] }), /extra finding: img\\.cfg:3/);
+  const twice = { ...check, run: (f: Parameters<typeof check.run>[0], c: Parameters<typeof check.run>[1]) => { const r = check.run(f, c); return Array.isArray(r) ? [...r, ...r] : r; } };
+  assert.throws(() => assertCase(twice, imageFile), /duplicated finding/);
+});
+`;
+
+const TSCONFIG = (typeRoots: string) => `{
+  "compilerOptions": {
+    "target": "ES2022", "module": "NodeNext", "moduleResolution": "NodeNext",
+    "strict": true, "noUncheckedIndexedAccess": true, "skipLibCheck": false,
+    "types": ["node"], "typeRoots": [${JSON.stringify(typeRoots)}],
+    "outDir": "dist", "rootDir": "src"
+  },
+  "include": ["src"]
+}
+`;
+
+t.test('a plugin built against the installed package types, tested with xenlint/testing, runs in xenlint lint', async (t) => {
+  const git = requireTool(t, 'git', 'Debian package git');
+  const npm = requireTool(t, 'npm', 'Debian package npm, or Node.js from nodejs.org');
+  const tar = requireTool(t, 'tar', 'Debian package tar');
+  if (!git || !npm || !tar) return;
+  const tmp = mkdtempSync(join(tmpdir(), 'xenlint-plugin-'));
+  t.teardown(() => rmSync(tmp, { recursive: true, force: true }));
+
+  // HEAD's tracked files, packed as a release is (node_modules borrowed for the build in `prepare`).
+  const src = join(tmp, 'src');
+  mkdirSync(src);
+  execFileSync('sh', ['-c', `"${git}" -C "${ROOT}" archive --format=tar HEAD | "${tar}" -x -C "${src}"`]);
+  symlinkSync(join(ROOT, 'node_modules'), join(src, 'node_modules'), 'dir');
+  const packed = run(npm, ['pack', '--pack-destination', tmp], src);
+  t.equal(packed.code, 0, 'npm pack', { stderr: packed.stderr });
+  const tarball = join(tmp, `${pkg.name}-${pkg.version}.tgz`);
+  const listing = run(tar, ['-tzf', tarball], tmp).stdout;
+  for (const f of ['dist/checks/api.d.ts', 'dist/checks/api.js', 'dist/checks/testing.d.ts', 'dist/checks/testing.js', 'dist/cli/contract.d.ts']) {
+    t.match(listing, `package/${f}`, `the tarball has ${f}`);
+  }
+
+  const prefix = join(tmp, 'site');
+  mkdirSync(join(prefix, 'src'), { recursive: true });
+  writeFileSync(join(prefix, 'package.json'), '{ "name": "site-checks", "private": true, "type": "module" }\n');
+  const installed = run(npm, ['install', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', tarball], tmp);
+  t.equal(installed.code, 0, 'npm install --prefix', { stderr: installed.stderr });
+
+  // The plugin and its test, compiled against node_modules/xenlint's .d.ts through its `exports`.
+  writeFileSync(join(prefix, 'src/site-no-file-disks.ts'), CHECK);
+  writeFileSync(join(prefix, 'src/site-no-file-disks.test.ts'), TEST);
+  writeFileSync(join(prefix, 'tsconfig.json'), TSCONFIG(join(ROOT, 'node_modules/@types')));
+  const built = run(process.execPath, [tsc, '-p', prefix], prefix);
+  t.equal(built.code, 0, `tsc compiles the plugin against the installed types: ${built.stdout}${built.stderr}`);
+
+  // The types are real: a finding with a numeric messageId does not compile.
+  writeFileSync(join(prefix, 'src/broken.ts'), "import type { Finding } from 'xenlint/api';\nexport const f: Finding = { messageId: 42 };\n");
+  const broken = run(process.execPath, [tsc, '-p', prefix, '--noEmit'], prefix);
+  t.not(broken.code, 0, 'a wrong finding is a type error');
+  t.match(broken.stdout, /broken\.ts.*messageId|Type 'number' is not assignable to type 'string'/s);
+  rmSync(join(prefix, 'src/broken.ts'));
+
+  const tested = run(process.execPath, ['--test', 'dist/site-no-file-disks.test.js'], prefix);
+  t.equal(tested.code, 0, `node --test runs the plugin's tests: ${tested.stdout}${tested.stderr}`);
+  t.match(tested.stdout, /# pass 4/);
+  t.match(tested.stdout, /# fail 0/);
+
+  // Loaded through the config and run by the installed xenlint.
+  writeFileSync(join(prefix, '.xenlintrc.yaml'), 'plugins: [./dist/site-no-file-disks.js]\n');
+  writeFileSync(join(prefix, 'img.cfg'), "name = 'img'\nmemory = 256\ndisk = [ 'file:/srv/img.img,xvda,w' ]\n");
+  mkdirSync(join(prefix, '.git'));
+  const lint = run(join(prefix, 'node_modules/.bin/xenlint'), ['lint', 'img.cfg', '--xen', '4.17', '--format', 'json'], prefix);
+  t.equal(lint.stderr, '');
+  const report = JSON.parse(lint.stdout) as { checks: Array<{ id: string; status: string; findings: Array<{ messageId: string; message: string; line: number }> }> };
+  const site = report.checks.find((c) => c.id === 'site-no-file-disks');
+  t.match(site, { status: 'fail', findings: [{ messageId: 'image-file', line: 3, message: 'img: disk xvda is an image file (/srv/img.img)' }] });
+});
