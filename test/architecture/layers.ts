@@ -43,7 +43,7 @@ export const LAYERS: Layer[] = [
   },
   {
     name: 'readers',
-    files: ['cli/parse/**', 'cli/domain.ts'],
+    files: ['cli/parse/**', 'cli/domain.ts', 'cli/xl-reading.ts', 'cli/reader-choice.ts'],
     mayImport: ['model'],
     why: 'pure text/bytes -> model pieces: configs, directives, specs, xl info, kernel images; a parsed config -> a domain',
   },

@@ -19,11 +19,11 @@ t.test('xl forced on Python and on Oracle VM keys (lint --dialect xl)', async (t
       configs: {
         'hvm.cfg': [
           '# xmexample.hvm leftovers, linted as xl',
-          'import os, re  # expect: config-readability/xl-syntax error @8, config-readability/python-under-xl warning @1',
-          'arch = os.uname()[4]  # expect: config-readability/xl-syntax error @8, config-readability/xl-lexical error @16',
+          'import os, re  # expect: config-readability/xl-syntax error @8',
+          'arch = os.uname()[4]  # expect: config-readability/xl-syntax error @8, config-readability/xl-lexical error @16, config-readability/python-under-xl warning @16',
           'kernel = "/usr/lib/xen/boot/hvmloader"',
           'builder = "hvm"',
-          'device_model = "/usr/" + "lib64" + "/xen/bin/qemu-dm"  # expect: config-readability/xl-lexical error @24, config-readability/xl-lexical error @34',
+          'device_model = "/usr/" + "lib64" + "/xen/bin/qemu-dm"  # expect: config-readability/xl-lexical error @24, config-readability/other info @1',
           'memory = 1024',
           '',
         ].join('\n'),
