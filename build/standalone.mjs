@@ -30,8 +30,8 @@ function embeddedModule() {
       .sort()
       .map((f) => [f.slice(0, -3), readFileSync(join(docsDir, f), 'utf8')]),
   );
-  const schemas = readdirSync(join(dist, 'validators')).filter((f) => f.endsWith('.cjs')).sort();
-  const imports = schemas.map((f, i) => `import v${i} from ${JSON.stringify(join(dist, 'validators', f))};`);
+  const schemas = readdirSync(join(dist, 'settings', 'validators')).filter((f) => f.endsWith('.cjs')).sort();
+  const imports = schemas.map((f, i) => `import v${i} from ${JSON.stringify(join(dist, 'settings', 'validators', f))};`);
   const validators = schemas.map((f, i) => `${JSON.stringify(f.slice(0, -4))}: v${i}.default ?? v${i}`);
   const { name, version, repository, homepage } = pkg;
   return [
@@ -47,7 +47,7 @@ function embeddedModule() {
 const embedPlugin = {
   name: 'xenlint-embedded',
   setup(b) {
-    b.onLoad({ filter: /[\\/]dist[\\/]cli[\\/]embedded\.js$/ }, () => ({ contents: embeddedModule(), loader: 'js', resolveDir: dist }));
+    b.onLoad({ filter: /[\\/]dist[\\/]cli[\\/]model[\\/]embedded\.js$/ }, () => ({ contents: embeddedModule(), loader: 'js', resolveDir: join(dist, 'model') }));
   },
 };
 

@@ -47,17 +47,17 @@ export type {
   RunReport,
   Skip,
   Status,
-} from '../cli/contract.js';
-export { findingCode, placeholders, renderFinding, type Rendered } from '../cli/messages.js';
+} from '../cli/model/contract.js';
+export { findingCode, placeholders, renderFinding, type Rendered } from '../cli/model/messages.js';
 
 // The facts model: everything a check reads.
-export type * from '../cli/facts.js';
-export { captureLabel } from '../cli/facts.js';
-export type { Diagnostic, Position, Severity } from '../cli/parse/diagnostic.js';
-export type { ConfigValue, Dialect } from '../cli/parse/config-model.js';
+export type * from '../cli/model/facts.js';
+export { captureLabel } from '../cli/model/facts.js';
+export type { Diagnostic, Position, Severity } from '../cli/model/diagnostic.js';
+export type { ConfigValue, Dialect } from '../cli/model/config-model.js';
 
 // Xen version matching: ranges are semver ranges over Xen's versions ("<3.0.3", ">=4.5.0").
-export { isXenRange, parseXenVersionArg, satisfiesXen } from '../cli/xen-version.js';
+export { isXenRange, parseXenVersionArg, satisfiesXen } from '../cli/model/xen-version.js';
 
 // The parsed disk and vif model, read the way each toolstack reads a spec.
 export {
@@ -66,12 +66,12 @@ export {
   type DiskSpecResult,
   type SpecDialect,
   type SpecProblem,
-} from '../cli/parse/disk-spec.js';
-export { parseVifSpec, vifIsEmulated, type MacInfo, type VifSpec, type VifSpecResult } from '../cli/parse/vif-spec.js';
-export { decodeVdev, emulatedDiskBus, isVdevError, VDEV_LIMITS, type VdevInfo } from '../cli/parse/vdev.js';
-export { formatBytes, formatMiB, parseSize, parseXenSize } from '../cli/parse/units.js';
-export { cmdlineBoolean, cmdlineValue, dom0MemFromCmdline, type Dom0Mem } from '../cli/parse/xen-cmdline.js';
-export { networkScriptOf, XEND_DEFAULTS } from '../cli/parse/sxp.js';
+} from '../cli/readers/disk-spec.js';
+export { parseVifSpec, vifIsEmulated, type MacInfo, type VifSpec, type VifSpecResult } from '../cli/readers/vif-spec.js';
+export { decodeVdev, emulatedDiskBus, isVdevError, VDEV_LIMITS, type VdevInfo } from '../cli/readers/vdev.js';
+export { formatBytes, formatMiB, parseSize, parseXenSize } from '../cli/readers/units.js';
+export { cmdlineBoolean, cmdlineValue, dom0MemFromCmdline, type Dom0Mem } from '../cli/readers/xen-cmdline.js';
+export { networkScriptOf, XEND_DEFAULTS } from '../cli/readers/sxp.js';
 
 // The helpers the built-in checks share.
 export * from './lib/guest.js';

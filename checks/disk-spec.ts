@@ -3,7 +3,7 @@
  * or misreads.
  *
  * Each spec is read again with the reader of the toolstack that will use the
- * file (xl's libxlu scanner or xm's create.py/blkif.py rules, cli/parse/disk-spec.ts),
+ * file (xl's libxlu scanner or xm's create.py/blkif.py rules, cli/readers/disk-spec.ts),
  * which also says whether an xm spec survives the move to xl. On top of what
  * the reader reports: a `disk` given as a plain string under xl (ignored
  * whole), two disks at one virtual device, and HVM disks qemu cannot emulate
@@ -43,7 +43,7 @@ const XM_FIVE_FIELDS = '>=4.0.0';
 /**
  * Names xend's blkif.py turns into device numbers without asking dom0's /dev
  * (`hd[a-t]` with the IDE majors, `sd[a-z]`, `sd[a-i][a-z]` in 4.x, hex numbers);
- * libxl (and so cli/parse/vdev.ts) stops at hdd and sdp.
+ * libxl (and so cli/readers/vdev.ts) stops at hdd and sdp.
  */
 function xendKnowsVdev(vdev: string): boolean {
   return (

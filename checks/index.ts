@@ -3,7 +3,7 @@
  * nowhere else; `test/docs.test.ts` fails when a check has no docs page or fixtures.
  *
  * `unused-suppression` (./unused-suppression.ts) is not listed: the engine itself
- * reports directives that matched nothing (cli/engine.ts).
+ * reports directives that matched nothing (cli/engine/engine.ts).
  */
 import type { Check } from './api.js';
 import pvAbiMismatch from './pv-abi-mismatch.js';

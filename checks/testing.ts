@@ -30,15 +30,15 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
-import type { Check, CheckOutcome, MessageData, ReportedFinding, Status } from '../cli/contract.js';
-import { emptyFacts, type Dom0Facts, type Facts } from '../cli/facts.js';
-import type { Dialect } from '../cli/parse/config-model.js';
-import type { Severity } from '../cli/parse/diagnostic.js';
-import { parseConfig } from '../cli/parse/config.js';
-import { hostFactsFromInfo, parseInfo } from '../cli/parse/info.js';
-import { buildDomain } from '../cli/domain.js';
-import { parseXenVersionArg } from '../cli/xen-version.js';
-import { runChecks } from '../cli/engine.js';
+import type { Check, CheckOutcome, MessageData, ReportedFinding, Status } from '../cli/model/contract.js';
+import { emptyFacts, type Dom0Facts, type Facts } from '../cli/model/facts.js';
+import type { Dialect } from '../cli/model/config-model.js';
+import type { Severity } from '../cli/model/diagnostic.js';
+import { parseConfig } from '../cli/readers/config.js';
+import { hostFactsFromInfo, parseInfo } from '../cli/readers/info.js';
+import { buildDomain } from '../cli/readers/domain.js';
+import { parseXenVersionArg } from '../cli/model/xen-version.js';
+import { runChecks } from '../cli/engine/engine.js';
 
 const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 

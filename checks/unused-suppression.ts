@@ -1,11 +1,11 @@
 /**
  * unused-suppression: the one check the engine runs itself, because only the
- * engine knows which `xenlint-disable` directives hid a finding (cli/engine.ts).
+ * engine knows which `xenlint-disable` directives hid a finding (cli/engine/engine.ts).
  * Its metadata lives here, with the other checks', for `rules`, SARIF and docs.
  * It is metadata only (types from checks/api.ts, no code) and the engine reads it.
  */
-import type { Need } from '../cli/contract.js';
-import type { Severity } from '../cli/parse/diagnostic.js';
+import type { Need } from '../cli/model/contract.js';
+import type { Severity } from '../cli/model/diagnostic.js';
 
 export const UNUSED_SUPPRESSION = {
   id: 'unused-suppression',

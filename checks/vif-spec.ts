@@ -3,7 +3,7 @@
  * MAC addresses that collide.
  *
  * Each spec is read again with the reader of the toolstack that will use the
- * file (cli/parse/vif-spec.ts): xm refuses a spec with an unknown key or a bad
+ * file (cli/readers/vif-spec.ts): xm refuses a spec with an unknown key or a bad
  * MAC ("Invalid vif option"), xl prints a message for an unknown key, type or
  * MAC and carries on without it, and exits on a bad rate. On top of that: a
  * `vif` given as a plain string under xl (ignored whole), the same MAC twice

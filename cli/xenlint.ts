@@ -7,8 +7,8 @@
  * imported inside its handler, so that start-up costs only what the command
  * needs.
  */
-import { fastPath } from './fast-argv.js';
-import type { RunCommand } from './yargs-cli.js';
+import { fastPath } from './commands/fast-argv.js';
+import type { RunCommand } from './commands/yargs-cli.js';
 
 const run: RunCommand = async (load, argv) => {
   const { handleFailure } = await import('./commands/failure.js');
@@ -22,13 +22,13 @@ const run: RunCommand = async (load, argv) => {
 
 const fast = fastPath(process.argv.slice(2));
 if (fast?.kind === 'version') {
-  const { TOOL_VERSION } = await import('./tool-version.js');
+  const { TOOL_VERSION } = await import('./model/tool-version.js');
   process.stdout.write(`${TOOL_VERSION}\n`);
 } else if (fast?.kind === 'lint') {
   await run(() => import('./commands/lint.js'), fast.argv);
 } else if (fast?.kind === 'check') {
   await run(() => import('./commands/check.js'), fast.argv);
 } else {
-  const [{ buildCli }, { hideBin }] = await Promise.all([import('./yargs-cli.js'), import('yargs/helpers')]);
+  const [{ buildCli }, { hideBin }] = await Promise.all([import('./commands/yargs-cli.js'), import('yargs/helpers')]);
   await buildCli(hideBin(process.argv), run).parseAsync();
 }

@@ -9,7 +9,7 @@ import { Ajv } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const out = join(here, '..', 'dist', 'cli', 'validators');
+const out = join(here, '..', 'dist', 'cli', 'settings', 'validators');
 mkdirSync(out, { recursive: true });
 const files = readdirSync(here).filter((f) => f.endsWith('.schema.json')).sort();
 for (const file of files) {

@@ -11,7 +11,7 @@ import semver from 'semver';
 import { builtinChecks } from '../checks/index.js';
 import { UNUSED_SUPPRESSION } from '../checks/unused-suppression.js';
 import type { Check } from '../checks/api.js';
-import { UNUSED_SUPPRESSION_ID } from '../cli/engine.js';
+import { UNUSED_SUPPRESSION_ID } from '../cli/engine/engine.js';
 import { ROOT, fromRoot } from './helpers/paths.js';
 
 /** docs/build-metadata.mjs, the generator of the metadata copies (plain JS, run by `npm run gen`). */

@@ -1,13 +1,13 @@
 /**
  * Every link xenlint prints comes from package.json `repository`/`homepage`
- * (cli/project.ts): the forms npm accepts there, the pinned rule pages, and the
+ * (cli/settings/project.ts): the forms npm accepts there, the pinned rule pages, and the
  * schemas' `$id`s, which are files and so are checked against package.json here.
  */
 import t from 'tap';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { linksFrom, projectLinks, repositoryWebUrl, ruleDocUrl, schemaUrl } from '../cli/project.js';
-import { ruleDocUri } from '../cli/rule-docs.js';
-import { TOOL_VERSION } from '../cli/tool-version.js';
+import { linksFrom, projectLinks, repositoryWebUrl, ruleDocUrl, schemaUrl } from '../cli/settings/project.js';
+import { ruleDocUri } from '../cli/settings/rule-docs.js';
+import { TOOL_VERSION } from '../cli/model/tool-version.js';
 import { builtinChecks } from '../checks/index.js';
 import { ROOT } from './helpers/paths.js';
 

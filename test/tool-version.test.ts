@@ -1,6 +1,6 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
-import { TOOL_VERSION } from '../cli/tool-version.js';
+import { TOOL_VERSION } from '../cli/model/tool-version.js';
 import { fromRoot } from './helpers/paths.js';
 
 t.test('the CLI reports the package version', async (t) => {

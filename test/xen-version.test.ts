@@ -8,7 +8,7 @@ import {
   versionTextFromInfoFields,
   satisfiesXen,
   isXenRange,
-} from '../cli/xen-version.js';
+} from '../cli/model/xen-version.js';
 
 t.test('xen_major/minor/extra -> semver (xen-facts A7 and design.md)', async (t) => {
   const rows: Array<[string, string, string, string | undefined]> = [

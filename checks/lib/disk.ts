@@ -2,11 +2,11 @@
  * Disk facts shared by the size checks: which disks an HVM guest's BIOS sees,
  * which of them it boots from, and how a disk's size is reported.
  */
-import type { CheckContext } from '../../cli/contract.js';
-import type { DiskFacts, DomainFacts, Facts, KeyFact } from '../../cli/facts.js';
+import type { CheckContext } from '../../cli/model/contract.js';
+import type { DiskFacts, DomainFacts, Facts, KeyFact } from '../../cli/model/facts.js';
 import { itemPlace } from './guest.js';
 import { toolstackFor } from './toolstack.js';
-import { formatBytes } from '../../cli/parse/units.js';
+import { formatBytes } from '../../cli/readers/units.js';
 
 export const GiB = 2 ** 30;
 export const TiB = 2 ** 40;

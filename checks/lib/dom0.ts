@@ -2,7 +2,7 @@
  * Helpers for checks about dom0 itself: which of a set of kernel modules are
  * loaded, and dom0's kernel release wherever the facts carry it.
  */
-import type { Facts } from '../../cli/facts.js';
+import type { Facts } from '../../cli/model/facts.js';
 
 /** Loaded modules whose name is in `names` (module names use `_`, aliases may use `-`). */
 export function loadedAmong(modules: string[], names: ReadonlySet<string>): string[] {

@@ -4,9 +4,9 @@
  * item points, what a key's value reads as, how to name the guest's kind in a
  * message, and the host facts (xen_caps, version) guests are judged against.
  */
-import type { Finding, Skip } from '../../cli/contract.js';
-import type { DomainFacts, Facts } from '../../cli/facts.js';
-import type { CapToken, KeyValue } from '../../cli/facts.js';
+import type { Finding, Skip } from '../../cli/model/contract.js';
+import type { DomainFacts, Facts } from '../../cli/model/facts.js';
+import type { CapToken, KeyValue } from '../../cli/model/facts.js';
 
 /** Both toolstacks start a guest with 128 MiB when `memory` is absent (3.0.4-branched:tools/python/xen/xm/create.py, RELEASE-4.22.0:docs/man/xl.cfg.5.pod.in). */
 export const DEFAULT_MEMORY_MIB = 128;

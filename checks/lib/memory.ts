@@ -3,9 +3,9 @@
  * dom0 is, and whether dom0 can give memory back. Xen does not page, so these
  * figures must add up to no more than the host's RAM.
  */
-import type { DomainFacts, Facts } from '../../cli/facts.js';
-import { satisfiesXen } from '../../cli/xen-version.js';
-import { dom0MemFromCmdline } from '../../cli/parse/xen-cmdline.js';
+import type { DomainFacts, Facts } from '../../cli/model/facts.js';
+import { satisfiesXen } from '../../cli/model/xen-version.js';
+import { dom0MemFromCmdline } from '../../cli/readers/xen-cmdline.js';
 import { DEFAULT_MEMORY_MIB } from './guest.js';
 
 export interface Footprint {

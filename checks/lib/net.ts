@@ -3,9 +3,9 @@
  * vifs qemu-dm turns into emulated NICs, how xend sets up dom0's network, and
  * what dom0 shows of netloop's vif0.N/vethN pairs.
  */
-import type { Dom0Facts, DomainFacts, VifFacts } from '../../cli/facts.js';
-import { networkScriptOf } from '../../cli/parse/sxp.js';
-import { satisfiesXen } from '../../cli/xen-version.js';
+import type { Dom0Facts, DomainFacts, VifFacts } from '../../cli/model/facts.js';
+import { networkScriptOf } from '../../cli/readers/sxp.js';
+import { satisfiesXen } from '../../cli/model/xen-version.js';
 import { itemPlace } from './guest.js';
 
 /** Where a finding about one vif points. */

@@ -4,12 +4,12 @@
  * valid xl too. One answer, with its reason, for all of them; and the findings
  * the disk and vif checks share about a list item that toolstack cannot read.
  */
-import type { CheckContext, Finding, MessageData } from '../../cli/contract.js';
-import type { DomainFacts, Facts } from '../../cli/facts.js';
-import type { Severity } from '../../cli/parse/diagnostic.js';
-import type { DiskFacts, VifFacts } from '../../cli/facts.js';
-import type { Dialect } from '../../cli/parse/config-model.js';
-import { satisfiesXen } from '../../cli/xen-version.js';
+import type { CheckContext, Finding, MessageData } from '../../cli/model/contract.js';
+import type { DomainFacts, Facts } from '../../cli/model/facts.js';
+import type { Severity } from '../../cli/model/diagnostic.js';
+import type { DiskFacts, VifFacts } from '../../cli/model/facts.js';
+import type { Dialect } from '../../cli/model/config-model.js';
+import { satisfiesXen } from '../../cli/model/xen-version.js';
 import { itemPlace, keyPlace, shownVersion, versionOf } from './guest.js';
 
 export interface ToolstackChoice {
@@ -123,7 +123,7 @@ export function plainStringUnderXl(r: Reader, key: SpecKey, loss: string): Findi
   };
 }
 
-/** The domain builder's words (cli/domain.ts) for an item that needs evaluation. */
+/** The domain builder's words (cli/readers/domain.ts) for an item that needs evaluation. */
 const NOT_READABLE = 'not statically readable';
 
 /**

@@ -3,9 +3,9 @@
  * XendRoot.py before 3.1): its booleans, its defaults when a key is absent,
  * and where a finding about one of its keys points.
  */
-import type { Finding } from '../../cli/contract.js';
-import type { Facts } from '../../cli/facts.js';
-import type { Dom0Facts } from '../../cli/facts.js';
+import type { Finding } from '../../cli/model/contract.js';
+import type { Facts } from '../../cli/model/facts.js';
+import type { Dom0Facts } from '../../cli/model/facts.js';
 import { unquote } from './address.js';
 
 export type XendConfig = NonNullable<Dom0Facts['xendConfig']>;

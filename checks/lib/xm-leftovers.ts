@@ -5,9 +5,9 @@
  * and xend-removed share these answers; from Xen 4.5, where xm and xend are
  * gone (9e8672f1c3), xend-removed reports each such file once.
  */
-import type { DomainFacts } from '../../cli/facts.js';
-import type { Diagnostic } from '../../cli/parse/diagnostic.js';
-import { satisfiesXen } from '../../cli/xen-version.js';
+import type { DomainFacts } from '../../cli/model/facts.js';
+import type { Diagnostic } from '../../cli/model/diagnostic.js';
+import { satisfiesXen } from '../../cli/model/xen-version.js';
 import { XL_KEYS, XM_KEYS, XM_ONLY_INSTEAD, isVendorKey, isXlIdentifier } from './keys.js';
 
 /** xm and xend removed (9e8672f1c3, first in 4.5): every config is xl's. */

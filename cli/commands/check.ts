@@ -1,9 +1,9 @@
 /** `xenlint check`: one host — hypervisor, dom0 and every domU config — live, or from --root / --facts. */
-import { UsageError } from '../config.js';
+import { UsageError } from '../settings/config.js';
 import { applyDeploy, finish, freeMemoryNote, prepare, type ReportArgs } from './pipeline.js';
 import { gatherProblems, hostFacts, type HostArgs } from './host-facts.js';
 import { resolve } from 'node:path';
-import type { Facts } from '../facts.js';
+import type { Facts } from '../model/facts.js';
 import type { LocationContext } from '../report/index.js';
 
 /** The checked host's paths are its own (`/etc/xen/web.cfg`), wherever its tree is on this machine. */

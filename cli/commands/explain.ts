@@ -1,9 +1,9 @@
 /** `xenlint explain ID`: the rule's documentation and, with facts, its worked numbers. */
-import { UsageError } from '../config.js';
-import { readRuleDoc, ruleDocUri } from '../rule-docs.js';
+import { UsageError } from '../settings/config.js';
+import { readRuleDoc, ruleDocUri } from '../settings/rule-docs.js';
 import { prepare, resolveXen } from './pipeline.js';
-import { closest } from '../closest.js';
-import type { Facts } from '../facts.js';
+import { closest } from './closest.js';
+import type { Facts } from '../model/facts.js';
 
 export default async function explain(argv: Record<string, unknown>): Promise<number> {
   const id = String(argv['id']);
@@ -20,7 +20,7 @@ export default async function explain(argv: Record<string, unknown>): Promise<nu
   if (online) out.push('', `Online (this version): ${online}`);
   let facts: Facts | undefined;
   if (typeof argv['facts'] === 'string') {
-    const { loadFactsFile } = await import('../snapshot.js');
+    const { loadFactsFile } = await import('../sources/snapshot.js');
     facts = await loadFactsFile(argv['facts']);
   } else if (typeof argv['root'] === 'string') {
     const { gatherFromRoot } = await import('./host-facts.js');
@@ -34,7 +34,7 @@ export default async function explain(argv: Record<string, unknown>): Promise<nu
       options: { ...(check.defaults ?? {}), ...(settings?.options ?? {}) },
       ...(xen ? { xenVersion: xen.version } : {}),
     };
-    const { runChecks } = await import('../engine.js');
+    const { runChecks } = await import('../engine/engine.js');
     const outcome = runChecks([check], facts, { command: 'check', ...(xen ? { xen } : {}), settings: prepared.settings }).checks[0]!;
     out.push('', `## For this host${xen ? ` (Xen ${xen.version.replace(/\+.*$/, '')}, from ${xen.source})` : ''}`, '');
     out.push(`Status: ${outcome.status}${outcome.reason ? ` — ${outcome.reason}` : ''}`, '');

@@ -1,13 +1,13 @@
 /** `xenlint facts`: print or save the facts snapshot of a host, or capture its raw evidence. */
 import { writeFile } from 'node:fs/promises';
-import { loadConfig, UsageError } from '../config.js';
+import { loadConfig, UsageError } from '../settings/config.js';
 import { hostFacts } from './host-facts.js';
 
 export default async function facts(argv: Record<string, unknown>): Promise<number> {
   const loaded = await loadConfig({ cwd: process.cwd(), ...(typeof argv['config'] === 'string' ? { file: argv['config'] } : {}) });
   const timeout = typeof argv['timeout'] === 'number' ? argv['timeout'] : undefined;
   if (typeof argv['capture'] === 'string') {
-    const [{ LiveSource }, { captureEvidence, CaptureError }] = await Promise.all([import('../gather/live-source.js'), import('../gather/capture.js')]);
+    const [{ LiveSource }, { captureEvidence, CaptureError }] = await Promise.all([import('../sources/live-source.js'), import('../sources/capture.js')]);
     const result = await captureEvidence(new LiveSource(), argv['capture'], {
       ...(loaded.config.configDirs ? { configDirs: loaded.config.configDirs } : {}),
       ...(loaded.config.autostartDir ? { autoDir: loaded.config.autostartDir } : {}),
@@ -24,7 +24,7 @@ export default async function facts(argv: Record<string, unknown>): Promise<numb
   if (root === undefined) gathered.capturedAt = new Date().toISOString();
   const output = typeof argv['output'] === 'string' ? argv['output'] : undefined;
   const format = argv['format'] === 'json' || argv['format'] === 'yaml' ? argv['format'] : output?.endsWith('.json') ? 'json' : 'yaml';
-  const { serializeFacts } = await import('../snapshot.js');
+  const { serializeFacts } = await import('../sources/snapshot.js');
   const text = await serializeFacts(gathered, format);
   if (output) await writeFile(output, text);
   else process.stdout.write(text);

@@ -3,7 +3,7 @@
  * Usage and configuration errors are expected and carry their own message; any
  * other error is an internal error, with the stack only when XENLINT_DEBUG is set.
  */
-import { UsageError } from '../config.js';
+import { UsageError } from '../settings/config.js';
 
 export function handleFailure(err: unknown): number {
   if (err instanceof UsageError) {

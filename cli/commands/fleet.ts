@@ -6,18 +6,18 @@
  */
 import { writeFile } from 'node:fs/promises';
 import type { CheckOutcome, FleetHost, ReportedFinding, RunReport } from '../../checks/api.js';
-import type { Facts } from '../facts.js';
-import type { Severity } from '../parse/diagnostic.js';
-import { errorsOnly, exitCodeFor, fingerprint, runChecks, summarize } from '../engine.js';
-import { UsageError } from '../config.js';
-import { TOOL_VERSION } from '../tool-version.js';
+import type { Facts } from '../model/facts.js';
+import type { Severity } from '../model/diagnostic.js';
+import { errorsOnly, exitCodeFor, fingerprint, runChecks, summarize } from '../engine/engine.js';
+import { UsageError } from '../settings/config.js';
+import { TOOL_VERSION } from '../model/tool-version.js';
 import { readBaseline, resolveXen, type Prepared, type ReportArgs } from './pipeline.js';
 import { gatherFromRoot, gatherProblems, type HostArgs } from './host-facts.js';
 import { fleetMembers } from '../fleet/hosts.js';
 import { FLEET_CHECKS } from '../fleet/checks.js';
 import type { RuleMeta } from '../report/index.js';
-import { docPageUri } from '../rule-docs.js';
-import { memoryView } from '../memory-view.js';
+import { docPageUri } from '../settings/rule-docs.js';
+import { memoryView } from './memory-view.js';
 
 export async function checkFleet(roots: string[], args: ReportArgs & HostArgs, prepared: Prepared): Promise<number> {
   const maxWarnings = args['max-warnings'];
@@ -29,7 +29,7 @@ export async function checkFleet(roots: string[], args: ReportArgs & HostArgs, p
   const { formatReport, pickFormat, useColor } = await import('../report/index.js');
   const isTTY = !args.output && Boolean(process.stdout.isTTY);
   const format = pickFormat(args.format, process.env, isTTY);
-  const [{ ruleMetas }, { projectLinks }, { repositoryRoot }] = await Promise.all([import('./rule-meta.js'), import('../project.js'), import('../config.js')]);
+  const [{ ruleMetas }, { projectLinks }, { repositoryRoot }] = await Promise.all([import('./rule-meta.js'), import('../settings/project.js'), import('../settings/config.js')]);
   const rules = new Map([...ruleMetas(prepared.checks), ...fleetRuleMetas()]);
   const cwd = process.cwd();
   const home = projectLinks()?.home;

@@ -5,8 +5,8 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Facts } from '../facts.js';
-import { UsageError, type LoadedConfig } from '../config.js';
+import type { Facts } from '../model/facts.js';
+import { UsageError, type LoadedConfig } from '../settings/config.js';
 
 export interface HostArgs {
   root?: string;
@@ -25,18 +25,18 @@ function gatherOptions(loaded: LoadedConfig, timeout?: number) {
 export async function gatherFromRoot(root: string, loaded: LoadedConfig, timeout?: number): Promise<Facts> {
   const dir = resolve(root);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--root ${root}: not a directory`);
-  const [{ RootSource }, { gatherFacts }] = await Promise.all([import('../gather/root-source.js'), import('../gather/gather.js')]);
+  const [{ RootSource }, { gatherFacts }] = await Promise.all([import('../sources/root-source.js'), import('../sources/gather.js')]);
   return gatherFacts(new RootSource(dir), gatherOptions(loaded, timeout));
 }
 
 export async function gatherLive(loaded: LoadedConfig, timeout?: number): Promise<Facts> {
-  const [{ LiveSource }, { gatherFacts }] = await Promise.all([import('../gather/live-source.js'), import('../gather/gather.js')]);
+  const [{ LiveSource }, { gatherFacts }] = await Promise.all([import('../sources/live-source.js'), import('../sources/gather.js')]);
   return gatherFacts(new LiveSource(), gatherOptions(loaded, timeout));
 }
 
 export async function hostFacts(args: HostArgs, loaded: LoadedConfig): Promise<Facts> {
   if (args.facts) {
-    const { loadFactsFile } = await import('../snapshot.js');
+    const { loadFactsFile } = await import('../sources/snapshot.js');
     return loadFactsFile(args.facts);
   }
   if (args.root) return gatherFromRoot(args.root, loaded, args.timeout);

@@ -1,7 +1,7 @@
 /** `xenlint init`: a commented starter config in the current directory. */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { STARTER_CONFIG, UsageError } from '../config.js';
+import { STARTER_CONFIG, UsageError } from '../settings/config.js';
 
 export default async function init(argv: Record<string, unknown>): Promise<number> {
   const file = join(process.cwd(), '.xenlintrc.yaml');

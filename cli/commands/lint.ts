@@ -1,13 +1,13 @@
 /** `xenlint lint FILE|DIR...`: domU configs alone, for pre-commit hooks and CI. */
-import { emptyFacts } from '../facts.js';
+import { emptyFacts } from '../model/facts.js';
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { findIgnoreFile, UsageError, type LoadedConfig } from '../config.js';
-import { collectConfigFiles, IgnoreRules, matchesGlob, type IgnoreSource } from '../files.js';
-import { readDomainFiles } from '../read-domains.js';
+import { findIgnoreFile, UsageError, type LoadedConfig } from '../settings/config.js';
+import { collectConfigFiles, IgnoreRules, matchesGlob, type IgnoreSource } from '../sources/files.js';
+import { readDomainFiles } from '../sources/read-domains.js';
 import { applyDeploy, finish, freeMemoryNote, prepare, resolveXen, type ReportArgs } from './pipeline.js';
-import { chooseReader, undecidedBecause, type ReaderChoice, type ReaderInputs } from '../reader-choice.js';
-import type { Dialect } from '../parse/config-model.js';
+import { chooseReader, undecidedBecause, type ReaderChoice, type ReaderInputs } from '../readers/reader-choice.js';
+import type { Dialect } from '../model/config-model.js';
 
 interface LintArgs extends ReportArgs {
   paths: string[];
@@ -31,12 +31,12 @@ export default async function lint(argv: Record<string, unknown>): Promise<numbe
   }
   let facts = emptyFacts('configs');
   if (args.facts) {
-    const { loadFactsFile } = await import('../snapshot.js');
+    const { loadFactsFile } = await import('../sources/snapshot.js');
     facts = await loadFactsFile(args.facts);
   }
   const rules = prepared.loaded.config.dialects ?? [];
   const xen = resolveXen(facts, args, prepared.loaded);
-  // The reader of the toolstack that will read each file (cli/reader-choice.ts).
+  // The reader of the toolstack that will read each file (cli/readers/reader-choice.ts).
   const readerFor = (file: string): ReaderChoice | { undecided: string } => {
     const inputs: ReaderInputs = {};
     if (facts.host?.toolstack) inputs.host = facts.host.toolstack;

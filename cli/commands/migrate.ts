@@ -7,14 +7,14 @@
 import { existsSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import type { CheckOutcome, Finding, ReportedFinding, RunReport } from '../../checks/api.js';
-import type { DomainFacts } from '../facts.js';
-import type { Severity } from '../parse/diagnostic.js';
-import type { Dialect } from '../parse/config-model.js';
-import { loadConfig, UsageError, type LoadedConfig } from '../config.js';
-import { exitCodeFor, fingerprint, summarize } from '../engine.js';
-import { TOOL_VERSION } from '../tool-version.js';
+import type { DomainFacts } from '../model/facts.js';
+import type { Severity } from '../model/diagnostic.js';
+import type { Dialect } from '../model/config-model.js';
+import { loadConfig, UsageError, type LoadedConfig } from '../settings/config.js';
+import { exitCodeFor, fingerprint, summarize } from '../engine/engine.js';
+import { TOOL_VERSION } from '../model/tool-version.js';
 import type { RuleMeta } from '../report/index.js';
-import { docPageUri } from '../rule-docs.js';
+import { docPageUri } from '../settings/rule-docs.js';
 import { visible } from '../report/color.js';
 import { loadSide, type Side } from '../migrate/sides.js';
 import { comparedFacts, MIGRATION_RULES, type Migration, type MigrationRule } from '../migrate/rules.js';
@@ -44,7 +44,7 @@ export default async function migrate(argv: Record<string, unknown>): Promise<nu
   const color = useColor(args.color, process.env, isTTY);
   // --verbose: every compared fact, A beside B — a table above the stylish report, notes in the others.
   if (args.verbose && format !== 'stylish') report.notes = [...(report.notes ?? []), ...comparedFacts(m).map((r) => `${r.fact}: A ${r.from} | B ${r.to}`)];
-  const [{ projectLinks }, { repositoryRoot }] = await Promise.all([import('../project.js'), import('../config.js')]);
+  const [{ projectLinks }, { repositoryRoot }] = await Promise.all([import('../settings/project.js'), import('../settings/config.js')]);
   const cwd = process.cwd();
   const home = projectLinks()?.home;
   const failOn = args['fail-on'] ?? loaded.config.failOn ?? 'error';
@@ -73,7 +73,7 @@ export async function assessMigration(
   const { guest, problems } = await readGuest(args.guest, from, args.dialect);
   const m: Migration = { guest, from, to };
   if (to.source) {
-    const { enrichDomainWithProbes } = await import('../gather/enrich.js');
+    const { enrichDomainWithProbes } = await import('../sources/enrich.js');
     m.storage = (await enrichDomainWithProbes(guest, to.source)).probes;
   }
   return { m, report: migrationReport(m, problems), problems };
@@ -87,12 +87,12 @@ export async function assessMigration(
 async function readGuest(spec: string, from: Side, dialect: Dialect | undefined): Promise<{ guest: DomainFacts; problems: RunReport['problems'] }> {
   if (existsSync(spec)) {
     if (statSync(spec).isDirectory()) throw new UsageError(`${spec}: a directory; name one guest's config file`);
-    const { readDomainFiles } = await import('../read-domains.js');
+    const { readDomainFiles } = await import('../sources/read-domains.js');
     const { domains, problems } = await readDomainFiles([spec], () => dialect);
     if (problems.length > 0 || domains.length === 0) throw new UsageError(`${spec}: ${problems[0]?.message ?? 'cannot read'}`);
     let guest = domains[0]!;
     if (from.source) {
-      const { enrichDomain } = await import('../gather/enrich.js');
+      const { enrichDomain } = await import('../sources/enrich.js');
       guest = await enrichDomain(guest, from.source);
     }
     const errors = guest.diagnostics.filter((d) => d.severity === 'error');

@@ -1,14 +1,14 @@
 /**
  * `xenlint parse config FILE`: the domain as xenlint reads it, with diagnostics, as
- * JSON, and which reader read it and why (cli/reader-choice.ts).
+ * JSON, and which reader read it and why (cli/readers/reader-choice.ts).
  */
-import { parseConfig } from '../parse/config.js';
-import { buildDomain } from '../domain.js';
+import { parseConfig } from '../readers/config.js';
+import { buildDomain } from '../readers/domain.js';
 import { readInput } from './parse-info.js';
-import type { Dialect } from '../parse/config-model.js';
-import { chooseReader, undecidedBecause, type ReaderInputs } from '../reader-choice.js';
-import { parseXenVersionArg } from '../xen-version.js';
-import { UsageError } from '../config.js';
+import type { Dialect } from '../model/config-model.js';
+import { chooseReader, undecidedBecause, type ReaderInputs } from '../readers/reader-choice.js';
+import { parseXenVersionArg } from '../model/xen-version.js';
+import { UsageError } from '../settings/config.js';
 
 export default async function parseConfigCommand(argv: Record<string, unknown>): Promise<number> {
   const file = String(argv['file']);

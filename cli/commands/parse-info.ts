@@ -1,7 +1,7 @@
 /** `xenlint parse info FILE`: every field as printed plus the normalised host view, as JSON. */
 import { readFile } from 'node:fs/promises';
-import { UsageError } from '../config.js';
-import { hostFactsFromInfo, parseInfo } from '../parse/info.js';
+import { UsageError } from '../settings/config.js';
+import { hostFactsFromInfo, parseInfo } from '../readers/info.js';
 
 export default async function parseInfoCommand(argv: Record<string, unknown>): Promise<number> {
   const file = String(argv['file']);

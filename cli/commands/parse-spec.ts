@@ -3,9 +3,9 @@
  * printed the way `xl -N block-attach 0 SPEC` / `xl -N network-attach 0 SPEC`
  * print it. Several words are one spec, as xl joins them. Invalid: exit 1.
  */
-import { joinSpecWords, parseDiskSpec, type SpecProblem } from '../parse/disk-spec.js';
-import { parseVifSpec } from '../parse/vif-spec.js';
-import { diskToLibxlJson, vifToLibxlJson } from '../parse/libxl-json.js';
+import { joinSpecWords, parseDiskSpec, type SpecProblem } from '../readers/disk-spec.js';
+import { parseVifSpec } from '../readers/vif-spec.js';
+import { diskToLibxlJson, vifToLibxlJson } from '../readers/libxl-json.js';
 
 export default async function parseSpec(argv: Record<string, unknown>): Promise<number> {
   const words = ((argv['spec'] as unknown[] | undefined) ?? []).map(String);

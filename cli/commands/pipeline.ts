@@ -5,14 +5,14 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Check, RunReport } from '../contract.js';
-import { captureLabel, type Facts } from '../facts.js';
-import type { Severity } from '../parse/diagnostic.js';
-import { checkSettings, loadConfig, repositoryRoot, UsageError, type LoadedConfig } from '../config.js';
+import type { Check, RunReport } from '../model/contract.js';
+import { captureLabel, type Facts } from '../model/facts.js';
+import type { Severity } from '../model/diagnostic.js';
+import { checkSettings, loadConfig, repositoryRoot, UsageError, type LoadedConfig } from '../settings/config.js';
 import type { Format, LocationContext } from '../report/index.js';
-import { errorsOnly, exitCodeFor, runChecks, UNUSED_SUPPRESSION_ID, type CheckRunSettings } from '../engine.js';
-import { parseXenVersionArg } from '../xen-version.js';
-import { closest } from '../closest.js';
+import { errorsOnly, exitCodeFor, runChecks, UNUSED_SUPPRESSION_ID, type CheckRunSettings } from '../engine/engine.js';
+import { parseXenVersionArg } from '../model/xen-version.js';
+import { closest } from './closest.js';
 
 export interface ReportArgs {
   /** false (`--no-plugins`): built-in checks only, the config's plugins are not loaded. */
@@ -51,7 +51,7 @@ export async function prepare(args: { config?: string; plugins?: boolean }, cwd 
   const checks = [...builtinChecks];
   const skipPlugins = args.plugins === false && Boolean(loaded.config.plugins?.length);
   if (loaded.config.plugins?.length && !skipPlugins) {
-    const { loadPlugins } = await import('../plugins.js');
+    const { loadPlugins } = await import('../settings/plugins.js');
     const extra = await loadPlugins(loaded.config.plugins, loaded.dir);
     for (const c of extra) {
       if (checks.some((k) => k.id === c.id)) throw new UsageError(`plugin check id "${c.id}" is already taken by another check`);
@@ -81,7 +81,7 @@ async function resolveSettings(loaded: LoadedConfig, checks: Check[], pluginsSki
       const { Ajv } = await import('ajv');
       const validate = new Ajv({ allErrors: true, strict: false }).compile(check.options);
       if (!validate(s.options)) {
-        const { describeErrors } = await import('../validators.js');
+        const { describeErrors } = await import('../settings/validators.js');
         throw new UsageError(
           `${loaded.file}: invalid options for ${id}:\n  ${describeErrors(validate.errors as never, `checks.${id}.options`).join('\n  ')}`,
         );
@@ -209,14 +209,14 @@ export async function finish(
   if (args['write-baseline']) await writeFile(args['write-baseline'], baselineOf(full));
   const report = args.quiet ? errorsOnly(full) : full;
   if (facts.host) {
-    const { memoryView } = await import('../memory-view.js');
+    const { memoryView } = await import('./memory-view.js');
     const memory = memoryView(facts, xen?.version);
     if (memory) report.memory = memory;
   }
   const { formatReport, pickFormat, useColor } = await import('../report/index.js');
   const isTTY = !args.output && Boolean(process.stdout.isTTY);
   const format = pickFormat(args.format, process.env, isTTY);
-  const [{ ruleMetas }, { projectLinks }] = await Promise.all([import('./rule-meta.js'), import('../project.js')]);
+  const [{ ruleMetas }, { projectLinks }] = await Promise.all([import('./rule-meta.js'), import('../settings/project.js')]);
   const cwd = process.cwd();
   const failOn: Severity = args['fail-on'] ?? loaded.config.failOn ?? 'error';
   const home = projectLinks()?.home;

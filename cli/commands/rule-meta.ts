@@ -1,7 +1,7 @@
-import type { Check } from '../contract.js';
+import type { Check } from '../model/contract.js';
 import type { RuleMeta } from '../report/index.js';
 import { UNUSED_SUPPRESSION } from '../../checks/unused-suppression.js';
-import { ruleDocUri, ruleHelpText } from '../rule-docs.js';
+import { ruleDocUri, ruleHelpText } from '../settings/rule-docs.js';
 
 /** Report metadata for every check that ran, plus the engine's own unused-suppression check. */
 export function ruleMetas(checks: Check[]): Map<string, RuleMeta> {

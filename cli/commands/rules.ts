@@ -11,7 +11,7 @@ export default async function rules(argv: Record<string, unknown>): Promise<numb
     title: c.title,
   }));
   if (argv['format'] === 'json') {
-    const { ruleDocUri } = await import('../rule-docs.js');
+    const { ruleDocUri } = await import('../settings/rule-docs.js');
     const withDocs = rows.map((r) => ({ ...r, docs: ruleDocUri(r.id) ?? null }));
     process.stdout.write(`${JSON.stringify(withDocs, null, 2)}\n`);
     return 0;

@@ -13,7 +13,7 @@
  * both set one) do.
  */
 import type { DomainFacts, Facts, Finding, Severity } from '../../checks/api.js';
-import type { KeyValue } from '../facts.js';
+import type { KeyValue } from '../model/facts.js';
 import { itemPlace, keyPlace, keyText, listNames } from '../../checks/lib/guest.js';
 
 export interface FleetHostFacts {

@@ -5,8 +5,8 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { UsageError } from '../config.js';
-import { MANIFEST_FILE } from '../gather/capture-layout.js';
+import { UsageError } from '../settings/config.js';
+import { MANIFEST_FILE } from '../sources/capture-layout.js';
 
 export interface FleetMember {
   /** The capture's hostname, else the directory's name; made unique with "#2", "#3". */

@@ -3,7 +3,7 @@
  * vendor, and which features one host has that another lacks, by the names
  * `cpuid=` uses to mask them. See cpu-features.ts for the two word layouts.
  */
-import { satisfiesXen } from '../xen-version.js';
+import { satisfiesXen } from '../model/xen-version.js';
 import { CPUID_FEATURES } from './cpu-features.js';
 
 /** The hw_caps layout: featureset words from Xen 4.7, Linux-style words before. */

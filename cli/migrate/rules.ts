@@ -10,15 +10,15 @@
  * already makes (bridges, weights and caps) run that check on B with the guest.
  */
 import type { CheckContext, DomainFacts, Facts, Finding, Skip } from '../../checks/api.js';
-import type { Probe } from '../facts.js';
-import type { Severity } from '../parse/diagnostic.js';
-import { satisfiesXen } from '../xen-version.js';
+import type { Probe } from '../model/facts.js';
+import type { Severity } from '../model/diagnostic.js';
+import { satisfiesXen } from '../model/xen-version.js';
 import { capsText, keyPlace, keyText, kindLabel, listNames, typePlace } from '../../checks/lib/guest.js';
 import { dom0MayBalloon, footprint } from '../../checks/lib/memory.js';
 import { toolstackFor } from '../../checks/lib/toolstack.js';
 import bridgeMissing from '../../checks/bridge-missing.js';
 import scheduler, { hostScheduler } from '../../checks/scheduler.js';
-import { renderFinding } from '../messages.js';
+import { renderFinding } from '../model/messages.js';
 import { cpuVendor, maskable, maskedFeatures, missingFeatures, parseHwCaps, type HwCaps } from './cpu.js';
 import type { Side } from './sides.js';
 

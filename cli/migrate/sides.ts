@@ -4,9 +4,9 @@
  * `xm info` output — the same inputs `check --root` and `--facts` take.
  */
 import { existsSync, statSync } from 'node:fs';
-import type { Facts } from '../facts.js';
-import { UsageError, type LoadedConfig } from '../config.js';
-import type { EvidenceSource } from '../gather/source.js';
+import type { Facts } from '../model/facts.js';
+import { UsageError, type LoadedConfig } from '../settings/config.js';
+import type { EvidenceSource } from '../sources/source.js';
 
 export type SideKind = 'capture' | 'snapshot' | 'info';
 
@@ -25,10 +25,10 @@ export async function loadSide(role: Side['role'], spec: string, loaded: LoadedC
   if (!existsSync(spec)) throw new UsageError(`--${role} ${spec}: no such file or directory`);
   let side: Side;
   if (statSync(spec).isDirectory()) {
-    const [{ gatherFromRoot }, { RootSource }] = await Promise.all([import('../commands/host-facts.js'), import('../gather/root-source.js')]);
+    const [{ gatherFromRoot }, { RootSource }] = await Promise.all([import('../commands/host-facts.js'), import('../sources/root-source.js')]);
     side = { role, spec, kind: 'capture', facts: await gatherFromRoot(spec, loaded, timeout), source: new RootSource(spec) };
   } else {
-    const { loadFactsFile } = await import('../snapshot.js');
+    const { loadFactsFile } = await import('../sources/snapshot.js');
     const facts = await loadFactsFile(spec);
     side = { role, spec, kind: facts.origin === 'info-file' ? 'info' : 'snapshot', facts };
   }

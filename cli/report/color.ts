@@ -5,7 +5,7 @@
  * repaint the user's terminal), and measuring text in terminal cells so that
  * columns line up with CJK text in messages.
  */
-import type { Severity } from '../parse/diagnostic.js';
+import type { Severity } from '../model/diagnostic.js';
 
 export type Paint = (text: string) => string;
 

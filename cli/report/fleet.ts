@@ -7,11 +7,11 @@
  * host; GitHub: each annotation titled with its host. JSON needs no split: its
  * findings carry a `host` field.
  */
-import type { FleetHost, RunReport } from '../contract.js';
+import type { FleetHost, RunReport } from '../model/contract.js';
 import type { Format, FormatOptions } from './options.js';
 import { palette, visible } from './color.js';
 import { countFindings, plural, severityCounts, statusCounts, countStatuses } from './shared.js';
-import { summarize } from '../engine.js';
+import { summarize } from '../engine/engine.js';
 
 export interface HostPart {
   host: FleetHost;

@@ -8,8 +8,8 @@
  * `,`. That also means a message can never start a workflow command of its own
  * (`::add-mask::`, `::stop-commands::`): it cannot contain a line break.
  */
-import type { CheckOutcome, ReportedFinding, RunReport } from '../contract.js';
-import type { Severity } from '../parse/diagnostic.js';
+import type { CheckOutcome, ReportedFinding, RunReport } from '../model/contract.js';
+import type { Severity } from '../model/diagnostic.js';
 import type { FormatOptions } from './options.js';
 import { countFindings, countStatuses, displayPath, findingCode, plural, position, severityCounts, statusCounts } from './shared.js';
 

@@ -10,8 +10,8 @@
  * (text and attributes) and links through `safeHref`, and no input ever
  * reaches the script or the style sheet.
  */
-import type { FleetHost, MemoryView, ReportedFinding, RunReport, Status } from '../contract.js';
-import type { Severity } from '../parse/diagnostic.js';
+import type { FleetHost, MemoryView, ReportedFinding, RunReport, Status } from '../model/contract.js';
+import type { Severity } from '../model/diagnostic.js';
 import type { FormatOptions, RuleMeta } from './options.js';
 import { countFindings, countStatuses, displayPath, plural, position, severityCounts, statusCounts, wellFormed } from './shared.js';
 import { splitByHost } from './fleet.js';

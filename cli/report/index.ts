@@ -4,7 +4,7 @@
  * colour), and loads the one formatter asked for with a dynamic import — hence
  * `formatReport` is async.
  */
-import type { RunReport } from '../contract.js';
+import type { RunReport } from '../model/contract.js';
 import type { FormatOptions } from './options.js';
 
 export type { FormatOptions, LocationContext, RuleMeta } from './options.js';

@@ -5,8 +5,8 @@
  * that are not 1-based integers (a plugin's mistake) become null too, so the
  * document always validates against its schema.
  */
-import type { CheckOutcome, ReportedFinding, RunReport, Status } from '../contract.js';
-import type { Severity } from '../parse/diagnostic.js';
+import type { CheckOutcome, ReportedFinding, RunReport, Status } from '../model/contract.js';
+import type { Severity } from '../model/diagnostic.js';
 import type { FormatOptions } from './options.js';
 import { position } from './shared.js';
 

@@ -17,8 +17,8 @@
  * cannot carry at all (most C0 controls, U+FFFE/U+FFFF, lone surrogates) are
  * shown as `\xNN` text or U+FFFD instead of being dropped.
  */
-import type { CheckOutcome, ReportedFinding, RunReport } from '../contract.js';
-import type { Severity } from '../parse/diagnostic.js';
+import type { CheckOutcome, ReportedFinding, RunReport } from '../model/contract.js';
+import type { Severity } from '../model/diagnostic.js';
 import type { FormatOptions } from './options.js';
 import { displayPath, namesAFile, position, wellFormed } from './shared.js';
 

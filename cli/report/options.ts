@@ -3,7 +3,7 @@
  * check's documentation. Kept apart from index.ts (which loads the formatters)
  * so that a formatter never imports the module that imports it.
  */
-import type { Severity } from '../parse/diagnostic.js';
+import type { Severity } from '../model/diagnostic.js';
 
 /** What a formatter knows about a check beyond its outcome: its documentation. */
 export interface RuleMeta {
@@ -14,7 +14,7 @@ export interface RuleMeta {
   xen?: string;
   /** What it catches and how to fix it, as plain text (Markdown allowed). */
   helpText: string;
-  /** https address of the check's documentation page (cli/project.ts); absent when unknown. */
+  /** https address of the check's documentation page (cli/settings/project.ts); absent when unknown. */
   helpUri?: string;
   sources: string[];
 }
@@ -26,7 +26,7 @@ export interface FormatOptions {
   rules: Map<string, RuleMeta>;
   /** stylish: remediation and evidence under each finding, every skipped and not-applicable check. */
   verbose?: boolean;
-  /** Where a user reads about xenlint (SARIF `informationUri`): package.json `homepage`, see cli/project.ts. */
+  /** Where a user reads about xenlint (SARIF `informationUri`): package.json `homepage`, see cli/settings/project.ts. */
   home?: string;
   /** How SARIF anchors locations; without it, every path is taken relative to cwd as the repository root. */
   locations?: LocationContext;

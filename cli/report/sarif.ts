@@ -22,8 +22,8 @@
  *   rather than as results, which dashboards would show as alerts.
  */
 import { isAbsolute, posix, relative, resolve, sep } from 'node:path';
-import type { CheckOutcome, ReportedFinding, RunReport } from '../contract.js';
-import type { Severity } from '../parse/diagnostic.js';
+import type { CheckOutcome, ReportedFinding, RunReport } from '../model/contract.js';
+import type { Severity } from '../model/diagnostic.js';
 import type { FormatOptions, LocationContext, RuleMeta } from './options.js';
 import { namesAFile, position, wellFormed } from './shared.js';
 

@@ -7,12 +7,12 @@
  * (SARIF, GitHub) that would reject the whole document for it.
  */
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import type { CheckOutcome, ReportedFinding, RunReport, Status } from '../contract.js';
-import type { Severity } from '../parse/diagnostic.js';
+import type { CheckOutcome, ReportedFinding, RunReport, Status } from '../model/contract.js';
+import type { Severity } from '../model/diagnostic.js';
 import type { LocationContext } from './options.js';
 
-/** `disk-spec/duplicate-vdev`: how reports name a finding's kind (cli/messages.ts). */
-export { findingCode } from '../messages.js';
+/** `disk-spec/duplicate-vdev`: how reports name a finding's kind (cli/model/messages.ts). */
+export { findingCode } from '../model/messages.js';
 
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 export const STATUSES: readonly Status[] = ['pass', 'fail', 'skipped', 'not-applicable', 'error'];

@@ -4,8 +4,8 @@
  * that did not run and why, because a quiet report must never be mistaken for
  * a clean one.
  */
-import type { CheckOutcome, ReportedFinding, RunReport } from '../contract.js';
-import type { Severity } from '../parse/diagnostic.js';
+import type { CheckOutcome, ReportedFinding, RunReport } from '../model/contract.js';
+import type { Severity } from '../model/diagnostic.js';
 import type { FormatOptions } from './options.js';
 import { displayWidth, padEnd, palette, severityPaint, visible, type Paint, type Palette } from './color.js';
 import {

@@ -126,13 +126,13 @@ t.test('no cycles', async (t) => {
 
 t.test('the test bites: a check importing the program, a lower layer importing a higher one, and a cycle', async (t) => {
   const planted = new Map(graph);
-  planted.set('checks/disk-spec.ts', [...graph.get('checks/disk-spec.ts')!, 'cli/parse/disk-spec.ts']);
-  planted.set('cli/facts.ts', [...graph.get('cli/facts.ts')!, 'cli/engine.ts']);
+  planted.set('checks/disk-spec.ts', [...graph.get('checks/disk-spec.ts')!, 'cli/readers/disk-spec.ts']);
+  planted.set('cli/model/facts.ts', [...graph.get('cli/model/facts.ts')!, 'cli/engine/engine.ts']);
   planted.set('checks/hvm-smp.ts', [...graph.get('checks/hvm-smp.ts')!, 'checks/disk-spec.ts']);
   const found = violations(planted);
   for (const want of [
-    /^checks\/disk-spec\.ts \(checks\) imports cli\/parse\/disk-spec\.ts \(readers\)/,
-    /^cli\/facts\.ts \(model\) imports cli\/engine\.ts \(engine\)/,
+    /^checks\/disk-spec\.ts \(checks\) imports cli\/readers\/disk-spec\.ts \(readers\)/,
+    /^cli\/model\/facts\.ts \(model\) imports cli\/engine\/engine\.ts \(engine\)/,
     /^checks\/hvm-smp\.ts \(checks\) imports checks\/disk-spec\.ts: files of layer checks may not import each other/,
   ]) {
     t.ok(found.some((f) => want.test(f)), `reported: ${want}`);

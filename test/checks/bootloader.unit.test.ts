@@ -1,8 +1,8 @@
 import t from 'tap';
 import check, { XSA_508, isPygrub } from '../../checks/bootloader.js';
 import type { Finding } from '../../checks/api.js';
-import type { DomainFacts } from '../../cli/facts.js';
-import { satisfiesXen } from '../../cli/xen-version.js';
+import type { DomainFacts } from '../../cli/model/facts.js';
+import { satisfiesXen } from '../../cli/model/xen-version.js';
 import { context, domainFromText, facts, host } from '../helpers/facts.js';
 
 function g(body: string, dialect: 'xl' | 'xm' = 'xl'): DomainFacts {

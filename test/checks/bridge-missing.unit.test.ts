@@ -2,8 +2,8 @@ import t from 'tap';
 import fc from 'fast-check';
 import builtin, { isNicNamedBridge, renamedBridgeFor, scriptName, vifScript, xlDefaultBridge } from '../../checks/bridge-missing.js';
 import type { Finding } from '../../checks/api.js';
-import type { Bridge, Dom0Facts, DomainFacts } from '../../cli/facts.js';
-import type { Dialect } from '../../cli/parse/config-model.js';
+import type { Bridge, Dom0Facts, DomainFacts } from '../../cli/model/facts.js';
+import type { Dialect } from '../../cli/model/config-model.js';
 import { context, domainFromText, facts, host, listLine, runOnDomains, type Target, rendering } from '../helpers/facts.js';
 
 /** The check, its findings' text rendered from its messages as the engine does. */

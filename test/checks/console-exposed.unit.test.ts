@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import check from '../../checks/console-exposed.js';
 import { describeListen, isLoopback, listenAddress } from '../../checks/lib/address.js';
 import type { Finding } from '../../checks/api.js';
-import type { DomainFacts } from '../../cli/facts.js';
+import type { DomainFacts } from '../../cli/model/facts.js';
 import { context, domainFromText, facts, findings, host, xendConfig } from '../helpers/facts.js';
 
 function guest(name: string, body: string, dialect: 'xl' | 'xm' = 'xl'): DomainFacts {

@@ -1,8 +1,8 @@
 import t from 'tap';
 import fc from 'fast-check';
 import builtin from '../../checks/device-model-traditional.js';
-import type { DomainFacts } from '../../cli/facts.js';
-import { satisfiesXen } from '../../cli/xen-version.js';
+import type { DomainFacts } from '../../cli/model/facts.js';
+import { satisfiesXen } from '../../cli/model/xen-version.js';
 import { context, domainFromText, facts, findings, host, rendering, type RenderedFinding } from '../helpers/facts.js';
 
 /** The check, its findings' text rendered from its messages as the engine does. */

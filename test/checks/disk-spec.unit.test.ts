@@ -1,8 +1,8 @@
 import t from 'tap';
 import fc from 'fast-check';
 import builtin from '../../checks/disk-spec.js';
-import type { DomainFacts } from '../../cli/facts.js';
-import type { Dialect } from '../../cli/parse/config-model.js';
+import type { DomainFacts } from '../../cli/model/facts.js';
+import type { Dialect } from '../../cli/model/config-model.js';
 import { domainFromText, listLine, runOnDomains, type Target, rendering, type RenderedFinding } from '../helpers/facts.js';
 
 /** The check, its findings' text rendered from its messages as the engine does. */

@@ -1,7 +1,7 @@
 import t from 'tap';
 import fc from 'fast-check';
 import builtin from '../../checks/dom0-cpufreq.js';
-import type { Dom0Facts, HostFacts } from '../../cli/facts.js';
+import type { Dom0Facts, HostFacts } from '../../cli/model/facts.js';
 import { context, facts, findings, host, skipReason, rendering } from '../helpers/facts.js';
 
 /** The check, its findings' text rendered from its messages as the engine does. */

@@ -1,6 +1,6 @@
 import t from 'tap';
 import check, { normaliseUuid } from '../../checks/duplicate-guest.js';
-import type { DomainFacts } from '../../cli/facts.js';
+import type { DomainFacts } from '../../cli/model/facts.js';
 import { domainFromText, facts, findings, context } from '../helpers/facts.js';
 
 function cfg(file: string, body: string): DomainFacts {

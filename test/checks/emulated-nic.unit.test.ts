@@ -2,7 +2,7 @@ import t from 'tap';
 import fc from 'fast-check';
 import builtin from '../../checks/emulated-nic.js';
 import type { Finding } from '../../checks/api.js';
-import type { DomainFacts } from '../../cli/facts.js';
+import type { DomainFacts } from '../../cli/model/facts.js';
 import { context, domain, facts, findings, vifs, rendering } from '../helpers/facts.js';
 
 /** The check, its findings' text rendered from its messages as the engine does. */

@@ -2,7 +2,7 @@ import t from 'tap';
 import fc from 'fast-check';
 import builtin from '../../checks/hvm-disk-limit.js';
 import { bootDisk, builtByLibxl, ideIndex, plainVdev } from '../../checks/lib/disk.js';
-import type { DiskFacts, DomainFacts } from '../../cli/facts.js';
+import type { DiskFacts, DomainFacts } from '../../cli/model/facts.js';
 import { context, disk, domain, facts, findings, host, key, rendering } from '../helpers/facts.js';
 
 /** The check, its findings' text rendered from its messages as the engine does. */

@@ -2,7 +2,7 @@ import t from 'tap';
 import check, { busOf } from '../../checks/hvm-emulated-disks.js';
 import { libxlDiskNumber } from '../../checks/lib/disk.js';
 import type { Finding } from '../../checks/api.js';
-import type { DomainFacts } from '../../cli/facts.js';
+import type { DomainFacts } from '../../cli/model/facts.js';
 import { context, domainFromText, facts, host, listLine } from '../helpers/facts.js';
 
 function hvm(name: string, disks: string[], extra = ''): DomainFacts {

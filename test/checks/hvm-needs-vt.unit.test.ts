@@ -2,7 +2,7 @@ import t from 'tap';
 import fc from 'fast-check';
 import builtin from '../../checks/hvm-needs-vt.js';
 import type { Skip } from '../../checks/api.js';
-import type { DomainFacts, HostFacts } from '../../cli/facts.js';
+import type { DomainFacts, HostFacts } from '../../cli/model/facts.js';
 import { context, domain, facts, findings, host, key, type FactsParts, type HostSpec, rendering, type RenderedFinding } from '../helpers/facts.js';
 
 /** The check, its findings' text rendered from its messages as the engine does. */

@@ -2,7 +2,7 @@ import t from 'tap';
 import fc from 'fast-check';
 import builtin, { localOnlyPatterns, relocationSignal } from '../../checks/hvm-save-migrate.js';
 import type { Skip } from '../../checks/api.js';
-import type { Dom0Facts, DomainFacts, KeyFact } from '../../cli/facts.js';
+import type { Dom0Facts, DomainFacts, KeyFact } from '../../cli/model/facts.js';
 import { context, domain, facts, findings, key, xendConfig, rendering, type RenderedFinding } from '../helpers/facts.js';
 
 /** The check, its findings' text rendered from its messages as the engine does. */

@@ -2,8 +2,8 @@ import t from 'tap';
 import fc from 'fast-check';
 import builtin from '../../checks/hvm-smp.js';
 import type { Skip } from '../../checks/api.js';
-import type { DomainFacts } from '../../cli/facts.js';
-import { satisfiesXen } from '../../cli/xen-version.js';
+import type { DomainFacts } from '../../cli/model/facts.js';
+import { satisfiesXen } from '../../cli/model/xen-version.js';
 import { context, domain, facts, findings, key, rendering, type RenderedFinding } from '../helpers/facts.js';
 
 /** The check, its findings' text rendered from its messages as the engine does. */

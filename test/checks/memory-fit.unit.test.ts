@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import builtin from '../../checks/memory-fit.js';
 import { dom0MayBalloon, dom0Size, footprint, hvmTakesMaxmem } from '../../checks/lib/memory.js';
 import type { Skip } from '../../checks/api.js';
-import type { Dom0Facts, DomainFacts, Facts, HostFacts, KeyFact } from '../../cli/facts.js';
+import type { Dom0Facts, DomainFacts, Facts, HostFacts, KeyFact } from '../../cli/model/facts.js';
 import { context, domain, facts, findings, host, key, rendering, type RenderedFinding } from '../helpers/facts.js';
 
 /** The check, its findings' text rendered from its messages as the engine does. */

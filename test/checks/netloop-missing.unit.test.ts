@@ -1,7 +1,7 @@
 import t from 'tap';
 import fc from 'fast-check';
 import builtin, { netloopState } from '../../checks/netloop-missing.js';
-import type { Dom0Facts } from '../../cli/facts.js';
+import type { Dom0Facts } from '../../cli/model/facts.js';
 import { context, facts, findings, skipReason, xendConfig, rendering } from '../helpers/facts.js';
 
 /** The check, its findings' text rendered from its messages as the engine does. */

@@ -1,7 +1,7 @@
 import t from 'tap';
 import check, { pciDevices } from '../../checks/passthrough.js';
 import type { Finding } from '../../checks/api.js';
-import type { DomainFacts } from '../../cli/facts.js';
+import type { DomainFacts } from '../../cli/model/facts.js';
 import { context, domainFromText, facts, host } from '../helpers/facts.js';
 
 function guest(name: string, body: string): DomainFacts {

@@ -2,7 +2,7 @@ import t from 'tap';
 import fc from 'fast-check';
 import builtin, { abiFits } from '../../checks/pv-abi-mismatch.js';
 import type { Skip } from '../../checks/api.js';
-import type { DomainFacts, Facts, HostFacts, KernelFacts } from '../../cli/facts.js';
+import type { DomainFacts, Facts, HostFacts, KernelFacts } from '../../cli/model/facts.js';
 import { context, domain, facts, findings, host, key, rendering, type HostSpec, type RenderedFinding } from '../helpers/facts.js';
 
 /** The check, its findings' text rendered from its messages as the engine does. */

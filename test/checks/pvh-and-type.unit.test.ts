@@ -2,7 +2,7 @@ import t from 'tap';
 import fc from 'fast-check';
 import check, { xlBuilder, xlType } from '../../checks/pvh-and-type.js';
 import type { Finding } from '../../checks/api.js';
-import type { DomainFacts } from '../../cli/facts.js';
+import type { DomainFacts } from '../../cli/model/facts.js';
 import { context, domainFromText, facts, host } from '../helpers/facts.js';
 
 function guest(name: string, body: string, dialect: 'xl' | 'xm' = 'xl'): DomainFacts {

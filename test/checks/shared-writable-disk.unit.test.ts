@@ -1,7 +1,7 @@
 import t from 'tap';
 import fc from 'fast-check';
 import builtin, { givenKey } from '../../checks/shared-writable-disk.js';
-import type { DomainFacts } from '../../cli/facts.js';
+import type { DomainFacts } from '../../cli/model/facts.js';
 import { domainFromText, facts, findings, context, listLine, rendering } from '../helpers/facts.js';
 
 /** The check, its findings' text rendered as the engine does. */

@@ -1,8 +1,8 @@
 import t from 'tap';
 import fc from 'fast-check';
 import builtin from '../../checks/unknown-key.js';
-import type { DomainFacts } from '../../cli/facts.js';
-import type { Dialect } from '../../cli/parse/config-model.js';
+import type { DomainFacts } from '../../cli/model/facts.js';
+import type { Dialect } from '../../cli/model/config-model.js';
 import { domainFromText, facts, host, rendering, runOnDomains, type RenderedFinding, type Target } from '../helpers/facts.js';
 import { keyRelease, keyStatus } from '../../checks/lib/key-table.js';
 import {

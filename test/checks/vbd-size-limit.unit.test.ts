@@ -1,7 +1,7 @@
 import t from 'tap';
 import fc from 'fast-check';
 import builtin from '../../checks/vbd-size-limit.js';
-import type { DiskFacts, DomainFacts } from '../../cli/facts.js';
+import type { DiskFacts, DomainFacts } from '../../cli/model/facts.js';
 import { context, disk, domain, facts, findings, rendering } from '../helpers/facts.js';
 
 /** The check, its findings' text rendered from its messages as the engine does. */

@@ -1,6 +1,6 @@
 import t from 'tap';
 import check from '../../checks/vcpu-limits.js';
-import type { DomainFacts } from '../../cli/facts.js';
+import type { DomainFacts } from '../../cli/model/facts.js';
 import { context, domainFromText, facts, host } from '../helpers/facts.js';
 
 function guest(name: string, body: string, dialect: 'xl' | 'xm' = 'xl'): DomainFacts {

@@ -1,7 +1,7 @@
 import t from 'tap';
 import fc from 'fast-check';
 import builtin from '../../checks/vif-limit.js';
-import type { Dom0Facts, DomainFacts } from '../../cli/facts.js';
+import type { Dom0Facts, DomainFacts } from '../../cli/model/facts.js';
 import { context, domain, facts, findings, vifs, rendering } from '../helpers/facts.js';
 
 /** The check, its findings' text rendered from its messages as the engine does. */

@@ -1,6 +1,6 @@
 import t from 'tap';
 import check, { openRelocation } from '../../checks/xend-open-services.js';
-import { satisfiesXen } from '../../cli/xen-version.js';
+import { satisfiesXen } from '../../cli/model/xen-version.js';
 import { context, facts, xendConfig } from '../helpers/facts.js';
 
 function run(values: Record<string, string>) {

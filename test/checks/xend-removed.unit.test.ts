@@ -1,8 +1,8 @@
 import t from 'tap';
 import check from '../../checks/xend-removed.js';
 import { isXmOnlyKey, xmOnlyKeys } from '../../checks/lib/xm-leftovers.js';
-import { satisfiesXen } from '../../cli/xen-version.js';
-import type { DomainFacts } from '../../cli/facts.js';
+import { satisfiesXen } from '../../cli/model/xen-version.js';
+import type { DomainFacts } from '../../cli/model/facts.js';
 import { context, domainFromText, facts, xendConfig } from '../helpers/facts.js';
 
 function run(domains: DomainFacts[], xen: string, xend?: Record<string, string>) {

@@ -1,8 +1,8 @@
 import t from 'tap';
 import fc from 'fast-check';
 import builtin, { readAutoballoon, strtolWhole, XL_CONF } from '../../checks/xl-autoballoon.js';
-import type { Dom0Facts, HostFacts } from '../../cli/facts.js';
-import { parseXlConf } from '../../cli/parse/xl-conf.js';
+import type { Dom0Facts, HostFacts } from '../../cli/model/facts.js';
+import { parseXlConf } from '../../cli/readers/xl-conf.js';
 import { context, facts, findings, host, rendering } from '../helpers/facts.js';
 
 /** The check, its findings' text rendered from its messages as the engine does. */

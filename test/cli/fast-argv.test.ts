@@ -5,8 +5,8 @@
  */
 import t from 'tap';
 import fc from 'fast-check';
-import { fastPath } from '../../cli/fast-argv.js';
-import { buildCli } from '../../cli/yargs-cli.js';
+import { fastPath } from '../../cli/commands/fast-argv.js';
+import { buildCli } from '../../cli/commands/yargs-cli.js';
 
 /** The keys the lint and check commands and the report pipeline read from argv. */
 const HANDLER_KEYS = ['paths', 'facts', 'dialect', 'root', 'timeout', 'format', 'output', 'color', 'fail-on', 'config', 'baseline', 'write-baseline', 'xen', 'verbose', 'quiet', 'max-warnings'];
@@ -28,7 +28,7 @@ async function viaYargs(args: string[]): Promise<Parsed> {
   try {
     await buildCli(args, async (load, argv) => {
       const source = load.toString();
-      result = { ok: true, command: /commands\/([a-z-]+)\.js/.exec(source)?.[1] ?? source, argv };
+      result = { ok: true, command: /import\(.\.\/([a-z-]+)\.js.\)/.exec(source)?.[1] ?? source, argv };
     }).parseAsync();
   } catch (err) {
     result ??= { ok: false, message: String(err) };
@@ -65,7 +65,7 @@ t.test('--version alone takes the fast path and prints what yargs prints', async
   } finally {
     console.log = log;
   }
-  const { TOOL_VERSION } = await import('../../cli/tool-version.js');
+  const { TOOL_VERSION } = await import('../../cli/model/tool-version.js');
   t.same(logged, [TOOL_VERSION], 'yargs prints the bare version, as the fast path does');
 });
 

@@ -7,9 +7,9 @@
 import t from 'tap';
 import fc from 'fast-check';
 import type { Check, Finding } from '../../checks/api.js';
-import { fingerprint, runChecks } from '../../cli/engine.js';
-import { placeholders, renderFinding } from '../../cli/messages.js';
-import type { Suppression } from '../../cli/facts.js';
+import { fingerprint, runChecks } from '../../cli/engine/engine.js';
+import { placeholders, renderFinding } from '../../cli/model/messages.js';
+import type { Suppression } from '../../cli/model/facts.js';
 import { domain, facts } from '../helpers/facts.js';
 
 function checkReturning(found: Finding[], messages: Record<string, string> | null = { 'too-big': '{{guest}}: {{what}} is too big' }): Check {

@@ -11,9 +11,9 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dump, load } from 'js-yaml';
 import { builtinChecks } from '../../checks/index.js';
-import { runChecks } from '../../cli/engine.js';
-import { gatherFacts } from '../../cli/gather/gather.js';
-import { RootSource } from '../../cli/gather/root-source.js';
+import { runChecks } from '../../cli/engine/engine.js';
+import { gatherFacts } from '../../cli/sources/gather.js';
+import { RootSource } from '../../cli/sources/root-source.js';
 import { gatherProblems } from '../../cli/commands/host-facts.js';
 import { fromRoot } from '../helpers/paths.js';
 

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import t from 'tap';
-import { isAutostartEntry, notAGuestConfig } from '../../cli/gather/config-files.js';
-import { DISK_HEADER_BYTES, headerFormatOf, virtualSizeFromHeader } from '../../cli/gather/disk-image.js';
-import { blockDeviceSizeFromSysfs, expandDevicePath, sectorsToBytes, sysfsName } from '../../cli/gather/block-size.js';
-import { argvFileText, commandDirName, parseArgvFile } from '../../cli/gather/capture-layout.js';
+import { isAutostartEntry, notAGuestConfig } from '../../cli/sources/config-files.js';
+import { DISK_HEADER_BYTES, headerFormatOf, virtualSizeFromHeader } from '../../cli/sources/disk-image.js';
+import { blockDeviceSizeFromSysfs, expandDevicePath, sectorsToBytes, sysfsName } from '../../cli/sources/block-size.js';
+import { argvFileText, commandDirName, parseArgvFile } from '../../cli/sources/capture-layout.js';
 import { qcow2Header } from '../fixtures/gather/fake-host.js';
 
 t.test('which names in /etc/xen are guest configs', async (t) => {

@@ -14,8 +14,8 @@ import {
   parseXenCapabilities,
   sysValue,
   uniqueSorted,
-} from '../../cli/gather/dom0.js';
-import { xenCommandLineFromDmesg } from '../../cli/gather/xen-dmesg.js';
+} from '../../cli/sources/dom0.js';
+import { xenCommandLineFromDmesg } from '../../cli/sources/xen-dmesg.js';
 
 t.test('/proc/modules', async (t) => {
   // 2.6.18-xen (Debian etch) prints real addresses; 3.x+ hides them from non-root as 0.

@@ -1,8 +1,8 @@
 import t from 'tap';
-import type { DiskFacts, DomainFacts } from '../../cli/facts.js';
-import { enrichDomain, enrichDomainWithProbes, newEnrichCache } from '../../cli/gather/enrich.js';
-import { RootSource } from '../../cli/gather/root-source.js';
-import type { EvidenceSource } from '../../cli/gather/source.js';
+import type { DiskFacts, DomainFacts } from '../../cli/model/facts.js';
+import { enrichDomain, enrichDomainWithProbes, newEnrichCache } from '../../cli/sources/enrich.js';
+import { RootSource } from '../../cli/sources/root-source.js';
+import type { EvidenceSource } from '../../cli/sources/source.js';
 import { EM, buildElf, linuxXenNotes } from '../helpers/elf-builder.js';
 import { GiB, makeFakeHost } from '../fixtures/gather/fake-host.js';
 import { writeFile } from 'node:fs/promises';

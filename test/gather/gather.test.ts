@@ -1,13 +1,13 @@
 import { lstat, mkdir, readFile, readdir, readlink, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
-import type { Facts, Probe } from '../../cli/facts.js';
-import { captureEvidence } from '../../cli/gather/capture.js';
-import { gatherFacts } from '../../cli/gather/gather.js';
-import { LiveSource } from '../../cli/gather/live-source.js';
-import { RootSource } from '../../cli/gather/root-source.js';
-import { type BytesResult, DETAIL, type EvidenceSource, failure } from '../../cli/gather/source.js';
-import { describeErrors, validator } from '../../cli/validators.js';
+import type { Facts, Probe } from '../../cli/model/facts.js';
+import { captureEvidence } from '../../cli/sources/capture.js';
+import { gatherFacts } from '../../cli/sources/gather.js';
+import { LiveSource } from '../../cli/sources/live-source.js';
+import { RootSource } from '../../cli/sources/root-source.js';
+import { type BytesResult, DETAIL, type EvidenceSource, failure } from '../../cli/sources/source.js';
+import { describeErrors, validator } from '../../cli/settings/validators.js';
 import { BIN, GiB, makeFakeHost, makeTempDir } from '../fixtures/gather/fake-host.js';
 
 const host = await makeFakeHost();

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import t from 'tap';
-import { REDACTED, redactBytes, redactSecrets } from '../../cli/gather/redact.js';
+import { REDACTED, redactBytes, redactSecrets } from '../../cli/sources/redact.js';
 
 const cases: Array<[string, string, string]> = [
   ['xm/xl quoted', `vncpasswd = 's3cr3t'\n`, `vncpasswd = '${REDACTED}'\n`],

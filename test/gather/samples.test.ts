@@ -6,11 +6,11 @@
 import { lstat, readFile, readdir, readlink, rm } from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
-import { captureEvidence } from '../../cli/gather/capture.js';
-import { gatherFacts } from '../../cli/gather/gather.js';
-import { RootSource } from '../../cli/gather/root-source.js';
-import { readKernelImage } from '../../cli/parse/kernel-image.js';
-import { describeErrors, validator } from '../../cli/validators.js';
+import { captureEvidence } from '../../cli/sources/capture.js';
+import { gatherFacts } from '../../cli/sources/gather.js';
+import { RootSource } from '../../cli/sources/root-source.js';
+import { readKernelImage } from '../../cli/readers/kernel-image.js';
+import { describeErrors, validator } from '../../cli/settings/validators.js';
 import { makeTempDir } from '../fixtures/gather/fake-host.js';
 import { SAMPLES_DIR, SAMPLE_KERNELS } from '../fixtures/gather/sample-kernels.js';
 

@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
-import { LiveSource, defaultCommandPath, deviceNumberText, findOnPath } from '../../cli/gather/live-source.js';
-import { RootSource } from '../../cli/gather/root-source.js';
-import { resolveUnderRoot } from '../../cli/gather/root-path.js';
-import { DETAIL, fsFailure, type EvidenceSource } from '../../cli/gather/source.js';
+import { LiveSource, defaultCommandPath, deviceNumberText, findOnPath } from '../../cli/sources/live-source.js';
+import { RootSource } from '../../cli/sources/root-source.js';
+import { resolveUnderRoot } from '../../cli/sources/root-path.js';
+import { DETAIL, fsFailure, type EvidenceSource } from '../../cli/sources/source.js';
 import { BIN, GiB, makeFakeHost, makeTempDir } from '../fixtures/gather/fake-host.js';
 
 const host = await makeFakeHost();

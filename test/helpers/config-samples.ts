@@ -1,8 +1,8 @@
 /** What the xl and xm reader tests share: the bundled domU samples and a position bounds check. */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ConfigValue, ParsedConfig } from '../../cli/parse/config-model.js';
-import type { Position } from '../../cli/parse/diagnostic.js';
+import type { ConfigValue, ParsedConfig } from '../../cli/model/config-model.js';
+import type { Position } from '../../cli/model/diagnostic.js';
 import { fromRoot } from './paths.js';
 
 const SAMPLES = fromRoot('samples/domains');

@@ -6,12 +6,12 @@
  * a vif's keys) is derived here the same way, never typed twice by hand.
  */
 import { renderFinding, type Check, type CheckContext, type Finding, type Skip } from '../../checks/api.js';
-import { FACTS_SCHEMA_VERSION, type DiskFacts, type Dom0Facts, type DomainFacts, type Facts, type HostFacts, type KeyFact, type VifFacts } from '../../cli/facts.js';
-import type { Dialect } from '../../cli/parse/config-model.js';
-import { parseConfig } from '../../cli/parse/config.js';
-import { decodeCaps } from '../../cli/parse/info.js';
-import { parseXenCmdline } from '../../cli/parse/xen-cmdline.js';
-import { buildDomain } from '../../cli/domain.js';
+import { FACTS_SCHEMA_VERSION, type DiskFacts, type Dom0Facts, type DomainFacts, type Facts, type HostFacts, type KeyFact, type VifFacts } from '../../cli/model/facts.js';
+import type { Dialect } from '../../cli/model/config-model.js';
+import { parseConfig } from '../../cli/readers/config.js';
+import { decodeCaps } from '../../cli/readers/info.js';
+import { parseXenCmdline } from '../../cli/readers/xen-cmdline.js';
+import { buildDomain } from '../../cli/readers/domain.js';
 
 /** `o` without its undefined entries: a fact left undefined stays absent, not a key holding undefined. */
 function defined<T extends object>(o: T): Partial<T> {

@@ -6,7 +6,7 @@
  * into that folder: resolve repository files with `fromRoot` instead.
  */
 import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../../cli/package-root.js';
+import { PACKAGE_ROOT } from '../../cli/model/package-root.js';
 
 /** Absolute path of the repository root, without a trailing slash. */
 export const ROOT = PACKAGE_ROOT;

@@ -17,8 +17,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFil
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readKernelImage, type KernelImageInfo } from '../../cli/parse/kernel-image.js';
-import { compressionAt, decompressPrefix, type Compression } from '../../cli/parse/decompress.js';
+import { readKernelImage, type KernelImageInfo } from '../../cli/readers/kernel-image.js';
+import { compressionAt, decompressPrefix, type Compression } from '../../cli/readers/decompress.js';
 import { EM, buildBzImage, buildElf, linuxXenNotes } from '../helpers/elf-builder.js';
 import { requireTool } from '../helpers/external-tool.js';
 

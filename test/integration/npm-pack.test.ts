@@ -45,7 +45,7 @@ t.test('npm pack yields a tarball that installs in a clean prefix and runs', asy
 
   const listing = run(tar, ['-tzf', join(tmp, tarball)], tmp).stdout.split('\n').filter(Boolean);
   const files = listing.map((f) => f.replace(/^package\//, ''));
-  for (const needed of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist/cli/xenlint.js', 'dist/cli/validators/config.cjs', 'docs/rules/memory-fit.md', 'schemas/config.schema.json']) {
+  for (const needed of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist/cli/xenlint.js', 'dist/cli/settings/validators/config.cjs', 'docs/rules/memory-fit.md', 'schemas/config.schema.json']) {
     t.ok(files.includes(needed), `the tarball has ${needed}`);
   }
   for (const prefix of ['test/', 'bench/', 'samples/', 'cli/', 'checks/', 'node_modules/', 'dist/test/', 'dist/standalone/', '.ci/']) {

@@ -105,7 +105,7 @@ t.test('a plugin built against the installed package types, tested with xenlint/
   t.equal(packed.code, 0, 'npm pack', { stderr: packed.stderr });
   const tarball = join(tmp, `${pkg.name}-${pkg.version}.tgz`);
   const listing = run(tar, ['-tzf', tarball], tmp).stdout;
-  for (const f of ['dist/checks/api.d.ts', 'dist/checks/api.js', 'dist/checks/testing.d.ts', 'dist/checks/testing.js', 'dist/cli/contract.d.ts']) {
+  for (const f of ['dist/checks/api.d.ts', 'dist/checks/api.js', 'dist/checks/testing.d.ts', 'dist/checks/testing.js', 'dist/cli/model/contract.d.ts']) {
     t.match(listing, `package/${f}`, `the tarball has ${f}`);
   }
 

@@ -16,9 +16,9 @@ import { fileURLToPath } from 'node:url';
 import { requireTool } from '../helpers/external-tool.js';
 import { generateConfig } from './xl-oracle/generate.js';
 import { differences, xenlintReading, xlReading, type XlRun } from './xl-oracle/compare.js';
-import { decodeConfigBytes } from '../../cli/parse/config-bytes.js';
-import { parseConfig } from '../../cli/parse/config.js';
-import { buildDomain } from '../../cli/domain.js';
+import { decodeConfigBytes } from '../../cli/readers/config-bytes.js';
+import { parseConfig } from '../../cli/readers/config.js';
+import { buildDomain } from '../../cli/readers/domain.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const repo = join(here, '..', '..');

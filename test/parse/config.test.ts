@@ -4,8 +4,8 @@ import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { detectDialect, entryMap, parseConfig, valueToPlain } from '../../cli/parse/config.js';
-import type { ConfigValue, ParsedConfig } from '../../cli/parse/config-model.js';
+import { detectDialect, entryMap, parseConfig, valueToPlain } from '../../cli/readers/config.js';
+import type { ConfigValue, ParsedConfig } from '../../cli/model/config-model.js';
 import { fromRoot } from '../helpers/paths.js';
 
 const SAMPLES = fromRoot('samples/domains');
@@ -102,7 +102,7 @@ t.test('nothing in a config is ever executed', async (t) => {
 
 t.test('the readers hold no evaluation machinery', async (t) => {
   for (const f of ['xl-config.ts', 'xm-config.ts', 'config.ts', 'directives.ts', 'xl-conf.ts']) {
-    const src = readFileSync(fromRoot('cli/parse', f), 'utf8');
+    const src = readFileSync(fromRoot('cli/readers', f), 'utf8');
     t.notMatch(src, /\beval\s*\(|new\s+Function\b|child_process|\bexeca\b|\bimport\s*\(/, f);
   }
 });

@@ -3,9 +3,9 @@ import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compressionAt, decompressPrefix, type Compression } from '../../cli/parse/decompress.js';
-import { x86BcjDecode } from '../../cli/parse/lzma.js';
-import { readKernelImage } from '../../cli/parse/kernel-image.js';
+import { compressionAt, decompressPrefix, type Compression } from '../../cli/readers/decompress.js';
+import { x86BcjDecode } from '../../cli/readers/lzma.js';
+import { readKernelImage } from '../../cli/readers/kernel-image.js';
 import { EM, buildBzImage, buildElf, gzip, linuxXenNotes } from '../helpers/elf-builder.js';
 import { fromRoot } from '../helpers/paths.js';
 

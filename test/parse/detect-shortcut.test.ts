@@ -7,8 +7,8 @@
 import t from 'tap';
 import fc from 'fast-check';
 import { readFileSync, readdirSync } from 'node:fs';
-import { parseConfig } from '../../cli/parse/config.js';
-import type { ParsedConfig } from '../../cli/parse/config-model.js';
+import { parseConfig } from '../../cli/readers/config.js';
+import type { ParsedConfig } from '../../cli/model/config-model.js';
 import { join } from 'node:path';
 import { fromRoot } from '../helpers/paths.js';
 

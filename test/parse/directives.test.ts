@@ -1,8 +1,8 @@
 import t from 'tap';
 import fc from 'fast-check';
-import { readDirectives } from '../../cli/parse/directives.js';
-import { parseConfig } from '../../cli/parse/config.js';
-import type { Dialect } from '../../cli/parse/config-model.js';
+import { readDirectives } from '../../cli/readers/directives.js';
+import { parseConfig } from '../../cli/readers/config.js';
+import type { Dialect } from '../../cli/model/config-model.js';
 
 const read = (text: string, dialect: Dialect = 'xl') => readDirectives(parseConfig(text, 'g.cfg', { dialect }));
 const bad = (r: ReturnType<typeof read>): string[] => r.diagnostics.map((d) => `${d.code}@${d.line}:${d.column}`);

@@ -5,7 +5,7 @@
  * pattern it cannot read plainly is "can start anywhere" (undefined).
  */
 import t from 'tap';
-import { firstChars } from '../../cli/parse/disk-spec.js';
+import { firstChars } from '../../cli/readers/disk-spec.js';
 
 t.test('first characters of the scanner patterns', async (t) => {
   const table: Array<[string, string | undefined]> = [

@@ -1,7 +1,7 @@
 import t from 'tap';
 import fc from 'fast-check';
-import { diskSpecToString, joinSpecWords, parseDiskSpec, splitWords, type DiskSpec } from '../../cli/parse/disk-spec.js';
-import { diskToLibxlJson } from '../../cli/parse/libxl-json.js';
+import { diskSpecToString, joinSpecWords, parseDiskSpec, splitWords, type DiskSpec } from '../../cli/readers/disk-spec.js';
+import { diskToLibxlJson } from '../../cli/readers/libxl-json.js';
 
 function okDisk(spec: string | string[], dialect: 'xm' | 'xl' = 'xl'): DiskSpec {
   const r = parseDiskSpec(spec, dialect);

@@ -8,9 +8,9 @@ import {
   decodeCaps,
   KNOWN_INFO_KEYS,
   type ParsedInfo,
-} from '../../cli/parse/info.js';
-import { dom0MemFromCmdline } from '../../cli/parse/xen-cmdline.js';
-import type { Diagnostic } from '../../cli/parse/diagnostic.js';
+} from '../../cli/readers/info.js';
+import { dom0MemFromCmdline } from '../../cli/readers/xen-cmdline.js';
+import type { Diagnostic } from '../../cli/model/diagnostic.js';
 import { join } from 'node:path';
 import { fromRoot } from '../helpers/paths.js';
 

@@ -1,6 +1,6 @@
 import t from 'tap';
 import fc from 'fast-check';
-import { readKernelImage, type KernelImageInfo } from '../../cli/parse/kernel-image.js';
+import { readKernelImage, type KernelImageInfo } from '../../cli/readers/kernel-image.js';
 import {
   EM,
   XEN_ELFNOTE,

@@ -9,8 +9,8 @@ import {
   XEND_DEFAULTS,
   XEND_DEFAULTS_SOURCE,
   type SxpNode,
-} from '../../cli/parse/sxp.js';
-import type { Diagnostic } from '../../cli/parse/diagnostic.js';
+} from '../../cli/readers/sxp.js';
+import type { Diagnostic } from '../../cli/model/diagnostic.js';
 import { fromRoot } from '../helpers/paths.js';
 
 const sample = (name: string): string =>

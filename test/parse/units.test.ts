@@ -1,6 +1,6 @@
 import t from 'tap';
 import fc from 'fast-check';
-import { parseSize, parseXenSize, readXenSize, formatMiB, formatBytes } from '../../cli/parse/units.js';
+import { parseSize, parseXenSize, readXenSize, formatMiB, formatBytes } from '../../cli/readers/units.js';
 
 const KiB = 1024;
 const MiB = 1024 ** 2;

@@ -7,7 +7,7 @@ import {
   isEmulatedCandidate,
   isVdevError,
   type VdevInfo,
-} from '../../cli/parse/vdev.js';
+} from '../../cli/readers/vdev.js';
 
 function ok(name: string): VdevInfo {
   const r = decodeVdev(name);

@@ -9,8 +9,8 @@ import {
   vifIsEmulated,
   vifSpecToString,
   type VifSpec,
-} from '../../cli/parse/vif-spec.js';
-import { joinSpecWords, vifToLibxlJson } from '../../cli/parse/libxl-json.js';
+} from '../../cli/readers/vif-spec.js';
+import { joinSpecWords, vifToLibxlJson } from '../../cli/readers/libxl-json.js';
 
 function okVif(spec: string | string[], dialect: 'xm' | 'xl' = 'xl', context?: 'config' | 'attach'): VifSpec {
   const r = parseVifSpec(spec, dialect, context ? { context } : {});

@@ -6,7 +6,7 @@ import {
   cmdlineBoolean,
   dom0MemFromCmdline,
   type Dom0Mem,
-} from '../../cli/parse/xen-cmdline.js';
+} from '../../cli/readers/xen-cmdline.js';
 
 t.test('splitting: name=value, flags, blanks, GRUB2 placeholder', async (t) => {
   t.same(parseXenCmdline('placeholder dom0_mem=4096M,max:4096M dom0_max_vcpus=4 dom0_vcpus_pin no-real-mode edd=off'), [

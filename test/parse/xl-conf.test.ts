@@ -1,7 +1,7 @@
 import t from 'tap';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
-import { parseXlConf } from '../../cli/parse/xl-conf.js';
+import { parseXlConf } from '../../cli/readers/xl-conf.js';
 import { fromRoot } from '../helpers/paths.js';
 
 const SAMPLE = readFileSync(fromRoot('samples/xl.conf/xl.conf'), 'utf8');

@@ -1,7 +1,7 @@
 import t from 'tap';
 import fc from 'fast-check';
-import { parseXlConfig, strtolBase0, PYTHON_UNDER_XL_MESSAGE } from '../../cli/parse/xl-config.js';
-import type { ConfigValue, ParsedConfig } from '../../cli/parse/config-model.js';
+import { parseXlConfig, strtolBase0, PYTHON_UNDER_XL_MESSAGE } from '../../cli/readers/xl-config.js';
+import type { ConfigValue, ParsedConfig } from '../../cli/model/config-model.js';
 import { codes, positionsInBounds, samples } from '../helpers/config-samples.js';
 
 const parse = (text: string): ParsedConfig => parseXlConfig(text, 'guest.cfg');

@@ -5,12 +5,12 @@
  */
 import t from 'tap';
 import fc from 'fast-check';
-import { parseConfig } from '../../cli/parse/config.js';
-import { buildDomain } from '../../cli/domain.js';
-import { decodeConfigBytes } from '../../cli/parse/config-bytes.js';
-import { strtol0 } from '../../cli/xl-reading.js';
-import { readLibxlu } from '../../cli/parse/libxlu.js';
-import type { DomainFacts } from '../../cli/facts.js';
+import { parseConfig } from '../../cli/readers/config.js';
+import { buildDomain } from '../../cli/readers/domain.js';
+import { decodeConfigBytes } from '../../cli/readers/config-bytes.js';
+import { strtol0 } from '../../cli/readers/xl-reading.js';
+import { readLibxlu } from '../../cli/readers/libxlu.js';
+import type { DomainFacts } from '../../cli/model/facts.js';
 
 const HEAD = 'name = "g"\nkernel = "/boot/vmlinuz"\n';
 const read = (text: string): DomainFacts => buildDomain(parseConfig(text, 'g.cfg', { dialect: 'xl' }));

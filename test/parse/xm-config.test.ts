@@ -1,7 +1,7 @@
 import t from 'tap';
 import fc from 'fast-check';
-import { parseXmConfig } from '../../cli/parse/xm-config.js';
-import type { ConfigValue, ParsedConfig } from '../../cli/parse/config-model.js';
+import { parseXmConfig } from '../../cli/readers/xm-config.js';
+import type { ConfigValue, ParsedConfig } from '../../cli/model/config-model.js';
 import { codes, positionsInBounds, samples } from '../helpers/config-samples.js';
 
 const parse = (text: string): ParsedConfig => parseXmConfig(text, 'guest.cfg');

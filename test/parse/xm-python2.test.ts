@@ -5,8 +5,8 @@
  * str, list, int and float settings (tools/python/xen/xm/opts.py load()).
  */
 import t from 'tap';
-import { parseXmConfig } from '../../cli/parse/xm-config.js';
-import type { ConfigValue } from '../../cli/parse/config-model.js';
+import { parseXmConfig } from '../../cli/readers/xm-config.js';
+import type { ConfigValue } from '../../cli/model/config-model.js';
 
 const valueOf = (expr: string): { value: ConfigValue; dropped: boolean; failed: boolean } => {
   const p = parseXmConfig(`x = ${expr}\n`, 'x.cfg');

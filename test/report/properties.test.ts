@@ -8,7 +8,7 @@
 import t from 'tap';
 import fc from 'fast-check';
 import type { CheckOutcome, ReportedFinding, RunReport, Status } from '../../checks/api.js';
-import type { Severity } from '../../cli/parse/diagnostic.js';
+import type { Severity } from '../../cli/model/diagnostic.js';
 import { formatJson, toJsonReport } from '../../cli/report/json.js';
 import { formatSarif } from '../../cli/report/sarif.js';
 import { formatJunit } from '../../cli/report/junit.js';

@@ -4,9 +4,9 @@
  * DomainFacts). Compared field by field; each differing field is a class of
  * disagreement in the summary.
  */
-import type { DomainFacts } from '../../../cli/facts.js';
-import { XL_REFUSAL_CODES } from '../../../cli/xl-reading.js';
-import { configStringBytes, type ConfigEncoding } from '../../../cli/parse/config-bytes.js';
+import type { DomainFacts } from '../../../cli/model/facts.js';
+import { XL_REFUSAL_CODES } from '../../../cli/readers/xl-reading.js';
+import { configStringBytes, type ConfigEncoding } from '../../../cli/readers/config-bytes.js';
 
 export interface Reading {
   refused: boolean;

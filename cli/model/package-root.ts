@@ -1,0 +1,44 @@
+/**
+ * xenlint's own package: the folder holding its package.json, where the files shipped
+ * beside the code (schemas/, docs/) live, and that package.json's fields. The code runs
+ * from three depths below it — cli/ from source, dist/cli/ as installed, .test-build/cli/
+ * under `npm test` — so it is found by walking up to the package.json named "xenlint",
+ * never by guessing the depth.
+ *
+ * package.json is read, not imported: a JSON import would make tsc copy it into dist/,
+ * where it would become the package scope of every compiled module.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { embedded } from './embedded.js';
+
+export interface OwnPackage {
+  /** Absolute path, without a trailing slash. */
+  root: string;
+  json: Record<string, unknown>;
+}
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+function findOwnPackage(): OwnPackage | undefined {
+  for (let dir = HERE; ; dir = dirname(dir)) {
+    try {
+      const json = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+      if (json['name'] === 'xenlint') return { root: dir, json };
+    } catch {
+      // no package.json here (or not JSON): keep walking up
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/**
+ * Undefined only when this code runs outside its package (e.g. a file copied on its
+ * own). The standalone build carries package.json's fields (cli/model/embedded.ts), so it
+ * never reads a package.json it happens to sit below.
+ */
+export const OWN_PACKAGE: OwnPackage | undefined = embedded ? { root: dirname(HERE), json: embedded.packageJson } : findOwnPackage();
+
+/** The package's folder; outside the package, the folder above this module's. */
+export const PACKAGE_ROOT = OWN_PACKAGE?.root ?? dirname(HERE);

@@ -1,0 +1,444 @@
+/**
+ * What xl itself makes of a parsed xl config: the guest type, name, memory,
+ * vCPUs, kernel, shutdown actions, VNC and PCI devices exactly as
+ * parse_config_data() in xl_parse.c computes them (RELEASE-4.17.0:tools/xl/xl_parse.c),
+ * and the point where xl gives up on the file with its own message.
+ *
+ * libxlu keeps every value as text — a number is a string until a setting is read
+ * as a number, and then strtol(…, 0) converts it, quoted or not
+ * (RELEASE-4.17.0:tools/libs/util/libxlu_cfg.c, xlu_cfg_get_bounded_long). A value
+ * that does not convert is a warning and the setting is left out; a setting
+ * written with `+=` never reads as a number. The differential test against the
+ * real xl (test/integration/xl-oracle.test.ts) holds this module to xl's output.
+ */
+import type { ConfigEntry, ConfigValue } from '../model/config-model.js';
+
+/** Diagnostic codes that mean "xl refuses this file": xl exits before creating anything. */
+export const XL_REFUSAL_CODES: ReadonlySet<string> = new Set(['xl-lexical', 'xl-syntax', 'xl-refused', 'xl-refused-device']);
+
+export interface XlRefusal {
+  /** xl's own words, as it prints them (without the file name). */
+  message: string;
+  /** Where in the config the refusal points; xl itself prints no position for these. */
+  line: number;
+  column: number;
+}
+
+/** The values xl derives, in xl's units. */
+export interface XlView {
+  type: 'pv' | 'hvm' | 'pvh';
+  /** Which setting decided the type: "type", "builder" or "default". */
+  typeSource: string;
+  name?: string;
+  /** b_info.target_memkb and max_memkb as xl stores them (uint64, KiB). */
+  targetMemKb?: bigint;
+  maxMemKb?: bigint;
+  /** `memory` and `maxmem` alone, in KiB (xl's max_memkb falls back to memory). */
+  memoryKb?: bigint;
+  maxmemKb?: bigint;
+  /** `maxvcpus` as read, when set. */
+  maxvcpusKey?: number;
+  /** The number of vCPUs brought up (`vcpus`) and the most the guest can have. */
+  vcpus?: number;
+  maxVcpus?: number;
+  kernel?: string;
+  vnc: boolean;
+  /** Passed-through PCI devices as dddd:bb:dd.f. */
+  pci: string[];
+  on: { poweroff: string; reboot: string; crash: string };
+  /** errno is ERANGE when xl reaches the devices: the last number it read overflowed (see parseXlRate). */
+  staleErange: boolean;
+  /** What xl prints and goes on (a value it cannot read, a single value where it wants a list). */
+  warnings: Array<{ message: string; line: number; column: number }>;
+  refusal?: XlRefusal;
+}
+
+/** One setting as libxlu holds it: text or a list, with how it was assigned. */
+type Setting = ConfigEntry;
+
+/** The text libxlu keeps for an atom: a number token's own digits, a string's unquoted value. */
+export function atomText(v: ConfigValue): string | undefined {
+  if (v.kind === 'string') return v.value;
+  if (v.kind === 'number') return v.raw;
+  return undefined;
+}
+
+const LONG_MAX = (1n << 63n) - 1n;
+const LONG_MIN = -(1n << 63n);
+
+/**
+ * strtol(s, &end, 0) as glibc computes it: leading white space, an optional sign,
+ * `0x` hex, a leading `0` octal, else decimal. `rest` is what follows the digits;
+ * `range` is set when the value does not fit a 64-bit long (strtol clamps it).
+ */
+export function strtol0(s: string): { value: bigint; rest: string; digits: boolean; range: boolean } {
+  let i = 0;
+  while (i < s.length && ' \t\n\v\f\r'.includes(s.charAt(i))) i++;
+  let neg = false;
+  if (s.charAt(i) === '+' || s.charAt(i) === '-') {
+    neg = s.charAt(i) === '-';
+    i++;
+  }
+  let base = 10;
+  if (s.charAt(i) === '0' && (s.charAt(i + 1) === 'x' || s.charAt(i + 1) === 'X') && /[0-9a-fA-F]/.test(s.charAt(i + 2))) {
+    base = 16;
+    i += 2;
+  } else if (s.charAt(i) === '0') {
+    base = 8;
+  }
+  const digitRe = base === 16 ? /[0-9a-fA-F]/ : base === 8 ? /[0-7]/ : /[0-9]/;
+  let j = i;
+  while (j < s.length && digitRe.test(s.charAt(j))) j++;
+  if (j === i) return { value: 0n, rest: s, digits: false, range: false };
+  const text = s.slice(i, j);
+  let value = base === 16 ? BigInt(`0x${text}`) : base === 8 ? BigInt(`0o${text}`) : BigInt(text);
+  if (neg) value = -value;
+  const range = value > LONG_MAX || value < LONG_MIN;
+  return { value: range ? (neg ? LONG_MIN : LONG_MAX) : value, rest: s.slice(j), digits: true, range };
+}
+
+type LongResult = { ok: true; value: bigint } | { ok: false; absent: boolean };
+
+class XlSettings {
+  readonly warnings: XlView['warnings'] = [];
+  constructor(private readonly entries: Map<string, Setting>) {}
+
+  get(key: string): Setting | undefined {
+    return this.entries.get(key);
+  }
+
+  private warn(s: Setting, message: string): void {
+    this.warnings.push({ message, line: s.line, column: s.column });
+  }
+
+  /** xlu_cfg_get_string: the text of a single value, undefined when absent or a list. */
+  string(key: string): string | undefined {
+    const s = this.entries.get(key);
+    if (!s) return undefined;
+    const text = atomText(s.value);
+    if (text === undefined) this.warn(s, `parameter \`${key}' is a list but should be a single value`);
+    return text;
+  }
+
+  /** xlu_cfg_get_long. */
+  long(key: string): LongResult {
+    const s = this.entries.get(key);
+    if (!s) return { ok: false, absent: true };
+    const text = atomText(s.value);
+    if (text === undefined) {
+      this.warn(s, `parameter \`${key}' is a list but should be a single value`);
+      return { ok: false, absent: false };
+    }
+    if (s.op === '+=') {
+      this.warn(s, `can't use += with numbers for parameter \`${key}'`);
+      return { ok: false, absent: false };
+    }
+    const n = strtol0(text);
+    if (n.range) {
+      this.warn(s, `parameter \`${key}' could not be parsed as a number: Numerical result out of range`);
+      return { ok: false, absent: false };
+    }
+    if (!n.digits || n.rest !== '') {
+      this.warn(s, `parameter \`${key}' is not a valid number`);
+      return { ok: false, absent: false };
+    }
+    return { ok: true, value: n.value };
+  }
+
+  /** xlu_cfg_get_defbool: a number, true when not 0. */
+  defbool(key: string): boolean | undefined {
+    const l = this.long(key);
+    return l.ok ? l.value !== 0n : undefined;
+  }
+}
+
+/** libxl's action names (action_on_shutdown_names in xl_parse.c). */
+const ACTIONS = new Set(['destroy', 'restart', 'rename-restart', 'preserve', 'coredump-destroy', 'coredump-restart', 'soft-reset']);
+
+/** libxl_basename(): the part after the last `/`. */
+function basename(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i < 0 ? path : path.slice(i + 1);
+}
+
+/**
+ * Reads the effective settings (the last assignment of each key, `+=` already
+ * applied) the way xl's parse_config_data() does, up to the first refusal.
+ */
+export function readAsXl(entries: Map<string, ConfigEntry>): XlView {
+  const cfg = new XlSettings(entries);
+  const view: XlView = { type: 'pv', typeSource: 'default', staleErange: false, vnc: false, pci: [], on: { poweroff: 'destroy', reboot: 'restart', crash: 'destroy' }, warnings: cfg.warnings };
+  const at = (key: string): { line: number; column: number } | undefined => {
+    const s = cfg.get(key);
+    return s ? { line: s.line, column: s.column } : undefined;
+  };
+  // xl stops at the first refusal; the rest is still read, so that a check can say
+  // more about a guest than "xl refuses it" (the refusal is always reported first).
+  const refuse = (message: string, where: { line: number; column: number } | undefined): void => {
+    view.refusal ??= { message, line: where?.line ?? 1, column: where?.column ?? 1 };
+  };
+  readInto(cfg, view, at, refuse);
+  return view;
+}
+
+/** strncmp(buf, word, strlen(buf)) == 0: libxl takes any prefix, the empty one included. */
+function prefixOf(buf: string, word: string): boolean {
+  return word.startsWith(buf);
+}
+
+type Refuse = (message: string, where: { line: number; column: number } | undefined) => void;
+
+function readInto(cfg: XlSettings, view: XlView, at: (key: string) => { line: number; column: number } | undefined, refuse: Refuse): void {
+  // The guest type (xl 4.17: `type`, then the deprecated `builder`; `pvh = 1` is no longer read).
+  let type: XlView['type'] | undefined;
+  const t = cfg.string('type');
+  if (t !== undefined) {
+    if (prefixOf(t, 'hvm')) type = 'hvm';
+    else if (prefixOf(t, 'pv')) type = 'pv';
+    else if (prefixOf(t, 'pvh')) type = 'pvh';
+    else refuse(`Invalid domain type ${t}.`, at('type'));
+    view.typeSource = 'type';
+  }
+  const b = cfg.string('builder');
+  if (b !== undefined) {
+    let builderType: XlView['type'] | undefined;
+    if (prefixOf(b, 'hvm')) builderType = 'hvm';
+    else if (prefixOf(b, 'generic')) builderType = 'pv';
+    else refuse(`Invalid domain type ${b}.`, at('builder'));
+    if (builderType !== undefined) {
+      if (type !== undefined && type !== builderType) refuse('Contradicting "builder" and "type" options specified.', at('builder'));
+      type = builderType;
+      view.typeSource = 'builder';
+    }
+  }
+  view.type = type ?? 'pv';
+
+  const name = cfg.string('name');
+  if (name === undefined) refuse('Domain name must be specified.', at('name'));
+  else view.name = name;
+
+  const memory = cfg.long('memory');
+  if (memory.ok) {
+    view.targetMemKb = BigInt.asUintN(64, memory.value * 1024n);
+    if (memory.value >= 0n) view.memoryKb = memory.value * 1024n;
+  }
+  const maxmem = cfg.long('maxmem');
+  if (maxmem.ok) {
+    view.maxMemKb = BigInt.asUintN(64, maxmem.value * 1024n);
+    if (maxmem.value >= 0n) view.maxmemKb = maxmem.value * 1024n;
+  }
+  let vcpus = 0;
+  const v = cfg.long('vcpus');
+  if (v.ok) {
+    vcpus = Number(BigInt.asIntN(32, v.value));
+    // libxl_cpu_bitmap_alloc() refuses a negative count (libxl_utils.c).
+    if (vcpus < 0) refuse('invalid number of cpus provided (vcpus is negative)', at('vcpus'));
+    view.vcpus = Math.max(vcpus, 0);
+  }
+  const mv = cfg.long('maxvcpus');
+  let maxVcpus = mv.ok ? Number(BigInt.asIntN(32, mv.value)) : 0;
+  if (mv.ok && maxVcpus >= 0) view.maxvcpusKey = maxVcpus;
+  if (view.maxMemKb === undefined && view.targetMemKb !== undefined) view.maxMemKb = view.targetMemKb;
+  if (maxVcpus === 0) maxVcpus = vcpus;
+  if (maxVcpus < vcpus) refuse('maxvcpus < vcpus', at('maxvcpus') ?? at('vcpus'));
+  if (maxVcpus !== 0) view.maxVcpus = maxVcpus;
+
+  for (const [key, fallback] of [
+    ['on_poweroff', 'destroy'],
+    ['on_reboot', 'restart'],
+    ['on_watchdog', 'destroy'],
+    ['on_crash', 'destroy'],
+    ['on_soft_reset', 'soft-reset'],
+  ] as const) {
+    const action = cfg.string(key) ?? fallback;
+    if (!ACTIONS.has(action)) refuse(`Unknown ${key} action "${action}" specified`, at(key));
+    else if (key === 'on_poweroff' || key === 'on_reboot' || key === 'on_crash') view.on[key.slice(3) as 'poweroff' | 'reboot' | 'crash'] = action;
+  }
+
+  const pci = cfg.get('pci');
+  if (pci && pci.value.kind === 'list') {
+    for (const item of pci.value.items) {
+      const spec = atomText(item);
+      if (spec === undefined) break;
+      const dev = parsePciSpec(spec);
+      if (dev === undefined) refuse(`unable to parse PCI_SPEC_STRING \`${spec}' for passthrough`, { line: item.line, column: item.column });
+      else if (dev !== '') view.pci.push(dev);
+    }
+  }
+
+  let kernel = cfg.string('kernel');
+  const bootloader = cfg.string('bootloader');
+  if (view.type === 'hvm') {
+    if (kernel !== undefined && basename(kernel) === 'hvmloader') kernel = undefined;
+  } else if (bootloader === undefined && kernel === undefined) {
+    refuse('Neither kernel nor bootloader specified', at('name'));
+  }
+  if (kernel !== undefined) view.kernel = kernel;
+
+  view.staleErange = staleErangeAtDevices(cfg, view.type);
+
+  // VNC: an HVM guest's own top-level setting; otherwise the first `vfb`, or for a
+  // PV guest without one the top-level `vnc` (not 0) that makes a framebuffer.
+  const vfbs = vfbVnc(cfg.get('vfb'));
+  if (view.type === 'hvm') view.vnc = cfg.defbool('vnc') === true;
+  else if (vfbs.length > 0) view.vnc = vfbs[0] === true;
+  else if (view.type === 'pv') view.vnc = cfg.defbool('vnc') === true;
+}
+
+/**
+ * The settings xl reads as numbers before it reads the vifs, in its order
+ * (parse_config_data, RELEASE-4.17.0:tools/xl/xl_parse.c). Each read that reaches
+ * strtol() first sets errno to 0, and strtol() sets ERANGE on an overflow.
+ */
+const NUMBERS_BEFORE_VIFS: ReadonlyArray<[string, 'pv' | 'pvh' | 'hvm' | 'any']> = [
+  ...['hap', 'oos'].map((k) => [k, 'any'] as [string, 'any']),
+  ['pvshim', 'pvh'],
+  ...['cpu_weight', 'cap', 'period', 'slice', 'latency', 'extratime', 'memory', 'maxmem', 'vcpus', 'maxvcpus', 'max_grant_frames', 'max_maptrack_frames', 'max_grant_version'].map((k) => [k, 'any'] as [string, 'any']),
+  ['e820_host', 'pv'],
+  ...['pci_msitranslate', 'pci_power_mgmt', 'pci_permissive', 'pci_seize', 'shadow_memory', 'nomigrate', 'tsc_mode', 'rtc_timeoffset', 'vncviewer', 'localtime', 'videoram', 'max_event_channels', 'driver_domain', 'acpi', 'timer_mode', 'nestedhvm'].map((k) => [k, 'any'] as [string, 'any']),
+  ...['pae', 'acpi_s3', 'acpi_s4', 'acpi_laptop_slate', 'nx', 'hpet', 'vpt_align', 'apic', 'mmio_hole', 'altp2mhvm', 'rdm_mem_boundary'].map((k) => [k, 'hvm'] as [string, 'hvm']),
+  ...['altp2m', 'vmtrace_buf_kb'].map((k) => [k, 'any'] as [string, 'any']),
+];
+
+function staleErangeAtDevices(cfg: XlSettings, type: XlView['type']): boolean {
+  let erange = false;
+  for (const [key, only] of NUMBERS_BEFORE_VIFS) {
+    if (only !== 'any' && only !== type) continue;
+    const s = cfg.get(key);
+    if (!s || s.op === '+=') continue;
+    const text = atomText(s.value);
+    if (text === undefined) continue;
+    erange = strtol0(text).range;
+  }
+  return erange;
+}
+
+/** atoi(): white space, a sign, decimal digits; 0 when there are none. */
+function atoi(s: string): number {
+  const m = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(s);
+  return m ? Number(BigInt.asIntN(32, BigInt(m[1]!))) : 0;
+}
+
+/**
+ * Each `vfb` item's `vnc=` as xl reads it (strtok on `,`, leading blanks skipped,
+ * the item ends at the first piece without `=`): true/false when set, undefined when not.
+ */
+function vfbVnc(setting: Setting | undefined): Array<boolean | undefined> {
+  if (!setting || setting.value.kind !== 'list') return [];
+  const out: Array<boolean | undefined> = [];
+  for (const item of setting.value.items) {
+    const text = atomText(item);
+    if (text === undefined) break;
+    let vnc: boolean | undefined;
+    for (const raw of text.split(',').filter((p) => p !== '')) {
+      const piece = raw.replace(/^ +/, '');
+      const eq = piece.indexOf('=');
+      if (eq < 0) break;
+      if (piece.slice(0, eq) === 'vnc') vnc = atoi(piece.slice(eq + 1)) !== 0;
+    }
+    out.push(vnc);
+  }
+  return out;
+}
+
+/** sscanf("%x"): white space, an optional sign, an optional 0x, hex digits; unsigned 32-bit. */
+function scanHex(s: string, i: number): { value: number; end: number } | undefined {
+  let j = i;
+  while (j < s.length && ' \t\n\v\f\r'.includes(s.charAt(j))) j++;
+  let neg = false;
+  if (s.charAt(j) === '+' || s.charAt(j) === '-') {
+    neg = s.charAt(j) === '-';
+    j++;
+  }
+  if (s.charAt(j) === '0' && (s.charAt(j + 1) === 'x' || s.charAt(j + 1) === 'X') && /[0-9a-fA-F]/.test(s.charAt(j + 2))) j += 2;
+  const start = j;
+  while (j < s.length && /[0-9a-fA-F]/.test(s.charAt(j))) j++;
+  if (j === start) return undefined;
+  let v = BigInt.asUintN(32, BigInt(`0x${s.slice(start, j)}`));
+  if (neg) v = BigInt.asUintN(32, -v);
+  return { value: Number(v), end: j };
+}
+
+/** parse_bdf() of libxlu_pci.c: [dddd:]bb:dd.f or .*; the device and where it ends. */
+function parseBdf(s: string): { bdf: string; end: number } | undefined {
+  let colons = 0;
+  let p = 0;
+  while (p < s.length && (/[0-9a-fA-F]/.test(s.charAt(p)) || s.charAt(p) === ':')) {
+    if (s.charAt(p) === ':') colons++;
+    p++;
+  }
+  const fields: number[] = [];
+  let i = 0;
+  const want = colons === 1 ? 2 : colons === 2 ? 3 : 0;
+  if (want === 0) return undefined;
+  for (let k = 0; k < want; k++) {
+    const h = scanHex(s, i);
+    if (!h) return undefined;
+    fields.push(h.value);
+    i = h.end;
+    const sep = k < want - 1 ? ':' : '.';
+    if (s.charAt(i) !== sep) return undefined;
+    i++;
+  }
+  const [domain, bus, dev] = want === 2 ? [0, fields[0]!, fields[1]!] : [fields[0]!, fields[1]!, fields[2]!];
+  if (domain > 0xffff || bus > 0xff || dev > 0x1f) return undefined;
+  let func = 0;
+  if (s.charAt(i) === '*') {
+    i++;
+  } else {
+    const f = scanHex(s, i);
+    if (!f || f.value > 7) return undefined;
+    func = f.value;
+    i = f.end;
+  }
+  const h = (n: number, w: number): string => n.toString(16).padStart(w, '0');
+  return { bdf: `${h(domain, 4)}:${h(bus, 2)}:${h(dev, 2)}.${h(func, 1)}`, end: i };
+}
+
+const PCI_KEYS = new Set(['bdf', 'vslot', 'permissive', 'msitranslate', 'seize', 'power_mgmt', 'rdm_policy', 'name']);
+
+/**
+ * xlu_pci_parse_spec_string(): the device's BDF, '' for a device named by `name=`,
+ * undefined when xl cannot parse the spec.
+ */
+export function parsePciSpec(spec: string): string | undefined {
+  let bdf: string | undefined;
+  let named = false;
+  let p = 0;
+  const positional = parseBdf(spec);
+  if (positional) {
+    bdf = positional.bdf;
+    p = positional.end;
+    if (spec.charAt(p) === '@') {
+      const v = scanHex(spec, p + 1);
+      if (!v || v.value > 0x1f) return undefined;
+      p = v.end;
+    }
+    if (spec.charAt(p) === ',') p++;
+    else if (p < spec.length) return undefined;
+  }
+  while (p < spec.length) {
+    const eq = spec.indexOf('=', p);
+    if (eq < 0) return undefined;
+    const key = spec.slice(p, eq);
+    let end = spec.indexOf(',', eq + 1);
+    if (end < 0) end = spec.length;
+    const val = spec.slice(eq + 1, end);
+    p = end < spec.length ? end + 1 : end;
+    if (!PCI_KEYS.has(key)) return undefined;
+    if (key === 'bdf') {
+      const b = parseBdf(val);
+      if (!b) return undefined;
+      bdf = b.bdf;
+    } else if (key === 'vslot') {
+      const v = scanHex(val, 0);
+      if (!v || v.value > 0x1f) return undefined;
+    } else if (key === 'rdm_policy') {
+      if (val !== 'strict' && val !== 'relaxed') return undefined;
+    } else if (key === 'name') {
+      named = true;
+    }
+  }
+  if ((bdf !== undefined) === named) return undefined;
+  return bdf ?? '';
+}

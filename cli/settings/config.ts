@@ -1,0 +1,187 @@
+/**
+ * `.xenlintrc.yaml` / `.xenlintrc.json`: discovery and validation.
+ *
+ * Discovery walks up from the working directory and stops at the repository root
+ * (the first directory holding `.git`), so a config above the repository never
+ * leaks in. Anything the schema does not know is an error (exit 2), never ignored.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { describeErrors, validator } from './validators.js';
+import type { Severity } from '../model/diagnostic.js';
+
+export const CONFIG_NAMES = ['.xenlintrc.yaml', '.xenlintrc.yml', '.xenlintrc.json'] as const;
+
+export type CheckSetting = 'off' | Severity | { enabled?: boolean; severity?: Severity; options?: Record<string, unknown> };
+
+export interface XenlintConfig {
+  xen?: string;
+  failOn?: Severity;
+  checks?: Record<string, CheckSetting>;
+  plugins?: string[];
+  dialects?: Array<{ files: string | string[]; dialect: 'xm' | 'xl' }>;
+  /** Files `lint` leaves out, in .gitignore syntax, relative to the config file. */
+  ignorePatterns?: string[];
+  configDirs?: string[];
+  autostartDir?: string;
+  baseline?: string;
+}
+
+export interface LoadedConfig {
+  config: XenlintConfig;
+  /** The file it came from; undefined when no config was found. */
+  file?: string;
+  /** Directory relative paths in the config (plugins, baseline, globs) are resolved against. */
+  dir: string;
+}
+
+/** A problem the user must fix before xenlint can run: exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** The start directory and each parent up to the repository root (the first holding `.git`), or to `/`. */
+function* upToRepositoryRoot(startDir: string): Generator<{ dir: string; isRoot: boolean }> {
+  let dir = resolve(startDir);
+  for (;;) {
+    const isRoot = existsSync(join(dir, '.git'));
+    yield { dir, isRoot };
+    const parent = dirname(dir);
+    if (isRoot || parent === dir) return;
+    dir = parent;
+  }
+}
+
+/** The nearest file with one of `names`, from `startDir` up to the repository root. */
+function findUp(startDir: string, names: readonly string[]): string | undefined {
+  for (const { dir } of upToRepositoryRoot(startDir)) {
+    for (const name of names) {
+      const candidate = join(dir, name);
+      if (existsSync(candidate)) return candidate;
+    }
+  }
+  return undefined;
+}
+
+export function findConfig(startDir: string): string | undefined {
+  return findUp(startDir, CONFIG_NAMES);
+}
+
+export const IGNORE_FILE = '.xenlintignore';
+
+/** The `.xenlintignore` that applies in `startDir`: found like the config, up to the repository root. */
+export function findIgnoreFile(startDir: string): string | undefined {
+  return findUp(startDir, [IGNORE_FILE]);
+}
+
+/** The repository root above `startDir` (the nearest directory holding `.git`), or undefined outside a repository. */
+export function repositoryRoot(startDir: string): string | undefined {
+  for (const { dir, isRoot } of upToRepositoryRoot(startDir)) if (isRoot) return dir;
+  return undefined;
+}
+
+export async function loadConfig(opts: { cwd: string; file?: string }): Promise<LoadedConfig> {
+  const file = opts.file ? resolve(opts.cwd, opts.file) : findConfig(opts.cwd);
+  if (!file) return { config: {}, dir: opts.cwd };
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`${file}: cannot read the config: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  const data = await parseConfigText(text, file);
+  const validate = await validator('config');
+  if (!validate(data)) {
+    // A check's entry is a severity or an object: when the object form has a deeper error
+    // (an option), the "must be one of off, error, ..." of the other form is noise.
+    const errors = validate.errors ?? [];
+    const specific = errors.filter((e) => !errors.some((o) => o.instancePath.startsWith(`${e.instancePath}/`)));
+    const lines = describeErrors(specific).filter((l) => !l.endsWith('must match a schema in anyOf'));
+    throw new UsageError(`${file}: invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return { config: data as XenlintConfig, file, dir: dirname(file) };
+}
+
+async function parseConfigText(text: string, file: string): Promise<unknown> {
+  if (file.endsWith('.json')) {
+    try {
+      return text.trim() === '' ? {} : JSON.parse(text);
+    } catch (err) {
+      throw new UsageError(`${file}: not valid JSON: ${(err as Error).message}`);
+    }
+  }
+  const { load, YAMLException } = await import('js-yaml');
+  try {
+    const data = load(text, { filename: file });
+    return data ?? {};
+  } catch (err) {
+    if (err instanceof YAMLException) {
+      const m = err.mark;
+      const where = m ? `${file}:${m.line + 1}:${m.column + 1}` : file;
+      throw new UsageError(`${where}: not valid YAML: ${err.reason}`);
+    }
+    throw err;
+  }
+}
+
+export interface CheckSettings {
+  enabled: boolean;
+  severity?: Severity;
+  options?: Record<string, unknown>;
+}
+
+export function checkSettings(config: XenlintConfig, id: string): CheckSettings {
+  const s = config.checks?.[id];
+  if (s === undefined) return { enabled: true };
+  if (s === 'off') return { enabled: false };
+  if (typeof s === 'string') return { enabled: true, severity: s };
+  const out: CheckSettings = { enabled: s.enabled ?? true };
+  if (s.severity) out.severity = s.severity;
+  if (s.options) out.options = s.options;
+  return out;
+}
+
+/** The starter config `xenlint init` writes: every setting shown, commented. */
+export const STARTER_CONFIG = `# xenlint configuration. Schema: schemas/config.schema.json in the xenlint package.
+# Found by walking up from the working directory to the repository root.
+
+# Xen version to check against when no host facts are given (--facts / --root).
+# xen: "4.17"
+
+# Lowest severity that makes xenlint exit 1: error | warning | info.
+failOn: error
+
+# Per-check settings: off | error | warning | info, or an object.
+# checks:
+#   scheduler: warning
+#   hvm-disk-limit:
+#     severity: error
+#     options:
+#       limitBytes: 137438953472   # 128 GiB (LBA28); the field notes say 160G
+#   dom0-nvidia: off
+
+# Extra checks: ES modules exporting an array of checks (see checks/api.ts).
+# plugins:
+#   - ./site-checks.js
+
+# Force the toolstack dialect of some files (otherwise detected per file).
+# dialects:
+#   - files: "legacy/**/*.cfg"
+#     dialect: xm
+
+# Files \`xenlint lint\` leaves out (.gitignore syntax, relative to this file);
+# a .xenlintignore file works the same way.
+# ignorePatterns:
+#   - "generated/"
+#   - "*.example.cfg"
+
+# Where \`xenlint check\` reads domU configs on a host.
+# configDirs: [/etc/xen]
+# autostartDir: /etc/xen/auto
+
+# Accepted findings (written by --write-baseline); only new findings are shown.
+# baseline: .xenlint-baseline.json
+`;

@@ -1,0 +1,68 @@
+/**
+ * Facts snapshots on disk: YAML or JSON, validated against schemas/facts.schema.json.
+ * `--facts` also takes a plain `xl info` / `xm info` output, since that is what
+ * admins already keep next to their configs.
+ */
+import { readFile } from 'node:fs/promises';
+import { emptyFacts, type Facts } from '../model/facts.js';
+import { UsageError } from '../settings/config.js';
+import { describeErrors, validator } from '../settings/validators.js';
+
+export async function loadFactsFile(file: string): Promise<Facts> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  if (looksLikeInfo(text)) return { ...(await factsFromInfoText(text, file)), savedIn: file };
+  const data = await parseSnapshotText(text, file);
+  const validate = await validator('facts');
+  if (!validate(data)) {
+    const lines = describeErrors(validate.errors).slice(0, 12);
+    throw new UsageError(`${file}: not a valid xenlint facts snapshot:\n  ${lines.join('\n  ')}`);
+  }
+  return { ...(data as Facts), savedIn: file };
+}
+
+/** xl/xm info output: `key   : value` lines, with the keys every version prints. */
+export function looksLikeInfo(text: string): boolean {
+  const head = text.slice(0, 4096);
+  return /^\s*(host|xen_caps|xen_major|release|nr_cpus)\s*:/m.test(head) && !/^\s*schemaVersion\s*:/m.test(head) && !head.trimStart().startsWith('{');
+}
+
+export async function factsFromInfoText(text: string, file: string): Promise<Facts> {
+  const { parseInfo, hostFactsFromInfo } = await import('../readers/info.js');
+  const info = parseInfo(text);
+  const facts = emptyFacts('info-file');
+  facts.host = hostFactsFromInfo(info, file);
+  facts.diagnostics.push(...info.diagnostics.map((d) => ({ ...d, file })));
+  return facts;
+}
+
+async function parseSnapshotText(text: string, file: string): Promise<unknown> {
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('{')) {
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      throw new UsageError(`${file}: not valid JSON: ${(err as Error).message}`);
+    }
+  }
+  const { load, YAMLException } = await import('js-yaml');
+  try {
+    return load(text, { filename: file });
+  } catch (err) {
+    if (err instanceof YAMLException) {
+      const m = err.mark;
+      throw new UsageError(`${m ? `${file}:${m.line + 1}:${m.column + 1}` : file}: not valid YAML: ${err.reason}`);
+    }
+    throw err;
+  }
+}
+
+export async function serializeFacts(facts: Facts, format: 'yaml' | 'json'): Promise<string> {
+  if (format === 'json') return `${JSON.stringify(facts, null, 2)}\n`;
+  const { dump } = await import('js-yaml');
+  return `# xenlint facts snapshot (schemas/facts.schema.json)\n${dump(facts, { noRefs: true, lineWidth: 120, skipInvalid: true })}`;
+}
