@@ -60,7 +60,7 @@ const NO_XEN = 'found no Xen host';
 
 export async function fleetReport(roots: string[], args: ReportArgs & HostArgs, prepared: Prepared): Promise<RunReport> {
   const { loaded, checks, settings } = prepared;
-  const baseline = args.baseline ? await readBaseline(args.baseline) : undefined;
+  const baseline = args.baseline ? await readBaseline(args.baseline, prepared.loaded.config.limits) : undefined;
   const members = fleetMembers(roots);
   const hosts: Array<{ name: string; facts: Facts; report: RunReport; root: string }> = [];
   // One host at a time: a fleet of big hosts should not hold every capture's reads at once.
