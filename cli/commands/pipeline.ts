@@ -205,6 +205,7 @@ export async function finish(
     files: extras.files,
     problems: extras.problems,
     ...(extras.notes ? { notes: extras.notes } : {}),
+    ...(loaded.config.limits?.findingsPerCheckPerFile !== undefined ? { findingsPerCheckPerFile: loaded.config.limits.findingsPerCheckPerFile } : {}),
   });
   // The baseline records every finding, whatever this run shows.
   if (args['write-baseline']) await writeFile(args['write-baseline'], baselineOf(full));

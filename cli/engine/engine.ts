@@ -10,7 +10,7 @@ import type { Facts, Suppression } from '../model/facts.js';
 import type { Severity } from '../model/diagnostic.js';
 import { satisfiesXen } from '../model/xen-version.js';
 import { TOOL_VERSION } from '../model/tool-version.js';
-import { findingCode, renderFinding } from '../model/messages.js';
+import { elide, findingCode, renderFinding } from '../model/messages.js';
 import { UNUSED_SUPPRESSION } from '../../checks/unused-suppression.js';
 
 export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
@@ -35,7 +35,15 @@ export interface EngineOptions {
   problems?: RunReport['problems'];
   /** Shown with the summary: how the run judged its inputs. */
   notes?: string[];
+  /** Findings of one check for one file shown before the rest become one summary finding (default FINDINGS_PER_CHECK_PER_FILE). */
+  findingsPerCheckPerFile?: number;
 }
+
+/** README "Limits": a check reports at most this many findings per file; the rest are counted in one finding. */
+export const FINDINGS_PER_CHECK_PER_FILE = 100;
+
+/** The message id of the engine's summary finding ("and 49 998 more"). */
+export const MORE_FINDINGS_ID = 'more-findings';
 
 export const UNUSED_SUPPRESSION_ID = UNUSED_SUPPRESSION.id;
 
@@ -48,7 +56,7 @@ export function runChecks(checks: Check[], facts: Facts, opts: EngineOptions): R
     const settings = opts.settings?.get(check.id) ?? {};
     const ctx: CheckContext = { ...ctxBase, options: { ...(check.defaults ?? {}), ...(settings.options ?? {}) } };
     const start = performance.now();
-    const outcome = runOne(check, facts, ctx, settings.severity, baseline, used, suppressions);
+    const outcome = runOne(check, facts, ctx, settings.severity, baseline, used, suppressions, opts.findingsPerCheckPerFile ?? FINDINGS_PER_CHECK_PER_FILE);
     return { ...outcome, durationMs: performance.now() - start };
   });
   const start = performance.now();
@@ -76,6 +84,7 @@ function runOne(
   baseline: Map<string, number> | undefined,
   used: Set<Suppression>,
   suppressions: Map<string, Suppression[]>,
+  perFile: number,
 ): CheckOutcome {
   const severity = severityOverride ?? check.severity;
   const base: CheckOutcome = {
@@ -116,15 +125,23 @@ function runOne(
     if (!rendered.ok) return { ...base, status: 'error', reason: rendered.reason };
     reportedAll.push(report(check.id, f, rendered.text, severityOverride ?? f.severity ?? check.severity));
   }
-  const findings: ReportedFinding[] = [];
+  const shown: ReportedFinding[] = [];
   let suppressed = 0;
   for (const reported of reportedAll) {
     const suppression = matchingSuppression(suppressions, reported);
-    const accepted = baseline?.get(reported.fingerprint) ?? 0;
     if (suppression) {
       used.add(suppression);
       suppressed++;
-    } else if (accepted > 0) {
+    } else {
+      shown.push(reported);
+    }
+  }
+  // Capped before the baseline, so a baseline written from a capped report (the
+  // kept findings and the summary) accepts the same capped report next time.
+  const findings: ReportedFinding[] = [];
+  for (const reported of capPerFile(check.id, shown, perFile)) {
+    const accepted = baseline?.get(reported.fingerprint) ?? 0;
+    if (accepted > 0) {
       baseline!.set(reported.fingerprint, accepted - 1);
       suppressed++;
     } else {
@@ -160,7 +177,62 @@ function missingNeeds(check: Check, facts: Facts): string | undefined {
 }
 
 function report(checkId: string, f: Finding, message: string, severity: Severity): ReportedFinding {
-  return { ...f, check: checkId, severity, message, fingerprint: fingerprint(checkId, { ...f, message }) };
+  const r: ReportedFinding = { ...f, check: checkId, severity, message, fingerprint: fingerprint(checkId, { ...f, message }) };
+  // Values quoted from the input are cut (messages.ts elide), in every format.
+  if (f.data) r.data = elideValues(f.data);
+  if (f.evidence) r.evidence = elideValues(f.evidence);
+  return r;
+}
+
+function elideValues<T extends string | number | boolean>(values: Record<string, T>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const [k, v] of Object.entries(values)) out[k] = (typeof v === 'string' ? elide(v) : v) as T;
+  return out;
+}
+
+/**
+ * At most `perFile` findings per file, in the check's order; the rest of each
+ * file become one finding at their worst severity that says how many there
+ * were. Its fingerprint rests on the check, the guest and the summary's id, not
+ * on the count, so a baseline that accepted it keeps accepting it.
+ */
+function capPerFile(checkId: string, findings: ReportedFinding[], perFile: number): ReportedFinding[] {
+  const kept: ReportedFinding[] = [];
+  const seen = new Map<string, number>();
+  const over = new Map<string, { first: ReportedFinding; count: number; severity: Severity; domains: Set<string | undefined> }>();
+  for (const f of findings) {
+    const file = f.file ?? '';
+    const n = (seen.get(file) ?? 0) + 1;
+    seen.set(file, n);
+    if (n <= perFile) {
+      kept.push(f);
+      continue;
+    }
+    const o = over.get(file);
+    if (!o) over.set(file, { first: f, count: 1, severity: f.severity, domains: new Set([f.domain]) });
+    else {
+      o.count++;
+      if (SEVERITY_RANK[f.severity] > SEVERITY_RANK[o.severity]) o.severity = f.severity;
+      o.domains.add(f.domain);
+    }
+  }
+  for (const { first, count, severity, domains } of over.values()) {
+    const domain = domains.size === 1 ? first.domain : undefined;
+    const message = `and ${count} more ${checkId} ${count === 1 ? 'finding' : 'findings'} in this file, not shown: xenlint reports ${perFile} per check per file (limits.findingsPerCheckPerFile)`;
+    const f: ReportedFinding = {
+      check: checkId,
+      severity,
+      messageId: MORE_FINDINGS_ID,
+      data: { count, limit: perFile },
+      message,
+      fingerprint: fingerprint(checkId, { ...(domain !== undefined ? { domain } : {}), messageId: MORE_FINDINGS_ID, message }),
+    };
+    if (first.file !== undefined) f.file = first.file;
+    if (domain !== undefined) f.domain = domain;
+    if (first.host !== undefined) f.host = first.host;
+    kept.push(f);
+  }
+  return kept;
 }
 
 /**
