@@ -10,7 +10,7 @@ import type { Facts, Suppression } from '../model/facts.js';
 import type { Severity } from '../model/diagnostic.js';
 import { satisfiesXen } from '../model/xen-version.js';
 import { TOOL_VERSION } from '../model/tool-version.js';
-import { elide, findingCode, renderFinding } from '../model/messages.js';
+import { elide, findingCode, renderFinding, VALUE_LIMIT } from '../model/messages.js';
 import { UNUSED_SUPPRESSION } from '../../checks/unused-suppression.js';
 
 export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
@@ -178,7 +178,7 @@ function missingNeeds(check: Check, facts: Facts): string | undefined {
 
 function report(checkId: string, f: Finding, message: string, severity: Severity): ReportedFinding {
   const r: ReportedFinding = { ...f, check: checkId, severity, message, fingerprint: fingerprint(checkId, { ...f, message }) };
-  // Values quoted from the input are cut (messages.ts elide), in every format.
+  // Whatever a value quotes from the input is bounded (messages.ts elide), in every format.
   if (f.data) r.data = elideValues(f.data);
   if (f.evidence) r.evidence = elideValues(f.evidence);
   return r;
@@ -186,7 +186,7 @@ function report(checkId: string, f: Finding, message: string, severity: Severity
 
 function elideValues<T extends string | number | boolean>(values: Record<string, T>): Record<string, T> {
   const out: Record<string, T> = {};
-  for (const [k, v] of Object.entries(values)) out[k] = (typeof v === 'string' ? elide(v) : v) as T;
+  for (const [k, v] of Object.entries(values)) out[k] = (typeof v === 'string' ? elide(v, VALUE_LIMIT) : v) as T;
   return out;
 }
 

@@ -43,16 +43,22 @@ export function renderFinding(check: Pick<Check, 'id' | 'messages'>, f: Finding)
   if (missing.length > 0) {
     return { ok: false, reason: `a finding of ${check.id}/${f.messageId} gives no data for ${missing.map((m) => `{{${m}}}`).join(', ')}` };
   }
-  return { ok: true, text: template.replace(PLACEHOLDER, (_, name: string) => elide(String(data[name]))) };
+  return { ok: true, text: template.replace(PLACEHOLDER, (_, name: string) => elide(String(data[name]), VALUE_LIMIT)) };
 }
 
-/** How much of a quoted value a message keeps (README "Limits"). */
+/** How much of a spec or value quoted from the input a finding keeps (README "Limits"). */
 export const QUOTE_LIMIT = 80;
 
 /**
- * A value quoted from the input, cut to QUOTE_LIMIT characters: a finding
- * about a 50 000-item spec must not carry the spec, or a report grows with the
- * square of its input. The cut never splits a surrogate pair.
+ * The most of any one data or evidence value the engine keeps: room for the
+ * sentences checks compose, and a bound on whatever else a value quotes.
+ */
+export const VALUE_LIMIT = 1000;
+
+/**
+ * A value quoted from the input, cut to `limit` characters: a finding about a
+ * 50 000-item spec must not carry the spec, or a report grows with the square
+ * of its input. The cut never splits a surrogate pair.
  */
 export function elide(text: string, limit = QUOTE_LIMIT): string {
   if (text.length <= limit) return text;
