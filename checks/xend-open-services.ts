@@ -154,4 +154,4 @@ const check: Check = {
   explain,
 };
 
-export default check;
+export default check as Check & { run: NonNullable<Check['run']> };
