@@ -71,6 +71,8 @@ export {
   type SpecDialect,
   type SpecProblem,
 } from '../cli/readers/disk-spec.js';
+// A guest's disk or vif spec as a toolstack reads it, parsed once (the domain builder's parse when it read it that way).
+export { diskSpecAs, vifSpecAs } from '../cli/readers/spec-reading.js';
 export { parseVifSpec, vifIsEmulated, type MacInfo, type VifSpec, type VifSpecResult } from '../cli/readers/vif-spec.js';
 export { decodeVdev, emulatedDiskBus, isVdevError, VDEV_LIMITS, type VdevInfo } from '../cli/readers/vdev.js';
 export { formatBytes, formatMiB, parseSize, parseXenSize } from '../cli/readers/units.js';

@@ -1,9 +1,12 @@
 import t from 'tap';
-import check, { busOf } from '../../checks/hvm-emulated-disks.js';
+import builtin, { busOf } from '../../checks/hvm-emulated-disks.js';
 import { libxlDiskNumber } from '../../checks/lib/disk.js';
 import type { Finding } from '../../checks/api.js';
 import type { DomainFacts } from '../../cli/model/facts.js';
-import { context, domainFromText, facts, host, listLine } from '../helpers/facts.js';
+import { context, domainFromText, facts, host, listLine, rendering } from '../helpers/facts.js';
+
+/** The check, its findings' text rendered from its messages as the engine does. */
+const check = rendering(builtin);
 
 function hvm(name: string, disks: string[], extra = ''): DomainFacts {
   return domainFromText(`name = "${name}"\ntype = "hvm"\n${extra}${listLine('disk', disks)}`, 'xl', `/etc/xen/${name}.cfg`);

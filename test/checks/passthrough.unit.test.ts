@@ -1,8 +1,11 @@
 import t from 'tap';
-import check, { pciDevices } from '../../checks/passthrough.js';
+import builtin, { pciDevices } from '../../checks/passthrough.js';
 import type { Finding } from '../../checks/api.js';
 import type { DomainFacts } from '../../cli/model/facts.js';
-import { context, domainFromText, facts, host } from '../helpers/facts.js';
+import { context, domainFromText, facts, host, rendering } from '../helpers/facts.js';
+
+/** The check, its findings' text rendered from its messages as the engine does. */
+const check = rendering(builtin);
 
 function guest(name: string, body: string): DomainFacts {
   return domainFromText(`name = "${name}"\n${body}`, 'xl', `/etc/xen/${name}.cfg`);
