@@ -163,9 +163,18 @@ async function loadPlugin(spec: string, file: string): Promise<Check[]> {
   return list.map((c, i) => {
     const where = `plugin ${name}: check ${i + 1}${c && typeof c === 'object' && typeof c.id === 'string' ? ` (${c.id})` : ''}`;
     if (!c || typeof c !== 'object') throw new UsageError(`${where}: is not an object`);
-    const { run, explain, ...meta } = c as Record<string, unknown>;
+    const { run, explain, hostOnly, perGuest, summarize, across, ...meta } = c as Record<string, unknown>;
     if (!validate(meta)) throw new UsageError(`${where}: invalid metadata:\n  ${describeErrors(validate.errors).join('\n  ')}`);
-    if (typeof run !== 'function') throw new UsageError(`${where}: has no run(facts, ctx) function`);
+    // Version 2 (any of the parts) or version 1 (run over the whole facts): see cli/model/contract.ts.
+    const parts = { hostOnly, perGuest, summarize, across };
+    for (const [name, fn] of Object.entries(parts)) {
+      if (fn !== undefined && typeof fn !== 'function') throw new UsageError(`${where}: ${name} must be a function`);
+    }
+    const hasPart = Object.values(parts).some((fn) => fn !== undefined);
+    if (!hasPart && typeof run !== 'function') {
+      throw new UsageError(`${where}: has no run(facts, ctx) function and none of hostOnly, perGuest, summarize, across`);
+    }
+    if (run !== undefined && typeof run !== 'function') throw new UsageError(`${where}: run must be a function`);
     if (explain !== undefined && typeof explain !== 'function') throw new UsageError(`${where}: explain must be a function`);
     return c as Check;
   });
