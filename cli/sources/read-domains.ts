@@ -29,6 +29,16 @@ export type ReaderFor = (file: string) => Dialect | ReaderChoice | { undecided: 
 
 export async function readDomainFiles(files: string[], readerFor: ReaderFor, limits?: InputLimits): Promise<{ domains: DomainFacts[]; problems: ReadProblem[] }> {
   const domains: DomainFacts[] = [];
+  const problems = forEachDomainFile(files, readerFor, limits, (d) => domains.push(d));
+  return { domains, problems };
+}
+
+/**
+ * Reads the files in order and hands each guest to `visit` as soon as it is
+ * built, keeping nothing: the streaming lint (cli/engine/engine.ts RunSession)
+ * checks it there and lets it go. Returns the files that could not be read.
+ */
+export function forEachDomainFile(files: string[], readerFor: ReaderFor, limits: InputLimits | undefined, visit: (domain: DomainFacts) => void): ReadProblem[] {
   const problems: ReadProblem[] = [];
   for (const file of files) {
     const read = readInputFile(file, 'config', limits);
@@ -44,7 +54,7 @@ export async function readDomainFiles(files: string[], readerFor: ReaderFor, lim
       : typeof choice === 'string' ? { dialect: choice }
       : 'undecided' in choice ? { exactReason: false, undecided: choice.undecided }
       : { dialect: choice.dialect, reason: choice.reason };
-    domains.push(buildDomain(parseConfig(text, file, opts)));
+    visit(buildDomain(parseConfig(text, file, opts)));
   }
-  return { domains, problems };
+  return problems;
 }
