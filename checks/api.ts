@@ -36,6 +36,9 @@
 // The contract and the report model.
 export type {
   Check,
+  CheckMeta,
+  HostSide,
+  WholeCheck,
   CheckContext,
   CheckOutcome,
   FleetHost,
@@ -48,6 +51,7 @@ export type {
   Skip,
   Status,
 } from '../cli/model/contract.js';
+export { defineCheck, hasParts, hostSideOf, isSkip, metaOf, PartsRun, runWhole } from '../cli/model/contract.js';
 export { findingCode, placeholders, renderFinding, type Rendered } from '../cli/model/messages.js';
 
 // The facts model: everything a check reads.
