@@ -27,6 +27,16 @@ export type ReaderFor = (file: string) => Dialect | ReaderChoice | { undecided: 
 
 export async function readDomainFiles(files: string[], readerFor: ReaderFor): Promise<{ domains: DomainFacts[]; problems: ReadProblem[] }> {
   const domains: DomainFacts[] = [];
+  const problems = forEachDomainFile(files, readerFor, (d) => domains.push(d));
+  return { domains, problems };
+}
+
+/**
+ * Reads the files in order and hands each guest to `visit` as soon as it is
+ * built, keeping nothing: the streaming lint (cli/engine/engine.ts RunSession)
+ * checks it there and lets it go. Returns the files that could not be read.
+ */
+export function forEachDomainFile(files: string[], readerFor: ReaderFor, visit: (domain: DomainFacts) => void): ReadProblem[] {
   const problems: ReadProblem[] = [];
   for (const file of files) {
     let text: string;
@@ -44,7 +54,7 @@ export async function readDomainFiles(files: string[], readerFor: ReaderFor): Pr
       : typeof choice === 'string' ? { dialect: choice }
       : 'undecided' in choice ? { exactReason: false, undecided: choice.undecided }
       : { dialect: choice.dialect, reason: choice.reason };
-    domains.push(buildDomain(parseConfig(text, file, opts)));
+    visit(buildDomain(parseConfig(text, file, opts)));
   }
-  return { domains, problems };
+  return problems;
 }
