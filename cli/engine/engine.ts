@@ -140,13 +140,13 @@ export class RunSession {
     const used = new Set<Suppression>();
     const baseline = opts.baseline ? new Map(opts.baseline) : undefined;
     const outcomes: CheckOutcome[] = this.states.map((state) => {
-      const start = performance.now();
+      const start = nowMs();
       const outcome = this.outcomeOf(state, facts, baseline, used);
-      return { ...outcome, durationMs: state.durationMs + performance.now() - start };
+      return { ...outcome, durationMs: state.durationMs + nowMs() - start };
     });
-    const start = performance.now();
+    const start = nowMs();
     const unused = this.unusedSuppressions(used);
-    outcomes.push({ ...unused, durationMs: performance.now() - start });
+    outcomes.push({ ...unused, durationMs: nowMs() - start });
     return {
       reportVersion: 1,
       tool: { name: 'xenlint', version: TOOL_VERSION },
@@ -166,13 +166,13 @@ export class RunSession {
   }
 
   private timed(state: CheckState, work: () => void): void {
-    const start = performance.now();
+    const start = nowMs();
     try {
       work();
     } catch (err) {
       state.threw = `the check failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`;
     }
-    state.durationMs += performance.now() - start;
+    state.durationMs += nowMs() - start;
   }
 
   private outcomeOf(state: CheckState, facts: Facts, baseline: Map<string, number> | undefined, used: Set<Suppression>): CheckOutcome {
@@ -399,9 +399,10 @@ function capPerFile(checkId: string, findings: ReportedFinding[], perFile: numbe
  * What makes a finding the same one tomorrow: the check, the kind of problem
  * (its message id), the guest and the config key — never the wording, a line
  * or a column, so rewording a template or adding a comment above the key keeps
- * a baseline matching. A version-1 finding has no id: its text stands in.
+ * a baseline matching. A fleet check's or migrate rule's finding (a
+ * TextFinding) has no id: its text stands in.
  */
-export function fingerprint(checkId: string, f: Pick<Finding, 'domain' | 'key' | 'messageId'> & { message: string }): string {
+export function fingerprint(checkId: string, f: Pick<Finding, 'domain' | 'key'> & { messageId?: string | undefined; message: string }): string {
   const kind = f.messageId !== undefined ? ['id', f.messageId] : ['text', f.message];
   const text = [checkId, f.domain ?? '', f.key ?? '', ...kind].join('\u0000');
   return createHash('sha256').update(text).digest('hex').slice(0, 24);
@@ -449,4 +450,12 @@ export function exitCodeFor(report: RunReport, failOn: Severity): 0 | 1 | 2 {
     for (const f of o.findings) if (SEVERITY_RANK[f.severity] >= min) code = 1;
   }
   return code;
+}
+
+/**
+ * Milliseconds from a monotonic clock. Not `performance.now()`: the first touch of
+ * the `performance` global loads node:perf_hooks, about 15 ms of a lint run's start-up.
+ */
+function nowMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
 }
