@@ -6,12 +6,14 @@
  */
 import type { Facts, MemoryView } from '../../checks/api.js';
 import { dom0Size, footprint } from '../../checks/lib/memory.js';
+import { refusalOf } from '../model/facts.js';
 
 export function memoryView(facts: Facts, version: string | undefined): MemoryView | undefined {
   const total = facts.host?.totalMemoryMiB;
   if (total === undefined) return undefined;
   const dom0 = dom0Size(facts, undefined);
-  const guests = facts.domains ?? [];
+  // A guest whose config the toolstack refuses takes no memory: nothing is created from it.
+  const guests = (facts.domains ?? []).filter((d) => refusalOf(d) === undefined);
   const anyKnown = guests.some((d) => d.autostart !== undefined);
   const view: MemoryView = {
     totalMiB: total,

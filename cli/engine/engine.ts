@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Check, CheckContext, CheckOutcome, Finding, ReportedFinding, RunReport, Status } from '../model/contract.js';
-import type { Facts, Suppression } from '../model/facts.js';
+import { isRefusal, refusalOf, type DomainFacts, type Facts, type Suppression } from '../model/facts.js';
 import type { Severity } from '../model/diagnostic.js';
 import { satisfiesXen } from '../model/xen-version.js';
 import { TOOL_VERSION } from '../model/tool-version.js';
@@ -44,15 +44,16 @@ export function runChecks(checks: Check[], facts: Facts, opts: EngineOptions): R
   const used = new Set<Suppression>();
   const suppressions = suppressionsByFile(facts);
   const baseline = opts.baseline ? new Map(opts.baseline) : undefined;
+  const created = withoutRefused(facts);
   const outcomes: CheckOutcome[] = checks.map((check) => {
     const settings = opts.settings?.get(check.id) ?? {};
     const ctx: CheckContext = { ...ctxBase, options: { ...(check.defaults ?? {}), ...(settings.options ?? {}) } };
     const start = performance.now();
-    const outcome = runOne(check, facts, ctx, settings.severity, baseline, used, suppressions);
+    const outcome = runOne(check.seesRefused ? check : judgingRefusedAlone(check, created), facts, ctx, settings.severity, baseline, used, suppressions);
     return { ...outcome, durationMs: performance.now() - start };
   });
   const start = performance.now();
-  const unused = unusedSuppressions(facts, used, opts);
+  const unused = unusedSuppressions(created, used, opts);
   outcomes.push({ ...unused, durationMs: performance.now() - start });
   return {
     reportVersion: 1,
@@ -64,6 +65,46 @@ export function runChecks(checks: Check[], facts: Facts, opts: EngineOptions): R
     checks: outcomes,
     problems: opts.problems ?? [],
     summary: summarize(outcomes),
+  };
+}
+
+/**
+ * The Facts without the guests whose toolstack refuses their config. The
+ * toolstack creates nothing from such a file, so a finding about it beyond the
+ * refusal (its memory, its MAC clashing with another guest's, a directive left
+ * unused) would mislead.
+ */
+function withoutRefused(facts: Facts): Facts & { refused: DomainFacts[] } {
+  const domains = facts.domains ?? [];
+  const refused = domains.filter((d) => refusalOf(d) !== undefined);
+  if (refused.length === 0) return { ...facts, refused };
+  return { ...facts, domains: domains.filter((d) => refusalOf(d) === undefined), refused };
+}
+
+/**
+ * A check as it judges a host where some configs are refused: over the guests
+ * the toolstack creates, as if the refused ones were not there; then each
+ * refused guest alone, keeping only what the check says at the place where the
+ * toolstack stops (the disk spec xl cannot parse, `maxvcpus` below `vcpus`):
+ * that explains the refusal, anything else about the guest would go beyond it.
+ */
+function judgingRefusedAlone(check: Check, created: Facts & { refused: DomainFacts[] }): Check {
+  const { refused, ...rest } = created;
+  if (refused.length === 0) return { ...check, run: (_facts, ctx) => check.run(rest, ctx) };
+  return {
+    ...check,
+    run(_facts, ctx) {
+      const result = check.run(rest, ctx);
+      if (!Array.isArray(result)) return result;
+      const out = [...result];
+      for (const d of refused) {
+        const alone = check.run({ ...rest, domains: [d] }, ctx);
+        if (!Array.isArray(alone)) continue;
+        const lines = new Set(d.diagnostics.filter(isRefusal).map((x) => x.line));
+        out.push(...alone.filter((f) => f.file === d.file && f.line !== undefined && lines.has(f.line)));
+      }
+      return out;
+    },
   };
 }
 

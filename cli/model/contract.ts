@@ -86,6 +86,12 @@ export interface Check {
   options?: Record<string, unknown>;
   /** Default option values. */
   defaults?: Record<string, unknown>;
+  /**
+   * Also sees guests whose config the toolstack refuses (refusalOf in facts.ts).
+   * Only a check that reports the refusal itself sets it: to every other check
+   * such a guest does not exist, since the toolstack creates nothing from it.
+   */
+  seesRefused?: boolean;
   run(facts: Facts, ctx: CheckContext): Finding[] | Skip;
   /** Worked numbers for `xenlint explain ID --facts ...`: lines of text. */
   explain?(facts: Facts, ctx: CheckContext): string[];

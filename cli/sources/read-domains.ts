@@ -15,7 +15,7 @@ import type { Dialect } from '../model/config-model.js';
 import { parseConfig } from '../readers/config.js';
 import { buildDomain } from '../readers/domain.js';
 import { decodeConfigBytes } from '../readers/config-bytes.js';
-import type { ReaderChoice } from '../readers/reader-choice.js';
+import { parseOptionsFor, type ReaderChoice } from '../readers/reader-choice.js';
 
 export interface ReadProblem {
   file: string;
@@ -37,14 +37,7 @@ export async function readDomainFiles(files: string[], readerFor: ReaderFor): Pr
       problems.push({ file, message: `cannot read: ${code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String(code)}` });
       continue;
     }
-    const choice = readerFor(file);
-    // DomainFacts do not carry dialectReason, so detection may stop at the first reader that decides.
-    const opts =
-      choice === undefined ? { exactReason: false }
-      : typeof choice === 'string' ? { dialect: choice }
-      : 'undecided' in choice ? { exactReason: false, undecided: choice.undecided }
-      : { dialect: choice.dialect, reason: choice.reason };
-    domains.push(buildDomain(parseConfig(text, file, opts)));
+    domains.push(buildDomain(parseConfig(text, file, parseOptionsFor(readerFor(file)))));
   }
   return { domains, problems };
 }
