@@ -5,21 +5,22 @@
  */
 import t from 'tap';
 import { join } from 'node:path';
-import type { Check, Finding } from '../../checks/api.js';
+import { metaOf, runWhole, type Check, type Finding } from '../../checks/api.js';
 import { builtinChecks } from '../../checks/index.js';
 import { compareFindings, fixtureCases, markerFindings, parseMarkerItem, verifyCase, type CheckTestCase } from '../../checks/testing.js';
 import { FIXTURES } from './fixtures.js';
 
 /**
- * `check` with its findings changed by `plant` after it ran. The engine runs a
- * check more than once when a config is refused (over the guests the toolstack
- * creates, then each refused guest alone): each run that found something is planted.
+ * `check` with its findings changed by `plant` after it ran (a whole-facts check, so
+ * the engine runs the planted `run`). The engine runs such a check more than once
+ * when a config is refused (over the guests the toolstack creates, then each
+ * refused guest alone): each run that found something is planted.
  */
 function planted(check: Check, plant: (found: Finding[]) => Finding[]): Check {
   return {
-    ...check,
+    ...metaOf(check),
     run(facts, ctx) {
-      const r = check.run(facts, ctx);
+      const r = runWhole(check, facts, ctx);
       return Array.isArray(r) && r.length > 0 ? plant(r) : r;
     },
   };
