@@ -17,7 +17,7 @@ export const READ_LIMITS = {
   /** Tokens the xm (Python) reader takes from one file. */
   tokens: 200_000,
   /** Lines of an `xl info` / `xm info` text. */
-  infoLines: 100_000,
+  infoLines: 20_000,
 } as const;
 
 export type ReadLimit = keyof typeof READ_LIMITS;
