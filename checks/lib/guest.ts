@@ -80,6 +80,15 @@ export function guestsOfType(facts: Facts, types: ReadonlyArray<DomainFacts['typ
   return { skip: `no ${types.map((t) => KIND_LABELS[t]).join(' or ')} guests among the given configs` };
 }
 
+/**
+ * For a per-guest part: the skip of a check that examines only guests of the
+ * given types when this guest is none of them (the same reason guestsOfType
+ * gives when no guest is), else undefined.
+ */
+export function otherType(d: DomainFacts, types: ReadonlyArray<DomainFacts['type']>): Skip | undefined {
+  return types.includes(d.type) ? undefined : { skip: `no ${types.map((t) => KIND_LABELS[t]).join(' or ')} guests among the given configs` };
+}
+
 /** A key's literal value as text (numbers printed), or undefined when absent or not a scalar. */
 export function keyText(d: DomainFacts, key: string): string | undefined {
   const k = d.keys[key];

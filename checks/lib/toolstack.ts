@@ -45,9 +45,13 @@ export interface Reader {
 
 /** Every guest with the toolstack that reads it. */
 export function readers(facts: Facts, ctx: CheckContext): Reader[] {
+  return (facts.domains ?? []).map((d) => readerOf(d, facts, ctx));
+}
+
+/** One guest with the toolstack that reads it (for a per-guest part). */
+export function readerOf(d: DomainFacts, facts: Facts, ctx: CheckContext): Reader {
   const version = versionOf(facts, ctx);
-  const shown = shownVersion(facts, ctx);
-  return (facts.domains ?? []).map((d) => ({ d, choice: toolstackFor(d.dialect, facts, version), version, shown }));
+  return { d, choice: toolstackFor(d.dialect, facts, version), version, shown: shownVersion(facts, ctx) };
 }
 
 /** The list keys whose items are specs: each item is a DiskFacts or a VifFacts. */
