@@ -37,6 +37,7 @@
 export type {
   Check,
   CheckMeta,
+  GuestResult,
   HostSide,
   WholeCheck,
   CheckContext,

@@ -48,7 +48,7 @@ export function typePlace(d: DomainFacts): FindingPlace {
 }
 
 /** Where a finding about one item of a list key (a disk, a vif) points: the item's own line. */
-export function itemPlace<K extends string>(d: DomainFacts, item: { line: number; column: number }, key: K): {
+export function itemPlace<K extends string>(d: Pick<DomainFacts, 'name' | 'file'>, item: { line: number; column: number }, key: K): {
   domain: string;
   file?: string;
   line: number;

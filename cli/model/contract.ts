@@ -116,7 +116,9 @@ export interface CheckMeta {
  * - `summarize(guest, host, ctx)`: the small, JSON-serialisable record this guest
  *   contributes to the cross-guest part (name, uuid, MACs, disk paths, memory,
  *   where each is written). `undefined` contributes nothing. Kept until the end;
- *   keep it to what `across` needs.
+ *   keep it to what `across` needs. A check whose per-guest analysis yields the
+ *   summary anyway returns `{ findings, summary }` from `perGuest` instead (one
+ *   pass over the guest; `summarize` is then not called for it).
  * - `across(summaries, host, ctx)`: runs once, after the last guest, over the
  *   summaries in the order the guests were read. Its findings come last; a
  *   `Skip` skips the whole check.
@@ -134,11 +136,17 @@ export interface CheckMeta {
  */
 export interface Check<S = unknown> extends CheckMeta {
   hostOnly?(host: HostSide, ctx: CheckContext): Finding[] | Skip;
-  perGuest?(guest: DomainFacts, host: HostSide, ctx: CheckContext): Finding[] | Skip;
+  perGuest?(guest: DomainFacts, host: HostSide, ctx: CheckContext): Finding[] | Skip | GuestResult<S>;
   summarize?(guest: DomainFacts, host: HostSide, ctx: CheckContext): S | undefined;
   across?(summaries: S[], host: HostSide, ctx: CheckContext): Finding[] | Skip;
   /** Version 1: the whole Facts at once. See above. */
   run?(facts: Facts, ctx: CheckContext): Finding[] | Skip;
+}
+
+/** A guest's findings with its summary, from one pass over it (see `perGuest`). */
+export interface GuestResult<S> {
+  findings: Finding[];
+  summary: S | undefined;
 }
 
 /** A check whose whole-facts form is there to call (every built-in check: see `defineCheck`). */
@@ -149,8 +157,8 @@ export function hasParts(check: Check): boolean {
   return Boolean(check.hostOnly || check.perGuest || check.summarize || check.across);
 }
 
-export function isSkip(r: Finding[] | Skip): r is Skip {
-  return !Array.isArray(r);
+export function isSkip(r: Finding[] | Skip | GuestResult<unknown>): r is Skip {
+  return !Array.isArray(r) && !('findings' in r);
 }
 
 /**
@@ -186,11 +194,15 @@ export class PartsRun<S = unknown> {
     const { check, host, ctx } = this;
     if (check.perGuest) {
       const r = check.perGuest(guest, host, ctx);
-      if (isSkip(r)) this.firstGuestSkip ??= r;
-      else {
+      if (Array.isArray(r)) {
         this.examined = true;
         for (const f of r) this.guests.push(f);
-      }
+      } else if ('findings' in r) {
+        this.examined = true;
+        for (const f of r.findings) this.guests.push(f);
+        if (r.summary !== undefined) this.summaries.push(r.summary);
+        return;
+      } else this.firstGuestSkip ??= r;
     }
     if (check.summarize) {
       const s = check.summarize(guest, host, ctx);
