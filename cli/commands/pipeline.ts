@@ -14,10 +14,13 @@ import { errorsOnly, exitCodeFor, runChecks, RunSession, UNUSED_SUPPRESSION_ID, 
 import type { MemoryGuest } from './memory-view.js';
 import { parseXenVersionArg } from '../model/xen-version.js';
 import { closest } from './closest.js';
+import type { PluginArgs } from '../settings/plugins.js';
 
 export interface ReportArgs {
-  /** false (`--no-plugins`): built-in checks only, the config's plugins are not loaded. */
+  /** false (`--no-plugins`): built-in checks only, no plugin is loaded. */
   plugins?: boolean;
+  /** `--plugin PATH` (repeatable): plugin modules the user names. */
+  plugin?: string[];
   format?: string;
   output?: string;
   /** `FORMAT=FILE`: a second report of the same run (see parseAlsoOutput). */
@@ -42,24 +45,23 @@ export interface Prepared {
 }
 
 /**
- * `plugins: false` (`--no-plugins`) runs the built-in checks only and never imports
- * the config's plugin modules: for CI on code it does not trust (the GitHub Action's
- * default). Settings for the plugins' checks are then left unused.
+ * The config, and the checks it runs: the built-in ones and the plugins this run
+ * may load (cli/settings/plugins.ts decides which: `--plugin`, or a config's
+ * `plugins` when allowed; `--no-plugins` none at all). Settings for plugins' checks
+ * that are left out are then left unused.
  */
-export async function prepare(args: { config?: string; plugins?: boolean }, cwd = process.cwd()): Promise<Prepared> {
+export async function prepare(args: PluginArgs, cwd = process.cwd()): Promise<Prepared> {
   const loaded = await loadConfig({ cwd, ...(args.config ? { file: args.config } : {}) });
   const { builtinChecks } = await import('../../checks/index.js');
   const checks = [...builtinChecks];
-  const skipPlugins = args.plugins === false && Boolean(loaded.config.plugins?.length);
-  if (loaded.config.plugins?.length && !skipPlugins) {
-    const { loadPlugins } = await import('../settings/plugins.js');
-    const extra = await loadPlugins(loaded.config.plugins, loaded.dir);
-    for (const c of extra) {
-      if (checks.some((k) => k.id === c.id)) throw new UsageError(`plugin check id "${c.id}" is already taken by another check`);
-      checks.push(c);
-    }
+  const { planPlugins, loadPlugins } = await import('../settings/plugins.js');
+  const plan = planPlugins(args, loaded, cwd);
+  if (plan.notice) process.stderr.write(`${plan.notice}\n`);
+  for (const c of await loadPlugins(plan.load)) {
+    if (checks.some((k) => k.id === c.id)) throw new UsageError(`plugin check id "${c.id}" is already taken by another check`);
+    checks.push(c);
   }
-  const settings = await resolveSettings(loaded, checks, skipPlugins);
+  const settings = await resolveSettings(loaded, checks, plan.skipped);
   return { loaded, checks: checks.filter((c) => checkSettings(loaded.config, c.id).enabled), settings };
 }
 

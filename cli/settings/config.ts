@@ -19,6 +19,8 @@ export interface XenlintConfig {
   failOn?: Severity;
   checks?: Record<string, CheckSetting>;
   plugins?: string[];
+  /** Load `plugins` — counted only in a config named with --config (see cli/settings/plugins.ts). */
+  allowPlugins?: boolean;
   dialects?: Array<{ files: string | string[]; dialect: 'xm' | 'xl' }>;
   /** Files `lint` leaves out, in .gitignore syntax, relative to the config file. */
   ignorePatterns?: string[];
@@ -163,7 +165,10 @@ failOn: error
 #       limitBytes: 137438953472   # 128 GiB (LBA28); the field notes say 160G
 #   dom0-nvidia: off
 
-# Extra checks: ES modules exporting an array of checks (see checks/api.ts).
+# Extra checks: ES modules exporting an array of checks (see checks/api.ts),
+# files inside this directory. Plugins are code: they load only when allowed
+# (xenlint --plugin PATH, XENLINT_ALLOW_PLUGINS=1, or allowPlugins: true in a
+# file named with --config).
 # plugins:
 #   - ./site-checks.js
 
