@@ -36,6 +36,7 @@
 // The contract and the report model.
 export type {
   Check,
+  AcrossResult,
   CheckMeta,
   GuestResult,
   HostSide,

@@ -115,7 +115,8 @@ export interface CheckMeta {
  *   pass over the guest; `summarize` is then not called for it).
  * - `across(summaries, host, ctx)`: runs once, after the last guest, over the
  *   summaries in the order the guests were read. Its findings come last; a
- *   `Skip` skips the whole check.
+ *   `Skip` skips the whole check. A finding that sums the guests up and reads
+ *   best before them goes in `{ first, last }`'s `first`.
  *
  * The report lists a check's findings in that order: host-only, then each
  * guest's in reading order, then cross-guest. Statuses, `needs`, the Xen range,
@@ -132,7 +133,7 @@ export interface Check<S = unknown> extends CheckMeta {
   hostOnly?(host: HostSide, ctx: CheckContext): Finding[] | Skip;
   perGuest?(guest: DomainFacts, host: HostSide, ctx: CheckContext): Finding[] | Skip | GuestResult<S>;
   summarize?(guest: DomainFacts, host: HostSide, ctx: CheckContext): S | undefined;
-  across?(summaries: S[], host: HostSide, ctx: CheckContext): Finding[] | Skip;
+  across?(summaries: S[], host: HostSide, ctx: CheckContext): Finding[] | Skip | AcrossResult;
   /** Version 1: the whole Facts at once. See above. */
   run?(facts: Facts, ctx: CheckContext): Finding[] | Skip;
 }
@@ -141,6 +142,12 @@ export interface Check<S = unknown> extends CheckMeta {
 export interface GuestResult<S> {
   findings: Finding[];
   summary: S | undefined;
+}
+
+/** Cross-guest findings listed before all the check's others (`first`) and after them (`last`). */
+export interface AcrossResult {
+  first: Finding[];
+  last: Finding[];
 }
 
 /** A check whose whole-facts form is there to call (every built-in check: see `defineCheck`). */
@@ -206,13 +213,15 @@ export class PartsRun<S = unknown> {
 
   finish(): Finding[] | Skip {
     if (this.skipped) return this.skipped;
+    let lead: Finding[] = [];
     let tail: Finding[] = [];
     if (this.check.across) {
       const r = this.check.across(this.summaries, this.host, this.ctx);
-      if (isSkip(r)) return r;
-      tail = r;
+      if (Array.isArray(r)) tail = r;
+      else if ('first' in r) ({ first: lead, last: tail } = r);
+      else return r;
     }
-    const findings = [...this.head, ...this.guests, ...tail];
+    const findings = [...lead, ...this.head, ...this.guests, ...tail];
     if (this.check.perGuest && this.seen > 0 && !this.examined && findings.length === 0 && this.firstGuestSkip) return this.firstGuestSkip;
     return findings;
   }
