@@ -12,6 +12,7 @@ import { cpSync, mkdirSync, rmSync, symlinkSync, truncateSync, writeFileSync, cl
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fromRoot } from '../helpers/paths.js';
+import { rng } from './xl-oracle/generate.js';
 
 /** What a case's files are: text or bytes, or a special file made at setup. */
 export type Entry =
@@ -46,18 +47,6 @@ export interface HostileCase {
   cwd?: string;
   /** Why the case is here, for the failure message. */
   why: string;
-}
-
-/** mulberry32: a small seeded generator, so a run is repeatable from its seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const FORMATS = ['stylish', 'json', 'sarif', 'junit', 'github', 'html'] as const;
