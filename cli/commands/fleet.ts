@@ -119,7 +119,7 @@ function fleetChecks(hosts: Array<{ name: string; facts: Facts }>, baseline: Rea
     }
     let findings: ReportedFinding[];
     try {
-      findings = check.run(hosts).map((f) => ({ ...f, message: f.message ?? '', check: check.id, severity: f.severity ?? check.severity, fingerprint: fingerprint(check.id, { ...f, message: `${f.host ?? ''}\u0000${f.message ?? ''}` }) }));
+      findings = check.run(hosts).map((f) => ({ ...f, check: check.id, severity: f.severity ?? check.severity, fingerprint: fingerprint(check.id, { ...f, message: `${f.host ?? ''}\u0000${f.message}` }) }));
     } catch (err) {
       for (const h of hosts) out.get(h.name)!.push({ ...base, status: 'error', reason: `the check failed: ${err instanceof Error ? err.message : String(err)}`, findings: [], suppressed: 0 });
       continue;

@@ -6,7 +6,8 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import type { CheckOutcome, Finding, ReportedFinding, RunReport } from '../../checks/api.js';
+import type { CheckOutcome, ReportedFinding, RunReport } from '../../checks/api.js';
+import type { TextFinding } from '../model/contract.js';
 import type { DomainFacts } from '../model/facts.js';
 import type { Severity } from '../model/diagnostic.js';
 import type { Dialect } from '../model/config-model.js';
@@ -121,14 +122,14 @@ export function migrationReport(m: Migration, problems: RunReport['problems'] = 
 
 function outcome(rule: MigrationRule, m: Migration): CheckOutcome {
   const base: CheckOutcome = { id: rule.id, title: rule.title, severity: rule.severity, status: 'pass', findings: [], suppressed: 0 };
-  let result: Finding[] | { skip: string };
+  let result: TextFinding[] | { skip: string };
   try {
     result = rule.run(m);
   } catch (err) {
     return { ...base, status: 'error', reason: `the rule failed: ${err instanceof Error ? err.message : String(err)}` };
   }
   if (!Array.isArray(result)) return { ...base, status: 'skipped', reason: result.skip };
-  const findings: ReportedFinding[] = result.map((f) => ({ ...f, message: f.message ?? '', check: rule.id, severity: f.severity ?? rule.severity, fingerprint: fingerprint(rule.id, { ...f, message: f.message ?? '' }) }));
+  const findings: ReportedFinding[] = result.map((f) => ({ ...f, check: rule.id, severity: f.severity ?? rule.severity, fingerprint: fingerprint(rule.id, f) }));
   return { ...base, status: findings.length > 0 ? 'fail' : 'pass', findings };
 }
 

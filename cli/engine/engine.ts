@@ -327,9 +327,10 @@ function report(checkId: string, f: Finding, message: string, severity: Severity
  * What makes a finding the same one tomorrow: the check, the kind of problem
  * (its message id), the guest and the config key — never the wording, a line
  * or a column, so rewording a template or adding a comment above the key keeps
- * a baseline matching. A version-1 finding has no id: its text stands in.
+ * a baseline matching. A fleet check's or migrate rule's finding (a
+ * TextFinding) has no id: its text stands in.
  */
-export function fingerprint(checkId: string, f: Pick<Finding, 'domain' | 'key' | 'messageId'> & { message: string }): string {
+export function fingerprint(checkId: string, f: Pick<Finding, 'domain' | 'key'> & { messageId?: string | undefined; message: string }): string {
   const kind = f.messageId !== undefined ? ['id', f.messageId] : ['text', f.message];
   const text = [checkId, f.domain ?? '', f.key ?? '', ...kind].join('\u0000');
   return createHash('sha256').update(text).digest('hex').slice(0, 24);

@@ -19,16 +19,9 @@ export interface Finding {
    * it is the finding's identity (the baseline fingerprint), so rewording a
    * template or moving a line never turns an accepted finding into a new one.
    */
-  messageId?: string;
+  messageId: string;
   /** Values for the template's `{{name}}` placeholders; every placeholder needs one. */
   data?: MessageData;
-  /**
-   * Free text, the version-1 contract. Still accepted (a plugin written before
-   * message ids keeps working) but deprecated: its fingerprint changes whenever
-   * the text does. Ignored when `messageId` is given.
-   * @deprecated give `messageId` and `data`, and declare the template in the check's `messages`.
-   */
-  message?: string;
   /** Defaults to the check's (possibly overridden) severity. */
   severity?: Severity;
   file?: string;
@@ -89,9 +82,10 @@ export interface CheckMeta {
   /**
    * The kinds of problem the check reports: message id (kebab-case, stable
    * forever, shown as `<check>/<message-id>`) -> template with `{{name}}`
-   * placeholders filled from the finding's `data`.
+   * placeholders filled from the finding's `data`. Every finding names one: a
+   * free-text `message` (the first version of the contract) is no longer read.
    */
-  messages?: Record<string, string>;
+  messages: Record<string, string>;
   /** JSON Schema of this check's options (an object schema). */
   options?: Record<string, unknown>;
   /** Default option values. */
@@ -250,11 +244,20 @@ export function metaOf(check: Check): CheckMeta {
 
 export type Status = 'pass' | 'fail' | 'skipped' | 'not-applicable' | 'error';
 
+/**
+ * A finding of xenlint's own fleet checks and migrate rules, which are not
+ * checks (no plugin writes one, no suppression names their kinds) and report
+ * their text as it is: their fingerprints rest on it.
+ */
+export type TextFinding = Omit<Finding, 'messageId' | 'data'> & { message: string };
+
 /** A finding as reported: the engine fills the check id, the final severity and the rendered text. */
-export interface ReportedFinding extends Finding {
+export interface ReportedFinding extends Omit<Finding, 'messageId'> {
   check: string;
   severity: Severity;
-  /** The text: the check's template rendered with `data`, or a version-1 check's own `message`. */
+  /** The check's message id; absent only on a fleet check's or migrate rule's finding (a TextFinding). */
+  messageId?: string;
+  /** The text: the check's template rendered with `data` (a TextFinding's own text). */
   message: string;
   /** Stable id for baselines: check, message id, domain, key — never the text or a line number. */
   fingerprint: string;

@@ -11,7 +11,9 @@
  * - a config's entries must be file paths inside its own directory (after symlinks):
  *   no URL (`data:`, `node:`, `http:`), no package name, no `..` or symlink out.
  * Each check's metadata is validated before anything runs; a broken plugin is a
- * usage error naming the plugin, never a crash.
+ * usage error naming the plugin, never a crash. A check written for the first
+ * contract (free-text `message` findings, no `messages`) is refused here with
+ * what to change, before it runs.
  */
 import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
@@ -164,6 +166,14 @@ async function loadPlugin(spec: string, file: string): Promise<Check[]> {
     const where = `plugin ${name}: check ${i + 1}${c && typeof c === 'object' && typeof c.id === 'string' ? ` (${c.id})` : ''}`;
     if (!c || typeof c !== 'object') throw new UsageError(`${where}: is not an object`);
     const { run, explain, hostOnly, perGuest, summarize, across, ...meta } = c as Record<string, unknown>;
+    const messages = meta['messages'];
+    if (messages === undefined || (messages !== null && typeof messages === 'object' && Object.keys(messages).length === 0)) {
+      throw new UsageError(
+        `${where}: declares no messages. A finding names one of its check's messages (messageId + data); ` +
+          'free-text `message` findings (the first version of the check contract) are no longer accepted: declare each text as a template, ' +
+          "e.g. messages: { 'image-file': '{{guest}}: disk {{vdev}} is an image file' }, and return { messageId: 'image-file', data: { guest, vdev }, … }",
+      );
+    }
     if (!validate(meta)) throw new UsageError(`${where}: invalid metadata:\n  ${describeErrors(validate.errors).join('\n  ')}`);
     // Version 2 (any of the parts) or version 1 (run over the whole facts): see cli/model/contract.ts.
     const parts = { hostOnly, perGuest, summarize, across };

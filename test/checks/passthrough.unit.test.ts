@@ -1,8 +1,7 @@
 import t from 'tap';
 import builtin, { pciDevices } from '../../checks/passthrough.js';
-import type { Finding } from '../../checks/api.js';
 import type { DomainFacts } from '../../cli/model/facts.js';
-import { context, domainFromText, facts, host, rendering } from '../helpers/facts.js';
+import { context, domainFromText, facts, host, rendering, type RenderedFinding } from '../helpers/facts.js';
 
 /** The check, its findings' text rendered from its messages as the engine does. */
 const check = rendering(builtin);
@@ -16,7 +15,7 @@ function result(domains: DomainFacts[], xen: string | undefined, virtCaps?: stri
   return check.run(facts({ host: h, domains }), context(check, { xen }));
 }
 
-function run(domains: DomainFacts[], xen: string | undefined, virtCaps?: string[]): Finding[] {
+function run(domains: DomainFacts[], xen: string | undefined, virtCaps?: string[]): RenderedFinding[] {
   const r = result(domains, xen, virtCaps);
   if (!Array.isArray(r)) throw new Error(r.skip);
   return r;

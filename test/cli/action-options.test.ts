@@ -60,9 +60,10 @@ writeFileSync(new URL('./imported', import.meta.url), 'the plugin ran');
 export default [{
   id: 'site-no-file-disks', title: 'Guests use LVM, not image files', severity: 'error',
   needs: ['domains'], sources: ['site policy'],
+  messages: { 'image-file': '{{guest}}: disk {{vdev}} is an image file' },
   run(facts) {
     return facts.domains.flatMap((d) => d.disks.filter((k) => k.backend === 'file').map((k) => ({
-      message: d.name + ': disk ' + k.vdev + ' is an image file', domain: d.name, file: d.file, line: k.line, column: k.column, key: 'disk' })));
+      messageId: 'image-file', data: { guest: d.name, vdev: k.vdev }, domain: d.name, file: d.file, line: k.line, column: k.column, key: 'disk' })));
   },
 }];
 `;
