@@ -72,7 +72,7 @@ const INFO = 'samples/info/xl-4.17-x86_64.txt';
 function canaryPlugin(canaryAbs: string): string {
   return `import { writeFileSync } from 'node:fs';
 writeFileSync(${JSON.stringify(canaryAbs)}, 'plugin code ran');
-export default [{ id: 'site-canary', title: 't', severity: 'warning', needs: [], sources: ['s'], run: () => [] }];
+export default [{ id: 'site-canary', title: 't', severity: 'warning', needs: [], sources: ['s'], messages: { m: 'm' }, run: () => [] }];
 `;
 }
 
@@ -420,13 +420,13 @@ export function generateCases(seed: number, workOf: (id: string) => string): Hos
     ['throws null at import', 'throw null;\n'],
     ['exports null', 'export default null;\n'],
     ['exports [null]', 'export default [null];\n'],
-    ['getter that throws', "export default [{ get id() { throw new Error('getter'); }, title: 't', severity: 'error', needs: [], sources: ['s'], run: () => [] }];\n"],
-    ['cyclic check', "const c = { id: 'site-cyclic', title: 't', severity: 'error', needs: [], sources: ['s'], run: () => [] }; c.self = c; export default [c];\n"],
-    ['run returns null', "export default [{ id: 'site-null', title: 't', severity: 'error', needs: [], sources: ['s'], run: () => null }];\n"],
-    ['run returns [null]', "export default [{ id: 'site-nulls', title: 't', severity: 'error', needs: [], sources: ['s'], run: () => [null, 42, 'x'] }];\n"],
-    ['run throws a number', "export default [{ id: 'site-throw', title: 't', severity: 'error', needs: [], sources: ['s'], run: () => { throw 42; } }];\n"],
-    ['finding with a throwing getter', "export default [{ id: 'site-getter', title: 't', severity: 'error', needs: [], sources: ['s'], run: () => [{ get message() { throw new Error('g'); }, domain: 'web' }] }];\n"],
-    ['cyclic finding', "export default [{ id: 'site-cycle', title: 't', severity: 'error', needs: [], sources: ['s'], run: () => { const f = { message: 'm' }; f.data = f; return [f]; } }];\n"],
+    ['getter that throws', "export default [{ get id() { throw new Error('getter'); }, title: 't', severity: 'error', needs: [], sources: ['s'], messages: { m: 'm' }, run: () => [] }];\n"],
+    ['cyclic check', "const c = { id: 'site-cyclic', title: 't', severity: 'error', needs: [], sources: ['s'], messages: { m: 'm' }, run: () => [] }; c.self = c; export default [c];\n"],
+    ['run returns null', "export default [{ id: 'site-null', title: 't', severity: 'error', needs: [], sources: ['s'], messages: { m: 'm' }, run: () => null }];\n"],
+    ['run returns [null]', "export default [{ id: 'site-nulls', title: 't', severity: 'error', needs: [], sources: ['s'], messages: { m: 'm' }, run: () => [null, 42, 'x'] }];\n"],
+    ['run throws a number', "export default [{ id: 'site-throw', title: 't', severity: 'error', needs: [], sources: ['s'], messages: { m: 'm' }, run: () => { throw 42; } }];\n"],
+    ['finding with a throwing getter', "export default [{ id: 'site-getter', title: 't', severity: 'error', needs: [], sources: ['s'], messages: { m: 'm' }, run: () => [{ messageId: 'm', get data() { throw new Error('g'); }, domain: 'web' }] }];\n"],
+    ['cyclic finding', "export default [{ id: 'site-cycle', title: 't', severity: 'error', needs: [], sources: ['s'], messages: { m: 'm' }, run: () => { const f = { messageId: 'm', data: {} }; f.data.self = f; f.self = f; return [f]; } }];\n"],
     ['Proxy check', "export default [new Proxy({}, { get() { throw new Error('proxy'); }, ownKeys() { throw new Error('keys'); } })];\n"],
   ];
   for (const [name, code] of misbehaving) {
