@@ -1,6 +1,6 @@
 /**
  * The hostile-input suite (issue 16): every case of hostile-cases.ts runs the
- * built CLI (dist/cli/xenlint.js) in a child process of its own, in a scratch
+ * built CLI (the package's bin) in a child process of its own, in a scratch
  * directory, two at a time, under GNU time for the peak RSS, with a wall-clock
  * ceiling. Each case must
  * - end by itself within the ceiling (no hang) and not by a signal (no crash);
@@ -24,7 +24,8 @@ import { generateCases, materialise, type HostileCase } from './hostile-cases.js
 
 t.setTimeout(40 * 60_000);
 
-const BIN = fromRoot('dist/cli/xenlint.js');
+/** What users run: the package's bin (a bundle since the start-up work; dist/cli/xenlint.js before). */
+const BIN = fromRoot((JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { bin: { xenlint: string } }).bin.xenlint);
 const SEED = Number(process.env['XENLINT_HOSTILE_SEED'] ?? 16);
 /** A run longer than this is a hang. */
 const WALL_MS = 20_000;
