@@ -138,6 +138,8 @@ const check = defineCheck({
   title: 'Config text the toolstack refuses or xenlint cannot read: syntax errors, Python, dropped values, bad directives',
   severity: 'error',
   needs: ['domains'],
+  // It reports the refusal of a file the toolstack refuses; no other check sees such a guest.
+  seesRefused: true,
   messages: {
     ...Object.fromEntries(Object.entries(WORDING).map(([id, w]) => [id, w.template])),
     'python-read-by-xl': `{{guest}}: this file is Python (an xm config), but xl reads it here ({{reason}}); xl does not run Python and cannot read {{obstacle}}: ${XL_REFUSES}`,

@@ -5,8 +5,11 @@
  * xend-config.sxp.
  *
  * One finding per file that says what to do, instead of one per statement:
- * - a guest config that is Python xl cannot parse: xl refuses the whole file
- *   (error, at the first thing xl cannot read);
+ * - a guest config read as Python that xl cannot parse: xl refuses the whole
+ *   file (error, at the first thing xl cannot read). From 4.5 every config is
+ *   read as xl reads it (cli/readers/reader-choice.ts), so this is for guests
+ *   read as Python anyway (facts saved by an older xenlint); otherwise the
+ *   refusal is config-readability's, in xl's words;
  * - a guest config with xm options xl does not have: xl ignores them without
  *   a word (warning, at the first of them, listing each with xl's equivalent);
  * - xend-config.sxp: its settings (relocation server, network script, dom0

@@ -6,11 +6,11 @@
  */
 import { createHash } from 'node:crypto';
 import { hasParts, hostSideOf, PartsRun, type Check, type CheckContext, type CheckOutcome, type Finding, type HostSide, type ReportedFinding, type RunReport, type Skip, type Status } from '../model/contract.js';
-import type { DomainFacts, Facts, Suppression } from '../model/facts.js';
+import { isRefusal, refusalOf, type DomainFacts, type Facts, type Suppression } from '../model/facts.js';
 import type { Severity } from '../model/diagnostic.js';
 import { satisfiesXen } from '../model/xen-version.js';
 import { TOOL_VERSION } from '../model/tool-version.js';
-import { findingCode, renderFinding } from '../model/messages.js';
+import { elide, findingCode, renderFinding, VALUE_LIMIT } from '../model/messages.js';
 import { UNUSED_SUPPRESSION } from '../../checks/unused-suppression.js';
 
 export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
@@ -35,7 +35,15 @@ export interface EngineOptions {
   problems?: RunReport['problems'];
   /** Shown with the summary: how the run judged its inputs. */
   notes?: string[];
+  /** Findings of one check for one file shown before the rest become one summary finding (default FINDINGS_PER_CHECK_PER_FILE). */
+  findingsPerCheckPerFile?: number;
 }
+
+/** README "Limits": a check reports at most this many findings per file; the rest are counted in one finding. */
+export const FINDINGS_PER_CHECK_PER_FILE = 100;
+
+/** The message id of the engine's summary finding ("and 49 998 more"). */
+export const MORE_FINDINGS_ID = 'more-findings';
 
 export const UNUSED_SUPPRESSION_ID = UNUSED_SUPPRESSION.id;
 
@@ -55,6 +63,8 @@ interface CheckState {
   parts?: PartsRun;
   /** What a part threw: the check's status is "error" with it, and it is fed no more guests. */
   threw?: string;
+  /** What it said about refused guests, each judged alone, on the refusal's line (see atRefusal). */
+  aboutRefused: Finding[];
   durationMs: number;
 }
 
@@ -97,7 +107,7 @@ export class RunSession {
     this.states = checks.map((check) => {
       const settings = opts.settings?.get(check.id) ?? {};
       const ctx: CheckContext = { ...ctxBase, options: { ...(check.defaults ?? {}), ...(settings.options ?? {}) } };
-      const state: CheckState = { check, ctx, severityOverride: settings.severity, durationMs: 0 };
+      const state: CheckState = { check, ctx, severityOverride: settings.severity, aboutRefused: [], durationMs: 0 };
       if (hasParts(check) && hostGatesOpen(check, host, ctx)) {
         this.timed(state, () => {
           state.parts = new PartsRun(check, host, ctx);
@@ -111,8 +121,10 @@ export class RunSession {
   addGuest(guest: DomainFacts): void {
     this.guests++;
     this.kept?.push(guest);
+    const refused = refusalOf(guest) !== undefined;
     if (guest.suppressions.length > 0) {
-      this.guestSuppressions.push({ name: guest.name, ...(guest.file !== undefined ? { file: guest.file } : {}), suppressions: guest.suppressions });
+      // A directive in a refused file is never called unused: nothing but the refusal is judged there.
+      if (!refused) this.guestSuppressions.push({ name: guest.name, ...(guest.file !== undefined ? { file: guest.file } : {}), suppressions: guest.suppressions });
       if (guest.file) {
         const list = this.suppressions.get(guest.file);
         if (list) list.push(...guest.suppressions);
@@ -122,7 +134,15 @@ export class RunSession {
     for (const state of this.states) {
       const parts = state.parts;
       if (!parts || state.threw !== undefined) continue;
-      this.timed(state, () => parts.addGuest(guest));
+      if (refused && !state.check.seesRefused) {
+        this.timed(state, () => {
+          const alone = new PartsRun(state.check, this.host, state.ctx);
+          alone.addGuest(guest);
+          state.aboutRefused.push(...atRefusal(alone.finish(), guest));
+        });
+      } else {
+        this.timed(state, () => parts.addGuest(guest));
+      }
     }
   }
 
@@ -132,13 +152,13 @@ export class RunSession {
     const used = new Set<Suppression>();
     const baseline = opts.baseline ? new Map(opts.baseline) : undefined;
     const outcomes: CheckOutcome[] = this.states.map((state) => {
-      const start = performance.now();
+      const start = nowMs();
       const outcome = this.outcomeOf(state, facts, baseline, used);
-      return { ...outcome, durationMs: state.durationMs + performance.now() - start };
+      return { ...outcome, durationMs: state.durationMs + nowMs() - start };
     });
-    const start = performance.now();
+    const start = nowMs();
     const unused = this.unusedSuppressions(used);
-    outcomes.push({ ...unused, durationMs: performance.now() - start });
+    outcomes.push({ ...unused, durationMs: nowMs() - start });
     return {
       reportVersion: 1,
       tool: { name: 'xenlint', version: TOOL_VERSION },
@@ -158,13 +178,13 @@ export class RunSession {
   }
 
   private timed(state: CheckState, work: () => void): void {
-    const start = performance.now();
+    const start = nowMs();
     try {
       work();
     } catch (err) {
       state.threw = `the check failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`;
     }
-    state.durationMs += performance.now() - start;
+    state.durationMs += nowMs() - start;
   }
 
   private outcomeOf(state: CheckState, facts: Facts, baseline: Map<string, number> | undefined, used: Set<Suppression>): CheckOutcome {
@@ -183,14 +203,16 @@ export class RunSession {
     let result: Finding[] | Skip;
     if (state.threw !== undefined) return { ...base, status: 'error', reason: state.threw };
     try {
-      if (state.parts) result = state.parts.finish();
-      else if (check.run) result = check.run(facts, ctx);
+      if (state.parts) {
+        result = state.parts.finish();
+        if (state.aboutRefused.length > 0) result = Array.isArray(result) ? [...result, ...state.aboutRefused] : state.aboutRefused;
+      } else if (check.run) result = runWhole(check, facts, ctx);
       else return { ...base, status: 'error', reason: 'the check has neither parts nor run(facts, ctx)' };
     } catch (err) {
       const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       return { ...base, status: 'error', reason: `the check failed: ${what}` };
     }
-    return settle(check, base, result, severityOverride, baseline, used, this.suppressions);
+    return settle(check, base, result, severityOverride, baseline, used, this.suppressions, this.opts.findingsPerCheckPerFile ?? FINDINGS_PER_CHECK_PER_FILE);
   }
 
   private unusedSuppressions(used: Set<Suppression>): CheckOutcome {
@@ -224,6 +246,33 @@ export class RunSession {
       suppressed: 0,
     };
   }
+}
+
+/**
+ * What a check said about a refused guest, judged alone, that stays: only what is
+ * on a line where the toolstack stops (the disk spec xl cannot parse, `maxvcpus`
+ * below `vcpus`). That explains the refusal; anything else about a guest xl
+ * never creates (its memory, its VNC, its MAC against another's) would mislead.
+ */
+function atRefusal(result: Finding[] | Skip, guest: DomainFacts): Finding[] {
+  if (!Array.isArray(result)) return [];
+  const lines = new Set(guest.diagnostics.filter(isRefusal).map((x) => x.line));
+  return result.filter((f) => f.file === guest.file && f.line !== undefined && lines.has(f.line));
+}
+
+/**
+ * A version-1 check over every guest at once: over the guests the toolstack
+ * creates, then each refused guest alone (atRefusal), unless it reports the
+ * refusals itself (seesRefused).
+ */
+function runWhole(check: Check, facts: Facts, ctx: CheckContext): Finding[] | Skip {
+  const run = check.run!.bind(check);
+  const refused = (facts.domains ?? []).filter((d) => refusalOf(d) !== undefined);
+  if (check.seesRefused || refused.length === 0) return run(facts, ctx);
+  const created: Facts = { ...facts, domains: (facts.domains ?? []).filter((d) => refusalOf(d) === undefined) };
+  const result = run(created, ctx);
+  const about = refused.flatMap((d) => atRefusal(run({ ...created, domains: [d] }, ctx), d));
+  return Array.isArray(result) ? [...result, ...about] : about.length > 0 ? about : result;
 }
 
 /**
@@ -263,6 +312,7 @@ function settle(
   baseline: Map<string, number> | undefined,
   used: Set<Suppression>,
   suppressions: Map<string, Suppression[]>,
+  perFile: number,
 ): CheckOutcome {
   if (!Array.isArray(result)) {
     if (result && typeof result === 'object' && typeof result.skip === 'string') {
@@ -276,15 +326,23 @@ function settle(
     if (!rendered.ok) return { ...base, status: 'error', reason: rendered.reason };
     reportedAll.push(report(check.id, f, rendered.text, severityOverride ?? f.severity ?? check.severity));
   }
-  const findings: ReportedFinding[] = [];
+  const shown: ReportedFinding[] = [];
   let suppressed = 0;
   for (const reported of reportedAll) {
     const suppression = matchingSuppression(suppressions, reported);
-    const accepted = baseline?.get(reported.fingerprint) ?? 0;
     if (suppression) {
       used.add(suppression);
       suppressed++;
-    } else if (accepted > 0) {
+    } else {
+      shown.push(reported);
+    }
+  }
+  // Capped before the baseline, so a baseline written from a capped report (the
+  // kept findings and the summary) accepts the same capped report next time.
+  const findings: ReportedFinding[] = [];
+  for (const reported of capPerFile(check.id, shown, perFile)) {
+    const accepted = baseline?.get(reported.fingerprint) ?? 0;
+    if (accepted > 0) {
       baseline!.set(reported.fingerprint, accepted - 1);
       suppressed++;
     } else {
@@ -320,7 +378,62 @@ function missingNeeds(check: Check, facts: HostSide, guests: number): string | u
 }
 
 function report(checkId: string, f: Finding, message: string, severity: Severity): ReportedFinding {
-  return { ...f, check: checkId, severity, message, fingerprint: fingerprint(checkId, { ...f, message }) };
+  const r: ReportedFinding = { ...f, check: checkId, severity, message, fingerprint: fingerprint(checkId, { ...f, message }) };
+  // Whatever a value quotes from the input is bounded (messages.ts elide), in every format.
+  if (f.data) r.data = elideValues(f.data);
+  if (f.evidence) r.evidence = elideValues(f.evidence);
+  return r;
+}
+
+function elideValues<T extends string | number | boolean>(values: Record<string, T>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const [k, v] of Object.entries(values)) out[k] = (typeof v === 'string' ? elide(v, VALUE_LIMIT) : v) as T;
+  return out;
+}
+
+/**
+ * At most `perFile` findings per file, in the check's order; the rest of each
+ * file become one finding at their worst severity that says how many there
+ * were. Its fingerprint rests on the check, the guest and the summary's id, not
+ * on the count, so a baseline that accepted it keeps accepting it.
+ */
+function capPerFile(checkId: string, findings: ReportedFinding[], perFile: number): ReportedFinding[] {
+  const kept: ReportedFinding[] = [];
+  const seen = new Map<string, number>();
+  const over = new Map<string, { first: ReportedFinding; count: number; severity: Severity; domains: Set<string | undefined> }>();
+  for (const f of findings) {
+    const file = f.file ?? '';
+    const n = (seen.get(file) ?? 0) + 1;
+    seen.set(file, n);
+    if (n <= perFile) {
+      kept.push(f);
+      continue;
+    }
+    const o = over.get(file);
+    if (!o) over.set(file, { first: f, count: 1, severity: f.severity, domains: new Set([f.domain]) });
+    else {
+      o.count++;
+      if (SEVERITY_RANK[f.severity] > SEVERITY_RANK[o.severity]) o.severity = f.severity;
+      o.domains.add(f.domain);
+    }
+  }
+  for (const { first, count, severity, domains } of over.values()) {
+    const domain = domains.size === 1 ? first.domain : undefined;
+    const message = `and ${count} more ${checkId} ${count === 1 ? 'finding' : 'findings'} in this file, not shown: xenlint reports ${perFile} per check per file (limits.findingsPerCheckPerFile)`;
+    const f: ReportedFinding = {
+      check: checkId,
+      severity,
+      messageId: MORE_FINDINGS_ID,
+      data: { count, limit: perFile },
+      message,
+      fingerprint: fingerprint(checkId, { ...(domain !== undefined ? { domain } : {}), messageId: MORE_FINDINGS_ID, message }),
+    };
+    if (first.file !== undefined) f.file = first.file;
+    if (domain !== undefined) f.domain = domain;
+    if (first.host !== undefined) f.host = first.host;
+    kept.push(f);
+  }
+  return kept;
 }
 
 /**
@@ -378,4 +491,12 @@ export function exitCodeFor(report: RunReport, failOn: Severity): 0 | 1 | 2 {
     for (const f of o.findings) if (SEVERITY_RANK[f.severity] >= min) code = 1;
   }
   return code;
+}
+
+/**
+ * Milliseconds from a monotonic clock. Not `performance.now()`: the first touch of
+ * the `performance` global loads node:perf_hooks, about 15 ms of a lint run's start-up.
+ */
+function nowMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
 }

@@ -90,6 +90,14 @@ export interface CheckMeta {
   options?: Record<string, unknown>;
   /** Default option values. */
   defaults?: Record<string, unknown>;
+  /**
+   * Also sees guests whose config the toolstack refuses (refusalOf in facts.ts).
+   * Only a check that reports the refusal itself sets it: to every other check
+   * such a guest does not exist, since the toolstack creates nothing from it,
+   * except what the check says on the refusal's line (the engine judges the
+   * guest alone and keeps that: it explains the refusal).
+   */
+  seesRefused?: boolean;
   /** Worked numbers for `xenlint explain ID --facts ...`: lines of text. Sees the whole Facts (explain reads few guests). */
   explain?(facts: Facts, ctx: CheckContext): string[];
 }
