@@ -6,27 +6,16 @@
  * `xenlint lint`.
  */
 import t from 'tap';
-import { execFileSync, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { requireTool } from '../helpers/external-tool.js';
+import { installInto, packHead, packTools, runTool as run } from '../helpers/npm-package.js';
 import { ROOT } from '../helpers/paths.js';
 
 t.setTimeout(600_000);
 
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
 const tsc = createRequire(join(ROOT, 'package.json')).resolve('typescript/bin/tsc');
-
-function run(cmd: string, args: string[], cwd: string) {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-  delete env['GITHUB_ACTIONS'];
-  delete env['NODE_OPTIONS'];
-  delete env['XENLINT_ALLOW_PLUGINS'];
-  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', timeout: 300_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 const CHECK = `import { itemPlace, type Check, type Finding } from 'xenlint/api';
 
@@ -90,30 +79,22 @@ const TSCONFIG = (typeRoots: string) => `{
 `;
 
 t.test('a plugin built against the installed package types, tested with xenlint/testing, runs in xenlint lint', async (t) => {
-  const git = requireTool(t, 'git', 'Debian package git');
-  const npm = requireTool(t, 'npm', 'Debian package npm, or Node.js from nodejs.org');
-  const tar = requireTool(t, 'tar', 'Debian package tar');
-  if (!git || !npm || !tar) return;
+  const tools = packTools(t);
+  if (!tools) return;
   const tmp = mkdtempSync(join(tmpdir(), 'xenlint-plugin-'));
   t.teardown(() => rmSync(tmp, { recursive: true, force: true }));
 
-  // HEAD's tracked files, packed as a release is (node_modules borrowed for the build in `prepare`).
-  const src = join(tmp, 'src');
-  mkdirSync(src);
-  execFileSync('sh', ['-c', `"${git}" -C "${ROOT}" archive --format=tar HEAD | "${tar}" -x -C "${src}"`]);
-  symlinkSync(join(ROOT, 'node_modules'), join(src, 'node_modules'), 'dir');
-  const packed = run(npm, ['pack', '--pack-destination', tmp], src);
+  // HEAD packed as a release is.
+  const { pack: packed, tarball, files } = packHead(tools, tmp);
   t.equal(packed.code, 0, 'npm pack', { stderr: packed.stderr });
-  const tarball = join(tmp, `${pkg.name}-${pkg.version}.tgz`);
-  const listing = run(tar, ['-tzf', tarball], tmp).stdout;
   for (const f of ['dist/checks/api.d.ts', 'dist/checks/api.js', 'dist/checks/testing.d.ts', 'dist/checks/testing.js', 'dist/cli/model/contract.d.ts']) {
-    t.match(listing, `package/${f}`, `the tarball has ${f}`);
+    t.ok(files.includes(f), `the tarball has ${f}`);
   }
 
   const prefix = join(tmp, 'site');
   mkdirSync(join(prefix, 'src'), { recursive: true });
   writeFileSync(join(prefix, 'package.json'), '{ "name": "site-checks", "private": true, "type": "module" }\n');
-  const installed = run(npm, ['install', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', tarball], tmp);
+  const installed = installInto(tools, tarball, prefix, tmp);
   t.equal(installed.code, 0, 'npm install --prefix', { stderr: installed.stderr });
 
   // The plugin and its test, compiled against node_modules/xenlint's .d.ts through its `exports`.
