@@ -50,19 +50,20 @@ import checks from './site-no-file-disks.js';
 const check = checks[0]!;
 const imageFile: CheckTestCase = {
   name: 'an image file is reported at its disk',
-  configs: { 'img.cfg': "name = 'img'\\nmemory = 256\\ndisk = [ 'file:/srv/img.img,xvda,w' ]\\n" },
-  findings: [{ file: 'img.cfg', line: 3, messageId: 'image-file', severity: 'warning', message: 'img: disk xvda is an image file (/srv/img.img)' }],
+  configs: { 'img.cfg': "name = 'img'\\nkernel = '/boot/vmlinuz'\\nmemory = 256\\ndisk = [ 'file:/srv/img.img,xvda,w' ]\\n" },
+  findings: [{ file: 'img.cfg', line: 4, messageId: 'image-file', severity: 'warning', message: 'img: disk xvda is an image file (/srv/img.img)' }],
 };
 
 runCheckTests(check, [
-  { name: 'LVM passes', configs: { 'web.cfg': "name = 'web'\\nmemory = 256\\ndisk = [ 'phy:/dev/vg0/web,xvda,w' ]\\n" } },
+  { name: 'LVM passes', configs: { 'web.cfg': "name = 'web'\\nkernel = '/boot/vmlinuz'\\nmemory = 256\\ndisk = [ 'phy:/dev/vg0/web,xvda,w' ]\\n" } },
   imageFile,
   { name: 'no guests: skipped', status: 'skipped', reason: /needs domU configs/ },
 ], test);
 
 test('the tester fails a case that leaves a finding out, and a check that reports one twice', () => {
-  assert.throws(() => assertCase(check, { ...imageFile, findings: [] }), /extra finding: img\\.cfg:3/);
-  const twice = { ...check, run: (f: Parameters<typeof check.run>[0], c: Parameters<typeof check.run>[1]) => { const r = check.run(f, c); return Array.isArray(r) ? [...r, ...r] : r; } };
+  assert.throws(() => assertCase(check, { ...imageFile, findings: [] }), /extra finding: img\\.cfg:4/);
+  const run = check.run!;
+  const twice = { ...check, run: (f: Parameters<typeof run>[0], c: Parameters<typeof run>[1]) => { const r = run(f, c); return Array.isArray(r) ? [...r, ...r] : r; } };
   assert.throws(() => assertCase(twice, imageFile), /duplicated finding/);
 });
 `;
@@ -118,11 +119,11 @@ t.test('a plugin built against the installed package types, tested with xenlint/
 
   // Loaded through the config, which allows its plugins because it is named with --config, and run by the installed xenlint.
   writeFileSync(join(prefix, '.xenlintrc.yaml'), 'plugins: [./dist/site-no-file-disks.js]\nallowPlugins: true\n');
-  writeFileSync(join(prefix, 'img.cfg'), "name = 'img'\nmemory = 256\ndisk = [ 'file:/srv/img.img,xvda,w' ]\n");
+  writeFileSync(join(prefix, 'img.cfg'), "name = 'img'\nkernel = '/boot/vmlinuz'\nmemory = 256\ndisk = [ 'file:/srv/img.img,xvda,w' ]\n");
   mkdirSync(join(prefix, '.git'));
   const lint = run(join(prefix, 'node_modules/.bin/xenlint'), ['lint', 'img.cfg', '--xen', '4.17', '--format', 'json', '--config', '.xenlintrc.yaml'], prefix);
   t.equal(lint.stderr, '');
   const report = JSON.parse(lint.stdout) as { checks: Array<{ id: string; status: string; findings: Array<{ messageId: string; message: string; line: number }> }> };
   const site = report.checks.find((c) => c.id === 'site-no-file-disks');
-  t.match(site, { status: 'fail', findings: [{ messageId: 'image-file', line: 3, message: 'img: disk xvda is an image file (/srv/img.img)' }] });
+  t.match(site, { status: 'fail', findings: [{ messageId: 'image-file', line: 4, message: 'img: disk xvda is an image file (/srv/img.img)' }] });
 });
