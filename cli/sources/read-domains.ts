@@ -39,22 +39,32 @@ export async function readDomainFiles(files: string[], readerFor: ReaderFor): Pr
 export function forEachDomainFile(files: string[], readerFor: ReaderFor, visit: (domain: DomainFacts) => void): ReadProblem[] {
   const problems: ReadProblem[] = [];
   for (const file of files) {
-    let text: string;
-    try {
-      text = decodeConfigBytes(readFileSync(file)).text;
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      problems.push({ file, message: `cannot read: ${code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String(code)}` });
-      continue;
-    }
-    const choice = readerFor(file);
-    // DomainFacts do not carry dialectReason, so detection may stop at the first reader that decides.
-    const opts =
-      choice === undefined ? { exactReason: false }
-      : typeof choice === 'string' ? { dialect: choice }
-      : 'undecided' in choice ? { exactReason: false, undecided: choice.undecided }
-      : { dialect: choice.dialect, reason: choice.reason };
-    visit(buildDomain(parseConfig(text, file, opts)));
+    const read = readDomainFile(file, readOptions(readerFor(file)));
+    if ('problem' in read) problems.push(read.problem);
+    else visit(read.domain);
   }
   return problems;
+}
+
+/** How one file is to be parsed: what `parseConfig` takes besides the text, from the reader chosen for it. */
+export type ReadOptions = Parameters<typeof parseConfig>[2];
+
+export function readOptions(choice: ReturnType<ReaderFor>): ReadOptions {
+  // DomainFacts do not carry dialectReason, so detection may stop at the first reader that decides.
+  return choice === undefined ? { exactReason: false }
+    : typeof choice === 'string' ? { dialect: choice }
+    : 'undecided' in choice ? { exactReason: false, undecided: choice.undecided }
+    : { dialect: choice.dialect, reason: choice.reason };
+}
+
+/** One file read and built into a guest, or why it could not be read (the worker threads run this too). */
+export function readDomainFile(file: string, opts: ReadOptions): { domain: DomainFacts } | { problem: ReadProblem } {
+  let text: string;
+  try {
+    text = decodeConfigBytes(readFileSync(file)).text;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { problem: { file, message: `cannot read: ${code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String(code)}` } };
+  }
+  return { domain: buildDomain(parseConfig(text, file, opts)) };
 }
