@@ -1,6 +1,6 @@
 /** `xenlint lint FILE|DIR...`: domU configs alone, for pre-commit hooks and CI. */
 import { emptyFacts } from '../model/facts.js';
-import { readFile } from 'node:fs/promises';
+import { readInputText } from '../sources/read-input.js';
 import { dirname } from 'node:path';
 import { findIgnoreFile, UsageError, type LoadedConfig } from '../settings/config.js';
 import { collectConfigFiles, IgnoreRules, matchesGlob, type IgnoreSource } from '../sources/files.js';
@@ -34,7 +34,7 @@ export default async function lint(argv: Record<string, unknown>): Promise<numbe
   let facts = emptyFacts('configs');
   if (args.facts) {
     const { loadFactsFile } = await import('../sources/snapshot.js');
-    facts = await loadFactsFile(args.facts);
+    facts = await loadFactsFile(args.facts, prepared.loaded.config.limits);
   }
   const rules = prepared.loaded.config.dialects ?? [];
   const xen = resolveXen(facts, args, prepared.loaded);
@@ -66,7 +66,7 @@ export default async function lint(argv: Record<string, unknown>): Promise<numbe
   };
   if (process.env['XENLINT_STREAM'] === '0') {
     // Every guest read first, then checked: the path before streaming, kept to compare against (test/e2e/streaming.test.ts).
-    const { domains, problems } = await readDomainFiles(files, readerFor);
+    const { domains, problems } = await readDomainFiles(files, readerFor, prepared.loaded.config.limits);
     // The guests being linted are the ones that matter, not those in the snapshot.
     facts.domains = domains;
     const names = domains.map((d) => d.name);
@@ -81,7 +81,7 @@ export default async function lint(argv: Record<string, unknown>): Promise<numbe
     const names: string[] = [];
     const memory: MemoryGuest[] | undefined = facts.host?.totalMemoryMiB !== undefined ? [] : undefined;
     // Above a threshold of files, read and parsed on worker threads, checked here in file order.
-    const problems = await forEachDomainFileParallel(files, readerFor, (d) => {
+    const problems = await forEachDomainFileParallel(files, readerFor, prepared.loaded.config.limits, (d) => {
       session.addGuest(d);
       names.push(d.name);
       memory?.push(memoryGuest(d, xenUsed?.version));
@@ -96,12 +96,7 @@ async function ignoreRules(loaded: LoadedConfig, cwd: string): Promise<IgnoreRul
   const sources: IgnoreSource[] = [];
   const file = findIgnoreFile(cwd);
   if (file) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      throw new UsageError(`${file}: cannot read the ignore file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-    }
+    const text = readInputText(file, 'ignore');
     sources.push({ dir: dirname(file), patterns: text.split(/\r?\n/), origin: file });
   }
   const patterns = loaded.config.ignorePatterns ?? [];

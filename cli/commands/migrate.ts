@@ -4,6 +4,7 @@
  * report, so every --format works; the exit code is 0 when it can move, 1 when
  * a finding at or above --fail-on says it cannot, 2 for bad input.
  */
+import { readSettingsText } from '../sources/read-input.js';
 import { existsSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import type { CheckOutcome, ReportedFinding, RunReport } from '../../checks/api.js';
@@ -36,7 +37,7 @@ export interface MigrateArgs {
 
 export default async function migrate(argv: Record<string, unknown>): Promise<number> {
   const args = argv as unknown as MigrateArgs;
-  const loaded = await loadConfig({ cwd: process.cwd(), ...(args.config ? { file: args.config } : {}) });
+  const loaded = await loadConfig({ cwd: process.cwd(), read: readSettingsText, ...(args.config ? { file: args.config } : {}) });
   const { m, report, problems } = await assessMigration(args, loaded);
 
   const { formatReport, pickFormat, useColor } = await import('../report/index.js');

@@ -3,12 +3,13 @@
  * (built-in and plugins) with their settings, the Xen version to judge against,
  * the baseline, the engine run, the report and the exit code.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readInputText, readSettingsText } from '../sources/read-input.js';
+import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { hostSideOf, type Check, type HostSide, type RunReport } from '../model/contract.js';
 import { captureLabel, type Facts } from '../model/facts.js';
 import type { Severity } from '../model/diagnostic.js';
-import { checkSettings, loadConfig, repositoryRoot, UsageError, type LoadedConfig } from '../settings/config.js';
+import { checkSettings, loadConfig, repositoryRoot, UsageError, type InputLimits, type LoadedConfig } from '../settings/config.js';
 import type { Format, LocationContext } from '../report/index.js';
 import { errorsOnly, exitCodeFor, runChecks, RunSession, UNUSED_SUPPRESSION_ID, type CheckRunSettings, type EngineOptions } from '../engine/engine.js';
 import type { MemoryGuest } from './memory-view.js';
@@ -51,7 +52,7 @@ export interface Prepared {
  * that are left out are then left unused.
  */
 export async function prepare(args: PluginArgs, cwd = process.cwd()): Promise<Prepared> {
-  const loaded = await loadConfig({ cwd, ...(args.config ? { file: args.config } : {}) });
+  const loaded = await loadConfig({ cwd, read: readSettingsText, ...(args.config ? { file: args.config } : {}) });
   const { builtinChecks } = await import('../../checks/index.js');
   const checks = [...builtinChecks];
   const { planPlugins, loadPlugins } = await import('../settings/plugins.js');
@@ -124,13 +125,13 @@ export interface BaselineEntry {
 }
 
 /** Fingerprint -> how many findings with it the baseline accepts (one entry per finding). */
-export async function readBaseline(file: string): Promise<Map<string, number>> {
+export async function readBaseline(file: string, limits?: InputLimits): Promise<Map<string, number>> {
+  const text = readInputText(file, 'baseline', limits);
   let data: unknown;
   try {
-    data = JSON.parse(await readFile(file, 'utf8'));
+    data = JSON.parse(text);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`${file}: cannot read the baseline: ${code ?? (err as Error).message}`);
+    throw new UsageError(`${file}: cannot read the baseline: ${(err as Error).message}`);
   }
   const entries = (data as { findings?: unknown }).findings;
   if (!Array.isArray(entries) || !entries.every((e) => e && typeof e.fingerprint === 'string')) {
@@ -207,8 +208,9 @@ export async function finish(command: 'check' | 'lint', facts: Facts, args: Repo
   }
   const xen = resolveXen(facts, args, loaded);
   const baselineFile = args.baseline ?? (loaded.config.baseline ? resolve(loaded.dir, loaded.config.baseline) : undefined);
-  const baseline = baselineFile && !args['write-baseline'] ? await readBaseline(baselineFile) : undefined;
-  const engine: EngineOptions = { command, ...(xen ? { xen } : {}), settings, ...(baseline ? { baseline } : {}) };
+  const baseline = baselineFile && !args['write-baseline'] ? await readBaseline(baselineFile, loaded.config.limits) : undefined;
+  const perFile = loaded.config.limits?.findingsPerCheckPerFile;
+  const engine: EngineOptions = { command, ...(xen ? { xen } : {}), settings, ...(baseline ? { baseline } : {}), ...(perFile !== undefined ? { findingsPerCheckPerFile: perFile } : {}) };
   const inputs = (extras: RunInputs): Pick<EngineOptions, 'files' | 'problems' | 'notes'> => ({
     files: extras.files,
     problems: extras.problems,

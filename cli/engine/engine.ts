@@ -10,7 +10,7 @@ import type { DomainFacts, Facts, Suppression } from '../model/facts.js';
 import type { Severity } from '../model/diagnostic.js';
 import { satisfiesXen } from '../model/xen-version.js';
 import { TOOL_VERSION } from '../model/tool-version.js';
-import { findingCode, renderFinding } from '../model/messages.js';
+import { elide, findingCode, renderFinding, VALUE_LIMIT } from '../model/messages.js';
 import { UNUSED_SUPPRESSION } from '../../checks/unused-suppression.js';
 
 export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
@@ -35,7 +35,15 @@ export interface EngineOptions {
   problems?: RunReport['problems'];
   /** Shown with the summary: how the run judged its inputs. */
   notes?: string[];
+  /** Findings of one check for one file shown before the rest become one summary finding (default FINDINGS_PER_CHECK_PER_FILE). */
+  findingsPerCheckPerFile?: number;
 }
+
+/** README "Limits": a check reports at most this many findings per file; the rest are counted in one finding. */
+export const FINDINGS_PER_CHECK_PER_FILE = 100;
+
+/** The message id of the engine's summary finding ("and 49 998 more"). */
+export const MORE_FINDINGS_ID = 'more-findings';
 
 export const UNUSED_SUPPRESSION_ID = UNUSED_SUPPRESSION.id;
 
@@ -190,7 +198,7 @@ export class RunSession {
       const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       return { ...base, status: 'error', reason: `the check failed: ${what}` };
     }
-    return settle(check, base, result, severityOverride, baseline, used, this.suppressions);
+    return settle(check, base, result, severityOverride, baseline, used, this.suppressions, this.opts.findingsPerCheckPerFile ?? FINDINGS_PER_CHECK_PER_FILE);
   }
 
   private unusedSuppressions(used: Set<Suppression>): CheckOutcome {
@@ -263,6 +271,7 @@ function settle(
   baseline: Map<string, number> | undefined,
   used: Set<Suppression>,
   suppressions: Map<string, Suppression[]>,
+  perFile: number,
 ): CheckOutcome {
   if (!Array.isArray(result)) {
     if (result && typeof result === 'object' && typeof result.skip === 'string') {
@@ -276,15 +285,23 @@ function settle(
     if (!rendered.ok) return { ...base, status: 'error', reason: rendered.reason };
     reportedAll.push(report(check.id, f, rendered.text, severityOverride ?? f.severity ?? check.severity));
   }
-  const findings: ReportedFinding[] = [];
+  const shown: ReportedFinding[] = [];
   let suppressed = 0;
   for (const reported of reportedAll) {
     const suppression = matchingSuppression(suppressions, reported);
-    const accepted = baseline?.get(reported.fingerprint) ?? 0;
     if (suppression) {
       used.add(suppression);
       suppressed++;
-    } else if (accepted > 0) {
+    } else {
+      shown.push(reported);
+    }
+  }
+  // Capped before the baseline, so a baseline written from a capped report (the
+  // kept findings and the summary) accepts the same capped report next time.
+  const findings: ReportedFinding[] = [];
+  for (const reported of capPerFile(check.id, shown, perFile)) {
+    const accepted = baseline?.get(reported.fingerprint) ?? 0;
+    if (accepted > 0) {
       baseline!.set(reported.fingerprint, accepted - 1);
       suppressed++;
     } else {
@@ -320,7 +337,62 @@ function missingNeeds(check: Check, facts: HostSide, guests: number): string | u
 }
 
 function report(checkId: string, f: Finding, message: string, severity: Severity): ReportedFinding {
-  return { ...f, check: checkId, severity, message, fingerprint: fingerprint(checkId, { ...f, message }) };
+  const r: ReportedFinding = { ...f, check: checkId, severity, message, fingerprint: fingerprint(checkId, { ...f, message }) };
+  // Whatever a value quotes from the input is bounded (messages.ts elide), in every format.
+  if (f.data) r.data = elideValues(f.data);
+  if (f.evidence) r.evidence = elideValues(f.evidence);
+  return r;
+}
+
+function elideValues<T extends string | number | boolean>(values: Record<string, T>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const [k, v] of Object.entries(values)) out[k] = (typeof v === 'string' ? elide(v, VALUE_LIMIT) : v) as T;
+  return out;
+}
+
+/**
+ * At most `perFile` findings per file, in the check's order; the rest of each
+ * file become one finding at their worst severity that says how many there
+ * were. Its fingerprint rests on the check, the guest and the summary's id, not
+ * on the count, so a baseline that accepted it keeps accepting it.
+ */
+function capPerFile(checkId: string, findings: ReportedFinding[], perFile: number): ReportedFinding[] {
+  const kept: ReportedFinding[] = [];
+  const seen = new Map<string, number>();
+  const over = new Map<string, { first: ReportedFinding; count: number; severity: Severity; domains: Set<string | undefined> }>();
+  for (const f of findings) {
+    const file = f.file ?? '';
+    const n = (seen.get(file) ?? 0) + 1;
+    seen.set(file, n);
+    if (n <= perFile) {
+      kept.push(f);
+      continue;
+    }
+    const o = over.get(file);
+    if (!o) over.set(file, { first: f, count: 1, severity: f.severity, domains: new Set([f.domain]) });
+    else {
+      o.count++;
+      if (SEVERITY_RANK[f.severity] > SEVERITY_RANK[o.severity]) o.severity = f.severity;
+      o.domains.add(f.domain);
+    }
+  }
+  for (const { first, count, severity, domains } of over.values()) {
+    const domain = domains.size === 1 ? first.domain : undefined;
+    const message = `and ${count} more ${checkId} ${count === 1 ? 'finding' : 'findings'} in this file, not shown: xenlint reports ${perFile} per check per file (limits.findingsPerCheckPerFile)`;
+    const f: ReportedFinding = {
+      check: checkId,
+      severity,
+      messageId: MORE_FINDINGS_ID,
+      data: { count, limit: perFile },
+      message,
+      fingerprint: fingerprint(checkId, { ...(domain !== undefined ? { domain } : {}), messageId: MORE_FINDINGS_ID, message }),
+    };
+    if (first.file !== undefined) f.file = first.file;
+    if (domain !== undefined) f.domain = domain;
+    if (first.host !== undefined) f.host = first.host;
+    kept.push(f);
+  }
+  return kept;
 }
 
 /**

@@ -49,7 +49,29 @@ export function renderFinding(check: Pick<Check, 'id' | 'messages'>, f: Finding)
   if (missing.length > 0) {
     return { ok: false, reason: `a finding of ${check.id}/${f.messageId} gives no data for ${missing.map((m) => `{{${m}}}`).join(', ')}` };
   }
-  return { ok: true, text: template.replace(PLACEHOLDER, (_, name: string) => String(data[name])) };
+  return { ok: true, text: template.replace(PLACEHOLDER, (_, name: string) => elide(String(data[name]), VALUE_LIMIT)) };
+}
+
+/** How much of a spec or value quoted from the input a finding keeps (README "Limits"). */
+export const QUOTE_LIMIT = 80;
+
+/**
+ * The most of any one data or evidence value the engine keeps: room for the
+ * sentences checks compose, and a bound on whatever else a value quotes.
+ */
+export const VALUE_LIMIT = 1000;
+
+/**
+ * A value quoted from the input, cut to `limit` characters: a finding about a
+ * 50 000-item spec must not carry the spec, or a report grows with the square
+ * of its input. The cut never splits a surrogate pair.
+ */
+export function elide(text: string, limit = QUOTE_LIMIT): string {
+  if (text.length <= limit) return text;
+  let keep = limit;
+  const last = text.charCodeAt(keep - 1);
+  if (last >= 0xd800 && last <= 0xdbff) keep--;
+  return `${text.slice(0, keep)}…(${text.length - keep} more characters)`;
 }
 
 /** How reports and suppressions name the kind of a finding: `disk-spec/duplicate-vdev`, or the check id alone for a fleet or migrate finding (no id). */

@@ -3,19 +3,21 @@
  * time: each text is parsed and dropped before the next is read, so a
  * repository of 100 000 guests streams through without holding every text.
  *
- * Reads are synchronous on purpose. Config files are small, and for small files
- * `readFileSync` costs one open/fstat/read/close on this thread, where the
+ * Reads are synchronous on purpose (cli/sources/read-input.ts, which also refuses
+ * a FIFO, a device or an oversized file). Config files are small, and for small
+ * files a synchronous read costs one open/fstat/read/close on this thread, where the
  * promise API makes four thread-pool round trips per file: measured on 10 000
  * configs, 2–4x the CPU time for the reads (bench/README.md). Parsing, the rest
  * of the work, is synchronous anyway, so concurrent reads bought nothing.
  */
-import { readFileSync } from 'node:fs';
 import type { DomainFacts } from '../model/facts.js';
 import type { Dialect } from '../model/config-model.js';
 import { parseConfig } from '../readers/config.js';
 import { buildDomain } from '../readers/domain.js';
 import { decodeConfigBytes } from '../readers/config-bytes.js';
 import type { ReaderChoice } from '../readers/reader-choice.js';
+import type { InputLimits } from '../settings/config.js';
+import { readInputFile } from './read-input.js';
 
 export interface ReadProblem {
   file: string;
@@ -25,9 +27,9 @@ export interface ReadProblem {
 /** The reader chosen for a file (a dialect alone counts as forced), or why its syntax must decide. */
 export type ReaderFor = (file: string) => Dialect | ReaderChoice | { undecided: string } | undefined;
 
-export async function readDomainFiles(files: string[], readerFor: ReaderFor): Promise<{ domains: DomainFacts[]; problems: ReadProblem[] }> {
+export async function readDomainFiles(files: string[], readerFor: ReaderFor, limits?: InputLimits): Promise<{ domains: DomainFacts[]; problems: ReadProblem[] }> {
   const domains: DomainFacts[] = [];
-  const problems = forEachDomainFile(files, readerFor, (d) => domains.push(d));
+  const problems = forEachDomainFile(files, readerFor, limits, (d) => domains.push(d));
   return { domains, problems };
 }
 
@@ -36,10 +38,10 @@ export async function readDomainFiles(files: string[], readerFor: ReaderFor): Pr
  * built, keeping nothing: the streaming lint (cli/engine/engine.ts RunSession)
  * checks it there and lets it go. Returns the files that could not be read.
  */
-export function forEachDomainFile(files: string[], readerFor: ReaderFor, visit: (domain: DomainFacts) => void): ReadProblem[] {
+export function forEachDomainFile(files: string[], readerFor: ReaderFor, limits: InputLimits | undefined, visit: (domain: DomainFacts) => void): ReadProblem[] {
   const problems: ReadProblem[] = [];
   for (const file of files) {
-    const read = readDomainFile(file, readOptions(readerFor(file)));
+    const read = readDomainFile(file, readOptions(readerFor(file)), limits);
     if ('problem' in read) problems.push(read.problem);
     else visit(read.domain);
   }
@@ -58,13 +60,8 @@ export function readOptions(choice: ReturnType<ReaderFor>): ReadOptions {
 }
 
 /** One file read and built into a guest, or why it could not be read (the worker threads run this too). */
-export function readDomainFile(file: string, opts: ReadOptions): { domain: DomainFacts } | { problem: ReadProblem } {
-  let text: string;
-  try {
-    text = decodeConfigBytes(readFileSync(file)).text;
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return { problem: { file, message: `cannot read: ${code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String(code)}` } };
-  }
-  return { domain: buildDomain(parseConfig(text, file, opts)) };
+export function readDomainFile(file: string, opts: ReadOptions, limits: InputLimits | undefined): { domain: DomainFacts } | { problem: ReadProblem } {
+  const read = readInputFile(file, 'config', limits);
+  if (!read.ok) return { problem: { file, message: read.reason } };
+  return { domain: buildDomain(parseConfig(decodeConfigBytes(read.bytes).text, file, opts)) };
 }

@@ -18,6 +18,7 @@ import { Worker } from 'node:worker_threads';
 import type { DomainFacts } from '../model/facts.js';
 import { restoreSpecReadings, type SpecReadings } from '../readers/spec-reading.js';
 import { forEachDomainFile, readOptions, type ReadOptions, type ReaderFor, type ReadProblem } from './read-domains.js';
+import type { InputLimits } from '../settings/config.js';
 
 /** Below this many files one thread is faster: starting a worker costs about as much as reading a few hundred configs. */
 export const PARALLEL_THRESHOLD = 2000;
@@ -28,6 +29,7 @@ const IN_FLIGHT = 2;
 
 export interface BatchRequest {
   batch: number;
+  limits: InputLimits | undefined;
   files: Array<{ file: string; opts: ReadOptions }>;
 }
 
@@ -55,14 +57,19 @@ function workerScript(): string | undefined {
  * forEachDomainFile on worker threads when there are enough files: the same
  * guests handed to `visit` in the same order, the same problems in the same order.
  */
-export async function forEachDomainFileParallel(files: string[], readerFor: ReaderFor, visit: (domain: DomainFacts) => void): Promise<ReadProblem[]> {
+export async function forEachDomainFileParallel(
+  files: string[],
+  readerFor: ReaderFor,
+  limits: InputLimits | undefined,
+  visit: (domain: DomainFacts) => void,
+): Promise<ReadProblem[]> {
   const threads = Math.min(workerCount(files.length), Math.ceil(files.length / BATCH));
   const script = threads > 0 ? workerScript() : undefined;
   if (threads > 0 && !script && process.env['XENLINT_WORKERS'] !== undefined) {
     // Asked for by name: a silent fall-back would let a test of the threads pass without them.
     throw new Error(`XENLINT_WORKERS=${process.env['XENLINT_WORKERS']}: no read-worker.js beside ${fileURLToPath(import.meta.url)}`);
   }
-  if (!script) return forEachDomainFile(files, readerFor, visit);
+  if (!script) return forEachDomainFile(files, readerFor, limits, visit);
 
   const batches = Math.ceil(files.length / BATCH);
   const problems: ReadProblem[] = [];
@@ -74,7 +81,7 @@ export async function forEachDomainFileParallel(files: string[], readerFor: Read
     if (sent >= batches) return;
     const batch = sent++;
     const slice = files.slice(batch * BATCH, (batch + 1) * BATCH);
-    w.postMessage({ batch, files: slice.map((file) => ({ file, opts: readOptions(readerFor(file)) })) } satisfies BatchRequest);
+    w.postMessage({ batch, limits, files: slice.map((file) => ({ file, opts: readOptions(readerFor(file)) })) } satisfies BatchRequest);
   };
   try {
     await new Promise<void>((resolve, reject) => {

@@ -12,7 +12,7 @@ const port = parentPort;
 if (!port) throw new Error('read-worker.js runs as a worker thread of xenlint, not on its own');
 port.on('message', (req: BatchRequest) => {
   const results: BatchResult['results'] = req.files.map(({ file, opts }) => {
-    const read = readDomainFile(file, opts);
+    const read = readDomainFile(file, opts, req.limits);
     return 'problem' in read ? read : { domain: read.domain, specs: specReadingsOf(read.domain) };
   });
   port.postMessage({ batch: req.batch, results } satisfies BatchResult);

@@ -27,6 +27,12 @@ t.test('package.json installs the bundle as the bin', async (t) => {
   t.ok(existsSync(BUNDLE), 'npm run build wrote the bundle');
 });
 
+t.test('the entry loads one command bundle, not every command', async (t) => {
+  const entry = readFileSync(BUNDLE, 'utf8');
+  for (const file of ['lint.mjs', 'check.mjs', 'cli.mjs']) t.match(entry, `"./${file}"`, `the entry imports ./${file}`);
+  t.notMatch(entry, /pv-abi-mismatch/, 'no command (nor the checks it runs) is bundled into the entry');
+});
+
 const dir = scratch({
   'web01.cfg': "name = 'web01'\nmemory = 512\nkernel = '/boot/vmlinuz'\ndisk = ['phy:/dev/vg0/web01,xvda,w', 'phy:/dev/vg0/web01,xvda,w']\nvif = ['mac=00:16:3e:00:00:01,bridge=xenbr0']\n",
   'db.xl': "name = \"db\"\ntype = \"hvm\"\nmemory = 4096\ndisk = [ 'format=raw, vdev=hde, access=rw, target=/dev/vg0/db' ]\nvif = [ 'mac=00:11:22:33:44:55' ]\n",

@@ -1,11 +1,11 @@
 /**
  * The reader is chosen by who reads the file (issue 11): the host's toolstack,
  * then the Xen version, then the config's dialects mapping, then --dialect, and
- * only then the file's syntax. Run on the built CLI with real `xl info` captures.
+ * only then the file's syntax. Run on the CLI (in-process) with real `xl info` captures.
  */
 import t from 'tap';
 import { join } from 'node:path';
-import { ROOT, scratch, xenlint } from './run.js';
+import { ROOT, scratch, inProcess } from './run.js';
 
 // Python arithmetic: xm folds it to 2048; libxlu has no `+` at all.
 const SUM = `name = "db01"
@@ -30,7 +30,7 @@ const XM_INFO = join(ROOT, 'samples/info/xm-3.4-x86_64.txt');
 
 t.test('memory = 1024 + 1024 on an xl host: xl refuses the file, at the `+`, in its own words', async (t) => {
   const dir = scratch({ 'db01.cfg': SUM });
-  const r = xenlint(['lint', join(dir, 'db01.cfg'), '--facts', XL_INFO, '--format', 'json'], { cwd: dir });
+  const r = await inProcess(['lint', join(dir, 'db01.cfg'), '--facts', XL_INFO, '--format', 'json'], { cwd: dir });
   t.equal(r.code, 1, 'an error');
   const report = { findings: findingsOf(r.stdout) };
   const errors = report.findings.filter((f) => f.severity === 'error');
@@ -44,12 +44,12 @@ t.test('memory = 1024 + 1024 on an xl host: xl refuses the file, at the `+`, in 
 
 t.test('the same file on an xm host is read by Python', async (t) => {
   const dir = scratch({ 'db01.cfg': SUM });
-  const r = xenlint(['parse', 'config', join(dir, 'db01.cfg'), '--xen', '3.4'], { cwd: dir });
+  const r = await inProcess(['parse', 'config', join(dir, 'db01.cfg'), '--xen', '3.4'], { cwd: dir });
   const out = JSON.parse(r.stdout) as { reader: { dialect: string; reason: string }; memoryMiB?: number };
   t.same(out.reader.dialect, 'xm');
   t.match(out.reader.reason, /Xen 3\.4\.0 \(--xen\) has only xm/);
   t.equal(out.memoryMiB, 2048);
-  const lint = xenlint(['lint', join(dir, 'db01.cfg'), '--facts', XM_INFO, '--format', 'json'], { cwd: dir });
+  const lint = await inProcess(['lint', join(dir, 'db01.cfg'), '--facts', XM_INFO, '--format', 'json'], { cwd: dir });
   const report = { findings: findingsOf(lint.stdout) };
   t.notOk(report.findings.some((f) => /config parsing error/.test(f.message)), 'xm reads it; no xl error');
 });
@@ -57,17 +57,17 @@ t.test('the same file on an xm host is read by Python', async (t) => {
 t.test('parse config says which reader it used and why', async (t) => {
   const dir = scratch({ 'g.cfg': 'name = "g"\nkernel = "/k"\nmemory = "0512"\n' });
   const file = join(dir, 'g.cfg');
-  const read = (args: string[]): { reader: { dialect: string; reason: string }; memoryMiB?: number; diagnostics: Array<{ code?: string; message: string }> } =>
-    JSON.parse(xenlint(['parse', 'config', file, ...args], { cwd: dir }).stdout);
-  const v417 = read(['--xen', '4.17']);
+  const read = async (args: string[]): Promise<{ reader: { dialect: string; reason: string }; memoryMiB?: number; diagnostics: Array<{ code?: string; message: string }> }> =>
+    JSON.parse((await inProcess(['parse', 'config', file, ...args], { cwd: dir })).stdout);
+  const v417 = await read(['--xen', '4.17']);
   t.same(v417.reader.dialect, 'xl');
   t.match(v417.reader.reason, /Xen 4\.17\.0 \(--xen\) has only xl/);
   t.equal(v417.memoryMiB, 330, '"0512" is octal to strtol(…, 0), quoted or not');
-  const forced = read(['--xen', '4.17', '--dialect', 'xm']);
+  const forced = await read(['--xen', '4.17', '--dialect', 'xm']);
   t.same(forced.reader.dialect, 'xl', 'the Xen version outranks --dialect');
-  const v44 = read(['--xen', '4.4', '--dialect', 'xm']);
+  const v44 = await read(['--xen', '4.4', '--dialect', 'xm']);
   t.same(v44.reader, { dialect: 'xm', reason: '--dialect' }, 'Xen 4.4 has both: --dialect decides');
-  const unknown = read([]);
+  const unknown = await read([]);
   t.match(unknown.reader.reason, /^the toolstack is unknown .*; by its syntax: /);
   t.ok(unknown.diagnostics.some((d) => d.code === 'readings-differ' && /`memory` is 330 to xl and 512 to xm/.test(d.message)), 'the readings that disagree are named');
 });

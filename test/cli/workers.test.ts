@@ -66,12 +66,12 @@ t.test('the thresholds', async (t) => {
 t.test('in-process: the same guests, problems and spec parses in the same order', async (t) => {
   const readerFor: ReaderFor = (f) => (f.endsWith('.xl') ? 'xl' : undefined);
   const one: DomainFacts[] = [];
-  const p1 = forEachDomainFile(files, readerFor, (d) => one.push(d));
+  const p1 = forEachDomainFile(files, readerFor, undefined, (d) => one.push(d));
   const saved = process.env['XENLINT_WORKERS'];
   process.env['XENLINT_WORKERS'] = '3';
   const many: DomainFacts[] = [];
   try {
-    const p3 = await forEachDomainFileParallel(files, readerFor, (d) => many.push(d));
+    const p3 = await forEachDomainFileParallel(files, readerFor, undefined, (d) => many.push(d));
     t.same(p3, p1, 'problems');
     t.equal(p1.length, 1, 'the folder named .cfg is a problem');
   } finally {
