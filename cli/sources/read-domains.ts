@@ -15,7 +15,7 @@ import type { Dialect } from '../model/config-model.js';
 import { parseConfig } from '../readers/config.js';
 import { buildDomain } from '../readers/domain.js';
 import { decodeConfigBytes } from '../readers/config-bytes.js';
-import type { ReaderChoice } from '../readers/reader-choice.js';
+import { parseOptionsFor, type ReaderChoice } from '../readers/reader-choice.js';
 import type { InputLimits } from '../settings/config.js';
 import { readInputFile } from './read-input.js';
 
@@ -41,7 +41,7 @@ export async function readDomainFiles(files: string[], readerFor: ReaderFor, lim
 export function forEachDomainFile(files: string[], readerFor: ReaderFor, limits: InputLimits | undefined, visit: (domain: DomainFacts) => void): ReadProblem[] {
   const problems: ReadProblem[] = [];
   for (const file of files) {
-    const read = readDomainFile(file, readOptions(readerFor(file)), limits);
+    const read = readDomainFile(file, parseOptionsFor(readerFor(file)), limits);
     if ('problem' in read) problems.push(read.problem);
     else visit(read.domain);
   }
@@ -49,15 +49,7 @@ export function forEachDomainFile(files: string[], readerFor: ReaderFor, limits:
 }
 
 /** How one file is to be parsed: what `parseConfig` takes besides the text, from the reader chosen for it. */
-export type ReadOptions = Parameters<typeof parseConfig>[2];
-
-export function readOptions(choice: ReturnType<ReaderFor>): ReadOptions {
-  // DomainFacts do not carry dialectReason, so detection may stop at the first reader that decides.
-  return choice === undefined ? { exactReason: false }
-    : typeof choice === 'string' ? { dialect: choice }
-    : 'undecided' in choice ? { exactReason: false, undecided: choice.undecided }
-    : { dialect: choice.dialect, reason: choice.reason };
-}
+export type ReadOptions = ReturnType<typeof parseOptionsFor>;
 
 /** One file read and built into a guest, or why it could not be read (the worker threads run this too). */
 export function readDomainFile(file: string, opts: ReadOptions, limits: InputLimits | undefined): { domain: DomainFacts } | { problem: ReadProblem } {

@@ -17,7 +17,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { DomainFacts } from '../model/facts.js';
 import { restoreSpecReadings, type SpecReadings } from '../readers/spec-reading.js';
-import { forEachDomainFile, readOptions, type ReadOptions, type ReaderFor, type ReadProblem } from './read-domains.js';
+import { forEachDomainFile, type ReadOptions, type ReaderFor, type ReadProblem } from './read-domains.js';
+import { parseOptionsFor } from '../readers/reader-choice.js';
 import type { InputLimits } from '../settings/config.js';
 
 /** Below this many files one thread is faster: starting a worker costs about as much as reading a few hundred configs. */
@@ -81,7 +82,7 @@ export async function forEachDomainFileParallel(
     if (sent >= batches) return;
     const batch = sent++;
     const slice = files.slice(batch * BATCH, (batch + 1) * BATCH);
-    w.postMessage({ batch, limits, files: slice.map((file) => ({ file, opts: readOptions(readerFor(file)) })) } satisfies BatchRequest);
+    w.postMessage({ batch, limits, files: slice.map((file) => ({ file, opts: parseOptionsFor(readerFor(file)) })) } satisfies BatchRequest);
   };
   try {
     await new Promise<void>((resolve, reject) => {

@@ -13,6 +13,7 @@ const DUPLICATE = `name = "db"
 memory = 1024
 disk = [ 'phy:/dev/vg0/db,xvda,w',
          'phy:/dev/vg0/db-data,xvda,w' ]
+bootloader = "pygrub"
 `;
 
 interface JsonFinding {

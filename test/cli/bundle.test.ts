@@ -48,6 +48,10 @@ const cases: Array<[string, string[]]> = [
   ['lint, junit (times differ: compared without them)', ['lint', '.', '--format', 'junit']],
   ['lint, a missing file', ['lint', 'nope.cfg']],
   ['lint, a bad option value', ['lint', '.', '--format', 'yaml']],
+  // Usage errors thrown inside a command's bundle, caught by the entry's: the same message, no "internal error".
+  ['lint, a usage error in the lint bundle', ['lint', 'web01.cfg', '--xen', 'nope']],
+  ['explain, a usage error in the yargs bundle', ['explain', 'no-such-check']],
+  ['lint, --max-warnings not a count', ['lint', 'web01.cfg', '--max-warnings', '1e309']],
   ['check --root', ['check', '--root', join(ROOT, 'samples/hosts/xen-4.17-credit2'), '--format', 'json']],
   ['help', ['--help']],
   ['explain', ['explain', 'disk-spec']],

@@ -8,6 +8,7 @@ import t from 'tap';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
+import { load } from 'js-yaml';
 import { ROOT, inProcess, scratch, xenlint } from './run.js';
 
 // An HVM guest asking for e1000 on Xen 3.0.4 is an error (emulated-nic); its two
@@ -60,6 +61,35 @@ t.test('lint exit codes follow --fail-on', async (t) => {
   t.match(missing.stdout + missing.stderr, /nope\.cfg/);
   const empty = await inProcess(['lint', '.', '--xen', '4.17'], { cwd: scratch({}) });
   t.equal(empty.code, 2, 'nothing to lint is a usage error');
+});
+
+t.test('--no-error-on-unmatched-pattern (ESLint\'s): nothing to lint passes, saying so; what there is still counts', async (t) => {
+  const none = scratch({ 'README.md': 'no guests here\n' });
+  const quiet = await inProcess(['lint', '.', '--xen', '4.17', '--no-error-on-unmatched-pattern'], { cwd: none });
+  t.equal(quiet.code, 0, quiet.stderr);
+  t.equal(quiet.stdout, '');
+  t.equal(quiet.stderr, 'xenlint: nothing to lint: no domU config files under . (looked for *.cfg, *.xl, *.xm, *.hvm, *.pv)\n');
+  const glob = await inProcess(['lint', 'guests/*.cfg', '--xen', '4.17', '--no-error-on-unmatched-pattern'], { cwd: none });
+  t.equal(glob.code, 0, 'a glob that matches nothing, alone');
+  const dir = scratch({ 'win.cfg': HVM_E1000, 'web01.cfg': PV_CLEAN });
+  const found = await inProcess(['lint', 'win.cfg', 'guests/*.cfg', '--xen', '3.0.4', '--format', 'json', '--no-error-on-unmatched-pattern'], { cwd: dir });
+  t.equal(found.code, 1, 'the findings of the files there still fail the run');
+  t.same(JSON.parse(found.stdout).problems, [], 'the unmatched glob is no input problem');
+  t.equal((await inProcess(['lint', 'web01.cfg', 'nope.cfg', '--xen', '4.17', '--no-error-on-unmatched-pattern'], { cwd: dir })).code, 2, 'a file named that is not there is still exit 2');
+  t.equal((await inProcess(['lint', 'guests/*.cfg', '--xen', '4.17'], { cwd: none })).code, 2, 'without the option: exit 2, as before');
+});
+
+t.test('the xenlint-all pre-commit hook passes in a repository without domU configs, saying there is nothing to lint', async (t) => {
+  const hooks = load(readFileSync(join(ROOT, '.pre-commit-hooks.yaml'), 'utf8')) as Array<{ id: string; entry: string; pass_filenames?: boolean; always_run?: boolean }>;
+  const all = hooks.find((h) => h.id === 'xenlint-all')!;
+  t.match(all, { pass_filenames: false, always_run: true }, 'it runs on every commit with no file names');
+  const [bin, ...args] = all.entry.split(' ');
+  t.equal(bin, 'xenlint');
+  const r = await inProcess([...args, '--xen', '4.17'], { cwd: scratch({ 'README.md': 'no guests here\n' }) });
+  t.equal(r.code, 0, r.stderr);
+  t.match(r.stderr, /^xenlint: nothing to lint: no domU config files under \./);
+  const blocked = await inProcess([...args, '--xen', '3.0.4'], { cwd: scratch({ 'win.cfg': HVM_E1000 }) });
+  t.equal(blocked.code, 1, 'with configs it still blocks on an error');
 });
 
 t.test('one bad file does not stop the others', async (t) => {

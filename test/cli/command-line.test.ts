@@ -102,7 +102,7 @@ t.test('ignorePatterns in the config: relative to the config file; validated by 
 
 t.test('dialects: picomatch globs, a bare name matching at any depth', async (t) => {
   // Any name is a Python variable to xm; xl (4.4 has both) reports a key it does not know.
-  const guest = (name: string) => `name = "${name}"\nmemory = 256\nbogus_key = 1\n`;
+  const guest = (name: string) => `name = "${name}"\nmemory = 256\nbogus_key = 1\nkernel = "/boot/vmlinuz"\n`;
   const dir = scratch({
     'legacy/a/one.cfg': guest('one'),
     'legacy/b/two.cfg': guest('two'),
