@@ -206,7 +206,7 @@ export function parseConfig(text: string, file: string, opts?: { dialect?: Diale
   }
   const d = detect(text, file, opts?.exactReason ?? true);
   const parsed = { ...d.parsed, dialectReason: opts?.undecided ? `${opts.undecided}; by its syntax: ${d.reason}` : d.reason };
-  if (opts?.exactReason ?? true) parsed.diagnostics = [...parsed.diagnostics, ...disagreements(text, file)];
+  if ((opts?.exactReason ?? true) || mayDisagree(d.parsed)) parsed.diagnostics = [...parsed.diagnostics, ...disagreements(text, file)];
   return parsed;
 }
 
@@ -224,6 +224,23 @@ function numericReading(v: ConfigValue | undefined, dialect: Dialect): number | 
   if (text === undefined) return undefined;
   const n = strtol0(text);
   return n.digits && n.rest === '' && !n.range ? Number(n.value) : undefined;
+}
+
+/**
+ * Whether the two readings can differ on a numeric setting: only where one is
+ * written as anything but a plain decimal number set once (a string, `0512`,
+ * `0x200`, a sign, an expression, `+=`, a repeated key). The shortcut of detect
+ * reads one dialect only; this keeps the readings-differ diagnostic the same
+ * without paying for both readers on every plain file.
+ */
+function mayDisagree(parsed: ParsedConfig): boolean {
+  const seen = new Set<string>();
+  for (const e of parsed.entries) {
+    if (!NUMERIC_KEYS.includes(e.key)) continue;
+    if (seen.has(e.key) || e.op === '+=' || e.value.kind !== 'number' || !/^(0|[1-9]\d*)$/.test(e.value.raw)) return true;
+    seen.add(e.key);
+  }
+  return false;
 }
 
 /**
