@@ -1,6 +1,7 @@
 /** `xenlint parse info FILE`: every field as printed plus the normalised host view, as JSON. */
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../settings/config.js';
+import { redactDeep } from '../sources/redact.js';
 import { hostFactsFromInfo, parseInfo } from '../readers/info.js';
 
 export default async function parseInfoCommand(argv: Record<string, unknown>): Promise<number> {
@@ -16,7 +17,7 @@ export default async function parseInfoCommand(argv: Record<string, unknown>): P
     fieldLines,
     diagnostics: info.diagnostics.map((d) => ({ ...d, file })),
   };
-  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(redactDeep(out), null, 2)}\n`);
   return info.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
 }
 

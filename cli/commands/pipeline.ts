@@ -3,7 +3,7 @@
  * (built-in and plugins) with their settings, the Xen version to judge against,
  * the baseline, the engine run, the report and the exit code.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Check, RunReport } from '../model/contract.js';
 import { captureLabel, type Facts } from '../model/facts.js';
@@ -13,6 +13,8 @@ import type { Format, LocationContext } from '../report/index.js';
 import { errorsOnly, exitCodeFor, runChecks, UNUSED_SUPPRESSION_ID, type CheckRunSettings } from '../engine/engine.js';
 import { parseXenVersionArg } from '../model/xen-version.js';
 import { closest } from './closest.js';
+import { redactReport } from '../sources/redact.js';
+import { writeOptionFile } from './output.js';
 
 export interface ReportArgs {
   /** false (`--no-plugins`): built-in checks only, the config's plugins are not loaded. */
@@ -196,7 +198,8 @@ export async function finish(
   const xen = resolveXen(facts, args, loaded);
   const baselineFile = args.baseline ?? (loaded.config.baseline ? resolve(loaded.dir, loaded.config.baseline) : undefined);
   const baseline = baselineFile && !args['write-baseline'] ? await readBaseline(baselineFile) : undefined;
-  const full = runChecks(checks, facts, {
+  // What a check or plugin writes is redacted once here, before the baseline and every format.
+  const full = redactReport(runChecks(checks, facts, {
     command,
     ...(xen ? { xen } : {}),
     settings,
@@ -204,9 +207,9 @@ export async function finish(
     files: extras.files,
     problems: extras.problems,
     ...(extras.notes ? { notes: extras.notes } : {}),
-  });
+  }));
   // The baseline records every finding, whatever this run shows.
-  if (args['write-baseline']) await writeFile(args['write-baseline'], baselineOf(full));
+  if (args['write-baseline']) await writeOptionFile('--write-baseline', args['write-baseline'], baselineOf(full));
   const report = args.quiet ? errorsOnly(full) : full;
   if (facts.host) {
     const { memoryView } = await import('./memory-view.js');
@@ -230,11 +233,11 @@ export async function finish(
     failOn,
   };
   const text = await formatReport(report, format, formatOptions);
-  if (args.output) await writeFile(args.output, text.endsWith('\n') ? text : `${text}\n`);
+  if (args.output) await writeOptionFile('--output', args.output, text.endsWith('\n') ? text : `${text}\n`);
   else process.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`);
   if (also) {
     const second = await formatReport(report, also.format, { ...formatOptions, color: false });
-    await writeFile(also.file, second.endsWith('\n') ? second : `${second}\n`);
+    await writeOptionFile('--also-output', also.file, second.endsWith('\n') ? second : `${second}\n`);
   }
   let code = exitCodeFor(report, failOn);
   const warnings = report.summary.findings.warning;

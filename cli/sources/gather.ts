@@ -49,7 +49,7 @@ import {
 import { DEFAULT_KERNEL_MAX_BYTES, enrichDomainWithProbes, newEnrichCache } from './enrich.js';
 import { childPath } from './fs-read.js';
 import { mapLimit } from './pool.js';
-import { redactSecrets } from './redact.js';
+import { redactDeep, redactDomain, redactSecrets } from './redact.js';
 import { xenCommandLineFromDmesg } from './xen-dmesg.js';
 import { parseXenCmdline } from '../readers/xen-cmdline.js';
 import { type CommandResult, DEFAULT_TEXT_MAX_BYTES, type DirResult, type EvidenceSource, type TextResult } from './source.js';
@@ -103,7 +103,9 @@ export async function gatherFacts(source: EvidenceSource, opts: GatherOptions = 
   if (domains.domains) facts.domains = domains.domains;
   facts.probes = [...host.probes, ...dom0.probes, ...domains.probes];
   facts.diagnostics = [...host.diagnostics, ...dom0.diagnostics, ...domains.diagnostics];
-  return facts;
+  // Texts were redacted as read; this takes what the readers made of them by
+  // key (a vif's parsed `password`, a probe's stderr) the same way.
+  return redactDeep(facts);
 }
 
 /** A capture remembers the config directories it was taken with; reading it back uses them unless told otherwise. */
@@ -186,7 +188,7 @@ async function gatherHost(source: EvidenceSource, timeoutMs: number): Promise<Ho
       const argv = info.name === 'xl info' ? XL_DMESG : XM_DMESG;
       const dmesg = await source.run(argv, timeoutMs);
       part.probes.push(commandProbe(argv, dmesg));
-      if (dmesg.status === 'ok') fillFromDmesg(part.host, dmesg.stdout);
+      if (dmesg.status === 'ok') fillFromDmesg(part.host, redactSecrets(dmesg.stdout));
     }
   }
   const listText = okOutput(xlList) ?? okOutput(xmList);
@@ -201,7 +203,7 @@ function fillFromDmesg(host: HostFacts, text: string): void {
 }
 
 function okOutput(r: CommandResult | undefined): string | undefined {
-  return r?.status === 'ok' ? r.stdout : undefined;
+  return r?.status === 'ok' ? redactSecrets(r.stdout) : undefined;
 }
 
 function withDomainList(dom0: Dom0Facts, list: DomainList): Dom0Facts {
@@ -462,7 +464,7 @@ async function gatherDomains(source: EvidenceSource, opts: GatherOptions): Promi
   const cache = newEnrichCache();
   const all = [...configs, ...autoOnly];
   const built = await mapLimit(all, 16, async (c) => {
-    const domain = buildDomain(parseConfig(c.text, c.listed, {}));
+    const domain = redactDomain(buildDomain(parseConfig(c.text, c.listed, {})), c.text);
     if (c.truncated) {
       domain.diagnostics.push({
         severity: 'warning',

@@ -16,6 +16,7 @@ import { parseConfig } from '../readers/config.js';
 import { buildDomain } from '../readers/domain.js';
 import { decodeConfigBytes } from '../readers/config-bytes.js';
 import type { ReaderChoice } from '../readers/reader-choice.js';
+import { redactDomain } from './redact.js';
 
 export interface ReadProblem {
   file: string;
@@ -44,7 +45,7 @@ export async function readDomainFiles(files: string[], readerFor: ReaderFor): Pr
       : typeof choice === 'string' ? { dialect: choice }
       : 'undecided' in choice ? { exactReason: false, undecided: choice.undecided }
       : { dialect: choice.dialect, reason: choice.reason };
-    domains.push(buildDomain(parseConfig(text, file, opts)));
+    domains.push(redactDomain(buildDomain(parseConfig(text, file, opts)), text));
   }
   return { domains, problems };
 }
