@@ -49,7 +49,7 @@ import {
 import { DEFAULT_KERNEL_MAX_BYTES, enrichDomainWithProbes, newEnrichCache } from './enrich.js';
 import { childPath } from './fs-read.js';
 import { mapLimit } from './pool.js';
-import { redactDeep, redactDomain, redactSecrets } from './redact.js';
+import { redactSecrets } from './redact.js';
 import { xenCommandLineFromDmesg } from './xen-dmesg.js';
 import { parseXenCmdline } from '../readers/xen-cmdline.js';
 import { type CommandResult, DEFAULT_TEXT_MAX_BYTES, type DirResult, type EvidenceSource, type TextResult } from './source.js';
@@ -103,9 +103,7 @@ export async function gatherFacts(source: EvidenceSource, opts: GatherOptions = 
   if (domains.domains) facts.domains = domains.domains;
   facts.probes = [...host.probes, ...dom0.probes, ...domains.probes];
   facts.diagnostics = [...host.diagnostics, ...dom0.diagnostics, ...domains.diagnostics];
-  // Texts were redacted as read; this takes what the readers made of them by
-  // key (a vif's parsed `password`, a probe's stderr) the same way.
-  return redactDeep(facts);
+  return facts;
 }
 
 /** A capture remembers the config directories it was taken with; reading it back uses them unless told otherwise. */
@@ -464,7 +462,7 @@ async function gatherDomains(source: EvidenceSource, opts: GatherOptions): Promi
   const cache = newEnrichCache();
   const all = [...configs, ...autoOnly];
   const built = await mapLimit(all, 16, async (c) => {
-    const domain = redactDomain(buildDomain(parseConfig(c.text, c.listed, {})), c.text);
+    const domain = buildDomain(parseConfig(c.text, c.listed, {}));
     if (c.truncated) {
       domain.diagnostics.push({
         severity: 'warning',

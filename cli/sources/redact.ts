@@ -89,7 +89,13 @@ function secretValue(text: string, keyStart: number, keyEnd: number): Value {
   if (statement) {
     while (k < text.length && isBlank(text.charCodeAt(k))) k++;
     const quoted = quotedValue(text, k);
-    if (quoted) return quoted;
+    if (quoted) {
+      // `'a' + s3cr3t`, `'%s' % x`: an expression, whose every part may be the secret: the whole line's value.
+      let after = quoted.end + quoted.quote.length;
+      while (after < text.length && isBlank(text.charCodeAt(after))) after++;
+      if (after >= text.length || '\n\r#;'.includes(text[after]!)) return quoted;
+      return { start: k, end: scan(text, k, '\n\r', false), quote: '', requote: true };
+    }
     // A string never closed on its line (a syntax error the report will quote): the rest of the line.
     if (text[k] === "'" || text[k] === '"') return { start: k + 1, end: scan(text, k + 1, '\n\r', false), quote: '' };
     // A statement's value: not starting with a quote or `[` (a list is no password), up to `#`, `;` or white space.

@@ -12,6 +12,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, 
 import { join } from 'node:path';
 import { captureEvidence } from '../../cli/sources/capture.js';
 import { RootSource } from '../../cli/sources/root-source.js';
+import { commandProbe } from '../../cli/sources/commands.js';
 import { ROOT, scratch, xenlint } from './run.js';
 
 /** Each planted value is distinct, so a leak says where it came from. */
@@ -40,6 +41,8 @@ const S = {
   hostXenCmdline: 'PLANTEDhostXenCmdline22',
   hostGuestVnc: 'PLANTEDhostGuestVnc23',
   hostGuestDisk: 'PLANTEDhostGuestDisk24',
+  hostGuestExpr: 'PLANTEDhostGuestExpr32',
+  probeStderr: 'PLANTEDprobeStderr33',
   infoXenCmdline: 'PLANTEDinfoXenCmdline25',
   snapVnc: 'PLANTEDsnapVnc26',
   snapVif: 'PLANTEDsnapVif27',
@@ -102,6 +105,7 @@ function plantHost(dir: string): string {
     const f = join(host, '.xenlint/commands', cmd, 'stdout');
     writeFileSync(f, readFileSync(f, 'utf8').replace(/^(xen_commandline\s*: .*)$/m, `$1 secret=${S.hostXenCmdline}`));
   }
+  writeFileSync(join(host, 'etc/xen/expr.cfg'), `name = "expr"\nmemory = 128\nfoo_secret = 'a' + ${S.hostGuestExpr}\n`);
   appendFileSync(join(host, 'etc/xen/web.cfg'), `vnc = 1\nvncpasswd = "${S.hostGuestVnc}"\ndisk += [ 'vdev=xvdc,access=ro,target=iqn.2001-04.com.example:c,password=${S.hostGuestDisk}' ]\n`);
   return host;
 }
@@ -238,4 +242,10 @@ t.test('a facts snapshot is redacted when written, whatever the facts hold', asy
     t.match(text, /REDACTED/);
     t.match(text, /vncpasswd"?: 3/, 'the line of a secret key is kept');
   }
+});
+
+t.test("a failed command's stderr is redacted in its probe", async (t) => {
+  const probe = commandProbe(['xl', 'info'], { status: 'error', detail: 'exited with status 1', exitCode: 1, stderr: `libxl: bad option secret=${S.probeStderr}\n` });
+  t.notMatch(JSON.stringify(probe), S.probeStderr);
+  t.match(probe.stderr, /secret=REDACTED/);
 });

@@ -191,3 +191,9 @@ t.test('redactDomain: diagnostics on a secret statement lose the words of its va
     'memory s3cr3tWord is fine here: another statement',
   ]);
 });
+
+t.test('a statement whose value is an expression loses the whole value', async (t) => {
+  t.equal(redactSecrets("foo_secret = 'a' + s3cr3t\nmemory = 1\n"), `foo_secret = "${REDACTED}"\nmemory = 1\n`);
+  t.equal(redactSecrets("vncpasswd = 'x' # set by ops\n"), `vncpasswd = '${REDACTED}' # set by ops\n`, 'a comment after a string is kept');
+  t.equal(redactSecrets(redactSecrets("foo_secret = 'a' + s3cr3t\n")), `foo_secret = "${REDACTED}"\n`, 'idempotent');
+});
