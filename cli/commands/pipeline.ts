@@ -122,21 +122,44 @@ export interface BaselineEntry {
   message: string;
 }
 
-/** Fingerprint -> how many findings with it the baseline accepts (one entry per finding). */
-export async function readBaseline(file: string): Promise<Map<string, number>> {
-  let data: unknown;
+const BASELINE_SHAPE = 'expected the JSON object --write-baseline writes: {"findings": [{"fingerprint": "...", ...}, ...]}';
+
+/**
+ * Fingerprint -> how many findings with it the baseline accepts (one entry per finding).
+ * `option` names where the file came from (`--baseline`, or the config's `baseline:`).
+ */
+export async function readBaseline(file: string, option = '--baseline'): Promise<Map<string, number>> {
+  const where = `${option} ${file}`;
+  let text: string;
   try {
-    data = JSON.parse(await readFile(file, 'utf8'));
+    text = await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`${file}: cannot read the baseline: ${code ?? (err as Error).message}`);
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (code ?? String(err));
+    throw new UsageError(`${where}: cannot read the baseline: ${why}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`${where}: not valid JSON (${(err as Error).message}); ${BASELINE_SHAPE}`);
+  }
+  const what = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`);
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new UsageError(`${where}: not a xenlint baseline: the file holds ${what(data)}; ${BASELINE_SHAPE}`);
   }
   const entries = (data as { findings?: unknown }).findings;
-  if (!Array.isArray(entries) || !entries.every((e) => e && typeof e.fingerprint === 'string')) {
-    throw new UsageError(`${file}: not a xenlint baseline (expected {"findings": [{"fingerprint": ...}]})`);
+  if (!Array.isArray(entries)) {
+    throw new UsageError(`${where}: not a xenlint baseline: "findings" is ${entries === undefined ? 'missing' : what(entries)}; ${BASELINE_SHAPE}`);
   }
   const accepted = new Map<string, number>();
-  for (const e of entries as BaselineEntry[]) accepted.set(e.fingerprint, (accepted.get(e.fingerprint) ?? 0) + 1);
+  entries.forEach((e: unknown, i) => {
+    const fingerprint = e !== null && typeof e === 'object' && !Array.isArray(e) ? (e as { fingerprint?: unknown }).fingerprint : undefined;
+    if (typeof fingerprint !== 'string') {
+      throw new UsageError(`${where}: not a xenlint baseline: findings[${i}] ${e !== null && typeof e === 'object' && !Array.isArray(e) ? 'has no "fingerprint" string' : `is ${what(e)}`}; ${BASELINE_SHAPE}`);
+    }
+    accepted.set(fingerprint, (accepted.get(fingerprint) ?? 0) + 1);
+  });
   return accepted;
 }
 
@@ -197,7 +220,8 @@ export async function finish(
   }
   const xen = resolveXen(facts, args, loaded);
   const baselineFile = args.baseline ?? (loaded.config.baseline ? resolve(loaded.dir, loaded.config.baseline) : undefined);
-  const baseline = baselineFile && !args['write-baseline'] ? await readBaseline(baselineFile) : undefined;
+  const baselineFrom = args.baseline !== undefined ? '--baseline' : `${loaded.file ?? 'config'}: baseline:`;
+  const baseline = baselineFile && !args['write-baseline'] ? await readBaseline(baselineFile, baselineFrom) : undefined;
   // What a check or plugin writes is redacted once here, before the baseline and every format.
   const full = redactReport(runChecks(checks, facts, {
     command,
