@@ -36,6 +36,9 @@
 // The contract and the report model.
 export type {
   Check,
+  CheckMeta,
+  HostSide,
+  WholeCheck,
   CheckContext,
   CheckOutcome,
   FleetHost,
@@ -48,6 +51,7 @@ export type {
   Skip,
   Status,
 } from '../cli/model/contract.js';
+export { defineCheck, hasParts, hostSideOf, isSkip, metaOf, PartsRun, runWhole } from '../cli/model/contract.js';
 export { findingCode, placeholders, renderFinding, type Rendered } from '../cli/model/messages.js';
 
 // The facts model: everything a check reads.
@@ -67,6 +71,8 @@ export {
   type SpecDialect,
   type SpecProblem,
 } from '../cli/readers/disk-spec.js';
+// A guest's disk or vif spec as a toolstack reads it, parsed once (the domain builder's parse when it read it that way).
+export { diskSpecAs, vifSpecAs } from '../cli/readers/spec-reading.js';
 export { parseVifSpec, vifIsEmulated, type MacInfo, type VifSpec, type VifSpecResult } from '../cli/readers/vif-spec.js';
 export { decodeVdev, emulatedDiskBus, isVdevError, VDEV_LIMITS, type VdevInfo } from '../cli/readers/vdev.js';
 export { formatBytes, formatMiB, parseSize, parseXenSize } from '../cli/readers/units.js';

@@ -45,7 +45,8 @@ function pathFinding(r: Reader, value: string, xen: string): Finding | undefined
   return {
     ...keyPlace(r.d, 'bootloader'),
     severity: 'error',
-    message: `${r.d.name}: bootloader = "/usr/bin/pygrub", but ${xen} no longer installs /usr/bin/pygrub (removed in 4.19): unless your distribution puts it back, xl cannot run the boot loader and the guest does not start`,
+    messageId: 'usr-bin-pygrub',
+    data: { guest: r.d.name, xen },
     remediation: 'Write bootloader = "pygrub": libxl finds it in its own directory.',
     evidence: { bootloader: value, xen_version: r.version },
   };
@@ -56,14 +57,13 @@ function securityFinding(r: Reader, value: string, xen: string): Finding | undef
   const canRestrict = r.choice.toolstack === 'xl' && (r.version === undefined || satisfiesXen(r.version, RESTRICT_RANGE));
   if (canRestrict && restricted(d)) return undefined;
   const xsa508 = r.version !== undefined && satisfiesXen(r.version, XSA_508);
-  const reads = `pygrub reads the guest's disk — its filesystem and grub configuration, which whoever runs the guest controls — in dom0 (${XSAS})`;
+  const data = { guest: d.name, xsas: XSAS, xsa508: xsa508 ? `, and ${xen}'s support statement gives pygrub security support only when run de-privileged (XSA-508)` : '' };
   if (canRestrict) {
     return {
       ...keyPlace(d, 'bootloader'),
       severity: 'warning',
-      message:
-        `${d.name}: ${reads} and runs as root unless restricted; no bootloader_restrict or bootloader_user here` +
-        (xsa508 ? `, and ${xen}'s support statement gives pygrub security support only when run de-privileged (XSA-508)` : ''),
+      messageId: 'unrestricted',
+      data,
       remediation:
         'Set bootloader_restrict = 1 (or bootloader_user = "<a user for this guest only>"; LIBXL_BOOTLOADER_RESTRICT=1 in xl\'s environment does the same for every guest), ' +
         'or boot the guest without pygrub: PVH or PV with its kernel given from dom0 (kernel =, ramdisk =).',
@@ -73,9 +73,8 @@ function securityFinding(r: Reader, value: string, xen: string): Finding | undef
   return {
     ...keyPlace(d, 'bootloader'),
     severity: xsa508 ? 'warning' : 'info',
-    message:
-      `${d.name}: ${reads}, as root: ${r.choice.toolstack === 'xm' ? 'xend' : `xl of ${xen}`} cannot run it de-privileged (bootloader_restrict came with 4.18)` +
-      (xsa508 ? `, and ${xen}'s support statement gives pygrub security support only when run de-privileged (XSA-508)` : ''),
+    messageId: 'cannot-restrict',
+    data: { ...data, toolstack: r.choice.toolstack === 'xm' ? 'xend' : `xl of ${xen}` },
     remediation: 'Boot the guest without pygrub (its kernel given from dom0, or PV-GRUB), or upgrade to Xen 4.18 or later and set bootloader_restrict = 1.',
     evidence: { bootloader: value, toolstack: r.choice.toolstack, ...(r.version !== undefined ? { xen_version: r.version } : {}), 'xsa-508': xsa508 },
   };
@@ -100,6 +99,16 @@ const check: Check = {
   title: 'Guests booted by pygrub: guest-controlled data parsed in dom0, unrestricted; /usr/bin/pygrub gone in 4.19',
   severity: 'warning',
   needs: ['domains'],
+  messages: {
+    'usr-bin-pygrub':
+      '{{guest}}: bootloader = "/usr/bin/pygrub", but {{xen}} no longer installs /usr/bin/pygrub (removed in 4.19): unless your distribution puts it back, xl cannot run the boot loader and the guest does not start',
+    unrestricted:
+      "{{guest}}: pygrub reads the guest's disk — its filesystem and grub configuration, which whoever runs the guest controls — in dom0 ({{xsas}}) " +
+      'and runs as root unless restricted; no bootloader_restrict or bootloader_user here{{xsa508}}',
+    'cannot-restrict':
+      "{{guest}}: pygrub reads the guest's disk — its filesystem and grub configuration, which whoever runs the guest controls — in dom0 ({{xsas}}), " +
+      'as root: {{toolstack}} cannot run it de-privileged (bootloader_restrict came with 4.18){{xsa508}}',
+  },
   sources: [
     'XSA-25 / CVE-2012-4544 (commits fdd0127ae2, 7ce4c76597, 127c78b8b7); XSA-198 (commit 27e14d346e, 4.8); XSA-443 / CVE-2023-34325 (commits e0342ae555, 1f762642d2, 9c114178ff, 4.18)',
     'RELEASE-4.18.0:docs/man/xl.cfg.5.pod.in — bootloader_restrict, bootloader_user; RELEASE-4.18.0:tools/libs/light/libxl_create.c — LIBXL_BOOTLOADER_RESTRICT / LIBXL_BOOTLOADER_USER',
@@ -110,4 +119,4 @@ const check: Check = {
   run,
 };
 
-export default check;
+export default check as Check & { run: NonNullable<Check['run']> };

@@ -296,4 +296,4 @@ const check: Check = {
   explain,
 };
 
-export default check;
+export default check as Check & { run: NonNullable<Check['run']> };

@@ -54,10 +54,12 @@ function passwordWords(v: Vnc): string {
   return v.password === undefined ? 'no password is set' : `the password is empty (${v.passwordFrom})`;
 }
 
-function vncFinding(r: Reader, key: string, what: string, v: Vnc): Finding {
+/** VNC of the guest itself, or of one of its vfb devices (`vfb` the spec). */
+function vncFinding(r: Reader, key: string, vfb: string | undefined, v: Vnc): Finding {
   return {
     ...keyPlace(r.d, key),
-    message: `${r.d.name}: ${what} listens on ${describeListen(v.listen)} (${v.listenFrom}) and ${passwordWords(v)}: anyone who reaches the port has the guest's console`,
+    messageId: vfb === undefined ? 'vnc-open' : 'vfb-vnc-open',
+    data: { guest: r.d.name, listen: describeListen(v.listen), from: v.listenFrom, password: passwordWords(v), ...(vfb !== undefined ? { vfb } : {}) },
     remediation:
       'Listen on 127.0.0.1 (the default) and reach the console through an SSH tunnel, or set a vncpasswd and firewall the VNC ports (5900+).',
     evidence: {
@@ -113,7 +115,8 @@ function spiceFinding(r: Reader): Finding | undefined {
   const where = host === undefined || host.trim() === '' ? 'every interface (no spicehost)' : describeListen(host);
   return {
     ...keyPlace(d, 'spicedisable_ticketing'),
-    message: `${d.name}: SPICE listens on ${where} with spicedisable_ticketing = 1, so it asks for no password: anyone who reaches the port has the guest's console`,
+    messageId: 'spice-no-ticketing',
+    data: { guest: d.name, listen: where },
     remediation: 'Set spicehost = "127.0.0.1" and tunnel over SSH, or drop spicedisable_ticketing and set spicepasswd.',
     evidence: { spicehost: host ?? '(unset: any interface)', spicedisable_ticketing: 1, toolstack: r.choice.toolstack },
   };
@@ -124,7 +127,7 @@ function forXl(r: Reader): Finding[] {
   const out: Finding[] = [];
   if (d.type === 'hvm') {
     const v = xlHvmVnc(d);
-    if (v && exposed(v)) out.push(vncFinding(r, d.keys['vnclisten'] ? 'vnclisten' : 'vnc', 'VNC', v));
+    if (v && exposed(v)) out.push(vncFinding(r, d.keys['vnclisten'] ? 'vnclisten' : 'vnc', undefined, v));
     const s = spiceFinding(r);
     if (s) out.push(s);
   }
@@ -138,7 +141,7 @@ function forXl(r: Reader): Finding[] {
       passwordFrom: own.passwordFrom ?? 'vncpasswd in the vfb',
       own: true,
     };
-    if (exposed(v)) out.push(vncFinding(r, 'vfb', `the vfb "${spec}"`, v));
+    if (exposed(v)) out.push(vncFinding(r, 'vfb', spec, v));
   }
   return out;
 }
@@ -188,13 +191,13 @@ function forXm(r: Reader, xend: XendVnc): Finding[] {
     const v = combine(own);
     const refused = v?.password === undefined && r.version !== undefined && satisfiesXen(r.version, XEND_REFUSES_NO_PASSWORD);
     if (v && v.own && exposed(v) && !refused) {
-      out.push(vncFinding(r, listen !== undefined ? 'vnclisten' : password !== undefined ? 'vncpasswd' : 'vnc', 'VNC', v));
+      out.push(vncFinding(r, listen !== undefined ? 'vnclisten' : password !== undefined ? 'vncpasswd' : 'vnc', undefined, v));
     }
   }
   for (const spec of vfbSpecs(d)) {
     const own = vfbOwn(spec, false);
     const v = own ? combine(own) : undefined;
-    if (v && v.own && exposed(v)) out.push(vncFinding(r, 'vfb', `the vfb "${spec}"`, v));
+    if (v && v.own && exposed(v)) out.push(vncFinding(r, 'vfb', spec, v));
   }
   return out;
 }
@@ -219,9 +222,13 @@ function xendFinding(facts: Facts, xm: Reader[], version: string | undefined): F
   const guests = xm.filter((r) => inheritsXend(r.d)).map((r) => r.d.name);
   return {
     ...xendPlace(x, 'vnc-listen'),
-    message:
-      `xend-config.sxp sets vnc-listen '${listenAddress(listen)}' and ${password === undefined ? 'no vncpasswd' : "vncpasswd ''"}: every xm guest with VNC and no vnclisten/vncpasswd of its own ` +
-      `listens on ${describeListen(listen)} with no password${guests.length > 0 ? ` (here: ${listNames(guests)})` : ''}`,
+    messageId: 'xend-vnc-open',
+    data: {
+      address: listenAddress(listen),
+      password: password === undefined ? 'no vncpasswd' : "vncpasswd ''",
+      listen: describeListen(listen),
+      here: guests.length > 0 ? ` (here: ${listNames(guests)})` : '',
+    },
     remediation: "Set (vnc-listen '127.0.0.1') and reach consoles through an SSH tunnel, or set (vncpasswd '<password>') and firewall the VNC ports (5900+).",
     evidence: { 'vnc-listen': listen, vncpasswd: password === undefined ? 'unset' : 'empty', guests: guests.join(' ') },
   };
@@ -244,6 +251,15 @@ const check: Check = {
   title: 'VNC or SPICE consoles reachable beyond loopback with no password',
   severity: 'error',
   needs: ['domains'],
+  messages: {
+    'vnc-open': "{{guest}}: VNC listens on {{listen}} ({{from}}) and {{password}}: anyone who reaches the port has the guest's console",
+    'vfb-vnc-open': '{{guest}}: the vfb "{{vfb}}" listens on {{listen}} ({{from}}) and {{password}}: anyone who reaches the port has the guest\'s console',
+    'spice-no-ticketing':
+      "{{guest}}: SPICE listens on {{listen}} with spicedisable_ticketing = 1, so it asks for no password: anyone who reaches the port has the guest's console",
+    'xend-vnc-open':
+      "xend-config.sxp sets vnc-listen '{{address}}' and {{password}}: every xm guest with VNC and no vnclisten/vncpasswd of its own " +
+      'listens on {{listen}} with no password{{here}}',
+  },
   sources: [
     'RELEASE-4.17.0:docs/man/xl.cfg.5.pod.in — vnc (default 1), vnclisten, vncpasswd ("empty string … authentication … disabled"), spicehost ("otherwise any interface"), spicedisable_ticketing',
     'RELEASE-4.17.0:tools/libs/light/libxl_create.c, RELEASE-4.17.0:tools/libs/light/libxl_dm.c — vnclisten defaults to 127.0.0.1; SPICE ticketing without a password refused',
@@ -255,4 +271,4 @@ const check: Check = {
   run,
 };
 
-export default check;
+export default check as Check & { run: NonNullable<Check['run']> };

@@ -2,8 +2,10 @@
  * disk-spec: disk specs the toolstack that reads the config refuses, ignores
  * or misreads.
  *
- * Each spec is read again with the reader of the toolstack that will use the
- * file (xl's libxlu scanner or xm's create.py/blkif.py rules, cli/readers/disk-spec.ts),
+ * Each spec is taken as the toolstack that will use the file reads it
+ * (diskSpecAs/vifSpecAs: the domain builder's parse when it read the spec that
+ * way, parsed once more only when the host's toolstack differs from the file's
+ * dialect; xl's libxlu scanner or xm's create.py/blkif.py rules, cli/readers/disk-spec.ts),
  * which also says whether an xm spec survives the move to xl. On top of what
  * the reader reports: a `disk` given as a plain string under xl (ignored
  * whole), two disks at one virtual device, and HVM disks qemu cannot emulate
@@ -14,7 +16,7 @@ import {
   SPEC_PREFIX,
   emulatedDiskBus,
   keyText,
-  parseDiskSpec,
+  diskSpecAs,
   plainStringUnderXl,
   plainVdev,
   readers,
@@ -209,7 +211,7 @@ function examine(c: Reader): Finding[] {
       out.push(unreadable);
       continue;
     }
-    const result = parseDiskSpec(disk.spec, ts);
+    const result = diskSpecAs(disk, ts);
     if (!result.ok) {
       out.push(rejected(c, disk, result.error));
       continue;
@@ -257,4 +259,4 @@ const check: Check = {
   },
 };
 
-export default check;
+export default check as Check & { run: NonNullable<Check['run']> };

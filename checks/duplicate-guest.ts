@@ -49,10 +49,8 @@ function others(group: Entry[], self: Entry): string {
 function nameFinding(group: Entry[], e: Entry): Finding {
   return {
     ...keyPlace(e.d, 'name'),
-    message:
-      `${e.d.name}: the guest name "${e.value}" is also the name in ${others(group, e)}: only one of them can run; ` +
-      `xl stops the second with \`Domain with name "${e.value}" already exists.\` (xend: "VM name '${e.value}' already exists"), ` +
-      'and which one starts at boot depends on the order the configs are read',
+    messageId: 'duplicate-name',
+    data: { guest: e.d.name, name: e.value, others: others(group, e) },
     remediation: 'Give each guest its own name, or move the config that is not in use out of the config directory (a backup copy belongs elsewhere).',
     evidence: { name: e.value, configs: group.map((x) => x.d.file ?? x.d.name).join(' ') },
   };
@@ -61,10 +59,8 @@ function nameFinding(group: Entry[], e: Entry): Finding {
 function uuidFinding(group: Entry[], e: Entry): Finding {
   return {
     ...keyPlace(e.d, 'uuid'),
-    message:
-      `${e.d.name}: uuid ${e.value} is also the uuid of ${group.filter((x) => x !== e).map((x) => x.d.name).join(', ')} (${others(group, e)}): ` +
-      'xend refuses the second guest while the first runs; xl starts both and gives them one /vm/<uuid> node in xenstore, ' +
-      'so tools that know guests by uuid take one for the other',
+    messageId: 'duplicate-uuid',
+    data: { guest: e.d.name, uuid: e.value, guests: group.filter((x) => x !== e).map((x) => x.d.name).join(', '), others: others(group, e) },
     remediation: 'Give each guest its own uuid (`uuidgen`), or drop the uuid line and let the toolstack make one; keep a cloned guest\'s uuid only in the original.',
     evidence: { uuid: e.value, configs: group.map((x) => x.d.file ?? x.d.name).join(' ') },
   };
@@ -91,6 +87,16 @@ const check: Check = {
   title: 'Two configs with one guest name or one uuid',
   severity: 'error',
   needs: ['domains'],
+  messages: {
+    'duplicate-name':
+      '{{guest}}: the guest name "{{name}}" is also the name in {{others}}: only one of them can run; ' +
+      'xl stops the second with `Domain with name "{{name}}" already exists.` (xend: "VM name \'{{name}}\' already exists"), ' +
+      'and which one starts at boot depends on the order the configs are read',
+    'duplicate-uuid':
+      '{{guest}}: uuid {{uuid}} is also the uuid of {{guests}} ({{others}}): ' +
+      'xend refuses the second guest while the first runs; xl starts both and gives them one /vm/<uuid> node in xenstore, ' +
+      'so tools that know guests by uuid take one for the other',
+  },
   sources: [
     'RELEASE-4.1.0:tools/libxl/libxl.c, RELEASE-4.17.0:tools/libs/light/libxl_domain.c — libxl__domain_rename: `Domain with name "%s" already exists.`',
     'RELEASE-4.17.0:tools/libs/light/libxl_create.c — libxl__domain_make: xs_rm and rewrite of /vm/<uuid> for the new domain',
@@ -99,4 +105,4 @@ const check: Check = {
   run,
 };
 
-export default check;
+export default check as Check & { run: NonNullable<Check['run']> };

@@ -56,7 +56,8 @@ function examine(d: DomainFacts, version: string | undefined, xen: string): Find
     out.push({
       ...keyPlace(d, 'hdtype'),
       severity: 'warning',
-      message: `${d.name}: xl of ${xen} does not read \`hdtype\` (AHCI came with 4.6, 05d428addd): the disks stay on IDE, where only the first four are emulated`,
+      messageId: 'hdtype-ignored',
+      data: { guest: d.name, xen },
       remediation: 'Remove hdtype on this version (and keep the boot disk among hda–hdd / xvda–xvdd), or upgrade to Xen 4.6 or later.',
       evidence: { hdtype: 'ahci', xen_version: version ?? '' },
     });
@@ -69,9 +70,8 @@ function examine(d: DomainFacts, version: string | undefined, xen: string): Find
     out.push({
       ...diskLocation(d, first),
       severity: 'error',
-      message:
-        `${d.name}: HVM guest that boots from disk, but none of its disks (${disks.map((k) => plainVdev(k.vdev) ?? k.spec).join(', ')}) is in the ${slots} qemu-xen emulates: ` +
-        'the firmware sees no disk to boot from (disks beyond them are "available via PV drivers but not as an emulated disk")',
+      messageId: 'no-emulated-boot-disk',
+      data: { guest: d.name, disks: disks.map((k) => plainVdev(k.vdev) ?? k.spec).join(', '), slots },
       remediation: `Name the boot disk ${ahci ? 'xvda' : 'hda or xvda'} (an emulated slot); keep xvde and later for data disks the guest reaches through PV drivers.`,
       evidence: { disks: disks.map((k) => k.vdev ?? '').join(' '), hdtype: hdtype ?? 'ide', ...(version !== undefined ? { xen_version: version } : {}) },
     });
@@ -86,7 +86,8 @@ function examine(d: DomainFacts, version: string | undefined, xen: string): Find
       out.push({
         ...diskLocation(d, k),
         severity: 'error',
-        message: `${d.name}: disk ${k.index + 1} "${k.spec}" is a read-only hard disk on emulated ${word} (${plainVdev(k.vdev)}): xl${version === undefined ? ' (4.7 and later)' : ` of ${xen}`} stops with "qemu-xen doesn't support read-only ${word} disk drivers"`,
+        messageId: 'read-only-emulated-disk',
+        data: { guest: d.name, n: k.index + 1, spec: k.spec, bus: word, vdev: String(plainVdev(k.vdev)), xl: version === undefined ? 'xl (4.7 and later)' : `xl of ${xen}` },
         remediation: `Attach it as a CD-ROM (devtype=cdrom) if it is an image to read, move it to xvde or later (PV only), or make it writable.`,
         evidence: { disk: k.spec, vdev: k.vdev ?? '', access: 'r', bus: word },
       });
@@ -106,6 +107,14 @@ const check: Check = {
   title: 'HVM disks qemu-xen cannot emulate: a boot disk past the four IDE slots, read-only IDE disks, hdtype before 4.6',
   severity: 'error',
   needs: ['domains'],
+  messages: {
+    'hdtype-ignored': '{{guest}}: xl of {{xen}} does not read `hdtype` (AHCI came with 4.6, 05d428addd): the disks stay on IDE, where only the first four are emulated',
+    'no-emulated-boot-disk':
+      '{{guest}}: HVM guest that boots from disk, but none of its disks ({{disks}}) is in the {{slots}} qemu-xen emulates: ' +
+      'the firmware sees no disk to boot from (disks beyond them are "available via PV drivers but not as an emulated disk")',
+    'read-only-emulated-disk':
+      '{{guest}}: disk {{n}} "{{spec}}" is a read-only hard disk on emulated {{bus}} ({{vdev}}): {{xl}} stops with "qemu-xen doesn\'t support read-only {{bus}} disk drivers"',
+  },
   sources: [
     'RELEASE-4.17.0:tools/libs/light/libxl_dm.c — disk index mapping; "Only 4 emulated IDE disks are supported"; "qemu-xen doesn\'t support read-only IDE disk drivers" / "… AHCI …"',
     'RELEASE-4.7.0:tools/libxl/libxl_dm.c — the read-only refusal, first in 4.7 (absent from RELEASE-4.6.0)',
@@ -115,4 +124,4 @@ const check: Check = {
   run,
 };
 
-export default check;
+export default check as Check & { run: NonNullable<Check['run']> };

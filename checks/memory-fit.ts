@@ -323,4 +323,4 @@ const check: Check = {
   },
 };
 
-export default check;
+export default check as Check & { run: NonNullable<Check['run']> };

@@ -45,10 +45,14 @@ function iommuFinding(d: DomainFacts, devices: string[], caps: string[], version
   if (d.type === 'pv' && !libxlChecks) return undefined;
   return {
     ...keyPlace(d, 'pci'),
-    message:
-      `${d.name}: ${devices.length} PCI device${devices.length > 1 ? 's' : ''} to pass through (${devices.join(', ')}), but this host has no IOMMU for device assignment ` +
-      `(virt_caps "${caps.join(' ')}" has no hvm_directio/pv_directio): ` +
-      (libxlChecks ? `xl of ${xen} stops with "passthrough not supported on this platform"` : 'assigning the device to the guest fails'),
+    messageId: 'no-iommu',
+    data: {
+      guest: d.name,
+      devices: `${devices.length} PCI device${devices.length > 1 ? 's' : ''}`,
+      pci: devices.join(', '),
+      virt_caps: caps.join(' '),
+      outcome: libxlChecks ? `xl of ${xen} stops with "passthrough not supported on this platform"` : 'assigning the device to the guest fails',
+    },
     remediation: 'Enable VT-d / AMD-Vi (IOMMU) in the firmware and do not pass iommu=0 on the Xen command line, then check that `xl info` shows hvm_directio; or remove the pci line.',
     evidence: { pci: devices.join(' '), virt_caps: caps.join(' '), type: d.type },
   };
@@ -64,9 +68,8 @@ function podFinding(d: DomainFacts, devices: string[], version: string | undefin
     : 'IOMMU required for device passthrough but not supported together with PoD';
   return {
     ...keyPlace(d, 'maxmem'),
-    message:
-      `${d.name}: ${kindLabel(d)} guest with maxmem ${d.maxmemMiB} MiB above memory ${memory} MiB starts pre-ballooned (populate-on-demand), ` +
-      `which device passthrough cannot work with: xl${version === undefined ? ' (4.4 and later)' : ` of ${xen}`} stops with "${says}"`,
+    messageId: 'pod-with-passthrough',
+    data: { guest: d.name, kind: kindLabel(d), maxmem: d.maxmemMiB, memory, xl: version === undefined ? 'xl (4.4 and later)' : `xl of ${xen}`, says },
     remediation: `Set maxmem = memory (${memory} MiB, or the size you mean) for a guest with PCI devices.`,
     evidence: { memory, maxmem: d.maxmemMiB, pci: devices.join(' '), type: d.type },
   };
@@ -103,6 +106,14 @@ const check: Check = {
   title: 'PCI passthrough without an IOMMU, or together with populate-on-demand',
   severity: 'error',
   needs: ['domains'],
+  messages: {
+    'no-iommu':
+      '{{guest}}: {{devices}} to pass through ({{pci}}), but this host has no IOMMU for device assignment ' +
+      '(virt_caps "{{virt_caps}}" has no hvm_directio/pv_directio): {{outcome}}',
+    'pod-with-passthrough':
+      '{{guest}}: {{kind}} guest with maxmem {{maxmem}} MiB above memory {{memory}} MiB starts pre-ballooned (populate-on-demand), ' +
+      'which device passthrough cannot work with: {{xl}} stops with "{{says}}"',
+  },
   sources: [
     'RELEASE-4.17.0:tools/xl/xl_info.c — virt_caps hvm_directio / pv_directio from cap_hvm_directio (pv_directio from RELEASE-4.13.0:tools/xl/xl_info.c)',
     'RELEASE-4.13.0:tools/libxl/libxl_create.c, RELEASE-4.17.0:tools/libs/light/libxl_create.c — "passthrough not supported on this platform" without cap_hvm_directio',
@@ -113,4 +124,4 @@ const check: Check = {
   run,
 };
 
-export default check;
+export default check as Check & { run: NonNullable<Check['run']> };

@@ -60,7 +60,8 @@ function pvhKeyRule(r: Reader): Finding | undefined {
     return {
       ...keyPlace(d, 'pvh'),
       severity: 'info',
-      message: `${d.name}: \`pvh = 1\` (PVHv1) is read only by xl of Xen 4.4–4.8; other versions ignore it${typeSet ? '' : ' and build the guest as PV'}`,
+      messageId: 'pvh1-version-unknown',
+      data: { guest: d.name, build: typeSet ? '' : ' and build the guest as PV' },
       remediation: 'On Xen 4.10 and later write type = "pvh" instead; pass --xen (or run on the host) so xenlint can tell which applies.',
       evidence,
     };
@@ -71,7 +72,8 @@ function pvhKeyRule(r: Reader): Finding | undefined {
     return {
       ...keyPlace(d, 'pvh'),
       severity: 'info',
-      message: `${d.name}: \`pvh = 1\` is a PVHv1 leftover that xl of ${xenLabel(r.shown)} ignores; \`type\` decides the guest's type`,
+      messageId: 'pvh1-leftover',
+      data: { guest: d.name, xen: xenLabel(r.shown) },
       remediation: 'Remove the pvh line.',
       evidence,
     };
@@ -79,9 +81,8 @@ function pvhKeyRule(r: Reader): Finding | undefined {
   return {
     ...keyPlace(d, 'pvh'),
     severity: 'warning',
-    message: newer
-      ? `${d.name}: xl of ${xenLabel(r.shown)} ignores \`pvh = 1\` without a word (PVHv1 was removed in 4.9, 33e5c32559), so the guest boots as a PV guest`
-      : `${d.name}: xl of ${xenLabel(r.shown)} ignores \`pvh = 1\` without a word (PVHv1 came with 4.4), so the guest boots as a PV guest`,
+    messageId: 'pvh1-ignored',
+    data: { guest: d.name, xen: xenLabel(r.shown), why: newer ? 'PVHv1 was removed in 4.9, 33e5c32559' : 'PVHv1 came with 4.4' },
     remediation: satisfiesXen(r.version, TYPE_RANGE)
       ? 'Write type = "pvh" instead (PVHv2; the guest kernel needs a PVH entry point), or remove the line to keep PV.'
       : newer
@@ -105,7 +106,8 @@ function typeRules(r: Reader): Finding[] {
       {
         ...keyPlace(d, 'type'),
         severity: 'error',
-        message: `${d.name}: xl of ${xenLabel(r.shown)} ignores \`type = "${typeText}"\` without a word (xl reads \`type\` from 4.10, c7dfe4ac58), so it builds the guest as PV${t === 'hvm' ? ', which an HVM install or image cannot boot' : ''}`,
+        messageId: 'type-ignored',
+        data: { guest: d.name, xen: xenLabel(r.shown), type: typeText, hvm: t === 'hvm' ? ', which an HVM install or image cannot boot' : '' },
         remediation: satisfiesXen(r.version, PVH1_RANGE) && t === 'pvh'
           ? 'On this version write pvh = 1 for a PVH (v1) guest, or upgrade to Xen 4.10 and keep type = "pvh".'
           : t === 'pvh'
@@ -121,7 +123,8 @@ function typeRules(r: Reader): Finding[] {
     out.push({
       ...keyPlace(d, 'type'),
       severity: 'error',
-      message: `${d.name}: xl does not know \`type = "${typeText}"\`: it stops with "Invalid domain type ${typeText}." and creates nothing`,
+      messageId: 'unknown-type',
+      data: { guest: d.name, type: typeText },
       remediation: 'Write type = "pv", "pvh" or "hvm".',
       evidence: { type: typeText, toolstack: 'xl', xen_version: r.version },
     });
@@ -133,7 +136,8 @@ function typeRules(r: Reader): Finding[] {
       out.push({
         ...keyPlace(d, 'builder'),
         severity: 'error',
-        message: `${d.name}: xl does not know \`builder = "${builderText}"\`: it stops with "Invalid domain type ${builderText}." and creates nothing`,
+        messageId: 'unknown-builder',
+        data: { guest: d.name, builder: builderText },
         remediation: 'Remove builder and write type = "hvm" (or "pv", "pvh"); builder is deprecated since 4.10.',
         evidence: { builder: builderText, toolstack: 'xl', xen_version: r.version },
       });
@@ -141,7 +145,8 @@ function typeRules(r: Reader): Finding[] {
       out.push({
         ...keyPlace(d, 'builder'),
         severity: 'error',
-        message: `${d.name}: \`builder = "${builderText}"\` (${label(b)}) contradicts \`type = "${typeText}"\` (${label(t)}): xl stops with \`Contradicting "builder" and "type" options specified.\` and creates nothing`,
+        messageId: 'builder-contradicts-type',
+        data: { guest: d.name, builder: builderText, builderKind: label(b), type: typeText ?? '', typeKind: label(t) },
         remediation: 'Remove the builder line; type decides (builder is deprecated since 4.10).',
         evidence: { builder: builderText, type: typeText ?? "", toolstack: 'xl', xen_version: r.version },
       });
@@ -167,7 +172,8 @@ function pvhWouldDo(r: Reader, facts: Facts): Finding | undefined {
   return {
     ...keyPlace(d, d.keys['type'] !== undefined ? 'type' : 'kernel'),
     severity: 'info',
-    message: `${d.name}: PV guest booted from ${kernel}: on ${xenLabel(r.shown)} it may run as PVH (type = "pvh"), which Xen supports for guests since 4.10 and which uses the CPU's virtualisation support instead of paravirtualised page tables`,
+    messageId: 'pvh-may-do',
+    data: { guest: d.name, kernel: kernel ?? '', xen: xenLabel(r.shown) },
     remediation: 'If the kernel has a PVH entry point (ELF note XEN_ELFNOTE_PHYS32_ENTRY; see `readnotes`), try type = "pvh" on a test boot; keep PV otherwise.',
     evidence: { type: 'pv', kernel: kernel ?? '', xen_version: r.version },
   };
@@ -192,6 +198,18 @@ const check: Check = {
   title: 'pvh = 1 after 4.8, type = before 4.10, builder contradicting type, and PV guests where PVH may do',
   severity: 'error',
   needs: ['domains'],
+  messages: {
+    'pvh1-version-unknown': '{{guest}}: `pvh = 1` (PVHv1) is read only by xl of Xen 4.4–4.8; other versions ignore it{{build}}',
+    'pvh1-leftover': "{{guest}}: `pvh = 1` is a PVHv1 leftover that xl of {{xen}} ignores; `type` decides the guest's type",
+    'pvh1-ignored': '{{guest}}: xl of {{xen}} ignores `pvh = 1` without a word ({{why}}), so the guest boots as a PV guest',
+    'type-ignored': '{{guest}}: xl of {{xen}} ignores `type = "{{type}}"` without a word (xl reads `type` from 4.10, c7dfe4ac58), so it builds the guest as PV{{hvm}}',
+    'unknown-type': '{{guest}}: xl does not know `type = "{{type}}"`: it stops with "Invalid domain type {{type}}." and creates nothing',
+    'unknown-builder': '{{guest}}: xl does not know `builder = "{{builder}}"`: it stops with "Invalid domain type {{builder}}." and creates nothing',
+    'builder-contradicts-type':
+      '{{guest}}: `builder = "{{builder}}"` ({{builderKind}}) contradicts `type = "{{type}}"` ({{typeKind}}): xl stops with `Contradicting "builder" and "type" options specified.` and creates nothing',
+    'pvh-may-do':
+      '{{guest}}: PV guest booted from {{kernel}}: on {{xen}} it may run as PVH (type = "pvh"), which Xen supports for guests since 4.10 and which uses the CPU\'s virtualisation support instead of paravirtualised page tables',
+  },
   sources: [
     'RELEASE-4.4.0:tools/libxl/xl_cmdimpl.c … RELEASE-4.8.0:tools/libxl/xl_cmdimpl.c — `pvh` read (PVHv1); commit 33e5c32559 removed it for 4.9',
     'RELEASE-4.10.0:tools/xl/xl_parse.c — `type` (prefix match, "Invalid domain type"), `builder` ("Deprecated since Xen 4.10", `Contradicting "builder" and "type" options specified.`); commit c7dfe4ac58',
@@ -202,4 +220,4 @@ const check: Check = {
   run,
 };
 
-export default check;
+export default check as Check & { run: NonNullable<Check['run']> };

@@ -102,10 +102,8 @@ function finding(group: Writer[], w: Writer): Finding {
   const how = samePath ? w.given : `${w.given}, the same ${w.resolved !== undefined ? `device as ${w.resolved}` : 'device'}`;
   return {
     ...diskLocation(w.d, w.disk),
-    message:
-      `${w.d.name}: disk ${w.disk.index + 1} "${w.disk.spec}" (${how}) is writable here and in ${describeOthers(group, w)}: ` +
-      'two guests writing one filesystem corrupt it; the block hotplug script refuses the second guest while the first runs ' +
-      '("is mounted in a guest domain"), and backends that skip the script (qdisk, tap) attach it twice without a word',
+    messageId: 'shared-writable',
+    data: { guest: w.d.name, n: w.disk.index + 1, spec: w.disk.spec, path: how, others: describeOthers(group, w) },
     remediation:
       'Give each guest its own device or image, or attach the shared one read-only to all but one guest. If the guests run a cluster ' +
       'filesystem (OCFS2, GFS2), say so with `# xenlint: cluster-fs=<fs>` on the line above the disk in every guest that writes it.',
@@ -135,6 +133,12 @@ const check: Check = {
   title: 'One backing device or image writable in two guests of the host',
   severity: 'error',
   needs: ['domains'],
+  messages: {
+    'shared-writable':
+      '{{guest}}: disk {{n}} "{{spec}}" ({{path}}) is writable here and in {{others}}: ' +
+      'two guests writing one filesystem corrupt it; the block hotplug script refuses the second guest while the first runs ' +
+      '("is mounted in a guest domain"), and backends that skip the script (qdisk, tap) attach it twice without a word',
+  },
   sources: [
     'RELEASE-4.17.0:tools/hotplug/Linux/block — check_sharing: a device writable in one guest "cannot be mounted now" in another; mode w! skips the check',
     'RELEASE-4.17.0:tools/hotplug/Linux/block-common.sh — canonicalise_mode: r, w, or ! (w!, rw!: no checks)',
@@ -143,4 +147,4 @@ const check: Check = {
   run,
 };
 
-export default check;
+export default check as Check & { run: NonNullable<Check['run']> };

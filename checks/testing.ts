@@ -53,13 +53,9 @@ export interface ExpectedFinding {
   line?: number;
   /** Compared when given: where the column matters. */
   column?: number;
-  /** The kind of problem: one of the check's `messages`. Required for a check that declares messages. */
+  /** The kind of problem: one of the check's `messages`. Required (a case without it fails). */
   messageId?: string;
-  /**
-   * Required for a check that declares messages. A check on the version-1
-   * contract (free-text messages) may leave it out; then only the place and the
-   * number of findings are compared.
-   */
+  /** Required (a case without it fails). */
   severity?: Severity;
   /** Compared when given. */
   domain?: string;
@@ -132,7 +128,7 @@ export function verifyCase(check: Check, c: CheckTestCase): CaseResult {
   } else if (c.reason !== undefined && !textMatches(outcome.reason ?? '', c.reason)) {
     problems.push(`reason: expected ${String(c.reason)}, got ${JSON.stringify(outcome.reason ?? '')}`);
   }
-  problems.push(...compareFindings(expected, outcome.findings, { check, configs: new Set(Object.keys(c.configs ?? {})) }));
+  problems.push(...compareFindings(expected, outcome.findings, { configs: new Set(Object.keys(c.configs ?? {})) }));
   return { outcome, facts, problems };
 }
 
@@ -155,12 +151,12 @@ export function runCheckTests(check: Check, cases: CheckTestCase[], test: (name:
 function expectationProblems(check: Check, expected: ExpectedFinding[]): string[] {
   const out: string[] = [];
   const declared = check.messages ?? {};
-  const strict = Object.keys(declared).length > 0;
+  const ids = Object.keys(declared);
   for (const e of expected) {
     const at = describeExpected(e);
-    if ((strict || e.severity !== undefined) && !SEVERITIES.includes(e.severity!)) out.push(`expected finding ${at}: severity must be error, warning or info`);
+    if (!SEVERITIES.includes(e.severity!)) out.push(`expected finding ${at}: severity must be error, warning or info`);
     if (e.file !== undefined && e.line === undefined) out.push(`expected finding ${at}: a finding in a file needs its line`);
-    if (strict && e.messageId === undefined) out.push(`expected finding ${at}: name its messageId (the check declares ${Object.keys(declared).join(', ')})`);
+    if (e.messageId === undefined) out.push(`expected finding ${at}: name its messageId (${ids.length > 0 ? `the check declares ${ids.join(', ')}` : 'the check declares no messages, which every check must'})`);
     if (e.messageId !== undefined && !Object.hasOwn(declared, e.messageId)) {
       out.push(`expected finding ${at}: messageId "${e.messageId}" is not among the check's messages`);
     }
@@ -213,10 +209,9 @@ function sameFinding(a: ReportedFinding, b: ReportedFinding): boolean {
 export function compareFindings(
   expected: ExpectedFinding[],
   actual: ReportedFinding[],
-  context: { check?: Pick<Check, 'messages'>; configs?: ReadonlySet<string> } = {},
+  context: { configs?: ReadonlySet<string> } = {},
 ): string[] {
   const configs = context.configs ?? new Set(expected.flatMap((e) => (e.file !== undefined ? [e.file] : [])));
-  const check = context.check;
   const problems: string[] = [];
   const left = [...actual];
   const matched: ReportedFinding[] = [];
@@ -246,9 +241,7 @@ export function compareFindings(
       problems.push(`extra finding: ${describeActual(f)}`);
     }
   }
-  if (check?.messages && Object.keys(check.messages).length > 0) {
-    for (const f of actual) if (f.messageId === undefined) problems.push(`finding without a messageId (the check declares messages): ${describeActual(f)}`);
-  }
+  for (const f of actual) if (f.messageId === undefined) problems.push(`finding without a messageId: ${describeActual(f)}`);
   return problems;
 }
 

@@ -72,10 +72,8 @@ function examine(r: Reader): Finding | undefined {
     ...(explicit ? keyPlace(d, 'timer_mode') : typePlace(d)),
     key: 'timer_mode',
     severity: 'warning',
-    message:
-      `${d.name}: SMP Windows HVM guest (${vcpus} vCPUs; Windows by ${windows}) on timer mode 0 (delay_for_missed_ticks)` +
-      (explicit ? ', set in the config' : `, ${who} of ${xenLabel(r.shown)}'s default when the config sets none`) +
-      ': each vCPU\'s clock is held back by the ticks it missed, so the vCPUs\' clocks drift apart and away from wall-clock time',
+    messageId: explicit ? 'mode-zero-set' : 'mode-zero-default',
+    data: { guest: d.name, vcpus, windows, toolstack: `${who} of ${xenLabel(r.shown)}` },
     remediation: r.choice.toolstack === 'xl' && r.version !== undefined && satisfiesXen(r.version, '>=4.2.0')
       ? 'Set timer_mode = "no_delay_for_missed_ticks" (mode 1, xl\'s default from 4.0.1), or remove the line on xl 4.0.1 and later.'
       : 'Set timer_mode = 1 (no_delay_for_missed_ticks), the default from Xen 3.4 (xm) and 4.0.1 (xl).',
@@ -101,6 +99,14 @@ const check: Check = {
   severity: 'warning',
   needs: ['domains'],
   xen: RANGE,
+  messages: {
+    'mode-zero-set':
+      '{{guest}}: SMP Windows HVM guest ({{vcpus}} vCPUs; Windows by {{windows}}) on timer mode 0 (delay_for_missed_ticks), set in the config: ' +
+      "each vCPU's clock is held back by the ticks it missed, so the vCPUs' clocks drift apart and away from wall-clock time",
+    'mode-zero-default':
+      "{{guest}}: SMP Windows HVM guest ({{vcpus}} vCPUs; Windows by {{windows}}) on timer mode 0 (delay_for_missed_ticks), {{toolstack}}'s default when the config sets none: " +
+      "each vCPU's clock is held back by the ticks it missed, so the vCPUs' clocks drift apart and away from wall-clock time",
+  },
   sources: [
     '3.4.0-rc3:xen/include/public/hvm/params.h — HVM_PARAM_TIMER_MODE: delay_for_missed_ticks (default) vs no_delay_for_missed_ticks',
     '3.3.0-rc7:tools/python/xen/xm/create.py, 3.3.0-rc7:tools/python/xen/xend/XendConfig.py — xm default 0 (timer_mode from 3.2, commit 617d4311ef)',
@@ -111,4 +117,4 @@ const check: Check = {
   run,
 };
 
-export default check;
+export default check as Check & { run: NonNullable<Check['run']> };

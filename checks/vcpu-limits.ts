@@ -33,9 +33,8 @@ function maxvcpusRule(r: Reader): Finding | undefined {
   return {
     ...firstKeyPlace(d, ['maxvcpus']),
     severity: refuses ? 'error' : 'warning',
-    message: refuses
-      ? `${d.name}: vcpus = ${d.vcpus} is above maxvcpus = ${d.maxvcpus}: xl${r.version === undefined ? ' (4.6 and later)' : ` of ${xenLabel(r.shown)}`} stops with "xl: maxvcpus < vcpus" and creates nothing`
-      : `${d.name}: vcpus = ${d.vcpus} is above maxvcpus = ${d.maxvcpus}; xl of ${xenLabel(r.shown)} does not check this (xl refuses it from 4.6) and what it then gives the guest is unconfirmed`,
+    messageId: refuses ? 'vcpus-above-maxvcpus' : 'vcpus-above-maxvcpus-unchecked',
+    data: { guest: d.name, vcpus: d.vcpus, maxvcpus: d.maxvcpus, xl: r.version === undefined ? 'xl (4.6 and later)' : `xl of ${xenLabel(r.shown)}` },
     remediation: `Set maxvcpus to at least ${d.vcpus} (the most vCPUs the guest may bring online), or lower vcpus (the vCPUs online at start).`,
     evidence: { vcpus: d.vcpus, maxvcpus: d.maxvcpus, ...(r.version !== undefined ? { xen_version: r.version } : {}) },
   };
@@ -51,9 +50,8 @@ function hvmLimitRule(r: Reader): Finding | undefined {
   return {
     ...firstKeyPlace(d, [key]),
     severity: enforced ? 'error' : 'warning',
-    message: enforced
-      ? `${d.name}: ${kindLabel(d)} guest with ${key} = ${most}, above Xen's limit of ${HVM_MAX_VCPUS} vCPUs for HVM and PVH guests (HVM_MAX_VCPUS): ${xenLabel(r.shown)} refuses to create the domain`
-      : `${d.name}: ${kindLabel(d)} guest with ${key} = ${most}, above HVM_MAX_VCPUS (${HVM_MAX_VCPUS}); the hypervisor enforces it from 4.6, and what ${xenLabel(r.shown)} does with more is unconfirmed`,
+    messageId: enforced ? 'above-hvm-limit' : 'above-hvm-limit-unenforced',
+    data: { guest: d.name, kind: kindLabel(d), key, vcpus: most, limit: HVM_MAX_VCPUS, xen: xenLabel(r.shown) },
     remediation: `Give the guest at most ${HVM_MAX_VCPUS} vCPUs (a PV guest may have more).`,
     evidence: { type: d.type, vcpus: d.vcpus ?? 1, ...(d.maxvcpus !== undefined ? { maxvcpus: d.maxvcpus } : {}), limit: HVM_MAX_VCPUS },
   };
@@ -65,7 +63,8 @@ function pcpuRule(d: DomainFacts, pcpus: number, source: string): Finding | unde
   return {
     ...firstKeyPlace(d, ['vcpus']),
     severity: 'warning',
-    message: `${d.name}: vcpus = ${vcpus}, more than the ${pcpus} physical CPUs of the host (nr_cpus): the guest's vCPUs cannot all run at once, so they wait for each other and a vCPU that holds a lock keeps the others spinning`,
+    messageId: 'more-than-host-cpus',
+    data: { guest: d.name, vcpus, pcpus },
     remediation: `Give the guest at most ${pcpus} vCPUs online (vcpus); keep maxvcpus higher only if it may move to a bigger host.`,
     evidence: { vcpus, nr_cpus: pcpus, nr_cpus_from: source },
   };
@@ -99,6 +98,17 @@ const check: Check = {
   title: 'vcpus above maxvcpus, more than 128 vCPUs for HVM/PVH, more vCPUs than the host has CPUs',
   severity: 'error',
   needs: ['domains'],
+  messages: {
+    'vcpus-above-maxvcpus': '{{guest}}: vcpus = {{vcpus}} is above maxvcpus = {{maxvcpus}}: {{xl}} stops with "xl: maxvcpus < vcpus" and creates nothing',
+    'vcpus-above-maxvcpus-unchecked':
+      '{{guest}}: vcpus = {{vcpus}} is above maxvcpus = {{maxvcpus}}; {{xl}} does not check this (xl refuses it from 4.6) and what it then gives the guest is unconfirmed',
+    'above-hvm-limit':
+      "{{guest}}: {{kind}} guest with {{key}} = {{vcpus}}, above Xen's limit of {{limit}} vCPUs for HVM and PVH guests (HVM_MAX_VCPUS): {{xen}} refuses to create the domain",
+    'above-hvm-limit-unenforced':
+      '{{guest}}: {{kind}} guest with {{key}} = {{vcpus}}, above HVM_MAX_VCPUS ({{limit}}); the hypervisor enforces it from 4.6, and what {{xen}} does with more is unconfirmed',
+    'more-than-host-cpus':
+      "{{guest}}: vcpus = {{vcpus}}, more than the {{pcpus}} physical CPUs of the host (nr_cpus): the guest's vCPUs cannot all run at once, so they wait for each other and a vCPU that holds a lock keeps the others spinning",
+  },
   sources: [
     'RELEASE-4.17.0:tools/xl/xl_parse.c — "xl: maxvcpus < vcpus" (commit b642ed6775, first in 4.6); maxvcpus defaults to vcpus',
     'RELEASE-4.1.0:tools/libxl/xl_cmdimpl.c — maxvcpus first read',
@@ -110,4 +120,4 @@ const check: Check = {
   explain,
 };
 
-export default check;
+export default check as Check & { run: NonNullable<Check['run']> };

@@ -34,7 +34,8 @@ function badBool(x: XendConfig, key: string): Finding {
   return {
     ...xendPlace(x, key),
     severity: 'warning',
-    message: `xend-config.sxp: ${key} is '${xendValue(x, key) ?? ''}', which xend does not take as yes or no: xend stops at start with "invalid xend config ${key}: expected bool"`,
+    messageId: 'not-a-bool',
+    data: { key, value: xendValue(x, key) ?? '' },
     remediation: `Write (${key} yes) or (${key} no).`,
     evidence: { [key]: xendValue(x, key) ?? '' },
   };
@@ -65,15 +66,10 @@ function relocation(x: XendConfig): Finding | undefined {
   if (!open) return undefined;
   const port = xendValue(x, 'xend-relocation-port') ?? '8002';
   const allowSet = x.values['xend-relocation-hosts-allow'] !== undefined;
-  const who =
-    open.why === 'every-host'
-      ? `with ${allowSet ? "xend-relocation-hosts-allow ''" : 'no xend-relocation-hosts-allow'}, which allows every host`
-      : `and admits peers only by the name their address resolves to (xend-relocation-hosts-allow '${open.allow}' is matched against reverse DNS, which whoever runs that address's DNS chooses)`;
   return {
     ...xendPlace(x, 'xend-relocation-server'),
-    message:
-      `xend's relocation server is on and listens on ${describeListen(open.listen)}, port ${port}, ${who}: ` +
-      'anyone let through can migrate a guest of their making onto this host (the protocol has no authentication)',
+    messageId: open.why === 'every-host' ? 'relocation-every-host' : 'relocation-by-reverse-dns',
+    data: { listen: describeListen(open.listen), port, allow: open.allow, hostsAllow: allowSet ? "xend-relocation-hosts-allow ''" : 'no xend-relocation-hosts-allow' },
     remediation:
       "Turn it off ((xend-relocation-server no)) where guests are not migrated; otherwise set (xend-relocation-hosts-allow '^peer1\\\\.example\\\\.com$ ^peer2\\\\.example\\\\.com$') " +
       'and (xend-relocation-address) to the migration network, or use the SSL relocation server.',
@@ -93,7 +89,8 @@ function httpServer(x: XendConfig): Finding | undefined {
   const port = xendValue(x, 'xend-port') ?? '8000';
   return {
     ...xendPlace(x, 'xend-http-server'),
-    message: `xend's HTTP server is on and listens on ${describeListen(listen)}, port ${port}: it is xend's whole control interface (create, destroy, migrate guests) with no authentication`,
+    messageId: 'http-server-open',
+    data: { listen: describeListen(listen), port },
     remediation: "Turn it off ((xend-http-server no)); xm uses the Unix socket. If something needs it, set (xend-address localhost).",
     evidence: { 'xend-http-server': 'yes', 'xend-address': listen === '' ? '(every interface)' : listen, port },
   };
@@ -106,7 +103,8 @@ function xmlrpcServer(x: XendConfig): Finding | undefined {
   const port = xendValue(x, 'xend-tcp-xmlrpc-server-port') ?? '8006';
   return {
     ...xendPlace(x, 'xend-tcp-xmlrpc-server-address'),
-    message: `xend's TCP XML-RPC server is on and listens on ${describeListen(listen)}, port ${port}: xend's control interface, reachable from the network`,
+    messageId: 'xmlrpc-server-open',
+    data: { listen: describeListen(listen), port },
     remediation: 'Set (xend-tcp-xmlrpc-server-address localhost) and tunnel to it, or turn it off ((xend-tcp-xmlrpc-server no)).',
     evidence: { 'xend-tcp-xmlrpc-server': 'yes', 'xend-tcp-xmlrpc-server-address': listen === '' ? '(every interface)' : listen, port },
   };
@@ -142,6 +140,19 @@ const check: Check = {
   severity: 'error',
   needs: ['dom0'],
   xen: RANGE,
+  messages: {
+    'not-a-bool': 'xend-config.sxp: {{key}} is \'{{value}}\', which xend does not take as yes or no: xend stops at start with "invalid xend config {{key}}: expected bool"',
+    'relocation-every-host':
+      "xend's relocation server is on and listens on {{listen}}, port {{port}}, with {{hostsAllow}}, which allows every host: " +
+      'anyone let through can migrate a guest of their making onto this host (the protocol has no authentication)',
+    'relocation-by-reverse-dns':
+      "xend's relocation server is on and listens on {{listen}}, port {{port}}, and admits peers only by the name their address resolves to " +
+      "(xend-relocation-hosts-allow '{{allow}}' is matched against reverse DNS, which whoever runs that address's DNS chooses): " +
+      'anyone let through can migrate a guest of their making onto this host (the protocol has no authentication)',
+    'http-server-open':
+      "xend's HTTP server is on and listens on {{listen}}, port {{port}}: it is xend's whole control interface (create, destroy, migrate guests) with no authentication",
+    'xmlrpc-server-open': "xend's TCP XML-RPC server is on and listens on {{listen}}, port {{port}}: xend's control interface, reachable from the network",
+  },
   sources: [
     'RELEASE-4.4.0:tools/python/xen/xend/XendOptions.py — defaults: relocation server no, address \'\', hosts-allow \'\' (every host); HTTP server no, xend-address \'\'; TCP XML-RPC no, address localhost; get_config_bool',
     '3.0.4-branched:tools/python/xen/xend/XendRoot.py — the same defaults in the 3.0 series',
@@ -154,4 +165,4 @@ const check: Check = {
   explain,
 };
 
-export default check;
+export default check as Check & { run: NonNullable<Check['run']> };

@@ -50,9 +50,6 @@ function guestFinding(d: DomainFacts, xen: string, version: string): Finding | u
   if (!obstacle && keys.length === 0) return undefined;
   const at = obstacle ?? keys[0]!;
   const ignored = keys.length > 0 ? `xl ignores its xm options ${keyList(keys)} without a word` : '';
-  const message = obstacle
-    ? `${d.name}: this is an xm config (Python), but ${xen} has no xm or xend (removed in 4.5, 9e8672f1c3) and xl cannot read ${obstacle.what}: xl prints "Failed to parse config" and creates nothing${ignored ? `; and ${ignored}` : ''}`
-    : `${d.name}: this config was written for xm, which ${xen} no longer has (removed in 4.5, 9e8672f1c3): ${ignored}`;
   return {
     domain: d.name,
     ...(d.file !== undefined ? { file: d.file } : {}),
@@ -60,7 +57,8 @@ function guestFinding(d: DomainFacts, xen: string, version: string): Finding | u
     column: at.column,
     key: obstacle ? 'xm-config' : keys[0]!.key,
     severity: obstacle ? 'error' : 'warning',
-    message,
+    messageId: obstacle ? 'python-config' : 'xm-options',
+    data: { guest: d.name, xen, python: obstacle?.what ?? '', also: ignored ? `; and ${ignored}` : '', ignored },
     remediation:
       (obstacle ? 'Rewrite the file in xl syntax: plain `key = value` lines with literal values, no imports or code (xl.cfg(5)). ' : 'Convert it to xl: ') +
       (keys.length > 0 ? `${conversions(keys)}.` : 'then check it with `xl create -n`.'),
@@ -82,9 +80,8 @@ function xendConfigFinding(facts: Facts, xen: string): Finding | undefined {
     ...place,
     key: 'xend-config.sxp',
     severity: 'warning',
-    message:
-      `${x.file} is xend's configuration, but ${xen} has no xend (removed in 4.5, 9e8672f1c3): nothing reads it` +
-      (set.length > 0 ? `, so its ${set.join(', ')} settings have no effect` : ''),
+    messageId: 'xend-config',
+    data: { file: x.file, xen, settings: set.length > 0 ? `, so its ${set.join(', ')} settings have no effect` : '' },
     remediation:
       set.length > 0
         ? `Move what you still need to xl's places: ${set.map((k) => `${k} → ${XEND_SETTINGS.get(k)}`).join('; ')}; then remove the file.`
@@ -116,6 +113,12 @@ const check: Check = {
   severity: 'warning',
   needs: [],
   xen: XEND_REMOVED,
+  messages: {
+    'python-config':
+      '{{guest}}: this is an xm config (Python), but {{xen}} has no xm or xend (removed in 4.5, 9e8672f1c3) and xl cannot read {{python}}: xl prints "Failed to parse config" and creates nothing{{also}}',
+    'xm-options': '{{guest}}: this config was written for xm, which {{xen}} no longer has (removed in 4.5, 9e8672f1c3): {{ignored}}',
+    'xend-config': "{{file}} is xend's configuration, but {{xen}} has no xend (removed in 4.5, 9e8672f1c3): nothing reads it{{settings}}",
+  },
   sources: [
     'commit 9e8672f1c3 "tools: remove xend and associated python modules" (first in 4.5); RELEASE-4.5.0:tools/python/xen/ holds only lowlevel',
     'RELEASE-4.4.0:tools/configure.ac — xend disabled by default, "xend is deprecated and scheduled for removal"',
@@ -125,4 +128,4 @@ const check: Check = {
   run,
 };
 
-export default check;
+export default check as Check & { run: NonNullable<Check['run']> };

@@ -60,6 +60,18 @@ export function keysEverRead(ts: KeyToolstack): ReadonlySet<string> {
  * Undefined when the version is older than the first release of the table.
  */
 export function releaseFor(ts: KeyToolstack, version: string): KeyRelease | undefined {
+  // Asked for every key of every guest with the same one or two versions.
+  const memo = releaseMemo[ts];
+  if (memo.has(version)) return memo.get(version);
+  if (memo.size >= 256) memo.clear();
+  const found = findRelease(ts, version);
+  memo.set(version, found);
+  return found;
+}
+
+const releaseMemo: Record<KeyToolstack, Map<string, KeyRelease | undefined>> = { xl: new Map(), xm: new Map() };
+
+function findRelease(ts: KeyToolstack, version: string): KeyRelease | undefined {
   const v = numbers(version);
   if (!v) return undefined;
   let found: KeyRelease | undefined;

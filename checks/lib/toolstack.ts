@@ -10,6 +10,7 @@ import type { Severity } from '../../cli/model/diagnostic.js';
 import type { DiskFacts, VifFacts } from '../../cli/model/facts.js';
 import type { Dialect } from '../../cli/model/config-model.js';
 import { satisfiesXen } from '../../cli/model/xen-version.js';
+import { elide } from '../../cli/model/messages.js';
 import { itemPlace, keyPlace, shownVersion, versionOf } from './guest.js';
 
 export interface ToolstackChoice {
@@ -90,10 +91,11 @@ export function specFinding(
     ...itemPlace(r.d, item, key),
     severity,
     messageId: message.messageId,
-    data: { guest: r.d.name, item: itemLabel(key, item), spec: item.spec, ...message.data },
+    // A spec is the user's to make as long as they like: a finding quotes its head.
+    data: { guest: r.d.name, item: itemLabel(key, item), spec: elide(item.spec), ...message.data },
     remediation,
     evidence: {
-      [key]: item.spec,
+      [key]: elide(item.spec),
       dialect: r.d.dialect,
       toolstack: r.choice.toolstack,
       toolstack_reason: r.choice.reason,

@@ -1,10 +1,11 @@
 /** `xenlint facts`: print or save the facts snapshot of a host, or capture its raw evidence. */
+import { readSettingsText } from '../sources/read-input.js';
 import { writeOptionFile } from './output.js';
 import { loadConfig, UsageError } from '../settings/config.js';
 import { hostFacts } from './host-facts.js';
 
 export default async function facts(argv: Record<string, unknown>): Promise<number> {
-  const loaded = await loadConfig({ cwd: process.cwd(), ...(typeof argv['config'] === 'string' ? { file: argv['config'] } : {}) });
+  const loaded = await loadConfig({ cwd: process.cwd(), read: readSettingsText, ...(typeof argv['config'] === 'string' ? { file: argv['config'] } : {}) });
   const timeout = typeof argv['timeout'] === 'number' ? argv['timeout'] : undefined;
   if (typeof argv['capture'] === 'string') {
     const [{ LiveSource }, { captureEvidence, CaptureError }] = await Promise.all([import('../sources/live-source.js'), import('../sources/capture.js')]);

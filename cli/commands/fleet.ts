@@ -61,7 +61,7 @@ const NO_XEN = 'found no Xen host';
 
 export async function fleetReport(roots: string[], args: ReportArgs & HostArgs, prepared: Prepared): Promise<RunReport> {
   const { loaded, checks, settings } = prepared;
-  const baseline = args.baseline ? await readBaseline(args.baseline) : undefined;
+  const baseline = args.baseline ? await readBaseline(args.baseline, prepared.loaded.config.limits) : undefined;
   const members = fleetMembers(roots);
   const hosts: Array<{ name: string; facts: Facts; report: RunReport; root: string }> = [];
   // One host at a time: a fleet of big hosts should not hold every capture's reads at once.
@@ -78,6 +78,7 @@ export async function fleetReport(roots: string[], args: ReportArgs & HostArgs, 
       ...(baseline ? { baseline } : {}),
       files,
       problems,
+      ...(loaded.config.limits?.findingsPerCheckPerFile !== undefined ? { findingsPerCheckPerFile: loaded.config.limits.findingsPerCheckPerFile } : {}),
     });
     const memory = memoryView(facts, xen?.version);
     if (memory) report.memory = memory;
@@ -89,8 +90,9 @@ export async function fleetReport(roots: string[], args: ReportArgs & HostArgs, 
   const fleetHosts: FleetHost[] = [];
   for (const h of hosts) {
     const mine = [...h.report.checks, ...(fleetOutcomes.get(h.name) ?? [])].map((o) => ({ ...o, host: h.name, findings: o.findings.map((f) => ({ ...f, host: h.name })) }));
-    allChecks.push(...mine);
-    allProblems.push(...h.report.problems.map((p) => ({ ...p, host: h.name })));
+    // One by one: a spread of a host's findings into push() overflows the stack past ~100 000.
+    for (const o of mine) allChecks.push(o);
+    for (const p of h.report.problems) allProblems.push({ ...p, host: h.name });
     fleetHosts.push({ name: h.name, root: h.root, ...(h.report.xen ? { xen: h.report.xen } : {}), files: h.report.files,
       ...(h.report.memory ? { memory: h.report.memory } : {}),
       evidenceCommands: h.facts.probes.filter((p) => p.command !== undefined).map((p) => p.name),
@@ -120,7 +122,7 @@ function fleetChecks(hosts: Array<{ name: string; facts: Facts }>, baseline: Rea
     }
     let findings: ReportedFinding[];
     try {
-      findings = check.run(hosts).map((f) => ({ ...f, message: f.message ?? '', check: check.id, severity: f.severity ?? check.severity, fingerprint: fingerprint(check.id, { ...f, message: `${f.host ?? ''}\u0000${f.message ?? ''}` }) }));
+      findings = check.run(hosts).map((f) => ({ ...f, check: check.id, severity: f.severity ?? check.severity, fingerprint: fingerprint(check.id, { ...f, message: `${f.host ?? ''}\u0000${f.message}` }) }));
     } catch (err) {
       for (const h of hosts) out.get(h.name)!.push({ ...base, status: 'error', reason: `the check failed: ${err instanceof Error ? err.message : String(err)}`, findings: [], suppressed: 0 });
       continue;

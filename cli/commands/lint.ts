@@ -1,11 +1,12 @@
 /** `xenlint lint FILE|DIR...`: domU configs alone, for pre-commit hooks and CI. */
 import { emptyFacts } from '../model/facts.js';
-import { readFile } from 'node:fs/promises';
+import { readInputText } from '../sources/read-input.js';
 import { dirname } from 'node:path';
 import { findIgnoreFile, UsageError, type LoadedConfig } from '../settings/config.js';
 import { collectConfigFiles, IgnoreRules, matchesGlob, type IgnoreSource } from '../sources/files.js';
-import { readDomainFiles } from '../sources/read-domains.js';
-import { applyDeploy, finish, freeMemoryNote, prepare, resolveXen, type ReportArgs } from './pipeline.js';
+import { forEachDomainFile, readDomainFiles, type ReadProblem } from '../sources/read-domains.js';
+import { applyDeploy, checkDeployNames, finish, freeMemoryNote, prepare, resolveXen, setDeploy, type ReportArgs, type RunInputs } from './pipeline.js';
+import { memoryGuest, type MemoryGuest } from './memory-view.js';
 import { chooseReader, undecidedBecause, type ReaderChoice, type ReaderInputs } from '../readers/reader-choice.js';
 import type { Dialect } from '../model/config-model.js';
 
@@ -32,7 +33,7 @@ export default async function lint(argv: Record<string, unknown>): Promise<numbe
   let facts = emptyFacts('configs');
   if (args.facts) {
     const { loadFactsFile } = await import('../sources/snapshot.js');
-    facts = await loadFactsFile(args.facts);
+    facts = await loadFactsFile(args.facts, prepared.loaded.config.limits);
   }
   const rules = prepared.loaded.config.dialects ?? [];
   const xen = resolveXen(facts, args, prepared.loaded);
@@ -52,20 +53,39 @@ export default async function lint(argv: Record<string, unknown>): Promise<numbe
     }
     return chooseReader(inputs) ?? { undecided: undecidedBecause(inputs) };
   };
-  const { domains, problems } = await readDomainFiles(files, readerFor);
-  // The guests being linted are the ones that matter, not those in the snapshot.
-  facts.domains = domains;
-  const deploy = applyDeploy(prepared, args.deploy, domains.map((d) => d.name));
-  const reportProblems = [
-    ...missing.map((m) => ({ file: m.path, message: m.reason })),
-    ...problems.map((p) => ({ file: p.file, message: p.message })),
-  ];
-  const note = freeMemoryNote(facts, deploy.length > 0 ? deploy : domains.map((d) => d.name));
-  return finish('lint', facts, args, prepared, {
-    files,
-    problems: reportProblems,
-    unreadable: missing.length + problems.length,
-    ...(note !== undefined ? { notes: [note] } : {}),
+  const missingProblems = missing.map((m) => ({ file: m.path, message: m.reason }));
+  const inputs = (problems: ReadProblem[], names: string[], deploy: string[]): RunInputs => {
+    const note = freeMemoryNote(facts, deploy.length > 0 ? deploy : names);
+    return {
+      files,
+      problems: [...missingProblems, ...problems.map((p) => ({ file: p.file, message: p.message }))],
+      unreadable: missing.length + problems.length,
+      ...(note !== undefined ? { notes: [note] } : {}),
+    };
+  };
+  if (process.env['XENLINT_STREAM'] === '0') {
+    // Every guest read first, then checked: the path before streaming, kept to compare against (test/e2e/streaming.test.ts).
+    const { domains, problems } = await readDomainFiles(files, readerFor, prepared.loaded.config.limits);
+    // The guests being linted are the ones that matter, not those in the snapshot.
+    facts.domains = domains;
+    const names = domains.map((d) => d.name);
+    const deploy = applyDeploy(prepared, args.deploy, names);
+    return finish('lint', facts, args, prepared, inputs(problems, names, deploy));
+  }
+  // Streaming (issue 14): each guest is checked as its file is read, then dropped;
+  // what outlives it is its findings, the checks' summaries, its name and its memory figures.
+  delete facts.domains;
+  const deploy = setDeploy(prepared, args.deploy);
+  return finish('lint', facts, args, prepared, (session, xenUsed) => {
+    const names: string[] = [];
+    const memory: MemoryGuest[] | undefined = facts.host?.totalMemoryMiB !== undefined ? [] : undefined;
+    const problems = forEachDomainFile(files, readerFor, prepared.loaded.config.limits, (d) => {
+      session.addGuest(d);
+      names.push(d.name);
+      memory?.push(memoryGuest(d, xenUsed?.version));
+    });
+    checkDeployNames(args.deploy, names);
+    return { ...inputs(problems, names, deploy), ...(memory ? { memory } : {}) };
   });
 }
 
@@ -74,12 +94,7 @@ async function ignoreRules(loaded: LoadedConfig, cwd: string): Promise<IgnoreRul
   const sources: IgnoreSource[] = [];
   const file = findIgnoreFile(cwd);
   if (file) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      throw new UsageError(`${file}: cannot read the ignore file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-    }
+    const text = readInputText(file, 'ignore');
     sources.push({ dir: dirname(file), patterns: text.split(/\r?\n/), origin: file });
   }
   const patterns = loaded.config.ignorePatterns ?? [];

@@ -4,23 +4,37 @@
  * memory-fit works it out (checks/lib/memory.ts), so the picture and the
  * check agree.
  */
-import type { Facts, MemoryView } from '../../checks/api.js';
+import type { DomainFacts, Facts, HostSide, MemoryView } from '../../checks/api.js';
 import { dom0Size, footprint } from '../../checks/lib/memory.js';
 
-export function memoryView(facts: Facts, version: string | undefined): MemoryView | undefined {
+/** What the view needs of one guest: taken as the guest is read, so a streaming run need not keep the guest. */
+export interface MemoryGuest {
+  name: string;
+  mib: number;
+  autostart: boolean | undefined;
+}
+
+export function memoryGuest(d: DomainFacts, version: string | undefined): MemoryGuest {
+  return { name: d.name, mib: footprint(d, version, 0).totalMiB, autostart: d.autostart };
+}
+
+export function memoryView(
+  facts: HostSide | Facts,
+  version: string | undefined,
+  guests: MemoryGuest[] = ('domains' in facts ? facts.domains ?? [] : []).map((d) => memoryGuest(d, version)),
+): MemoryView | undefined {
   const total = facts.host?.totalMemoryMiB;
   if (total === undefined) return undefined;
   const dom0 = dom0Size(facts, undefined);
-  const guests = facts.domains ?? [];
-  const anyKnown = guests.some((d) => d.autostart !== undefined);
+  const anyKnown = guests.some((g) => g.autostart !== undefined);
   const view: MemoryView = {
     totalMiB: total,
     dom0Source: dom0.source,
-    guests: guests.map((d) => ({
-      name: d.name,
-      mib: footprint(d, version, 0).totalMiB,
+    guests: guests.map((g) => ({
+      name: g.name,
+      mib: g.mib,
       // As memory-fit counts them: when no guest says, every given guest starts with the host.
-      autostart: anyKnown ? d.autostart === true : true,
+      autostart: anyKnown ? g.autostart === true : true,
     })),
   };
   if (facts.host?.freeMemoryMiB !== undefined) view.freeMiB = facts.host.freeMemoryMiB;

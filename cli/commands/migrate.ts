@@ -4,10 +4,12 @@
  * report, so every --format works; the exit code is 0 when it can move, 1 when
  * a finding at or above --fail-on says it cannot, 2 for bad input.
  */
+import { readSettingsText } from '../sources/read-input.js';
 import { existsSync, statSync } from 'node:fs';
 import { writeOptionFile } from './output.js';
 import { redactReport } from '../sources/redact.js';
-import type { CheckOutcome, Finding, ReportedFinding, RunReport } from '../../checks/api.js';
+import type { CheckOutcome, ReportedFinding, RunReport } from '../../checks/api.js';
+import type { TextFinding } from '../model/contract.js';
 import type { DomainFacts } from '../model/facts.js';
 import type { Severity } from '../model/diagnostic.js';
 import type { Dialect } from '../model/config-model.js';
@@ -36,7 +38,7 @@ export interface MigrateArgs {
 
 export default async function migrate(argv: Record<string, unknown>): Promise<number> {
   const args = argv as unknown as MigrateArgs;
-  const loaded = await loadConfig({ cwd: process.cwd(), ...(args.config ? { file: args.config } : {}) });
+  const loaded = await loadConfig({ cwd: process.cwd(), read: readSettingsText, ...(args.config ? { file: args.config } : {}) });
   const { m, report, problems } = await assessMigration(args, loaded);
 
   const { formatReport, pickFormat, useColor } = await import('../report/index.js');
@@ -122,14 +124,14 @@ export function migrationReport(m: Migration, problems: RunReport['problems'] = 
 
 function outcome(rule: MigrationRule, m: Migration): CheckOutcome {
   const base: CheckOutcome = { id: rule.id, title: rule.title, severity: rule.severity, status: 'pass', findings: [], suppressed: 0 };
-  let result: Finding[] | { skip: string };
+  let result: TextFinding[] | { skip: string };
   try {
     result = rule.run(m);
   } catch (err) {
     return { ...base, status: 'error', reason: `the rule failed: ${err instanceof Error ? err.message : String(err)}` };
   }
   if (!Array.isArray(result)) return { ...base, status: 'skipped', reason: result.skip };
-  const findings: ReportedFinding[] = result.map((f) => ({ ...f, message: f.message ?? '', check: rule.id, severity: f.severity ?? rule.severity, fingerprint: fingerprint(rule.id, { ...f, message: f.message ?? '' }) }));
+  const findings: ReportedFinding[] = result.map((f) => ({ ...f, check: rule.id, severity: f.severity ?? rule.severity, fingerprint: fingerprint(rule.id, f) }));
   return { ...base, status: findings.length > 0 ? 'fail' : 'pass', findings };
 }
 

@@ -13,7 +13,7 @@ import { redactDeep, redactDomain } from '../sources/redact.js';
 
 export default async function parseConfigCommand(argv: Record<string, unknown>): Promise<number> {
   const file = String(argv['file']);
-  const text = await readInput(file);
+  const text = await readInput(file, 'config');
   const inputs: ReaderInputs = {};
   const dialect = argv['dialect'] as Dialect | undefined;
   if (dialect) inputs.forced = dialect;

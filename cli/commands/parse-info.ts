@@ -1,12 +1,11 @@
 /** `xenlint parse info FILE`: every field as printed plus the normalised host view, as JSON. */
-import { readFile } from 'node:fs/promises';
-import { UsageError } from '../settings/config.js';
+import { readInputText, readStdinText, type InputKind } from '../sources/read-input.js';
 import { redactDeep } from '../sources/redact.js';
 import { hostFactsFromInfo, parseInfo } from '../readers/info.js';
 
 export default async function parseInfoCommand(argv: Record<string, unknown>): Promise<number> {
   const file = String(argv['file']);
-  const text = await readInput(file);
+  const text = await readInput(file, 'facts');
   const info = parseInfo(text);
   const { fields, fieldLines, ...normalized } = hostFactsFromInfo(info, file);
   const out = {
@@ -21,17 +20,7 @@ export default async function parseInfoCommand(argv: Record<string, unknown>): P
   return info.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
 }
 
-export async function readInput(file: string): Promise<string> {
-  try {
-    return file === '-' ? await readStdin() : await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`${file}: cannot read: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code ?? String(err)}`);
-  }
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+/** A `parse` command's input: a file, or standard input for `-`; each within its kind's limit. */
+export async function readInput(file: string, kind: InputKind): Promise<string> {
+  return file === '-' ? readStdinText(kind) : readInputText(file, kind);
 }

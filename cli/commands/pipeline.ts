@@ -3,22 +3,26 @@
  * (built-in and plugins) with their settings, the Xen version to judge against,
  * the baseline, the engine run, the report and the exit code.
  */
-import { readFile } from 'node:fs/promises';
+import { readInputFile, readSettingsText } from '../sources/read-input.js';
 import { resolve } from 'node:path';
-import type { Check, RunReport } from '../model/contract.js';
+import { hostSideOf, type Check, type HostSide, type RunReport } from '../model/contract.js';
 import { captureLabel, type Facts } from '../model/facts.js';
 import type { Severity } from '../model/diagnostic.js';
-import { checkSettings, loadConfig, repositoryRoot, UsageError, type LoadedConfig } from '../settings/config.js';
+import { checkSettings, loadConfig, repositoryRoot, UsageError, type InputLimits, type LoadedConfig } from '../settings/config.js';
 import type { Format, LocationContext } from '../report/index.js';
-import { errorsOnly, exitCodeFor, runChecks, UNUSED_SUPPRESSION_ID, type CheckRunSettings } from '../engine/engine.js';
+import { errorsOnly, exitCodeFor, runChecks, RunSession, UNUSED_SUPPRESSION_ID, type CheckRunSettings, type EngineOptions } from '../engine/engine.js';
+import type { MemoryGuest } from './memory-view.js';
 import { parseXenVersionArg } from '../model/xen-version.js';
 import { closest } from './closest.js';
+import type { PluginArgs } from '../settings/plugins.js';
 import { redactReport } from '../sources/redact.js';
 import { writeOptionFile } from './output.js';
 
 export interface ReportArgs {
-  /** false (`--no-plugins`): built-in checks only, the config's plugins are not loaded. */
+  /** false (`--no-plugins`): built-in checks only, no plugin is loaded. */
   plugins?: boolean;
+  /** `--plugin PATH` (repeatable): plugin modules the user names. */
+  plugin?: string[];
   format?: string;
   output?: string;
   /** `FORMAT=FILE`: a second report of the same run (see parseAlsoOutput). */
@@ -43,24 +47,23 @@ export interface Prepared {
 }
 
 /**
- * `plugins: false` (`--no-plugins`) runs the built-in checks only and never imports
- * the config's plugin modules: for CI on code it does not trust (the GitHub Action's
- * default). Settings for the plugins' checks are then left unused.
+ * The config, and the checks it runs: the built-in ones and the plugins this run
+ * may load (cli/settings/plugins.ts decides which: `--plugin`, or a config's
+ * `plugins` when allowed; `--no-plugins` none at all). Settings for plugins' checks
+ * that are left out are then left unused.
  */
-export async function prepare(args: { config?: string; plugins?: boolean }, cwd = process.cwd()): Promise<Prepared> {
-  const loaded = await loadConfig({ cwd, ...(args.config ? { file: args.config } : {}) });
+export async function prepare(args: PluginArgs, cwd = process.cwd()): Promise<Prepared> {
+  const loaded = await loadConfig({ cwd, read: readSettingsText, ...(args.config ? { file: args.config } : {}) });
   const { builtinChecks } = await import('../../checks/index.js');
   const checks = [...builtinChecks];
-  const skipPlugins = args.plugins === false && Boolean(loaded.config.plugins?.length);
-  if (loaded.config.plugins?.length && !skipPlugins) {
-    const { loadPlugins } = await import('../settings/plugins.js');
-    const extra = await loadPlugins(loaded.config.plugins, loaded.dir);
-    for (const c of extra) {
-      if (checks.some((k) => k.id === c.id)) throw new UsageError(`plugin check id "${c.id}" is already taken by another check`);
-      checks.push(c);
-    }
+  const { planPlugins, loadPlugins } = await import('../settings/plugins.js');
+  const plan = planPlugins(args, loaded, cwd);
+  if (plan.notice) process.stderr.write(`${plan.notice}\n`);
+  for (const c of await loadPlugins(plan.load)) {
+    if (checks.some((k) => k.id === c.id)) throw new UsageError(`plugin check id "${c.id}" is already taken by another check`);
+    checks.push(c);
   }
-  const settings = await resolveSettings(loaded, checks, skipPlugins);
+  const settings = await resolveSettings(loaded, checks, plan.skipped);
   return { loaded, checks: checks.filter((c) => checkSettings(loaded.config, c.id).enabled), settings };
 }
 
@@ -128,19 +131,13 @@ const BASELINE_SHAPE = 'expected the JSON object --write-baseline writes: {"find
  * Fingerprint -> how many findings with it the baseline accepts (one entry per finding).
  * `option` names where the file came from (`--baseline`, or the config's `baseline:`).
  */
-export async function readBaseline(file: string, option = '--baseline'): Promise<Map<string, number>> {
+export async function readBaseline(file: string, limits?: InputLimits, option = '--baseline'): Promise<Map<string, number>> {
   const where = `${option} ${file}`;
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (code ?? String(err));
-    throw new UsageError(`${where}: cannot read the baseline: ${why}`);
-  }
+  const read = readInputFile(file, 'baseline', limits);
+  if (!read.ok) throw new UsageError(`${where}: ${read.reason}`);
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = JSON.parse(Buffer.from(read.bytes).toString('utf8'));
   } catch (err) {
     throw new UsageError(`${where}: not valid JSON (${(err as Error).message}); ${BASELINE_SHAPE}`);
   }
@@ -195,22 +192,30 @@ export function parseAlsoOutput(value: unknown, isFormat: (name: string) => name
   return { format, file };
 }
 
-export async function finish(
-  command: 'check' | 'lint',
-  facts: Facts,
-  args: ReportArgs,
-  prepared: Prepared,
-  extras: {
-    files: string[];
-    problems: RunReport['problems'];
-    /** Inputs that could not be read at all: exit 2 after reporting the rest. */
-    unreadable?: number;
-    /** Shown with the summary. */
-    notes?: string[];
-    /** `check`: the host the findings' absolute paths belong to (see LocationContext). */
-    locations?: Omit<LocationContext, 'sourceRoot'>;
-  },
-): Promise<number> {
+export interface RunInputs {
+  files: string[];
+  problems: RunReport['problems'];
+  /** Inputs that could not be read at all: exit 2 after reporting the rest. */
+  unreadable?: number;
+  /** Shown with the summary. */
+  notes?: string[];
+  /** `check`: the host the findings' absolute paths belong to (see LocationContext). */
+  locations?: Omit<LocationContext, 'sourceRoot'>;
+}
+
+/**
+ * Streams the guests into a started run (see RunSession): called once the run's
+ * settings are known, it reads and hands over every guest, and returns what the
+ * reading found, with each guest's memory figures for the report's memory view.
+ */
+export type Feed = (session: RunSession, xen: { version: string; source: string } | undefined) => RunInputs & { memory?: MemoryGuest[] };
+
+/**
+ * Runs the checks and writes the report. `extras` is either what was read, with
+ * the guests in `facts.domains`, or a `Feed` that streams them (lint): then
+ * `facts` holds the host side only and no guest outlives its checks.
+ */
+export async function finish(command: 'check' | 'lint', facts: Facts, args: ReportArgs, prepared: Prepared, given: RunInputs | Feed): Promise<number> {
   const { loaded, checks, settings } = prepared;
   const { isFormat } = await import('../report/index.js');
   const also = parseAlsoOutput(args['also-output'], isFormat);
@@ -221,23 +226,36 @@ export async function finish(
   const xen = resolveXen(facts, args, loaded);
   const baselineFile = args.baseline ?? (loaded.config.baseline ? resolve(loaded.dir, loaded.config.baseline) : undefined);
   const baselineFrom = args.baseline !== undefined ? '--baseline' : `${loaded.file ?? 'config'}: baseline:`;
-  const baseline = baselineFile && !args['write-baseline'] ? await readBaseline(baselineFile, baselineFrom) : undefined;
-  // What a check or plugin writes is redacted once here, before the baseline and every format.
-  const full = redactReport(runChecks(checks, facts, {
-    command,
-    ...(xen ? { xen } : {}),
-    settings,
-    ...(baseline ? { baseline } : {}),
+  const baseline = baselineFile && !args['write-baseline'] ? await readBaseline(baselineFile, loaded.config.limits, baselineFrom) : undefined;
+  const perFile = loaded.config.limits?.findingsPerCheckPerFile;
+  const engine: EngineOptions = { command, ...(xen ? { xen } : {}), settings, ...(baseline ? { baseline } : {}), ...(perFile !== undefined ? { findingsPerCheckPerFile: perFile } : {}) };
+  const inputs = (extras: RunInputs): Pick<EngineOptions, 'files' | 'problems' | 'notes'> => ({
     files: extras.files,
     problems: extras.problems,
     ...(extras.notes ? { notes: extras.notes } : {}),
-  }));
+  });
+  let full: RunReport;
+  let extras: RunInputs;
+  let memoryGuests: MemoryGuest[] | undefined;
+  if (typeof given === 'function') {
+    const session = new RunSession(checks, hostSideOf(facts), engine);
+    const fed = given(session, xen);
+    session.setInputs(inputs(fed));
+    full = session.finish();
+    extras = fed;
+    memoryGuests = fed.memory;
+  } else {
+    full = runChecks(checks, facts, { ...engine, ...inputs(given) });
+    extras = given;
+  }
   // The baseline records every finding, whatever this run shows.
+  // What a check or plugin writes is redacted once here, before the baseline and every format.
+  full = redactReport(full);
   if (args['write-baseline']) await writeOptionFile('--write-baseline', args['write-baseline'], baselineOf(full));
   const report = args.quiet ? errorsOnly(full) : full;
   if (facts.host) {
     const { memoryView } = await import('./memory-view.js');
-    const memory = memoryView(facts, xen?.version);
+    const memory = memoryView(facts, xen?.version, memoryGuests);
     if (memory) report.memory = memory;
   }
   const { formatReport, pickFormat, useColor } = await import('../report/index.js');
@@ -277,12 +295,30 @@ export async function finish(
  * given configs, handed to memory-fit as its `deploy` option.
  */
 export function applyDeploy(prepared: Prepared, names: string[] | undefined, given: string[]): string[] {
-  const wanted = (names ?? []).flatMap((n) => n.split(',')).map((n) => n.trim()).filter((n) => n.length > 0);
-  const unknown = wanted.filter((n) => !given.includes(n));
+  checkDeployNames(names, given);
+  return setDeploy(prepared, names);
+}
+
+/** The names --deploy gives, split and trimmed, in order. */
+function deployNames(names: string[] | undefined): string[] {
+  return (names ?? []).flatMap((n) => n.split(',')).map((n) => n.trim()).filter((n) => n.length > 0);
+}
+
+/** A usage error when a --deploy name is none of the given guests. */
+export function checkDeployNames(names: string[] | undefined, given: string[]): void {
+  const known = new Set(given);
+  const unknown = deployNames(names).filter((n) => !known.has(n));
   if (unknown.length > 0) {
     throw new UsageError(`--deploy ${unknown.join(', ')}: no such guest among the given configs (they name ${given.length > 0 ? given.join(', ') : 'no guest'})`);
   }
-  const deploy = [...new Set(wanted)];
+}
+
+/**
+ * Hands the --deploy names to memory-fit before the run starts (a streaming
+ * run checks them against the guests once every guest is read: checkDeployNames).
+ */
+export function setDeploy(prepared: Prepared, names: string[] | undefined): string[] {
+  const deploy = [...new Set(deployNames(names))];
   if (deploy.length > 0) {
     const memoryFit = prepared.settings.get('memory-fit') ?? {};
     prepared.settings.set('memory-fit', { ...memoryFit, options: { ...memoryFit.options, deploy } });
@@ -291,7 +327,7 @@ export function applyDeploy(prepared: Prepared, names: string[] | undefined, giv
 }
 
 /** What the summary says when the guests being deployed are judged against a saved capture's free memory. */
-export function freeMemoryNote(facts: Facts, guests: string[]): string | undefined {
+export function freeMemoryNote(facts: Facts | HostSide, guests: string[]): string | undefined {
   const capture = captureLabel(facts);
   const free = facts.host?.freeMemoryMiB;
   if (capture === undefined || free === undefined || guests.length === 0) return undefined;

@@ -31,13 +31,19 @@ function outputOptions<T>(y: Argv<T>) {
 }
 
 function reportOptions<T>(y: Argv<T>) {
-  return outputOptions(y)
+  return pluginOptions(outputOptions(y))
     .option('baseline', { type: 'string', describe: 'Hide findings recorded in this baseline file; show only new ones' })
     .option('write-baseline', { type: 'string', describe: "Record this run's findings in a baseline file" })
     .option('xen', { type: 'string', describe: 'Xen version to check against, e.g. 3.0.4 or 4.17 (overrides the facts)' })
     .option('quiet', { type: 'boolean', describe: 'Report errors only: warnings and info are neither shown nor counted' })
-    .option('max-warnings', { type: 'number', describe: 'Exit 1 when there are more than this many warnings' })
-    .option('plugins', { type: 'boolean', describe: "Load the config's plugins (default: on; --no-plugins runs the built-in checks only)" });
+    .option('max-warnings', { type: 'number', describe: 'Exit 1 when there are more than this many warnings' });
+}
+
+/** Which plugins run: every command that runs checks takes these. */
+function pluginOptions<T>(y: Argv<T>) {
+  return y
+    .option('plugin', { type: 'string', array: true, describe: "Load this plugin module (repeatable); a config's own plugins load only when allowed" })
+    .option('plugins', { type: 'boolean', describe: 'With --no-plugins: the built-in checks only, no plugin at all' });
 }
 
 /**
@@ -132,7 +138,7 @@ export function buildCli(args: string[], run: RunCommand): Argv {
       'rules',
       'List every check: id, severity, Xen range, what it needs',
       (y) =>
-        y
+        pluginOptions(y)
           .option('format', { choices: ['text', 'json'] as const, default: 'text' as const })
           .option('config', { alias: 'c', type: 'string', describe: 'Config file (for plugins)' }),
       (argv) => run(() => import('./rules.js'), argv),
@@ -141,7 +147,7 @@ export function buildCli(args: string[], run: RunCommand): Argv {
       'explain <id>',
       "Show a check's documentation; with facts, its worked numbers for that host",
       (y) =>
-        y
+        pluginOptions(y)
           .positional('id', { type: 'string', demandOption: true })
           .option('facts', { type: 'string', describe: 'A facts snapshot or xl/xm info output' })
           .option('root', { type: 'string', describe: 'A captured host tree' })

@@ -5,12 +5,12 @@
  * throws "error" with what it threw — and the other checks still run.
  */
 import { createHash } from 'node:crypto';
-import type { Check, CheckContext, CheckOutcome, Finding, ReportedFinding, RunReport, Status } from '../model/contract.js';
-import type { Facts, Suppression } from '../model/facts.js';
+import { hasParts, hostSideOf, PartsRun, type Check, type CheckContext, type CheckOutcome, type Finding, type HostSide, type ReportedFinding, type RunReport, type Skip, type Status } from '../model/contract.js';
+import type { DomainFacts, Facts, Suppression } from '../model/facts.js';
 import type { Severity } from '../model/diagnostic.js';
 import { satisfiesXen } from '../model/xen-version.js';
 import { TOOL_VERSION } from '../model/tool-version.js';
-import { findingCode, renderFinding } from '../model/messages.js';
+import { elide, findingCode, renderFinding, VALUE_LIMIT } from '../model/messages.js';
 import { UNUSED_SUPPRESSION } from '../../checks/unused-suppression.js';
 
 export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
@@ -35,75 +35,244 @@ export interface EngineOptions {
   problems?: RunReport['problems'];
   /** Shown with the summary: how the run judged its inputs. */
   notes?: string[];
+  /** Findings of one check for one file shown before the rest become one summary finding (default FINDINGS_PER_CHECK_PER_FILE). */
+  findingsPerCheckPerFile?: number;
 }
+
+/** README "Limits": a check reports at most this many findings per file; the rest are counted in one finding. */
+export const FINDINGS_PER_CHECK_PER_FILE = 100;
+
+/** The message id of the engine's summary finding ("and 49 998 more"). */
+export const MORE_FINDINGS_ID = 'more-findings';
 
 export const UNUSED_SUPPRESSION_ID = UNUSED_SUPPRESSION.id;
 
+/** Runs every check over Facts that hold all their guests: a session fed those guests. */
 export function runChecks(checks: Check[], facts: Facts, opts: EngineOptions): RunReport {
-  const ctxBase = { mode: opts.command, ...(opts.xen ? { xenVersion: opts.xen.version } : {}) };
-  const used = new Set<Suppression>();
-  const suppressions = suppressionsByFile(facts);
-  const baseline = opts.baseline ? new Map(opts.baseline) : undefined;
-  const outcomes: CheckOutcome[] = checks.map((check) => {
-    const settings = opts.settings?.get(check.id) ?? {};
-    const ctx: CheckContext = { ...ctxBase, options: { ...(check.defaults ?? {}), ...(settings.options ?? {}) } };
-    const start = performance.now();
-    const outcome = runOne(check, facts, ctx, settings.severity, baseline, used, suppressions);
-    return { ...outcome, durationMs: performance.now() - start };
-  });
-  const start = performance.now();
-  const unused = unusedSuppressions(facts, used, opts);
-  outcomes.push({ ...unused, durationMs: performance.now() - start });
-  return {
-    reportVersion: 1,
-    tool: { name: 'xenlint', version: TOOL_VERSION },
-    command: opts.command,
-    ...(opts.xen ? { xen: opts.xen } : {}),
-    ...(opts.notes && opts.notes.length > 0 ? { notes: opts.notes } : {}),
-    files: opts.files ?? [],
-    checks: outcomes,
-    problems: opts.problems ?? [],
-    summary: summarize(outcomes),
-  };
+  const session = new RunSession(checks, hostSideOf(facts), opts, facts);
+  for (const d of facts.domains ?? []) session.addGuest(d);
+  return session.finish();
 }
 
-function runOne(
+/** One check's state in a session. */
+interface CheckState {
+  check: Check;
+  ctx: CheckContext;
+  severityOverride: Severity | undefined;
+  /** Version-2 parts being fed, when the check's host-side gates let it run. */
+  parts?: PartsRun;
+  /** What a part threw: the check's status is "error" with it, and it is fed no more guests. */
+  threw?: string;
+  durationMs: number;
+}
+
+/** What a guest leaves behind for the unused-suppression report once its facts are dropped. */
+interface GuestSuppressions {
+  name: string;
+  file?: string;
+  suppressions: Suppression[];
+}
+
+/**
+ * A run fed one guest at a time (issue 14): each guest's per-guest parts run
+ * when it arrives and its summaries are kept; nothing else of the guest is, so
+ * the caller may drop its text and DomainFacts. Cross-guest and host parts, the
+ * statuses, suppressions and baseline are applied in `finish`, in the order the
+ * whole-facts engine applied them, so the report is the same byte for byte.
+ *
+ * Version-1 checks (a plugin's `run(facts)`) need every guest at the end: with
+ * one among the checks the session keeps each guest it is given (`keepsGuests`).
+ */
+export class RunSession {
+  private readonly states: CheckState[];
+  private readonly kept: DomainFacts[] | undefined;
+  private readonly guestSuppressions: GuestSuppressions[] = [];
+  private readonly suppressions = new Map<string, Suppression[]>();
+  private guests = 0;
+  /** True when a version-1 check is among the checks: every guest is kept until `finish`. */
+  readonly keepsGuests: boolean;
+
+  constructor(
+    checks: Check[],
+    private readonly host: HostSide,
+    private readonly opts: EngineOptions,
+    /** The caller's own Facts when it holds every guest already (runChecks): version-1 checks get that very object. */
+    private readonly whole?: Facts,
+  ) {
+    const ctxBase = { mode: opts.command, ...(opts.xen ? { xenVersion: opts.xen.version } : {}) };
+    this.keepsGuests = checks.some((c) => !hasParts(c));
+    this.kept = this.keepsGuests && !whole ? [] : undefined;
+    this.states = checks.map((check) => {
+      const settings = opts.settings?.get(check.id) ?? {};
+      const ctx: CheckContext = { ...ctxBase, options: { ...(check.defaults ?? {}), ...(settings.options ?? {}) } };
+      const state: CheckState = { check, ctx, severityOverride: settings.severity, durationMs: 0 };
+      if (hasParts(check) && hostGatesOpen(check, host, ctx)) {
+        this.timed(state, () => {
+          state.parts = new PartsRun(check, host, ctx);
+        });
+      }
+      return state;
+    });
+  }
+
+  /** Runs the guest's per-guest parts and keeps its summaries; the guest itself is not kept (unless `keepsGuests`). */
+  addGuest(guest: DomainFacts): void {
+    this.guests++;
+    this.kept?.push(guest);
+    if (guest.suppressions.length > 0) {
+      this.guestSuppressions.push({ name: guest.name, ...(guest.file !== undefined ? { file: guest.file } : {}), suppressions: guest.suppressions });
+      if (guest.file) {
+        const list = this.suppressions.get(guest.file);
+        if (list) list.push(...guest.suppressions);
+        else this.suppressions.set(guest.file, [...guest.suppressions]);
+      }
+    }
+    for (const state of this.states) {
+      const parts = state.parts;
+      if (!parts || state.threw !== undefined) continue;
+      this.timed(state, () => parts.addGuest(guest));
+    }
+  }
+
+  finish(): RunReport {
+    const opts = this.opts;
+    const facts: Facts = this.whole ?? { ...this.host, ...(this.kept ? { domains: this.kept } : {}) };
+    const used = new Set<Suppression>();
+    const baseline = opts.baseline ? new Map(opts.baseline) : undefined;
+    const outcomes: CheckOutcome[] = this.states.map((state) => {
+      const start = nowMs();
+      const outcome = this.outcomeOf(state, facts, baseline, used);
+      return { ...outcome, durationMs: state.durationMs + nowMs() - start };
+    });
+    const start = nowMs();
+    const unused = this.unusedSuppressions(used);
+    outcomes.push({ ...unused, durationMs: nowMs() - start });
+    return {
+      reportVersion: 1,
+      tool: { name: 'xenlint', version: TOOL_VERSION },
+      command: opts.command,
+      ...(opts.xen ? { xen: opts.xen } : {}),
+      ...(opts.notes && opts.notes.length > 0 ? { notes: opts.notes } : {}),
+      files: opts.files ?? [],
+      checks: outcomes,
+      problems: opts.problems ?? [],
+      summary: summarize(outcomes),
+    };
+  }
+
+  /** Sets what only the end of the reading knows (the files read, their problems, notes). */
+  setInputs(inputs: Pick<EngineOptions, 'files' | 'problems' | 'notes'>): void {
+    Object.assign(this.opts, inputs);
+  }
+
+  private timed(state: CheckState, work: () => void): void {
+    const start = nowMs();
+    try {
+      work();
+    } catch (err) {
+      state.threw = `the check failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`;
+    }
+    state.durationMs += nowMs() - start;
+  }
+
+  private outcomeOf(state: CheckState, facts: Facts, baseline: Map<string, number> | undefined, used: Set<Suppression>): CheckOutcome {
+    const { check, ctx, severityOverride } = state;
+    const base: CheckOutcome = {
+      id: check.id,
+      title: check.title,
+      severity: severityOverride ?? check.severity,
+      ...(check.xen ? { xen: check.xen } : {}),
+      status: 'pass',
+      findings: [],
+      suppressed: 0,
+    };
+    const gate = gateOf(check, facts, this.guests, ctx);
+    if (gate) return { ...base, ...gate };
+    let result: Finding[] | Skip;
+    if (state.threw !== undefined) return { ...base, status: 'error', reason: state.threw };
+    try {
+      if (state.parts) result = state.parts.finish();
+      else if (check.run) result = check.run(facts, ctx);
+      else return { ...base, status: 'error', reason: 'the check has neither parts nor run(facts, ctx)' };
+    } catch (err) {
+      const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      return { ...base, status: 'error', reason: `the check failed: ${what}` };
+    }
+    return settle(check, base, result, severityOverride, baseline, used, this.suppressions, this.opts.findingsPerCheckPerFile ?? FINDINGS_PER_CHECK_PER_FILE);
+  }
+
+  private unusedSuppressions(used: Set<Suppression>): CheckOutcome {
+    const opts = this.opts;
+    const findings: ReportedFinding[] = [];
+    for (const d of this.guestSuppressions) {
+      for (const s of d.suppressions) {
+        if (used.has(s)) continue;
+        const what = s.ids.length > 0 ? s.ids.join(', ') : 'all checks';
+        const f: Finding = {
+          messageId: 'unused',
+          data: { directive: s.scope === 'file' ? 'xenlint-disable' : 'xenlint-disable-next-line', what },
+          domain: d.name,
+          line: s.directiveLine ?? s.line,
+          column: s.directiveColumn ?? s.column,
+          remediation: 'Remove the directive, or fix the check id it names.',
+        };
+        if (d.file) f.file = d.file;
+        const rendered = renderFinding(UNUSED_SUPPRESSION, f);
+        findings.push(report(UNUSED_SUPPRESSION_ID, f, rendered.ok ? rendered.text : rendered.reason, opts.settings?.get(UNUSED_SUPPRESSION_ID)?.severity ?? UNUSED_SUPPRESSION.severity));
+      }
+    }
+    const any = this.guests > 0;
+    return {
+      id: UNUSED_SUPPRESSION_ID,
+      title: UNUSED_SUPPRESSION.title,
+      severity: opts.settings?.get(UNUSED_SUPPRESSION_ID)?.severity ?? UNUSED_SUPPRESSION.severity,
+      status: any ? (findings.length > 0 ? 'fail' : 'pass') : 'skipped',
+      ...(any ? {} : { reason: 'needs domU configs' }),
+      findings,
+      suppressed: 0,
+    };
+  }
+}
+
+/**
+ * Before any guest is read: whether the check can run at all as far as the host
+ * side tells (its host and dom0 needs, its Xen range). A check that cannot is
+ * fed no guests; its status is settled by `gateOf` at the end, as before.
+ */
+function hostGatesOpen(check: Check, host: HostSide, ctx: CheckContext): boolean {
+  if (check.needs.includes('host') && !host.host) return false;
+  if (check.needs.includes('dom0') && !host.dom0) return false;
+  if (check.xen && !(ctx.xenVersion && satisfiesXen(ctx.xenVersion, check.xen))) return false;
+  return true;
+}
+
+/** The status a check gets without running: a failed probe, a missing need, the Xen range; undefined = it runs. */
+function gateOf(check: Check, facts: HostSide, guests: number, ctx: CheckContext): Pick<CheckOutcome, 'status' | 'reason'> | undefined {
+  const failedProbe = failedProbeFor(check, facts, guests);
+  if (failedProbe) return { status: 'error', reason: failedProbe };
+  const missing = missingNeeds(check, facts, guests);
+  if (missing) return { status: 'skipped', reason: missing };
+  if (check.xen) {
+    if (!ctx.xenVersion) return { status: 'skipped', reason: 'Xen version unknown; pass --xen or --facts' };
+    if (!satisfiesXen(ctx.xenVersion, check.xen)) {
+      return { status: 'not-applicable', reason: `applies to Xen ${check.xen}; checking ${ctx.xenVersion}` };
+    }
+  }
+  return undefined;
+}
+
+/** A check's result to its outcome: rendered, suppressed inline or by the baseline, counted. */
+function settle(
   check: Check,
-  facts: Facts,
-  ctx: CheckContext,
+  base: CheckOutcome,
+  result: Finding[] | Skip,
   severityOverride: Severity | undefined,
   /** Left to accept, per fingerprint: consumed as findings match. */
   baseline: Map<string, number> | undefined,
   used: Set<Suppression>,
   suppressions: Map<string, Suppression[]>,
+  perFile: number,
 ): CheckOutcome {
-  const severity = severityOverride ?? check.severity;
-  const base: CheckOutcome = {
-    id: check.id,
-    title: check.title,
-    severity,
-    ...(check.xen ? { xen: check.xen } : {}),
-    status: 'pass',
-    findings: [],
-    suppressed: 0,
-  };
-  const failedProbe = failedProbeFor(check, facts);
-  if (failedProbe) return { ...base, status: 'error', reason: failedProbe };
-  const missing = missingNeeds(check, facts);
-  if (missing) return { ...base, status: 'skipped', reason: missing };
-  if (check.xen) {
-    if (!ctx.xenVersion) return { ...base, status: 'skipped', reason: 'Xen version unknown; pass --xen or --facts' };
-    if (!satisfiesXen(ctx.xenVersion, check.xen)) {
-      return { ...base, status: 'not-applicable', reason: `applies to Xen ${check.xen}; checking ${ctx.xenVersion}` };
-    }
-  }
-  let result: ReturnType<Check['run']>;
-  try {
-    result = check.run(facts, ctx);
-  } catch (err) {
-    const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    return { ...base, status: 'error', reason: `the check failed: ${what}` };
-  }
   if (!Array.isArray(result)) {
     if (result && typeof result === 'object' && typeof result.skip === 'string') {
       return { ...base, status: 'skipped', reason: result.skip };
@@ -116,15 +285,23 @@ function runOne(
     if (!rendered.ok) return { ...base, status: 'error', reason: rendered.reason };
     reportedAll.push(report(check.id, f, rendered.text, severityOverride ?? f.severity ?? check.severity));
   }
-  const findings: ReportedFinding[] = [];
+  const shown: ReportedFinding[] = [];
   let suppressed = 0;
   for (const reported of reportedAll) {
     const suppression = matchingSuppression(suppressions, reported);
-    const accepted = baseline?.get(reported.fingerprint) ?? 0;
     if (suppression) {
       used.add(suppression);
       suppressed++;
-    } else if (accepted > 0) {
+    } else {
+      shown.push(reported);
+    }
+  }
+  // Capped before the baseline, so a baseline written from a capped report (the
+  // kept findings and the summary) accepts the same capped report next time.
+  const findings: ReportedFinding[] = [];
+  for (const reported of capPerFile(check.id, shown, perFile)) {
+    const accepted = baseline?.get(reported.fingerprint) ?? 0;
+    if (accepted > 0) {
       baseline!.set(reported.fingerprint, accepted - 1);
       suppressed++;
     } else {
@@ -135,9 +312,9 @@ function runOne(
 }
 
 /** A need that is absent because the probe that feeds it failed: an error, not a skip. */
-function failedProbeFor(check: Check, facts: Facts): string | undefined {
+function failedProbeFor(check: Check, facts: HostSide, guests: number): string | undefined {
   for (const need of check.needs) {
-    const present = need === 'host' ? facts.host : need === 'dom0' ? facts.dom0 : facts.domains?.length ? facts.domains : undefined;
+    const present = need === 'host' ? facts.host : need === 'dom0' ? facts.dom0 : guests > 0;
     if (present) continue;
     const probe = facts.probes.find((p) => p.provides === need && p.status === 'error');
     if (probe) {
@@ -149,46 +326,86 @@ function failedProbeFor(check: Check, facts: Facts): string | undefined {
   return undefined;
 }
 
-function missingNeeds(check: Check, facts: Facts): string | undefined {
+function missingNeeds(check: Check, facts: HostSide, guests: number): string | undefined {
   const absent: string[] = [];
   for (const need of check.needs) {
     if (need === 'host' && !facts.host) absent.push('host facts (pass --facts with a snapshot or an xl info output, or run on the host)');
     if (need === 'dom0' && !facts.dom0) absent.push('dom0 facts (run on the host or with --root)');
-    if (need === 'domains' && !(facts.domains && facts.domains.length > 0)) absent.push('domU configs');
+    if (need === 'domains' && guests === 0) absent.push('domU configs');
   }
   return absent.length > 0 ? `needs ${absent.join(' and ')}` : undefined;
 }
 
 function report(checkId: string, f: Finding, message: string, severity: Severity): ReportedFinding {
-  return { ...f, check: checkId, severity, message, fingerprint: fingerprint(checkId, { ...f, message }) };
+  const r: ReportedFinding = { ...f, check: checkId, severity, message, fingerprint: fingerprint(checkId, { ...f, message }) };
+  // Whatever a value quotes from the input is bounded (messages.ts elide), in every format.
+  if (f.data) r.data = elideValues(f.data);
+  if (f.evidence) r.evidence = elideValues(f.evidence);
+  return r;
+}
+
+function elideValues<T extends string | number | boolean>(values: Record<string, T>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const [k, v] of Object.entries(values)) out[k] = (typeof v === 'string' ? elide(v, VALUE_LIMIT) : v) as T;
+  return out;
+}
+
+/**
+ * At most `perFile` findings per file, in the check's order; the rest of each
+ * file become one finding at their worst severity that says how many there
+ * were. Its fingerprint rests on the check, the guest and the summary's id, not
+ * on the count, so a baseline that accepted it keeps accepting it.
+ */
+function capPerFile(checkId: string, findings: ReportedFinding[], perFile: number): ReportedFinding[] {
+  const kept: ReportedFinding[] = [];
+  const seen = new Map<string, number>();
+  const over = new Map<string, { first: ReportedFinding; count: number; severity: Severity; domains: Set<string | undefined> }>();
+  for (const f of findings) {
+    const file = f.file ?? '';
+    const n = (seen.get(file) ?? 0) + 1;
+    seen.set(file, n);
+    if (n <= perFile) {
+      kept.push(f);
+      continue;
+    }
+    const o = over.get(file);
+    if (!o) over.set(file, { first: f, count: 1, severity: f.severity, domains: new Set([f.domain]) });
+    else {
+      o.count++;
+      if (SEVERITY_RANK[f.severity] > SEVERITY_RANK[o.severity]) o.severity = f.severity;
+      o.domains.add(f.domain);
+    }
+  }
+  for (const { first, count, severity, domains } of over.values()) {
+    const domain = domains.size === 1 ? first.domain : undefined;
+    const message = `and ${count} more ${checkId} ${count === 1 ? 'finding' : 'findings'} in this file, not shown: xenlint reports ${perFile} per check per file (limits.findingsPerCheckPerFile)`;
+    const f: ReportedFinding = {
+      check: checkId,
+      severity,
+      messageId: MORE_FINDINGS_ID,
+      data: { count, limit: perFile },
+      message,
+      fingerprint: fingerprint(checkId, { ...(domain !== undefined ? { domain } : {}), messageId: MORE_FINDINGS_ID, message }),
+    };
+    if (first.file !== undefined) f.file = first.file;
+    if (domain !== undefined) f.domain = domain;
+    if (first.host !== undefined) f.host = first.host;
+    kept.push(f);
+  }
+  return kept;
 }
 
 /**
  * What makes a finding the same one tomorrow: the check, the kind of problem
  * (its message id), the guest and the config key — never the wording, a line
  * or a column, so rewording a template or adding a comment above the key keeps
- * a baseline matching. A version-1 finding has no id: its text stands in.
+ * a baseline matching. A fleet check's or migrate rule's finding (a
+ * TextFinding) has no id: its text stands in.
  */
-export function fingerprint(checkId: string, f: Pick<Finding, 'domain' | 'key' | 'messageId'> & { message: string }): string {
+export function fingerprint(checkId: string, f: Pick<Finding, 'domain' | 'key'> & { messageId?: string | undefined; message: string }): string {
   const kind = f.messageId !== undefined ? ['id', f.messageId] : ['text', f.message];
   const text = [checkId, f.domain ?? '', f.key ?? '', ...kind].join('\u0000');
   return createHash('sha256').update(text).digest('hex').slice(0, 24);
-}
-
-/**
- * Each file's suppressions, in domain order then directive order (the order a
- * scan of every domain would meet them): looking them up per finding by file
- * keeps a run with many guests and many findings linear.
- */
-function suppressionsByFile(facts: Facts): Map<string, Suppression[]> {
-  const byFile = new Map<string, Suppression[]>();
-  for (const d of facts.domains ?? []) {
-    if (!d.file || d.suppressions.length === 0) continue;
-    const list = byFile.get(d.file);
-    if (list) list.push(...d.suppressions);
-    else byFile.set(d.file, [...d.suppressions]);
-  }
-  return byFile;
 }
 
 function matchingSuppression(suppressions: Map<string, Suppression[]>, f: ReportedFinding): Suppression | undefined {
@@ -198,36 +415,6 @@ function matchingSuppression(suppressions: Map<string, Suppression[]>, f: Report
     if (s.scope === 'file' || s.line === f.line) return s;
   }
   return undefined;
-}
-
-function unusedSuppressions(facts: Facts, used: Set<Suppression>, opts: EngineOptions): CheckOutcome {
-  const findings: ReportedFinding[] = [];
-  for (const d of facts.domains ?? []) {
-    for (const s of d.suppressions) {
-      if (used.has(s)) continue;
-      const what = s.ids.length > 0 ? s.ids.join(', ') : 'all checks';
-      const f: Finding = {
-        messageId: 'unused',
-        data: { directive: s.scope === 'file' ? 'xenlint-disable' : 'xenlint-disable-next-line', what },
-        domain: d.name,
-        line: s.directiveLine ?? s.line,
-        column: s.directiveColumn ?? s.column,
-        remediation: 'Remove the directive, or fix the check id it names.',
-      };
-      if (d.file) f.file = d.file;
-      const rendered = renderFinding(UNUSED_SUPPRESSION, f);
-      findings.push(report(UNUSED_SUPPRESSION_ID, f, rendered.ok ? rendered.text : rendered.reason, opts.settings?.get(UNUSED_SUPPRESSION_ID)?.severity ?? UNUSED_SUPPRESSION.severity));
-    }
-  }
-  return {
-    id: UNUSED_SUPPRESSION_ID,
-    title: UNUSED_SUPPRESSION.title,
-    severity: opts.settings?.get(UNUSED_SUPPRESSION_ID)?.severity ?? UNUSED_SUPPRESSION.severity,
-    status: facts.domains && facts.domains.length > 0 ? (findings.length > 0 ? 'fail' : 'pass') : 'skipped',
-    ...(facts.domains && facts.domains.length > 0 ? {} : { reason: 'needs domU configs' }),
-    findings,
-    suppressed: 0,
-  };
 }
 
 export function summarize(outcomes: CheckOutcome[]): RunReport['summary'] {
@@ -263,4 +450,12 @@ export function exitCodeFor(report: RunReport, failOn: Severity): 0 | 1 | 2 {
     for (const f of o.findings) if (SEVERITY_RANK[f.severity] >= min) code = 1;
   }
   return code;
+}
+
+/**
+ * Milliseconds from a monotonic clock. Not `performance.now()`: the first touch of
+ * the `performance` global loads node:perf_hooks, about 15 ms of a lint run's start-up.
+ */
+function nowMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
 }

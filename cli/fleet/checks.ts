@@ -12,7 +12,8 @@
  * are taken for the same guest when their names agree and their uuids (when
  * both set one) do.
  */
-import type { DomainFacts, Facts, Finding, Severity } from '../../checks/api.js';
+import type { DomainFacts, Facts, Severity } from '../../checks/api.js';
+import type { TextFinding } from '../model/contract.js';
 import type { KeyValue } from '../model/facts.js';
 import { itemPlace, keyPlace, keyText, listNames } from '../../checks/lib/guest.js';
 
@@ -27,7 +28,7 @@ export interface FleetCheck {
   title: string;
   severity: Severity;
   /** Findings, each with `host` set to the host it is placed on. */
-  run(hosts: FleetHostFacts[]): Finding[];
+  run(hosts: FleetHostFacts[]): TextFinding[];
 }
 
 interface Placed {
@@ -68,7 +69,7 @@ const duplicateMac: FleetCheck = {
   severity: 'error',
   run(hosts) {
     const vifs = guests(hosts).flatMap((p) => p.d.vifs.filter((v) => v.mac).map((v) => ({ ...p, v, mac: v.mac!.toLowerCase() })));
-    const findings: Finding[] = [];
+    const findings: TextFinding[] = [];
     for (const [mac, group] of groupBy(vifs, (x) => x.mac)) {
       if (new Set(group.map((g) => g.host)).size < 2) continue;
       for (const self of group) {
@@ -92,7 +93,7 @@ const duplicateUuid: FleetCheck = {
   title: 'A UUID is used by differently named guests on different hosts',
   severity: 'error',
   run(hosts) {
-    const findings: Finding[] = [];
+    const findings: TextFinding[] = [];
     for (const [uuid, group] of groupBy(guests(hosts), (p) => uuidOf(p.d))) {
       for (const self of group) {
         const clash = group.filter((o) => o.host !== self.host && o.d.name !== self.d.name);
@@ -115,7 +116,7 @@ const duplicateName: FleetCheck = {
   title: 'One guest, configured alike on several hosts, is started by more than one of them',
   severity: 'error',
   run(hosts) {
-    const findings: Finding[] = [];
+    const findings: TextFinding[] = [];
     for (const [name, group] of groupBy(guests(hosts), (p) => p.d.name)) {
       for (const self of group) {
         if (self.d.autostart !== true) continue;
@@ -158,7 +159,7 @@ const configDrift: FleetCheck = {
   title: 'A guest name is configured differently on different hosts',
   severity: 'warning',
   run(hosts) {
-    const findings: Finding[] = [];
+    const findings: TextFinding[] = [];
     for (const [name, group] of groupBy(guests(hosts), (p) => p.d.name)) {
       for (const self of group) {
         const same = group.filter((o) => o === self || sameGuest(o.d, self.d));

@@ -10,6 +10,7 @@
  * already makes (bridges, weights and caps) run that check on B with the guest.
  */
 import type { CheckContext, DomainFacts, Facts, Finding, Skip } from '../../checks/api.js';
+import type { TextFinding } from '../model/contract.js';
 import type { Probe } from '../model/facts.js';
 import type { Severity } from '../model/diagnostic.js';
 import { satisfiesXen } from '../model/xen-version.js';
@@ -36,7 +37,7 @@ export interface MigrationRule {
   title: string;
   severity: Severity;
   sources: string[];
-  run(m: Migration): Finding[] | Skip;
+  run(m: Migration): TextFinding[] | Skip;
 }
 
 type Evidence = Record<string, string | number | boolean>;
@@ -423,7 +424,7 @@ const storage: MigrationRule = {
     if (m.to.kind !== 'capture' || !m.storage) return { skip: `${hostName(m.to)} is ${m.to.kind === 'info' ? 'an xl info output' : 'a snapshot'}: its storage is known only from a capture` };
     const looked = m.storage.filter((p) => p.name.startsWith('disk:'));
     if (looked.length === 0) return { skip: 'the guest has no disks whose path dom0 sees (none, cdroms, or script backends)' };
-    const findings: Finding[] = [];
+    const findings: TextFinding[] = [];
     for (const p of looked) {
       if (p.status !== 'error') continue;
       const target = p.name.slice('disk:'.length);
@@ -510,11 +511,11 @@ export function comparedFacts(m: Migration): Array<{ fact: string; from: string;
 /** A scheduler finding's text, rendered from its message id as the engine would. */
 function whyText(f: Finding): string {
   const r = renderFinding(scheduler, f);
-  return r.ok ? r.text : (f.message ?? '');
+  return r.ok ? r.text : r.reason;
 }
 
-/** A check's finding as text, from its message id and data (or its plain message). */
-function checkText(check: Parameters<typeof renderFinding>[0], f: Finding, messageId: string | undefined, data: Finding['data']): string {
-  const r = renderFinding(check, { ...f, ...(messageId !== undefined ? { messageId } : {}), ...(data !== undefined ? { data } : {}) });
-  return r.ok ? r.text : (f.message ?? '');
+/** A check's finding as text, from its message id and data. */
+function checkText(check: Parameters<typeof renderFinding>[0], f: Omit<Finding, 'messageId' | 'data'>, messageId: string, data: Finding['data']): string {
+  const r = renderFinding(check, { ...f, messageId, ...(data !== undefined ? { data } : {}) });
+  return r.ok ? r.text : r.reason;
 }

@@ -4,7 +4,7 @@
  * through checks/api.ts; the engine and the report formats read it here, so
  * nothing below the checks depends on the checks' folder.
  */
-import type { Facts } from './facts.js';
+import type { DomainFacts, Facts } from './facts.js';
 import type { Severity } from './diagnostic.js';
 
 export type Need = 'host' | 'dom0' | 'domains';
@@ -19,16 +19,9 @@ export interface Finding {
    * it is the finding's identity (the baseline fingerprint), so rewording a
    * template or moving a line never turns an accepted finding into a new one.
    */
-  messageId?: string;
+  messageId: string;
   /** Values for the template's `{{name}}` placeholders; every placeholder needs one. */
   data?: MessageData;
-  /**
-   * Free text, the version-1 contract. Still accepted (a plugin written before
-   * message ids keeps working) but deprecated: its fingerprint changes whenever
-   * the text does. Ignored when `messageId` is given.
-   * @deprecated give `messageId` and `data`, and declare the template in the check's `messages`.
-   */
-  message?: string;
   /** Defaults to the check's (possibly overridden) severity. */
   severity?: Severity;
   file?: string;
@@ -64,7 +57,17 @@ export interface CheckContext {
   mode: 'check' | 'lint';
 }
 
-export interface Check {
+/**
+ * The host side of the Facts: everything but the guests (host, dom0, probes,
+ * where the evidence came from). What the host-only, per-guest and cross-guest
+ * parts of a check see: no part of a version-2 check ever sees every guest at
+ * once, which is what lets the engine read, check and drop one guest at a time.
+ * A `Facts` without `domains` is one, so the helpers that take Facts take it.
+ */
+export type HostSide = Omit<Facts, 'domains'>;
+
+/** What every check declares, whatever form its logic takes. */
+export interface CheckMeta {
   /** kebab-case, stable forever: "pv-abi-mismatch". */
   id: string;
   /** One line: what the check catches. */
@@ -79,25 +82,182 @@ export interface Check {
   /**
    * The kinds of problem the check reports: message id (kebab-case, stable
    * forever, shown as `<check>/<message-id>`) -> template with `{{name}}`
-   * placeholders filled from the finding's `data`.
+   * placeholders filled from the finding's `data`. Every finding names one: a
+   * free-text `message` (the first version of the contract) is no longer read.
    */
-  messages?: Record<string, string>;
+  messages: Record<string, string>;
   /** JSON Schema of this check's options (an object schema). */
   options?: Record<string, unknown>;
   /** Default option values. */
   defaults?: Record<string, unknown>;
-  run(facts: Facts, ctx: CheckContext): Finding[] | Skip;
-  /** Worked numbers for `xenlint explain ID --facts ...`: lines of text. */
+  /** Worked numbers for `xenlint explain ID --facts ...`: lines of text. Sees the whole Facts (explain reads few guests). */
   explain?(facts: Facts, ctx: CheckContext): string[];
+}
+
+/**
+ * The check contract, version 2: a check is split by what it needs to see, so
+ * that the engine can run it while it streams guests (issue 14) and never hold
+ * a repository of 100 000 parsed configs. A check declares any of the parts:
+ *
+ * - `hostOnly(host, ctx)`: runs once, before any guest. Its findings come first
+ *   in the check's report; a `Skip` skips the whole check (no guest part runs).
+ *   Host preconditions go here ("Xen version unknown", "dom0's modules not read").
+ * - `perGuest(guest, host, ctx)`: runs for each guest as it is read, with that
+ *   guest alone and the host side. Returns the guest's findings, or a `Skip`
+ *   when the guest is none of the check's business (not PV, not booted by
+ *   pygrub). When every guest skips and no other part found anything, the check
+ *   is "skipped" with the first guest's reason.
+ * - `summarize(guest, host, ctx)`: the small, JSON-serialisable record this guest
+ *   contributes to the cross-guest part (name, uuid, MACs, disk paths, memory,
+ *   where each is written). `undefined` contributes nothing. Kept until the end;
+ *   keep it to what `across` needs.
+ * - `across(summaries, host, ctx)`: runs once, after the last guest, over the
+ *   summaries in the order the guests were read. Its findings come last; a
+ *   `Skip` skips the whole check.
+ *
+ * The report lists a check's findings in that order: host-only, then each
+ * guest's in reading order, then cross-guest. Statuses, `needs`, the Xen range,
+ * suppressions, message ids, baselines and fingerprints are the engine's, as for
+ * every check. A part that throws makes the check's status "error".
+ *
+ * Version 1, `run(facts, ctx)` over the whole Facts, still works (plugins written
+ * against it need no change): the engine runs it through an adapter at the end,
+ * which makes the run keep every guest's parsed config in memory until then.
+ * A check with any version-2 part is run by its parts; its `run`, if any (the one
+ * `defineCheck` derives), is then used only by callers outside the engine.
+ */
+export interface Check<S = unknown> extends CheckMeta {
+  hostOnly?(host: HostSide, ctx: CheckContext): Finding[] | Skip;
+  perGuest?(guest: DomainFacts, host: HostSide, ctx: CheckContext): Finding[] | Skip;
+  summarize?(guest: DomainFacts, host: HostSide, ctx: CheckContext): S | undefined;
+  across?(summaries: S[], host: HostSide, ctx: CheckContext): Finding[] | Skip;
+  /** Version 1: the whole Facts at once. See above. */
+  run?(facts: Facts, ctx: CheckContext): Finding[] | Skip;
+}
+
+/** A check whose whole-facts form is there to call (every built-in check: see `defineCheck`). */
+export type WholeCheck<S = unknown> = Check<S> & { run(facts: Facts, ctx: CheckContext): Finding[] | Skip };
+
+/** Whether a check has any version-2 part (else it is a version-1, whole-facts check). */
+export function hasParts(check: Check): boolean {
+  return Boolean(check.hostOnly || check.perGuest || check.summarize || check.across);
+}
+
+export function isSkip(r: Finding[] | Skip): r is Skip {
+  return !Array.isArray(r);
+}
+
+/**
+ * One run of a version-2 check's parts, fed one guest at a time: the single
+ * place that composes the parts, used by the engine's streaming run and by
+ * `defineCheck`'s whole-facts `run`, so the two cannot disagree. Throws what a
+ * part throws (the engine turns it into status "error").
+ */
+export class PartsRun<S = unknown> {
+  private readonly head: Finding[] = [];
+  private readonly guests: Finding[] = [];
+  private readonly summaries: S[] = [];
+  private skipped: Skip | undefined;
+  private firstGuestSkip: Skip | undefined;
+  private examined = false;
+  private seen = 0;
+
+  constructor(
+    private readonly check: Check<S>,
+    private readonly host: HostSide,
+    private readonly ctx: CheckContext,
+  ) {
+    if (check.hostOnly) {
+      const r = check.hostOnly(host, ctx);
+      if (isSkip(r)) this.skipped = r;
+      else this.head.push(...r);
+    }
+  }
+
+  addGuest(guest: DomainFacts): void {
+    if (this.skipped) return;
+    this.seen++;
+    const { check, host, ctx } = this;
+    if (check.perGuest) {
+      const r = check.perGuest(guest, host, ctx);
+      if (isSkip(r)) this.firstGuestSkip ??= r;
+      else {
+        this.examined = true;
+        for (const f of r) this.guests.push(f);
+      }
+    }
+    if (check.summarize) {
+      const s = check.summarize(guest, host, ctx);
+      if (s !== undefined) this.summaries.push(s);
+    }
+  }
+
+  finish(): Finding[] | Skip {
+    if (this.skipped) return this.skipped;
+    let tail: Finding[] = [];
+    if (this.check.across) {
+      const r = this.check.across(this.summaries, this.host, this.ctx);
+      if (isSkip(r)) return r;
+      tail = r;
+    }
+    const findings = [...this.head, ...this.guests, ...tail];
+    if (this.check.perGuest && this.seen > 0 && !this.examined && findings.length === 0 && this.firstGuestSkip) return this.firstGuestSkip;
+    return findings;
+  }
+}
+
+/** The host side of a Facts: the object itself minus its guests. */
+export function hostSideOf(facts: Facts): HostSide {
+  const { domains: _domains, ...host } = facts;
+  return host;
+}
+
+/**
+ * Declares a version-2 check and derives its whole-facts `run` from its parts
+ * (the same composition the engine streams), for callers that hold every guest:
+ * unit tests, `migrate`'s rules. The engine itself runs the parts.
+ */
+export function defineCheck<S = unknown>(check: Check<S> & { run?: never }): WholeCheck<S> {
+  return { ...check, run: (facts: Facts, ctx: CheckContext) => runWhole(check, facts, ctx) };
+}
+
+/**
+ * Any check over Facts that hold every guest, as the engine would run it (its
+ * parts when it has them, else its `run`), without the engine's statuses:
+ * for tests and for commands that compose one check's verdict into their own.
+ */
+export function runWhole<S>(check: Check<S>, facts: Facts, ctx: CheckContext): Finding[] | Skip {
+  if (!hasParts(check as Check)) {
+    if (!check.run) throw new TypeError(`check ${check.id} has neither parts nor run(facts, ctx)`);
+    return check.run(facts, ctx);
+  }
+  const parts = new PartsRun(check, hostSideOf(facts), ctx);
+  for (const d of facts.domains ?? []) parts.addGuest(d);
+  return parts.finish();
+}
+
+/** The parts of a version-2 check, left out: what is left is its metadata. */
+export function metaOf(check: Check): CheckMeta {
+  const { hostOnly: _h, perGuest: _p, summarize: _s, across: _a, run: _r, ...meta } = check;
+  return meta;
 }
 
 export type Status = 'pass' | 'fail' | 'skipped' | 'not-applicable' | 'error';
 
+/**
+ * A finding of xenlint's own fleet checks and migrate rules, which are not
+ * checks (no plugin writes one, no suppression names their kinds) and report
+ * their text as it is: their fingerprints rest on it.
+ */
+export type TextFinding = Omit<Finding, 'messageId' | 'data'> & { message: string };
+
 /** A finding as reported: the engine fills the check id, the final severity and the rendered text. */
-export interface ReportedFinding extends Finding {
+export interface ReportedFinding extends Omit<Finding, 'messageId'> {
   check: string;
   severity: Severity;
-  /** The text: the check's template rendered with `data`, or a version-1 check's own `message`. */
+  /** The check's message id; absent only on a fleet check's or migrate rule's finding (a TextFinding). */
+  messageId?: string;
+  /** The text: the check's template rendered with `data` (a TextFinding's own text). */
   message: string;
   /** Stable id for baselines: check, message id, domain, key — never the text or a line number. */
   fingerprint: string;

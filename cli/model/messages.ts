@@ -19,15 +19,21 @@ export function placeholders(template: string): string[] {
 export type Rendered = { ok: true; text: string } | { ok: false; reason: string };
 
 /**
- * The finding's text: its message template filled from `data`, or (the
- * version-1 contract) its own `message`. A messageId the check does not declare,
- * or a placeholder without a value, is the check's bug: the engine reports the
- * check as an error with this reason rather than print half a message.
+ * The finding's text: its message template filled from `data`. A finding
+ * without a messageId (a check written for the first contract, which returned
+ * free text), a messageId the check does not declare, or a placeholder without a
+ * value is the check's bug: the engine reports the check as an error with this
+ * reason rather than print half a message.
  */
 export function renderFinding(check: Pick<Check, 'id' | 'messages'>, f: Finding): Rendered {
-  if (f.messageId === undefined) {
-    if (typeof f.message === 'string' && f.message !== '') return { ok: true, text: f.message };
-    return { ok: false, reason: `a finding of ${check.id} has neither a messageId nor a message` };
+  if (typeof f.messageId !== 'string') {
+    const freeText = typeof (f as { message?: unknown }).message === 'string';
+    return {
+      ok: false,
+      reason: freeText
+        ? `a finding of ${check.id} gives a free-text message and no messageId: free-text findings are no longer accepted; declare the text as a template in the check's messages and report messageId + data`
+        : `a finding of ${check.id} has no messageId`,
+    };
   }
   const declared = check.messages ?? {};
   const template = Object.hasOwn(declared, f.messageId) ? declared[f.messageId] : undefined;
@@ -43,10 +49,32 @@ export function renderFinding(check: Pick<Check, 'id' | 'messages'>, f: Finding)
   if (missing.length > 0) {
     return { ok: false, reason: `a finding of ${check.id}/${f.messageId} gives no data for ${missing.map((m) => `{{${m}}}`).join(', ')}` };
   }
-  return { ok: true, text: template.replace(PLACEHOLDER, (_, name: string) => String(data[name])) };
+  return { ok: true, text: template.replace(PLACEHOLDER, (_, name: string) => elide(String(data[name]), VALUE_LIMIT)) };
 }
 
-/** How reports and suppressions name the kind of a finding: `disk-spec/duplicate-vdev`, or the check id alone for a message without id. */
+/** How much of a spec or value quoted from the input a finding keeps (README "Limits"). */
+export const QUOTE_LIMIT = 80;
+
+/**
+ * The most of any one data or evidence value the engine keeps: room for the
+ * sentences checks compose, and a bound on whatever else a value quotes.
+ */
+export const VALUE_LIMIT = 1000;
+
+/**
+ * A value quoted from the input, cut to `limit` characters: a finding about a
+ * 50 000-item spec must not carry the spec, or a report grows with the square
+ * of its input. The cut never splits a surrogate pair.
+ */
+export function elide(text: string, limit = QUOTE_LIMIT): string {
+  if (text.length <= limit) return text;
+  let keep = limit;
+  const last = text.charCodeAt(keep - 1);
+  if (last >= 0xd800 && last <= 0xdbff) keep--;
+  return `${text.slice(0, keep)}…(${text.length - keep} more characters)`;
+}
+
+/** How reports and suppressions name the kind of a finding: `disk-spec/duplicate-vdev`, or the check id alone for a fleet or migrate finding (no id). */
 export function findingCode(f: { check: string; messageId?: string | undefined }): string {
   return f.messageId !== undefined ? `${f.check}/${f.messageId}` : f.check;
 }

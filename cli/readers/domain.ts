@@ -11,8 +11,7 @@ import type { ConfigEntry, ConfigValue, ParsedConfig } from '../model/config-mod
 import { diag } from '../model/diagnostic.js';
 import { entryMap, valueToPlain } from './config.js';
 import { readDirectives } from './directives.js';
-import { parseDiskSpec } from './disk-spec.js';
-import { parseVifSpec } from './vif-spec.js';
+import { readDiskSpec, readVifSpec } from './spec-reading.js';
 import { parseSize } from './units.js';
 import { readAsXl, XL_REFUSAL_CODES, atomText, type XlView } from './xl-reading.js';
 
@@ -135,7 +134,7 @@ function diskOf(item: ConfigValue, index: number, dialect: 'xm' | 'xl', annotati
     disk.invalid = item.kind === 'unreadable' ? `not statically readable: ${item.reason}` : `a disk spec must be a string, not a ${item.kind}`;
     return disk;
   }
-  const result = parseDiskSpec(spec, dialect);
+  const result = readDiskSpec(disk, dialect);
   if (!result.ok) {
     disk.invalid = result.error.message;
   } else {
@@ -187,7 +186,7 @@ function vifOf(item: ConfigValue, index: number, dialect: 'xm' | 'xl'): VifFacts
     vif.invalid = item.kind === 'unreadable' ? `not statically readable: ${item.reason}` : `a vif spec must be a string, not a ${item.kind}`;
     return vif;
   }
-  const result = parseVifSpec(spec, dialect);
+  const result = readVifSpec(vif, dialect);
   if (!result.ok) {
     vif.invalid = result.error.message;
     return vif;
@@ -332,7 +331,7 @@ const XL_VIF_EXIT = new Set(['rate-invalid', 'number-invalid']);
 function xlVifOf(item: ConfigValue, index: number, staleErange: boolean): { vif: VifFacts; refusal?: string } {
   const spec = item.kind === 'string' ? item.value : '';
   const vif: VifFacts = { index, spec, line: item.line, column: item.column, keys: {} };
-  const result = parseVifSpec(spec, 'xl', { staleErange });
+  const result = readVifSpec(vif, 'xl', staleErange);
   if (!result.ok && result.error.code !== 'mac-multicast') vif.invalid = result.error.message;
   if (!result.ok && XL_VIF_EXIT.has(result.error.code ?? '')) {
     return { vif, refusal: result.error.code === 'rate-invalid' ? `config parsing error in vif: ${result.error.message}` : result.error.message };

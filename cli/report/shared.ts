@@ -121,3 +121,16 @@ export function namesAFile(file: string, ctx: LocationContext | undefined): bool
   if (ctx?.commandOutputs?.has(file)) return false;
   return !(ctx?.host && PSEUDO_FS.test(file.replace(/\/{2,}/g, '/')));
 }
+
+/**
+ * The largest `measure` over `items`, at least `floor`. Never `Math.max(...xs)`:
+ * spreading a report's 300 000 rows into a call overflows the stack.
+ */
+export function maxOf<T>(items: Iterable<T>, measure: (item: T) => number, floor = 0): number {
+  let max = floor;
+  for (const item of items) {
+    const m = measure(item);
+    if (m > max) max = m;
+  }
+  return max;
+}

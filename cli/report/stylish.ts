@@ -15,6 +15,7 @@ import {
   countStatuses,
   displayPath,
   findingCode,
+  maxOf,
   outcomesWith,
   plural,
   position,
@@ -45,7 +46,8 @@ export function formatStylish(report: RunReport, opts: FormatOptions): string {
   const out: string[] = [];
   for (const [heading, rows] of groups(report, opts, p)) {
     out.push(heading === HOST ? p.underline('host') : p.underline(visible(heading)));
-    out.push(...table(rows, p), '');
+    for (const line of table(rows, p)) out.push(line);
+    out.push('');
   }
   out.push(...summary(report, opts, p));
   return `${out.join('\n')}\n`;
@@ -139,9 +141,9 @@ function oneLine(text: string): string {
 }
 
 function table(rows: Row[], p: Palette): string[] {
-  const locWidth = Math.max(0, ...rows.map((r) => displayWidth(r.location)));
-  const labelWidth = Math.max(0, ...rows.map((r) => r.label.length));
-  const msgWidth = Math.max(0, ...rows.map((r) => displayWidth(stripSgr(r.message[0] ?? ''))));
+  const locWidth = maxOf(rows, (r) => displayWidth(r.location));
+  const labelWidth = maxOf(rows, (r) => r.label.length);
+  const msgWidth = maxOf(rows, (r) => displayWidth(stripSgr(r.message[0] ?? '')));
   const indent = ' '.repeat(2 + locWidth + 2 + labelWidth + 2);
   const out: string[] = [];
   for (const r of rows) {
@@ -196,7 +198,7 @@ function docLines(report: RunReport, opts: FormatOptions, p: Palette): string[] 
     return uri ? [[visible(id), visible(uri)] as const] : [];
   });
   if (links.length === 0) return [];
-  const width = Math.max(...links.map(([id]) => displayWidth(id)));
+  const width = maxOf(links, ([id]) => displayWidth(id));
   return ['Documentation:', ...links.map(([id, uri]) => `  ${padEnd(id, width)}  ${p.dim(uri)}`)];
 }
 
@@ -236,6 +238,6 @@ function errorLines(errors: CheckOutcome[], p: Palette): string[] {
 }
 
 function idReasonTable(outcomes: CheckOutcome[], p: Palette): string[] {
-  const width = Math.max(...outcomes.map((o) => displayWidth(visible(o.id))));
+  const width = maxOf(outcomes, (o) => displayWidth(visible(o.id)));
   return outcomes.map((o) => `  ${padEnd(visible(o.id), width)}  ${p.dim(oneLine(o.reason ?? 'no reason given'))}`.trimEnd());
 }

@@ -5,7 +5,7 @@
  * (the first directory holding `.git`), so a config above the repository never
  * leaks in. Anything the schema does not know is an error (exit 2), never ignored.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describeErrors, validator } from './validators.js';
 import type { Severity } from '../model/diagnostic.js';
@@ -19,13 +19,28 @@ export interface XenlintConfig {
   failOn?: Severity;
   checks?: Record<string, CheckSetting>;
   plugins?: string[];
+  /** Load `plugins` — counted only in a config named with --config (see cli/settings/plugins.ts). */
+  allowPlugins?: boolean;
   dialects?: Array<{ files: string | string[]; dialect: 'xm' | 'xl' }>;
   /** Files `lint` leaves out, in .gitignore syntax, relative to the config file. */
   ignorePatterns?: string[];
   configDirs?: string[];
   autostartDir?: string;
   baseline?: string;
+  /** Size and count limits on inputs and output (README "Limits"). */
+  limits?: InputLimits;
 }
+
+/** The configurable limits: bytes per input kind, findings per check per file. */
+export interface InputLimits {
+  configBytes?: number;
+  factsBytes?: number;
+  baselineBytes?: number;
+  findingsPerCheckPerFile?: number;
+}
+
+/** Reads the config file's text, or throws a UsageError naming it: cli/sources/read-input.ts, which refuses non-regular and oversized files. */
+export type ReadConfigText = (file: string) => string;
 
 export interface LoadedConfig {
   config: XenlintConfig;
@@ -83,15 +98,10 @@ export function repositoryRoot(startDir: string): string | undefined {
   return undefined;
 }
 
-export async function loadConfig(opts: { cwd: string; file?: string }): Promise<LoadedConfig> {
+export async function loadConfig(opts: { cwd: string; file?: string; read: ReadConfigText }): Promise<LoadedConfig> {
   const file = opts.file ? resolve(opts.cwd, opts.file) : findConfig(opts.cwd);
   if (!file) return { config: {}, dir: opts.cwd };
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`${file}: cannot read the config: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
+  const text = opts.read(file);
   const data = await parseConfigText(text, file);
   const validate = await validator('config');
   if (!validate(data)) {
@@ -163,7 +173,10 @@ failOn: error
 #       limitBytes: 137438953472   # 128 GiB (LBA28); the field notes say 160G
 #   dom0-nvidia: off
 
-# Extra checks: ES modules exporting an array of checks (see checks/api.ts).
+# Extra checks: ES modules exporting an array of checks (see checks/api.ts),
+# files inside this directory. Plugins are code: they load only when allowed
+# (xenlint --plugin PATH, XENLINT_ALLOW_PLUGINS=1, or allowPlugins: true in a
+# file named with --config).
 # plugins:
 #   - ./site-checks.js
 

@@ -19,8 +19,11 @@ export function schemaPath(name: SchemaName): string {
   return `${PACKAGE_ROOT}/schemas/${name}.schema.json`;
 }
 
+/** The compiled validators, beside the tsc output (the code-split bundle in dist/bin/ reads the same ones). */
+const BUILT_VALIDATORS = `${PACKAGE_ROOT}/dist/cli/settings/validators`;
+
 function isBuilt(): boolean {
-  return import.meta.url.includes('/dist/cli/');
+  return /\/dist\/(cli|bin)\//.test(import.meta.url);
 }
 
 export async function validator(name: SchemaName): Promise<Validator> {
@@ -31,7 +34,7 @@ export async function validator(name: SchemaName): Promise<Validator> {
     v = embedded.validators[name];
   } else if (isBuilt()) {
     const require = createRequire(import.meta.url);
-    const mod = require(`./validators/${name}.cjs`) as Validator | { default: Validator };
+    const mod = require(`${BUILT_VALIDATORS}/${name}.cjs`) as Validator | { default: Validator };
     v = typeof mod === 'function' ? mod : mod.default;
   } else {
     const { Ajv } = await import('ajv');

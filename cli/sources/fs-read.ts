@@ -3,11 +3,18 @@
  * and non-blocking, and only regular files are read: a FIFO or a device node in a
  * mounted tree would otherwise block or read a disk.
  */
-import { constants } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { DETAIL, type BytesResult, type DirEntry, type DirResult, type EntryType, type SizeResult, failure, fsFailure } from './source.js';
 
+/**
+ * Up to `maxBytes` of a regular file, opened non-blocking: a FIFO, a device or a
+ * directory is refused from fstat, before a single read, so it can neither block
+ * nor stream forever. Gathering (async, many files at once) and the files a
+ * command names (readCappedSync: one at a time, no thread-pool round trips) share
+ * the checks and the read loop below; only the system calls differ.
+ */
 export async function readCapped(fsPath: string, maxBytes: number): Promise<BytesResult> {
   let handle;
   try {
@@ -16,30 +23,63 @@ export async function readCapped(fsPath: string, maxBytes: number): Promise<Byte
     return fsFailure(err);
   }
   try {
-    const st = await handle.stat();
-    if (st.isDirectory()) return failure('error', DETAIL.isDirectory);
-    if (!st.isFile()) return failure('error', DETAIL.notRegular);
-    const cap = Math.max(0, Math.floor(maxBytes));
-    // /proc and /sys files report size 0 or 4096 whatever they hold: read until EOF.
-    const chunk = st.size > 0 ? Math.min(st.size + 1, 1 << 20) : 1 << 16;
-    const buf = Buffer.alloc(Math.max(1, Math.min(cap, chunk)));
-    const chunks: Buffer[] = [];
-    let total = 0;
-    while (total < cap) {
-      const want = Math.min(buf.length, cap - total);
-      const { bytesRead } = await handle.read(buf, 0, want, null);
-      if (bytesRead === 0) return { ok: true, bytes: concat(chunks, total), truncated: false };
-      chunks.push(Buffer.from(buf.subarray(0, bytesRead)));
-      total += bytesRead;
-    }
-    const probe = Buffer.alloc(1);
-    const { bytesRead } = await handle.read(probe, 0, 1, null);
-    return { ok: true, bytes: concat(chunks, total), truncated: bytesRead > 0 };
+    const reads = cappedReads(await handle.stat(), maxBytes);
+    let step = reads.next();
+    while (!step.done) step = reads.next((await handle.read(step.value.buf, 0, step.value.want, null)).bytesRead);
+    return step.value;
   } catch (err) {
     return fsFailure(err);
   } finally {
     await handle.close().catch(() => undefined);
   }
+}
+
+/**
+ * readCapped with synchronous calls, for a command's inputs. `wholeOrNothing`:
+ * a file whose size is over the cap is not read at all (truncated, no bytes),
+ * since the caller refuses it anyway.
+ */
+export function readCappedSync(fsPath: string, maxBytes: number, wholeOrNothing = false): BytesResult {
+  let fd: number;
+  try {
+    fd = openSync(fsPath, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (err) {
+    return fsFailure(err);
+  }
+  try {
+    const reads = cappedReads(fstatSync(fd), maxBytes, wholeOrNothing);
+    let step = reads.next();
+    while (!step.done) step = reads.next(readSync(fd, step.value.buf, 0, step.value.want, null));
+    return step.value;
+  } catch (err) {
+    return fsFailure(err);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The read loop of readCapped, as the reads it wants: yields a buffer and a length,
+ * takes back how many bytes came. /proc and /sys files report size 0 or 4096
+ * whatever they hold, so a file is read until EOF or the cap, never by its size.
+ */
+function* cappedReads(st: Stats, maxBytes: number, wholeOrNothing = false): Generator<{ buf: Buffer; want: number }, BytesResult, number> {
+  if (st.isDirectory()) return failure('error', DETAIL.isDirectory);
+  if (!st.isFile()) return failure('error', DETAIL.notRegular);
+  const cap = Math.max(0, Math.floor(maxBytes));
+  if (wholeOrNothing && st.size > cap) return { ok: true, bytes: new Uint8Array(0), truncated: true };
+  const chunk = st.size > 0 ? Math.min(st.size + 1, 1 << 20) : 1 << 16;
+  const buf = Buffer.alloc(Math.max(1, Math.min(cap, chunk)));
+  const chunks: Buffer[] = [];
+  let total = 0;
+  while (total < cap) {
+    const bytesRead = yield { buf, want: Math.min(buf.length, cap - total) };
+    if (bytesRead === 0) return { ok: true, bytes: concat(chunks, total), truncated: false };
+    chunks.push(Buffer.from(buf.subarray(0, bytesRead)));
+    total += bytesRead;
+  }
+  const probed = yield { buf: Buffer.alloc(1), want: 1 };
+  return { ok: true, bytes: concat(chunks, total), truncated: probed > 0 };
 }
 
 function concat(chunks: Buffer[], total: number): Uint8Array {

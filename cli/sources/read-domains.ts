@@ -3,19 +3,21 @@
  * time: each text is parsed and dropped before the next is read, so a
  * repository of 100 000 guests streams through without holding every text.
  *
- * Reads are synchronous on purpose. Config files are small, and for small files
- * `readFileSync` costs one open/fstat/read/close on this thread, where the
+ * Reads are synchronous on purpose (cli/sources/read-input.ts, which also refuses
+ * a FIFO, a device or an oversized file). Config files are small, and for small
+ * files a synchronous read costs one open/fstat/read/close on this thread, where the
  * promise API makes four thread-pool round trips per file: measured on 10 000
  * configs, 2–4x the CPU time for the reads (bench/README.md). Parsing, the rest
  * of the work, is synchronous anyway, so concurrent reads bought nothing.
  */
-import { readFileSync } from 'node:fs';
 import type { DomainFacts } from '../model/facts.js';
 import type { Dialect } from '../model/config-model.js';
 import { parseConfig } from '../readers/config.js';
 import { buildDomain } from '../readers/domain.js';
 import { decodeConfigBytes } from '../readers/config-bytes.js';
 import type { ReaderChoice } from '../readers/reader-choice.js';
+import type { InputLimits } from '../settings/config.js';
+import { readInputFile } from './read-input.js';
 import { redactDomain } from './redact.js';
 
 export interface ReadProblem {
@@ -26,18 +28,26 @@ export interface ReadProblem {
 /** The reader chosen for a file (a dialect alone counts as forced), or why its syntax must decide. */
 export type ReaderFor = (file: string) => Dialect | ReaderChoice | { undecided: string } | undefined;
 
-export async function readDomainFiles(files: string[], readerFor: ReaderFor): Promise<{ domains: DomainFacts[]; problems: ReadProblem[] }> {
+export async function readDomainFiles(files: string[], readerFor: ReaderFor, limits?: InputLimits): Promise<{ domains: DomainFacts[]; problems: ReadProblem[] }> {
   const domains: DomainFacts[] = [];
+  const problems = forEachDomainFile(files, readerFor, limits, (d) => domains.push(d));
+  return { domains, problems };
+}
+
+/**
+ * Reads the files in order and hands each guest to `visit` as soon as it is
+ * built, keeping nothing: the streaming lint (cli/engine/engine.ts RunSession)
+ * checks it there and lets it go. Returns the files that could not be read.
+ */
+export function forEachDomainFile(files: string[], readerFor: ReaderFor, limits: InputLimits | undefined, visit: (domain: DomainFacts) => void): ReadProblem[] {
   const problems: ReadProblem[] = [];
   for (const file of files) {
-    let text: string;
-    try {
-      text = decodeConfigBytes(readFileSync(file)).text;
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      problems.push({ file, message: `cannot read: ${code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String(code)}` });
+    const read = readInputFile(file, 'config', limits);
+    if (!read.ok) {
+      problems.push({ file, message: read.reason });
       continue;
     }
+    const text = decodeConfigBytes(read.bytes).text;
     const choice = readerFor(file);
     // DomainFacts do not carry dialectReason, so detection may stop at the first reader that decides.
     const opts =
@@ -45,7 +55,7 @@ export async function readDomainFiles(files: string[], readerFor: ReaderFor): Pr
       : typeof choice === 'string' ? { dialect: choice }
       : 'undecided' in choice ? { exactReason: false, undecided: choice.undecided }
       : { dialect: choice.dialect, reason: choice.reason };
-    domains.push(redactDomain(buildDomain(parseConfig(text, file, opts)), text));
+    visit(redactDomain(buildDomain(parseConfig(text, file, opts)), text));
   }
-  return { domains, problems };
+  return problems;
 }

@@ -3,19 +3,14 @@
  * `--facts` also takes a plain `xl info` / `xm info` output, since that is what
  * admins already keep next to their configs.
  */
-import { readFile } from 'node:fs/promises';
 import { emptyFacts, type Facts } from '../model/facts.js';
-import { UsageError } from '../settings/config.js';
+import { UsageError, type InputLimits } from '../settings/config.js';
 import { describeErrors, validator } from '../settings/validators.js';
 import { redactDeep } from './redact.js';
+import { readInputText } from './read-input.js';
 
-export async function loadFactsFile(file: string): Promise<Facts> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
+export async function loadFactsFile(file: string, limits?: InputLimits): Promise<Facts> {
+  const text = readInputText(file, 'facts', limits);
   // A snapshot written by hand or by an older xenlint may hold what this one redacts.
   if (looksLikeInfo(text)) return redactDeep({ ...(await factsFromInfoText(text, file)), savedIn: file });
   const data = await parseSnapshotText(text, file);

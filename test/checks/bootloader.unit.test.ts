@@ -1,15 +1,17 @@
 import t from 'tap';
-import check, { XSA_508, isPygrub } from '../../checks/bootloader.js';
-import type { Finding } from '../../checks/api.js';
+import builtin, { XSA_508, isPygrub } from '../../checks/bootloader.js';
 import type { DomainFacts } from '../../cli/model/facts.js';
 import { satisfiesXen } from '../../cli/model/xen-version.js';
-import { context, domainFromText, facts, host } from '../helpers/facts.js';
+import { context, domainFromText, facts, host, rendering, type RenderedFinding } from '../helpers/facts.js';
+
+/** The check, its findings' text rendered from its messages as the engine does. */
+const check = rendering(builtin);
 
 function g(body: string, dialect: 'xl' | 'xm' = 'xl'): DomainFacts {
   return domainFromText(`name = "g"\n${body}`, dialect, '/etc/xen/g.cfg');
 }
 
-function run(domains: DomainFacts[], xen: string | undefined, toolstack: 'xl' | 'xm' = 'xl'): Finding[] {
+function run(domains: DomainFacts[], xen: string | undefined, toolstack: 'xl' | 'xm' = 'xl'): RenderedFinding[] {
   const r = check.run(facts({ host: host(xen, { toolstack }), domains }), context(check, { xen }));
   if (!Array.isArray(r)) throw new Error(r.skip);
   return r;

@@ -1,10 +1,9 @@
 import t from 'tap';
 import fc from 'fast-check';
 import builtin, { isNicNamedBridge, renamedBridgeFor, scriptName, vifScript, xlDefaultBridge } from '../../checks/bridge-missing.js';
-import type { Finding } from '../../checks/api.js';
 import type { Bridge, Dom0Facts, DomainFacts } from '../../cli/model/facts.js';
 import type { Dialect } from '../../cli/model/config-model.js';
-import { context, domainFromText, facts, host, listLine, runOnDomains, type Target, rendering } from '../helpers/facts.js';
+import { context, domainFromText, facts, host, listLine, runOnDomains, type Target, rendering, type RenderedFinding } from '../helpers/facts.js';
 
 /** The check, its findings' text rendered from its messages as the engine does. */
 const check = rendering(builtin);
@@ -15,7 +14,7 @@ function guest(name: string, vifs: string[], dialect: Dialect, extra = ''): Doma
 
 const HVM_XM = "builder = 'hvm'\nkernel = '/usr/lib/xen/boot/hvmloader'\n";
 
-const run = (domains: DomainFacts[], o: Target): Finding[] => runOnDomains(check, domains, o);
+const run = (domains: DomainFacts[], o: Target): RenderedFinding[] => runOnDomains(check, domains, o);
 
 const ctx = (xen: string) => context(check, { xen });
 

@@ -1,16 +1,18 @@
 import t from 'tap';
 import fc from 'fast-check';
-import check from '../../checks/console-exposed.js';
+import builtin from '../../checks/console-exposed.js';
 import { describeListen, isLoopback, listenAddress } from '../../checks/lib/address.js';
-import type { Finding } from '../../checks/api.js';
 import type { DomainFacts } from '../../cli/model/facts.js';
-import { context, domainFromText, facts, findings, host, xendConfig } from '../helpers/facts.js';
+import { context, domainFromText, facts, findings, host, xendConfig, rendering, type RenderedFinding } from '../helpers/facts.js';
+
+/** The check, its findings' text rendered from its messages as the engine does. */
+const check = rendering(builtin);
 
 function guest(name: string, body: string, dialect: 'xl' | 'xm' = 'xl'): DomainFacts {
   return domainFromText(`name = "${name}"\n${body}`, dialect, `/etc/xen/${name}.cfg`);
 }
 
-function run(domains: DomainFacts[], xen: string | undefined, extra: { toolstack?: 'xl' | 'xm'; xend?: Record<string, string> } = {}): Finding[] {
+function run(domains: DomainFacts[], xen: string | undefined, extra: { toolstack?: 'xl' | 'xm'; xend?: Record<string, string> } = {}): RenderedFinding[] {
   const h = extra.toolstack ? host(xen, { toolstack: extra.toolstack }) : undefined;
   const dom0 = extra.xend ? { xendConfig: xendConfig(extra.xend, 230) } : undefined;
   return findings(check.run(facts({ host: h, dom0, domains }), context(check, { xen, mode: 'lint' })));

@@ -1,7 +1,10 @@
 import t from 'tap';
-import check, { normaliseUuid } from '../../checks/duplicate-guest.js';
+import builtin, { normaliseUuid } from '../../checks/duplicate-guest.js';
 import type { DomainFacts } from '../../cli/model/facts.js';
-import { domainFromText, facts, findings, context } from '../helpers/facts.js';
+import { domainFromText, facts, findings, context, rendering } from '../helpers/facts.js';
+
+/** The check, its findings' text rendered from its messages as the engine does. */
+const check = rendering(builtin);
 
 function cfg(file: string, body: string): DomainFacts {
   return domainFromText(body, 'xl', `/etc/xen/${file}`);

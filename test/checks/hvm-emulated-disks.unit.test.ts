@@ -1,15 +1,17 @@
 import t from 'tap';
-import check, { busOf } from '../../checks/hvm-emulated-disks.js';
+import builtin, { busOf } from '../../checks/hvm-emulated-disks.js';
 import { libxlDiskNumber } from '../../checks/lib/disk.js';
-import type { Finding } from '../../checks/api.js';
 import type { DomainFacts } from '../../cli/model/facts.js';
-import { context, domainFromText, facts, host, listLine } from '../helpers/facts.js';
+import { context, domainFromText, facts, host, listLine, rendering, type RenderedFinding } from '../helpers/facts.js';
+
+/** The check, its findings' text rendered from its messages as the engine does. */
+const check = rendering(builtin);
 
 function hvm(name: string, disks: string[], extra = ''): DomainFacts {
   return domainFromText(`name = "${name}"\ntype = "hvm"\n${extra}${listLine('disk', disks)}`, 'xl', `/etc/xen/${name}.cfg`);
 }
 
-function run(domains: DomainFacts[], xen: string | undefined): Finding[] {
+function run(domains: DomainFacts[], xen: string | undefined): RenderedFinding[] {
   const r = check.run(facts({ host: host(xen, { toolstack: 'xl' }), domains }), context(check, { xen }));
   if (!Array.isArray(r)) throw new Error(r.skip);
   return r;

@@ -1,8 +1,10 @@
 import t from 'tap';
-import check, { pciDevices } from '../../checks/passthrough.js';
-import type { Finding } from '../../checks/api.js';
+import builtin, { pciDevices } from '../../checks/passthrough.js';
 import type { DomainFacts } from '../../cli/model/facts.js';
-import { context, domainFromText, facts, host } from '../helpers/facts.js';
+import { context, domainFromText, facts, host, rendering, type RenderedFinding } from '../helpers/facts.js';
+
+/** The check, its findings' text rendered from its messages as the engine does. */
+const check = rendering(builtin);
 
 function guest(name: string, body: string): DomainFacts {
   return domainFromText(`name = "${name}"\n${body}`, 'xl', `/etc/xen/${name}.cfg`);
@@ -13,7 +15,7 @@ function result(domains: DomainFacts[], xen: string | undefined, virtCaps?: stri
   return check.run(facts({ host: h, domains }), context(check, { xen }));
 }
 
-function run(domains: DomainFacts[], xen: string | undefined, virtCaps?: string[]): Finding[] {
+function run(domains: DomainFacts[], xen: string | undefined, virtCaps?: string[]): RenderedFinding[] {
   const r = result(domains, xen, virtCaps);
   if (!Array.isArray(r)) throw new Error(r.skip);
   return r;

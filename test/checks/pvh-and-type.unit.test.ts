@@ -1,15 +1,17 @@
 import t from 'tap';
 import fc from 'fast-check';
-import check, { xlBuilder, xlType } from '../../checks/pvh-and-type.js';
-import type { Finding } from '../../checks/api.js';
+import builtin, { xlBuilder, xlType } from '../../checks/pvh-and-type.js';
 import type { DomainFacts } from '../../cli/model/facts.js';
-import { context, domainFromText, facts, host } from '../helpers/facts.js';
+import { context, domainFromText, facts, host, rendering, type RenderedFinding } from '../helpers/facts.js';
+
+/** The check, its findings' text rendered from its messages as the engine does. */
+const check = rendering(builtin);
 
 function guest(name: string, body: string, dialect: 'xl' | 'xm' = 'xl'): DomainFacts {
   return domainFromText(`name = "${name}"\n${body}`, dialect, `/etc/xen/${name}.cfg`);
 }
 
-function run(domains: DomainFacts[], xen: string | undefined, hostCaps?: string): Finding[] {
+function run(domains: DomainFacts[], xen: string | undefined, hostCaps?: string): RenderedFinding[] {
   const h = hostCaps !== undefined ? host(xen, { xenCaps: hostCaps }) : undefined;
   const r = check.run(facts({ host: h, domains }), context(check, { xen, mode: 'lint' }));
   if (!Array.isArray(r)) throw new Error(`skipped: ${r.skip}`);

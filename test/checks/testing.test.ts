@@ -5,17 +5,17 @@
  */
 import t from 'tap';
 import { join } from 'node:path';
-import type { Check, Finding } from '../../checks/api.js';
+import { metaOf, runWhole, type Check, type Finding } from '../../checks/api.js';
 import { builtinChecks } from '../../checks/index.js';
 import { compareFindings, fixtureCases, markerFindings, parseMarkerItem, verifyCase, type CheckTestCase } from '../../checks/testing.js';
 import { FIXTURES } from './fixtures.js';
 
-/** `check` with its findings changed by `plant` after it ran. */
+/** `check` with its findings changed by `plant` after it ran (a whole-facts check, so the engine runs the planted `run`). */
 function planted(check: Check, plant: (found: Finding[]) => Finding[]): Check {
   return {
-    ...check,
+    ...metaOf(check),
     run(facts, ctx) {
-      const r = check.run(facts, ctx);
+      const r = runWhole(check, facts, ctx);
       return Array.isArray(r) ? plant(r) : r;
     },
   };

@@ -1,7 +1,10 @@
 import t from 'tap';
-import check from '../../checks/vcpu-limits.js';
+import builtin from '../../checks/vcpu-limits.js';
 import type { DomainFacts } from '../../cli/model/facts.js';
-import { context, domainFromText, facts, host } from '../helpers/facts.js';
+import { context, domainFromText, facts, host, rendering } from '../helpers/facts.js';
+
+/** The check, its findings' text rendered from its messages as the engine does. */
+const check = rendering(builtin);
 
 function guest(name: string, body: string, dialect: 'xl' | 'xm' = 'xl'): DomainFacts {
   return domainFromText(`name = "${name}"\n${body}`, dialect, `/etc/xen/${name}.cfg`);

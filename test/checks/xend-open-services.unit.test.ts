@@ -1,7 +1,10 @@
 import t from 'tap';
-import check, { openRelocation } from '../../checks/xend-open-services.js';
+import builtin, { openRelocation } from '../../checks/xend-open-services.js';
 import { satisfiesXen } from '../../cli/model/xen-version.js';
-import { context, facts, xendConfig } from '../helpers/facts.js';
+import { context, facts, xendConfig, rendering } from '../helpers/facts.js';
+
+/** The check, its findings' text rendered from its messages as the engine does. */
+const check = rendering(builtin);
 
 function run(values: Record<string, string>) {
   const r = check.run(facts({ dom0: { xendConfig: xendConfig(values, 60) } }), context(check, { xen: '4.4.0' }));

@@ -1,9 +1,12 @@
 import t from 'tap';
-import check from '../../checks/xend-removed.js';
+import builtin from '../../checks/xend-removed.js';
 import { isXmOnlyKey, xmOnlyKeys } from '../../checks/lib/xm-leftovers.js';
 import { satisfiesXen } from '../../cli/model/xen-version.js';
 import type { DomainFacts } from '../../cli/model/facts.js';
-import { context, domainFromText, facts, xendConfig } from '../helpers/facts.js';
+import { context, domainFromText, facts, xendConfig, rendering } from '../helpers/facts.js';
+
+/** The check, its findings' text rendered from its messages as the engine does. */
+const check = rendering(builtin);
 
 function run(domains: DomainFacts[], xen: string, xend?: Record<string, string>) {
   const r = check.run(facts({ domains, dom0: xend ? { xendConfig: xendConfig(xend, 10) } : undefined }), context(check, { xen, mode: 'lint' }));

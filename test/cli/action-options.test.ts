@@ -4,7 +4,7 @@
  * (never import the config's plugin modules).
  */
 import t from 'tap';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scratch, xenlint } from './run.js';
 
@@ -60,9 +60,10 @@ writeFileSync(new URL('./imported', import.meta.url), 'the plugin ran');
 export default [{
   id: 'site-no-file-disks', title: 'Guests use LVM, not image files', severity: 'error',
   needs: ['domains'], sources: ['site policy'],
+  messages: { 'image-file': '{{guest}}: disk {{vdev}} is an image file' },
   run(facts) {
     return facts.domains.flatMap((d) => d.disks.filter((k) => k.backend === 'file').map((k) => ({
-      message: d.name + ': disk ' + k.vdev + ' is an image file', domain: d.name, file: d.file, line: k.line, column: k.column, key: 'disk' })));
+      messageId: 'image-file', data: { guest: d.name, vdev: k.vdev }, domain: d.name, file: d.file, line: k.line, column: k.column, key: 'disk' })));
   },
 }];
 `;
@@ -81,8 +82,19 @@ export default [{
     t.notMatch(off.stdout, /image file/);
     t.notOk(existsSync(join(dir, 'imported')), 'the plugin module was not imported');
   }
-  const on = xenlint(['lint', 'img.cfg', '--xen', '4.4'], { cwd: dir });
+  const on = xenlint(['lint', 'img.cfg', '--xen', '4.4'], { cwd: dir, env: { XENLINT_ALLOW_PLUGINS: '1' } });
   t.equal(on.code, 0, 'the plugin finding is a warning here');
   t.match(on.stdout, /disk xvda is an image file/);
   t.ok(existsSync(join(dir, 'imported')));
+
+  // --no-plugins wins over every way of allowing them.
+  rmSync(join(dir, 'imported'));
+  writeFileSync(join(dir, 'named.yaml'), 'plugins: [./site.mjs]\nallowPlugins: true\nchecks:\n  site-no-file-disks: warning\n');
+  const denied = xenlint(['lint', 'img.cfg', '--xen', '4.4', '--no-plugins', '--config', 'named.yaml'], { cwd: dir, env: { XENLINT_ALLOW_PLUGINS: '1' } });
+  t.equal(denied.code, 0, denied.stderr);
+  t.notOk(existsSync(join(dir, 'imported')), '--no-plugins beats allowPlugins and the environment');
+  const both = xenlint(['lint', 'img.cfg', '--no-plugins', '--plugin', 'site.mjs'], { cwd: dir });
+  t.equal(both.code, 2);
+  t.match(both.stderr, /--plugin and --no-plugins contradict each other/);
+  t.notOk(existsSync(join(dir, 'imported')));
 });

@@ -63,25 +63,26 @@ function plugin(wording: string): string {
 `;
 }
 
-t.test('a reworded message keeps the baseline matching; a free-text (version 1) message does not', async (t) => {
+t.test('a reworded message keeps the baseline matching; a free-text (first contract) plugin is refused, naming it', async (t) => {
   const dir = scratch({
     'site.mjs': plugin('{{guest}}: disk {{vdev}} is an image file'),
     'img.cfg': "name = 'img'\nkernel = '/boot/vmlinuz'\nmemory = 256\ndisk = [ 'file:/srv/img.img,xvda,w' ]\n",
     '.xenlintrc.yaml': 'plugins: [./site.mjs]\n',
   });
-  const first = xenlint(['lint', 'img.cfg', '--xen', '4.4', '--format', 'json', '--write-baseline', 'base.json'], { cwd: dir });
+  const first = xenlint(['lint', 'img.cfg', '--plugin', 'site.mjs', '--xen', '4.4', '--format', 'json', '--write-baseline', 'base.json'], { cwd: dir });
   t.equal(first.code, 1, first.stderr);
   t.match(findingsOf(first.stdout).find((f) => f.check === 'site-no-file-disks'), { messageId: 'image-file', message: 'img: disk xvda is an image file' });
 
   writeFileSync(join(dir, 'site.mjs'), plugin('{{guest}} keeps disk {{vdev}} in an image file; site policy wants LVM'));
-  const reworded = xenlint(['lint', 'img.cfg', '--xen', '4.4', '--format', 'json'], { cwd: dir });
+  const reworded = xenlint(['lint', 'img.cfg', '--plugin', 'site.mjs', '--xen', '4.4', '--format', 'json'], { cwd: dir });
   t.match(findingsOf(reworded.stdout).find((f) => f.check === 'site-no-file-disks'), { message: 'img keeps disk xvda in an image file; site policy wants LVM' });
-  const kept = xenlint(['lint', 'img.cfg', '--xen', '4.4', '--baseline', 'base.json'], { cwd: dir });
+  const kept = xenlint(['lint', 'img.cfg', '--plugin', 'site.mjs', '--xen', '4.4', '--baseline', 'base.json'], { cwd: dir });
   t.equal(kept.code, 0, `the reworded message still matches: ${kept.stdout}`);
 
-  // The old contract still works, and its fingerprint is its text, as before.
-  writeFileSync(join(dir, 'site.mjs'), plugin('unused').replace("messageId: 'image-file', data: { guest: d.name, vdev: k.vdev }", "message: d.name + ': disk ' + k.vdev + ' is an image file'"));
-  const v1 = xenlint(['lint', 'img.cfg', '--xen', '4.4', '--format', 'json', '--baseline', 'base.json'], { cwd: dir });
-  t.equal(v1.code, 1, 'a free-text finding is not the message-id finding of the baseline');
-  t.match(findingsOf(v1.stdout), [{ check: 'site-no-file-disks', messageId: null, message: 'img: disk xvda is an image file' }]);
+  // The first contract (free text, no messages) is refused before anything runs: a usage error naming the plugin and the check.
+  writeFileSync(join(dir, 'site.mjs'), plugin('unused').replace(/\n  messages: .*\n/, '\n').replace("messageId: 'image-file', data: { guest: d.name, vdev: k.vdev }", "message: d.name + ': disk ' + k.vdev + ' is an image file'"));
+  const v1 = xenlint(['lint', 'img.cfg', '--plugin', 'site.mjs', '--xen', '4.4', '--format', 'json', '--baseline', 'base.json'], { cwd: dir });
+  t.equal(v1.code, 2, v1.stdout);
+  t.match(v1.stderr, /plugin site\.mjs: check 1 \(site-no-file-disks\): declares no messages/);
+  t.notMatch(v1.stderr, /\n\s+at /, 'no stack trace');
 });

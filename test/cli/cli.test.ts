@@ -172,39 +172,43 @@ t.test('plugins: a good one runs, a broken one is a clear error', async (t) => {
   const good = `export default [{
   id: 'site-no-file-disks', title: 'Guests use LVM, not image files', severity: 'error',
   needs: ['domains'], sources: ['site policy'],
+  messages: { 'image-file': '{{guest}}: disk {{vdev}} is an image file' },
   run(facts) {
     return facts.domains.flatMap((d) => d.disks.filter((k) => k.backend === 'file').map((k) => ({
-      message: d.name + ': disk ' + k.vdev + ' is an image file', domain: d.name, file: d.file, line: k.line, column: k.column, key: 'disk' })));
+      messageId: 'image-file', data: { guest: d.name, vdev: k.vdev }, domain: d.name, file: d.file, line: k.line, column: k.column, key: 'disk' })));
   },
 }];
 `;
   const dir = scratch({
     'good.mjs': good,
-    'no-run.mjs': "export default [{ id: 'x-y', title: 't', severity: 'error', needs: [], sources: ['s'] }];\n",
-    'bad-meta.mjs': "export default [{ id: 'Bad Id', title: 't', severity: 'fatal', needs: [], sources: [], run() { return []; } }];\n",
+    'no-run.mjs': "export default [{ id: 'x-y', title: 't', severity: 'error', needs: [], sources: ['s'], messages: { m: 't' } }];\n",
+    'bad-meta.mjs': "export default [{ id: 'Bad Id', title: 't', severity: 'fatal', needs: [], sources: [], messages: { m: 't' }, run() { return []; } }];\n",
+    'free-text.mjs': good.replace(/\n  messages: .*\n/, '\n').replace("messageId: 'image-file', data: { guest: d.name, vdev: k.vdev }", "message: d.name + ': disk ' + k.vdev + ' is an image file'"),
     'syntax.mjs': 'export default [ {\n',
-    'throws.mjs': "export default [{ id: 'site-throws', title: 't', severity: 'error', needs: [], sources: ['s'], run() { throw new Error('boom'); } }];\n",
+    'throws.mjs': "export default [{ id: 'site-throws', title: 't', severity: 'error', needs: [], sources: ['s'], messages: { m: 't' }, run() { throw new Error('boom'); } }];\n",
     'img.cfg': "name = 'img'\nkernel = '/boot/vmlinuz'\nmemory = 256\ndisk = [ 'file:/srv/img.img,xvda,w' ]\n",
-    '.xenlintrc.yaml': 'plugins: [./good.mjs]\n',
+    '.xenlintrc.yaml': 'plugins: [./good.mjs]\nallowPlugins: true\n',
   });
-  const r = xenlint(['lint', 'img.cfg', '--xen', '4.4', '--format', 'json'], { cwd: dir });
+  // Named with --config, the file may allow its own plugins (test/cli/plugin-trust.test.ts has the rules).
+  const r = xenlint(['lint', 'img.cfg', '--xen', '4.4', '--format', 'json', '--config', '.xenlintrc.yaml'], { cwd: dir });
   t.equal(r.code, 1, r.stderr);
   t.match(r.stdout, /disk xvda is an image file/);
   for (const [plugin, why] of [
     ['./no-run.mjs', /no run\(facts, ctx\) function/],
     ['./bad-meta.mjs', /invalid metadata/],
+    ['./free-text.mjs', /check 1 \(site-no-file-disks\): declares no messages\. .*free-text `message` findings .* are no longer accepted/],
     ['./syntax.mjs', /cannot be loaded/],
     ['./missing.mjs', /cannot be loaded/],
   ] as const) {
-    writeFileSync(join(dir, '.xenlintrc.yaml'), `plugins: [${plugin}]\n`);
-    const broken = xenlint(['lint', 'img.cfg', '--xen', '4.4'], { cwd: dir });
+    writeFileSync(join(dir, '.xenlintrc.yaml'), `plugins: [${plugin}]\nallowPlugins: true\n`);
+    const broken = xenlint(['lint', 'img.cfg', '--xen', '4.4', '--config', '.xenlintrc.yaml'], { cwd: dir });
     t.equal(broken.code, 2, `${plugin} is exit 2`);
     t.match(broken.stderr, new RegExp(`plugin ${plugin.replace('.', '\\.')}`));
     t.match(broken.stderr, why);
     t.notMatch(broken.stderr, /\n\s+at /, 'no stack trace');
   }
-  writeFileSync(join(dir, '.xenlintrc.yaml'), 'plugins: [./throws.mjs]\n');
-  const threw = xenlint(['lint', 'img.cfg', '--xen', '4.4', '--format', 'json'], { cwd: dir });
+  writeFileSync(join(dir, '.xenlintrc.yaml'), 'plugins: [./throws.mjs]\nallowPlugins: true\n');
+  const threw = xenlint(['lint', 'img.cfg', '--xen', '4.4', '--format', 'json', '--config', '.xenlintrc.yaml'], { cwd: dir });
   t.equal(threw.code, 2, 'a check that throws makes the run incomplete');
   const outcome = JSON.parse(threw.stdout).checks.find((c: { id: string }) => c.id === 'site-throws');
   t.equal(outcome.status, 'error');

@@ -12,7 +12,8 @@ import { placeholders, renderFinding } from '../../cli/model/messages.js';
 import type { Suppression } from '../../cli/model/facts.js';
 import { domain, facts } from '../helpers/facts.js';
 
-function checkReturning(found: Finding[], messages: Record<string, string> | null = { 'too-big': '{{guest}}: {{what}} is too big' }): Check {
+/** A check (as a plugin might be, so typed loosely: `found` may be what an old plugin returns) declaring `messages`, or none when null. */
+function checkReturning(found: unknown[], messages: Record<string, string> | null = { 'too-big': '{{guest}}: {{what}} is too big' }): Check {
   return {
     id: 'site-size',
     title: 'Sizes the site allows',
@@ -20,8 +21,8 @@ function checkReturning(found: Finding[], messages: Record<string, string> | nul
     needs: ['domains'],
     sources: ['site policy'],
     ...(messages ? { messages } : {}),
-    run: () => found,
-  };
+    run: () => found as Finding[],
+  } as Check;
 }
 
 function runOne(check: Check, over: { baseline?: Map<string, number>; suppressions?: Suppression[] } = {}) {
@@ -56,14 +57,18 @@ t.test('a placeholder without data, and a finding with no text at all: status er
   t.match(short.reason, /site-size\/too-big gives no data for \{\{what\}\}/);
   const empty = runOne(checkReturning([{ ...at(3) }]));
   t.equal(empty.status, 'error');
-  t.match(empty.reason, /neither a messageId nor a message/);
+  t.match(empty.reason, /^a finding of site-size has no messageId$/);
 });
 
-t.test('a version-1 finding (free-text message) is still accepted', async (t) => {
-  const o = runOne(checkReturning([{ ...at(3), message: 'g: memory is too big' }], null));
-  t.equal(o.status, 'fail');
-  t.match(o.findings[0], { message: 'g: memory is too big' });
-  t.notOk('messageId' in o.findings[0]!, 'no message id to report');
+t.test('a free-text finding (the first contract) is no longer accepted: status error saying what to do, the other checks still run', async (t) => {
+  const old = checkReturning([{ ...at(3), message: 'g: memory is too big' }], null);
+  const fine = { ...checkReturning([{ ...at(3), messageId: 'too-big', data: { guest: 'g', what: 'memory' } }]), id: 'site-fine' };
+  const g = domain('g', { file: '/etc/xen/g.cfg' });
+  const [o, other] = runChecks([old, fine], facts({ domains: [g] }), { command: 'lint' }).checks;
+  t.equal(o!.status, 'error');
+  t.equal(o!.findings.length, 0, 'the text is not reported as if it were a finding');
+  t.match(o!.reason, /^a finding of site-size gives a free-text message and no messageId: free-text findings are no longer accepted; declare the text as a template in the check's messages and report messageId \+ data$/);
+  t.equal(other!.status, 'fail', 'the next check runs and reports');
 });
 
 t.test('the fingerprint: check, message id, guest and key — not the text, the data or the line', async (t) => {

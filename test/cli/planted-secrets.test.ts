@@ -186,7 +186,7 @@ t.test('no planted secret reaches any output or written file', async (t) => {
 
   // A plugin is code: one that quotes raw config lines in its findings is still redacted in every output.
   writeFileSync(join(dir, 'leaky.mjs'), LEAKY_PLUGIN);
-  writeFileSync(join(dir, 'plugin.yaml'), 'plugins: [./leaky.mjs]\n');
+  writeFileSync(join(dir, 'plugin.yaml'), 'plugins: [./leaky.mjs]\nallowPlugins: true\n');
   for (const format of ['json', 'stylish']) {
     const r = run(['lint', 'web.cfg', 'old.xm', '--xen', '4.17', '--config', 'plugin.yaml', '--format', format, '--write-baseline', `out/plugin-${format}.json`]);
     t.match(r.stdout, /raw line/, 'the plugin ran');

@@ -16,7 +16,15 @@ export interface Ran {
 }
 
 export function xenlint(args: string[], opts: { cwd?: string; env?: Record<string, string | undefined>; input?: string } = {}): Ran {
-  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: undefined, FORCE_COLOR: undefined, ...opts.env };
+  // XENLINT_ALLOW_PLUGINS from the shell running the tests would load plugins the tests expect left out.
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    NO_COLOR: '1',
+    GITHUB_ACTIONS: undefined,
+    FORCE_COLOR: undefined,
+    XENLINT_ALLOW_PLUGINS: undefined,
+    ...opts.env,
+  };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: opts.cwd ?? ROOT,

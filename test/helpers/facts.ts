@@ -5,7 +5,7 @@
  * real readers would derive (the decoded xen_caps, the parsed Xen command line,
  * a vif's keys) is derived here the same way, never typed twice by hand.
  */
-import { renderFinding, type Check, type CheckContext, type Finding, type Skip } from '../../checks/api.js';
+import { renderFinding, runWhole, type Check, type CheckContext, type Finding, type Skip } from '../../checks/api.js';
 import { FACTS_SCHEMA_VERSION, type DiskFacts, type Dom0Facts, type DomainFacts, type Facts, type HostFacts, type KeyFact, type VifFacts } from '../../cli/model/facts.js';
 import type { Dialect } from '../../cli/model/config-model.js';
 import { parseConfig } from '../../cli/readers/config.js';
@@ -203,7 +203,7 @@ export function rendering(check: Check): RenderingCheck {
   return {
     ...check,
     run(f, ctx) {
-      const r = check.run(f, ctx);
+      const r = runWhole(check, f, ctx);
       return Array.isArray(r) ? rendered(check, r) : r;
     },
   };
@@ -211,7 +211,7 @@ export function rendering(check: Check): RenderingCheck {
 
 /** Runs `check` and returns its findings, their text rendered; a skip fails the test. */
 export function run(check: Check, f: Facts, ctx: CheckContext = context(check)): RenderedFinding[] {
-  return rendered(check, findings(check.run(f, ctx)));
+  return rendered(check, findings(runWhole(check, f, ctx)));
 }
 
 /** What a test of config checks varies around the guests: the Xen version, the host's toolstack, dom0, mode and options. */

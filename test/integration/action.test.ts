@@ -229,7 +229,7 @@ t.test('pull requests: from a fork the upload is skipped with a notice; from the
 t.test('plugins are never loaded unless allowed', async (t) => {
   const plugin = `import { writeFileSync } from 'node:fs';
 writeFileSync(new URL('./imported', import.meta.url), 'ran');
-export default [{ id: 'site-x', title: 'site', severity: 'error', needs: ['domains'], sources: ['site'], run: () => [] }];
+export default [{ id: 'site-x', title: 'site', severity: 'error', needs: ['domains'], sources: ['site'], messages: { x: 'site' }, run: () => [] }];
 `;
   const files = { 'web01.cfg': GOOD, 'site.mjs': plugin, '.xenlintrc.yaml': 'plugins: [./site.mjs]\nxen: "4.17"\n' };
   const off = runAction({ files });

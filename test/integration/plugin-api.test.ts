@@ -23,6 +23,7 @@ function run(cmd: string, args: string[], cwd: string) {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete env['GITHUB_ACTIONS'];
   delete env['NODE_OPTIONS'];
+  delete env['XENLINT_ALLOW_PLUGINS'];
   const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', timeout: 300_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -134,11 +135,11 @@ t.test('a plugin built against the installed package types, tested with xenlint/
   t.match(tested.stdout, /# pass 4/);
   t.match(tested.stdout, /# fail 0/);
 
-  // Loaded through the config and run by the installed xenlint.
-  writeFileSync(join(prefix, '.xenlintrc.yaml'), 'plugins: [./dist/site-no-file-disks.js]\n');
+  // Loaded through the config, which allows its plugins because it is named with --config, and run by the installed xenlint.
+  writeFileSync(join(prefix, '.xenlintrc.yaml'), 'plugins: [./dist/site-no-file-disks.js]\nallowPlugins: true\n');
   writeFileSync(join(prefix, 'img.cfg'), "name = 'img'\nmemory = 256\ndisk = [ 'file:/srv/img.img,xvda,w' ]\n");
   mkdirSync(join(prefix, '.git'));
-  const lint = run(join(prefix, 'node_modules/.bin/xenlint'), ['lint', 'img.cfg', '--xen', '4.17', '--format', 'json'], prefix);
+  const lint = run(join(prefix, 'node_modules/.bin/xenlint'), ['lint', 'img.cfg', '--xen', '4.17', '--format', 'json', '--config', '.xenlintrc.yaml'], prefix);
   t.equal(lint.stderr, '');
   const report = JSON.parse(lint.stdout) as { checks: Array<{ id: string; status: string; findings: Array<{ messageId: string; message: string; line: number }> }> };
   const site = report.checks.find((c) => c.id === 'site-no-file-disks');

@@ -1,0 +1,62 @@
+/**
+ * The installed bin is the per-command bundle (dist/bin/, build/bundle.mjs); the
+ * tests run the unbundled tsc output (dist/cli/). Both must say the same thing:
+ * the same stdout, stderr and exit code for the fast-path commands the bundle
+ * splits out (lint, check), the yargs path (help, explain, rules, parse) and the
+ * errors, in more than one format.
+ */
+import t from 'tap';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BIN, ROOT, scratch } from './run.js';
+
+const BUNDLE = join(ROOT, 'dist/bin/xenlint.mjs');
+
+function run(bin: string, args: string[], cwd = ROOT) {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  delete env['GITHUB_ACTIONS'];
+  delete env['FORCE_COLOR'];
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, env, encoding: 'utf8', input: '', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+t.test('package.json installs the bundle as the bin', async (t) => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+  t.equal(pkg.bin['xenlint'], 'dist/bin/xenlint.mjs');
+  t.ok(existsSync(BUNDLE), 'npm run build wrote the bundle');
+});
+
+const dir = scratch({
+  'web01.cfg': "name = 'web01'\nmemory = 512\nkernel = '/boot/vmlinuz'\ndisk = ['phy:/dev/vg0/web01,xvda,w', 'phy:/dev/vg0/web01,xvda,w']\nvif = ['mac=00:16:3e:00:00:01,bridge=xenbr0']\n",
+  'db.xl': "name = \"db\"\ntype = \"hvm\"\nmemory = 4096\ndisk = [ 'format=raw, vdev=hde, access=rw, target=/dev/vg0/db' ]\nvif = [ 'mac=00:11:22:33:44:55' ]\n",
+  'broken.cfg': "name = 'broken'\ndisk = ['phy:/dev/x,xvda,w'\n",
+  '.xenlintrc.yaml': 'checks:\n  vif-spec:\n    options:\n      allowedOuis: ["00:16:3e"]\n',
+});
+
+const cases: Array<[string, string[]]> = [
+  ['--version', ['--version']],
+  ['lint, stylish', ['lint', '.', '--xen', '4.17']],
+  ['lint, json', ['lint', '.', '--xen', '3.0.4', '--format', 'json']],
+  ['lint, sarif', ['lint', '.', '--facts', join(ROOT, 'samples/info/xl-4.1-x86_64.txt'), '--format', 'sarif']],
+  ['lint, junit (times differ: compared without them)', ['lint', '.', '--format', 'junit']],
+  ['lint, a missing file', ['lint', 'nope.cfg']],
+  ['lint, a bad option value', ['lint', '.', '--format', 'yaml']],
+  ['check --root', ['check', '--root', join(ROOT, 'samples/hosts/xen-4.17-credit2'), '--format', 'json']],
+  ['help', ['--help']],
+  ['explain', ['explain', 'disk-spec']],
+  ['rules', ['rules']],
+  ['parse', ['parse', 'web01.cfg']],
+];
+
+for (const [name, args] of cases) {
+  t.test(name, async (t) => {
+    const plain = run(BIN, args, dir);
+    const bundled = run(BUNDLE, args, dir);
+    const untimed = (s: string) => s.replace(/ time="[0-9.]+"/g, '').replace(/"durationMs": [0-9.e-]+/g, '');
+    t.equal(bundled.code, plain.code, 'exit code');
+    t.equal(untimed(bundled.stdout), untimed(plain.stdout), 'stdout');
+    t.equal(bundled.stderr.replaceAll(BUNDLE, BIN), plain.stderr, 'stderr');
+    t.ok(plain.stdout.length + plain.stderr.length > 0, 'the command said something');
+  });
+}
