@@ -21,7 +21,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist', 'cli');
 const out = join(root, 'dist', 'bin');
 
-/** What the entry imports lazily, by the path tsc's output uses, and the bundle that replaces it. */
+/** What the entry (through commands/main.js) imports lazily, by its path in tsc's output, and the bundle that replaces it. */
 const COMMANDS = {
   './commands/lint.js': 'lint.mjs',
   './commands/check.js': 'check.mjs',
@@ -44,8 +44,9 @@ const common = {
 const perCommand = {
   name: 'xenlint-per-command',
   setup(b) {
-    b.onResolve({ filter: /^\.\/commands\/(lint|check|yargs-cli)\.js$/ }, (a) =>
-      a.importer === join(dist, 'xenlint.js') ? { path: `./${COMMANDS[a.path]}`, external: true } : undefined,
+    // The command line (commands/main.js, which the entry imports) loads each command by its sibling path.
+    b.onResolve({ filter: /^\.\/(lint|check|yargs-cli)\.js$/ }, (a) =>
+      a.importer === join(dist, 'commands', 'main.js') ? { path: `./${COMMANDS[`./commands${a.path.slice(1)}`]}`, external: true } : undefined,
     );
   },
 };

@@ -4,10 +4,14 @@
  * gets: the Check contract, the facts model, Xen version matching, the parsed
  * disk and vif model, and the helpers the built-in checks share (checks/lib).
  *
- * A check is metadata plus a pure function over the Facts. It never reads files,
- * runs commands or keeps state: the engine hands it everything. Plugins are ES
- * modules whose default export (or named export `checks`) is a `Check[]`; the
- * engine validates each against `schemas/check.schema.json` before running it.
+ * A check is metadata plus pure functions: a part per guest (one guest's
+ * DomainFacts and the host side), a cross-guest part over small per-guest
+ * summaries, a host-only part (see `Check` in cli/model/contract.ts). It never
+ * reads files, runs commands or keeps state: the engine hands it everything,
+ * one guest at a time. Plugins are ES modules whose default export (or named
+ * export `checks`) is a `Check[]`; the engine validates each against
+ * `schemas/check.schema.json` before running it. A plugin's whole-facts
+ * `run(facts, ctx)` still runs (at the end, with every guest kept until then).
  *
  * Each kind of problem a check reports is declared once in `messages` (ESLint's
  * convention: id -> template with `{{name}}` placeholders); a finding names it
@@ -17,18 +21,15 @@
  *
  * Minimal plugin:
  * ```ts
- * import type { Check } from 'xenlint/api';
- * const check: Check = {
+ * import { defineCheck, itemPlace } from 'xenlint/api';
+ * const check = defineCheck({
  *   id: 'site-no-file-disks', title: 'Guests use LVM, not image files',
  *   severity: 'warning', needs: ['domains'], sources: ['site policy'],
  *   messages: { 'image-file': '{{guest}}: disk {{vdev}} is an image file' },
- *   run(facts) {
- *     return facts.domains.flatMap((d) => d.disks
- *       .filter((disk) => disk.backend === 'file')
- *       .map((disk) => ({ messageId: 'image-file', data: { guest: d.name, vdev: disk.vdev ?? '?' },
- *                         domain: d.name, file: d.file, line: disk.line, column: disk.column, key: 'disk' })));
- *   },
- * };
+ *   perGuest: (d) => d.disks
+ *     .filter((disk) => disk.backend === 'file')
+ *     .map((disk) => ({ ...itemPlace(d, disk, 'disk'), messageId: 'image-file', data: { guest: d.name, vdev: disk.vdev ?? '?' } })),
+ * });
  * export default [check];
  * ```
  */
@@ -36,7 +37,9 @@
 // The contract and the report model.
 export type {
   Check,
+  AcrossResult,
   CheckMeta,
+  GuestResult,
   HostSide,
   WholeCheck,
   CheckContext,

@@ -18,10 +18,10 @@
  * PVH with the kernel given from dom0. A Xen statement recommending PVH grub2
  * is unconfirmed.
  */
-import type { Check, CheckContext, DomainFacts, Facts, Finding } from './api.js';
-import { satisfiesXen } from './api.js';
+import type { CheckContext, DomainFacts, Finding, HostSide } from './api.js';
+import { defineCheck, satisfiesXen } from './api.js';
 import { keyBoolean, keyPlace, keyText, xenLabel } from './lib/guest.js';
-import { readers, type Reader } from './lib/toolstack.js';
+import { type Reader, readerOf } from './lib/toolstack.js';
 
 /** bootloader_restrict / bootloader_user (XSA-443 fix). */
 export const RESTRICT_RANGE = '>=4.18.0';
@@ -80,21 +80,17 @@ function securityFinding(r: Reader, value: string, xen: string): Finding | undef
   };
 }
 
-function run(facts: Facts, ctx: CheckContext): Finding[] | { skip: string } {
+function perGuest(d: DomainFacts, facts: HostSide, ctx: CheckContext): Finding[] | { skip: string } {
+  const value = keyText(d, 'bootloader');
+  if (value === undefined || !isPygrub(value)) return { skip: 'no guest is booted by pygrub' };
+  const r = readerOf(d, facts, ctx);
+  const xen = xenLabel(r.shown);
   const out: Finding[] = [];
-  let any = false;
-  for (const r of readers(facts, ctx)) {
-    const value = keyText(r.d, 'bootloader');
-    if (value === undefined || !isPygrub(value)) continue;
-    any = true;
-    const xen = xenLabel(r.shown);
-    for (const f of [pathFinding(r, value, xen), securityFinding(r, value, xen)]) if (f) out.push(f);
-  }
-  if (!any) return { skip: 'no guest is booted by pygrub' };
+  for (const f of [pathFinding(r, value, xen), securityFinding(r, value, xen)]) if (f) out.push(f);
   return out;
 }
 
-const check: Check = {
+const check = defineCheck({
   id: 'bootloader',
   title: 'Guests booted by pygrub: guest-controlled data parsed in dom0, unrestricted; /usr/bin/pygrub gone in 4.19',
   severity: 'warning',
@@ -116,7 +112,7 @@ const check: Check = {
     'RELEASE-4.22.0:CHANGELOG.md — 4.19: /usr/bin/pygrub removed; 4.16: PV-GRUB stubdoms no longer built by default',
     'RELEASE-4.17.0:tools/libs/light/libxl_bootloader.c — a bare bootloader name is looked up in libxl\'s libexec directory first',
   ],
-  run,
-};
+  perGuest,
+});
 
-export default check as Check & { run: NonNullable<Check['run']> };
+export default check;

@@ -25,27 +25,28 @@
  * a bridge named like a NIC.
  */
 import {
-  XEND_DEFAULTS,
+  type Bridge,
+  type CheckContext,
+  defineCheck,
+  type Dom0Facts,
+  type DomainFacts,
+  type Facts,
+  type Finding,
+  type HostSide,
   isEmulatedVif,
   listNames,
   networkSetup,
   satisfiesXen,
   shownVersion,
+  type Skip,
+  type ToolstackChoice,
   toolstackFor,
   versionOf,
   vifBridge,
-  vifLocation,
-  xenLabel,
-  type Bridge,
-  type Check,
-  type CheckContext,
-  type Dom0Facts,
-  type DomainFacts,
-  type Facts,
-  type Finding,
-  type Skip,
-  type ToolstackChoice,
   type VifFacts,
+  vifLocation,
+  XEND_DEFAULTS,
+  xenLabel,
 } from './api.js';
 
 /** network-bridge names the bridge after the NIC from 3.2 (06809a93ad). */
@@ -238,15 +239,21 @@ function examine(g: Guest, host: Host): Finding[] {
   return out;
 }
 
-function run(facts: Facts, ctx: CheckContext): Finding[] | Skip {
+function hostOnly(facts: HostSide): Finding[] | Skip {
   const dom0 = facts.dom0;
   if (!dom0) return { skip: 'dom0 facts were not gathered' };
   if (dom0.bridges === undefined) {
     return { skip: "dom0's bridges were not read (/sys/class/net), so whether the guests' bridges exist is unknown" };
   }
+  return [];
+}
+
+function perGuest(d: DomainFacts, facts: HostSide, ctx: CheckContext): Finding[] {
+  // hostOnly made sure of dom0 and its bridges.
+  const dom0 = facts.dom0!;
   const version = versionOf(facts, ctx);
-  const host: Host = { dom0, bridges: dom0.bridges, version, shown: shownVersion(facts, ctx) };
-  return (facts.domains ?? []).flatMap((d) => examine({ d, choice: toolstackFor(d.dialect, facts, version) }, host));
+  const host: Host = { dom0, bridges: dom0.bridges!, version, shown: shownVersion(facts, ctx) };
+  return examine({ d, choice: toolstackFor(d.dialect, facts, version) }, host);
 }
 
 function explain(facts: Facts, ctx: CheckContext): string[] {
@@ -275,7 +282,7 @@ function explain(facts: Facts, ctx: CheckContext): string[] {
   return lines;
 }
 
-const check: Check = {
+const check = defineCheck({
   id: 'bridge-missing',
   title: "A guest's vif names a bridge that dom0 does not have: the guest does not start",
   severity: 'error',
@@ -292,8 +299,9 @@ const check: Check = {
     'RELEASE-4.4.0:tools/python/xen/xend/XendOptions.py: vif-script vif-bridge/vif-route/vif-nat in xend-config.sxp',
     '06809a93ad: network-bridge names the bridge after the NIC (eth0, NIC renamed peth0) from Xen 3.2; bridge=xenbr0 configs break unless network-bridge is given bridge=xenbr0',
   ],
-  run,
+  hostOnly,
+  perGuest,
   explain,
-};
+});
 
-export default check as Check & { run: NonNullable<Check['run']> };
+export default check;

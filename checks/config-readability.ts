@@ -12,7 +12,7 @@
  * (xm) that xl will read — because the host runs xl, or Xen is 4.5 or later —
  * and that contains something xl's grammar has no room for.
  */
-import { toolstackFor, versionOf, type Check, type Diagnostic, type DomainFacts, type Facts, type Finding } from './api.js';
+import { defineCheck, type Diagnostic, type DomainFacts, type Finding, type HostSide, toolstackFor, versionOf } from './api.js';
 import { firstXlObstacle, isVendorDrop, xendRemovedAt } from './lib/xm-leftovers.js';
 
 interface Wording {
@@ -111,7 +111,7 @@ function fromDiagnostic(domain: DomainFacts, diag: Diagnostic, readByXl: boolean
   return f;
 }
 
-function pythonReadByXl(d: DomainFacts, facts: Facts, version: string | undefined): Finding | undefined {
+function pythonReadByXl(d: DomainFacts, facts: HostSide, version: string | undefined): Finding | undefined {
   if (d.dialect !== 'xm') return undefined;
   // From 4.5 xend-removed says it once per file, with what to convert.
   if (xendRemovedAt(version)) return undefined;
@@ -133,11 +133,13 @@ function pythonReadByXl(d: DomainFacts, facts: Facts, version: string | undefine
   return f;
 }
 
-const check: Check = {
+const check = defineCheck({
   id: 'config-readability',
   title: 'Config text the toolstack refuses or xenlint cannot read: syntax errors, Python, dropped values, bad directives',
   severity: 'error',
   needs: ['domains'],
+  // It reports the refusal of a file the toolstack refuses; no other check sees such a guest.
+  seesRefused: true,
   messages: {
     ...Object.fromEntries(Object.entries(WORDING).map(([id, w]) => [id, w.template])),
     'python-read-by-xl': `{{guest}}: this file is Python (an xm config), but xl reads it here ({{reason}}); xl does not run Python and cannot read {{obstacle}}: ${XL_REFUSES}`,
@@ -148,22 +150,20 @@ const check: Check = {
     'tools/xl/xl_parse.c parse_config_data: "Failed to parse config" and exit on a read error',
     '9e8672f1c3: xm/xend removed in Xen 4.5, so from 4.5 every config is read by xl',
   ],
-  run(facts, ctx) {
+  perGuest(d, facts, ctx) {
     const version = versionOf(facts, ctx);
     const findings: Finding[] = [];
-    for (const d of facts.domains ?? []) {
-      const readByXl = d.dialect === 'xm' && toolstackFor(d.dialect, facts, version).toolstack === 'xl';
-      for (const diag of d.diagnostics) {
-        if (isVendorDrop(diag)) continue;
-        // A disk or vif xl stops at: disk-spec and vif-spec report the device itself.
-        if (diag.code === 'xl-refused-device') continue;
-        findings.push(fromDiagnostic(d, diag, readByXl));
-      }
-      const extra = pythonReadByXl(d, facts, version);
-      if (extra) findings.push(extra);
+    const readByXl = d.dialect === 'xm' && toolstackFor(d.dialect, facts, version).toolstack === 'xl';
+    for (const diag of d.diagnostics) {
+      if (isVendorDrop(diag)) continue;
+      // A disk or vif xl stops at: disk-spec and vif-spec report the device itself.
+      if (diag.code === 'xl-refused-device') continue;
+      findings.push(fromDiagnostic(d, diag, readByXl));
     }
+    const extra = pythonReadByXl(d, facts, version);
+    if (extra) findings.push(extra);
     return findings;
   },
-};
+});
 
-export default check as Check & { run: NonNullable<Check['run']> };
+export default check;

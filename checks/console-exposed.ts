@@ -18,10 +18,10 @@
  * finding at that file; a guest is reported on its own when its own settings
  * take part.
  */
-import type { Check, CheckContext, DomainFacts, Facts, Finding } from './api.js';
-import { satisfiesXen } from './api.js';
+import type { AcrossResult, CheckContext, DomainFacts, Finding, GuestResult, HostSide } from './api.js';
+import { defineCheck, satisfiesXen } from './api.js';
 import { booleanOf, keyBoolean, keyPlace, keyText, listNames, specPairs, versionOf } from './lib/guest.js';
-import { readers, type Reader } from './lib/toolstack.js';
+import { readerOf, type Reader } from './lib/toolstack.js';
 import { describeListen, isLoopback, listenAddress } from './lib/address.js';
 import { xendConfigOf, xendPlace, xendValue, type XendConfig } from './lib/xend.js';
 
@@ -212,14 +212,13 @@ function inheritsXend(d: DomainFacts): boolean {
 }
 
 /** xend-config.sxp itself opening VNC to the network, for every guest that does not say otherwise. */
-function xendFinding(facts: Facts, xm: Reader[], version: string | undefined): Finding | undefined {
+function xendFinding(facts: HostSide, guests: string[], version: string | undefined): Finding | undefined {
   const x = xendConfigOf(facts);
   if (!x || facts.host?.toolstack === 'xl' || (version !== undefined && satisfiesXen(version, XEND_GONE))) return undefined;
   const listen = xendValue(x, 'vnc-listen');
   if (listen === undefined || isLoopback(listen)) return undefined;
   const password = xendValue(x, 'vncpasswd');
   if (password !== undefined && password !== '') return undefined;
-  const guests = xm.filter((r) => inheritsXend(r.d)).map((r) => r.d.name);
   return {
     ...xendPlace(x, 'vnc-listen'),
     messageId: 'xend-vnc-open',
@@ -234,19 +233,21 @@ function xendFinding(facts: Facts, xm: Reader[], version: string | undefined): F
   };
 }
 
-function run(facts: Facts, ctx: CheckContext): Finding[] {
-  const all = readers(facts, ctx);
-  const version = versionOf(facts, ctx);
-  const xend = xendVncDefaults(xendConfigOf(facts), version);
-  const out: Finding[] = [];
-  const xm = all.filter((r) => r.choice.toolstack === 'xm');
-  const host = xendFinding(facts, xm, version);
-  if (host) out.push(host);
-  for (const r of all) out.push(...(r.choice.toolstack === 'xl' ? forXl(r) : forXm(r, xend)));
-  return out;
+function perGuest(d: DomainFacts, facts: HostSide, ctx: CheckContext): GuestResult<string> {
+  const r = readerOf(d, facts, ctx);
+  if (r.choice.toolstack === 'xl') return { findings: forXl(r), summary: undefined };
+  const xend = xendVncDefaults(xendConfigOf(facts), versionOf(facts, ctx));
+  // An xm guest that takes its VNC settings from xend: named by the xend-wide finding.
+  return { findings: forXm(r, xend), summary: inheritsXend(d) ? d.name : undefined };
 }
 
-const check: Check = {
+/** xend's own VNC setting, open to the network: one finding about the host, listed first, naming the xm guests it applies to. */
+function across(inheriting: string[], facts: HostSide, ctx: CheckContext): AcrossResult {
+  const host = xendFinding(facts, inheriting, versionOf(facts, ctx));
+  return { first: host ? [host] : [], last: [] };
+}
+
+const check = defineCheck({
   id: 'console-exposed',
   title: 'VNC or SPICE consoles reachable beyond loopback with no password',
   severity: 'error',
@@ -268,7 +269,8 @@ const check: Check = {
     'RELEASE-4.4.0:tools/python/xen/xend/image.py — guest vnclisten/vncpasswd, else xend-config.sxp; 3.0.4-branched:tools/python/xen/xend/image.py — "vncpasswd is not set up"',
     'RELEASE-4.4.0:tools/examples/xend-config.sxp — vnc-listen, vncpasswd',
   ],
-  run,
-};
+  perGuest,
+  across,
+});
 
-export default check as Check & { run: NonNullable<Check['run']> };
+export default check;

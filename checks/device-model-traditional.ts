@@ -14,7 +14,7 @@
  * An xm-era HVM config (device_model = ".../qemu-dm") under xl 4.3+ silently
  * gets qemu-xen instead; unknown-key already reports the ignored key.
  */
-import { keyPlace, keyText, kindLabel, satisfiesXen, shownVersion, versionOf, xenLabel, type Check, type CheckContext, type DomainFacts, type Facts, type Finding } from './api.js';
+import { type CheckContext, defineCheck, type DomainFacts, type Finding, type HostSide, keyPlace, keyText, kindLabel, satisfiesXen, shownVersion, versionOf, xenLabel } from './api.js';
 
 export const TRADITIONAL = 'qemu-xen-traditional';
 /** No security support for qemu-xen-traditional (RELEASE-4.22.0:CHANGELOG.md, 4.15). */
@@ -67,15 +67,15 @@ function examine(d: DomainFacts, version: string, xen: string): Finding | undefi
   };
 }
 
-function run(facts: Facts, ctx: CheckContext): Finding[] {
+function perGuest(d: DomainFacts, facts: HostSide, ctx: CheckContext): Finding[] {
   const version = versionOf(facts, ctx);
   // The engine runs this only inside the check's range, which needs a version.
   if (version === undefined) return [];
-  const xen = xenLabel(shownVersion(facts, ctx));
-  return (facts.domains ?? []).flatMap((d) => examine(d, version, xen) ?? []);
+  const found = examine(d, version, xenLabel(shownVersion(facts, ctx)));
+  return found ? [found] : [];
 }
 
-const check: Check = {
+const check = defineCheck({
   id: 'device-model-traditional',
   title: 'device_model_version = "qemu-xen-traditional" on a Xen that no longer supports, builds or has it',
   severity: 'warning',
@@ -91,7 +91,7 @@ const check: Check = {
     'RELEASE-4.22.0:CHANGELOG.md: qemu-xen-traditional without security support (4.15), not built by default (4.16), removed (4.21)',
     '1eb944f650: qemu-xen-traditional removed (first in 4.21); RELEASE-4.21.0:tools/xl/xl_parse.c prints `Unknown device_model_version "…" specified` and exits 1',
   ],
-  run,
-};
+  perGuest,
+});
 
-export default check as Check & { run: NonNullable<Check['run']> };
+export default check;

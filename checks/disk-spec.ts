@@ -12,26 +12,26 @@
  * as IDE.
  */
 import {
-  SPEC_MESSAGES,
-  SPEC_PREFIX,
-  emulatedDiskBus,
-  keyText,
-  diskSpecAs,
-  plainStringUnderXl,
-  plainVdev,
-  readers,
-  satisfiesXen,
-  specFinding,
-  unreadableSpec,
-  type Check,
+  defineCheck,
   type Dialect,
   type DiskFacts,
   type DiskSpec,
+  diskSpecAs,
+  emulatedDiskBus,
   type Finding,
+  keyText,
   type MessageData,
+  plainStringUnderXl,
+  plainVdev,
   type Reader,
+  readerOf,
+  satisfiesXen,
   type Severity,
+  SPEC_MESSAGES,
+  SPEC_PREFIX,
+  specFinding,
   type SpecProblem,
+  unreadableSpec,
 } from './api.js';
 import { CHOOSING_VIRTUALIZATION } from './lib/field-notes.js';
 
@@ -223,7 +223,7 @@ function examine(c: Reader): Finding[] {
   return out;
 }
 
-const check: Check = {
+const check = defineCheck({
   id: 'disk-spec',
   title: 'Disk specs the toolstack refuses, ignores or will refuse after a move to xl',
   severity: 'error',
@@ -254,9 +254,9 @@ const check: Check = {
     `${CHOOSING_VIRTUALIZATION}, "Xen uses QEMU to emulate a Intel PIIX3 IDE chipset"`,
     '9e8672f1c3: xm removed in Xen 4.5',
   ],
-  run(facts, ctx) {
-    return readers(facts, ctx).flatMap((r) => examine(r));
+  perGuest(d, facts, ctx) {
+    return examine(readerOf(d, facts, ctx));
   },
-};
+});
 
-export default check as Check & { run: NonNullable<Check['run']> };
+export default check;

@@ -14,7 +14,7 @@
  * they fight the hypervisor. On 3.4+ dom0 usually has no cpufreq sysfs at all;
  * not having governors there is the healthy state, not missing evidence.
  */
-import { cmdlineValue, hostPlace, satisfiesXen, xenLabel, type Check, type CheckContext, type Facts, type Finding, type Severity, type Skip } from './api.js';
+import { type CheckContext, cmdlineValue, defineCheck, type Facts, type Finding, hostPlace, satisfiesXen, type Severity, type Skip, xenLabel } from './api.js';
 import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
 /** Before Xen owned P-states by default (119a6a6e07, first in 3.4). */
@@ -153,7 +153,7 @@ function explain(facts: Facts, ctx: CheckContext): string[] {
   ];
 }
 
-const check: Check = {
+const check = defineCheck({
   id: 'dom0-cpufreq',
   title: 'CPU frequency scaling driven from dom0 (daemons, governors, cpufreq=dom0-kernel)',
   severity: 'error',
@@ -186,8 +186,8 @@ const check: Check = {
     additionalProperties: false,
   },
   defaults: { daemons: [...DEFAULTS.daemons] },
-  run,
+  hostOnly: run,
   explain,
-};
+});
 
-export default check as Check & { run: NonNullable<Check['run']> };
+export default check;

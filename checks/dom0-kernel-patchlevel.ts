@@ -3,7 +3,7 @@
  * kernel each (2.6.16.29 and 2.6.16.33). A dom0 kernel newer than that is a
  * distribution's forward port: supported by the distribution, not by Xen.
  */
-import { compareReleases, dom0Release, hostPlace, releaseNumbers, satisfiesXen, type Check } from './api.js';
+import { compareReleases, defineCheck, dom0Release, hostPlace, releaseNumbers, satisfiesXen } from './api.js';
 import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
 const SHIPPED: Array<{ range: string; label: string; kernel: string }> = [
@@ -11,7 +11,7 @@ const SHIPPED: Array<{ range: string; label: string; kernel: string }> = [
   { range: '>=3.0.4 <3.0.5', label: '3.0.4', kernel: '2.6.16.33' },
 ];
 
-const check: Check = {
+const check = defineCheck({
   id: 'dom0-kernel-patchlevel',
   title: 'dom0 kernel newer than the one Xen 3.0.3/3.0.4 shipped patches for',
   severity: 'info',
@@ -24,7 +24,7 @@ const check: Check = {
   sources: [
     `${XEN_LIMITATIONS}, "Xen supported kernels" (3.0.3 ships patches for 2.6.16.29, 3.0.4 for 2.6.16.33)`,
   ],
-  run(facts, ctx) {
+  hostOnly(facts, ctx) {
     const release = dom0Release(facts);
     if (!release) return { skip: "dom0's kernel release is unknown (no `release` in xl/xm info, /proc/sys/kernel/osrelease not read)" };
     const version = ctx.xenVersion!;
@@ -44,6 +44,6 @@ const check: Check = {
       },
     ];
   },
-};
+});
 
-export default check as Check & { run: NonNullable<Check['run']> };
+export default check;

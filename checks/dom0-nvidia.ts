@@ -3,12 +3,12 @@
  * needs a patch to work under Xen; Xen's history was not checked for when (or
  * whether) that stopped being true, so this is a warning on every version.
  */
-import { loadedAmong, type Check } from './api.js';
+import { defineCheck, loadedAmong } from './api.js';
 import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
 const NVIDIA_MODULES = new Set(['nvidia', 'nvidia_drm', 'nvidia_modeset', 'nvidia_uvm']);
 
-const check: Check = {
+const check = defineCheck({
   id: 'dom0-nvidia',
   title: "NVIDIA's proprietary driver in dom0 needs a Xen patch",
   severity: 'warning',
@@ -20,7 +20,7 @@ const check: Check = {
   sources: [
     `${XEN_LIMITATIONS}, "Xen Xserver video drivers" (the nVidia driver needs a patch to work with Xen)`,
   ],
-  run(facts) {
+  hostOnly(facts) {
     const modules = facts.dom0?.modules;
     if (!modules) return { skip: "dom0's loaded modules are unknown (/proc/modules was not read)" };
     const found = loadedAmong(modules, NVIDIA_MODULES);
@@ -36,6 +36,6 @@ const check: Check = {
       },
     ];
   },
-};
+});
 
-export default check as Check & { run: NonNullable<Check['run']> };
+export default check;

@@ -18,12 +18,33 @@
  * `name` is refused by both toolstacks anyway, and one without `uuid` gets a
  * fresh one at each start.
  */
-import type { Check, DomainFacts, Facts, Finding } from './api.js';
-import { keyPlace, keyText } from './lib/guest.js';
+import { defineCheck } from './api.js';
+import type { DomainFacts, Finding } from './api.js';
+import { keyPlace, keyText, type FindingPlace } from './lib/guest.js';
+
+/** What a guest contributes: its name and file, and its `name` and `uuid` keys as written, with where. */
+interface GuestIds {
+  name: string;
+  file?: string;
+  /** The name as the config writes it (else the one the guest is known by). */
+  nameText: string;
+  keys: Partial<Record<'name' | 'uuid', { raw: string; place: FindingPlace }>>;
+}
 
 interface Entry {
-  d: DomainFacts;
+  d: GuestIds;
   value: string;
+  place: FindingPlace;
+}
+
+function idsOf(d: DomainFacts): GuestIds {
+  const keys: GuestIds['keys'] = {};
+  for (const key of ['name', 'uuid'] as const) {
+    const raw = keyText(d, key);
+    if (raw === undefined || raw.trim() === '') continue;
+    keys[key] = { raw, place: keyPlace(d, key) };
+  }
+  return { name: d.name, ...(d.file !== undefined ? { file: d.file } : {}), nameText: keyText(d, 'name')?.trim() ?? d.name, keys };
 }
 
 /** A uuid as libxl_uuid_from_string reads it: hex digits, case and dashes aside. */
@@ -31,13 +52,16 @@ export function normaliseUuid(v: string): string {
   return v.trim().toLowerCase().replace(/-/g, '');
 }
 
-function collect(domains: DomainFacts[], key: 'name' | 'uuid'): Map<string, Entry[]> {
+function collect(guests: GuestIds[], key: 'name' | 'uuid'): Map<string, Entry[]> {
   const by = new Map<string, Entry[]>();
-  for (const d of domains) {
-    const raw = keyText(d, key);
-    if (raw === undefined || raw.trim() === '') continue;
-    const value = key === 'uuid' ? normaliseUuid(raw) : raw.trim();
-    by.set(value, [...(by.get(value) ?? []), { d, value: raw.trim() }]);
+  for (const d of guests) {
+    const k = d.keys[key];
+    if (k === undefined) continue;
+    const value = key === 'uuid' ? normaliseUuid(k.raw) : k.raw.trim();
+    const list = by.get(value);
+    const entry = { d, value: k.raw.trim(), place: k.place };
+    if (list) list.push(entry);
+    else by.set(value, [entry]);
   }
   return by;
 }
@@ -48,7 +72,7 @@ function others(group: Entry[], self: Entry): string {
 
 function nameFinding(group: Entry[], e: Entry): Finding {
   return {
-    ...keyPlace(e.d, 'name'),
+    ...e.place,
     messageId: 'duplicate-name',
     data: { guest: e.d.name, name: e.value, others: others(group, e) },
     remediation: 'Give each guest its own name, or move the config that is not in use out of the config directory (a backup copy belongs elsewhere).',
@@ -58,7 +82,7 @@ function nameFinding(group: Entry[], e: Entry): Finding {
 
 function uuidFinding(group: Entry[], e: Entry): Finding {
   return {
-    ...keyPlace(e.d, 'uuid'),
+    ...e.place,
     messageId: 'duplicate-uuid',
     data: { guest: e.d.name, uuid: e.value, guests: group.filter((x) => x !== e).map((x) => x.d.name).join(', '), others: others(group, e) },
     remediation: 'Give each guest its own uuid (`uuidgen`), or drop the uuid line and let the toolstack make one; keep a cloned guest\'s uuid only in the original.',
@@ -66,8 +90,7 @@ function uuidFinding(group: Entry[], e: Entry): Finding {
   };
 }
 
-function run(facts: Facts): Finding[] {
-  const domains = facts.domains ?? [];
+function across(domains: GuestIds[]): Finding[] {
   const out: Finding[] = [];
   const byName = collect(domains, 'name');
   for (const group of byName.values()) {
@@ -76,13 +99,13 @@ function run(facts: Facts): Finding[] {
   for (const group of collect(domains, 'uuid').values()) {
     if (group.length < 2) continue;
     // Two configs of one guest (same name) share its uuid by nature; the name finding covers them.
-    if (new Set(group.map((e) => keyText(e.d, 'name')?.trim() ?? e.d.name)).size < 2) continue;
+    if (new Set(group.map((e) => e.d.nameText)).size < 2) continue;
     for (const e of group) out.push(uuidFinding(group, e));
   }
   return out;
 }
 
-const check: Check = {
+const check = defineCheck({
   id: 'duplicate-guest',
   title: 'Two configs with one guest name or one uuid',
   severity: 'error',
@@ -102,7 +125,8 @@ const check: Check = {
     'RELEASE-4.17.0:tools/libs/light/libxl_create.c — libxl__domain_make: xs_rm and rewrite of /vm/<uuid> for the new domain',
     'RELEASE-4.4.0:tools/python/xen/xend/XendDomainInfo.py — create(): "Domain \'%s\' already exists with ID \'%d\'" by name or uuid; _checkName(): "VM name \'%s\' already exists"',
   ],
-  run,
-};
+  summarize: idsOf,
+  across,
+});
 
-export default check as Check & { run: NonNullable<Check['run']> };
+export default check;

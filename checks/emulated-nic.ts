@@ -10,20 +10,21 @@
  *   which xenlint cannot see from dom0.
  */
 import {
+  type CheckContext,
+  defineCheck,
+  type DomainFacts,
   EXPLICIT_IOEMU_RANGE,
+  type Facts,
+  type Finding,
+  type HostSide,
   isEmulatedVif,
   satisfiesXen,
+  type Skip,
+  type VifFacts,
   vifLocation,
   vifModel,
   vifType,
   xenLabel,
-  type Check,
-  type CheckContext,
-  type DomainFacts,
-  type Facts,
-  type Finding,
-  type Skip,
-  type VifFacts,
 } from './api.js';
 import { CHOOSING_VIRTUALIZATION } from './lib/field-notes.js';
 
@@ -72,31 +73,38 @@ function slowPath(d: DomainFacts, vif: VifFacts, model: string | undefined, vers
   };
 }
 
-function run(facts: Facts, ctx: CheckContext): Finding[] | Skip {
+/** An HVM guest with vifs: one whose NICs the check judges (and, without a version, cannot). */
+function judged(d: DomainFacts): boolean {
+  return d.type === 'hvm' && d.vifs.length > 0;
+}
+
+function perGuest(d: DomainFacts, _facts: HostSide, ctx: CheckContext): Finding[] {
   const version = ctx.xenVersion;
-  const hvm = (facts.domains ?? []).filter((d) => d.type === 'hvm' && d.vifs.length > 0);
-  if (hvm.length === 0) return [];
-  if (version === undefined) {
-    return { skip: 'Xen version unknown; pass --xen (which vifs are emulated, and which NIC models exist, depend on it)' };
-  }
+  // Without a version `across` skips the check when any guest is judged.
+  if (version === undefined || !judged(d)) return [];
   const out: Finding[] = [];
-  for (const d of hvm) {
-    for (const vif of d.vifs) {
-      if (vif.invalid !== undefined) continue;
-      const model = vifModel(vif);
-      if (model !== undefined && INTEL_MODELS.has(model) && satisfiesXen(version, NO_E1000_RANGE)) {
-        out.push(intelModel(d, vif, model, version));
-        continue;
-      }
-      if (satisfiesXen(version, IOEMU_TYPE_RANGE) && vifType(vif) !== 'ioemu') {
-        out.push(missingIoemu(d, vif, version));
-        continue;
-      }
-      if (!isEmulatedVif(d, vif, version)) continue;
-      if (model === undefined || model === DEFAULT_MODEL) out.push(slowPath(d, vif, model, version));
+  for (const vif of d.vifs) {
+    if (vif.invalid !== undefined) continue;
+    const model = vifModel(vif);
+    if (model !== undefined && INTEL_MODELS.has(model) && satisfiesXen(version, NO_E1000_RANGE)) {
+      out.push(intelModel(d, vif, model, version));
+      continue;
     }
+    if (satisfiesXen(version, IOEMU_TYPE_RANGE) && vifType(vif) !== 'ioemu') {
+      out.push(missingIoemu(d, vif, version));
+      continue;
+    }
+    if (!isEmulatedVif(d, vif, version)) continue;
+    if (model === undefined || model === DEFAULT_MODEL) out.push(slowPath(d, vif, model, version));
   }
   return out;
+}
+
+function across(judgedGuests: true[], _facts: HostSide, ctx: CheckContext): Finding[] | Skip {
+  if (judgedGuests.length > 0 && ctx.xenVersion === undefined) {
+    return { skip: 'Xen version unknown; pass --xen (which vifs are emulated, and which NIC models exist, depend on it)' };
+  }
+  return [];
 }
 
 function explain(facts: Facts, ctx: CheckContext): string[] {
@@ -118,7 +126,7 @@ function explain(facts: Facts, ctx: CheckContext): string[] {
   return lines;
 }
 
-const check: Check = {
+const check = defineCheck({
   id: 'emulated-nic',
   title: 'HVM NICs served only by emulation: rtl8139 slow path, e1000/e100 before 3.3, vifs without type=ioemu on 3.0.2/3.0.3',
   severity: 'warning',
@@ -137,8 +145,10 @@ const check: Check = {
     '7dc9afed06 — ioemu is the default vif type for HVM guests (first in 3.0.4); 3.0.3-branched:tools/python/xen/xend/image.py',
     'RELEASE-4.22.0:docs/man/xl-network-configuration.5.pod.in — type=ioemu|vif, model= (rtl8139 default, e1000)',
   ],
-  run,
+  perGuest,
+  summarize: (d: DomainFacts) => (judged(d) ? (true as const) : undefined),
+  across,
   explain,
-};
+});
 
-export default check as Check & { run: NonNullable<Check['run']> };
+export default check;

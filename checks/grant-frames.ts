@@ -30,19 +30,20 @@
  * tree and not counted, so the estimate errs low.
  */
 import {
+  type CheckContext,
   cmdlineValue,
+  defineCheck,
+  type DomainFacts,
+  type Facts,
+  type Finding,
+  type HostSide,
   keyInteger,
   keyPlace,
   satisfiesXen,
   shownVersion,
+  type Skip,
   versionOf,
   xenLabel,
-  type Check,
-  type CheckContext,
-  type DomainFacts,
-  type Facts,
-  type Finding,
-  type Skip,
 } from './api.js';
 
 export const GRANTS_PER_FRAME = 512;
@@ -128,57 +129,59 @@ function versionOrSkip(facts: Facts, ctx: CheckContext): string | Skip {
   return versionOf(facts, ctx) ?? { skip: 'Xen version unknown: pass --xen or --facts' };
 }
 
-function run(facts: Facts, ctx: CheckContext): Finding[] | Skip {
+function hostOnly(facts: HostSide, ctx: CheckContext): Finding[] | Skip {
   const version = versionOrSkip(facts, ctx);
-  if (typeof version !== 'string') return version;
+  return typeof version === 'string' ? [] : version;
+}
+
+function perGuest(d: DomainFacts, facts: HostSide, ctx: CheckContext): Finding[] {
+  const version = versionOf(facts, ctx)!;
   const xen = xenLabel(shownVersion(facts, ctx));
   const findings: Finding[] = [];
-  for (const d of facts.domains ?? []) {
-    const f = framesFor(d, facts, version);
-    const need = grantNeed(d, facts.dom0?.kernelRelease);
-    const place = keyPlace(d, f.key ?? (need.vifs > 0 ? 'vif' : 'disk'));
-    const evidence = {
-      frames: f.frames,
-      frames_from: f.why,
-      grants_available: f.frames * GRANTS_PER_FRAME,
-      grants_needed_at_least: need.total,
-      vifs: need.vifs,
-      netfront_queues: need.queues,
-      disks: need.disks,
-    };
-    if (f.cap && f.frames > f.cap.frames) {
-      findings.push({
-        ...keyPlace(d, f.key ?? 'name'),
-        messageId: 'over-cap',
-        data: { guest: d.name, xen, frames: f.frames, why: f.why, cap: f.cap.frames, capWhy: f.cap.why },
-        remediation: `Lower max_grant_frames to ${f.cap.frames} or less, or raise gnttab_max_frames on the Xen command line (from 4.18 the command line no longer caps it).`,
-        evidence: { ...evidence, hypervisor_cap: f.cap.frames },
-      });
-      continue;
-    }
-    if (need.total <= f.frames * GRANTS_PER_FRAME) continue;
-    const enough = Math.ceil(need.total / GRANTS_PER_FRAME);
+  const f = framesFor(d, facts, version);
+  const need = grantNeed(d, facts.dom0?.kernelRelease);
+  const place = keyPlace(d, f.key ?? (need.vifs > 0 ? 'vif' : 'disk'));
+  const evidence = {
+    frames: f.frames,
+    frames_from: f.why,
+    grants_available: f.frames * GRANTS_PER_FRAME,
+    grants_needed_at_least: need.total,
+    vifs: need.vifs,
+    netfront_queues: need.queues,
+    disks: need.disks,
+  };
+  if (f.cap && f.frames > f.cap.frames) {
     findings.push({
-      ...place,
-      messageId: 'exhausted',
-      data: {
-        guest: d.name,
-        xen,
-        need: need.total,
-        vifs: need.vifs,
-        queues: need.queues,
-        disks: need.disks,
-        frames: f.frames,
-        grants: f.frames * GRANTS_PER_FRAME,
-        why: f.why,
-      },
-      remediation:
-        satisfiesXen(version, '<4.10.0')
-          ? `Raise gnttab_max_frames (gnttab_max_nr_frames on old releases) on the Xen command line to at least ${enough}, or give the guest fewer vifs or vCPUs.`
-          : `Set max_grant_frames = ${enough} (or more) in the guest's config${f.cap ? `, and gnttab_max_frames=${enough} on the Xen command line if it is lower` : ''}; or give the guest fewer vifs, or limit netfront's queues (xen_netfront.max_queues) in the guest.`,
-      evidence,
+      ...keyPlace(d, f.key ?? 'name'),
+      messageId: 'over-cap',
+      data: { guest: d.name, xen, frames: f.frames, why: f.why, cap: f.cap.frames, capWhy: f.cap.why },
+      remediation: `Lower max_grant_frames to ${f.cap.frames} or less, or raise gnttab_max_frames on the Xen command line (from 4.18 the command line no longer caps it).`,
+      evidence: { ...evidence, hypervisor_cap: f.cap.frames },
     });
+    return findings;
   }
+  if (need.total <= f.frames * GRANTS_PER_FRAME) return findings;
+  const enough = Math.ceil(need.total / GRANTS_PER_FRAME);
+  findings.push({
+    ...place,
+    messageId: 'exhausted',
+    data: {
+      guest: d.name,
+      xen,
+      need: need.total,
+      vifs: need.vifs,
+      queues: need.queues,
+      disks: need.disks,
+      frames: f.frames,
+      grants: f.frames * GRANTS_PER_FRAME,
+      why: f.why,
+    },
+    remediation:
+      satisfiesXen(version, '<4.10.0')
+        ? `Raise gnttab_max_frames (gnttab_max_nr_frames on old releases) on the Xen command line to at least ${enough}, or give the guest fewer vifs or vCPUs.`
+        : `Set max_grant_frames = ${enough} (or more) in the guest's config${f.cap ? `, and gnttab_max_frames=${enough} on the Xen command line if it is lower` : ''}; or give the guest fewer vifs, or limit netfront's queues (xen_netfront.max_queues) in the guest.`,
+    evidence,
+  });
   return findings;
 }
 
@@ -198,7 +201,7 @@ function explain(facts: Facts, ctx: CheckContext): string[] {
   });
 }
 
-const check: Check = {
+const check = defineCheck({
   id: 'grant-frames',
   title: "A guest's PV devices need more grant references than its grant table holds",
   severity: 'error',
@@ -220,8 +223,9 @@ const check: Check = {
     'RELEASE-4.17.0:xen/include/public/io/blkif.h (32 requests per ring page, 11 segments each)',
     'Linux commit 034702a64a66 "xen/netfront: set default upper limit of tx/rx queues to 8"',
   ],
-  run,
+  hostOnly,
+  perGuest,
   explain,
-};
+});
 
-export default check as Check & { run: NonNullable<Check['run']> };
+export default check;

@@ -11,27 +11,29 @@
  * drive 0x80) unless `boot=` orders only floppy/network.
  */
 import {
-  formatBytes,
-  satisfiesXen,
-  xenLabel,
-  type Check,
-  type CheckContext,
-  type DiskFacts,
-  type DomainFacts,
-  type Facts,
-  type Finding,
-  type Skip,
-  GiB,
-  TiB,
   bootDisk,
   builtByLibxl,
   bytesOption,
+  type CheckContext,
+  defineCheck,
   describeSize,
+  type DiskFacts,
   diskLocation,
+  type DomainFacts,
+  type Facts,
+  type Finding,
+  formatBytes,
+  GiB,
+  type GuestResult,
+  type HostSide,
   ideIndex,
   isUsableHardDisk,
   noSizesSkip,
+  satisfiesXen,
   sizeEvidence,
+  type Skip,
+  TiB,
+  xenLabel,
 } from './api.js';
 import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
@@ -55,16 +57,18 @@ interface Candidate {
 
 /** The disks the rule for this version looks at. */
 function candidates(facts: Facts, version: string, lba28: boolean): Candidate[] {
+  return (facts.domains ?? []).flatMap((d) => guestCandidates(d, facts, version, lba28));
+}
+
+function guestCandidates(d: DomainFacts, facts: HostSide, version: string, lba28: boolean): Candidate[] {
   const out: Candidate[] = [];
-  for (const d of facts.domains ?? []) {
-    if (d.type !== 'hvm') continue;
-    const libxl = builtByLibxl(d, facts, version);
-    const boot = bootDisk(d, libxl);
-    for (const disk of d.disks) {
-      if (!isUsableHardDisk(disk) || ideIndex(disk, libxl) === undefined) continue;
-      const isBoot = disk === boot;
-      if (lba28 || isBoot) out.push({ domain: d, disk, boot: isBoot });
-    }
+  if (d.type !== 'hvm') return out;
+  const libxl = builtByLibxl(d, facts, version);
+  const boot = bootDisk(d, libxl);
+  for (const disk of d.disks) {
+    if (!isUsableHardDisk(disk) || ideIndex(disk, libxl) === undefined) continue;
+    const isBoot = disk === boot;
+    if (lba28 || isBoot) out.push({ domain: d, disk, boot: isBoot });
   }
   return out;
 }
@@ -85,18 +89,41 @@ function unknownSize(c: Candidate, version: string, limit: number): Finding {
   };
 }
 
-function run(facts: Facts, ctx: CheckContext): Finding[] | Skip {
+/** What `across` needs of a guest: whether it is HVM, and whether the rule has disks of it to judge, sized or not. */
+interface DiskSummary {
+  hvm: boolean;
+  candidates: number;
+  sized: boolean;
+}
+
+function rule(facts: HostSide, ctx: CheckContext): { version: string; lba28: boolean; limit: number } | undefined {
   const version = ctx.xenVersion;
-  const domains = facts.domains ?? [];
-  if (!domains.some((d) => d.type === 'hvm')) return [];
-  if (version === undefined) return { skip: 'Xen version unknown; pass --xen (the HVM BIOS limit depends on it)' };
+  if (version === undefined) return undefined;
   const lba28 = satisfiesXen(version, LBA28_RANGE);
-  const limit = limitOf(ctx, lba28);
-  const list = candidates(facts, version, lba28);
-  if (list.length === 0) return [];
-  if (ctx.mode === 'lint' && !list.some((c) => c.disk.sizeBytes !== undefined)) {
-    return noSizesSkip("the HVM guests' emulated disks");
-  }
+  return { version, lba28, limit: limitOf(ctx, lba28) };
+}
+
+/**
+ * Each guest's disks over the limit; `across` then decides what needs every
+ * guest: no version with an HVM guest given, and (lint) no size known for any
+ * disk the rule looks at, skip the check.
+ */
+function perGuest(d: DomainFacts, facts: HostSide, ctx: CheckContext): GuestResult<DiskSummary> {
+  const r = rule(facts, ctx);
+  const list = r ? guestCandidates(d, facts, r.version, r.lba28) : [];
+  const summary = { hvm: d.type === 'hvm', candidates: list.length, sized: list.some((c) => c.disk.sizeBytes !== undefined) };
+  return { findings: r ? judge(list, r.version, r.lba28, r.limit) : [], summary };
+}
+
+function across(guests: DiskSummary[], facts: HostSide, ctx: CheckContext): Finding[] | Skip {
+  if (!guests.some((g) => g.hvm)) return [];
+  if (ctx.xenVersion === undefined) return { skip: 'Xen version unknown; pass --xen (the HVM BIOS limit depends on it)' };
+  if (!guests.some((g) => g.candidates > 0)) return [];
+  if (ctx.mode === 'lint' && !guests.some((g) => g.sized)) return noSizesSkip("the HVM guests' emulated disks");
+  return [];
+}
+
+function judge(list: Candidate[], version: string, lba28: boolean, limit: number): Finding[] {
   const out: Finding[] = [];
   for (const c of list) {
     const size = c.disk.sizeBytes;
@@ -151,7 +178,7 @@ function explain(facts: Facts, ctx: CheckContext): string[] {
   return lines;
 }
 
-const check: Check = {
+const check = defineCheck({
   id: 'hvm-disk-limit',
   title: 'HVM emulated disk beyond what the HVM BIOS addresses: 128 GiB before 3.2, 2 TiB boot disk after',
   severity: 'error',
@@ -184,8 +211,9 @@ const check: Check = {
     additionalProperties: false,
   },
   defaults: { ...DEFAULTS },
-  run,
+  perGuest,
+  across,
   explain,
-};
+});
 
-export default check as Check & { run: NonNullable<Check['run']> };
+export default check;

@@ -19,11 +19,11 @@
  * Only guests whose device model is qemu-xen (the default since 4.3) under xl;
  * qemu-xen-traditional has other rules.
  */
-import type { Check, CheckContext, DomainFacts, Facts, Finding } from './api.js';
+import type { CheckContext, DomainFacts, Finding, HostSide } from './api.js';
 import type { DiskFacts } from './api.js';
-import { satisfiesXen } from './api.js';
+import { defineCheck, satisfiesXen } from './api.js';
 import { keyPlace, keyText, xenLabel } from './lib/guest.js';
-import { readers } from './lib/toolstack.js';
+import { readerOf } from './lib/toolstack.js';
 import { bootsFromDisk, diskLocation, isUsableHardDisk, libxlDiskNumber, plainVdev } from './lib/disk.js';
 
 /** hdtype read by xl (05d428addd). */
@@ -96,13 +96,13 @@ function examine(d: DomainFacts, version: string | undefined, xen: string): Find
   return out;
 }
 
-function run(facts: Facts, ctx: CheckContext): Finding[] | { skip: string } {
-  const hvm = readers(facts, ctx).filter((r) => r.d.type === 'hvm' && r.choice.toolstack === 'xl' && usesQemuXen(r.d));
-  if (hvm.length === 0) return { skip: 'no HVM guest run by xl with qemu-xen among the given configs' };
-  return hvm.flatMap((r) => examine(r.d, r.version, xenLabel(r.shown)));
+function perGuest(d: DomainFacts, facts: HostSide, ctx: CheckContext): Finding[] | { skip: string } {
+  const r = readerOf(d, facts, ctx);
+  if (!(d.type === 'hvm' && r.choice.toolstack === 'xl' && usesQemuXen(d))) return { skip: 'no HVM guest run by xl with qemu-xen among the given configs' };
+  return examine(d, r.version, xenLabel(r.shown));
 }
 
-const check: Check = {
+const check = defineCheck({
   id: 'hvm-emulated-disks',
   title: 'HVM disks qemu-xen cannot emulate: a boot disk past the four IDE slots, read-only IDE disks, hdtype before 4.6',
   severity: 'error',
@@ -121,7 +121,7 @@ const check: Check = {
     'RELEASE-4.6.0:tools/libxl/libxl_dm.c — hdtype AHCI, index < 6 (commit 05d428addd)',
     'RELEASE-4.17.0:docs/man/xen-vbd-interface.7.pandoc — hd*/sd* are emulated and PV; xvde and later are PV only',
   ],
-  run,
-};
+  perGuest,
+});
 
-export default check as Check & { run: NonNullable<Check['run']> };
+export default check;

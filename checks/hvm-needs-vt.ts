@@ -7,10 +7,10 @@
  * 64-bit build (RELEASE-4.17.0:xen/arch/x86/setup.c arch_get_xen_caps()). So xen_caps answers both questions; dom0's
  * /proc/cpuinfo is used only to tell "the CPU has it" from "the CPU lacks it".
  */
-import { capsText, guestsOfType, kindLabel, knownCaps, typePlace, shownVersion, xenLabel, type Check, type DomainFacts, type Facts, type Finding } from './api.js';
+import { capsText, defineCheck, kindLabel, knownCaps, otherType, typePlace, shownVersion, xenLabel, type CheckContext, type DomainFacts, type Finding, type HostSide, type Skip } from './api.js';
 import { CHOOSING_VIRTUALIZATION, XEN_LIMITATIONS } from './lib/field-notes.js';
 
-function baseEvidence(facts: Facts): Record<string, string> {
+function baseEvidence(facts: HostSide): Record<string, string> {
   const evidence: Record<string, string> = { xen_caps: capsText(facts.host?.caps ?? []) };
   const virt = facts.host?.virtCaps;
   if (virt !== undefined) evidence['virt_caps'] = virt.join(' ');
@@ -22,7 +22,7 @@ function baseEvidence(facts: Facts): Record<string, string> {
   return evidence;
 }
 
-function noHvmRemedy(facts: Facts): string {
+function noHvmRemedy(facts: HostSide): string {
   const flags = facts.dom0?.cpuFlags ?? [];
   if (flags.includes('vmx') || flags.includes('svm')) {
     return 'The CPU reports vmx/svm, so hardware virtualisation is switched off: enable Intel VT-x / AMD-V (SVM) in the BIOS or firmware setup, power the machine off and on, and check that xen_caps then lists hvm-3.0-* tokens. Otherwise run the guest as PV.';
@@ -41,7 +41,7 @@ function declaredAbi(d: DomainFacts): string | undefined {
   return d.kernel?.source === 'annotation' ? d.kernel.abi : undefined;
 }
 
-const check: Check = {
+const check = defineCheck<boolean>({
   id: 'hvm-needs-vt',
   title: 'HVM guests need VT-x/AMD-V enabled (hvm-* in xen_caps); 64-bit HVM guests need a 64-bit hypervisor',
   severity: 'error',
@@ -59,61 +59,80 @@ const check: Check = {
     '3.1.0-branched:xen/arch/x86/setup.c arch_get_xen_caps(), RELEASE-4.22.0:xen/arch/x86/setup.c init_xen_cap_info() (hvm-3.0-* only when hvm_enabled; hvm-3.0-x86_64 only on 64-bit Xen)',
     'RELEASE-4.22.0:tools/xl/xl_info.c virt_caps (hvm token)',
   ],
-  run(facts, ctx) {
-    const guests = guestsOfType(facts, ['hvm', 'pvh']);
-    if ('skip' in guests) return guests;
-    const caps = knownCaps(facts);
+  // The reasons to skip come in the order they always did: no HVM/PVH guest,
+  // xen_caps unknown, then (lint on a 32-bit hypervisor) no guest declaring its
+  // bitness. The last two need every guest or outrank the first, so `across`
+  // gives them; each guest's summary is whether it declares its ABI.
+  perGuest(d, host, ctx) {
+    const other = otherType(d, ['hvm', 'pvh']);
+    if (other) return other;
+    return guestFindings(d, host, ctx);
+  },
+  summarize(d) {
+    return otherType(d, ['hvm', 'pvh']) ? undefined : declaredAbi(d) !== undefined;
+  },
+  across(declares, host, ctx) {
+    if (declares.length === 0) return { skip: 'no HVM or PVH guests among the given configs' };
+    const caps = knownCaps(host);
     if ('skip' in caps) return caps;
-    const shown = shownVersion(facts, ctx);
     const hvmAbis = caps.filter((c) => c.kind === 'hvm').map((c) => c.abi);
-    const findings: Finding[] = [];
-    if (hvmAbis.length === 0) {
-      for (const d of guests) {
-        findings.push({
-          ...typePlace(d),
-          messageId: d.type === 'pvh' ? 'no-hvm-pvh' : 'no-hvm',
-          data: { guest: d.name, kind: kindLabel(d), xen: xenLabel(shown) },
-          remediation: noHvmRemedy(facts),
-          evidence: baseEvidence(facts),
-        });
-      }
-      return findings;
-    }
-    if (hvmAbis.includes('x86_64')) return findings;
-    const x86 = hvmAbis.some((a) => a.startsWith('x86'));
-    if (!x86) return findings;
-    // A 32-bit hypervisor: only guests known to be 32-bit are safe.
-    const declared = guests.filter((d) => declaredAbi(d) !== undefined);
-    if (ctx.mode === 'lint' && declared.length === 0) {
+    const on32 = hvmAbis.length > 0 && !hvmAbis.includes('x86_64') && hvmAbis.some((a) => a.startsWith('x86'));
+    if (on32 && ctx.mode === 'lint' && !declares.includes(true)) {
       return {
         skip: 'the hypervisor is 32-bit and no HVM guest declares its bitness: annotate each config with # xenlint: guest-abi=x86_32 (or x86_32p, x86_64)',
       };
     }
-    for (const d of guests) {
-      const abi = declaredAbi(d);
-      const evidence = baseEvidence(facts);
-      if (abi === 'x86_64') {
-        findings.push({
-          ...typePlace(d),
-          messageId: 'guest-64-on-xen-32',
-          data: { guest: d.name, kind: kindLabel(d) },
-          remediation: 'Boot the 64-bit (x86_64) build of Xen on this host, or install a 32-bit OS in the guest.',
-          evidence: { ...evidence, guest: 'x86_64 (annotation guest-abi)' },
-        });
-      } else if (abi === undefined) {
-        findings.push({
-          ...typePlace(d),
-          severity: 'warning',
-          unverified: true,
-          messageId: 'bitness-unknown',
-          data: { guest: d.name },
-          remediation: 'Annotate the config with # xenlint: guest-abi=x86_32 (or x86_32p) once you know the guest OS is 32-bit; for a 64-bit OS boot the x86_64 build of Xen.',
-          evidence,
-        });
-      }
-    }
-    return findings;
+    return [];
   },
-};
+});
 
-export default check as Check & { run: NonNullable<Check['run']> };
+function guestFindings(d: DomainFacts, facts: HostSide, ctx: CheckContext): Finding[] | Skip {
+  const caps = knownCaps(facts);
+  if ('skip' in caps) return [];
+  const shown = shownVersion(facts, ctx);
+  const hvmAbis = caps.filter((c) => c.kind === 'hvm').map((c) => c.abi);
+  if (hvmAbis.length === 0) {
+    return [
+      {
+        ...typePlace(d),
+        messageId: d.type === 'pvh' ? 'no-hvm-pvh' : 'no-hvm',
+        data: { guest: d.name, kind: kindLabel(d), xen: xenLabel(shown) },
+        remediation: noHvmRemedy(facts),
+        evidence: baseEvidence(facts),
+      },
+    ];
+  }
+  if (hvmAbis.includes('x86_64')) return [];
+  const x86 = hvmAbis.some((a) => a.startsWith('x86'));
+  if (!x86) return [];
+  // A 32-bit hypervisor: only guests known to be 32-bit are safe.
+  const abi = declaredAbi(d);
+  const evidence = baseEvidence(facts);
+  if (abi === 'x86_64') {
+    return [
+      {
+        ...typePlace(d),
+        messageId: 'guest-64-on-xen-32',
+        data: { guest: d.name, kind: kindLabel(d) },
+        remediation: 'Boot the 64-bit (x86_64) build of Xen on this host, or install a 32-bit OS in the guest.',
+        evidence: { ...evidence, guest: 'x86_64 (annotation guest-abi)' },
+      },
+    ];
+  }
+  if (abi === undefined) {
+    return [
+      {
+        ...typePlace(d),
+        severity: 'warning',
+        unverified: true,
+        messageId: 'bitness-unknown',
+        data: { guest: d.name },
+        remediation: 'Annotate the config with # xenlint: guest-abi=x86_32 (or x86_32p) once you know the guest OS is 32-bit; for a 64-bit OS boot the x86_64 build of Xen.',
+        evidence,
+      },
+    ];
+  }
+  return [];
+}
+
+export default check;

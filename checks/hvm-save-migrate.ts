@@ -16,7 +16,18 @@
  *   not taken as intent. Whether the server is open to anyone is
  *   xend-open-services' finding, not this one's.
  */
-import { guestsOfType, keyPlace, keyText, listNames, shownVersion, xenLabel, type Check, type DomainFacts, type Facts, type Finding } from './api.js';
+import {
+  defineCheck,
+  type DomainFacts,
+  type Finding,
+  type HostSide,
+  keyPlace,
+  keyText,
+  listNames,
+  otherType,
+  shownVersion,
+  xenLabel,
+} from './api.js';
 import { localOnlyPatterns, xendBool, xendConfigOf, xendValue } from './lib/xend.js';
 import { isLoopback } from './lib/address.js';
 import { XEN_LIMITATIONS } from './lib/field-notes.js';
@@ -34,7 +45,7 @@ interface RelocationSignal {
  * undefined. Who may connect is xend-open-services' concern; here it only
  * says that migrations are planned.
  */
-export function relocationSignal(facts: Facts): RelocationSignal | undefined {
+export function relocationSignal(facts: HostSide): RelocationSignal | undefined {
   const xend = xendConfigOf(facts);
   if (!xend || xendBool(xend, 'xend-relocation-server', false) !== true) return undefined;
   const address = xendValue(xend, 'xend-relocation-address');
@@ -53,7 +64,7 @@ function suspendsOnXendStop(d: DomainFacts): boolean {
   return v !== undefined && v.trim().toLowerCase() === 'suspend';
 }
 
-const check: Check = {
+const check = defineCheck({
   id: 'hvm-save-migrate',
   title: 'HVM guests cannot be saved, suspended or migrated before Xen 3.1',
   severity: 'error',
@@ -72,41 +83,44 @@ const check: Check = {
     "3.0.4-branched:tools/python/xen/xm/create.py gopts.var('on_xend_stop') (ignore|shutdown|suspend)",
     '3.0.4-branched:tools/examples/xend-config.sxp, tools/python/xen/xend/XendOptions.py (xend-relocation-server, xend-relocation-hosts-allow)',
   ],
-  run(facts, ctx) {
-    const hvm = guestsOfType(facts, ['hvm']);
-    if ('skip' in hvm) return hvm;
+  perGuest(d, facts, ctx) {
+    const other = otherType(d, ['hvm']);
+    if (other) return other;
+    if (!suspendsOnXendStop(d)) return [];
     const shown = shownVersion(facts, ctx);
-    const findings: Finding[] = [];
-    for (const d of hvm) {
-      if (!suspendsOnXendStop(d)) continue;
-      findings.push({
+    return [
+      {
         ...keyPlace(d, 'on_xend_stop'),
         messageId: 'suspend-on-xend-stop',
         data: { guest: d.name, xen: xenLabel(shown) },
         remediation: "Set on_xend_stop = 'shutdown' (or 'ignore') for this HVM guest, or upgrade to Xen 3.1 or later before relying on HVM save/restore.",
         evidence: { on_xend_stop: 'suspend', type: 'hvm', ...(shown !== undefined ? { xen_version: shown } : {}) },
-      });
-    }
-    const relocation = relocationSignal(facts);
-    if (relocation) {
-      const names = hvm.map((d) => d.name);
-      const f: Finding = {
-        file: relocation.file,
-        key: 'xend-relocation-server',
-        severity: 'warning',
-        messageId: 'relocation-server',
-        data: { why: relocation.why, xen: xenLabel(shown), guests: listNames(names) },
-        remediation: 'Migrate only PV guests from and to this host, shut HVM guests down for maintenance instead, or upgrade to Xen 3.1 or later for HVM save/restore and migration.',
-        evidence: { relocation: relocation.why, hvm_guests: names.join(' ') },
-      };
-      if (relocation.line !== undefined) {
-        f.line = relocation.line;
-        f.column = 1;
-      }
-      findings.push(f);
-    }
-    return findings;
+      },
+    ];
   },
-};
+  // The relocation finding names every HVM guest: each contributes its name.
+  summarize(d) {
+    return d.type === 'hvm' ? d.name : undefined;
+  },
+  across(names: string[], facts, ctx) {
+    const relocation = relocationSignal(facts);
+    if (names.length === 0 || !relocation) return [];
+    const shown = shownVersion(facts, ctx);
+    const f: Finding = {
+      file: relocation.file,
+      key: 'xend-relocation-server',
+      severity: 'warning',
+      messageId: 'relocation-server',
+      data: { why: relocation.why, xen: xenLabel(shown), guests: listNames(names) },
+      remediation: 'Migrate only PV guests from and to this host, shut HVM guests down for maintenance instead, or upgrade to Xen 3.1 or later for HVM save/restore and migration.',
+      evidence: { relocation: relocation.why, hvm_guests: names.join(' ') },
+    };
+    if (relocation.line !== undefined) {
+      f.line = relocation.line;
+      f.column = 1;
+    }
+    return [f];
+  },
+});
 
-export default check as Check & { run: NonNullable<Check['run']> };
+export default check;

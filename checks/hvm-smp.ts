@@ -6,10 +6,10 @@
  * has no commit that dates reliable HVM SMP, so the 3.0.4 cut-off is the field
  * notes' and is unconfirmed in Xen's history. Hence a warning, not an error.
  */
-import { guestsOfType, keyInteger, keyPlace, shownVersion, xenLabel, type Check, type Finding } from './api.js';
+import { defineCheck, keyInteger, keyPlace, otherType, shownVersion, xenLabel } from './api.js';
 import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
-const check: Check = {
+const check = defineCheck({
   id: 'hvm-smp',
   title: 'HVM guests with more than one vCPU were unreliable up to Xen 3.0.4',
   severity: 'warning',
@@ -22,24 +22,22 @@ const check: Check = {
     `${XEN_LIMITATIONS}, "Xen HVM gotchas" (SMP HVM guests in 3.0.4)`,
     '3.0.4-branched:tools/python/xen/xm/create.py (vcpus option)',
   ],
-  run(facts, ctx) {
-    const hvm = guestsOfType(facts, ['hvm']);
-    if ('skip' in hvm) return hvm;
-    const shown = shownVersion(facts, ctx);
-    const findings: Finding[] = [];
-    for (const d of hvm) {
-      const vcpus = d.vcpus ?? keyInteger(d, 'vcpus');
-      if (vcpus === undefined || vcpus <= 1) continue;
-      findings.push({
+  perGuest(d, host, ctx) {
+    const other = otherType(d, ['hvm']);
+    if (other) return other;
+    const shown = shownVersion(host, ctx);
+    const vcpus = d.vcpus ?? keyInteger(d, 'vcpus');
+    if (vcpus === undefined || vcpus <= 1) return [];
+    return [
+      {
         ...keyPlace(d, 'vcpus'),
         messageId: 'smp-hvm',
         data: { guest: d.name, vcpus, xen: xenLabel(shown) },
         remediation: 'Give the HVM guest vcpus = 1 on this Xen, or upgrade to Xen 3.1 or later; if you keep several vCPUs, test the guest under load before relying on it.',
         evidence: { vcpus, type: 'hvm', ...(shown !== undefined ? { xen_version: shown } : {}) },
-      });
-    }
-    return findings;
+      },
+    ];
   },
-};
+});
 
-export default check as Check & { run: NonNullable<Check['run']> };
+export default check;

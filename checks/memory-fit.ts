@@ -22,10 +22,16 @@
  */
 import {
   captureLabel,
+  type CheckContext,
+  defineCheck,
   dom0MayBalloon,
   dom0Size,
+  type DomainFacts,
+  type Finding,
+  type Footprint,
   footprint,
   hostPlace,
+  type HostSide,
   keyPlace,
   listNames,
   satisfiesXen,
@@ -33,12 +39,6 @@ import {
   term,
   versionOf,
   xenLabel,
-  type Check,
-  type CheckContext,
-  type DomainFacts,
-  type Facts,
-  type Finding,
-  type Footprint,
 } from './api.js';
 import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
@@ -120,6 +120,12 @@ function guestRules(d: DomainFacts, version: string | undefined, shown: string |
   return [];
 }
 
+/** A guest's part in the host arithmetic, and whether its own maxmem rules found something (which keeps the check from skipping). */
+interface MemorySummary {
+  fp: Footprint;
+  ruled: boolean;
+}
+
 function deployOption(ctx: CheckContext): string[] {
   const v = ctx.options['deploy'];
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
@@ -129,19 +135,20 @@ function sumOf(fps: Footprint[]): number {
   return fps.reduce((n, fp) => n + fp.totalMiB, 0);
 }
 
-function analyse(facts: Facts, ctx: CheckContext): Analysis {
-  const guests = facts.domains ?? [];
-  const version = versionOf(facts, ctx);
-  const shown = shownVersion(facts, ctx);
+/**
+ * The host-level arithmetic over every guest's footprint (memory-fit's
+ * cross-guest summary): autostart guests against total_memory, the guests
+ * being deployed against free_memory. The per-guest maxmem rules are apart
+ * (guestRules) and add no lines.
+ */
+function analyse(facts: HostSide, fps: Footprint[], ctx: CheckContext): Analysis {
   const overhead = optionNumber(ctx, 'overheadPercent') ?? 0;
   const findings: Finding[] = [];
   const lines: string[] = [];
   let hostChecked = false;
 
+  const shown = shownVersion(facts, ctx);
   lines.push(`${xenLabel(shown)}; overhead ${overhead}% added to each guest${overhead === 0 ? ' (shadow/p2m overhead exists; set overheadPercent to count it)' : ''}`);
-  for (const d of guests) findings.push(...guestRules(d, version, shown));
-
-  const fps = guests.map((d) => footprint(d, version, overhead));
   for (const fp of fps) {
     const notes = [fp.note, overhead > 0 ? `${fp.startMiB} + ${overhead}%` : undefined].filter((n) => n !== undefined);
     lines.push(`  ${fp.domain.name}: ${fp.totalMiB} MiB${notes.length ? ` (${notes.join('; ')})` : ''}`);
@@ -155,7 +162,7 @@ function analyse(facts: Facts, ctx: CheckContext): Analysis {
   lines.push(dom0.mib !== undefined ? `${dom0Term}${dom0.fixed ? '' : `; ${balloon.why}`}` : dom0Term);
 
   // The guests that start with the host.
-  const anyKnown = guests.some((d) => d.autostart !== undefined);
+  const anyKnown = fps.some((fp) => fp.domain.autostart !== undefined);
   const autostart = anyKnown ? fps.filter((fp) => fp.domain.autostart === true) : fps;
   const excluded = anyKnown ? fps.filter((fp) => fp.domain.autostart !== true).map((fp) => fp.domain.name) : [];
   lines.push(
@@ -236,7 +243,7 @@ function analyse(facts: Facts, ctx: CheckContext): Analysis {
         if (need <= free) continue;
         const softened = reclaim !== undefined && need <= free + reclaim;
         findings.push({
-          ...keyPlace(fp.domain, fp.startKey),
+          ...fp.place,
           severity: softened ? 'warning' : 'error',
           messageId: softened ? 'no-room-unless-dom0-balloons' : 'no-room',
           data: {
@@ -269,7 +276,7 @@ function analyse(facts: Facts, ctx: CheckContext): Analysis {
   return { findings, lines, hostChecked };
 }
 
-const check: Check = {
+const check = defineCheck({
   id: 'memory-fit',
   title: 'Guests and dom0 must fit in the host\'s RAM (Xen does not page); maxmem must make sense',
   severity: 'error',
@@ -309,18 +316,33 @@ const check: Check = {
     additionalProperties: false,
   },
   defaults: { overheadPercent: 0 },
-  run(facts, ctx) {
-    const a = analyse(facts, ctx);
-    if (a.findings.length === 0 && !a.hostChecked) {
+  perGuest(d, facts, ctx) {
+    const version = versionOf(facts, ctx);
+    const findings = guestRules(d, version, shownVersion(facts, ctx));
+    return { findings, summary: { fp: footprint(d, version, optionNumber(ctx, 'overheadPercent') ?? 0), ruled: findings.length > 0 } };
+  },
+  across(guests: MemorySummary[], facts, ctx) {
+    const a = analyse(
+      facts,
+      guests.map((g) => g.fp),
+      ctx,
+    );
+    if (!guests.some((g) => g.ruled) && a.findings.length === 0 && !a.hostChecked) {
       return {
-        skip: `host memory unknown (no total_memory/free_memory): only maxmem against memory was checked, for ${facts.domains?.length ?? 0} guest(s)`,
+        skip: `host memory unknown (no total_memory/free_memory): only maxmem against memory was checked, for ${guests.length} guest(s)`,
       };
     }
     return a.findings;
   },
   explain(facts, ctx) {
-    return analyse(facts, ctx).lines;
+    const version = versionOf(facts, ctx);
+    const overhead = optionNumber(ctx, 'overheadPercent') ?? 0;
+    return analyse(
+      facts,
+      (facts.domains ?? []).map((d) => footprint(d, version, overhead)),
+      ctx,
+    ).lines;
   },
-};
+});
 
-export default check as Check & { run: NonNullable<Check['run']> };
+export default check;

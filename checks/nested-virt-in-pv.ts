@@ -3,7 +3,7 @@
  * dom0. dom0 is a PV guest running in ring 1 without VT-x/AMD-V exposed to it,
  * so another hypervisor cannot run there.
  */
-import { loadedAmong, type Check, type Finding } from './api.js';
+import { defineCheck, type Finding, loadedAmong } from './api.js';
 import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
 /** Module name -> the product it belongs to. */
@@ -20,7 +20,7 @@ const HYPERVISOR_MODULES = new Map<string, string>([
   ['vboxnetadp', 'VirtualBox'],
 ]);
 
-const check: Check = {
+const check = defineCheck({
   id: 'nested-virt-in-pv',
   title: 'No other hypervisor (KVM, kqemu, VMware, VirtualBox) can run in dom0, a PV guest in ring 1',
   severity: 'error',
@@ -32,7 +32,7 @@ const check: Check = {
     `${XEN_LIMITATIONS}, "Xen PVs run ring1, not ring0"`,
     'RELEASE-4.17.0:xen/arch/x86/setup.c arch_get_xen_caps(): HVM (hardware-assisted) support is a property of the hypervisor, advertised as hvm-* tokens in xen_caps; PV guests are not given VT-x/AMD-V',
   ],
-  run(facts) {
+  hostOnly(facts) {
     const modules = facts.dom0?.modules;
     if (!modules) return { skip: "dom0's loaded modules are unknown (/proc/modules was not read)" };
     const found = loadedAmong(modules, new Set(HYPERVISOR_MODULES.keys()));
@@ -53,6 +53,6 @@ const check: Check = {
     }
     return findings;
   },
-};
+});
 
-export default check as Check & { run: NonNullable<Check['run']> };
+export default check;

@@ -12,23 +12,7 @@
  * How many pairs network-bridge needs for several bridges is vif-limit's job;
  * this check asks whether netloop is there and in the path at all.
  */
-import {
-  xenLabel,
-  type Check,
-  type CheckContext,
-  type Dom0Facts,
-  type Facts,
-  type Finding,
-  type Skip,
-  highestLoopbackSeen,
-  isGuestPort,
-  isLoopbackVif,
-  isPhysicalBehindBridge,
-  loopbackIndexOf,
-  networkScriptLocation,
-  networkSetup,
-  type NetworkSetup,
-} from './api.js';
+import { type CheckContext, defineCheck, type Dom0Facts, type Facts, type Finding, highestLoopbackSeen, isGuestPort, isLoopbackVif, isPhysicalBehindBridge, loopbackIndexOf, networkScriptLocation, networkSetup, type NetworkSetup, type Skip, xenLabel } from './api.js';
 
 const PANIC = "frames from guests that dom0's own processes handle hold the guests' shared pages until they are read; the field notes report a busy network can exhaust them and panic Xen";
 import { XEN_LIMITATIONS } from './lib/field-notes.js';
@@ -171,7 +155,7 @@ function explain(facts: Facts, ctx: CheckContext): string[] {
   ];
 }
 
-const check: Check = {
+const check = defineCheck({
   id: 'netloop-missing',
   title: 'dom0 networking on Xen ≤ 3.1 without netloop: guest frames for dom0 can exhaust shared pages',
   severity: 'warning',
@@ -192,8 +176,8 @@ const check: Check = {
     'tools/examples/network-bridge (3.0.x; e.g. at 0070cb1f3a) — vif0.N on the bridge, dom0 address on the renamed vethN',
     '06809a93ad — network-bridge stops using netloop (first in 3.2)',
   ],
-  run,
+  hostOnly: run,
   explain,
-};
+});
 
-export default check as Check & { run: NonNullable<Check['run']> };
+export default check;

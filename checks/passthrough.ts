@@ -20,10 +20,10 @@
  * An HVM guest with `maxmem` above `memory` and no passthrough needs a balloon
  * driver or crashes: memory-fit reports that, not this check.
  */
-import type { Check, CheckContext, DomainFacts, Facts, Finding } from './api.js';
-import { satisfiesXen } from './api.js';
+import type { CheckContext, DomainFacts, Finding, GuestResult, HostSide } from './api.js';
+import { defineCheck, satisfiesXen } from './api.js';
 import { DEFAULT_MEMORY_MIB, keyPlace, kindLabel, shownVersion, versionOf, xenLabel } from './lib/guest.js';
-import { readers } from './lib/toolstack.js';
+import { readerOf } from './lib/toolstack.js';
 
 /** libxl refuses PoD together with passthrough. */
 export const POD_REFUSED = '>=4.4.0';
@@ -75,33 +75,34 @@ function podFinding(d: DomainFacts, devices: string[], version: string | undefin
   };
 }
 
-function run(facts: Facts, ctx: CheckContext): Finding[] | { skip: string } {
+/** A guest that passes devices through, and whether it had a finding: `across` counts them for its skips. */
+function perGuest(d: DomainFacts, facts: HostSide, ctx: CheckContext): GuestResult<{ found: boolean }> {
+  const devices = pciDevices(d);
+  if (devices.length === 0) return { findings: [], summary: undefined };
   const version = versionOf(facts, ctx);
   const xen = xenLabel(shownVersion(facts, ctx));
   const caps = facts.host?.virtCaps;
   const out: Finding[] = [];
-  let withPci = 0;
-  for (const r of readers(facts, ctx)) {
-    const devices = pciDevices(r.d);
-    if (devices.length === 0) continue;
-    withPci++;
-    if (caps !== undefined) {
-      const f = iommuFinding(r.d, devices, caps, version, xen);
-      if (f) out.push(f);
-    }
-    if (r.choice.toolstack === 'xl') {
-      const f = podFinding(r.d, devices, version, xen);
-      if (f) out.push(f);
-    }
+  if (caps !== undefined) {
+    const f = iommuFinding(d, devices, caps, version, xen);
+    if (f) out.push(f);
   }
-  if (withPci === 0) return { skip: 'no guest passes PCI devices through (no pci = [ … ])' };
-  if (out.length === 0 && caps === undefined) {
-    return { skip: `virt_caps unknown (no xl info): ${withPci} guest(s) with PCI devices were checked for populate-on-demand, not for an IOMMU` };
+  if (readerOf(d, facts, ctx).choice.toolstack === 'xl') {
+    const f = podFinding(d, devices, version, xen);
+    if (f) out.push(f);
   }
-  return out;
+  return { findings: out, summary: { found: out.length > 0 } };
 }
 
-const check: Check = {
+function across(withPci: Array<{ found: boolean }>, facts: HostSide): Finding[] | { skip: string } {
+  if (withPci.length === 0) return { skip: 'no guest passes PCI devices through (no pci = [ … ])' };
+  if (!withPci.some((g) => g.found) && facts.host?.virtCaps === undefined) {
+    return { skip: `virt_caps unknown (no xl info): ${withPci.length} guest(s) with PCI devices were checked for populate-on-demand, not for an IOMMU` };
+  }
+  return [];
+}
+
+const check = defineCheck({
   id: 'passthrough',
   title: 'PCI passthrough without an IOMMU, or together with populate-on-demand',
   severity: 'error',
@@ -121,7 +122,8 @@ const check: Check = {
     'RELEASE-4.22.0:SUPPORT.md — PCI passthrough: "Only systems using IOMMUs are supported"; not compatible with populate-on-demand',
     'RELEASE-4.17.0:docs/man/xl.cfg.5.pod.in — maxmem above memory starts an HVM guest pre-ballooned',
   ],
-  run,
-};
+  perGuest,
+  across,
+});
 
-export default check as Check & { run: NonNullable<Check['run']> };
+export default check;

@@ -10,20 +10,21 @@
  */
 import {
   capsText,
+  type CheckContext,
   cmdlineValue,
+  defineCheck,
+  type DomainFacts,
+  type Finding,
+  type FindingPlace,
   firstKeyPlace,
-  guestsOfType,
+  type HostSide,
+  type KernelFacts,
   knownCaps,
+  otherType,
   satisfiesXen,
   shownVersion,
   versionOf,
   xenLabel,
-  type Check,
-  type DomainFacts,
-  type Facts,
-  type Finding,
-  type FindingPlace,
-  type KernelFacts,
 } from './api.js';
 import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
@@ -66,7 +67,7 @@ function place(d: DomainFacts): FindingPlace {
 }
 
 /** Why this hypervisor lacks the guest's ABI, and what to do: the version-aware part. */
-function explainMismatch(abi: KernelAbi, pvAbis: string[], facts: Facts, version: string | undefined): string {
+function explainMismatch(abi: KernelAbi, pvAbis: string[], facts: HostSide, version: string | undefined): string {
   const host = facts.host;
   const hv64 = pvAbis.includes('x86_64') || host?.hypervisorBits === 64;
   const is = (range: string): boolean => version !== undefined && satisfiesXen(version, range);
@@ -98,7 +99,7 @@ function explainMismatch(abi: KernelAbi, pvAbis: string[], facts: Facts, version
   return `Boot a kernel built for one of: ${pvAbis.join(', ')}.`;
 }
 
-const check: Check = {
+const check = defineCheck({
   id: 'pv-abi-mismatch',
   title: "A PV guest's kernel ABI (32-bit, PAE, 64-bit) must be one the hypervisor runs (xen_caps)",
   severity: 'error',
@@ -117,68 +118,78 @@ const check: Check = {
     'c49894090c (CONFIG_PV=n: no xen-3.0-* tokens, 4.12)',
     'tools/libs/guest/xg_dom_boot.c xc_dom_compat_check (guest type not supported by xen kernel)',
   ],
-  run(facts, ctx) {
-    const pvGuests = guestsOfType(facts, ['pv']);
-    if ('skip' in pvGuests) return pvGuests;
+  // The reasons to skip come in the order they always did: no PV guest,
+  // xen_caps unknown, then (lint) no PV guest with a known kernel ABI; `across`
+  // gives them, as they need every guest. A guest's summary: whether its ABI is known.
+  perGuest(d, facts, ctx) {
+    return otherType(d, ['pv']) ?? guestFindings(d, facts, ctx);
+  },
+  summarize(d) {
+    return d.type === 'pv' ? d.kernel?.abi !== undefined && d.kernel.source !== 'unknown' : undefined;
+  },
+  across(known: boolean[], facts, ctx) {
+    if (known.length === 0) return { skip: 'no PV guests among the given configs' };
     const caps = knownCaps(facts);
     if ('skip' in caps) return caps;
-    const known = pvGuests.filter((d) => d.kernel?.abi !== undefined && d.kernel.source !== 'unknown');
-    if (ctx.mode === 'lint' && known.length === 0) {
+    if (ctx.mode === 'lint' && !known.includes(true)) {
       return {
         skip: 'no PV guest has a known kernel ABI: annotate each config with # xenlint: guest-abi=x86_64 (or x86_32p, x86_32) or run xenlint check --root on the host',
       };
     }
-    const pvAbis = caps.filter((c) => c.kind === 'xen').map((c) => c.abi);
-    const version = versionOf(facts, ctx);
-    const shown = shownVersion(facts, ctx);
-    // The same for every guest: worked out once, not per guest.
-    const capsShown = capsText(caps);
-    const pvList = pvAbis.join(', ');
-    const pv = facts.host?.commandline ? cmdlineValue(facts.host.commandline.options, 'pv') : undefined;
-    const findings: Finding[] = [];
-    for (const d of pvGuests) {
-      const k = d.kernel;
-      const abi = k && k.source !== 'unknown' ? k.abi : undefined;
-      const evidence: Record<string, string> = { xen_caps: capsShown };
-      if (shown !== undefined) evidence['xen_version'] = shown;
-      if (pv !== undefined) evidence['xen_commandline pv'] = pv;
-      if (abi === undefined) {
-        if (pvAbis.length === 0) {
-          findings.push({
-            ...place(d),
-            messageId: 'no-pv-at-all',
-            data: { guest: d.name, xen: xenLabel(shown), caps: capsShown },
-            remediation: explainMismatch('x86_64', pvAbis, facts, version),
-            evidence,
-          });
-          continue;
-        }
-        const why = k?.reason ?? (d.bootloader !== undefined ? `booted by ${d.bootloader}: the kernel is inside the guest's disk` : 'no kernel image known');
-        evidence['kernel'] = `unknown (${why})`;
-        findings.push({
-          ...place(d),
-          severity: 'warning',
-          unverified: true,
-          messageId: 'abi-unknown',
-          data: { guest: d.name, why, abis: pvList },
-          remediation: `Annotate the config with # xenlint: guest-abi=<${pvAbis.join('|')}> after checking the guest's kernel (file vmlinuz, or readelf -n for the Xen PAE note), or run xenlint check --root where the kernel image is readable.`,
-          evidence,
-        });
-        continue;
-      }
-      if (abiFits(abi, pvAbis)) continue;
-      if (k) evidence['kernel'] = kernelEvidence(k);
+    return [];
+  },
+});
+
+function guestFindings(d: DomainFacts, facts: HostSide, ctx: CheckContext): Finding[] {
+  const caps = knownCaps(facts);
+  if ('skip' in caps) return [];
+  const pvAbis = caps.filter((c) => c.kind === 'xen').map((c) => c.abi);
+  const version = versionOf(facts, ctx);
+  const shown = shownVersion(facts, ctx);
+  const capsShown = capsText(caps);
+  const pvList = pvAbis.join(', ');
+  const pv = facts.host?.commandline ? cmdlineValue(facts.host.commandline.options, 'pv') : undefined;
+  const findings: Finding[] = [];
+  const k = d.kernel;
+  const abi = k && k.source !== 'unknown' ? k.abi : undefined;
+  const evidence: Record<string, string> = { xen_caps: capsShown };
+  if (shown !== undefined) evidence['xen_version'] = shown;
+  if (pv !== undefined) evidence['xen_commandline pv'] = pv;
+  if (abi === undefined) {
+    if (pvAbis.length === 0) {
       findings.push({
         ...place(d),
-        ...(pvAbis.length > 0
-          ? { messageId: 'abi-mismatch', data: { guest: d.name, abi: describeAbi(abi), xen: xenLabel(shown), abis: pvList, caps: capsShown } }
-          : { messageId: 'no-pv-guests', data: { guest: d.name, abi: describeAbi(abi), xen: xenLabel(shown), caps: capsShown } }),
-        remediation: explainMismatch(abi, pvAbis, facts, version),
+        messageId: 'no-pv-at-all',
+        data: { guest: d.name, xen: xenLabel(shown), caps: capsShown },
+        remediation: explainMismatch('x86_64', pvAbis, facts, version),
         evidence,
       });
+      return findings;
     }
+    const why = k?.reason ?? (d.bootloader !== undefined ? `booted by ${d.bootloader}: the kernel is inside the guest's disk` : 'no kernel image known');
+    evidence['kernel'] = `unknown (${why})`;
+    findings.push({
+      ...place(d),
+      severity: 'warning',
+      unverified: true,
+      messageId: 'abi-unknown',
+      data: { guest: d.name, why, abis: pvList },
+      remediation: `Annotate the config with # xenlint: guest-abi=<${pvAbis.join('|')}> after checking the guest's kernel (file vmlinuz, or readelf -n for the Xen PAE note), or run xenlint check --root where the kernel image is readable.`,
+      evidence,
+    });
     return findings;
-  },
-};
+  }
+  if (abiFits(abi, pvAbis)) return findings;
+  if (k) evidence['kernel'] = kernelEvidence(k);
+  findings.push({
+    ...place(d),
+    ...(pvAbis.length > 0
+      ? { messageId: 'abi-mismatch', data: { guest: d.name, abi: describeAbi(abi), xen: xenLabel(shown), abis: pvList, caps: capsShown } }
+      : { messageId: 'no-pv-guests', data: { guest: d.name, abi: describeAbi(abi), xen: xenLabel(shown), caps: capsShown } }),
+    remediation: explainMismatch(abi, pvAbis, facts, version),
+    evidence,
+  });
+  return findings;
+}
 
-export default check as Check & { run: NonNullable<Check['run']> };
+export default check;

@@ -18,18 +18,18 @@
  * xen_caps is not known (lint against --xen).
  */
 import {
+  type CheckContext,
   cmdlineValue,
+  defineCheck,
+  type DomainFacts,
+  type Finding,
   firstKeyPlace,
+  type HostSide,
   satisfiesXen,
   shownVersion,
+  type Skip,
   versionOf,
   xenLabel,
-  type Check,
-  type CheckContext,
-  type DomainFacts,
-  type Facts,
-  type Finding,
-  type Skip,
 } from './api.js';
 
 /** Releases whose support statement says 32-bit PV outside the shim is not security supported. */
@@ -57,7 +57,7 @@ export function thirtyTwoBit(d: DomainFacts): Bits32 | undefined {
   return NAME_32BIT.test(base) ? { abi: 'x86_32p', how: 'name' } : undefined;
 }
 
-function cause(facts: Facts, version: string): string {
+function cause(facts: HostSide, version: string): string {
   const pv = cmdlineValue(facts.host?.commandline?.options ?? [], 'pv');
   if (pv !== undefined && /no-32|32=(0|no|off|false)/i.test(pv)) return `pv=${pv} on the Xen command line`;
   if (satisfiesXen(version, NOT_BUILT_BY_DEFAULT)) return 'a 4.16+ build without CONFIG_PV32 (the default outside the PV shim), or CET shadow stacks';
@@ -67,65 +67,63 @@ function cause(facts: Facts, version: string): string {
 const FIX =
   'Boot a 64-bit kernel in the guest, or run the 32-bit guest inside the PV shim (type = "pvh" with pvshim = 1), or convert it to HVM.';
 
-function run(facts: Facts, ctx: CheckContext): Finding[] | Skip {
-  const version = versionOf(facts, ctx);
-  if (version === undefined) return { skip: 'Xen version unknown: pass --xen or --facts' };
-  const guests = (facts.domains ?? []).flatMap((d) => {
-    const bits = d.type === 'pv' ? thirtyTwoBit(d) : undefined;
-    return bits ? [{ d, bits }] : [];
-  });
-  if (guests.length === 0) return { skip: 'no 32-bit PV guest among the given configs (by kernel notes, annotation or kernel file name)' };
+function hostOnly(facts: HostSide, ctx: CheckContext): Finding[] | Skip {
+  return versionOf(facts, ctx) === undefined ? { skip: 'Xen version unknown: pass --xen or --facts' } : [];
+}
+
+function perGuest(d: DomainFacts, facts: HostSide, ctx: CheckContext): Finding[] | Skip {
+  const version = versionOf(facts, ctx)!;
+  const bits = d.type === 'pv' ? thirtyTwoBit(d) : undefined;
+  if (!bits) return { skip: 'no 32-bit PV guest among the given configs (by kernel notes, annotation or kernel file name)' };
   const xen = xenLabel(shownVersion(facts, ctx));
   const caps = facts.host?.caps;
   const offered = caps?.some((c) => c.token === 'xen-3.0-x86_32p' || c.token === 'xen-3.0-x86_32');
   const findings: Finding[] = [];
-  for (const { d, bits } of guests) {
-    const place = firstKeyPlace(d, ['kernel', 'bootloader', 'name']);
-    const kernel = d.kernel?.path ?? '';
-    const abi = ABI_LABEL[bits.abi] ?? bits.abi;
-    const evidence: Record<string, string | number | boolean> = { kernel, abi: bits.abi, known_from: bits.how === 'notes' ? `kernel ${d.kernel?.source ?? 'notes'}` : 'the kernel file name' };
-    if (caps) evidence['xen_caps'] = caps.map((c) => c.token).join(' ');
-    if (caps && !offered) {
-      // With the ABI known, pv-abi-mismatch reports the refusal; a name alone is for this check to say.
-      if (bits.how === 'name') {
-        findings.push({
-          ...place,
-          severity: 'warning',
-          unverified: true,
-          messageId: 'not-offered',
-          data: { guest: d.name, kernel, xen, cause: cause(facts, version) },
-          remediation: FIX,
-          evidence,
-        });
-      }
-      continue;
-    }
-    if (caps && satisfiesXen(version, NOT_SECURITY_SUPPORTED)) {
+  const place = firstKeyPlace(d, ['kernel', 'bootloader', 'name']);
+  const kernel = d.kernel?.path ?? '';
+  const abi = ABI_LABEL[bits.abi] ?? bits.abi;
+  const evidence: Record<string, string | number | boolean> = { kernel, abi: bits.abi, known_from: bits.how === 'notes' ? `kernel ${d.kernel?.source ?? 'notes'}` : 'the kernel file name' };
+  if (caps) evidence['xen_caps'] = caps.map((c) => c.token).join(' ');
+  if (caps && !offered) {
+    // With the ABI known, pv-abi-mismatch reports the refusal; a name alone is for this check to say.
+    if (bits.how === 'name') {
       findings.push({
         ...place,
-        messageId: 'not-security-supported',
-        data: { guest: d.name, abi, xen },
+        severity: 'warning',
+        unverified: true,
+        messageId: 'not-offered',
+        data: { guest: d.name, kernel, xen, cause: cause(facts, version) },
         remediation: FIX,
         evidence,
-        ...(bits.how === 'name' ? { unverified: true } : {}),
-      });
-      continue;
-    }
-    if (!caps && satisfiesXen(version, NOT_BUILT_BY_DEFAULT)) {
-      findings.push({
-        ...place,
-        unverified: true,
-        messageId: 'maybe-not-built',
-        data: { guest: d.name, abi, xen },
-        remediation: `Check that \`xl info\` lists xen-3.0-x86_32p in xen_caps on the target host (or lint with --facts from it). ${FIX}`,
-        evidence,
       });
     }
+    return findings;
+  }
+  if (caps && satisfiesXen(version, NOT_SECURITY_SUPPORTED)) {
+    findings.push({
+      ...place,
+      messageId: 'not-security-supported',
+      data: { guest: d.name, abi, xen },
+      remediation: FIX,
+      evidence,
+      ...(bits.how === 'name' ? { unverified: true } : {}),
+    });
+    return findings;
+  }
+  if (!caps && satisfiesXen(version, NOT_BUILT_BY_DEFAULT)) {
+    findings.push({
+      ...place,
+      unverified: true,
+      messageId: 'maybe-not-built',
+      data: { guest: d.name, abi, xen },
+      remediation: `Check that \`xl info\` lists xen-3.0-x86_32p in xen_caps on the target host (or lint with --facts from it). ${FIX}`,
+      evidence,
+    });
   }
   return findings;
 }
 
-const check: Check = {
+const check = defineCheck({
   id: 'pv32',
   title: '32-bit PV guests where Xen no longer builds or security-supports them',
   severity: 'warning',
@@ -146,7 +144,8 @@ const check: Check = {
     'RELEASE-4.20.0:xen/arch/x86/setup.c ("Disabling PV32 due to CET")',
     'RELEASE-4.16.0:SUPPORT.md (x86/PV: "x86_32 without shim: Supported, not security supported"); backported in RELEASE-4.13.4, RELEASE-4.14.3 and RELEASE-4.15.1',
   ],
-  run,
-};
+  hostOnly,
+  perGuest,
+});
 
-export default check as Check & { run: NonNullable<Check['run']> };
+export default check;

@@ -17,10 +17,10 @@
  * xl only: xm has no `type` or `pvh` (unknown-key reports them under xm).
  * These findings used to be unknown-key's; they live here now, once.
  */
-import type { Check, CheckContext, Facts, Finding } from './api.js';
-import { satisfiesXen } from './api.js';
+import type { CheckContext, DomainFacts, Facts, Finding, HostSide } from './api.js';
+import { defineCheck, satisfiesXen } from './api.js';
 import { keyBoolean, keyPlace, keyText, xenLabel } from './lib/guest.js';
-import { readers, type Reader } from './lib/toolstack.js';
+import { type Reader, readerOf } from './lib/toolstack.js';
 
 /** PVHv1: xl reads `pvh` (b5dda35f5a … 33e5c32559). */
 export const PVH1_RANGE = '>=4.4.0 <4.9.0';
@@ -179,21 +179,19 @@ function pvhWouldDo(r: Reader, facts: Facts): Finding | undefined {
   };
 }
 
-function run(facts: Facts, ctx: CheckContext): Finding[] | { skip: string } {
-  const xl = readers(facts, ctx).filter((r) => r.choice.toolstack === 'xl');
-  if (xl.length === 0) return { skip: 'no guest is read by xl (type, builder and pvh as judged here are xl\'s keys)' };
+function perGuest(d: DomainFacts, facts: HostSide, ctx: CheckContext): Finding[] | { skip: string } {
+  const r = readerOf(d, facts, ctx);
+  if (r.choice.toolstack !== 'xl') return { skip: 'no guest is read by xl (type, builder and pvh as judged here are xl\'s keys)' };
   const out: Finding[] = [];
-  for (const r of xl) {
-    const p = pvhKeyRule(r);
-    if (p) out.push(p);
-    out.push(...typeRules(r));
-    const hint = pvhWouldDo(r, facts);
-    if (hint) out.push(hint);
-  }
+  const p = pvhKeyRule(r);
+  if (p) out.push(p);
+  out.push(...typeRules(r));
+  const hint = pvhWouldDo(r, facts);
+  if (hint) out.push(hint);
   return out;
 }
 
-const check: Check = {
+const check = defineCheck({
   id: 'pvh-and-type',
   title: 'pvh = 1 after 4.8, type = before 4.10, builder contradicting type, and PV guests where PVH may do',
   severity: 'error',
@@ -217,7 +215,7 @@ const check: Check = {
     'RELEASE-4.10.0:SUPPORT.md — x86/PVH guest: Supported; RELEASE-4.10.0:xen/include/public/elfnote.h — XEN_ELFNOTE_PHYS32_ENTRY',
     'RELEASE-4.17.0:docs/man/xl.cfg.5.pod.in — type (default PV on x86), "Deprecated guest type selection"',
   ],
-  run,
-};
+  perGuest,
+});
 
-export default check as Check & { run: NonNullable<Check['run']> };
+export default check;

@@ -15,22 +15,7 @@
  * version has it, else the version's default (sedf 3.0.0–3.0.2, credit
  * 3.0.3–4.11, credit2 4.12+). The finding's evidence says which.
  */
-import {
-  cmdlineValue,
-  hostPlace,
-  keyInteger,
-  keyPlace,
-  keyText,
-  keyUnreadable,
-  satisfiesXen,
-  shownVersion,
-  toolstackFor,
-  versionOf,
-  type Check,
-  type DomainFacts,
-  type Facts,
-  type Finding,
-} from './api.js';
+import { type CheckContext, cmdlineValue, defineCheck, type DomainFacts, type Facts, type Finding, hostPlace, type HostSide, keyInteger, keyPlace, keyText, keyUnreadable, satisfiesXen, shownVersion, toolstackFor, versionOf } from './api.js';
 import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
 /** When each scheduler existed, as a semver range, and the commit that says so. */
@@ -135,7 +120,7 @@ function ignoredBecause(toolstack: 'xm' | 'xl', w: WeightKey, sched: string, ver
   return `the ${sched} scheduler has no ${w.kind === 'weight' ? 'weights' : 'caps'} (only credit${w.kind === 'weight' ? ' and credit2 have' : ', and credit2 from 4.10, have'} them)`;
 }
 
-const check: Check = {
+const check = defineCheck({
   id: 'scheduler',
   title: 'Host scheduler BVT/SEDF, sched= naming a scheduler this Xen lacks, or weights/caps nothing reads',
   severity: 'warning',
@@ -158,7 +143,7 @@ const check: Check = {
     'c70026c446 (xm cpu_weight/cpu_cap, 3.0.4); d9abcb8495 (xl cpu_weight/cap, 4.2)',
     '3.0.3-branched:xen/common/schedule.c (opt_sched); edf5361fb2 (xen_scheduler in xm info, 3.1)',
   ],
-  run(facts, ctx) {
+  hostOnly(facts, ctx) {
     const version = versionOf(facts, ctx);
     const shown = shownVersion(facts, ctx);
     const host = hostScheduler(facts, version, shown);
@@ -199,62 +184,77 @@ const check: Check = {
         evidence: { scheduler: host.name, scheduler_source: host.source, ...(shown !== undefined ? { xen_version: shown } : {}) },
       });
     }
-
-    for (const d of facts.domains ?? []) {
-      // The toolstack that will read the file, not the syntax it happens to be written in.
-      const toolstack = toolstackFor(d.dialect, facts, version).toolstack;
-      for (const w of weightKeys(toolstack)) {
-        if (d.keys[w.key] === undefined || !hasEffect(d, w)) continue;
-        const value = keyText(d, w.key) ?? '(needs evaluation)';
-        const pool = keyText(d, 'pool');
-        if (pool !== undefined && pool !== 'Pool-0') {
-          findings.push({
-            ...keyPlace(d, w.key),
-            unverified: true,
-            messageId: 'pool-scheduler-unknown',
-            data: { guest: d.name, key: w.key, value, pool, honouredBy: w.kind === 'weight' ? 'credit or credit2' : 'credit' },
-            remediation: `Check the pool's scheduler (xl cpupool-list -c / xl cpupool-list), and drop ${w.key} if it does not use ${w.kind === 'weight' ? 'weights' : 'caps'}.`,
-            evidence: { pool, [w.key]: value },
-          });
-          continue;
-        }
-        if (host.name === undefined) {
-          findings.push({
-            ...keyPlace(d, w.key),
-            unverified: true,
-            messageId: 'host-scheduler-unknown',
-            data: { guest: d.name, key: w.key, value, source: host.source, honouredBy: w.kind === 'weight' ? 'credit or credit2' : 'credit (credit2 from 4.10)' },
-            remediation: 'Pass --xen or --facts so xenlint knows the scheduler, or check xen_scheduler in xl info.',
-            evidence: { [w.key]: value },
-          });
-          continue;
-        }
-        const because = ignoredBecause(toolstack, w, host.name, version);
-        if (because === undefined) continue;
-        findings.push({
-          ...keyPlace(d, w.key),
-          messageId: 'no-effect',
-          data: { guest: d.name, key: w.key, value, because },
-          remediation:
-            w.kind === 'weight'
-              ? 'Drop cpu_weight, or run a scheduler and toolstack that honour it (credit, or credit2).'
-              : `Drop ${w.key}, or run a scheduler and toolstack that honour it (credit, or credit2 from Xen 4.10).`,
-          evidence: {
-            [w.key]: value,
-            scheduler: host.name,
-            scheduler_source: host.source,
-            toolstack,
-            ...(shown !== undefined ? { xen_version: shown } : {}),
-          },
-        });
-      }
-    }
-
-    if (findings.length === 0 && host.name === undefined && sched === undefined) {
-      return { skip: `host scheduler ${host.source}` };
-    }
     return findings;
   },
-};
+  perGuest(d, facts, ctx) {
+    return guestFindings(d, facts, ctx);
+  },
+  // Whether the guest had anything to say, for the one skip that needs every guest:
+  // no finding at all while the host's scheduler is unknown (check mode).
+  summarize(d, facts, ctx) {
+    if (hostScheduler(facts, versionOf(facts, ctx), shownVersion(facts, ctx)).name !== undefined || schedOption(facts) !== undefined) return undefined;
+    return guestFindings(d, facts, ctx).length > 0;
+  },
+  across(said, facts, ctx) {
+    const host = hostScheduler(facts, versionOf(facts, ctx), shownVersion(facts, ctx));
+    if (host.name === undefined && schedOption(facts) === undefined && !said.includes(true)) return { skip: `host scheduler ${host.source}` };
+    return [];
+  },
+});
 
-export default check as Check & { run: NonNullable<Check['run']> };
+function guestFindings(d: DomainFacts, facts: HostSide, ctx: CheckContext): Finding[] {
+  const version = versionOf(facts, ctx);
+  const shown = shownVersion(facts, ctx);
+  const host = hostScheduler(facts, version, shown);
+  const findings: Finding[] = [];
+  // The toolstack that will read the file, not the syntax it happens to be written in.
+  const toolstack = toolstackFor(d.dialect, facts, version).toolstack;
+  for (const w of weightKeys(toolstack)) {
+    if (d.keys[w.key] === undefined || !hasEffect(d, w)) continue;
+    const value = keyText(d, w.key) ?? '(needs evaluation)';
+    const pool = keyText(d, 'pool');
+    if (pool !== undefined && pool !== 'Pool-0') {
+      findings.push({
+        ...keyPlace(d, w.key),
+        unverified: true,
+        messageId: 'pool-scheduler-unknown',
+        data: { guest: d.name, key: w.key, value, pool, honouredBy: w.kind === 'weight' ? 'credit or credit2' : 'credit' },
+        remediation: `Check the pool's scheduler (xl cpupool-list -c / xl cpupool-list), and drop ${w.key} if it does not use ${w.kind === 'weight' ? 'weights' : 'caps'}.`,
+        evidence: { pool, [w.key]: value },
+      });
+      continue;
+    }
+    if (host.name === undefined) {
+      findings.push({
+        ...keyPlace(d, w.key),
+        unverified: true,
+        messageId: 'host-scheduler-unknown',
+        data: { guest: d.name, key: w.key, value, source: host.source, honouredBy: w.kind === 'weight' ? 'credit or credit2' : 'credit (credit2 from 4.10)' },
+        remediation: 'Pass --xen or --facts so xenlint knows the scheduler, or check xen_scheduler in xl info.',
+        evidence: { [w.key]: value },
+      });
+      continue;
+    }
+    const because = ignoredBecause(toolstack, w, host.name, version);
+    if (because === undefined) continue;
+    findings.push({
+      ...keyPlace(d, w.key),
+      messageId: 'no-effect',
+      data: { guest: d.name, key: w.key, value, because },
+      remediation:
+        w.kind === 'weight'
+          ? 'Drop cpu_weight, or run a scheduler and toolstack that honour it (credit, or credit2).'
+          : `Drop ${w.key}, or run a scheduler and toolstack that honour it (credit, or credit2 from Xen 4.10).`,
+      evidence: {
+        [w.key]: value,
+        scheduler: host.name,
+        scheduler_source: host.source,
+        toolstack,
+        ...(shown !== undefined ? { xen_version: shown } : {}),
+      },
+    });
+  }
+  return findings;
+}
+
+export default check;

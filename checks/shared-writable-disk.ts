@@ -20,18 +20,22 @@
  * On purpose: a writer whose mode is `w!` (xend's and the block script's
  * "shared on purpose"), or every writer annotated `# xenlint: cluster-fs=…`.
  */
-import type { Check, DomainFacts, Facts, Finding } from './api.js';
+import { defineCheck } from './api.js';
+import type { DomainFacts, Finding } from './api.js';
 import type { DiskFacts } from './api.js';
 import { posix } from 'node:path';
-import { listNames } from './lib/guest.js';
-import { diskLocation } from './lib/disk.js';
+import { itemPlace, listNames } from './lib/guest.js';
 
 /** Backends attached by a block-<x> script: their target names no dom0 path. */
 const SCRIPT_BACKENDS = /^(block-\S+|iscsi|nbd|enbd|drbd)$/i;
 
+/**
+ * A writable disk of a guest: the cross-guest summary, so it keeps of the
+ * guest and the disk only what a finding quotes and points at.
+ */
 interface Writer {
-  d: DomainFacts;
-  disk: DiskFacts;
+  d: Pick<DomainFacts, 'name' | 'file'>;
+  disk: Pick<DiskFacts, 'index' | 'spec' | 'line' | 'column' | 'vdev' | 'access' | 'clusterFs'>;
   given: string;
   resolved?: string;
 }
@@ -47,7 +51,7 @@ export function givenKey(disk: DiskFacts): string | undefined {
   return path.startsWith('/') ? posix.normalize(path) : path;
 }
 
-function isWritable(disk: DiskFacts): boolean {
+function isWritable(disk: Pick<DiskFacts, 'access'>): boolean {
   return disk.access === undefined || disk.access.startsWith('w');
 }
 
@@ -55,15 +59,16 @@ function onPurpose(w: Writer): boolean {
   return w.disk.access === 'w!';
 }
 
-function writersOf(facts: Facts): Writer[] {
+function writersOf(d: DomainFacts): Writer[] {
   const out: Writer[] = [];
-  for (const d of facts.domains ?? []) {
-    for (const disk of d.disks) {
-      if (disk.invalid !== undefined || disk.devtype === 'cdrom' || !isWritable(disk)) continue;
-      const given = givenKey(disk);
-      if (given === undefined) continue;
-      out.push({ d, disk, given, ...(disk.resolvedPath !== undefined ? { resolved: disk.resolvedPath } : {}) });
-    }
+  const guest = { name: d.name, ...(d.file !== undefined ? { file: d.file } : {}) };
+  for (const disk of d.disks) {
+    if (disk.invalid !== undefined || disk.devtype === 'cdrom' || !isWritable(disk)) continue;
+    const given = givenKey(disk);
+    if (given === undefined) continue;
+    const { index, spec, line, column, vdev, access, clusterFs } = disk;
+    const kept = { index, spec, line, column, ...(vdev !== undefined ? { vdev } : {}), ...(access !== undefined ? { access } : {}), ...(clusterFs !== undefined ? { clusterFs } : {}) };
+    out.push({ d: guest, disk: kept, given, ...(disk.resolvedPath !== undefined ? { resolved: disk.resolvedPath } : {}) });
   }
   return out;
 }
@@ -101,7 +106,7 @@ function finding(group: Writer[], w: Writer): Finding {
   const samePath = group.every((o) => o.given === w.given);
   const how = samePath ? w.given : `${w.given}, the same ${w.resolved !== undefined ? `device as ${w.resolved}` : 'device'}`;
   return {
-    ...diskLocation(w.d, w.disk),
+    ...itemPlace(w.d, w.disk, 'disk'),
     messageId: 'shared-writable',
     data: { guest: w.d.name, n: w.disk.index + 1, spec: w.disk.spec, path: how, others: describeOthers(group, w) },
     remediation:
@@ -116,9 +121,9 @@ function finding(group: Writer[], w: Writer): Finding {
   };
 }
 
-function run(facts: Facts): Finding[] {
+function across(guests: Writer[][]): Finding[] {
   const out: Finding[] = [];
-  for (const group of groups(writersOf(facts))) {
+  for (const group of groups(guests.flat())) {
     if (new Set(group.map((w) => w.d.name)).size < 2) continue;
     if (group.every((w) => w.disk.clusterFs !== undefined)) continue;
     const plain = group.filter((w) => !onPurpose(w));
@@ -128,7 +133,7 @@ function run(facts: Facts): Finding[] {
   return out.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0));
 }
 
-const check: Check = {
+const check = defineCheck({
   id: 'shared-writable-disk',
   title: 'One backing device or image writable in two guests of the host',
   severity: 'error',
@@ -144,7 +149,8 @@ const check: Check = {
     'RELEASE-4.17.0:tools/hotplug/Linux/block-common.sh — canonicalise_mode: r, w, or ! (w!, rw!: no checks)',
     '3.0.4-branched:tools/examples/block — the same check_sharing in the xend era',
   ],
-  run,
-};
+  summarize: writersOf,
+  across,
+});
 
-export default check as Check & { run: NonNullable<Check['run']> };
+export default check;

@@ -37,6 +37,7 @@ import type { Severity } from '../cli/model/diagnostic.js';
 import { parseConfig } from '../cli/readers/config.js';
 import { hostFactsFromInfo, parseInfo } from '../cli/readers/info.js';
 import { buildDomain } from '../cli/readers/domain.js';
+import { chooseReader, hostReaderInputs, parseOptionsFor, undecidedBecause } from '../cli/readers/reader-choice.js';
 import { parseXenVersionArg } from '../cli/model/xen-version.js';
 import { runChecks } from '../cli/engine/engine.js';
 
@@ -103,7 +104,13 @@ export function caseFacts(c: CheckTestCase): Facts {
   if (c.dom0 !== undefined) facts.dom0 = c.dom0;
   const files = Object.keys(c.configs ?? {}).sort();
   if (files.length > 0) {
-    facts.domains = files.map((file) => buildDomain(parseConfig(c.configs![file]!, file, c.dialect ? { dialect: c.dialect } : {})));
+    // Each config read as the toolstack of the case's host reads it, as `lint --facts` and `check` do.
+    const inputs = hostReaderInputs(facts.host);
+    const xen = c.xen !== undefined ? parseXenVersionArg(c.xen) : undefined;
+    if (xen !== undefined) inputs.xen = { version: xen, source: 'test case' };
+    if (c.dialect) inputs.forced = c.dialect;
+    const choice = chooseReader(inputs) ?? { undecided: undecidedBecause(inputs) };
+    facts.domains = files.map((file) => buildDomain(parseConfig(c.configs![file]!, file, parseOptionsFor(choice))));
   }
   return facts;
 }

@@ -21,10 +21,10 @@
  * (clock drift, hangs) is the common advice; the tree itself only says that
  * "most guests prefer" mode 1 (commit 3ff1f0088a) — unconfirmed, and said so.
  */
-import type { Check, CheckContext, DomainFacts, Facts, Finding } from './api.js';
-import { satisfiesXen } from './api.js';
+import type { CheckContext, DomainFacts, Finding, HostSide } from './api.js';
+import { defineCheck, satisfiesXen } from './api.js';
 import { keyBoolean, keyPlace, keyText, typePlace, xenLabel } from './lib/guest.js';
-import { readers, type Reader } from './lib/toolstack.js';
+import { type Reader, readerOf } from './lib/toolstack.js';
 
 export const RANGE = '>=3.2.0';
 /** xm/xend defaulted to mode 0 here. */
@@ -87,13 +87,13 @@ function examine(r: Reader): Finding | undefined {
   };
 }
 
-function run(facts: Facts, ctx: CheckContext): Finding[] | { skip: string } {
-  const candidates = readers(facts, ctx).filter((r) => r.d.type === 'hvm' && Math.max(r.d.vcpus ?? 1, r.d.maxvcpus ?? 0) > 1);
-  if (candidates.length === 0) return { skip: 'no SMP HVM guest among the given configs' };
-  return candidates.flatMap((r) => examine(r) ?? []);
+function perGuest(d: DomainFacts, facts: HostSide, ctx: CheckContext): Finding[] | { skip: string } {
+  if (!(d.type === 'hvm' && Math.max(d.vcpus ?? 1, d.maxvcpus ?? 0) > 1)) return { skip: 'no SMP HVM guest among the given configs' };
+  const f = examine(readerOf(d, facts, ctx));
+  return f ? [f] : [];
 }
 
-const check: Check = {
+const check = defineCheck({
   id: 'timer-mode',
   title: 'SMP Windows HVM guests on timer mode 0 (delay_for_missed_ticks), set or by the toolstack\'s old default',
   severity: 'warning',
@@ -114,7 +114,7 @@ const check: Check = {
     'RELEASE-4.0.0:tools/libxl/xl.c — xl 4.0.0 left timer_mode unset (hypervisor default 0); commit a3e6724c64 "xl: default timer_mode to 1" (4.0.1)',
     'RELEASE-4.17.0:docs/man/xl.cfg.5.pod.in — timer_mode values; no_delay_for_missed_ticks "This is the default"',
   ],
-  run,
-};
+  perGuest,
+});
 
-export default check as Check & { run: NonNullable<Check['run']> };
+export default check;

@@ -14,30 +14,30 @@
  * options of xl, are reported.
  */
 import {
+  type CheckContext,
+  defineCheck,
+  type Finding,
+  isVendorKey,
+  isXlIdentifier,
   keyPlace,
+  type KeyStatus,
   keyStatus,
   keyText,
-  readers,
+  type KeyToolstack,
+  matchesExtraKey,
+  type Reader,
+  readerOf,
   releaseFor,
   releaseSource,
   satisfiesXen,
-  type Check,
-  type CheckContext,
-  type Finding,
-  type KeyStatus,
-  type KeyToolstack,
-  type Reader,
+  suggestKeys,
   XL_DEPRECATED,
-  XL_KEYS,
   XL_KEY_COMMITS,
+  XL_KEYS,
   XL_ONLY_INSTEAD,
   XL_WARNS_AND_IGNORES,
   XM_KEYS,
   XM_ONLY_INSTEAD,
-  isVendorKey,
-  isXlIdentifier,
-  matchesExtraKey,
-  suggestKeys,
 } from './api.js';
 import { isXmOnlyKey, xendRemovedAt } from './lib/xm-leftovers.js';
 
@@ -220,7 +220,7 @@ function forXm(s: Situation): Finding | undefined {
   }, { suggestions: suggestions.join(', ') });
 }
 
-const check: Check = {
+const check = defineCheck({
   id: 'unknown-key',
   title: 'Config keys the toolstack does not know: typos and the other toolstack\'s options, ignored without a word',
   severity: 'warning',
@@ -260,22 +260,20 @@ const check: Check = {
     additionalProperties: false,
   },
   defaults: { extraKeys: [] },
-  run(facts, ctx) {
+  perGuest(d, facts, ctx) {
     const extra = extraKeysOption(ctx);
     const findings: Finding[] = [];
-    for (const r of readers(facts, ctx)) {
-      const { d, choice, version, shown } = r;
-      // Sorting the entries spares the comparator four lookups in d.keys per comparison.
-      const keys = Object.entries(d.keys).sort(([, a], [, b]) => a.line - b.line || a.column - b.column);
-      for (const [key] of keys) {
-        if (extra.length > 0 && matchesExtraKey(key, extra)) continue;
-        const s: Situation = { d, choice, version, shown, key };
-        const f = choice.toolstack === 'xl' ? forXl(s) : forXm(s);
-        if (f) findings.push(f);
-      }
+    const { choice, version, shown } = readerOf(d, facts, ctx);
+    // Sorting the entries spares the comparator four lookups in d.keys per comparison.
+    const keys = Object.entries(d.keys).sort(([, a], [, b]) => a.line - b.line || a.column - b.column);
+    for (const [key] of keys) {
+      if (extra.length > 0 && matchesExtraKey(key, extra)) continue;
+      const s: Situation = { d, choice, version, shown, key };
+      const f = choice.toolstack === 'xl' ? forXl(s) : forXm(s);
+      if (f) findings.push(f);
     }
     return findings;
   },
-};
+});
 
-export default check as Check & { run: NonNullable<Check['run']> };
+export default check;

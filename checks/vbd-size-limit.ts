@@ -9,21 +9,24 @@
  * evidence it rests on. CD-ROMs are left out: no medium comes near the limit.
  */
 import {
-  TiB,
   bytesOption,
+  type CheckContext,
+  defineCheck,
   describeSize,
+  type DiskFacts,
   diskLocation,
+  type DomainFacts,
+  type Facts,
+  type Finding,
   formatBytes,
+  type GuestResult,
+  type HostSide,
   isUsableHardDisk,
   noSizesSkip,
   sizeEvidence,
-  xenLabel,
-  type Check,
-  type CheckContext,
-  type DiskFacts,
-  type Facts,
-  type Finding,
   type Skip,
+  TiB,
+  xenLabel,
 } from './api.js';
 import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
@@ -43,16 +46,18 @@ function basis(disk: DiskFacts): string {
     : 'field notes: "numerous reports of 2TB limits with Xen vbd volumes in as late as Xen 3.0.3, even with 64bit" — not confirmed for this backend in Xen history';
 }
 
-function run(facts: Facts, ctx: CheckContext): Finding[] | Skip {
+/** What `across` needs of a guest: whether it has disks to judge, and whether any of their sizes is known. */
+interface DiskSummary {
+  disks: number;
+  sized: boolean;
+}
+
+/** A guest's disks at or over the limit; in lint, `across` skips the check when no disk of any guest has a known size. */
+function perGuest(domain: DomainFacts, _facts: HostSide, ctx: CheckContext): GuestResult<DiskSummary> {
   const version = ctx.xenVersion;
   const limit = limitOption(ctx);
-  const list = (facts.domains ?? []).flatMap((domain) =>
-    domain.disks.filter(isUsableHardDisk).map((disk) => ({ domain, disk })),
-  );
-  if (list.length === 0) return [];
-  if (ctx.mode === 'lint' && !list.some((c) => c.disk.sizeBytes !== undefined)) {
-    return noSizesSkip("the guests' disks");
-  }
+  const list = domain.disks.filter(isUsableHardDisk).map((disk) => ({ domain, disk }));
+  const summary = { disks: list.length, sized: list.some((c) => c.disk.sizeBytes !== undefined) };
   const out: Finding[] = [];
   for (const { domain, disk } of list) {
     const size = disk.sizeBytes;
@@ -78,7 +83,13 @@ function run(facts: Facts, ctx: CheckContext): Finding[] | Skip {
       evidence: { xen_version: version ?? 'unknown', limit_bytes: limit, ...sizeEvidence(disk), basis: basis(disk) },
     });
   }
-  return out;
+  return { findings: out, summary };
+}
+
+function across(guests: DiskSummary[], _facts: HostSide, ctx: CheckContext): Finding[] | Skip {
+  if (!guests.some((g) => g.disks > 0)) return [];
+  if (ctx.mode === 'lint' && !guests.some((g) => g.sized)) return noSizesSkip("the guests' disks");
+  return [];
 }
 
 function explain(facts: Facts, ctx: CheckContext): string[] {
@@ -95,7 +106,7 @@ function explain(facts: Facts, ctx: CheckContext): string[] {
   return lines;
 }
 
-const check: Check = {
+const check = defineCheck({
   id: 'vbd-size-limit',
   title: 'Virtual block device of 2 TiB or more on Xen ≤ 3.0.3',
   severity: 'error',
@@ -119,8 +130,9 @@ const check: Check = {
     additionalProperties: false,
   },
   defaults: { ...DEFAULTS },
-  run,
+  perGuest,
+  across,
   explain,
-};
+});
 
-export default check as Check & { run: NonNullable<Check['run']> };
+export default check;

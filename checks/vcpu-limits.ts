@@ -14,10 +14,10 @@
  * - more vCPUs online at start than the host has physical CPUs (`nr_cpus`):
  *   warning; the guest's vCPUs cannot all run at once.
  */
-import type { Check, CheckContext, DomainFacts, Facts, Finding } from './api.js';
-import { satisfiesXen } from './api.js';
+import type { CheckContext, DomainFacts, Facts, Finding, GuestResult, HostSide } from './api.js';
+import { defineCheck, satisfiesXen } from './api.js';
 import { firstKeyPlace, kindLabel, shownVersion, versionOf, xenLabel } from './lib/guest.js';
-import { readers, type Reader } from './lib/toolstack.js';
+import { type Reader, readerOf } from './lib/toolstack.js';
 
 export const HVM_MAX_VCPUS = 128;
 /** xl refuses vcpus > maxvcpus; the hypervisor enforces HVM_MAX_VCPUS. */
@@ -70,18 +70,28 @@ function pcpuRule(d: DomainFacts, pcpus: number, source: string): Finding | unde
   };
 }
 
-function run(facts: Facts, ctx: CheckContext): Finding[] | { skip: string } {
+/** What `across` needs of a guest: whether it asks for several vCPUs, and whether it had a finding. */
+interface VcpuSummary {
+  smp: boolean;
+  found: boolean;
+}
+
+function perGuest(d: DomainFacts, facts: HostSide, ctx: CheckContext): GuestResult<VcpuSummary> {
   const pcpus = facts.host?.nrCpus;
+  const r = readerOf(d, facts, ctx);
   const out: Finding[] = [];
-  for (const r of readers(facts, ctx)) {
-    for (const f of [maxvcpusRule(r), hvmLimitRule(r), pcpus !== undefined ? pcpuRule(r.d, pcpus, facts.host?.source ?? 'host facts') : undefined]) {
-      if (f) out.push(f);
-    }
+  for (const f of [maxvcpusRule(r), hvmLimitRule(r), pcpus !== undefined ? pcpuRule(r.d, pcpus, facts.host?.source ?? 'host facts') : undefined]) {
+    if (f) out.push(f);
   }
-  if (out.length === 0 && pcpus === undefined && (facts.domains ?? []).some((d) => (d.vcpus ?? 1) > 1)) {
+  return { findings: out, summary: { smp: (d.vcpus ?? 1) > 1, found: out.length > 0 } };
+}
+
+/** Nothing found while the host's CPU count is unknown and some guest has several vCPUs: the check could not do its main job. */
+function across(guests: VcpuSummary[], facts: HostSide): Finding[] | { skip: string } {
+  if (facts.host?.nrCpus === undefined && !guests.some((g) => g.found) && guests.some((g) => g.smp)) {
     return { skip: 'the host\'s nr_cpus is unknown (no xl info): vcpus was checked against maxvcpus and the 128-vCPU HVM/PVH limit, not against the host\'s CPUs' };
   }
-  return out;
+  return [];
 }
 
 function explain(facts: Facts, ctx: CheckContext): string[] {
@@ -93,7 +103,7 @@ function explain(facts: Facts, ctx: CheckContext): string[] {
   return lines;
 }
 
-const check: Check = {
+const check = defineCheck({
   id: 'vcpu-limits',
   title: 'vcpus above maxvcpus, more than 128 vCPUs for HVM/PVH, more vCPUs than the host has CPUs',
   severity: 'error',
@@ -116,8 +126,9 @@ const check: Check = {
     'RELEASE-4.10.0:xen/include/asm-x86/domain.h, RELEASE-4.17.0:xen/arch/x86/domain.c — domain_max_vcpus() (commit 2f3dd9c8c6, 4.6) and arch_sanitise_domain_config enforce it',
     'RELEASE-4.17.0:docs/man/xl.cfg.5.pod.in — vcpus, maxvcpus',
   ],
-  run,
+  perGuest,
+  across,
   explain,
-};
+});
 
-export default check as Check & { run: NonNullable<Check['run']> };
+export default check;

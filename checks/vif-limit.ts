@@ -13,27 +13,29 @@
  *    Guests' own vifs (vifD.M) are netback devices and take no pair.
  */
 import {
-  satisfiesXen,
-  xenLabel,
-  type Check,
   type CheckContext,
+  defaultBridgeIndex,
+  defineCheck,
   type Dom0Facts,
   type DomainFacts,
+  EXPLICIT_IOEMU_RANGE,
   type Facts,
   type Finding,
-  type Skip,
-  EXPLICIT_IOEMU_RANGE,
-  defaultBridgeIndex,
+  type GuestResult,
   highestLoopbackSeen,
+  type HostSide,
   isEmulatedVif,
   isLoopbackVif,
   isPhysicalBehindBridge,
   loopbackIndexOf,
   networkScriptLocation,
   networkSetup,
+  type NetworkSetup,
+  satisfiesXen,
+  type Skip,
   vifBridge,
   vifLocation,
-  type NetworkSetup,
+  xenLabel,
 } from './api.js';
 import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
@@ -165,7 +167,16 @@ function setupEvidence(setup: NetworkSetup | null | undefined): string {
   return [setup.script, ...Object.entries(setup.args).map(([k, v]) => (v === '' ? k : `${k}=${v}`))].join(' ');
 }
 
-function netloopPairs(facts: Facts, fallback: number, version: string): Finding[] {
+/** What the netloop rule knows before any guest: dom0's set-up, its pairs and the bridges network-bridge made. */
+interface Netloop {
+  setup: NetworkSetup | null | undefined;
+  capacity: Capacity;
+  /** Bridges that take a pair, in the order they were met: dom0's, the network-script's (guests' are added in `netloopTotal`). */
+  needed: Map<string, BridgeNeed>;
+  dom0Bridges: Set<string> | undefined;
+}
+
+function netloopOf(facts: HostSide, fallback: number): Netloop {
   const dom0 = facts.dom0;
   const setup = networkSetup(dom0);
   const capacity = loopbackCapacity(dom0, fallback);
@@ -179,39 +190,57 @@ function netloopPairs(facts: Facts, fallback: number, version: string): Finding[
       needed.set(name, { ...(i !== undefined ? { index: i } : {}), from: 'network-script' });
     }
   }
-
-  const out: Finding[] = [];
   const dom0Bridges = dom0?.bridges ? new Set(dom0.bridges.map((b) => b.name)) : undefined;
-  if (guestBridgesAreNetworkBridge(setup)) {
-    for (const d of facts.domains ?? []) {
-      for (const vif of d.vifs) {
-        const bridge = vifBridge(vif);
-        const index = bridge !== undefined ? defaultBridgeIndex(bridge) : undefined;
-        if (bridge === undefined || index === undefined) continue;
-        if (dom0Bridges?.has(bridge)) continue; // it exists, however it was made
-        if (!needed.has(bridge)) needed.set(bridge, { index, from: `guest ${d.name}` });
-        if (index < capacity.pairs) continue;
-        out.push({
-          ...vifLocation(d, vif),
-          messageId: 'bridge-beyond-netloop-pairs',
-          data: { guest: d.name, vif: vif.index, bridge, xen: xenLabel(version), pair: index, pairs: capacity.pairs },
-          remediation:
-            `Raise netloop's pairs above ${index} (modprobe netloop nloopbacks=${index + 1}, or loopback.nloopbacks=${index + 1} ` +
-            'on the dom0 kernel command line when netloop is built in), or attach the guest to a bridge network-bridge does set up.',
-          evidence: {
-            xen_version: version,
-            bridge,
-            pair: `vif0.${index}/veth${index}`,
-            nloopbacks: capacity.pairs,
-            nloopbacks_source: capacity.source,
-            network_script: setupEvidence(setup),
-          },
-        });
-      }
-    }
-  }
+  return { setup, capacity, needed, dom0Bridges };
+}
 
-  if (out.length === 0 && needed.size > capacity.pairs) {
+/** A guest bridge that takes a netloop pair (xenbrN not in dom0): what the total needs of the guest. */
+interface GuestBridge {
+  name: string;
+  index: number;
+  from: string;
+}
+
+/** One guest's vifs on bridges beyond netloop's pairs, and the bridges it needs. */
+function guestLoops(d: DomainFacts, n: Netloop, version: string): { findings: Finding[]; bridges: GuestBridge[] } {
+  const { setup, capacity, dom0Bridges } = n;
+  const findings: Finding[] = [];
+  const bridges: GuestBridge[] = [];
+  if (!guestBridgesAreNetworkBridge(setup)) return { findings, bridges };
+  for (const vif of d.vifs) {
+    const bridge = vifBridge(vif);
+    const index = bridge !== undefined ? defaultBridgeIndex(bridge) : undefined;
+    if (bridge === undefined || index === undefined) continue;
+    if (dom0Bridges?.has(bridge)) continue; // it exists, however it was made
+    if (!bridges.some((b) => b.name === bridge)) bridges.push({ name: bridge, index, from: `guest ${d.name}` });
+    if (index < capacity.pairs) continue;
+    findings.push({
+      ...vifLocation(d, vif),
+      messageId: 'bridge-beyond-netloop-pairs',
+      data: { guest: d.name, vif: vif.index, bridge, xen: xenLabel(version), pair: index, pairs: capacity.pairs },
+      remediation:
+        `Raise netloop's pairs above ${index} (modprobe netloop nloopbacks=${index + 1}, or loopback.nloopbacks=${index + 1} ` +
+        'on the dom0 kernel command line when netloop is built in), or attach the guest to a bridge network-bridge does set up.',
+      evidence: {
+        xen_version: version,
+        bridge,
+        pair: `vif0.${index}/veth${index}`,
+        nloopbacks: capacity.pairs,
+        nloopbacks_source: capacity.source,
+        network_script: setupEvidence(setup),
+      },
+    });
+  }
+  return { findings, bridges };
+}
+
+/** When no vif was reported: more bridges needed (dom0's, the script's, the guests') than netloop has pairs. */
+function netloopTotal(n: Netloop, guestBridges: GuestBridge[], vifFindings: number, version: string): Finding[] {
+  const { setup, capacity } = n;
+  const needed = new Map(n.needed);
+  for (const b of guestBridges) if (!needed.has(b.name)) needed.set(b.name, { index: b.index, from: b.from });
+  const out: Finding[] = [];
+  if (vifFindings === 0 && needed.size > capacity.pairs) {
     const names = [...needed.keys()].sort();
     out.push({
       ...networkScriptLocation(setup),
@@ -234,19 +263,38 @@ function netloopPairs(facts: Facts, fallback: number, version: string): Finding[
 
 // ---------------------------------------------------------------------------
 
-function run(facts: Facts, ctx: CheckContext): Finding[] | Skip {
-  const version = ctx.xenVersion;
-  if (version === undefined) return { skip: 'Xen version unknown; pass --xen' };
-  const domains = facts.domains ?? [];
-  const findings: Finding[] = [];
-  if (satisfiesXen(version, PER_GUEST_RANGE)) {
-    findings.push(...perGuest(domains, intOption(ctx, 'maxVifsPerGuest'), version));
-  }
-  if (satisfiesXen(version, QEMU_NICS_RANGE)) {
-    findings.push(...qemuNics(domains, Math.max(1, intOption(ctx, 'maxEmulatedNics')), version));
-  }
+/**
+ * The rules report in order: vifs per guest (for each guest), then emulated
+ * NICs, then netloop. The first is each guest's own; the others come after
+ * every guest's first, so a guest's summary carries its findings under those
+ * rules (rarely any) and the bridges it needs, and `across` reports them.
+ */
+interface VifSummary {
+  nics: Finding[];
+  loops: Finding[];
+  bridges: GuestBridge[];
+}
+
+function hostOnly(_facts: HostSide, ctx: CheckContext): Finding[] | Skip {
+  return ctx.xenVersion === undefined ? { skip: 'Xen version unknown; pass --xen' } : [];
+}
+
+function guestPart(d: DomainFacts, facts: HostSide, ctx: CheckContext): GuestResult<VifSummary> {
+  const version = ctx.xenVersion!;
+  const findings = satisfiesXen(version, PER_GUEST_RANGE) ? perGuest([d], intOption(ctx, 'maxVifsPerGuest'), version) : [];
+  const nics = satisfiesXen(version, QEMU_NICS_RANGE) ? qemuNics([d], Math.max(1, intOption(ctx, 'maxEmulatedNics')), version) : [];
+  const loops = satisfiesXen(version, NETLOOP_RANGE) ? guestLoops(d, netloopOf(facts, intOption(ctx, 'nloopbacks')), version) : { findings: [], bridges: [] };
+  const any = nics.length > 0 || loops.findings.length > 0 || loops.bridges.length > 0;
+  return { findings, summary: any ? { nics, loops: loops.findings, bridges: loops.bridges } : undefined };
+}
+
+function across(guests: VifSummary[], facts: HostSide, ctx: CheckContext): Finding[] {
+  const version = ctx.xenVersion!;
+  const findings = guests.flatMap((g) => g.nics);
   if (satisfiesXen(version, NETLOOP_RANGE)) {
-    findings.push(...netloopPairs(facts, intOption(ctx, 'nloopbacks'), version));
+    const loops = guests.flatMap((g) => g.loops);
+    findings.push(...loops);
+    findings.push(...netloopTotal(netloopOf(facts, intOption(ctx, 'nloopbacks')), guests.flatMap((g) => g.bridges), loops.length, version));
   }
   return findings;
 }
@@ -277,7 +325,7 @@ function explain(facts: Facts, ctx: CheckContext): string[] {
   return lines;
 }
 
-const check: Check = {
+const check = defineCheck({
   id: 'vif-limit',
   title: 'More network interfaces than this Xen handles: per guest (3.0.3), emulated NICs (< 3.2), netloop pairs (≤ 3.1)',
   severity: 'error',
@@ -318,8 +366,10 @@ const check: Check = {
     additionalProperties: false,
   },
   defaults: { ...DEFAULTS },
-  run,
+  hostOnly,
+  perGuest: guestPart,
+  across,
   explain,
-};
+});
 
-export default check as Check & { run: NonNullable<Check['run']> };
+export default check;

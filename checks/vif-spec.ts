@@ -13,24 +13,28 @@
  * OUI.
  */
 import {
+  type CheckContext,
+  defineCheck,
+  type Finding,
+  type HostSide,
+  listNames,
+  type MessageData,
+  plainStringUnderXl,
+  type Reader,
+  readerOf,
+  type ReaderRef,
+  readerRef,
+  satisfiesXen,
+  type Severity,
   SPEC_MESSAGES,
   SPEC_PREFIX,
-  listNames,
-  vifSpecAs,
-  plainStringUnderXl,
-  readers,
-  satisfiesXen,
   specFinding,
-  unreadableSpec,
-  type Check,
-  type CheckContext,
-  type Finding,
-  type MessageData,
-  type Reader,
-  type Severity,
+  type SpecItem,
   type SpecProblem,
+  unreadableSpec,
   type VifFacts,
   type VifSpec,
+  vifSpecAs,
 } from './api.js';
 
 const DEFAULTS = { allowedOuis: ['00:16:3e'] };
@@ -45,7 +49,7 @@ function allowedOuis(ctx: CheckContext): string[] {
   return list.map((o) => o.trim().toLowerCase().replace(/-/g, ':'));
 }
 
-function vifFinding(c: Reader, vif: VifFacts, severity: Severity, messageId: string, data: MessageData, remediation: string, extra: Record<string, string | number | boolean> = {}): Finding {
+function vifFinding(c: ReaderRef, vif: SpecItem, severity: Severity, messageId: string, data: MessageData, remediation: string, extra: Record<string, string | number | boolean> = {}): Finding {
   return specFinding(c, 'vif', vif, severity, { messageId, data }, remediation, extra);
 }
 
@@ -96,8 +100,8 @@ function warningsOf(c: Reader, vif: VifFacts, spec: VifSpec, warnings: SpecProbl
 }
 
 interface MacUse {
-  c: Reader;
-  vif: VifFacts;
+  c: ReaderRef;
+  vif: SpecItem;
   mac: string;
   /** The bridge as written or as the toolstack defaults it; undefined = xm's "first bridge found". */
   bridge?: string;
@@ -139,7 +143,16 @@ function sameGuestDuplicates(uses: MacUse[]): Finding[] {
   return out;
 }
 
-function crossGuestDuplicates(uses: MacUse[]): Finding[] {
+/**
+ * A guest's summary: each MAC it uses once (its first vif with it), with what
+ * a finding at that vif quotes. Guests are told apart by their summary (two
+ * configs may carry one name).
+ */
+type MacSummary = MacUse[];
+
+function crossGuestDuplicates(summaries: MacSummary[]): Finding[] {
+  const uses: MacUse[] = [];
+  for (const s of summaries) for (const u of s) uses.push(u);
   const byMac = new Map<string, MacUse[]>();
   for (const u of uses) byMac.set(u.mac, [...(byMac.get(u.mac) ?? []), u]);
   const out: Finding[] = [];
@@ -159,6 +172,7 @@ function crossGuestDuplicates(uses: MacUse[]): Finding[] {
   return out;
 }
 
+/** The guest's own findings, and into `uses` the first vif of each MAC it uses. */
 function examine(c: Reader, allowed: string[], xlDefaultBridge: string, uses: MacUse[]): Finding[] {
   const { d } = c;
   if (!d.keys['vif']) return [];
@@ -190,11 +204,20 @@ function examine(c: Reader, allowed: string[], xlDefaultBridge: string, uses: Ma
   out.push(...sameGuestDuplicates(mine));
   const firstPerMac = new Map<string, MacUse>();
   for (const u of mine) if (!firstPerMac.has(u.mac)) firstPerMac.set(u.mac, u);
-  uses.push(...firstPerMac.values());
+  const ref = readerRef(c);
+  for (const u of firstPerMac.values()) {
+    const { index, spec, line, column } = u.vif;
+    uses.push({ c: ref, vif: { index, spec, line, column }, mac: u.mac, ...(u.bridge !== undefined ? { bridge: u.bridge } : {}) });
+  }
   return out;
 }
 
-const check: Check = {
+function xlDefaultBridge(facts: HostSide): string {
+  const xlConf = facts.dom0?.xlConf?.values['vif.default.bridge'];
+  return typeof xlConf === 'string' && xlConf !== '' ? xlConf : 'xenbr0';
+}
+
+const check = defineCheck({
   id: 'vif-spec',
   title: 'vif specs the toolstack refuses or misreads, and MAC addresses used twice',
   severity: 'error',
@@ -236,14 +259,13 @@ const check: Check = {
     additionalProperties: false,
   },
   defaults: { allowedOuis: [...DEFAULTS.allowedOuis] },
-  run(facts, ctx) {
-    const allowed = allowedOuis(ctx);
-    const xlConf = facts.dom0?.xlConf?.values['vif.default.bridge'];
-    const xlDefaultBridge = typeof xlConf === 'string' && xlConf !== '' ? xlConf : 'xenbr0';
-    const uses: MacUse[] = [];
-    const findings = readers(facts, ctx).flatMap((r) => examine(r, allowed, xlDefaultBridge, uses));
-    return [...findings, ...crossGuestDuplicates(uses)];
+  perGuest(d, facts, ctx) {
+    const summary: MacSummary = [];
+    return { findings: examine(readerOf(d, facts, ctx), allowedOuis(ctx), xlDefaultBridge(facts), summary), summary };
   },
-};
+  across(summaries: MacSummary[]) {
+    return crossGuestDuplicates(summaries);
+  },
+});
 
-export default check as Check & { run: NonNullable<Check['run']> };
+export default check;

@@ -22,8 +22,8 @@
  * xend exists before 4.5 (9e8672f1c3); on later hosts nothing reads the file
  * (xend-removed says so).
  */
-import type { Check, CheckContext, Facts, Finding } from './api.js';
-import { satisfiesXen } from './api.js';
+import type { CheckContext, Facts, Finding } from './api.js';
+import { defineCheck, satisfiesXen } from './api.js';
 import { versionOf } from './lib/guest.js';
 import { describeListen, isLoopback } from './lib/address.js';
 import { localOnlyPatterns, xendBool, xendConfigOf, xendPlace, xendValue, type XendConfig } from './lib/xend.js';
@@ -134,7 +134,7 @@ function explain(facts: Facts, ctx: CheckContext): string[] {
   return lines;
 }
 
-const check: Check = {
+const check = defineCheck({
   id: 'xend-open-services',
   title: "xend's relocation, HTTP or XML-RPC server open to the network without authentication",
   severity: 'error',
@@ -161,8 +161,8 @@ const check: Check = {
     'RELEASE-4.4.0:tools/python/xen/web/connection.py — hostAllowed(): hosts-allow patterns matched against socket.getfqdn(peer) or the address',
     'commit 9e8672f1c3 — xend removed (first in 4.5)',
   ],
-  run,
+  hostOnly: run,
   explain,
-};
+});
 
-export default check as Check & { run: NonNullable<Check['run']> };
+export default check;

@@ -5,8 +5,11 @@
  * xend-config.sxp.
  *
  * One finding per file that says what to do, instead of one per statement:
- * - a guest config that is Python xl cannot parse: xl refuses the whole file
- *   (error, at the first thing xl cannot read);
+ * - a guest config read as Python that xl cannot parse: xl refuses the whole
+ *   file (error, at the first thing xl cannot read). From 4.5 every config is
+ *   read as xl reads it (cli/readers/reader-choice.ts), so this is for guests
+ *   read as Python anyway (facts saved by an older xenlint); otherwise the
+ *   refusal is config-readability's, in xl's words;
  * - a guest config with xm options xl does not have: xl ignores them without
  *   a word (warning, at the first of them, listing each with xl's equivalent);
  * - xend-config.sxp: its settings (relocation server, network script, dom0
@@ -14,7 +17,8 @@
  * From 4.5, config-readability and unknown-key leave these files' xm
  * statements to this check.
  */
-import type { Check, CheckContext, DomainFacts, Facts, Finding } from './api.js';
+import { defineCheck } from './api.js';
+import type { CheckContext, DomainFacts, Facts, Finding, HostSide } from './api.js';
 import { shownVersion, versionOf, xenLabel } from './lib/guest.js';
 import { XEND_REMOVED, firstXlObstacle, xmOnlyKeys, type XmOnlyKey } from './lib/xm-leftovers.js';
 import { xendConfigOf, xendPlace } from './lib/xend.js';
@@ -90,24 +94,28 @@ function xendConfigFinding(facts: Facts, xen: string): Finding | undefined {
   };
 }
 
-function run(facts: Facts, ctx: CheckContext): Finding[] | { skip: string } {
-  const version = versionOf(facts, ctx);
-  // The engine runs this only inside its range, which needs a version.
-  if (version === undefined) return [];
-  const domains = facts.domains ?? [];
-  if (domains.length === 0 && !facts.dom0?.xendConfig) return { skip: 'no guest configs and no xend-config.sxp to look at' };
-  const xen = xenLabel(shownVersion(facts, ctx));
-  const out: Finding[] = [];
-  const x = xendConfigFinding(facts, xen);
-  if (x) out.push(x);
-  for (const d of domains) {
-    const f = guestFinding(d, xen, version);
-    if (f) out.push(f);
-  }
-  return out;
+// The engine runs these only inside the check's range, which needs a version.
+function hostOnly(facts: HostSide, ctx: CheckContext): Finding[] {
+  if (versionOf(facts, ctx) === undefined) return [];
+  const x = xendConfigFinding(facts, xenLabel(shownVersion(facts, ctx)));
+  return x ? [x] : [];
 }
 
-const check: Check = {
+function perGuest(d: DomainFacts, facts: HostSide, ctx: CheckContext): Finding[] {
+  const version = versionOf(facts, ctx);
+  if (version === undefined) return [];
+  const f = guestFinding(d, xenLabel(shownVersion(facts, ctx)), version);
+  return f ? [f] : [];
+}
+
+/** Each guest counts one: with none, and no xend-config.sxp, there was nothing to look at. */
+function across(guests: true[], facts: HostSide, ctx: CheckContext): Finding[] | { skip: string } {
+  if (versionOf(facts, ctx) === undefined) return [];
+  if (guests.length === 0 && !facts.dom0?.xendConfig) return { skip: 'no guest configs and no xend-config.sxp to look at' };
+  return [];
+}
+
+const check = defineCheck({
   id: 'xend-removed',
   title: 'xm configs and xend-config.sxp on Xen 4.5 and later, where xm and xend no longer exist',
   severity: 'warning',
@@ -125,7 +133,10 @@ const check: Check = {
     'RELEASE-4.22.0:tools/libs/util/libxlu_cfg.c — "Arbitrary Python is no longer supported"; RELEASE-4.17.0:tools/xl/xl_parse.c — "Failed to parse config"',
     'RELEASE-4.17.0:docs/man/xl.cfg.5.pod.in, RELEASE-4.17.0:docs/man/xl.conf.5.pod.in — the xl options that replace xm\'s',
   ],
-  run,
-};
+  hostOnly,
+  perGuest,
+  summarize: () => true as const,
+  across,
+});
 
-export default check as Check & { run: NonNullable<Check['run']> };
+export default check;

@@ -15,21 +15,7 @@
  *   default, on, stays (RELEASE-4.1.0:tools/libxl/xl.c and RELEASE-4.2.0:tools/libxl/xl.c;
  *   the example xl.conf has `#autoballoon=1` in 4.1/4.2 and `"auto"` from 4.3).
  */
-import {
-  cmdlineValue,
-  dom0MemFromCmdline,
-  hostPlace,
-  satisfiesXen,
-  shownVersion,
-  versionOf,
-  xenLabel,
-  type Check,
-  type CheckContext,
-  type CmdlineOption,
-  type Facts,
-  type Finding,
-  type Skip,
-} from './api.js';
+import { type CheckContext, type CmdlineOption, cmdlineValue, defineCheck, dom0MemFromCmdline, type Facts, type Finding, hostPlace, satisfiesXen, shownVersion, type Skip, versionOf, xenLabel } from './api.js';
 
 /** xl of these versions reads autoballoon as a number and defaults to 1. */
 export const NUMERIC_AUTOBALLOON = '<4.3.0';
@@ -180,7 +166,7 @@ function explain(facts: Facts, ctx: CheckContext): string[] {
   ];
 }
 
-const check: Check = {
+const check = defineCheck({
   id: 'xl-autoballoon',
   title: 'xl.conf lets xl balloon dom0 down although dom0_mem fixes its size',
   severity: 'warning',
@@ -198,8 +184,8 @@ const check: Check = {
     'RELEASE-4.2.0:tools/examples/xl.conf has #autoballoon=1, RELEASE-4.3.0:tools/examples/xl.conf #autoballoon="auto"; RELEASE-4.2.0:tools/libxl/xl.c: int autoballoon = 1, read with xlu_cfg_get_long',
     'RELEASE-4.2.0:tools/libxl/libxlu_cfg.c: xlu_cfg_get_long uses strtol(…, 0)',
   ],
-  run,
+  hostOnly: run,
   explain,
-};
+});
 
-export default check as Check & { run: NonNullable<Check['run']> };
+export default check;

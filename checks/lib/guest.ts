@@ -48,7 +48,7 @@ export function typePlace(d: DomainFacts): FindingPlace {
 }
 
 /** Where a finding about one item of a list key (a disk, a vif) points: the item's own line. */
-export function itemPlace<K extends string>(d: DomainFacts, item: { line: number; column: number }, key: K): {
+export function itemPlace<K extends string>(d: Pick<DomainFacts, 'name' | 'file'>, item: { line: number; column: number }, key: K): {
   domain: string;
   file?: string;
   line: number;
@@ -78,6 +78,15 @@ export function guestsOfType(facts: Facts, types: ReadonlyArray<DomainFacts['typ
   const guests = (facts.domains ?? []).filter((d) => types.includes(d.type));
   if (guests.length > 0) return guests;
   return { skip: `no ${types.map((t) => KIND_LABELS[t]).join(' or ')} guests among the given configs` };
+}
+
+/**
+ * For a per-guest part: the skip of a check that examines only guests of the
+ * given types when this guest is none of them (the same reason guestsOfType
+ * gives when no guest is), else undefined.
+ */
+export function otherType(d: DomainFacts, types: ReadonlyArray<DomainFacts['type']>): Skip | undefined {
+  return types.includes(d.type) ? undefined : { skip: `no ${types.map((t) => KIND_LABELS[t]).join(' or ')} guests among the given configs` };
 }
 
 /** A key's literal value as text (numbers printed), or undefined when absent or not a scalar. */

@@ -6,10 +6,17 @@
 import type { DomainFacts, Facts } from '../../cli/model/facts.js';
 import { satisfiesXen } from '../../cli/model/xen-version.js';
 import { dom0MemFromCmdline } from '../../cli/readers/xen-cmdline.js';
-import { DEFAULT_MEMORY_MIB } from './guest.js';
+import { DEFAULT_MEMORY_MIB, keyPlace, type FindingPlace } from './guest.js';
 
 export interface Footprint {
-  domain: DomainFacts;
+  /**
+   * The guest, by name and autostart alone: a footprint outlives its guest (a
+   * streaming run keeps footprints, memory-fit's cross-guest summary, and drops
+   * the DomainFacts), so it holds nothing more of it.
+   */
+  domain: { name: string; autostart?: boolean };
+  /** Where `startKey` is written, for a finding about what the guest takes. */
+  place: FindingPlace;
   /** `memory`, or the toolstacks' 128 MiB default. */
   memoryMiB: number;
   memoryDefaulted: boolean;
@@ -55,7 +62,8 @@ export function footprint(d: DomainFacts, version: string | undefined, overheadP
     note = `HVM: maxmem taken at start, memory ${memoryMiB}`;
   }
   const fp: Footprint = {
-    domain: d,
+    domain: { name: d.name, ...(d.autostart !== undefined ? { autostart: d.autostart } : {}) },
+    place: keyPlace(d, startKey),
     memoryMiB,
     memoryDefaulted,
     maxmemMiB,

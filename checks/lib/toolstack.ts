@@ -46,16 +46,38 @@ export interface Reader {
 
 /** Every guest with the toolstack that reads it. */
 export function readers(facts: Facts, ctx: CheckContext): Reader[] {
-  const version = versionOf(facts, ctx);
-  const shown = shownVersion(facts, ctx);
-  return (facts.domains ?? []).map((d) => ({ d, choice: toolstackFor(d.dialect, facts, version), version, shown }));
+  return (facts.domains ?? []).map((d) => readerOf(d, facts, ctx));
 }
+
+/** One guest with the toolstack that reads it (for a per-guest part). */
+export function readerOf(d: DomainFacts, facts: Facts, ctx: CheckContext): Reader {
+  const version = versionOf(facts, ctx);
+  return { d, choice: toolstackFor(d.dialect, facts, version), version, shown: shownVersion(facts, ctx) };
+}
+
+/**
+ * What a finding about one spec needs of its guest and toolstack: a Reader, or
+ * what a cross-guest summary keeps of one once the guest itself is dropped.
+ */
+export interface ReaderRef {
+  d: Pick<DomainFacts, 'name' | 'file' | 'dialect'>;
+  choice: ToolstackChoice;
+  version: string | undefined;
+}
+
+/** The part of a Reader a summary keeps (the guest's name, file and dialect; not its keys or devices). */
+export function readerRef(r: Reader): ReaderRef {
+  return { d: { name: r.d.name, dialect: r.d.dialect, ...(r.d.file !== undefined ? { file: r.d.file } : {}) }, choice: r.choice, version: r.version };
+}
+
+/** What a finding about one disk or vif quotes and points at. */
+export type SpecItem = Pick<DiskFacts | VifFacts, 'index' | 'spec' | 'line' | 'column'>;
 
 /** The list keys whose items are specs: each item is a DiskFacts or a VifFacts. */
 export type SpecKey = 'disk' | 'vif';
 
 /** How messages name an item: disks counted from 1, vifs from 0 as Xen numbers them (vifDOMID.N). */
-function itemLabel(key: SpecKey, item: DiskFacts | VifFacts): string {
+function itemLabel(key: SpecKey, item: Pick<DiskFacts | VifFacts, 'index'>): string {
   return key === 'disk' ? `disk ${item.index + 1}` : `vif ${item.index}`;
 }
 
@@ -79,9 +101,9 @@ export const SPEC_MESSAGES: Readonly<Record<string, string>> = {
  * data gets `guest`, `item` and `spec` on top of `data`.
  */
 export function specFinding(
-  r: Reader,
+  r: ReaderRef,
   key: SpecKey,
-  item: DiskFacts | VifFacts,
+  item: SpecItem,
   severity: Severity,
   message: { messageId: string; data?: MessageData },
   remediation: string,

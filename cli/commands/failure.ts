@@ -3,10 +3,10 @@
  * Usage and configuration errors are expected and carry their own message; any
  * other error is an internal error, with the stack only when XENLINT_DEBUG is set.
  */
-import { UsageError } from '../settings/config.js';
+import { isUsageError } from '../settings/config.js';
 
 export function handleFailure(err: unknown): number {
-  if (err instanceof UsageError) {
+  if (isUsageError(err)) {
     process.stderr.write(`xenlint: ${err.message}\n`);
     return 2;
   }

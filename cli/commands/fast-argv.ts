@@ -50,6 +50,7 @@ const LINT_OPTIONS: Record<string, OptionSpec> = {
   ...REPORT_OPTIONS,
   '--facts': { key: 'facts', kind: 'string' },
   '--dialect': { key: 'dialect', kind: 'string', choices: DIALECTS },
+  '--error-on-unmatched-pattern': { key: 'error-on-unmatched-pattern', kind: 'boolean' },
 };
 
 const CHECK_OPTIONS: Record<string, OptionSpec> = {
@@ -102,7 +103,7 @@ function readOptions(args: readonly string[], options: Record<string, OptionSpec
       inline = a.slice(eq + 1);
     }
     let negated = false;
-    if (name === '--no-color' || name === '--no-plugins') {
+    if (name === '--no-color' || name === '--no-plugins' || name === '--no-error-on-unmatched-pattern') {
       name = `--${name.slice(5)}`;
       negated = true;
     }

@@ -15,15 +15,23 @@ interface LintArgs extends ReportArgs {
   facts?: string;
   dialect?: Dialect;
   deploy?: string[];
+  /** false (`--no-error-on-unmatched-pattern`): nothing to lint is no error, as in ESLint; for hooks that always run. */
+  'error-on-unmatched-pattern'?: boolean;
 }
 
 export default async function lint(argv: Record<string, unknown>): Promise<number> {
   const args = argv as unknown as LintArgs;
   const prepared = await prepare(args);
   const cwd = process.cwd();
-  const { files, missing, ignored } = await collectConfigFiles(args.paths, await ignoreRules(prepared.loaded, cwd), cwd);
+  const collected = await collectConfigFiles(args.paths, await ignoreRules(prepared.loaded, cwd), cwd);
+  const { files, ignored } = collected;
+  const strict = args['error-on-unmatched-pattern'] !== false;
+  const missing = strict ? collected.missing : collected.missing.filter((m) => !m.unmatched);
   if (files.length === 0 && missing.length === 0 && ignored.length === 0) {
-    throw new UsageError(`no domU config files under ${args.paths.join(', ')} (looked for *.cfg, *.xl, *.xm, *.hvm, *.pv)`);
+    const none = `no domU config files under ${args.paths.join(', ')} (looked for *.cfg, *.xl, *.xm, *.hvm, *.pv)`;
+    if (strict) throw new UsageError(none);
+    process.stderr.write(`xenlint: nothing to lint: ${none}\n`);
+    return 0;
   }
   if (ignored.length > 0) {
     // Not a problem: a pre-commit hook passes every staged config, ignored ones included.

@@ -6,16 +6,19 @@
  */
 import type { DomainFacts, Facts, HostSide, MemoryView } from '../../checks/api.js';
 import { dom0Size, footprint } from '../../checks/lib/memory.js';
+import { refusalOf } from '../model/facts.js';
 
 /** What the view needs of one guest: taken as the guest is read, so a streaming run need not keep the guest. */
 export interface MemoryGuest {
   name: string;
   mib: number;
   autostart: boolean | undefined;
+  /** Its toolstack refuses its config (refusalOf): it takes no memory. */
+  refused?: boolean;
 }
 
 export function memoryGuest(d: DomainFacts, version: string | undefined): MemoryGuest {
-  return { name: d.name, mib: footprint(d, version, 0).totalMiB, autostart: d.autostart };
+  return { name: d.name, mib: footprint(d, version, 0).totalMiB, autostart: d.autostart, ...(refusalOf(d) !== undefined ? { refused: true } : {}) };
 }
 
 export function memoryView(
@@ -26,6 +29,8 @@ export function memoryView(
   const total = facts.host?.totalMemoryMiB;
   if (total === undefined) return undefined;
   const dom0 = dom0Size(facts, undefined);
+  // A guest whose config the toolstack refuses takes no memory: nothing is created from it.
+  guests = guests.filter((g) => !g.refused);
   const anyKnown = guests.some((g) => g.autostart !== undefined);
   const view: MemoryView = {
     totalMiB: total,

@@ -99,7 +99,7 @@ async function resolveSettings(loaded: LoadedConfig, checks: Check[], pluginsSki
 }
 
 /** --xen wins over the host's own version (a "what if I upgrade" run), then the host, then the config. */
-export function resolveXen(facts: Facts, args: { xen?: string }, loaded: LoadedConfig): { version: string; source: string } | undefined {
+export function resolveXen(facts: Pick<Facts, 'host'>, args: { xen?: string }, loaded: LoadedConfig): { version: string; source: string } | undefined {
   if (args.xen !== undefined) {
     const v = parseXenVersionArg(args.xen);
     if (!v) throw new UsageError(`--xen ${args.xen}: not a Xen version (expected e.g. 3.0.4, 4.17 or 4.17.4-pre)`);

@@ -101,6 +101,10 @@ export function buildCli(args: string[], run: RunCommand): Argv {
           .option('facts', { type: 'string', describe: 'Host facts: a snapshot (YAML/JSON) or a saved xl/xm info output' })
           .option('dialect', { choices: ['xm', 'xl'] as const, describe: 'Force the config dialect (default: detected per file)' })
           .option('deploy', { type: 'string', array: true, describe: 'Names of the guests about to be deployed: each must fit in the free memory of --facts on its own' })
+          .option('error-on-unmatched-pattern', {
+            type: 'boolean',
+            describe: 'With --no-error-on-unmatched-pattern: no configs under a directory, or a glob that matches nothing, is no error (exit 0 when there is nothing to lint)',
+          })
           .example('$0 lint domains/', 'every *.cfg below domains/')
           .example('$0 lint web01.cfg --facts host-info.txt', 'against a saved `xl info`')
           .example('$0 lint domains/ --facts host-info.txt --deploy db01', 'will db01 fit in the free memory of that capture?'),

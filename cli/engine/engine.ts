@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { hasParts, hostSideOf, PartsRun, type Check, type CheckContext, type CheckOutcome, type Finding, type HostSide, type ReportedFinding, type RunReport, type Skip, type Status } from '../model/contract.js';
-import type { DomainFacts, Facts, Suppression } from '../model/facts.js';
+import { isRefusal, refusalOf, type DomainFacts, type Facts, type Suppression } from '../model/facts.js';
 import type { Severity } from '../model/diagnostic.js';
 import { satisfiesXen } from '../model/xen-version.js';
 import { TOOL_VERSION } from '../model/tool-version.js';
@@ -63,6 +63,8 @@ interface CheckState {
   parts?: PartsRun;
   /** What a part threw: the check's status is "error" with it, and it is fed no more guests. */
   threw?: string;
+  /** What it said about refused guests, each judged alone, on the refusal's line (see atRefusal). */
+  aboutRefused: Finding[];
   durationMs: number;
 }
 
@@ -105,7 +107,7 @@ export class RunSession {
     this.states = checks.map((check) => {
       const settings = opts.settings?.get(check.id) ?? {};
       const ctx: CheckContext = { ...ctxBase, options: { ...(check.defaults ?? {}), ...(settings.options ?? {}) } };
-      const state: CheckState = { check, ctx, severityOverride: settings.severity, durationMs: 0 };
+      const state: CheckState = { check, ctx, severityOverride: settings.severity, aboutRefused: [], durationMs: 0 };
       if (hasParts(check) && hostGatesOpen(check, host, ctx)) {
         this.timed(state, () => {
           state.parts = new PartsRun(check, host, ctx);
@@ -119,8 +121,10 @@ export class RunSession {
   addGuest(guest: DomainFacts): void {
     this.guests++;
     this.kept?.push(guest);
+    const refused = refusalOf(guest) !== undefined;
     if (guest.suppressions.length > 0) {
-      this.guestSuppressions.push({ name: guest.name, ...(guest.file !== undefined ? { file: guest.file } : {}), suppressions: guest.suppressions });
+      // A directive in a refused file is never called unused: nothing but the refusal is judged there.
+      if (!refused) this.guestSuppressions.push({ name: guest.name, ...(guest.file !== undefined ? { file: guest.file } : {}), suppressions: guest.suppressions });
       if (guest.file) {
         const list = this.suppressions.get(guest.file);
         if (list) list.push(...guest.suppressions);
@@ -130,7 +134,15 @@ export class RunSession {
     for (const state of this.states) {
       const parts = state.parts;
       if (!parts || state.threw !== undefined) continue;
-      this.timed(state, () => parts.addGuest(guest));
+      if (refused && !state.check.seesRefused) {
+        this.timed(state, () => {
+          const alone = new PartsRun(state.check, this.host, state.ctx);
+          alone.addGuest(guest);
+          state.aboutRefused.push(...atRefusal(alone.finish(), guest));
+        });
+      } else {
+        this.timed(state, () => parts.addGuest(guest));
+      }
     }
   }
 
@@ -191,8 +203,10 @@ export class RunSession {
     let result: Finding[] | Skip;
     if (state.threw !== undefined) return { ...base, status: 'error', reason: state.threw };
     try {
-      if (state.parts) result = state.parts.finish();
-      else if (check.run) result = check.run(facts, ctx);
+      if (state.parts) {
+        result = state.parts.finish();
+        if (state.aboutRefused.length > 0) result = Array.isArray(result) ? [...result, ...state.aboutRefused] : state.aboutRefused;
+      } else if (check.run) result = runWhole(check, facts, ctx);
       else return { ...base, status: 'error', reason: 'the check has neither parts nor run(facts, ctx)' };
     } catch (err) {
       const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
@@ -232,6 +246,33 @@ export class RunSession {
       suppressed: 0,
     };
   }
+}
+
+/**
+ * What a check said about a refused guest, judged alone, that stays: only what is
+ * on a line where the toolstack stops (the disk spec xl cannot parse, `maxvcpus`
+ * below `vcpus`). That explains the refusal; anything else about a guest xl
+ * never creates (its memory, its VNC, its MAC against another's) would mislead.
+ */
+function atRefusal(result: Finding[] | Skip, guest: DomainFacts): Finding[] {
+  if (!Array.isArray(result)) return [];
+  const lines = new Set(guest.diagnostics.filter(isRefusal).map((x) => x.line));
+  return result.filter((f) => f.file === guest.file && f.line !== undefined && lines.has(f.line));
+}
+
+/**
+ * A version-1 check over every guest at once: over the guests the toolstack
+ * creates, then each refused guest alone (atRefusal), unless it reports the
+ * refusals itself (seesRefused).
+ */
+function runWhole(check: Check, facts: Facts, ctx: CheckContext): Finding[] | Skip {
+  const run = check.run!.bind(check);
+  const refused = (facts.domains ?? []).filter((d) => refusalOf(d) !== undefined);
+  if (check.seesRefused || refused.length === 0) return run(facts, ctx);
+  const created: Facts = { ...facts, domains: (facts.domains ?? []).filter((d) => refusalOf(d) === undefined) };
+  const result = run(created, ctx);
+  const about = refused.flatMap((d) => atRefusal(run({ ...created, domains: [d] }, ctx), d));
+  return Array.isArray(result) ? [...result, ...about] : about.length > 0 ? about : result;
 }
 
 /**

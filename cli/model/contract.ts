@@ -90,6 +90,14 @@ export interface CheckMeta {
   options?: Record<string, unknown>;
   /** Default option values. */
   defaults?: Record<string, unknown>;
+  /**
+   * Also sees guests whose config the toolstack refuses (refusalOf in facts.ts).
+   * Only a check that reports the refusal itself sets it: to every other check
+   * such a guest does not exist, since the toolstack creates nothing from it,
+   * except what the check says on the refusal's line (the engine judges the
+   * guest alone and keeps that: it explains the refusal).
+   */
+  seesRefused?: boolean;
   /** Worked numbers for `xenlint explain ID --facts ...`: lines of text. Sees the whole Facts (explain reads few guests). */
   explain?(facts: Facts, ctx: CheckContext): string[];
 }
@@ -110,10 +118,13 @@ export interface CheckMeta {
  * - `summarize(guest, host, ctx)`: the small, JSON-serialisable record this guest
  *   contributes to the cross-guest part (name, uuid, MACs, disk paths, memory,
  *   where each is written). `undefined` contributes nothing. Kept until the end;
- *   keep it to what `across` needs.
+ *   keep it to what `across` needs. A check whose per-guest analysis yields the
+ *   summary anyway returns `{ findings, summary }` from `perGuest` instead (one
+ *   pass over the guest; `summarize` is then not called for it).
  * - `across(summaries, host, ctx)`: runs once, after the last guest, over the
  *   summaries in the order the guests were read. Its findings come last; a
- *   `Skip` skips the whole check.
+ *   `Skip` skips the whole check. A finding that sums the guests up and reads
+ *   best before them goes in `{ first, last }`'s `first`.
  *
  * The report lists a check's findings in that order: host-only, then each
  * guest's in reading order, then cross-guest. Statuses, `needs`, the Xen range,
@@ -128,11 +139,23 @@ export interface CheckMeta {
  */
 export interface Check<S = unknown> extends CheckMeta {
   hostOnly?(host: HostSide, ctx: CheckContext): Finding[] | Skip;
-  perGuest?(guest: DomainFacts, host: HostSide, ctx: CheckContext): Finding[] | Skip;
+  perGuest?(guest: DomainFacts, host: HostSide, ctx: CheckContext): Finding[] | Skip | GuestResult<S>;
   summarize?(guest: DomainFacts, host: HostSide, ctx: CheckContext): S | undefined;
-  across?(summaries: S[], host: HostSide, ctx: CheckContext): Finding[] | Skip;
+  across?(summaries: S[], host: HostSide, ctx: CheckContext): Finding[] | Skip | AcrossResult;
   /** Version 1: the whole Facts at once. See above. */
   run?(facts: Facts, ctx: CheckContext): Finding[] | Skip;
+}
+
+/** A guest's findings with its summary, from one pass over it (see `perGuest`). */
+export interface GuestResult<S> {
+  findings: Finding[];
+  summary: S | undefined;
+}
+
+/** Cross-guest findings listed before all the check's others (`first`) and after them (`last`). */
+export interface AcrossResult {
+  first: Finding[];
+  last: Finding[];
 }
 
 /** A check whose whole-facts form is there to call (every built-in check: see `defineCheck`). */
@@ -143,8 +166,8 @@ export function hasParts(check: Check): boolean {
   return Boolean(check.hostOnly || check.perGuest || check.summarize || check.across);
 }
 
-export function isSkip(r: Finding[] | Skip): r is Skip {
-  return !Array.isArray(r);
+export function isSkip(r: Finding[] | Skip | GuestResult<unknown>): r is Skip {
+  return !Array.isArray(r) && !('findings' in r);
 }
 
 /**
@@ -180,11 +203,15 @@ export class PartsRun<S = unknown> {
     const { check, host, ctx } = this;
     if (check.perGuest) {
       const r = check.perGuest(guest, host, ctx);
-      if (isSkip(r)) this.firstGuestSkip ??= r;
-      else {
+      if (Array.isArray(r)) {
         this.examined = true;
         for (const f of r) this.guests.push(f);
-      }
+      } else if ('findings' in r) {
+        this.examined = true;
+        for (const f of r.findings) this.guests.push(f);
+        if (r.summary !== undefined) this.summaries.push(r.summary);
+        return;
+      } else this.firstGuestSkip ??= r;
     }
     if (check.summarize) {
       const s = check.summarize(guest, host, ctx);
@@ -194,13 +221,15 @@ export class PartsRun<S = unknown> {
 
   finish(): Finding[] | Skip {
     if (this.skipped) return this.skipped;
+    let lead: Finding[] = [];
     let tail: Finding[] = [];
     if (this.check.across) {
       const r = this.check.across(this.summaries, this.host, this.ctx);
-      if (isSkip(r)) return r;
-      tail = r;
+      if (Array.isArray(r)) tail = r;
+      else if ('first' in r) ({ first: lead, last: tail } = r);
+      else return r;
     }
-    const findings = [...this.head, ...this.guests, ...tail];
+    const findings = [...lead, ...this.head, ...this.guests, ...tail];
     if (this.check.perGuest && this.seen > 0 && !this.examined && findings.length === 0 && this.firstGuestSkip) return this.firstGuestSkip;
     return findings;
   }

@@ -225,6 +225,28 @@ export interface DomainFacts {
   diagnostics: Diagnostic[];
 }
 
+/**
+ * Diagnostic codes that mean "the toolstack refuses this file": libxlu's lexer or
+ * grammar, xl_parse.c stopping at a setting or a device, or Python rejecting an
+ * xm config. Either way the toolstack exits before creating anything.
+ */
+export const REFUSAL_CODES: ReadonlySet<string> = new Set(['xl-lexical', 'xl-syntax', 'xl-refused', 'xl-refused-device', 'xm-syntax']);
+
+/**
+ * Why the toolstack that reads this guest's config refuses it (its first
+ * refusal), or undefined when it reads it. A refused file yields the refusal
+ * and nothing else: the engine hides such a guest from every check but the one
+ * that reports the refusal (Check.seesRefused).
+ */
+export function refusalOf(d: DomainFacts): Diagnostic | undefined {
+  return d.diagnostics.find(isRefusal);
+}
+
+/** A diagnostic that is a refusal of the toolstack (see REFUSAL_CODES). */
+export function isRefusal(x: Diagnostic): boolean {
+  return x.severity === 'error' && x.code !== undefined && REFUSAL_CODES.has(x.code);
+}
+
 /** How one piece of evidence was obtained, so checks can tell "absent" from "failed". */
 export interface Probe {
   /** e.g. "xl info", "/proc/modules", "kernel:/boot/vmlinuz-2.6.16". */

@@ -263,10 +263,18 @@ function pythonHints(xl: ParsedConfig, text: string, file: string): Diagnostic[]
   const xm = parseXmConfig(text, file);
   const out: Diagnostic[] = [];
   for (const e of xm.entries) {
-    if (!lines.has(e.line) || e.value.kind === 'unreadable') continue;
+    // A value xm would compute when it runs the file (a name, a call) is no reading to show.
+    if (!lines.has(e.line) || hasUnreadable(e.value)) continue;
     out.push({ severity: 'info', message: `xm would have read ${e.key} = ${JSON.stringify(valueToPlain(e.value))}; xl reads Python as nothing`, line: e.line, column: e.column, code: 'xm-reading', file });
   }
   return out;
+}
+
+function hasUnreadable(v: ConfigValue): boolean {
+  if (v.kind === 'unreadable') return true;
+  if (v.kind === 'list') return v.items.some(hasUnreadable);
+  if (v.kind === 'dict') return v.entries.some((e) => hasUnreadable(e.key) || hasUnreadable(e.value));
+  return false;
 }
 
 /** A value as plain data; what needs evaluation (and Python's None) becomes null. */

@@ -7,6 +7,7 @@
  */
 import { basename } from 'node:path';
 import type { Annotation, DiskFacts, DomainFacts, GuestAbi, KernelFacts, KeyFact, VifFacts, XlFacts } from '../model/facts.js';
+import { isRefusal } from '../model/facts.js';
 import type { ConfigEntry, ConfigValue, ParsedConfig } from '../model/config-model.js';
 import { diag } from '../model/diagnostic.js';
 import { entryMap, valueToPlain } from './config.js';
@@ -239,7 +240,7 @@ function buildXlDomain(parsed: ParsedConfig): DomainFacts {
     suppressions: directives.suppressions,
     diagnostics,
   });
-  if (parsed.diagnostics.some((d) => d.severity === 'error' && d.code !== undefined && XL_REFUSAL_CODES.has(d.code))) return refused();
+  if (parsed.diagnostics.some((d) => isRefusal(d) && XL_REFUSAL_CODES.has(d.code!))) return refused();
 
   const entries = entryMap(parsed);
   const view = readAsXl(entries);

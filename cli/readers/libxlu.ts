@@ -91,8 +91,14 @@ class Lexer {
   eofText = '';
   readonly notes: LibxluResult['notes'] = [];
   private pending: LibxluError[] = [];
+  /** An error of the lexer's own so far (a rejected run, a bad escape). */
+  private failedHere = false;
 
-  constructor(private readonly s: string) {}
+  /** `failedElsewhere`: whether the parser has met an error (libxlu's ctx->err). */
+  constructor(
+    private readonly s: string,
+    private readonly failedElsewhere: () => boolean = () => false,
+  ) {}
 
   private pos(off: number): Position {
     return { line: this.line, column: off - this.lineStart + 1 };
@@ -216,6 +222,7 @@ class Lexer {
       }
       const text = s.slice(start, j);
       const afterNumber = this.lastKind === 'NUMBER' && this.lastEnd === start;
+      this.failedHere = true;
       this.pending.push({
         ...(afterNumber ? { afterNumber } : {}),
         kind: 'lexical',
@@ -240,8 +247,15 @@ class Lexer {
   /** xlu__cfgl_dequote(): the value, or an error (which xl reports as the token is read). */
   private dequote(t: Tok): void {
     const src = t.text;
+    // Once any error is reported (ctx->err), xlu__cfgl_dequote returns at once: no
+    // escape is looked at, and a NUL no longer trips its assertion.
+    if (this.failedHere || this.failedElsewhere()) {
+      t.value = src.slice(1, -1);
+      return;
+    }
     const nul = src.indexOf('\0');
     if (nul >= 0) {
+      this.failedHere = true;
       // strlen() stops at the NUL, so the assertion that the text ends with its quote fails.
       t.before.push({ kind: 'abort', message: 'xl aborts (assertion failed): a NUL byte inside quotes', xlLine: t.line, line: t.line, column: t.column + nul });
       t.value = src.slice(1, nul);
@@ -252,6 +266,7 @@ class Lexer {
     const last = src.length - 1;
     let escStart = 0;
     const fail = (msg: string): void => {
+      this.failedHere = true;
       t.before.push({ kind: 'escape', message: errorText(src, msg), xlLine: t.line, line: t.line, column: t.column + escStart });
     };
     while (p < last) {
@@ -340,11 +355,18 @@ const EXPECTING = {
 
 /** Reads a config as libxlu does. Never throws. */
 export function readLibxlu(text: string): LibxluResult {
-  const lx = new Lexer(text);
   const errors: LibxluError[] = [];
+  const lx = new Lexer(text, () => errors.length > 0);
   const entries: ConfigEntry[] = [];
   const numbers: LibxluResult['numbers'] = [];
   let err = false;
+  /**
+   * bison's yyerrstatus: 3 after a syntax error, one less for each token shifted
+   * since. A syntax error found before it is back to 0 is not reported (yyerror is
+   * not called): after `import os` on one line, `if re.search(…)` on the next
+   * stumbles one token in, and xl prints nothing for it.
+   */
+  let errstatus = 0;
   let prevTok: Tok | undefined;
   let look: Tok | undefined;
   const peek = (): Tok => {
@@ -354,32 +376,38 @@ export function readLibxlu(text: string): LibxluResult {
         errors.push(e);
         err = true;
       }
+      // The assertion kills xl: nothing after it is read or said.
+      if (look.before.some((e) => e.kind === 'abort')) throw new Aborted();
       // flex leaves yylloc alone at the end of input: the last token's line.
       if (look.kind === '$end' && prevTok) look.locLine = prevTok.locLine;
     }
     return look;
   };
-  const take = (): Tok => {
+  /** The next token, shifted (`discard`: thrown away by error recovery, which shifts nothing). */
+  const take = (discard = false): Tok => {
     const t = peek();
     look = undefined;
     prevTok = t;
+    if (!discard && errstatus > 0) errstatus--;
     return t;
   };
-  const syntax = (t: Tok, where: keyof typeof EXPECTING): void => {
+  const syntax = (t: Tok, where: keyof typeof EXPECTING, aborts = false): void => {
     let line = t.kind === 'NEWLINE' ? t.locLine - 1 : t.locLine;
     if (t.kind === '$end') line = t.locLine;
     const shownText = t.kind === '$end' ? '' : t.text;
     const message = t.kind === '$end'
       ? `config parsing error near \`${near(lx.eofText).shown}': syntax error, unexpected $end, expecting ${EXPECTING[where]}`
       : errorText(shownText, `syntax error, unexpected ${SHOWN[t.kind]}, expecting ${EXPECTING[where]}`);
-    errors.push({ kind: 'syntax', message, xlLine: line, firstLine: t.locLine, line: t.line, column: t.column });
+    if (errstatus === 0) errors.push({ kind: 'syntax', message, xlLine: line, firstLine: t.locLine, line: t.line, column: t.column });
     err = true;
-    // error NEWLINE: throw tokens away up to and including the next newline.
+    if (aborts) throw new Aborted();
+    // error NEWLINE: throw tokens away up to the next newline, which is shifted.
     let u = t;
     while (u.kind !== 'NEWLINE' && u.kind !== '$end') {
-      take();
+      take(true);
       u = peek();
     }
+    errstatus = 3;
     if (u.kind === 'NEWLINE') take();
   };
 
@@ -439,7 +467,16 @@ export function readLibxlu(text: string): LibxluResult {
   try {
     statements();
   } catch (e) {
-    if (!(e instanceof Exhausted)) throw e;
+    if (!(e instanceof Exhausted) && !(e instanceof Aborted)) throw e;
+    if (e instanceof Aborted) {
+      // xl reads no further; the comments are still collected (directives live there),
+      // but nothing the rest of the text would make libxlu say or flag.
+      const python = lx.likelyPython;
+      const notes = lx.notes.length;
+      while (lx.next().kind !== '$end');
+      lx.likelyPython = python;
+      lx.notes.length = notes;
+    }
   }
   // yyerror() keeps quiet about an error on or before the line of the last lexical
   // error (ctx->lexerrlineno); xl prints only the others.
@@ -497,7 +534,10 @@ export function readLibxlu(text: string): LibxluResult {
       continue;
     }
     if (end.kind === '$end') break;
-    syntax(end, 'end');
+    // After a whole assignment bison has already reduced to `file: stmts assignment`
+    // (its default reduction), where no `error NEWLINE` rule applies: it gives up
+    // on the file here and reads no further (`a = 1 b` then anything).
+    syntax(end, 'end', true);
   }
   }
 }
@@ -506,3 +546,6 @@ export function readLibxlu(text: string): LibxluResult {
 const MAX_OPEN_LISTS = 4996;
 
 class Exhausted extends Error {}
+
+/** bison's YYABORT: no state left that can shift `error`. */
+class Aborted extends Error {}

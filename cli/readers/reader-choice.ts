@@ -42,3 +42,26 @@ export function undecidedBecause(o: ReaderInputs): string {
   if (o.xen) return `Xen ${o.xen.version} (${o.xen.source}) has both xm and xl and the host's toolstack is unknown`;
   return 'the toolstack is unknown (no host facts, no --xen or config xen, no dialects mapping, no --dialect)';
 }
+
+/** The reader inputs a host's own evidence gives: its toolstack, and its Xen version. */
+export function hostReaderInputs(host: { toolstack?: Dialect; version?: string; source: string } | undefined): ReaderInputs {
+  const inputs: ReaderInputs = {};
+  if (host?.toolstack) inputs.host = host.toolstack;
+  if (host?.version) inputs.xen = { version: host.version, source: host.source };
+  return inputs;
+}
+
+/**
+ * What parseConfig is told for a file: the chosen reader and why, or why the
+ * file's syntax must decide. A dialect alone counts as forced. Callers that
+ * keep no dialectReason (lint, gathering) let detection stop at the first
+ * reader that decides (`exactReason: false`).
+ */
+export function parseOptionsFor(
+  choice: Dialect | ReaderChoice | { undecided: string } | undefined,
+): { dialect?: Dialect; reason?: string; exactReason?: boolean; undecided?: string } {
+  if (choice === undefined) return { exactReason: false };
+  if (typeof choice === 'string') return { dialect: choice };
+  if ('undecided' in choice) return { exactReason: false, undecided: choice.undecided };
+  return { dialect: choice.dialect, reason: choice.reason };
+}

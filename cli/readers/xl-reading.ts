@@ -12,9 +12,10 @@
  * real xl (test/integration/xl-oracle.test.ts) holds this module to xl's output.
  */
 import type { ConfigEntry, ConfigValue } from '../model/config-model.js';
+import { REFUSAL_CODES } from '../model/facts.js';
 
 /** Diagnostic codes that mean "xl refuses this file": xl exits before creating anything. */
-export const XL_REFUSAL_CODES: ReadonlySet<string> = new Set(['xl-lexical', 'xl-syntax', 'xl-refused', 'xl-refused-device']);
+export const XL_REFUSAL_CODES: ReadonlySet<string> = new Set([...REFUSAL_CODES].filter((c) => c.startsWith('xl-')));
 
 export interface XlRefusal {
   /** xl's own words, as it prints them (without the file name). */
@@ -313,10 +314,17 @@ function staleErangeAtDevices(cfg: XlSettings, type: XlView['type']): boolean {
   return erange;
 }
 
-/** atoi(): white space, a sign, decimal digits; 0 when there are none. */
+/**
+ * glibc's atoi(): (int) strtol(s, NULL, 10) — white space, a sign, decimal digits
+ * (0 when there are none), clamped to a 64-bit long, then cut to 32 bits.
+ */
 function atoi(s: string): number {
   const m = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(s);
-  return m ? Number(BigInt.asIntN(32, BigInt(m[1]!))) : 0;
+  if (!m) return 0;
+  let v = BigInt(m[1]!);
+  if (v > LONG_MAX) v = LONG_MAX;
+  if (v < LONG_MIN) v = LONG_MIN;
+  return Number(BigInt.asIntN(32, v));
 }
 
 /**

@@ -50,12 +50,25 @@ export interface LoadedConfig {
   dir: string;
 }
 
+/**
+ * Marks a UsageError across copies of this module: the installed bin is one bundle
+ * per command (build/bundle.mjs), each with its own UsageError class, so a usage
+ * error thrown in the lint bundle is no instance of the entry's class.
+ */
+const USAGE_ERROR = Symbol.for('xenlint.UsageError');
+
 /** A problem the user must fix before xenlint can run: exit code 2. */
 export class UsageError extends Error {
+  readonly [USAGE_ERROR] = true;
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';
   }
+}
+
+/** A UsageError from any copy of this module (see USAGE_ERROR). */
+export function isUsageError(err: unknown): err is UsageError {
+  return err instanceof Error && (err as unknown as Record<symbol, unknown>)[USAGE_ERROR] === true;
 }
 
 /** The start directory and each parent up to the repository root (the first holding `.git`), or to `/`. */

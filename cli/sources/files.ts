@@ -16,8 +16,8 @@ export const CONFIG_EXTENSIONS = ['.cfg', '.xl', '.xm', '.hvm', '.pv'];
 
 export interface Collected {
   files: string[];
-  /** Paths that do not exist or cannot be read, and globs that match nothing: reported, exit 2. */
-  missing: Array<{ path: string; reason: string }>;
+  /** Paths that do not exist or cannot be read, and globs that match nothing (`unmatched`): reported, exit 2. */
+  missing: Array<{ path: string; reason: string; unmatched?: true }>;
   /** Files named on the command line (or matched by a glob) that an ignore rule excludes. */
   ignored: string[];
 }
@@ -131,7 +131,7 @@ async function expandGlob(pattern: string, rules: IgnoreRules, cwd: string, out:
     }
   };
   await visit(base, 0);
-  if (out.files.length + out.ignored.length === before) out.missing.push({ path: pattern, reason: 'no file matches this pattern' });
+  if (out.files.length + out.ignored.length === before) out.missing.push({ path: pattern, reason: 'no file matches this pattern', unmatched: true });
 }
 
 /** The domU configs below `dir`, by extension, in name order; dot-directories, node_modules and ignored paths left out. */

@@ -16,6 +16,7 @@ import { readXendConfig } from '../readers/sxp.js';
 import { parseXlConf } from '../readers/xl-conf.js';
 import { parseConfig } from '../readers/config.js';
 import { buildDomain } from '../readers/domain.js';
+import { chooseReader, hostReaderInputs, parseOptionsFor, undecidedBecause, type ReaderInputs } from '../readers/reader-choice.js';
 import { MANIFEST_FILE } from './capture-layout.js';
 import {
   DEFAULT_TIMEOUT_MS,
@@ -72,6 +73,12 @@ export interface GatherOptions {
   timeoutMs?: number;
   kernelMaxBytes?: number;
   configMaxBytes?: number;
+  /**
+   * Who reads the host's domU configs (cli/readers/reader-choice.ts), from the
+   * host's gathered facts: by default its toolstack and Xen version. A caller
+   * with more to say (`--xen`, the config's `xen`) gives its own.
+   */
+  readerInputs?: (host: HostFacts | undefined) => ReaderInputs;
 }
 
 interface Part {
@@ -81,11 +88,18 @@ interface Part {
 
 export async function gatherFacts(source: EvidenceSource, opts: GatherOptions = {}): Promise<Facts> {
   const settled = await withCaptureDefaults(source, opts);
-  const [host, dom0, domains] = await Promise.all([
-    gatherHost(source, settled.timeoutMs ?? DEFAULT_TIMEOUT_MS),
-    gatherDom0(source),
-    gatherDomains(source, settled),
-  ]);
+  const hostPart = gatherHost(source, settled.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const dom0Part = gatherDom0(source);
+  // Each config is read as the host's toolstack reads it, so parsing waits for the host's evidence (not the reads).
+  const reader = Promise.all([hostPart, dom0Part]).then(([h, d]): ReaderFor => {
+    settleToolstack(h, d);
+    const inputs = (settled.readerInputs ?? hostReaderInputs)(h.host);
+    const choice = chooseReader(inputs);
+    return () => choice ?? { undecided: undecidedBecause(inputs) };
+  });
+  // A failed host probe rejects through hostPart below; this copy must not be an unhandled rejection too.
+  reader.catch(() => undefined);
+  const [host, dom0, domains] = await Promise.all([hostPart, dom0Part, gatherDomains(source, settled, reader)]);
 
   const facts = emptyFacts(source.kind);
   if (source.root !== undefined) facts.root = source.root;
@@ -94,17 +108,20 @@ export async function gatherFacts(source: EvidenceSource, opts: GatherOptions = 
   if (dom0Facts && dom0Facts.kernelRelease === undefined && host.host?.dom0Release !== undefined) {
     dom0Facts.kernelRelease = host.host.dom0Release;
   }
-  if (host.host) {
-    // With xend running, xl refuses every command that changes state: xm is the toolstack in use.
-    if (dom0Facts?.processes?.includes('xend')) host.host.toolstack = 'xm';
-    facts.host = host.host;
-  }
+  if (host.host) facts.host = host.host;
   if (dom0Facts) facts.dom0 = dom0Facts;
   if (domains.domains) facts.domains = domains.domains;
   facts.probes = [...host.probes, ...dom0.probes, ...domains.probes];
   facts.diagnostics = [...host.diagnostics, ...dom0.diagnostics, ...domains.diagnostics];
   return facts;
 }
+
+/** With xend running, xl refuses every command that changes state: xm is the toolstack in use. */
+function settleToolstack(host: HostPart, dom0: Dom0Part): void {
+  if (host.host && dom0.dom0?.processes?.includes('xend')) host.host.toolstack = 'xm';
+}
+
+type ReaderFor = (file: string) => Parameters<typeof parseOptionsFor>[0];
 
 /** A capture remembers the config directories it was taken with; reading it back uses them unless told otherwise. */
 async function withCaptureDefaults(source: EvidenceSource, opts: GatherOptions): Promise<GatherOptions> {
@@ -397,7 +414,7 @@ interface ConfigFile {
   truncated: boolean;
 }
 
-async function gatherDomains(source: EvidenceSource, opts: GatherOptions): Promise<DomainsPart> {
+async function gatherDomains(source: EvidenceSource, opts: GatherOptions, reader: Promise<ReaderFor>): Promise<DomainsPart> {
   const part: DomainsPart = { probes: [], diagnostics: [] };
   const dirs = opts.configDirs ?? DEFAULT_CONFIG_DIRS;
   const autoDir = opts.autoDir ?? DEFAULT_AUTO_DIR;
@@ -461,8 +478,9 @@ async function gatherDomains(source: EvidenceSource, opts: GatherOptions): Promi
 
   const cache = newEnrichCache();
   const all = [...configs, ...autoOnly];
+  const readerFor = await reader;
   const built = await mapLimit(all, 16, async (c) => {
-    const domain = buildDomain(parseConfig(c.text, c.listed, {}));
+    const domain = buildDomain(parseConfig(c.text, c.listed, parseOptionsFor(readerFor(c.listed))));
     if (c.truncated) {
       domain.diagnostics.push({
         severity: 'warning',

@@ -15,7 +15,7 @@ import type { Dialect } from '../model/config-model.js';
 import { parseConfig } from '../readers/config.js';
 import { buildDomain } from '../readers/domain.js';
 import { decodeConfigBytes } from '../readers/config-bytes.js';
-import type { ReaderChoice } from '../readers/reader-choice.js';
+import { parseOptionsFor, type ReaderChoice } from '../readers/reader-choice.js';
 import type { InputLimits } from '../settings/config.js';
 import { readInputFile } from './read-input.js';
 import { redactDomain } from './redact.js';
@@ -48,14 +48,7 @@ export function forEachDomainFile(files: string[], readerFor: ReaderFor, limits:
       continue;
     }
     const text = decodeConfigBytes(read.bytes).text;
-    const choice = readerFor(file);
-    // DomainFacts do not carry dialectReason, so detection may stop at the first reader that decides.
-    const opts =
-      choice === undefined ? { exactReason: false }
-      : typeof choice === 'string' ? { dialect: choice }
-      : 'undecided' in choice ? { exactReason: false, undecided: choice.undecided }
-      : { dialect: choice.dialect, reason: choice.reason };
-    visit(redactDomain(buildDomain(parseConfig(text, file, opts)), text));
+    visit(redactDomain(buildDomain(parseConfig(text, file, parseOptionsFor(readerFor(file)))), text));
   }
   return problems;
 }

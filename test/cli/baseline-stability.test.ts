@@ -6,13 +6,14 @@
 import t from 'tap';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { scratch, xenlint } from './run.js';
+import { inProcess, scratch, xenlint } from './run.js';
 
 // Two disks at xvda: disk-spec/duplicate-vdev, whose text names the other disk's line.
 const DUPLICATE = `name = "db"
 memory = 1024
 disk = [ 'phy:/dev/vg0/db,xvda,w',
          'phy:/dev/vg0/db-data,xvda,w' ]
+bootloader = "pygrub"
 `;
 
 interface JsonFinding {
@@ -28,7 +29,7 @@ function findingsOf(stdout: string): JsonFinding[] {
 
 t.test('disk-spec: lines moved above and between the disks, the baseline still matches', async (t) => {
   const dir = scratch({ 'db.cfg': DUPLICATE });
-  const first = xenlint(['lint', 'db.cfg', '--xen', '4.17', '--format', 'json', '--write-baseline', 'base.json'], { cwd: dir });
+  const first = await inProcess(['lint', 'db.cfg', '--xen', '4.17', '--format', 'json', '--write-baseline', 'base.json'], { cwd: dir });
   t.equal(first.code, 1, first.stderr);
   const dup = findingsOf(first.stdout).find((f) => f.messageId === 'duplicate-vdev');
   t.match(dup, { check: 'disk-spec', line: 4, message: /on line 3/ }, 'the text carries a line number');
@@ -36,14 +37,14 @@ t.test('disk-spec: lines moved above and between the disks, the baseline still m
   t.ok(base.findings.some((f) => f.messageId === 'duplicate-vdev'), 'the baseline records the message id');
 
   writeFileSync(join(dir, 'db.cfg'), `# database guest\n# (moved)\n\n${DUPLICATE.replace("'phy:/dev/vg0/db,xvda,w',", "'phy:/dev/vg0/db,xvda,w',\n         # the data disk")}`);
-  const moved = xenlint(['lint', 'db.cfg', '--xen', '4.17', '--format', 'json'], { cwd: dir });
+  const moved = await inProcess(['lint', 'db.cfg', '--xen', '4.17', '--format', 'json'], { cwd: dir });
   t.equal(findingsOf(moved.stdout).find((f) => f.messageId === 'duplicate-vdev')?.message.includes('on line 6'), true, 'the text changed with the lines');
-  const kept = xenlint(['lint', 'db.cfg', '--xen', '4.17', '--baseline', 'base.json'], { cwd: dir });
+  const kept = await inProcess(['lint', 'db.cfg', '--xen', '4.17', '--baseline', 'base.json'], { cwd: dir });
   t.equal(kept.code, 0, `moved lines keep the baseline matching: ${kept.stdout}`);
 
   // A third disk at xvda is one more finding of the same kind on the same key: new, not hidden by the other.
   writeFileSync(join(dir, 'db.cfg'), DUPLICATE.replace("'phy:/dev/vg0/db-data,xvda,w' ]", "'phy:/dev/vg0/db-data,xvda,w',\n         'phy:/dev/vg0/db-logs,xvda,w' ]"));
-  const third = xenlint(['lint', 'db.cfg', '--xen', '4.17', '--format', 'json', '--baseline', 'base.json'], { cwd: dir });
+  const third = await inProcess(['lint', 'db.cfg', '--xen', '4.17', '--format', 'json', '--baseline', 'base.json'], { cwd: dir });
   t.equal(third.code, 1, 'a third duplicate is new');
   t.same(findingsOf(third.stdout).map((f) => f.messageId), ['duplicate-vdev']);
 });

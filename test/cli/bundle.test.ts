@@ -27,6 +27,12 @@ t.test('package.json installs the bundle as the bin', async (t) => {
   t.ok(existsSync(BUNDLE), 'npm run build wrote the bundle');
 });
 
+t.test('the entry loads one command bundle, not every command', async (t) => {
+  const entry = readFileSync(BUNDLE, 'utf8');
+  for (const file of ['lint.mjs', 'check.mjs', 'cli.mjs']) t.match(entry, `"./${file}"`, `the entry imports ./${file}`);
+  t.notMatch(entry, /pv-abi-mismatch/, 'no command (nor the checks it runs) is bundled into the entry');
+});
+
 const dir = scratch({
   'web01.cfg': "name = 'web01'\nmemory = 512\nkernel = '/boot/vmlinuz'\ndisk = ['phy:/dev/vg0/web01,xvda,w', 'phy:/dev/vg0/web01,xvda,w']\nvif = ['mac=00:16:3e:00:00:01,bridge=xenbr0']\n",
   'db.xl': "name = \"db\"\ntype = \"hvm\"\nmemory = 4096\ndisk = [ 'format=raw, vdev=hde, access=rw, target=/dev/vg0/db' ]\nvif = [ 'mac=00:11:22:33:44:55' ]\n",
@@ -42,6 +48,10 @@ const cases: Array<[string, string[]]> = [
   ['lint, junit (times differ: compared without them)', ['lint', '.', '--format', 'junit']],
   ['lint, a missing file', ['lint', 'nope.cfg']],
   ['lint, a bad option value', ['lint', '.', '--format', 'yaml']],
+  // Usage errors thrown inside a command's bundle, caught by the entry's: the same message, no "internal error".
+  ['lint, a usage error in the lint bundle', ['lint', 'web01.cfg', '--xen', 'nope']],
+  ['explain, a usage error in the yargs bundle', ['explain', 'no-such-check']],
+  ['lint, --max-warnings not a count', ['lint', 'web01.cfg', '--max-warnings', '1e309']],
   ['check --root', ['check', '--root', join(ROOT, 'samples/hosts/xen-4.17-credit2'), '--format', 'json']],
   ['help', ['--help']],
   ['explain', ['explain', 'disk-spec']],

@@ -1,13 +1,15 @@
 /**
  * The command line as users meet it: every command's exit codes, config discovery
  * and validation, suppressions, baselines, plugins and report formats, run on the
- * built CLI in scratch directories.
+ * CLI in scratch directories: in this process (inProcess), and --version from
+ * the built binary in a child process, as users run it.
  */
 import t from 'tap';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
-import { ROOT, scratch, xenlint } from './run.js';
+import { load } from 'js-yaml';
+import { ROOT, inProcess, scratch, xenlint } from './run.js';
 
 // An HVM guest asking for e1000 on Xen 3.0.4 is an error (emulated-nic); its two
 // vCPUs are a warning (hvm-smp).
@@ -33,37 +35,66 @@ t.test('--version, --help, and usage errors', async (t) => {
   const v = xenlint(['--version']);
   t.equal(v.code, 0);
   t.match(v.stdout, /^\d+\.\d+\.\d+/);
-  const h = xenlint(['--help']);
+  const h = await inProcess(['--help']);
   t.equal(h.code, 0);
   t.match(h.stdout, /lint <paths\.\.>/);
   t.match(h.stdout, /Exit codes/);
-  t.equal(xenlint([]).code, 2, 'no command');
-  const bad = xenlint(['frobnicate']);
+  t.equal((await inProcess([])).code, 2, 'no command');
+  const bad = await inProcess(['frobnicate']);
   t.equal(bad.code, 2, 'unknown command');
   t.match(bad.stderr, /xenlint: /);
-  t.equal(xenlint(['lint', 'x.cfg', '--format', 'xml']).code, 2, 'bad choice');
-  t.equal(xenlint(['lint', 'x.cfg', '--xen', 'banana']).code, 2, 'bad --xen');
+  t.equal((await inProcess(['lint', 'x.cfg', '--format', 'xml'])).code, 2, 'bad choice');
+  t.equal((await inProcess(['lint', 'x.cfg', '--xen', 'banana'])).code, 2, 'bad --xen');
 });
 
 t.test('lint exit codes follow --fail-on', async (t) => {
   const dir = scratch({ 'win.cfg': HVM_E1000, 'win-warn.cfg': HVM_WARN_ONLY, 'web01.cfg': PV_CLEAN });
-  const err = xenlint(['lint', 'win.cfg', '--xen', '3.0.4'], { cwd: dir });
+  const err = await inProcess(['lint', 'win.cfg', '--xen', '3.0.4'], { cwd: dir });
   t.equal(err.code, 1, 'an error finding exits 1');
   t.match(err.stdout, /e1000/);
   t.match(err.stdout, /win\.cfg/);
-  t.equal(xenlint(['lint', 'win-warn.cfg', '--xen', '3.0.4'], { cwd: dir }).code, 0, 'warnings alone pass by default');
-  t.equal(xenlint(['lint', 'win-warn.cfg', '--xen', '3.0.4', '--fail-on', 'warning'], { cwd: dir }).code, 1, '--fail-on warning');
-  t.equal(xenlint(['lint', 'web01.cfg', '--xen', '4.17'], { cwd: dir }).code, 0, 'a clean guest passes');
-  const missing = xenlint(['lint', 'web01.cfg', 'nope.cfg', '--xen', '4.17'], { cwd: dir });
+  t.equal((await inProcess(['lint', 'win-warn.cfg', '--xen', '3.0.4'], { cwd: dir })).code, 0, 'warnings alone pass by default');
+  t.equal((await inProcess(['lint', 'win-warn.cfg', '--xen', '3.0.4', '--fail-on', 'warning'], { cwd: dir })).code, 1, '--fail-on warning');
+  t.equal((await inProcess(['lint', 'web01.cfg', '--xen', '4.17'], { cwd: dir })).code, 0, 'a clean guest passes');
+  const missing = await inProcess(['lint', 'web01.cfg', 'nope.cfg', '--xen', '4.17'], { cwd: dir });
   t.equal(missing.code, 2, 'a missing file is exit 2');
   t.match(missing.stdout + missing.stderr, /nope\.cfg/);
-  const empty = xenlint(['lint', '.', '--xen', '4.17'], { cwd: scratch({}) });
+  const empty = await inProcess(['lint', '.', '--xen', '4.17'], { cwd: scratch({}) });
   t.equal(empty.code, 2, 'nothing to lint is a usage error');
+});
+
+t.test('--no-error-on-unmatched-pattern (ESLint\'s): nothing to lint passes, saying so; what there is still counts', async (t) => {
+  const none = scratch({ 'README.md': 'no guests here\n' });
+  const quiet = await inProcess(['lint', '.', '--xen', '4.17', '--no-error-on-unmatched-pattern'], { cwd: none });
+  t.equal(quiet.code, 0, quiet.stderr);
+  t.equal(quiet.stdout, '');
+  t.equal(quiet.stderr, 'xenlint: nothing to lint: no domU config files under . (looked for *.cfg, *.xl, *.xm, *.hvm, *.pv)\n');
+  const glob = await inProcess(['lint', 'guests/*.cfg', '--xen', '4.17', '--no-error-on-unmatched-pattern'], { cwd: none });
+  t.equal(glob.code, 0, 'a glob that matches nothing, alone');
+  const dir = scratch({ 'win.cfg': HVM_E1000, 'web01.cfg': PV_CLEAN });
+  const found = await inProcess(['lint', 'win.cfg', 'guests/*.cfg', '--xen', '3.0.4', '--format', 'json', '--no-error-on-unmatched-pattern'], { cwd: dir });
+  t.equal(found.code, 1, 'the findings of the files there still fail the run');
+  t.same(JSON.parse(found.stdout).problems, [], 'the unmatched glob is no input problem');
+  t.equal((await inProcess(['lint', 'web01.cfg', 'nope.cfg', '--xen', '4.17', '--no-error-on-unmatched-pattern'], { cwd: dir })).code, 2, 'a file named that is not there is still exit 2');
+  t.equal((await inProcess(['lint', 'guests/*.cfg', '--xen', '4.17'], { cwd: none })).code, 2, 'without the option: exit 2, as before');
+});
+
+t.test('the xenlint-all pre-commit hook passes in a repository without domU configs, saying there is nothing to lint', async (t) => {
+  const hooks = load(readFileSync(join(ROOT, '.pre-commit-hooks.yaml'), 'utf8')) as Array<{ id: string; entry: string; pass_filenames?: boolean; always_run?: boolean }>;
+  const all = hooks.find((h) => h.id === 'xenlint-all')!;
+  t.match(all, { pass_filenames: false, always_run: true }, 'it runs on every commit with no file names');
+  const [bin, ...args] = all.entry.split(' ');
+  t.equal(bin, 'xenlint');
+  const r = await inProcess([...args, '--xen', '4.17'], { cwd: scratch({ 'README.md': 'no guests here\n' }) });
+  t.equal(r.code, 0, r.stderr);
+  t.match(r.stderr, /^xenlint: nothing to lint: no domU config files under \./);
+  const blocked = await inProcess([...args, '--xen', '3.0.4'], { cwd: scratch({ 'win.cfg': HVM_E1000 }) });
+  t.equal(blocked.code, 1, 'with configs it still blocks on an error');
 });
 
 t.test('one bad file does not stop the others', async (t) => {
   const dir = scratch({ 'a-broken.cfg': 'name = "broken"\nmemory = [ 1, 2\nvcpus = (\n', 'b-win.cfg': HVM_E1000 });
-  const r = xenlint(['lint', '.', '--xen', '3.0.4', '--format', 'json'], { cwd: dir });
+  const r = await inProcess(['lint', '.', '--xen', '3.0.4', '--format', 'json'], { cwd: dir });
   t.equal(r.code, 1);
   const report = JSON.parse(r.stdout);
   t.same(report.files.map((f: string) => f.replace(/^\.\//, '')), ['a-broken.cfg', 'b-win.cfg']);
@@ -75,48 +106,48 @@ t.test('one bad file does not stop the others', async (t) => {
 t.test('config discovery, validation and settings', async (t) => {
   const dir = scratch({ 'sub/win.cfg': HVM_E1000, '.xenlintrc.yaml': 'xen: "3.0.4"\nchecks:\n  emulated-nic: off\n' });
   const sub = join(dir, 'sub');
-  const off = xenlint(['lint', 'win.cfg', '--format', 'json'], { cwd: sub });
+  const off = await inProcess(['lint', 'win.cfg', '--format', 'json'], { cwd: sub });
   t.equal(off.code, 0, 'found upward; check turned off; xen taken from the config');
   const report = JSON.parse(off.stdout);
   t.notOk(report.checks.some((c: { id: string }) => c.id === 'emulated-nic'));
   t.equal(report.xen.version, '3.0.4');
 
   writeFileSync(join(dir, '.xenlintrc.yaml'), 'checks:\n  emulated-nic: warning\n');
-  t.equal(xenlint(['lint', 'win.cfg', '--xen', '3.0.4'], { cwd: sub }).code, 0, 'severity lowered to warning');
+  t.equal((await inProcess(['lint', 'win.cfg', '--xen', '3.0.4'], { cwd: sub })).code, 0, 'severity lowered to warning');
 
   writeFileSync(join(dir, '.xenlintrc.yaml'), 'failon: warning\n');
-  const unknown = xenlint(['lint', 'win.cfg', '--xen', '3.0.4'], { cwd: sub });
+  const unknown = await inProcess(['lint', 'win.cfg', '--xen', '3.0.4'], { cwd: sub });
   t.equal(unknown.code, 2, 'an unknown key is exit 2');
   t.match(unknown.stderr, /unknown key "failon"/);
   t.match(unknown.stderr, /\.xenlintrc\.yaml/);
 
   writeFileSync(join(dir, '.xenlintrc.yaml'), 'checks:\n  emulated-nic: loud\n');
-  const badValue = xenlint(['lint', 'win.cfg'], { cwd: sub });
+  const badValue = await inProcess(['lint', 'win.cfg'], { cwd: sub });
   t.equal(badValue.code, 2);
   t.match(badValue.stderr, /\/checks\/emulated-nic/);
 
   writeFileSync(join(dir, '.xenlintrc.yaml'), 'checks:\n  emulated-nics: off\n');
-  const typo = xenlint(['lint', 'win.cfg'], { cwd: sub });
+  const typo = await inProcess(['lint', 'win.cfg'], { cwd: sub });
   t.equal(typo.code, 2);
   t.match(typo.stderr, /did you mean "emulated-nic"/);
 
   writeFileSync(join(dir, '.xenlintrc.yaml'), 'checks: [oops\n');
-  const yaml = xenlint(['lint', 'win.cfg'], { cwd: sub });
+  const yaml = await inProcess(['lint', 'win.cfg'], { cwd: sub });
   t.equal(yaml.code, 2);
   t.match(yaml.stderr, /\.xenlintrc\.yaml:\d+:\d+: not valid YAML/);
 
   writeFileSync(join(dir, '.xenlintrc.yaml'), 'checks:\n  hvm-smp:\n    options: { nope: 1 }\n');
-  const opts = xenlint(['lint', 'win.cfg'], { cwd: sub });
+  const opts = await inProcess(['lint', 'win.cfg'], { cwd: sub });
   t.equal(opts.code, 2, 'options for a check without options');
 
   // The config schema carries each check's options schema (docs/build-metadata.mjs).
   writeFileSync(join(dir, '.xenlintrc.yaml'), 'checks:\n  vif-limit:\n    options: { maxVifsPerGuest: -1 }\n');
-  const badOption = xenlint(['lint', 'win.cfg'], { cwd: sub });
+  const badOption = await inProcess(['lint', 'win.cfg'], { cwd: sub });
   t.equal(badOption.code, 2, 'a bad option value');
   t.match(badOption.stderr, /\/checks\/vif-limit\/options\/maxVifsPerGuest: must be >= 0/);
   t.notMatch(badOption.stderr, /must be one of/, 'no noise from the severity form of the entry');
 
-  const named = xenlint(['lint', 'win.cfg', '--config', 'missing.yaml'], { cwd: sub });
+  const named = await inProcess(['lint', 'win.cfg', '--config', 'missing.yaml'], { cwd: sub });
   t.equal(named.code, 2);
   t.match(named.stderr, /missing\.yaml/);
 });
@@ -125,23 +156,23 @@ t.test('a config above the repository root is not used', async (t) => {
   const dir = scratch({ '.xenlintrc.yaml': 'checks:\n  emulated-nic: off\n', 'repo/win.cfg': HVM_E1000 });
   const { mkdirSync } = await import('node:fs');
   mkdirSync(join(dir, 'repo/.git'));
-  t.equal(xenlint(['lint', 'win.cfg', '--xen', '3.0.4'], { cwd: join(dir, 'repo') }).code, 1);
+  t.equal((await inProcess(['lint', 'win.cfg', '--xen', '3.0.4'], { cwd: join(dir, 'repo') })).code, 1);
 });
 
 t.test('dialects from the config force a file dialect', async (t) => {
   const dir = scratch({ 'legacy/a.cfg': 'name = "a"\nmemory = 256\n', '.xenlintrc.yaml': 'dialects:\n  - files: "legacy/**/*.cfg"\n    dialect: xm\n' });
-  const r = xenlint(['lint', 'legacy', '--xen', '4.4', '--format', 'json'], { cwd: dir });
+  const r = await inProcess(['lint', 'legacy', '--xen', '4.4', '--format', 'json'], { cwd: dir });
   t.equal(r.code, 0, r.stderr);
 });
 
 t.test('inline suppressions and unused ones', async (t) => {
   const suppressed = HVM_E1000.replace("vif = [", "# xenlint-disable-next-line emulated-nic -- e1000 backported by our vendor\nvif = [");
   const dir = scratch({ 'win.cfg': suppressed, 'stale.cfg': `# xenlint-disable-next-line vif-limit -- old\n${PV_CLEAN}` });
-  const r = xenlint(['lint', 'win.cfg', '--xen', '3.0.4', '--format', 'json'], { cwd: dir });
+  const r = await inProcess(['lint', 'win.cfg', '--xen', '3.0.4', '--format', 'json'], { cwd: dir });
   t.equal(r.code, 0, 'the error is suppressed');
   const nic = JSON.parse(r.stdout).checks.find((c: { id: string }) => c.id === 'emulated-nic');
   t.equal(nic.suppressed, 1);
-  const stale = xenlint(['lint', 'stale.cfg', '--xen', '4.17', '--format', 'json'], { cwd: dir });
+  const stale = await inProcess(['lint', 'stale.cfg', '--xen', '4.17', '--format', 'json'], { cwd: dir });
   const unused = JSON.parse(stale.stdout).checks.find((c: { id: string }) => c.id === 'unused-suppression');
   t.equal(unused.status, 'fail');
   t.match(unused.findings[0].message, /suppresses nothing/);
@@ -150,21 +181,21 @@ t.test('inline suppressions and unused ones', async (t) => {
 
 t.test('baseline: record today, show only new findings', async (t) => {
   const dir = scratch({ 'win.cfg': HVM_E1000 });
-  const write = xenlint(['lint', 'win.cfg', '--xen', '3.0.4', '--write-baseline', 'baseline.json'], { cwd: dir });
+  const write = await inProcess(['lint', 'win.cfg', '--xen', '3.0.4', '--write-baseline', 'baseline.json'], { cwd: dir });
   t.equal(write.code, 1, 'writing a baseline still reports');
   const base = JSON.parse(readFileSync(join(dir, 'baseline.json'), 'utf8'));
   t.ok(base.findings.length >= 2);
   t.notOk(JSON.stringify(base).includes('"line"'), 'fingerprints, not line numbers');
-  t.equal(xenlint(['lint', 'win.cfg', '--xen', '3.0.4', '--baseline', 'baseline.json'], { cwd: dir }).code, 0, 'known findings hidden');
+  t.equal((await inProcess(['lint', 'win.cfg', '--xen', '3.0.4', '--baseline', 'baseline.json'], { cwd: dir })).code, 0, 'known findings hidden');
   writeFileSync(join(dir, 'win.cfg'), `# moved down by a comment\n\n${HVM_E1000}`);
-  t.equal(xenlint(['lint', 'win.cfg', '--xen', '3.0.4', '--baseline', 'baseline.json'], { cwd: dir }).code, 0, 'stable when lines move');
+  t.equal((await inProcess(['lint', 'win.cfg', '--xen', '3.0.4', '--baseline', 'baseline.json'], { cwd: dir })).code, 0, 'stable when lines move');
   // Its own disk: one LV in both would be a shared-writable-disk finding in win too.
   writeFileSync(join(dir, 'other.cfg'), HVM_E1000.replace('"win"', '"other"').replace('/dev/vg0/win', '/dev/vg0/other'));
-  const fresh = xenlint(['lint', '.', '--xen', '3.0.4', '--baseline', 'baseline.json', '--format', 'json'], { cwd: dir });
+  const fresh = await inProcess(['lint', '.', '--xen', '3.0.4', '--baseline', 'baseline.json', '--format', 'json'], { cwd: dir });
   t.equal(fresh.code, 1, 'a new guest with the same problem is new');
   const findings = JSON.parse(fresh.stdout).checks.flatMap((c: { findings: Array<{ domain: string }> }) => c.findings);
   t.ok(findings.length > 0 && findings.every((f: { domain: string }) => f.domain === 'other'));
-  const bad = xenlint(['lint', 'win.cfg', '--baseline', 'nope.json'], { cwd: dir });
+  const bad = await inProcess(['lint', 'win.cfg', '--baseline', 'nope.json'], { cwd: dir });
   t.equal(bad.code, 2);
 });
 
@@ -190,7 +221,7 @@ t.test('plugins: a good one runs, a broken one is a clear error', async (t) => {
     '.xenlintrc.yaml': 'plugins: [./good.mjs]\nallowPlugins: true\n',
   });
   // Named with --config, the file may allow its own plugins (test/cli/plugin-trust.test.ts has the rules).
-  const r = xenlint(['lint', 'img.cfg', '--xen', '4.4', '--format', 'json', '--config', '.xenlintrc.yaml'], { cwd: dir });
+  const r = await inProcess(['lint', 'img.cfg', '--xen', '4.4', '--format', 'json', '--config', '.xenlintrc.yaml'], { cwd: dir });
   t.equal(r.code, 1, r.stderr);
   t.match(r.stdout, /disk xvda is an image file/);
   for (const [plugin, why] of [
@@ -201,14 +232,14 @@ t.test('plugins: a good one runs, a broken one is a clear error', async (t) => {
     ['./missing.mjs', /cannot be loaded/],
   ] as const) {
     writeFileSync(join(dir, '.xenlintrc.yaml'), `plugins: [${plugin}]\nallowPlugins: true\n`);
-    const broken = xenlint(['lint', 'img.cfg', '--xen', '4.4', '--config', '.xenlintrc.yaml'], { cwd: dir });
+    const broken = await inProcess(['lint', 'img.cfg', '--xen', '4.4', '--config', '.xenlintrc.yaml'], { cwd: dir });
     t.equal(broken.code, 2, `${plugin} is exit 2`);
     t.match(broken.stderr, new RegExp(`plugin ${plugin.replace('.', '\\.')}`));
     t.match(broken.stderr, why);
     t.notMatch(broken.stderr, /\n\s+at /, 'no stack trace');
   }
   writeFileSync(join(dir, '.xenlintrc.yaml'), 'plugins: [./throws.mjs]\nallowPlugins: true\n');
-  const threw = xenlint(['lint', 'img.cfg', '--xen', '4.4', '--format', 'json', '--config', '.xenlintrc.yaml'], { cwd: dir });
+  const threw = await inProcess(['lint', 'img.cfg', '--xen', '4.4', '--format', 'json', '--config', '.xenlintrc.yaml'], { cwd: dir });
   t.equal(threw.code, 2, 'a check that throws makes the run incomplete');
   const outcome = JSON.parse(threw.stdout).checks.find((c: { id: string }) => c.id === 'site-throws');
   t.equal(outcome.status, 'error');
@@ -218,111 +249,111 @@ t.test('plugins: a good one runs, a broken one is a clear error', async (t) => {
 
 t.test('report formats', async (t) => {
   const dir = scratch({ 'win.cfg': HVM_E1000 });
-  const json = xenlint(['lint', 'win.cfg', '--xen', '3.0.4', '--format', 'json'], { cwd: dir });
+  const json = await inProcess(['lint', 'win.cfg', '--xen', '3.0.4', '--format', 'json'], { cwd: dir });
   const validate = new Ajv({ strict: false, allErrors: true }).compile(JSON.parse(readFileSync(join(ROOT, 'schemas/report.schema.json'), 'utf8')));
   t.ok(validate(JSON.parse(json.stdout)), JSON.stringify(validate.errors));
-  const sarif = JSON.parse(xenlint(['lint', 'win.cfg', '--xen', '3.0.4', '--format', 'sarif'], { cwd: dir }).stdout);
+  const sarif = JSON.parse((await inProcess(['lint', 'win.cfg', '--xen', '3.0.4', '--format', 'sarif'], { cwd: dir })).stdout);
   t.equal(sarif.version, '2.1.0');
   t.ok(sarif.runs[0].results.some((r: { ruleId: string }) => r.ruleId === 'emulated-nic'));
   const rule = sarif.runs[0].tool.driver.rules.find((r: { id: string }) => r.id === 'emulated-nic');
   t.match(rule.help.text, /\S/, 'help text from the docs page');
-  const junit = xenlint(['lint', 'win.cfg', '--xen', '3.0.4', '--format', 'junit'], { cwd: dir }).stdout;
+  const junit = (await inProcess(['lint', 'win.cfg', '--xen', '3.0.4', '--format', 'junit'], { cwd: dir })).stdout;
   t.match(junit, /^<\?xml/);
   t.match(junit, /<failure/);
-  const gh = xenlint(['lint', 'win.cfg', '--xen', '3.0.4'], { cwd: dir, env: { GITHUB_ACTIONS: 'true' } });
+  const gh = await inProcess(['lint', 'win.cfg', '--xen', '3.0.4'], { cwd: dir, env: { GITHUB_ACTIONS: 'true' } });
   t.match(gh.stdout, /^::error file=win\.cfg,line=\d+/m, 'github annotations chosen automatically');
-  const out = xenlint(['lint', 'win.cfg', '--xen', '3.0.4', '--format', 'json', '--output', 'r.json'], { cwd: dir });
+  const out = await inProcess(['lint', 'win.cfg', '--xen', '3.0.4', '--format', 'json', '--output', 'r.json'], { cwd: dir });
   t.equal(out.code, 1);
   t.equal(out.stdout, '');
   t.ok(JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')).checks);
-  const color = xenlint(['lint', 'win.cfg', '--xen', '3.0.4', '--color'], { cwd: dir, env: { NO_COLOR: undefined } });
+  const color = await inProcess(['lint', 'win.cfg', '--xen', '3.0.4', '--color'], { cwd: dir, env: { NO_COLOR: undefined } });
   t.match(color.stdout, /\u001b\[/, '--color forces color');
-  const plain = xenlint(['lint', 'win.cfg', '--xen', '3.0.4'], { cwd: dir });
+  const plain = await inProcess(['lint', 'win.cfg', '--xen', '3.0.4'], { cwd: dir });
   t.notMatch(plain.stdout, /\u001b\[/, 'NO_COLOR / not a terminal: plain');
 });
 
 t.test('an xm config is never executed', async (t) => {
   const marker = join(scratch({}), 'pwned');
   const dir = scratch({ 'evil.cfg': `import os; os.system("touch ${marker}")\nname = "evil"\nmemory = 256\n` });
-  const r = xenlint(['lint', 'evil.cfg', '--xen', '3.0.4', '--format', 'json'], { cwd: dir });
+  const r = await inProcess(['lint', 'evil.cfg', '--xen', '3.0.4', '--format', 'json'], { cwd: dir });
   t.notOk(existsSync(marker), 'the command in the config never ran');
   t.match(r.stdout, /not statically readable|needs evaluation|cannot be read/i);
 });
 
 t.test('rules, explain, init, completion', async (t) => {
-  const rules = xenlint(['rules']);
+  const rules = await inProcess(['rules']);
   t.equal(rules.code, 0);
   t.match(rules.stdout, /pv-abi-mismatch\s+error/);
-  const json = JSON.parse(xenlint(['rules', '--format', 'json']).stdout);
+  const json = JSON.parse((await inProcess(['rules', '--format', 'json'])).stdout);
   t.ok(json.every((r: { id: string; xen: string }) => r.id && r.xen));
-  const ex = xenlint(['explain', 'hvm-disk-limit']);
+  const ex = await inProcess(['explain', 'hvm-disk-limit']);
   t.equal(ex.code, 0);
   t.match(ex.stdout, /^# hvm-disk-limit/);
-  const typo = xenlint(['explain', 'hvm-disk-limt']);
+  const typo = await inProcess(['explain', 'hvm-disk-limt']);
   t.equal(typo.code, 2);
   t.match(typo.stderr, /did you mean "hvm-disk-limit"/);
   const dir = scratch({});
-  t.equal(xenlint(['init'], { cwd: dir }).code, 0);
+  t.equal((await inProcess(['init'], { cwd: dir })).code, 0);
   t.ok(existsSync(join(dir, '.xenlintrc.yaml')));
-  const empty = xenlint(['lint', '.', '--xen', '4.17'], { cwd: dir });
+  const empty = await inProcess(['lint', '.', '--xen', '4.17'], { cwd: dir });
   t.equal(empty.code, 2, 'no configs to lint is a usage error');
   t.match(empty.stderr, /^xenlint: no domU config files under \./, 'and the starter config is not (init.test.ts lints with it)');
-  t.equal(xenlint(['init'], { cwd: dir }).code, 2, 'refuses to overwrite');
-  t.equal(xenlint(['init', '--force'], { cwd: dir }).code, 0);
-  const completion = xenlint(['completion']);
+  t.equal((await inProcess(['init'], { cwd: dir })).code, 2, 'refuses to overwrite');
+  t.equal((await inProcess(['init', '--force'], { cwd: dir })).code, 0);
+  const completion = await inProcess(['completion']);
   t.equal(completion.code, 0);
   t.match(completion.stdout, /xenlint/);
 });
 
 t.test('parse commands', async (t) => {
-  const info = xenlint(['parse', 'info', 'samples/info/xm-3.0.4-x86_64.txt']);
+  const info = await inProcess(['parse', 'info', 'samples/info/xm-3.0.4-x86_64.txt']);
   t.equal(info.code, 0);
   const parsed = JSON.parse(info.stdout);
   t.equal(parsed.fields.xen_major, '3');
   t.ok(parsed.version.startsWith('3.0.4'));
   t.equal(parsed.hypervisorBits, 64);
-  const cfg = xenlint(['parse', 'config', 'samples/domains/xm-pv-web01.cfg']);
+  const cfg = await inProcess(['parse', 'config', 'samples/domains/xm-pv-web01.cfg']);
   t.equal(cfg.code, 0);
   t.equal(JSON.parse(cfg.stdout).name, 'web01');
-  const disk = xenlint(['parse', 'disk', '/dev/vg/guest-volume,,hda']);
+  const disk = await inProcess(['parse', 'disk', '/dev/vg/guest-volume,,hda']);
   t.equal(disk.code, 0);
   t.match(disk.stdout, /"pdev_path": "\/dev\/vg\/guest-volume"/);
   t.match(disk.stdout, /"vdev": "hda"/);
-  const bad = xenlint(['parse', 'disk', '/dev/vg/x,raw,xvda,w!']);
+  const bad = await inProcess(['parse', 'disk', '/dev/vg/x,raw,xvda,w!']);
   t.equal(bad.code, 1);
   t.match(bad.stderr, /access/);
-  const vif = xenlint(['parse', 'vif', 'rate=1MB/s@20ms']);
+  const vif = await inProcess(['parse', 'vif', 'rate=1MB/s@20ms']);
   t.equal(vif.code, 0);
   t.match(vif.stdout, /"rate_bytes_per_interval": 20000/);
-  t.equal(xenlint(['parse', 'vif', 'rate=0MB/s']).code, 1);
-  t.equal(xenlint(['parse', 'info', 'nope.txt']).code, 2);
+  t.equal((await inProcess(['parse', 'vif', 'rate=0MB/s'])).code, 1);
+  t.equal((await inProcess(['parse', 'info', 'nope.txt'])).code, 2);
 });
 
 t.test('check --root, facts snapshots and --facts give the same verdict', async (t) => {
   const host = 'samples/hosts/xen-3.0.3-pae-legacy';
-  const live = xenlint(['check', '--root', host, '--format', 'json']);
+  const live = await inProcess(['check', '--root', host, '--format', 'json']);
   t.equal(live.code, 1, live.stderr);
   const fromRoot = JSON.parse(live.stdout);
   const dir = scratch({});
   const snap = join(dir, 'host.yaml');
-  t.equal(xenlint(['facts', '--root', host, '--output', snap]).code, 0);
+  t.equal((await inProcess(['facts', '--root', host, '--output', snap])).code, 0);
   const text = readFileSync(snap, 'utf8');
   t.match(text, /^# xenlint facts snapshot/);
   t.match(text, /vncpasswd: REDACTED/, 'the password stays redacted in the snapshot');
-  const viaSnapshot = JSON.parse(xenlint(['check', '--facts', snap, '--format', 'json']).stdout);
+  const viaSnapshot = JSON.parse((await inProcess(['check', '--facts', snap, '--format', 'json'])).stdout);
   const key = (r: { checks: Array<{ id: string; status: string; findings: unknown[] }> }) => r.checks.map((c) => `${c.id}:${c.status}:${c.findings.length}`);
   t.same(key(viaSnapshot), key(fromRoot), 'a saved snapshot judges the host exactly like the tree it came from');
   const json = join(dir, 'host.json');
-  t.equal(xenlint(['facts', '--root', host, '--output', json]).code, 0);
+  t.equal((await inProcess(['facts', '--root', host, '--output', json])).code, 0);
   t.ok(JSON.parse(readFileSync(json, 'utf8')).host.version.startsWith('3.0.3'));
   writeFileSync(join(dir, 'broken.yaml'), 'schemaVersion: 1\norigin: x\nprobes: []\ndiagnostics: []\nhost: { fields: 3 }\n');
-  const bad = xenlint(['check', '--facts', join(dir, 'broken.yaml')]);
+  const bad = await inProcess(['check', '--facts', join(dir, 'broken.yaml')]);
   t.equal(bad.code, 2);
   t.match(bad.stderr, /not a valid xenlint facts snapshot/);
   t.match(bad.stderr, /\/host/);
-  const notDir = xenlint(['check', '--root', 'nope/']);
+  const notDir = await inProcess(['check', '--root', 'nope/']);
   t.equal(notDir.code, 2);
-  const explain = xenlint(['explain', 'memory-fit', '--root', host]);
+  const explain = await inProcess(['explain', 'memory-fit', '--root', host]);
   t.equal(explain.code, 0);
   t.match(explain.stdout, /## For this host/);
   t.match(explain.stdout, /4095/);
@@ -330,7 +361,7 @@ t.test('check --root, facts snapshots and --facts give the same verdict', async 
 
 t.test('check refuses to pass a host it found nothing on', async (t) => {
   const empty = scratch({});
-  const r = xenlint(['check', '--root', empty]);
+  const r = await inProcess(['check', '--root', empty]);
   t.equal(r.code, 2, 'nothing to check is not a pass');
   t.match(r.stderr, /found no Xen host under/);
   t.match(r.stderr, /xl info: not captured/);

@@ -7,7 +7,7 @@ import t from 'tap';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
-import { ROOT, scratch, xenlint } from './run.js';
+import { ROOT, scratch, inProcess } from './run.js';
 
 /** A PV guest of `mib` MiB, as a file named after it. */
 function guest(name: string, mib: number): string {
@@ -24,21 +24,21 @@ const memoryFit = (stdout: string): string[] => stdout.split('\n').filter((l) =>
 t.test('one guest given: it must fit in the capture\'s free_memory', async (t) => {
   // dom0_mem=1024M + 6500 MiB fits in total_memory 8190 MiB: only the free memory is short.
   const dir = scratch({ 'db01.cfg': guest('db01', 6500) });
-  const r = xenlint(['lint', 'db01.cfg', '--facts', XL_41], { cwd: dir });
+  const r = await inProcess(['lint', 'db01.cfg', '--facts', XL_41], { cwd: dir });
   t.equal(r.code, 1, 'an error: the guest does not fit');
   t.same(memoryFit(r.stdout).length, 1);
   t.match(r.stdout, /db01: needs 6500 MiB to start, more than free_memory 6012 MiB as of the capture \S*xl-4\.1-x86_64\.txt \(when it was taken is unknown\)/);
   t.match(r.stdout, /Free memory: 6012 MiB as of the capture \S*xl-4\.1-x86_64\.txt \(when it was taken is unknown\); db01 is judged alone/);
   t.notMatch(r.stdout, /No problems found/);
 
-  const fits = xenlint(['lint', 'db01.cfg', '--facts', XL_41], { cwd: scratch({ 'db01.cfg': guest('db01', 6012) }) });
+  const fits = await inProcess(['lint', 'db01.cfg', '--facts', XL_41], { cwd: scratch({ 'db01.cfg': guest('db01', 6012) }) });
   t.equal(fits.code, 0, 'exactly free_memory fits');
   t.same(memoryFit(fits.stdout), []);
 });
 
 t.test('an xm info capture, and the severity is an error in every report format', async (t) => {
   const dir = scratch({ 'db01.cfg': guest('db01', 10240) });
-  const r = xenlint(['lint', 'db01.cfg', '--facts', XM_34, '--format', 'json'], { cwd: dir });
+  const r = await inProcess(['lint', 'db01.cfg', '--facts', XM_34, '--format', 'json'], { cwd: dir });
   t.equal(r.code, 1);
   const report = JSON.parse(r.stdout);
   const validate = new Ajv({ strict: false }).compile(JSON.parse(readFileSync(join(ROOT, 'schemas/report.schema.json'), 'utf8')));
@@ -57,7 +57,7 @@ t.test('an xm info capture, and the severity is an error in every report format'
 t.test('several configs: each is judged alone, and the summary says so', async (t) => {
   // 5000 and 4000 MiB each fit in 6012 MiB, together they do not; 7000 does not fit alone.
   const dir = scratch({ 'a.cfg': guest('app01', 5000), 'b.cfg': guest('app02', 4000), 'c.cfg': guest('big01', 7000) });
-  const r = xenlint(['lint', 'a.cfg', 'b.cfg', 'c.cfg', '--facts', XL_41], { cwd: dir });
+  const r = await inProcess(['lint', 'a.cfg', 'b.cfg', 'c.cfg', '--facts', XL_41], { cwd: dir });
   t.equal(r.code, 1);
   const lines = memoryFit(r.stdout);
   t.equal(lines.filter((l) => /needs \d+ MiB to start/.test(l)).length, 1, 'only the guest that does not fit alone');
@@ -67,20 +67,20 @@ t.test('several configs: each is judged alone, and the summary says so', async (
 
 t.test('--deploy names the guests about to start', async (t) => {
   const dir = scratch({ 'a.cfg': guest('app01', 5000), 'c.cfg': guest('big01', 7000) });
-  const small = xenlint(['lint', 'a.cfg', 'c.cfg', '--facts', XL_41, '--deploy', 'app01'], { cwd: dir });
+  const small = await inProcess(['lint', 'a.cfg', 'c.cfg', '--facts', XL_41, '--deploy', 'app01'], { cwd: dir });
   t.notMatch(small.stdout, /needs \d+ MiB to start/, 'big01 is not being deployed');
   t.match(small.stdout, /app01 is judged alone/);
-  const big = xenlint(['lint', 'a.cfg', 'c.cfg', '--facts', XL_41, '--deploy', 'big01'], { cwd: dir });
+  const big = await inProcess(['lint', 'a.cfg', 'c.cfg', '--facts', XL_41, '--deploy', 'big01'], { cwd: dir });
   t.equal(big.code, 1);
   t.match(big.stdout, /big01: needs 7000 MiB to start/);
-  const bad = xenlint(['lint', 'a.cfg', '--facts', XL_41, '--deploy', 'db99'], { cwd: dir });
+  const bad = await inProcess(['lint', 'a.cfg', '--facts', XL_41, '--deploy', 'db99'], { cwd: dir });
   t.equal(bad.code, 2);
   t.match(bad.stderr, /--deploy db99: no such guest among the given configs \(they name app01\)/);
 });
 
 t.test('a snapshot that records when it was taken gives the capture\'s age', async (t) => {
   const dir = scratch({ 'db01.cfg': guest('db01', 7168) });
-  const snap = xenlint(['facts', '--root', join(ROOT, 'samples/hosts/xen-4.17-credit2'), '--format', 'json']);
+  const snap = await inProcess(['facts', '--root', join(ROOT, 'samples/hosts/xen-4.17-credit2'), '--format', 'json']);
   t.equal(snap.code, 0, snap.stderr);
   const facts = JSON.parse(snap.stdout);
   t.notOk('capturedAt' in facts, 'a --root tree was captured at a time the run cannot know');
@@ -88,33 +88,33 @@ t.test('a snapshot that records when it was taken gives the capture\'s age', asy
   facts.capturedAt = new Date(Date.now() - 3 * 86_400_000 - 60_000).toISOString();
   writeFileSync(join(dir, 'host.json'), JSON.stringify(facts));
   writeFileSync(join(dir, 'db01.cfg'), guest('db01', free + 1));
-  const r = xenlint(['lint', 'db01.cfg', '--facts', 'host.json'], { cwd: dir });
+  const r = await inProcess(['lint', 'db01.cfg', '--facts', 'host.json'], { cwd: dir });
   t.equal(r.code, 1);
   t.match(r.stdout, new RegExp(`free_memory ${free} MiB .*as of the capture host\\.json \\(captured \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC, 3 days before this run\\)`));
 });
 
 t.test('without a saved capture lint does not guess the free memory', async (t) => {
   const dir = scratch({ 'db01.cfg': guest('db01', 65536) });
-  const r = xenlint(['lint', 'db01.cfg', '--xen', '4.17'], { cwd: dir });
+  const r = await inProcess(['lint', 'db01.cfg', '--xen', '4.17'], { cwd: dir });
   t.same(memoryFit(r.stdout), []);
   t.notMatch(r.stdout, /Free memory:/);
 });
 
 t.test('check --facts SNAPSHOT --deploy: the host\'s own guests against the snapshot\'s free memory', async (t) => {
-  const snap = xenlint(['facts', '--root', join(ROOT, 'samples/hosts/xen-4.17-credit2'), '--format', 'json']);
+  const snap = await inProcess(['facts', '--root', join(ROOT, 'samples/hosts/xen-4.17-credit2'), '--format', 'json']);
   t.equal(snap.code, 0, snap.stderr);
   const facts = JSON.parse(snap.stdout);
   // The captured host runs web, mail and pvhtest; legacy32 (1024 MiB) and win (8192 MiB) are not running.
   facts.host.freeMemoryMiB = 6000;
   facts.capturedAt = new Date(Date.now() - 26 * 3_600_000).toISOString();
   const dir = scratch({ 'host.json': JSON.stringify(facts) });
-  const all = xenlint(['check', '--facts', 'host.json'], { cwd: dir });
+  const all = await inProcess(['check', '--facts', 'host.json'], { cwd: dir });
   t.match(all.stdout, /win: needs 8192 MiB to start, more than free_memory 6000 MiB as of the capture host\.json \(captured [^)]*, 1 day before this run\)/);
   t.notMatch(all.stdout, /legacy32: needs/);
-  const one = xenlint(['check', '--facts', 'host.json', '--deploy', 'legacy32'], { cwd: dir });
+  const one = await inProcess(['check', '--facts', 'host.json', '--deploy', 'legacy32'], { cwd: dir });
   t.notMatch(one.stdout, /needs \d+ MiB to start/, 'only legacy32 is being deployed, and it fits');
   t.match(one.stdout, /Free memory: 6000 MiB as of the capture host\.json .*; legacy32 is judged alone/);
-  const bad = xenlint(['check', '--facts', 'host.json', '--deploy', 'db99'], { cwd: dir });
+  const bad = await inProcess(['check', '--facts', 'host.json', '--deploy', 'db99'], { cwd: dir });
   t.equal(bad.code, 2);
   t.match(bad.stderr, /--deploy db99: no such guest/);
 });

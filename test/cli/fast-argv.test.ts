@@ -9,7 +9,7 @@ import { fastPath } from '../../cli/commands/fast-argv.js';
 import { buildCli } from '../../cli/commands/yargs-cli.js';
 
 /** The keys the lint and check commands and the report pipeline read from argv. */
-const HANDLER_KEYS = ['paths', 'facts', 'dialect', 'root', 'timeout', 'format', 'output', 'color', 'fail-on', 'config', 'baseline', 'write-baseline', 'xen', 'verbose', 'quiet', 'max-warnings'];
+const HANDLER_KEYS = ['paths', 'facts', 'dialect', 'root', 'timeout', 'format', 'output', 'color', 'fail-on', 'config', 'baseline', 'write-baseline', 'xen', 'verbose', 'quiet', 'max-warnings', 'error-on-unmatched-pattern'];
 
 type Parsed = { ok: true; command: string; argv: Record<string, unknown> } | { ok: false; message: string };
 

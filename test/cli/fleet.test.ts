@@ -5,7 +5,7 @@
 import t from 'tap';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, xenlint } from './run.js';
+import { ROOT, inProcess } from './run.js';
 import { errorsOf, reportValidator, sarifValidator } from '../fixtures/report/validators.js';
 
 const A = 'samples/hosts/xen-3.0.3-pae-legacy';
@@ -13,7 +13,7 @@ const B = 'samples/hosts/xen-4.17-credit2';
 const HOSTS = ['xen1', 'bookworm-xen'];
 
 t.test('json: a host on every outcome and finding, the hosts listed', async (t) => {
-  const r = xenlint(['check', '--root', A, '--root', B, '-f', 'json']);
+  const r = await inProcess(['check', '--root', A, '--root', B, '-f', 'json']);
   t.equal(r.code, 1, r.stderr);
   const report = JSON.parse(r.stdout);
   const v = reportValidator();
@@ -29,15 +29,15 @@ t.test('json: a host on every outcome and finding, the hosts listed', async (t) 
 });
 
 t.test('a directory of captures is the same fleet as the captures one by one', async (t) => {
-  const dir = JSON.parse(xenlint(['check', '--root', 'samples/hosts', '-f', 'json']).stdout);
+  const dir = JSON.parse((await inProcess(['check', '--root', 'samples/hosts', '-f', 'json'])).stdout);
   const names = readdirSync(join(ROOT, 'samples/hosts')).sort();
-  const each = JSON.parse(xenlint(['check', ...names.flatMap((h) => ['--root', `samples/hosts/${h}`]), '-f', 'json']).stdout);
+  const each = JSON.parse((await inProcess(['check', ...names.flatMap((h) => ['--root', `samples/hosts/${h}`]), '-f', 'json'])).stdout);
   t.same(dir.checks, each.checks);
   t.equal(dir.hosts.length, names.length);
 });
 
 t.test('sarif: a run per host', async (t) => {
-  const r = xenlint(['check', '--root', A, '--root', B, '-f', 'sarif']);
+  const r = await inProcess(['check', '--root', A, '--root', B, '-f', 'sarif']);
   const log = JSON.parse(r.stdout);
   const sv = sarifValidator();
   t.ok(sv(log), errorsOf(sv));
@@ -48,7 +48,7 @@ t.test('sarif: a run per host', async (t) => {
 });
 
 t.test('junit: a testsuite per host', async (t) => {
-  const r = xenlint(['check', '--root', A, '--root', B, '-f', 'junit']);
+  const r = await inProcess(['check', '--root', A, '--root', B, '-f', 'junit']);
   t.match(r.stdout, /<testsuite name="xenlint check xen1"/);
   t.match(r.stdout, /<testsuite name="xenlint check bookworm-xen"/);
   t.equal((r.stdout.match(/<testsuite /g) ?? []).length, 2);
@@ -58,20 +58,20 @@ t.test('junit: a testsuite per host', async (t) => {
 });
 
 t.test('stylish: grouped by host; github: titled with the host', async (t) => {
-  const r = xenlint(['check', '--root', A, '--root', B]);
+  const r = await inProcess(['check', '--root', A, '--root', B]);
   const xen1 = r.stdout.indexOf('━━ xen1');
   const bookworm = r.stdout.indexOf('━━ bookworm-xen');
   t.ok(xen1 >= 0 && bookworm > xen1, 'a section per host, in order');
   t.ok(r.stdout.indexOf('devel: PV kernel is 64-bit') > xen1 && r.stdout.indexOf('devel: PV kernel is 64-bit') < bookworm, "xen1's finding in xen1's section");
   t.match(r.stdout, /Fleet: 2 hosts, \d+ findings/);
-  const g = xenlint(['check', '--root', A, '--root', B, '-f', 'github']);
+  const g = await inProcess(['check', '--root', A, '--root', B, '-f', 'github']);
   t.match(g.stdout, /^::error file=\/etc\/xen\/devel\.cfg,line=3,[^:]*::\[xen1\] devel: PV kernel/m);
 });
 
 t.test('bad input', async (t) => {
-  const r = xenlint(['check', '--root', A, '--root', 'nosuch']);
+  const r = await inProcess(['check', '--root', A, '--root', 'nosuch']);
   t.equal(r.code, 2);
   t.match(r.stderr, /--root nosuch: not a directory/);
-  const facts = xenlint(['check', '--root', A, '--root', B, '--facts', 'samples/info/xl-4.17-x86_64.txt']);
+  const facts = await inProcess(['check', '--root', A, '--root', B, '--facts', 'samples/info/xl-4.17-x86_64.txt']);
   t.equal(facts.code, 2, '--root and --facts exclude each other');
 });

@@ -5,7 +5,7 @@
 import t from 'tap';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { scratch, xenlint } from './run.js';
+import { scratch, inProcess } from './run.js';
 
 const GOOD = `name = "web01"
 type = "pv"
@@ -22,30 +22,30 @@ disk = [ 'phy:/dev/vg0/db01,hda,w,extra' ]
 
 t.test('init writes a config that lint then uses', async (t) => {
   const dir = scratch({ 'domains/web01.cfg': GOOD });
-  const init = xenlint(['init'], { cwd: dir });
+  const init = await inProcess(['init'], { cwd: dir });
   t.equal(init.code, 0, init.stderr);
   t.match(init.stdout, /^wrote .*\.xenlintrc\.yaml$/m);
 
-  const good = xenlint(['lint', 'domains', '--xen', '4.17'], { cwd: dir });
+  const good = await inProcess(['lint', 'domains', '--xen', '4.17'], { cwd: dir });
   t.equal(good.stderr, '', 'no configuration error');
   t.equal(good.code, 0, good.stdout);
 
   writeFileSync(join(dir, 'domains/db01.cfg'), BAD);
-  const bad = xenlint(['lint', 'domains', '--xen', '4.17'], { cwd: dir });
+  const bad = await inProcess(['lint', 'domains', '--xen', '4.17'], { cwd: dir });
   t.equal(bad.code, 1, 'a finding fails the run under the starter failOn: error');
   t.match(bad.stdout, /db01\.cfg\n\s+4:\d+\s+error .*disk-spec/);
 });
 
 t.test('the starter config is in effect, and its commented examples are valid when enabled', async (t) => {
   const dir = scratch({ 'domains/web01.cfg': GOOD, 'legacy/old.cfg': GOOD.replace(/web01/g, 'old01').replace(':01,', ':02,') });
-  t.equal(xenlint(['init'], { cwd: dir }).code, 0);
+  t.equal((await inProcess(['init'], { cwd: dir })).code, 0);
   const file = join(dir, '.xenlintrc.yaml');
   const starter = readFileSync(file, 'utf8');
 
   // failOn from the starter is read: raising it to info makes a warning fail.
   writeFileSync(join(dir, 'domains/typo.cfg'), `${GOOD.replace(/web01/g, 'web09').replace(':01,', ':09,')}memroy = 512\n`);
   writeFileSync(file, starter.replace(/^failOn: error$/m, 'failOn: info'));
-  const strict = xenlint(['lint', 'domains', '--xen', '4.17'], { cwd: dir });
+  const strict = await inProcess(['lint', 'domains', '--xen', '4.17'], { cwd: dir });
   t.equal(strict.code, 1, 'unknown-key warning fails under failOn: info');
   t.match(strict.stdout, /memroy.*unknown-key/);
 
@@ -63,7 +63,7 @@ t.test('the starter config is in effect, and its commented examples are valid wh
   t.match(enabled, /^dialects:\n {2}- files: "legacy\/\*\*\/\*\.cfg"$/m);
   t.notMatch(enabled, /^plugins:/m);
   writeFileSync(file, enabled);
-  const all = xenlint(['lint', 'domains', 'legacy'], { cwd: dir });
+  const all = await inProcess(['lint', 'domains', 'legacy'], { cwd: dir });
   t.equal(all.stderr, '', 'no configuration error');
   t.equal(all.code, 0, all.stdout);
 });

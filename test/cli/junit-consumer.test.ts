@@ -16,12 +16,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, type ITestCase, type ITestResult } from 'test-results-parser';
-import { scratch, xenlint } from './run.js';
+import { scratch, inProcess } from './run.js';
 import { HVM_ERROR, HVM_WARN } from './configs.js';
 
-function junit(dir: string, args: string[]): { code: number | null; result: ITestResult; cases: ITestCase[] } {
+async function junit(dir: string, args: string[]): Promise<{ code: number | null; result: ITestResult; cases: ITestCase[] }> {
   const out = join(mkdtempSync(join(tmpdir(), 'xenlint-junit-')), 'report.xml');
-  const r = xenlint(['lint', '.', '--xen', '3.0.4', '--format', 'junit', '--output', out, ...args], { cwd: dir });
+  const r = await inProcess(['lint', '.', '--xen', '3.0.4', '--format', 'junit', '--output', out, ...args], { cwd: dir });
   const result = parse({ type: 'junit', files: [out] });
   return { code: r.code, result, cases: result.suites.flatMap((s) => s.cases) };
 }
@@ -30,7 +30,7 @@ const smp = (cases: ITestCase[]) => cases.find((c) => c.name.startsWith('HVM gue
 
 t.test('a warning below --fail-on: exit 0, and the dashboard shows no failure', async (t) => {
   const dir = scratch({ 'win.cfg': HVM_WARN });
-  const { code, result, cases } = junit(dir, []);
+  const { code, result, cases } = await junit(dir, []);
   t.equal(code, 0);
   t.equal(result.status, 'PASS');
   t.equal(result.failed, 0);
@@ -42,7 +42,7 @@ t.test('a warning below --fail-on: exit 0, and the dashboard shows no failure', 
 
 t.test('the same warning at --fail-on warning: exit 1, and the case fails', async (t) => {
   const dir = scratch({ 'win.cfg': HVM_WARN });
-  const { code, result, cases } = junit(dir, ['--fail-on', 'warning']);
+  const { code, result, cases } = await junit(dir, ['--fail-on', 'warning']);
   t.equal(code, 1);
   t.equal(result.status, 'FAIL');
   t.ok(result.failed >= 1);
@@ -54,7 +54,7 @@ t.test('the same warning at --fail-on warning: exit 1, and the case fails', asyn
 t.test('an error fails at the default threshold; every verdict matches the exit code', async (t) => {
   const dir = scratch({ 'win.cfg': HVM_ERROR, 'ok.cfg': HVM_WARN.replace('vcpus = 2', 'vcpus = 1').replace('"win"', '"ok"') });
   for (const failOn of ['error', 'warning', 'info']) {
-    const { code, result } = junit(dir, ['--fail-on', failOn]);
+    const { code, result } = await junit(dir, ['--fail-on', failOn]);
     t.equal(code, 1, `--fail-on ${failOn}: exit 1`);
     t.equal(result.status, 'FAIL', `--fail-on ${failOn}: the dashboard agrees`);
   }
@@ -62,7 +62,7 @@ t.test('an error fails at the default threshold; every verdict matches the exit 
 
 t.test('durations: every case and the suite have one', async (t) => {
   const dir = scratch({ 'win.cfg': HVM_ERROR });
-  const { result, cases } = junit(dir, []);
+  const { result, cases } = await junit(dir, []);
   t.ok(cases.length > 5);
   t.ok(cases.every((c) => Number.isFinite(c.duration) && c.duration >= 0), 'every case: a finite duration');
   t.ok(Number.isFinite(result.duration) && result.duration >= 0, 'the run: a finite duration');

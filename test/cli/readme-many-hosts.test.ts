@@ -8,7 +8,7 @@ import t from 'tap';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, xenlint } from './run.js';
+import { ROOT, inProcess } from './run.js';
 
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const section = /^## Many hosts\n([\s\S]*?)^## /m.exec(readme)?.[1] ?? '';
@@ -27,7 +27,7 @@ symlinkSync(join(ROOT, 'samples'), join(dir, 'samples'));
 for (const line of commands) {
   t.test(line, async (t) => {
     const args = line.split(/\s+/).slice(1);
-    const r = xenlint(args, { cwd: dir });
+    const r = await inProcess(args, { cwd: dir });
     t.ok(r.code === 0 || r.code === 1, `exit ${r.code}${r.stderr ? `: ${r.stderr}` : ''}`);
     t.ok(r.stdout.length > 0 || args.includes('--output'), 'it reports');
     const out = args[args.indexOf('--output') + 1];

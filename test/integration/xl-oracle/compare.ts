@@ -4,7 +4,7 @@
  * DomainFacts). Compared field by field; each differing field is a class of
  * disagreement in the summary.
  */
-import type { DomainFacts } from '../../../cli/model/facts.js';
+import { isRefusal, type DomainFacts } from '../../../cli/model/facts.js';
 import { XL_REFUSAL_CODES } from '../../../cli/readers/xl-reading.js';
 import { configStringBytes, type ConfigEncoding } from '../../../cli/readers/config-bytes.js';
 
@@ -102,7 +102,7 @@ function asBytes(r: Reading, encoding: ConfigEncoding): Reading {
 }
 
 function xenlintView(d: DomainFacts): Reading {
-  const firstError = d.diagnostics.find((x) => x.severity === 'error' && x.code !== undefined && XL_REFUSAL_CODES.has(x.code));
+  const firstError = d.diagnostics.find((x) => isRefusal(x) && XL_REFUSAL_CODES.has(x.code!));
   if (firstError) {
     const error: { line?: number; message: string } = { message: firstError.message };
     if (firstError.xlLine !== undefined) error.line = firstError.xlLine;

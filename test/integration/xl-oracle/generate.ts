@@ -85,6 +85,16 @@ const MACS = [
 const VIF_KEYS = ['bridge=xenbr0', 'bridge=br-lan', 'model=e1000', 'model=rtl8139', 'type=ioemu', 'type=vif', 'type=netfront', 'vifname=vif-GUEST', 'script=vif-bridge', 'ip=192.0.2.10', 'rate=10Mb/s', 'backend=0', 'gatewaydev=eth0', 'bogus=1', 'bridge'];
 const PCIS = ['0000:00:1d.0', '00:1d.0', '01:00.0,permissive=1', '0000:03:00.1@2', '0000:00:1d.*', 'zz:00.0', '0000:00:1d.0,msitranslate=1,power_mgmt=1', '1:0.0', ''];
 const VNCS = ['1', '0', '"1"', '"yes"', '2', '"0"', 'true'];
+/**
+ * Pieces of a `vfb` item: xl splits it with strtok(",") (empty pieces vanish), skips
+ * leading blanks but not tabs, stops the item at a piece without `=`, and reads
+ * `vnc=` with atoi (RELEASE-4.17.0:tools/xl/xl_parse.c).
+ */
+const VFB_KEYS = [
+  'vnc=1', 'vnc=1', 'vnc=0', 'vnc=2', 'vnc=-1', 'vnc=x', 'vnc=', 'vnc=1x', 'vnc= 1', 'vnc = 1', ' vnc=1', '\tvnc=1', 'vnc=007',
+  'vnc=4294967296', 'vnc=99999999999999999999', 'vnc=-99999999999999999999', 'vnclisten=0.0.0.0', 'vnclisten=127.0.0.1:1', 'vncdisplay=1',
+  'vncunused=1', 'vncpasswd=s3cret', 'keymap=de', 'sdl=1', 'opengl=0', 'display=:0', 'xauthority=/root/.Xauthority', 'type=vnc', 'vnc', 'bogus=1', '=1',
+];
 const NAMES = [
   (n: string) => q(n),
   (n: string) => sq(n),
@@ -133,6 +143,30 @@ function numberValue(r: Rand): string {
 
 function diskSpec(r: Rand, guest: string): string {
   return pick(r, DISKS).replaceAll('GUEST', guest);
+}
+
+function vfbSpec(r: Rand): string {
+  const n = Math.floor(r() * 4);
+  const parts = Array.from({ length: n }, () => pick(r, VFB_KEYS));
+  let joined = parts[0] ?? '';
+  for (const p of parts.slice(1)) joined += pick(r, [',', ',', ', ', ',,', ' ,']) + p;
+  return joined;
+}
+
+/**
+ * A `vfb` list (a PV guest's framebuffer; the first one's `vnc=` is what xl
+ * enables, and any vfb makes xl ignore the top-level `vnc`), from its own random
+ * stream so that adding it left the rest of each generated config as it was.
+ */
+function vfbPieces(r: Rand): Piece[] {
+  if (!chance(r, 0.2)) return [];
+  const form = r();
+  if (form < 0.06) return [{ lines: [spaced(r, 'vfb', '=', q(vfbSpec(r)))] }];
+  if (form < 0.12) return [{ lines: [spaced(r, 'vfb', '=', pick(r, ['[]', '[ [ "vnc=1" ] ]', '[ "vnc=0", [ "vnc=1" ] ]', '[ 1 ]', '[ "" , "vnc=1" ]']))] }];
+  const items = Array.from({ length: 1 + Math.floor(r() * 2) }, () => (chance(r, 0.5) ? q(vfbSpec(r)) : sq(vfbSpec(r))));
+  const out: Piece[] = [{ lines: [spaced(r, 'vfb', '=', list(r, items))] }];
+  if (chance(r, 0.1)) out.push({ lines: [spaced(r, 'vfb', '+=', list(r, [q(vfbSpec(r))]))] });
+  return out;
 }
 
 function vifSpec(r: Rand, guest: string): string {
@@ -247,7 +281,7 @@ function assemble(r: Rand, pieces: Piece[]): Buffer {
 /** The n-th config of a seed, as bytes. */
 export function generateConfig(seed: number, n: number): Buffer {
   const r = rng((seed * 1_000_003 + n) >>> 0);
-  const pieces = guestPieces(r, n);
+  const pieces = [...guestPieces(r, n), ...vfbPieces(rng(((seed * 1_000_003 + n) ^ 0x76fb) >>> 0))];
   const mutations = chance(r, 0.45) ? 0 : 1 + Math.floor(r() * 2);
   for (let i = 0; i < mutations; i++) pick(r, MUTATIONS)(r, pieces);
   return assemble(r, pieces);
