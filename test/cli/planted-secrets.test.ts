@@ -43,6 +43,8 @@ const S = {
   hostGuestDisk: 'PLANTEDhostGuestDisk24',
   hostGuestExpr: 'PLANTEDhostGuestExpr32',
   probeStderr: 'PLANTEDprobeStderr33',
+  plainVnc: 'PLANTEDplainVnc34',
+  plainVif: 'PLANTEDplainVif35',
   infoXenCmdline: 'PLANTEDinfoXenCmdline25',
   snapVnc: 'PLANTEDsnapVnc26',
   snapVif: 'PLANTEDsnapVif27',
@@ -68,6 +70,14 @@ disk = [ 'format=raw,vdev=xvda,access=rw,target=iqn.2001-04.com.example:storage,
 vif = [ 'mac=00:16:3e:00:00:01,bridge=xenbr0,password=${S.xlVif}', 'model=e1000,bogus,password=${S.xlVifBad}' ]
 vfb = [ 'type=vnc,vnclisten=0.0.0.0,vncpasswd=${S.xlVfb}' ]
 `;
+/** A guest xl accepts: a refused one keeps only the findings on its refusal's line, and the plugin below reports on every line. */
+const XL_PLAIN = `name = "plain"
+type = "pvh"
+kernel = "/boot/vmlinuz"
+memory = 512
+vncpasswd = "${S.plainVnc}"
+vif = [ 'mac=00:16:3e:00:00:09,bridge=xenbr0,password=${S.plainVif}' ]
+`;
 const XL_BROKEN = `name = "broken"
 memory = 256
 spicepasswd = "${S.xlUnclosed}
@@ -90,7 +100,7 @@ export default [{
   messages: { raw: '{{name}}: raw line {{text}}' },
   run(facts) {
     return facts.domains.flatMap((d) => readFileSync(d.file, 'utf8').split('\\n').filter((l) => /passw/.test(l))
-      .map((text) => ({ messageId: 'raw', data: { name: d.name, text }, evidence: { text }, domain: d.name, file: d.file, key: 'raw' })));
+      .map((text, i) => ({ messageId: 'raw', data: { name: d.name, text }, evidence: { text }, domain: d.name, file: d.file, line: i + 1, key: 'raw' })));
   },
 }];
 `;
@@ -123,7 +133,7 @@ function filesBelow(dir: string): Array<{ path: string; text: string }> {
 }
 
 t.test('no planted secret reaches any output or written file', async (t) => {
-  const dir = scratch({ 'web.cfg': XL, 'broken.cfg': XL_BROKEN, 'old.xm': XM });
+  const dir = scratch({ 'web.cfg': XL, 'broken.cfg': XL_BROKEN, 'old.xm': XM, 'plain.cfg': XL_PLAIN });
   const host = plantHost(dir);
   const info = readFileSync(join(ROOT, 'samples/info/xl-4.17-x86_64.txt'), 'utf8').replace(/^(xen_commandline\s*: .*)$/m, `$1 secret=${S.infoXenCmdline}`);
   t.match(info, S.infoXenCmdline, 'the info sample has a Xen command line to plant in');
@@ -188,8 +198,8 @@ t.test('no planted secret reaches any output or written file', async (t) => {
   writeFileSync(join(dir, 'leaky.mjs'), LEAKY_PLUGIN);
   writeFileSync(join(dir, 'plugin.yaml'), 'plugins: [./leaky.mjs]\nallowPlugins: true\n');
   for (const format of ['json', 'stylish']) {
-    const r = run(['lint', 'web.cfg', 'old.xm', '--xen', '4.17', '--config', 'plugin.yaml', '--format', format, '--write-baseline', `out/plugin-${format}.json`]);
-    t.match(r.stdout, /raw line/, 'the plugin ran');
+    const r = run(['lint', 'plain.cfg', '--xen', '4.17', '--config', 'plugin.yaml', '--format', format, '--write-baseline', `out/plugin-${format}.json`]);
+    t.match(r.stdout, /plain: raw line vncpasswd = /, 'the plugin ran and reported');
   }
 
   // What `facts --capture` runs, over the planted tree (its commands' outputs included).
