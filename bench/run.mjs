@@ -8,7 +8,7 @@
  *
  *   npm run bench                        build, then every scenario (about 10 minutes)
  *   node bench/run.mjs --quick           fewer runs, no 100 000 case (about 1–2 minutes)
- *   node bench/run.mjs --only startup    one group: startup | lint | report | check
+ *   node bench/run.mjs --only startup    one group: startup | lint | report | check (or several: startup,lint)
  *   node bench/run.mjs --sizes 1000,10000 --runs 3
  *
  * Baselines: `node -e ''` (Node's own start-up), `cat` of the same files (the
@@ -321,7 +321,7 @@ async function main() {
   const started = Date.now();
   const groups = { startup, lint, report, check };
   for (const [name, fn] of Object.entries(groups)) {
-    if (!opts.only || opts.only === name) await fn(opts);
+    if (!opts.only || opts.only.split(',').includes(name)) await fn(opts);
   }
   const checks = budget();
   const text = table();

@@ -53,5 +53,7 @@ const perCommand = {
 
 await Promise.all([
   build({ ...common, entryPoints: [join(dist, 'xenlint.js')], outfile: join(out, 'xenlint.mjs'), plugins: [perCommand] }),
+  // lint's reading threads (cli/sources/read-parallel.ts) start the script named read-worker.js beside the code.
+  build({ ...common, entryPoints: [join(dist, 'sources', 'read-worker.js')], outfile: join(out, 'read-worker.js') }),
   ...Object.entries(COMMANDS).map(([src, file]) => build({ ...common, entryPoints: [join(dist, src)], outfile: join(out, file) })),
 ]);

@@ -216,7 +216,8 @@ function examine(c: Reader): Finding[] {
       out.push(rejected(c, disk, result.error));
       continue;
     }
-    out.push(...warningsOf(c, disk, result.disk, result.warnings));
+    // One by one: a spec of 200 000 items makes as many warnings, too many to spread into a call.
+    for (const f of warningsOf(c, disk, result.disk, result.warnings)) out.push(f);
     parsed.push({ disk, spec: result.disk });
   }
   out.push(...duplicates(c, parsed), ...emulation(c, parsed));

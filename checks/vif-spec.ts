@@ -192,7 +192,8 @@ function examine(c: Reader, allowed: string[], xlDefaultBridge: string, uses: Ma
       out.push(rejected(c, vif, result.error));
       continue;
     }
-    out.push(...warningsOf(c, vif, result.vif, result.warnings));
+    // One by one: a spec of 200 000 items makes as many warnings, too many to spread into a call.
+    for (const f of warningsOf(c, vif, result.vif, result.warnings)) out.push(f);
     const oui = ouiFinding(c, vif, result.vif, allowed);
     if (oui) out.push(oui);
     const mac = macText(result.vif);

@@ -4,7 +4,8 @@ import { readInputText } from '../sources/read-input.js';
 import { dirname } from 'node:path';
 import { findIgnoreFile, UsageError, type LoadedConfig } from '../settings/config.js';
 import { collectConfigFiles, IgnoreRules, matchesGlob, type IgnoreSource } from '../sources/files.js';
-import { forEachDomainFile, readDomainFiles, type ReadProblem } from '../sources/read-domains.js';
+import { readDomainFiles, type ReadProblem } from '../sources/read-domains.js';
+import { forEachDomainFileParallel } from '../sources/read-parallel.js';
 import { applyDeploy, checkDeployNames, finish, freeMemoryNote, prepare, resolveXen, setDeploy, type ReportArgs, type RunInputs } from './pipeline.js';
 import { memoryGuest, type MemoryGuest } from './memory-view.js';
 import { chooseReader, undecidedBecause, type ReaderChoice, type ReaderInputs } from '../readers/reader-choice.js';
@@ -84,10 +85,11 @@ export default async function lint(argv: Record<string, unknown>): Promise<numbe
   // what outlives it is its findings, the checks' summaries, its name and its memory figures.
   delete facts.domains;
   const deploy = setDeploy(prepared, args.deploy);
-  return finish('lint', facts, args, prepared, (session, xenUsed) => {
+  return finish('lint', facts, args, prepared, async (session, xenUsed) => {
     const names: string[] = [];
     const memory: MemoryGuest[] | undefined = facts.host?.totalMemoryMiB !== undefined ? [] : undefined;
-    const problems = forEachDomainFile(files, readerFor, prepared.loaded.config.limits, (d) => {
+    // Above a threshold of files, read and parsed on worker threads, checked here in file order.
+    const problems = await forEachDomainFileParallel(files, readerFor, prepared.loaded.config.limits, (d) => {
       session.addGuest(d);
       names.push(d.name);
       memory?.push(memoryGuest(d, xenUsed?.version));

@@ -208,7 +208,8 @@ export interface RunInputs {
  * settings are known, it reads and hands over every guest, and returns what the
  * reading found, with each guest's memory figures for the report's memory view.
  */
-export type Feed = (session: RunSession, xen: { version: string; source: string } | undefined) => RunInputs & { memory?: MemoryGuest[] };
+export type Feed = (session: RunSession, xen: { version: string; source: string } | undefined) => Fed | Promise<Fed>;
+type Fed = RunInputs & { memory?: MemoryGuest[] };
 
 /**
  * Runs the checks and writes the report. `extras` is either what was read, with
@@ -239,7 +240,7 @@ export async function finish(command: 'check' | 'lint', facts: Facts, args: Repo
   let memoryGuests: MemoryGuest[] | undefined;
   if (typeof given === 'function') {
     const session = new RunSession(checks, hostSideOf(facts), engine);
-    const fed = given(session, xen);
+    const fed = await given(session, xen);
     session.setInputs(inputs(fed));
     full = session.finish();
     extras = fed;

@@ -44,7 +44,7 @@ export function fleetMembers(roots: readonly string[]): FleetMember[] {
     if (inside.length === 0) {
       throw new UsageError(`--root ${root}: neither a host tree (no ${MANIFEST_FILE}, etc/xen or proc/xen) nor a directory of captures`);
     }
-    dirs.push(...inside);
+    for (const d of inside) dirs.push(d);
   }
   const seen = new Map<string, number>();
   return dirs.map((root) => {

@@ -76,6 +76,18 @@ function contentLines(parsed: ParsedConfig): Array<{ line: number; column: numbe
   return [...first].map(([line, column]) => ({ line, column })).sort((a, b) => a.line - b.line);
 }
 
+/** The first of `lines` (sorted by line) below `line`: a binary search, as a file may hold thousands of directives. */
+function firstAfter<T extends { line: number }>(lines: T[], line: number): T | undefined {
+  let lo = 0;
+  let hi = lines.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (lines[mid]!.line > line) hi = mid;
+    else lo = mid + 1;
+  }
+  return lines[lo];
+}
+
 /** Reads xenlint directives from a parsed config's comments. Never throws. */
 export function readDirectives(parsed: ParsedConfig): Directives {
   const out: Directives = { annotations: [], suppressions: [], diagnostics: [] };
@@ -137,7 +149,7 @@ export function readDirectives(parsed: ParsedConfig): Directives {
     if (reason !== '') s.reason = reason;
     if (s.scope === 'next-line') {
       content ??= contentLines(parsed);
-      const next = content.find((l) => l.line > c.line);
+      const next = firstAfter(content, c.line);
       if (next === undefined) {
         bad('`xenlint-disable-next-line` is not followed by any setting', col(lead));
         continue;

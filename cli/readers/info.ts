@@ -9,6 +9,7 @@
  * CRLF). The parser takes all of those; what it cannot place becomes a
  * diagnostic with a position, never an exception.
  */
+import { limitDiagnostic, READ_LIMITS } from './read-limits.js';
 import type { CapToken, GuestAbi, HostFacts } from '../model/facts.js';
 import { diag, type Diagnostic } from '../model/diagnostic.js';
 import { parseXenCmdline } from './xen-cmdline.js';
@@ -99,7 +100,8 @@ interface SourceLine {
 
 function splitLines(text: string): SourceLine[] {
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  return body.split(/\r\n|\r|\n/).map((t, i) => ({ text: t, line: i + 1, shift: 0 }));
+  // One line past the limit says the text goes on; the rest is never split.
+  return body.split(/\r\n|\r|\n/, READ_LIMITS.infoLines + 1).map((t, i) => ({ text: t, line: i + 1, shift: 0 }));
 }
 
 function stripMailQuotes(lines: SourceLine[]): SourceLine[] {
@@ -192,7 +194,12 @@ export function parseInfo(text: string): ParsedInfo {
     diagnostics: [],
   };
   const diagnostics = result.diagnostics;
-  let lines = stripMailQuotes(splitLines(typeof text === 'string' ? text : ''));
+  let lines = splitLines(typeof text === 'string' ? text : '');
+  if (lines.length > READ_LIMITS.infoLines) {
+    lines.length = READ_LIMITS.infoLines;
+    diagnostics.push(limitDiagnostic('infoLines', { line: READ_LIMITS.infoLines + 1, column: 1 }));
+  }
+  lines = stripMailQuotes(lines);
   if (looksQuotedPrintable(lines)) {
     lines = decodeQuotedPrintable(lines);
     diagnostics.push(

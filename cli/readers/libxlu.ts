@@ -14,6 +14,7 @@
  *  - a NUL byte inside quotes makes xl abort (an assertion in the unquoting);
  *  - an error at a newline is printed with the line number before it.
  */
+import { READ_LIMITS, type ReadLimit } from './read-limits.js';
 import type { ConfigComment, ConfigEntry, ConfigValue } from '../model/config-model.js';
 import type { Position } from '../model/diagnostic.js';
 
@@ -56,6 +57,8 @@ export interface LibxluResult {
   errors: LibxluError[];
   /** A character of `+-.():` was rejected: xl adds its "looks like Python" warning. */
   likelyPython?: Position;
+  /** Where reading stopped at one of xenlint's limits (read-limits.ts), and which. */
+  stopped?: Position & { limit: ReadLimit };
 }
 
 const isLower = (c: string): boolean => c >= 'a' && c <= 'z';
@@ -358,6 +361,8 @@ export function readLibxlu(text: string): LibxluResult {
   const errors: LibxluError[] = [];
   const lx = new Lexer(text, () => errors.length > 0);
   const entries: ConfigEntry[] = [];
+  // The last entry of each key: `+=` looks its value up (a scan of every entry made a file of `+=` lines quadratic).
+  const lastOfKey = new Map<string, ConfigEntry>();
   const numbers: LibxluResult['numbers'] = [];
   let err = false;
   /**
@@ -412,6 +417,12 @@ export function readLibxlu(text: string): LibxluResult {
   };
 
   let depth = 0;
+  let listItems = 0;
+  let stopped: LibxluResult['stopped'];
+  const stop = (t: Tok, limit: ReadLimit): never => {
+    stopped = { line: t.line, column: t.column, limit };
+    throw new Stopped();
+  };
   const value = (where: 'value' | 'list'): ConfigValue | undefined => {
     const t = peek();
     if (t.kind === 'STRING' || t.kind === 'NUMBER') {
@@ -438,6 +449,8 @@ export function readLibxlu(text: string): LibxluResult {
       nlok();
       if (peek().kind !== ']') {
         for (;;) {
+          if (items.length >= READ_LIMITS.listItems) stop(peek(), 'listItems');
+          if (++listItems > READ_LIMITS.values) stop(peek(), 'values');
           const v = value('list');
           if (!v) return undefined;
           items.push(v);
@@ -467,7 +480,7 @@ export function readLibxlu(text: string): LibxluResult {
   try {
     statements();
   } catch (e) {
-    if (!(e instanceof Exhausted) && !(e instanceof Aborted)) throw e;
+    if (!(e instanceof Exhausted) && !(e instanceof Aborted) && !(e instanceof Stopped)) throw e;
     if (e instanceof Aborted) {
       // xl reads no further; the comments are still collected (directives live there),
       // but nothing the rest of the text would make libxlu say or flag.
@@ -489,9 +502,11 @@ export function readLibxlu(text: string): LibxluResult {
   });
   const result: LibxluResult = { notes: lx.notes, entries, numbers, comments: lx.comments, errors: printed };
   if (lx.likelyPython) result.likelyPython = lx.likelyPython;
+  if (stopped) result.stopped = stopped;
   return result;
 
   function statements(): void {
+  let statementCount = 0;
   for (;;) {
     depth = 0;
     const t = peek();
@@ -504,6 +519,7 @@ export function readLibxlu(text: string): LibxluResult {
       syntax(t, 'statement');
       continue;
     }
+    if (++statementCount > READ_LIMITS.statements) stop(t, 'statements');
     take();
     const op = peek();
     if (op.kind !== '=' && op.kind !== '+=') {
@@ -519,7 +535,7 @@ export function readLibxlu(text: string): LibxluResult {
     const entry: ConfigEntry = { key: t.text, op: op.kind, value: v, line: t.line, column: t.column };
     let mixed = false;
     if (op.kind === '+=') {
-      const prev = [...entries].reverse().find((e) => e.key === t.text);
+      const prev = lastOfKey.get(t.text);
       mixed = prev !== undefined && (prev.value.kind === 'list') !== (v.kind === 'list');
       if (mixed && !err) {
         const last = prevTok!;
@@ -527,7 +543,10 @@ export function readLibxlu(text: string): LibxluResult {
         err = true;
       }
     }
-    if (!mixed) entries.push(entry);
+    if (!mixed) {
+      entries.push(entry);
+      lastOfKey.set(entry.key, entry);
+    }
     const end = peek();
     if (end.kind === 'NEWLINE' || end.kind === ';') {
       take();
@@ -546,6 +565,9 @@ export function readLibxlu(text: string): LibxluResult {
 const MAX_OPEN_LISTS = 4996;
 
 class Exhausted extends Error {}
+
+/** Reading stopped at one of xenlint's limits (read-limits.ts). */
+class Stopped extends Error {}
 
 /** bison's YYABORT: no state left that can shift `error`. */
 class Aborted extends Error {}

@@ -269,7 +269,7 @@ function readString(cur: Cursor, diagnostics: Diagnostic[]): SxpAtom {
         const resumeLine = firstBreak.state.line;
         for (const d of local) if (d.line < resumeLine) diagnostics.push(d);
       } else {
-        diagnostics.push(...local);
+        for (const d of local) diagnostics.push(d);
       }
       return { kind: 'atom', value, quoted: true, line: start.line, column: start.column };
     }
@@ -291,7 +291,7 @@ function readString(cur: Cursor, diagnostics: Diagnostic[]): SxpAtom {
     value += cur.advance();
   }
 
-  diagnostics.push(...local);
+  for (const d of local) diagnostics.push(d);
   const end = cur.pos();
   if (end.line > start.line) {
     diagnostics.push(

@@ -7,6 +7,7 @@
  * whole file on any of them; each is reported here as an error whose message
  * starts with xl's words, followed by a hint where one helps.
  */
+import { limitDiagnostic } from './read-limits.js';
 import type { Diagnostic, Position, Severity } from '../model/diagnostic.js';
 import type { ParsedConfig } from '../model/config-model.js';
 import { readLibxlu, strtolBase0, type LibxluError } from './libxlu.js';
@@ -65,5 +66,6 @@ export function parseXlConfig(text: string, file: string): ParsedConfig {
     }
   }
   if (r.errors.length > 0 && r.likelyPython) diagnostics.push(mkDiag(file, 'warning', PYTHON_UNDER_XL_MESSAGE, r.likelyPython, 'python-under-xl'));
+  if (r.stopped) diagnostics.push(limitDiagnostic(r.stopped.limit, r.stopped, file));
   return { file, dialect: 'xl', dialectReason: 'xl syntax', entries: r.entries, comments: r.comments, diagnostics };
 }

@@ -12,6 +12,7 @@
  * position, and statements such as `import` or an `if` block are reported as
  * "not statically readable"; the rest of the file is still read.
  */
+import { limitDiagnostic, READ_LIMITS } from './read-limits.js';
 import type { Diagnostic, Position, Severity } from '../model/diagnostic.js';
 import type { ConfigComment, ConfigEntry, ConfigValue, ParsedConfig } from '../model/config-model.js';
 
@@ -74,6 +75,9 @@ class Tokenizer {
   readonly lines: LogicalLine[] = [];
   readonly comments: ConfigComment[] = [];
   readonly diagnostics: Diagnostic[] = [];
+  private tokens = 0;
+  /** Where tokenizing stopped at READ_LIMITS.tokens. */
+  stopped: Position | undefined;
 
   constructor(
     private readonly text: string,
@@ -103,6 +107,13 @@ class Tokenizer {
     const n = text.length;
     let atLineStart = true;
     while (this.i < n) {
+      if (this.tokens >= READ_LIMITS.tokens) {
+        // The statement being read is cut: drop it rather than report it as broken.
+        this.stopped = this.cur[0] ?? this.pos(this.i);
+        this.cur = [];
+        this.brackets = [];
+        break;
+      }
       if (atLineStart && this.brackets.length === 0 && this.cur.length === 0) {
         // Measure the indentation of a new logical line.
         let width = 0;
@@ -215,6 +226,7 @@ class Tokenizer {
 
   private push(kind: Tok['kind'], start: number, end: number): Tok {
     const t: Tok = { kind, text: this.text.slice(start, end), start, end, endPos: this.pos(end), ...this.pos(start) };
+    this.tokens++;
     this.cur.push(t);
     return t;
   }
@@ -1014,6 +1026,8 @@ const DROPPED: Partial<Record<PyType, string>> = {
 class StatementReader {
   readonly entries: ConfigEntry[] = [];
   readonly diagnostics: Diagnostic[] = [];
+  /** Where reading stopped at READ_LIMITS.statements. */
+  stopped: Position | undefined;
 
   constructor(
     private readonly text: string,
@@ -1034,6 +1048,10 @@ class StatementReader {
     while (k < lines.length) {
       const L = lines[k]!;
       const first = L.toks[0]!;
+      if (this.entries.length >= READ_LIMITS.statements) {
+        this.stopped = first;
+        break;
+      }
       const isCompound = (first.kind === 'name' && (COMPOUND.has(first.text) || CONTINUATION.has(first.text))) || (first.kind === 'op' && first.text === '@');
       if (L.indent > 0) this.diag('error', 'unexpected indent: Python (and so xm) rejects an indented line here', first, 'xm-syntax');
       if (isCompound) {
@@ -1238,5 +1256,7 @@ export function parseXmConfig(text: string, file: string): ParsedConfig {
   const reader = new StatementReader(text, file);
   reader.run(tk.lines);
   const diagnostics = [...tk.diagnostics, ...reader.diagnostics].sort((a, b) => a.line - b.line || a.column - b.column);
+  const stopped = reader.stopped ? limitDiagnostic('statements', reader.stopped, file) : tk.stopped ? limitDiagnostic('tokens', tk.stopped, file) : undefined;
+  if (stopped) diagnostics.push(stopped);
   return { file, dialect: 'xm', dialectReason: 'python syntax', entries: reader.entries, comments: tk.comments, diagnostics };
 }

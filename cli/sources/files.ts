@@ -149,7 +149,8 @@ async function walk(dir: string, rules: IgnoreRules, cwd: string, missing: Colle
     if (e.name.startsWith('.') || e.name === 'node_modules') continue;
     const full = join(dir, e.name);
     if (e.isDirectory()) {
-      if (!rules.ignores(full, cwd, true)) out.push(...(await walk(full, rules, cwd, missing)));
+      // Appended one by one: a spread of a folder of 200 000 configs into push() overflows the stack.
+      if (!rules.ignores(full, cwd, true)) for (const f of await walk(full, rules, cwd, missing)) out.push(f);
     } else if (e.isFile() && CONFIG_EXTENSIONS.some((x) => e.name.endsWith(x)) && !rules.ignores(full, cwd)) {
       out.push(full);
     }

@@ -198,7 +198,7 @@ async function gatherHost(source: EvidenceSource, timeoutMs: number): Promise<Ho
   if (info) {
     const parsed = parseInfo(info.text);
     part.host = hostFactsFromInfo(parsed, info.name);
-    part.diagnostics.push(...withFile(parsed.diagnostics, info.name));
+    for (const d of withFile(parsed.diagnostics, info.name)) part.diagnostics.push(d);
     if (part.host.commandline === undefined) {
       const argv = info.name === 'xl info' ? XL_DMESG : XM_DMESG;
       const dmesg = await source.run(argv, timeoutMs);
@@ -311,12 +311,12 @@ async function gatherDom0(source: EvidenceSource): Promise<Dom0Part> {
   if (file(XEND_CONFIG_PATH, xend) && xend.ok) {
     const x = readXendConfig(xend.text, XEND_CONFIG_PATH);
     d.xendConfig = { file: XEND_CONFIG_PATH, values: x.values, lines: x.lines };
-    part.diagnostics.push(...withFile(x.diagnostics, XEND_CONFIG_PATH));
+    for (const d of withFile(x.diagnostics, XEND_CONFIG_PATH)) part.diagnostics.push(d);
   }
   if (file(XL_CONF_PATH, xlConf) && xlConf.ok) {
     const x = parseXlConf(xlConf.text, XL_CONF_PATH);
     d.xlConf = { file: XL_CONF_PATH, values: x.values, lines: x.lines };
-    part.diagnostics.push(...withFile(x.diagnostics, XL_CONF_PATH));
+    for (const d of withFile(x.diagnostics, XL_CONF_PATH)) part.diagnostics.push(d);
   }
   if (any) part.dom0 = d;
   return part;

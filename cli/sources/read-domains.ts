@@ -42,13 +42,20 @@ export async function readDomainFiles(files: string[], readerFor: ReaderFor, lim
 export function forEachDomainFile(files: string[], readerFor: ReaderFor, limits: InputLimits | undefined, visit: (domain: DomainFacts) => void): ReadProblem[] {
   const problems: ReadProblem[] = [];
   for (const file of files) {
-    const read = readInputFile(file, 'config', limits);
-    if (!read.ok) {
-      problems.push({ file, message: read.reason });
-      continue;
-    }
-    const text = decodeConfigBytes(read.bytes).text;
-    visit(redactDomain(buildDomain(parseConfig(text, file, parseOptionsFor(readerFor(file)))), text));
+    const read = readDomainFile(file, parseOptionsFor(readerFor(file)), limits);
+    if ('problem' in read) problems.push(read.problem);
+    else visit(read.domain);
   }
   return problems;
+}
+
+/** How one file is to be parsed: what `parseConfig` takes besides the text, from the reader chosen for it. */
+export type ReadOptions = ReturnType<typeof parseOptionsFor>;
+
+/** One file read and built into a guest, or why it could not be read (the worker threads run this too). */
+export function readDomainFile(file: string, opts: ReadOptions, limits: InputLimits | undefined): { domain: DomainFacts } | { problem: ReadProblem } {
+  const read = readInputFile(file, 'config', limits);
+  if (!read.ok) return { problem: { file, message: read.reason } };
+  const text = decodeConfigBytes(read.bytes).text;
+  return { domain: redactDomain(buildDomain(parseConfig(text, file, opts)), text) };
 }

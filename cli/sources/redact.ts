@@ -161,8 +161,9 @@ const isLineMap = (v: unknown): boolean =>
  * every such leaf does, positions (`line`, `column`, ...) kept; so does the
  * `value` of a `{ name, value }` or `{ key, value }` pair with a secret name —
  * and every other string goes through redactSecrets, which takes the `password=` fields
- * out of disk and vif specs and any `key=value` text. Returns a copy; plain
- * objects and arrays only (anything else is returned as it is).
+ * out of disk and vif specs and any `key=value` text. What changes is copied
+ * (the input is never modified); what does not is returned as it is, as is
+ * anything but plain objects, arrays and primitives.
  */
 export function redactDeep<T>(value: T): T {
   return walk(value, false, true) as T;
@@ -178,23 +179,35 @@ export function redactReport<T>(report: T): T {
   return walk(report, false, false) as T;
 }
 
+/** Returns `value` itself when nothing in it changes, so a guest with no secret keeps its identity (and what rides on it). */
 function walk(value: unknown, secret: boolean, byKey: boolean): unknown {
   if (typeof value === 'string') return secret ? (value === '' ? value : REDACTED) : redactSecrets(value);
   if (typeof value === 'number' || typeof value === 'bigint') return secret ? REDACTED : value;
   if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => walk(v, secret, byKey));
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      const w = walk(v, secret, byKey);
+      if (w !== v && !out) out = value.slice(0, i);
+      if (out) out.push(w);
+    }
+    return out ?? value;
+  }
   const proto = Object.getPrototypeOf(value) as unknown;
   if (proto !== Object.prototype && proto !== null) return value;
   const record = value as Record<string, unknown>;
   // A name/value pair ({ name: 'secret', value: 'x' }, a Xen command-line option; { key, value }, a config entry).
   const pair = byKey && [record['name'], record['key']].some((n) => typeof n === 'string' && isSecretKey(n));
-  const out: Record<string, unknown> = {};
+  let out: Record<string, unknown> | undefined;
   for (const [k, v] of Object.entries(record)) {
     const under = secret || (byKey && isSecretKey(k)) || (pair && (k === 'value' || k === 'raw'));
-    if ((under && POSITION_FIELDS.has(k) && typeof v === 'number') || (LINE_MAPS.has(k) && isLineMap(v))) out[k] = v;
-    else out[k] = walk(v, under, byKey);
+    const keep = (under && POSITION_FIELDS.has(k) && typeof v === 'number') || (LINE_MAPS.has(k) && isLineMap(v));
+    const w = keep ? v : walk(v, under, byKey);
+    if (w !== v && !out) out = { ...record };
+    if (out) out[k] = w;
   }
-  return out;
+  return out ?? value;
 }
 
 /**
@@ -209,11 +222,11 @@ export function redactDomain<D extends { diagnostics: Array<{ line: number; mess
   if (!MAYBE_SECRET.test(text)) return redacted;
   const words = secretWordsByLine(text);
   if (words.size === 0) return redacted;
-  redacted.diagnostics = redacted.diagnostics.map((d) => {
+  const diagnostics = redacted.diagnostics.map((d) => {
     const hidden = words.get(d.line);
     return hidden ? { ...d, message: hideWords(d.message, hidden) } : d;
   });
-  return redacted;
+  return { ...redacted, diagnostics };
 }
 
 const STATEMENT = /^[ \t]*([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*\+?=(?!=)/;

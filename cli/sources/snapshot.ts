@@ -33,7 +33,7 @@ export async function factsFromInfoText(text: string, file: string): Promise<Fac
   const info = parseInfo(text);
   const facts = emptyFacts('info-file');
   facts.host = hostFactsFromInfo(info, file);
-  facts.diagnostics.push(...info.diagnostics.map((d) => ({ ...d, file })));
+  for (const d of info.diagnostics) facts.diagnostics.push({ ...d, file });
   return facts;
 }
 

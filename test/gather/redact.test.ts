@@ -172,6 +172,10 @@ t.test('redactDeep: by key name, in name/value pairs, and every string by text',
     typed: new Date(0),
   });
   t.equal(domain.keys.vncpasswd.value, 'x', 'a copy: the input is not changed');
+  const clean = { keys: { memory: { value: 512, line: 1, column: 1 } }, disks: [{ spec: 'phy:/dev/vg0/a,xvda,w' }] };
+  t.equal(redactDeep(clean), clean, 'nothing to redact: the very same object, and what rides on it');
+  const mixed = redactDeep({ disks: clean.disks, keys: { vncpasswd: { value: 'x' } } });
+  t.equal(mixed.disks, clean.disks, 'an untouched part is shared, not copied');
   t.same(redactReport({ evidence: { password: 'none', spec: 'bridge=b,password=x' } }), { evidence: { password: 'none', spec: `bridge=b,password=${R}` } }, 'a report is redacted by text only: its keys describe, never hold, a secret');
 });
 

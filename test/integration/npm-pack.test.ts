@@ -1,50 +1,29 @@
 /**
- * A release as users get it: `npm pack` of this repository at HEAD (a `git archive`,
- * so nothing untracked or stale in dist/ rides along), then `npm install --prefix`
- * of the tarball into an empty directory, then the installed `xenlint` run the way
- * a user runs it. Dependencies come from the registry or npm's cache.
+ * A release as users get it: `npm pack` of this repository at HEAD, then
+ * `npm install --prefix` of the tarball into an empty directory
+ * (test/helpers/npm-package.ts), then the installed `xenlint` run the way a user
+ * runs it.
  */
 import t from 'tap';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { requireTool } from '../helpers/external-tool.js';
-import { ROOT } from '../cli/run.js';
+import { basename, join } from 'node:path';
+import { installInto, packHead, packTools, PKG as pkg, runTool as run } from '../helpers/npm-package.js';
+import { ROOT } from '../helpers/paths.js';
 
 t.setTimeout(600_000);
 
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
-
-function run(cmd: string, args: string[], cwd: string) {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-  delete env['GITHUB_ACTIONS'];
-  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', timeout: 300_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
 t.test('npm pack yields a tarball that installs in a clean prefix and runs', async (t) => {
-  const git = requireTool(t, 'git', 'Debian package git');
-  const npm = requireTool(t, 'npm', 'Debian package npm, or Node.js from nodejs.org');
-  const tar = requireTool(t, 'tar', 'Debian package tar');
-  if (!git || !npm || !tar) return;
+  const tools = packTools(t);
+  if (!tools) return;
   const tmp = mkdtempSync(join(tmpdir(), 'xenlint-pack-'));
   t.teardown(() => rmSync(tmp, { recursive: true, force: true }));
 
-  // HEAD's tracked files; node_modules borrowed so that `prepare` (the build) can run.
-  const src = join(tmp, 'src');
-  mkdirSync(src);
-  execFileSync('sh', ['-c', `"${git}" -C "${ROOT}" archive --format=tar HEAD | "${tar}" -x -C "${src}"`]);
-  symlinkSync(join(ROOT, 'node_modules'), join(src, 'node_modules'), 'dir');
-
-  const packed = run(npm, ['pack', '--pack-destination', tmp], src);
+  const { pack: packed, tarball, files } = packHead(tools, tmp);
   t.equal(packed.code, 0, 'npm pack', { stderr: packed.stderr });
-  const tarball = `${pkg.name}-${pkg.version}.tgz`;
   // pre-commit reads npm pack's whole stdout as the tarball's name.
-  t.equal(packed.stdout, `${tarball}\n`, "npm pack's stdout is the tarball name alone");
-
-  const listing = run(tar, ['-tzf', join(tmp, tarball)], tmp).stdout.split('\n').filter(Boolean);
-  const files = listing.map((f) => f.replace(/^package\//, ''));
+  t.equal(packed.stdout, `${basename(tarball)}\n`, "npm pack's stdout is the tarball name alone");
   for (const needed of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist/cli/xenlint.js', 'dist/cli/settings/validators/config.cjs', 'docs/rules/memory-fit.md', 'schemas/config.schema.json']) {
     t.ok(files.includes(needed), `the tarball has ${needed}`);
   }
@@ -54,8 +33,7 @@ t.test('npm pack yields a tarball that installs in a clean prefix and runs', asy
   t.notOk(files.some((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')), 'no TypeScript sources');
 
   const prefix = join(tmp, 'prefix');
-  mkdirSync(prefix);
-  const installed = run(npm, ['install', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', join(tmp, tarball)], tmp);
+  const installed = installInto(tools, tarball, prefix, tmp);
   t.equal(installed.code, 0, 'npm install --prefix', { stderr: installed.stderr });
   const bin = join(prefix, 'node_modules/.bin/xenlint');
   t.ok(existsSync(bin), 'node_modules/.bin/xenlint');

@@ -6,27 +6,16 @@
  * `xenlint lint`.
  */
 import t from 'tap';
-import { execFileSync, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { requireTool } from '../helpers/external-tool.js';
+import { installInto, packHead, packTools, runTool as run } from '../helpers/npm-package.js';
 import { ROOT } from '../helpers/paths.js';
 
 t.setTimeout(600_000);
 
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
 const tsc = createRequire(join(ROOT, 'package.json')).resolve('typescript/bin/tsc');
-
-function run(cmd: string, args: string[], cwd: string) {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-  delete env['GITHUB_ACTIONS'];
-  delete env['NODE_OPTIONS'];
-  delete env['XENLINT_ALLOW_PLUGINS'];
-  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', timeout: 300_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 const CHECK = `import { itemPlace, type Check, type Finding } from 'xenlint/api';
 
@@ -61,19 +50,20 @@ import checks from './site-no-file-disks.js';
 const check = checks[0]!;
 const imageFile: CheckTestCase = {
   name: 'an image file is reported at its disk',
-  configs: { 'img.cfg': "name = 'img'\\nmemory = 256\\ndisk = [ 'file:/srv/img.img,xvda,w' ]\\n" },
-  findings: [{ file: 'img.cfg', line: 3, messageId: 'image-file', severity: 'warning', message: 'img: disk xvda is an image file (/srv/img.img)' }],
+  configs: { 'img.cfg': "name = 'img'\\nkernel = '/boot/vmlinuz'\\nmemory = 256\\ndisk = [ 'file:/srv/img.img,xvda,w' ]\\n" },
+  findings: [{ file: 'img.cfg', line: 4, messageId: 'image-file', severity: 'warning', message: 'img: disk xvda is an image file (/srv/img.img)' }],
 };
 
 runCheckTests(check, [
-  { name: 'LVM passes', configs: { 'web.cfg': "name = 'web'\\nmemory = 256\\ndisk = [ 'phy:/dev/vg0/web,xvda,w' ]\\n" } },
+  { name: 'LVM passes', configs: { 'web.cfg': "name = 'web'\\nkernel = '/boot/vmlinuz'\\nmemory = 256\\ndisk = [ 'phy:/dev/vg0/web,xvda,w' ]\\n" } },
   imageFile,
   { name: 'no guests: skipped', status: 'skipped', reason: /needs domU configs/ },
 ], test);
 
 test('the tester fails a case that leaves a finding out, and a check that reports one twice', () => {
-  assert.throws(() => assertCase(check, { ...imageFile, findings: [] }), /extra finding: img\\.cfg:3/);
-  const twice = { ...check, run: (f: Parameters<typeof check.run>[0], c: Parameters<typeof check.run>[1]) => { const r = check.run(f, c); return Array.isArray(r) ? [...r, ...r] : r; } };
+  assert.throws(() => assertCase(check, { ...imageFile, findings: [] }), /extra finding: img\\.cfg:4/);
+  const run = check.run!;
+  const twice = { ...check, run: (f: Parameters<typeof run>[0], c: Parameters<typeof run>[1]) => { const r = run(f, c); return Array.isArray(r) ? [...r, ...r] : r; } };
   assert.throws(() => assertCase(twice, imageFile), /duplicated finding/);
 });
 `;
@@ -90,30 +80,22 @@ const TSCONFIG = (typeRoots: string) => `{
 `;
 
 t.test('a plugin built against the installed package types, tested with xenlint/testing, runs in xenlint lint', async (t) => {
-  const git = requireTool(t, 'git', 'Debian package git');
-  const npm = requireTool(t, 'npm', 'Debian package npm, or Node.js from nodejs.org');
-  const tar = requireTool(t, 'tar', 'Debian package tar');
-  if (!git || !npm || !tar) return;
+  const tools = packTools(t);
+  if (!tools) return;
   const tmp = mkdtempSync(join(tmpdir(), 'xenlint-plugin-'));
   t.teardown(() => rmSync(tmp, { recursive: true, force: true }));
 
-  // HEAD's tracked files, packed as a release is (node_modules borrowed for the build in `prepare`).
-  const src = join(tmp, 'src');
-  mkdirSync(src);
-  execFileSync('sh', ['-c', `"${git}" -C "${ROOT}" archive --format=tar HEAD | "${tar}" -x -C "${src}"`]);
-  symlinkSync(join(ROOT, 'node_modules'), join(src, 'node_modules'), 'dir');
-  const packed = run(npm, ['pack', '--pack-destination', tmp], src);
+  // HEAD packed as a release is.
+  const { pack: packed, tarball, files } = packHead(tools, tmp);
   t.equal(packed.code, 0, 'npm pack', { stderr: packed.stderr });
-  const tarball = join(tmp, `${pkg.name}-${pkg.version}.tgz`);
-  const listing = run(tar, ['-tzf', tarball], tmp).stdout;
   for (const f of ['dist/checks/api.d.ts', 'dist/checks/api.js', 'dist/checks/testing.d.ts', 'dist/checks/testing.js', 'dist/cli/model/contract.d.ts']) {
-    t.match(listing, `package/${f}`, `the tarball has ${f}`);
+    t.ok(files.includes(f), `the tarball has ${f}`);
   }
 
   const prefix = join(tmp, 'site');
   mkdirSync(join(prefix, 'src'), { recursive: true });
   writeFileSync(join(prefix, 'package.json'), '{ "name": "site-checks", "private": true, "type": "module" }\n');
-  const installed = run(npm, ['install', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', tarball], tmp);
+  const installed = installInto(tools, tarball, prefix, tmp);
   t.equal(installed.code, 0, 'npm install --prefix', { stderr: installed.stderr });
 
   // The plugin and its test, compiled against node_modules/xenlint's .d.ts through its `exports`.
@@ -137,11 +119,11 @@ t.test('a plugin built against the installed package types, tested with xenlint/
 
   // Loaded through the config, which allows its plugins because it is named with --config, and run by the installed xenlint.
   writeFileSync(join(prefix, '.xenlintrc.yaml'), 'plugins: [./dist/site-no-file-disks.js]\nallowPlugins: true\n');
-  writeFileSync(join(prefix, 'img.cfg'), "name = 'img'\nmemory = 256\ndisk = [ 'file:/srv/img.img,xvda,w' ]\n");
+  writeFileSync(join(prefix, 'img.cfg'), "name = 'img'\nkernel = '/boot/vmlinuz'\nmemory = 256\ndisk = [ 'file:/srv/img.img,xvda,w' ]\n");
   mkdirSync(join(prefix, '.git'));
   const lint = run(join(prefix, 'node_modules/.bin/xenlint'), ['lint', 'img.cfg', '--xen', '4.17', '--format', 'json', '--config', '.xenlintrc.yaml'], prefix);
   t.equal(lint.stderr, '');
   const report = JSON.parse(lint.stdout) as { checks: Array<{ id: string; status: string; findings: Array<{ messageId: string; message: string; line: number }> }> };
   const site = report.checks.find((c) => c.id === 'site-no-file-disks');
-  t.match(site, { status: 'fail', findings: [{ messageId: 'image-file', line: 3, message: 'img: disk xvda is an image file (/srv/img.img)' }] });
+  t.match(site, { status: 'fail', findings: [{ messageId: 'image-file', line: 4, message: 'img: disk xvda is an image file (/srv/img.img)' }] });
 });
