@@ -20,7 +20,7 @@
  */
 import { defineCheck } from './api.js';
 import type { DomainFacts, Finding } from './api.js';
-import { keyPlace, keyText, type FindingPlace } from './lib/guest.js';
+import { joinNames, keyPlace, keyText, type FindingPlace } from './lib/guest.js';
 
 /** What a guest contributes: its name and file, and its `name` and `uuid` keys as written, with where. */
 interface GuestIds {
@@ -67,7 +67,7 @@ function collect(guests: GuestIds[], key: 'name' | 'uuid'): Map<string, Entry[]>
 }
 
 function others(group: Entry[], self: Entry): string {
-  return group.filter((e) => e !== self).map((e) => e.d.file ?? e.d.name).join(', ');
+  return joinNames(group.filter((e) => e !== self).map((e) => e.d.file ?? e.d.name));
 }
 
 function nameFinding(group: Entry[], e: Entry): Finding {
@@ -84,7 +84,7 @@ function uuidFinding(group: Entry[], e: Entry): Finding {
   return {
     ...e.place,
     messageId: 'duplicate-uuid',
-    data: { guest: e.d.name, uuid: e.value, guests: group.filter((x) => x !== e).map((x) => x.d.name).join(', '), others: others(group, e) },
+    data: { guest: e.d.name, uuid: e.value, guests: joinNames(group.filter((x) => x !== e).map((x) => x.d.name)), others: others(group, e) },
     remediation: 'Give each guest its own uuid (`uuidgen`), or drop the uuid line and let the toolstack make one; keep a cloned guest\'s uuid only in the original.',
     evidence: { uuid: e.value, configs: group.map((x) => x.d.file ?? x.d.name).join(' ') },
   };

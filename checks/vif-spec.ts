@@ -17,6 +17,7 @@ import {
   defineCheck,
   type Finding,
   type HostSide,
+  joinNames,
   listNames,
   type MessageData,
   plainStringUnderXl,
@@ -166,7 +167,7 @@ function crossGuestDuplicates(summaries: MacSummary[]): Finding[] {
       const names = [...new Set(others.map((o) => `${o.c.d.name} (vif ${o.vif.index}${o.bridge !== undefined ? `, bridge ${o.bridge}` : ''})`))];
       out.push(vifFinding(u.c, u.vif, apart ? 'warning' : 'error', apart ? 'shared-mac-other-bridge' : 'shared-mac', { mac, others: listNames(names) },
         'Give every guest interface its own MAC (a cloned config keeps the MAC of its template).',
-        { mac, other_guests: others.map((o) => o.c.d.name).join(', '), other_files: [...new Set(others.map((o) => o.c.d.file ?? ''))].join(', ') }));
+        { mac, other_guests: joinNames(others.map((o) => o.c.d.name)), other_files: joinNames([...new Set(others.map((o) => o.c.d.file ?? ''))]) }));
     }
   }
   return out;

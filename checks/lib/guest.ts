@@ -183,7 +183,20 @@ export function shownVersion(facts: Facts, ctx: { xenVersion?: string }): string
 /** Joins names as "a, b and c". */
 export function listNames(names: string[]): string {
   if (names.length <= 1) return names.join('');
+  if (names.length > NAMES_SHOWN) return `${names.slice(0, NAMES_SHOWN).join(', ')} and ${names.length - NAMES_SHOWN} more`;
   return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+/**
+ * How many names a finding lists before "and N more": a finding per guest that
+ * names every other guest makes a fleet of 4000 copies of one config cost
+ * half a gigabyte (README "Limits").
+ */
+export const NAMES_SHOWN = 20;
+
+/** `a, b, c`, with at most NAMES_SHOWN names and then `and N more`. */
+export function joinNames(names: string[]): string {
+  return names.length > NAMES_SHOWN ? `${names.slice(0, NAMES_SHOWN).join(', ')} and ${names.length - NAMES_SHOWN} more` : names.join(', ');
 }
 
 /**

@@ -36,7 +36,7 @@ const MiB = 1024 * 1024;
  */
 export const INPUT_KINDS: Readonly<Record<InputKind, KindRule>> = {
   config: { label: 'domU config', key: 'configBytes', bytes: 1 * MiB },
-  facts: { label: 'facts file', key: 'factsBytes', bytes: 8 * MiB },
+  facts: { label: 'facts file', key: 'factsBytes', bytes: 4 * MiB },
   baseline: { label: 'baseline', key: 'baselineBytes', bytes: 16 * MiB },
   settings: { label: 'xenlint config', bytes: 1 * MiB },
   ignore: { label: 'ignore file', bytes: 1 * MiB },
