@@ -35,14 +35,16 @@ export default async function explain(argv: Record<string, unknown>): Promise<nu
       ...(xen ? { xenVersion: xen.version } : {}),
     };
     const { runChecks } = await import('../engine/engine.js');
-    const outcome = runChecks([check], facts, { command: 'check', ...(xen ? { xen } : {}), settings: prepared.settings }).checks[0]!;
+    const { redactReport } = await import('../sources/redact.js');
+    const outcome = redactReport(runChecks([check], facts, { command: 'check', ...(xen ? { xen } : {}), settings: prepared.settings })).checks[0]!;
     out.push('', `## For this host${xen ? ` (Xen ${xen.version.replace(/\+.*$/, '')}, from ${xen.source})` : ''}`, '');
     out.push(`Status: ${outcome.status}${outcome.reason ? ` — ${outcome.reason}` : ''}`, '');
     for (const f of outcome.findings) out.push(`- ${f.severity}: ${f.message}`);
     if (outcome.findings.length > 0) out.push('');
     if (check.explain && (outcome.status === 'pass' || outcome.status === 'fail')) {
       try {
-        out.push(...check.explain(facts, ctx));
+        const { redactSecrets } = await import('../sources/redact.js');
+        out.push(...check.explain(facts, ctx).map((line) => redactSecrets(line)));
       } catch (err) {
         out.push(`(the check could not explain these facts: ${err instanceof Error ? err.message : String(err)})`);
       }

@@ -1,6 +1,6 @@
 /** `xenlint facts`: print or save the facts snapshot of a host, or capture its raw evidence. */
 import { readSettingsText } from '../sources/read-input.js';
-import { writeFile } from 'node:fs/promises';
+import { writeOptionFile } from './output.js';
 import { loadConfig, UsageError } from '../settings/config.js';
 import { hostFacts } from './host-facts.js';
 
@@ -27,7 +27,7 @@ export default async function facts(argv: Record<string, unknown>): Promise<numb
   const format = argv['format'] === 'json' || argv['format'] === 'yaml' ? argv['format'] : output?.endsWith('.json') ? 'json' : 'yaml';
   const { serializeFacts } = await import('../sources/snapshot.js');
   const text = await serializeFacts(gathered, format);
-  if (output) await writeFile(output, text);
+  if (output) await writeOptionFile('--output', output, text);
   else process.stdout.write(text);
   return 0;
 }

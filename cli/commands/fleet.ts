@@ -4,7 +4,8 @@
  * (cli/fleet/checks.ts). The result is one report whose outcomes, findings and
  * problems each name their host (RunReport.hosts); the formats group by host.
  */
-import { writeFile } from 'node:fs/promises';
+import { writeOptionFile } from './output.js';
+import { redactReport } from '../sources/redact.js';
 import type { CheckOutcome, FleetHost, ReportedFinding, RunReport } from '../../checks/api.js';
 import type { Facts } from '../model/facts.js';
 import type { Severity } from '../model/diagnostic.js';
@@ -24,7 +25,7 @@ export async function checkFleet(roots: string[], args: ReportArgs & HostArgs, p
   if (maxWarnings !== undefined && !(Number.isSafeInteger(maxWarnings) && maxWarnings >= 0)) {
     throw new UsageError(`--max-warnings ${String(maxWarnings)}: expected a whole number of warnings, 0 or more`);
   }
-  const full = await fleetReport(roots, args, prepared);
+  const full = redactReport(await fleetReport(roots, args, prepared));
   const report = args.quiet ? { ...errorsOnly(full), hosts: full.hosts!.map((h) => ({ ...h, summary: summarize(errorsOnly(full).checks.filter((o) => o.host === h.name)) })) } : full;
   const { formatReport, pickFormat, useColor } = await import('../report/index.js');
   const isTTY = !args.output && Boolean(process.stdout.isTTY);
@@ -44,7 +45,7 @@ export async function checkFleet(roots: string[], args: ReportArgs & HostArgs, p
     locations: { sourceRoot: repositoryRoot(cwd) ?? cwd },
     failOn,
   });
-  if (args.output) await writeFile(args.output, text.endsWith('\n') ? text : `${text}\n`);
+  if (args.output) await writeOptionFile('--output', args.output, text.endsWith('\n') ? text : `${text}\n`);
   else process.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`);
   const noHost = report.problems.some((p) => p.message.startsWith(NO_XEN));
   let code = exitCodeFor(report, failOn);

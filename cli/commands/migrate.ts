@@ -6,7 +6,8 @@
  */
 import { readSettingsText } from '../sources/read-input.js';
 import { existsSync, statSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { writeOptionFile } from './output.js';
+import { redactReport } from '../sources/redact.js';
 import type { CheckOutcome, ReportedFinding, RunReport } from '../../checks/api.js';
 import type { TextFinding } from '../model/contract.js';
 import type { DomainFacts } from '../model/facts.js';
@@ -50,7 +51,7 @@ export default async function migrate(argv: Record<string, unknown>): Promise<nu
   const cwd = process.cwd();
   const home = projectLinks()?.home;
   const failOn = args['fail-on'] ?? loaded.config.failOn ?? 'error';
-  let text = await formatReport(report, format, {
+  let text = await formatReport(redactReport(report), format, {
     color,
     cwd,
     rules: migrationRuleMetas(),
@@ -60,7 +61,7 @@ export default async function migrate(argv: Record<string, unknown>): Promise<nu
     failOn,
   });
   if (args.verbose && format === 'stylish') text = `${sideBySide(m)}\n${text}`;
-  if (args.output) await writeFile(args.output, text.endsWith('\n') ? text : `${text}\n`);
+  if (args.output) await writeOptionFile('--output', args.output, text.endsWith('\n') ? text : `${text}\n`);
   else process.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`);
   const code = exitCodeFor(report, failOn);
   return problems.length > 0 ? 2 : code;

@@ -9,6 +9,7 @@ import type { Dialect } from '../model/config-model.js';
 import { chooseReader, undecidedBecause, type ReaderInputs } from '../readers/reader-choice.js';
 import { parseXenVersionArg } from '../model/xen-version.js';
 import { UsageError } from '../settings/config.js';
+import { redactDeep, redactDomain } from '../sources/redact.js';
 
 export default async function parseConfigCommand(argv: Record<string, unknown>): Promise<number> {
   const file = String(argv['file']);
@@ -23,8 +24,8 @@ export default async function parseConfigCommand(argv: Record<string, unknown>):
   }
   const choice = chooseReader(inputs);
   const parsed = parseConfig(text, file, choice ? { dialect: choice.dialect, reason: choice.reason } : { undecided: undecidedBecause(inputs) });
-  const domain = buildDomain(parsed);
+  const domain = redactDomain(buildDomain(parsed), text);
   const out = { reader: { dialect: parsed.dialect, reason: parsed.dialectReason }, ...domain, dialectReason: parsed.dialectReason };
-  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(redactDeep(out), null, 2)}\n`);
   return domain.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
 }

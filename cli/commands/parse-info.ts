@@ -1,5 +1,6 @@
 /** `xenlint parse info FILE`: every field as printed plus the normalised host view, as JSON. */
 import { readInputText, readStdinText, type InputKind } from '../sources/read-input.js';
+import { redactDeep } from '../sources/redact.js';
 import { hostFactsFromInfo, parseInfo } from '../readers/info.js';
 
 export default async function parseInfoCommand(argv: Record<string, unknown>): Promise<number> {
@@ -15,7 +16,7 @@ export default async function parseInfoCommand(argv: Record<string, unknown>): P
     fieldLines,
     diagnostics: info.diagnostics.map((d) => ({ ...d, file })),
   };
-  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(redactDeep(out), null, 2)}\n`);
   return info.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
 }
 

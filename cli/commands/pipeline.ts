@@ -3,8 +3,7 @@
  * (built-in and plugins) with their settings, the Xen version to judge against,
  * the baseline, the engine run, the report and the exit code.
  */
-import { readInputText, readSettingsText } from '../sources/read-input.js';
-import { writeFile } from 'node:fs/promises';
+import { readInputFile, readSettingsText } from '../sources/read-input.js';
 import { resolve } from 'node:path';
 import { hostSideOf, type Check, type HostSide, type RunReport } from '../model/contract.js';
 import { captureLabel, type Facts } from '../model/facts.js';
@@ -16,6 +15,8 @@ import type { MemoryGuest } from './memory-view.js';
 import { parseXenVersionArg } from '../model/xen-version.js';
 import { closest } from './closest.js';
 import type { PluginArgs } from '../settings/plugins.js';
+import { redactReport } from '../sources/redact.js';
+import { writeOptionFile } from './output.js';
 
 export interface ReportArgs {
   /** false (`--no-plugins`): built-in checks only, no plugin is loaded. */
@@ -124,21 +125,38 @@ export interface BaselineEntry {
   message: string;
 }
 
-/** Fingerprint -> how many findings with it the baseline accepts (one entry per finding). */
-export async function readBaseline(file: string, limits?: InputLimits): Promise<Map<string, number>> {
-  const text = readInputText(file, 'baseline', limits);
+const BASELINE_SHAPE = 'expected the JSON object --write-baseline writes: {"findings": [{"fingerprint": "...", ...}, ...]}';
+
+/**
+ * Fingerprint -> how many findings with it the baseline accepts (one entry per finding).
+ * `option` names where the file came from (`--baseline`, or the config's `baseline:`).
+ */
+export async function readBaseline(file: string, limits?: InputLimits, option = '--baseline'): Promise<Map<string, number>> {
+  const where = `${option} ${file}`;
+  const read = readInputFile(file, 'baseline', limits);
+  if (!read.ok) throw new UsageError(`${where}: ${read.reason}`);
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = JSON.parse(Buffer.from(read.bytes).toString('utf8'));
   } catch (err) {
-    throw new UsageError(`${file}: cannot read the baseline: ${(err as Error).message}`);
+    throw new UsageError(`${where}: not valid JSON (${(err as Error).message}); ${BASELINE_SHAPE}`);
+  }
+  const what = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`);
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new UsageError(`${where}: not a xenlint baseline: the file holds ${what(data)}; ${BASELINE_SHAPE}`);
   }
   const entries = (data as { findings?: unknown }).findings;
-  if (!Array.isArray(entries) || !entries.every((e) => e && typeof e.fingerprint === 'string')) {
-    throw new UsageError(`${file}: not a xenlint baseline (expected {"findings": [{"fingerprint": ...}]})`);
+  if (!Array.isArray(entries)) {
+    throw new UsageError(`${where}: not a xenlint baseline: "findings" is ${entries === undefined ? 'missing' : what(entries)}; ${BASELINE_SHAPE}`);
   }
   const accepted = new Map<string, number>();
-  for (const e of entries as BaselineEntry[]) accepted.set(e.fingerprint, (accepted.get(e.fingerprint) ?? 0) + 1);
+  entries.forEach((e: unknown, i) => {
+    const fingerprint = e !== null && typeof e === 'object' && !Array.isArray(e) ? (e as { fingerprint?: unknown }).fingerprint : undefined;
+    if (typeof fingerprint !== 'string') {
+      throw new UsageError(`${where}: not a xenlint baseline: findings[${i}] ${e !== null && typeof e === 'object' && !Array.isArray(e) ? 'has no "fingerprint" string' : `is ${what(e)}`}; ${BASELINE_SHAPE}`);
+    }
+    accepted.set(fingerprint, (accepted.get(fingerprint) ?? 0) + 1);
+  });
   return accepted;
 }
 
@@ -208,7 +226,8 @@ export async function finish(command: 'check' | 'lint', facts: Facts, args: Repo
   }
   const xen = resolveXen(facts, args, loaded);
   const baselineFile = args.baseline ?? (loaded.config.baseline ? resolve(loaded.dir, loaded.config.baseline) : undefined);
-  const baseline = baselineFile && !args['write-baseline'] ? await readBaseline(baselineFile, loaded.config.limits) : undefined;
+  const baselineFrom = args.baseline !== undefined ? '--baseline' : `${loaded.file ?? 'config'}: baseline:`;
+  const baseline = baselineFile && !args['write-baseline'] ? await readBaseline(baselineFile, loaded.config.limits, baselineFrom) : undefined;
   const perFile = loaded.config.limits?.findingsPerCheckPerFile;
   const engine: EngineOptions = { command, ...(xen ? { xen } : {}), settings, ...(baseline ? { baseline } : {}), ...(perFile !== undefined ? { findingsPerCheckPerFile: perFile } : {}) };
   const inputs = (extras: RunInputs): Pick<EngineOptions, 'files' | 'problems' | 'notes'> => ({
@@ -231,7 +250,9 @@ export async function finish(command: 'check' | 'lint', facts: Facts, args: Repo
     extras = given;
   }
   // The baseline records every finding, whatever this run shows.
-  if (args['write-baseline']) await writeFile(args['write-baseline'], baselineOf(full));
+  // What a check or plugin writes is redacted once here, before the baseline and every format.
+  full = redactReport(full);
+  if (args['write-baseline']) await writeOptionFile('--write-baseline', args['write-baseline'], baselineOf(full));
   const report = args.quiet ? errorsOnly(full) : full;
   if (facts.host) {
     const { memoryView } = await import('./memory-view.js');
@@ -255,11 +276,11 @@ export async function finish(command: 'check' | 'lint', facts: Facts, args: Repo
     failOn,
   };
   const text = await formatReport(report, format, formatOptions);
-  if (args.output) await writeFile(args.output, text.endsWith('\n') ? text : `${text}\n`);
+  if (args.output) await writeOptionFile('--output', args.output, text.endsWith('\n') ? text : `${text}\n`);
   else process.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`);
   if (also) {
     const second = await formatReport(report, also.format, { ...formatOptions, color: false });
-    await writeFile(also.file, second.endsWith('\n') ? second : `${second}\n`);
+    await writeOptionFile('--also-output', also.file, second.endsWith('\n') ? second : `${second}\n`);
   }
   let code = exitCodeFor(report, failOn);
   const warnings = report.summary.findings.warning;

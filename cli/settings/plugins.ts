@@ -14,11 +14,18 @@
  * usage error naming the plugin, never a crash. A check written for the first
  * contract (free-text `message` findings, no `messages`) is refused here with
  * what to change, before it runs.
+ *
+ * Nothing a plugin hands over is trusted to be what it claims: metadata and
+ * findings are copied into plain data (a getter that throws, a cycle or a BigInt
+ * is reported here, not met later by a formatter), and whatever its functions
+ * throw — an Error, a string, `null`, an object whose `message` getter throws —
+ * becomes an Error naming the plugin, the check and what was expected, which the
+ * engine reports as that check's error.
  */
 import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Check } from '../model/contract.js';
+import type { Check, Finding, Skip } from '../model/contract.js';
 import { UsageError, type LoadedConfig } from './config.js';
 import { describeErrors, validator } from './validators.js';
 
@@ -148,44 +155,165 @@ export async function loadPlugins(plan: PluginPlan['load']): Promise<Check[]> {
   return all;
 }
 
+const CHECK_SHAPE = 'expected a check object: { id, title, severity, needs, sources, messages, and run(facts, ctx) or perGuest/hostOnly/summarize/across }';
+const EXPORT_SHAPE = 'expected a default export or `checks`: an array of checks';
+
 async function loadPlugin(spec: string, file: string): Promise<Check[]> {
   const name = showSpec(spec);
   let mod: Record<string, unknown>;
   try {
     mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (err) {
-    throw new UsageError(`plugin ${name}: cannot be loaded: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    throw new UsageError(`plugin ${name}: cannot be loaded: ${describeThrown(err).split('\n')[0]}`);
   }
-  const exported = mod['default'] ?? mod['checks'];
-  const list = Array.isArray(exported) ? exported : exported && typeof exported === 'object' ? [exported] : undefined;
-  if (!list || list.length === 0) {
-    throw new UsageError(`plugin ${name}: exports no checks (expected a default export or \`checks\`: an array of checks)`);
+  let list: unknown[] | undefined;
+  try {
+    const exported = mod['default'] ?? mod['checks'];
+    list = Array.isArray(exported) ? [...(exported as unknown[])] : exported && typeof exported === 'object' ? [exported] : undefined;
+  } catch (err) {
+    throw new UsageError(`plugin ${name}: its export cannot be read: ${describeThrown(err)} (${EXPORT_SHAPE})`);
   }
+  if (!list || list.length === 0) throw new UsageError(`plugin ${name}: exports no checks (${EXPORT_SHAPE})`);
   const validate = await validator('check');
-  return list.map((c, i) => {
-    const where = `plugin ${name}: check ${i + 1}${c && typeof c === 'object' && typeof c.id === 'string' ? ` (${c.id})` : ''}`;
-    if (!c || typeof c !== 'object') throw new UsageError(`${where}: is not an object`);
-    const { run, explain, hostOnly, perGuest, summarize, across, ...meta } = c as Record<string, unknown>;
-    const messages = meta['messages'];
-    if (messages === undefined || (messages !== null && typeof messages === 'object' && Object.keys(messages).length === 0)) {
-      throw new UsageError(
-        `${where}: declares no messages. A finding names one of its check's messages (messageId + data); ` +
-          'free-text `message` findings (the first version of the check contract) are no longer accepted: declare each text as a template, ' +
-          "e.g. messages: { 'image-file': '{{guest}}: disk {{vdev}} is an image file' }, and return { messageId: 'image-file', data: { guest, vdev }, … }",
-      );
+  const checks: Check[] = [];
+  for (const [i, c] of list.entries()) checks.push(await pluginCheck(name, i, c, validate));
+  return checks;
+}
+
+type Validate = Awaited<ReturnType<typeof validator>>;
+const FUNCTIONS = ['run', 'explain', 'hostOnly', 'perGuest', 'summarize', 'across'] as const;
+type FunctionName = (typeof FUNCTIONS)[number];
+
+async function pluginCheck(name: string, i: number, c: unknown, validate: Validate): Promise<Check> {
+  let where = `plugin ${name}: check ${i + 1}`;
+  if (c === null || typeof c !== 'object') throw new UsageError(`${where}: is not an object but ${describeValue(c)} (${CHECK_SHAPE})`);
+  const fns: Partial<Record<FunctionName, unknown>> = {};
+  let meta: Record<string, unknown>;
+  try {
+    const rest: Record<string, unknown> = { ...(c as Record<string, unknown>) };
+    for (const f of FUNCTIONS) {
+      fns[f] = rest[f];
+      delete rest[f];
     }
-    if (!validate(meta)) throw new UsageError(`${where}: invalid metadata:\n  ${describeErrors(validate.errors).join('\n  ')}`);
-    // Version 2 (any of the parts) or version 1 (run over the whole facts): see cli/model/contract.ts.
-    const parts = { hostOnly, perGuest, summarize, across };
-    for (const [name, fn] of Object.entries(parts)) {
-      if (fn !== undefined && typeof fn !== 'function') throw new UsageError(`${where}: ${name} must be a function`);
+    meta = plainData(rest) as Record<string, unknown>;
+  } catch (err) {
+    throw new UsageError(`${where}: its metadata cannot be read as plain data: ${err instanceof NotPlain ? err.message : describeThrown(err)} (${CHECK_SHAPE}, with JSON values: no cycles, no getters that throw)`);
+  }
+  if (typeof meta['id'] === 'string') where += ` (${meta['id']})`;
+  const messages = meta['messages'];
+  if (messages === undefined || (messages !== null && typeof messages === 'object' && Object.keys(messages).length === 0)) {
+    throw new UsageError(
+      `${where}: declares no messages. A finding names one of its check's messages (messageId + data); ` +
+        'free-text `message` findings (the first version of the check contract) are no longer accepted: declare each text as a template, ' +
+        "e.g. messages: { 'image-file': '{{guest}}: disk {{vdev}} is an image file' }, and return { messageId: 'image-file', data: { guest, vdev }, … }",
+    );
+  }
+  if (!validate(meta)) throw new UsageError(`${where}: invalid metadata:\n  ${describeErrors(validate.errors).join('\n  ')}`);
+  // Version 2 (any of the parts) or version 1 (run over the whole facts): see cli/model/contract.ts.
+  for (const f of FUNCTIONS) {
+    if (fns[f] !== undefined && typeof fns[f] !== 'function') throw new UsageError(`${where}: ${f} must be a function`);
+  }
+  const hasPart = (['hostOnly', 'perGuest', 'summarize', 'across'] as const).some((f) => fns[f] !== undefined);
+  if (!hasPart && fns.run === undefined) {
+    throw new UsageError(`${where}: has no run(facts, ctx) function and none of hostOnly, perGuest, summarize, across`);
+  }
+  if (meta['options'] !== undefined) {
+    const { Ajv } = await import('ajv');
+    try {
+      new Ajv({ strict: false }).compile(meta['options'] as object);
+    } catch (err) {
+      throw new UsageError(`${where}: its options schema cannot be compiled: ${describeThrown(err)} (expected a JSON Schema object)`);
     }
-    const hasPart = Object.values(parts).some((fn) => fn !== undefined);
-    if (!hasPart && typeof run !== 'function') {
-      throw new UsageError(`${where}: has no run(facts, ctx) function and none of hostOnly, perGuest, summarize, across`);
-    }
-    if (run !== undefined && typeof run !== 'function') throw new UsageError(`${where}: run must be a function`);
-    if (explain !== undefined && typeof explain !== 'function') throw new UsageError(`${where}: explain must be a function`);
-    return c as Check;
-  });
+  }
+  const check = { ...meta } as unknown as Check;
+  const parts = check as unknown as Record<FunctionName, (...args: unknown[]) => unknown>;
+  for (const f of FUNCTIONS) {
+    const fn = fns[f];
+    if (typeof fn !== 'function') continue;
+    const call = (args: unknown[]): unknown => (fn as (...a: unknown[]) => unknown).apply(c, args);
+    parts[f] =
+      f === 'explain' ? (...args: unknown[]) => guardedLines(where, f, () => call(args))
+      : f === 'summarize' ? (...args: unknown[]) => guardedCall(where, f, () => call(args))
+      : (...args: unknown[]) => guardedFindings(where, f, () => call(args));
+  }
+  return check;
+}
+
+/** A summary is the plugin's own value, handed back to its own `across`: only what it throws is guarded. */
+function guardedCall(where: string, f: FunctionName, call: () => unknown): unknown {
+  try {
+    return call();
+  } catch (err) {
+    throw new Error(`${where}: ${f}() threw ${describeThrown(err)}`);
+  }
+}
+
+function guardedFindings(where: string, f: FunctionName, call: () => unknown): Finding[] | Skip {
+  let result: unknown;
+  try {
+    result = plainData(call());
+  } catch (err) {
+    throw new Error(`${where}: ${f}() ${failure(err)} (expected an array of findings: plain objects, no cycles, no getters that throw)`);
+  }
+  if (Array.isArray(result)) {
+    result.forEach((item: unknown, n) => {
+      if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+        throw new Error(`${where}: ${f}() returned item ${n + 1} that is ${describeValue(item)} (expected a finding object: { messageId, data, domain, file, line, ... })`);
+      }
+    });
+  }
+  return result as Finding[] | Skip;
+}
+
+function guardedLines(where: string, f: FunctionName, call: () => unknown): string[] {
+  let result: unknown;
+  try {
+    result = plainData(call());
+  } catch (err) {
+    throw new Error(`${where}: ${f}() ${failure(err)} (expected an array of lines of text)`);
+  }
+  if (!Array.isArray(result)) throw new Error(`${where}: ${f}() returned ${describeValue(result)} (expected an array of lines of text)`);
+  return result.map((line: unknown) => (typeof line === 'string' ? line : (JSON.stringify(line) ?? String(line))));
+}
+
+/** What went wrong: a throw inside the plugin's own code, or a result that is not plain data. */
+function failure(err: unknown): string {
+  return err instanceof NotPlain ? `returned what cannot be read as plain data: ${err.message}` : `threw ${describeThrown(err)}`;
+}
+
+class NotPlain extends Error {}
+
+/**
+ * A JSON copy: getters are called once, here; functions and undefined drop out.
+ * Cycles, BigInts and getters that throw become a NotPlain error with the cause.
+ */
+function plainData(value: unknown): unknown {
+  if (value === undefined || typeof value === 'function') return undefined;
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (err) {
+    throw new NotPlain(describeThrown(err).split('\n')[0]);
+  }
+  return text === undefined ? undefined : JSON.parse(text);
+}
+
+/** Whatever was thrown, described without trusting it: its own getters and toString may throw too. */
+export function describeThrown(err: unknown): string {
+  try {
+    if (err instanceof Error) return `${String(err.name)}: ${String(err.message)}`;
+    return describeValue(err);
+  } catch {
+    return 'a value that cannot be described (its properties throw)';
+  }
+}
+
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v)}`;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return `the ${typeof v} ${String(v)}`;
+  if (typeof v === 'object') return 'an object that is not an Error';
+  return `a ${typeof v}`;
 }

@@ -36,7 +36,7 @@ import {
   commandDirName,
 } from './capture-layout.js';
 import { type GatherOptions, gatherFacts } from './gather.js';
-import { redactBytes } from './redact.js';
+import { redactBytes, redactSecrets } from './redact.js';
 import {
   DEFAULT_TEXT_MAX_BYTES,
   type BytesResult,
@@ -321,15 +321,15 @@ async function writeRecording(root: string, rec: RecordingSource, manifest: Capt
     const base = `/${COMMANDS_DIR}/${name}`;
     await w.file(`${base}/argv`, argvFileText(argv));
     if (result.status === 'ok') {
-      await w.file(`${base}/stdout`, result.stdout);
-      await w.file(`${base}/stderr`, result.stderr);
+      await w.file(`${base}/stdout`, redactSecrets(result.stdout));
+      await w.file(`${base}/stderr`, redactSecrets(result.stderr));
       await w.file(`${base}/exit-code`, `${result.exitCode}\n`);
       continue;
     }
-    await w.file(`${base}/status`, `${result.status}: ${result.detail}\n`);
+    await w.file(`${base}/status`, `${result.status}: ${redactSecrets(result.detail)}\n`);
     if (result.status === 'error') {
-      if (result.stdout !== undefined) await w.file(`${base}/stdout`, result.stdout);
-      if (result.stderr !== undefined) await w.file(`${base}/stderr`, result.stderr);
+      if (result.stdout !== undefined) await w.file(`${base}/stdout`, redactSecrets(result.stdout));
+      if (result.stderr !== undefined) await w.file(`${base}/stderr`, redactSecrets(result.stderr));
       if (result.exitCode !== undefined) await w.file(`${base}/exit-code`, `${result.exitCode}\n`);
     }
   }

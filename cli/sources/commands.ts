@@ -7,6 +7,7 @@
  */
 import type { Probe } from '../model/facts.js';
 import type { CommandResult } from './source.js';
+import { redactSecrets } from './redact.js';
 
 export const XL_INFO = ['xl', 'info'] as const;
 /** `xl info -n` adds the cpu_topology and numa_info tables; kept as evidence. */
@@ -42,7 +43,7 @@ export function commandProbe(
   if (r.status === 'error') {
     if (r.exitCode !== undefined) probe.exitCode = r.exitCode;
     const stderr = (r.stderr ?? '').trim();
-    if (stderr !== '') probe.stderr = stderr.length > MAX_PROBE_STDERR ? `${stderr.slice(0, MAX_PROBE_STDERR)}…` : stderr;
+    if (stderr !== '') probe.stderr = redactSecrets(stderr.length > MAX_PROBE_STDERR ? `${stderr.slice(0, MAX_PROBE_STDERR)}…` : stderr);
   }
   return probe;
 }

@@ -203,7 +203,7 @@ async function gatherHost(source: EvidenceSource, timeoutMs: number): Promise<Ho
       const argv = info.name === 'xl info' ? XL_DMESG : XM_DMESG;
       const dmesg = await source.run(argv, timeoutMs);
       part.probes.push(commandProbe(argv, dmesg));
-      if (dmesg.status === 'ok') fillFromDmesg(part.host, dmesg.stdout);
+      if (dmesg.status === 'ok') fillFromDmesg(part.host, redactSecrets(dmesg.stdout));
     }
   }
   const listText = okOutput(xlList) ?? okOutput(xmList);
@@ -218,7 +218,7 @@ function fillFromDmesg(host: HostFacts, text: string): void {
 }
 
 function okOutput(r: CommandResult | undefined): string | undefined {
-  return r?.status === 'ok' ? r.stdout : undefined;
+  return r?.status === 'ok' ? redactSecrets(r.stdout) : undefined;
 }
 
 function withDomainList(dom0: Dom0Facts, list: DomainList): Dom0Facts {

@@ -18,6 +18,7 @@ import { decodeConfigBytes } from '../readers/config-bytes.js';
 import { parseOptionsFor, type ReaderChoice } from '../readers/reader-choice.js';
 import type { InputLimits } from '../settings/config.js';
 import { readInputFile } from './read-input.js';
+import { redactDomain } from './redact.js';
 
 export interface ReadProblem {
   file: string;
@@ -55,5 +56,6 @@ export type ReadOptions = ReturnType<typeof parseOptionsFor>;
 export function readDomainFile(file: string, opts: ReadOptions, limits: InputLimits | undefined): { domain: DomainFacts } | { problem: ReadProblem } {
   const read = readInputFile(file, 'config', limits);
   if (!read.ok) return { problem: { file, message: read.reason } };
-  return { domain: buildDomain(parseConfig(decodeConfigBytes(read.bytes).text, file, opts)) };
+  const text = decodeConfigBytes(read.bytes).text;
+  return { domain: redactDomain(buildDomain(parseConfig(text, file, opts)), text) };
 }

@@ -77,17 +77,33 @@ function secretValue(text: string, keyStart: number, keyEnd: number): Value {
   else if (text[k] === '=' && text[k + 1] !== '=') k += 1;
   else return undefined;
   const statement = prev === '\n' || prev === '\r' || prev === ';';
-  if (!statement && k !== keyEnd + 1) return undefined; // inside a string: `key=value`, no blanks
-  if (statement) {
+  if (!statement && k !== keyEnd + 1) {
+    // Inside a string with blanks around `=`: a statement quoted in a message ("near `vncpasswd = 'x'`").
     while (k < text.length && isBlank(text.charCodeAt(k))) k++;
     const quoted = quotedValue(text, k);
     if (quoted) return quoted;
+    if (k >= text.length || '\'"[#;'.includes(text[k]!)) return undefined;
+    const end = scan(text, k, ',\'"]`');
+    return end > k ? { start: k, end, quote: '' } : undefined;
+  }
+  if (statement) {
+    while (k < text.length && isBlank(text.charCodeAt(k))) k++;
+    const quoted = quotedValue(text, k);
+    if (quoted) {
+      // `'a' + s3cr3t`, `'%s' % x`: an expression, whose every part may be the secret: the whole line's value.
+      let after = quoted.end + quoted.quote.length;
+      while (after < text.length && isBlank(text.charCodeAt(after))) after++;
+      if (after >= text.length || '\n\r#;'.includes(text[after]!)) return quoted;
+      return { start: k, end: scan(text, k, '\n\r', false), quote: '', requote: true };
+    }
+    // A string never closed on its line (a syntax error the report will quote): the rest of the line.
+    if (text[k] === "'" || text[k] === '"') return { start: k + 1, end: scan(text, k + 1, '\n\r', false), quote: '' };
     // A statement's value: not starting with a quote or `[` (a list is no password), up to `#`, `;` or white space.
     if (k >= text.length || '\'"[#;'.includes(text[k]!)) return undefined;
     const end = scan(text, k, '#;');
     return end > k ? { start: k, end, quote: '', requote: true } : undefined;
   }
-  const end = scan(text, k, ',\'"]');
+  const end = scan(text, k, ',\'"]`');
   return end > k ? { start: k, end, quote: '' } : undefined;
 }
 
@@ -106,9 +122,9 @@ function quotedValue(text: string, at: number): Value {
 }
 
 /** The end of an unquoted value starting at `at`: the first white space or one of `stops`. */
-function scan(text: string, at: number, stops: string): number {
+function scan(text: string, at: number, stops: string, spaceStops = true): number {
   let end = at;
-  while (end < text.length && !isSpace(text.charCodeAt(end)) && !stops.includes(text[end]!)) end++;
+  while (end < text.length && !(spaceStops && isSpace(text.charCodeAt(end))) && !stops.includes(text[end]!)) end++;
   return end;
 }
 
@@ -128,4 +144,133 @@ export function redactBytes(bytes: Uint8Array): Uint8Array {
   const latin1 = Buffer.from(bytes).toString('latin1');
   const redacted = redactSecrets(latin1);
   return redacted === latin1 ? bytes : new Uint8Array(Buffer.from(redacted, 'latin1'));
+}
+
+/** Fields that say where a value is written, kept as numbers inside a secret's structured value. */
+const POSITION_FIELDS = new Set(['line', 'column', 'endLine', 'endColumn', 'offset', 'index']);
+/** Key -> line number maps beside parsed values (xendConfig.lines, host.fieldLines): a secret key's line is no secret. */
+const LINE_MAPS = new Set(['lines', 'fieldLines']);
+const isLineMap = (v: unknown): boolean =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((n) => typeof n === 'number');
+
+/**
+ * The same rule over structured data, for everything xenlint prints or writes
+ * (facts, snapshots, `parse` output, reports, baselines): a property whose name
+ * is a secret key has its value replaced — a string or number becomes
+ * `REDACTED` (an empty string stays empty), and in an object or list under it
+ * every such leaf does, positions (`line`, `column`, ...) kept; so does the
+ * `value` of a `{ name, value }` or `{ key, value }` pair with a secret name —
+ * and every other string goes through redactSecrets, which takes the `password=` fields
+ * out of disk and vif specs and any `key=value` text. What changes is copied
+ * (the input is never modified); what does not is returned as it is, as is
+ * anything but plain objects, arrays and primitives.
+ */
+export function redactDeep<T>(value: T): T {
+  return walk(value, false, true) as T;
+}
+
+/**
+ * A report (every format, the baseline): every string through redactSecrets.
+ * Its property names are the checks' own (console-exposed's evidence says
+ * `password: none | empty | set`), describing a secret, never holding one: the
+ * facts the checks read went through redactDeep where they were read.
+ */
+export function redactReport<T>(report: T): T {
+  return walk(report, false, false) as T;
+}
+
+/** Returns `value` itself when nothing in it changes, so a guest with no secret keeps its identity (and what rides on it). */
+function walk(value: unknown, secret: boolean, byKey: boolean): unknown {
+  if (typeof value === 'string') return secret ? (value === '' ? value : REDACTED) : redactSecrets(value);
+  if (typeof value === 'number' || typeof value === 'bigint') return secret ? REDACTED : value;
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      const w = walk(v, secret, byKey);
+      if (w !== v && !out) out = value.slice(0, i);
+      if (out) out.push(w);
+    }
+    return out ?? value;
+  }
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return value;
+  const record = value as Record<string, unknown>;
+  // A name/value pair ({ name: 'secret', value: 'x' }, a Xen command-line option; { key, value }, a config entry).
+  const pair = byKey && [record['name'], record['key']].some((n) => typeof n === 'string' && isSecretKey(n));
+  let out: Record<string, unknown> | undefined;
+  for (const [k, v] of Object.entries(record)) {
+    const under = secret || (byKey && isSecretKey(k)) || (pair && (k === 'value' || k === 'raw'));
+    const keep = (under && POSITION_FIELDS.has(k) && typeof v === 'number') || (LINE_MAPS.has(k) && isLineMap(v));
+    const w = keep ? v : walk(v, under, byKey);
+    if (w !== v && !out) out = { ...record };
+    if (out) out[k] = w;
+  }
+  return out ?? value;
+}
+
+/**
+ * A domain read from a config's text: redactDeep, and then the readers'
+ * diagnostics on a statement that sets a secret key lose every word of its
+ * value. A syntax error quotes the text it stopped at ("near `"s3cr3t'", "uses
+ * the variable `s3cr3t`") with no key name before it for redactSecrets to see.
+ * Words shorter than three characters are left: they would blank out prose.
+ */
+export function redactDomain<D extends { diagnostics: Array<{ line: number; message: string }> }>(domain: D, text: string): D {
+  const redacted = redactDeep(domain);
+  if (!MAYBE_SECRET.test(text)) return redacted;
+  const words = secretWordsByLine(text);
+  if (words.size === 0) return redacted;
+  const diagnostics = redacted.diagnostics.map((d) => {
+    const hidden = words.get(d.line);
+    return hidden ? { ...d, message: hideWords(d.message, hidden) } : d;
+  });
+  return { ...redacted, diagnostics };
+}
+
+const STATEMENT = /^[ \t]*([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*\+?=(?!=)/;
+const WORD_SEPARATORS = /[\s'"`+,()[\]{};]+/;
+
+/** Line number -> the words of the value of a secret key's statement written on it (its continuation lines too). */
+function secretWordsByLine(text: string): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  const lines = text.split('\n');
+  let current: string[] | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const m = STATEMENT.exec(line);
+    if (m) {
+      current = isSecretKey(m[1]!) ? [] : undefined;
+      if (current) addWords(current, line.slice(m[0].length));
+    } else if (current) {
+      addWords(current, line);
+    }
+    if (current) out.set(i + 1, current);
+  }
+  return out;
+}
+
+function addWords(into: string[], text: string): void {
+  for (const w of text.split(WORD_SEPARATORS)) if (w.length >= 3 && w !== REDACTED && !into.includes(w)) into.push(w);
+}
+
+const isWordChar = (c: number): boolean => isIdent(c) && c !== 46 && c !== 45;
+
+function hideWords(message: string, words: readonly string[]): string {
+  let out = message;
+  for (const w of [...words].sort((a, b) => b.length - a.length)) {
+    let from = 0;
+    for (let at = out.indexOf(w, from); at >= 0; at = out.indexOf(w, from)) {
+      const end = at + w.length;
+      const bounded = (at === 0 || !isWordChar(out.charCodeAt(at - 1))) && (end === out.length || !isWordChar(out.charCodeAt(end)));
+      if (bounded) {
+        out = out.slice(0, at) + REDACTED + out.slice(end);
+        from = at + REDACTED.length;
+      } else {
+        from = at + 1;
+      }
+    }
+  }
+  return out;
 }

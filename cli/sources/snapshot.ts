@@ -6,18 +6,20 @@
 import { emptyFacts, type Facts } from '../model/facts.js';
 import { UsageError, type InputLimits } from '../settings/config.js';
 import { describeErrors, validator } from '../settings/validators.js';
+import { redactDeep } from './redact.js';
 import { readInputText } from './read-input.js';
 
 export async function loadFactsFile(file: string, limits?: InputLimits): Promise<Facts> {
   const text = readInputText(file, 'facts', limits);
-  if (looksLikeInfo(text)) return { ...(await factsFromInfoText(text, file)), savedIn: file };
+  // A snapshot written by hand or by an older xenlint may hold what this one redacts.
+  if (looksLikeInfo(text)) return redactDeep({ ...(await factsFromInfoText(text, file)), savedIn: file });
   const data = await parseSnapshotText(text, file);
   const validate = await validator('facts');
   if (!validate(data)) {
     const lines = describeErrors(validate.errors).slice(0, 12);
     throw new UsageError(`${file}: not a valid xenlint facts snapshot:\n  ${lines.join('\n  ')}`);
   }
-  return { ...(data as Facts), savedIn: file };
+  return redactDeep({ ...(data as Facts), savedIn: file });
 }
 
 /** xl/xm info output: `key   : value` lines, with the keys every version prints. */
@@ -56,7 +58,8 @@ async function parseSnapshotText(text: string, file: string): Promise<unknown> {
   }
 }
 
-export async function serializeFacts(facts: Facts, format: 'yaml' | 'json'): Promise<string> {
+export async function serializeFacts(gathered: Facts, format: 'yaml' | 'json'): Promise<string> {
+  const facts = redactDeep(gathered);
   if (format === 'json') return `${JSON.stringify(facts, null, 2)}\n`;
   const { dump } = await import('js-yaml');
   return `# xenlint facts snapshot (schemas/facts.schema.json)\n${dump(facts, { noRefs: true, lineWidth: 120, skipInvalid: true })}`;

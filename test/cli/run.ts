@@ -51,6 +51,9 @@ export function xenlint(args: string[], opts: RunOptions = {}): Ran {
     encoding: 'utf8',
     input: opts.input ?? '',
     timeout: 60_000,
+    // Node's default (1 MiB) kills a child whose report is bigger: the streaming test's SARIF
+    // crosses it when the repository's path (in every rule's help URI) is a few characters longer.
+    maxBuffer: 256 * 1024 * 1024,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import t from 'tap';
-import { REDACTED, redactBytes, redactSecrets } from '../../cli/sources/redact.js';
+import { REDACTED, redactBytes, redactDeep, redactDomain, redactReport, redactSecrets } from '../../cli/sources/redact.js';
 
 const cases: Array<[string, string, string]> = [
   ['xm/xl quoted', `vncpasswd = 's3cr3t'\n`, `vncpasswd = '${REDACTED}'\n`],
@@ -132,4 +132,72 @@ t.test('property: no secret survives in any form, whatever surrounds it', async 
     }),
     { numRuns: 500 },
   );
+});
+
+t.test('text that quotes a statement, and a string never closed', async (t) => {
+  const R = REDACTED;
+  t.equal(redactSecrets("near `vncpasswd = 'x1y2'`"), `near \`vncpasswd = '${R}'\``, 'a statement quoted in a message');
+  t.equal(redactSecrets('raw line vncpasswd = 918273'), `raw line vncpasswd = ${R}`, 'a bare value after blanks');
+  t.equal(redactSecrets("unrecognized argument `password=s3cr3t'"), `unrecognized argument \`password=${R}'`);
+  t.equal(redactSecrets('vncpasswd = "never closed\nmemory = 1\n'), `vncpasswd = "${R}\nmemory = 1\n`, 'the rest of the line');
+  t.equal(redactSecrets(redactSecrets('vncpasswd = "never closed\n')), `vncpasswd = "${R}\n`, 'idempotent');
+});
+
+t.test('redactDeep: by key name, in name/value pairs, and every string by text', async (t) => {
+  const R = REDACTED;
+  const domain = {
+    keys: {
+      vncpasswd: { value: 'x', line: 3, column: 1 },
+      numeric_secret: { value: 123456, line: 4, column: 1 },
+      empty_password: { value: '', line: 5, column: 1 },
+      spicedisable_ticketing: { value: 1, line: 6, column: 1 },
+      disk: { value: ['vdev=xvda,target=iqn.x:y,password=p'], line: 7, column: 1 },
+    },
+    vifs: [{ keys: { password: 'v', bridge: 'xenbr0' } }],
+    options: [{ name: 'secret', value: 's' }, { name: 'console', value: 'hvc0' }],
+    lines: { vncpasswd: 3 },
+    typed: new Date(0),
+  };
+  t.same(redactDeep(domain), {
+    keys: {
+      vncpasswd: { value: R, line: 3, column: 1 },
+      numeric_secret: { value: R, line: 4, column: 1 },
+      empty_password: { value: '', line: 5, column: 1 },
+      spicedisable_ticketing: { value: 1, line: 6, column: 1 },
+      disk: { value: [`vdev=xvda,target=iqn.x:y,password=${R}`], line: 7, column: 1 },
+    },
+    vifs: [{ keys: { password: R, bridge: 'xenbr0' } }],
+    options: [{ name: 'secret', value: R }, { name: 'console', value: 'hvc0' }],
+    lines: { vncpasswd: 3 },
+    typed: new Date(0),
+  });
+  t.equal(domain.keys.vncpasswd.value, 'x', 'a copy: the input is not changed');
+  const clean = { keys: { memory: { value: 512, line: 1, column: 1 } }, disks: [{ spec: 'phy:/dev/vg0/a,xvda,w' }] };
+  t.equal(redactDeep(clean), clean, 'nothing to redact: the very same object, and what rides on it');
+  const mixed = redactDeep({ disks: clean.disks, keys: { vncpasswd: { value: 'x' } } });
+  t.equal(mixed.disks, clean.disks, 'an untouched part is shared, not copied');
+  t.same(redactReport({ evidence: { password: 'none', spec: 'bridge=b,password=x' } }), { evidence: { password: 'none', spec: `bridge=b,password=${R}` } }, 'a report is redacted by text only: its keys describe, never hold, a secret');
+});
+
+t.test('redactDomain: diagnostics on a secret statement lose the words of its value', async (t) => {
+  const text = `name = "g"\nfoo_secret = 'a' + s3cr3tWord\nspicepasswd = "unclosed9\nmemory = 256\n`;
+  const domain = {
+    diagnostics: [
+      { line: 2, message: 'uses the variable `s3cr3tWord`' },
+      { line: 3, message: "near `\"unclosed9': the string is not closed" },
+      { line: 4, message: 'memory s3cr3tWord is fine here: another statement' },
+    ],
+  };
+  const out = redactDomain(domain, text);
+  t.same(out.diagnostics.map((d) => d.message), [
+    `uses the variable \`${REDACTED}\``,
+    `near \`"${REDACTED}': the string is not closed`,
+    'memory s3cr3tWord is fine here: another statement',
+  ]);
+});
+
+t.test('a statement whose value is an expression loses the whole value', async (t) => {
+  t.equal(redactSecrets("foo_secret = 'a' + s3cr3t\nmemory = 1\n"), `foo_secret = "${REDACTED}"\nmemory = 1\n`);
+  t.equal(redactSecrets("vncpasswd = 'x' # set by ops\n"), `vncpasswd = '${REDACTED}' # set by ops\n`, 'a comment after a string is kept');
+  t.equal(redactSecrets(redactSecrets("foo_secret = 'a' + s3cr3t\n")), `foo_secret = "${REDACTED}"\n`, 'idempotent');
 });
