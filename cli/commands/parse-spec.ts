@@ -7,6 +7,7 @@ import { joinSpecWords, parseDiskSpec, type SpecProblem } from '../readers/disk-
 import { parseVifSpec } from '../readers/vif-spec.js';
 import { diskToLibxlJson, vifToLibxlJson } from '../readers/libxl-json.js';
 import { redactDeep, redactSecrets } from '../sources/redact.js';
+import { elide } from '../model/messages.js';
 
 export default async function parseSpec(argv: Record<string, unknown>): Promise<number> {
   const words = ((argv['spec'] as unknown[] | undefined) ?? []).map(String);
@@ -14,9 +15,10 @@ export default async function parseSpec(argv: Record<string, unknown>): Promise<
   const kind = argv['kind'] === 'vif' ? 'vif' : 'disk';
   const joined = joinSpecWords(words);
   const result = kind === 'disk' ? parseDiskSpec(words, dialect) : parseVifSpec(words, dialect);
-  for (const w of result.warnings) process.stderr.write(`${describe(kind, joined, w, 'warning')}\n`);
+  const shown = redactSecrets(joined);
+  writeProblems(kind, joined, shown, result.warnings, 'warning');
   if (!result.ok) {
-    for (const e of [result.error, ...(result.moreErrors ?? [])]) process.stderr.write(`${describe(kind, joined, e, 'error')}\n`);
+    writeProblems(kind, joined, shown, [result.error, ...(result.moreErrors ?? [])], 'error');
     return 1;
   }
   const text = 'disk' in result ? diskToLibxlJson(redactDeep(result.disk)) : vifToLibxlJson(redactDeep(result.vif));
@@ -24,11 +26,32 @@ export default async function parseSpec(argv: Record<string, unknown>): Promise<
   return 0;
 }
 
+/**
+ * Problems one spec can hold are as many as its items: show the first few, count
+ * the rest, so a spec of 20 000 bad items prints a screenful, not 20 000 copies of itself.
+ */
+const PROBLEMS_SHOWN = 20;
+/** Characters of the spec shown around a problem's column; a longer spec is cut to a window. */
+const SPEC_WINDOW = 100;
+
+function writeProblems(kind: string, spec: string, shown: string, problems: SpecProblem[], level: string): void {
+  for (const p of problems.slice(0, PROBLEMS_SHOWN)) process.stderr.write(`${describe(kind, spec, shown, p, level)}\n`);
+  const more = problems.length - PROBLEMS_SHOWN;
+  if (more > 0) process.stderr.write(`xenlint: ${level}: ${kind} spec: and ${more} more ${level}${more === 1 ? '' : 's'} not shown\n`);
+}
+
 /** The problem under the spec, a caret at its column; a `password=` in the spec is redacted, and the caret moved with it. */
-function describe(kind: string, spec: string, p: SpecProblem, level: string): string {
-  const shown = redactSecrets(spec);
+function describe(kind: string, spec: string, shown: string, p: SpecProblem, level: string): string {
   const before = redactSecrets(spec.slice(0, p.offset));
   const at = shown.startsWith(before) ? before.length : Math.min(p.offset, shown.length);
-  const caret = `${' '.repeat(at + 2)}^`;
-  return `xenlint: ${level}: ${kind} spec, column ${p.offset + 1}: ${redactSecrets(p.message)}\n  ${shown}\n${caret}`;
+  let line = shown;
+  let col = at;
+  if (shown.length > SPEC_WINDOW) {
+    const start = Math.max(0, Math.min(at - SPEC_WINDOW / 2, shown.length - SPEC_WINDOW));
+    const end = start + SPEC_WINDOW;
+    line = `${start > 0 ? '…' : ''}${shown.slice(start, end)}${end < shown.length ? '…' : ''}`;
+    col = at - start + (start > 0 ? 1 : 0);
+  }
+  const caret = `${' '.repeat(col + 2)}^`;
+  return `xenlint: ${level}: ${kind} spec, column ${p.offset + 1}: ${elide(redactSecrets(p.message))}\n  ${line}\n${caret}`;
 }

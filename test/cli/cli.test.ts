@@ -329,6 +329,20 @@ t.test('parse commands', async (t) => {
   t.equal((await inProcess(['parse', 'info', 'nope.txt'])).code, 2);
 });
 
+t.test('parse disk: a spec of 20 000 bad items prints a screenful, each problem under a window of the spec', async (t) => {
+  const spec = Array.from({ length: 20000 }, () => 'a=b').join(',');
+  const r = await inProcess(['parse', 'disk', spec]);
+  t.equal(r.code, 1);
+  t.match(r.stderr, /and 19980 more errors not shown/);
+  t.equal(r.stderr.match(/^xenlint: error: disk spec, column/gm)?.length, 20, 'the first 20 problems are shown');
+  t.ok(r.stderr.length < 20 * 400, `stderr is ${r.stderr.length} characters, not a copy of the spec per problem`);
+  const long = await inProcess(['parse', 'disk', `${'q'.repeat(300)},phy:/dev/vg/x,xvda,zz`]);
+  const [, line, caret] = long.stderr.split('\n');
+  t.ok(line!.startsWith('  …'), 'the spec is cut to a window before the problem');
+  t.match(long.stderr, /column 316: /);
+  t.equal(line!.slice(caret!.length - 1, caret!.length + 3), 'xvda', 'the caret still points at column 316 inside the window');
+});
+
 t.test('check --root, facts snapshots and --facts give the same verdict', async (t) => {
   const host = 'samples/hosts/xen-3.0.3-pae-legacy';
   const live = await inProcess(['check', '--root', host, '--format', 'json']);
