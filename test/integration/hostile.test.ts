@@ -246,7 +246,7 @@ t.test('hostile inputs: no crash, no hang, bounded memory, no stray write, no se
       if (/^ {4}at /m.test(o.stderr)) problems.push('stack trace on stderr');
       if (/internal error/i.test(o.stderr)) problems.push('"internal error" on stderr');
       if (/FATAL ERROR|Allocation failed|heap out of memory/.test(o.stderr)) problems.push('V8 fatal error on stderr');
-      if (o.rssKiB !== undefined && o.rssKiB >= RSS_LIMIT_KIB) problems.push(`peak RSS ${Math.round(o.rssKiB / 1024)} MiB >= 256 MiB`);
+      if (o.rssKiB !== undefined && o.rssKiB >= (c.rssLimitMiB ?? RSS_LIMIT_KIB / 1024) * 1024) problems.push(`peak RSS ${Math.round(o.rssKiB / 1024)} MiB >= ${c.rssLimitMiB ?? RSS_LIMIT_KIB / 1024} MiB`);
       if (o.rssKiB === undefined && !o.timedOut && !o.runaway && !o.outputCapped) problems.push('no RSS measured');
       if (o.strayWrites.length > 0) problems.push(`wrote outside its outputs: ${o.strayWrites.slice(0, 5).join(', ')}`);
       if (o.canaries.length > 0) problems.push(`planted code ran: ${o.canaries.join(', ')} exists`);
