@@ -100,6 +100,21 @@ t.test('ignorePatterns in the config: relative to the config file; validated by 
   t.match(r.stderr, /ignorePatterns: must be array/);
 });
 
+t.test('dialects: a glob whose matching could run for minutes is refused, naming the entry', async (t) => {
+  const cfg = (files: string) => scratch({ 'a.cfg': 'name = "a"\nmemory = 256\nkernel = "/boot/vmlinuz"\n', '.xenlintrc.yaml': `dialects:\n  - files: "legacy/*.cfg"\n    dialect: xm\n  - files: ${JSON.stringify(files)}\n    dialect: xm\n` });
+  for (const [glob, why] of [
+    ['*a*a*ab.cfg', /dialects\[1\]\.files: the glob "\*a\*a\*ab\.cfg" has 3 wildcards `\*` in the segment/],
+    ['**/x/**/y/**/*.cfg', /dialects\[1\]\.files: .* has 3 `\*\*` \(at most 2/],
+    [`${'a'.repeat(1100)}*.cfg`, /is 1105 characters long \(at most 1024\)/],
+  ] as const) {
+    const r = await inProcess(['lint', 'a.cfg', '--xen', '4.17'], { cwd: cfg(glob) });
+    t.equal(r.code, 2, glob.slice(0, 40));
+    t.match(r.stderr, why);
+  }
+  const ok = await inProcess(['lint', 'a.cfg', '--xen', '4.17'], { cwd: cfg('**/*web*/**/*-hvm*.cfg') });
+  t.not(ok.code, 2, `two stars a segment and two \`**\` are read: ${ok.stderr}`);
+});
+
 t.test('dialects: picomatch globs, a bare name matching at any depth', async (t) => {
   // Any name is a Python variable to xm; xl (4.4 has both) reports a key it does not know.
   const guest = (name: string) => `name = "${name}"\nmemory = 256\nbogus_key = 1\nkernel = "/boot/vmlinuz"\n`;
