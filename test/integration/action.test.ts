@@ -169,11 +169,13 @@ t.test('action.yml: a composite action that installs and builds nothing and leav
 
 t.test('a push: annotations on stdout, the SARIF file, the exit code, the upload', async (t) => {
   requireTool(t, 'bash', 'Debian package bash');
-  const r = runAction({ files: { 'domains/web01.cfg': GOOD, 'domains/db01.cfg': BAD }, inputs: { paths: 'domains', xen: '4.17' } });
+  const app01 = `${GOOD.replaceAll('web01', 'app01').replace('00:00:01', '00:00:02')}memroy = 1\n`;
+  const r = runAction({ files: { 'domains/web01.cfg': GOOD, 'domains/db01.cfg': BAD, 'domains/app01.cfg': app01 }, inputs: { paths: 'domains', xen: '4.17' } });
   t.equal(r.code, 1, 'findings at error fail the step');
   t.equal(r.outputs['exit-code'], '1');
   t.match(r.stdout, /^::error file=domains\/db01\.cfg,line=4,col=\d+.*::.*too many positional parameters/m);
-  t.match(r.stdout, /^::warning file=domains\/db01\.cfg,line=5,.*memroy/m);
+  t.match(r.stdout, /^::warning file=domains\/app01\.cfg,line=7,.*memroy/m);
+  t.notMatch(r.stdout, /^::\w+ file=domains\/db01\.cfg,line=5/m, 'xl refuses db01 at its disk: nothing is said of what it would not read');
   t.notMatch(r.stdout, /^::(error|warning) file=domains\/web01\.cfg/m, 'web01 has no error or warning');
   t.equal(r.outputs['sarif-file'], 'xenlint.sarif');
   const sarif = JSON.parse(readFileSync(join(r.workspace, 'xenlint.sarif'), 'utf8'));
