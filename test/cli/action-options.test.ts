@@ -7,6 +7,7 @@ import t from 'tap';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inProcess, scratch, xenlint } from './run.js';
+import { siteNoFileDisksPlugin } from './configs.js';
 
 // xl refuses db01 at its disk (and says nothing more about it); web01 has a typo.
 const BAD = `name = "db01"
@@ -62,15 +63,7 @@ t.test('a bad --also-output is a usage error', async (t) => {
 t.test('--no-plugins: the built-in checks only; the plugin module is never imported', async (t) => {
   const plugin = `import { writeFileSync } from 'node:fs';
 writeFileSync(new URL('./imported', import.meta.url), 'the plugin ran');
-export default [{
-  id: 'site-no-file-disks', title: 'Guests use LVM, not image files', severity: 'error',
-  needs: ['domains'], sources: ['site policy'],
-  messages: { 'image-file': '{{guest}}: disk {{vdev}} is an image file' },
-  run(facts) {
-    return facts.domains.flatMap((d) => d.disks.filter((k) => k.backend === 'file').map((k) => ({
-      messageId: 'image-file', data: { guest: d.name, vdev: k.vdev }, domain: d.name, file: d.file, line: k.line, column: k.column, key: 'disk' })));
-  },
-}];
+${siteNoFileDisksPlugin().slice(0, -1)}
 `;
   const dir = scratch({
     'site.mjs': plugin,

@@ -7,6 +7,7 @@ import t from 'tap';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inProcess, scratch, xenlint } from './run.js';
+import { siteNoFileDisksPlugin } from './configs.js';
 
 // Two disks at xvda: disk-spec/duplicate-vdev, whose text names the other disk's line.
 const DUPLICATE = `name = "db"
@@ -49,20 +50,7 @@ t.test('disk-spec: lines moved above and between the disks, the baseline still m
   t.same(findingsOf(third.stdout).map((f) => f.messageId), ['duplicate-vdev']);
 });
 
-/** A plugin whose message for `image-file` is worded as given. */
-function plugin(wording: string): string {
-  return `export default [{
-  id: 'site-no-file-disks', title: 'Guests use LVM, not image files', severity: 'error',
-  needs: ['domains'], sources: ['site policy'],
-  messages: { 'image-file': ${JSON.stringify(wording)} },
-  run(facts) {
-    return facts.domains.flatMap((d) => d.disks.filter((k) => k.backend === 'file').map((k) => ({
-      messageId: 'image-file', data: { guest: d.name, vdev: k.vdev },
-      domain: d.name, file: d.file, line: k.line, column: k.column, key: 'disk' })));
-  },
-}];
-`;
-}
+const plugin = siteNoFileDisksPlugin;
 
 t.test('a reworded message keeps the baseline matching; a free-text (first contract) plugin is refused, naming it', async (t) => {
   const dir = scratch({

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { load } from 'js-yaml';
 import { ROOT, inProcess, scratch, xenlint } from './run.js';
+import { siteNoFileDisksPlugin } from './configs.js';
 
 // An HVM guest asking for e1000 on Xen 3.0.4 is an error (emulated-nic); its two
 // vCPUs are a warning (hvm-smp).
@@ -200,16 +201,7 @@ t.test('baseline: record today, show only new findings', async (t) => {
 });
 
 t.test('plugins: a good one runs, a broken one is a clear error', async (t) => {
-  const good = `export default [{
-  id: 'site-no-file-disks', title: 'Guests use LVM, not image files', severity: 'error',
-  needs: ['domains'], sources: ['site policy'],
-  messages: { 'image-file': '{{guest}}: disk {{vdev}} is an image file' },
-  run(facts) {
-    return facts.domains.flatMap((d) => d.disks.filter((k) => k.backend === 'file').map((k) => ({
-      messageId: 'image-file', data: { guest: d.name, vdev: k.vdev }, domain: d.name, file: d.file, line: k.line, column: k.column, key: 'disk' })));
-  },
-}];
-`;
+  const good = siteNoFileDisksPlugin();
   const dir = scratch({
     'good.mjs': good,
     'no-run.mjs': "export default [{ id: 'x-y', title: 't', severity: 'error', needs: [], sources: ['s'], messages: { m: 't' } }];\n",
