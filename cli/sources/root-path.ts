@@ -28,17 +28,17 @@ function components(p: string): string[] {
 /**
  * What a resolution looked at, kept for the next one: a tree read back is not
  * written while xenlint reads it, and every file under /proc/N or /etc/xen
- * would otherwise lstat the same directories again. A thrown error is kept
- * too, so a missing path answers the same way the second time; so is each
- * whole answer (a config is resolved for realPath, then again to be read).
+ * would otherwise lstat the same directories again. A failure is kept too, so
+ * a missing path answers the same way the second time; so is each whole
+ * answer (a config is resolved for realPath, then again to be read).
  */
-export class TreeMemo {
-  private readonly lstats = new Map<string, Stats | Error>();
+export class TreeMemo implements Lookups {
+  private readonly lstats = new Map<string, Stats | null | Error>();
   private readonly links = new Map<string, string | Error>();
   readonly answers = new Map<string, RootedPath | Failure>();
 
-  lstat(fsPath: string): Stats {
-    return remembered(this.lstats, fsPath, () => lstatSync(fsPath));
+  lstat(fsPath: string): Stats | undefined {
+    return remembered(this.lstats, fsPath, () => lstatOrMissing(fsPath) ?? null) ?? undefined;
   }
 
   readlink(fsPath: string): string {
@@ -60,14 +60,28 @@ function remembered<T>(memo: Map<string, T | Error>, key: string, get: () => T):
   return v;
 }
 
+/** lstat, with a missing path as undefined rather than a thrown ENOENT: a capture misses many files, and an Error records a stack each time. */
+function lstatOrMissing(fsPath: string): Stats | undefined {
+  return lstatSync(fsPath, { throwIfNoEntry: false });
+}
+
 interface Lookups {
-  lstat(fsPath: string): Stats;
+  /** undefined: no such file (ENOENT); other errors are thrown. */
+  lstat(fsPath: string): Stats | undefined;
   readlink(fsPath: string): string;
   readonly answers?: Map<string, RootedPath | Failure>;
 }
 
 /** One resolution's worth of lstat and readlink, for callers that keep no memo. */
-const uncached: Lookups = { lstat: (p) => lstatSync(p), readlink: (p) => readlinkSync(p) };
+const uncached: Lookups = { lstat: lstatOrMissing, readlink: (p) => readlinkSync(p) };
+
+/** path.normalize of the last root resolved under: every path of a run is under the same one. */
+let lastRoot: { root: string; base: string } | undefined;
+
+function normalisedRoot(root: string): string {
+  if (lastRoot?.root !== root) lastRoot = { root, base: path.normalize(root) };
+  return lastRoot.base;
+}
 
 /**
  * `followLast: false` resolves every component but the last (like lstat), so a
@@ -87,7 +101,7 @@ function resolve(root: string, hostPath: string, followLast: boolean, memo: Look
   if (!isAbsoluteHostPath(hostPath)) return failure('error', DETAIL.relative);
   // The components are plain names (no `/`, `.` or `..`), so the paths under the root are built by
   // appending, each one the normalised path path.join(root, ...done) would give.
-  const base = path.normalize(root);
+  const base = normalisedRoot(root);
   const under = (rel: string): string => (rel === '' ? base : base.endsWith('/') ? base + rel : `${base}/${rel}`);
   const done: string[] = [];
   let rel = '';
@@ -110,6 +124,7 @@ function resolve(root: string, hostPath: string, followLast: boolean, memo: Look
     } catch (err) {
       return fsFailure(err);
     }
+    if (st === undefined) return failure('missing', DETAIL.missing);
     if (st.isSymbolicLink() && (!isLast || followLast)) {
       if (++links > MAX_LINKS) return failure('error', DETAIL.loop);
       let target: string;
