@@ -55,5 +55,7 @@ await Promise.all([
   build({ ...common, entryPoints: [join(dist, 'xenlint.js')], outfile: join(out, 'xenlint.mjs'), plugins: [perCommand] }),
   // lint's reading threads (cli/sources/read-parallel.ts) start the script named read-worker.js beside the code.
   build({ ...common, entryPoints: [join(dist, 'sources', 'read-worker.js')], outfile: join(out, 'read-worker.js') }),
+  // And, with built-in checks only, the script named lint-worker.js beside lint's code (cli/commands/lint-parallel.ts).
+  build({ ...common, entryPoints: [join(dist, 'commands', 'lint-worker.js')], outfile: join(out, 'lint-worker.js') }),
   ...Object.entries(COMMANDS).map(([src, file]) => build({ ...common, entryPoints: [join(dist, src)], outfile: join(out, file) })),
 ]);
