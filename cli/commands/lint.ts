@@ -8,7 +8,7 @@ import { readDomainFiles, type ReadProblem } from '../sources/read-domains.js';
 import { feedGuests } from './lint-parallel.js';
 import { applyDeploy, checkDeployNames, finish, freeMemoryNote, prepare, resolveXen, setDeploy, type ReportArgs, type RunInputs } from './pipeline.js';
 import type { MemoryGuest } from './memory-view.js';
-import { chooseReader, undecidedBecause, type ReaderChoice, type ReaderInputs } from '../readers/reader-choice.js';
+import { decideReader, type ReaderChoice, type ReaderInputs, type Undecided } from '../readers/reader-choice.js';
 import type { Dialect } from '../model/config-model.js';
 
 interface LintArgs extends ReportArgs {
@@ -47,7 +47,7 @@ export default async function lint(argv: Record<string, unknown>): Promise<numbe
   const rules = prepared.loaded.config.dialects ?? [];
   const xen = resolveXen(facts, args, prepared.loaded);
   // The reader of the toolstack that will read each file (cli/readers/reader-choice.ts).
-  const readerFor = (file: string): ReaderChoice | { undecided: string } => {
+  const readerFor = (file: string): ReaderChoice | Undecided => {
     const inputs: ReaderInputs = {};
     if (facts.host?.toolstack) inputs.host = facts.host.toolstack;
     if (xen) inputs.xen = xen;
@@ -60,7 +60,7 @@ export default async function lint(argv: Record<string, unknown>): Promise<numbe
         break;
       }
     }
-    return chooseReader(inputs) ?? { undecided: undecidedBecause(inputs) };
+    return decideReader(inputs);
   };
   const missingProblems = missing.map((m) => ({ file: m.path, message: m.reason }));
   const inputs = (problems: ReadProblem[], names: string[], deploy: string[]): RunInputs => {
