@@ -237,7 +237,7 @@ for (const [name, args] of formats) {
 
 t.test('the bundle starts its reading threads too', async (t) => {
   const single = lint(BIN, '0', ['--format', 'json', '--facts', host]);
-  const bundled = lint(join(ROOT, 'dist/bin/xenlint.mjs'), '2', ['--format', 'json', '--facts', host]);
+  const bundled = lint(join(ROOT, 'dist/bin/xenlint.cjs'), '2', ['--format', 'json', '--facts', host]);
   t.equal(bundled.stderr, single.stderr);
   t.equal(bundled.code, single.code);
   t.equal(bundled.stdout, single.stdout);
