@@ -30,7 +30,7 @@ import { ensureCorpus, CORPUS_DIR } from './corpus.mjs';
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(BENCH);
 /** The installed bin: the per-command bundle (build/bundle.mjs). */
-const CLI = join(ROOT, 'dist', 'bin', 'xenlint.mjs');
+const CLI = join(ROOT, 'dist', 'bin', 'xenlint.cjs');
 /** The unbundled tsc output, timed beside the bundle in the startup group (the A/B of issue 14). */
 const UNBUNDLED = join(ROOT, 'dist', 'cli', 'xenlint.js');
 /** `xl info` text of a Xen 4.1 host: the --facts of the start-up budget line. */
@@ -310,7 +310,7 @@ function budget() {
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   if (!existsSync(CLI)) {
-    console.error('dist/bin/xenlint.mjs is missing: run `npm run build` (or `npm run bench`, which builds first)');
+    console.error('dist/bin/xenlint.cjs is missing: run `npm run build` (or `npm run bench`, which builds first)');
     process.exit(2);
   }
   if (spawnSync('python3', ['--version']).status !== 0) {

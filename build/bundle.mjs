@@ -1,59 +1,141 @@
 #!/usr/bin/env node
-// The installed CLI (package.json "bin"): dist/bin/xenlint.mjs, a small entry that
-// reads the command line (cli/commands/fast-argv.ts) and then loads one bundle for
-// the command — dist/bin/lint.mjs, check.mjs, or cli.mjs for everything yargs
-// handles — each a single minified ES module built by esbuild from what tsc
-// emitted into dist/cli/. Run by `npm run build` after tsc; tests keep running the
-// unbundled dist/cli/ (test/cli/bundle.test.ts holds the two to the same output).
+// The installed CLI (package.json "bin"): dist/bin/xenlint.cjs, a small entry that
+// reads the command line (cli/commands/fast-argv.ts) and then runs one bundle for
+// the command — dist/bin/lint.cjs, check.cjs, or cli.cjs for everything yargs
+// handles — each a single minified CommonJS script built by esbuild from what tsc
+// emitted into dist/cli/, started from the V8 code cache made here
+// (build/load-bundle.cjs, build/code-cache.cjs). Run by `npm run build` after tsc;
+// tests keep running the unbundled dist/cli/ (test/cli/bundle.test.ts holds the two
+// to the same output).
 //
 // Why: `lint one.cfg` loaded about 95 ES modules and 48 CommonJS files of semver;
 // Node 20 has no compile cache, so resolving, reading and compiling each one was
 // most of the start-up. One file per command measured 0.12 s -> 0.08 s of CPU
 // against a code-split bundle (40 chunks) and the unbundled build (bench/README.md).
+// Then compiling that one file (and, as the run went, each function it called) was
+// the largest cost left: with the code cache `lint one.cfg --facts info.txt` went
+// from 2.1x to 1.55x `node -e ''` in CPU; CommonJS rather than ES modules because a
+// cache needs vm.Script, and because Node's ES module loader costs an .mjs entry
+// about 3 ms more than a .cjs one.
 // The dependencies stay npm dependencies; only those a run may not need — ajv
 // (the options of a check set in a config file) and yargs (any command line
-// fast-argv does not take) — are left to node_modules, loaded on first use.
+// fast-argv does not take) — are left to node_modules, imported on first use.
 import { build } from 'esbuild';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { appendFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist', 'cli');
 const out = join(root, 'dist', 'bin');
+const entry = join(out, 'xenlint.cjs');
 
-/** What the entry (through commands/main.js) imports lazily, by its path in tsc's output, and the bundle that replaces it. */
-const COMMANDS = {
-  './commands/lint.js': 'lint.mjs',
-  './commands/check.js': 'check.mjs',
-  './commands/yargs-cli.js': 'cli.mjs',
+/**
+ * What the entry (through commands/main.js) imports lazily, by its path in tsc's output: lint and
+ * check, the command lines hooks and CI run, each become a CommonJS bundle with a code cache made
+ * from a run of `run` (`names`: what main.js takes from it); everything yargs handles stays an ES
+ * module without a cache (yargs is an ES module itself, and help or explain is not what a hook runs).
+ */
+const CACHED = {
+  './commands/lint.js': { file: 'lint.cjs', names: ['default'], run: ['lint', 'samples/domains/xm-pv-web01.cfg', '--facts', 'samples/info/xl-4.1-x86_64.txt'] },
+  './commands/check.js': { file: 'check.cjs', names: ['default'], run: ['check', '--root', 'samples/hosts/xen-4.17-credit2'] },
 };
+const PLAIN = { './commands/yargs-cli.js': 'cli.mjs' };
 
 const common = {
   bundle: true,
   platform: 'node',
-  format: 'esm',
   target: 'node20.19',
   minify: true,
   legalComments: 'eof',
   external: ['ajv', 'yargs', 'yargs/*'],
-  // Bundled CommonJS (semver, picomatch) calls require() for Node built-ins; an ES module has none.
-  banner: { js: `import { createRequire as __xenlintRequire } from 'node:module'; const require = __xenlintRequire(import.meta.url);` },
   logLevel: 'warning',
 };
 
+const cjs = {
+  ...common,
+  format: 'cjs',
+  // The code finds its files (the package root, the reading threads' script) from import.meta.url.
+  define: { 'import.meta': '__xenlintImportMeta' },
+  banner: { js: `var __xenlintImportMeta={get url(){return require("node:url").pathToFileURL(__filename).href}};` },
+};
+
+const esm = {
+  ...common,
+  format: 'esm',
+  // Bundled CommonJS (semver, picomatch) calls require() for Node built-ins; an ES module has none.
+  banner: { js: `import { createRequire as __xenlintRequire } from 'node:module'; const require = __xenlintRequire(import.meta.url);` },
+};
+
+const loader = join(root, 'build', 'load-bundle.cjs');
 const perCommand = {
   name: 'xenlint-per-command',
   setup(b) {
     // The command line (commands/main.js, which the entry imports) loads each command by its sibling path.
-    b.onResolve({ filter: /^\.\/(lint|check|yargs-cli)\.js$/ }, (a) =>
-      a.importer === join(dist, 'commands', 'main.js') ? { path: `./${COMMANDS[`./commands${a.path.slice(1)}`]}`, external: true } : undefined,
-    );
+    b.onResolve({ filter: /^\.\/(lint|check|yargs-cli)\.js$/ }, (a) => {
+      if (a.importer !== join(dist, 'commands', 'main.js')) return undefined;
+      const src = `./commands${a.path.slice(1)}`;
+      return PLAIN[src] ? { path: `./${PLAIN[src]}`, external: true } : { path: src, namespace: 'xenlint-command' };
+    });
+    // An ES module with main.js's names, so that esbuild hands main.js the bundle's exports as they are.
+    b.onLoad({ filter: /.*/, namespace: 'xenlint-command' }, (a) => {
+      const { file, names } = CACHED[a.path];
+      const exports = names.map((n) => (n === 'default' ? 'export default command.default;' : `export const ${n} = command.${n};`));
+      return { contents: [`import loadBundle from ${JSON.stringify(loader)};`, `const command = loadBundle(${JSON.stringify(file)});`, ...exports].join('\n'), loader: 'js', resolveDir: root };
+    });
   },
 };
 
+// V8 keeps a script's dynamic-import callback out of its code cache: in Node 20 an import() in a
+// script started from a cache fails ("A dynamic import callback was not specified"). So the
+// command bundles import what stays outside them (ajv, a config's plugins) through the loader's
+// __xenlintImport, a real import() in the entry; what they bundle (import('./x.js'), js-yaml,
+// execa) esbuild turns into calls of its own.
+const EXTERNAL_IMPORT = /\bimport\((?=\s*(?:['"](?:ajv|yargs)['"/]|[^'"\s]))/g;
+const importThroughLoader = {
+  name: 'xenlint-import-through-loader',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]dist[\\/](cli|checks)[\\/].*\.js$/ }, (a) => {
+      const text = readFileSync(a.path, 'utf8');
+      return text.search(EXTERNAL_IMPORT) >= 0 ? { contents: text.replace(EXTERNAL_IMPORT, '__xenlintImport('), loader: 'js' } : undefined;
+    });
+  },
+};
+
+/** A bundle's last line names its code cache by a hash of its code: a cache made for other code is never read. */
+function nameCache(file) {
+  const path = join(out, file);
+  const code = readFileSync(path, 'utf8');
+  if (/\bimport\(/.test(code)) throw new Error(`${file}: an import() is left that build/load-bundle.cjs cannot serve from the code cache`);
+  const hash = createHash('sha256').update(readFileSync(path)).digest('hex').slice(0, 16);
+  appendFileSync(path, `\n//# xenlintCodeCache=${file}.${hash}.v8cache\n`);
+}
+
+function makeCache(args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, 'build', 'code-cache.cjs'), entry, ...args], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 || code === 1 ? resolve() : reject(new Error(`code cache of \`xenlint ${args.join(' ')}\`: exit ${code}\n${stderr}`))));
+  });
+}
+
+// dist/bin is this script's alone: no bundle or cache of an earlier build is left to be packed.
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
 await Promise.all([
-  build({ ...common, entryPoints: [join(dist, 'xenlint.js')], outfile: join(out, 'xenlint.mjs'), plugins: [perCommand] }),
+  build({ ...cjs, entryPoints: [join(dist, 'xenlint.js')], outfile: entry, plugins: [perCommand] }),
   // lint's reading threads (cli/sources/read-parallel.ts) start the script named read-worker.js beside the code.
-  build({ ...common, entryPoints: [join(dist, 'sources', 'read-worker.js')], outfile: join(out, 'read-worker.js') }),
-  ...Object.entries(COMMANDS).map(([src, file]) => build({ ...common, entryPoints: [join(dist, src)], outfile: join(out, file) })),
+  build({ ...esm, entryPoints: [join(dist, 'sources', 'read-worker.js')], outfile: join(out, 'read-worker.js') }),
+  // And, with built-in checks only, the script named lint-worker.js beside lint's code (cli/commands/lint-parallel.ts).
+  build({ ...esm, entryPoints: [join(dist, 'commands', 'lint-worker.js')], outfile: join(out, 'lint-worker.js') }),
+  ...Object.entries(CACHED).map(([src, { file }]) =>
+    build({ ...cjs, entryPoints: [join(dist, src)], outfile: join(out, file), plugins: [importThroughLoader] }).then(() => nameCache(file)),
+  ),
+  ...Object.entries(PLAIN).map(([src, file]) => build({ ...esm, entryPoints: [join(dist, src)], outfile: join(out, file) })),
 ]);
+// One at a time: two runs at once would each take longer on a busy machine, and the build is not the hot path.
+for (const { run } of Object.values(CACHED)) await makeCache(run);

@@ -13,4 +13,5 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-await main(process.argv.slice(2));
+// Not a top-level await: the installed entry is a CommonJS script (build/bundle.mjs).
+void main(process.argv.slice(2));

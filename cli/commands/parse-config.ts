@@ -6,7 +6,7 @@ import { parseConfig } from '../readers/config.js';
 import { buildDomain } from '../readers/domain.js';
 import { readInput } from './parse-info.js';
 import type { Dialect } from '../model/config-model.js';
-import { chooseReader, undecidedBecause, type ReaderInputs } from '../readers/reader-choice.js';
+import { decideReader, parseOptionsFor, type ReaderInputs } from '../readers/reader-choice.js';
 import { parseXenVersionArg } from '../model/xen-version.js';
 import { UsageError } from '../settings/config.js';
 import { redactDeep, redactDomain } from '../sources/redact.js';
@@ -22,8 +22,7 @@ export default async function parseConfigCommand(argv: Record<string, unknown>):
     if (!v) throw new UsageError(`--xen ${argv['xen']}: not a Xen version (expected e.g. 3.0.4, 4.17 or 4.17.4-pre)`);
     inputs.xen = { version: v, source: '--xen' };
   }
-  const choice = chooseReader(inputs);
-  const parsed = parseConfig(text, file, choice ? { dialect: choice.dialect, reason: choice.reason } : { undecided: undecidedBecause(inputs) });
+  const parsed = parseConfig(text, file, { ...parseOptionsFor(decideReader(inputs)), exactReason: true });
   const domain = redactDomain(buildDomain(parsed), text);
   const out = { reader: { dialect: parsed.dialect, reason: parsed.dialectReason }, ...domain, dialectReason: parsed.dialectReason };
   process.stdout.write(`${JSON.stringify(redactDeep(out), null, 2)}\n`);

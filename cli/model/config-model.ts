@@ -35,4 +35,6 @@ export interface ParsedConfig {
   entries: ConfigEntry[];
   comments: ConfigComment[];
   diagnostics: Diagnostic[];
+  /** The Xen version whose toolstack reads the file, when known (reader-choice.ts): xl's refusals differ by release. */
+  xen?: string;
 }

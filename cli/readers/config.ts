@@ -19,7 +19,8 @@
 import type { KeyValue } from '../model/facts.js';
 import type { ConfigEntry, ConfigValue, Dialect, ParsedConfig } from '../model/config-model.js';
 import type { Diagnostic } from '../model/diagnostic.js';
-import { parseXlConfig } from './xl-config.js';
+import { parseXlConfig, pythonUnderXlMessage } from './xl-config.js';
+import type { ReadOptions } from './reader-choice.js';
 import { parseXmConfig } from './xm-config.js';
 import { strtol0 } from './xl-reading.js';
 
@@ -198,14 +199,19 @@ export function detectDialect(text: string, file: string): { dialect: Dialect; r
  * `exactReason: false` (for callers that do not show `dialectReason`, such as
  * lint) lets detection skip the second reader when the first decides; see detect.
  */
-export function parseConfig(text: string, file: string, opts?: { dialect?: Dialect; reason?: string; exactReason?: boolean; undecided?: string }): ParsedConfig {
+export function parseConfig(text: string, file: string, opts?: ReadOptions): ParsedConfig {
+  const xen = opts?.xen !== undefined ? { xen: opts.xen } : {};
   if (opts?.dialect) {
     const parsed = opts.dialect === 'xl' ? parseXlConfig(text, file) : parseXmConfig(text, file);
-    if (opts.dialect === 'xl') parsed.diagnostics.push(...pythonHints(parsed, text, file));
-    return { ...parsed, dialectReason: opts.reason ?? 'forced' };
+    if (opts.dialect === 'xl') {
+      const python = parsed.diagnostics.find((d) => d.code === 'python-under-xl');
+      if (python) python.message = pythonUnderXlMessage(opts.by, opts.reason);
+      parsed.diagnostics.push(...pythonHints(parsed, text, file));
+    }
+    return { ...parsed, dialectReason: opts.reason ?? 'forced', ...xen };
   }
   const d = detect(text, file, opts?.exactReason ?? true);
-  const parsed = { ...d.parsed, dialectReason: opts?.undecided ? `${opts.undecided}; by its syntax: ${d.reason}` : d.reason };
+  const parsed = { ...d.parsed, dialectReason: opts?.undecided ? `${opts.undecided}; by its syntax: ${d.reason}` : d.reason, ...xen };
   if ((opts?.exactReason ?? true) || mayDisagree(d.parsed)) parsed.diagnostics = [...parsed.diagnostics, ...disagreements(text, file)];
   return parsed;
 }

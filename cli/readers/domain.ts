@@ -245,7 +245,7 @@ function buildXlDomain(parsed: ParsedConfig): DomainFacts {
   if (parsed.diagnostics.some((d) => isRefusal(d) && XL_REFUSAL_CODES.has(d.code!))) return refused();
 
   const entries = entryMap(parsed);
-  const view = readAsXl(entries);
+  const view = readAsXl(entries, parsed.xen);
   for (const w of view.warnings) diagnostics.push({ ...diag('warning', `xl: ${w.message}`, w, 'xl-warning'), file: parsed.file });
   // A refusal of xl_parse.c (after libxlu read the file) is reported, and what xl
   // read up to and beyond it is kept, so other checks can still explain the guest.

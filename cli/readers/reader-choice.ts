@@ -8,10 +8,38 @@
 import type { Dialect } from '../model/config-model.js';
 import { satisfiesXen } from '../model/xen-version.js';
 
+/** How one file is to be parsed: what `parseConfig` takes besides the text. */
+export interface ReadOptions {
+  /** The reader to use; absent: the file's syntax decides. */
+  dialect?: Dialect;
+  reason?: string;
+  by?: ReaderSource;
+  /** false: detection may stop at the first reader that decides (callers that show no dialectReason). */
+  exactReason?: boolean;
+  /** Why the syntax decides (shown with the reason). */
+  undecided?: string;
+  /** The Xen version whose toolstack reads the file. */
+  xen?: string;
+}
+
+/** Which input decided the reader, in the order they rank. */
+export type ReaderSource = 'host' | 'xen' | 'mapped' | 'forced';
+
 export interface ReaderChoice {
   dialect: Dialect;
   /** Why, as `parse config` and reports show it. */
   reason: string;
+  /** Which input decided: what a hint may tell the user to change ("--dialect" does nothing against the host's toolstack). */
+  by?: ReaderSource;
+  /** The Xen version whose toolstack reads the file, when known: the xl reader refuses only what that xl refuses. */
+  xen?: string;
+}
+
+/** No input decides the reader: the file's syntax must, and this says why. */
+export interface Undecided {
+  undecided: string;
+  /** As in ReaderChoice. */
+  xen?: string;
 }
 
 export interface ReaderInputs {
@@ -26,15 +54,22 @@ export interface ReaderInputs {
 
 /** The reader these inputs decide, or undefined when the file's syntax must. */
 export function chooseReader(o: ReaderInputs): ReaderChoice | undefined {
-  if (o.host) return { dialect: o.host, reason: `the host's toolstack is ${o.host} (its facts say so)` };
+  if (o.host) return { dialect: o.host, reason: `the host's toolstack is ${o.host} (its facts say so)`, by: 'host' };
   if (o.xen) {
     const { version, source } = o.xen;
-    if (satisfiesXen(version, '>=4.5.0')) return { dialect: 'xl', reason: `Xen ${version} (${source}) has only xl: xm was removed in 4.5` };
-    if (satisfiesXen(version, '<4.0.0')) return { dialect: 'xm', reason: `Xen ${version} (${source}) has only xm: xl came with 4.0` };
+    if (satisfiesXen(version, '>=4.5.0')) return { dialect: 'xl', reason: `Xen ${version} (${source}) has only xl: xm was removed in 4.5`, by: 'xen' };
+    if (satisfiesXen(version, '<4.0.0')) return { dialect: 'xm', reason: `Xen ${version} (${source}) has only xm: xl came with 4.0`, by: 'xen' };
   }
-  if (o.mapped) return { dialect: o.mapped.dialect, reason: `the config's dialects mapping (${o.mapped.files})` };
-  if (o.forced) return { dialect: o.forced, reason: '--dialect' };
+  if (o.mapped) return { dialect: o.mapped.dialect, reason: `the config's dialects mapping (${o.mapped.files})`, by: 'mapped' };
+  if (o.forced) return { dialect: o.forced, reason: '--dialect', by: 'forced' };
   return undefined;
+}
+
+/** The reader these inputs decide, or why the file's syntax must; either way with the Xen version the reading follows. */
+export function decideReader(o: ReaderInputs): ReaderChoice | Undecided {
+  const decided: ReaderChoice | Undecided = chooseReader(o) ?? { undecided: undecidedBecause(o) };
+  if (o.xen) decided.xen = o.xen.version;
+  return decided;
 }
 
 /** Why the file's syntax decides: nothing else did. */
@@ -58,10 +93,11 @@ export function hostReaderInputs(host: { toolstack?: Dialect; version?: string; 
  * reader that decides (`exactReason: false`).
  */
 export function parseOptionsFor(
-  choice: Dialect | ReaderChoice | { undecided: string } | undefined,
-): { dialect?: Dialect; reason?: string; exactReason?: boolean; undecided?: string } {
+  choice: Dialect | ReaderChoice | Undecided | undefined,
+): ReadOptions {
   if (choice === undefined) return { exactReason: false };
   if (typeof choice === 'string') return { dialect: choice };
-  if ('undecided' in choice) return { exactReason: false, undecided: choice.undecided };
-  return { dialect: choice.dialect, reason: choice.reason };
+  const xen = choice.xen !== undefined ? { xen: choice.xen } : {};
+  if ('undecided' in choice) return { exactReason: false, undecided: choice.undecided, ...xen };
+  return { dialect: choice.dialect, reason: choice.reason, ...(choice.by ? { by: choice.by } : {}), ...xen };
 }

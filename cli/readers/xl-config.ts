@@ -11,14 +11,33 @@ import { limitDiagnostic } from './read-limits.js';
 import type { Diagnostic, Position, Severity } from '../model/diagnostic.js';
 import type { ParsedConfig } from '../model/config-model.js';
 import { readLibxlu, strtolBase0, type LibxluError } from './libxlu.js';
+import type { ReaderSource } from './reader-choice.js';
 
 export { strtolBase0 };
 
 export const CR_MESSAGE = "carriage return (DOS/CRLF line ending): xl's lexer rejects it; convert the file to Unix line endings";
 
+/** xl's own warning (libxlu_cfg.c), which opens every hint below. */
+const PYTHON_UNDER_XL_SAID = 'warning: Config file looks like it contains Python code. Arbitrary Python is no longer supported (xl, libxlu_cfg.c). ';
+
+/** The hint when the file's syntax chose xl, or `--dialect xl` did: `--dialect xm` is the way out. */
 export const PYTHON_UNDER_XL_MESSAGE =
-  'warning: Config file looks like it contains Python code. Arbitrary Python is no longer supported (xl, libxlu_cfg.c). ' +
-  'This file looks like Python (xm syntax), but xl does not run Python: convert it to plain key = value syntax, or lint it as an xm config (--dialect xm).';
+  `${PYTHON_UNDER_XL_SAID}This file looks like Python (xm syntax), but xl does not run Python: convert it to plain key = value syntax, or lint it as an xm config (--dialect xm).`;
+
+/**
+ * The hint for a file read as xl because `by` decided so: it names only a way
+ * out that works, since `--dialect` ranks below the host's toolstack, the Xen
+ * version and the config's dialects mapping (reader-choice.ts).
+ */
+export function pythonUnderXlMessage(by: ReaderSource | undefined, reason: string | undefined): string {
+  if (by === 'host' || by === 'xen') {
+    return `${PYTHON_UNDER_XL_SAID}This file looks like Python (xm syntax), but xl reads it here (${reason ?? 'xl only'}) and xl does not run Python: convert it to plain key = value syntax.`;
+  }
+  if (by === 'mapped') {
+    return `${PYTHON_UNDER_XL_SAID}This file looks like Python (xm syntax), but ${reason ?? "the config's dialects mapping"} reads it as xl, which does not run Python: convert it to plain key = value syntax, or map it to xm if xm reads it.`;
+  }
+  return PYTHON_UNDER_XL_MESSAGE;
+}
 
 function mkDiag(file: string, severity: Severity, message: string, pos: Position, code: string): Diagnostic {
   return { severity, message, line: pos.line, column: pos.column, code, file };

@@ -13,6 +13,7 @@
  */
 import type { ConfigEntry, ConfigValue } from '../model/config-model.js';
 import { REFUSAL_CODES } from '../model/facts.js';
+import { satisfiesXen } from '../model/xen-version.js';
 
 /** Diagnostic codes that mean "xl refuses this file": xl exits before creating anything. */
 export const XL_REFUSAL_CODES: ReadonlySet<string> = new Set([...REFUSAL_CODES].filter((c) => c.startsWith('xl-')));
@@ -163,10 +164,29 @@ function basename(path: string): string {
 }
 
 /**
- * Reads the effective settings (the last assignment of each key, `+=` already
- * applied) the way xl's parse_config_data() does, up to the first refusal.
+ * What xl reads differently by release, each from the release that first reads
+ * it so. An unknown version reads as the newest (xl 4.17, whose parser this is).
  */
-export function readAsXl(entries: Map<string, ConfigEntry>): XlView {
+const XL_SINCE = {
+  /** `type` read, `builder` checked against it, unknown values refused: c7dfe4ac58, RELEASE-4.10.0:tools/xl/xl_parse.c:904-940. */
+  typeKey: '>=4.10.0',
+  /** "xl: maxvcpus < vcpus": b642ed6775, RELEASE-4.6.0:tools/libxl/xl_cmdimpl.c:1380 (4.5 has no such check). */
+  maxvcpusBelowVcpus: '>=4.6.0',
+  /** `on_soft_reset` read (and an unknown action refused): RELEASE-4.7.0:tools/libxl/xl_cmdimpl.c:1489 (absent at RELEASE-4.6.0). */
+  onSoftReset: '>=4.7.0',
+} as const;
+
+/** Whether the xl of `xen` (undefined: the newest) reads a setting the way XL_SINCE names. */
+function reads(xen: string | undefined, since: keyof typeof XL_SINCE): boolean {
+  return xen === undefined || satisfiesXen(xen, XL_SINCE[since]);
+}
+
+/**
+ * Reads the effective settings (the last assignment of each key, `+=` already
+ * applied) the way xl's parse_config_data() does, up to the first refusal: the
+ * xl of `xen` when the version is known, else the newest.
+ */
+export function readAsXl(entries: Map<string, ConfigEntry>, xen?: string): XlView {
   const cfg = new XlSettings(entries);
   const view: XlView = { type: 'pv', typeSource: 'default', staleErange: false, vnc: false, pci: [], on: { poweroff: 'destroy', reboot: 'restart', crash: 'destroy' }, warnings: cfg.warnings };
   const at = (key: string): { line: number; column: number } | undefined => {
@@ -178,19 +198,12 @@ export function readAsXl(entries: Map<string, ConfigEntry>): XlView {
   const refuse = (message: string, where: { line: number; column: number } | undefined): void => {
     view.refusal ??= { message, line: where?.line ?? 1, column: where?.column ?? 1 };
   };
-  readInto(cfg, view, at, refuse);
+  readInto(cfg, view, at, refuse, xen);
   return view;
 }
 
-/** strncmp(buf, word, strlen(buf)) == 0: libxl takes any prefix, the empty one included. */
-function prefixOf(buf: string, word: string): boolean {
-  return word.startsWith(buf);
-}
-
-type Refuse = (message: string, where: { line: number; column: number } | undefined) => void;
-
-function readInto(cfg: XlSettings, view: XlView, at: (key: string) => { line: number; column: number } | undefined, refuse: Refuse): void {
-  // The guest type (xl 4.17: `type`, then the deprecated `builder`; `pvh = 1` is no longer read).
+/** The guest type from 4.10: `type`, then the deprecated `builder`, which must agree with it. */
+function readType(cfg: XlSettings, view: XlView, at: (key: string) => { line: number; column: number } | undefined, refuse: Refuse): XlView['type'] | undefined {
   let type: XlView['type'] | undefined;
   const t = cfg.string('type');
   if (t !== undefined) {
@@ -212,6 +225,30 @@ function readInto(cfg: XlSettings, view: XlView, at: (key: string) => { line: nu
       view.typeSource = 'builder';
     }
   }
+  return type;
+}
+
+/**
+ * The guest type before 4.10: `type` is not read at all, and a `builder` that is
+ * a prefix of "hvm" makes an HVM guest; anything else is PV, never refused
+ * (RELEASE-4.9.0:tools/xl/xl_parse.c:855-857, RELEASE-4.1.0:tools/libxl/xl_cmdimpl.c:644-646).
+ */
+function readBuilderBefore410(cfg: XlSettings, view: XlView): XlView['type'] | undefined {
+  const b = cfg.string('builder');
+  if (b === undefined) return undefined;
+  view.typeSource = 'builder';
+  return prefixOf(b, 'hvm') ? 'hvm' : 'pv';
+}
+
+/** strncmp(buf, word, strlen(buf)) == 0: libxl takes any prefix, the empty one included. */
+function prefixOf(buf: string, word: string): boolean {
+  return word.startsWith(buf);
+}
+
+type Refuse = (message: string, where: { line: number; column: number } | undefined) => void;
+
+function readInto(cfg: XlSettings, view: XlView, at: (key: string) => { line: number; column: number } | undefined, refuse: Refuse, xen: string | undefined): void {
+  const type = reads(xen, 'typeKey') ? readType(cfg, view, at, refuse) : readBuilderBefore410(cfg, view);
   view.type = type ?? 'pv';
 
   const name = cfg.string('name');
@@ -241,7 +278,7 @@ function readInto(cfg: XlSettings, view: XlView, at: (key: string) => { line: nu
   if (mv.ok && maxVcpus >= 0) view.maxvcpusKey = maxVcpus;
   if (view.maxMemKb === undefined && view.targetMemKb !== undefined) view.maxMemKb = view.targetMemKb;
   if (maxVcpus === 0) maxVcpus = vcpus;
-  if (maxVcpus < vcpus) refuse('maxvcpus < vcpus', at('maxvcpus') ?? at('vcpus'));
+  if (maxVcpus < vcpus && reads(xen, 'maxvcpusBelowVcpus')) refuse('maxvcpus < vcpus', at('maxvcpus') ?? at('vcpus'));
   if (maxVcpus !== 0) view.maxVcpus = maxVcpus;
 
   for (const [key, fallback] of [
@@ -251,6 +288,7 @@ function readInto(cfg: XlSettings, view: XlView, at: (key: string) => { line: nu
     ['on_crash', 'destroy'],
     ['on_soft_reset', 'soft-reset'],
   ] as const) {
+    if (key === 'on_soft_reset' && !reads(xen, 'onSoftReset')) continue;
     const action = cfg.string(key) ?? fallback;
     if (!ACTIONS.has(action)) refuse(`Unknown ${key} action "${action}" specified`, at(key));
     else if (key === 'on_poweroff' || key === 'on_reboot' || key === 'on_crash') view.on[key.slice(3) as 'poweroff' | 'reboot' | 'crash'] = action;
@@ -272,7 +310,10 @@ function readInto(cfg: XlSettings, view: XlView, at: (key: string) => { line: nu
   if (view.type === 'hvm') {
     if (kernel !== undefined && basename(kernel) === 'hvmloader') kernel = undefined;
   } else if (bootloader === undefined && kernel === undefined) {
-    refuse('Neither kernel nor bootloader specified', at('name'));
+    // Before 4.10 an HVM guest written with `type` meets this refusal, and its cause is the `type` line.
+    if (!reads(xen, 'typeKey') && cfg.string('type') !== undefined) {
+      refuse(`Neither kernel nor bootloader specified: the xl of Xen ${xen} does not read \`type\` (read from 4.10), so it builds this guest PV; write builder = "hvm" for an HVM guest`, at('type'));
+    } else refuse('Neither kernel nor bootloader specified', at('name'));
   }
   if (kernel !== undefined) view.kernel = kernel;
 

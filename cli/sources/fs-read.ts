@@ -3,10 +3,10 @@
  * and non-blocking, and only regular files are read: a FIFO or a device node in a
  * mounted tree would otherwise block or read a disk.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { closeSync, constants, type Dirent, fstatSync, openSync, readdirSync, readSync, statSync, type Stats } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { DETAIL, type BytesResult, type DirEntry, type DirResult, type EntryType, type SizeResult, failure, fsFailure } from './source.js';
+import { DETAIL, type BytesResult, type DirEntry, type DirResult, type EntryType, type Failure, type SizeResult, failure, fsFailure } from './source.js';
 
 /**
  * Up to `maxBytes` of a regular file, opened non-blocking: a FIFO, a device or a
@@ -109,17 +109,36 @@ export async function listDirectory(
   try {
     dirents = await readdir(fsPath, { withFileTypes: true });
   } catch (err) {
-    const f = fsFailure(err);
-    if (f.status === 'missing' && (err as NodeJS.ErrnoException).code === 'ENOTDIR') {
-      return failure('error', DETAIL.notDirectory);
-    }
-    return f;
+    return listFailure(err);
   }
+  const links = new Map<string, EntryType>();
+  for (const d of dirents) if (d.name !== hide && d.isSymbolicLink()) links.set(d.name, await follow(d.name));
+  return sortedEntries(dirents, (name) => links.get(name) ?? 'broken', hide);
+}
+
+/** listDirectory with synchronous calls, for a tree read back (RootSource): no thread-pool round trip per directory. */
+export function listDirectorySync(fsPath: string, follow: (name: string) => EntryType, hide?: string): DirResult {
+  let dirents;
+  try {
+    dirents = readdirSync(fsPath, { withFileTypes: true });
+  } catch (err) {
+    return listFailure(err);
+  }
+  return sortedEntries(dirents, follow, hide);
+}
+
+function listFailure(err: unknown): Failure {
+  const f = fsFailure(err);
+  if (f.status === 'missing' && (err as NodeJS.ErrnoException).code === 'ENOTDIR') return failure('error', DETAIL.notDirectory);
+  return f;
+}
+
+function sortedEntries(dirents: readonly Dirent[], follow: (name: string) => EntryType, hide: string | undefined): DirResult {
   const entries: DirEntry[] = [];
   for (const d of dirents) {
     if (d.name === hide) continue;
     let type: EntryType;
-    if (d.isSymbolicLink()) type = await follow(d.name);
+    if (d.isSymbolicLink()) type = follow(d.name);
     else if (d.isDirectory()) type = 'dir';
     else if (d.isFile()) type = 'file';
     else type = 'other';
@@ -131,11 +150,22 @@ export async function listDirectory(
 
 export async function typeOf(fsPath: string): Promise<EntryType> {
   try {
-    const st = await stat(fsPath);
-    return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other';
+    return entryType(await stat(fsPath));
   } catch {
     return 'broken';
   }
+}
+
+export function typeOfSync(fsPath: string): EntryType {
+  try {
+    return entryType(statSync(fsPath));
+  } catch {
+    return 'broken';
+  }
+}
+
+function entryType(st: Stats): EntryType {
+  return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other';
 }
 
 export function childPath(parent: string, name: string): string {
@@ -145,11 +175,22 @@ export function childPath(parent: string, name: string): string {
 /** The size of a regular file by stat(); a directory or device is an error, not a size. */
 export async function regularFileSize(fsPath: string): Promise<SizeResult> {
   try {
-    const st = await stat(fsPath);
-    if (st.isDirectory()) return failure('error', DETAIL.isDirectory);
-    if (!st.isFile()) return failure('error', DETAIL.notRegular);
-    return { ok: true, bytes: st.size, via: 'stat' };
+    return sizeOf(await stat(fsPath));
   } catch (err) {
     return fsFailure(err);
   }
+}
+
+export function regularFileSizeSync(fsPath: string): SizeResult {
+  try {
+    return sizeOf(statSync(fsPath));
+  } catch (err) {
+    return fsFailure(err);
+  }
+}
+
+function sizeOf(st: Stats): SizeResult {
+  if (st.isDirectory()) return failure('error', DETAIL.isDirectory);
+  if (!st.isFile()) return failure('error', DETAIL.notRegular);
+  return { ok: true, bytes: st.size, via: 'stat' };
 }

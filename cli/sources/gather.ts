@@ -16,7 +16,7 @@ import { readXendConfig } from '../readers/sxp.js';
 import { parseXlConf } from '../readers/xl-conf.js';
 import { parseConfig } from '../readers/config.js';
 import { buildDomain } from '../readers/domain.js';
-import { chooseReader, hostReaderInputs, parseOptionsFor, undecidedBecause, type ReaderInputs } from '../readers/reader-choice.js';
+import { decideReader, hostReaderInputs, parseOptionsFor, type ReaderInputs } from '../readers/reader-choice.js';
 import { MANIFEST_FILE } from './capture-layout.js';
 import {
   DEFAULT_TIMEOUT_MS,
@@ -94,8 +94,8 @@ export async function gatherFacts(source: EvidenceSource, opts: GatherOptions = 
   const reader = Promise.all([hostPart, dom0Part]).then(([h, d]): ReaderFor => {
     settleToolstack(h, d);
     const inputs = (settled.readerInputs ?? hostReaderInputs)(h.host);
-    const choice = chooseReader(inputs);
-    return () => choice ?? { undecided: undecidedBecause(inputs) };
+    const choice = decideReader(inputs);
+    return () => choice;
   });
   // A failed host probe rejects through hostPart below; this copy must not be an unhandled rejection too.
   reader.catch(() => undefined);

@@ -86,7 +86,7 @@ export class LiveSource implements EvidenceSource {
     if (!at.ok) return at;
     return listDirectory(at.fsPath, async (name) => {
       if (!this.redirected) return typeOf(path.join(at.fsPath, name));
-      const r = await resolveUnderRoot(this.fsRoot, childPath(at.hostPath, name));
+      const r = resolveUnderRoot(this.fsRoot, childPath(at.hostPath, name));
       return r.ok ? typeOf(r.fsPath) : 'broken';
     });
   }

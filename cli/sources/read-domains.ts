@@ -15,7 +15,7 @@ import type { Dialect } from '../model/config-model.js';
 import { parseConfig } from '../readers/config.js';
 import { buildDomain } from '../readers/domain.js';
 import { decodeConfigBytes } from '../readers/config-bytes.js';
-import { parseOptionsFor, type ReaderChoice } from '../readers/reader-choice.js';
+import { parseOptionsFor, type ReadOptions, type ReaderChoice, type Undecided } from '../readers/reader-choice.js';
 import type { InputLimits } from '../settings/config.js';
 import { readInputFile } from './read-input.js';
 import { redactDomain } from './redact.js';
@@ -26,7 +26,7 @@ export interface ReadProblem {
 }
 
 /** The reader chosen for a file (a dialect alone counts as forced), or why its syntax must decide. */
-export type ReaderFor = (file: string) => Dialect | ReaderChoice | { undecided: string } | undefined;
+export type ReaderFor = (file: string) => Dialect | ReaderChoice | Undecided | undefined;
 
 export async function readDomainFiles(files: string[], readerFor: ReaderFor, limits?: InputLimits): Promise<{ domains: DomainFacts[]; problems: ReadProblem[] }> {
   const domains: DomainFacts[] = [];
@@ -49,8 +49,7 @@ export function forEachDomainFile(files: string[], readerFor: ReaderFor, limits:
   return problems;
 }
 
-/** How one file is to be parsed: what `parseConfig` takes besides the text, from the reader chosen for it. */
-export type ReadOptions = ReturnType<typeof parseOptionsFor>;
+export type { ReadOptions };
 
 /** One file read and built into a guest, or why it could not be read (the worker threads run this too). */
 export function readDomainFile(file: string, opts: ReadOptions, limits: InputLimits | undefined): { domain: DomainFacts } | { problem: ReadProblem } {

@@ -6,7 +6,7 @@
  * (`/etc/xen/auto/web -> /etc/xen/web.cfg`) are re-rooted at the directory;
  * nothing is ever followed out of it.
  */
-import { lstat, readlink, stat } from 'node:fs/promises';
+import { lstatSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { DETAIL, type Failure, failure, fsFailure, isAbsoluteHostPath } from './source.js';
 
@@ -30,14 +30,52 @@ export function joinUnder(root: string, hostComponents: readonly string[]): stri
 }
 
 /**
- * `followLast: false` resolves every component but the last (like lstat), so a
- * caller can look at a symlink itself.
+ * What a resolution looked at, kept for the next one: a tree read back is not
+ * written while xenlint reads it, and every file under /proc/N or /etc/xen
+ * would otherwise lstat the same directories again. A thrown error is kept
+ * too, so a missing path answers the same way the second time.
  */
-export async function resolveUnderRoot(
+export class TreeMemo {
+  private readonly lstats = new Map<string, Stats | Error>();
+  private readonly links = new Map<string, string | Error>();
+
+  lstat(fsPath: string): Stats {
+    return remembered(this.lstats, fsPath, () => lstatSync(fsPath));
+  }
+
+  readlink(fsPath: string): string {
+    return remembered(this.links, fsPath, () => readlinkSync(fsPath));
+  }
+}
+
+function remembered<T>(memo: Map<string, T | Error>, key: string, get: () => T): T {
+  let v = memo.get(key);
+  if (v === undefined) {
+    try {
+      v = get();
+    } catch (err) {
+      v = err instanceof Error ? err : new Error(String(err));
+    }
+    memo.set(key, v);
+  }
+  if (v instanceof Error) throw v;
+  return v;
+}
+
+/** One resolution's worth of lstat and readlink, for callers that keep no memo. */
+const uncached = { lstat: (p: string): Stats => lstatSync(p), readlink: (p: string): string => readlinkSync(p) };
+
+/**
+ * `followLast: false` resolves every component but the last (like lstat), so a
+ * caller can look at a symlink itself. Synchronous: a handful of lstat calls on
+ * a local tree cost less than one thread-pool round trip each would.
+ */
+export function resolveUnderRoot(
   root: string,
   hostPath: string,
   followLast = true,
-): Promise<RootedPath | Failure> {
+  memo: Pick<TreeMemo, 'lstat' | 'readlink'> = uncached,
+): RootedPath | Failure {
   if (!isAbsoluteHostPath(hostPath)) return failure('error', DETAIL.relative);
   const done: string[] = [];
   let todo = components(hostPath);
@@ -54,7 +92,7 @@ export async function resolveUnderRoot(
     const isLast = todo.length === 0;
     let st;
     try {
-      st = await lstat(joinUnder(root, candidate));
+      st = memo.lstat(joinUnder(root, candidate));
     } catch (err) {
       return fsFailure(err);
     }
@@ -62,7 +100,7 @@ export async function resolveUnderRoot(
       if (++links > MAX_LINKS) return failure('error', DETAIL.loop);
       let target: string;
       try {
-        target = await readlink(joinUnder(root, candidate));
+        target = memo.readlink(joinUnder(root, candidate));
       } catch (err) {
         return fsFailure(err);
       }
@@ -80,11 +118,15 @@ export async function resolveUnderRoot(
  * `hostPath` resolved under `root` as realpath(3) would: every component must
  * exist, the last one included (resolveUnderRoot checks only the ones before it).
  */
-export async function existingUnderRoot(root: string, hostPath: string): Promise<{ ok: true; path: string } | Failure> {
-  const r = await resolveUnderRoot(root, hostPath);
+export function existingUnderRoot(
+  root: string,
+  hostPath: string,
+  memo?: Pick<TreeMemo, 'lstat' | 'readlink'>,
+): { ok: true; path: string } | Failure {
+  const r = resolveUnderRoot(root, hostPath, true, memo);
   if (!r.ok) return r;
   try {
-    await stat(r.fsPath);
+    statSync(r.fsPath);
   } catch (err) {
     return fsFailure(err);
   }

@@ -9,7 +9,7 @@
  * (`.xenlint/sizes.json`) answer first, so the read-back reports exactly what the
  * live run saw.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { blockDeviceSizeFromSysfs } from './block-size.js';
 import {
@@ -23,9 +23,9 @@ import {
   commandDirName,
   parseArgvFile,
 } from './capture-layout.js';
-import { childPath, listDirectory, readCapped, regularFileSize, typeOf } from './fs-read.js';
+import { childPath, listDirectorySync, readCappedSync, regularFileSizeSync, typeOfSync } from './fs-read.js';
 import { deviceNumberText } from './live-source.js';
-import { existingUnderRoot, resolveUnderRoot } from './root-path.js';
+import { type RootedPath, TreeMemo, existingUnderRoot, resolveUnderRoot } from './root-path.js';
 import {
   DEFAULT_TEXT_MAX_BYTES,
   type BytesResult,
@@ -51,9 +51,19 @@ export class RootSource implements EvidenceSource {
   readonly kind = 'root' as const;
   readonly root: string;
   private meta: Promise<CaptureMeta> | undefined;
+  /**
+   * The tree is read with synchronous calls through one memo of what was looked
+   * at: its files are local and small, and a thread-pool round trip for each
+   * lstat, open, fstat, read and close cost more than the reads themselves.
+   */
+  private readonly memo = new TreeMemo();
 
   constructor(root: string) {
     this.root = path.resolve(root);
+  }
+
+  private at(hostPath: string): RootedPath | Failure {
+    return resolveUnderRoot(this.root, hostPath, true, this.memo);
   }
 
   private loadMeta(): Promise<CaptureMeta> {
@@ -89,9 +99,9 @@ export class RootSource implements EvidenceSource {
   }
 
   private async readBytesUnder(hostPath: string, maxBytes: number): Promise<BytesResult> {
-    const at = await resolveUnderRoot(this.root, hostPath);
+    const at = this.at(hostPath);
     if (!at.ok) return at;
-    return readCapped(at.fsPath, maxBytes);
+    return readCappedSync(at.fsPath, maxBytes);
   }
 
   async readBytes(hostPath: string, maxBytes: number): Promise<BytesResult> {
@@ -114,13 +124,13 @@ export class RootSource implements EvidenceSource {
   async listDir(hostPath: string): Promise<DirResult> {
     const recorded = await this.recordedFailure('list', hostPath);
     if (recorded) return recorded;
-    const at = await resolveUnderRoot(this.root, hostPath);
+    const at = this.at(hostPath);
     if (!at.ok) return at;
-    return listDirectory(
+    return listDirectorySync(
       at.fsPath,
-      async (name) => {
-        const r = await resolveUnderRoot(this.root, childPath(at.hostPath, name));
-        return r.ok ? typeOf(r.fsPath) : 'broken';
+      (name) => {
+        const r = this.at(childPath(at.hostPath, name));
+        return r.ok ? typeOfSync(r.fsPath) : 'broken';
       },
       KEEP_FILE,
     );
@@ -129,7 +139,7 @@ export class RootSource implements EvidenceSource {
   async realPath(hostPath: string): Promise<PathResult> {
     const recorded = await this.recordedFailure('realpath', hostPath);
     if (recorded) return recorded;
-    return existingUnderRoot(this.root, hostPath);
+    return existingUnderRoot(this.root, hostPath, this.memo);
   }
 
   async fileSize(hostPath: string): Promise<SizeResult> {
@@ -137,9 +147,9 @@ export class RootSource implements EvidenceSource {
     if (known && typeof known.bytes === 'number') return { ok: true, bytes: known.bytes, via: String(known.via) };
     const recorded = await this.recordedFailure('size', hostPath);
     if (recorded) return recorded;
-    const at = await resolveUnderRoot(this.root, hostPath);
+    const at = this.at(hostPath);
     if (!at.ok) return at;
-    return regularFileSize(at.fsPath);
+    return regularFileSizeSync(at.fsPath);
   }
 
   async blockDeviceSize(devicePath: string): Promise<SizeResult> {
@@ -153,10 +163,10 @@ export class RootSource implements EvidenceSource {
         readText: (p, max) => this.readText(p, max),
         listDir: (p) => this.listDir(p),
         deviceNumber: async (p) => {
-          const at = await resolveUnderRoot(this.root, p);
+          const at = this.at(p);
           if (!at.ok) return undefined;
           try {
-            const st = await stat(at.fsPath);
+            const st = statSync(at.fsPath);
             return st.isBlockDevice() ? deviceNumberText(st.rdev) : undefined;
           } catch {
             return undefined;
@@ -210,11 +220,11 @@ export class RootSource implements EvidenceSource {
     };
     const preferred = `/${COMMANDS_DIR}/${commandDirName(argv)}`;
     if (await matches(preferred)) return preferred;
-    const base = await resolveUnderRoot(this.root, `/${COMMANDS_DIR}`);
+    const base = this.at(`/${COMMANDS_DIR}`);
     if (!base.ok) return undefined;
     let names: string[];
     try {
-      names = (await readdir(base.fsPath)).sort();
+      names = readdirSync(base.fsPath).sort();
     } catch {
       return undefined;
     }

@@ -7,11 +7,12 @@
  */
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { siteNoFileDisksPlugin } from './configs.js';
 import { BIN, ROOT, scratch } from './run.js';
 
-const BUNDLE = join(ROOT, 'dist/bin/xenlint.mjs');
+const BUNDLE = join(ROOT, 'dist/bin/xenlint.cjs');
 
 function run(bin: string, args: string[], cwd = ROOT) {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
@@ -23,14 +24,22 @@ function run(bin: string, args: string[], cwd = ROOT) {
 
 t.test('package.json installs the bundle as the bin', async (t) => {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
-  t.equal(pkg.bin['xenlint'], 'dist/bin/xenlint.mjs');
+  t.equal(pkg.bin['xenlint'], 'dist/bin/xenlint.cjs');
   t.ok(existsSync(BUNDLE), 'npm run build wrote the bundle');
 });
 
 t.test('the entry loads one command bundle, not every command', async (t) => {
   const entry = readFileSync(BUNDLE, 'utf8');
-  for (const file of ['lint.mjs', 'check.mjs', 'cli.mjs']) t.match(entry, `"./${file}"`, `the entry imports ./${file}`);
+  for (const file of ['lint.cjs', 'check.cjs', './cli.mjs']) t.match(entry, `"${file}"`, `the entry loads ${file}`);
   t.notMatch(entry, /pv-abi-mismatch/, 'no command (nor the checks it runs) is bundled into the entry');
+});
+
+t.test('each command bundle names its own V8 code cache, which the build made', async (t) => {
+  for (const file of ['lint.cjs', 'check.cjs']) {
+    const name = /\n\/\/# xenlintCodeCache=(\S+)\n$/.exec(readFileSync(join(ROOT, 'dist/bin', file), 'utf8'))?.[1];
+    t.match(name, new RegExp(`^${file.replace('.', '\\.')}\\.[0-9a-f]{16}\\.v8cache$`), `${file} ends naming its cache`);
+    t.ok(name && existsSync(join(ROOT, 'dist/bin', name)), `${file}: the cache exists`);
+  }
 });
 
 const dir = scratch({
@@ -38,6 +47,10 @@ const dir = scratch({
   'db.xl': "name = \"db\"\ntype = \"hvm\"\nmemory = 4096\ndisk = [ 'format=raw, vdev=hde, access=rw, target=/dev/vg0/db' ]\nvif = [ 'mac=00:11:22:33:44:55' ]\n",
   'broken.cfg': "name = 'broken'\ndisk = ['phy:/dev/x,xvda,w'\n",
   '.xenlintrc.yaml': 'checks:\n  vif-spec:\n    options:\n      allowedOuis: ["00:16:3e"]\n',
+  // A plugin is import()ed by the command bundle, which runs as a vm.Script (build/load-bundle.cjs).
+  'site.mjs': siteNoFileDisksPlugin(),
+  'plugins.yaml': 'plugins: [./site.mjs]\nallowPlugins: true\n',
+  'img.cfg': "name = 'img'\nmemory = 512\nkernel = '/boot/vmlinuz'\ndisk = ['file:/srv/img.raw,xvda,w']\n",
 });
 
 const cases: Array<[string, string[]]> = [
@@ -47,6 +60,7 @@ const cases: Array<[string, string[]]> = [
   ['lint, sarif', ['lint', '.', '--facts', join(ROOT, 'samples/info/xl-4.1-x86_64.txt'), '--format', 'sarif']],
   ['lint, junit (times differ: compared without them)', ['lint', '.', '--format', 'junit']],
   ['lint, a missing file', ['lint', 'nope.cfg']],
+  ['lint, a plugin', ['lint', 'img.cfg', '--config', 'plugins.yaml', '--format', 'json']],
   ['lint, a bad option value', ['lint', '.', '--format', 'yaml']],
   // Usage errors thrown inside a command's bundle, caught by the entry's: the same message, no "internal error".
   ['lint, a usage error in the lint bundle', ['lint', 'web01.cfg', '--xen', 'nope']],
@@ -70,3 +84,26 @@ for (const [name, args] of cases) {
     t.ok(plain.stdout.length + plain.stderr.length > 0, 'the command said something');
   });
 }
+
+// The cache is an optimisation only: without it, or with one V8 refuses (another Node, a damaged
+// file), the bundle compiles from its source and says exactly the same.
+t.test('a missing or refused code cache changes nothing but the time', async (t) => {
+  const args = ['lint', '.', '--facts', join(ROOT, 'samples/info/xl-4.1-x86_64.txt'), '--format', 'json'];
+  const expected = run(BUNDLE, args, dir);
+  t.equal(expected.code, 1, 'findings');
+  for (const damage of ['missing', 'garbage']) {
+    // Inside the package (the bundle finds its root, docs and schemas from there), where npm pack never looks.
+    mkdirSync(join(ROOT, '.test-build'), { recursive: true });
+    const copy = mkdtempSync(join(ROOT, '.test-build', 'bin-copy-'));
+    t.teardown(() => rmSync(copy, { recursive: true, force: true }));
+    cpSync(join(ROOT, 'dist/bin'), copy, { recursive: true });
+    for (const f of readdirSync(copy).filter((f) => f.endsWith('.v8cache'))) {
+      if (damage === 'missing') rmSync(join(copy, f));
+      else writeFileSync(join(copy, f), Buffer.alloc(4096, 0x5a));
+    }
+    const got = run(join(copy, 'xenlint.cjs'), args, dir);
+    t.equal(got.code, expected.code, `${damage}: exit code`);
+    t.equal(got.stdout, expected.stdout, `${damage}: stdout`);
+    t.equal(got.stderr, expected.stderr, `${damage}: stderr`);
+  }
+});

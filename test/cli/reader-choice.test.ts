@@ -42,7 +42,10 @@ for (const [release, info] of [['4.20', XL_420_INFO], ['4.17', XL_417_INFO]] as 
     t.equal(errors.length, 1, 'one refusal and nothing read from the refused file');
     t.match(errors[0], { check: 'config-readability', line: 3, column: 15 });
     t.match(errors[0]?.message, /config parsing error near `\+': lexical error/);
-    t.ok(report.findings.some((f) => /looks like it contains Python code/.test(f.message)), "xl's Python warning");
+    const python = report.findings.find((f) => /looks like it contains Python code/.test(f.message));
+    t.ok(python, "xl's Python warning");
+    t.match(python?.message, /xl reads it here \(the host's toolstack is xl/, 'it says why xl reads the file');
+    t.notMatch(python?.message, /--dialect/, 'and offers no --dialect xm, which the host\'s toolstack outranks');
     t.ok(report.findings.some((f) => /xm would have read memory = 2048/.test(f.message)), "Python's view as a hint");
     t.same(report.findings.map((f) => f.check).filter((c) => c !== 'config-readability'), [], 'no other check judges the refused guest (by 2048 MiB or otherwise)');
   });
@@ -76,4 +79,19 @@ t.test('parse config says which reader it used and why', async (t) => {
   const unknown = await read([]);
   t.match(unknown.reader.reason, /^the toolstack is unknown .*; by its syntax: /);
   t.ok(unknown.diagnostics.some((d) => d.code === 'readings-differ' && /`memory` is 330 to xl and 512 to xm/.test(d.message)), 'the readings that disagree are named');
+});
+
+t.test("xl's Python warning offers --dialect xm only where it would take effect", async (t) => {
+  const dir = scratch({ 'db01.cfg': SUM, '.xenlintrc.yaml': 'dialects:\n  - files: "*.cfg"\n    dialect: xl\n' });
+  const file = join(dir, 'db01.cfg');
+  const warning = async (args: string[]): Promise<string | undefined> =>
+    (JSON.parse((await inProcess(['parse', 'config', file, ...args], { cwd: dir })).stdout) as { diagnostics: Array<{ code?: string; message: string }> }).diagnostics.find(
+      (d) => d.code === 'python-under-xl',
+    )?.message;
+  t.match(await warning(['--xen', '4.17']), /xl reads it here \(Xen 4\.17\.0 \(--xen\) has only xl/, 'Xen 4.17 has only xl');
+  t.notMatch(await warning(['--xen', '4.17']), /--dialect/);
+  t.match(await warning(['--xen', '4.4', '--dialect', 'xl']), /or lint it as an xm config \(--dialect xm\)/, 'where --dialect decided, --dialect xm is the way out');
+  const lint = await inProcess(['lint', file, '--format', 'json'], { cwd: dir });
+  const mapped = findingsOf(lint.stdout).find((f) => /looks like it contains Python code/.test(f.message));
+  t.match(mapped?.message, /dialects mapping \(\*\.cfg\) reads it as xl.*or map it to xm/, 'a dialects mapping: change the mapping');
 });

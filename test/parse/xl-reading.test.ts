@@ -176,3 +176,37 @@ t.test('property: the reader never throws and refusals carry a position', async 
     { numRuns: 500 },
   );
 });
+
+/** The xl of one release, as lint reads a file once the Xen version is known (reader-choice.ts decideReader). */
+const readFor = (xen: string | undefined, text: string): DomainFacts =>
+  buildDomain(parseConfig(text, 'g.cfg', { dialect: 'xl', ...(xen !== undefined ? { xen } : {}) }));
+
+t.test("xl's refusals and its reading of the guest type follow the release (boundaries 4.5/4.6, 4.6/4.7, 4.9/4.10)", async (t) => {
+  const vcpus = `${HEAD}vcpus = 8\nmaxvcpus = 4\n`;
+  t.match(refusal(readFor(undefined, vcpus))?.message, /^maxvcpus < vcpus/, 'version unknown: the newest xl refuses it');
+  t.match(refusal(readFor('4.6.0', vcpus))?.message, /^maxvcpus < vcpus/, '4.6.0 refuses it (b642ed6775)');
+  t.equal(refusal(readFor('4.5.5', vcpus)), undefined, '4.5 has no such check: the guest is read');
+  t.equal(readFor('4.5.5', vcpus).maxvcpus, 4, 'and maxvcpus is read as written');
+
+  const softReset = `${HEAD}on_soft_reset = "explode"\n`;
+  t.match(refusal(readFor('4.7.0', softReset))?.message, /^Unknown on_soft_reset action "explode" specified/, '4.7 reads on_soft_reset');
+  t.equal(refusal(readFor('4.6.6', softReset)), undefined, '4.6 does not read it');
+
+  const bogusType = `${HEAD}type = "container"\n`;
+  t.match(refusal(readFor('4.10.0', bogusType))?.message, /^Invalid domain type container\./, '4.10 reads type');
+  t.equal(refusal(readFor('4.9.4', bogusType)), undefined, '4.9 does not read type at all');
+
+  const hvmByType = 'name = "w"\ntype = "hvm"\n';
+  t.equal(readFor('4.10.0', hvmByType).type, 'hvm');
+  t.equal(readFor('4.9.4', hvmByType).type, 'pv', "4.9 ignores type: xl builds the guest PV (xl's default)");
+  t.match(refusal(readFor('4.9.4', hvmByType))?.message, /^Neither kernel nor bootloader specified: the xl of Xen 4\.9\.4 does not read `type`/, 'and as PV it needs a kernel, which the refusal explains');
+  t.equal(readFor('4.9.4', hvmByType).diagnostics.find((x) => x.severity === 'error')?.line, 2, 'at the type line, its cause');
+
+  const builder = 'name = "w"\nbuilder = "hvm"\n';
+  t.equal(readFor('4.1.6', builder).type, 'hvm', 'builder = "hvm" makes HVM in every release');
+  t.equal(readFor('4.9.4', 'name = "w"\nkernel = "/k"\nbuilder = "bogus"\n').type, 'pv', 'before 4.10 any other builder is PV, not refused');
+  t.equal(refusal(readFor('4.9.4', 'name = "w"\nkernel = "/k"\nbuilder = "bogus"\n')), undefined);
+  t.match(refusal(readFor('4.10.0', 'name = "w"\nkernel = "/k"\nbuilder = "bogus"\n'))?.message, /^Invalid domain type bogus\./);
+  t.match(refusal(readFor('4.10.0', `${builder}type = "pv"\nkernel = "/k"\n`))?.message, /^Contradicting "builder" and "type"/);
+  t.equal(readFor('4.9.4', `${builder}type = "pv"\n`).type, 'hvm', '4.9: builder decides, type unread');
+});

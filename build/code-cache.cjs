@@ -1,0 +1,21 @@
+'use strict';
+// Build step (build/bundle.mjs): runs the installed entry (dist/bin/xenlint.cjs) on one
+// representative command line and, when the run is over, writes the V8 code cache of
+// the command bundle it loaded (build/load-bundle.cjs names the file). Made after the
+// run, the cache holds the functions the run compiled as well as the top level.
+// Usage: node build/code-cache.cjs ENTRY ARG...   (stdout is the command's: discard it)
+const { writeFileSync } = require('node:fs');
+
+const [entry, ...args] = process.argv.slice(2);
+const made = [];
+globalThis[Symbol.for('xenlint.codeCacheHook')] = (script, cacheFile) => made.push({ script, cacheFile });
+process.on('exit', () => {
+  if (made.length !== 1 || !made[0].cacheFile) {
+    process.stderr.write(`code-cache: expected one command bundle with a cache name, got ${made.length}\n`);
+    process.exitCode = 3;
+    return;
+  }
+  writeFileSync(made[0].cacheFile, made[0].script.createCachedData());
+});
+process.argv = [process.argv[0], entry, ...args];
+require(entry);
