@@ -153,6 +153,8 @@ await Promise.all([
   build({ ...cjs, entryPoints: [join(dist, 'xenlint.js')], outfile: entry, plugins: [perCommand, semverOnFirstUse] }),
   // lint's reading threads (cli/sources/read-parallel.ts) start the script named read-worker.js beside the code.
   build({ ...esm, entryPoints: [join(dist, 'sources', 'read-worker.js')], outfile: join(out, 'read-worker.js') }),
+  // And, with built-in checks only, the script named lint-worker.js beside lint's code (cli/commands/lint-parallel.ts).
+  build({ ...esm, entryPoints: [join(dist, 'commands', 'lint-worker.js')], outfile: join(out, 'lint-worker.js') }),
   ...Object.entries(CACHED).map(([src, { file }]) =>
     build({ ...cjs, entryPoints: [join(dist, src)], outfile: join(out, file), plugins: [importThroughLoader, semverOnFirstUse] }).then(() => nameCache(file)),
   ),

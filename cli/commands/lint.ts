@@ -5,9 +5,9 @@ import { dirname } from 'node:path';
 import { findIgnoreFile, UsageError, type LoadedConfig } from '../settings/config.js';
 import { collectConfigFiles, IgnoreRules, matchesGlob, type IgnoreSource } from '../sources/files.js';
 import { readDomainFiles, type ReadProblem } from '../sources/read-domains.js';
-import { forEachDomainFileParallel } from '../sources/read-parallel.js';
+import { feedGuests } from './lint-parallel.js';
 import { applyDeploy, checkDeployNames, finish, freeMemoryNote, prepare, resolveXen, setDeploy, type ReportArgs, type RunInputs } from './pipeline.js';
-import { memoryGuest, type MemoryGuest } from './memory-view.js';
+import type { MemoryGuest } from './memory-view.js';
 import { decideReader, type ReaderChoice, type ReaderInputs, type Undecided } from '../readers/reader-choice.js';
 import type { Dialect } from '../model/config-model.js';
 
@@ -85,14 +85,14 @@ export default async function lint(argv: Record<string, unknown>): Promise<numbe
   // what outlives it is its findings, the checks' summaries, its name and its memory figures.
   delete facts.domains;
   const deploy = setDeploy(prepared, args.deploy);
+  const { builtinChecks } = await import('../../checks/index.js');
   return finish('lint', facts, args, prepared, async (session, xenUsed) => {
     const names: string[] = [];
     const memory: MemoryGuest[] | undefined = facts.host?.totalMemoryMiB !== undefined ? [] : undefined;
-    // Above a threshold of files, read and parsed on worker threads, checked here in file order.
-    const problems = await forEachDomainFileParallel(files, readerFor, prepared.loaded.config.limits, (d) => {
-      session.addGuest(d);
-      names.push(d.name);
-      memory?.push(memoryGuest(d, xenUsed?.version));
+    // Above a threshold of files, read and checked on worker threads, fed to the run here in file order.
+    const problems = await feedGuests(session, prepared.checks, builtinChecks, facts, files, readerFor, prepared.loaded.config.limits, memory ? { xen: xenUsed?.version } : undefined, (name, m) => {
+      names.push(name);
+      if (m) memory?.push(m);
     });
     checkDeployNames(args.deploy, names);
     return { ...inputs(problems, names, deploy), ...(memory ? { memory } : {}) };

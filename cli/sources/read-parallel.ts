@@ -48,10 +48,24 @@ export function workerCount(count: number, env: NodeJS.ProcessEnv = process.env)
   return cores > 1 ? cores : 0;
 }
 
-/** The worker script: beside this module, in the tsc output and in the bundle alike. */
-function workerScript(): string | undefined {
-  const path = fileURLToPath(new URL('./read-worker.js', import.meta.url));
+/** A worker script, when it is there: beside its caller in the tsc output and in the bundle alike. */
+export function workerScript(url: URL): string | undefined {
+  const path = fileURLToPath(url);
   return existsSync(path) ? path : undefined;
+}
+
+/**
+ * How many of `script`'s threads to run `count` files on (workerCount, at most
+ * one per batch); 0 = the main thread does it all. Throws when XENLINT_WORKERS
+ * asks for threads and the script is missing: a silent fall-back would let a
+ * test of the threads pass without them.
+ */
+export function threadsFor(count: number, script: string | undefined, url: URL): number {
+  const threads = Math.min(workerCount(count), Math.ceil(count / BATCH));
+  if (threads > 0 && !script && process.env['XENLINT_WORKERS'] !== undefined) {
+    throw new Error(`XENLINT_WORKERS=${process.env['XENLINT_WORKERS']}: no ${fileURLToPath(url)}`);
+  }
+  return script ? threads : 0;
 }
 
 /**
@@ -64,18 +78,41 @@ export async function forEachDomainFileParallel(
   limits: InputLimits | undefined,
   visit: (domain: DomainFacts) => void,
 ): Promise<ReadProblem[]> {
-  const threads = Math.min(workerCount(files.length), Math.ceil(files.length / BATCH));
-  const script = threads > 0 ? workerScript() : undefined;
-  if (threads > 0 && !script && process.env['XENLINT_WORKERS'] !== undefined) {
-    // Asked for by name: a silent fall-back would let a test of the threads pass without them.
-    throw new Error(`XENLINT_WORKERS=${process.env['XENLINT_WORKERS']}: no read-worker.js beside ${fileURLToPath(import.meta.url)}`);
-  }
-  if (!script) return forEachDomainFile(files, readerFor, limits, visit);
-
-  const batches = Math.ceil(files.length / BATCH);
+  const url = new URL('./read-worker.js', import.meta.url);
+  const script = workerScript(url);
+  const threads = threadsFor(files.length, script, url);
+  if (threads === 0) return forEachDomainFile(files, readerFor, limits, visit);
   const problems: ReadProblem[] = [];
-  const done = new Map<number, BatchResult['results']>();
-  const workers = Array.from({ length: threads }, () => new Worker(script));
+  await inWorkerBatches<BatchResult>(script!, undefined, threads, files, readerFor, limits, (r) => {
+    for (const item of r.results) {
+      if ('problem' in item) problems.push(item.problem);
+      else {
+        restoreSpecReadings(item.domain, item.specs);
+        visit(item.domain);
+      }
+    }
+  });
+  return problems;
+}
+
+/**
+ * Sends `files` in batches (BatchRequest) to `threads` threads of `script`,
+ * each started with `workerData`, and hands their replies to `take` in the
+ * order of the files, whatever order they come back in; a few batches per
+ * thread are in flight at once, so memory stays flat.
+ */
+export async function inWorkerBatches<R extends { batch: number }>(
+  script: string,
+  workerData: unknown,
+  threads: number,
+  files: string[],
+  readerFor: ReaderFor,
+  limits: InputLimits | undefined,
+  take: (reply: R) => void,
+): Promise<void> {
+  const batches = Math.ceil(files.length / BATCH);
+  const done = new Map<number, R>();
+  const workers = Array.from({ length: threads }, () => new Worker(script, { workerData }));
   let sent = 0;
   let next = 0;
   const send = (w: Worker): void => {
@@ -91,19 +128,13 @@ export async function forEachDomainFileParallel(
         w.on('exit', (code) => {
           if (next < batches) reject(new Error(`a reading thread stopped (exit code ${code}) before the last file was read`));
         });
-        w.on('message', (r: BatchResult) => {
-          done.set(r.batch, r.results);
-          // The guests go to the checks in file order: each batch waits for those before it.
+        w.on('message', (r: R) => {
+          done.set(r.batch, r);
+          // In file order: each batch waits for those before it.
           try {
             for (let ready = done.get(next); ready; ready = done.get(next)) {
               done.delete(next++);
-              for (const item of ready) {
-                if ('problem' in item) problems.push(item.problem);
-                else {
-                  restoreSpecReadings(item.domain, item.specs);
-                  visit(item.domain);
-                }
-              }
+              take(ready);
             }
           } catch (err) {
             reject(err as Error);
@@ -118,5 +149,4 @@ export async function forEachDomainFileParallel(
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
-  return problems;
 }
