@@ -1,23 +1,21 @@
 /**
  * Reading many domU configs on every core (issue 14): above a threshold of
- * files, worker threads (one per core) read and parse batches of files while
- * the main thread runs the checks on the guests they send back. The guests
- * reach `visit` in the order of `files`, exactly as from forEachDomainFile,
- * so the report is the same byte for byte; only a few batches are ever in
- * flight, so memory stays flat while the guests stream through.
+ * files, worker threads (one per core) are sent batches of files and reply
+ * with what they made of them (lint's: cli/commands/lint-worker.ts, which also
+ * runs the checks' per-guest parts). The replies reach the caller in the order
+ * of `files`, so the report is the same byte for byte; only a few batches are
+ * ever in flight, so memory stays flat while the guests stream through.
  *
  * XENLINT_WORKERS=N forces N worker threads (the tests compare 1 and several
  * with the single-threaded path); XENLINT_WORKERS=0 keeps everything on the
- * main thread. Without a worker script beside this module (the standalone
+ * main thread. Without a worker script beside its caller (the standalone
  * single-file build) the reading stays on the main thread.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { DomainFacts } from '../model/facts.js';
-import { restoreSpecReadings, type SpecReadings } from '../readers/spec-reading.js';
-import { forEachDomainFile, type ReadOptions, type ReaderFor, type ReadProblem } from './read-domains.js';
+import type { ReadOptions, ReaderFor } from './read-domains.js';
 import { parseOptionsFor } from '../readers/reader-choice.js';
 import type { InputLimits } from '../settings/config.js';
 
@@ -32,11 +30,6 @@ export interface BatchRequest {
   batch: number;
   limits: InputLimits | undefined;
   files: Array<{ file: string; opts: ReadOptions }>;
-}
-
-export interface BatchResult {
-  batch: number;
-  results: Array<{ domain: DomainFacts; specs: SpecReadings } | { problem: ReadProblem }>;
 }
 
 /** How many worker threads to read `count` files with; 0 = read them on the main thread. */
@@ -66,33 +59,6 @@ export function threadsFor(count: number, script: string | undefined, url: URL):
     throw new Error(`XENLINT_WORKERS=${process.env['XENLINT_WORKERS']}: no ${fileURLToPath(url)}`);
   }
   return script ? threads : 0;
-}
-
-/**
- * forEachDomainFile on worker threads when there are enough files: the same
- * guests handed to `visit` in the same order, the same problems in the same order.
- */
-export async function forEachDomainFileParallel(
-  files: string[],
-  readerFor: ReaderFor,
-  limits: InputLimits | undefined,
-  visit: (domain: DomainFacts) => void,
-): Promise<ReadProblem[]> {
-  const url = new URL('./read-worker.js', import.meta.url);
-  const script = workerScript(url);
-  const threads = threadsFor(files.length, script, url);
-  if (threads === 0) return forEachDomainFile(files, readerFor, limits, visit);
-  const problems: ReadProblem[] = [];
-  await inWorkerBatches<BatchResult>(script!, undefined, threads, files, readerFor, limits, (r) => {
-    for (const item of r.results) {
-      if ('problem' in item) problems.push(item.problem);
-      else {
-        restoreSpecReadings(item.domain, item.specs);
-        visit(item.domain);
-      }
-    }
-  });
-  return problems;
 }
 
 /**
