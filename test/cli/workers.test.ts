@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BIN, ROOT } from './run.js';
 import { forEachDomainFile, type ReaderFor } from '../../cli/sources/read-domains.js';
-import { workerCount, PARALLEL_THRESHOLD } from '../../cli/sources/read-parallel.js';
+import { MIN_CORES, workerCount, PARALLEL_THRESHOLD } from '../../cli/sources/read-parallel.js';
 import type { DomainFacts } from '../../cli/model/facts.js';
 import type { Check, RunReport } from '../../cli/model/contract.js';
 import { guestResultOf, RunSession, type EngineOptions } from '../../cli/engine/engine.js';
@@ -86,7 +86,10 @@ function lint(bin: string, workers: string, args: string[]) {
 t.test('the thresholds', async (t) => {
   t.equal(workerCount(10, { XENLINT_WORKERS: '3' }), 3, 'forced');
   t.equal(workerCount(100_000, { XENLINT_WORKERS: '0' }), 0, 'forced off');
-  t.equal(workerCount(PARALLEL_THRESHOLD - 1, {}), 0, 'below the threshold: one thread');
+  t.equal(workerCount(PARALLEL_THRESHOLD - 1, {}, 8), 0, 'below the threshold: one thread');
+  t.equal(workerCount(PARALLEL_THRESHOLD, {}, 8), 8, 'at the threshold: one per core');
+  t.equal(workerCount(100_000, {}, MIN_CORES - 1), 0, 'too few cores: one thread');
+  t.equal(workerCount(100_000, {}, MIN_CORES), MIN_CORES, 'enough cores');
 });
 
 /** A report without what differs from run to run by nature (how long each check took). */
