@@ -16,7 +16,7 @@ import { parseXenVersionArg } from '../model/xen-version.js';
 import { closest } from './closest.js';
 import type { PluginArgs } from '../settings/plugins.js';
 import { redactReport } from '../sources/redact.js';
-import { writeOptionFile } from './output.js';
+import { writeOptionFile, writeOptionFilePieces, writeStdoutPieces } from './output.js';
 
 export interface ReportArgs {
   /** false (`--no-plugins`): built-in checks only, no plugin is loaded. */
@@ -259,7 +259,7 @@ export async function finish(command: 'check' | 'lint', facts: Facts, args: Repo
     const memory = memoryView(facts, xen?.version, memoryGuests);
     if (memory) report.memory = memory;
   }
-  const { formatReport, pickFormat, useColor } = await import('../report/index.js');
+  const { formatPieces, pickFormat, useColor } = await import('../report/index.js');
   const isTTY = !args.output && Boolean(process.stdout.isTTY);
   const format = pickFormat(args.format, process.env, isTTY);
   const [{ ruleMetas }, { projectLinks }] = await Promise.all([import('./rule-meta.js'), import('../settings/project.js')]);
@@ -275,13 +275,11 @@ export async function finish(command: 'check' | 'lint', facts: Facts, args: Repo
     locations: { sourceRoot: repositoryRoot(cwd) ?? cwd, ...extras.locations },
     failOn,
   };
-  const text = await formatReport(report, format, formatOptions);
-  if (args.output) await writeOptionFile('--output', args.output, text.endsWith('\n') ? text : `${text}\n`);
-  else process.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`);
-  if (also) {
-    const second = await formatReport(report, also.format, { ...formatOptions, color: false });
-    await writeOptionFile('--also-output', also.file, second.endsWith('\n') ? second : `${second}\n`);
-  }
+  // Written as it is made (issue 14): a report of 100 000 guests is never one string.
+  const pieces = await formatPieces(report, format, formatOptions);
+  if (args.output) await writeOptionFilePieces('--output', args.output, pieces);
+  else writeStdoutPieces(pieces);
+  if (also) await writeOptionFilePieces('--also-output', also.file, await formatPieces(report, also.format, { ...formatOptions, color: false }));
   let code = exitCodeFor(report, failOn);
   const warnings = report.summary.findings.warning;
   if (maxWarnings !== undefined && warnings > maxWarnings) {

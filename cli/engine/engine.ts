@@ -5,7 +5,7 @@
  * throws "error" with what it threw — and the other checks still run.
  */
 import { createHash } from 'node:crypto';
-import { hasParts, hostSideOf, PartsRun, type Check, type CheckContext, type CheckOutcome, type Finding, type HostSide, type ReportedFinding, type RunReport, type Skip, type Status } from '../model/contract.js';
+import { guestPartOf, hasParts, hostSideOf, PartsRun, type Check, type GuestPart, type CheckContext, type CheckOutcome, type Finding, type HostSide, type ReportedFinding, type RunReport, type Skip, type Status } from '../model/contract.js';
 import { isRefusal, refusalOf, type DomainFacts, type Facts, type Suppression } from '../model/facts.js';
 import type { Severity } from '../model/diagnostic.js';
 import { satisfiesXen } from '../model/xen-version.js';
@@ -87,6 +87,8 @@ interface GuestSuppressions {
  */
 export class RunSession {
   private readonly states: CheckState[];
+  /** The states that look at guests, fixed at the first guest (see guestPlan). */
+  private plannedStates: CheckState[] | undefined;
   private readonly kept: DomainFacts[] | undefined;
   private readonly guestSuppressions: GuestSuppressions[] = [];
   private readonly suppressions = new Map<string, Suppression[]>();
@@ -119,31 +121,59 @@ export class RunSession {
 
   /** Runs the guest's per-guest parts and keeps its summaries; the guest itself is not kept (unless `keepsGuests`). */
   addGuest(guest: DomainFacts): void {
-    this.guests++;
     this.kept?.push(guest);
-    const refused = refusalOf(guest) !== undefined;
-    if (guest.suppressions.length > 0) {
+    const planned = this.planned();
+    // A check that threw is fed no more guests.
+    const live = planned.map((s) => (s.threw === undefined ? { check: s.check, ctx: s.ctx } : undefined));
+    const ms = new Float64Array(planned.length);
+    this.addGuestResult(guestResultOf(live, this.host, guest, ms));
+    this.addDurations(ms);
+  }
+
+  /**
+   * The checks that look at each guest (their host-side gates open, hostOnly
+   * did not skip or throw), in the order a GuestResult's `parts` follow, with
+   * the context each runs with: plain data, from which a worker thread makes
+   * the same checks (by id, from the built-in registry) and computes the
+   * guests' results (guestResultOf) for `addGuestResult`.
+   */
+  guestPlan(): Array<{ id: string; ctx: CheckContext }> {
+    return this.planned().map((s) => ({ id: s.check.id, ctx: s.ctx }));
+  }
+
+  /** A guest whose per-guest parts have run already (guestResultOf over `guestPlan`): as `addGuest` takes the guest itself. */
+  addGuestResult(r: GuestResult): void {
+    this.guests++;
+    if (r.suppressions.length > 0) {
       // A directive in a refused file is never called unused: nothing but the refusal is judged there.
-      if (!refused) this.guestSuppressions.push({ name: guest.name, ...(guest.file !== undefined ? { file: guest.file } : {}), suppressions: guest.suppressions });
-      if (guest.file) {
-        const list = this.suppressions.get(guest.file);
-        if (list) list.push(...guest.suppressions);
-        else this.suppressions.set(guest.file, [...guest.suppressions]);
+      if (!r.refused) this.guestSuppressions.push({ name: r.name, ...(r.file !== undefined ? { file: r.file } : {}), suppressions: r.suppressions });
+      if (r.file) {
+        const list = this.suppressions.get(r.file);
+        if (list) list.push(...r.suppressions);
+        else this.suppressions.set(r.file, [...r.suppressions]);
       }
     }
-    for (const state of this.states) {
-      const parts = state.parts;
-      if (!parts || state.threw !== undefined) continue;
-      if (refused && !state.check.seesRefused) {
-        this.timed(state, () => {
-          const alone = new PartsRun(state.check, this.host, state.ctx);
-          alone.addGuest(guest);
-          state.aboutRefused.push(...atRefusal(alone.finish(), guest));
-        });
-      } else {
-        this.timed(state, () => parts.addGuest(guest));
-      }
+    const planned = this.planned();
+    for (let i = 0; i < planned.length; i++) {
+      const state = planned[i]!;
+      const part = r.parts[i];
+      if (state.threw !== undefined) continue;
+      if (part !== undefined && 'threw' in part) state.threw = part.threw;
+      else if (r.refused && !state.check.seesRefused) {
+        if (part !== undefined && 'aboutRefused' in part) state.aboutRefused.push(...part.aboutRefused);
+      } else state.parts!.addGuestPart((part as GuestPart | undefined) ?? {});
     }
+  }
+
+  /** Time the planned checks spent on guests elsewhere (a worker thread), in `guestPlan` order, for their durationMs. */
+  addDurations(ms: ArrayLike<number>): void {
+    const planned = this.planned();
+    for (let i = 0; i < planned.length; i++) planned[i]!.durationMs += ms[i] ?? 0;
+  }
+
+  private planned(): CheckState[] {
+    this.plannedStates ??= this.states.filter((s) => s.parts !== undefined && !s.parts.hostSkipped && s.threw === undefined);
+    return this.plannedStates;
   }
 
   finish(): RunReport {
@@ -182,7 +212,7 @@ export class RunSession {
     try {
       work();
     } catch (err) {
-      state.threw = `the check failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`;
+      state.threw = failure(err);
     }
     state.durationMs += nowMs() - start;
   }
@@ -246,6 +276,59 @@ export class RunSession {
       suppressed: 0,
     };
   }
+}
+
+/** A check's status reason when a part throws. */
+function failure(err: unknown): string {
+  return `the check failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`;
+}
+
+/**
+ * What a run keeps of one guest once the guest's per-guest parts have run:
+ * plain data, so a worker thread can compute it where the guest was read and
+ * post it instead of the guest (RunSession.addGuestResult).
+ */
+export interface GuestResult {
+  name: string;
+  file?: string;
+  suppressions: Suppression[];
+  /** Its toolstack refuses its config (refusalOf). */
+  refused: boolean;
+  /**
+   * Per planned check (RunSession.guestPlan order): its per-guest part; for a
+   * refused guest and a check that does not see refused guests, what it said on
+   * the refusal's line (atRefusal); or what a part threw. Undefined: nothing to add.
+   */
+  parts: Array<GuestPart | { aboutRefused: Finding[] } | { threw: string } | undefined>;
+}
+
+/**
+ * Runs the per-guest parts of `plan` (undefined entries are left out) on one
+ * guest; adds each check's time to `ms`. The one place a guest's parts run,
+ * on the main thread (RunSession.addGuest) and on a worker thread alike.
+ */
+export function guestResultOf(plan: ReadonlyArray<{ check: Check; ctx: CheckContext } | undefined>, host: HostSide, guest: DomainFacts, ms: Float64Array): GuestResult {
+  const refused = refusalOf(guest) !== undefined;
+  const parts: GuestResult['parts'] = new Array(plan.length);
+  for (let i = 0; i < plan.length; i++) {
+    const planned = plan[i];
+    if (!planned) continue;
+    const { check, ctx } = planned;
+    const start = nowMs();
+    try {
+      if (refused && !check.seesRefused) {
+        // Judged alone, and only what explains the refusal stays (atRefusal).
+        const alone = new PartsRun(check, host, ctx);
+        alone.addGuest(guest);
+        const about = atRefusal(alone.finish(), guest);
+        if (about.length > 0) parts[i] = { aboutRefused: about };
+      } else parts[i] = guestPartOf(check, guest, host, ctx);
+    } catch (err) {
+      parts[i] = { threw: failure(err) };
+    }
+    ms[i] = (ms[i] ?? 0) + nowMs() - start;
+  }
+  return { name: guest.name, ...(guest.file !== undefined ? { file: guest.file } : {}), suppressions: guest.suppressions, refused, parts };
 }
 
 /**

@@ -197,26 +197,25 @@ export class PartsRun<S = unknown> {
     }
   }
 
+  /** True when `hostOnly` skipped the check: no guest is looked at, and `finish` returns that skip. */
+  get hostSkipped(): boolean {
+    return this.skipped !== undefined;
+  }
+
   addGuest(guest: DomainFacts): void {
     if (this.skipped) return;
+    this.addGuestPart(guestPartOf(this.check, guest, this.host, this.ctx));
+  }
+
+  /** A guest whose per-guest parts have already run (guestPartOf), maybe on another thread: as `addGuest` would have taken it. */
+  addGuestPart(part: GuestPart<S>): void {
+    if (this.skipped) return;
     this.seen++;
-    const { check, host, ctx } = this;
-    if (check.perGuest) {
-      const r = check.perGuest(guest, host, ctx);
-      if (Array.isArray(r)) {
-        this.examined = true;
-        for (const f of r) this.guests.push(f);
-      } else if ('findings' in r) {
-        this.examined = true;
-        for (const f of r.findings) this.guests.push(f);
-        if (r.summary !== undefined) this.summaries.push(r.summary);
-        return;
-      } else this.firstGuestSkip ??= r;
-    }
-    if (check.summarize) {
-      const s = check.summarize(guest, host, ctx);
-      if (s !== undefined) this.summaries.push(s);
-    }
+    if (part.findings) {
+      this.examined = true;
+      for (const f of part.findings) this.guests.push(f);
+    } else if (part.skip) this.firstGuestSkip ??= part.skip;
+    if (part.summary !== undefined) this.summaries.push(part.summary);
   }
 
   finish(): Finding[] | Skip {
@@ -233,6 +232,39 @@ export class PartsRun<S = unknown> {
     if (this.check.perGuest && this.seen > 0 && !this.examined && findings.length === 0 && this.firstGuestSkip) return this.firstGuestSkip;
     return findings;
   }
+}
+
+/**
+ * What a version-2 check's per-guest parts make of one guest: perGuest's
+ * findings (present when it examined the guest) or its skip, and the guest's
+ * summary. Plain data (structured-cloneable), so the parts can run where the
+ * guest was read — a worker thread of a parallel lint — and the result be fed
+ * to the PartsRun that holds the check's state (`addGuestPart`).
+ */
+export interface GuestPart<S = unknown> {
+  findings?: Finding[];
+  skip?: Skip;
+  summary?: S;
+}
+
+/** Runs a check's per-guest parts on one guest (see PartsRun.addGuestPart); throws what a part throws. */
+export function guestPartOf<S>(check: Check<S>, guest: DomainFacts, host: HostSide, ctx: CheckContext): GuestPart<S> {
+  const part: GuestPart<S> = {};
+  if (check.perGuest) {
+    const r = check.perGuest(guest, host, ctx);
+    if (Array.isArray(r)) part.findings = r;
+    else if ('findings' in r) {
+      // One pass yielded the summary too: summarize is not called for this guest.
+      part.findings = r.findings;
+      if (r.summary !== undefined) part.summary = r.summary;
+      return part;
+    } else part.skip = r;
+  }
+  if (check.summarize) {
+    const s = check.summarize(guest, host, ctx);
+    if (s !== undefined) part.summary = s;
+  }
+  return part;
 }
 
 /** The host side of a Facts: the object itself minus its guests. */

@@ -19,6 +19,25 @@ export function isFormat(name: string): name is Format {
 }
 
 export async function formatReport(report: RunReport, format: Format, opts: FormatOptions): Promise<string> {
+  return [...(await formatPieces(report, format, opts))].join('');
+}
+
+/**
+ * The report in pieces, to be written one after another (issue 14): stylish,
+ * JSON and SARIF make theirs as they go, so a report of 100 000 guests is
+ * never one string; the other formats hand over their text as one piece.
+ */
+export async function formatPieces(report: RunReport, format: Format, opts: FormatOptions): Promise<Iterable<string>> {
+  // JSON carries a fleet run's host on every finding; the other formats group a fleet by host (formatFleet).
+  if (format === 'json') return (await import('./json.js')).jsonReportPieces(report, opts);
+  if (report.hosts === undefined) {
+    if (format === 'stylish') return (await import('./stylish.js')).stylishPieces(report, opts);
+    if (format === 'sarif') return (await import('./sarif.js')).sarifPieces(report, opts);
+  }
+  return [await formatWhole(report, format, opts)];
+}
+
+async function formatWhole(report: RunReport, format: Format, opts: FormatOptions): Promise<string> {
   // A fleet report groups by host; JSON carries the host on every finding instead.
   if (report.hosts && format !== 'json' && format !== 'html') return (await import('./fleet.js')).formatFleet(report, format, opts);
   switch (format) {

@@ -9,6 +9,7 @@ import type { CheckOutcome, ReportedFinding, RunReport, Status } from '../model/
 import type { Severity } from '../model/diagnostic.js';
 import type { FormatOptions } from './options.js';
 import { position } from './shared.js';
+import { jsonPieces, LazyArray } from './json-pieces.js';
 
 export interface JsonFinding {
   check: string;
@@ -60,6 +61,11 @@ export interface JsonReport {
 }
 
 export function toJsonReport(report: RunReport, opts?: Pick<FormatOptions, 'rules'>): JsonReport {
+  return jsonReportOf(report, opts, (o) => o.findings.map(jsonFinding));
+}
+
+/** The report, its findings made by `findings` (an array, or one made as it is written). */
+function jsonReportOf<F>(report: RunReport, opts: Pick<FormatOptions, 'rules'> | undefined, findings: (o: CheckOutcome) => F): Omit<JsonReport, 'checks'> & { checks: Array<Omit<JsonCheck, 'findings'> & { findings: F }> } {
   return {
     reportVersion: 1,
     tool: { name: 'xenlint', version: report.tool.version },
@@ -67,7 +73,7 @@ export function toJsonReport(report: RunReport, opts?: Pick<FormatOptions, 'rule
     xen: report.xen ? { version: report.xen.version, source: report.xen.source } : null,
     ...(report.notes && report.notes.length > 0 ? { notes: [...report.notes] } : {}),
     files: [...report.files],
-    checks: report.checks.map((o) => jsonCheck(o, opts?.rules.get(o.id)?.helpUri)),
+    checks: report.checks.map((o) => jsonCheck(o, opts?.rules.get(o.id)?.helpUri, findings(o))),
     problems: report.problems.map((p) => ({
       file: p.file ?? null,
       line: position(p.line) ?? null,
@@ -92,7 +98,7 @@ export function toJsonReport(report: RunReport, opts?: Pick<FormatOptions, 'rule
 /** These statuses are explained by their reason; the schema requires one. */
 const NEEDS_REASON = new Set<Status>(['skipped', 'not-applicable', 'error']);
 
-function jsonCheck(o: CheckOutcome, docs: string | undefined): JsonCheck {
+function jsonCheck<F>(o: CheckOutcome, docs: string | undefined, findings: F): Omit<JsonCheck, 'findings'> & { findings: F } {
   return {
     id: o.id,
     title: o.title,
@@ -101,7 +107,7 @@ function jsonCheck(o: CheckOutcome, docs: string | undefined): JsonCheck {
     docs: docs !== undefined && /^https:\/\//.test(docs) ? docs : null,
     status: o.status,
     reason: o.reason !== undefined && o.reason !== '' ? o.reason : NEEDS_REASON.has(o.status) ? 'no reason given' : null,
-    findings: o.findings.map(jsonFinding),
+    findings,
     suppressed: Number.isSafeInteger(o.suppressed) && o.suppressed >= 0 ? o.suppressed : 0,
     ...(o.host !== undefined ? { host: o.host } : {}),
   };
@@ -135,5 +141,11 @@ function jsonEvidence(evidence: Record<string, string | number | boolean>): Reco
 }
 
 export function formatJson(report: RunReport, opts?: FormatOptions): string {
-  return `${JSON.stringify(toJsonReport(report, opts), null, 2)}\n`;
+  return [...jsonReportPieces(report, opts)].join('');
+}
+
+/** formatJson's text in pieces, each finding made as it is written: the report is never held as one string. */
+export function* jsonReportPieces(report: RunReport, opts?: FormatOptions): Generator<string> {
+  yield* jsonPieces(jsonReportOf(report, opts, (o) => new LazyArray(o.findings.length, (i) => jsonFinding(o.findings[i]!))));
+  yield '\n';
 }

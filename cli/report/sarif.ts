@@ -26,6 +26,7 @@ import type { CheckOutcome, ReportedFinding, RunReport } from '../model/contract
 import type { Severity } from '../model/diagnostic.js';
 import type { FormatOptions, LocationContext, RuleMeta } from './options.js';
 import { namesAFile, position, wellFormed } from './shared.js';
+import { jsonPieces } from './json-pieces.js';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 export const SRCROOT = '%SRCROOT%';
@@ -96,7 +97,13 @@ export function toSarif(report: RunReport, opts: FormatOptions): Record<string, 
 }
 
 export function formatSarif(report: RunReport, opts: FormatOptions): string {
-  return `${JSON.stringify(toSarif(report, opts), null, 2)}\n`;
+  return [...sarifPieces(report, opts)].join('');
+}
+
+/** formatSarif's text in pieces: the log is never held as one string. */
+export function* sarifPieces(report: RunReport, opts: FormatOptions): Generator<string> {
+  yield* jsonPieces(toSarif(report, opts));
+  yield '\n';
 }
 
 function descriptor(o: CheckOutcome, meta: RuleMeta | undefined): Descriptor {

@@ -42,53 +42,79 @@ const HOST = '\u0000host';
 const SKIP_REASONS_SHOWN = 3;
 
 export function formatStylish(report: RunReport, opts: FormatOptions): string {
-  const p = palette(opts.color);
-  const out: string[] = [];
-  for (const [heading, rows] of groups(report, opts, p)) {
-    out.push(heading === HOST ? p.underline('host') : p.underline(visible(heading)));
-    for (const line of table(rows, p)) out.push(line);
-    out.push('');
-  }
-  out.push(...summary(report, opts, p));
-  return `${out.join('\n')}\n`;
+  return [...stylishPieces(report, opts)].join('');
 }
 
-function groups(report: RunReport, opts: FormatOptions, p: Palette): Array<[string, Row[]]> {
+/** formatStylish's text in pieces, one file's table at a time: neither every row nor the whole text is held at once. */
+export function* stylishPieces(report: RunReport, opts: FormatOptions): Generator<string> {
+  const p = palette(opts.color);
+  let batch = '';
+  const emit = function* (group: Iterable<string>): Generator<string> {
+    for (const line of group) {
+      batch += `${line}\n`;
+      if (batch.length >= BATCH) {
+        yield batch;
+        batch = '';
+      }
+    }
+  };
+  for (const [heading, rows] of groups(report, opts, p)) {
+    yield* emit([heading === HOST ? p.underline('host') : p.underline(visible(heading))]);
+    yield* emit(table(rows(), p));
+    yield* emit(['']);
+  }
+  yield* emit(summary(report, opts, p));
+  if (batch !== '') yield batch;
+}
+
+/** Pieces are joined into strings of about this many characters before they are handed on. */
+const BATCH = 1 << 16;
+
+/** What one file's table is made of: a finding (with its check's rank) or an input problem. */
+type Item = { finding: ReportedFinding; order: number } | { problem: RunReport['problems'][number] };
+
+/** The files in report order, each with a function that makes its rows (sorted) when its table is written. */
+function groups(report: RunReport, opts: FormatOptions, p: Palette): Array<[string, () => Row[]]> {
   const order = checkOrder(report);
-  const byFile = new Map<string, Row[]>();
-  const add = (file: string | undefined, row: Row) => {
+  const byFile = new Map<string, Item[]>();
+  const add = (file: string | undefined, item: Item) => {
     const key = file ? displayPath(file, opts.cwd) : HOST;
-    const rows = byFile.get(key) ?? [];
-    rows.push(row);
-    byFile.set(key, rows);
+    const items = byFile.get(key);
+    if (items) items.push(item);
+    else byFile.set(key, [item]);
   };
   const findings = report.checks.flatMap((o) => o.findings).sort(byPosition(order));
-  for (const f of findings) add(f.file, findingRow(f, order.get(f.check) ?? 0, opts, p));
-  for (const problem of report.problems) {
-    const line = position(problem.line);
-    const column = position(problem.column);
-    add(problem.file, {
-      line: line ?? 0,
-      column: column ?? 0,
-      order: -1,
-      location: locationText(line, column, undefined),
-      label: 'problem',
-      paint: p.red,
-      message: lines(problem.message),
-      id: '',
-      notes: [],
-    });
-  }
-  for (const rows of byFile.values()) {
-    rows.sort((a, b) => a.line - b.line || a.column - b.column || a.order - b.order);
-  }
+  for (const f of findings) add(f.file, { finding: f, order: order.get(f.check) ?? 0 });
+  for (const problem of report.problems) add(problem.file, { problem });
+  const rowsOf = (items: Item[]) => (): Row[] => {
+    const rows = items.map((item) => ('finding' in item ? findingRow(item.finding, item.order, opts, p) : problemRow(item.problem, p)));
+    return rows.sort((a, b) => a.line - b.line || a.column - b.column || a.order - b.order);
+  };
   const fileRank = new Map(report.files.map((f, i) => [displayPath(f, opts.cwd), i]));
-  return [...byFile.entries()].sort(([a], [b]) => {
-    if (a === HOST || b === HOST) return a === HOST ? (b === HOST ? 0 : -1) : 1;
-    const ra = fileRank.get(a) ?? Number.MAX_SAFE_INTEGER;
-    const rb = fileRank.get(b) ?? Number.MAX_SAFE_INTEGER;
-    return ra - rb || (a < b ? -1 : a > b ? 1 : 0);
-  });
+  return [...byFile.entries()]
+    .sort(([a], [b]) => {
+      if (a === HOST || b === HOST) return a === HOST ? (b === HOST ? 0 : -1) : 1;
+      const ra = fileRank.get(a) ?? Number.MAX_SAFE_INTEGER;
+      const rb = fileRank.get(b) ?? Number.MAX_SAFE_INTEGER;
+      return ra - rb || (a < b ? -1 : a > b ? 1 : 0);
+    })
+    .map(([key, items]) => [key, rowsOf(items)]);
+}
+
+function problemRow(problem: RunReport['problems'][number], p: Palette): Row {
+  const line = position(problem.line);
+  const column = position(problem.column);
+  return {
+    line: line ?? 0,
+    column: column ?? 0,
+    order: -1,
+    location: locationText(line, column, undefined),
+    label: 'problem',
+    paint: p.red,
+    message: lines(problem.message),
+    id: '',
+    notes: [],
+  };
 }
 
 function findingRow(f: ReportedFinding, order: number, opts: FormatOptions, p: Palette): Row {

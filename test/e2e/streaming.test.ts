@@ -7,6 +7,8 @@
  * files, suppressions; the host is its Xen 4.1 snapshot, and two more runs
  * judge the same configs as Xen 3.0.4 and 4.19 so the version-bound checks
  * (vif-limit, hvm-disk-limit, vbd-size-limit, hvm-save-migrate, ...) report too.
+ * The streamed run is made twice: on one thread, and with the per-guest parts
+ * on three worker threads (XENLINT_WORKERS=3), fed back in file order.
  */
 import t from 'tap';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -47,10 +49,12 @@ function firstDifference(a: string, b: string): string {
 
 /** Both paths, one report each in `format` on stdout and `also` in a file. */
 function both(args: string[], format: string, also: string): Array<{ code: number | null; main: string; second: string; stderr: string }> {
-  return ['0', '1'].map((stream) => {
+  // Streamed on one thread, and on worker threads that run the per-guest parts (cli/commands/lint-parallel.ts).
+  const ways: Array<Record<string, string>> = [{ XENLINT_STREAM: '0' }, { XENLINT_STREAM: '1', XENLINT_WORKERS: '0' }, { XENLINT_STREAM: '1', XENLINT_WORKERS: '3' }];
+  return ways.map((env, way) => {
     // Named for the run, so a run that did not finish can never be compared with an earlier run's file.
-    const file = join(dir, `also-${args.join('_')}-${format}-${also}-${stream}.out`);
-    const r = xenlint(['lint', 'configs', ...args, '--format', format, '--also-output', `${also}=${file}`], { cwd: dir, env: { XENLINT_STREAM: stream } });
+    const file = join(dir, `also-${args.join('_')}-${format}-${also}-${way}.out`);
+    const r = xenlint(['lint', 'configs', ...args, '--format', format, '--also-output', `${also}=${file}`], { cwd: dir, env });
     return { code: r.code, main: untimed(r.stdout), second: existsSync(file) ? untimed(readFileSync(file, 'utf8')) : '', stderr: r.stderr };
   });
 }
@@ -65,13 +69,15 @@ const runs: Array<{ name: string; args: string[]; format: string; also: string }
 
 for (const run of runs) {
   t.test(`${run.name}: ${run.format} and ${run.also}, whole facts and streaming`, async (t) => {
-    const [whole, streamed] = both(run.args, run.format, run.also);
+    const [whole, ...others] = both(run.args, run.format, run.also);
     t.ok(whole!.code === 0 || whole!.code === 1 || whole!.code === 2, `the whole-facts run finished (exit ${whole!.code}): ${whole!.stderr.slice(0, 300)}`);
-    t.equal(streamed!.code, whole!.code, 'the same exit code');
-    t.equal(streamed!.stderr, whole!.stderr, 'the same messages on stderr');
     t.ok(whole!.main.length > 1000, `a real report to compare (${whole!.main.length} bytes of ${run.format})`);
-    t.ok(streamed!.main === whole!.main, `${run.format}: byte-identical`, { diff: firstDifference(whole!.main, streamed!.main) });
-    t.ok(streamed!.second === whole!.second, `${run.also}: byte-identical`, { diff: firstDifference(whole!.second, streamed!.second) });
+    for (const [streamed, how] of others.map((o, i) => [o!, i === 0 ? 'streamed' : 'on 3 worker threads'] as const)) {
+      t.equal(streamed.code, whole!.code, `${how}: the same exit code`);
+      t.equal(streamed.stderr, whole!.stderr, `${how}: the same messages on stderr`);
+      t.ok(streamed.main === whole!.main, `${how}: ${run.format}: byte-identical`, { diff: firstDifference(whole!.main, streamed.main) });
+      t.ok(streamed.second === whole!.second, `${how}: ${run.also}: byte-identical`, { diff: firstDifference(whole!.second, streamed.second) });
+    }
   });
 }
 

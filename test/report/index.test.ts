@@ -92,14 +92,14 @@ t.test('each formatter loads on its own; index.ts loads none of them eagerly', a
     [],
     'index.ts has only type imports at the top (formatters come through import())',
   );
-  t.same(valueImports('sarif.ts'), ['node:path', './shared.js'], 'the import reader sees value imports');
+  t.same(valueImports('sarif.ts'), ['node:path', './shared.js', './json-pieces.js'], 'the import reader sees value imports');
   const formatters = ['stylish.ts', 'json.ts', 'sarif.ts', 'junit.ts', 'github.ts'];
   for (const f of formatters) {
     const imports = valueImports(f);
     const others = imports.filter((i) => formatters.some((g) => i === `./${g.replace(/\.ts$/, '.js')}`));
     t.same(others, [], `${f} imports no other formatter`);
     t.ok(
-      imports.every((i) => i.startsWith('node:') || ['./shared.js', './color.js', './options.js'].includes(i)),
+      imports.every((i) => i.startsWith('node:') || ['./shared.js', './color.js', './options.js', './json-pieces.js'].includes(i)),
       `${f} needs only node builtins and the small shared modules: ${imports.join(', ')}`,
     );
   }
