@@ -221,24 +221,29 @@ t.test('the loader: random text or JSON is a miss, never a throw', async (t) => 
     fc.jsonValue(),
     fc.record({ name: fc.oneof(fc.string(), fc.jsonValue()), file: fc.constantFrom(file, 'other.cfg'), suppressions: fc.oneof(fc.constant([]), fc.jsonValue()), refused: fc.oneof(fc.boolean(), fc.jsonValue()), parts: fc.oneof(fc.constant(valid.parts), fc.array(fc.oneof(fc.constant(null), fc.jsonValue()), { minLength: plan.length, maxLength: plan.length })) }),
   );
-  let hits = 0;
+  const take = (result: unknown, memory: unknown): boolean => {
+    const entry = { sig, result, ...(memory !== null ? { memory } : {}) };
+    writeFileSync(cacheFile, `{"xenlintCache":1,"key":"${key}"}\n${JSON.stringify(file)}\t${JSON.stringify(entry)}\n`);
+    const cache = LintCache.open(cacheFile, 'metadata', key, undefined, plan.length, () => undefined);
+    const hit = cache.lookup(file);
+    if (hit) {
+      const session = new RunSession(builtinChecks, host, { command: 'lint' });
+      session.addGuestResult(hit.guest);
+      session.finish();
+    }
+    return hit !== undefined;
+  };
   fc.assert(
     fc.property(anyResult, fc.option(fc.jsonValue()), (result, memory) => {
-      const entry = { sig, result, ...(memory !== null ? { memory } : {}) };
-      writeFileSync(cacheFile, `{"xenlintCache":1,"key":"${key}"}\n${JSON.stringify(file)}\t${JSON.stringify(entry)}\n`);
-      const cache = LintCache.open(cacheFile, 'metadata', key, undefined, plan.length, () => undefined);
-      const hit = cache.lookup(file);
-      if (hit) {
-        hits++;
-        const session = new RunSession(builtinChecks, host, { command: 'lint' });
-        session.addGuestResult(hit.guest);
-        session.finish();
-      }
+      take(result, memory);
       return true;
     }),
     { numRuns: 400 },
   );
-  t.ok(hits > 0, 'some entries had the shape and were taken');
+  t.ok(take(valid, null), 'an entry of the shape store writes is taken');
+  t.ok(take(valid, { name: 'clash', mib: 1024 }), 'with its memory figures');
+  t.notOk(take({ ...valid, parts: valid.parts.slice(1) }, null), 'parts for another plan of checks: a miss');
+  t.notOk(take({ ...valid, file: 'other.cfg' }, null), "another file's entry: a miss");
 });
 
 t.test('plainJson: only what JSON gives back unchanged is cached', async (t) => {
