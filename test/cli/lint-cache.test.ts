@@ -250,3 +250,19 @@ t.test('plainJson: only what JSON gives back unchanged is cached', async (t) => 
   t.ok(plainJson({ a: [1, 'x', true, null, { b: 2.5 }] }));
   for (const v of [{ a: undefined }, [1, , 3], new Map(), { a: new Set() }, NaN, Infinity, -0, { a: () => 1 }]) t.notOk(plainJson(v), String(v));
 });
+
+t.test('a warm run where nothing changed leaves the cache file as it is; a change rewrites it', async (t) => {
+  rmSync(CACHE, { force: true });
+  const args = ['--format', 'json', '--cache', '--cache-location', 'c'];
+  await lint(args);
+  const first = statSync(CACHE);
+  const text = readFileSync(CACHE, 'utf8');
+  await lint(args);
+  t.equal(statSync(CACHE).ino, first.ino, 'not written again (a rewrite renames a new file into place)');
+  const file = join(dir, 'g/file-wide.cfg');
+  writeFileSync(file, `${files['g/file-wide.cfg']}# edited\n`);
+  await lint(args);
+  t.not(statSync(CACHE).ino, first.ino, 'an edited file: written');
+  t.not(readFileSync(CACHE, 'utf8'), text);
+  writeFileSync(file, files['g/file-wide.cfg']!);
+});
