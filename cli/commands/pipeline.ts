@@ -239,10 +239,8 @@ export async function finish(command: 'check' | 'lint', facts: Facts, args: Repo
   let extras: RunInputs;
   let memoryGuests: MemoryGuest[] | undefined;
   if (typeof given === 'function') {
-    const session = new RunSession(checks, hostSideOf(facts), engine);
-    const fed = await given(session, xen);
-    session.setInputs(inputs(fed));
-    full = session.finish();
+    const { report: streamedReport, ...fed } = await streamed(new RunSession(checks, hostSideOf(facts), engine), given, xen, inputs);
+    full = streamedReport;
     extras = fed;
     memoryGuests = fed.memory;
   } else {
@@ -287,6 +285,22 @@ export async function finish(command: 'check' | 'lint', facts: Facts, args: Repo
     if (code === 0) code = 1;
   }
   return extras.unreadable ? 2 : code;
+}
+
+/**
+ * Feeds a session and finishes it, in a frame of its own: once this returns,
+ * nothing holds the session (its per-guest findings and summaries), which an
+ * async caller's suspended frame would keep alive to its end (issue 14).
+ */
+async function streamed(
+  session: RunSession,
+  given: Feed,
+  xen: { version: string; source: string } | undefined,
+  inputs: (extras: RunInputs) => Pick<EngineOptions, 'files' | 'problems' | 'notes'>,
+): Promise<Fed & { report: RunReport }> {
+  const fed = await given(session, xen);
+  session.setInputs(inputs(fed));
+  return { ...fed, report: session.finish() };
 }
 
 /**
