@@ -9,6 +9,7 @@
  * default outside the shim in 4.16).
  */
 import {
+  type CapToken,
   capsText,
   type CheckContext,
   cmdlineValue,
@@ -140,15 +141,43 @@ const check = defineCheck({
   },
 });
 
+/** What every guest's findings say about the host: the same for all guests of a run. */
+interface HostView {
+  pvAbis: string[];
+  capsShown: string;
+  pvList: string;
+  pv: string | undefined;
+  annotateRemediation: string;
+  /** What it was computed from: a host object changed since (a test's) is computed again. */
+  from: { caps: CapToken[]; commandline: unknown };
+}
+
+/** Per host facts object (the engine hands every guest the same one), so 10 000 PV guests do not rebuild it each. */
+const HOST_VIEWS = new WeakMap<object, HostView>();
+
+function hostView(facts: HostSide, caps: CapToken[]): HostView {
+  const host = facts.host;
+  const cached = host ? HOST_VIEWS.get(host) : undefined;
+  if (cached && cached.from.caps === caps && cached.from.commandline === host?.commandline) return cached;
+  const pvAbis = caps.filter((c) => c.kind === 'xen').map((c) => c.abi);
+  const view: HostView = {
+    pvAbis,
+    capsShown: capsText(caps),
+    pvList: pvAbis.join(', '),
+    pv: host?.commandline ? cmdlineValue(host.commandline.options, 'pv') : undefined,
+    from: { caps, commandline: host?.commandline },
+    annotateRemediation: `Annotate the config with # xenlint: guest-abi=<${pvAbis.join('|')}> after checking the guest's kernel (file vmlinuz, or readelf -n for the Xen PAE note), or run xenlint check --root where the kernel image is readable.`,
+  };
+  if (host) HOST_VIEWS.set(host, view);
+  return view;
+}
+
 function guestFindings(d: DomainFacts, facts: HostSide, ctx: CheckContext): Finding[] {
   const caps = knownCaps(facts);
   if ('skip' in caps) return [];
-  const pvAbis = caps.filter((c) => c.kind === 'xen').map((c) => c.abi);
   const version = versionOf(facts, ctx);
   const shown = shownVersion(facts, ctx);
-  const capsShown = capsText(caps);
-  const pvList = pvAbis.join(', ');
-  const pv = facts.host?.commandline ? cmdlineValue(facts.host.commandline.options, 'pv') : undefined;
+  const { pvAbis, capsShown, pvList, pv, annotateRemediation } = hostView(facts, caps);
   const findings: Finding[] = [];
   const k = d.kernel;
   const abi = k && k.source !== 'unknown' ? k.abi : undefined;
@@ -174,7 +203,7 @@ function guestFindings(d: DomainFacts, facts: HostSide, ctx: CheckContext): Find
       unverified: true,
       messageId: 'abi-unknown',
       data: { guest: d.name, why, abis: pvList },
-      remediation: `Annotate the config with # xenlint: guest-abi=<${pvAbis.join('|')}> after checking the guest's kernel (file vmlinuz, or readelf -n for the Xen PAE note), or run xenlint check --root where the kernel image is readable.`,
+      remediation: annotateRemediation,
       evidence,
     });
     return findings;

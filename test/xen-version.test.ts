@@ -1,6 +1,8 @@
 import t from 'tap';
 import fc from 'fast-check';
 import semver from 'semver';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   xenSemver,
   parseXenVersionArg,
@@ -8,7 +10,11 @@ import {
   versionTextFromInfoFields,
   satisfiesXen,
   isXenRange,
+  isSimpleXenRange,
+  validSemver,
 } from '../cli/model/xen-version.js';
+import { builtinChecks } from '../checks/index.js';
+import { fromRoot } from './helpers/paths.js';
 
 t.test('xen_major/minor/extra -> semver (xen-facts A7 and design.md)', async (t) => {
   const rows: Array<[string, string, string, string | undefined]> = [
@@ -150,6 +156,100 @@ t.test('property: random input never throws', async (t) => {
       versionFromInfoFields({ xen_major: a, xen_minor: b, xen_extra: c, xen_version: r });
     }),
     { numRuns: 400 },
+  );
+  t.pass();
+});
+
+// The ranges are read without semver where they have the simple forms (cli/model/xen-version.ts);
+// semver, the reference, must give the same answer for every range the code base holds and any
+// other, simple or not, on any version.
+function semverDecides(version: string, range: string): boolean {
+  const v = semver.valid(version) ?? parseXenVersionArg(version);
+  if (v === undefined || v === null) return false;
+  try {
+    return semver.satisfies(v, range, { includePrerelease: true });
+  } catch {
+    return false;
+  }
+}
+
+/** Every string literal in checks/ and cli/ that reads as a version range, and every check's xen field. */
+function rangesInTheCodeBase(): string[] {
+  const found = new Set<string>(builtinChecks.flatMap((c) => (c.xen !== undefined ? [c.xen] : [])));
+  const comparator = String.raw`(?:[<>]=?|=)?\d+(?:\.\d+){0,2}`;
+  const rangeLiteral = new RegExp(String.raw`['"\`](${comparator}(?:\s+${comparator})*(?:\s*\|\|\s*${comparator}(?:\s+${comparator})*)*)['"\`]`, 'g');
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, e.name);
+      if (e.isDirectory()) walk(path);
+      else if (e.name.endsWith('.ts')) for (const m of readFileSync(path, 'utf8').matchAll(rangeLiteral)) if (/[<>=]/.test(m[1]!)) found.add(m[1]!);
+    }
+  };
+  walk(fromRoot('checks'));
+  walk(fromRoot('cli'));
+  return [...found].sort();
+}
+
+const CODE_RANGES = rangesInTheCodeBase();
+
+const prereleaseId = fc.oneof(
+  fc.constantFrom('pre', 'rc', 'rc2', 'rc10', 'unstable', 'devel', 'alpha', 'beta1', '0', '1', '2', '10', '01', 'x-1', '-', '9007199254740993'),
+  fc.stringMatching(/^[0-9A-Za-z-]{1,4}$/),
+);
+const num = fc.oneof(fc.constantFrom(0, 1, 2, 3, 4, 5, 17, 18), fc.nat({ max: 30 }));
+/** Versions as the checks get them: semvers with and without prerelease and build, --xen style partials, junk. */
+const version = fc.oneof(
+  fc
+    .tuple(num, num, num, fc.array(prereleaseId, { maxLength: 3 }), fc.option(fc.stringMatching(/^[0-9A-Za-z.-]{1,8}$/), { nil: undefined }))
+    .map(([M, m, p, pre, build]) => `${M}.${m}.${p}${pre.length ? `-${pre.join('.')}` : ''}${build !== undefined ? `+${build}` : ''}`),
+  fc.tuple(num, num).map(([M, m]) => `${M}.${m}`),
+  fc.constantFrom('3.0.4-1', '4.17.4-pre', 'v4.1.2', ' 4.1.2 ', '=4.1.2', '04.1.2', '4.1.2-', '4.1', 'nonsense', '', '9007199254740993.0.0'),
+  fc.string({ maxLength: 12 }),
+);
+const op = fc.constantFrom('', '=', '<', '<=', '>', '>=');
+const partial = fc.oneof(
+  num.map(String),
+  fc.tuple(num, num).map(([M, m]) => `${M}.${m}`),
+  fc.tuple(num, num, num).map(([M, m, p]) => `${M}.${m}.${p}`),
+);
+const simpleComparator = fc.tuple(op, partial).map(([o, v]) => o + v);
+const simpleRangeArb = fc.array(fc.array(simpleComparator, { minLength: 1, maxLength: 3 }).map((cs) => cs.join(' ')), { minLength: 1, maxLength: 3 }).map((sets) => sets.join(' || '));
+/** What a plugin may write besides: semver's other forms, odd spacing, and what is no range at all. */
+const otherRange = fc.oneof(
+  fc.tuple(fc.constantFrom('^', '~', '>= ', '< ', 'v', '>=v'), partial).map(([o, v]) => o + v),
+  fc.tuple(partial, partial).map(([a, b]) => `${a} - ${b}`),
+  fc.constantFrom('*', '', '4.x', '4.17.x', '>=4.17.0-rc', '<4.18.0-0', '>=4 ||', '|| <3', '>=04.1', '  >=4.1   <5  ', '>=4.1\t<5', '<0', '<0.0.0', '>=9007199254740992'),
+  fc.string({ maxLength: 10 }),
+);
+
+t.test('every range the code base holds is read without semver (start-up never loads it)', async (t) => {
+  t.ok(CODE_RANGES.length >= 20, `found ${CODE_RANGES.length} ranges`);
+  for (const r of CODE_RANGES) t.ok(isSimpleXenRange(r), r);
+});
+
+t.test('property: validSemver is semver.valid', async (t) => {
+  fc.assert(
+    fc.property(version, (v) => validSemver(v) === semver.valid(v)),
+    { numRuns: 3000 },
+  );
+  t.pass();
+});
+
+t.test('property: satisfiesXen answers as semver for every range in the code base', async (t) => {
+  fc.assert(
+    fc.property(version, (v) => CODE_RANGES.every((r) => satisfiesXen(v, r) === semverDecides(v, r))),
+    { numRuns: 2000 },
+  );
+  t.pass();
+});
+
+t.test('property: satisfiesXen and isXenRange answer as semver for any simple range, and any other', async (t) => {
+  fc.assert(
+    fc.property(version, fc.oneof(simpleRangeArb, otherRange), (v, r) => {
+      if (satisfiesXen(v, r) !== semverDecides(v, r)) throw new Error(`${JSON.stringify(v)} in ${JSON.stringify(r)}: ${satisfiesXen(v, r)}`);
+      if (isXenRange(r) !== (semver.validRange(r, { includePrerelease: true }) !== null)) throw new Error(`isXenRange(${JSON.stringify(r)})`);
+    }),
+    { numRuns: 5000 },
   );
   t.pass();
 });

@@ -51,6 +51,9 @@ const LINT_OPTIONS: Record<string, OptionSpec> = {
   '--facts': { key: 'facts', kind: 'string' },
   '--dialect': { key: 'dialect', kind: 'string', choices: DIALECTS },
   '--error-on-unmatched-pattern': { key: 'error-on-unmatched-pattern', kind: 'boolean' },
+  '--cache': { key: 'cache', kind: 'boolean' },
+  '--cache-location': { key: 'cache-location', kind: 'string' },
+  '--cache-strategy': { key: 'cache-strategy', kind: 'string', choices: new Set(['metadata', 'content']) },
 };
 
 const CHECK_OPTIONS: Record<string, OptionSpec> = {

@@ -10,8 +10,10 @@ import { applyDeploy, checkDeployNames, finish, freeMemoryNote, prepare, resolve
 import type { MemoryGuest } from './memory-view.js';
 import { decideReader, type ReaderChoice, type ReaderInputs, type Undecided } from '../readers/reader-choice.js';
 import type { Dialect } from '../model/config-model.js';
+import { hostSideOf } from '../model/contract.js';
+import type { CacheArgs, LintCache } from './lint-cache.js';
 
-interface LintArgs extends ReportArgs {
+interface LintArgs extends ReportArgs, CacheArgs {
   paths: string[];
   facts?: string;
   dialect?: Dialect;
@@ -86,17 +88,55 @@ export default async function lint(argv: Record<string, unknown>): Promise<numbe
   delete facts.domains;
   const deploy = setDeploy(prepared, args.deploy);
   const { builtinChecks } = await import('../../checks/index.js');
-  return finish('lint', facts, args, prepared, async (session, xenUsed) => {
+  const limits = prepared.loaded.config.limits;
+  let cache: LintCache | undefined;
+  const code = await finish('lint', facts, args, prepared, async (session, xenUsed) => {
     const names: string[] = [];
     const memory: MemoryGuest[] | undefined = facts.host?.totalMemoryMiB !== undefined ? [] : undefined;
-    // Above a threshold of files, read and checked on worker threads, fed to the run here in file order.
-    const problems = await feedGuests(session, prepared.checks, builtinChecks, facts, files, readerFor, prepared.loaded.config.limits, memory ? { xen: xenUsed?.version } : undefined, (name, m) => {
+    const memoryFor = memory ? { xen: xenUsed?.version } : undefined;
+    const seen = (name: string, m: MemoryGuest | undefined): void => {
       names.push(name);
       if (m) memory?.push(m);
-    });
+    };
+    let problems: ReadProblem[] | undefined;
+    if (args.cache) {
+      const c = await import('./lint-cache.js');
+      const strategy = c.cacheStrategyOf(args['cache-strategy']);
+      const refusal = c.cacheRefusal(session, prepared.checks, builtinChecks);
+      if (refusal !== undefined) process.stderr.write(`xenlint: --cache is not used with plugins: ${refusal}\n`);
+      else {
+        const plan = session.guestPlan();
+        const key = c.cacheKey({
+          strategy,
+          cwd,
+          plan,
+          checks: prepared.checks.map((k) => k.id),
+          host: hostSideOf(facts),
+          dialect: args.dialect,
+          dialects: rules,
+          configDir: prepared.loaded.dir,
+          limits,
+          memory: memoryFor,
+        });
+        const note = (line: string): void => void process.stderr.write(`xenlint: --cache: ${line}\n`);
+        cache = c.LintCache.open(c.cacheFileOf(args['cache-location'], cwd), strategy, key, limits, plan.length, note);
+        problems = await c.feedGuestsCached(cache, session, builtinChecks, facts, files, readerFor, limits, memoryFor, seen);
+      }
+    }
+    // Above a threshold of files, read and checked on worker threads, fed to the run here in file order.
+    problems ??= await feedGuests(session, prepared.checks, builtinChecks, facts, files, readerFor, limits, memoryFor, seen);
     checkDeployNames(args.deploy, names);
     return { ...inputs(problems, names, deploy), ...(memory ? { memory } : {}) };
   });
+  // Only a run that made its report writes the cache (a refused run threw before this).
+  if (cache) {
+    try {
+      cache.save(new Set(files));
+    } catch (err) {
+      process.stderr.write(`xenlint: --cache: ${cache.file}: not written: ${(err as Error).message}\n`);
+    }
+  }
+  return code;
 }
 
 /** `.xenlintignore` (nearest up to the repository root) and the config's `ignorePatterns`. */

@@ -11,11 +11,12 @@ import { fastPath } from './fast-argv.js';
 import type { RunCommand } from './yargs-cli.js';
 
 const run: RunCommand = async (load, argv) => {
-  const { handleFailure } = await import('./failure.js');
   try {
     const mod = await load();
     process.exitCode = await mod.default(argv);
   } catch (err) {
+    // Loaded only when needed: it brings the config module, and with it the search for the package root.
+    const { handleFailure } = await import('./failure.js');
     process.exitCode = handleFailure(err);
   }
 };

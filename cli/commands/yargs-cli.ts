@@ -105,7 +105,14 @@ export function buildCli(args: string[], run: RunCommand): Argv {
             type: 'boolean',
             describe: 'With --no-error-on-unmatched-pattern: no configs under a directory, or a glob that matches nothing, is no error (exit 0 when there is nothing to lint)',
           })
+          .option('cache', { type: 'boolean', describe: 'Keep each file\'s results in a cache file and check only the files that changed since the last run (report unchanged)' })
+          .option('cache-location', { type: 'string', describe: 'The cache file, or a directory to keep .xenlintcache in (default: .xenlintcache in the current directory)' })
+          .option('cache-strategy', {
+            choices: ['metadata', 'content'] as const,
+            describe: 'How a changed file is told: metadata (size, mtime, inode; the default) or content (a hash of its bytes: for CI, where a fresh checkout changes every mtime)',
+          })
           .example('$0 lint domains/', 'every *.cfg below domains/')
+          .example('$0 lint domains/ --cache --cache-strategy content', 'in CI: only the configs whose bytes changed are read and checked')
           .example('$0 lint web01.cfg --facts host-info.txt', 'against a saved `xl info`')
           .example('$0 lint domains/ --facts host-info.txt --deploy db01', 'will db01 fit in the free memory of that capture?'),
       (argv) => run(() => import('./lint.js'), argv),

@@ -22,8 +22,18 @@
  * `>=4.17 <4.18`, and `<4.18`, but not `>=4.17.4` (a fix first shipped in
  * 4.17.4 may be missing from a -pre build). Call `satisfiesXen`, never
  * `semver.satisfies` directly, so that every check agrees.
+ *
+ * The forms xenlint's own checks use — comparators `<`, `<=`, `>`, `>=`, `=` or
+ * none, on `M`, `M.m` or `M.m.p`, joined by spaces and `||` — are read here,
+ * with semver's own rules (strict-mode parsing, partial versions expanded as
+ * semver expands them with includePrerelease, its prerelease ordering); any
+ * other range (`^`, `~`, `x`, hyphens, what a plugin may write) goes to semver.
+ * Why: semver builds about 40 regular expressions when it loads and parses each
+ * range with a dozen more, a tenth of `lint one.cfg`'s start-up; the installed
+ * bundle loads it only when such a range comes (build/load-bundle.cjs).
+ * test/xen-version.test.ts holds the two to the same answers.
  */
-import semver from 'semver';
+import { satisfies, validRange } from 'semver';
 
 const DEV_TAG = /^(pre|rc\d*|unstable|devel|dev|alpha\d*|beta\d*)(?![a-z])/i;
 
@@ -63,10 +73,10 @@ export function xenSemver(major: string, minor: string, extra: string): string |
   if (DEV_TAG.test(tail)) {
     const [pre, ...build] = tail.split('+');
     const candidate = `${base}-${prereleaseIds(pre ?? '')}` + (build.length ? `+${buildMetadata(build.join('-'))}` : '');
-    if (semver.valid(candidate)) return candidate;
+    if (validSemver(candidate)) return candidate;
   }
   const candidate = `${base}+${buildMetadata(tail)}`;
-  return semver.valid(candidate) ? candidate : base;
+  return validSemver(candidate) ? candidate : base;
 }
 
 // `.4`, `.4-pre`, `.4-1`, `.5.24.g87d90d51`, `-unstable`; not `.x` or `foo`.
@@ -139,16 +149,148 @@ export function satisfiesXen(version: string, range: string): boolean {
 const satisfiedCache = new Map<string, boolean>();
 
 function decide(version: string, range: string): boolean {
-  const v = semver.valid(version) ?? parseXenVersionArg(version);
+  const v = validSemver(version) ?? parseXenVersionArg(version);
   if (v === undefined || v === null) return false;
-  try {
-    return semver.satisfies(v, range, { includePrerelease: true });
-  } catch {
-    return false;
+  const sets = simpleRange(range);
+  if (sets === undefined) {
+    try {
+      return satisfies(v, range, { includePrerelease: true });
+    } catch {
+      return false;
+    }
   }
+  const parsed = parseSemver(v);
+  return parsed !== undefined && sets.some((set) => set.every((c) => test(c, parsed)));
 }
 
 /** Whether `range` is a semver range that `satisfiesXen` can test. */
 export function isXenRange(range: string): boolean {
-  return semver.validRange(range, { includePrerelease: true }) !== null;
+  return simpleRange(range) !== undefined || validRange(range, { includePrerelease: true }) !== null;
+}
+
+// semver's strict grammar (semver/internal/re.js: FULL), and its limits (internal/constants.js).
+const NUMERIC_ID = '0|[1-9]\\d*';
+const PRERELEASE_ID = `(?:\\d*[a-zA-Z-][a-zA-Z0-9-]*|${NUMERIC_ID})`;
+const FULL = new RegExp(
+  `^v?(${NUMERIC_ID})\\.(${NUMERIC_ID})\\.(${NUMERIC_ID})(?:-(${PRERELEASE_ID}(?:\\.${PRERELEASE_ID})*))?(?:\\+[a-zA-Z0-9-]+(?:\\.[a-zA-Z0-9-]+)*)?$`,
+);
+const MAX_LENGTH = 256;
+
+interface SemVer {
+  main: [number, number, number];
+  /** Numeric identifiers below MAX_SAFE_INTEGER as numbers, the rest as text (semver's SemVer). */
+  pre: Array<number | string>;
+}
+
+function parseSemver(text: string): SemVer | undefined {
+  if (text.length > MAX_LENGTH) return undefined;
+  const m = FULL.exec(text.trim());
+  if (!m) return undefined;
+  const main: [number, number, number] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (main.some((n) => n > Number.MAX_SAFE_INTEGER)) return undefined;
+  const pre = m[4] === undefined ? [] : m[4].split('.').map((id) => (/^[0-9]+$/.test(id) && Number(id) < Number.MAX_SAFE_INTEGER ? Number(id) : id));
+  return { main, pre };
+}
+
+/** semver.valid: the version without build metadata, or null. */
+export function validSemver(text: string): string | null {
+  const v = parseSemver(text);
+  return v === undefined ? null : v.main.join('.') + (v.pre.length ? `-${v.pre.join('.')}` : '');
+}
+
+function compareIds(a: number | string, b: number | string): number {
+  if (typeof a === 'number' && typeof b === 'number') return a === b ? 0 : a < b ? -1 : 1;
+  const anum = /^[0-9]+$/.test(String(a));
+  const bnum = /^[0-9]+$/.test(String(b));
+  if (anum && bnum) {
+    a = Number(a);
+    b = Number(b);
+  }
+  return a === b ? 0 : anum && !bnum ? -1 : bnum && !anum ? 1 : a < b ? -1 : 1;
+}
+
+function compare(a: SemVer, b: SemVer): number {
+  for (let i = 0; i < 3; i++) if (a.main[i] !== b.main[i]) return a.main[i]! < b.main[i]! ? -1 : 1;
+  if (a.pre.length && !b.pre.length) return -1;
+  if (!a.pre.length && b.pre.length) return 1;
+  for (let i = 0; ; i++) {
+    const x = a.pre[i];
+    const y = b.pre[i];
+    if (x === undefined && y === undefined) return 0;
+    if (y === undefined) return 1;
+    if (x === undefined) return -1;
+    if (x !== y) return compareIds(x, y);
+  }
+}
+
+type Op = '<' | '<=' | '>' | '>=' | '';
+interface Comparator {
+  op: Op;
+  v: SemVer;
+}
+
+function test(c: Comparator, v: SemVer): boolean {
+  const d = compare(v, c.v);
+  return c.op === '<' ? d < 0 : c.op === '<=' ? d <= 0 : c.op === '>' ? d > 0 : c.op === '>=' ? d >= 0 : d === 0;
+}
+
+// Numbers of at most 15 digits: what semver would refuse as too large never takes this path.
+const SIMPLE = /^(<=|>=|<|>|=)?(0|[1-9]\d{0,14})(?:\.(0|[1-9]\d{0,14})(?:\.(0|[1-9]\d{0,14}))?)?$/;
+
+const at = (M: number, m: number, p: number, pre: Array<number | string> = []): SemVer => ({ main: [M, m, p], pre });
+/** `-0`, the lowest prerelease: where semver's includePrerelease puts a partial version's bound. */
+const LOWEST = [0];
+
+/** One comparator as semver reads it (classes/range.js replaceXRange, with includePrerelease). */
+function comparators(text: string): Comparator[] | undefined {
+  const m = SIMPLE.exec(text);
+  if (!m) return undefined;
+  let op = (m[1] ?? '') as Op | '=';
+  const M = Number(m[2]);
+  if (m[4] !== undefined) return [{ op: op === '=' ? '' : op, v: at(M, Number(m[3]), Number(m[4])) }];
+  const minorMissing = m[3] === undefined;
+  let major = M;
+  let minor = minorMissing ? 0 : Number(m[3]);
+  if (op === '=' || op === '') {
+    return minorMissing
+      ? [{ op: '>=', v: at(M, 0, 0, LOWEST) }, { op: '<', v: at(M + 1, 0, 0, LOWEST) }]
+      : [{ op: '>=', v: at(M, minor, 0, LOWEST) }, { op: '<', v: at(M, minor + 1, 0, LOWEST) }];
+  }
+  if (op === '>' || op === '<=') {
+    if (minorMissing) major += 1;
+    else minor += 1;
+    op = op === '>' ? '>=' : '<';
+  }
+  return [{ op, v: at(major, minor, 0, LOWEST) }];
+}
+
+const parsedRanges = new Map<string, Comparator[][] | null>();
+
+/** The range as sets of comparators (any set may match), or undefined when it is not one of the simple forms. */
+function simpleRange(range: string): Comparator[][] | undefined {
+  let sets = parsedRanges.get(range);
+  if (sets === undefined) {
+    sets = null;
+    if (range.length <= MAX_LENGTH) {
+      const read = range
+        .trim()
+        .split(/\s+/)
+        .join(' ')
+        .split('||')
+        .map((part) => {
+          const words = part.trim().split(' ');
+          const cs = words.map(comparators);
+          return words[0] === '' || cs.some((c) => c === undefined) ? undefined : cs.flatMap((c) => c!);
+        });
+      if (read.every((set) => set !== undefined)) sets = read as Comparator[][];
+    }
+    if (parsedRanges.size >= 1024) parsedRanges.clear();
+    parsedRanges.set(range, sets);
+  }
+  return sets ?? undefined;
+}
+
+/** Whether `range` is one of the forms read without semver (see the module comment). */
+export function isSimpleXenRange(range: string): boolean {
+  return simpleRange(range) !== undefined;
 }

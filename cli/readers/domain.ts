@@ -13,6 +13,7 @@ import { diag } from '../model/diagnostic.js';
 import { entryMap, valueToPlain } from './config.js';
 import { readDirectives } from './directives.js';
 import { readDiskSpec, readVifSpec } from './spec-reading.js';
+import { macText } from './vif-spec.js';
 import { parseSize } from './units.js';
 import { readAsXl, XL_REFUSAL_CODES, atomText, type XlView } from './xl-reading.js';
 
@@ -167,6 +168,7 @@ function diskOf(item: ConfigValue, index: number, dialect: 'xm' | 'xl', annotati
  * line above it.
  */
 function diskAnnotation(disk: DiskFacts, annotations: Annotation[], name: string): string | undefined {
+  if (annotations.length === 0) return undefined;
   const bareVdev = disk.vdev?.replace(/^ioemu:/, '').replace(/:.*$/, '');
   for (const a of annotations) {
     if (a.name !== name) continue;
@@ -343,6 +345,6 @@ function xlVifOf(item: ConfigValue, index: number, staleErange: boolean): { vif:
   if (read.bridge !== undefined) vif.bridge = read.bridge;
   if (read.model !== undefined) vif.model = read.model;
   if (read.nictype !== undefined) vif.type = read.nictype === 'vif_ioemu' ? 'ioemu' : 'vif';
-  if (read.macOctets && read.macOctets.some((o) => o !== 0)) vif.mac = read.macOctets.map((o) => o.toString(16).padStart(2, '0')).join(':');
+  if (read.macOctets && read.macOctets.some((o) => o !== 0)) vif.mac = macText(read.macOctets);
   return { vif };
 }

@@ -11,7 +11,7 @@
  * vectors) are the oracle for this; xl 4.2–4.4 printed every field instead.
  */
 import type { DiskSpec } from './disk-spec.js';
-import { COLO_NIC_KEYS, type VifSpec } from './vif-spec.js';
+import { COLO_NIC_KEYS, macText, type VifSpec } from './vif-spec.js';
 
 /** yajl's string encoder: \" \\ \b \f \n \r \t, other control bytes as \u00XX; '/' left alone. */
 export function yajlString(s: string): string {
@@ -99,10 +99,6 @@ export function diskJsonFields(disk: DiskSpec): JsonField[] {
  */
 export function diskToLibxlJson(disk: DiskSpec): string {
   return `disk: ${beautify(diskJsonFields(disk))}\n`;
-}
-
-function macText(octets: readonly number[]): string {
-  return octets.map((o) => o.toString(16).padStart(2, '0')).join(':');
 }
 
 /** The libxl_device_nic as xl's parse_nic_config leaves it, in IDL order. */

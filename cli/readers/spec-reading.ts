@@ -63,25 +63,3 @@ export function readVifSpec(vif: VifFacts, dialect: SpecDialect, staleErange = f
 export function vifSpecAs(vif: VifFacts, toolstack: SpecDialect): VifSpecResult {
   return recalled<VifSpecResult>(vif, toolstack) ?? readVifSpec(vif, toolstack);
 }
-
-/** The parses a guest's specs carry, to send along with the guest across a thread (structured cloning drops them). */
-export interface SpecReadings {
-  disks: Array<ByDialect<DiskSpecResult> | undefined>;
-  vifs: Array<ByDialect<VifSpecResult> | undefined>;
-}
-
-export function specReadingsOf(domain: { disks: DiskFacts[]; vifs: VifFacts[] }): SpecReadings {
-  return {
-    disks: domain.disks.map((d) => (d as Carrier<DiskSpecResult>)[READ]),
-    vifs: domain.vifs.map((v) => (v as Carrier<VifSpecResult>)[READ]),
-  };
-}
-
-/** Puts the parses back on a guest's cloned disks and vifs, so no check parses them again. */
-export function restoreSpecReadings(domain: { disks: DiskFacts[]; vifs: VifFacts[] }, readings: SpecReadings): void {
-  const put = <T>(item: object, entry: ByDialect<T> | undefined): void => {
-    if (entry) Object.defineProperty(item, READ, { value: entry, enumerable: false, writable: true, configurable: true });
-  };
-  domain.disks.forEach((d, i) => put(d, readings.disks[i]));
-  domain.vifs.forEach((v, i) => put(v, readings.vifs[i]));
-}

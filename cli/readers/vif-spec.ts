@@ -212,13 +212,34 @@ export function parseXmRate(text: string): VifRate | null {
 // ---------------------------------------------------------------------------
 // MAC
 
+const MAC = /^[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2}){5}$/;
+let hexOctets: readonly string[] | undefined;
+
+/** MAC octets as text: [0, 0x16, 0x3e, 1, 2, 3] -> "00:16:3e:01:02:03". */
+export function macText(octets: readonly number[]): string {
+  hexOctets ??= Array.from({ length: 256 }, (_, o) => o.toString(16).padStart(2, '0'));
+  return octets.map((o) => hexOctets![o] ?? o.toString(16).padStart(2, '0')).join(':');
+}
+
 /** Six one- or two-digit hex octets separated by colons; null otherwise. */
 export function parseMac(text: string): MacInfo | null {
-  if (!/^[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2}){5}$/.test(text)) return null;
-  const octets = text.split(':').map((o) => parseInt(o, 16));
+  if (!MAC.test(text)) return null;
+  // The pattern holds only hex digits and colons: read the octets without split, parseInt and padStart (every vif of every guest comes here).
+  const octets: number[] = [];
+  let octet = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 58) {
+      octets.push(octet);
+      octet = 0;
+    } else {
+      octet = octet * 16 + (c <= 57 ? c - 48 : (c | 32) - 87);
+    }
+  }
+  octets.push(octet);
   const first = octets[0] ?? 0;
   return {
-    text: octets.map((o) => o.toString(16).padStart(2, '0')).join(':'),
+    text: macText(octets),
     octets,
     xenOui: octets[0] === 0x00 && octets[1] === 0x16 && octets[2] === 0x3e,
     multicast: (first & 1) === 1,
@@ -456,7 +477,7 @@ function xlPiece(st: XlState, piece: Piece): void {
         v.mac = info.text;
         v.macInfo = info;
       } else {
-        const read = st.mac.map((o) => o.toString(16).padStart(2, '0')).join(':');
+        const read = macText(st.mac);
         problem(st, 'warning', `unusual MAC \`${value}': xl reads it as ${read}; write six two-digit hex octets separated by colons`, valueAt, 'mac-format');
       }
       return;

@@ -36,6 +36,8 @@ export interface InputLimits {
   configBytes?: number;
   factsBytes?: number;
   baselineBytes?: number;
+  /** `lint --cache`'s file: over it, the cache is not used. */
+  cacheBytes?: number;
   findingsPerCheckPerFile?: number;
 }
 

@@ -25,7 +25,7 @@ export async function readCapped(fsPath: string, maxBytes: number): Promise<Byte
   try {
     const reads = cappedReads(await handle.stat(), maxBytes);
     let step = reads.next();
-    while (!step.done) step = reads.next((await handle.read(step.value.buf, 0, step.value.want, null)).bytesRead);
+    while (!step.done) step = reads.next((await handle.read(step.value.buf, step.value.at, step.value.want, null)).bytesRead);
     return step.value;
   } catch (err) {
     return fsFailure(err);
@@ -49,7 +49,7 @@ export function readCappedSync(fsPath: string, maxBytes: number, wholeOrNothing 
   try {
     const reads = cappedReads(fstatSync(fd), maxBytes, wholeOrNothing);
     let step = reads.next();
-    while (!step.done) step = reads.next(readSync(fd, step.value.buf, 0, step.value.want, null));
+    while (!step.done) step = reads.next(readSync(fd, step.value.buf, step.value.at, step.value.want, null));
     return step.value;
   } catch (err) {
     return fsFailure(err);
@@ -59,31 +59,40 @@ export function readCappedSync(fsPath: string, maxBytes: number, wholeOrNothing 
 }
 
 /**
- * The read loop of readCapped, as the reads it wants: yields a buffer and a length,
- * takes back how many bytes came. /proc and /sys files report size 0 or 4096
- * whatever they hold, so a file is read until EOF or the cap, never by its size.
+ * The read loop of readCapped, as the reads it wants: yields a buffer, where in it
+ * to read and how much, takes back how many bytes came. /proc and /sys files
+ * report size 0 or 4096 whatever they hold, so a file is read until EOF or the
+ * cap, never by its size. The bytes are read straight into the one buffer they
+ * are returned in (sized from fstat, grown only for a file that lied about its
+ * size): no zero-fill, no copy per read, no copy at the end, unless that buffer
+ * is mostly empty (a /proc file read into 64 KiB), which would keep it alive.
  */
-function* cappedReads(st: Stats, maxBytes: number, wholeOrNothing = false): Generator<{ buf: Buffer; want: number }, BytesResult, number> {
+function* cappedReads(st: Stats, maxBytes: number, wholeOrNothing = false): Generator<{ buf: Buffer; at: number; want: number }, BytesResult, number> {
   if (st.isDirectory()) return failure('error', DETAIL.isDirectory);
   if (!st.isFile()) return failure('error', DETAIL.notRegular);
   const cap = Math.max(0, Math.floor(maxBytes));
   if (wholeOrNothing && st.size > cap) return { ok: true, bytes: new Uint8Array(0), truncated: true };
   const chunk = st.size > 0 ? Math.min(st.size + 1, 1 << 20) : 1 << 16;
-  const buf = Buffer.alloc(Math.max(1, Math.min(cap, chunk)));
-  const chunks: Buffer[] = [];
+  let buf = Buffer.allocUnsafeSlow(Math.max(1, Math.min(cap, chunk)));
   let total = 0;
   while (total < cap) {
-    const bytesRead = yield { buf, want: Math.min(buf.length, cap - total) };
-    if (bytesRead === 0) return { ok: true, bytes: concat(chunks, total), truncated: false };
-    chunks.push(Buffer.from(buf.subarray(0, bytesRead)));
+    if (total === buf.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.min(cap, total + Math.max(chunk, total)));
+      buf.copy(grown, 0, 0, total);
+      buf = grown;
+    }
+    const bytesRead = yield { buf, at: total, want: Math.min(buf.length, cap) - total };
+    if (bytesRead === 0) return { ok: true, bytes: owned(buf, total), truncated: false };
     total += bytesRead;
   }
-  const probed = yield { buf: Buffer.alloc(1), want: 1 };
-  return { ok: true, bytes: concat(chunks, total), truncated: probed > 0 };
+  const probed = yield { buf: Buffer.allocUnsafe(1), at: 0, want: 1 };
+  return { ok: true, bytes: owned(buf, total), truncated: probed > 0 };
 }
 
-function concat(chunks: Buffer[], total: number): Uint8Array {
-  return new Uint8Array(Buffer.concat(chunks, total));
+/** The first `total` bytes of buf as a Uint8Array: a view when that is most of it, else a copy of their own. */
+function owned(buf: Buffer, total: number): Uint8Array {
+  if (buf.length - total > 64 + (total >> 3)) return new Uint8Array(buf.subarray(0, total));
+  return new Uint8Array(buf.buffer, buf.byteOffset, total);
 }
 
 /**

@@ -15,7 +15,7 @@ import { UsageError, type InputLimits } from '../settings/config.js';
 import { readCappedSync } from './fs-read.js';
 import { DETAIL } from './source.js';
 
-export type InputKind = 'config' | 'facts' | 'baseline' | 'settings' | 'ignore';
+export type InputKind = 'config' | 'facts' | 'baseline' | 'settings' | 'ignore' | 'cache';
 
 interface KindRule {
   /** How messages name the file's role. */
@@ -40,6 +40,8 @@ export const INPUT_KINDS: Readonly<Record<InputKind, KindRule>> = {
   baseline: { label: 'baseline', key: 'baselineBytes', bytes: 16 * MiB },
   settings: { label: 'xenlint config', bytes: 1 * MiB },
   ignore: { label: 'ignore file', bytes: 1 * MiB },
+  // `lint --cache`: some 1–2 KiB per file; over the limit the cache is not used (a note, never exit 2).
+  cache: { label: 'lint cache', key: 'cacheBytes', bytes: 64 * MiB },
 };
 
 export function inputLimit(kind: InputKind, limits?: InputLimits): number {

@@ -9,7 +9,7 @@ import { fastPath } from '../../cli/commands/fast-argv.js';
 import { buildCli } from '../../cli/commands/yargs-cli.js';
 
 /** The keys the lint and check commands and the report pipeline read from argv. */
-const HANDLER_KEYS = ['paths', 'facts', 'dialect', 'root', 'timeout', 'format', 'output', 'color', 'fail-on', 'config', 'baseline', 'write-baseline', 'xen', 'verbose', 'quiet', 'max-warnings', 'error-on-unmatched-pattern'];
+const HANDLER_KEYS = ['paths', 'facts', 'dialect', 'root', 'timeout', 'format', 'output', 'color', 'fail-on', 'config', 'baseline', 'write-baseline', 'xen', 'verbose', 'quiet', 'max-warnings', 'error-on-unmatched-pattern', 'cache', 'cache-location', 'cache-strategy'];
 
 type Parsed = { ok: true; command: string; argv: Record<string, unknown> } | { ok: false; message: string };
 
@@ -95,6 +95,9 @@ t.test('plain lint command lines: the fast path agrees with yargs', async (t) =>
     ['lint', 'a.cfg', '--quiet'],
     ['lint', 'a.cfg', '--max-warnings', '0'],
     ['lint', 'a.cfg', '--max-warnings=25', '--quiet', '--fail-on', 'warning'],
+    ['lint', 'a.cfg', '--cache'],
+    ['lint', 'a.cfg', '--cache', '--cache-location', 'ci/cache', '--cache-strategy', 'content'],
+    ['lint', 'a.cfg', '--cache-strategy=metadata', '--cache'],
     ['check', '--max-warnings', '3'],
     ['check'],
     ['check', '--root', 'samples/hosts/xen-4.17-credit2'],
@@ -199,6 +202,11 @@ t.test('property: any argument vector the fast path accepts, yargs reads the sam
       '--quiet',
       '--max-warnings',
       '--max-warnings=0',
+      '--cache',
+      '--cache-location',
+      '--cache-strategy',
+      '--cache-strategy=content',
+      'metadata',
       '--quite',
       '0',
       '-1',

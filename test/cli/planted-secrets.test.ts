@@ -175,6 +175,15 @@ t.test('no planted secret reaches any output or written file', async (t) => {
   run(['lint', ...configs, '--facts', 'snapshot.json', '--format', 'json']);
   run(['lint', ...configs, '--facts', 'info.txt', '--format', 'sarif']);
   run(['lint', ...configs, '--xen', '4.17', '--output', 'out/report.txt', '--also-output', 'sarif=out/also.sarif', '--write-baseline', 'out/baseline.json']);
+  // lint --cache keeps each file's results in a file: the cache holds what reports hold, no more.
+  for (const strategy of ['metadata', 'content']) {
+    for (const source of [['--xen', '4.17'], ['--facts', 'snapshot.json']]) {
+      const cache = `out/lint-cache-${strategy}-${source[0]!.slice(2)}`;
+      run(['lint', ...configs, ...source, '--format', 'json', '--cache', '--cache-strategy', strategy, '--cache-location', cache]);
+      run(['lint', ...configs, ...source, '--format', 'json', '--cache', '--cache-strategy', strategy, '--cache-location', cache]);
+      t.match(readFileSync(join(dir, cache), 'utf8'), /"web\.cfg"\t\{/, `${cache}: web.cfg's results are in the cache searched below`);
+    }
+  }
   run(['check', '--root', 'host', '--write-baseline', 'out/check-baseline.json', '--output', 'out/check.html', '--format', 'html']);
   run(['check', '--facts', 'snapshot.json', '--format', 'json']);
   run(['check', '--facts', 'info.txt', '--format', 'json']);

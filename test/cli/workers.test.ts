@@ -2,9 +2,11 @@
  * lint on worker threads (cli/sources/read-parallel.ts, cli/commands/lint-parallel.ts)
  * says exactly what lint on one thread says: a few hundred generated configs (the benchmark's
  * generator, another seed) with one and with several reading threads, in every
- * report format, from the tsc output and from the bundle; and in-process, the
- * guests and problems handed over are the same, in the same order, with their
- * spec parses carried across.
+ * report format, from the tsc output and from the bundle, with a refused file,
+ * clashing guests, suppressions, a config's options, a baseline and --deploy;
+ * and in-process: the run fed the workers' per-guest results is the run fed the
+ * guests, a check that throws gets the same status and reason either way, and a
+ * plugin keeps every guest on the main thread.
  */
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
@@ -14,8 +16,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BIN, ROOT } from './run.js';
 import { forEachDomainFile, type ReaderFor } from '../../cli/sources/read-domains.js';
-import { forEachDomainFileParallel, workerCount, PARALLEL_THRESHOLD } from '../../cli/sources/read-parallel.js';
-import { specReadingsOf } from '../../cli/readers/spec-reading.js';
+import { MIN_CORES, workerCount, PARALLEL_THRESHOLD } from '../../cli/sources/read-parallel.js';
 import type { DomainFacts } from '../../cli/model/facts.js';
 import type { Check, RunReport } from '../../cli/model/contract.js';
 import { guestResultOf, RunSession, type EngineOptions } from '../../cli/engine/engine.js';
@@ -85,30 +86,10 @@ function lint(bin: string, workers: string, args: string[]) {
 t.test('the thresholds', async (t) => {
   t.equal(workerCount(10, { XENLINT_WORKERS: '3' }), 3, 'forced');
   t.equal(workerCount(100_000, { XENLINT_WORKERS: '0' }), 0, 'forced off');
-  t.equal(workerCount(PARALLEL_THRESHOLD - 1, {}), 0, 'below the threshold: one thread');
-});
-
-t.test('in-process: the same guests, problems and spec parses in the same order', async (t) => {
-  const readerFor: ReaderFor = (f) => (f.endsWith('.xl') ? 'xl' : undefined);
-  const one: DomainFacts[] = [];
-  const p1 = forEachDomainFile(files, readerFor, undefined, (d) => one.push(d));
-  const saved = process.env['XENLINT_WORKERS'];
-  process.env['XENLINT_WORKERS'] = '3';
-  const many: DomainFacts[] = [];
-  try {
-    const p3 = await forEachDomainFileParallel(files, readerFor, undefined, (d) => many.push(d));
-    t.same(p3, p1, 'problems');
-    t.equal(p1.length, 1, 'the folder named .cfg is a problem');
-  } finally {
-    if (saved === undefined) delete process.env['XENLINT_WORKERS'];
-    else process.env['XENLINT_WORKERS'] = saved;
-  }
-  t.equal(many.length, GUESTS + Object.keys(extras).length);
-  t.same(many.map((d) => d.file), one.map((d) => d.file), 'file order');
-  t.same(JSON.parse(JSON.stringify(many)), JSON.parse(JSON.stringify(one)), 'the guests');
-  const parses = (ds: DomainFacts[]) => JSON.parse(JSON.stringify(ds.map((d) => specReadingsOf(d)))) as unknown;
-  t.same(parses(many), parses(one), 'the spec parses came across with the guests');
-  t.ok(many.some((d) => d.disks.length > 0 && specReadingsOf(d).disks.every((r) => r !== undefined)), 'and are there');
+  t.equal(workerCount(PARALLEL_THRESHOLD - 1, {}, 8), 0, 'below the threshold: one thread');
+  t.equal(workerCount(PARALLEL_THRESHOLD, {}, 8), 8, 'at the threshold: one per core');
+  t.equal(workerCount(100_000, {}, MIN_CORES - 1), 0, 'too few cores: one thread');
+  t.equal(workerCount(100_000, {}, MIN_CORES), MIN_CORES, 'enough cores');
 });
 
 /** A report without what differs from run to run by nature (how long each check took). */
@@ -155,6 +136,30 @@ t.test('in-process: per-guest results computed on worker threads feed the run as
   t.ok(outcome('vif-spec')!.findings.some((f) => f.domain === 'clash'), 'with cross-guest findings');
   t.ok(outcome('disk-spec')!.findings.some((f) => f.domain === 'db01'), 'and a refused guest\'s refusal');
   t.ok(outcome('unused-suppression')!.findings.length > 0, 'and unused directives');
+});
+
+t.test('in-process: with a check no worker can make (a plugin\'s), every guest is checked on this thread', async (t) => {
+  const facts = await loadFactsFile(host);
+  delete facts.domains;
+  const plugin: Check = { id: 'site-rule', title: 'a site rule', severity: 'info', needs: ['domains'], sources: [], messages: { m: 'm' }, perGuest: () => [] };
+  const checks = [...builtinChecks, plugin];
+  const session = new RunSession(checks, facts, { command: 'lint', files });
+  let here = 0;
+  const addGuest = session.addGuest.bind(session);
+  session.addGuest = (d) => {
+    here++;
+    addGuest(d);
+  };
+  const saved = process.env['XENLINT_WORKERS'];
+  process.env['XENLINT_WORKERS'] = '3';
+  try {
+    await feedGuests(session, checks, builtinChecks, facts, files, () => undefined, undefined, undefined, () => {});
+  } finally {
+    if (saved === undefined) delete process.env['XENLINT_WORKERS'];
+    else process.env['XENLINT_WORKERS'] = saved;
+  }
+  // On the worker path addGuest is never called (see the test above).
+  t.equal(here, GUESTS + Object.keys(extras).length, 'every guest was checked here');
 });
 
 t.test('a part that throws: the same status and reason, whether the guest was checked here or its result made elsewhere', async (t) => {

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import t from 'tap';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { REDACTED, redactBytes, redactDeep, redactDomain, redactReport, redactSecrets } from '../../cli/sources/redact.js';
+import { parseConfig } from '../../cli/readers/config.js';
+import { buildDomain } from '../../cli/readers/domain.js';
+import type { DomainFacts } from '../../cli/model/facts.js';
 
 const cases: Array<[string, string, string]> = [
   ['xm/xl quoted', `vncpasswd = 's3cr3t'\n`, `vncpasswd = '${REDACTED}'\n`],
@@ -200,4 +205,55 @@ t.test('a statement whose value is an expression loses the whole value', async (
   t.equal(redactSecrets("foo_secret = 'a' + s3cr3t\nmemory = 1\n"), `foo_secret = "${REDACTED}"\nmemory = 1\n`);
   t.equal(redactSecrets("vncpasswd = 'x' # set by ops\n"), `vncpasswd = '${REDACTED}' # set by ops\n`, 'a comment after a string is kept');
   t.equal(redactSecrets(redactSecrets("foo_secret = 'a' + s3cr3t\n")), `foo_secret = "${REDACTED}"\n`, 'idempotent');
+});
+
+/**
+ * A guest read as lint reads it, through redactDomain, and through the whole walk:
+ * redactDeep first, then redactDomain with a text that makes it walk (a comment
+ * adds no statement, so the diagnostics rule sees the same secret statements).
+ */
+function readBoth(text: string, file = 'g.cfg', dialect?: 'xl' | 'xm'): { fast: DomainFacts; walked: DomainFacts } {
+  const parse = (): DomainFacts => buildDomain(parseConfig(text, file, dialect ? { dialect } : {}));
+  const fast = redactDomain(parse(), text);
+  const walked = redactDomain(redactDeep(parse()), `${text}\n# passw`);
+  return { fast, walked };
+}
+
+t.test('redactDomain: a secret the text spells only once read is still redacted', async (t) => {
+  const composed: Array<[string, string, 'xl' | 'xm']> = [
+    ['an xm string join', `name = "g"\nvif = [ 'bridge=xenbr0,pass' + 'word=SEKRIT1' ]\n`, 'xm'],
+    ['adjacent xm literals', `name = "g"\nvif = [ 'bridge=xenbr0,pass' 'word=SEKRIT1' ]\n`, 'xm'],
+    ['adjacent across a comment', `name = "g"\nvif = [ 'bridge=xenbr0,pass' # c\n  'word=SEKRIT1' ]\n`, 'xm'],
+    ['adjacent after a # inside a string', `name = "g"\nvif = [ 'bridge=xenbr0 #x,pass' 'word=SEKRIT1' ]\n`, 'xm'],
+    ['an xm repeat', `name = "g"\nvif = [ 'wd=SEKRIT1,pass' * 2 ]\n`, 'xm'],
+    ['an xm escape', `name = "g"\nvif = [ 'bridge=xenbr0,\\x70assword=SEKRIT1' ]\n`, 'xm'],
+    ['a numeric escape xl drops', `name = "g"\nvif = [ "bridge=xenbr0,pass\\0000word=SEKRIT1" ]\n`, 'xl'],
+    ['an xl += of strings', `name = "g"\nkernel = "/boot/pass"\nkernel += "word=SEKRIT1"\n`, 'xl'],
+  ];
+  for (const [what, text, dialect] of composed) {
+    const { fast, walked } = readBoth(text, 'g.cfg', dialect);
+    t.match(JSON.stringify(walked), /passw(or)?d=REDACTED/, `${what}: the walk redacts it`);
+    t.same(fast, walked, `${what}: redactDomain agrees with the walk`);
+  }
+  const inPath = readBoth('memory = 256\n', 'secret=SEKRIT1.cfg', 'xl');
+  t.same(inPath.fast, inPath.walked, 'a path that reads as a secret goes through the walk');
+});
+
+t.test('redactDomain: on every fixture and sample config, the same domain as the whole walk', async (t) => {
+  const files: string[] = [];
+  const collect = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) collect(p);
+      else if (e.name.endsWith('.cfg')) files.push(p);
+    }
+  };
+  for (const dir of ['test/fixtures/checks', 'samples']) collect(dir);
+  t.ok(files.length > 200, `${files.length} configs`);
+  const differ = files.filter((file) => {
+    const text = readFileSync(file, 'latin1');
+    const { fast, walked } = readBoth(text, file);
+    return JSON.stringify(fast) !== JSON.stringify(walked);
+  });
+  t.same(differ, [], 'no config redacts differently');
 });

@@ -139,6 +139,13 @@ t.test('MAC addresses', async (t) => {
   for (const bad of ['00:16:3e:00:00', '00:16:3e:00:00:01:02', '00-16-3e-00-00-01', '00:16:3g:00:00:01', '000:16:3e:00:00:01', '', 'random']) {
     t.equal(parseMac(bad), null, `${bad} rejected`);
   }
+  // Any six one- or two-digit octets, either case: the octets and the text are what parseInt and padStart give.
+  const octet = fc.stringMatching(/^[0-9a-fA-F]{1,2}$/);
+  fc.assert(fc.property(fc.array(octet, { minLength: 6, maxLength: 6 }), (parts) => {
+    const mac = parseMac(parts.join(':'));
+    const octets = parts.map((p) => parseInt(p, 16));
+    return mac !== null && mac.octets.every((o, i) => o === octets[i]) && mac.text === octets.map((o) => o.toString(16).padStart(2, '0')).join(':');
+  }));
 
   // xl's own reader is lenient: any one separator, 0x prefixes, junk after the 6th octet.
   const into = [0, 0, 0, 0, 0, 0];

@@ -1,0 +1,252 @@
+/**
+ * `lint --cache` (cli/commands/lint-cache.ts): the report is the one a run
+ * without --cache makes, byte for byte, in every format — with a cold cache, a
+ * warm one, after a file is edited, deleted or added, on one thread and on
+ * worker threads; a hit is really served from the cache; the key empties it
+ * when a setting changes; a damaged, foreign, oversized or hostile cache is a
+ * miss with a note, never a crash; a refused run or a plugin writes nothing.
+ */
+import t, { type Test } from 'tap';
+import fc from 'fast-check';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { inProcess, ROOT, scratch } from './run.js';
+import { FORMATS } from '../../cli/report/index.js';
+import { LintCache, parseCacheText, plainJson } from '../../cli/commands/lint-cache.js';
+import { RunSession } from '../../cli/engine/engine.js';
+import { builtinChecks } from '../../checks/index.js';
+
+const corpus = (await import(pathToFileURL(join(ROOT, 'bench/corpus.mjs')).href)) as {
+  guestConfig(index: number, seed: number): { name: string; ext: string; text: string };
+  hostSnapshot(): string;
+};
+
+const GUESTS = 90;
+const files: Record<string, string> = {
+  '.xenlintrc.yaml': ['checks:', '  unknown-key:', '    options: { extraKeys: ["site_*"] }', '  config-readability: info', 'limits:', '  findingsPerCheckPerFile: 3', ''].join('\n'),
+  'host.yaml': corpus.hostSnapshot(),
+  // A refused guest, two that clash (cross-guest findings, one suppressed), a file-wide directive.
+  'g/refused.cfg': `name = "db01"\nmemory = 2048\nbootloader = "pygrub"\nmaxmem = 1024\nvif = [ 'mac=00:16:3e:00:00:01,bridge=xenbr0' ]\ndisk = [ 'phy:/dev/vg0/db01,hda,w,extra' ]\n`,
+  'g/clash-a.cfg': `name = "clash"\nmemory = 1024\nbootloader = "pygrub"\nvif = [ 'mac=00:16:3e:aa:bb:cc,bridge=xenbr0' ]\nbogus_key = 1\n`,
+  'g/clash-b.cfg': `name = "clash"\nmemory = 1024\nbootloader = "pygrub"\n# xenlint-disable-next-line vif-spec\nvif = [ 'mac=00:16:3e:aa:bb:cc,bridge=xenbr0' ]\n`,
+  'g/file-wide.cfg': `# xenlint-disable unknown-key\nname = "quiet"\nmemory = 512\nbootloader = "pygrub"\nbogus_key = 1\nsite_owner = "ops"\n`,
+};
+for (let i = 0; i < GUESTS; i++) {
+  const g = corpus.guestConfig(i, 23);
+  files[`g/h${i % 4}/${g.name}.${g.ext}`] = g.text;
+}
+const dir = scratch(files);
+mkdirSync(join(dir, 'c'));
+const CACHE = join(dir, 'c', '.xenlintcache');
+
+/** JUnit and JSON carry the run's durations, which differ from run to run by nature. */
+const untimed = (s: string) => s.replace(/ time="[0-9.]+"/g, '').replace(/"durationMs": [0-9.e-]+/g, '');
+
+const base = ['lint', 'g', '--facts', 'host.yaml', '--deploy', 'clash'];
+async function lint(extra: string[], env: Record<string, string> = {}) {
+  const r = await inProcess([...base, ...extra], { cwd: dir, env: { XENLINT_WORKERS: '0', ...env } });
+  return { ...r, stdout: untimed(r.stdout) };
+}
+
+/** For each format: the run without a cache, and the run with the cache as `prime` leaves it; both the same. */
+async function sameInEveryFormat(t: Test, state: string, prime: Buffer | undefined, env: Record<string, string> = {}, strategy = 'metadata') {
+  for (const format of FORMATS) {
+    const plain = await lint(['--format', format], env);
+    if (prime) writeFileSync(CACHE, prime);
+    else rmSync(CACHE, { force: true });
+    const cached = await lint(['--format', format, '--cache', '--cache-location', 'c', '--cache-strategy', strategy], env);
+    t.equal(cached.code, plain.code, `${state}, ${format}: exit code`);
+    t.equal(cached.stdout, plain.stdout, `${state}, ${format}: the same report`);
+    t.equal(cached.stderr, plain.stderr, `${state}, ${format}: nothing more on stderr`);
+  }
+  t.ok(existsSync(CACHE), `${state}: the cache was written`);
+}
+
+const lines = () => readFileSync(CACHE, 'utf8').split('\n').filter((l) => l.includes('\t'));
+
+t.test('the report is the same byte for byte: cold, warm, a file edited, deleted, added', async (t) => {
+  for (const strategy of ['metadata', 'content']) {
+    rmSync(CACHE, { force: true });
+    await sameInEveryFormat(t, `${strategy} cold`, undefined, {}, strategy);
+    const warm = readFileSync(CACHE);
+    t.equal(lines().length, GUESTS + 4, 'one entry per guest');
+    await sameInEveryFormat(t, `${strategy} warm`, warm, {}, strategy);
+    writeFileSync(join(dir, 'g/clash-b.cfg'), files['g/clash-b.cfg']!.replace('memory = 1024', 'memory = 4096\nbogus_two = 2'));
+    await sameInEveryFormat(t, `${strategy} one file edited`, warm, {}, strategy);
+    rmSync(join(dir, 'g/clash-a.cfg'));
+    await sameInEveryFormat(t, `${strategy} one file deleted`, warm, {}, strategy);
+    t.notOk(lines().some((l) => l.startsWith('"g/clash-a.cfg"')), 'the deleted file\'s entry is dropped');
+    writeFileSync(join(dir, 'g/added.cfg'), 'name = "clash"\nmemory = 256\nbootloader = "pygrub"\n');
+    await sameInEveryFormat(t, `${strategy} one file added`, warm, {}, strategy);
+    t.ok(lines().some((l) => l.startsWith('"g/added.cfg"')), 'the added file has its entry');
+    // Worker threads read and check what missed.
+    await sameInEveryFormat(t, `${strategy} on worker threads, warm with changes`, warm, { XENLINT_WORKERS: '2' }, strategy);
+    writeFileSync(join(dir, 'g/clash-a.cfg'), files['g/clash-a.cfg']!);
+    writeFileSync(join(dir, 'g/clash-b.cfg'), files['g/clash-b.cfg']!);
+    rmSync(join(dir, 'g/added.cfg'));
+  }
+});
+
+t.test('a hit is served from the cache: the file is not read again', async (t) => {
+  rmSync(CACHE, { force: true });
+  const args = ['--format', 'json', '--cache', '--cache-location', 'c'];
+  const cold = await lint(args);
+  // A doctored entry shows in the report: the file's own text was not looked at.
+  const doctor = () => writeFileSync(CACHE, readFileSync(CACHE, 'utf8').replace(/^"g\/clash-a\.cfg"\t.*$/m, (line) => line.replaceAll('"domain":"clash"', '"domain":"doctored"')));
+  doctor();
+  const warm = await lint(args);
+  t.not(warm.stdout, cold.stdout);
+  t.match(warm.stdout, /doctored/, 'the cached result was used');
+  // metadata: the same size and mtime is the same file; content: the bytes decide.
+  rmSync(CACHE, { force: true });
+  const file = join(dir, 'g/clash-a.cfg');
+  // A whole second, so that setting it again gives the very same mtimeMs.
+  const when = new Date('2026-01-02T03:04:05Z');
+  utimesSync(file, when, when);
+  await lint(args);
+  const before = readFileSync(file, 'utf8');
+  const edited = before.replace('bogus_key', 'bogus_kez');
+  t.equal(edited.length, before.length, 'an edit of the same size');
+  writeFileSync(file, edited);
+  utimesSync(file, when, when);
+  const stale = await lint(args);
+  t.equal(stale.stdout, cold.stdout, 'metadata: the same size, mtime and inode is taken as unchanged (as ESLint does)');
+  const byContent = await lint([...args, '--cache-strategy', 'content']);
+  t.notMatch(stale.stdout, /bogus_kez/);
+  t.match(byContent.stdout, /bogus_kez/, 'content: the changed bytes are checked again');
+  writeFileSync(file, before);
+});
+
+t.test('the key: a changed setting, Xen version or host empties the cache', async (t) => {
+  rmSync(CACHE, { force: true });
+  const args = ['--format', 'json', '--cache', '--cache-location', 'c'];
+  await lint(args);
+  writeFileSync(CACHE, readFileSync(CACHE, 'utf8').replace(/^"g\/clash-a\.cfg"\t.*$/m, (line) => line.replaceAll('"domain":"clash"', '"domain":"doctored"')));
+  t.match((await lint(args)).stdout, /doctored/, 'the doctored entry is served while the key holds');
+  writeFileSync(CACHE, readFileSync(CACHE, 'utf8').replace(/^"g\/clash-a\.cfg"\t.*$/m, (line) => line.replaceAll('"domain":"clash"', '"domain":"doctored"')));
+  for (const [what, extra] of [
+    ['--xen', ['--xen', '4.4']],
+    ['--dialect', ['--dialect', 'xl']],
+    ['--deploy', ['--deploy', 'db01']],
+  ] as const) {
+    const saved = readFileSync(CACHE);
+    const r = await lint([...args, ...extra]);
+    t.notMatch(r.stdout, /doctored/, `${what}: another key, every file checked again`);
+    t.match(r.stderr, /--cache: .*made with other settings/, `${what}: said once`);
+    writeFileSync(CACHE, saved);
+  }
+  const cfg = join(dir, '.xenlintrc.yaml');
+  const config = readFileSync(cfg, 'utf8');
+  writeFileSync(cfg, config.replace('config-readability: info', 'config-readability: warning'));
+  t.match((await lint(args)).stdout, /doctored/, 'a severity is applied after the per-guest parts: the same key');
+  writeFileSync(cfg, config.replace('"site_*"', '"site_*", "bogus_*"'));
+  const r = await lint(args);
+  t.notMatch(r.stdout, /doctored/, "a check's option in the config: another key");
+  writeFileSync(cfg, config);
+});
+
+t.test('a damaged, foreign or oversized cache is a miss with one note, and the same report', async (t) => {
+  rmSync(CACHE, { force: true });
+  const args = ['--format', 'json', '--cache', '--cache-location', 'c/.xenlintcache'];
+  const want = await lint(['--format', 'json']);
+  await lint(args);
+  const good = readFileSync(CACHE);
+  const cases: Array<[string, () => void, RegExp | undefined]> = [
+    ['truncated', () => writeFileSync(CACHE, good.subarray(0, Math.floor(good.length / 2))), undefined],
+    ['truncated in the header', () => writeFileSync(CACHE, good.subarray(0, 20)), /not a xenlint cache/],
+    ['empty', () => writeFileSync(CACHE, ''), /not a xenlint cache/],
+    ['random bytes', () => writeFileSync(CACHE, Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7919) % 256))), /not a xenlint cache/],
+    ['another format', () => writeFileSync(CACHE, good.toString('utf8').replace('"xenlintCache":1', '"xenlintCache":2')), /not a xenlint cache of this format/],
+    ['a JSON array', () => writeFileSync(CACHE, '[1,2,3]'), /not a xenlint cache/],
+  ];
+  for (const [what, damage, note] of cases) {
+    damage();
+    const r = await lint(args);
+    t.equal(r.stdout, want.stdout, `${what}: the same report`);
+    t.equal(r.code, want.code, `${what}: the same exit code`);
+    const notes = r.stderr.split('\n').filter((l) => l.includes('--cache') && !l.includes('not written'));
+    if (note) {
+      t.equal(notes.length, 1, `${what}: one note`);
+      t.match(notes[0], note, what);
+    }
+    t.notMatch(r.stderr, /internal error|at .*\.js:\d+/, `${what}: no crash`);
+  }
+  const nowhere = await lint(['--format', 'json', '--cache', '--cache-location', 'no/such/dir/cache']);
+  t.equal(nowhere.stdout, want.stdout, 'a cache that cannot be written: the same report');
+  t.equal(nowhere.code, want.code, 'and exit code');
+  t.match(nowhere.stderr, /--cache: .*no\/such\/dir\/cache: not written: /, 'said in one line');
+  // Oversized: `limits.cacheBytes`.
+  await lint(args);
+  const cfg = join(dir, '.xenlintrc.yaml');
+  const config = readFileSync(cfg, 'utf8');
+  writeFileSync(cfg, `${config}  cacheBytes: 1000\n`);
+  const small = await lint(args);
+  t.match(small.stderr, /the lint cache is larger than the limit of 1000 bytes; `limits: \{ cacheBytes: N \}`/);
+  t.equal(small.stdout, (await lint(['--format', 'json'])).stdout, 'over its limit: the same report');
+  writeFileSync(cfg, config);
+});
+
+t.test('a refused run writes no cache; a plugin turns it off with a note', async (t) => {
+  rmSync(CACHE, { force: true });
+  const refused = await lint(['--cache', '--cache-location', 'c', '--deploy', 'nosuchguest']);
+  t.equal(refused.code, 2);
+  t.notOk(existsSync(CACHE), 'exit 2 before a report: nothing written');
+  writeFileSync(join(dir, 'site.mjs'), `export default [{ id: 'site-x', title: 'x', severity: 'info', needs: ['domains'], sources: [], messages: { m: 'm' }, run: () => [] }];\n`);
+  writeFileSync(join(dir, 'plugin.yaml'), 'plugins: [./site.mjs]\nallowPlugins: true\n');
+  const r = await lint(['--cache', '--cache-location', 'c', '--config', 'plugin.yaml']);
+  t.equal(r.stderr.match(/--cache is not used with plugins: site-x/g)?.length, 1, 'said once');
+  t.notOk(existsSync(CACHE), 'and no cache written');
+});
+
+t.test('the loader: random text or JSON is a miss, never a throw', async (t) => {
+  const key = 'k'.repeat(64);
+  fc.assert(
+    fc.property(fc.oneof(fc.string(), fc.json(), fc.json().map((j) => `{"xenlintCache":1,"key":"${key}"}\n"f.cfg"\t${j}\n`)), (text) => {
+      const r = parseCacheText(text, key);
+      return 'note' in r || r.lines instanceof Map;
+    }),
+    { numRuns: 500 },
+  );
+  // An entry of any shape, with the signature of a real file: a hit only when it has the shape
+  // `store` writes, and then the run takes it without throwing.
+  const file = join(dir, 'g/clash-a.cfg');
+  const st = statSync(file);
+  const sig = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
+  const cacheFile = join(dir, 'c', 'fuzz');
+  const host = { probes: [], source: 'test' } as never;
+  const plan = new RunSession(builtinChecks, host, { command: 'lint' }).guestPlan();
+  const valid = { name: 'clash', file, suppressions: [], refused: false, parts: plan.map(() => null) };
+  const anyResult = fc.oneof(
+    fc.jsonValue(),
+    fc.record({ name: fc.oneof(fc.string(), fc.jsonValue()), file: fc.constantFrom(file, 'other.cfg'), suppressions: fc.oneof(fc.constant([]), fc.jsonValue()), refused: fc.oneof(fc.boolean(), fc.jsonValue()), parts: fc.oneof(fc.constant(valid.parts), fc.array(fc.oneof(fc.constant(null), fc.jsonValue()), { minLength: plan.length, maxLength: plan.length })) }),
+  );
+  const take = (result: unknown, memory: unknown): boolean => {
+    const entry = { sig, result, ...(memory !== null ? { memory } : {}) };
+    writeFileSync(cacheFile, `{"xenlintCache":1,"key":"${key}"}\n${JSON.stringify(file)}\t${JSON.stringify(entry)}\n`);
+    const cache = LintCache.open(cacheFile, 'metadata', key, undefined, plan.length, () => undefined);
+    const hit = cache.lookup(file);
+    if (hit) {
+      const session = new RunSession(builtinChecks, host, { command: 'lint' });
+      session.addGuestResult(hit.guest);
+      session.finish();
+    }
+    return hit !== undefined;
+  };
+  fc.assert(
+    fc.property(anyResult, fc.option(fc.jsonValue()), (result, memory) => {
+      take(result, memory);
+      return true;
+    }),
+    { numRuns: 400 },
+  );
+  t.ok(take(valid, null), 'an entry of the shape store writes is taken');
+  t.ok(take(valid, { name: 'clash', mib: 1024 }), 'with its memory figures');
+  t.notOk(take({ ...valid, parts: valid.parts.slice(1) }, null), 'parts for another plan of checks: a miss');
+  t.notOk(take({ ...valid, file: 'other.cfg' }, null), "another file's entry: a miss");
+});
+
+t.test('plainJson: only what JSON gives back unchanged is cached', async (t) => {
+  t.ok(plainJson({ a: [1, 'x', true, null, { b: 2.5 }] }));
+  for (const v of [{ a: undefined }, [1, , 3], new Map(), { a: new Set() }, NaN, Infinity, -0, { a: () => 1 }]) t.notOk(plainJson(v), String(v));
+});
