@@ -21,6 +21,7 @@
 import { defineCheck } from './api.js';
 import type { DomainFacts, Finding } from './api.js';
 import { joinNames, keyPlace, keyText, type FindingPlace } from './lib/guest.js';
+import { pack, unpack, type Packed } from './lib/packed.js';
 
 /** What a guest contributes: its name and file, and its `name` and `uuid` keys as written, with where. */
 interface GuestIds {
@@ -90,7 +91,8 @@ function uuidFinding(group: Entry[], e: Entry): Finding {
   };
 }
 
-function across(domains: GuestIds[]): Finding[] {
+function across(packed: Array<Packed<GuestIds>>): Finding[] {
+  const domains = packed.map((p) => unpack(p));
   const out: Finding[] = [];
   const byName = collect(domains, 'name');
   for (const group of byName.values()) {
@@ -125,7 +127,8 @@ const check = defineCheck({
     'RELEASE-4.17.0:tools/libs/light/libxl_create.c — libxl__domain_make: xs_rm and rewrite of /vm/<uuid> for the new domain',
     'RELEASE-4.4.0:tools/python/xen/xend/XendDomainInfo.py — create(): "Domain \'%s\' already exists with ID \'%d\'" by name or uuid; _checkName(): "VM name \'%s\' already exists"',
   ],
-  summarize: idsOf,
+  // Packed (lib/packed.ts): every guest's is kept until the last guest is read.
+  summarize: (d) => pack(idsOf(d)),
   across,
 });
 

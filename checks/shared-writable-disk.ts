@@ -25,6 +25,7 @@ import type { DomainFacts, Finding } from './api.js';
 import type { DiskFacts } from './api.js';
 import { posix } from 'node:path';
 import { itemPlace, listNames } from './lib/guest.js';
+import { pack, unpack, type Packed } from './lib/packed.js';
 
 /** Backends attached by a block-<x> script: their target names no dom0 path. */
 const SCRIPT_BACKENDS = /^(block-\S+|iscsi|nbd|enbd|drbd)$/i;
@@ -121,9 +122,15 @@ function finding(group: Writer[], w: Writer): Finding {
   };
 }
 
-function across(guests: Writer[][]): Finding[] {
+/** A guest's writable disks, packed (lib/packed.ts): kept until the last guest is read. */
+function summarize(d: DomainFacts): Packed<Writer[]> | undefined {
+  const writers = writersOf(d);
+  return writers.length > 0 ? pack(writers) : undefined;
+}
+
+function across(guests: Array<Packed<Writer[]>>): Finding[] {
   const out: Finding[] = [];
-  for (const group of groups(guests.flat())) {
+  for (const group of groups(guests.flatMap((g) => unpack(g)))) {
     if (new Set(group.map((w) => w.d.name)).size < 2) continue;
     if (group.every((w) => w.disk.clusterFs !== undefined)) continue;
     const plain = group.filter((w) => !onPurpose(w));
@@ -149,7 +156,7 @@ const check = defineCheck({
     'RELEASE-4.17.0:tools/hotplug/Linux/block-common.sh — canonicalise_mode: r, w, or ! (w!, rw!: no checks)',
     '3.0.4-branched:tools/examples/block — the same check_sharing in the xend era',
   ],
-  summarize: writersOf,
+  summarize,
   across,
 });
 

@@ -37,6 +37,7 @@ import {
   type VifSpec,
   vifSpecAs,
 } from './api.js';
+import { pack, unpack, type Packed } from './lib/packed.js';
 
 const DEFAULTS = { allowedOuis: ['00:16:3e'] };
 /** accel, policy and label are not among create.py's vif keys in 3.0.4. */
@@ -149,11 +150,21 @@ function sameGuestDuplicates(uses: MacUse[]): Finding[] {
  * a finding at that vif quotes. Guests are told apart by their summary (two
  * configs may carry one name).
  */
-type MacSummary = MacUse[];
+type MacSummary = Packed<{ c: ReaderRef; uses: Array<Omit<MacUse, 'c'>> }>;
+
+/** A guest's MAC uses, packed (lib/packed.ts): every guest's is kept until the last guest is read. */
+function packUses(uses: MacUse[]): MacSummary | undefined {
+  if (uses.length === 0) return undefined;
+  return pack({ c: uses[0]!.c, uses: uses.map(({ c: _c, ...u }) => u) });
+}
 
 function crossGuestDuplicates(summaries: MacSummary[]): Finding[] {
   const uses: MacUse[] = [];
-  for (const s of summaries) for (const u of s) uses.push(u);
+  for (const s of summaries) {
+    // One guest, one record: its uses share it, which is how guests are told apart below.
+    const { c, uses: mine } = unpack(s);
+    for (const u of mine) uses.push({ c, ...u });
+  }
   const byMac = new Map<string, MacUse[]>();
   for (const u of uses) byMac.set(u.mac, [...(byMac.get(u.mac) ?? []), u]);
   const out: Finding[] = [];
@@ -262,8 +273,9 @@ const check = defineCheck({
   },
   defaults: { allowedOuis: [...DEFAULTS.allowedOuis] },
   perGuest(d, facts, ctx) {
-    const summary: MacSummary = [];
-    return { findings: examine(readerOf(d, facts, ctx), allowedOuis(ctx), xlDefaultBridge(facts), summary), summary };
+    const uses: MacUse[] = [];
+    const findings = examine(readerOf(d, facts, ctx), allowedOuis(ctx), xlDefaultBridge(facts), uses);
+    return { findings, summary: packUses(uses) };
   },
   across(summaries: MacSummary[]) {
     return crossGuestDuplicates(summaries);

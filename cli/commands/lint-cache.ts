@@ -221,6 +221,8 @@ export class LintCache {
    * cache of the rest); entries of deleted files are dropped.
    */
   save(inRun: ReadonlySet<string>): void {
+    // Nothing new and nothing dropped: the file on disk is this run's cache already (writing 36 MB back cost ~150 ms of a warm run).
+    if (this.hits === this.fresh.size && [...this.old.keys()].every((file) => this.fresh.has(file) || (!inRun.has(file) && statSync(file, { throwIfNoEntry: false })?.isFile()))) return;
     const tmp = join(dirname(this.file), `.${basename(this.file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     const fd = openSync(tmp, 'wx', 0o644);
     try {

@@ -221,27 +221,48 @@ t.test('the loader: random text or JSON is a miss, never a throw', async (t) => 
     fc.jsonValue(),
     fc.record({ name: fc.oneof(fc.string(), fc.jsonValue()), file: fc.constantFrom(file, 'other.cfg'), suppressions: fc.oneof(fc.constant([]), fc.jsonValue()), refused: fc.oneof(fc.boolean(), fc.jsonValue()), parts: fc.oneof(fc.constant(valid.parts), fc.array(fc.oneof(fc.constant(null), fc.jsonValue()), { minLength: plan.length, maxLength: plan.length })) }),
   );
-  let hits = 0;
+  const take = (result: unknown, memory: unknown): boolean => {
+    const entry = { sig, result, ...(memory !== null ? { memory } : {}) };
+    writeFileSync(cacheFile, `{"xenlintCache":1,"key":"${key}"}\n${JSON.stringify(file)}\t${JSON.stringify(entry)}\n`);
+    const cache = LintCache.open(cacheFile, 'metadata', key, undefined, plan.length, () => undefined);
+    const hit = cache.lookup(file);
+    if (hit) {
+      const session = new RunSession(builtinChecks, host, { command: 'lint' });
+      session.addGuestResult(hit.guest);
+      session.finish();
+    }
+    return hit !== undefined;
+  };
   fc.assert(
     fc.property(anyResult, fc.option(fc.jsonValue()), (result, memory) => {
-      const entry = { sig, result, ...(memory !== null ? { memory } : {}) };
-      writeFileSync(cacheFile, `{"xenlintCache":1,"key":"${key}"}\n${JSON.stringify(file)}\t${JSON.stringify(entry)}\n`);
-      const cache = LintCache.open(cacheFile, 'metadata', key, undefined, plan.length, () => undefined);
-      const hit = cache.lookup(file);
-      if (hit) {
-        hits++;
-        const session = new RunSession(builtinChecks, host, { command: 'lint' });
-        session.addGuestResult(hit.guest);
-        session.finish();
-      }
+      take(result, memory);
       return true;
     }),
     { numRuns: 400 },
   );
-  t.ok(hits > 0, 'some entries had the shape and were taken');
+  t.ok(take(valid, null), 'an entry of the shape store writes is taken');
+  t.ok(take(valid, { name: 'clash', mib: 1024 }), 'with its memory figures');
+  t.notOk(take({ ...valid, parts: valid.parts.slice(1) }, null), 'parts for another plan of checks: a miss');
+  t.notOk(take({ ...valid, file: 'other.cfg' }, null), "another file's entry: a miss");
 });
 
 t.test('plainJson: only what JSON gives back unchanged is cached', async (t) => {
   t.ok(plainJson({ a: [1, 'x', true, null, { b: 2.5 }] }));
   for (const v of [{ a: undefined }, [1, , 3], new Map(), { a: new Set() }, NaN, Infinity, -0, { a: () => 1 }]) t.notOk(plainJson(v), String(v));
+});
+
+t.test('a warm run where nothing changed leaves the cache file as it is; a change rewrites it', async (t) => {
+  rmSync(CACHE, { force: true });
+  const args = ['--format', 'json', '--cache', '--cache-location', 'c'];
+  await lint(args);
+  const first = statSync(CACHE);
+  const text = readFileSync(CACHE, 'utf8');
+  await lint(args);
+  t.equal(statSync(CACHE).ino, first.ino, 'not written again (a rewrite renames a new file into place)');
+  const file = join(dir, 'g/file-wide.cfg');
+  writeFileSync(file, `${files['g/file-wide.cfg']}# edited\n`);
+  await lint(args);
+  t.not(statSync(CACHE).ino, first.ino, 'an edited file: written');
+  t.not(readFileSync(CACHE, 'utf8'), text);
+  writeFileSync(file, files['g/file-wide.cfg']!);
 });
