@@ -20,7 +20,7 @@
  * On purpose: a writer whose mode is `w!` (xend's and the block script's
  * "shared on purpose"), or every writer annotated `# xenlint: cluster-fs=…`.
  */
-import { defineCheck } from './api.js';
+import { compareText, defineCheck } from './api.js';
 import type { DomainFacts, Finding } from './api.js';
 import type { DiskFacts } from './api.js';
 import { posix } from 'node:path';
@@ -137,7 +137,7 @@ function across(guests: Array<Packed<Writer[]>>): Finding[] {
     if (plain.length <= 1) continue;
     for (const w of plain) if (w.disk.clusterFs === undefined) out.push(finding(group, w));
   }
-  return out.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0));
+  return out.sort((a, b) => compareText(a.file ?? '', b.file ?? '') || (a.line ?? 0) - (b.line ?? 0));
 }
 
 const check = defineCheck({

@@ -9,6 +9,7 @@
  * uses instead.
  */
 import { keysEverRead } from './key-table.js';
+import { compareText } from '../../cli/model/order.js';
 
 /** Every key xl reads in some release, 4.0 to 4.22. */
 export const XL_KEYS: ReadonlySet<string> = keysEverRead('xl');
@@ -210,7 +211,7 @@ export function suggestKeys(name: string, known: Iterable<string>, max = 2): str
     const dist = editDistanceWithin(lower, key, limit);
     if (dist <= limit) scored.push({ key, d: dist });
   }
-  scored.sort((x, y) => x.d - y.d || x.key.localeCompare(y.key));
+  scored.sort((x, y) => x.d - y.d || compareText(x.key, y.key));
   return scored.slice(0, max).map((s) => s.key);
 }
 

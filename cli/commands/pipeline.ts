@@ -3,6 +3,7 @@
  * (built-in and plugins) with their settings, the Xen version to judge against,
  * the baseline, the engine run, the report and the exit code.
  */
+import { compareText } from '../model/order.js';
 import { readInputFile, readSettingsText } from '../sources/read-input.js';
 import { resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
@@ -172,7 +173,7 @@ export function baselineOf(report: RunReport): string {
       findings.push(e);
     }
   }
-  findings.sort((a, b) => a.check.localeCompare(b.check) || (a.domain ?? '').localeCompare(b.domain ?? '') || a.fingerprint.localeCompare(b.fingerprint));
+  findings.sort((a, b) => compareText(a.check, b.check) || compareText(a.domain ?? '', b.domain ?? '') || compareText(a.fingerprint, b.fingerprint));
   return `${JSON.stringify({ baselineVersion: 1, tool: 'xenlint', findings }, null, 2)}\n`;
 }
 

@@ -92,3 +92,13 @@ t.test('property: findings only when two differently named guests write one path
   ), { numRuns: 200 });
   t.pass('held');
 });
+
+t.test('findings come in the same order on every machine: file names by code unit, never by the locale', async (t) => {
+  // Under a Czech collation "ch" sorts after "h", and case folds; code units put "Web" before "ch" before "h".
+  const files = ['h1', 'ch1', 'Web1'].map((name) => guest(name, ['phy:/dev/vg0/shared,xvdb,w']));
+  const f = run(files);
+  t.same(
+    f.map((x) => x.file),
+    ['/etc/xen/Web1.cfg', '/etc/xen/ch1.cfg', '/etc/xen/h1.cfg'],
+  );
+});
