@@ -317,6 +317,9 @@ async function streamed(
  * Process-wide: worker threads started after this get the same sizing.
  */
 function leanHeap(): void {
+  // While the build makes the V8 code cache (build/code-cache.cjs) the flags must stay
+  // as at start-up: V8 stamps the cache with them and refuses it under any others.
+  if ((globalThis as Record<symbol, unknown>)[Symbol.for('xenlint.codeCacheHook')] !== undefined) return;
   setFlagsFromString('--semi-space-growth-factor=1');
   setFlagsFromString('--heap-growing-percent=40');
 }

@@ -42,6 +42,27 @@ t.test('each command bundle names its own V8 code cache, which the build made', 
   }
 });
 
+// V8 stamps a code cache with the flags it was made under and silently refuses it under
+// others: a build step that changed a flag while the cache was made (streaming lint sets
+// heap flags) once left every lint start compiling from source, with no test noticing.
+t.test('V8 accepts each code cache in a Node started as the bin is', async (t) => {
+  // The same wrapper and file name as build/load-bundle.cjs; a plain `node` with no flags, as the bin runs.
+  const probe = [
+    "const fs = require('node:fs'), { Script } = require('node:vm'), { join } = require('node:path');",
+    'const [dir, file] = process.argv.slice(1);',
+    'const filename = join(dir, file);',
+    "const source = fs.readFileSync(filename, 'utf8');",
+    "const cache = join(dir, source.slice(source.lastIndexOf('//# xenlintCodeCache=') + 21).trim());",
+    "const script = new Script('(function (exports, require, module, __filename, __dirname, __xenlintImport) {' + source + '\\n})', { filename, cachedData: fs.readFileSync(cache) });",
+    'process.stdout.write(String(script.cachedDataRejected));',
+  ].join('\n');
+  for (const file of ['lint.cjs', 'check.cjs']) {
+    const r = spawnSync(process.execPath, ['-e', probe, join(ROOT, 'dist/bin'), file], { encoding: 'utf8', timeout: 60_000 });
+    t.equal(r.stderr, '', `${file}: the probe ran`);
+    t.equal(r.stdout, 'false', `${file}: the cache is not refused`);
+  }
+});
+
 const dir = scratch({
   'web01.cfg': "name = 'web01'\nmemory = 512\nkernel = '/boot/vmlinuz'\ndisk = ['phy:/dev/vg0/web01,xvda,w', 'phy:/dev/vg0/web01,xvda,w']\nvif = ['mac=00:16:3e:00:00:01,bridge=xenbr0']\n",
   'db.xl': "name = \"db\"\ntype = \"hvm\"\nmemory = 4096\ndisk = [ 'format=raw, vdev=hde, access=rw, target=/dev/vg0/db' ]\nvif = [ 'mac=00:11:22:33:44:55' ]\n",
