@@ -30,12 +30,12 @@ import { guestResultOf, type GuestResult, type RunSession } from '../engine/engi
 import type { InputLimits, XenlintConfig } from '../settings/config.js';
 import { UsageError } from '../settings/config.js';
 import { readInputFile } from '../sources/read-input.js';
-import { readDomainFile, type ReadProblem, type ReaderFor } from '../sources/read-domains.js';
+import { readDomainFile, type ReadProblem } from '../sources/read-domains.js';
 import { inWorkerBatches, threadsFor, workerScript } from '../sources/read-parallel.js';
 import { parseOptionsFor } from '../readers/reader-choice.js';
 import { TOOL_VERSION } from '../model/tool-version.js';
 import { memoryGuest, type MemoryGuest } from './memory-view.js';
-import type { GuestSeen, LintBatchResult, LintWorkerData } from './lint-parallel.js';
+import type { GuestFeed, LintBatchResult, LintWorkerData } from './lint-parallel.js';
 
 export type CacheStrategy = 'metadata' | 'content';
 export const CACHE_STRATEGIES: readonly CacheStrategy[] = ['metadata', 'content'];
@@ -402,17 +402,8 @@ export function cacheRefusal(session: RunSession, checks: readonly Check[], buil
  * file order. Every planned check runs on every missed guest (as on a worker
  * thread), so a cached result never lacks a part a later run needs.
  */
-export async function feedGuestsCached(
-  cache: LintCache,
-  session: RunSession,
-  builtins: readonly Check[],
-  host: HostSide,
-  files: string[],
-  readerFor: ReaderFor,
-  limits: InputLimits | undefined,
-  memoryFor: { xen: string | undefined } | undefined,
-  seen: GuestSeen,
-): Promise<ReadProblem[]> {
+export async function feedGuestsCached(cache: LintCache, feed: GuestFeed): Promise<ReadProblem[]> {
+  const { session, builtins, host, files, readerFor, limits, memoryFor, seen } = feed;
   const hits: Array<Hit | undefined> = files.map((f) => cache.lookup(f));
   const missed: number[] = [];
   hits.forEach((h, i) => {

@@ -39,22 +39,27 @@ export interface LintBatchResult {
 /** What the feed learns of each guest besides what the session keeps. */
 export type GuestSeen = (name: string, memory: MemoryGuest | undefined) => void;
 
+/** What feeding a run its guests needs, with or without a cache (feedGuests, feedGuestsCached). */
+export interface GuestFeed {
+  session: RunSession;
+  /** The built-in checks: a worker thread makes its checks from these by id. */
+  builtins: readonly Check[];
+  host: HostSide;
+  files: string[];
+  readerFor: ReaderFor;
+  limits: InputLimits | undefined;
+  /** Set when the run draws the host's memory: the Xen version each guest's figures are judged by. */
+  memoryFor: { xen: string | undefined } | undefined;
+  seen: GuestSeen;
+}
+
 /**
  * Reads every file and feeds its guest to `session`, in file order: on worker
  * threads that also run the per-guest parts when there are enough files and
  * every check can run there; else as before. Returns the files that could not be read.
  */
-export async function feedGuests(
-  session: RunSession,
-  checks: readonly Check[],
-  builtins: readonly Check[],
-  host: HostSide,
-  files: string[],
-  readerFor: ReaderFor,
-  limits: InputLimits | undefined,
-  memoryFor: { xen: string | undefined } | undefined,
-  seen: GuestSeen,
-): Promise<ReadProblem[]> {
+export async function feedGuests(feed: GuestFeed, checks: readonly Check[]): Promise<ReadProblem[]> {
+  const { session, builtins, host, files, readerFor, limits, memoryFor, seen } = feed;
   const visit = (d: Parameters<Parameters<typeof forEachDomainFile>[3]>[0]): void => {
     session.addGuest(d);
     seen(d.name, memoryFor ? memoryGuest(d, memoryFor.xen) : undefined);

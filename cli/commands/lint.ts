@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import { findIgnoreFile, UsageError, type LoadedConfig } from '../settings/config.js';
 import { collectConfigFiles, IgnoreRules, matchesGlob, type IgnoreSource } from '../sources/files.js';
 import { readDomainFiles, type ReadProblem } from '../sources/read-domains.js';
-import { feedGuests } from './lint-parallel.js';
+import { feedGuests, type GuestFeed } from './lint-parallel.js';
 import { applyDeploy, checkDeployNames, finish, freeMemoryNote, prepare, resolveXen, setDeploy, type ReportArgs, type RunInputs } from './pipeline.js';
 import type { MemoryGuest } from './memory-view.js';
 import { decideReader, type ReaderChoice, type ReaderInputs, type Undecided } from '../readers/reader-choice.js';
@@ -98,6 +98,7 @@ export default async function lint(argv: Record<string, unknown>): Promise<numbe
       names.push(name);
       if (m) memory?.push(m);
     };
+    const feed: GuestFeed = { session, builtins: builtinChecks, host: facts, files, readerFor, limits, memoryFor, seen };
     let problems: ReadProblem[] | undefined;
     if (args.cache) {
       const c = await import('./lint-cache.js');
@@ -120,11 +121,11 @@ export default async function lint(argv: Record<string, unknown>): Promise<numbe
         });
         const note = (line: string): void => void process.stderr.write(`xenlint: --cache: ${line}\n`);
         cache = c.LintCache.open(c.cacheFileOf(args['cache-location'], cwd), strategy, key, limits, plan.length, note);
-        problems = await c.feedGuestsCached(cache, session, builtinChecks, facts, files, readerFor, limits, memoryFor, seen);
+        problems = await c.feedGuestsCached(cache, feed);
       }
     }
     // Above a threshold of files, read and checked on worker threads, fed to the run here in file order.
-    problems ??= await feedGuests(session, prepared.checks, builtinChecks, facts, files, readerFor, limits, memoryFor, seen);
+    problems ??= await feedGuests(feed, prepared.checks);
     checkDeployNames(args.deploy, names);
     return { ...inputs(problems, names, deploy), ...(memory ? { memory } : {}) };
   });

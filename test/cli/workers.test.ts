@@ -120,7 +120,10 @@ t.test('in-process: per-guest results computed on worker threads feed the run as
   const saved = process.env['XENLINT_WORKERS'];
   process.env['XENLINT_WORKERS'] = '3';
   try {
-    const p3 = await feedGuests(threaded, builtinChecks, builtinChecks, facts, files, readerFor, undefined, { xen: facts.host!.version }, (name, m) => seenThreaded.push([name, m]));
+    const p3 = await feedGuests(
+      { session: threaded, builtins: builtinChecks, host: facts, files, readerFor, limits: undefined, memoryFor: { xen: facts.host!.version }, seen: (name, m) => seenThreaded.push([name, m]) },
+      builtinChecks,
+    );
     t.same(p3, p1, 'problems');
   } finally {
     if (saved === undefined) delete process.env['XENLINT_WORKERS'];
@@ -153,7 +156,7 @@ t.test('in-process: with a check no worker can make (a plugin\'s), every guest i
   const saved = process.env['XENLINT_WORKERS'];
   process.env['XENLINT_WORKERS'] = '3';
   try {
-    await feedGuests(session, checks, builtinChecks, facts, files, () => undefined, undefined, undefined, () => {});
+    await feedGuests({ session, builtins: builtinChecks, host: facts, files, readerFor: () => undefined, limits: undefined, memoryFor: undefined, seen: () => {} }, checks);
   } finally {
     if (saved === undefined) delete process.env['XENLINT_WORKERS'];
     else process.env['XENLINT_WORKERS'] = saved;
