@@ -26,16 +26,17 @@ import { closeSync, openSync, renameSync, statSync, unlinkSync, writeSync, type 
 import { basename, dirname, join, resolve } from 'node:path';
 import type { CheckContext, HostSide } from '../model/contract.js';
 import { hasParts, type Check } from '../model/contract.js';
-import { guestResultOf, type GuestResult, type RunSession } from '../engine/engine.js';
+import type { GuestResult, RunSession } from '../engine/engine.js';
 import type { InputLimits, XenlintConfig } from '../settings/config.js';
 import { UsageError } from '../settings/config.js';
 import { readInputFile } from '../sources/read-input.js';
-import { readDomainFile, type ReadProblem } from '../sources/read-domains.js';
+import type { ReadProblem } from '../sources/read-domains.js';
 import { inWorkerBatches, threadsFor, workerScript } from '../sources/read-parallel.js';
 import { parseOptionsFor } from '../readers/reader-choice.js';
 import { TOOL_VERSION } from '../model/tool-version.js';
-import { memoryGuest, type MemoryGuest } from './memory-view.js';
+import type { MemoryGuest } from './memory-view.js';
 import type { GuestFeed, LintBatchResult, LintWorkerData } from './lint-parallel.js';
+import { checkedGuest, plannedChecks } from './guest-outcome.js';
 
 export type CacheStrategy = 'metadata' | 'content';
 export const CACHE_STRATEGIES: readonly CacheStrategy[] = ['metadata', 'content'];
@@ -436,16 +437,9 @@ export async function feedGuestsCached(cache: LintCache, feed: GuestFeed): Promi
   const script = workerScript(url);
   const threads = missedFiles.length > 0 ? threadsFor(missedFiles.length, script, url) : 0;
   if (threads === 0) {
-    const checks = plan.map(({ id, ctx }) => ({ check: builtins.find((c) => c.id === id)!, ctx }));
+    const checks = plannedChecks(plan, builtins);
     const ms = new Float64Array(plan.length);
-    for (const i of missed) {
-      const read = readDomainFile(files[i]!, parseOptionsFor(readerFor(files[i]!)), limits);
-      if ('problem' in read) take(i, read);
-      else {
-        const guest = guestResultOf(checks, host, read.domain, ms);
-        take(i, memoryFor ? { guest, memory: memoryGuest(read.domain, memoryFor.xen) } : { guest });
-      }
-    }
+    for (const i of missed) take(i, checkedGuest(files[i]!, parseOptionsFor(readerFor(files[i]!)), limits, checks, host, memoryFor, ms));
     session.addDurations(ms);
   } else {
     const data: LintWorkerData = { host, plan, memory: memoryFor !== undefined, xen: memoryFor?.xen };

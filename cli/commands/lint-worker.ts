@@ -13,27 +13,17 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { builtinChecks } from '../../checks/index.js';
-import { guestResultOf } from '../engine/engine.js';
-import { readDomainFile } from '../sources/read-domains.js';
 import type { BatchRequest } from '../sources/read-parallel.js';
-import { memoryGuest } from './memory-view.js';
+import { checkedGuest, plannedChecks } from './guest-outcome.js';
 import type { LintWorkerData, LintBatchResult } from './lint-parallel.js';
 
 const port = parentPort;
 if (!port) throw new Error('lint-worker.js runs as a worker thread of xenlint, not on its own');
 const data = workerData as LintWorkerData;
-const plan = data.plan.map(({ id, ctx }) => {
-  const check = builtinChecks.find((c) => c.id === id);
-  if (!check) throw new Error(`lint-worker.js: no built-in check ${id}`);
-  return { check, ctx };
-});
+const plan = plannedChecks(data.plan, builtinChecks);
+const memoryFor = data.memory ? { xen: data.xen } : undefined;
 port.on('message', (req: BatchRequest) => {
   const ms = new Float64Array(plan.length);
-  const results: LintBatchResult['results'] = req.files.map(({ file, opts }) => {
-    const read = readDomainFile(file, opts, req.limits);
-    if ('problem' in read) return read;
-    const guest = guestResultOf(plan, data.host, read.domain, ms);
-    return data.memory ? { guest, memory: memoryGuest(read.domain, data.xen) } : { guest };
-  });
+  const results: LintBatchResult['results'] = req.files.map(({ file, opts }) => checkedGuest(file, opts, req.limits, plan, data.host, memoryFor, ms));
   port.postMessage({ batch: req.batch, results, ms } satisfies LintBatchResult);
 });
