@@ -14,6 +14,11 @@
  * dialect rules, --dialect, the limits, the working directory) changes the key,
  * and a cache with another key is not used at all.
  *
+ * The cache also keeps the report the last run wrote (pipeline.ts ReportMemo):
+ * when this run's files are that run's, each with the same signature, and the
+ * report would be written with the same format, options, severities and
+ * baseline, it is written again as it was and no guest is looked up at all.
+ *
  * The cache file is read through the reading layer with its own size limit
  * (`limits.cacheBytes`); whatever is wrong with it — missing, not JSON,
  * truncated, another format, another key, an entry of the wrong shape — makes a
@@ -184,7 +189,7 @@ export function parseCache(file: { size: number; read: ReadRange }, key: string)
   return {
     // A run that writes the kept report again needs neither the index nor the entries.
     slots: () => (slots ??= indexOf(tail.toString('utf8', 0, indexBytes), entryBytes)),
-    kept: keptBytes > 0 ? keptRunOf(tail.toString('utf8', indexBytes, indexBytes + keptBytes)) : undefined,
+    kept: keptBytes > 0 ? keptRunOf(tail.subarray(indexBytes, indexBytes + keptBytes)) : undefined,
     // Offsets in `slots` are from the start of the entries.
     entries: () => (entries ??= file.read(entriesAt, indexAt)),
   };
@@ -222,15 +227,17 @@ function nameOf(cell: string): string | undefined {
   }
 }
 
-function keptRunOf(text: string): KeptRun | undefined {
+/** The kept report's section: a JSON line (what it is for, its exit code, its length), then the report's bytes as written. */
+function keptRunOf(section: Buffer): KeptRun | undefined {
+  const nl = section.indexOf(10);
   let v: unknown;
   try {
-    v = JSON.parse(text);
+    v = JSON.parse(section.toString('utf8', 0, nl < 0 ? section.length : nl));
   } catch {
     return undefined;
   }
-  if (!isRecord(v) || !isString(v['outputKey']) || !isString(v['files']) || !isString(v['text']) || !isInt(v['code']) || !isInt(v['warnings'])) return undefined;
-  return v as unknown as KeptRun;
+  if (!isRecord(v) || !isString(v['outputKey']) || !isString(v['files']) || !isInt(v['code']) || !isInt(v['warnings']) || v['textBytes'] !== section.length - nl - 1) return undefined;
+  return { outputKey: v['outputKey'] as string, files: v['files'] as string, code: v['code'] as number, warnings: v['warnings'] as number, text: [section.subarray(nl + 1)] };
 }
 
 /** The header line: the sections' lengths in fixed-width digits, so it can be written first and filled in last. */
@@ -401,7 +408,11 @@ export class LintCache {
       for (const line of index) put(line);
       section = 2;
       const run = this.newRun ?? this.keptRun;
-      if (run) put(`${JSON.stringify({ outputKey: run.outputKey, files: run.files, code: run.code, warnings: run.warnings, text: run.text })}\n`);
+      if (run) {
+        const textBytes = run.text.reduce((n, b) => n + b.length, 0);
+        put(`${JSON.stringify({ outputKey: run.outputKey, files: run.files, code: run.code, warnings: run.warnings, textBytes })}\n`);
+        for (const piece of run.text) put(piece);
+      }
       flush();
       // The header was written with zeros; its digits are fixed-width, so the real lengths fit in place.
       writeSync(fd, headerLine(this.key, this.strategy, sections), 0, 'utf8');

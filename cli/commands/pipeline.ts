@@ -287,14 +287,14 @@ export async function finish(command: 'check' | 'lint', facts: Facts, args: Repo
   if (extras.locations) formatOptions.locations = { ...formatOptions.locations, ...extras.locations };
   // Written as it is made (issue 14): a report of 100 000 guests is never one string.
   let pieces = await formatPieces(report, format, formatOptions);
-  const kept: string[] | undefined = outputKey !== undefined && !extras.unreadable && extras.problems.length === 0 ? [] : undefined;
+  const kept: Buffer[] | undefined = outputKey !== undefined && !extras.unreadable && extras.problems.length === 0 ? [] : undefined;
   if (kept) pieces = keeping(pieces, kept);
   if (args.output) await writeOptionFilePieces('--output', args.output, pieces);
   else writeStdoutPieces(pieces);
   if (also) await writeOptionFilePieces('--also-output', also.file, await formatPieces(report, also.format, { ...formatOptions, color: false }));
   const code = exitCodeFor(report, failOn);
   const warnings = report.summary.findings.warning;
-  if (kept) memo!.keep(outputKey!, { text: kept.join(''), code, warnings });
+  if (kept) memo!.keep(outputKey!, { text: kept, code, warnings });
   return extras.unreadable ? 2 : tooManyWarnings(code, warnings, maxWarnings);
 }
 
@@ -313,15 +313,17 @@ export interface ReportMemo {
 }
 
 export interface KeptReport {
-  text: string;
+  /** The report as written, in UTF-8 pieces (a string of 100 000 guests' findings would be twice the bytes, and one more copy). */
+  text: Buffer[];
   /** exitCodeFor the report, before --max-warnings. */
   code: number;
   warnings: number;
 }
 
 async function replayed(kept: KeptReport, output: string | undefined, maxWarnings: number | undefined): Promise<number> {
-  if (output) await writeOptionFilePieces('--output', output, [kept.text]);
-  else writeStdoutPieces([kept.text]);
+  const pieces = kept.text.map((b) => b.toString('utf8'));
+  if (output) await writeOptionFilePieces('--output', output, pieces);
+  else writeStdoutPieces(pieces);
   return tooManyWarnings(kept.code, kept.warnings, maxWarnings);
 }
 
@@ -333,9 +335,9 @@ function tooManyWarnings(code: number, warnings: number, maxWarnings: number | u
   return code;
 }
 
-function* keeping(pieces: Iterable<string>, kept: string[]): Generator<string> {
+function* keeping(pieces: Iterable<string>, kept: Buffer[]): Generator<string> {
   for (const piece of pieces) {
-    kept.push(piece);
+    kept.push(Buffer.from(piece, 'utf8'));
     yield piece;
   }
 }

@@ -310,3 +310,73 @@ t.test('a warm run where nothing changed leaves the cache file as it is; a chang
   t.not(readFileSync(CACHE, 'utf8'), text);
   writeFileSync(file, files['g/file-wide.cfg']!);
 });
+
+t.test('a run whose every input is the last run\'s writes the kept report again; any change runs the checks', async (t) => {
+  rmSync(CACHE, { force: true });
+  const args = ['--cache', '--cache-location', 'c'];
+  const plain = await lint([]);
+  const cold = await lint(args);
+  t.equal(cold.stdout, plain.stdout, 'cold: the same report');
+  t.match(plain.stdout, /Checks: /);
+  // The kept report, doctored: what a run writes shows whether it was replayed.
+  const { header, index, entries, kept } = sectionsOf(readFileSync(CACHE, 'utf8'));
+  const nl = kept.indexOf('\n');
+  const stored = JSON.parse(kept.slice(0, nl)) as { textBytes: number };
+  t.equal(kept.slice(nl + 1), plain.stdout, 'the kept report is the report written, as written');
+  const text = kept.slice(nl + 1).replace('Checks: ', 'REPLAYED: ');
+  const doctored = cacheText(header, index.map((line, n) => ({ index: line, entry: entries[n]! })), `${JSON.stringify({ ...stored, textBytes: Buffer.byteLength(text) })}\n${text}`);
+  writeFileSync(CACHE, doctored);
+  const ino = statSync(CACHE).ino;
+  const warm = await lint(args);
+  t.match(warm.stdout, /REPLAYED: /, 'nothing changed: the kept report is written again');
+  t.equal(warm.stdout.replace('REPLAYED: ', 'Checks: '), plain.stdout, 'byte for byte');
+  t.equal(warm.code, plain.code, 'the same exit code');
+  t.equal(warm.stderr, plain.stderr, 'the same stderr');
+  t.equal(statSync(CACHE).ino, ino, 'and the cache file is left as it is');
+  const limited = await lint([...args, '--max-warnings', '0']);
+  const limitedPlain = await lint(['--max-warnings', '0']);
+  t.match(limited.stdout, /REPLAYED: /, '--max-warnings is applied to the kept report');
+  t.equal(limited.code, limitedPlain.code, '--max-warnings: the same exit code');
+  t.equal(limited.stderr, limitedPlain.stderr, '--max-warnings: the same line on stderr');
+  const out = join(dir, 'c', 'report.txt');
+  await lint([...args, '--output', out]);
+  t.match(readFileSync(out, 'utf8'), /REPLAYED: /, '--output: the kept report, to the file');
+  await lint(['--output', out]);
+  const plainFile = readFileSync(out, 'utf8');
+  await lint([...args, '--output', out]);
+  t.equal(readFileSync(out, 'utf8').replace('REPLAYED: ', 'Checks: '), plainFile, '--output: the same file');
+  rmSync(out);
+  writeFileSync(join(dir, 'c', 'baseline.json'), '{"baselineVersion":1,"tool":"xenlint","findings":[]}\n');
+  const cfg = join(dir, '.xenlintrc.yaml');
+  const config = readFileSync(cfg, 'utf8');
+  const file = join(dir, 'g/file-wide.cfg');
+  const st = statSync(file);
+  const changes: Array<[string, string[], () => void, () => void]> = [
+    ['another format', ['--format', 'github'], () => undefined, () => undefined],
+    ['--quiet', ['--quiet'], () => undefined, () => undefined],
+    ['--verbose', ['--verbose'], () => undefined, () => undefined],
+    ['--color', ['--color'], () => undefined, () => undefined],
+    ['--fail-on', ['--fail-on', 'info'], () => undefined, () => undefined],
+    ['--baseline', ['--baseline', 'c/baseline.json'], () => undefined, () => undefined],
+    // (--fail-on error, the default, ends --deploy's list of names)
+    ['a path that does not exist', ['--fail-on', 'error', 'g/nosuch.cfg'], () => undefined, () => undefined],
+    ['a severity in the config', [], () => writeFileSync(cfg, config.replace('config-readability: info', 'config-readability: warning')), () => writeFileSync(cfg, config)],
+    ['a file touched', [], () => utimesSync(file, new Date(), new Date(st.mtimeMs + 5000)), () => utimesSync(file, st.atime, st.mtime)],
+    ['a file added', [], () => writeFileSync(join(dir, 'g/new.cfg'), 'name = "new"\nmemory = 256\nbootloader = "pygrub"\n'), () => rmSync(join(dir, 'g/new.cfg'))],
+  ];
+  for (const [what, extra, change, undo] of changes) {
+    writeFileSync(CACHE, doctored);
+    change();
+    const want = await lint(extra);
+    const r = await lint([...args, ...extra]);
+    undo();
+    t.notMatch(r.stdout, /REPLAYED/, `${what}: the checks run`);
+    t.equal(r.stdout, want.stdout, `${what}: the run's own report`);
+    t.equal(r.code, want.code, `${what}: its exit code`);
+    t.equal(r.stderr, want.stderr, `${what}: its stderr`);
+  }
+  // JSON and JUnit carry the run's durations: never replayed.
+  writeFileSync(CACHE, doctored);
+  await lint([...args, '--format', 'json']);
+  t.notMatch(readFileSync(CACHE, 'utf8'), /"durationMs"/, 'a JSON report is not kept');
+});
