@@ -4,13 +4,13 @@
  * the reason, one outside its Xen range "not-applicable" with the range, one that
  * throws "error" with what it threw — and the other checks still run.
  */
-import { createHash } from 'node:crypto';
 import { guestPartOf, hasParts, hostSideOf, PartsRun, type Check, type GuestPart, type CheckContext, type CheckOutcome, type Finding, type HostSide, type ReportedFinding, type RunReport, type Skip, type Status } from '../model/contract.js';
 import { isRefusal, refusalOf, type DomainFacts, type Facts, type Suppression } from '../model/facts.js';
 import type { Severity } from '../model/diagnostic.js';
 import { satisfiesXen } from '../model/xen-version.js';
 import { TOOL_VERSION } from '../model/tool-version.js';
 import { elide, findingCode, renderFinding, VALUE_LIMIT } from '../model/messages.js';
+import { sha256Hex } from '../model/sha256.js';
 import { UNUSED_SUPPRESSION } from '../../checks/unused-suppression.js';
 
 export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
@@ -529,7 +529,7 @@ function capPerFile(checkId: string, findings: ReportedFinding[], perFile: numbe
 export function fingerprint(checkId: string, f: Pick<Finding, 'domain' | 'key'> & { messageId?: string | undefined; message: string }): string {
   const kind = f.messageId !== undefined ? ['id', f.messageId] : ['text', f.message];
   const text = [checkId, f.domain ?? '', f.key ?? '', ...kind].join('\u0000');
-  return createHash('sha256').update(text).digest('hex').slice(0, 24);
+  return sha256Hex(text).slice(0, 24);
 }
 
 function matchingSuppression(suppressions: Map<string, Suppression[]>, f: ReportedFinding): Suppression | undefined {
