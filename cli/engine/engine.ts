@@ -166,7 +166,14 @@ export class RunSession {
       if (part !== undefined && 'threw' in part) state.threw = part.threw;
       else if (r.refused && !state.check.seesRefused) {
         if (part !== undefined && 'aboutRefused' in part) state.aboutRefused.push(...part.aboutRefused);
-      } else state.parts!.addGuestPart((part as GuestPart | undefined) ?? {});
+      } else {
+        // A check's fold steps here, on the run's thread: what it throws makes the check's status "error".
+        try {
+          state.parts!.addGuestPart((part as GuestPart | undefined) ?? {});
+        } catch (err) {
+          state.threw = failure(err);
+        }
+      }
     }
   }
 
