@@ -113,6 +113,7 @@ export class RunSession {
   private readonly kept: DomainFacts[] | undefined;
   private readonly guestSuppressions: GuestSuppressions[] = [];
   private readonly suppressions = new Map<string, Suppression[]>();
+  private readonly evidence = new SharedValues();
   private guests = 0;
   /** True when a version-1 check is among the checks: every guest is kept until `finish`. */
   readonly keepsGuests: boolean;
@@ -208,7 +209,7 @@ export class RunSession {
         into.shown = [];
         continue;
       }
-      const reported = report(check.id, f, rendered.text, severityOverride ?? f.severity ?? check.severity);
+      const reported = report(check.id, f, rendered.text, severityOverride ?? f.severity ?? check.severity, this.evidence);
       const suppression = matchingSuppression(this.suppressions, reported);
       if (suppression) {
         into.used.add(suppression);
@@ -298,7 +299,7 @@ export class RunSession {
       const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       return { ...base, status: 'error', reason: `the check failed: ${what}` };
     }
-    return settle(check, base, result, severityOverride, baseline, used, this.suppressions, this.opts.findingsPerCheckPerFile ?? FINDINGS_PER_CHECK_PER_FILE);
+    return settle(check, base, result, severityOverride, baseline, used, this.suppressions, this.opts.findingsPerCheckPerFile ?? FINDINGS_PER_CHECK_PER_FILE, this.evidence);
   }
 
   private unusedSuppressions(used: Set<Suppression>): CheckOutcome {
@@ -459,6 +460,7 @@ function settle(
   used: Set<Suppression>,
   suppressions: Map<string, Suppression[]>,
   perFile: number,
+  evidence: SharedValues,
 ): CheckOutcome {
   if (!isSequence(result)) {
     if (result && typeof result === 'object' && typeof result.skip === 'string') {
@@ -478,7 +480,7 @@ function settle(
     for (const f of part) {
       const rendered = renderFinding(check, f);
       if (!rendered.ok) return { ...base, status: 'error', reason: rendered.reason };
-      reported.push(report(check.id, f, rendered.text, severityOverride ?? f.severity ?? check.severity));
+      reported.push(report(check.id, f, rendered.text, severityOverride ?? f.severity ?? check.severity, evidence));
     }
     reportedAll.push(reported);
   }
@@ -547,7 +549,7 @@ function missingNeeds(check: Check, facts: HostSide, guests: number): string | u
  * object is not kept, nor copied by spreading, which gave most findings a
  * hidden class of their own; issue 14), its quoted values bounded.
  */
-function report(checkId: string, f: Finding, message: string, severity: Severity): ReportedFinding {
+function report(checkId: string, f: Finding, message: string, severity: Severity, evidence?: SharedValues): ReportedFinding {
   const r: ReportedFinding = { check: checkId, severity, message, fingerprint: fingerprintOf(checkId, f.domain, f.key, f.messageId, message) };
   if (f.messageId !== undefined) r.messageId = f.messageId;
   // Whatever a value quotes from the input is bounded (messages.ts elide), in every format.
@@ -558,11 +560,39 @@ function report(checkId: string, f: Finding, message: string, severity: Severity
   if (f.domain !== undefined) r.domain = f.domain;
   if (f.key !== undefined) r.key = f.key;
   if (f.remediation !== undefined) r.remediation = f.remediation;
-  if (f.evidence !== undefined) r.evidence = f.evidence ? elideValues(f.evidence) : f.evidence;
+  if (f.evidence !== undefined) r.evidence = f.evidence && evidence ? evidence.of(elideValues(f.evidence)) : f.evidence ? elideValues(f.evidence) : f.evidence;
   if (f.unverified !== undefined) r.unverified = f.unverified;
   if (f.host !== undefined) r.host = f.host;
   return r;
 }
+
+/**
+ * One object for each evidence record a run reports again and again (issue 14).
+ * A check's evidence is mostly about the host — xen_caps, the version, the
+ * toolstack —, the same for thousands of guests: the 23 676 findings of the
+ * bench's 10 000 configs carry 205 different ones. Only records of plain
+ * values are shared (JSON text is then an exact key: the order of the keys,
+ * each string, each number), and only so many, whatever the input.
+ */
+class SharedValues {
+  private readonly seen = new Map<string, Record<string, string | number | boolean>>();
+
+  of<T extends string | number | boolean>(values: Record<string, T>): Record<string, T> {
+    for (const k in values) {
+      if (!Object.hasOwn(values, k)) continue;
+      const v: unknown = values[k];
+      if (!(typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v) && !Object.is(v, -0)))) return values;
+    }
+    const key = JSON.stringify(values);
+    const known = this.seen.get(key);
+    if (known !== undefined) return known as Record<string, T>;
+    if (this.seen.size < SHARED_VALUES) this.seen.set(key, values);
+    return values;
+  }
+}
+
+/** How many different evidence records a run shares at most. */
+const SHARED_VALUES = 10_000;
 
 /** The values with every string bounded: the object itself when none needs it. */
 function elideValues<T extends string | number | boolean>(values: Record<string, T>): Record<string, T> {

@@ -248,3 +248,42 @@ t.test('cap then baseline over the merged order: cross-guest first, host-only, g
   t.match(o.findings[2]!.message, /^and 4 more site findings in this file/);
   t.equal(o.suppressed, 0, 'the baseline entry names a finding the cap hid: nothing is accepted');
 });
+
+t.test('equal evidence records are one object; any difference — a key, their order, a value, its type — keeps them apart', async (t) => {
+  const records: Array<Record<string, string | number | boolean>> = [
+    { xen: '4.1.4', toolstack: 'xl' },
+    { xen: '4.1.4', toolstack: 'xl' },
+    { toolstack: 'xl', xen: '4.1.4' },
+    { xen: '4.1.4', toolstack: 'xm' },
+    { n: 1 },
+    { n: '1' },
+    { n: -0 },
+    { n: 0 },
+    { n: true },
+    { n: 'true' },
+  ];
+  const check: Check = {
+    id: 'site',
+    title: 'a site rule',
+    severity: 'warning',
+    needs: ['domains'],
+    sources: [],
+    messages: MESSAGES,
+    perGuest: (d) => records.map((evidence, i) => ({ messageId: 'b', data: { v: i }, domain: d.name, evidence: { ...evidence } })),
+  };
+  const session = new RunSession([check], facts(), { command: 'lint' });
+  session.addGuest(domain('g0'));
+  session.addGuest(domain('g1'));
+  const found = session.finish().checks[0]!.findings;
+  t.equal(found.length, 2 * records.length);
+  t.same(
+    found.map((f) => f.evidence),
+    [...records, ...records],
+    'each as the check gave it, in its key order',
+  );
+  t.ok(Object.is(found[records.length + 6]!.evidence!['n'], -0), '-0 stays -0');
+  const ids = new Map<unknown, number>();
+  const which = found.map((f) => ids.get(f.evidence) ?? (ids.set(f.evidence, ids.size), ids.size - 1));
+  // -0 is never shared (its JSON text is 0's): the second guest's is an object of its own.
+  t.same(which, [0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 1, 2, 3, 4, 9, 6, 7, 8], 'one object per different record, across guests');
+});
