@@ -49,6 +49,10 @@ const WORDING: Record<string, Wording> = {
     template: '{{guest}}: {{problem}}',
     remediation: 'xl prints this and leaves the setting out: write a value xl reads (a plain number, a single value where it wants one).',
   },
+  'xl-pci-dropped': {
+    template: '{{guest}}: {{problem}}',
+    remediation: 'Write the entry the way this release reads it: [dddd:]bb:dd.f[@vslot][,option=value…], e.g. "0000:03:00.0" (xl.cfg(5) of the release).',
+  },
   'xl-number': {
     template: '{{guest}}: {{problem}}',
     remediation: 'Write the number in decimal without a leading zero (or 0x… for hex), or quote it if it is meant as text.',
@@ -149,6 +153,7 @@ const check = defineCheck({
     'RELEASE-4.22.0:tools/libs/util/libxlu_cfg_l.l and libxlu_cfg_y.y: xl\'s lexer and grammar; identifiers [a-z][._0-9a-z]*; "Arbitrary Python is no longer supported" (RELEASE-4.22.0:tools/libs/util/libxlu_cfg.c); numbers via strtol(…, 0), so a leading 0 is octal',
     'tools/xl/xl_parse.c parse_config_data: "Failed to parse config" and exit on a read error',
     '9e8672f1c3: xm/xend removed in Xen 4.5, so from 4.5 every config is read by xl',
+    "`pci` entries before 4.15: RELEASE-4.5.0:tools/libxl/xl_cmdimpl.c:1731 (4.1-4.5 drop an entry xlu_pci_parse_bdf cannot read, silently), RELEASE-4.6.0:tools/libxl/xl_cmdimpl.c:2042 (4.6-4.14 stop: \"unable to parse PCI BDF\"), RELEASE-4.0.0:tools/libxl/xl.c (4.0 retries an entry with no token forever)",
   ],
   perGuest(d, facts, ctx) {
     const version = versionOf(facts, ctx);

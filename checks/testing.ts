@@ -37,7 +37,7 @@ import type { Severity } from '../cli/model/diagnostic.js';
 import { parseConfig } from '../cli/readers/config.js';
 import { hostFactsFromInfo, parseInfo } from '../cli/readers/info.js';
 import { buildDomain } from '../cli/readers/domain.js';
-import { chooseReader, hostReaderInputs, parseOptionsFor, undecidedBecause } from '../cli/readers/reader-choice.js';
+import { decideReader, hostReaderInputs, parseOptionsFor } from '../cli/readers/reader-choice.js';
 import { parseXenVersionArg } from '../cli/model/xen-version.js';
 import { runChecks } from '../cli/engine/engine.js';
 
@@ -109,7 +109,7 @@ export function caseFacts(c: CheckTestCase): Facts {
     const xen = c.xen !== undefined ? parseXenVersionArg(c.xen) : undefined;
     if (xen !== undefined) inputs.xen = { version: xen, source: 'test case' };
     if (c.dialect) inputs.forced = c.dialect;
-    const choice = chooseReader(inputs) ?? { undecided: undecidedBecause(inputs) };
+    const choice = decideReader(inputs);
     facts.domains = files.map((file) => buildDomain(parseConfig(c.configs![file]!, file, parseOptionsFor(choice))));
   }
   return facts;

@@ -14,6 +14,11 @@
  * dialect rules, --dialect, the limits, the working directory) changes the key,
  * and a cache with another key is not used at all.
  *
+ * The cache also keeps the report the last run wrote (pipeline.ts ReportMemo):
+ * when this run's files are that run's, each with the same signature, and the
+ * report would be written with the same format, options, severities and
+ * baseline, it is written again as it was and no guest is looked up at all.
+ *
  * The cache file is read through the reading layer with its own size limit
  * (`limits.cacheBytes`); whatever is wrong with it — missing, not JSON,
  * truncated, another format, another key, an entry of the wrong shape — makes a
@@ -22,14 +27,15 @@
  * finished (a refused run, exit 2 before a report, writes nothing).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, openSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { CheckContext, HostSide } from '../model/contract.js';
 import { hasParts, type Check } from '../model/contract.js';
 import type { GuestResult, RunSession } from '../engine/engine.js';
+import type { KeptReport } from './pipeline.js';
 import type { InputLimits, XenlintConfig } from '../settings/config.js';
 import { UsageError } from '../settings/config.js';
-import { readInputFile } from '../sources/read-input.js';
+import { inputLimit, readInputFile } from '../sources/read-input.js';
 import type { ReadProblem } from '../sources/read-domains.js';
 import { inWorkerBatches, threadsFor, workerScript } from '../sources/read-parallel.js';
 import { parseOptionsFor } from '../readers/reader-choice.js';
@@ -43,7 +49,7 @@ export const CACHE_STRATEGIES: readonly CacheStrategy[] = ['metadata', 'content'
 /** ESLint's default is .eslintcache in the working directory. */
 export const DEFAULT_CACHE_NAME = '.xenlintcache';
 /** The cache file's own format: another number is another format, a miss. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 export interface CacheArgs {
   cache?: boolean;
@@ -101,7 +107,6 @@ interface Signature {
 }
 
 interface Entry {
-  sig: Signature;
   result: GuestResult;
   memory?: MemoryGuest;
 }
@@ -112,51 +117,152 @@ export interface Hit {
   memory: MemoryGuest | undefined;
 }
 
-/**
- * The cache file: a header line (this format, the key, the strategy), then one
- * line per file: the file's name as a JSON string, a tab, and its entry as
- * JSON. A line is parsed only when its file is looked up, and an unchanged
- * entry is written back as the very text it was read as: the cache of 100 000
- * guests is never one parsed object.
- */
-type Loaded = { lines: Map<string, string> } | { note: string };
+/** Where a file's entry is in the cache file's bytes, and the signature it was made from. */
+interface Slot {
+  sig: Signature;
+  start: number;
+  end: number;
+}
 
-/** Reads and checks the header of a cache file's text; the entries are checked one by one when looked up (validEntry). */
-export function parseCacheText(text: string, key: string): Loaded {
-  const end = text.indexOf('\n');
+/** The report the last run wrote, kept whole (ReportMemo), with what it was written for. */
+interface KeptRun extends KeptReport {
+  outputKey: string;
+  /** Digest of the run's files, in order, with their signatures. */
+  files: string;
+}
+
+/**
+ * The cache file (format 2): a header line (this format, the key, the
+ * strategy, the byte length of each section in fixed-width digits), then
+ *  - the entries: each file's entry as one JSON line ({result, memory}),
+ *  - the index: one line per entry, in the same order: the file's name as a
+ *    JSON string, the entry's byte length, the signature (size, mtimeMs, ino,
+ *    sha256 or nothing), tab-separated,
+ *  - the kept report of the last run (ReportMemo), one JSON line, or nothing.
+ * An entry is decoded and parsed only when its file is looked up, and an
+ * unchanged entry is written back as the very bytes it was read as: the cache
+ * of 100 000 guests is never one parsed object, nor one string. A run whose
+ * every file is unchanged and whose report would be the kept one parses no
+ * entry at all.
+ */
+type Loaded = { slots: () => Map<string, Slot>; kept: KeptRun | undefined; entries: () => Buffer } | { note: string };
+
+const SECTION_DIGITS = 15;
+const HEADER_PREFIX = '{"xenlintCache":';
+/** The header is some 250 bytes; what does not fit here is not a header. */
+const HEADER_MAX = 4096;
+
+/** Bytes `start` to `end` of the cache file (a positional read, or a slice of the bytes in a test). */
+export type ReadRange = (start: number, end: number) => Buffer;
+
+/** The cache file's bytes in memory as a ReadRange (tests, the fuzzer). */
+export function rangesOf(bytes: Buffer): { size: number; read: ReadRange } {
+  return { size: bytes.length, read: (start, end) => bytes.subarray(start, Math.min(end, bytes.length)) };
+}
+
+/**
+ * Reads and checks the header, the index and the kept report of a cache file
+ * of `size` bytes; the entries are read only when a file is looked up, and
+ * checked one by one then (validEntry).
+ */
+export function parseCache(file: { size: number; read: ReadRange }, key: string): Loaded {
+  const head = file.read(0, Math.min(file.size, HEADER_MAX));
+  const end = head.indexOf(10);
   let header: unknown;
   try {
-    header = JSON.parse(end < 0 ? text : text.slice(0, end));
+    header = JSON.parse(head.toString('utf8', 0, end < 0 ? head.length : end));
   } catch {
     return { note: 'not a xenlint cache (truncated or damaged?)' };
   }
   if (!isRecord(header) || header['xenlintCache'] !== FORMAT) return { note: 'not a xenlint cache of this format' };
   if (header['key'] !== key) return { note: 'made with other settings, checks, facts or another xenlint' };
-  const lines = new Map<string, string>();
-  for (let at = end + 1; end >= 0 && at < text.length; ) {
-    let next = text.indexOf('\n', at);
-    if (next < 0) next = text.length;
-    const tab = text.indexOf('\t', at);
-    if (tab > at && tab < next) {
-      try {
-        const file: unknown = JSON.parse(text.slice(at, tab));
-        if (typeof file === 'string') lines.set(file, text.slice(tab + 1, next));
-      } catch {
-        // a damaged line is a miss for its file
-      }
+  const sections = typeof header['sections'] === 'string' ? header['sections'].split(' ').map(Number) : [];
+  if (end < 0 || sections.length !== 3 || !sections.every((n) => Number.isSafeInteger(n) && n >= 0)) return { note: 'not a xenlint cache of this format' };
+  const [entryBytes, indexBytes, keptBytes] = sections as [number, number, number];
+  const entriesAt = end + 1;
+  const indexAt = entriesAt + entryBytes;
+  const keptAt = indexAt + indexBytes;
+  if (keptAt + keptBytes !== file.size) return { note: 'not a xenlint cache (truncated or damaged?)' };
+  const tail = file.read(indexAt, file.size);
+  let slots: Map<string, Slot> | undefined;
+  let entries: Buffer | undefined;
+  return {
+    // A run that writes the kept report again needs neither the index nor the entries.
+    slots: () => (slots ??= indexOf(tail.toString('utf8', 0, indexBytes), entryBytes)),
+    kept: keptBytes > 0 ? keptRunOf(tail.subarray(indexBytes, indexBytes + keptBytes)) : undefined,
+    // Offsets in `slots` are from the start of the entries.
+    entries: () => (entries ??= file.read(entriesAt, indexAt)),
+  };
+}
+
+/** The index section: each file's entry (its place among the `entryBytes` of entries) and signature. */
+function indexOf(index: string, entryBytes: number): Map<string, Slot> {
+  const slots = new Map<string, Slot>();
+  let at = 0;
+  for (const line of index.split('\n')) {
+    if (line === '') continue;
+    const cells = line.split('\t');
+    const length = Number(cells[1]);
+    if (!Number.isSafeInteger(length) || length <= 0 || at + length > entryBytes) break;
+    const name = nameOf(cells[0] ?? '');
+    const sig: Signature = { size: Number(cells[2]), mtimeMs: Number(cells[3]), ino: Number(cells[4]) };
+    if (cells[5]) sig.sha256 = cells[5];
+    if (name !== undefined && cells.length === 6 && Number.isSafeInteger(sig.size) && Number.isFinite(sig.mtimeMs) && Number.isSafeInteger(sig.ino)) {
+      slots.set(name, { sig, start: at, end: at + length });
     }
-    at = next + 1;
+    at += length;
   }
-  return { lines };
+  return slots;
+}
+
+/** A file name as the index holds it (a JSON string), or undefined when it is not one. */
+function nameOf(cell: string): string | undefined {
+  if (cell.length < 2 || cell[0] !== '"' || cell[cell.length - 1] !== '"') return undefined;
+  if (!cell.includes('\\')) return cell.slice(1, -1);
+  try {
+    const v: unknown = JSON.parse(cell);
+    return typeof v === 'string' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The kept report's section: a JSON line (what it is for, its exit code, its length), then the report's bytes as written. */
+function keptRunOf(section: Buffer): KeptRun | undefined {
+  const nl = section.indexOf(10);
+  let v: unknown;
+  try {
+    v = JSON.parse(section.toString('utf8', 0, nl < 0 ? section.length : nl));
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(v) || !isString(v['outputKey']) || !isString(v['files']) || !isInt(v['code']) || !isInt(v['warnings']) || v['textBytes'] !== section.length - nl - 1) return undefined;
+  return { outputKey: v['outputKey'] as string, files: v['files'] as string, code: v['code'] as number, warnings: v['warnings'] as number, text: [section.subarray(nl + 1)] };
+}
+
+/** The header line: the sections' lengths in fixed-width digits, so it can be written first and filled in last. */
+function headerLine(key: string, strategy: CacheStrategy, sections: readonly number[]): string {
+  const digits = sections.map((n) => String(n).padStart(SECTION_DIGITS, '0')).join(' ');
+  return `${HEADER_PREFIX}${FORMAT},"tool":${JSON.stringify(TOOL_VERSION)},"key":${JSON.stringify(key)},"strategy":${JSON.stringify(strategy)},"sections":"${digits}"}\n`;
 }
 
 export class LintCache {
-  private readonly old: Map<string, string>;
-  /** This run's entries: the line as read (a hit) or the entry made (a miss). */
-  private readonly fresh = new Map<string, string | Entry>();
+  /** The last run's entries, by file (the index, parsed when first needed). */
+  private readonly oldSlots: () => Map<string, Slot>;
+  /** The entries' bytes, read at the first lookup. */
+  private readonly entries: () => Buffer;
+  private readonly keptRun: KeptRun | undefined;
+  /** This run's entries: where the unchanged entry is (a hit) or the entry made (a miss). */
+  private readonly fresh = new Map<string, Slot | Entry>();
   /** Signatures taken at lookup, for the results of the files that missed. */
-  private readonly sigs = new Map<string, Signature>();
+  private readonly sigs = new Map<string, Signature | null>();
+  /** The run's report to keep, when it may be replayed. */
+  private newRun: KeptRun | undefined;
+  /** The kept report was written again: nothing was looked up, and the file stays as it is. */
+  private replayedRun = false;
   hits = 0;
+  /** Lets the cache file go (it stays open while its entries may be read: the file as it was opened, whatever replaces it meanwhile). */
+  close: () => void = () => undefined;
 
   private constructor(
     readonly file: string,
@@ -164,42 +270,83 @@ export class LintCache {
     private readonly key: string,
     private readonly limits: InputLimits | undefined,
     private readonly planLength: number,
-    old: Map<string, string>,
+    loaded: Extract<Loaded, { slots: unknown }> | undefined,
+    /** The run's files, in order: what a kept report is for. */
+    private readonly files: readonly string[] = [],
   ) {
-    this.old = old;
+    this.oldSlots = loaded?.slots ?? (() => new Map());
+    this.entries = loaded?.entries ?? (() => Buffer.alloc(0));
+    this.keptRun = loaded?.kept;
   }
 
   /** The cache at `file`; anything wrong with it is an empty cache and a one-line note on stderr. */
-  static open(file: string, strategy: CacheStrategy, key: string, limits: InputLimits | undefined, planLength: number, note: (line: string) => void): LintCache {
-    let old = new Map<string, string>();
-    const read = readInputFile(file, 'cache', limits);
-    if (!read.ok) {
+  static open(file: string, strategy: CacheStrategy, key: string, limits: InputLimits | undefined, planLength: number, note: (line: string) => void, files: readonly string[] = []): LintCache {
+    let loaded: Extract<Loaded, { slots: unknown }> | undefined;
+    let close: (() => void) | undefined;
+    const opened = openCacheFile(file, limits);
+    if ('reason' in opened) {
       // No cache yet is the first run, not a problem worth a line.
-      if (!/not found|no such file/i.test(read.reason)) note(`${file}: ${read.reason}; linting without it`);
+      if (!/not found|no such file/i.test(opened.reason)) note(`${file}: ${opened.reason}; linting without it`);
     } else {
-      const loaded = parseCacheText(Buffer.from(read.bytes).toString('utf8'), key);
-      if ('note' in loaded) note(`${file}: ${loaded.note}; linting every file again`);
-      else old = loaded.lines;
+      try {
+        const parsed = parseCache(opened, key);
+        if ('note' in parsed) note(`${file}: ${parsed.note}; linting every file again`);
+        else loaded = parsed;
+      } catch (err) {
+        note(`${file}: cannot read the lint cache: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; linting without it`);
+      }
+      // Kept open while entries may be read (the file as it was opened, whatever replaces it meanwhile); close() lets it go.
+      if (loaded) close = opened.close;
+      else opened.close();
     }
-    return new LintCache(file, strategy, key, limits, planLength, old);
+    const cache = new LintCache(file, strategy, key, limits, planLength, loaded, files);
+    if (close) cache.close = close;
+    return cache;
+  }
+
+  /** ReportMemo: the kept report when the run's files are those it was written for, byte for byte, and so are its settings. */
+  recall(outputKey: string): KeptReport | undefined {
+    const kept = this.keptRun;
+    if (!kept || kept.outputKey !== outputKey || this.files.length === 0) return undefined;
+    const digest = this.filesDigest();
+    if (digest === undefined || digest !== kept.files) return undefined;
+    this.replayedRun = true;
+    return { text: kept.text, code: kept.code, warnings: kept.warnings };
+  }
+
+  /** ReportMemo: this run's report, kept when every file of the run has its entry. */
+  keep(outputKey: string, report: KeptReport): void {
+    const digest = this.filesDigest();
+    if (digest === undefined || !this.files.every((f) => this.fresh.has(f))) return;
+    this.newRun = { outputKey, files: digest, ...report };
+  }
+
+  /** The run's files with their signatures, or undefined when one has none (unreadable). */
+  private filesDigest(): string | undefined {
+    const lines: string[] = [];
+    for (const file of this.files) {
+      const sig = this.signatureOf(file);
+      if (!sig) return undefined;
+      // NUL never occurs in a path.
+      lines.push(`${file}\0${sig.size}\0${sig.mtimeMs}\0${sig.ino}\0${sig.sha256 ?? ''}`);
+    }
+    return createHash('sha256').update(lines.join('\n')).digest('hex');
   }
 
   /** The file's cached result when its bytes are the ones it was made from; undefined = read and check it. */
   lookup(file: string): Hit | undefined {
-    const sig = this.signature(file);
+    const sig = this.signatureOf(file);
     if (!sig) return undefined;
-    this.sigs.set(file, sig);
-    const line = this.old.get(file);
-    if (line === undefined) return undefined;
+    const slot = this.oldSlots().get(file);
+    if (slot === undefined || !sameSignature(slot.sig, sig, this.strategy)) return undefined;
     let entry: unknown;
     try {
-      entry = JSON.parse(line);
+      entry = JSON.parse(this.entries().toString('utf8', slot.start, slot.end));
     } catch {
       return undefined;
     }
-    if (!validEntry(entry, file, this.planLength, this.strategy)) return undefined;
-    if (!sameSignature(entry.sig, sig, this.strategy)) return undefined;
-    this.fresh.set(file, line);
+    if (!validEntry(entry, file, this.planLength)) return undefined;
+    this.fresh.set(file, slot);
     this.hits++;
     // An unknown autostart was left out of the file; memory-view only compares it with undefined and true.
     return { guest: decodeResult(entry.result), memory: entry.memory };
@@ -213,7 +360,7 @@ export class LintCache {
     // An unknown autostart is undefined: absent in the file, read back as undefined (memory-view only compares it).
     const m = memory && memory.autostart === undefined ? (({ autostart: _, ...rest }) => rest)(memory) : memory;
     if (!plainJson(encoded) || (m !== undefined && !plainJson(m))) return;
-    this.fresh.set(file, { sig, result: encoded, ...(m !== undefined ? { memory: m as MemoryGuest } : {}) });
+    this.fresh.set(file, { result: encoded, ...(m !== undefined ? { memory: m as MemoryGuest } : {}) });
   }
 
   /**
@@ -222,24 +369,53 @@ export class LintCache {
    * cache of the rest); entries of deleted files are dropped.
    */
   save(inRun: ReadonlySet<string>): void {
+    if (this.replayedRun) return;
+    const old = this.oldSlots();
+    const keptOld = [...old].filter(([file]) => !this.fresh.has(file) && !inRun.has(file) && statSync(file, { throwIfNoEntry: false })?.isFile());
+    const sameRun = this.newRun === undefined || (this.keptRun !== undefined && this.newRun.outputKey === this.keptRun.outputKey && this.newRun.files === this.keptRun.files);
     // Nothing new and nothing dropped: the file on disk is this run's cache already (writing 36 MB back cost ~150 ms of a warm run).
-    if (this.hits === this.fresh.size && [...this.old.keys()].every((file) => this.fresh.has(file) || (!inRun.has(file) && statSync(file, { throwIfNoEntry: false })?.isFile()))) return;
+    if (this.hits === this.fresh.size && keptOld.length + this.fresh.size === old.size && sameRun) return;
     const tmp = join(dirname(this.file), `.${basename(this.file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     const fd = openSync(tmp, 'wx', 0o644);
     try {
-      let chunk = `${JSON.stringify({ xenlintCache: FORMAT, tool: TOOL_VERSION, key: this.key, strategy: this.strategy })}\n`;
-      const put = (file: string, entry: string): void => {
-        chunk += `${JSON.stringify(file)}\t${entry}\n`;
-        if (chunk.length >= 1 << 16) {
-          writeSync(fd, chunk);
-          chunk = '';
-        }
+      const sections = [0, 0, 0];
+      let section = 0;
+      let pending: Buffer[] = [];
+      let pendingBytes = 0;
+      const flush = (): void => {
+        if (pendingBytes > 0) writeSync(fd, pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes));
+        pending = [];
+        pendingBytes = 0;
       };
-      for (const [file, line] of this.old) {
-        if (!inRun.has(file) && statSync(file, { throwIfNoEntry: false })?.isFile()) put(file, line);
+      const put = (piece: Buffer | string): void => {
+        const buf = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
+        pending.push(buf);
+        pendingBytes += buf.length;
+        sections[section]! += buf.length;
+        if (pendingBytes >= 1 << 20) flush();
+      };
+      const header = headerLine(this.key, this.strategy, sections);
+      writeSync(fd, header);
+      const index: string[] = [];
+      const entry = (file: string, sig: Signature, e: Slot | Entry): void => {
+        const before = sections[0]!;
+        put('start' in e ? this.entries().subarray(e.start, e.end) : `${JSON.stringify(e)}\n`);
+        index.push(`${JSON.stringify(file)}\t${sections[0]! - before}\t${sig.size}\t${sig.mtimeMs}\t${sig.ino}\t${sig.sha256 ?? ''}\n`);
+      };
+      for (const [file, slot] of keptOld) entry(file, slot.sig, slot);
+      for (const [file, e] of this.fresh) entry(file, this.sigs.get(file)!, e);
+      section = 1;
+      for (const line of index) put(line);
+      section = 2;
+      const run = this.newRun ?? this.keptRun;
+      if (run) {
+        const textBytes = run.text.reduce((n, b) => n + b.length, 0);
+        put(`${JSON.stringify({ outputKey: run.outputKey, files: run.files, code: run.code, warnings: run.warnings, textBytes })}\n`);
+        for (const piece of run.text) put(piece);
       }
-      for (const [file, entry] of this.fresh) put(file, typeof entry === 'string' ? entry : JSON.stringify(entry));
-      writeSync(fd, chunk);
+      flush();
+      // The header was written with zeros; its digits are fixed-width, so the real lengths fit in place.
+      writeSync(fd, headerLine(this.key, this.strategy, sections), 0, 'utf8');
       closeSync(fd);
       renameSync(tmp, this.file);
     } catch (err) {
@@ -255,6 +431,16 @@ export class LintCache {
       }
       throw err;
     }
+  }
+
+  /** The file's signature, taken once per run; undefined when it cannot be read. */
+  private signatureOf(file: string): Signature | undefined {
+    let sig = this.sigs.get(file);
+    if (sig === undefined) {
+      sig = this.signature(file) ?? null;
+      this.sigs.set(file, sig);
+    }
+    return sig ?? undefined;
   }
 
   private signature(file: string): Signature | undefined {
@@ -273,6 +459,47 @@ export class LintCache {
     }
     return sig;
   }
+}
+
+/**
+ * The cache file opened for positional reads, after the checks the reading
+ * layer makes (a regular file, within `limits.cacheBytes`); when it refuses,
+ * its reason, as readInputFile words it.
+ */
+function openCacheFile(file: string, limits: InputLimits | undefined): { size: number; read: ReadRange; close: () => void } | { reason: string } {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    return refusedRead(file, limits);
+  }
+  const st = fstatSync(fd);
+  if (!st.isFile() || st.size > inputLimit('cache', limits)) {
+    closeSync(fd);
+    return refusedRead(file, limits);
+  }
+  let open = true;
+  const read: ReadRange = (start, end) => {
+    if (!open) throw new Error('the lint cache was closed');
+    const buf = Buffer.allocUnsafe(Math.max(0, end - start));
+    let got = 0;
+    while (got < buf.length) {
+      const n = readSync(fd, buf, got, buf.length - got, start + got);
+      if (n === 0) break;
+      got += n;
+    }
+    return got === buf.length ? buf : buf.subarray(0, got);
+  };
+  const close = (): void => {
+    if (open) closeSync(fd);
+    open = false;
+  };
+  return { size: st.size, read, close };
+}
+
+function refusedRead(file: string, limits: InputLimits | undefined): { reason: string } {
+  const r = readInputFile(file, 'cache', limits);
+  return { reason: r.ok ? 'cannot read the lint cache: it changed while it was read' : r.reason };
 }
 
 function sameSignature(a: Signature, b: Signature, strategy: CacheStrategy): boolean {
@@ -340,11 +567,8 @@ function validPart(p: unknown): boolean {
 }
 
 /** An entry of the shape `store` writes, for this file and this plan of checks. */
-function validEntry(e: unknown, file: string, planLength: number, strategy: CacheStrategy): e is Entry {
-  if (!isRecord(e) || !isRecord(e['sig']) || !isRecord(e['result'])) return false;
-  const sig = e['sig'];
-  const okSig = strategy === 'content' ? isString(sig['sha256']) : isInt(sig['size']) && typeof sig['mtimeMs'] === 'number' && isInt(sig['ino']);
-  if (!okSig) return false;
+function validEntry(e: unknown, file: string, planLength: number): e is Entry {
+  if (!isRecord(e) || !isRecord(e['result'])) return false;
   const r = e['result'];
   const okResult =
     isString(r['name']) &&

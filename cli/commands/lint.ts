@@ -6,7 +6,8 @@ import { findIgnoreFile, UsageError, type LoadedConfig } from '../settings/confi
 import { collectConfigFiles, IgnoreRules, matchesGlob, type IgnoreSource } from '../sources/files.js';
 import { readDomainFiles, type ReadProblem } from '../sources/read-domains.js';
 import { feedGuests, type GuestFeed } from './lint-parallel.js';
-import { applyDeploy, checkDeployNames, finish, freeMemoryNote, prepare, resolveXen, setDeploy, type ReportArgs, type RunInputs } from './pipeline.js';
+import { applyDeploy, checkDeployNames, finish, freeMemoryNote, prepare, resolveXen, setDeploy, type ReportArgs, type ReportMemo, type RunInputs } from './pipeline.js';
+import type { RunSession } from '../engine/engine.js';
 import type { MemoryGuest } from './memory-view.js';
 import { decideReader, type ReaderChoice, type ReaderInputs, type Undecided } from '../readers/reader-choice.js';
 import type { Dialect } from '../model/config-model.js';
@@ -89,55 +90,74 @@ export default async function lint(argv: Record<string, unknown>): Promise<numbe
   const deploy = setDeploy(prepared, args.deploy);
   const { builtinChecks } = await import('../../checks/index.js');
   const limits = prepared.loaded.config.limits;
+  const memoryFor = facts.host?.totalMemoryMiB !== undefined ? { xen: xen?.version } : undefined;
+  const cacheLib = args.cache ? await import('./lint-cache.js') : undefined;
+  const strategy = cacheLib?.cacheStrategyOf(args['cache-strategy']);
   let cache: LintCache | undefined;
-  const code = await finish('lint', facts, args, prepared, async (session, xenUsed) => {
-    const names: string[] = [];
-    const memory: MemoryGuest[] | undefined = facts.host?.totalMemoryMiB !== undefined ? [] : undefined;
-    const memoryFor = memory ? { xen: xenUsed?.version } : undefined;
-    const seen = (name: string, m: MemoryGuest | undefined): void => {
-      names.push(name);
-      if (m) memory?.push(m);
-    };
-    const feed: GuestFeed = { session, builtins: builtinChecks, host: facts, files, readerFor, limits, memoryFor, seen };
-    let problems: ReadProblem[] | undefined;
-    if (args.cache) {
-      const c = await import('./lint-cache.js');
-      const strategy = c.cacheStrategyOf(args['cache-strategy']);
-      const refusal = c.cacheRefusal(session, prepared.checks, builtinChecks);
-      if (refusal !== undefined) process.stderr.write(`xenlint: --cache is not used with plugins: ${refusal}\n`);
-      else {
-        const plan = session.guestPlan();
-        const key = c.cacheKey({
-          strategy,
-          cwd,
-          plan,
-          checks: prepared.checks.map((k) => k.id),
-          host: hostSideOf(facts),
-          dialect: args.dialect,
-          dialects: rules,
-          configDir: prepared.loaded.dir,
-          limits,
-          memory: memoryFor,
-        });
-        const note = (line: string): void => void process.stderr.write(`xenlint: --cache: ${line}\n`);
-        cache = c.LintCache.open(c.cacheFileOf(args['cache-location'], cwd), strategy, key, limits, plan.length, note);
-        problems = await c.feedGuestsCached(cache, feed);
+  let cacheTried = false;
+  /** The run's cache, opened once the run's checks are planned; undefined without --cache or with a plugin. */
+  const cacheFor = (session: RunSession): LintCache | undefined => {
+    if (!cacheLib || !strategy || cacheTried) return cache;
+    cacheTried = true;
+    const refusal = cacheLib.cacheRefusal(session, prepared.checks, builtinChecks);
+    if (refusal !== undefined) {
+      process.stderr.write(`xenlint: --cache is not used with plugins: ${refusal}\n`);
+      return undefined;
+    }
+    const plan = session.guestPlan();
+    const key = cacheLib.cacheKey({
+      strategy,
+      cwd,
+      plan,
+      checks: prepared.checks.map((k) => k.id),
+      host: hostSideOf(facts),
+      dialect: args.dialect,
+      dialects: rules,
+      configDir: prepared.loaded.dir,
+      limits,
+      memory: memoryFor,
+    });
+    const note = (line: string): void => void process.stderr.write(`xenlint: --cache: ${line}\n`);
+    cache = cacheLib.LintCache.open(cacheLib.cacheFileOf(args['cache-location'], cwd), strategy, key, limits, plan.length, note, files);
+    return cache;
+  };
+  // The report of a run whose every input is the last one's is written again as it was (a path that does not exist is a problem the kept report lacks).
+  const memo: ReportMemo | undefined =
+    cacheLib && missing.length === 0 ? { recall: (session, outputKey) => cacheFor(session)?.recall(outputKey), keep: (outputKey, report) => cache?.keep(outputKey, report) } : undefined;
+  try {
+    const code = await finish(
+      'lint',
+      facts,
+      args,
+      prepared,
+      async (session) => {
+        const names: string[] = [];
+        const memory: MemoryGuest[] | undefined = memoryFor ? [] : undefined;
+        const seen = (name: string, m: MemoryGuest | undefined): void => {
+          names.push(name);
+          if (m) memory?.push(m);
+        };
+        const feed: GuestFeed = { session, builtins: builtinChecks, host: facts, files, readerFor, limits, memoryFor, seen };
+        const opened = cacheFor(session);
+        // Above a threshold of files, read and checked on worker threads, fed to the run here in file order.
+        const problems = opened ? await cacheLib!.feedGuestsCached(opened, feed) : await feedGuests(feed, prepared.checks);
+        checkDeployNames(args.deploy, names);
+        return { ...inputs(problems, names, deploy), ...(memory ? { memory } : {}) };
+      },
+      memo,
+    );
+    // Only a run that made its report writes the cache (a refused run threw before this).
+    if (cache) {
+      try {
+        cache.save(new Set(files));
+      } catch (err) {
+        process.stderr.write(`xenlint: --cache: ${cache.file}: not written: ${(err as Error).message}\n`);
       }
     }
-    // Above a threshold of files, read and checked on worker threads, fed to the run here in file order.
-    problems ??= await feedGuests(feed, prepared.checks);
-    checkDeployNames(args.deploy, names);
-    return { ...inputs(problems, names, deploy), ...(memory ? { memory } : {}) };
-  });
-  // Only a run that made its report writes the cache (a refused run threw before this).
-  if (cache) {
-    try {
-      cache.save(new Set(files));
-    } catch (err) {
-      process.stderr.write(`xenlint: --cache: ${cache.file}: not written: ${(err as Error).message}\n`);
-    }
+    return code;
+  } finally {
+    cache?.close();
   }
-  return code;
 }
 
 /** `.xenlintignore` (nearest up to the repository root) and the config's `ignorePatterns`. */

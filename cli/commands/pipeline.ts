@@ -218,7 +218,7 @@ type Fed = RunInputs & { memory?: MemoryGuest[] };
  * the guests in `facts.domains`, or a `Feed` that streams them (lint): then
  * `facts` holds the host side only and no guest outlives its checks.
  */
-export async function finish(command: 'check' | 'lint', facts: Facts, args: ReportArgs, prepared: Prepared, given: RunInputs | Feed): Promise<number> {
+export async function finish(command: 'check' | 'lint', facts: Facts, args: ReportArgs, prepared: Prepared, given: RunInputs | Feed, memo?: ReportMemo): Promise<number> {
   const { loaded, checks, settings } = prepared;
   const { isFormat } = await import('../report/index.js');
   const also = parseAlsoOutput(args['also-output'], isFormat);
@@ -237,11 +237,36 @@ export async function finish(command: 'check' | 'lint', facts: Facts, args: Repo
     problems: extras.problems,
     ...(extras.notes ? { notes: extras.notes } : {}),
   });
+  const { formatPieces, pickFormat, useColor } = await import('../report/index.js');
+  const isTTY = !args.output && Boolean(process.stdout.isTTY);
+  const format = pickFormat(args.format, process.env, isTTY);
+  const [{ ruleMetas }, { projectLinks }] = await Promise.all([import('./rule-meta.js'), import('../settings/project.js')]);
+  const cwd = process.cwd();
+  const failOn: Severity = args['fail-on'] ?? loaded.config.failOn ?? 'error';
+  const home = projectLinks()?.home;
+  const formatOptions = {
+    color: useColor(args.color, process.env, isTTY),
+    cwd,
+    rules: ruleMetas(checks),
+    verbose: Boolean(args.verbose),
+    ...(home ? { home } : {}),
+    locations: { sourceRoot: repositoryRoot(cwd) ?? cwd } as LocationContext,
+    failOn,
+  };
+  // Everything the written report depends on besides the guests and what the memo keys itself (ReportMemo).
+  // Not with JSON or JUnit (they carry this run's durations), nor when the run writes more than its report.
+  const outputKey =
+    memo && typeof given === 'function' && format !== 'json' && format !== 'junit' && !args['write-baseline'] && !also
+      ? JSON.stringify({ command, format, formatOptions, quiet: Boolean(args.quiet), xen, settings: [...settings], baseline: baseline ? [...baseline] : null, perFile: perFile ?? null, host: Boolean(facts.host) })
+      : undefined;
   let full: RunReport;
   let extras: RunInputs;
   let memoryGuests: MemoryGuest[] | undefined;
   if (typeof given === 'function') {
-    const { report: streamedReport, ...fed } = await streamed(new RunSession(checks, hostSideOf(facts), engine), given, xen, inputs);
+    const session = new RunSession(checks, hostSideOf(facts), engine);
+    const replay = outputKey !== undefined ? memo!.recall(session, outputKey) : undefined;
+    if (replay) return replayed(replay, args.output, maxWarnings);
+    const { report: streamedReport, ...fed } = await streamed(session, given, xen, inputs);
     full = streamedReport;
     extras = fed;
     memoryGuests = fed.memory;
@@ -259,34 +284,62 @@ export async function finish(command: 'check' | 'lint', facts: Facts, args: Repo
     const memory = memoryView(facts, xen?.version, memoryGuests);
     if (memory) report.memory = memory;
   }
-  const { formatPieces, pickFormat, useColor } = await import('../report/index.js');
-  const isTTY = !args.output && Boolean(process.stdout.isTTY);
-  const format = pickFormat(args.format, process.env, isTTY);
-  const [{ ruleMetas }, { projectLinks }] = await Promise.all([import('./rule-meta.js'), import('../settings/project.js')]);
-  const cwd = process.cwd();
-  const failOn: Severity = args['fail-on'] ?? loaded.config.failOn ?? 'error';
-  const home = projectLinks()?.home;
-  const formatOptions = {
-    color: useColor(args.color, process.env, isTTY),
-    cwd,
-    rules: ruleMetas(checks),
-    verbose: Boolean(args.verbose),
-    ...(home ? { home } : {}),
-    locations: { sourceRoot: repositoryRoot(cwd) ?? cwd, ...extras.locations },
-    failOn,
-  };
+  if (extras.locations) formatOptions.locations = { ...formatOptions.locations, ...extras.locations };
   // Written as it is made (issue 14): a report of 100 000 guests is never one string.
-  const pieces = await formatPieces(report, format, formatOptions);
+  let pieces = await formatPieces(report, format, formatOptions);
+  const kept: Buffer[] | undefined = outputKey !== undefined && !extras.unreadable && extras.problems.length === 0 ? [] : undefined;
+  if (kept) pieces = keeping(pieces, kept);
   if (args.output) await writeOptionFilePieces('--output', args.output, pieces);
   else writeStdoutPieces(pieces);
   if (also) await writeOptionFilePieces('--also-output', also.file, await formatPieces(report, also.format, { ...formatOptions, color: false }));
-  let code = exitCodeFor(report, failOn);
+  const code = exitCodeFor(report, failOn);
   const warnings = report.summary.findings.warning;
+  if (kept) memo!.keep(outputKey!, { text: kept, code, warnings });
+  return extras.unreadable ? 2 : tooManyWarnings(code, warnings, maxWarnings);
+}
+
+/**
+ * A run's written report kept for the next run (`lint --cache`): when every
+ * input of the next run is the same — the same files with the same bytes (the
+ * memo's own part of the key) and the same `outputKey` (format, its options,
+ * severities, baseline, Xen version) — its report is written again as it was,
+ * and no guest is read, checked or reported. Any difference is a run as usual.
+ */
+export interface ReportMemo {
+  /** The kept report, when the started session's run would write it again; undefined = run. */
+  recall(session: RunSession, outputKey: string): KeptReport | undefined;
+  /** This run's report, written as it was made. */
+  keep(outputKey: string, report: KeptReport): void;
+}
+
+export interface KeptReport {
+  /** The report as written, in UTF-8 pieces (a string of 100 000 guests' findings would be twice the bytes, and one more copy). */
+  text: Buffer[];
+  /** exitCodeFor the report, before --max-warnings. */
+  code: number;
+  warnings: number;
+}
+
+async function replayed(kept: KeptReport, output: string | undefined, maxWarnings: number | undefined): Promise<number> {
+  const pieces = kept.text.map((b) => b.toString('utf8'));
+  if (output) await writeOptionFilePieces('--output', output, pieces);
+  else writeStdoutPieces(pieces);
+  return tooManyWarnings(kept.code, kept.warnings, maxWarnings);
+}
+
+function tooManyWarnings(code: number, warnings: number, maxWarnings: number | undefined): number {
   if (maxWarnings !== undefined && warnings > maxWarnings) {
     process.stderr.write(`xenlint: too many warnings (${warnings}; --max-warnings ${maxWarnings})\n`);
-    if (code === 0) code = 1;
+    if (code === 0) return 1;
   }
-  return extras.unreadable ? 2 : code;
+  return code;
+}
+
+function* keeping(pieces: Iterable<string>, kept: Buffer[]): Generator<string> {
+  for (const piece of pieces) {
+    kept.push(Buffer.from(piece, 'utf8'));
+    yield piece;
+  }
 }
 
 /**

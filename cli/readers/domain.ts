@@ -246,7 +246,7 @@ function buildXlDomain(parsed: ParsedConfig): DomainFacts {
 
   const entries = entryMap(parsed);
   const view = readAsXl(entries, parsed.xen);
-  for (const w of view.warnings) diagnostics.push({ ...diag('warning', `xl: ${w.message}`, w, 'xl-warning'), file: parsed.file });
+  for (const w of view.warnings) diagnostics.push({ ...(w.code === undefined ? diag('warning', `xl: ${w.message}`, w, 'xl-warning') : diag('warning', w.message, w, w.code)), file: parsed.file });
   // A refusal of xl_parse.c (after libxlu read the file) is reported, and what xl
   // read up to and beyond it is kept, so other checks can still explain the guest.
   let refusedAlready = false;

@@ -14,6 +14,7 @@
 import type { ConfigEntry, ConfigValue } from '../model/config-model.js';
 import { REFUSAL_CODES } from '../model/facts.js';
 import { satisfiesXen } from '../model/xen-version.js';
+import { legacyPciFailure, readLegacyPciEntry, readsLegacyPci } from './xl-pci-legacy.js';
 
 /** Diagnostic codes that mean "xl refuses this file": xl exits before creating anything. */
 export const XL_REFUSAL_CODES: ReadonlySet<string> = new Set([...REFUSAL_CODES].filter((c) => c.startsWith('xl-')));
@@ -50,8 +51,11 @@ export interface XlView {
   on: { poweroff: string; reboot: string; crash: string };
   /** errno is ERANGE when xl reaches the devices: the last number it read overflowed (see parseXlRate). */
   staleErange: boolean;
-  /** What xl prints and goes on (a value it cannot read, a single value where it wants a list). */
-  warnings: Array<{ message: string; line: number; column: number }>;
+  /**
+   * What xl prints and goes on (a value it cannot read, a single value where it
+   * wants a list); with a `code`, what xl does silently and xenlint says for it.
+   */
+  warnings: Array<{ message: string; line: number; column: number; code?: string }>;
   refusal?: XlRefusal;
 }
 
@@ -299,8 +303,13 @@ function readInto(cfg: XlSettings, view: XlView, at: (key: string) => { line: nu
     for (const item of pci.value.items) {
       const spec = atomText(item);
       if (spec === undefined) break;
+      const where = { line: item.line, column: item.column };
+      if (readsLegacyPci(xen)) {
+        readLegacyPci(spec, xen, where, view, refuse);
+        continue;
+      }
       const dev = parsePciSpec(spec);
-      if (dev === undefined) refuse(`unable to parse PCI_SPEC_STRING \`${spec}' for passthrough`, { line: item.line, column: item.column });
+      if (dev === undefined) refuse(`unable to parse PCI_SPEC_STRING \`${spec}' for passthrough`, where);
       else if (dev !== '') view.pci.push(dev);
     }
   }
@@ -388,6 +397,24 @@ function vfbVnc(setting: Setting | undefined): Array<boolean | undefined> {
     out.push(vnc);
   }
   return out;
+}
+
+/**
+ * One `pci` entry under the xl of a release before 4.15 (xl-pci-legacy.ts):
+ * its device, what xl prints about it, and what xl does when it cannot read it.
+ */
+function readLegacyPci(spec: string, xen: string, where: { line: number; column: number }, view: XlView, refuse: (message: string, where: { line: number; column: number }) => void): void {
+  const entry = readLegacyPciEntry(spec, xen);
+  for (const w of entry.warnings) view.warnings.push({ message: w, ...where });
+  if (entry.bdf !== undefined) {
+    view.pci.push(entry.bdf);
+    return;
+  }
+  const failure = entry.loops ? 'loops' : legacyPciFailure(xen);
+  if (failure === 'refused') refuse(`${entry.why !== undefined ? `${entry.why} ` : ''}unable to parse PCI BDF \`${spec}' for passthrough`, where);
+  else if (failure === 'loops') refuse(`PCI entry \`${spec}' has no device: the xl of Xen ${xen} reads it again and again and never finishes (\`xl create\` hangs)`, where);
+  // 4.1-4.5 drop the entry and print nothing: the guest starts without the device.
+  else view.warnings.push({ message: `the xl of Xen ${xen} cannot read PCI entry \`${spec}' and drops it without a word: the guest starts without this device`, ...where, code: 'xl-pci-dropped' });
 }
 
 /** sscanf("%x"): white space, an optional sign, an optional 0x, hex digits; unsigned 32-bit. */

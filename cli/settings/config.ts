@@ -172,18 +172,8 @@ async function parseConfigText(text: string, file: string): Promise<unknown> {
       throw new UsageError(`${file}: not valid JSON: ${(err as Error).message}`);
     }
   }
-  const { load, YAMLException } = await import('js-yaml');
-  try {
-    const data = load(text, { filename: file });
-    return data ?? {};
-  } catch (err) {
-    if (err instanceof YAMLException) {
-      const m = err.mark;
-      const where = m ? `${file}:${m.line + 1}:${m.column + 1}` : file;
-      throw new UsageError(`${where}: not valid YAML: ${err.reason}`);
-    }
-    throw err;
-  }
+  const { loadYamlText } = await import('./yaml-text.js');
+  return (await loadYamlText(text, file)) ?? {};
 }
 
 export interface CheckSettings {

@@ -46,16 +46,8 @@ async function parseSnapshotText(text: string, file: string): Promise<unknown> {
       throw new UsageError(`${file}: not valid JSON: ${(err as Error).message}`);
     }
   }
-  const { load, YAMLException } = await import('js-yaml');
-  try {
-    return load(text, { filename: file });
-  } catch (err) {
-    if (err instanceof YAMLException) {
-      const m = err.mark;
-      throw new UsageError(`${m ? `${file}:${m.line + 1}:${m.column + 1}` : file}: not valid YAML: ${err.reason}`);
-    }
-    throw err;
-  }
+  const { loadYamlText } = await import('../settings/yaml-text.js');
+  return loadYamlText(text, file);
 }
 
 export async function serializeFacts(gathered: Facts, format: 'yaml' | 'json'): Promise<string> {

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { inProcess, ROOT, scratch } from './run.js';
 import { FORMATS } from '../../cli/report/index.js';
-import { LintCache, parseCacheText, plainJson } from '../../cli/commands/lint-cache.js';
+import { LintCache, parseCache, plainJson, rangesOf } from '../../cli/commands/lint-cache.js';
 import { RunSession } from '../../cli/engine/engine.js';
 import { builtinChecks } from '../../checks/index.js';
 
@@ -65,6 +65,39 @@ async function sameInEveryFormat(t: Test, state: string, prime: Buffer | undefin
 
 const lines = () => readFileSync(CACHE, 'utf8').split('\n').filter((l) => l.includes('\t'));
 
+/** The cache file's sections (format 2): header, entries, index lines, kept report. */
+function sectionsOf(text: string) {
+  const nl = text.indexOf('\n');
+  const header = JSON.parse(text.slice(0, nl)) as Record<string, unknown>;
+  const [e, i] = String(header['sections']).split(' ').map(Number) as [number, number, number];
+  const bytes = Buffer.from(text.slice(nl + 1), 'utf8');
+  const index = bytes.subarray(e, e + i).toString('utf8').split('\n').filter(Boolean);
+  const kept = bytes.subarray(e + i).toString('utf8');
+  const entries: string[] = [];
+  let at = 0;
+  for (const line of index) {
+    const n = Number(line.split('\t')[1]);
+    entries.push(bytes.subarray(at, at + n).toString('utf8'));
+    at += n;
+  }
+  return { header, index, entries, kept };
+}
+
+/** A cache file of format 2 from its parts (what LintCache.save writes). */
+function cacheText(header: Record<string, unknown>, rows: Array<{ index: string; entry: string }>, kept: string): string {
+  const entries = rows.map((r) => r.entry).join('');
+  const index = rows.map((r) => `${r.index.split('\t').map((c, n) => (n === 1 ? String(Buffer.byteLength(r.entry)) : c)).join('\t')}\n`).join('');
+  const pad = (n: number) => String(n).padStart(15, '0');
+  const sections = `${pad(Buffer.byteLength(entries))} ${pad(Buffer.byteLength(index))} ${pad(Buffer.byteLength(kept))}`;
+  return `${JSON.stringify({ ...header, sections })}\n${entries}${index}${kept}`;
+}
+
+/** The cache with one file's entry rewritten by `edit`. */
+function doctorEntry(name: string, edit: (entry: string) => string): void {
+  const { header, index, entries, kept } = sectionsOf(readFileSync(CACHE, 'utf8'));
+  writeFileSync(CACHE, cacheText(header, index.map((line, n) => ({ index: line, entry: line.startsWith(JSON.stringify(name)) ? edit(entries[n]!) : entries[n]! })), kept));
+}
+
 t.test('the report is the same byte for byte: cold, warm, a file edited, deleted, added', async (t) => {
   for (const strategy of ['metadata', 'content']) {
     rmSync(CACHE, { force: true });
@@ -93,8 +126,7 @@ t.test('a hit is served from the cache: the file is not read again', async (t) =
   const args = ['--format', 'json', '--cache', '--cache-location', 'c'];
   const cold = await lint(args);
   // A doctored entry shows in the report: the file's own text was not looked at.
-  const doctor = () => writeFileSync(CACHE, readFileSync(CACHE, 'utf8').replace(/^"g\/clash-a\.cfg"\t.*$/m, (line) => line.replaceAll('"domain":"clash"', '"domain":"doctored"')));
-  doctor();
+  doctorEntry('g/clash-a.cfg', (e) => e.replaceAll('"domain":"clash"', '"domain":"doctored"'));
   const warm = await lint(args);
   t.not(warm.stdout, cold.stdout);
   t.match(warm.stdout, /doctored/, 'the cached result was used');
@@ -122,9 +154,9 @@ t.test('the key: a changed setting, Xen version or host empties the cache', asyn
   rmSync(CACHE, { force: true });
   const args = ['--format', 'json', '--cache', '--cache-location', 'c'];
   await lint(args);
-  writeFileSync(CACHE, readFileSync(CACHE, 'utf8').replace(/^"g\/clash-a\.cfg"\t.*$/m, (line) => line.replaceAll('"domain":"clash"', '"domain":"doctored"')));
+  doctorEntry('g/clash-a.cfg', (e) => e.replaceAll('"domain":"clash"', '"domain":"doctored"'));
   t.match((await lint(args)).stdout, /doctored/, 'the doctored entry is served while the key holds');
-  writeFileSync(CACHE, readFileSync(CACHE, 'utf8').replace(/^"g\/clash-a\.cfg"\t.*$/m, (line) => line.replaceAll('"domain":"clash"', '"domain":"doctored"')));
+  doctorEntry('g/clash-a.cfg', (e) => e.replaceAll('"domain":"clash"', '"domain":"doctored"'));
   for (const [what, extra] of [
     ['--xen', ['--xen', '4.4']],
     ['--dialect', ['--dialect', 'xl']],
@@ -157,7 +189,9 @@ t.test('a damaged, foreign or oversized cache is a miss with one note, and the s
     ['truncated in the header', () => writeFileSync(CACHE, good.subarray(0, 20)), /not a xenlint cache/],
     ['empty', () => writeFileSync(CACHE, ''), /not a xenlint cache/],
     ['random bytes', () => writeFileSync(CACHE, Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7919) % 256))), /not a xenlint cache/],
-    ['another format', () => writeFileSync(CACHE, good.toString('utf8').replace('"xenlintCache":1', '"xenlintCache":2')), /not a xenlint cache of this format/],
+    ['another format', () => writeFileSync(CACHE, good.toString('utf8').replace('"xenlintCache":2', '"xenlintCache":3')), /not a xenlint cache of this format/],
+    ['format 1 (before the index)', () => writeFileSync(CACHE, `{"xenlintCache":1,"key":"x"}\n"g/clash-a.cfg"\t{}\n`), /not a xenlint cache of this format/],
+    ['sections that do not add up', () => writeFileSync(CACHE, good.toString('utf8').replace(/"sections":"(\d+)/, (_, n: string) => `"sections":"${String(Number(n) + 1).padStart(15, '0')}`)), /truncated or damaged/],
     ['a JSON array', () => writeFileSync(CACHE, '[1,2,3]'), /not a xenlint cache/],
   ];
   for (const [what, damage, note] of cases) {
@@ -202,10 +236,19 @@ t.test('a refused run writes no cache; a plugin turns it off with a note', async
 t.test('the loader: random text or JSON is a miss, never a throw', async (t) => {
   const key = 'k'.repeat(64);
   fc.assert(
-    fc.property(fc.oneof(fc.string(), fc.json(), fc.json().map((j) => `{"xenlintCache":1,"key":"${key}"}\n"f.cfg"\t${j}\n`)), (text) => {
-      const r = parseCacheText(text, key);
-      return 'note' in r || r.lines instanceof Map;
-    }),
+    fc.property(
+      fc.oneof(
+        fc.string(),
+        fc.json(),
+        fc.json().map((j) => cacheText({ xenlintCache: 2, key }, [{ index: '"f.cfg"\t0\t1\t2\t3\t', entry: `${j}\n` }], '')),
+        fc.tuple(fc.json(), fc.string(), fc.string()).map(([j, index, kept]) => cacheText({ xenlintCache: 2, key }, [{ index, entry: j }], kept)),
+        fc.tuple(fc.string(), fc.string()).map(([sections, rest]) => `${JSON.stringify({ xenlintCache: 2, key, sections })}\n${rest}`),
+      ),
+      (text) => {
+        const r = parseCache(rangesOf(Buffer.from(text, 'utf8')), key);
+        return 'note' in r || (r.slots() instanceof Map && r.entries() instanceof Buffer);
+      },
+    ),
     { numRuns: 500 },
   );
   // An entry of any shape, with the signature of a real file: a hit only when it has the shape
@@ -222,10 +265,11 @@ t.test('the loader: random text or JSON is a miss, never a throw', async (t) => 
     fc.record({ name: fc.oneof(fc.string(), fc.jsonValue()), file: fc.constantFrom(file, 'other.cfg'), suppressions: fc.oneof(fc.constant([]), fc.jsonValue()), refused: fc.oneof(fc.boolean(), fc.jsonValue()), parts: fc.oneof(fc.constant(valid.parts), fc.array(fc.oneof(fc.constant(null), fc.jsonValue()), { minLength: plan.length, maxLength: plan.length })) }),
   );
   const take = (result: unknown, memory: unknown): boolean => {
-    const entry = { sig, result, ...(memory !== null ? { memory } : {}) };
-    writeFileSync(cacheFile, `{"xenlintCache":1,"key":"${key}"}\n${JSON.stringify(file)}\t${JSON.stringify(entry)}\n`);
+    const entry = { result, ...(memory !== null ? { memory } : {}) };
+    writeFileSync(cacheFile, cacheText({ xenlintCache: 2, key }, [{ index: `${JSON.stringify(file)}\t0\t${sig.size}\t${sig.mtimeMs}\t${sig.ino}\t`, entry: `${JSON.stringify(entry)}\n` }], ''));
     const cache = LintCache.open(cacheFile, 'metadata', key, undefined, plan.length, () => undefined);
     const hit = cache.lookup(file);
+    cache.close();
     if (hit) {
       const session = new RunSession(builtinChecks, host, { command: 'lint' });
       session.addGuestResult(hit.guest);
@@ -265,4 +309,74 @@ t.test('a warm run where nothing changed leaves the cache file as it is; a chang
   t.not(statSync(CACHE).ino, first.ino, 'an edited file: written');
   t.not(readFileSync(CACHE, 'utf8'), text);
   writeFileSync(file, files['g/file-wide.cfg']!);
+});
+
+t.test('a run whose every input is the last run\'s writes the kept report again; any change runs the checks', async (t) => {
+  rmSync(CACHE, { force: true });
+  const args = ['--cache', '--cache-location', 'c'];
+  const plain = await lint([]);
+  const cold = await lint(args);
+  t.equal(cold.stdout, plain.stdout, 'cold: the same report');
+  t.match(plain.stdout, /Checks: /);
+  // The kept report, doctored: what a run writes shows whether it was replayed.
+  const { header, index, entries, kept } = sectionsOf(readFileSync(CACHE, 'utf8'));
+  const nl = kept.indexOf('\n');
+  const stored = JSON.parse(kept.slice(0, nl)) as { textBytes: number };
+  t.equal(kept.slice(nl + 1), plain.stdout, 'the kept report is the report written, as written');
+  const text = kept.slice(nl + 1).replace('Checks: ', 'REPLAYED: ');
+  const doctored = cacheText(header, index.map((line, n) => ({ index: line, entry: entries[n]! })), `${JSON.stringify({ ...stored, textBytes: Buffer.byteLength(text) })}\n${text}`);
+  writeFileSync(CACHE, doctored);
+  const ino = statSync(CACHE).ino;
+  const warm = await lint(args);
+  t.match(warm.stdout, /REPLAYED: /, 'nothing changed: the kept report is written again');
+  t.equal(warm.stdout.replace('REPLAYED: ', 'Checks: '), plain.stdout, 'byte for byte');
+  t.equal(warm.code, plain.code, 'the same exit code');
+  t.equal(warm.stderr, plain.stderr, 'the same stderr');
+  t.equal(statSync(CACHE).ino, ino, 'and the cache file is left as it is');
+  const limited = await lint([...args, '--max-warnings', '0']);
+  const limitedPlain = await lint(['--max-warnings', '0']);
+  t.match(limited.stdout, /REPLAYED: /, '--max-warnings is applied to the kept report');
+  t.equal(limited.code, limitedPlain.code, '--max-warnings: the same exit code');
+  t.equal(limited.stderr, limitedPlain.stderr, '--max-warnings: the same line on stderr');
+  const out = join(dir, 'c', 'report.txt');
+  await lint([...args, '--output', out]);
+  t.match(readFileSync(out, 'utf8'), /REPLAYED: /, '--output: the kept report, to the file');
+  await lint(['--output', out]);
+  const plainFile = readFileSync(out, 'utf8');
+  await lint([...args, '--output', out]);
+  t.equal(readFileSync(out, 'utf8').replace('REPLAYED: ', 'Checks: '), plainFile, '--output: the same file');
+  rmSync(out);
+  writeFileSync(join(dir, 'c', 'baseline.json'), '{"baselineVersion":1,"tool":"xenlint","findings":[]}\n');
+  const cfg = join(dir, '.xenlintrc.yaml');
+  const config = readFileSync(cfg, 'utf8');
+  const file = join(dir, 'g/file-wide.cfg');
+  const st = statSync(file);
+  const changes: Array<[string, string[], () => void, () => void]> = [
+    ['another format', ['--format', 'github'], () => undefined, () => undefined],
+    ['--quiet', ['--quiet'], () => undefined, () => undefined],
+    ['--verbose', ['--verbose'], () => undefined, () => undefined],
+    ['--color', ['--color'], () => undefined, () => undefined],
+    ['--fail-on', ['--fail-on', 'info'], () => undefined, () => undefined],
+    ['--baseline', ['--baseline', 'c/baseline.json'], () => undefined, () => undefined],
+    // (--fail-on error, the default, ends --deploy's list of names)
+    ['a path that does not exist', ['--fail-on', 'error', 'g/nosuch.cfg'], () => undefined, () => undefined],
+    ['a severity in the config', [], () => writeFileSync(cfg, config.replace('config-readability: info', 'config-readability: warning')), () => writeFileSync(cfg, config)],
+    ['a file touched', [], () => utimesSync(file, new Date(), new Date(st.mtimeMs + 5000)), () => utimesSync(file, st.atime, st.mtime)],
+    ['a file added', [], () => writeFileSync(join(dir, 'g/new.cfg'), 'name = "new"\nmemory = 256\nbootloader = "pygrub"\n'), () => rmSync(join(dir, 'g/new.cfg'))],
+  ];
+  for (const [what, extra, change, undo] of changes) {
+    writeFileSync(CACHE, doctored);
+    change();
+    const want = await lint(extra);
+    const r = await lint([...args, ...extra]);
+    undo();
+    t.notMatch(r.stdout, /REPLAYED/, `${what}: the checks run`);
+    t.equal(r.stdout, want.stdout, `${what}: the run's own report`);
+    t.equal(r.code, want.code, `${what}: its exit code`);
+    t.equal(r.stderr, want.stderr, `${what}: its stderr`);
+  }
+  // JSON and JUnit carry the run's durations: never replayed.
+  writeFileSync(CACHE, doctored);
+  await lint([...args, '--format', 'json']);
+  t.notMatch(readFileSync(CACHE, 'utf8'), /"durationMs"/, 'a JSON report is not kept');
 });

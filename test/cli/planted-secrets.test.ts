@@ -181,7 +181,11 @@ t.test('no planted secret reaches any output or written file', async (t) => {
       const cache = `out/lint-cache-${strategy}-${source[0]!.slice(2)}`;
       run(['lint', ...configs, ...source, '--format', 'json', '--cache', '--cache-strategy', strategy, '--cache-location', cache]);
       run(['lint', ...configs, ...source, '--format', 'json', '--cache', '--cache-strategy', strategy, '--cache-location', cache]);
-      t.match(readFileSync(join(dir, cache), 'utf8'), /"web\.cfg"\t\{/, `${cache}: web.cfg's results are in the cache searched below`);
+      // A stylish run keeps its written report in the cache too (replayed when nothing changes).
+      run(['lint', ...configs, ...source, '--verbose', '--cache', '--cache-strategy', strategy, '--cache-location', cache]);
+      const kept = readFileSync(join(dir, cache), 'utf8');
+      t.match(kept, /\{"result":\{"name":"web","file":"web\.cfg"/, `${cache}: web.cfg's results are in the cache searched below`);
+      t.match(kept, /"textBytes":\d+\}\nweb\.cfg\n/, `${cache}: and the report the run wrote`);
     }
   }
   run(['check', '--root', 'host', '--write-baseline', 'out/check-baseline.json', '--output', 'out/check.html', '--format', 'html']);

@@ -205,6 +205,14 @@ export function generateCases(seed: number, workOf: (id: string) => string): Hos
     // Accepted or refused, as long as nothing walks the expanded graph.
     add({ cls: 'yaml-bomb', name: `facts snapshot ${width}^${levels}`, args: ['lint', 'web.cfg', '--facts', 'bomb.yaml', '--format', 'json'], files: { 'web.cfg': guest('web'), 'bomb.yaml': `version: 1\nhost:\n${lines.map((l) => `  ${l}`).join('\n')}\n` }, expect: [0, 1, 2], why: 'billion laughs in a facts snapshot' });
   }
+  // Where the schema accepts any value (a guest key's value in a snapshot, a check's options), the
+  // expanded graph reached schema validation and the checks: 9^9 took 27 s, 8^12 would take hours.
+  for (const [levels, width] of [[9, 9], [12, 8]] as const) {
+    const flow = [`&a0 ["lol"]`, ...Array.from({ length: levels }, (_, i) => `&a${i + 1} [${Array.from({ length: width }, () => `*a${i}`).join(', ')}]`)].join(', ');
+    const snapshot = `schemaVersion: 1\norigin: root\nprobes: []\ndiagnostics: []\ndomains:\n  - name: x\n    dialect: xl\n    type: pv\n    typeSource: default\n    disks: []\n    vifs: []\n    annotations: []\n    suppressions: []\n    diagnostics: []\n    keys:\n      bomb:\n        value: [${flow}]\n        line: 1\n        column: 1\n`;
+    add({ cls: 'yaml-bomb', name: `snapshot guest key value ${width}^${levels}`, args: ['check', '--facts', 'bomb.yaml'], files: { 'bomb.yaml': snapshot }, expect: [2], why: 'billion laughs where the facts schema accepts any value' });
+    add({ cls: 'yaml-bomb', name: `check options ${width}^${levels}`, args: ['lint', 'web.cfg', '--config', 'bomb.yaml'], files: { 'web.cfg': guest('web'), 'bomb.yaml': `checks:\n  memory-fit:\n    options:\n      bomb: [${flow}]\n` }, expect: [2], why: 'billion laughs in a check\'s options' });
+  }
   add({ cls: 'yaml-bomb', name: 'ignorePatterns from an alias bomb', args: ['lint', 'web.cfg', '--xen', '4.17'], files: { 'web.cfg': guest('web'), '.xenlintrc.yaml': `${bomb(10, 8).map((l) => `x${l}`).join('\n')}\n` }, expect: [2], why: 'unknown keys holding a bomb' });
   add({ cls: 'yaml-bomb', name: 'recursive alias', args: ['lint', 'web.cfg', '--xen', '4.17'], files: { 'web.cfg': guest('web'), '.xenlintrc.yaml': 'checks: &c\n  self: *c\n' }, expect: [2], why: 'an alias to the node being defined' });
 

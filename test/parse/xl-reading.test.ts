@@ -210,3 +210,50 @@ t.test("xl's refusals and its reading of the guest type follow the release (boun
   t.match(refusal(readFor('4.10.0', `${builder}type = "pv"\nkernel = "/k"\n`))?.message, /^Contradicting "builder" and "type"/);
   t.equal(readFor('4.9.4', `${builder}type = "pv"\n`).type, 'hvm', '4.9: builder decides, type unread');
 });
+
+t.test("pci entries follow the release's reading: PCI_SPEC_STRING from 4.15, xlu_pci_parse_bdf before (dropped 4.1-4.5, refused 4.6-4.14), 4.0's sscanf", async (t) => {
+  const pci = (list: string): string => `${HEAD}pci = [ ${list} ]\n`;
+  const bad = pci('"zz:00.0", "03:00.1"');
+  t.match(refusal(readFor('4.15.0', bad))?.message, /^unable to parse PCI_SPEC_STRING `zz:00.0' for passthrough/, '4.15 reads a PCI_SPEC_STRING');
+  t.match(refusal(readFor('4.14.0', bad))?.message, /^unable to parse PCI BDF `zz:00.0' for passthrough/, '4.6-4.14: xlu_pci_parse_bdf and exit');
+  t.match(refusal(readFor('4.6.0', bad))?.message, /^unable to parse PCI BDF/, '4.6.0 is the first to stop');
+  const dropped = readFor('4.5.0', bad);
+  t.equal(refusal(dropped), undefined, '4.5 does not stop');
+  t.same(dropped.xl?.pci, ['0000:03:00.1'], 'it drops the entry and reads the next');
+  const note = dropped.diagnostics.find((x) => x.code === 'xl-pci-dropped');
+  t.equal(note?.severity, 'warning');
+  t.match(note?.message, /the xl of Xen 4\.5\.0 cannot read PCI entry `zz:00\.0' and drops it without a word/);
+  t.equal(note?.line, 3, 'at the pci line');
+  t.same(readFor('4.1.0', bad).xl?.pci, ['0000:03:00.1'], '4.1 (libxl_device_pci_parse_bdf) drops it too');
+
+  // The grammars differ: 4.15 wants a device number <= 0x1f and knows `name=`; before, dev and vslot are masked with 0xff.
+  t.same(readFor('4.14.0', pci('"00:3f.0"')).xl?.pci, ['0000:00:3f.0'], 'dev 0x3f: read before 4.15');
+  t.match(refusal(readFor('4.15.0', pci('"00:3f.0"')))?.message, /PCI_SPEC_STRING/, 'and refused from 4.15');
+  t.match(refusal(readFor('4.14.0', pci('"bdf=03:00.0"')))?.message, /^unable to parse PCI BDF/, 'bdf= is a 4.15 key');
+  t.same(readFor('4.15.0', pci('"bdf=03:00.0"')).xl?.pci, ['0000:03:00.0']);
+  t.same(readFor('4.14.0', pci('" 0x3:0x0.+1@1f,msitranslate=1"')).xl?.pci, ['0000:03:00.1'], "strtoul's white space, 0x and sign");
+  t.same(readFor('4.14.0', pci('"0001:03:00.*"')).xl?.pci, ['0001:03:00.0'], 'a * function');
+  t.match(refusal(readFor('4.14.0', pci('"03:00.0,permissive"')))?.message, /^unable to parse PCI BDF/, 'an option without =');
+  t.match(refusal(readFor('4.14.0', pci('"100:00.0"')))?.message, /^unable to parse PCI BDF/, 'bb:dd.f with a bus over 0xff');
+
+  // Options: unknown ones are printed and ignored; rdm_policy is checked from 4.6.
+  const opts = (xen: string, opt: string): DomainFacts => readFor(xen, pci(`"03:00.0,${opt}"`));
+  const warned = (d: DomainFacts): string[] => d.diagnostics.filter((x) => x.code === 'xl-warning').map((x) => x.message);
+  t.same(warned(opts('4.4.0', 'seize=1')), ['xl: Unknown PCI BDF option: seize'], 'seize arrived in 4.5');
+  t.same(warned(opts('4.5.0', 'seize=1')), []);
+  t.same(warned(opts('4.1.0', 'permissive=1')), ['xl: Unknown PCI BDF option: permissive'], 'permissive arrived in 4.2');
+  t.same(warned(opts('4.2.0', 'permissive=1')), []);
+  t.same(warned(opts('4.5.0', 'rdm_policy=loose')), ['xl: Unknown PCI BDF option: rdm_policy'], 'rdm_policy arrived in 4.6');
+  t.same(opts('4.5.0', 'rdm_policy=loose').xl?.pci, ['0000:03:00.0']);
+  t.match(refusal(opts('4.6.0', 'rdm_policy=loose'))?.message, /^loose is not an valid PCI RDM property policy: 'strict' or 'relaxed'\. unable to parse PCI BDF `03:00.0,rdm_policy=loose'/);
+  t.same(warned(opts('4.14.0', 'vga=1')), ['xl: Unknown PCI BDF option: vga']);
+
+  // Xen 4.0: sscanf, nothing refused, and an entry with no token is read forever.
+  t.same(readFor('4.0.0', pci('"0000:03:00.1@2"')).xl?.pci, ['0000:03:00.1']);
+  t.same(readFor('4.0.0', pci('"01:00.0"')).xl?.pci, ['0001:00:00.0'], "4.0's first format converts two fields of bb:dd.f and keeps them: domain 1, bus 0");
+  t.same(readFor('4.0.0', pci('"zz"')).xl?.pci, ['0000:00:00.0']);
+  t.equal(refusal(readFor('4.0.0', pci('"zz"'))), undefined);
+  t.match(refusal(readFor('4.0.0', pci('"03:00.0", ",,"')))?.message, /^PCI entry `,,' has no device: the xl of Xen 4\.0\.0 reads it again and again and never finishes/);
+
+  t.match(refusal(readFor(undefined, bad))?.message, /PCI_SPEC_STRING/, 'version unknown: the newest xl');
+});
