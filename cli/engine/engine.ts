@@ -180,15 +180,25 @@ export class RunSession {
       const state = planned[i]!;
       const part = r.parts[i];
       if (state.threw !== undefined) continue;
-      if (part !== undefined && 'threw' in part) {
-        state.threw = part.threw;
-        // Its status is that error: what it found is not reported.
-        state.guests = new Arrivals();
-        state.aboutRefused = new Arrivals();
-      } else if (r.refused && !state.check.seesRefused) {
+      if (part !== undefined && 'threw' in part) this.threwOn(state, part.threw);
+      else if (r.refused && !state.check.seesRefused) {
         if (part !== undefined && 'aboutRefused' in part) this.arrive(state, state.aboutRefused, part.aboutRefused);
-      } else state.parts!.addGuestPart((part as GuestPart | undefined) ?? {});
+      } else {
+        // A check's fold steps here, on the run's thread: what it throws makes the check's status "error".
+        try {
+          state.parts!.addGuestPart((part as GuestPart | undefined) ?? {});
+        } catch (err) {
+          this.threwOn(state, failure(err));
+        }
+      }
     }
+  }
+
+  /** A part of the check threw: its status is that error, and what it found is not reported. */
+  private threwOn(state: CheckState, reason: string): void {
+    state.threw = reason;
+    state.guests = new Arrivals();
+    state.aboutRefused = new Arrivals();
   }
 
   /**
