@@ -1,13 +1,12 @@
 /**
- * SHA-256 of a string's UTF-8 bytes, as lowercase hex: what
- * `createHash('sha256').update(text).digest('hex')` gives. Loading node:crypto
- * was ~13 M instructions of `lint one.cfg`'s start-up (it brings 17 internal
- * modules: keys, ciphers, X.509...) to hash a few short fingerprint texts
- * (issue 14). So the first JS_HASHES texts of a process are hashed here in
- * JavaScript, and only a run that hashes more loads node:crypto, whose Hash is
- * cheaper per text once loaded (callgrind: ~13 k instructions a short text
- * against ~17 k here, JIT-compiled). test/sha256.test.ts holds both to the same
- * digests.
+ * SHA-256 of a string's UTF-8 bytes, as lowercase hex: what node:crypto's
+ * `hash('sha256', text)` gives. Loading node:crypto was ~13 M instructions of
+ * `lint one.cfg`'s start-up (it brings 17 internal modules: keys, ciphers,
+ * X.509...) to hash a few short fingerprint texts (issue 14). So the first
+ * JS_HASHES texts of a process are hashed here in JavaScript, and only a run
+ * that hashes more loads node:crypto, cheaper per text once loaded (callgrind:
+ * ~13 k instructions a short text with createHash, against ~17 k here).
+ * test/sha256.test.ts holds both to the same digests.
  */
 
 const K = new Int32Array([
@@ -33,8 +32,8 @@ let nativeHex: ((text: string) => string) | undefined;
 export function sha256Hex(text: string): string {
   if (nativeHex) return nativeHex(text);
   if (++hashed <= JS_HASHES) return jsSha256Hex(text);
-  const { createHash } = process.getBuiltinModule('node:crypto');
-  nativeHex = (t) => createHash('sha256').update(t).digest('hex');
+  const { hash } = process.getBuiltinModule('node:crypto');
+  nativeHex = (t) => hash('sha256', t);
   return nativeHex(text);
 }
 
