@@ -257,7 +257,8 @@ export async function finish(command: 'check' | 'lint', facts: Facts, args: Repo
   // Not with JSON or JUnit (they carry this run's durations), nor when the run writes more than its report.
   const outputKey =
     memo && typeof given === 'function' && format !== 'json' && format !== 'junit' && !args['write-baseline'] && !also
-      ? JSON.stringify({ command, format, formatOptions, quiet: Boolean(args.quiet), xen, settings: [...settings], baseline: baseline ? [...baseline] : null, perFile: perFile ?? null, host: Boolean(facts.host) })
+      ? // The capture's age ("3 days before this run") is in the report's notes: the clock is an input too.
+        JSON.stringify({ command, format, formatOptions, quiet: Boolean(args.quiet), xen, settings: [...settings], baseline: baseline ? [...baseline] : null, perFile: perFile ?? null, host: Boolean(facts.host), capture: captureLabel(facts) ?? null })
       : undefined;
   let full: RunReport;
   let extras: RunInputs;

@@ -380,3 +380,32 @@ t.test('a run whose every input is the last run\'s writes the kept report again;
   await lint([...args, '--format', 'json']);
   t.notMatch(readFileSync(CACHE, 'utf8'), /"durationMs"/, 'a JSON report is not kept');
 });
+
+t.test('a snapshot\'s age is in the report: a kept report written at another age is not replayed', async (t) => {
+  rmSync(CACHE, { force: true });
+  const snapshot = JSON.parse(files['host.yaml']!.replace(/^#.*\n/, '')) as Record<string, unknown>;
+  writeFileSync(join(dir, 'c', 'dated.yaml'), JSON.stringify({ ...snapshot, capturedAt: new Date(Date.now() - 3 * 3600_000).toISOString() }));
+  const dated = async (extra: string[]) => (await inProcess(['lint', 'g', '--facts', 'c/dated.yaml', '--deploy', 'clash', ...extra], { cwd: dir, env: { XENLINT_WORKERS: '0' } })).stdout;
+  const cached = ['--cache', '--cache-location', 'c'];
+  const cold = await dated(cached);
+  t.match(cold, /Free memory: .*3 hours before this run/, 'the capture\'s age is in the report');
+  t.equal(cold, await dated([]));
+  const RealDate = Date;
+  // The clock a day on: the same files and settings, another report.
+  class Later extends RealDate {
+    constructor(...a: unknown[]) {
+      if (a.length === 0) super(RealDate.now() + 86_400_000);
+      else super(...(a as [string]));
+    }
+  }
+  globalThis.Date = Later as DateConstructor;
+  try {
+    const later = await dated(cached);
+    const plain = await dated([]);
+    t.match(plain, /Free memory: .*1 day before this run/);
+    t.equal(later, plain, 'a day on: the report of that day, not the kept one');
+  } finally {
+    globalThis.Date = RealDate;
+  }
+  rmSync(join(dir, 'c', 'dated.yaml'));
+});
