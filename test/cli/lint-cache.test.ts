@@ -8,7 +8,7 @@
  */
 import t, { type Test } from 'tap';
 import fc from 'fast-check';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { inProcess, ROOT, scratch } from './run.js';
@@ -408,4 +408,33 @@ t.test('a snapshot\'s age is in the report: a kept report written at another age
     globalThis.Date = RealDate;
   }
   rmSync(join(dir, 'c', 'dated.yaml'));
+});
+
+t.test('a cache the next run would refuse (limits.cacheBytes) is not written; the kept report goes first', async (t) => {
+  rmSync(CACHE, { force: true });
+  const cfg = join(dir, '.xenlintrc.yaml');
+  const config = readFileSync(cfg, 'utf8');
+  const args = ['--cache', '--cache-location', 'c'];
+  await lint([...args, '--format', 'json']);
+  const entriesOnly = statSync(CACHE).size;
+  t.equal(sectionsOf(readFileSync(CACHE, 'utf8')).kept, '', 'a JSON run keeps no report');
+  rmSync(CACHE);
+  try {
+    writeFileSync(cfg, `${config}  cacheBytes: ${entriesOnly + 100}\n`);
+    const plain = await lint([]);
+    const r = await lint(args);
+    t.equal(r.stdout, plain.stdout, 'the same report');
+    t.equal(r.stderr, plain.stderr, 'nothing said: the entries fit');
+    t.equal(sectionsOf(readFileSync(CACHE, 'utf8')).kept, '', 'the entries are kept, the report that would not fit is not');
+    t.ok(statSync(CACHE).size <= entriesOnly + 100, 'within the limit');
+    rmSync(CACHE);
+    writeFileSync(cfg, `${config}  cacheBytes: ${entriesOnly - 1}\n`);
+    const over = await lint(args);
+    t.equal(over.stdout, plain.stdout, 'over the limit: the same report');
+    t.match(over.stderr, /--cache: .*: not written: it would be \d+ bytes, larger than the limit of \d+ bytes; `limits: \{ cacheBytes: N \}`.*; the next run would not use it/, 'said in one line');
+    t.notOk(existsSync(CACHE), 'and nothing written');
+    t.same(readdirSync(join(dir, 'c')).filter((f) => f.endsWith('.tmp')), [], 'no temporary file left');
+  } finally {
+    writeFileSync(cfg, config);
+  }
 });
