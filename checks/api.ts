@@ -39,6 +39,7 @@ export type {
   Check,
   AcrossResult,
   CheckMeta,
+  Fold,
   GuestResult,
   HostSide,
   WholeCheck,

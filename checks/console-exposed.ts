@@ -20,6 +20,7 @@
  */
 import type { AcrossResult, CheckContext, DomainFacts, Finding, GuestResult, HostSide } from './api.js';
 import { defineCheck, satisfiesXen } from './api.js';
+import { keptIf } from './lib/fold.js';
 import { booleanOf, keyBoolean, keyPlace, keyText, listNames, specPairs, versionOf } from './lib/guest.js';
 import { readerOf, type Reader } from './lib/toolstack.js';
 import { describeListen, isLoopback, listenAddress } from './lib/address.js';
@@ -270,6 +271,8 @@ const check = defineCheck({
     'RELEASE-4.4.0:tools/examples/xend-config.sxp — vnc-listen, vncpasswd',
   ],
   perGuest,
+  // The xend finding names the guests that inherit its settings: kept only when xend's VNC is open.
+  fold: keptIf((host, ctx) => xendFinding(host, [], versionOf(host, ctx)) !== undefined),
   across,
 });
 

@@ -26,6 +26,7 @@ import {
   vifType,
   xenLabel,
 } from './api.js';
+import { tally, type Tally } from './lib/fold.js';
 import { CHOOSING_VIRTUALIZATION } from './lib/field-notes.js';
 
 /** Versions where a vif without type=ioemu gets no emulated NIC (the brief's 3.0.2/3.0.3). */
@@ -100,8 +101,8 @@ function perGuest(d: DomainFacts, _facts: HostSide, ctx: CheckContext): Finding[
   return out;
 }
 
-function across(judgedGuests: true[], _facts: HostSide, ctx: CheckContext): Finding[] | Skip {
-  if (judgedGuests.length > 0 && ctx.xenVersion === undefined) {
+function across(judged: Tally<never>, _facts: HostSide, ctx: CheckContext): Finding[] | Skip {
+  if (judged.guests > 0 && ctx.xenVersion === undefined) {
     return { skip: 'Xen version unknown; pass --xen (which vifs are emulated, and which NIC models exist, depend on it)' };
   }
   return [];
@@ -147,6 +148,7 @@ const check = defineCheck({
   ],
   perGuest,
   summarize: (d: DomainFacts) => (judged(d) ? (true as const) : undefined),
+  fold: tally<true>(),
   across,
   explain,
 });

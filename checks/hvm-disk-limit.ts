@@ -35,6 +35,7 @@ import {
   TiB,
   xenLabel,
 } from './api.js';
+import { tally, type Tally } from './lib/fold.js';
 import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
 /** Versions whose HVM BIOS has no LBA48 (f8dc2a2051 is first in 3.2). */
@@ -115,11 +116,11 @@ function perGuest(d: DomainFacts, facts: HostSide, ctx: CheckContext): GuestResu
   return { findings: r ? judge(list, r.version, r.lba28, r.limit) : [], summary };
 }
 
-function across(guests: DiskSummary[], facts: HostSide, ctx: CheckContext): Finding[] | Skip {
-  if (!guests.some((g) => g.hvm)) return [];
+function across(guests: Tally<'hvm' | 'candidates' | 'sized'>, facts: HostSide, ctx: CheckContext): Finding[] | Skip {
+  if (!guests.hvm) return [];
   if (ctx.xenVersion === undefined) return { skip: 'Xen version unknown; pass --xen (the HVM BIOS limit depends on it)' };
-  if (!guests.some((g) => g.candidates > 0)) return [];
-  if (ctx.mode === 'lint' && !guests.some((g) => g.sized)) return noSizesSkip("the HVM guests' emulated disks");
+  if (!guests.candidates) return [];
+  if (ctx.mode === 'lint' && !guests.sized) return noSizesSkip("the HVM guests' emulated disks");
   return [];
 }
 
@@ -212,6 +213,7 @@ const check = defineCheck({
   },
   defaults: { ...DEFAULTS },
   perGuest,
+  fold: tally({ hvm: (g: DiskSummary) => g.hvm, candidates: (g: DiskSummary) => g.candidates > 0, sized: (g: DiskSummary) => g.sized }),
   across,
   explain,
 });

@@ -8,6 +8,7 @@
  * /proc/cpuinfo is used only to tell "the CPU has it" from "the CPU lacks it".
  */
 import { capsText, defineCheck, kindLabel, knownCaps, otherType, typePlace, shownVersion, xenLabel, type CheckContext, type DomainFacts, type Finding, type HostSide, type Skip } from './api.js';
+import { tally, type Tally } from './lib/fold.js';
 import { CHOOSING_VIRTUALIZATION, XEN_LIMITATIONS } from './lib/field-notes.js';
 
 function baseEvidence(facts: HostSide): Record<string, string> {
@@ -41,7 +42,7 @@ function declaredAbi(d: DomainFacts): string | undefined {
   return d.kernel?.source === 'annotation' ? d.kernel.abi : undefined;
 }
 
-const check = defineCheck<boolean>({
+const check = defineCheck<boolean, Tally<'declares'>>({
   id: 'hvm-needs-vt',
   title: 'HVM guests need VT-x/AMD-V enabled (hvm-* in xen_caps); 64-bit HVM guests need a 64-bit hypervisor',
   severity: 'error',
@@ -71,13 +72,14 @@ const check = defineCheck<boolean>({
   summarize(d) {
     return otherType(d, ['hvm', 'pvh']) ? undefined : declaredAbi(d) !== undefined;
   },
-  across(declares, host, ctx) {
-    if (declares.length === 0) return { skip: 'no HVM or PVH guests among the given configs' };
+  fold: tally({ declares: (declares: boolean) => declares }),
+  across(guests: Tally<'declares'>, host, ctx) {
+    if (guests.guests === 0) return { skip: 'no HVM or PVH guests among the given configs' };
     const caps = knownCaps(host);
     if ('skip' in caps) return caps;
     const hvmAbis = caps.filter((c) => c.kind === 'hvm').map((c) => c.abi);
     const on32 = hvmAbis.length > 0 && !hvmAbis.includes('x86_64') && hvmAbis.some((a) => a.startsWith('x86'));
-    if (on32 && ctx.mode === 'lint' && !declares.includes(true)) {
+    if (on32 && ctx.mode === 'lint' && !guests.declares) {
       return {
         skip: 'the hypervisor is 32-bit and no HVM guest declares its bitness: annotate each config with # xenlint: guest-abi=x86_32 (or x86_32p, x86_64)',
       };

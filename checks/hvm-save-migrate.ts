@@ -28,6 +28,7 @@ import {
   shownVersion,
   xenLabel,
 } from './api.js';
+import { keptIf } from './lib/fold.js';
 import { localOnlyPatterns, xendBool, xendConfigOf, xendValue } from './lib/xend.js';
 import { isLoopback } from './lib/address.js';
 import { XEN_LIMITATIONS } from './lib/field-notes.js';
@@ -98,10 +99,11 @@ const check = defineCheck({
       },
     ];
   },
-  // The relocation finding names every HVM guest: each contributes its name.
+  // The relocation finding names every HVM guest: each contributes its name, kept when xend relocates.
   summarize(d) {
     return d.type === 'hvm' ? d.name : undefined;
   },
+  fold: keptIf((host) => relocationSignal(host) !== undefined),
   across(names: string[], facts, ctx) {
     const relocation = relocationSignal(facts);
     if (names.length === 0 || !relocation) return [];

@@ -21,6 +21,7 @@
  * driver or crashes: memory-fit reports that, not this check.
  */
 import type { CheckContext, DomainFacts, Finding, GuestResult, HostSide } from './api.js';
+import { tally, type Tally } from './lib/fold.js';
 import { defineCheck, satisfiesXen } from './api.js';
 import { DEFAULT_MEMORY_MIB, keyPlace, kindLabel, shownVersion, versionOf, xenLabel } from './lib/guest.js';
 import { readerOf } from './lib/toolstack.js';
@@ -94,10 +95,10 @@ function perGuest(d: DomainFacts, facts: HostSide, ctx: CheckContext): GuestResu
   return { findings: out, summary: { found: out.length > 0 } };
 }
 
-function across(withPci: Array<{ found: boolean }>, facts: HostSide): Finding[] | { skip: string } {
-  if (withPci.length === 0) return { skip: 'no guest passes PCI devices through (no pci = [ … ])' };
-  if (!withPci.some((g) => g.found) && facts.host?.virtCaps === undefined) {
-    return { skip: `virt_caps unknown (no xl info): ${withPci.length} guest(s) with PCI devices were checked for populate-on-demand, not for an IOMMU` };
+function across(withPci: Tally<'found'>, facts: HostSide): Finding[] | { skip: string } {
+  if (withPci.guests === 0) return { skip: 'no guest passes PCI devices through (no pci = [ … ])' };
+  if (!withPci.found && facts.host?.virtCaps === undefined) {
+    return { skip: `virt_caps unknown (no xl info): ${withPci.guests} guest(s) with PCI devices were checked for populate-on-demand, not for an IOMMU` };
   }
   return [];
 }
@@ -123,6 +124,7 @@ const check = defineCheck({
     'RELEASE-4.17.0:docs/man/xl.cfg.5.pod.in — maxmem above memory starts an HVM guest pre-ballooned',
   ],
   perGuest,
+  fold: tally({ found: (g: { found: boolean }) => g.found }),
   across,
 });
 

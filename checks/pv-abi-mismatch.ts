@@ -27,6 +27,7 @@ import {
   versionOf,
   xenLabel,
 } from './api.js';
+import { tally, type Tally } from './lib/fold.js';
 import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
 type KernelAbi = NonNullable<KernelFacts['abi']>;
@@ -128,11 +129,12 @@ const check = defineCheck({
   summarize(d) {
     return d.type === 'pv' ? d.kernel?.abi !== undefined && d.kernel.source !== 'unknown' : undefined;
   },
-  across(known: boolean[], facts, ctx) {
-    if (known.length === 0) return { skip: 'no PV guests among the given configs' };
+  fold: tally({ known: (known: boolean) => known }),
+  across(pv: Tally<'known'>, facts, ctx) {
+    if (pv.guests === 0) return { skip: 'no PV guests among the given configs' };
     const caps = knownCaps(facts);
     if ('skip' in caps) return caps;
-    if (ctx.mode === 'lint' && !known.includes(true)) {
+    if (ctx.mode === 'lint' && !pv.known) {
       return {
         skip: 'no PV guest has a known kernel ABI: annotate each config with # xenlint: guest-abi=x86_64 (or x86_32p, x86_32) or run xenlint check --root on the host',
       };

@@ -16,6 +16,7 @@
  * 3.0.3–4.11, credit2 4.12+). The finding's evidence says which.
  */
 import { type CheckContext, cmdlineValue, defineCheck, type DomainFacts, type Facts, type Finding, hostPlace, type HostSide, keyInteger, keyPlace, keyText, keyUnreadable, satisfiesXen, shownVersion, toolstackFor, versionOf } from './api.js';
+import { tally, type Tally } from './lib/fold.js';
 import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
 /** When each scheduler existed, as a semver range, and the commit that says so. */
@@ -195,9 +196,10 @@ const check = defineCheck({
     if (hostScheduler(facts, versionOf(facts, ctx), shownVersion(facts, ctx)).name !== undefined || schedOption(facts) !== undefined) return undefined;
     return guestFindings(d, facts, ctx).length > 0;
   },
-  across(said, facts, ctx) {
+  fold: tally({ said: (said: boolean) => said }),
+  across(guests: Tally<'said'>, facts, ctx) {
     const host = hostScheduler(facts, versionOf(facts, ctx), shownVersion(facts, ctx));
-    if (host.name === undefined && schedOption(facts) === undefined && !said.includes(true)) return { skip: `host scheduler ${host.source}` };
+    if (host.name === undefined && schedOption(facts) === undefined && !guests.said) return { skip: `host scheduler ${host.source}` };
     return [];
   },
 });

@@ -28,6 +28,7 @@ import {
   TiB,
   xenLabel,
 } from './api.js';
+import { tally, type Tally } from './lib/fold.js';
 import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
 const DEFAULTS = { limitBytes: 2 * TiB };
@@ -86,9 +87,9 @@ function perGuest(domain: DomainFacts, _facts: HostSide, ctx: CheckContext): Gue
   return { findings: out, summary };
 }
 
-function across(guests: DiskSummary[], _facts: HostSide, ctx: CheckContext): Finding[] | Skip {
-  if (!guests.some((g) => g.disks > 0)) return [];
-  if (ctx.mode === 'lint' && !guests.some((g) => g.sized)) return noSizesSkip("the guests' disks");
+function across(guests: Tally<'disks' | 'sized'>, _facts: HostSide, ctx: CheckContext): Finding[] | Skip {
+  if (!guests.disks) return [];
+  if (ctx.mode === 'lint' && !guests.sized) return noSizesSkip("the guests' disks");
   return [];
 }
 
@@ -131,6 +132,7 @@ const check = defineCheck({
   },
   defaults: { ...DEFAULTS },
   perGuest,
+  fold: tally({ disks: (g: DiskSummary) => g.disks > 0, sized: (g: DiskSummary) => g.sized }),
   across,
   explain,
 });

@@ -15,6 +15,7 @@
  *   warning; the guest's vCPUs cannot all run at once.
  */
 import type { CheckContext, DomainFacts, Facts, Finding, GuestResult, HostSide } from './api.js';
+import { tally, type Tally } from './lib/fold.js';
 import { defineCheck, satisfiesXen } from './api.js';
 import { firstKeyPlace, kindLabel, shownVersion, versionOf, xenLabel } from './lib/guest.js';
 import { type Reader, readerOf } from './lib/toolstack.js';
@@ -87,8 +88,8 @@ function perGuest(d: DomainFacts, facts: HostSide, ctx: CheckContext): GuestResu
 }
 
 /** Nothing found while the host's CPU count is unknown and some guest has several vCPUs: the check could not do its main job. */
-function across(guests: VcpuSummary[], facts: HostSide): Finding[] | { skip: string } {
-  if (facts.host?.nrCpus === undefined && !guests.some((g) => g.found) && guests.some((g) => g.smp)) {
+function across(guests: Tally<'found' | 'smp'>, facts: HostSide): Finding[] | { skip: string } {
+  if (facts.host?.nrCpus === undefined && !guests.found && guests.smp) {
     return { skip: 'the host\'s nr_cpus is unknown (no xl info): vcpus was checked against maxvcpus and the 128-vCPU HVM/PVH limit, not against the host\'s CPUs' };
   }
   return [];
@@ -127,6 +128,7 @@ const check = defineCheck({
     'RELEASE-4.17.0:docs/man/xl.cfg.5.pod.in — vcpus, maxvcpus',
   ],
   perGuest,
+  fold: tally({ found: (g: VcpuSummary) => g.found, smp: (g: VcpuSummary) => g.smp }),
   across,
   explain,
 });

@@ -18,6 +18,7 @@
  * statements to this check.
  */
 import { defineCheck } from './api.js';
+import { tally, type Tally } from './lib/fold.js';
 import type { CheckContext, DomainFacts, Facts, Finding, HostSide } from './api.js';
 import { shownVersion, versionOf, xenLabel } from './lib/guest.js';
 import { XEND_REMOVED, firstXlObstacle, xmOnlyKeys, type XmOnlyKey } from './lib/xm-leftovers.js';
@@ -109,9 +110,9 @@ function perGuest(d: DomainFacts, facts: HostSide, ctx: CheckContext): Finding[]
 }
 
 /** Each guest counts one: with none, and no xend-config.sxp, there was nothing to look at. */
-function across(guests: true[], facts: HostSide, ctx: CheckContext): Finding[] | { skip: string } {
+function across(guests: Tally<never>, facts: HostSide, ctx: CheckContext): Finding[] | { skip: string } {
   if (versionOf(facts, ctx) === undefined) return [];
-  if (guests.length === 0 && !facts.dom0?.xendConfig) return { skip: 'no guest configs and no xend-config.sxp to look at' };
+  if (guests.guests === 0 && !facts.dom0?.xendConfig) return { skip: 'no guest configs and no xend-config.sxp to look at' };
   return [];
 }
 
@@ -136,6 +137,7 @@ const check = defineCheck({
   hostOnly,
   perGuest,
   summarize: () => true as const,
+  fold: tally<true>(),
   across,
 });
 

@@ -125,6 +125,18 @@ export interface CheckMeta {
  *   summaries in the order the guests were read. Its findings come last; a
  *   `Skip` skips the whole check. A finding that sums the guests up and reads
  *   best before them goes in `{ first, last }`'s `first`.
+ * - `fold: { init(host, ctx), step(state, summary) }`: instead of keeping every
+ *   summary for `across`, the run folds each into one state as its guest
+ *   arrives (in reading order; `undefined` summaries are not stepped), and
+ *   `across(state, host, ctx)` then judges the folded state. The state keeps
+ *   only what can still become a finding (a running total; a map from each
+ *   MAC or name to where it is first written; the few guests over a limit),
+ *   so a run's memory grows with what the findings need, not with the number
+ *   of guests. `step` changes `state` in place, or returns the next state.
+ *   Summaries still travel one per guest (a worker thread of a parallel lint
+ *   posts them back, `lint --cache` stores them); only the fold runs in the
+ *   run that holds the check's state. Without `fold`, `across` gets the array
+ *   of every summary: the simple form, fine for a check that sees few guests.
  *
  * The report lists a check's findings in that order: host-only, then each
  * guest's in reading order, then cross-guest. Statuses, `needs`, the Xen range,
@@ -137,13 +149,35 @@ export interface CheckMeta {
  * A check with any version-2 part is run by its parts; its `run`, if any (the one
  * `defineCheck` derives), is then used only by callers outside the engine.
  */
-export interface Check<S = unknown> extends CheckMeta {
+// A: what `across` gets, the fold's state; S[] without a fold. `Check` alone
+// (S unknown) is any check, whatever its state: see FoldedDefault.
+export interface Check<S = unknown, A = FoldedDefault<S>> extends CheckMeta {
   hostOnly?(host: HostSide, ctx: CheckContext): Finding[] | Skip;
   perGuest?(guest: DomainFacts, host: HostSide, ctx: CheckContext): Finding[] | Skip | GuestResult<S>;
   summarize?(guest: DomainFacts, host: HostSide, ctx: CheckContext): S | undefined;
-  across?(summaries: S[], host: HostSide, ctx: CheckContext): Finding[] | Skip | AcrossResult;
+  /** Folds the guests' summaries as they arrive: `across` then gets the state (see above). Without it, `across` gets the array of summaries. */
+  fold?: Fold<S, A>;
+  across?(folded: A, host: HostSide, ctx: CheckContext): Finding[] | Skip | AcrossResult;
   /** Version 1: the whole Facts at once. See above. */
   run?(facts: Facts, ctx: CheckContext): Finding[] | Skip;
+}
+
+/**
+ * A check's `across` argument when it declares no fold: the array of its
+ * summaries. For `Check` of any summary (S unknown) it is `any`, so that every
+ * check, folded or not, is a `Check`, and an `across` written against `Check`
+ * before folds existed still takes its summaries.
+ */
+export type FoldedDefault<S> = unknown extends S ? any : S[];
+
+/**
+ * How a check folds its guests' summaries into one state (see `Check`): `init`
+ * once, before the first guest (after `hostOnly`); `step` per guest summary, in
+ * reading order, changing the state in place or returning the next one.
+ */
+export interface Fold<S, A> {
+  init(host: HostSide, ctx: CheckContext): A;
+  step(state: A, summary: S): A | void;
 }
 
 /** A guest's findings with its summary, from one pass over it (see `perGuest`). */
@@ -159,11 +193,11 @@ export interface AcrossResult {
 }
 
 /** A check whose whole-facts form is there to call (every built-in check: see `defineCheck`). */
-export type WholeCheck<S = unknown> = Check<S> & { run(facts: Facts, ctx: CheckContext): Finding[] | Skip };
+export type WholeCheck<S = unknown, A = FoldedDefault<S>> = Check<S, A> & { run(facts: Facts, ctx: CheckContext): Finding[] | Skip };
 
 /** Whether a check has any version-2 part (else it is a version-1, whole-facts check). */
 export function hasParts(check: Check): boolean {
-  return Boolean(check.hostOnly || check.perGuest || check.summarize || check.across);
+  return Boolean(check.hostOnly || check.perGuest || check.summarize || check.across || check.fold);
 }
 
 export function isSkip(r: Finding[] | Skip | GuestResult<unknown>): r is Skip {
@@ -176,17 +210,18 @@ export function isSkip(r: Finding[] | Skip | GuestResult<unknown>): r is Skip {
  * `defineCheck`'s whole-facts `run`, so the two cannot disagree. Throws what a
  * part throws (the engine turns it into status "error").
  */
-export class PartsRun<S = unknown> {
+export class PartsRun<S = unknown, A = FoldedDefault<S>> {
   private readonly head: Finding[] = [];
   private readonly guests: Finding[] = [];
-  private readonly summaries: S[] = [];
+  /** What `across` gets: the check's fold state, or (no `fold`) the array of every summary. */
+  private folded: A | S[] | undefined;
   private skipped: Skip | undefined;
   private firstGuestSkip: Skip | undefined;
   private examined = false;
   private seen = 0;
 
   constructor(
-    private readonly check: Check<S>,
+    private readonly check: Check<S, A>,
     private readonly host: HostSide,
     private readonly ctx: CheckContext,
   ) {
@@ -195,6 +230,7 @@ export class PartsRun<S = unknown> {
       if (isSkip(r)) this.skipped = r;
       else this.head.push(...r);
     }
+    if (!this.skipped) this.folded = check.fold ? check.fold.init(host, ctx) : [];
   }
 
   /** True when `hostOnly` skipped the check: no guest is looked at, and `finish` returns that skip. */
@@ -215,7 +251,16 @@ export class PartsRun<S = unknown> {
       this.examined = true;
       for (const f of part.findings) this.guests.push(f);
     } else if (part.skip) this.firstGuestSkip ??= part.skip;
-    if (part.summary !== undefined) this.summaries.push(part.summary);
+    if (part.summary !== undefined) this.addSummary(part.summary);
+  }
+
+  private addSummary(summary: S): void {
+    const fold = this.check.fold;
+    if (!fold) (this.folded as S[]).push(summary);
+    else {
+      const next = fold.step(this.folded as A, summary);
+      if (next !== undefined) this.folded = next;
+    }
   }
 
   finish(): Finding[] | Skip {
@@ -223,7 +268,7 @@ export class PartsRun<S = unknown> {
     let lead: Finding[] = [];
     let tail: Finding[] = [];
     if (this.check.across) {
-      const r = this.check.across(this.summaries, this.host, this.ctx);
+      const r = this.check.across(this.folded as A, this.host, this.ctx);
       if (Array.isArray(r)) tail = r;
       else if ('first' in r) ({ first: lead, last: tail } = r);
       else return r;
@@ -248,7 +293,7 @@ export interface GuestPart<S = unknown> {
 }
 
 /** Runs a check's per-guest parts on one guest (see PartsRun.addGuestPart); throws what a part throws. */
-export function guestPartOf<S>(check: Check<S>, guest: DomainFacts, host: HostSide, ctx: CheckContext): GuestPart<S> {
+export function guestPartOf<S, A>(check: Check<S, A>, guest: DomainFacts, host: HostSide, ctx: CheckContext): GuestPart<S> {
   const part: GuestPart<S> = {};
   if (check.perGuest) {
     const r = check.perGuest(guest, host, ctx);
@@ -278,7 +323,7 @@ export function hostSideOf(facts: Facts): HostSide {
  * (the same composition the engine streams), for callers that hold every guest:
  * unit tests, `migrate`'s rules. The engine itself runs the parts.
  */
-export function defineCheck<S = unknown>(check: Check<S> & { run?: never }): WholeCheck<S> {
+export function defineCheck<S = unknown, A = S[]>(check: Check<S, A> & { run?: never }): WholeCheck<S, A> {
   return { ...check, run: (facts: Facts, ctx: CheckContext) => runWhole(check, facts, ctx) };
 }
 
@@ -287,7 +332,7 @@ export function defineCheck<S = unknown>(check: Check<S> & { run?: never }): Who
  * parts when it has them, else its `run`), without the engine's statuses:
  * for tests and for commands that compose one check's verdict into their own.
  */
-export function runWhole<S>(check: Check<S>, facts: Facts, ctx: CheckContext): Finding[] | Skip {
+export function runWhole<S, A>(check: Check<S, A>, facts: Facts, ctx: CheckContext): Finding[] | Skip {
   if (!hasParts(check as Check)) {
     if (!check.run) throw new TypeError(`check ${check.id} has neither parts nor run(facts, ctx)`);
     return check.run(facts, ctx);
@@ -299,7 +344,7 @@ export function runWhole<S>(check: Check<S>, facts: Facts, ctx: CheckContext): F
 
 /** The parts of a version-2 check, left out: what is left is its metadata. */
 export function metaOf(check: Check): CheckMeta {
-  const { hostOnly: _h, perGuest: _p, summarize: _s, across: _a, run: _r, ...meta } = check;
+  const { hostOnly: _h, perGuest: _p, summarize: _s, fold: _f, across: _a, run: _r, ...meta } = check;
   return meta;
 }
 

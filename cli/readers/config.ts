@@ -21,7 +21,7 @@ import type { ConfigEntry, ConfigValue, Dialect, ParsedConfig } from '../model/c
 import type { Diagnostic } from '../model/diagnostic.js';
 import { parseXlConfig, pythonUnderXlMessage } from './xl-config.js';
 import type { ReadOptions } from './reader-choice.js';
-import { parseXmConfig } from './xm-config.js';
+import { parseXmConfig, xmEntriesOnLines } from './xm-config.js';
 import { strtol0 } from './xl-reading.js';
 
 /** Keys only xm/xend reads; xl ignores them without a word (xen-facts.md B1, B2). */
@@ -283,11 +283,10 @@ function disagreements(text: string, file: string): Diagnostic[] {
 function pythonHints(xl: ParsedConfig, text: string, file: string): Diagnostic[] {
   if (!xl.diagnostics.some((d) => d.code === 'python-under-xl')) return [];
   const lines = new Set(errors(xl.diagnostics).map((d) => d.line));
-  const xm = parseXmConfig(text, file);
   const out: Diagnostic[] = [];
-  for (const e of xm.entries) {
+  for (const e of xmEntriesOnLines(text, file, lines)) {
     // A value xm would compute when it runs the file (a name, a call) is no reading to show.
-    if (!lines.has(e.line) || hasUnreadable(e.value)) continue;
+    if (hasUnreadable(e.value)) continue;
     out.push({ severity: 'info', message: `xm would have read ${e.key} = ${JSON.stringify(valueToPlain(e.value))}; xl reads Python as nothing`, line: e.line, column: e.column, code: 'xm-reading', file });
   }
   return out;

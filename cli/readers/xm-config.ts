@@ -56,11 +56,24 @@ function mkDiag(file: string, severity: Severity, message: string, pos: Position
 function isNameStart(c: string): boolean {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_';
 }
-function isNameChar(c: string): boolean {
-  return isNameStart(c) || (c >= '0' && c <= '9');
-}
 function isDigit(c: string): boolean {
   return c >= '0' && c <= '9';
+}
+/** isNameChar by character code, for the tokenizer's loop over a name. */
+function isNameCode(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || (c >= 48 && c <= 57);
+}
+
+/** Characters that can follow the first character of a two- or three-character operator. */
+const OP_SECOND = '*/<>=';
+
+/** The operator at `i` (whose character is `c`), longest first as Python's tokenizer reads it, or undefined. */
+function operatorAt(text: string, i: number, c: string): string | undefined {
+  // Most operators are one character not followed by one that could lengthen it: no slices for them.
+  if (!OP_SECOND.includes(text.charAt(i + 1))) return OPS1.includes(c) ? c : undefined;
+  const three = text.slice(i, i + 3);
+  const two = text.slice(i, i + 2);
+  return OPS3.includes(three) ? three : OPS2.includes(two) ? two : OPS1.includes(c) ? c : undefined;
 }
 
 /** Splits Python 2 source into logical lines of tokens; comments are collected on the side. */
@@ -147,7 +160,7 @@ class Tokenizer {
         while (j < n && text.charAt(j) !== '\n') j++;
         let end = j;
         if (end > this.i + 1 && text.charAt(end - 1) === '\r') end--;
-        this.comments.push({ text: text.slice(this.i + 1, end), ...this.pos(this.i) });
+        this.comments.push({ text: text.slice(this.i + 1, end), line: this.line, column: this.i - this.lineStart + 1 });
         this.i = j;
         continue;
       }
@@ -170,7 +183,7 @@ class Tokenizer {
       }
       if (isNameStart(c)) {
         let j = this.i + 1;
-        while (j < n && isNameChar(text.charAt(j))) j++;
+        while (j < n && isNameCode(text.charCodeAt(j))) j++;
         const word = text.slice(this.i, j);
         const q = text.charAt(j);
         if ((q === "'" || q === '"') && STRING_PREFIXES.has(word.toLowerCase())) {
@@ -189,9 +202,7 @@ class Tokenizer {
         this.string(this.i, this.i);
         continue;
       }
-      const three = text.slice(this.i, this.i + 3);
-      const two = text.slice(this.i, this.i + 2);
-      const op = OPS3.includes(three) ? three : OPS2.includes(two) ? two : OPS1.includes(c) ? c : undefined;
+      const op = operatorAt(text, this.i, c);
       if (op === undefined) {
         this.error(`invalid character \`${c}\` (Python syntax error)`, this.pos(this.i));
         this.i++;
@@ -225,7 +236,8 @@ class Tokenizer {
   }
 
   private push(kind: Tok['kind'], start: number, end: number): Tok {
-    const t: Tok = { kind, text: this.text.slice(start, end), start, end, endPos: this.pos(end), ...this.pos(start) };
+    // Fields written out, not spread from pos(): this runs for every token of the file.
+    const t: Tok = { kind, text: this.text.slice(start, end), start, end, endPos: this.pos(end), line: this.line, column: start - this.lineStart + 1 };
     this.tokens++;
     this.cur.push(t);
     return t;
@@ -289,37 +301,45 @@ class Tokenizer {
     const open = this.pos(start);
     const startLine = this.line;
     const startLineStart = this.lineStart;
-    let j = q + (triple ? 3 : 1);
+    const closing = triple ? quote.repeat(3) : quote;
+    let j = q + closing.length;
+    // The value is the text from `run` to `j`, plus what came before `run`
+    // (escapes decoded, CRs of CRLF dropped): copied in runs, not by the character.
     let value = '';
+    let run = j;
     let closed = false;
     const n = text.length;
     while (j < n) {
       const c = text.charAt(j);
-      if (triple ? text.slice(j, j + 3) === quote.repeat(3) : c === quote) {
-        j += triple ? 3 : 1;
+      if (c === quote && (!triple || text.startsWith(closing, j))) {
+        value += text.slice(run, j);
+        j += closing.length;
+        run = j;
         closed = true;
         break;
       }
       if (c === '\n') {
         if (!triple) break;
-        value += '\n';
         this.newline(j);
         j++;
         continue;
       }
       if (c === '\\' && j + 1 < n) {
         const esc = this.escape(j, raw, unicode);
-        value += esc.value;
+        value += text.slice(run, j) + esc.value;
         j = esc.end;
+        run = j;
         continue;
       }
       if (c === '\r' && text.charAt(j + 1) === '\n') {
+        value += text.slice(run, j);
         j++;
+        run = j;
         continue;
       }
-      value += c;
       j++;
     }
+    if (!closed) value += text.slice(run, j);
     const tok: Tok = { kind: 'string', text: text.slice(start, j), start, end: j, endPos: this.pos(j), line: startLine, column: start - startLineStart + 1 };
     tok.str = { value, unicode };
     this.cur.push(tok);
@@ -889,32 +909,32 @@ class LiteralReader {
     const pos = { line: n.line, column: n.column };
     switch (n.t) {
       case 'str':
-        return { value: { kind: 'string', value: n.value, ...pos }, type: n.unicode ? 'unicode' : 'str' };
+        return { value: { kind: 'string', value: n.value, line: pos.line, column: pos.column }, type: n.unicode ? 'unicode' : 'str' };
       case 'num':
         if (n.numType === 'complex') return this.unreadable(n, 'a complex number', { reason: 'a complex number is not a config value', at: pos });
-        return { value: { kind: 'number', value: n.value, raw: this.text.slice(n.s, n.e), ...pos }, type: n.numType };
+        return { value: { kind: 'number', value: n.value, raw: this.text.slice(n.s, n.e), line: pos.line, column: pos.column }, type: n.numType };
       case 'name':
-        if (n.id === 'True' || n.id === 'False') return { value: { kind: 'number', value: n.id === 'True' ? 1 : 0, raw: n.id, ...pos }, type: 'bool' };
+        if (n.id === 'True' || n.id === 'False') return { value: { kind: 'number', value: n.id === 'True' ? 1 : 0, raw: n.id, line: pos.line, column: pos.column }, type: 'bool' };
         if (n.id === 'None') return { ...this.unreadable(n, 'None (xm treats the option as unset)', undefined), type: 'none' };
         return this.unreadable(n, `uses the variable \`${n.id}\``, { reason: `uses the variable \`${n.id}\``, at: pos });
       case 'list':
       case 'tuple': {
         const items = n.items.map((x) => this.read(x).value);
-        const value: ConfigValue = { kind: 'list', items, ...pos };
+        const value: ConfigValue = { kind: 'list', items, line: pos.line, column: pos.column };
         if (n.t === 'tuple') value.tuple = true;
         return { value, type: n.t };
       }
       case 'dict':
-        return { value: { kind: 'dict', entries: n.entries.map(([k, v]) => ({ key: this.read(k).value, value: this.read(v).value })), ...pos }, type: 'dict' };
+        return { value: { kind: 'dict', entries: n.entries.map(([k, v]) => ({ key: this.read(k).value, value: this.read(v).value })), line: pos.line, column: pos.column }, type: 'dict' };
       case 'unary': {
         const x = this.read(n.operand);
         if (x.value.kind === 'unreadable') return this.unreadable(n, x.value.reason, undefined);
         if (x.value.kind === 'number' && n.op !== '~') {
           const v = n.op === '-' ? -x.value.value : x.value.value;
-          return { value: { kind: 'number', value: v, raw: this.text.slice(n.s, n.e), ...pos }, type: x.type === 'bool' ? 'int' : x.type };
+          return { value: { kind: 'number', value: v, raw: this.text.slice(n.s, n.e), line: pos.line, column: pos.column }, type: x.type === 'bool' ? 'int' : x.type };
         }
         if (x.value.kind === 'number' && n.op === '~' && x.type !== 'float') {
-          return { value: { kind: 'number', value: -x.value.value - 1, raw: this.text.slice(n.s, n.e), ...pos }, type: x.type === 'bool' ? 'int' : x.type };
+          return { value: { kind: 'number', value: -x.value.value - 1, raw: this.text.slice(n.s, n.e), line: pos.line, column: pos.column }, type: x.type === 'bool' ? 'int' : x.type };
         }
         const reason = `operator \`${n.op}\` needs evaluation`;
         return this.unreadable(n, reason, { reason, at: pos });
@@ -975,10 +995,10 @@ class LiteralReader {
         return fails(`between ${withArticle(a.type)} and ${withArticle(b.type)} fails in Python (TypeError)`);
       }
       const k = Math.max(0, times.value.value);
-      if (seq.value.kind === 'string') return { value: { kind: 'string', value: seq.value.value.repeat(k), ...pos }, type: seq.type };
+      if (seq.value.kind === 'string') return { value: { kind: 'string', value: seq.value.value.repeat(k), line: pos.line, column: pos.column }, type: seq.type };
       if (seq.value.kind === 'list') {
         const items = Array.from({ length: k }, () => (seq.value.kind === 'list' ? seq.value.items : [])).flat();
-        const value: ConfigValue = { kind: 'list', items, ...pos };
+        const value: ConfigValue = { kind: 'list', items, line: pos.line, column: pos.column };
         if (seq.type === 'tuple') value.tuple = true;
         return { value, type: seq.type };
       }
@@ -986,7 +1006,7 @@ class LiteralReader {
     if (a.value.kind !== 'number' || b.value.kind !== 'number') return fails(`between ${withArticle(a.type)} and ${withArticle(b.type)} fails in Python (TypeError)`);
     const r = pyArith(n.op, { value: a.value.value, type: a.type }, { value: b.value.value, type: b.type });
     if ('error' in r) return fails(r.error);
-    return { value: { kind: 'number', value: r.value, raw, ...pos }, type: r.type };
+    return { value: { kind: 'number', value: r.value, raw, line: pos.line, column: pos.column }, type: r.type };
   }
 
   private combine(n: Extract<Node, { t: 'binop' }>, a: ReadValue, b: ReadValue): ReadValue {
@@ -997,13 +1017,13 @@ class LiteralReader {
     if (a.value.kind === 'number' && b.value.kind === 'number') {
       const v = n.op === '+' ? a.value.value + b.value.value : a.value.value - b.value.value;
       const type: PyType = a.type === 'float' || b.type === 'float' ? 'float' : a.type === 'long' || b.type === 'long' ? 'long' : 'int';
-      return { value: { kind: 'number', value: v, raw, ...pos }, type };
+      return { value: { kind: 'number', value: v, raw, line: pos.line, column: pos.column }, type };
     }
     if (n.op === '+' && a.value.kind === 'string' && b.value.kind === 'string') {
-      return { value: { kind: 'string', value: a.value.value + b.value.value, ...pos }, type: a.type === 'unicode' || b.type === 'unicode' ? 'unicode' : 'str' };
+      return { value: { kind: 'string', value: a.value.value + b.value.value, line: pos.line, column: pos.column }, type: a.type === 'unicode' || b.type === 'unicode' ? 'unicode' : 'str' };
     }
     if (n.op === '+' && a.value.kind === 'list' && b.value.kind === 'list' && a.type === b.type) {
-      const value: ConfigValue = { kind: 'list', items: [...a.value.items, ...b.value.items], ...pos };
+      const value: ConfigValue = { kind: 'list', items: [...a.value.items, ...b.value.items], line: pos.line, column: pos.column };
       if (a.type === 'tuple') value.tuple = true;
       return { value, type: a.type };
     }
@@ -1032,6 +1052,8 @@ class StatementReader {
   constructor(
     private readonly text: string,
     private readonly file: string,
+    /** Read only the simple statements that touch these lines (see xmEntriesOnLines). */
+    private readonly onlyLines?: ReadonlySet<number>,
   ) {}
 
   private diag(severity: Severity, message: string, at: Position, code: string, end?: Position): void {
@@ -1058,7 +1080,7 @@ class StatementReader {
         k = this.compound(lines, k);
         continue;
       }
-      this.simpleLine(L);
+      if (this.onlyLines === undefined || touches(L, this.onlyLines)) this.simpleLine(L);
       k++;
     }
   }
@@ -1104,7 +1126,7 @@ class StatementReader {
 
   private simpleLine(L: LogicalLine): void {
     const last = L.toks.at(-1)!;
-    const eol = { ...last.endPos, off: last.end };
+    const eol = { line: last.endPos.line, column: last.endPos.column, off: last.end };
     const p = new ExprParser(L.toks, this.text, eol);
     while (p.k < L.toks.length) {
       const stmtStart = p.k;
@@ -1247,6 +1269,32 @@ class StatementReader {
       }
     }
   }
+}
+
+/** Whether a logical line spans one of `lines`: only then can it hold an entry on one of them (an entry's line is its name's). */
+function touches(L: LogicalLine, lines: ReadonlySet<number>): boolean {
+  const from = L.toks[0]!.line;
+  const to = L.toks.at(-1)!.endPos.line;
+  for (const line of lines) if (line >= from && line <= to) return true;
+  return false;
+}
+
+/**
+ * The entries parseXmConfig reads whose line is one of `lines`, in order, and no
+ * others: what xm reads on a few lines (the xl reader's hint, config.ts
+ * pythonHints) without reading the statements elsewhere. A statement's value is
+ * read from that statement alone, so skipping the others changes nothing, unless
+ * the file holds enough assignments to reach READ_LIMITS.statements, which
+ * counts them all: then the whole file is read.
+ */
+export function xmEntriesOnLines(text: string, file: string, lines: ReadonlySet<number>): ConfigEntry[] {
+  const tk = new Tokenizer(text, file);
+  tk.run();
+  let assignments = 0;
+  for (const L of tk.lines) for (const t of L.toks) if (t.kind === 'op' && (t.text === '=' || t.text === '+=')) assignments++;
+  const reader = new StatementReader(text, file, assignments < READ_LIMITS.statements ? lines : undefined);
+  reader.run(tk.lines);
+  return reader.entries.filter((e) => lines.has(e.line));
 }
 
 /** Reads an xm (Python) config statically. Never evaluates anything, never throws. */

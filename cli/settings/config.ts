@@ -173,7 +173,9 @@ async function parseConfigText(text: string, file: string): Promise<unknown> {
     }
   }
   const { loadYamlText } = await import('./yaml-text.js');
-  return (await loadYamlText(text, file)) ?? {};
+  const loaded = await loadYamlText(text, file);
+  if (!loaded.ok) throw new UsageError(loaded.message);
+  return loaded.data ?? {};
 }
 
 export interface CheckSettings {

@@ -155,7 +155,7 @@ export async function loadPlugins(plan: PluginPlan['load']): Promise<Check[]> {
   return all;
 }
 
-const CHECK_SHAPE = 'expected a check object: { id, title, severity, needs, sources, messages, and run(facts, ctx) or perGuest/hostOnly/summarize/across }';
+const CHECK_SHAPE = 'expected a check object: { id, title, severity, needs, sources, messages, and run(facts, ctx) or perGuest/hostOnly/summarize/fold/across }';
 const EXPORT_SHAPE = 'expected a default export or `checks`: an array of checks';
 
 async function loadPlugin(spec: string, file: string): Promise<Check[]> {
@@ -188,6 +188,7 @@ async function pluginCheck(name: string, i: number, c: unknown, validate: Valida
   let where = `plugin ${name}: check ${i + 1}`;
   if (c === null || typeof c !== 'object') throw new UsageError(`${where}: is not an object but ${describeValue(c)} (${CHECK_SHAPE})`);
   const fns: Partial<Record<FunctionName, unknown>> = {};
+  let fold: unknown;
   let meta: Record<string, unknown>;
   try {
     const rest: Record<string, unknown> = { ...(c as Record<string, unknown>) };
@@ -195,6 +196,8 @@ async function pluginCheck(name: string, i: number, c: unknown, validate: Valida
       fns[f] = rest[f];
       delete rest[f];
     }
+    fold = rest['fold'];
+    delete rest['fold'];
     meta = plainData(rest) as Record<string, unknown>;
   } catch (err) {
     throw new UsageError(`${where}: its metadata cannot be read as plain data: ${err instanceof NotPlain ? err.message : describeThrown(err)} (${CHECK_SHAPE}, with JSON values: no cycles, no getters that throw)`);
@@ -213,9 +216,10 @@ async function pluginCheck(name: string, i: number, c: unknown, validate: Valida
   for (const f of FUNCTIONS) {
     if (fns[f] !== undefined && typeof fns[f] !== 'function') throw new UsageError(`${where}: ${f} must be a function`);
   }
-  const hasPart = (['hostOnly', 'perGuest', 'summarize', 'across'] as const).some((f) => fns[f] !== undefined);
+  const folds = fold === undefined ? undefined : foldOf(where, fold);
+  const hasPart = (['hostOnly', 'perGuest', 'summarize', 'across'] as const).some((f) => fns[f] !== undefined) || folds !== undefined;
   if (!hasPart && fns.run === undefined) {
-    throw new UsageError(`${where}: has no run(facts, ctx) function and none of hostOnly, perGuest, summarize, across`);
+    throw new UsageError(`${where}: has no run(facts, ctx) function and none of hostOnly, perGuest, summarize, fold, across`);
   }
   if (meta['options'] !== undefined) {
     const { Ajv } = await import('ajv');
@@ -236,11 +240,36 @@ async function pluginCheck(name: string, i: number, c: unknown, validate: Valida
       : f === 'summarize' ? (...args: unknown[]) => guardedCall(where, f, () => call(args))
       : (...args: unknown[]) => guardedFindings(where, f, () => call(args));
   }
+  if (folds) {
+    const { init, step, self } = folds;
+    // The state is the plugin's own value, handed back to its own step and across: only what they throw is guarded.
+    (check as Check<unknown, unknown>).fold = {
+      init: (...args) => guardedCall(where, 'fold.init', () => init.apply(self, args)),
+      step: (...args) => guardedCall(where, 'fold.step', () => step.apply(self, args)),
+    };
+  }
   return check;
 }
 
+/** A plugin's `fold`: an object with the functions init and step (see Fold in cli/model/contract.ts). */
+function foldOf(where: string, fold: unknown): { init: (...args: unknown[]) => unknown; step: (...args: unknown[]) => unknown; self: object } {
+  const shape = 'expected { init(host, ctx), step(state, summary) }';
+  if (fold === null || typeof fold !== 'object') throw new UsageError(`${where}: fold must be an object (${shape}), not ${describeValue(fold)}`);
+  let init: unknown;
+  let step: unknown;
+  try {
+    ({ init, step } = fold as Record<string, unknown>);
+  } catch (err) {
+    throw new UsageError(`${where}: fold cannot be read: ${describeThrown(err)} (${shape})`);
+  }
+  for (const [f, fn] of [['init', init], ['step', step]] as const) {
+    if (typeof fn !== 'function') throw new UsageError(`${where}: fold.${f} must be a function (${shape})`);
+  }
+  return { init: init as (...args: unknown[]) => unknown, step: step as (...args: unknown[]) => unknown, self: fold };
+}
+
 /** A summary is the plugin's own value, handed back to its own `across`: only what it throws is guarded. */
-function guardedCall(where: string, f: FunctionName, call: () => unknown): unknown {
+function guardedCall(where: string, f: string, call: () => unknown): unknown {
   try {
     return call();
   } catch (err) {

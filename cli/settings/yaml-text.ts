@@ -7,12 +7,11 @@
  * names (a cycle, which every walk would follow forever). Aliases that repeat a
  * little (a shared list of options) are fine.
  */
-import { UsageError } from './config.js';
-
 /** How many values aliases may add beyond those written out in the file. */
 export const ALIAS_EXPANSION_LIMIT = 10_000;
 
-export async function loadYamlText(text: string, file: string): Promise<unknown> {
+/** The data, or what is wrong with the text (file:line:column when js-yaml knows), for the caller's usage error. */
+export async function loadYamlText(text: string, file: string): Promise<{ ok: true; data: unknown } | { ok: false; message: string }> {
   const { load, YAMLException } = await import('js-yaml');
   let data: unknown;
   try {
@@ -20,13 +19,12 @@ export async function loadYamlText(text: string, file: string): Promise<unknown>
   } catch (err) {
     if (err instanceof YAMLException) {
       const m = err.mark;
-      throw new UsageError(`${m ? `${file}:${m.line + 1}:${m.column + 1}` : file}: not valid YAML: ${err.reason}`);
+      return { ok: false, message: `${m ? `${file}:${m.line + 1}:${m.column + 1}` : file}: not valid YAML: ${err.reason}` };
     }
     throw err;
   }
   const why = aliasProblem(data);
-  if (why !== undefined) throw new UsageError(`${file}: ${why}`);
-  return data;
+  return why === undefined ? { ok: true, data } : { ok: false, message: `${file}: ${why}` };
 }
 
 /**

@@ -47,7 +47,9 @@ async function parseSnapshotText(text: string, file: string): Promise<unknown> {
     }
   }
   const { loadYamlText } = await import('../settings/yaml-text.js');
-  return loadYamlText(text, file);
+  const loaded = await loadYamlText(text, file);
+  if (!loaded.ok) throw new UsageError(loaded.message);
+  return loaded.data;
 }
 
 export async function serializeFacts(gathered: Facts, format: 'yaml' | 'json'): Promise<string> {

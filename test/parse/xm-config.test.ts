@@ -1,6 +1,7 @@
 import t from 'tap';
 import fc from 'fast-check';
-import { parseXmConfig } from '../../cli/readers/xm-config.js';
+import { parseXmConfig, xmEntriesOnLines } from '../../cli/readers/xm-config.js';
+import { READ_LIMITS } from '../../cli/readers/read-limits.js';
 import type { ConfigValue, ParsedConfig } from '../../cli/model/config-model.js';
 import { codes, positionsInBounds, samples } from '../helpers/config-samples.js';
 
@@ -343,4 +344,43 @@ t.test('property: mutated samples never throw and stay in bounds', async (t) => 
     { numRuns: 400 },
   );
   t.pass('mutated samples');
+});
+
+// ---------------------------------------------------------------------------
+// xmEntriesOnLines: what the xl reader's Python hint reads (config.ts pythonHints).
+
+const onLines = (text: string, lines: number[]): unknown => {
+  const set = new Set(lines);
+  return parseXmConfig(text, 'f').entries.filter((e) => set.has(e.line));
+};
+
+t.test('xmEntriesOnLines reads what parseXmConfig reads on those lines, and nothing else', async (t) => {
+  const text = "import os\nmemory = 512\nname = 'a' + \\\n  'b'\nif x:\n    vcpus = 2\ndisk = [ 'phy:/dev/x,xvda,w',\n  'file:/y,xvdb,r' ]; vif = 1\nbad = (\n";
+  for (const lines of [[2], [3], [4], [6], [7], [8], [9], [2, 8], [1, 2, 3, 4, 5, 6, 7, 8, 9], []]) {
+    t.same(xmEntriesOnLines(text, 'f', new Set(lines)), onLines(text, lines), `lines ${lines.join(',')}`);
+  }
+  t.same(xmEntriesOnLines(text, 'f', new Set([3])).map((e) => e.key), ['name'], 'a statement continued onto the next line is on its first');
+  t.same(xmEntriesOnLines(text, 'f', new Set([4])), [], 'and not on the continuation');
+  t.same(xmEntriesOnLines(text, 'f', new Set([8])).map((e) => e.key), ['vif'], 'the entry on the line of a statement spanning it');
+});
+
+t.test('xmEntriesOnLines past the statements limit: the whole file is read, as parseXmConfig stops', async (t) => {
+  const n = READ_LIMITS.statements;
+  const text = 'x = 1\n'.repeat(n) + 'memory = 512\n';
+  const last = new Set([n + 1]);
+  t.same(onLines(text, [n + 1]), [], 'parseXmConfig stops before the last setting');
+  t.same(xmEntriesOnLines(text, 'f', last), [], 'and so does the reading on its line');
+  t.same(xmEntriesOnLines('x = 1\n'.repeat(n - 1) + 'memory = 512\n', 'f', new Set([n])).map((e) => e.key), ['memory'], 'one below the limit it is read');
+});
+
+t.test('property: xmEntriesOnLines equals parseXmConfig filtered by line', async (t) => {
+  const soup = fc.array(fc.constantFrom(...PY_TOKENS), { maxLength: 60 }).map((parts) => parts.join(''));
+  const sample = fc.nat({ max: samples.length - 1 }).map((i) => samples[i]!.text);
+  fc.assert(
+    fc.property(fc.oneof(soup, sample), fc.array(fc.integer({ min: 1, max: 40 }), { maxLength: 6 }), (text, lines) =>
+      JSON.stringify(xmEntriesOnLines(text, 'f', new Set(lines))) === JSON.stringify(onLines(text, lines)),
+    ),
+    { numRuns: 1500 },
+  );
+  t.pass('same entries');
 });
