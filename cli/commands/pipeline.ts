@@ -342,11 +342,18 @@ function tooManyWarnings(code: number, warnings: number, maxWarnings: number | u
   return code;
 }
 
+/** The pieces as they are written, kept in UTF-8 chunks of some 64 KiB (a Buffer per piece would cost more than its bytes). */
 function* keeping(pieces: Iterable<string>, kept: Buffer[]): Generator<string> {
+  let chunk = '';
   for (const piece of pieces) {
-    kept.push(Buffer.from(piece, 'utf8'));
+    chunk += piece;
+    if (chunk.length >= 1 << 16) {
+      kept.push(Buffer.from(chunk, 'utf8'));
+      chunk = '';
+    }
     yield piece;
   }
+  if (chunk !== '') kept.push(Buffer.from(chunk, 'utf8'));
 }
 
 /**
