@@ -5,7 +5,7 @@
  * throws "error" with what it threw — and the other checks still run.
  */
 import { createHash } from 'node:crypto';
-import { guestPartOf, hasParts, hostSideOf, PartsRun, type Check, type GuestPart, type CheckContext, type CheckOutcome, type Finding, type HostSide, type ReportedFinding, type RunReport, type Skip, type Status } from '../model/contract.js';
+import { guestPartOf, guestRefOf, hasParts, hostSideOf, PartsRun, type Check, type GuestPart, type CheckContext, type CheckOutcome, type Finding, type HostSide, type ReportedFinding, type RunReport, type Skip, type Status } from '../model/contract.js';
 import { isRefusal, refusalOf, type DomainFacts, type Facts, type Suppression } from '../model/facts.js';
 import type { Severity } from '../model/diagnostic.js';
 import { satisfiesXen } from '../model/xen-version.js';
@@ -154,6 +154,7 @@ export class RunSession {
       }
     }
     const planned = this.planned();
+    const ref = guestRefOf(r);
     for (let i = 0; i < planned.length; i++) {
       const state = planned[i]!;
       const part = r.parts[i];
@@ -164,7 +165,7 @@ export class RunSession {
       } else {
         // A check's fold steps here, on the run's thread: what it throws makes the check's status "error".
         try {
-          state.parts!.addGuestPart((part as GuestPart | undefined) ?? {});
+          state.parts!.addGuestPart((part as GuestPart | undefined) ?? {}, ref);
         } catch (err) {
           state.threw = failure(err);
         }
