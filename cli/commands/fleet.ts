@@ -7,15 +7,16 @@
 import { writeOptionFile } from './output.js';
 import { redactReport } from '../sources/redact.js';
 import type { CheckOutcome, FleetHost, ReportedFinding, RunReport } from '../../checks/api.js';
-import type { Facts } from '../model/facts.js';
+import type { Facts, Suppression } from '../model/facts.js';
 import type { Severity } from '../model/diagnostic.js';
 import { errorsOnly, exitCodeFor, fingerprint, runChecks, summarize } from '../engine/engine.js';
-import { UsageError } from '../settings/config.js';
+import { checkSettings, UsageError, type XenlintConfig } from '../settings/config.js';
 import { TOOL_VERSION } from '../model/tool-version.js';
 import { readBaseline, resolveXen, type Prepared, type ReportArgs } from './pipeline.js';
 import { gatherFromRoot, gatherProblems, type HostArgs } from './host-facts.js';
 import { fleetMembers } from '../fleet/hosts.js';
 import { FLEET_CHECKS } from '../fleet/checks.js';
+import { FLEET_CHECK_IDS } from '../fleet/ids.js';
 import type { RuleMeta } from '../report/index.js';
 import { docPageUri } from '../settings/rule-docs.js';
 import { memoryView } from './memory-view.js';
@@ -73,6 +74,8 @@ export async function fleetReport(roots: string[], args: ReportArgs & HostArgs, 
     if (!facts.host && !(facts.domains && facts.domains.length > 0)) problems.unshift({ message: `${NO_XEN} under ${m.root}: no xl/xm info and no guest configs` });
     const report = runChecks(checks, facts, {
       command: 'check',
+      // The fleet's own directives are judged below, across the hosts.
+      foreignIds: FLEET_CHECK_IDS,
       ...(xen ? { xen } : {}),
       settings,
       ...(baseline ? { baseline } : {}),
@@ -84,7 +87,7 @@ export async function fleetReport(roots: string[], args: ReportArgs & HostArgs, 
     if (memory) report.memory = memory;
     hosts.push({ name: m.name, facts, report, root: m.root });
   }
-  const fleetOutcomes = fleetChecks(hosts, baseline);
+  const fleetOutcomes = fleetChecks(hosts, baseline, loaded.config);
   const allChecks: CheckOutcome[] = [];
   const allProblems: RunReport['problems'] = [];
   const fleetHosts: FleetHost[] = [];
@@ -111,29 +114,67 @@ export async function fleetReport(roots: string[], args: ReportArgs & HostArgs, 
   };
 }
 
-/** Each fleet check's outcome on each host: its findings placed there. */
-function fleetChecks(hosts: Array<{ name: string; facts: Facts }>, baseline: ReadonlyMap<string, number> | undefined): Map<string, CheckOutcome[]> {
+/**
+ * Each fleet check's outcome on each host: its findings placed there, as the
+ * engine settles a check's findings. The config's `checks:` turns a fleet check
+ * off or sets its severity; a guest's `# xenlint-disable…` directive naming it
+ * (or naming no check) suppresses the finding on its line or in its file; the
+ * baseline accepts as many findings of one fingerprint as it lists.
+ */
+function fleetChecks(hosts: Array<{ name: string; facts: Facts }>, baseline: ReadonlyMap<string, number> | undefined, config: XenlintConfig): Map<string, CheckOutcome[]> {
   const out = new Map<string, CheckOutcome[]>(hosts.map((h) => [h.name, []]));
+  const left = baseline ? new Map(baseline) : undefined;
+  const suppressionsOf = new Map<string, Map<string, Suppression[]>>(hosts.map((h) => [h.name, suppressionsByFile(h.facts)]));
   for (const check of FLEET_CHECKS) {
-    const base = { id: check.id, title: check.title, severity: check.severity };
+    const settings = checkSettings(config, check.id);
+    if (!settings.enabled) continue;
+    const base = { id: check.id, title: check.title, severity: settings.severity ?? check.severity };
     if (hosts.length < 2) {
       for (const h of hosts) out.get(h.name)!.push({ ...base, status: 'skipped', reason: 'needs two hosts or more', findings: [], suppressed: 0 });
       continue;
     }
     let findings: ReportedFinding[];
     try {
-      findings = check.run(hosts).map((f) => ({ ...f, check: check.id, severity: f.severity ?? check.severity, fingerprint: fingerprint(check.id, { ...f, message: `${f.host ?? ''}\u0000${f.message}` }) }));
+      findings = check.run(hosts).map((f) => ({
+        ...f,
+        check: check.id,
+        severity: settings.severity ?? f.severity ?? check.severity,
+        messageId: check.messageId,
+        // The host is part of the guest's identity across a fleet: one guest name on two hosts is two findings.
+        fingerprint: fingerprint(check.id, { domain: `${f.host ?? ''}\u0000${f.domain ?? ''}`, ...(f.key !== undefined ? { key: f.key } : {}), messageId: check.messageId, message: f.message }),
+      }));
     } catch (err) {
       for (const h of hosts) out.get(h.name)!.push({ ...base, status: 'error', reason: `the check failed: ${err instanceof Error ? err.message : String(err)}`, findings: [], suppressed: 0 });
       continue;
     }
     for (const h of hosts) {
-      const all = findings.filter((f) => f.host === h.name);
-      const shown = baseline ? all.filter((f) => !baseline.has(f.fingerprint)) : all;
-      out.get(h.name)!.push({ ...base, status: shown.length > 0 ? 'fail' : 'pass', findings: shown, suppressed: all.length - shown.length });
+      const shown: ReportedFinding[] = [];
+      let suppressed = 0;
+      for (const f of findings) {
+        if (f.host !== h.name) continue;
+        const accepted = left?.get(f.fingerprint) ?? 0;
+        if (suppressedBy(suppressionsOf.get(h.name)!, f)) suppressed++;
+        else if (accepted > 0) {
+          left!.set(f.fingerprint, accepted - 1);
+          suppressed++;
+        } else shown.push(f);
+      }
+      out.get(h.name)!.push({ ...base, status: shown.length > 0 ? 'fail' : 'pass', findings: shown, suppressed });
     }
   }
   return out;
+}
+
+function suppressionsByFile(facts: Facts): Map<string, Suppression[]> {
+  const out = new Map<string, Suppression[]>();
+  for (const d of facts.domains ?? []) if (d.file !== undefined && d.suppressions.length > 0) out.set(d.file, [...(out.get(d.file) ?? []), ...d.suppressions]);
+  return out;
+}
+
+/** As the engine matches a directive: by the check's id or `check/message-id`, or none named (every check); on the finding's line, or the whole file. */
+function suppressedBy(byFile: Map<string, Suppression[]>, f: ReportedFinding): boolean {
+  if (f.file === undefined) return false;
+  return (byFile.get(f.file) ?? []).some((s) => (s.ids.length === 0 || s.ids.includes(f.check) || s.ids.includes(`${f.check}/${f.messageId}`)) && (s.scope === 'file' || s.line === f.line));
 }
 
 /** docs/fleet.md, one section per fleet check, wherever the rule pages are served from. */

@@ -3,6 +3,7 @@
  * (built-in and plugins) with their settings, the Xen version to judge against,
  * the baseline, the engine run, the report and the exit code.
  */
+import { FLEET_CHECK_IDS } from '../fleet/ids.js';
 import { compareText } from '../model/order.js';
 import { readInputFile, readSettingsText } from '../sources/read-input.js';
 import { resolve } from 'node:path';
@@ -73,8 +74,13 @@ async function resolveSettings(loaded: LoadedConfig, checks: Check[], pluginsSki
   const settings = new Map<string, CheckRunSettings>();
   const ids = new Set([...checks.map((c) => c.id), UNUSED_SUPPRESSION_ID]);
   for (const id of Object.keys(loaded.config.checks ?? {})) {
+    // A fleet check's settings are read by the fleet run (cli/commands/fleet.ts).
+    if (FLEET_CHECK_IDS.has(id)) {
+      if (checkSettings(loaded.config, id).options) throw new UsageError(`${loaded.file}: checks.${id}.options: this check takes no options`);
+      continue;
+    }
     if (!ids.has(id) && !pluginsSkipped) {
-      const hint = closest(id, [...ids]);
+      const hint = closest(id, [...ids, ...FLEET_CHECK_IDS]);
       throw new UsageError(`${loaded.file}: checks.${id}: no such check${hint ? ` (did you mean "${hint}"?)` : ''}; see \`xenlint rules\``);
     }
   }
@@ -231,7 +237,7 @@ export async function finish(command: 'check' | 'lint', facts: Facts, args: Repo
   const baselineFrom = args.baseline !== undefined ? '--baseline' : `${loaded.file ?? 'config'}: baseline:`;
   const baseline = baselineFile && !args['write-baseline'] ? await readBaseline(baselineFile, loaded.config.limits, baselineFrom) : undefined;
   const perFile = loaded.config.limits?.findingsPerCheckPerFile;
-  const engine: EngineOptions = { command, ...(xen ? { xen } : {}), settings, ...(baseline ? { baseline } : {}), ...(perFile !== undefined ? { findingsPerCheckPerFile: perFile } : {}) };
+  const engine: EngineOptions = { command, ...(xen ? { xen } : {}), settings, ...(baseline ? { baseline } : {}), ...(perFile !== undefined ? { findingsPerCheckPerFile: perFile } : {}), foreignIds: FLEET_CHECK_IDS };
   const inputs = (extras: RunInputs): Pick<EngineOptions, 'files' | 'problems' | 'notes'> => ({
     files: extras.files,
     problems: extras.problems,

@@ -37,6 +37,11 @@ export interface EngineOptions {
   notes?: string[];
   /** Findings of one check for one file shown before the rest become one summary finding (default FINDINGS_PER_CHECK_PER_FILE). */
   findingsPerCheckPerFile?: number;
+  /**
+   * Ids of checks that run elsewhere (the fleet checks, across hosts): a
+   * directive naming one is for that run, so it is never called unused here.
+   */
+  foreignIds?: ReadonlySet<string>;
 }
 
 /** README "Limits": a check reports at most this many findings per file; the rest are counted in one finding. */
@@ -259,6 +264,7 @@ export class RunSession {
     for (const d of this.guestSuppressions) {
       for (const s of d.suppressions) {
         if (used.has(s)) continue;
+        if (opts.foreignIds && s.ids.some((id) => opts.foreignIds!.has(id))) continue;
         const what = s.ids.length > 0 ? s.ids.join(', ') : 'all checks';
         const f: Finding = {
           messageId: 'unused',

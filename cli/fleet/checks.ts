@@ -27,6 +27,12 @@ export interface FleetCheck {
   id: string;
   title: string;
   severity: Severity;
+  /**
+   * The kind of problem its findings report (each fleet check reports one): with
+   * the check, the host, the guest and the key it makes a finding's fingerprint,
+   * so a baseline keeps matching when the wording or the other hosts named change.
+   */
+  messageId: string;
   /** Findings, each with `host` set to the host it is placed on. */
   run(hosts: FleetHostFacts[]): TextFinding[];
 }
@@ -67,6 +73,7 @@ const duplicateMac: FleetCheck = {
   id: 'fleet-duplicate-mac',
   title: 'A MAC address is used by different guests on different hosts',
   severity: 'error',
+  messageId: 'mac-clash',
   run(hosts) {
     const vifs = guests(hosts).flatMap((p) => p.d.vifs.filter((v) => v.mac).map((v) => ({ ...p, v, mac: v.mac!.toLowerCase() })));
     const findings: TextFinding[] = [];
@@ -92,6 +99,7 @@ const duplicateUuid: FleetCheck = {
   id: 'fleet-duplicate-uuid',
   title: 'A UUID is used by differently named guests on different hosts',
   severity: 'error',
+  messageId: 'uuid-clash',
   run(hosts) {
     const findings: TextFinding[] = [];
     for (const [uuid, group] of groupBy(guests(hosts), (p) => uuidOf(p.d))) {
@@ -115,6 +123,7 @@ const duplicateName: FleetCheck = {
   id: 'fleet-duplicate-name',
   title: 'One guest, configured alike on several hosts, is started by more than one of them',
   severity: 'error',
+  messageId: 'started-twice',
   run(hosts) {
     const findings: TextFinding[] = [];
     for (const [name, group] of groupBy(guests(hosts), (p) => p.d.name)) {
@@ -158,6 +167,7 @@ const configDrift: FleetCheck = {
   id: 'fleet-config-drift',
   title: 'A guest name is configured differently on different hosts',
   severity: 'warning',
+  messageId: 'config-differs',
   run(hosts) {
     const findings: TextFinding[] = [];
     for (const [name, group] of groupBy(guests(hosts), (p) => p.d.name)) {
