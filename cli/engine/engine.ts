@@ -4,13 +4,13 @@
  * the reason, one outside its Xen range "not-applicable" with the range, one that
  * throws "error" with what it threw — and the other checks still run.
  */
-import { createHash } from 'node:crypto';
 import { guestPartOf, guestRefOf, hasParts, hostSideOf, PartsRun, type Check, type GuestPart, type CheckContext, type CheckOutcome, type Finding, type HostSide, type ReportedFinding, type RunReport, type Skip, type Status } from '../model/contract.js';
 import { isRefusal, refusalOf, type DomainFacts, type Facts, type Suppression } from '../model/facts.js';
 import type { Severity } from '../model/diagnostic.js';
 import { satisfiesXen } from '../model/xen-version.js';
 import { TOOL_VERSION } from '../model/tool-version.js';
 import { elide, findingCode, renderFinding, VALUE_LIMIT } from '../model/messages.js';
+import { sha256Hex } from '../model/sha256.js';
 import { UNUSED_SUPPRESSION } from '../../checks/unused-suppression.js';
 
 export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
@@ -68,9 +68,31 @@ interface CheckState {
   parts?: PartsRun;
   /** What a part threw: the check's status is "error" with it, and it is fed no more guests. */
   threw?: string;
-  /** What it said about refused guests, each judged alone, on the refusal's line (see atRefusal). */
-  aboutRefused: Finding[];
+  /** Its per-guest findings, reported as each guest arrives. */
+  guests: Arrivals;
+  /** What it said about refused guests, each judged alone, on the refusal's line (see atRefusal), reported likewise. */
+  aboutRefused: Arrivals;
   durationMs: number;
+}
+
+/**
+ * A check's findings reported as their guests arrive (issue 14): rendered,
+ * fingerprinted and matched against the inline suppressions of their file when
+ * the guest's result comes in, so that the run keeps one ReportedFinding per
+ * finding shown and nothing of the suppressed ones. What they add to the
+ * outcome — the findings, the suppressed count, the suppressions used, or a
+ * finding that would not render — counts only if the check settles in `finish`
+ * (a check that ends in error or skipped hides nothing).
+ */
+class Arrivals {
+  /** Reported, not hidden by an inline suppression known on arrival; in reading order. Empty once one failed to render. */
+  shown: ReportedFinding[] = [];
+  /** How many arrived at all (before suppressions). */
+  count = 0;
+  suppressed = 0;
+  readonly used = new Set<Suppression>();
+  /** Why the first of them that would not render did not (renderFinding): the check's error unless a finding listed before them fails first. */
+  failure: string | undefined;
 }
 
 /** What a guest leaves behind for the unused-suppression report once its facts are dropped. */
@@ -97,6 +119,7 @@ export class RunSession {
   private readonly kept: DomainFacts[] | undefined;
   private readonly guestSuppressions: GuestSuppressions[] = [];
   private readonly suppressions = new Map<string, Suppression[]>();
+  private readonly evidence = new SharedValues();
   private guests = 0;
   /** True when a version-1 check is among the checks: every guest is kept until `finish`. */
   readonly keepsGuests: boolean;
@@ -114,10 +137,10 @@ export class RunSession {
     this.states = checks.map((check) => {
       const settings = opts.settings?.get(check.id) ?? {};
       const ctx: CheckContext = { ...ctxBase, options: { ...(check.defaults ?? {}), ...(settings.options ?? {}) } };
-      const state: CheckState = { check, ctx, severityOverride: settings.severity, aboutRefused: [], durationMs: 0 };
+      const state: CheckState = { check, ctx, severityOverride: settings.severity, guests: new Arrivals(), aboutRefused: new Arrivals(), durationMs: 0 };
       if (hasParts(check) && hostGatesOpen(check, host, ctx)) {
         this.timed(state, () => {
-          state.parts = new PartsRun(check, host, ctx);
+          state.parts = new PartsRun(check, host, ctx, (findings) => this.arrive(state, state.guests, findings));
         });
       }
       return state;
@@ -164,17 +187,51 @@ export class RunSession {
       const state = planned[i]!;
       const part = r.parts[i];
       if (state.threw !== undefined) continue;
-      if (part !== undefined && 'threw' in part) state.threw = part.threw;
+      if (part !== undefined && 'threw' in part) this.threwOn(state, part.threw);
       else if (r.refused && !state.check.seesRefused) {
-        if (part !== undefined && 'aboutRefused' in part) state.aboutRefused.push(...part.aboutRefused);
+        if (part !== undefined && 'aboutRefused' in part) this.arrive(state, state.aboutRefused, part.aboutRefused);
       } else {
         // A check's fold steps here, on the run's thread: what it throws makes the check's status "error".
         try {
           state.parts!.addGuestPart((part as GuestPart | undefined) ?? {}, ref);
         } catch (err) {
-          state.threw = failure(err);
+          this.threwOn(state, failure(err));
         }
       }
+    }
+  }
+
+  /** A part of the check threw: its status is that error, and what it found is not reported. */
+  private threwOn(state: CheckState, reason: string): void {
+    state.threw = reason;
+    state.guests = new Arrivals();
+    state.aboutRefused = new Arrivals();
+  }
+
+  /**
+   * A guest's findings of one check, reported now (the guest's suppressions
+   * are in `this.suppressions` already). A suppression found now is the one
+   * `finish` would have found first; one that a later guest brings for the
+   * same file is found there (`settle` looks again at those left).
+   */
+  private arrive(state: CheckState, into: Arrivals, findings: Finding[]): void {
+    const { check, severityOverride } = state;
+    for (const f of findings) {
+      into.count++;
+      if (into.failure !== undefined) continue;
+      const rendered = renderFinding(check, f);
+      if (!rendered.ok) {
+        // The first that fails is the reason, and what arrived in this list will never be reported.
+        into.failure = rendered.reason;
+        into.shown = [];
+        continue;
+      }
+      const reported = report(check.id, f, rendered.text, severityOverride ?? f.severity ?? check.severity, this.evidence);
+      const suppression = matchingSuppression(this.suppressions, reported);
+      if (suppression) {
+        into.used.add(suppression);
+        into.suppressed++;
+      } else into.shown.push(reported);
     }
   }
 
@@ -243,19 +300,23 @@ export class RunSession {
     };
     const gate = gateOf(check, facts, this.guests, ctx);
     if (gate) return { ...base, ...gate };
-    let result: Finding[] | Skip;
+    let result: Sequence | Skip;
     if (state.threw !== undefined) return { ...base, status: 'error', reason: state.threw };
     try {
       if (state.parts) {
-        result = state.parts.finish();
-        if (state.aboutRefused.length > 0) result = Array.isArray(result) ? [...result, ...state.aboutRefused] : state.aboutRefused;
-      } else if (check.run) result = runWhole(check, facts, ctx);
-      else return { ...base, status: 'error', reason: 'the check has neither parts nor run(facts, ctx)' };
+        const r = state.parts.finishParts();
+        // What it said about refused guests comes last, and stands even when the rest of the check skips.
+        const refused = state.aboutRefused.count > 0 ? [state.aboutRefused] : [];
+        result = Array.isArray(r) ? [r[0], state.guests, r[1], ...refused] : refused.length > 0 ? refused : r;
+      } else if (check.run) {
+        const r = runWhole(check, facts, ctx);
+        result = Array.isArray(r) ? [r] : r;
+      } else return { ...base, status: 'error', reason: 'the check has neither parts nor run(facts, ctx)' };
     } catch (err) {
       const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       return { ...base, status: 'error', reason: `the check failed: ${what}` };
     }
-    return settle(check, base, result, severityOverride, baseline, used, this.suppressions, this.opts.findingsPerCheckPerFile ?? FINDINGS_PER_CHECK_PER_FILE);
+    return settle(check, base, result, severityOverride, baseline, used, this.suppressions, this.opts.findingsPerCheckPerFile ?? FINDINGS_PER_CHECK_PER_FILE, this.evidence);
   }
 
   private unusedSuppressions(used: Set<Suppression>): CheckOutcome {
@@ -399,39 +460,66 @@ function gateOf(check: Check, facts: HostSide, guests: number, ctx: CheckContext
   return undefined;
 }
 
-/** A check's result to its outcome: rendered, suppressed inline or by the baseline, counted. */
+/** A check's findings in its order: lists of findings yet to report, and those reported as their guests arrived. */
+type Sequence = ReadonlyArray<Finding[] | Arrivals>;
+
+function isSequence(result: Sequence | Skip): result is Sequence {
+  return Array.isArray(result);
+}
+
+/** A check's result to its outcome: rendered, suppressed inline or by the baseline, capped, counted. */
 function settle(
   check: Check,
   base: CheckOutcome,
-  result: Finding[] | Skip,
+  result: Sequence | Skip,
   severityOverride: Severity | undefined,
   /** Left to accept, per fingerprint: consumed as findings match. */
   baseline: Map<string, number> | undefined,
   used: Set<Suppression>,
   suppressions: Map<string, Suppression[]>,
   perFile: number,
+  evidence: SharedValues,
 ): CheckOutcome {
-  if (!Array.isArray(result)) {
+  if (!isSequence(result)) {
     if (result && typeof result === 'object' && typeof result.skip === 'string') {
       return { ...base, status: 'skipped', reason: result.skip };
     }
     return { ...base, status: 'error', reason: 'the check returned neither findings nor a skip reason' };
   }
-  const reportedAll: ReportedFinding[] = [];
-  for (const f of result) {
-    const rendered = renderFinding(check, f);
-    if (!rendered.ok) return { ...base, status: 'error', reason: rendered.reason };
-    reportedAll.push(report(check.id, f, rendered.text, severityOverride ?? f.severity ?? check.severity));
+  // The first finding in the check's order that does not render makes it an error.
+  const reportedAll: Array<ReportedFinding[] | Arrivals> = [];
+  for (const part of result) {
+    if (part instanceof Arrivals) {
+      if (part.failure !== undefined) return { ...base, status: 'error', reason: part.failure };
+      reportedAll.push(part);
+      continue;
+    }
+    const reported: ReportedFinding[] = [];
+    for (const f of part) {
+      const rendered = renderFinding(check, f);
+      if (!rendered.ok) return { ...base, status: 'error', reason: rendered.reason };
+      reported.push(report(check.id, f, rendered.text, severityOverride ?? f.severity ?? check.severity, evidence));
+    }
+    reportedAll.push(reported);
   }
   const shown: ReportedFinding[] = [];
   let suppressed = 0;
-  for (const reported of reportedAll) {
-    const suppression = matchingSuppression(suppressions, reported);
-    if (suppression) {
-      used.add(suppression);
-      suppressed++;
-    } else {
-      shown.push(reported);
+  for (const part of reportedAll) {
+    let list = part;
+    if (part instanceof Arrivals) {
+      // Matched on arrival; a later guest of the same file may have brought the suppression that matches.
+      for (const s of part.used) used.add(s);
+      suppressed += part.suppressed;
+      list = part.shown;
+    }
+    for (const reported of list as ReportedFinding[]) {
+      const suppression = matchingSuppression(suppressions, reported);
+      if (suppression) {
+        used.add(suppression);
+        suppressed++;
+      } else {
+        shown.push(reported);
+      }
     }
   }
   // Capped before the baseline, so a baseline written from a capped report (the
@@ -474,15 +562,65 @@ function missingNeeds(check: Check, facts: HostSide, guests: number): string | u
   return absent.length > 0 ? `needs ${absent.join(' and ')}` : undefined;
 }
 
-function report(checkId: string, f: Finding, message: string, severity: Severity): ReportedFinding {
-  const r: ReportedFinding = { ...f, check: checkId, severity, message, fingerprint: fingerprint(checkId, { ...f, message }) };
+/**
+ * A finding as reported: one plain object of a fixed shape (the finding's own
+ * object is not kept, nor copied by spreading, which gave most findings a
+ * hidden class of their own; issue 14), its quoted values bounded.
+ */
+function report(checkId: string, f: Finding, message: string, severity: Severity, evidence?: SharedValues): ReportedFinding {
+  const r: ReportedFinding = { check: checkId, severity, message, fingerprint: fingerprintOf(checkId, f.domain, f.key, f.messageId, message) };
+  if (f.messageId !== undefined) r.messageId = f.messageId;
   // Whatever a value quotes from the input is bounded (messages.ts elide), in every format.
-  if (f.data) r.data = elideValues(f.data);
-  if (f.evidence) r.evidence = elideValues(f.evidence);
+  if (f.data !== undefined) r.data = f.data ? elideValues(f.data) : f.data;
+  if (f.file !== undefined) r.file = f.file;
+  if (f.line !== undefined) r.line = f.line;
+  if (f.column !== undefined) r.column = f.column;
+  if (f.domain !== undefined) r.domain = f.domain;
+  if (f.key !== undefined) r.key = f.key;
+  if (f.remediation !== undefined) r.remediation = f.remediation;
+  if (f.evidence !== undefined) r.evidence = f.evidence && evidence ? evidence.of(elideValues(f.evidence)) : f.evidence ? elideValues(f.evidence) : f.evidence;
+  if (f.unverified !== undefined) r.unverified = f.unverified;
+  if (f.host !== undefined) r.host = f.host;
   return r;
 }
 
+/**
+ * One object for each evidence record a run reports again and again (issue 14).
+ * A check's evidence is mostly about the host — xen_caps, the version, the
+ * toolstack —, the same for thousands of guests: the 23 676 findings of the
+ * bench's 10 000 configs carry 205 different ones. Only records of plain
+ * values are shared (JSON text is then an exact key: the order of the keys,
+ * each string, each number), and only so many, whatever the input.
+ */
+class SharedValues {
+  private readonly seen = new Map<string, Record<string, string | number | boolean>>();
+
+  of<T extends string | number | boolean>(values: Record<string, T>): Record<string, T> {
+    for (const k in values) {
+      if (!Object.hasOwn(values, k)) continue;
+      const v: unknown = values[k];
+      if (!(typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v) && !Object.is(v, -0)))) return values;
+    }
+    const key = JSON.stringify(values);
+    const known = this.seen.get(key);
+    if (known !== undefined) return known as Record<string, T>;
+    if (this.seen.size < SHARED_VALUES) this.seen.set(key, values);
+    return values;
+  }
+}
+
+/** How many different evidence records a run shares at most. */
+const SHARED_VALUES = 10_000;
+
+/** The values with every string bounded: the object itself when none needs it. */
 function elideValues<T extends string | number | boolean>(values: Record<string, T>): Record<string, T> {
+  let long = false;
+  for (const k in values) {
+    if (!Object.hasOwn(values, k)) continue;
+    const v = values[k];
+    if (typeof v === 'string' && v.length > VALUE_LIMIT) long = true;
+  }
+  if (!long && Object.getPrototypeOf(values) === Object.prototype && !Object.hasOwn(values, '__proto__')) return values;
   const out: Record<string, T> = {};
   for (const [k, v] of Object.entries(values)) out[k] = (typeof v === 'string' ? elide(v, VALUE_LIMIT) : v) as T;
   return out;
@@ -523,7 +661,7 @@ function capPerFile(checkId: string, findings: ReportedFinding[], perFile: numbe
       messageId: MORE_FINDINGS_ID,
       data: { count, limit: perFile },
       message,
-      fingerprint: fingerprint(checkId, { ...(domain !== undefined ? { domain } : {}), messageId: MORE_FINDINGS_ID, message }),
+      fingerprint: fingerprintOf(checkId, domain, undefined, MORE_FINDINGS_ID, message),
     };
     if (first.file !== undefined) f.file = first.file;
     if (domain !== undefined) f.domain = domain;
@@ -541,9 +679,19 @@ function capPerFile(checkId: string, findings: ReportedFinding[], perFile: numbe
  * TextFinding) has no id: its text stands in.
  */
 export function fingerprint(checkId: string, f: Pick<Finding, 'domain' | 'key'> & { messageId?: string | undefined; message: string }): string {
-  const kind = f.messageId !== undefined ? ['id', f.messageId] : ['text', f.message];
-  const text = [checkId, f.domain ?? '', f.key ?? '', ...kind].join('\u0000');
-  return createHash('sha256').update(text).digest('hex').slice(0, 24);
+  return fingerprintOf(checkId, f.domain, f.key, f.messageId, f.message);
+}
+
+function fingerprintOf(checkId: string, domain: unknown, key: unknown, messageId: unknown, message: string): string {
+  // Joined as [checkId, domain ?? '', key ?? '', kind, id-or-text].join('\u0000') always was (null and undefined as '').
+  const text =
+    messageId !== undefined ? `${checkId}\u0000${part(domain)}\u0000${part(key)}\u0000id\u0000${part(messageId)}` : `${checkId}\u0000${part(domain)}\u0000${part(key)}\u0000text\u0000${message}`;
+  // A flat copy of the 24 characters: a slice would keep the whole 64-character digest with every finding.
+  return JSON.parse(`"${sha256Hex(text).slice(0, 24)}"`) as string;
+}
+
+function part(value: unknown): string {
+  return value === undefined || value === null ? '' : `${value as string}`;
 }
 
 function matchingSuppression(suppressions: Map<string, Suppression[]>, f: ReportedFinding): Suppression | undefined {

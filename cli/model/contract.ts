@@ -241,6 +241,12 @@ export class PartsRun<S = unknown, A = FoldedDefault<S>> {
     private readonly check: Check<S, A>,
     private readonly host: HostSide,
     private readonly ctx: CheckContext,
+    /**
+     * Where each guest's findings go instead of being kept here (the engine
+     * reports them as the guest arrives, issue 14): `finish` then leaves them
+     * out, and `finishParts` tells where they belong.
+     */
+    private readonly guestFindings?: (findings: Finding[]) => void,
   ) {
     if (check.hostOnly) {
       const r = check.hostOnly(host, ctx);
@@ -266,7 +272,8 @@ export class PartsRun<S = unknown, A = FoldedDefault<S>> {
     this.seen++;
     if (part.findings) {
       this.examined = true;
-      for (const f of part.findings) this.guests.push(f);
+      if (this.guestFindings) this.guestFindings(part.findings);
+      else for (const f of part.findings) this.guests.push(f);
     } else if (part.skip) this.firstGuestSkip ??= part.skip;
     if (part.summary !== undefined) this.addSummary(part.summary, guest);
   }
@@ -281,6 +288,18 @@ export class PartsRun<S = unknown, A = FoldedDefault<S>> {
   }
 
   finish(): Finding[] | Skip {
+    const r = this.finishParts();
+    if (!Array.isArray(r)) return r;
+    const [before, after] = r;
+    return [...before, ...this.guests, ...after];
+  }
+
+  /**
+   * The check's findings but the guests' own, in two parts: those listed before
+   * the guests' findings (the cross-guest `first`, then the host-only ones) and
+   * those after them (the cross-guest ones); or the check's skip.
+   */
+  finishParts(): [before: Finding[], after: Finding[]] | Skip {
     if (this.skipped) return this.skipped;
     let lead: Finding[] = [];
     let tail: Finding[] = [];
@@ -290,9 +309,11 @@ export class PartsRun<S = unknown, A = FoldedDefault<S>> {
       else if ('first' in r) ({ first: lead, last: tail } = r);
       else return r;
     }
-    const findings = [...lead, ...this.head, ...this.guests, ...tail];
-    if (this.check.perGuest && this.seen > 0 && !this.examined && findings.length === 0 && this.firstGuestSkip) return this.firstGuestSkip;
-    return findings;
+    const before = [...lead, ...this.head];
+    const after = [...tail];
+    // Not one guest examined (each skipped) means no guest findings either.
+    if (this.check.perGuest && this.seen > 0 && !this.examined && before.length === 0 && after.length === 0 && this.firstGuestSkip) return this.firstGuestSkip;
+    return [before, after];
   }
 }
 
