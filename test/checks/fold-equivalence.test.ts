@@ -15,23 +15,39 @@ import { runChecks } from '../../cli/engine/engine.js';
 import duplicateGuest from '../../checks/duplicate-guest.js';
 import vifSpec from '../../checks/vif-spec.js';
 import sharedWritableDisk from '../../checks/shared-writable-disk.js';
+import memoryFit from '../../checks/memory-fit.js';
 import duplicateGuestArray from './reference/duplicate-guest.js';
 import vifSpecArray from './reference/vif-spec.js';
 import sharedWritableDiskArray from './reference/shared-writable-disk.js';
-import { domainFromText, facts } from '../helpers/facts.js';
+import memoryFitArray from './reference/memory-fit.js';
+import { domainFromText, facts, host } from '../helpers/facts.js';
+import type { Facts } from '../../cli/model/facts.js';
 
-function outcomes(check: Check, domains: DomainFacts[], command: 'lint' | 'check', xen?: string): Array<Omit<CheckOutcome, 'durationMs'>> {
-  const f = facts({ domains: structuredClone(domains) });
-  return runChecks([check], f, { command, ...(xen ? { xen: { version: xen, source: 'test' } } : {}) }).checks.map(({ durationMs: _, ...o }) => o);
+interface Setting {
+  hostSide?: Omit<Facts, 'domains'>;
+  options?: Record<string, unknown>;
+}
+
+function outcomes(check: Check, domains: DomainFacts[], command: 'lint' | 'check', xen?: string, setting: Setting = {}): Array<Omit<CheckOutcome, 'durationMs'>> {
+  const f = { ...(setting.hostSide ? structuredClone(setting.hostSide) : facts()), domains: structuredClone(domains) };
+  const settings = new Map([[check.id, setting.options ? { options: setting.options } : {}]]);
+  return runChecks([check], f, { command, settings, ...(xen ? { xen: { version: xen, source: 'test' } } : {}) }).checks.map(({ durationMs: _, ...o }) => o);
 }
 
 /** Runs both forms on each generated set of guests; counts the sets where the check found something across guests. */
-function sameAsArray(t: { ok(v: boolean, m: string): void }, folded: Check, array: Check, guests: fc.Arbitrary<DomainFacts[]>, crossGuest: (o: Array<Omit<CheckOutcome, 'durationMs'>>) => boolean): void {
+function sameAsArray(
+  t: { ok(v: boolean, m: string): void },
+  folded: Check,
+  array: Check,
+  guests: fc.Arbitrary<DomainFacts[]>,
+  crossGuest: (o: Array<Omit<CheckOutcome, 'durationMs'>>) => boolean,
+  settings: fc.Arbitrary<Setting> = fc.constant({}),
+): void {
   let found = 0;
   fc.assert(
-    fc.property(guests, fc.constantFrom<'lint' | 'check'>('lint', 'check'), fc.constantFrom(undefined, '3.4.0', '4.17.0'), (domains, command, xen) => {
-      const o = outcomes(folded, domains, command, xen);
-      assert.deepStrictEqual(o, outcomes(array, domains, command, xen));
+    fc.property(guests, fc.constantFrom<'lint' | 'check'>('lint', 'check'), fc.constantFrom(undefined, '3.4.0', '4.17.0'), settings, (domains, command, xen, setting) => {
+      const o = outcomes(folded, domains, command, xen, setting);
+      assert.deepStrictEqual(o, outcomes(array, domains, command, xen, setting));
       if (crossGuest(o)) found++;
     }),
     { numRuns: 150 },
@@ -93,4 +109,44 @@ t.test('shared-writable-disk: the fold reports what the array form did', async (
     return ds;
   });
   sameAsArray(t, sharedWritableDisk, sharedWritableDiskArray, fc.oneof(configs(body), resolving), has('shared-writable'));
+});
+
+t.test('memory-fit: the fold reports what the array form did', async (t) => {
+  const body = fc
+    .record({
+      name: fc.constantFrom('web', 'db', 'mail', 'backup'),
+      memory: fc.option(fc.constantFrom(512, 2048, 8192), { nil: undefined }),
+      maxmem: fc.option(fc.constantFrom(1024, 4096), { nil: undefined }),
+      hvm: fc.boolean(),
+      autostart: fc.option(fc.constantFrom('yes', 'no'), { nil: undefined }),
+    })
+    .map((g) =>
+      [
+        g.autostart !== undefined ? `# xenlint: autostart=${g.autostart}` : undefined,
+        `name = "${g.name}"`,
+        g.hvm ? "builder = 'hvm'" : "bootloader = 'pygrub'",
+        g.memory !== undefined ? `memory = ${g.memory}` : undefined,
+        g.maxmem !== undefined ? `maxmem = ${g.maxmem}` : undefined,
+      ]
+        .filter((l) => l !== undefined)
+        .join('\n') + '\n',
+    );
+  const setting = fc.record({
+    total: fc.option(fc.constantFrom(4096, 16384, 65536), { nil: undefined }),
+    free: fc.option(fc.constantFrom(1000, 3000, 9000), { nil: undefined }),
+    running: fc.option(fc.subarray(['web', 'db', 'mail']), { nil: undefined }),
+    deploy: fc.option(fc.subarray(['web', 'db', 'nosuch']), { nil: undefined }),
+    overheadPercent: fc.constantFrom(0, 10),
+    dom0: fc.option(fc.constantFrom(1024, 4096), { nil: undefined }),
+  }).map((x): Setting => {
+    const hostSide = facts({
+      host: host('4.17.0', { ...(x.total !== undefined ? { totalMemoryMiB: x.total } : {}), ...(x.free !== undefined ? { freeMemoryMiB: x.free } : {}) }),
+      ...(x.running !== undefined || x.dom0 !== undefined
+        ? { dom0: { ...(x.running !== undefined ? { running: x.running.map((name) => ({ name })) } : {}), ...(x.dom0 !== undefined ? { memoryMiB: x.dom0 } : {}) } as never }
+        : {}),
+    });
+    delete hostSide.domains;
+    return { hostSide, options: { overheadPercent: x.overheadPercent, ...(x.deploy !== undefined ? { deploy: x.deploy } : {}) } };
+  });
+  sameAsArray(t, memoryFit, memoryFitArray, configs(body), has('autostart-overcommit', 'autostart-overcommit-if-dom0-balloons', 'no-room', 'no-room-unless-dom0-balloons'), setting);
 });
