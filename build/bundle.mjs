@@ -24,6 +24,7 @@ import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -65,6 +66,35 @@ const semverOnFirstUse = {
   },
 };
 
+// Node built-ins that Node itself does not load for `node -e ''` cost start-up when a bundle's
+// top level requires them, as esbuild makes every import do: node:crypto ~13 M instructions,
+// worker_threads ~8 M (it brings the whole of streams), node:v8 ~8 M, fs/promises ~4 M (readline,
+// watchers), os, zlib. The common `lint one.cfg` and `check --root` use few or none of them before
+// they finish, so our own code (dist/cli, dist/checks) gets stand-ins that require the built-in on
+// the first call. A function is forwarded, a class (capitalised) constructed, `constants` read
+// through; any other export is left out, so that importing it fails the build ("No matching
+// export") instead of binding a value too early. Dependencies (execa) keep their own imports.
+const LAZY_BUILTINS = ['node:crypto', 'node:fs/promises', 'node:os', 'node:v8', 'node:worker_threads', 'node:zlib'];
+function lazyBuiltinSource(specifier) {
+  const real = createRequire(import.meta.url)(specifier);
+  const lines = [`let real;`, `const load = () => (real ??= require(${JSON.stringify(specifier)}));`];
+  for (const [name, value] of Object.entries(real)) {
+    if (!/^[A-Za-z_$][\w$]*$/.test(name) || name === 'default') continue;
+    if (name === 'constants' && typeof value === 'object') lines.push(`export const constants = new Proxy({}, { get: (_, k) => load().constants[k] });`);
+    else if (typeof value === 'function' && /^[A-Z]/.test(name)) lines.push(`export function ${name}(...args) { return Reflect.construct(load().${name}, args); }`);
+    else if (typeof value === 'function') lines.push(`export function ${name}(...args) { return load().${name}(...args); }`);
+  }
+  return lines.join('\n');
+}
+const builtinsOnFirstUse = {
+  name: 'xenlint-builtins-on-first-use',
+  setup(b) {
+    const own = (importer) => importer.startsWith(dist) || importer.startsWith(join(root, 'dist', 'checks'));
+    b.onResolve({ filter: /^node:/ }, (a) => (LAZY_BUILTINS.includes(a.path) && own(a.importer) ? { path: a.path, namespace: 'xenlint-lazy-builtin' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'xenlint-lazy-builtin' }, (a) => ({ contents: lazyBuiltinSource(a.path), loader: 'js', resolveDir: root }));
+  },
+};
+
 const common = {
   bundle: true,
   plugins: [semverOnFirstUse],
@@ -79,6 +109,7 @@ const common = {
 
 const cjs = {
   ...common,
+  plugins: [semverOnFirstUse, builtinsOnFirstUse],
   format: 'cjs',
   // The code finds its files (the package root, the reading threads' script) from import.meta.url.
   define: { 'import.meta': '__xenlintImportMeta' },
@@ -150,11 +181,11 @@ function makeCache(args) {
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 await Promise.all([
-  build({ ...cjs, entryPoints: [join(dist, 'xenlint.js')], outfile: entry, plugins: [perCommand, semverOnFirstUse] }),
+  build({ ...cjs, entryPoints: [join(dist, 'xenlint.js')], outfile: entry, plugins: [perCommand, semverOnFirstUse, builtinsOnFirstUse] }),
   // lint's threads (cli/commands/lint-parallel.ts) start the script named lint-worker.js beside lint's code.
   build({ ...esm, entryPoints: [join(dist, 'commands', 'lint-worker.js')], outfile: join(out, 'lint-worker.js') }),
   ...Object.entries(CACHED).map(([src, { file }]) =>
-    build({ ...cjs, entryPoints: [join(dist, src)], outfile: join(out, file), plugins: [importThroughLoader, semverOnFirstUse] }).then(() => nameCache(file)),
+    build({ ...cjs, entryPoints: [join(dist, src)], outfile: join(out, file), plugins: [importThroughLoader, semverOnFirstUse, builtinsOnFirstUse] }).then(() => nameCache(file)),
   ),
   ...Object.entries(PLAIN).map(([src, file]) => build({ ...esm, entryPoints: [join(dist, src)], outfile: join(out, file) })),
 ]);

@@ -6,7 +6,7 @@ import { findIgnoreFile, UsageError, type LoadedConfig } from '../settings/confi
 import { collectConfigFiles, IgnoreRules, matchesGlob, type IgnoreSource } from '../sources/files.js';
 import { readDomainFiles, type ReadProblem } from '../sources/read-domains.js';
 import { feedGuests, type GuestFeed } from './lint-parallel.js';
-import { applyDeploy, checkDeployNames, finish, freeMemoryNote, prepare, resolveXen, setDeploy, type ReportArgs, type ReportMemo, type RunInputs } from './pipeline.js';
+import { applyDeploy, checkDeployNames, finish, freeMemoryNote, LEAN_HEAP_FILES, leanHeap, prepare, resolveXen, setDeploy, type ReportArgs, type ReportMemo, type RunInputs } from './pipeline.js';
 import type { RunSession } from '../engine/engine.js';
 import type { MemoryGuest } from './memory-view.js';
 import { decideReader, type ReaderChoice, type ReaderInputs, type Undecided } from '../readers/reader-choice.js';
@@ -131,6 +131,7 @@ export default async function lint(argv: Record<string, unknown>): Promise<numbe
       args,
       prepared,
       async (session) => {
+        if (files.length >= LEAN_HEAP_FILES) leanHeap();
         const names: string[] = [];
         const memory: MemoryGuest[] | undefined = memoryFor ? [] : undefined;
         const seen = (name: string, m: MemoryGuest | undefined): void => {

@@ -263,7 +263,8 @@ export async function finish(command: 'check' | 'lint', facts: Facts, args: Repo
   // Not with JSON or JUnit (they carry this run's durations), nor when the run writes more than its report.
   const outputKey =
     memo && typeof given === 'function' && format !== 'json' && format !== 'junit' && !args['write-baseline'] && !also
-      ? JSON.stringify({ command, format, formatOptions, quiet: Boolean(args.quiet), xen, settings: [...settings], baseline: baseline ? [...baseline] : null, perFile: perFile ?? null, host: Boolean(facts.host) })
+      ? // The capture's age ("3 days before this run") is in the report's notes: the clock is an input too.
+        JSON.stringify({ command, format, formatOptions, quiet: Boolean(args.quiet), xen, settings: [...settings], baseline: baseline ? [...baseline] : null, perFile: perFile ?? null, host: Boolean(facts.host), capture: captureLabel(facts) ?? null })
       : undefined;
   let full: RunReport;
   let extras: RunInputs;
@@ -341,11 +342,18 @@ function tooManyWarnings(code: number, warnings: number, maxWarnings: number | u
   return code;
 }
 
+/** The pieces as they are written, kept in UTF-8 chunks of some 64 KiB (a Buffer per piece would cost more than its bytes). */
 function* keeping(pieces: Iterable<string>, kept: Buffer[]): Generator<string> {
+  let chunk = '';
   for (const piece of pieces) {
-    kept.push(Buffer.from(piece, 'utf8'));
+    chunk += piece;
+    if (chunk.length >= 1 << 16) {
+      kept.push(Buffer.from(chunk, 'utf8'));
+      chunk = '';
+    }
     yield piece;
   }
+  if (chunk !== '') kept.push(Buffer.from(chunk, 'utf8'));
 }
 
 /**
@@ -359,11 +367,13 @@ async function streamed(
   xen: { version: string; source: string } | undefined,
   inputs: (extras: RunInputs) => Pick<EngineOptions, 'files' | 'problems' | 'notes'>,
 ): Promise<Fed & { report: RunReport }> {
-  leanHeap();
   const fed = await given(session, xen);
   session.setInputs(inputs(fed));
   return { ...fed, report: session.finish() };
 }
+
+/** From this many files on, a lint sizes V8's heap for streaming (leanHeap). */
+export const LEAN_HEAP_FILES = 100;
 
 /**
  * V8's heap sizing for a run that streams many guests (issue 14). A guest's
@@ -374,8 +384,10 @@ async function streamed(
  * size and the old generation grown by 40 % between full collections trade a
  * little CPU in collection for it (measured in the commit that added this).
  * Process-wide: worker threads started after this get the same sizing.
+ * Only from LEAN_HEAP_FILES files on: a few files' heap stays small anyway,
+ * and loading node:v8 was ~8 M instructions of `lint one.cfg`'s start-up.
  */
-function leanHeap(): void {
+export function leanHeap(): void {
   // While the build makes the V8 code cache (build/code-cache.cjs) the flags must stay
   // as at start-up: V8 stamps the cache with them and refuses it under any others.
   if ((globalThis as Record<symbol, unknown>)[Symbol.for('xenlint.codeCacheHook')] !== undefined) return;

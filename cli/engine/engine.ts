@@ -4,12 +4,13 @@
  * the reason, one outside its Xen range "not-applicable" with the range, one that
  * throws "error" with what it threw — and the other checks still run.
  */
-import { guestPartOf, hasParts, hostSideOf, PartsRun, type Check, type GuestPart, type CheckContext, type CheckOutcome, type Finding, type HostSide, type ReportedFinding, type RunReport, type Skip, type Status } from '../model/contract.js';
+import { guestPartOf, guestRefOf, hasParts, hostSideOf, PartsRun, type Check, type GuestPart, type CheckContext, type CheckOutcome, type Finding, type HostSide, type ReportedFinding, type RunReport, type Skip, type Status } from '../model/contract.js';
 import { isRefusal, refusalOf, type DomainFacts, type Facts, type Suppression } from '../model/facts.js';
 import type { Severity } from '../model/diagnostic.js';
 import { satisfiesXen } from '../model/xen-version.js';
 import { TOOL_VERSION } from '../model/tool-version.js';
 import { elide, findingCode, renderFinding, VALUE_LIMIT } from '../model/messages.js';
+import { sha256Hex } from '../model/sha256.js';
 import { UNUSED_SUPPRESSION } from '../../checks/unused-suppression.js';
 
 export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
@@ -181,6 +182,7 @@ export class RunSession {
       }
     }
     const planned = this.planned();
+    const ref = guestRefOf(r);
     for (let i = 0; i < planned.length; i++) {
       const state = planned[i]!;
       const part = r.parts[i];
@@ -191,7 +193,7 @@ export class RunSession {
       } else {
         // A check's fold steps here, on the run's thread: what it throws makes the check's status "error".
         try {
-          state.parts!.addGuestPart((part as GuestPart | undefined) ?? {});
+          state.parts!.addGuestPart((part as GuestPart | undefined) ?? {}, ref);
         } catch (err) {
           this.threwOn(state, failure(err));
         }
@@ -697,14 +699,6 @@ function fingerprintOf(checkId: string, domain: unknown, key: unknown, messageId
 
 function part(value: unknown): string {
   return value === undefined || value === null ? '' : `${value as string}`;
-}
-
-/** node:crypto loaded on the first fingerprint, not with the engine (a lint with no finding never loads it). */
-let hashOf: typeof import('node:crypto').hash | undefined;
-
-function sha256Hex(text: string): string {
-  hashOf ??= (process.getBuiltinModule('node:crypto') as typeof import('node:crypto')).hash;
-  return hashOf('sha256', text);
 }
 
 function matchingSuppression(suppressions: Map<string, Suppression[]>, f: ReportedFinding): Suppression | undefined {

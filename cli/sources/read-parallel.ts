@@ -42,11 +42,13 @@ export interface BatchRequest {
 export const MIN_CORES = 3;
 
 /** How many worker threads to read `count` files with; 0 = read them on the main thread. */
-export function workerCount(count: number, env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): number {
+export function workerCount(count: number, env: NodeJS.ProcessEnv = process.env, cores?: number): number {
   const forced = env['XENLINT_WORKERS'];
   if (forced !== undefined && /^\d+$/.test(forced)) return Math.min(Number(forced), 64);
   if (count < PARALLEL_THRESHOLD) return 0;
-  return cores >= MIN_CORES ? cores : 0;
+  // Asked only here: node:os is not loaded at all for a run below the threshold (start-up, issue 14).
+  const n = cores ?? availableParallelism();
+  return n >= MIN_CORES ? n : 0;
 }
 
 /** A worker script, when it is there: beside its caller in the tsc output and in the bundle alike. */

@@ -34,8 +34,13 @@ const isIdent = (c: number): boolean => isIdentStart(c) || (c >= 48 && c <= 57) 
 const isBlank = (c: number): boolean => c === 32 || c === 9;
 const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12;
 
-/** The value's text is [start, end); `quote` surrounds it; `requote` writes a bare value back as a quoted string. */
-type Value = { start: number; end: number; quote: string; requote?: boolean } | undefined;
+/**
+ * The value's text is [start, end); `quote` surrounds it; `requote` writes a
+ * bare value back as a quoted string; `tail` follows the replacement (the line
+ * breaks of a value written over several lines, so the lines after it keep
+ * their numbers).
+ */
+type Value = { start: number; end: number; quote: string; requote?: boolean; tail?: string } | undefined;
 
 export function redactSecrets(text: string): string {
   if (!MAYBE_SECRET.test(text)) return text;
@@ -54,7 +59,7 @@ export function redactSecrets(text: string): string {
     const name = text.slice(i, j);
     const value = isSecretKey(name) ? secretValue(text, i, j) : undefined;
     if (value && value.end > value.start) {
-      const replacement = value.requote ? `"${REDACTED}"` : value.quote + REDACTED + value.quote;
+      const replacement = (value.requote ? `"${REDACTED}"` : value.quote + REDACTED + value.quote) + (value.tail ?? '');
       out += text.slice(copied, value.start - value.quote.length) + replacement;
       copied = value.end + value.quote.length;
       i = copied;
@@ -88,13 +93,15 @@ function secretValue(text: string, keyStart: number, keyEnd: number): Value {
   }
   if (statement) {
     while (k < text.length && isBlank(text.charCodeAt(k))) k++;
+    // `(` or a backslash: Python joins the lines that follow into the value, and the secret may be on any of them.
+    if (text[k] === '(' || text[k] === '\\') return logicalValue(text, k);
     const quoted = quotedValue(text, k);
     if (quoted) {
-      // `'a' + s3cr3t`, `'%s' % x`: an expression, whose every part may be the secret: the whole line's value.
+      // `'a' + s3cr3t`, `'%s' % x`, `'a' \<newline> 'b'`: an expression, whose every part may be the secret: the whole value.
       let after = quoted.end + quoted.quote.length;
       while (after < text.length && isBlank(text.charCodeAt(after))) after++;
       if (after >= text.length || '\n\r#;'.includes(text[after]!)) return quoted;
-      return { start: k, end: scan(text, k, '\n\r', false), quote: '', requote: true };
+      return logicalValue(text, k);
     }
     // A string never closed on its line (a syntax error the report will quote): the rest of the line.
     if (text[k] === "'" || text[k] === '"') return { start: k + 1, end: scan(text, k + 1, '\n\r', false), quote: '' };
@@ -105,6 +112,57 @@ function secretValue(text: string, keyStart: number, keyEnd: number): Value {
   }
   const end = scan(text, k, ',\'"]`');
   return end > k ? { start: k, end, quote: '' } : undefined;
+}
+
+/**
+ * A statement's value from `at` to the end of its logical line, as Python
+ * joins lines: inside brackets and after a backslash the statement goes on;
+ * strings and comments are skipped. An unclosed bracket runs to the end of the
+ * text (a syntax error, whose secret still must not leak). One pass, no
+ * backtracking. The line breaks inside stay after the replacement.
+ */
+function logicalValue(text: string, at: number): Value {
+  const n = text.length;
+  let depth = 0;
+  let i = at;
+  while (i < n) {
+    const c = text[i]!;
+    if (c === '\\') {
+      i += text[i + 1] === '\r' && text[i + 2] === '\n' ? 3 : 2;
+    } else if (c === "'" || c === '"') {
+      i = stringEnd(text, i);
+    } else if (c === '#') {
+      if (depth === 0) break;
+      while (i < n && text[i] !== '\n' && text[i] !== '\r') i++;
+    } else if ((c === '\n' || c === '\r' || c === ';') && depth === 0) {
+      break;
+    } else {
+      if (c === '(' || c === '[' || c === '{') depth++;
+      else if ((c === ')' || c === ']' || c === '}') && depth > 0) depth--;
+      i++;
+    }
+  }
+  let end = Math.min(i, n);
+  while (end > at && isBlank(text.charCodeAt(end - 1))) end--;
+  let tail = '';
+  for (let j = at; j < end; j++) if (text[j] === '\n' || text[j] === '\r') tail += text[j];
+  return { start: at, end, quote: '', requote: true, ...(tail !== '' ? { tail } : {}) };
+}
+
+/** Just past the Python string starting at `at` (its quote), escapes skipped; a short string ends at its line's end when never closed. */
+function stringEnd(text: string, at: number): number {
+  const n = text.length;
+  const q = text[at]!;
+  const triple = text.startsWith(q + q + q, at);
+  let i = at + (triple ? 3 : 1);
+  while (i < n) {
+    const c = text[i]!;
+    if (c === '\\') i += 2;
+    else if (triple ? text.startsWith(q + q + q, i) : c === q) return i + (triple ? 3 : 1);
+    else if (!triple && (c === '\n' || c === '\r')) return i;
+    else i++;
+  }
+  return n;
 }
 
 function quotedValue(text: string, at: number): Value {

@@ -127,6 +127,12 @@ t.test('property: no secret survives in any form, whatever surrounds it', async 
     (k: string, s: string) => `cmdline = "ro ${k}=${s} quiet"`,
     (k: string, s: string) => `(${k} '${s}')`,
     (k: string, s: string) => `(${k} ${s})`,
+    // Python's joined lines: brackets, a backslash, a string continued after one.
+    (k: string, s: string) => `${k} = (\n    '${s}'\n)`,
+    (k: string, s: string) => `${k} = ('ab'\n  + '${s}')`,
+    (k: string, s: string) => `${k} = \\\n  '${s}'`,
+    (k: string, s: string) => `${k} = 'ab' \\\r\n  '${s}'`,
+    (k: string, s: string) => `${k} = ('a', # note\n  "${s}")`,
   );
   const filler = fc.string({ maxLength: 40 }).map((s) => s.replace(/[\n'"=()]/g, ' '));
   fc.assert(
@@ -256,4 +262,20 @@ t.test('redactDomain: on every fixture and sample config, the same domain as the
     return JSON.stringify(fast) !== JSON.stringify(walked);
   });
   t.same(differ, [], 'no config redacts differently');
+});
+
+t.test('a value Python continues over several lines loses every line of it, and the lines after keep their numbers', async (t) => {
+  const R = REDACTED;
+  t.equal(redactSecrets("vncpasswd = (\n    's3cr3t'\n)\nmemory = 512\n"), `vncpasswd = "${R}"\n\n\nmemory = 512\n`, 'inside parentheses');
+  t.equal(redactSecrets("spicepasswd = 'abc' \\\n   'def'\nvcpus = 2\n"), `spicepasswd = "${R}"\n\nvcpus = 2\n`, 'a string, a backslash, another string');
+  t.equal(redactSecrets("vncpasswd = \\\r\n  'xyz'\r\nvcpus = 2\r\n"), `vncpasswd = "${R}"\r\n\r\nvcpus = 2\r\n`, 'a backslash first, CRLF kept');
+  t.equal(redactSecrets("vncpasswd = ('a)b' # it's\n 'c(d')  # by ops\nvcpus = 2\n"), `vncpasswd = "${R}"\n  # by ops\nvcpus = 2\n`, 'brackets and quotes inside strings and comments do not count; the comment after the value stays');
+  t.equal(redactSecrets("vncpasswd = ( 'never closed\nmemory = 1\n"), `vncpasswd = "${R}"\n\n`, 'an unclosed bracket: the rest of the text');
+  t.equal(redactSecrets("vncpasswd = ('a'); memory = 1\n"), `vncpasswd = "${R}"; memory = 1\n`, 'a semicolon ends it');
+  const text = "name = 'g'\nvncpasswd = (\n  'p1' +\n  'p2')\nspicepasswd = 'q1' \\\n 'q2'\nmemory = 1\n";
+  const out = redactSecrets(text);
+  t.equal(out.split('\n').length, text.split('\n').length, 'as many lines');
+  t.notMatch(out, /p1|p2|q1|q2/);
+  t.equal(redactSecrets(out), out, 'idempotent');
+  t.equal(new TextDecoder().decode(redactBytes(new TextEncoder().encode(text))), out, 'a capture writes the same');
 });
