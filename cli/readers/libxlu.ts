@@ -15,6 +15,7 @@
  *  - an error at a newline is printed with the line number before it.
  */
 import { READ_LIMITS, type ReadLimit } from './read-limits.js';
+import { ownString } from './own-string.js';
 import type { ConfigComment, ConfigEntry, ConfigValue } from '../model/config-model.js';
 import type { Position } from '../model/diagnostic.js';
 
@@ -287,7 +288,7 @@ class Lexer {
     let p = src.indexOf('\\', 1);
     // Most strings hold no escape: the value is the text between the quotes.
     if (p < 0 || p >= last) {
-      t.value = src.slice(1, last);
+      t.value = ownString(src.slice(1, last));
       return;
     }
     // The text before each escape is copied in one piece.
@@ -329,7 +330,7 @@ class Lexer {
         break;
       }
     }
-    t.value = out;
+    t.value = ownString(out);
   }
 }
 

@@ -13,6 +13,7 @@
  * "not statically readable"; the rest of the file is still read.
  */
 import { limitDiagnostic, READ_LIMITS } from './read-limits.js';
+import { ownString } from './own-string.js';
 import type { Diagnostic, Position, Severity } from '../model/diagnostic.js';
 import type { ConfigComment, ConfigEntry, ConfigValue, ParsedConfig } from '../model/config-model.js';
 
@@ -340,6 +341,7 @@ class Tokenizer {
       j++;
     }
     if (!closed) value += text.slice(run, j);
+    value = ownString(value);
     const tok: Tok = { kind: 'string', text: text.slice(start, j), start, end: j, endPos: this.pos(j), line: startLine, column: start - startLineStart + 1 };
     tok.str = { value, unicode };
     this.cur.push(tok);
