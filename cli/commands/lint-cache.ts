@@ -35,7 +35,7 @@ import type { GuestResult, RunSession } from '../engine/engine.js';
 import type { KeptReport } from './pipeline.js';
 import type { InputLimits, XenlintConfig } from '../settings/config.js';
 import { UsageError } from '../settings/config.js';
-import { inputLimit, readInputFile } from '../sources/read-input.js';
+import { formatBytes, inputLimit, readInputFile } from '../sources/read-input.js';
 import type { ReadProblem } from '../sources/read-domains.js';
 import { inWorkerBatches, threadsFor, workerScript } from '../sources/read-parallel.js';
 import { parseOptionsFor } from '../readers/reader-choice.js';
@@ -383,13 +383,17 @@ export class LintCache {
       let pending: Buffer[] = [];
       let pendingBytes = 0;
       const flush = (): void => {
-        if (pendingBytes > 0) writeSync(fd, pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes));
+        if (pending.length === 1) writeSync(fd, pending[0]!);
+        else if (pendingBytes > 0) writeSync(fd, Buffer.concat(pending, pendingBytes));
         pending = [];
         pendingBytes = 0;
       };
       const put = (piece: Buffer | string): void => {
         const buf = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
-        pending.push(buf);
+        const last = pending[pending.length - 1];
+        // Unchanged entries lie one after another in the old file: one slice of it, not a copy of each.
+        if (last !== undefined && last.buffer === buf.buffer && last.byteOffset + last.length === buf.byteOffset) pending[pending.length - 1] = Buffer.from(buf.buffer, last.byteOffset, last.length + buf.length);
+        else pending.push(buf);
         pendingBytes += buf.length;
         sections[section]! += buf.length;
         if (pendingBytes >= 1 << 20) flush();
@@ -407,10 +411,15 @@ export class LintCache {
       section = 1;
       for (const line of index) put(line);
       section = 2;
+      // The next run refuses a file over the limit: the entries are what matter; the kept report goes first.
+      const limit = inputLimit('cache', this.limits);
+      const size = header.length + sections[0]! + sections[1]!;
+      if (size > limit) throw new Error(`${tooLarge(size, limit)}; the next run would not use it`);
       const run = this.newRun ?? this.keptRun;
-      if (run) {
-        const textBytes = run.text.reduce((n, b) => n + b.length, 0);
-        put(`${JSON.stringify({ outputKey: run.outputKey, files: run.files, code: run.code, warnings: run.warnings, textBytes })}\n`);
+      const textBytes = run ? run.text.reduce((n, b) => n + b.length, 0) : 0;
+      const runLine = run ? `${JSON.stringify({ outputKey: run.outputKey, files: run.files, code: run.code, warnings: run.warnings, textBytes })}\n` : '';
+      if (run && size + Buffer.byteLength(runLine) + textBytes <= limit) {
+        put(runLine);
         for (const piece of run.text) put(piece);
       }
       flush();
@@ -500,6 +509,11 @@ function openCacheFile(file: string, limits: InputLimits | undefined): { size: n
 function refusedRead(file: string, limits: InputLimits | undefined): { reason: string } {
   const r = readInputFile(file, 'cache', limits);
   return { reason: r.ok ? 'cannot read the lint cache: it changed while it was read' : r.reason };
+}
+
+/** Why a cache of `size` bytes is not written: the words of the reading layer's refusal. */
+function tooLarge(size: number, limit: number): string {
+  return `it would be ${formatBytes(size)}, larger than the limit of ${formatBytes(limit)}; \`limits: { cacheBytes: N }\` in the xenlint config raises it`;
 }
 
 function sameSignature(a: Signature, b: Signature, strategy: CacheStrategy): boolean {

@@ -263,7 +263,8 @@ export async function finish(command: 'check' | 'lint', facts: Facts, args: Repo
   // Not with JSON or JUnit (they carry this run's durations), nor when the run writes more than its report.
   const outputKey =
     memo && typeof given === 'function' && format !== 'json' && format !== 'junit' && !args['write-baseline'] && !also
-      ? JSON.stringify({ command, format, formatOptions, quiet: Boolean(args.quiet), xen, settings: [...settings], baseline: baseline ? [...baseline] : null, perFile: perFile ?? null, host: Boolean(facts.host) })
+      ? // The capture's age ("3 days before this run") is in the report's notes: the clock is an input too.
+        JSON.stringify({ command, format, formatOptions, quiet: Boolean(args.quiet), xen, settings: [...settings], baseline: baseline ? [...baseline] : null, perFile: perFile ?? null, host: Boolean(facts.host), capture: captureLabel(facts) ?? null })
       : undefined;
   let full: RunReport;
   let extras: RunInputs;
@@ -341,11 +342,18 @@ function tooManyWarnings(code: number, warnings: number, maxWarnings: number | u
   return code;
 }
 
+/** The pieces as they are written, kept in UTF-8 chunks of some 64 KiB (a Buffer per piece would cost more than its bytes). */
 function* keeping(pieces: Iterable<string>, kept: Buffer[]): Generator<string> {
+  let chunk = '';
   for (const piece of pieces) {
-    kept.push(Buffer.from(piece, 'utf8'));
+    chunk += piece;
+    if (chunk.length >= 1 << 16) {
+      kept.push(Buffer.from(chunk, 'utf8'));
+      chunk = '';
+    }
     yield piece;
   }
+  if (chunk !== '') kept.push(Buffer.from(chunk, 'utf8'));
 }
 
 /**

@@ -195,15 +195,15 @@ interface Rule {
 function re(pattern: string, trailing?: string): Matcher {
   const head = new RegExp(pattern, 'y');
   const tail = trailing === undefined ? undefined : new RegExp(trailing, 'y');
+  // test(), not exec(): a sticky regex's lastIndex is where its match ends, and no match array is made
+  // (every rule that can start at a character of every disk spec is tried here).
   const match: Matcher = (s, pos) => {
     head.lastIndex = pos;
-    const m = head.exec(s);
-    if (!m) return null;
-    const len = m[0].length;
+    if (!head.test(s)) return null;
+    const len = head.lastIndex - pos;
     if (!tail) return [len, len];
     tail.lastIndex = pos + len;
-    const t = tail.exec(s);
-    return [len, len + (t ? t[0].length : 0)];
+    return [len, len + (tail.test(s) ? tail.lastIndex - pos - len : 0)];
   };
   const first = firstChars(pattern);
   if (first !== undefined) match.first = first;
@@ -509,12 +509,18 @@ function scanWord(st: ScanState, word: SpecWord): void {
   const s = word.text;
   let pos = 0;
   while (pos < s.length) {
-    let best: { rule: Rule; textLen: number; fullLen: number } | null = null;
+    let best: Rule | undefined;
+    let bestText = 0;
+    let bestFull = 0;
     for (const rule of rulesAt(s[pos]!)) {
       const m = rule.match(s, pos);
-      if (m && (best === null || m[1] > best.fullLen)) best = { rule, textLen: m[0], fullLen: m[1] };
+      if (m && (best === undefined || m[1] > bestFull)) {
+        best = rule;
+        bestText = m[0];
+        bestFull = m[1];
+      }
     }
-    if (best === null) {
+    if (best === undefined) {
       // flex's `.` rule: everything from here to the end of the line is "bad disk syntax".
       const nl = s.indexOf('\n', pos + 1);
       const rest = s.slice(pos, nl < 0 ? s.length : nl);
@@ -530,9 +536,9 @@ function scanWord(st: ScanState, word: SpecWord): void {
       }
       return;
     }
-    const tok: Token = { text: s.slice(pos, pos + best.textLen), start: word.offset + pos };
-    if (best.rule.action(st, tok) === 'stop') return;
-    pos += best.textLen;
+    const tok: Token = { text: s.slice(pos, pos + bestText), start: word.offset + pos };
+    if (best.action(st, tok) === 'stop') return;
+    pos += bestText;
   }
 }
 

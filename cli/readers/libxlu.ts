@@ -61,6 +61,18 @@ export interface LibxluResult {
   stopped?: Position & { limit: ReadLimit };
 }
 
+/** The error list of a token without errors: shared, and replaced before anything is added (errorsOf). */
+const NO_ERRORS: LibxluError[] = [];
+
+/** A token's error list, to add to. */
+function errorsOf(t: Tok): LibxluError[] {
+  if (t.before === NO_ERRORS) t.before = [];
+  return t.before;
+}
+
+/** libxlu's one-character escapes. */
+const SIMPLE_ESCAPES: Readonly<Record<string, string>> = { '"': '"', "'": "'", '\\': '\\', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
+
 const isLower = (c: string): boolean => c >= 'a' && c <= 'z';
 const isDigit = (c: string): boolean => c >= '0' && c <= '9';
 
@@ -93,7 +105,7 @@ class Lexer {
   /** yytext when the input ends: a rejected last character, else nothing. */
   eofText = '';
   readonly notes: LibxluResult['notes'] = [];
-  private pending: LibxluError[] = [];
+  private pending: LibxluError[] = NO_ERRORS;
   /** An error of the lexer's own so far (a rejected run, a bad escape). */
   private failedHere = false;
 
@@ -110,13 +122,20 @@ class Lexer {
   private lastKind: Kind | undefined;
   private lastEnd = -1;
 
-  private tok(kind: Kind, start: number, end: number, extra: Partial<Tok> = {}): Tok {
+  // Every token of the file passes here: no position object, and no error list of its own unless it has errors.
+  private tok(kind: Kind, start: number, end: number): Tok {
     this.lastKind = kind;
     this.lastEnd = end;
-    const p = this.pos(start);
-    const t: Tok = { kind, text: this.s.slice(start, end), line: p.line, column: p.column, locLine: p.line, before: this.pending, ...extra };
-    this.pending = [];
+    const line = this.line;
+    const t: Tok = { kind, text: this.s.slice(start, end), line, column: start - this.lineStart + 1, locLine: line, before: this.pending };
+    if (this.pending !== NO_ERRORS) this.pending = NO_ERRORS;
     return t;
+  }
+
+  /** An error of the lexer's own, reported with the token that `tok` makes next. */
+  private report(e: LibxluError): void {
+    if (this.pending === NO_ERRORS) this.pending = [];
+    this.pending.push(e);
   }
 
   private newlineAt(off: number): void {
@@ -184,7 +203,7 @@ class Lexer {
       if (c === '#') {
         const nl = s.indexOf('\n', start);
         if (nl >= 0) {
-          this.comments.push({ text: s.slice(start + 1, nl), ...this.pos(start) });
+          this.comments.push({ text: s.slice(start + 1, nl), line: this.line, column: start - this.lineStart + 1 });
           const t = this.tok('NEWLINE', start, nl + 1);
           this.i = nl + 1;
           this.newlineAt(nl);
@@ -226,7 +245,7 @@ class Lexer {
       const text = s.slice(start, j);
       const afterNumber = this.lastKind === 'NUMBER' && this.lastEnd === start;
       this.failedHere = true;
-      this.pending.push({
+      this.report({
         ...(afterNumber ? { afterNumber } : {}),
         kind: 'lexical',
         message: errorText(text, 'lexical error'),
@@ -260,29 +279,38 @@ class Lexer {
     if (nul >= 0) {
       this.failedHere = true;
       // strlen() stops at the NUL, so the assertion that the text ends with its quote fails.
-      t.before.push({ kind: 'abort', message: 'xl aborts (assertion failed): a NUL byte inside quotes', xlLine: t.line, line: t.line, column: t.column + nul });
+      errorsOf(t).push({ kind: 'abort', message: 'xl aborts (assertion failed): a NUL byte inside quotes', xlLine: t.line, line: t.line, column: t.column + nul });
       t.value = src.slice(1, nul);
       return;
     }
-    let out = '';
-    let p = 1;
     const last = src.length - 1;
+    let p = src.indexOf('\\', 1);
+    // Most strings hold no escape: the value is the text between the quotes.
+    if (p < 0 || p >= last) {
+      t.value = src.slice(1, last);
+      return;
+    }
+    // The text before each escape is copied in one piece.
+    let out = src.slice(1, p);
     let escStart = 0;
     const fail = (msg: string): void => {
       this.failedHere = true;
-      t.before.push({ kind: 'escape', message: errorText(src, msg), xlLine: t.line, line: t.line, column: t.column + escStart });
+      errorsOf(t).push({ kind: 'escape', message: errorText(src, msg), xlLine: t.line, line: t.line, column: t.column + escStart });
     };
     while (p < last) {
       const c = src.charAt(p++);
       if (c !== '\\') {
-        out += c;
+        const next = src.indexOf('\\', p);
+        const to = next < 0 || next > last ? last : next;
+        out += c + src.slice(p, to);
+        p = to;
         continue;
       }
       escStart = p - 1;
       const nc = src.charAt(p++);
-      const simple: Record<string, string> = { '"': '"', "'": "'", '\\': '\\', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
-      if (simple[nc] !== undefined) {
-        out += simple[nc];
+      const simple = SIMPLE_ESCAPES[nc];
+      if (simple !== undefined) {
+        out += simple;
       } else if (nc === 'x' || (nc >= '0' && nc <= '7')) {
         // NUMERIC_CHAR: strtoul over at most `maxlen` characters; it must read more
         // than `minlen` of them, and it stores no character either way.
@@ -377,12 +405,14 @@ export function readLibxlu(text: string): LibxluResult {
   const peek = (): Tok => {
     if (!look) {
       look = lx.next();
+      let aborts = false;
       for (const e of look.before) {
         errors.push(e);
         err = true;
+        if (e.kind === 'abort') aborts = true;
       }
       // The assertion kills xl: nothing after it is read or said.
-      if (look.before.some((e) => e.kind === 'abort')) throw new Aborted();
+      if (aborts) throw new Aborted();
       // flex leaves yylloc alone at the end of input: the last token's line.
       if (look.kind === '$end' && prevTok) look.locLine = prevTok.locLine;
     }

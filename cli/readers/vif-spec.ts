@@ -294,8 +294,9 @@ interface Piece {
    * Config files: what follows the piece's comma in xl's strtok buffer. xl's MAC
    * reader may run past the piece's end (strtok put a NUL where the comma was) and
    * read on into the next pieces; past the last one it would read beyond the string.
+   * Where it starts in the spec (st.vif.spec): the text is sliced only for a MAC.
    */
-  tail?: string;
+  tailAt?: number;
 }
 
 /** strtok(buf, ","): the pieces between commas, empty ones dropped, leading spaces skipped. */
@@ -308,7 +309,7 @@ function configPieces(spec: string): Piece[] {
         let s = start;
         while (s < i && spec[s] === ' ') s++;
         const piece: Piece = { text: spec.slice(s, i), offset: s };
-        if (i < spec.length) piece.tail = spec.slice(i + 1);
+        if (i < spec.length) piece.tailAt = i + 1;
         out.push(piece);
       }
       start = i + 1;
@@ -394,6 +395,11 @@ export const COLO_NIC_KEYS: readonly string[] = [
   'colo_checkpoint_port',
 ];
 
+const COLO_KEYS: ReadonlySet<string> = new Set(COLO_NIC_KEYS);
+
+/** The keys xl's parse_nic_config reads besides the string and COLO ones. */
+const XL_OTHER_KEYS: ReadonlySet<string> = new Set(['type', 'mac', 'netdev', 'rate', 'accel', 'devid', 'mtu']);
+
 const XL_STRING_KEYS: Record<string, keyof VifSpec> = {
   bridge: 'bridge',
   gatewaydev: 'gatewaydev',
@@ -436,8 +442,7 @@ function xlPiece(st: XlState, piece: Piece): void {
     v.keys[text] = 'true';
     return;
   }
-  const known = value !== undefined && (key in XL_STRING_KEYS || COLO_NIC_KEYS.includes(key) ||
-    ['type', 'mac', 'netdev', 'rate', 'accel', 'devid', 'mtu'].includes(key));
+  const known = value !== undefined && (key in XL_STRING_KEYS || COLO_KEYS.has(key) || XL_OTHER_KEYS.has(key));
   // Unknown pieces are recorded too: a check may want to name the xm-only key.
   v.entries.push(value === undefined ? { key, offset } : { key, value, offset });
   v.keys[key] = value ?? 'true';
@@ -453,7 +458,7 @@ function xlPiece(st: XlState, piece: Piece): void {
     if (key === 'vlan') checkVlan(st, value, valueAt);
     return;
   }
-  if (COLO_NIC_KEYS.includes(key)) {
+  if (COLO_KEYS.has(key)) {
     v.colo = { ...v.colo, [key]: value };
     return;
   }
@@ -467,7 +472,7 @@ function xlPiece(st: XlState, piece: Piece): void {
     case 'mac': {
       v.mac = value;
       st.macSet = true;
-      const r = parseXlMac(piece.tail !== undefined ? `${value}\0${piece.tail}` : value, st.mac);
+      const r = parseXlMac(piece.tailAt !== undefined ? `${value}\0${v.spec.slice(piece.tailAt)}` : value, st.mac);
       if (!r.ok) {
         problem(st, 'attach', `Invalid parameter \`mac': \`${value}'`, valueAt, 'mac-invalid');
         return;

@@ -8,7 +8,7 @@
  */
 import t, { type Test } from 'tap';
 import fc from 'fast-check';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { inProcess, ROOT, scratch } from './run.js';
@@ -379,4 +379,62 @@ t.test('a run whose every input is the last run\'s writes the kept report again;
   writeFileSync(CACHE, doctored);
   await lint([...args, '--format', 'json']);
   t.notMatch(readFileSync(CACHE, 'utf8'), /"durationMs"/, 'a JSON report is not kept');
+});
+
+t.test('a snapshot\'s age is in the report: a kept report written at another age is not replayed', async (t) => {
+  rmSync(CACHE, { force: true });
+  const snapshot = JSON.parse(files['host.yaml']!.replace(/^#.*\n/, '')) as Record<string, unknown>;
+  writeFileSync(join(dir, 'c', 'dated.yaml'), JSON.stringify({ ...snapshot, capturedAt: new Date(Date.now() - 3 * 3600_000).toISOString() }));
+  const dated = async (extra: string[]) => (await inProcess(['lint', 'g', '--facts', 'c/dated.yaml', '--deploy', 'clash', ...extra], { cwd: dir, env: { XENLINT_WORKERS: '0' } })).stdout;
+  const cached = ['--cache', '--cache-location', 'c'];
+  const cold = await dated(cached);
+  t.match(cold, /Free memory: .*3 hours before this run/, 'the capture\'s age is in the report');
+  t.equal(cold, await dated([]));
+  const RealDate = Date;
+  // The clock a day on: the same files and settings, another report.
+  class Later extends RealDate {
+    constructor(...a: unknown[]) {
+      if (a.length === 0) super(RealDate.now() + 86_400_000);
+      else super(...(a as [string]));
+    }
+  }
+  globalThis.Date = Later as DateConstructor;
+  try {
+    const later = await dated(cached);
+    const plain = await dated([]);
+    t.match(plain, /Free memory: .*1 day before this run/);
+    t.equal(later, plain, 'a day on: the report of that day, not the kept one');
+  } finally {
+    globalThis.Date = RealDate;
+  }
+  rmSync(join(dir, 'c', 'dated.yaml'));
+});
+
+t.test('a cache the next run would refuse (limits.cacheBytes) is not written; the kept report goes first', async (t) => {
+  rmSync(CACHE, { force: true });
+  const cfg = join(dir, '.xenlintrc.yaml');
+  const config = readFileSync(cfg, 'utf8');
+  const args = ['--cache', '--cache-location', 'c'];
+  await lint([...args, '--format', 'json']);
+  const entriesOnly = statSync(CACHE).size;
+  t.equal(sectionsOf(readFileSync(CACHE, 'utf8')).kept, '', 'a JSON run keeps no report');
+  rmSync(CACHE);
+  try {
+    writeFileSync(cfg, `${config}  cacheBytes: ${entriesOnly + 100}\n`);
+    const plain = await lint([]);
+    const r = await lint(args);
+    t.equal(r.stdout, plain.stdout, 'the same report');
+    t.equal(r.stderr, plain.stderr, 'nothing said: the entries fit');
+    t.equal(sectionsOf(readFileSync(CACHE, 'utf8')).kept, '', 'the entries are kept, the report that would not fit is not');
+    t.ok(statSync(CACHE).size <= entriesOnly + 100, 'within the limit');
+    rmSync(CACHE);
+    writeFileSync(cfg, `${config}  cacheBytes: ${entriesOnly - 1}\n`);
+    const over = await lint(args);
+    t.equal(over.stdout, plain.stdout, 'over the limit: the same report');
+    t.match(over.stderr, /--cache: .*: not written: it would be \d+ bytes, larger than the limit of \d+ bytes; `limits: \{ cacheBytes: N \}`.*; the next run would not use it/, 'said in one line');
+    t.notOk(existsSync(CACHE), 'and nothing written');
+    t.same(readdirSync(join(dir, 'c')).filter((f) => f.endsWith('.tmp')), [], 'no temporary file left');
+  } finally {
+    writeFileSync(cfg, config);
+  }
 });
