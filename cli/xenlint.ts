@@ -34,5 +34,9 @@ for (const name of ['stdout', 'stderr'] as const) {
   });
 }
 
+// The report goes to fd 1 itself (commands/output.ts writeStdout); a symbol, not an import,
+// for the command bundles each hold their own copy of output.ts.
+(globalThis as Record<symbol, unknown>)[Symbol.for('xenlint.stdoutIsFd1')] = true;
+
 // Not a top-level await: the installed entry is a CommonJS script (build/bundle.mjs).
 void main(process.argv.slice(2));

@@ -39,6 +39,14 @@ export function writeStdoutPieces(pieces: Iterable<string>): void {
 let stdoutMode: 'fd' | 'stream' | 'gone' = 'fd';
 
 /**
+ * Set by the entry (cli/xenlint.ts) for the whole process — the command bundles each
+ * carry their own copy of this module: stdout is fd 1. Without it (main() run
+ * in-process, as the CLI tests do with a capturing process.stdout) the stream is used.
+ */
+export const STDOUT_IS_FD1 = Symbol.for('xenlint.stdoutIsFd1');
+const stdoutIsFd1 = (): boolean => (globalThis as Record<symbol, unknown>)[STDOUT_IS_FD1] === true;
+
+/**
  * `text` on stdout, written to fd 1 at once. Not through process.stdout: creating
  * that stream loads streams and net (a pipe) — ~15 M instructions of `lint one.cfg
  * | ...`'s start-up (issue 14), for one write. The rest is as cli/xenlint.ts does
@@ -49,7 +57,7 @@ let stdoutMode: 'fd' | 'stream' | 'gone' = 'fd';
  */
 export function writeStdout(text: string): void {
   if (stdoutMode === 'gone') return;
-  if (stdoutMode === 'stream') {
+  if (stdoutMode === 'stream' || !stdoutIsFd1()) {
     process.stdout.write(text);
     return;
   }
@@ -77,7 +85,7 @@ export function writeStdout(text: string): void {
  * asked only about another character device; on Windows the stream is asked as before.
  */
 export function stdoutIsTTY(): boolean {
-  if (process.platform === 'win32') return Boolean(process.stdout.isTTY);
+  if (process.platform === 'win32' || !stdoutIsFd1()) return Boolean(process.stdout.isTTY);
   let stats;
   try {
     stats = fstatSync(1);
