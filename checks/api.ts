@@ -40,6 +40,7 @@ export type {
   AcrossResult,
   CheckMeta,
   Fold,
+  GuestRef,
   GuestResult,
   HostSide,
   WholeCheck,

@@ -19,7 +19,7 @@
  * fresh one at each start.
  */
 import { defineCheck } from './api.js';
-import type { DomainFacts, Finding } from './api.js';
+import type { DomainFacts, Finding, GuestRef } from './api.js';
 import { joinNames, keyPlace, keyText, type FindingPlace } from './lib/guest.js';
 import { pack, unpack, type Packed } from './lib/packed.js';
 
@@ -33,9 +33,24 @@ interface GuestIds {
 }
 
 interface Entry {
-  d: GuestIds;
+  d: Pick<GuestIds, 'name' | 'file' | 'nameText'>;
   value: string;
   place: FindingPlace;
+}
+
+/** What the fold keeps of a guest's `name` or `uuid` key: the guest (shared, GuestRef) and the key as written, with where. */
+interface KeyUse {
+  g: GuestRef;
+  nameText: string;
+  raw: string;
+  line: number | undefined;
+  column: number | undefined;
+}
+
+/** Per name (trimmed) and per uuid (normalised): its first guest's key, or every guest's once it repeats. */
+interface Seen {
+  name: Map<string, KeyUse | KeyUse[]>;
+  uuid: Map<string, KeyUse | KeyUse[]>;
 }
 
 function idsOf(d: DomainFacts): GuestIds {
@@ -53,18 +68,36 @@ export function normaliseUuid(v: string): string {
   return v.trim().toLowerCase().replace(/-/g, '');
 }
 
-function collect(guests: GuestIds[], key: 'name' | 'uuid'): Map<string, Entry[]> {
-  const by = new Map<string, Entry[]>();
-  for (const d of guests) {
+/** `text`, or the guest's name when they are equal: one string kept instead of two. */
+function sharing(text: string, g: GuestRef): string {
+  return text === g.name ? g.name : text;
+}
+
+function step(seen: Seen, packed: Packed<GuestIds>, g: GuestRef): void {
+  const d = unpack(packed);
+  const nameText = sharing(d.nameText, g);
+  for (const key of ['name', 'uuid'] as const) {
     const k = d.keys[key];
     if (k === undefined) continue;
-    const value = key === 'uuid' ? normaliseUuid(k.raw) : k.raw.trim();
-    const list = by.get(value);
-    const entry = { d, value: k.raw.trim(), place: k.place };
-    if (list) list.push(entry);
-    else by.set(value, [entry]);
+    const value = key === 'uuid' ? normaliseUuid(k.raw) : sharing(k.raw.trim(), g);
+    const use: KeyUse = { g, nameText, raw: sharing(k.raw, g), line: k.place.line, column: k.place.column };
+    const had = seen[key].get(value);
+    if (had === undefined) seen[key].set(value, use);
+    else if (Array.isArray(had)) had.push(use);
+    else seen[key].set(value, [had, use]);
   }
-  return by;
+}
+
+/** The guests of a name or uuid used more than once, in reading order. */
+function group(kept: KeyUse | KeyUse[], key: 'name' | 'uuid'): Entry[] | undefined {
+  if (!Array.isArray(kept)) return undefined;
+  return kept.map(({ g, nameText, raw, line, column }) => {
+    const place: FindingPlace = { domain: g.name, key };
+    if (g.file !== undefined) place.file = g.file;
+    if (line !== undefined) place.line = line;
+    if (column !== undefined) place.column = column;
+    return { d: { name: g.name, ...(g.file !== undefined ? { file: g.file } : {}), nameText }, value: raw.trim(), place };
+  });
 }
 
 function others(group: Entry[], self: Entry): string {
@@ -91,18 +124,17 @@ function uuidFinding(group: Entry[], e: Entry): Finding {
   };
 }
 
-function across(packed: Array<Packed<GuestIds>>): Finding[] {
-  const domains = packed.map((p) => unpack(p));
+function across(seen: Seen): Finding[] {
   const out: Finding[] = [];
-  const byName = collect(domains, 'name');
-  for (const group of byName.values()) {
-    if (group.length > 1) for (const e of group) out.push(nameFinding(group, e));
+  for (const kept of seen.name.values()) {
+    const g = group(kept, 'name');
+    if (g) for (const e of g) out.push(nameFinding(g, e));
   }
-  for (const group of collect(domains, 'uuid').values()) {
-    if (group.length < 2) continue;
+  for (const kept of seen.uuid.values()) {
+    const g = group(kept, 'uuid');
     // Two configs of one guest (same name) share its uuid by nature; the name finding covers them.
-    if (new Set(group.map((e) => e.d.nameText)).size < 2) continue;
-    for (const e of group) out.push(uuidFinding(group, e));
+    if (!g || new Set(g.map((e) => e.d.nameText)).size < 2) continue;
+    for (const e of g) out.push(uuidFinding(g, e));
   }
   return out;
 }
@@ -127,8 +159,10 @@ const check = defineCheck({
     'RELEASE-4.17.0:tools/libs/light/libxl_create.c — libxl__domain_make: xs_rm and rewrite of /vm/<uuid> for the new domain',
     'RELEASE-4.4.0:tools/python/xen/xend/XendDomainInfo.py — create(): "Domain \'%s\' already exists with ID \'%d\'" by name or uuid; _checkName(): "VM name \'%s\' already exists"',
   ],
-  // Packed (lib/packed.ts): every guest's is kept until the last guest is read.
+  // Packed (lib/packed.ts): a plain string to post from a worker thread and to cache.
   summarize: (d) => pack(idsOf(d)),
+  // Every name and uuid must be kept (any may be written again later), with where it is written: nothing more.
+  fold: { init: (): Seen => ({ name: new Map(), uuid: new Map() }), step },
   across,
 });
 

@@ -29,6 +29,7 @@ import {
   type DomainFacts,
   type Finding,
   type Footprint,
+  type GuestRef,
   footprint,
   hostPlace,
   type HostSide,
@@ -131,7 +132,32 @@ function deployOption(ctx: CheckContext): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
-function sumOf(fps: Footprint[]): number {
+/**
+ * A guest's part in the host arithmetic as the fold keeps it: what analyse
+ * reads (its name and autostart, its figures and note), and where `startKey`
+ * is written only when the guest could be reported for not fitting in
+ * free_memory (it needs more than the host has free).
+ */
+type KeptFootprint = Pick<Footprint, 'domain' | 'startMiB' | 'totalMiB' | 'note'> & { place?: Footprint['place'] };
+
+/** memory-fit's fold: every guest's KeptFootprint (the autostart arithmetic names them all), and whether any had a maxmem finding. */
+interface MemoryFold {
+  free: number | undefined;
+  fps: KeptFootprint[];
+  ruled: boolean;
+}
+
+function keptFootprint(state: MemoryFold, { fp, ruled }: MemorySummary, g: GuestRef): void {
+  // The guest's GuestRef as its `domain` when it says nothing of autostart: the name shared with the other checks.
+  const domain = fp.domain.autostart === undefined ? g : { name: g.name, autostart: fp.domain.autostart };
+  const kept: KeptFootprint = { domain, startMiB: fp.startMiB, totalMiB: fp.totalMiB };
+  if (fp.note !== undefined) kept.note = fp.note;
+  if (state.free !== undefined && fp.totalMiB > state.free) kept.place = fp.place;
+  state.fps.push(kept);
+  if (ruled) state.ruled = true;
+}
+
+function sumOf(fps: KeptFootprint[]): number {
   return fps.reduce((n, fp) => n + fp.totalMiB, 0);
 }
 
@@ -141,7 +167,7 @@ function sumOf(fps: Footprint[]): number {
  * being deployed against free_memory. The per-guest maxmem rules are apart
  * (guestRules) and add no lines.
  */
-function analyse(facts: HostSide, fps: Footprint[], ctx: CheckContext): Analysis {
+function analyse(facts: HostSide, fps: KeptFootprint[], ctx: CheckContext): Analysis {
   const overhead = optionNumber(ctx, 'overheadPercent') ?? 0;
   const findings: Finding[] = [];
   const lines: string[] = [];
@@ -214,7 +240,7 @@ function analyse(facts: HostSide, fps: Footprint[], ctx: CheckContext): Analysis
     lines.push(`free_memory unknown${capture !== undefined ? ` in the capture ${capture}` : ''}: not compared`);
   } else {
     const running = facts.dom0?.running;
-    let deploy: Footprint[] | undefined;
+    let deploy: KeptFootprint[] | undefined;
     if (named.length > 0) {
       deploy = fps.filter((fp) => named.includes(fp.domain.name));
       lines.push(`to deploy (named): ${deploy.length ? listNames(deploy.map((fp) => fp.domain.name)) : 'none of the given guests'}`);
@@ -243,7 +269,7 @@ function analyse(facts: HostSide, fps: Footprint[], ctx: CheckContext): Analysis
         if (need <= free) continue;
         const softened = reclaim !== undefined && need <= free + reclaim;
         findings.push({
-          ...fp.place,
+          ...fp.place!,
           severity: softened ? 'warning' : 'error',
           messageId: softened ? 'no-room-unless-dom0-balloons' : 'no-room',
           data: {
@@ -321,15 +347,15 @@ const check = defineCheck({
     const findings = guestRules(d, version, shownVersion(facts, ctx));
     return { findings, summary: { fp: footprint(d, version, optionNumber(ctx, 'overheadPercent') ?? 0), ruled: findings.length > 0 } };
   },
-  across(guests: MemorySummary[], facts, ctx) {
-    const a = analyse(
-      facts,
-      guests.map((g) => g.fp),
-      ctx,
-    );
-    if (!guests.some((g) => g.ruled) && a.findings.length === 0 && !a.hostChecked) {
+  fold: {
+    init: (facts): MemoryFold => ({ free: facts.host?.freeMemoryMiB, fps: [], ruled: false }),
+    step: keptFootprint,
+  },
+  across(guests: MemoryFold, facts, ctx) {
+    const a = analyse(facts, guests.fps, ctx);
+    if (!guests.ruled && a.findings.length === 0 && !a.hostChecked) {
       return {
-        skip: `host memory unknown (no total_memory/free_memory): only maxmem against memory was checked, for ${guests.length} guest(s)`,
+        skip: `host memory unknown (no total_memory/free_memory): only maxmem against memory was checked, for ${guests.fps.length} guest(s)`,
       };
     }
     return a.findings;

@@ -21,7 +21,7 @@
  * "shared on purpose"), or every writer annotated `# xenlint: cluster-fs=…`.
  */
 import { compareText, defineCheck } from './api.js';
-import type { DomainFacts, Finding } from './api.js';
+import type { DomainFacts, Finding, GuestRef } from './api.js';
 import type { DiskFacts } from './api.js';
 import { posix } from 'node:path';
 import { itemPlace, listNames } from './lib/guest.js';
@@ -74,27 +74,60 @@ function writersOf(d: DomainFacts): Writer[] {
   return out;
 }
 
-/** Writers joined when they share the path as written or the resolved path. */
-function groups(writers: Writer[]): Writer[][] {
-  const parent = writers.map((_, i) => i);
-  const find = (i: number): number => {
-    while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
-    return i;
-  };
-  const seen = new Map<string, number>();
-  writers.forEach((w, i) => {
-    for (const k of [`given:${w.given}`, w.resolved !== undefined ? `resolved:${w.resolved}` : undefined]) {
-      if (k === undefined) continue;
-      const j = seen.get(k);
-      if (j === undefined) seen.set(k, i);
-      else parent[find(i)] = find(j);
-    }
-  });
+/**
+ * The writers seen so far, each with its guest's GuestRef (shared with the
+ * other checks) for its name and file, joined as they arrive when
+ * they share the path as written or the resolved path (union-find over writer
+ * numbers): every writable disk must be kept, as a later guest may write it.
+ */
+interface Writers {
+  kept: Writer[];
+  parent: number[];
+  /** Writers in the set whose root this is (roots only). */
+  size: number[];
+  /** The path as written, and the resolved path -> the first writer with it. */
+  byGiven: Map<string, number>;
+  byResolved: Map<string, number>;
+}
+
+function root(ws: Writers, i: number): number {
+  const parent = ws.parent;
+  while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
+  return i;
+}
+
+function addWriter(ws: Writers, w: Writer): void {
+  const i = ws.kept.push(w) - 1;
+  ws.parent.push(i);
+  ws.size.push(1);
+  join(ws, i, ws.byGiven, w.given);
+  if (w.resolved !== undefined) join(ws, i, ws.byResolved, w.resolved);
+}
+
+function join(ws: Writers, i: number, by: Map<string, number>, path: string): void {
+  const j = by.get(path);
+  if (j === undefined) {
+    by.set(path, i);
+    return;
+  }
+  const a = root(ws, i);
+  const b = root(ws, j);
+  if (a === b) return;
+  ws.parent[a] = b;
+  ws.size[b]! += ws.size[a]!;
+}
+
+/** The sets of two or more writers, each in reading order, in the order of their first writer. */
+function groups(ws: Writers): Writer[][] {
   const byRoot = new Map<number, Writer[]>();
-  writers.forEach((w, i) => {
-    const r = find(i);
-    byRoot.set(r, [...(byRoot.get(r) ?? []), w]);
-  });
+  for (let i = 0; i < ws.kept.length; i++) {
+    const r = root(ws, i);
+    if (ws.size[r]! < 2) continue;
+    const w = ws.kept[i]!;
+    const group = byRoot.get(r);
+    if (group) group.push(w);
+    else byRoot.set(r, [w]);
+  }
   return [...byRoot.values()];
 }
 
@@ -122,15 +155,22 @@ function finding(group: Writer[], w: Writer): Finding {
   };
 }
 
-/** A guest's writable disks, packed (lib/packed.ts): kept until the last guest is read. */
+/** A guest's writable disks, packed (lib/packed.ts): a plain string to post from a worker thread and to cache. */
 function summarize(d: DomainFacts): Packed<Writer[]> | undefined {
   const writers = writersOf(d);
   return writers.length > 0 ? pack(writers) : undefined;
 }
 
-function across(guests: Array<Packed<Writer[]>>): Finding[] {
+const fold = {
+  init: (): Writers => ({ kept: [], parent: [], size: [], byGiven: new Map(), byResolved: new Map() }),
+  step: (ws: Writers, guest: Packed<Writer[]>, g: GuestRef): void => {
+    for (const w of unpack(guest)) addWriter(ws, { ...w, d: g });
+  },
+};
+
+function across(ws: Writers): Finding[] {
   const out: Finding[] = [];
-  for (const group of groups(guests.flatMap((g) => unpack(g)))) {
+  for (const group of groups(ws)) {
     if (new Set(group.map((w) => w.d.name)).size < 2) continue;
     if (group.every((w) => w.disk.clusterFs !== undefined)) continue;
     const plain = group.filter((w) => !onPurpose(w));
@@ -157,6 +197,7 @@ const check = defineCheck({
     '3.0.4-branched:tools/examples/block — the same check_sharing in the xend era',
   ],
   summarize,
+  fold,
   across,
 });
 

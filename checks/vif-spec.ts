@@ -16,6 +16,7 @@ import {
   type CheckContext,
   defineCheck,
   type Finding,
+  type GuestRef,
   type HostSide,
   joinNames,
   listNames,
@@ -152,23 +153,69 @@ function sameGuestDuplicates(uses: MacUse[]): Finding[] {
  */
 type MacSummary = Packed<{ c: ReaderRef; uses: Array<Omit<MacUse, 'c'>> }>;
 
-/** A guest's MAC uses, packed (lib/packed.ts): every guest's is kept until the last guest is read. */
+/** A guest's MAC uses, packed (lib/packed.ts): a plain string to post from a worker thread and to cache. */
 function packUses(uses: MacUse[]): MacSummary | undefined {
   if (uses.length === 0) return undefined;
   return pack({ c: uses[0]!.c, uses: uses.map(({ c: _c, ...u }) => u) });
 }
 
-function crossGuestDuplicates(summaries: MacSummary[]): Finding[] {
-  const uses: MacUse[] = [];
-  for (const s of summaries) {
-    // One guest, one record: its uses share it, which is how guests are told apart below.
-    const { c, uses: mine } = unpack(s);
-    for (const u of mine) uses.push({ c, ...u });
+/** A guest's reading context, which few guests do not share: what a finding's evidence says of the toolstack. */
+type Context = Pick<ReaderRef, 'choice' | 'version'> & { dialect: ReaderRef['d']['dialect'] };
+
+/** What the fold keeps of one guest's use of a MAC: the guest (shared, GuestRef), its reading context (shared), the vif a finding quotes. */
+interface KeptUse {
+  g: GuestRef;
+  context: Context;
+  vif: SpecItem;
+  bridge: string | undefined;
+}
+
+/** Per MAC, its first guest's use, or every guest's once a second guest uses it; MACs in the order first seen. */
+interface MacsSeen {
+  contexts: Map<string, Context>;
+  byMac: Map<string, KeptUse | KeptUse[]>;
+}
+
+function contextOf(seen: MacsSeen, c: ReaderRef): Context {
+  const key = `${c.d.dialect}\n${c.choice.toolstack}\n${c.choice.reason}\n${c.version ?? ''}`;
+  let context = seen.contexts.get(key);
+  if (context === undefined) {
+    context = { dialect: c.d.dialect, choice: c.choice, version: c.version };
+    seen.contexts.set(key, context);
   }
-  const byMac = new Map<string, MacUse[]>();
-  for (const u of uses) byMac.set(u.mac, [...(byMac.get(u.mac) ?? []), u]);
+  return context;
+}
+
+function foldUses(seen: MacsSeen, summary: MacSummary, g: GuestRef): void {
+  const { c, uses } = unpack(summary);
+  const context = contextOf(seen, c);
+  for (const u of uses) {
+    const kept: KeptUse = { g, context, vif: u.vif, bridge: u.bridge };
+    const had = seen.byMac.get(u.mac);
+    if (had === undefined) seen.byMac.set(u.mac, kept);
+    else if (Array.isArray(had)) had.push(kept);
+    else seen.byMac.set(u.mac, [had, kept]);
+  }
+}
+
+/** Kept uses as the finding builders take them: one ReaderRef per guest, as the guest's summary had. */
+function usesOf(mac: string, kept: KeptUse[]): MacUse[] {
+  const refs = new Map<GuestRef, ReaderRef>();
+  return kept.map(({ g, context, vif, bridge }) => {
+    let c = refs.get(g);
+    if (c === undefined) {
+      c = { d: { name: g.name, dialect: context.dialect, ...(g.file !== undefined ? { file: g.file } : {}) }, choice: context.choice, version: context.version };
+      refs.set(g, c);
+    }
+    return { c, vif, mac, ...(bridge !== undefined ? { bridge } : {}) };
+  });
+}
+
+function crossGuestDuplicates(seen: MacsSeen): Finding[] {
   const out: Finding[] = [];
-  for (const [mac, list] of byMac) {
+  for (const [mac, kept] of seen.byMac) {
+    if (!Array.isArray(kept)) continue;
+    const list = usesOf(mac, kept);
     const guests = new Set(list.map((u) => u.c.d));
     if (guests.size < 2) continue;
     for (const u of list) {
@@ -277,9 +324,12 @@ const check = defineCheck({
     const findings = examine(readerOf(d, facts, ctx), allowedOuis(ctx), xlDefaultBridge(facts), uses);
     return { findings, summary: packUses(uses) };
   },
-  across(summaries: MacSummary[]) {
-    return crossGuestDuplicates(summaries);
+  // Every MAC must be kept (a later guest may use it), with its first use: nothing more until a second guest uses it.
+  fold: {
+    init: (): MacsSeen => ({ contexts: new Map(), byMac: new Map() }),
+    step: foldUses,
   },
+  across: crossGuestDuplicates,
 });
 
 export default check;

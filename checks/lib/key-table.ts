@@ -99,7 +99,18 @@ export type KeyStatus =
 export function keyStatus(ts: KeyToolstack, key: string, release: KeyRelease): KeyStatus {
   const h = Object.hasOwn(TABLES[ts].keys, key) ? TABLES[ts].keys[key] : undefined;
   if (!h) return { read: false, never: true };
-  const releases = TABLES[ts].releases;
+  // Asked for every key of every guest against the same release or two: each answer is worked out once
+  // (the answers are only read), for the keys of the table.
+  let byKey = statusMemo[ts].get(release);
+  if (!byKey) statusMemo[ts].set(release, (byKey = new Map()));
+  let status = byKey.get(key);
+  if (status === undefined) byKey.set(key, (status = statusIn(TABLES[ts].releases, h, release)));
+  return status;
+}
+
+const statusMemo: Record<KeyToolstack, WeakMap<KeyRelease, Map<string, KeyStatus>>> = { xl: new WeakMap(), xm: new WeakMap() };
+
+function statusIn(releases: readonly KeyRelease[], h: KeyHistory, release: KeyRelease): KeyStatus {
   const at = releases.indexOf(release);
   const first = releases.findIndex((r) => r.version === h.first);
   const last = releases.findIndex((r) => r.version === h.last);

@@ -76,7 +76,7 @@ export function footprint(d: DomainFacts, version: string | undefined, overheadP
 }
 
 /** "db01 4096 (HVM: maxmem taken at start, memory 2048)", with the overhead shown when there is one. */
-export function term(fp: Footprint, overheadPercent: number): string {
+export function term(fp: Pick<Footprint, 'domain' | 'startMiB' | 'totalMiB' | 'note'>, overheadPercent: number): string {
   const notes: string[] = [];
   if (fp.note !== undefined) notes.push(fp.note);
   if (overheadPercent > 0) notes.push(`${fp.startMiB} + ${overheadPercent}%`);

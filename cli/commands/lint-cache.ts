@@ -380,22 +380,32 @@ export class LintCache {
     try {
       const sections = [0, 0, 0];
       let section = 0;
-      let pending: Buffer[] = [];
+      // Strings are written as strings (no Buffer made of each entry); slices of the old file as they are.
+      let pending: Array<Buffer | string> = [];
       let pendingBytes = 0;
       const flush = (): void => {
-        if (pending.length === 1) writeSync(fd, pending[0]!);
-        else if (pendingBytes > 0) writeSync(fd, Buffer.concat(pending, pendingBytes));
+        let text = '';
+        for (const piece of pending) {
+          if (typeof piece === 'string') text += piece;
+          else {
+            if (text !== '') writeSync(fd, text);
+            text = '';
+            writeSync(fd, piece);
+          }
+        }
+        if (text !== '') writeSync(fd, text);
         pending = [];
         pendingBytes = 0;
       };
       const put = (piece: Buffer | string): void => {
-        const buf = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
+        const bytes = typeof piece === 'string' ? Buffer.byteLength(piece, 'utf8') : piece.length;
         const last = pending[pending.length - 1];
         // Unchanged entries lie one after another in the old file: one slice of it, not a copy of each.
-        if (last !== undefined && last.buffer === buf.buffer && last.byteOffset + last.length === buf.byteOffset) pending[pending.length - 1] = Buffer.from(buf.buffer, last.byteOffset, last.length + buf.length);
-        else pending.push(buf);
-        pendingBytes += buf.length;
-        sections[section]! += buf.length;
+        if (typeof piece !== 'string' && last !== undefined && typeof last !== 'string' && last.buffer === piece.buffer && last.byteOffset + last.length === piece.byteOffset) {
+          pending[pending.length - 1] = Buffer.from(piece.buffer, last.byteOffset, last.length + piece.length);
+        } else pending.push(piece);
+        pendingBytes += bytes;
+        sections[section]! += bytes;
         if (pendingBytes >= 1 << 20) flush();
       };
       const header = headerLine(this.key, this.strategy, sections);

@@ -4,7 +4,7 @@
  * the reason, one outside its Xen range "not-applicable" with the range, one that
  * throws "error" with what it threw — and the other checks still run.
  */
-import { guestPartOf, hasParts, hostSideOf, PartsRun, type Check, type GuestPart, type CheckContext, type CheckOutcome, type Finding, type HostSide, type ReportedFinding, type RunReport, type Skip, type Status } from '../model/contract.js';
+import { guestPartOf, guestRefOf, hasParts, hostSideOf, PartsRun, type Check, type GuestPart, type CheckContext, type CheckOutcome, type Finding, type HostSide, type ReportedFinding, type RunReport, type Skip, type Status } from '../model/contract.js';
 import { isRefusal, refusalOf, type DomainFacts, type Facts, type Suppression } from '../model/facts.js';
 import type { Severity } from '../model/diagnostic.js';
 import { satisfiesXen } from '../model/xen-version.js';
@@ -182,6 +182,7 @@ export class RunSession {
       }
     }
     const planned = this.planned();
+    const ref = guestRefOf(r);
     for (let i = 0; i < planned.length; i++) {
       const state = planned[i]!;
       const part = r.parts[i];
@@ -192,7 +193,7 @@ export class RunSession {
       } else {
         // A check's fold steps here, on the run's thread: what it throws makes the check's status "error".
         try {
-          state.parts!.addGuestPart((part as GuestPart | undefined) ?? {});
+          state.parts!.addGuestPart((part as GuestPart | undefined) ?? {}, ref);
         } catch (err) {
           this.threwOn(state, failure(err));
         }
@@ -577,39 +578,46 @@ function report(checkId: string, f: Finding, message: string, severity: Severity
   if (f.domain !== undefined) r.domain = f.domain;
   if (f.key !== undefined) r.key = f.key;
   if (f.remediation !== undefined) r.remediation = f.remediation;
-  if (f.evidence !== undefined) r.evidence = f.evidence && evidence ? evidence.of(elideValues(f.evidence)) : f.evidence ? elideValues(f.evidence) : f.evidence;
+  if (f.evidence !== undefined) r.evidence = f.evidence && evidence ? evidence.of(checkId, elideValues(f.evidence)) : f.evidence ? elideValues(f.evidence) : f.evidence;
   if (f.unverified !== undefined) r.unverified = f.unverified;
   if (f.host !== undefined) r.host = f.host;
   return r;
 }
 
 /**
- * One object for each evidence record a run reports again and again (issue 14).
- * A check's evidence is mostly about the host — xen_caps, the version, the
- * toolstack —, the same for thousands of guests: the 23 676 findings of the
- * bench's 10 000 configs carry 205 different ones. Only records of plain
- * values are shared (JSON text is then an exact key: the order of the keys,
- * each string, each number), and only so many, whatever the input.
+ * One object for each evidence record a check reports again and again (issue
+ * 14). A check's evidence is mostly about the host — xen_caps, the version,
+ * the toolstack —, the same for thousands of guests: the 23 676 findings of
+ * the bench's 10 000 configs carry 205 different ones. A record equal to one
+ * of the last few different ones of its check (the same keys in the same
+ * order, each value the same by Object.is) is reported as that one. Compared,
+ * not hashed: JSON text as a key cost more CPU than the memory was worth.
  */
 class SharedValues {
-  private readonly seen = new Map<string, Record<string, string | number | boolean>>();
+  private readonly recent = new Map<string, Array<{ record: Record<string, unknown>; keys: string[] }>>();
 
-  of<T extends string | number | boolean>(values: Record<string, T>): Record<string, T> {
-    for (const k in values) {
-      if (!Object.hasOwn(values, k)) continue;
-      const v: unknown = values[k];
-      if (!(typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v) && !Object.is(v, -0)))) return values;
-    }
-    const key = JSON.stringify(values);
-    const known = this.seen.get(key);
-    if (known !== undefined) return known as Record<string, T>;
-    if (this.seen.size < SHARED_VALUES) this.seen.set(key, values);
+  of<T extends Record<string, unknown>>(checkId: string, values: T): T {
+    let ring = this.recent.get(checkId);
+    if (ring === undefined) this.recent.set(checkId, (ring = []));
+    const keys = Object.keys(values);
+    for (const known of ring) if (sameRecord(known.record, known.keys, values, keys)) return known.record as T;
+    if (ring.length >= SHARED_PER_CHECK) ring.pop();
+    ring.unshift({ record: values, keys });
     return values;
   }
 }
 
-/** How many different evidence records a run shares at most. */
-const SHARED_VALUES = 10_000;
+/** How many different evidence records of a check are looked at. */
+const SHARED_PER_CHECK = 8;
+
+function sameRecord(a: Record<string, unknown>, aKeys: readonly string[], b: Record<string, unknown>, bKeys: readonly string[]): boolean {
+  if (aKeys.length !== bKeys.length) return false;
+  for (let i = 0; i < aKeys.length; i++) {
+    const k = aKeys[i]!;
+    if (k !== bKeys[i] || !Object.is(a[k], b[k])) return false;
+  }
+  return true;
+}
 
 /** The values with every string bounded: the object itself when none needs it. */
 function elideValues<T extends string | number | boolean>(values: Record<string, T>): Record<string, T> {

@@ -125,14 +125,16 @@ export interface CheckMeta {
  *   summaries in the order the guests were read. Its findings come last; a
  *   `Skip` skips the whole check. A finding that sums the guests up and reads
  *   best before them goes in `{ first, last }`'s `first`.
- * - `fold: { init(host, ctx), step(state, summary) }`: instead of keeping every
+ * - `fold: { init(host, ctx), step(state, summary, guest) }`: instead of keeping every
  *   summary for `across`, the run folds each into one state as its guest
  *   arrives (in reading order; `undefined` summaries are not stepped), and
  *   `across(state, host, ctx)` then judges the folded state. The state keeps
  *   only what can still become a finding (a running total; a map from each
  *   MAC or name to where it is first written; the few guests over a limit),
  *   so a run's memory grows with what the findings need, not with the number
- *   of guests. `step` changes `state` in place, or returns the next state.
+ *   of guests. `step` changes `state` in place, or returns the next state;
+ *   `guest` (GuestRef) is the guest's name and file, one object shared by
+ *   every check: keep it rather than copies of the summary's.
  *   Summaries still travel one per guest (a worker thread of a parallel lint
  *   posts them back, `lint --cache` stores them); only the fold runs in the
  *   run that holds the check's state. Without `fold`, `across` gets the array
@@ -177,7 +179,22 @@ export type FoldedDefault<S> = unknown extends S ? any : S[];
  */
 export interface Fold<S, A> {
   init(host: HostSide, ctx: CheckContext): A;
-  step(state: A, summary: S): A | void;
+  step(state: A, summary: S, guest: GuestRef): A | void;
+}
+
+/**
+ * The guest a folded summary came from: one object per guest, handed to every
+ * check's `step`. A state that keeps it (rather than the name and file from the
+ * summary) shares one copy of the guest's name and file path with every other
+ * check's state that keeps the guest, which is what most of such a state is.
+ */
+export interface GuestRef {
+  readonly name: string;
+  readonly file?: string;
+}
+
+export function guestRefOf(guest: { name: string; file?: string | undefined }): GuestRef {
+  return guest.file !== undefined ? { name: guest.name, file: guest.file } : { name: guest.name };
 }
 
 /** A guest's findings with its summary, from one pass over it (see `perGuest`). */
@@ -246,11 +263,11 @@ export class PartsRun<S = unknown, A = FoldedDefault<S>> {
 
   addGuest(guest: DomainFacts): void {
     if (this.skipped) return;
-    this.addGuestPart(guestPartOf(this.check, guest, this.host, this.ctx));
+    this.addGuestPart(guestPartOf(this.check, guest, this.host, this.ctx), guestRefOf(guest));
   }
 
   /** A guest whose per-guest parts have already run (guestPartOf), maybe on another thread: as `addGuest` would have taken it. */
-  addGuestPart(part: GuestPart<S>): void {
+  addGuestPart(part: GuestPart<S>, guest: GuestRef): void {
     if (this.skipped) return;
     this.seen++;
     if (part.findings) {
@@ -258,14 +275,14 @@ export class PartsRun<S = unknown, A = FoldedDefault<S>> {
       if (this.guestFindings) this.guestFindings(part.findings);
       else for (const f of part.findings) this.guests.push(f);
     } else if (part.skip) this.firstGuestSkip ??= part.skip;
-    if (part.summary !== undefined) this.addSummary(part.summary);
+    if (part.summary !== undefined) this.addSummary(part.summary, guest);
   }
 
-  private addSummary(summary: S): void {
+  private addSummary(summary: S, guest: GuestRef): void {
     const fold = this.check.fold;
     if (!fold) (this.folded as S[]).push(summary);
     else {
-      const next = fold.step(this.folded as A, summary);
+      const next = fold.step(this.folded as A, summary, guest);
       if (next !== undefined) this.folded = next;
     }
   }

@@ -390,7 +390,8 @@ export function readLibxlu(text: string): LibxluResult {
   const lx = new Lexer(text, () => errors.length > 0);
   const entries: ConfigEntry[] = [];
   // The last entry of each key: `+=` looks its value up (a scan of every entry made a file of `+=` lines quadratic).
-  const lastOfKey = new Map<string, ConfigEntry>();
+  // Made at the first `+=`, from the entries so far: most files have none.
+  let lastOfKey: Map<string, ConfigEntry> | undefined;
   const numbers: LibxluResult['numbers'] = [];
   let err = false;
   /**
@@ -565,6 +566,10 @@ export function readLibxlu(text: string): LibxluResult {
     const entry: ConfigEntry = { key: t.text, op: op.kind, value: v, line: t.line, column: t.column };
     let mixed = false;
     if (op.kind === '+=') {
+      if (!lastOfKey) {
+        lastOfKey = new Map();
+        for (const e of entries) lastOfKey.set(e.key, e);
+      }
       const prev = lastOfKey.get(t.text);
       mixed = prev !== undefined && (prev.value.kind === 'list') !== (v.kind === 'list');
       if (mixed && !err) {
@@ -575,7 +580,7 @@ export function readLibxlu(text: string): LibxluResult {
     }
     if (!mixed) {
       entries.push(entry);
-      lastOfKey.set(entry.key, entry);
+      lastOfKey?.set(entry.key, entry);
     }
     const end = peek();
     if (end.kind === 'NEWLINE' || end.kind === ';') {

@@ -237,6 +237,11 @@ export function redactReport<T>(report: T): T {
   return walk(report, false, false) as T;
 }
 
+/** A name/value pair's name that makes its value a secret. */
+function secretName(n: unknown): boolean {
+  return typeof n === 'string' && isSecretKey(n);
+}
+
 /** Returns `value` itself when nothing in it changes, so a guest with no secret keeps its identity (and what rides on it). */
 function walk(value: unknown, secret: boolean, byKey: boolean): unknown {
   if (typeof value === 'string') return secret ? (value === '' ? value : REDACTED) : redactSecrets(value);
@@ -256,7 +261,7 @@ function walk(value: unknown, secret: boolean, byKey: boolean): unknown {
   if (proto !== Object.prototype && proto !== null) return value;
   const record = value as Record<string, unknown>;
   // A name/value pair ({ name: 'secret', value: 'x' }, a Xen command-line option; { key, value }, a config entry).
-  const pair = byKey && [record['name'], record['key']].some((n) => typeof n === 'string' && isSecretKey(n));
+  const pair = byKey && (secretName(record['name']) || secretName(record['key']));
   let out: Record<string, unknown> | undefined;
   // for-in, not Object.entries: no entry list per object (every guest's facts pass here).
   for (const k in record) {

@@ -129,7 +129,7 @@ t.test('PartsRun folds each defined summary in reading order; step may return th
   // A summary made elsewhere (a worker thread), structured-cloned, is folded as one made here.
   seen.length = 0;
   const remote = new PartsRun(counting, hostSideOf(facts({ domains })), context(counting));
-  for (const d of domains) remote.addGuestPart(structuredClone({ summary: counting.summarize!(d, hostSideOf(facts()), context(counting)) }));
+  for (const d of domains) remote.addGuestPart(structuredClone({ summary: counting.summarize!(d, hostSideOf(facts()), context(counting)) }), { name: d.name });
   t.same(remote.finish(), [{ messageId: 'n', data: { n: 3, names: 'a b c' } }]);
 });
 

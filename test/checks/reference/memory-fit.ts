@@ -1,0 +1,348 @@
+/**
+ * memory-fit: Xen does not page, so guests get real RAM or do not start.
+ *
+ * Rules:
+ * - per guest: `maxmem < memory` (error); a PV guest with `maxmem > memory` on
+ *   Xen 3.0.4, where a restore allocates maxmem (warning, field notes); an HVM
+ *   guest with `maxmem > memory` (warning): before populate-on-demand it takes
+ *   maxmem at start, with PoD it starts pre-ballooned and crashes without a
+ *   balloon driver.
+ * - host: dom0 plus the guests that start with the host must fit in
+ *   `total_memory` (error; a warning when only dom0's current, ballooning size
+ *   tips it over).
+ * - deploy: each guest being deployed must fit in `free_memory`, which
+ *   already excludes outstanding claims (error; a warning when dom0 could
+ *   balloon down to make room). Each on its own: a host's /etc/xen holds
+ *   configs nobody means to start together. The guests being deployed are the
+ *   ones named by the `deploy` option (`--deploy`); otherwise, on a host, those
+ *   dom0's `xl list` does not show running (a single given guest when that is
+ *   unknown); in `lint` against a saved capture (`--facts` with an xl/xm info
+ *   output or a snapshot), every given config. Figures from a capture are
+ *   named as such, with the capture's age when it is known.
+ */
+import {
+  captureLabel,
+  type CheckContext,
+  defineCheck,
+  dom0MayBalloon,
+  dom0Size,
+  type DomainFacts,
+  type Finding,
+  type Footprint,
+  footprint,
+  hostPlace,
+  type HostSide,
+  keyPlace,
+  listNames,
+  satisfiesXen,
+  shownVersion,
+  term,
+  versionOf,
+  xenLabel,
+} from '../../../checks/api.js';
+import { XEN_LIMITATIONS } from '../../../checks/lib/field-notes.js';
+
+interface Analysis {
+  findings: Finding[];
+  lines: string[];
+  /** Whether a host-level rule could be evaluated. */
+  hostChecked: boolean;
+}
+
+function optionNumber(ctx: CheckContext, name: string): number | undefined {
+  const v = ctx.options[name];
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined;
+}
+
+function guestRules(d: DomainFacts, version: string | undefined, shown: string | undefined): Finding[] {
+  const mem = d.memoryMiB;
+  const max = d.maxmemMiB;
+  if (max === undefined) return [];
+  const memory = mem ?? 128;
+  const evidence = { memory: memory, maxmem: max, type: d.type, ...(shown !== undefined ? { xen_version: shown } : {}) };
+  if (max < memory) {
+    return [
+      {
+        ...keyPlace(d, 'maxmem'),
+        severity: 'error',
+        messageId: mem === undefined ? 'maxmem-below-default-memory' : 'maxmem-below-memory',
+        data: { guest: d.name, maxmem: max, memory },
+        remediation: 'Set maxmem to at least memory, or drop maxmem (it defaults to memory).',
+        evidence,
+      },
+    ];
+  }
+  if (max === memory) return [];
+  if (d.type === 'pv') {
+    const on304 = version !== undefined ? satisfiesXen(version, '>=3.0.4 <3.1.0') : undefined;
+    if (on304 === false || (on304 === undefined && d.dialect === 'xl')) return [];
+    return [
+      {
+        ...keyPlace(d, 'maxmem'),
+        severity: 'warning',
+        ...(on304 === undefined ? { unverified: true } : {}),
+        messageId: on304 === undefined ? 'pv-restore-maxmem-unverified' : 'pv-restore-maxmem',
+        data: { guest: d.name, maxmem: max, memory, xen: xenLabel(shown) },
+        remediation:
+          on304 === undefined
+            ? 'Pass --xen (or run on the host) so xenlint knows the version; on 3.0.4 keep maxmem = memory for guests you save or migrate, or keep maxmem free on the destination.'
+            : 'Keep maxmem = memory for guests you save or migrate on 3.0.4, or make sure the destination host has maxmem free.',
+        evidence,
+      },
+    ];
+  }
+  if (d.type === 'hvm') {
+    const fp = footprint(d, version, 0);
+    if (fp.startKey === 'maxmem') {
+      const when = version !== undefined ? `on ${xenLabel(shown)}` : 'with an xm config and the Xen version unknown';
+      return [
+        {
+          ...keyPlace(d, 'maxmem'),
+          severity: 'warning',
+          messageId: 'hvm-takes-maxmem',
+          data: { guest: d.name, maxmem: max, memory, when },
+          remediation: `Set memory = maxmem = the size you mean (${memory} MiB or ${max} MiB); the guest gets maxmem anyway.`,
+          evidence,
+        },
+      ];
+    }
+    return [
+      {
+        ...keyPlace(d, 'maxmem'),
+        severity: 'warning',
+        messageId: 'hvm-pre-ballooned',
+        data: { guest: d.name, maxmem: max, memory },
+        remediation: 'Make sure the guest runs PV drivers with a balloon driver (Linux: xen-balloon; Windows: the Xen PV drivers), or set maxmem = memory.',
+        evidence,
+      },
+    ];
+  }
+  return [];
+}
+
+/** A guest's part in the host arithmetic, and whether its own maxmem rules found something (which keeps the check from skipping). */
+interface MemorySummary {
+  fp: Footprint;
+  ruled: boolean;
+}
+
+function deployOption(ctx: CheckContext): string[] {
+  const v = ctx.options['deploy'];
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+function sumOf(fps: Footprint[]): number {
+  return fps.reduce((n, fp) => n + fp.totalMiB, 0);
+}
+
+/**
+ * The host-level arithmetic over every guest's footprint (memory-fit's
+ * cross-guest summary): autostart guests against total_memory, the guests
+ * being deployed against free_memory. The per-guest maxmem rules are apart
+ * (guestRules) and add no lines.
+ */
+function analyse(facts: HostSide, fps: Footprint[], ctx: CheckContext): Analysis {
+  const overhead = optionNumber(ctx, 'overheadPercent') ?? 0;
+  const findings: Finding[] = [];
+  const lines: string[] = [];
+  let hostChecked = false;
+
+  const shown = shownVersion(facts, ctx);
+  lines.push(`${xenLabel(shown)}; overhead ${overhead}% added to each guest${overhead === 0 ? ' (shadow/p2m overhead exists; set overheadPercent to count it)' : ''}`);
+  for (const fp of fps) {
+    const notes = [fp.note, overhead > 0 ? `${fp.startMiB} + ${overhead}%` : undefined].filter((n) => n !== undefined);
+    lines.push(`  ${fp.domain.name}: ${fp.totalMiB} MiB${notes.length ? ` (${notes.join('; ')})` : ''}`);
+  }
+
+  const host = facts.host;
+  const dom0 = dom0Size(facts, optionNumber(ctx, 'dom0MiB'));
+  const balloon = dom0MayBalloon(facts);
+  for (const r of dom0.remarks) lines.push(`dom0: ${r}`);
+  const dom0Term = dom0.mib !== undefined ? `dom0 ${dom0.mib} MiB (${dom0.source})` : 'dom0 unknown (excluded: no dom0_mem, no dom0 size)';
+  lines.push(dom0.mib !== undefined ? `${dom0Term}${dom0.fixed ? '' : `; ${balloon.why}`}` : dom0Term);
+
+  // The guests that start with the host.
+  const anyKnown = fps.some((fp) => fp.domain.autostart !== undefined);
+  const autostart = anyKnown ? fps.filter((fp) => fp.domain.autostart === true) : fps;
+  const excluded = anyKnown ? fps.filter((fp) => fp.domain.autostart !== true).map((fp) => fp.domain.name) : [];
+  lines.push(
+    anyKnown
+      ? `autostart set: ${autostart.length ? listNames(autostart.map((fp) => fp.domain.name)) : 'none'} (autostart known${excluded.length ? `; not counted: ${listNames(excluded)}` : ''})`
+      : 'autostart set: all given guests (no guest says whether it starts with the host)',
+  );
+
+  const total = host?.totalMemoryMiB;
+  const guestSum = sumOf(autostart);
+  const sum = guestSum + (dom0.mib ?? 0);
+  const terms = [dom0Term, ...autostart.map((fp) => term(fp, overhead))].join(' + ');
+  if (total === undefined) {
+    lines.push(`${terms} = ${sum} MiB; total_memory unknown: not compared`);
+  } else {
+    hostChecked = true;
+    const over = sum > total;
+    const arith = `${terms} = ${sum} MiB ${over ? '>' : '<='} total_memory ${total} MiB`;
+    lines.push(arith);
+    if (over && autostart.length > 0) {
+      const softened = !dom0.fixed && dom0.mib !== undefined && balloon.may && guestSum <= total;
+      findings.push({
+        ...hostPlace(facts, 'total_memory'),
+        key: 'total_memory',
+        severity: softened ? 'warning' : 'error',
+        ...(softened
+          ? { messageId: 'autostart-overcommit-if-dom0-balloons', data: { arith, dom0: dom0.mib ?? 0 } }
+          : { messageId: 'autostart-overcommit', data: { arith } }),
+        remediation: softened
+          ? 'Set dom0_mem= on the Xen command line (with autoballoon off) so dom0 has a fixed size, then size the guests to fit beside it.'
+          : 'Lower memory/maxmem of the autostart guests, start fewer of them with the host (/etc/xen/auto), shrink dom0 (dom0_mem=), or add RAM.',
+        evidence: {
+          total_memory: total,
+          dom0: dom0.mib !== undefined ? `${dom0.mib} MiB (${dom0.source})` : 'unknown (excluded)',
+          guests: autostart.map((fp) => `${fp.domain.name}=${fp.totalMiB}`).join(' '),
+          overheadPercent: overhead,
+        },
+      });
+    }
+  }
+
+  // The guests being deployed now, against free_memory: the host's now, or a capture's as of then.
+  const free = host?.freeMemoryMiB;
+  const capture = captureLabel(facts);
+  const named = deployOption(ctx);
+  if (ctx.mode !== 'check' && capture === undefined) {
+    lines.push('free_memory: not compared in lint mode without a saved capture (--facts with an xl/xm info output or a snapshot)');
+  } else if (free === undefined) {
+    lines.push(`free_memory unknown${capture !== undefined ? ` in the capture ${capture}` : ''}: not compared`);
+  } else {
+    const running = facts.dom0?.running;
+    let deploy: Footprint[] | undefined;
+    if (named.length > 0) {
+      deploy = fps.filter((fp) => named.includes(fp.domain.name));
+      lines.push(`to deploy (named): ${deploy.length ? listNames(deploy.map((fp) => fp.domain.name)) : 'none of the given guests'}`);
+    } else if (running) {
+      const names = new Set(running.map((r) => r.name));
+      deploy = fps.filter((fp) => !names.has(fp.domain.name));
+      lines.push(`not running (to deploy): ${deploy.length ? listNames(deploy.map((fp) => fp.domain.name)) : 'none'}`);
+    } else if (fps.length === 1) {
+      deploy = fps;
+      lines.push(`one guest given and which guests run is unknown: ${fps[0]?.domain.name ?? ''} taken as the one being deployed`);
+    } else if (ctx.mode === 'lint') {
+      deploy = fps;
+      lines.push(`several guests given: each is judged alone as the one being deployed (${listNames(fps.map((fp) => fp.domain.name))})`);
+    } else {
+      lines.push('several guests given and which run is unknown: free_memory not compared');
+    }
+    if (deploy && deploy.length > 0) {
+      hostChecked = true;
+      const claims = host?.outstandingClaimsMiB;
+      const freeText = `free_memory ${free} MiB${claims ? ` (after ${claims} MiB outstanding claims)` : ''}${capture !== undefined ? ` as of the capture ${capture}` : ''}`;
+      const reclaim = !dom0.fixed && balloon.may ? dom0.mib : undefined;
+      // Each guest must be able to start now on its own; configs that are not running are not a plan to start them all at once.
+      for (const fp of deploy) {
+        const need = fp.totalMiB;
+        lines.push(`${term(fp, overhead)} MiB ${need > free ? '>' : '<='} ${freeText}`);
+        if (need <= free) continue;
+        const softened = reclaim !== undefined && need <= free + reclaim;
+        findings.push({
+          ...fp.place,
+          severity: softened ? 'warning' : 'error',
+          messageId: softened ? 'no-room-unless-dom0-balloons' : 'no-room',
+          data: {
+            guest: fp.domain.name,
+            need,
+            note: fp.note !== undefined ? ` (${fp.note})` : '',
+            free: freeText,
+            ...(softened ? { dom0: reclaim ?? 0, why: balloon.why } : {}),
+          },
+          remediation: `${softened
+            ? "Make room deliberately: set dom0_mem= (or shrink dom0 with xl mem-set 0), or lower the guest's memory."
+            : "Lower the guest's memory/maxmem, stop or shrink another guest first, or start it on a host with more free memory."}${capture !== undefined ? ' If the host has changed since the capture, capture `xl info` again before deciding.' : ''}`,
+          evidence: {
+            free_memory: free,
+            ...(facts.savedIn !== undefined ? { capture: facts.savedIn } : {}),
+            ...(facts.capturedAt !== undefined ? { captured_at: facts.capturedAt } : {}),
+            ...(claims !== undefined ? { outstanding_claims: claims } : {}),
+            needed: need,
+            ...(reclaim !== undefined ? { dom0_current: reclaim } : {}),
+            overheadPercent: overhead,
+          },
+        });
+      }
+      if (deploy.length > 1) {
+        const together = sumOf(deploy);
+        lines.push(`together ${together} MiB ${together > free ? '>' : '<='} ${freeText} (each guest is required to fit on its own)`);
+      }
+    }
+  }
+  return { findings, lines, hostChecked };
+}
+
+const check = defineCheck({
+  id: 'memory-fit',
+  title: 'Guests and dom0 must fit in the host\'s RAM (Xen does not page); maxmem must make sense',
+  severity: 'error',
+  needs: ['domains'],
+  messages: {
+    'maxmem-below-memory': '{{guest}}: maxmem {{maxmem}} MiB is below memory {{memory}} MiB',
+    'maxmem-below-default-memory': '{{guest}}: maxmem {{maxmem}} MiB is below memory {{memory}} MiB (the 128 MiB default)',
+    'pv-restore-maxmem':
+      '{{guest}}: PV guest with maxmem {{maxmem}} MiB above memory {{memory}} MiB: on {{xen}} a saved or migrated guest is restored with maxmem allocated ({{maxmem}} MiB instead of {{memory}} MiB)',
+    'pv-restore-maxmem-unverified':
+      '{{guest}}: PV guest with maxmem {{maxmem}} MiB above memory {{memory}} MiB; Xen version unknown: on Xen 3.0.4 a saved or migrated guest is restored with maxmem allocated ({{maxmem}} MiB instead of {{memory}} MiB)',
+    'hvm-takes-maxmem':
+      '{{guest}}: HVM guest with memory {{memory}} MiB and maxmem {{maxmem}} MiB takes maxmem at start {{when}}: an HVM guest cannot balloon before populate-on-demand (Xen 3.4)',
+    'hvm-pre-ballooned':
+      '{{guest}}: HVM guest starts pre-ballooned (memory {{memory}} MiB < maxmem {{maxmem}} MiB): without a balloon driver in the guest it crashes once it uses more than {{memory}} MiB',
+    'autostart-overcommit': 'Guests that start with the host do not fit in its memory: {{arith}}',
+    'autostart-overcommit-if-dom0-balloons':
+      'Guests that start with the host do not fit in its memory: {{arith}}; dom0 has no dom0_mem and may balloon down from its current {{dom0}} MiB, so they may still fit',
+    'no-room': '{{guest}}: needs {{need}} MiB to start{{note}}, more than {{free}}',
+    'no-room-unless-dom0-balloons': '{{guest}}: needs {{need}} MiB to start{{note}}, more than {{free}}; it fits only if dom0 balloons down from {{dom0}} MiB ({{why}})',
+  },
+  sources: [
+    `${XEN_LIMITATIONS}, "Xen does not page" (HVM allocates maxmem at start; 3.0.4 restore allocates maxmem)`,
+    'RELEASE-4.17.0:docs/man/xl.cfg.5.pod.in (memory, maxmem; HVM with maxmem > memory is pre-ballooned)',
+    'RELEASE-4.17.0:docs/man/xl.conf.5.pod.in (autoballoon); RELEASE-4.4.0:tools/python/xen/xend/XendOptions.py (dom0-min-mem, enable-dom0-ballooning; 54cdc383f1)',
+    'RELEASE-4.17.0:docs/misc/xen-command-line.pandoc (dom0_mem)',
+    '8f28de1ec0 (free_memory excludes outstanding claims, xl 4.3)',
+    'RELEASE-4.0.0:xen/arch/x86/mm/p2m.c (populate-on-demand, 2009)',
+  ],
+  options: {
+    type: 'object',
+    properties: {
+      overheadPercent: { type: 'number', minimum: 0, maximum: 100, description: 'Added to each guest\'s memory for shadow/p2m and device-model overhead.' },
+      dom0MiB: { type: 'integer', minimum: 0, description: 'dom0\'s size in MiB, overriding dom0_mem and dom0\'s current size.' },
+      deploy: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'Names of the guests being deployed, each judged alone against free_memory (set by --deploy).' },
+    },
+    additionalProperties: false,
+  },
+  defaults: { overheadPercent: 0 },
+  perGuest(d, facts, ctx) {
+    const version = versionOf(facts, ctx);
+    const findings = guestRules(d, version, shownVersion(facts, ctx));
+    return { findings, summary: { fp: footprint(d, version, optionNumber(ctx, 'overheadPercent') ?? 0), ruled: findings.length > 0 } };
+  },
+  across(guests: MemorySummary[], facts, ctx) {
+    const a = analyse(
+      facts,
+      guests.map((g) => g.fp),
+      ctx,
+    );
+    if (!guests.some((g) => g.ruled) && a.findings.length === 0 && !a.hostChecked) {
+      return {
+        skip: `host memory unknown (no total_memory/free_memory): only maxmem against memory was checked, for ${guests.length} guest(s)`,
+      };
+    }
+    return a.findings;
+  },
+  explain(facts, ctx) {
+    const version = versionOf(facts, ctx);
+    const overhead = optionNumber(ctx, 'overheadPercent') ?? 0;
+    return analyse(
+      facts,
+      (facts.domains ?? []).map((d) => footprint(d, version, overhead)),
+      ctx,
+    ).lines;
+  },
+});
+
+export default check;

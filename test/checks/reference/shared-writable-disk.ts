@@ -1,0 +1,163 @@
+/**
+ * shared-writable-disk: one backing device or image writable in two guests of
+ * the host. Two kernels caching and writing one filesystem corrupt it; only a
+ * cluster filesystem (OCFS2, GFS2) is made for that.
+ *
+ * Xen's block hotplug script checks sharing for the devices it attaches
+ * (`phy:`, loop-mounted files): the second guest to attach a device writable
+ * fails with "… is mounted in a guest domain, and so cannot be mounted now",
+ * unless its mode is `w!`, which turns the check off
+ * (RELEASE-4.17.0:tools/hotplug/Linux/block, check_sharing/canonicalise_mode;
+ * the same script in 3.0.4). Backends that do not run the script (qdisk, tap)
+ * attach the disk twice without a word.
+ *
+ * Disks are compared across the given configs, by the path as written
+ * (`phy:vg/lv` is /dev/vg/lv) and, on a host, by the path with its symlinks
+ * resolved (DiskFacts.resolvedPath: /dev/vg/lv and /dev/mapper/vg-lv are one
+ * dm device). Configs that carry one `name` are one guest (duplicate-guest
+ * reports them): they cannot run at the same time.
+ *
+ * On purpose: a writer whose mode is `w!` (xend's and the block script's
+ * "shared on purpose"), or every writer annotated `# xenlint: cluster-fs=…`.
+ */
+import { compareText, defineCheck } from '../../../checks/api.js';
+import type { DomainFacts, Finding } from '../../../checks/api.js';
+import type { DiskFacts } from '../../../checks/api.js';
+import { posix } from 'node:path';
+import { itemPlace, listNames } from '../../../checks/lib/guest.js';
+import { pack, unpack, type Packed } from '../../../checks/lib/packed.js';
+
+/** Backends attached by a block-<x> script: their target names no dom0 path. */
+const SCRIPT_BACKENDS = /^(block-\S+|iscsi|nbd|enbd|drbd)$/i;
+
+/**
+ * A writable disk of a guest: the cross-guest summary, so it keeps of the
+ * guest and the disk only what a finding quotes and points at.
+ */
+interface Writer {
+  d: Pick<DomainFacts, 'name' | 'file'>;
+  disk: Pick<DiskFacts, 'index' | 'spec' | 'line' | 'column' | 'vdev' | 'access' | 'clusterFs'>;
+  given: string;
+  resolved?: string;
+}
+
+/** The disk as written, normalised so that equal paths compare equal. */
+export function givenKey(disk: DiskFacts): string | undefined {
+  const target = disk.target?.trim();
+  if (target === undefined || target === '') return undefined;
+  const backend = (disk.backend ?? '').toLowerCase();
+  if (SCRIPT_BACKENDS.test(backend)) return `${backend}:${target}`;
+  const isDevice = backend === 'phy' || target.startsWith('/dev/');
+  const path = isDevice && !target.startsWith('/') ? `/dev/${target}` : target;
+  return path.startsWith('/') ? posix.normalize(path) : path;
+}
+
+function isWritable(disk: Pick<DiskFacts, 'access'>): boolean {
+  return disk.access === undefined || disk.access.startsWith('w');
+}
+
+function onPurpose(w: Writer): boolean {
+  return w.disk.access === 'w!';
+}
+
+function writersOf(d: DomainFacts): Writer[] {
+  const out: Writer[] = [];
+  const guest = { name: d.name, ...(d.file !== undefined ? { file: d.file } : {}) };
+  for (const disk of d.disks) {
+    if (disk.invalid !== undefined || disk.devtype === 'cdrom' || !isWritable(disk)) continue;
+    const given = givenKey(disk);
+    if (given === undefined) continue;
+    const { index, spec, line, column, vdev, access, clusterFs } = disk;
+    const kept = { index, spec, line, column, ...(vdev !== undefined ? { vdev } : {}), ...(access !== undefined ? { access } : {}), ...(clusterFs !== undefined ? { clusterFs } : {}) };
+    out.push({ d: guest, disk: kept, given, ...(disk.resolvedPath !== undefined ? { resolved: disk.resolvedPath } : {}) });
+  }
+  return out;
+}
+
+/** Writers joined when they share the path as written or the resolved path. */
+function groups(writers: Writer[]): Writer[][] {
+  const parent = writers.map((_, i) => i);
+  const find = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
+    return i;
+  };
+  const seen = new Map<string, number>();
+  writers.forEach((w, i) => {
+    for (const k of [`given:${w.given}`, w.resolved !== undefined ? `resolved:${w.resolved}` : undefined]) {
+      if (k === undefined) continue;
+      const j = seen.get(k);
+      if (j === undefined) seen.set(k, i);
+      else parent[find(i)] = find(j);
+    }
+  });
+  const byRoot = new Map<number, Writer[]>();
+  writers.forEach((w, i) => {
+    const r = find(i);
+    byRoot.set(r, [...(byRoot.get(r) ?? []), w]);
+  });
+  return [...byRoot.values()];
+}
+
+function describeOthers(group: Writer[], self: Writer): string {
+  const others = group.filter((o) => o.d.name !== self.d.name);
+  return listNames([...new Set(others.map((o) => `${o.d.name}${o.d.file !== undefined ? ` (${o.d.file})` : ''}`))]);
+}
+
+function finding(group: Writer[], w: Writer): Finding {
+  const samePath = group.every((o) => o.given === w.given);
+  const how = samePath ? w.given : `${w.given}, the same ${w.resolved !== undefined ? `device as ${w.resolved}` : 'device'}`;
+  return {
+    ...itemPlace(w.d, w.disk, 'disk'),
+    messageId: 'shared-writable',
+    data: { guest: w.d.name, n: w.disk.index + 1, spec: w.disk.spec, path: how, others: describeOthers(group, w) },
+    remediation:
+      'Give each guest its own device or image, or attach the shared one read-only to all but one guest. If the guests run a cluster ' +
+      'filesystem (OCFS2, GFS2), say so with `# xenlint: cluster-fs=<fs>` on the line above the disk in every guest that writes it.',
+    evidence: {
+      disk: w.disk.spec,
+      path: w.given,
+      ...(w.resolved !== undefined ? { resolved: w.resolved } : {}),
+      writers: group.map((o) => `${o.d.name}:${o.disk.vdev ?? o.disk.index + 1}:${o.disk.access ?? 'w'}${o.disk.clusterFs !== undefined ? `:${o.disk.clusterFs}` : ''}`).join(' '),
+    },
+  };
+}
+
+/** A guest's writable disks, packed (lib/packed.ts): kept until the last guest is read. */
+function summarize(d: DomainFacts): Packed<Writer[]> | undefined {
+  const writers = writersOf(d);
+  return writers.length > 0 ? pack(writers) : undefined;
+}
+
+function across(guests: Array<Packed<Writer[]>>): Finding[] {
+  const out: Finding[] = [];
+  for (const group of groups(guests.flatMap((g) => unpack(g)))) {
+    if (new Set(group.map((w) => w.d.name)).size < 2) continue;
+    if (group.every((w) => w.disk.clusterFs !== undefined)) continue;
+    const plain = group.filter((w) => !onPurpose(w));
+    if (plain.length <= 1) continue;
+    for (const w of plain) if (w.disk.clusterFs === undefined) out.push(finding(group, w));
+  }
+  return out.sort((a, b) => compareText(a.file ?? '', b.file ?? '') || (a.line ?? 0) - (b.line ?? 0));
+}
+
+const check = defineCheck({
+  id: 'shared-writable-disk',
+  title: 'One backing device or image writable in two guests of the host',
+  severity: 'error',
+  needs: ['domains'],
+  messages: {
+    'shared-writable':
+      '{{guest}}: disk {{n}} "{{spec}}" ({{path}}) is writable here and in {{others}}: ' +
+      'two guests writing one filesystem corrupt it; the block hotplug script refuses the second guest while the first runs ' +
+      '("is mounted in a guest domain"), and backends that skip the script (qdisk, tap) attach it twice without a word',
+  },
+  sources: [
+    'RELEASE-4.17.0:tools/hotplug/Linux/block — check_sharing: a device writable in one guest "cannot be mounted now" in another; mode w! skips the check',
+    'RELEASE-4.17.0:tools/hotplug/Linux/block-common.sh — canonicalise_mode: r, w, or ! (w!, rw!: no checks)',
+    '3.0.4-branched:tools/examples/block — the same check_sharing in the xend era',
+  ],
+  summarize,
+  across,
+});
+
+export default check;
