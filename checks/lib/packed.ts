@@ -1,10 +1,12 @@
 /**
- * A cross-guest summary kept as one JSON string (issue 14). A streaming run
- * keeps every guest's summary until the last guest is read; as objects, one
- * small record per disk or MAC costs several heap objects, and its strings are
- * often slices that keep the whole config text alive. As one flat string it
- * costs about its length: at 10 000 guests the summaries of shared-writable-disk,
- * vif-spec and duplicate-guest went from 19 MiB of heap to a few.
+ * A cross-guest summary as one JSON string (issue 14). Each guest's summary
+ * travels alone: posted back from a worker thread of a parallel lint, stored by
+ * `lint --cache`, then folded into its check's state (Check.fold) and dropped.
+ * As one flat string it is cheap to post and to store, and its strings are
+ * copies, never slices that keep the whole config text alive. What a fold keeps
+ * of it is the check's own business (duplicate-guest, vif-spec and
+ * shared-writable-disk keep the few fields a finding quotes, and the guest as
+ * the engine's shared GuestRef).
  *
  * Only for summaries that are plain JSON data (strings, finite numbers,
  * booleans, arrays, objects; absent rather than undefined members). Identity is

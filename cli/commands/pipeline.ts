@@ -19,7 +19,7 @@ import { parseXenVersionArg } from '../model/xen-version.js';
 import { closest } from './closest.js';
 import type { PluginArgs } from '../settings/plugins.js';
 import { redactReport } from '../sources/redact.js';
-import { writeOptionFile, writeOptionFilePieces, writeStdoutPieces } from './output.js';
+import { stdoutIsTTY, writeOptionFile, writeOptionFilePieces, writeStdoutPieces } from './output.js';
 
 export interface ReportArgs {
   /** false (`--no-plugins`): built-in checks only, no plugin is loaded. */
@@ -244,7 +244,7 @@ export async function finish(command: 'check' | 'lint', facts: Facts, args: Repo
     ...(extras.notes ? { notes: extras.notes } : {}),
   });
   const { formatPieces, pickFormat, useColor } = await import('../report/index.js');
-  const isTTY = !args.output && Boolean(process.stdout.isTTY);
+  const isTTY = !args.output && stdoutIsTTY();
   const format = pickFormat(args.format, process.env, isTTY);
   const [{ ruleMetas }, { projectLinks }] = await Promise.all([import('./rule-meta.js'), import('../settings/project.js')]);
   const cwd = process.cwd();

@@ -7,13 +7,16 @@
  */
 import t, { type Test } from 'tap';
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, scratch, xenlint } from './run.js';
 import { loadPlugins } from '../../cli/settings/plugins.js';
 import { UsageError } from '../../cli/settings/config.js';
 import { runChecks } from '../../cli/engine/engine.js';
 import { emptyFacts } from '../../cli/model/facts.js';
+
+/** The installed bin (build/bundle.mjs) beside the tsc output BIN is. */
+const BUNDLE = BIN.replace(/dist\/cli\/xenlint\.js$/, 'dist/bin/xenlint.cjs');
 
 const GUEST = `name = "g"\nbuilder = "hvm"\nmemory = 512\nvif = [ 'model=e1000,bogus' ]\n`;
 
@@ -175,4 +178,19 @@ t.test('a reader that leaves early (EPIPE): quiet, no stack trace, the exit code
   });
   t.equal(direct.stderr, '', 'no stack trace, no message');
   t.equal(direct.code, 1, "the run's own exit code (warnings at --fail-on warning)");
+});
+
+t.test('stdout that cannot take the report (/dev/full): one line naming the error, exit 2', { skip: existsSync('/dev/full') ? false : 'no /dev/full here' }, async (t) => {
+  const dir = scratch({ 'g.cfg': GUEST });
+  for (const bin of [BIN, BUNDLE]) {
+    // The report is written to fd 1 directly (cli/commands/output.ts writeStdout), not through process.stdout.
+    const r = await new Promise<{ code: number | null; stderr: string }>((done) => {
+      const child = spawn('sh', ['-c', `"${process.execPath}" "${bin}" lint g.cfg --xen 4.17 >/dev/full`], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.on('close', (code) => done({ code, stderr }));
+    });
+    t.equal(r.stderr, 'xenlint: cannot write the output: ENOSPC\n', `${bin}: the error, no stack trace`);
+    t.equal(r.code, 2, `${bin}: exit 2`);
+  }
 });
