@@ -308,8 +308,9 @@ function readInto(cfg: XlSettings, view: XlView, at: (key: string) => { line: nu
         readLegacyPci(spec, xen, where, view, refuse);
         continue;
       }
-      const dev = parsePciSpec(spec);
-      if (dev === undefined) refuse(`unable to parse PCI_SPEC_STRING \`${spec}' for passthrough`, where);
+      const { dev, why } = readPciSpec(spec);
+      // libxlu prints its reason without a line break, so xl's own line reads "Unknown RDM policy: xunable to parse…".
+      if (dev === undefined) refuse(`${why !== undefined ? `${why}; ` : ''}unable to parse PCI_SPEC_STRING \`${spec}' for passthrough`, where);
       else if (dev !== '') view.pci.push(dev);
     }
   }
@@ -478,6 +479,16 @@ const PCI_KEYS = new Set(['bdf', 'vslot', 'permissive', 'msitranslate', 'seize',
  * undefined when xl cannot parse the spec.
  */
 export function parsePciSpec(spec: string): string | undefined {
+  return readPciSpec(spec).dev;
+}
+
+/**
+ * xlu_pci_parse_spec_string() (RELEASE-4.17.0:tools/libs/util/libxlu_pci.c) with
+ * what libxlu prints before xl gives up: an unknown key, an rdm_policy libxl's
+ * enum (case-insensitive: invalid, strict, relaxed) does not know.
+ */
+export function readPciSpec(spec: string): { dev: string | undefined; why?: string } {
+  const fail = (why?: string): { dev: undefined; why?: string } => ({ dev: undefined, ...(why !== undefined ? { why } : {}) });
   let bdf: string | undefined;
   let named = false;
   let p = 0;
@@ -487,34 +498,37 @@ export function parsePciSpec(spec: string): string | undefined {
     p = positional.end;
     if (spec.charAt(p) === '@') {
       const v = scanHex(spec, p + 1);
-      if (!v || v.value > 0x1f) return undefined;
+      if (!v || v.value > 0x1f) return fail();
       p = v.end;
     }
     if (spec.charAt(p) === ',') p++;
-    else if (p < spec.length) return undefined;
+    else if (p < spec.length) return fail();
   }
   while (p < spec.length) {
     const eq = spec.indexOf('=', p);
-    if (eq < 0) return undefined;
+    if (eq < 0) return fail();
     const key = spec.slice(p, eq);
     let end = spec.indexOf(',', eq + 1);
     if (end < 0) end = spec.length;
     const val = spec.slice(eq + 1, end);
     p = end < spec.length ? end + 1 : end;
-    if (!PCI_KEYS.has(key)) return undefined;
+    if (!PCI_KEYS.has(key)) return fail(`Unknown PCI_SPEC_STRING option: ${key}`);
     if (key === 'bdf') {
       const b = parseBdf(val);
-      if (!b) return undefined;
+      if (!b) return fail();
       bdf = b.bdf;
     } else if (key === 'vslot') {
       const v = scanHex(val, 0);
-      if (!v || v.value > 0x1f) return undefined;
+      if (!v || v.value > 0x1f) return fail();
     } else if (key === 'rdm_policy') {
-      if (val !== 'strict' && val !== 'relaxed') return undefined;
+      if (!RDM_POLICIES.has(val.toLowerCase())) return fail(`Unknown RDM policy: ${val}`);
     } else if (key === 'name') {
       named = true;
     }
   }
-  if ((bdf !== undefined) === named) return undefined;
-  return bdf ?? '';
+  if ((bdf !== undefined) === named) return fail();
+  return { dev: bdf ?? '' };
 }
+
+/** libxl_rdm_reserve_policy's names, matched with strcasecmp (libxl__enum_from_string). */
+const RDM_POLICIES = new Set(['invalid', 'strict', 'relaxed']);

@@ -256,4 +256,9 @@ t.test("pci entries follow the release's reading: PCI_SPEC_STRING from 4.15, xlu
   t.match(refusal(readFor('4.0.0', pci('"03:00.0", ",,"')))?.message, /^PCI entry `,,' has no device: the xl of Xen 4\.0\.0 reads it again and again and never finishes/);
 
   t.match(refusal(readFor(undefined, bad))?.message, /PCI_SPEC_STRING/, 'version unknown: the newest xl');
+  // From 4.15 libxlu says why before xl's refusal; libxl's enum names match without regard to case.
+  t.match(refusal(readFor('4.17.0', pci('"0000:81:00.0,rdm_policy=loose"')))?.message, /^Unknown RDM policy: loose; unable to parse PCI_SPEC_STRING/);
+  t.match(refusal(readFor('4.17.0', pci('"03:00.0,vga=1"')))?.message, /^Unknown PCI_SPEC_STRING option: vga; unable to parse/);
+  t.same(readFor('4.17.0', pci('"0000:81:00.0,rdm_policy=STRICT"')).xl?.pci, ['0000:81:00.0'], 'STRICT is strict (strcasecmp)');
+  t.match(refusal(readFor('4.14.0', pci('"0000:81:00.0,rdm_policy=STRICT"')))?.message, /^STRICT is not an valid PCI RDM property policy/, 'before 4.15 strcmp');
 });

@@ -54,7 +54,9 @@ export function xlReading(run: XlRun, file: string): Reading {
     if (run.signal === 'SIGABRT' || /Assertion/.test(first)) return { refused: true, error: { message: 'xl aborts (assertion failed)' } };
     // libxl's own log lines: "libxl: error: FILE:LINE:FUNCTION: MESSAGE".
     const libxl = /^libxl: error: [^:]+:\d+:[^:]+: (.*)$/.exec(first);
-    return { refused: true, error: { message: libxl ? libxl[1]! : first.replace(`${file}: `, '').replace(/^xl: /, '') } };
+    // libxlu prints its reason for a pci entry without a line break, run into xl's own line; xenlint writes "; " between.
+    const own = first.replace(`${file}: `, '').replace(/^xl: /, '').replace(/^(Unknown (?:RDM policy|PCI_SPEC_STRING option): .*?)(unable to parse PCI_SPEC_STRING `)/s, '$1; $2');
+    return { refused: true, error: { message: libxl ? libxl[1]! : own } };
   }
   const d = parseJsonExact(run.stdout.toString('latin1')) as Record<string, any>;
   const c = d['c_info'] ?? {};

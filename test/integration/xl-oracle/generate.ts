@@ -83,7 +83,11 @@ const MACS = [
   '00:16:3e:zz:00:01', '00:16:3e:100:00:01', '00.16.3e.01.02.03', '00:16:3e:01:02:03:04', '0x00:16:3e:01:02:03', '00:16:3e:01:02:03 ',
 ];
 const VIF_KEYS = ['bridge=xenbr0', 'bridge=br-lan', 'model=e1000', 'model=rtl8139', 'type=ioemu', 'type=vif', 'type=netfront', 'vifname=vif-GUEST', 'script=vif-bridge', 'ip=192.0.2.10', 'rate=10Mb/s', 'backend=0', 'gatewaydev=eth0', 'bogus=1', 'bridge'];
-const PCIS = ['0000:00:1d.0', '00:1d.0', '01:00.0,permissive=1', '0000:03:00.1@2', '0000:00:1d.*', 'zz:00.0', '0000:00:1d.0,msitranslate=1,power_mgmt=1', '1:0.0', ''];
+const PCIS = [
+  '0000:00:1d.0', '00:1d.0', '01:00.0,permissive=1', '0000:03:00.1@2', '0000:00:1d.*', 'zz:00.0', '0000:00:1d.0,msitranslate=1,power_mgmt=1', '1:0.0', '',
+  // libxlu's own messages before xl's refusal, and libxl's case-insensitive enum (invalid is one of its names).
+  '0000:81:00.0,rdm_policy=loose', '0000:81:00.0,rdm_policy=STRICT', '0000:81:00.0,rdm_policy=invalid', '03:00.0,vga=1', 'bdf=03:00.0,seize=1', 'bdf=03:00.0,name=gpu0', '00:3f.0',
+];
 const VNCS = ['1', '0', '"1"', '"yes"', '2', '"0"', 'true'];
 /**
  * Pieces of a `vfb` item: xl splits it with strtok(",") (empty pieces vanish), skips
