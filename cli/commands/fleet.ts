@@ -9,7 +9,7 @@ import { redactReport } from '../sources/redact.js';
 import type { CheckOutcome, FleetHost, ReportedFinding, RunReport } from '../../checks/api.js';
 import type { Facts, Suppression } from '../model/facts.js';
 import type { Severity } from '../model/diagnostic.js';
-import { errorsOnly, exitCodeFor, fingerprint, runChecks, summarize } from '../engine/engine.js';
+import { errorsOnly, exitCodeFor, fingerprint, matchingSuppression, runChecks, summarize } from '../engine/engine.js';
 import { checkSettings, UsageError, type XenlintConfig } from '../settings/config.js';
 import { TOOL_VERSION } from '../model/tool-version.js';
 import { readBaseline, resolveXen, type Prepared, type ReportArgs } from './pipeline.js';
@@ -153,7 +153,7 @@ function fleetChecks(hosts: Array<{ name: string; facts: Facts }>, baseline: Rea
       for (const f of findings) {
         if (f.host !== h.name) continue;
         const accepted = left?.get(f.fingerprint) ?? 0;
-        if (suppressedBy(suppressionsOf.get(h.name)!, f)) suppressed++;
+        if (matchingSuppression(suppressionsOf.get(h.name)!, f)) suppressed++;
         else if (accepted > 0) {
           left!.set(f.fingerprint, accepted - 1);
           suppressed++;
@@ -171,11 +171,6 @@ function suppressionsByFile(facts: Facts): Map<string, Suppression[]> {
   return out;
 }
 
-/** As the engine matches a directive: by the check's id or `check/message-id`, or none named (every check); on the finding's line, or the whole file. */
-function suppressedBy(byFile: Map<string, Suppression[]>, f: ReportedFinding): boolean {
-  if (f.file === undefined) return false;
-  return (byFile.get(f.file) ?? []).some((s) => (s.ids.length === 0 || s.ids.includes(f.check) || s.ids.includes(`${f.check}/${f.messageId}`)) && (s.scope === 'file' || s.line === f.line));
-}
 
 /** docs/fleet.md, one section per fleet check, wherever the rule pages are served from. */
 export function fleetRuleMetas(): Map<string, RuleMeta> {

@@ -701,7 +701,8 @@ function part(value: unknown): string {
   return value === undefined || value === null ? '' : `${value as string}`;
 }
 
-function matchingSuppression(suppressions: Map<string, Suppression[]>, f: ReportedFinding): Suppression | undefined {
+/** The directive of the finding's file that suppresses it: naming its check, its `check/message-id` or no check; on its line, or file-wide. */
+export function matchingSuppression(suppressions: ReadonlyMap<string, Suppression[]>, f: ReportedFinding): Suppression | undefined {
   if (!f.file) return undefined;
   for (const s of suppressions.get(f.file) ?? []) {
     if (s.ids.length > 0 && !s.ids.includes(f.check) && !s.ids.includes(findingCode(f))) continue;
