@@ -9,7 +9,7 @@
  * without --cache makes, byte for byte.
  *
  * One key covers the whole cache: anything that could change one guest's result
- * (xenlint's version, the checks and the context each runs with — options,
+ * (the build of xenlint that made it, cli/model/build-id.ts; the checks and the context each runs with — options,
  * severities, --deploy, the Xen version —, the host side of --facts, the
  * dialect rules, --dialect, the limits, the working directory) changes the key,
  * and a cache with another key is not used at all.
@@ -40,6 +40,7 @@ import type { ReadProblem } from '../sources/read-domains.js';
 import { inWorkerBatches, threadsFor, workerScript } from '../sources/read-parallel.js';
 import { parseOptionsFor } from '../readers/reader-choice.js';
 import { TOOL_VERSION } from '../model/tool-version.js';
+import { BUILD_ID } from '../model/build-id.js';
 import type { MemoryGuest } from './memory-view.js';
 import type { GuestFeed, LintBatchResult, LintWorkerData } from './lint-parallel.js';
 import { checkedGuest, plannedChecks } from './guest-outcome.js';
@@ -92,9 +93,18 @@ export interface CacheKeyInputs {
   memory: { xen: string | undefined } | undefined;
 }
 
-export function cacheKey(k: CacheKeyInputs): string {
+/**
+ * The code that made the results: the build id (cli/model/build-id.ts), which
+ * changes with any change to the checks, readers or engine; run from source,
+ * where there is no build, the version stands in.
+ */
+export function codeIdentity(buildId: string | undefined = BUILD_ID): string {
+  return buildId !== undefined ? `build ${buildId}` : `unbuilt ${TOOL_VERSION}`;
+}
+
+export function cacheKey(k: CacheKeyInputs, code: string = codeIdentity()): string {
   const node = process.versions.node.split('.')[0];
-  const text = JSON.stringify({ format: FORMAT, tool: TOOL_VERSION, node, ...k });
+  const text = JSON.stringify({ format: FORMAT, code, node, ...k });
   return createHash('sha256').update(text).digest('hex');
 }
 

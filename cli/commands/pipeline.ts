@@ -17,6 +17,7 @@ import { errorsOnly, exitCodeFor, runChecks, RunSession, UNUSED_SUPPRESSION_ID, 
 import type { MemoryGuest } from './memory-view.js';
 import { parseXenVersionArg } from '../model/xen-version.js';
 import { closest } from './closest.js';
+import { joinNames } from '../../checks/lib/guest.js';
 import type { PluginArgs } from '../settings/plugins.js';
 import { redactReport } from '../sources/redact.js';
 import { stdoutIsTTY, writeOptionFile, writeOptionFilePieces, writeStdoutPieces } from './output.js';
@@ -423,7 +424,7 @@ export function checkDeployNames(names: string[] | undefined, given: string[]): 
   const known = new Set(given);
   const unknown = deployNames(names).filter((n) => !known.has(n));
   if (unknown.length > 0) {
-    throw new UsageError(`--deploy ${unknown.join(', ')}: no such guest among the given configs (they name ${given.length > 0 ? given.join(', ') : 'no guest'})`);
+    throw new UsageError(`--deploy ${unknown.join(', ')}: no such guest among the given configs (they name ${given.length > 0 ? joinNames(given) : 'no guest'})`);
   }
 }
 
@@ -445,6 +446,6 @@ export function freeMemoryNote(facts: Facts | HostSide, guests: string[]): strin
   const capture = captureLabel(facts);
   const free = facts.host?.freeMemoryMiB;
   if (capture === undefined || free === undefined || guests.length === 0) return undefined;
-  const who = guests.length === 1 ? `${guests[0]} is` : `each of ${guests.join(', ')} is`;
+  const who = guests.length === 1 ? `${guests[0]} is` : `each of ${joinNames(guests)} is`;
   return `Free memory: ${free} MiB as of the capture ${capture}; ${who} judged alone as the guest being deployed.`;
 }

@@ -65,6 +65,19 @@ t.test('several configs: each is judged alone, and the summary says so', async (
   t.match(r.stdout, /each of app01, app02, big01 is judged alone as the guest being deployed\./);
 });
 
+t.test('a repository of many guests: the summary names twenty and counts the rest', async (t) => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 25; i++) files[`g${String(i).padStart(2, '0')}.cfg`] = guest(`app${String(i).padStart(2, '0')}`, 512);
+  const dir = scratch(files);
+  const r = await inProcess(['lint', '.', '--facts', XL_41], { cwd: dir });
+  t.match(r.stdout, /each of app00, app01, .*, app19 and 5 more is judged alone as the guest being deployed\./);
+  const note = r.stdout.split('\n').find((l) => l.startsWith('Free memory:')) ?? '';
+  t.notMatch(note, /app20/, 'the 21st name is counted, not written');
+  const bad = await inProcess(['lint', '.', '--facts', XL_41, '--deploy', 'db99'], { cwd: dir });
+  t.equal(bad.code, 2);
+  t.match(bad.stderr, /\(they name app00, .*, app19 and 5 more\)/);
+});
+
 t.test('--deploy names the guests about to start', async (t) => {
   const dir = scratch({ 'a.cfg': guest('app01', 5000), 'c.cfg': guest('big01', 7000) });
   const small = await inProcess(['lint', 'a.cfg', 'c.cfg', '--facts', XL_41, '--deploy', 'app01'], { cwd: dir });
