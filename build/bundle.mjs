@@ -23,9 +23,9 @@
 import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -158,6 +158,45 @@ const importThroughLoader = {
   },
 };
 
+// What a command bundle imports only for a run that asks for it — the report formats other than
+// stylish (--format), js-yaml (a YAML config or snapshot) — is a CommonJS file of its own beside
+// the bundles (a "chunk"), required on the import(): kept out of lint.cjs and check.cjs, it is
+// neither read, nor deserialised from the code cache, by the runs that do not use it. A chunk has
+// no code cache (the run that loads one is not the one a hook runs), and it bundles its own copy of
+// what it imports, which is why only modules without state of their own are chunks: the formats
+// read the report they are given, js-yaml parses what it is given.
+const CHUNKS = {
+  'report/json.js': 'report-json.cjs',
+  'report/sarif.js': 'report-sarif.cjs',
+  'report/junit.js': 'report-junit.cjs',
+  'report/github.js': 'report-github.cjs',
+  'report/html.js': 'report-html.cjs',
+  'report/fleet.js': 'report-fleet.cjs',
+  'js-yaml': 'js-yaml.cjs',
+};
+const chunkOf = (a) => {
+  if (a.kind !== 'dynamic-import') return undefined;
+  if (!a.path.startsWith('.')) return CHUNKS[a.path];
+  return CHUNKS[relative(dist, join(a.resolveDir, a.path)).split(sep).join('/')];
+};
+const chunksApart = {
+  name: 'xenlint-chunks-apart',
+  setup(b) {
+    b.onResolve({ filter: /^(\.\.?\/|js-yaml$)/ }, (a) => {
+      const chunk = chunkOf(a);
+      return chunk ? { path: `./${chunk}`, external: true } : undefined;
+    });
+  },
+};
+/** The import() esbuild leaves for each chunk becomes a require of it: the same exports, and no import() in a cached script. */
+function requireChunks(file) {
+  const path = join(out, file);
+  const code = readFileSync(path, 'utf8');
+  const chunkImport = /\bimport\("\.\/([\w-]+\.cjs)"\)/g;
+  for (const [, name] of code.matchAll(chunkImport)) if (!Object.values(CHUNKS).includes(name)) throw new Error(`${file}: import() of ${name}, which is no chunk`);
+  writeFileSync(path, code.replace(chunkImport, 'Promise.resolve().then(()=>require("./$1"))'));
+}
+
 /** A bundle's last line names its code cache by a hash of its code: a cache made for other code is never read. */
 function nameCache(file) {
   const path = join(out, file);
@@ -185,7 +224,14 @@ await Promise.all([
   // lint's threads (cli/commands/lint-parallel.ts) start the script named lint-worker.js beside lint's code.
   build({ ...esm, entryPoints: [join(dist, 'commands', 'lint-worker.js')], outfile: join(out, 'lint-worker.js') }),
   ...Object.entries(CACHED).map(([src, { file }]) =>
-    build({ ...cjs, entryPoints: [join(dist, src)], outfile: join(out, file), plugins: [importThroughLoader, semverOnFirstUse, builtinsOnFirstUse] }).then(() => nameCache(file)),
+    build({ ...cjs, entryPoints: [join(dist, src)], outfile: join(out, file), plugins: [chunksApart, importThroughLoader, semverOnFirstUse, builtinsOnFirstUse] }).then(() => {
+      requireChunks(file);
+      nameCache(file);
+    }),
+  ),
+  // Required by a bundle, not run as a vm.Script: a chunk keeps its own import()s. fleet's formats are chunks of their own.
+  ...Object.entries(CHUNKS).map(([src, file]) =>
+    build({ ...cjs, entryPoints: [src.endsWith('.js') ? join(dist, src) : src], outfile: join(out, file), plugins: [chunksApart, semverOnFirstUse, builtinsOnFirstUse] }).then(() => requireChunks(file)),
   ),
   ...Object.entries(PLAIN).map(([src, file]) => build({ ...esm, entryPoints: [join(dist, src)], outfile: join(out, file) })),
 ]);

@@ -12,7 +12,6 @@
 // written here: the cache is made only by the build (build/code-cache.cjs, which
 // registers the hook below before it runs a command).
 const { readFileSync } = require('node:fs');
-const { createRequire } = require('node:module');
 const { join } = require('node:path');
 const { Script } = require('node:vm');
 
@@ -42,7 +41,9 @@ module.exports = function loadBundle(name) {
   }
   const script = new Script(`(function (exports, require, module, __filename, __dirname, __xenlintImport) {${source}\n})`, { filename, cachedData });
   const module = { exports: {} };
-  script.runInThisContext().call(module.exports, module.exports, createRequire(filename), module, filename, __dirname, importHere);
+  // This entry's own require: the bundle sits beside it, so relative names and node_modules resolve
+  // alike, and createRequire would load node:module (with Node's ES module loader behind it) for nothing.
+  script.runInThisContext().call(module.exports, module.exports, require, module, filename, __dirname, importHere);
   globalThis[HOOK]?.(script, cacheFile);
   return module.exports;
 };

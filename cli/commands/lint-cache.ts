@@ -1,12 +1,17 @@
 /**
  * `xenlint lint --cache` (ESLint's --cache, --cache-location, --cache-strategy):
  * each file's per-guest result (the engine's GuestResult, what a worker thread
- * posts back) is kept in one cache file, so a file that has not changed since
- * the last run is neither read, parsed nor checked again: its result goes
- * straight into the run (RunSession.addGuestResult), in file order among the
- * files that did change. Cross-guest parts, statuses, suppressions, caps, the
- * baseline and the report then run as always, so the report is the one a run
- * without --cache makes, byte for byte.
+ * posts back) is kept in one cache file, its findings as the run reported them
+ * on arrival (rendered, fingerprinted, matched against the file's own
+ * directives: RunSession.addGuestSettling), so a file that has not changed since
+ * the last run is neither read, parsed nor checked again, nor are its findings
+ * rendered again: its result goes straight into the run
+ * (RunSession.addGuestResult with its settled findings), in file order among the
+ * files that did change, each entry read and parsed just before it goes in.
+ * Cross-guest parts, statuses, suppressions, caps, the baseline and the report
+ * then run as always, so the report is the one a run without --cache makes,
+ * byte for byte (test/cli/lint-cache-property.test.ts: random corpora, random
+ * edits).
  *
  * One key covers the whole cache: anything that could change one guest's result
  * (the build of xenlint that made it, cli/model/build-id.ts; the checks and the context each runs with — options,
@@ -31,7 +36,7 @@ import { closeSync, constants, fstatSync, openSync, readSync, renameSync, statSy
 import { basename, dirname, join, resolve } from 'node:path';
 import type { CheckContext, HostSide } from '../model/contract.js';
 import { hasParts, type Check } from '../model/contract.js';
-import type { GuestResult, RunSession } from '../engine/engine.js';
+import type { GuestResult, RunSession, SettledPart } from '../engine/engine.js';
 import type { KeptReport } from './pipeline.js';
 import type { InputLimits, XenlintConfig } from '../settings/config.js';
 import { UsageError } from '../settings/config.js';
@@ -43,14 +48,14 @@ import { TOOL_VERSION } from '../model/tool-version.js';
 import { BUILD_ID } from '../model/build-id.js';
 import type { MemoryGuest } from './memory-view.js';
 import type { GuestFeed, LintBatchResult, LintWorkerData } from './lint-parallel.js';
-import { checkedGuest, plannedChecks } from './guest-outcome.js';
+import { checkedGuest, plannedChecks, type PlannedCheck } from './guest-outcome.js';
 
 export type CacheStrategy = 'metadata' | 'content';
 export const CACHE_STRATEGIES: readonly CacheStrategy[] = ['metadata', 'content'];
 /** ESLint's default is .eslintcache in the working directory. */
 export const DEFAULT_CACHE_NAME = '.xenlintcache';
 /** The cache file's own format: another number is another format, a miss. */
-const FORMAT = 2;
+const FORMAT = 3;
 
 export interface CacheArgs {
   cache?: boolean;
@@ -116,14 +121,22 @@ interface Signature {
   sha256?: string;
 }
 
+/**
+ * A file's entry: its GuestResult with every part's `findings` left empty, and
+ * those findings as the run reported them on arrival (`settled`, per planned
+ * check, null where none arrived): rendered, fingerprinted and matched against
+ * the file's directives once, when the file was last checked.
+ */
 interface Entry {
   result: GuestResult;
+  settled: Array<SettledPart | null>;
   memory?: MemoryGuest;
 }
 
 /** What a hit hands to the run. */
 export interface Hit {
   guest: GuestResult;
+  settled: Array<SettledPart | undefined>;
   memory: MemoryGuest | undefined;
 }
 
@@ -142,9 +155,9 @@ interface KeptRun extends KeptReport {
 }
 
 /**
- * The cache file (format 2): a header line (this format, the key, the
+ * The cache file (format 3): a header line (this format, the key, the
  * strategy, the byte length of each section in fixed-width digits), then
- *  - the entries: each file's entry as one JSON line ({result, memory}),
+ *  - the entries: each file's entry as one JSON line ({result, settled, memory}),
  *  - the index: one line per entry, in the same order: the file's name as a
  *    JSON string, the entry's byte length, the signature (size, mtimeMs, ino,
  *    sha256 or nothing), tab-separated,
@@ -155,7 +168,7 @@ interface KeptRun extends KeptReport {
  * every file is unchanged and whose report would be the kept one parses no
  * entry at all.
  */
-type Loaded = { slots: () => Map<string, Slot>; kept: KeptRun | undefined; entries: () => Buffer } | { note: string };
+type Loaded = { slots: () => Map<string, Slot>; kept: KeptRun | undefined; entries: ReadRange } | { note: string };
 
 const SECTION_DIGITS = 15;
 const HEADER_PREFIX = '{"xenlintCache":';
@@ -195,13 +208,13 @@ export function parseCache(file: { size: number; read: ReadRange }, key: string)
   if (keptAt + keptBytes !== file.size) return { note: 'not a xenlint cache (truncated or damaged?)' };
   const tail = file.read(indexAt, file.size);
   let slots: Map<string, Slot> | undefined;
-  let entries: Buffer | undefined;
+
   return {
     // A run that writes the kept report again needs neither the index nor the entries.
     slots: () => (slots ??= indexOf(tail.toString('utf8', 0, indexBytes), entryBytes)),
     kept: keptBytes > 0 ? keptRunOf(tail.subarray(indexBytes, indexBytes + keptBytes)) : undefined,
     // Offsets in `slots` are from the start of the entries.
-    entries: () => (entries ??= file.read(entriesAt, indexAt)),
+    entries: (start, end) => file.read(entriesAt + start, entriesAt + Math.min(end, entryBytes)),
   };
 }
 
@@ -260,12 +273,14 @@ export class LintCache {
   /** The last run's entries, by file (the index, parsed when first needed). */
   private readonly oldSlots: () => Map<string, Slot>;
   /** The entries' bytes, read at the first lookup. */
-  private readonly entries: () => Buffer;
+  private readonly entries: EntryWindow;
   private readonly keptRun: KeptRun | undefined;
   /** This run's entries: where the unchanged entry is (a hit) or the entry made (a miss). */
   private readonly fresh = new Map<string, Slot | Entry>();
   /** Signatures taken at lookup, for the results of the files that missed. */
   private readonly sigs = new Map<string, Signature | null>();
+  /** Files named twice in the run: never served (a settled entry holds on the file's directives being the guest's own). */
+  private readonly twice = new Set<string>();
   /** The run's report to keep, when it may be replayed. */
   private newRun: KeptRun | undefined;
   /** The kept report was written again: nothing was looked up, and the file stays as it is. */
@@ -279,18 +294,24 @@ export class LintCache {
     private readonly strategy: CacheStrategy,
     private readonly key: string,
     private readonly limits: InputLimits | undefined,
-    private readonly planLength: number,
+    /** The ids of the planned checks (RunSession.guestPlan), in order. */
+    private readonly plan: readonly string[],
     loaded: Extract<Loaded, { slots: unknown }> | undefined,
     /** The run's files, in order: what a kept report is for. */
     private readonly files: readonly string[] = [],
   ) {
+    const seen = new Set<string>();
+    for (const f of files) {
+      if (seen.has(f)) this.twice.add(f);
+      seen.add(f);
+    }
     this.oldSlots = loaded?.slots ?? (() => new Map());
-    this.entries = loaded?.entries ?? (() => Buffer.alloc(0));
+    this.entries = new EntryWindow(loaded?.entries ?? (() => Buffer.alloc(0)));
     this.keptRun = loaded?.kept;
   }
 
   /** The cache at `file`; anything wrong with it is an empty cache and a one-line note on stderr. */
-  static open(file: string, strategy: CacheStrategy, key: string, limits: InputLimits | undefined, planLength: number, note: (line: string) => void, files: readonly string[] = []): LintCache {
+  static open(file: string, strategy: CacheStrategy, key: string, limits: InputLimits | undefined, plan: readonly string[], note: (line: string) => void, files: readonly string[] = []): LintCache {
     let loaded: Extract<Loaded, { slots: unknown }> | undefined;
     let close: (() => void) | undefined;
     const opened = openCacheFile(file, limits);
@@ -309,7 +330,7 @@ export class LintCache {
       if (loaded) close = opened.close;
       else opened.close();
     }
-    const cache = new LintCache(file, strategy, key, limits, planLength, loaded, files);
+    const cache = new LintCache(file, strategy, key, limits, plan, loaded, files);
     if (close) cache.close = close;
     return cache;
   }
@@ -345,32 +366,52 @@ export class LintCache {
 
   /** The file's cached result when its bytes are the ones it was made from; undefined = read and check it. */
   lookup(file: string): Hit | undefined {
+    return this.probe(file) ? this.take(file) : undefined;
+  }
+
+  /** True when the file has an entry made from the bytes it has now (its entry is read by `take`). */
+  probe(file: string): boolean {
+    if (this.twice.has(file)) return false;
     const sig = this.signatureOf(file);
-    if (!sig) return undefined;
+    if (!sig) return false;
     const slot = this.oldSlots().get(file);
-    if (slot === undefined || !sameSignature(slot.sig, sig, this.strategy)) return undefined;
+    return slot !== undefined && sameSignature(slot.sig, sig, this.strategy);
+  }
+
+  /**
+   * The entry of a file `probe` found, read and checked now, as the run takes
+   * it (an entry is garbage once its guest is in the run: read one at a
+   * time, the 10 000 of them are never all held at once); undefined when it
+   * is not an entry of the shape `store` writes: read and check the file.
+   */
+  take(file: string): Hit | undefined {
+    const slot = this.oldSlots().get(file);
+    if (slot === undefined) return undefined;
     let entry: unknown;
     try {
-      entry = JSON.parse(this.entries().toString('utf8', slot.start, slot.end));
+      entry = JSON.parse(this.entries.bytes(slot.start, slot.end).toString('utf8'));
     } catch {
       return undefined;
     }
-    if (!validEntry(entry, file, this.planLength)) return undefined;
+    if (!validEntry(entry, file, this.plan)) return undefined;
     this.fresh.set(file, slot);
     this.hits++;
     // An unknown autostart was left out of the file; memory-view only compares it with undefined and true.
-    return { guest: decodeResult(entry.result), memory: entry.memory };
+    return { guest: decodeResult(entry.result), settled: entry.settled.map((p) => p ?? undefined), memory: entry.memory };
   }
 
-  /** A missed file's result, kept for the next run when it survives JSON unchanged. */
-  store(file: string, result: GuestResult, memory: MemoryGuest | undefined): void {
+  /**
+   * A missed file's result, with what it reported on arrival (RunSession.addGuestSettling),
+   * kept for the next run when there is that and it survives JSON unchanged.
+   */
+  store(file: string, result: GuestResult, memory: MemoryGuest | undefined, settled: ReadonlyArray<SettledPart | undefined> | undefined): void {
     const sig = this.sigs.get(file);
-    if (!sig) return;
-    const encoded = encodeResult(result);
+    if (!sig || !settled || this.twice.has(file)) return;
+    const encoded = encodeResult(result, settled);
     // An unknown autostart is undefined: absent in the file, read back as undefined (memory-view only compares it).
     const m = memory && memory.autostart === undefined ? (({ autostart: _, ...rest }) => rest)(memory) : memory;
-    if (!plainJson(encoded) || (m !== undefined && !plainJson(m))) return;
-    this.fresh.set(file, { result: encoded, ...(m !== undefined ? { memory: m as MemoryGuest } : {}) });
+    if (!encoded || !plainJson(encoded) || (m !== undefined && !plainJson(m))) return;
+    this.fresh.set(file, { ...encoded, ...(m !== undefined ? { memory: m as MemoryGuest } : {}) });
   }
 
   /**
@@ -423,7 +464,7 @@ export class LintCache {
       const index: string[] = [];
       const entry = (file: string, sig: Signature, e: Slot | Entry): void => {
         const before = sections[0]!;
-        put('start' in e ? this.entries().subarray(e.start, e.end) : `${JSON.stringify(e)}\n`);
+        put('start' in e ? this.entries.bytes(e.start, e.end) : `${JSON.stringify(e)}\n`);
         index.push(`${JSON.stringify(file)}\t${sections[0]! - before}\t${sig.size}\t${sig.mtimeMs}\t${sig.ino}\t${sig.sha256 ?? ''}\n`);
       };
       for (const [file, slot] of keptOld) entry(file, slot.sig, slot);
@@ -489,6 +530,31 @@ export class LintCache {
     return sig;
   }
 }
+
+/**
+ * The entries section read a window at a time: entries are looked up, and
+ * written back, mostly in the order they lie in the file, so a run reads each
+ * byte about once without holding the section (36 MB at 10 000 configs) whole.
+ * A window is a Buffer of its own: slices of an earlier one stay valid.
+ */
+class EntryWindow {
+  private start = 0;
+  private window: Buffer = Buffer.alloc(0);
+
+  constructor(private readonly read: ReadRange) {}
+
+  /** Bytes `start` to `end` of the entries (fewer when the section is shorter). */
+  bytes(start: number, end: number): Buffer {
+    if (start < this.start || end > this.start + this.window.length) {
+      this.start = start;
+      this.window = this.read(start, start + Math.max(end - start, WINDOW_BYTES));
+    }
+    return this.window.subarray(start - this.start, end - this.start);
+  }
+}
+
+/** How much of the entries is read at once. */
+const WINDOW_BYTES = 1 << 20;
 
 /**
  * The cache file opened for positional reads, after the checks the reading
@@ -557,6 +623,10 @@ function isPrimitiveRecord(v: unknown): boolean {
 /** A finding as a check makes it: what the engine renders and reports reads these fields. */
 function validFinding(f: unknown): boolean {
   if (!isRecord(f)) return false;
+  return validFindingFields(f);
+}
+
+function validFindingFields(f: Record<string, unknown>): boolean {
   return (
     isOptional(f['messageId'], isString) &&
     isOptional(f['message'], isString) &&
@@ -578,6 +648,24 @@ function validFinding(f: unknown): boolean {
 
 const validFindings = (v: unknown): boolean => Array.isArray(v) && v.every(validFinding);
 
+/** A finding as the engine reported it (report in engine.ts), for check `id`: what the formats read. */
+function validReported(f: unknown, id: string): boolean {
+  return isRecord(f) && f['check'] === id && isString(f['message']) && isString(f['fingerprint']) && SEVERITIES.has(f['severity'] as string) && isOptional(f['unverified'], (u) => typeof u === 'boolean') && validFindingFields(f);
+}
+
+/** A check's settled findings of one guest (SettledPart), its directives' indexes within the guest's `count` directives. */
+function validSettled(s: unknown, id: string, count: number): boolean {
+  if (s === null) return true;
+  return (
+    isRecord(s) &&
+    Object.keys(s).length === 2 &&
+    Array.isArray(s['shown']) &&
+    s['shown'].every((f) => validReported(f, id)) &&
+    Array.isArray(s['suppressedBy']) &&
+    s['suppressedBy'].every((k) => isInt(k) && (k as number) >= 0 && (k as number) < count) &&
+    s['shown'].length + s['suppressedBy'].length > 0
+  );
+}
 function validSuppression(s: unknown): boolean {
   return (
     isRecord(s) &&
@@ -597,11 +685,12 @@ function validPart(p: unknown): boolean {
   if (!isRecord(p)) return false;
   if ('threw' in p) return isString(p['threw']) && Object.keys(p).length === 1;
   if ('aboutRefused' in p) return validFindings(p['aboutRefused']) && Object.keys(p).length === 1;
-  return isOptional(p['findings'], validFindings) && isOptional(p['skip'], (s) => isRecord(s) && isString(s['skip'])) && Object.keys(p).every((k) => k === 'findings' || k === 'skip' || k === 'summary');
+  // The findings are in the entry's `settled`: here they are only there or not (the check examined the guest).
+  return isOptional(p['findings'], (f) => Array.isArray(f) && f.length === 0) && isOptional(p['skip'], (s) => isRecord(s) && isString(s['skip'])) && Object.keys(p).every((k) => k === 'findings' || k === 'skip' || k === 'summary');
 }
 
 /** An entry of the shape `store` writes, for this file and this plan of checks. */
-function validEntry(e: unknown, file: string, planLength: number): e is Entry {
+function validEntry(e: unknown, file: string, plan: readonly string[]): e is Entry {
   if (!isRecord(e) || !isRecord(e['result'])) return false;
   const r = e['result'];
   const okResult =
@@ -611,16 +700,40 @@ function validEntry(e: unknown, file: string, planLength: number): e is Entry {
     r['suppressions'].every(validSuppression) &&
     typeof r['refused'] === 'boolean' &&
     Array.isArray(r['parts']) &&
-    r['parts'].length === planLength &&
+    r['parts'].length === plan.length &&
     r['parts'].every(validPart);
   if (!okResult) return false;
+  const settled = e['settled'];
+  const parts = r['parts'] as unknown[];
+  const count = (r['suppressions'] as unknown[]).length;
+  // Settled findings only where the part says the check examined the guest.
+  const okSettled =
+    Array.isArray(settled) &&
+    settled.length === plan.length &&
+    settled.every((s, i) => validSettled(s, plan[i]!, count) && (s === null || (isRecord(parts[i]) && Array.isArray((parts[i] as Record<string, unknown>)['findings']))));
+  if (!okSettled) return false;
   const m = e['memory'];
   return m === undefined || (isRecord(m) && isString(m['name']) && typeof m['mib'] === 'number' && Number.isFinite(m['mib']) && isOptional(m['autostart'], (a) => typeof a === 'boolean') && isOptional(m['refused'], (a) => a === true));
 }
 
-/** JSON has no undefined in arrays: a part with nothing to add is null in the file. */
-function encodeResult(r: GuestResult): GuestResult {
-  return { ...r, parts: Array.from(r.parts, (p) => p ?? null) as unknown as GuestResult['parts'] };
+/**
+ * The entry of a result and what it reported on arrival: each part's findings
+ * left empty (they are in `settled`); JSON has no undefined in arrays, so a
+ * part or settled list with nothing is null. Undefined when the settled lists
+ * do not account for every finding of the parts.
+ */
+function encodeResult(r: GuestResult, settled: ReadonlyArray<SettledPart | undefined>): Pick<Entry, 'result' | 'settled'> | undefined {
+  const parts = new Array<unknown>(r.parts.length);
+  const lists = new Array<SettledPart | null>(r.parts.length);
+  for (let i = 0; i < r.parts.length; i++) {
+    const p = r.parts[i];
+    const s = settled[i];
+    const found = p !== undefined && 'findings' in p && p.findings ? p.findings.length : 0;
+    if (found !== (s ? s.shown.length + s.suppressedBy.length : 0)) return undefined;
+    parts[i] = p === undefined ? null : found > 0 ? { ...p, findings: [] } : p;
+    lists[i] = s ?? null;
+  }
+  return { result: { ...r, parts: parts as GuestResult['parts'] }, settled: lists };
 }
 
 function decodeResult(r: GuestResult): GuestResult {
@@ -663,42 +776,55 @@ export function cacheRefusal(session: RunSession, checks: readonly Check[], buil
  */
 export async function feedGuestsCached(cache: LintCache, feed: GuestFeed): Promise<ReadProblem[]> {
   const { session, builtins, host, files, readerFor, limits, memoryFor, seen } = feed;
-  const hits: Array<Hit | undefined> = files.map((f) => cache.lookup(f));
+  const cached = files.map((f) => cache.probe(f));
   const missed: number[] = [];
-  hits.forEach((h, i) => {
-    if (!h) missed.push(i);
+  cached.forEach((c, i) => {
+    if (!c) missed.push(i);
   });
-  let cursor = 0;
-  const flushTo = (end: number): void => {
-    for (; cursor < end; cursor++) {
-      const h = hits[cursor];
-      if (!h) continue;
-      session.addGuestResult(h.guest);
-      seen(h.guest.name, h.memory);
-    }
+  const plan = session.guestPlan();
+  let checks: PlannedCheck[] | undefined;
+  /** A file read and checked here, on this thread. */
+  const checkHere = (index: number): LintBatchResult['results'][number] => {
+    checks ??= plannedChecks(plan, builtins);
+    const ms = new Float64Array(plan.length);
+    const item = checkedGuest(files[index]!, parseOptionsFor(readerFor(files[index]!)), limits, checks, host, memoryFor, ms);
+    session.addDurations(ms);
+    return item;
   };
   const problems: ReadProblem[] = [];
-  const take = (index: number, item: LintBatchResult['results'][number]): void => {
-    flushTo(index);
-    cursor = index + 1;
+  const add = (index: number, item: LintBatchResult['results'][number]): void => {
     if ('problem' in item) {
       problems.push(item.problem);
       return;
     }
-    cache.store(files[index]!, item.guest, item.memory);
-    session.addGuestResult(item.guest);
+    cache.store(files[index]!, item.guest, item.memory, session.addGuestSettling(item.guest));
     seen(item.guest.name, item.memory);
   };
-  const plan = session.guestPlan();
+  let cursor = 0;
+  const flushTo = (end: number): void => {
+    for (; cursor < end; cursor++) {
+      if (!cached[cursor]) continue;
+      const h = cache.take(files[cursor]!);
+      // An entry that turns out damaged is a miss like any other, found late: the file is checked now.
+      if (!h) {
+        add(cursor, checkHere(cursor));
+        continue;
+      }
+      session.addGuestResult(h.guest, h.settled);
+      seen(h.guest.name, h.memory);
+    }
+  };
+  const take = (index: number, item: LintBatchResult['results'][number]): void => {
+    flushTo(index);
+    cursor = index + 1;
+    add(index, item);
+  };
   const missedFiles = missed.map((i) => files[i]!);
   const url = new URL('./lint-worker.js', import.meta.url);
   const script = workerScript(url);
   const threads = missedFiles.length > 0 ? threadsFor(missedFiles.length, script, url) : 0;
   if (threads === 0) {
-    const checks = plannedChecks(plan, builtins);
-    const ms = new Float64Array(plan.length);
-    for (const i of missed) take(i, checkedGuest(files[i]!, parseOptionsFor(readerFor(files[i]!)), limits, checks, host, memoryFor, ms));
-    session.addDurations(ms);
+    for (const i of missed) take(i, checkHere(i));
   } else {
     const data: LintWorkerData = { host, plan, memory: memoryFor !== undefined, xen: memoryFor?.xen };
     let next = 0;

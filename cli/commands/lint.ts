@@ -119,7 +119,7 @@ export default async function lint(argv: Record<string, unknown>): Promise<numbe
       memory: memoryFor,
     });
     const note = (line: string): void => void process.stderr.write(`xenlint: --cache: ${line}\n`);
-    cache = cacheLib.LintCache.open(cacheLib.cacheFileOf(args['cache-location'], cwd), strategy, key, limits, plan.length, note, files);
+    cache = cacheLib.LintCache.open(cacheLib.cacheFileOf(args['cache-location'], cwd), strategy, key, limits, plan.map((p) => p.id), note, files);
     return cache;
   };
   // The report of a run whose every input is the last one's is written again as it was (a path that does not exist is a problem the kept report lacks).

@@ -12,7 +12,7 @@ import { hostSideOf, type Check, type HostSide, type RunReport } from '../model/
 import { captureLabel, type Facts } from '../model/facts.js';
 import type { Severity } from '../model/diagnostic.js';
 import { checkSettings, loadConfig, repositoryRoot, UsageError, type InputLimits, type LoadedConfig } from '../settings/config.js';
-import type { Format, LocationContext } from '../report/index.js';
+import type { Format, FormatOptions, LocationContext } from '../report/index.js';
 import { errorsOnly, exitCodeFor, runChecks, RunSession, UNUSED_SUPPRESSION_ID, type CheckRunSettings, type EngineOptions } from '../engine/engine.js';
 import type { MemoryGuest } from './memory-view.js';
 import { parseXenVersionArg } from '../model/xen-version.js';
@@ -254,13 +254,22 @@ export async function finish(command: 'check' | 'lint', facts: Facts, args: Repo
   const [{ ruleMetas }, { projectLinks }] = await Promise.all([import('./rule-meta.js'), import('../settings/project.js')]);
   const cwd = process.cwd();
   const failOn: Severity = args['fail-on'] ?? loaded.config.failOn ?? 'error';
-  const home = projectLinks()?.home;
+  // Rule metadata (a file-system test per check for its page) and the project's links are made
+  // when a format first reads them: stylish does only with --verbose, and `lint one.cfg` in a
+  // hook should not pay for them (issue 14). Getters, so that JSON.stringify and spreads see values.
+  let rules: FormatOptions['rules'] | undefined;
+  let links: { home?: string } | undefined;
   const formatOptions = {
     color: useColor(args.color, process.env, isTTY),
     cwd,
-    rules: ruleMetas(checks),
+    get rules(): FormatOptions['rules'] {
+      return (rules ??= ruleMetas(checks));
+    },
     verbose: Boolean(args.verbose),
-    ...(home ? { home } : {}),
+    // undefined (no homepage) reads as the key's absence did: formats test its value, JSON.stringify leaves it out.
+    get home(): string | undefined {
+      return (links ??= { home: projectLinks()?.home || undefined }).home;
+    },
     locations: { sourceRoot: repositoryRoot(cwd) ?? cwd } as LocationContext,
     failOn,
   };

@@ -96,6 +96,30 @@ class Arrivals {
   failure: string | undefined;
 }
 
+/**
+ * One guest's findings of one check as a run reported them on arrival, for
+ * `lint --cache` to hand back to the next run (RunSession.addGuestSettling,
+ * addGuestResult's `settled`): rendered and fingerprinted, with the check's
+ * own severity (the run's override is applied when handed back), and which of
+ * the guest's own directives hid the rest.
+ */
+export interface SettledPart {
+  /** Reported and not suppressed on arrival, in order. */
+  shown: ReportedFinding[];
+  /** One per finding a directive hid on arrival: that directive's index in the guest's `suppressions`. */
+  suppressedBy: number[];
+}
+
+/** What addGuestSettling collects while a guest is added. */
+interface Recording {
+  r: GuestResult;
+  parts: Array<SettledPart | undefined>;
+  /** The planned check whose guest findings arrive now; -1 between checks. */
+  index: number;
+  /** False once what arrives depends on more than the guest itself. */
+  ok: boolean;
+}
+
 /** What a guest leaves behind for the unused-suppression report once its facts are dropped. */
 interface GuestSuppressions {
   name: string;
@@ -124,6 +148,8 @@ export class RunSession {
   /** Where the findings shown are kept until the report (see keepFindingsIn). */
   private store: FindingStore = new FindingMemory();
   private guests = 0;
+  /** What the guest being added reports on arrival, while addGuestSettling records it. */
+  private recording: Recording | undefined;
   /** True when a version-1 check is among the checks: every guest is kept until `finish`. */
   readonly keepsGuests: boolean;
 
@@ -181,8 +207,12 @@ export class RunSession {
     return this.planned().map((s) => ({ id: s.check.id, ctx: s.ctx }));
   }
 
-  /** A guest whose per-guest parts have run already (guestResultOf over `guestPlan`): as `addGuest` takes the guest itself. */
-  addGuestResult(r: GuestResult): void {
+  /**
+   * A guest whose per-guest parts have run already (guestResultOf over `guestPlan`): as `addGuest` takes the guest itself.
+   * `settled` (lint --cache): per planned check, the guest's findings as a run reported them on arrival
+   * (addGuestSettling), taken as they are instead of the part's findings, which are then empty.
+   */
+  addGuestResult(r: GuestResult, settled?: ReadonlyArray<SettledPart | undefined>): void {
     this.guests++;
     if (r.suppressions.length > 0) {
       // A directive in a refused file is never called unused: nothing but the refusal is judged there.
@@ -195,21 +225,68 @@ export class RunSession {
     }
     const planned = this.planned();
     const ref = guestRefOf(r);
+    const rec = this.recording;
     for (let i = 0; i < planned.length; i++) {
       const state = planned[i]!;
       const part = r.parts[i];
-      if (state.threw !== undefined) continue;
+      if (state.threw !== undefined) {
+        // What this guest would have reported here is unknown: a run where the check does not throw would need it.
+        if (rec) rec.ok = false;
+        continue;
+      }
       if (part !== undefined && 'threw' in part) this.threwOn(state, part.threw);
       else if (r.refused && !state.check.seesRefused) {
         if (part !== undefined && 'aboutRefused' in part) this.arrive(state, state.aboutRefused, part.aboutRefused);
       } else {
+        if (rec) rec.index = i;
+        const s = settled?.[i];
+        // Before the fold step, as its findings arrive before its summary: a step that throws discards them alike.
+        if (s) this.arriveSettled(state, s, r.suppressions);
         // A check's fold steps here, on the run's thread: what it throws makes the check's status "error".
         try {
           state.parts!.addGuestPart((part as GuestPart | undefined) ?? {}, ref);
         } catch (err) {
           this.threwOn(state, failure(err));
         }
+        if (rec) rec.index = -1;
       }
+    }
+  }
+
+  /**
+   * addGuestResult, and what the guest reported on arrival, per planned check,
+   * for `lint --cache` to hand back to the next run (addGuestResult's
+   * `settled`); undefined when that depends on more than the guest itself (a
+   * finding on another file, another guest's directive, a check that threw or
+   * a finding that would not render): then only the checks can say it again.
+   */
+  addGuestSettling(r: GuestResult): Array<SettledPart | undefined> | undefined {
+    // The file's directives on arrival must be the guest's own, as they will be when it is handed back.
+    const own = r.file === undefined || (this.suppressions.get(r.file)?.length ?? 0) === 0;
+    const rec: Recording = { r, parts: new Array<SettledPart | undefined>(this.planned().length), index: -1, ok: own };
+    this.recording = rec;
+    try {
+      this.addGuestResult(r);
+    } finally {
+      this.recording = undefined;
+    }
+    return rec.ok ? rec.parts : undefined;
+  }
+
+  /** A guest's findings of one check as a run reported them on arrival (SettledPart): as `arrive` would report them again. */
+  private arriveSettled(state: CheckState, s: SettledPart, suppressions: readonly Suppression[]): void {
+    const into = state.guests;
+    into.count += s.shown.length + s.suppressedBy.length;
+    if (into.failure !== undefined) return;
+    for (const k of s.suppressedBy) {
+      into.used.add(suppressions[k]!);
+      into.suppressed++;
+    }
+    const severity = state.severityOverride;
+    for (const f of s.shown) {
+      if (severity !== undefined) f.severity = severity;
+      if (f.evidence) f.evidence = this.evidence.of(state.check.id, f.evidence);
+      into.shown.push(this.store.add(f));
     }
   }
 
@@ -228,22 +305,44 @@ export class RunSession {
    */
   private arrive(state: CheckState, into: Arrivals, findings: Finding[]): void {
     const { check, severityOverride } = state;
+    const rec = this.recording;
+    let settled: SettledPart | undefined;
+    // What it says about a refused guest stays in the guest's part and arrives again as it is.
+    if (rec && findings.length > 0 && into === state.guests) {
+      if (rec.index < 0 || rec.parts[rec.index] !== undefined) rec.ok = false;
+      else rec.parts[rec.index] = settled = { shown: [], suppressedBy: [] };
+    }
     for (const f of findings) {
       into.count++;
-      if (into.failure !== undefined) continue;
+      if (into.failure !== undefined) {
+        if (rec) rec.ok = false;
+        continue;
+      }
       const rendered = renderFinding(check, f);
       if (!rendered.ok) {
         // The first that fails is the reason, and what arrived in this list will never be reported.
         into.failure = rendered.reason;
         into.shown = [];
+        if (rec) rec.ok = false;
         continue;
       }
-      const reported = report(check.id, f, rendered.text, severityOverride ?? f.severity ?? check.severity, this.evidence);
+      const base = f.severity ?? check.severity;
+      const reported = report(check.id, f, rendered.text, severityOverride ?? base, this.evidence);
       const suppression = matchingSuppression(this.suppressions, reported);
+      if (settled && f.file !== undefined && f.file !== rec!.r.file) rec!.ok = false;
       if (suppression) {
         into.used.add(suppression);
         into.suppressed++;
-      } else into.shown.push(this.store.add(reported));
+        if (settled) {
+          const k = rec!.r.suppressions.indexOf(suppression);
+          if (k < 0) rec!.ok = false;
+          else settled.suppressedBy.push(k);
+        }
+      } else {
+        into.shown.push(this.store.add(reported));
+        // Kept with the check's own severity: the run's override is applied when it is handed back.
+        if (settled) settled.shown.push(severityOverride === undefined || severityOverride === base ? reported : { ...reported, severity: base });
+      }
     }
   }
 

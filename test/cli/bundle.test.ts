@@ -18,7 +18,7 @@ function run(bin: string, args: string[], cwd = ROOT) {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete env['GITHUB_ACTIONS'];
   delete env['FORCE_COLOR'];
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, env, encoding: 'utf8', input: '', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, env, encoding: 'utf8', input: '', timeout: 60_000, maxBuffer: 64 << 20 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -83,6 +83,8 @@ const cases: Array<[string, string[]]> = [
   ['lint, json', ['lint', '.', '--xen', '3.0.4', '--format', 'json']],
   ['lint, sarif', ['lint', '.', '--facts', join(ROOT, 'samples/info/xl-4.1-x86_64.txt'), '--format', 'sarif']],
   ['lint, junit (times differ: compared without them)', ['lint', '.', '--format', 'junit']],
+  ['lint, github', ['lint', '.', '--format', 'github']],
+  ['lint, html', ['lint', '.', '--xen', '4.17', '--format', 'html']],
   ['lint, a missing file', ['lint', 'nope.cfg']],
   ['lint, a plugin', ['lint', 'img.cfg', '--config', 'plugins.yaml', '--format', 'json']],
   ['lint, a bad option value', ['lint', '.', '--format', 'yaml']],
@@ -91,6 +93,9 @@ const cases: Array<[string, string[]]> = [
   ['explain, a usage error in the yargs bundle', ['explain', 'no-such-check']],
   ['lint, --max-warnings not a count', ['lint', 'web01.cfg', '--max-warnings', '1e309']],
   ['check --root', ['check', '--root', join(ROOT, 'samples/hosts/xen-4.17-credit2'), '--format', 'json']],
+  // A fleet's report (one chunk of the bundle, build/bundle.mjs) requires SARIF's (another).
+  ['check --root of a fleet, sarif', ['check', '--root', join(ROOT, 'samples/hosts'), '--format', 'sarif']],
+  ['check --root of a fleet, stylish', ['check', '--root', join(ROOT, 'samples/hosts')]],
   ['help', ['--help']],
   ['explain', ['explain', 'disk-spec']],
   ['rules', ['rules']],
@@ -130,4 +135,39 @@ t.test('a missing or refused code cache changes nothing but the time', async (t)
     t.equal(got.stdout, expected.stdout, `${damage}: stdout`);
     t.equal(got.stderr, expected.stderr, `${damage}: stderr`);
   }
+});
+
+// The formats other than stylish and js-yaml are chunks beside the bundles (build/bundle.mjs CHUNKS), so
+// that `lint one.cfg` neither reads nor deserialises them: the bundles hold none of their code, and
+// a stylish lint of a JSON-configured directory runs with every chunk gone.
+t.test('formats other than stylish, and js-yaml, are chunks the default run does without', async (t) => {
+  const chunks = ['report-json.cjs', 'report-sarif.cjs', 'report-junit.cjs', 'report-github.cjs', 'report-html.cjs', 'report-fleet.cjs', 'js-yaml.cjs'];
+  for (const c of chunks) t.ok(existsSync(join(ROOT, 'dist/bin', c)), `${c} is built`);
+  for (const file of ['lint.cjs', 'check.cjs']) {
+    const code = readFileSync(join(ROOT, 'dist/bin', file), 'utf8');
+    t.notMatch(code, /tag:yaml\.org,2002:/, `${file}: js-yaml is not in it`);
+    t.notMatch(code, /sarif-schema-2\.1\.0/, `${file}: SARIF's format is not in it`);
+    t.notMatch(code, /<!DOCTYPE html>/i, `${file}: the HTML format is not in it`);
+    for (const c of chunks) t.match(code, `require("./${c}")`, `${file} requires ${c} when asked for it`);
+  }
+  mkdirSync(join(ROOT, '.test-build'), { recursive: true });
+  const copy = mkdtempSync(join(ROOT, '.test-build', 'bin-chunkless-'));
+  t.teardown(() => rmSync(copy, { recursive: true, force: true }));
+  cpSync(join(ROOT, 'dist/bin'), copy, { recursive: true });
+  for (const c of chunks) rmSync(join(copy, c));
+  const json = mkdtempSync(join(ROOT, '.test-build', 'json-config-'));
+  t.teardown(() => rmSync(json, { recursive: true, force: true }));
+  cpSync(join(dir, 'web01.cfg'), join(json, 'web01.cfg'));
+  writeFileSync(join(json, '.xenlintrc.json'), '{ "checks": { "vif-spec": "warning" } }\n');
+  const args = ['lint', 'web01.cfg', '--facts', join(ROOT, 'samples/info/xl-4.1-x86_64.txt')];
+  const whole = run(BUNDLE, args, json);
+  const chunkless = run(join(copy, 'xenlint.cjs'), args, json);
+  t.equal(whole.code, 1, 'findings');
+  t.equal(chunkless.code, whole.code, 'exit code');
+  t.equal(chunkless.stdout, whole.stdout, 'stdout');
+  t.equal(chunkless.stderr, whole.stderr, 'stderr');
+  // And a run that needs one says so plainly rather than going on without it.
+  const sarif = run(join(copy, 'xenlint.cjs'), [...args, '--format', 'sarif'], json);
+  t.equal(sarif.code, 2, 'a missing chunk is an error');
+  t.match(sarif.stderr, /report-sarif\.cjs/, 'naming the file');
 });

@@ -65,7 +65,7 @@ async function sameInEveryFormat(t: Test, state: string, prime: Buffer | undefin
 
 const lines = () => readFileSync(CACHE, 'utf8').split('\n').filter((l) => l.includes('\t'));
 
-/** The cache file's sections (format 2): header, entries, index lines, kept report. */
+/** The cache file's sections (format 3): header, entries, index lines, kept report. */
 function sectionsOf(text: string) {
   const nl = text.indexOf('\n');
   const header = JSON.parse(text.slice(0, nl)) as Record<string, unknown>;
@@ -83,7 +83,7 @@ function sectionsOf(text: string) {
   return { header, index, entries, kept };
 }
 
-/** A cache file of format 2 from its parts (what LintCache.save writes). */
+/** A cache file of format 3 from its parts (what LintCache.save writes). */
 function cacheText(header: Record<string, unknown>, rows: Array<{ index: string; entry: string }>, kept: string): string {
   const entries = rows.map((r) => r.entry).join('');
   const index = rows.map((r) => `${r.index.split('\t').map((c, n) => (n === 1 ? String(Buffer.byteLength(r.entry)) : c)).join('\t')}\n`).join('');
@@ -189,7 +189,7 @@ t.test('a damaged, foreign or oversized cache is a miss with one note, and the s
     ['truncated in the header', () => writeFileSync(CACHE, good.subarray(0, 20)), /not a xenlint cache/],
     ['empty', () => writeFileSync(CACHE, ''), /not a xenlint cache/],
     ['random bytes', () => writeFileSync(CACHE, Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7919) % 256))), /not a xenlint cache/],
-    ['another format', () => writeFileSync(CACHE, good.toString('utf8').replace('"xenlintCache":2', '"xenlintCache":3')), /not a xenlint cache of this format/],
+    ['another format (2, before settled findings)', () => writeFileSync(CACHE, good.toString('utf8').replace('"xenlintCache":3', '"xenlintCache":2')), /not a xenlint cache of this format/],
     ['format 1 (before the index)', () => writeFileSync(CACHE, `{"xenlintCache":1,"key":"x"}\n"g/clash-a.cfg"\t{}\n`), /not a xenlint cache of this format/],
     ['sections that do not add up', () => writeFileSync(CACHE, good.toString('utf8').replace(/"sections":"(\d+)/, (_, n: string) => `"sections":"${String(Number(n) + 1).padStart(15, '0')}`)), /truncated or damaged/],
     ['a JSON array', () => writeFileSync(CACHE, '[1,2,3]'), /not a xenlint cache/],
@@ -240,13 +240,13 @@ t.test('the loader: random text or JSON is a miss, never a throw', async (t) => 
       fc.oneof(
         fc.string(),
         fc.json(),
-        fc.json().map((j) => cacheText({ xenlintCache: 2, key }, [{ index: '"f.cfg"\t0\t1\t2\t3\t', entry: `${j}\n` }], '')),
-        fc.tuple(fc.json(), fc.string(), fc.string()).map(([j, index, kept]) => cacheText({ xenlintCache: 2, key }, [{ index, entry: j }], kept)),
-        fc.tuple(fc.string(), fc.string()).map(([sections, rest]) => `${JSON.stringify({ xenlintCache: 2, key, sections })}\n${rest}`),
+        fc.json().map((j) => cacheText({ xenlintCache: 3, key }, [{ index: '"f.cfg"\t0\t1\t2\t3\t', entry: `${j}\n` }], '')),
+        fc.tuple(fc.json(), fc.string(), fc.string()).map(([j, index, kept]) => cacheText({ xenlintCache: 3, key }, [{ index, entry: j }], kept)),
+        fc.tuple(fc.string(), fc.string()).map(([sections, rest]) => `${JSON.stringify({ xenlintCache: 3, key, sections })}\n${rest}`),
       ),
       (text) => {
         const r = parseCache(rangesOf(Buffer.from(text, 'utf8')), key);
-        return 'note' in r || (r.slots() instanceof Map && r.entries() instanceof Buffer);
+        return 'note' in r || (r.slots() instanceof Map && r.entries(0, 64) instanceof Buffer);
       },
     ),
     { numRuns: 500 },
@@ -264,26 +264,41 @@ t.test('the loader: random text or JSON is a miss, never a throw', async (t) => 
     fc.jsonValue(),
     fc.record({ name: fc.oneof(fc.string(), fc.jsonValue()), file: fc.constantFrom(file, 'other.cfg'), suppressions: fc.oneof(fc.constant([]), fc.jsonValue()), refused: fc.oneof(fc.boolean(), fc.jsonValue()), parts: fc.oneof(fc.constant(valid.parts), fc.array(fc.oneof(fc.constant(null), fc.jsonValue()), { minLength: plan.length, maxLength: plan.length })) }),
   );
-  const take = (result: unknown, memory: unknown): boolean => {
-    const entry = { result, ...(memory !== null ? { memory } : {}) };
-    writeFileSync(cacheFile, cacheText({ xenlintCache: 2, key }, [{ index: `${JSON.stringify(file)}\t0\t${sig.size}\t${sig.mtimeMs}\t${sig.ino}\t`, entry: `${JSON.stringify(entry)}\n` }], ''));
-    const cache = LintCache.open(cacheFile, 'metadata', key, undefined, plan.length, () => undefined);
+  const noneSettled = plan.map(() => null);
+  const take = (result: unknown, memory: unknown, settled: unknown = noneSettled): boolean => {
+    const entry = { result, settled, ...(memory !== null ? { memory } : {}) };
+    writeFileSync(cacheFile, cacheText({ xenlintCache: 3, key }, [{ index: `${JSON.stringify(file)}\t0\t${sig.size}\t${sig.mtimeMs}\t${sig.ino}\t`, entry: `${JSON.stringify(entry)}\n` }], ''));
+    const cache = LintCache.open(cacheFile, 'metadata', key, undefined, plan.map((p) => p.id), () => undefined);
     const hit = cache.lookup(file);
     cache.close();
     if (hit) {
       const session = new RunSession(builtinChecks, host, { command: 'lint' });
-      session.addGuestResult(hit.guest);
+      session.addGuestResult(hit.guest, hit.settled);
       session.finish();
     }
     return hit !== undefined;
   };
+  const reported = { check: plan[0]!.id, severity: 'warning', message: 'm', fingerprint: 'f'.repeat(24), file, line: 1 };
+  const examined = { ...valid, parts: valid.parts.map((p, i) => (i === 0 ? { findings: [] } : p)) };
+  const settledAt0 = (s: unknown) => noneSettled.map((n, i) => (i === 0 ? s : n));
+  const anyReported = fc.oneof(fc.jsonValue(), fc.record({ check: fc.constantFrom(plan[0]!.id, 'other'), severity: fc.oneof(fc.constantFrom('error', 'info'), fc.jsonValue()), message: fc.oneof(fc.string(), fc.jsonValue()), fingerprint: fc.string(), line: fc.oneof(fc.nat(), fc.jsonValue()) }));
+  const anySettled = fc.oneof(
+    fc.constant(noneSettled),
+    fc.jsonValue(),
+    fc.record({ shown: fc.oneof(fc.array(anyReported, { maxLength: 3 }), fc.jsonValue()), suppressedBy: fc.oneof(fc.array(fc.integer({ min: -1, max: 2 }), { maxLength: 3 }), fc.jsonValue()) }).map(settledAt0),
+  );
   fc.assert(
-    fc.property(anyResult, fc.option(fc.jsonValue()), (result, memory) => {
-      take(result, memory);
+    fc.property(fc.oneof(anyResult, fc.constant(examined)), fc.option(fc.jsonValue()), anySettled, (result, memory, settled) => {
+      take(result, memory, settled);
       return true;
     }),
     { numRuns: 400 },
   );
+  t.ok(take(examined, null, settledAt0({ shown: [reported], suppressedBy: [] })), 'a settled finding of the check that examined the guest is taken');
+  t.notOk(take(examined, null, settledAt0({ shown: [{ ...reported, check: 'other' }], suppressedBy: [] })), "a settled finding of another check: a miss");
+  t.notOk(take(valid, null, settledAt0({ shown: [reported], suppressedBy: [] })), 'settled findings of a check that did not examine the guest: a miss');
+  t.notOk(take(examined, null, settledAt0({ shown: [], suppressedBy: [0] })), 'hidden by a directive the guest does not have: a miss');
+  t.notOk(take({ ...valid, parts: valid.parts.map((p, i) => (i === 0 ? { findings: [{ message: 'raw' }] } : p)) }, null), 'raw findings in a part (format 2): a miss');
   t.ok(take(valid, null), 'an entry of the shape store writes is taken');
   t.ok(take(valid, { name: 'clash', mib: 1024 }), 'with its memory figures');
   t.notOk(take({ ...valid, parts: valid.parts.slice(1) }, null), 'parts for another plan of checks: a miss');
@@ -352,7 +367,7 @@ t.test('a run whose every input is the last run\'s writes the kept report again;
   const file = join(dir, 'g/file-wide.cfg');
   const st = statSync(file);
   const changes: Array<[string, string[], () => void, () => void]> = [
-    ['another format', ['--format', 'github'], () => undefined, () => undefined],
+    ['another format (2, before settled findings)', ['--format', 'github'], () => undefined, () => undefined],
     ['--quiet', ['--quiet'], () => undefined, () => undefined],
     ['--verbose', ['--verbose'], () => undefined, () => undefined],
     ['--color', ['--color'], () => undefined, () => undefined],
