@@ -11,6 +11,7 @@ import { satisfiesXen } from '../model/xen-version.js';
 import { TOOL_VERSION } from '../model/tool-version.js';
 import { elide, findingCode, renderFinding, VALUE_LIMIT } from '../model/messages.js';
 import { sha256Hex } from '../model/sha256.js';
+import { FindingMemory, forEachSeverity, withSeverities, type FindingStore } from '../model/finding-store.js';
 import { UNUSED_SUPPRESSION } from '../../checks/unused-suppression.js';
 
 export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
@@ -85,8 +86,8 @@ interface CheckState {
  * (a check that ends in error or skipped hides nothing).
  */
 class Arrivals {
-  /** Reported, not hidden by an inline suppression known on arrival; in reading order. Empty once one failed to render. */
-  shown: ReportedFinding[] = [];
+  /** Reported, not hidden by an inline suppression known on arrival, as kept in the run's FindingStore; in reading order. Empty once one failed to render. */
+  shown: number[] = [];
   /** How many arrived at all (before suppressions). */
   count = 0;
   suppressed = 0;
@@ -144,6 +145,8 @@ export class RunSession {
   private readonly guestSuppressions: GuestSuppressions[] = [];
   private readonly suppressions = new Map<string, Suppression[]>();
   private readonly evidence = new SharedValues();
+  /** Where the findings shown are kept until the report (see keepFindingsIn). */
+  private store: FindingStore = new FindingMemory();
   private guests = 0;
   /** What the guest being added reports on arrival, while addGuestSettling records it. */
   private recording: Recording | undefined;
@@ -171,6 +174,15 @@ export class RunSession {
       }
       return state;
     });
+  }
+
+  /**
+   * Keeps the findings shown in `store` (a FindingSpill for a run of many
+   * guests) instead of in memory: given before the first guest arrives.
+   */
+  keepFindingsIn(store: FindingStore): void {
+    if (this.guests > 0) throw new Error('keepFindingsIn: guests have arrived already');
+    this.store = store;
   }
 
   /** Runs the guest's per-guest parts and keeps its summaries; the guest itself is not kept (unless `keepsGuests`). */
@@ -274,7 +286,7 @@ export class RunSession {
     for (const f of s.shown) {
       if (severity !== undefined) f.severity = severity;
       if (f.evidence) f.evidence = this.evidence.of(state.check.id, f.evidence);
-      into.shown.push(f);
+      into.shown.push(this.store.add(f));
     }
   }
 
@@ -327,7 +339,7 @@ export class RunSession {
           else settled.suppressedBy.push(k);
         }
       } else {
-        into.shown.push(reported);
+        into.shown.push(this.store.add(reported));
         // Kept with the check's own severity: the run's override is applied when it is handed back.
         if (settled) settled.shown.push(severityOverride === undefined || severityOverride === base ? reported : { ...reported, severity: base });
       }
@@ -415,7 +427,7 @@ export class RunSession {
       const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       return { ...base, status: 'error', reason: `the check failed: ${what}` };
     }
-    return settle(check, base, result, severityOverride, baseline, used, this.suppressions, this.opts.findingsPerCheckPerFile ?? FINDINGS_PER_CHECK_PER_FILE, this.evidence);
+    return settle(check, base, result, severityOverride, baseline, used, this.suppressions, this.opts.findingsPerCheckPerFile ?? FINDINGS_PER_CHECK_PER_FILE, this.evidence, this.store);
   }
 
   private unusedSuppressions(used: Set<Suppression>): CheckOutcome {
@@ -578,6 +590,7 @@ function settle(
   suppressions: Map<string, Suppression[]>,
   perFile: number,
   evidence: SharedValues,
+  store: FindingStore,
 ): CheckOutcome {
   if (!isSequence(result)) {
     if (result && typeof result === 'object' && typeof result.skip === 'string') {
@@ -586,7 +599,8 @@ function settle(
     return { ...base, status: 'error', reason: 'the check returned neither findings nor a skip reason' };
   }
   // The first finding in the check's order that does not render makes it an error.
-  const reportedAll: Array<ReportedFinding[] | Arrivals> = [];
+  // Each finding is known by its number in the store from here on.
+  const reportedAll: Array<number[] | Arrivals> = [];
   for (const part of result) {
     if (part instanceof Arrivals) {
       if (part.failure !== undefined) return { ...base, status: 'error', reason: part.failure };
@@ -599,9 +613,9 @@ function settle(
       if (!rendered.ok) return { ...base, status: 'error', reason: rendered.reason };
       reported.push(report(check.id, f, rendered.text, severityOverride ?? f.severity ?? check.severity, evidence));
     }
-    reportedAll.push(reported);
+    reportedAll.push(reported.map((r) => store.add(r)));
   }
-  const shown: ReportedFinding[] = [];
+  const shown: number[] = [];
   let suppressed = 0;
   for (const part of reportedAll) {
     let list = part;
@@ -611,29 +625,32 @@ function settle(
       suppressed += part.suppressed;
       list = part.shown;
     }
-    for (const reported of list as ReportedFinding[]) {
-      const suppression = matchingSuppression(suppressions, reported);
+    for (const id of list as number[]) {
+      // Only a file with directives can hide it (matchingSuppression): the finding itself is read only then.
+      const file = store.file(id);
+      const suppression = file && suppressions.has(file) ? matchingSuppression(suppressions, store.reported(id)) : undefined;
       if (suppression) {
         used.add(suppression);
         suppressed++;
       } else {
-        shown.push(reported);
+        shown.push(id);
       }
     }
   }
   // Capped before the baseline, so a baseline written from a capped report (the
   // kept findings and the summary) accepts the same capped report next time.
-  const findings: ReportedFinding[] = [];
-  for (const reported of capPerFile(check.id, shown, perFile)) {
-    const accepted = baseline?.get(reported.fingerprint) ?? 0;
+  const findings: number[] = [];
+  for (const id of capPerFile(check.id, shown, perFile, store)) {
+    const fingerprint = baseline ? store.reported(id).fingerprint : undefined;
+    const accepted = fingerprint !== undefined ? (baseline!.get(fingerprint) ?? 0) : 0;
     if (accepted > 0) {
-      baseline!.set(reported.fingerprint, accepted - 1);
+      baseline!.set(fingerprint!, accepted - 1);
       suppressed++;
     } else {
-      findings.push(reported);
+      findings.push(id);
     }
   }
-  return { ...base, status: findings.length > 0 ? 'fail' : 'pass', findings, suppressed };
+  return { ...base, status: findings.length > 0 ? 'fail' : 'pass', findings: store.list(findings), suppressed };
 }
 
 /** A need that is absent because the probe that feeds it failed: an error, not a skip. */
@@ -738,18 +755,20 @@ function elideValues<T extends string | number | boolean>(values: Record<string,
  * were. Its fingerprint rests on the check, the guest and the summary's id, not
  * on the count, so a baseline that accepted it keeps accepting it.
  */
-function capPerFile(checkId: string, findings: ReportedFinding[], perFile: number): ReportedFinding[] {
-  const kept: ReportedFinding[] = [];
+function capPerFile(checkId: string, findings: readonly number[], perFile: number, store: FindingStore): number[] {
+  const kept: number[] = [];
   const seen = new Map<string, number>();
   const over = new Map<string, { first: ReportedFinding; count: number; severity: Severity; domains: Set<string | undefined> }>();
-  for (const f of findings) {
-    const file = f.file ?? '';
+  for (const id of findings) {
+    const file = store.file(id) ?? '';
     const n = (seen.get(file) ?? 0) + 1;
     seen.set(file, n);
     if (n <= perFile) {
-      kept.push(f);
+      kept.push(id);
       continue;
     }
+    // Past the cap the finding itself is read: its domain is counted.
+    const f = store.reported(id);
     const o = over.get(file);
     if (!o) over.set(file, { first: f, count: 1, severity: f.severity, domains: new Set([f.domain]) });
     else {
@@ -772,7 +791,7 @@ function capPerFile(checkId: string, findings: ReportedFinding[], perFile: numbe
     if (first.file !== undefined) f.file = first.file;
     if (domain !== undefined) f.domain = domain;
     if (first.host !== undefined) f.host = first.host;
-    kept.push(f);
+    kept.push(store.add(f));
   }
   return kept;
 }
@@ -815,7 +834,7 @@ export function summarize(outcomes: CheckOutcome[]): RunReport['summary'] {
   const findings: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   for (const o of outcomes) {
     counts[o.status]++;
-    for (const f of o.findings) findings[f.severity]++;
+    forEachSeverity(o.findings, (severity) => findings[severity]++);
   }
   return { ...counts, findings };
 }
@@ -824,7 +843,7 @@ export function summarize(outcomes: CheckOutcome[]): RunReport['summary'] {
 export function errorsOnly(report: RunReport): RunReport {
   const checks = report.checks.map((o): CheckOutcome => {
     if (o.status !== 'fail') return o;
-    const findings = o.findings.filter((f) => f.severity === 'error');
+    const findings = withSeverities(o.findings, (severity) => severity === 'error');
     return { ...o, findings, status: findings.length > 0 ? 'fail' : 'pass' };
   });
   return { ...report, checks, summary: summarize(checks) };
@@ -840,7 +859,9 @@ export function exitCodeFor(report: RunReport, failOn: Severity): 0 | 1 | 2 {
   let code: 0 | 1 | 2 = 0;
   for (const o of report.checks) {
     if (o.status === 'error') return 2;
-    for (const f of o.findings) if (SEVERITY_RANK[f.severity] >= min) code = 1;
+    forEachSeverity(o.findings, (severity) => {
+      if (SEVERITY_RANK[severity] >= min) code = 1;
+    });
   }
   return code;
 }
