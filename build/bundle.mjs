@@ -69,12 +69,12 @@ const semverOnFirstUse = {
 // Node built-ins that Node itself does not load for `node -e ''` cost start-up when a bundle's
 // top level requires them, as esbuild makes every import do: node:crypto ~13 M instructions,
 // worker_threads ~8 M (it brings the whole of streams), node:v8 ~8 M, fs/promises ~4 M (readline,
-// watchers), os, zlib. The common `lint one.cfg` and `check --root` use few or none of them before
+// watchers), node:module ~1.2 M (Node's ES module loader behind it: validators.js's createRequire), os, zlib. The common `lint one.cfg` and `check --root` use few or none of them before
 // they finish, so our own code (dist/cli, dist/checks) gets stand-ins that require the built-in on
 // the first call. A function is forwarded, a class (capitalised) constructed, `constants` read
 // through; any other export is left out, so that importing it fails the build ("No matching
 // export") instead of binding a value too early. Dependencies (execa) keep their own imports.
-const LAZY_BUILTINS = ['node:crypto', 'node:fs/promises', 'node:os', 'node:v8', 'node:worker_threads', 'node:zlib'];
+const LAZY_BUILTINS = ['node:crypto', 'node:fs/promises', 'node:module', 'node:os', 'node:v8', 'node:worker_threads', 'node:zlib'];
 function lazyBuiltinSource(specifier) {
   const real = createRequire(import.meta.url)(specifier);
   const lines = [`let real;`, `const load = () => (real ??= require(${JSON.stringify(specifier)}));`];
@@ -113,7 +113,7 @@ const cjs = {
   format: 'cjs',
   // The code finds its files (the package root, the reading threads' script) from import.meta.url.
   define: { 'import.meta': '__xenlintImportMeta' },
-  banner: { js: `var __xenlintImportMeta={get url(){return require("node:url").pathToFileURL(__filename).href}};` },
+  banner: { js: `var __xenlintImportMeta={get url(){return require("node:url").pathToFileURL(__filename).href},dirname:__dirname};` },
 };
 
 const esm = {
