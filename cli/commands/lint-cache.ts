@@ -1,12 +1,17 @@
 /**
  * `xenlint lint --cache` (ESLint's --cache, --cache-location, --cache-strategy):
  * each file's per-guest result (the engine's GuestResult, what a worker thread
- * posts back) is kept in one cache file, so a file that has not changed since
- * the last run is neither read, parsed nor checked again: its result goes
- * straight into the run (RunSession.addGuestResult), in file order among the
- * files that did change. Cross-guest parts, statuses, suppressions, caps, the
- * baseline and the report then run as always, so the report is the one a run
- * without --cache makes, byte for byte.
+ * posts back) is kept in one cache file, its findings as the run reported them
+ * on arrival (rendered, fingerprinted, matched against the file's own
+ * directives: RunSession.addGuestSettling), so a file that has not changed since
+ * the last run is neither read, parsed nor checked again, nor are its findings
+ * rendered again: its result goes straight into the run
+ * (RunSession.addGuestResult with its settled findings), in file order among the
+ * files that did change, each entry read and parsed just before it goes in.
+ * Cross-guest parts, statuses, suppressions, caps, the baseline and the report
+ * then run as always, so the report is the one a run without --cache makes,
+ * byte for byte (test/cli/lint-cache-property.test.ts: random corpora, random
+ * edits).
  *
  * One key covers the whole cache: anything that could change one guest's result
  * (the build of xenlint that made it, cli/model/build-id.ts; the checks and the context each runs with — options,
@@ -31,7 +36,8 @@ import { closeSync, constants, fstatSync, openSync, readSync, renameSync, statSy
 import { basename, dirname, join, resolve } from 'node:path';
 import type { CheckContext, HostSide } from '../model/contract.js';
 import { hasParts, type Check } from '../model/contract.js';
-import type { GuestResult, RunSession } from '../engine/engine.js';
+import type { GuestResult, RunSession, SettledPart } from '../engine/engine.js';
+import type { ReportedFinding } from '../model/contract.js';
 import type { KeptReport } from './pipeline.js';
 import type { InputLimits, XenlintConfig } from '../settings/config.js';
 import { UsageError } from '../settings/config.js';
@@ -43,14 +49,14 @@ import { TOOL_VERSION } from '../model/tool-version.js';
 import { BUILD_ID } from '../model/build-id.js';
 import type { MemoryGuest } from './memory-view.js';
 import type { GuestFeed, LintBatchResult, LintWorkerData } from './lint-parallel.js';
-import { checkedGuest, plannedChecks } from './guest-outcome.js';
+import { checkedGuest, plannedChecks, type PlannedCheck } from './guest-outcome.js';
 
 export type CacheStrategy = 'metadata' | 'content';
 export const CACHE_STRATEGIES: readonly CacheStrategy[] = ['metadata', 'content'];
 /** ESLint's default is .eslintcache in the working directory. */
 export const DEFAULT_CACHE_NAME = '.xenlintcache';
 /** The cache file's own format: another number is another format, a miss. */
-const FORMAT = 2;
+const FORMAT = 3;
 
 export interface CacheArgs {
   cache?: boolean;
@@ -116,14 +122,22 @@ interface Signature {
   sha256?: string;
 }
 
+/**
+ * A file's entry: its GuestResult with every part's `findings` left empty, and
+ * those findings as the run reported them on arrival (`settled`, per planned
+ * check, null where none arrived): rendered, fingerprinted and matched against
+ * the file's directives once, when the file was last checked.
+ */
 interface Entry {
   result: GuestResult;
+  settled: Array<SettledPart | null>;
   memory?: MemoryGuest;
 }
 
 /** What a hit hands to the run. */
 export interface Hit {
   guest: GuestResult;
+  settled: Array<SettledPart | undefined>;
   memory: MemoryGuest | undefined;
 }
 
@@ -135,19 +149,25 @@ interface Slot {
 }
 
 /** The report the last run wrote, kept whole (ReportMemo), with what it was written for. */
-interface KeptRun extends KeptReport {
+interface KeptRun extends Omit<KeptReport, 'text'> {
   outputKey: string;
   /** Digest of the run's files, in order, with their signatures. */
   files: string;
+  textBytes: number;
+  /** The report's bytes, read from the cache file only when they are written again. */
+  text: () => Buffer[];
 }
 
 /**
- * The cache file (format 2): a header line (this format, the key, the
+ * The cache file (format 3): a header line (this format, the key, the
  * strategy, the byte length of each section in fixed-width digits), then
- *  - the entries: each file's entry as one JSON line ({result, memory}),
+ *  - the entries: each file's entry as one JSON line ({result, settled, memory}),
  *  - the index: one line per entry, in the same order: the file's name as a
  *    JSON string, the entry's byte length, the signature (size, mtimeMs, ino,
  *    sha256 or nothing), tab-separated,
+ *  - the values: one JSON array of what many entries repeat (LintCache.shared),
+ *    which entries name by index; a run appends to it, never reorders it,
+ *    since unchanged entries are copied as they are; or nothing,
  *  - the kept report of the last run (ReportMemo), one JSON line, or nothing.
  * An entry is decoded and parsed only when its file is looked up, and an
  * unchanged entry is written back as the very bytes it was read as: the cache
@@ -155,7 +175,13 @@ interface KeptRun extends KeptReport {
  * every file is unchanged and whose report would be the kept one parses no
  * entry at all.
  */
-type Loaded = { slots: () => Map<string, Slot>; kept: KeptRun | undefined; entries: () => Buffer } | { note: string };
+type Loaded = { slots: () => Map<string, Slot>; kept: KeptRun | undefined; entries: ReadRange; values: () => OldValues | undefined } | { note: string };
+
+/** The values section as read: the values, and the section's bytes (written back with new values appended). */
+interface OldValues {
+  list: unknown[];
+  bytes: Buffer;
+}
 
 const SECTION_DIGITS = 15;
 const HEADER_PREFIX = '{"xenlintCache":';
@@ -187,22 +213,35 @@ export function parseCache(file: { size: number; read: ReadRange }, key: string)
   if (!isRecord(header) || header['xenlintCache'] !== FORMAT) return { note: 'not a xenlint cache of this format' };
   if (header['key'] !== key) return { note: 'made with other settings, checks, facts or another xenlint' };
   const sections = typeof header['sections'] === 'string' ? header['sections'].split(' ').map(Number) : [];
-  if (end < 0 || sections.length !== 3 || !sections.every((n) => Number.isSafeInteger(n) && n >= 0)) return { note: 'not a xenlint cache of this format' };
-  const [entryBytes, indexBytes, keptBytes] = sections as [number, number, number];
+  if (end < 0 || sections.length !== 4 || !sections.every((n) => Number.isSafeInteger(n) && n >= 0)) return { note: 'not a xenlint cache of this format' };
+  const [entryBytes, indexBytes, valueBytes, keptBytes] = sections as [number, number, number, number];
   const entriesAt = end + 1;
   const indexAt = entriesAt + entryBytes;
-  const keptAt = indexAt + indexBytes;
+  const valuesAt = indexAt + indexBytes;
+  const keptAt = valuesAt + valueBytes;
   if (keptAt + keptBytes !== file.size) return { note: 'not a xenlint cache (truncated or damaged?)' };
-  const tail = file.read(indexAt, file.size);
   let slots: Map<string, Slot> | undefined;
-  let entries: Buffer | undefined;
+  let values: OldValues | null | undefined;
   return {
-    // A run that writes the kept report again needs neither the index nor the entries.
-    slots: () => (slots ??= indexOf(tail.toString('utf8', 0, indexBytes), entryBytes)),
-    kept: keptBytes > 0 ? keptRunOf(tail.subarray(indexBytes, indexBytes + keptBytes)) : undefined,
+    // A run that writes the kept report again needs neither the index, the values nor the entries.
+    slots: () => (slots ??= indexOf(file.read(indexAt, valuesAt).toString('utf8'), entryBytes)),
+    kept: keptBytes > 0 ? keptRunOf(file, keptAt, keptBytes) : undefined,
     // Offsets in `slots` are from the start of the entries.
-    entries: () => (entries ??= file.read(entriesAt, indexAt)),
+    entries: (start, end) => file.read(entriesAt + start, entriesAt + Math.min(end, entryBytes)),
+    values: () => (values === undefined ? (values = valuesOf(file.read(valuesAt, keptAt)) ?? null) : values) ?? undefined,
   };
+}
+
+/** The values section: one JSON array, or nothing; undefined when it is neither (then no entry can be trusted). */
+function valuesOf(bytes: Buffer): OldValues | undefined {
+  if (bytes.length === 0) return { list: [], bytes };
+  let list: unknown;
+  try {
+    list = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  return Array.isArray(list) && list.length <= MAX_VALUES && bytes[bytes.length - 1] === 10 && bytes[bytes.length - 2] === 93 ? { list, bytes } : undefined;
 }
 
 /** The index section: each file's entry (its place among the `entryBytes` of entries) and signature. */
@@ -237,17 +276,30 @@ function nameOf(cell: string): string | undefined {
   }
 }
 
-/** The kept report's section: a JSON line (what it is for, its exit code, its length), then the report's bytes as written. */
-function keptRunOf(section: Buffer): KeptRun | undefined {
-  const nl = section.indexOf(10);
+/**
+ * The kept report's section (`bytes` at `at`): a JSON line (what it is for, its exit code, its length), then the
+ * report's bytes as written, read only when they are written again (78 MB of stylish at 100 000 configs).
+ */
+function keptRunOf(file: { read: ReadRange }, at: number, bytes: number): KeptRun | undefined {
+  const head = file.read(at, at + Math.min(bytes, HEADER_MAX));
+  const nl = head.indexOf(10);
+  if (nl < 0) return undefined;
   let v: unknown;
   try {
-    v = JSON.parse(section.toString('utf8', 0, nl < 0 ? section.length : nl));
+    v = JSON.parse(head.toString('utf8', 0, nl));
   } catch {
     return undefined;
   }
-  if (!isRecord(v) || !isString(v['outputKey']) || !isString(v['files']) || !isInt(v['code']) || !isInt(v['warnings']) || v['textBytes'] !== section.length - nl - 1) return undefined;
-  return { outputKey: v['outputKey'] as string, files: v['files'] as string, code: v['code'] as number, warnings: v['warnings'] as number, text: [section.subarray(nl + 1)] };
+  if (!isRecord(v) || !isString(v['outputKey']) || !isString(v['files']) || !isInt(v['code']) || !isInt(v['warnings']) || v['textBytes'] !== bytes - nl - 1) return undefined;
+  let text: Buffer[] | undefined;
+  return {
+    outputKey: v['outputKey'] as string,
+    files: v['files'] as string,
+    code: v['code'] as number,
+    warnings: v['warnings'] as number,
+    textBytes: bytes - nl - 1,
+    text: () => (text ??= [file.read(at + nl + 1, at + bytes)]),
+  };
 }
 
 /** The header line: the sections' lengths in fixed-width digits, so it can be written first and filled in last. */
@@ -259,13 +311,22 @@ function headerLine(key: string, strategy: CacheStrategy, sections: readonly num
 export class LintCache {
   /** The last run's entries, by file (the index, parsed when first needed). */
   private readonly oldSlots: () => Map<string, Slot>;
-  /** The entries' bytes, read at the first lookup. */
-  private readonly entries: () => Buffer;
+  /** The entries' bytes, read a window at a time. */
+  private readonly entries: EntryWindow;
+  /** The values section (undefined: damaged, and then no old entry is used or kept). */
+  private readonly oldValues: () => OldValues | undefined;
+  /** Each value's JSON text -> its index (the old ones first), made at the first store. */
+  private valueIndex: Map<string, number> | undefined;
+  private valueCount = 0;
+  /** Values this run added, as JSON text, in index order after the old ones. */
+  private readonly newValues: string[] = [];
   private readonly keptRun: KeptRun | undefined;
   /** This run's entries: where the unchanged entry is (a hit) or the entry made (a miss). */
   private readonly fresh = new Map<string, Slot | Entry>();
   /** Signatures taken at lookup, for the results of the files that missed. */
   private readonly sigs = new Map<string, Signature | null>();
+  /** Files named twice in the run: never served (a settled entry holds on the file's directives being the guest's own). */
+  private readonly twice = new Set<string>();
   /** The run's report to keep, when it may be replayed. */
   private newRun: KeptRun | undefined;
   /** The kept report was written again: nothing was looked up, and the file stays as it is. */
@@ -279,18 +340,25 @@ export class LintCache {
     private readonly strategy: CacheStrategy,
     private readonly key: string,
     private readonly limits: InputLimits | undefined,
-    private readonly planLength: number,
+    /** The ids of the planned checks (RunSession.guestPlan), in order. */
+    private readonly plan: readonly string[],
     loaded: Extract<Loaded, { slots: unknown }> | undefined,
     /** The run's files, in order: what a kept report is for. */
     private readonly files: readonly string[] = [],
   ) {
+    const seen = new Set<string>();
+    for (const f of files) {
+      if (seen.has(f)) this.twice.add(f);
+      seen.add(f);
+    }
     this.oldSlots = loaded?.slots ?? (() => new Map());
-    this.entries = loaded?.entries ?? (() => Buffer.alloc(0));
+    this.entries = new EntryWindow(loaded?.entries ?? (() => Buffer.alloc(0)));
+    this.oldValues = loaded?.values ?? (() => ({ list: [], bytes: Buffer.alloc(0) }));
     this.keptRun = loaded?.kept;
   }
 
   /** The cache at `file`; anything wrong with it is an empty cache and a one-line note on stderr. */
-  static open(file: string, strategy: CacheStrategy, key: string, limits: InputLimits | undefined, planLength: number, note: (line: string) => void, files: readonly string[] = []): LintCache {
+  static open(file: string, strategy: CacheStrategy, key: string, limits: InputLimits | undefined, plan: readonly string[], note: (line: string) => void, files: readonly string[] = []): LintCache {
     let loaded: Extract<Loaded, { slots: unknown }> | undefined;
     let close: (() => void) | undefined;
     const opened = openCacheFile(file, limits);
@@ -309,7 +377,7 @@ export class LintCache {
       if (loaded) close = opened.close;
       else opened.close();
     }
-    const cache = new LintCache(file, strategy, key, limits, planLength, loaded, files);
+    const cache = new LintCache(file, strategy, key, limits, plan, loaded, files);
     if (close) cache.close = close;
     return cache;
   }
@@ -321,14 +389,14 @@ export class LintCache {
     const digest = this.filesDigest();
     if (digest === undefined || digest !== kept.files) return undefined;
     this.replayedRun = true;
-    return { text: kept.text, code: kept.code, warnings: kept.warnings };
+    return { text: kept.text(), code: kept.code, warnings: kept.warnings };
   }
 
   /** ReportMemo: this run's report, kept when every file of the run has its entry. */
   keep(outputKey: string, report: KeptReport): void {
     const digest = this.filesDigest();
     if (digest === undefined || !this.files.every((f) => this.fresh.has(f))) return;
-    this.newRun = { outputKey, files: digest, ...report };
+    this.newRun = { outputKey, files: digest, code: report.code, warnings: report.warnings, textBytes: report.text.reduce((n, b) => n + b.length, 0), text: () => report.text };
   }
 
   /** The run's files with their signatures, or undefined when one has none (unreadable). */
@@ -345,32 +413,105 @@ export class LintCache {
 
   /** The file's cached result when its bytes are the ones it was made from; undefined = read and check it. */
   lookup(file: string): Hit | undefined {
+    return this.probe(file) ? this.take(file) : undefined;
+  }
+
+  /** True when the file has an entry made from the bytes it has now (its entry is read by `take`). */
+  probe(file: string): boolean {
+    if (this.twice.has(file)) return false;
     const sig = this.signatureOf(file);
-    if (!sig) return undefined;
+    if (!sig) return false;
     const slot = this.oldSlots().get(file);
-    if (slot === undefined || !sameSignature(slot.sig, sig, this.strategy)) return undefined;
+    return slot !== undefined && sameSignature(slot.sig, sig, this.strategy);
+  }
+
+  /**
+   * The entry of a file `probe` found, read and checked now, as the run takes
+   * it (an entry is garbage once its guest is in the run: read one at a
+   * time, the 10 000 of them are never all held at once); undefined when it
+   * is not an entry of the shape `store` writes: read and check the file.
+   */
+  take(file: string): Hit | undefined {
+    const slot = this.oldSlots().get(file);
+    const values = this.oldValues();
+    if (slot === undefined || values === undefined || slot.end - slot.start > MAX_ENTRY) return undefined;
     let entry: unknown;
     try {
-      entry = JSON.parse(this.entries().toString('utf8', slot.start, slot.end));
+      entry = JSON.parse(this.entries.bytes(slot.start, slot.end).toString('utf8'));
     } catch {
       return undefined;
     }
-    if (!validEntry(entry, file, this.planLength)) return undefined;
+    if (!withValues(entry, values.list) || !validEntry(entry, file, this.plan)) return undefined;
     this.fresh.set(file, slot);
     this.hits++;
     // An unknown autostart was left out of the file; memory-view only compares it with undefined and true.
-    return { guest: decodeResult(entry.result), memory: entry.memory };
+    return { guest: decodeResult(entry.result), settled: entry.settled.map((p) => p ?? undefined), memory: entry.memory };
   }
 
-  /** A missed file's result, kept for the next run when it survives JSON unchanged. */
-  store(file: string, result: GuestResult, memory: MemoryGuest | undefined): void {
+  /**
+   * A missed file's result, with what it reported on arrival (RunSession.addGuestSettling),
+   * kept for the next run when there is that and it survives JSON unchanged.
+   */
+  store(file: string, result: GuestResult, memory: MemoryGuest | undefined, settled: ReadonlyArray<SettledPart | undefined> | undefined): void {
     const sig = this.sigs.get(file);
-    if (!sig) return;
-    const encoded = encodeResult(result);
+    if (!sig || !settled || this.twice.has(file)) return;
+    const encoded = encodeResult(result, settled);
     // An unknown autostart is undefined: absent in the file, read back as undefined (memory-view only compares it).
     const m = memory && memory.autostart === undefined ? (({ autostart: _, ...rest }) => rest)(memory) : memory;
-    if (!plainJson(encoded) || (m !== undefined && !plainJson(m))) return;
-    this.fresh.set(file, { result: encoded, ...(m !== undefined ? { memory: m as MemoryGuest } : {}) });
+    if (!encoded || !plainJson(encoded) || (m !== undefined && !plainJson(m))) return;
+    this.fresh.set(file, { ...this.shared(encoded), ...(m !== undefined ? { memory: m as MemoryGuest } : {}) });
+  }
+
+  /**
+   * The entry with what many entries repeat as a number, the value's index in
+   * the values section (withValues reads it back): a part with nothing of its
+   * own (`{"findings":[]}`, a skip, a small summary), a finding's evidence
+   * (mostly about the host: 205 different records among the 23 676 findings
+   * of the bench's 10 000 configs) and its remediation. A third of the
+   * entries' bytes, and as many objects fewer for the next run to parse.
+   */
+  private shared(e: Pick<Entry, 'result' | 'settled'>): Pick<Entry, 'result' | 'settled'> {
+    const parts = e.result.parts.map((p) => {
+      // Not one with a summary object: a fold may keep the very object it is given, and each guest's must be its own.
+      if (p === null || p === undefined || ('summary' in p && p.summary !== null && typeof p.summary === 'object')) return p;
+      const text = JSON.stringify(p);
+      return text.length <= SHARED_PART_CHARS ? (this.intern(p, text) ?? p) : p;
+    });
+    const settled = e.settled.map((s) => {
+      if (s === null) return s;
+      const shown = s.shown.map((f) => {
+        const evidence = f.evidence !== undefined ? this.intern(f.evidence) : undefined;
+        const remediation = f.remediation !== undefined ? this.intern(f.remediation) : undefined;
+        if (evidence === undefined && remediation === undefined) return f;
+        // In place, so the finding's keys keep their order (the JSON report lists them so).
+        const copy: Record<string, unknown> = { ...f };
+        if (evidence !== undefined) copy['evidence'] = evidence;
+        if (remediation !== undefined) copy['remediation'] = remediation;
+        return copy as unknown as ReportedFinding;
+      });
+      return { ...s, shown };
+    });
+    return { result: { ...e.result, parts: parts as GuestResult['parts'] }, settled };
+  }
+
+  /** The value's index in the values section, added when new; undefined when it cannot be shared. */
+  private intern(value: unknown, text?: string): number | undefined {
+    if (!this.valueIndex) {
+      const old = this.oldValues();
+      if (!old) return undefined;
+      this.valueIndex = new Map();
+      for (const v of old.list) this.valueIndex.set(JSON.stringify(v), this.valueCount++);
+    }
+    if (!plainJson(value)) return undefined;
+    const t = text ?? JSON.stringify(value);
+    let n = this.valueIndex.get(t);
+    if (n === undefined) {
+      if (this.valueCount >= MAX_VALUES) return undefined;
+      n = this.valueCount++;
+      this.valueIndex.set(t, n);
+      this.newValues.push(t);
+    }
+    return n;
   }
 
   /**
@@ -381,14 +522,16 @@ export class LintCache {
   save(inRun: ReadonlySet<string>): void {
     if (this.replayedRun) return;
     const old = this.oldSlots();
-    const keptOld = [...old].filter(([file]) => !this.fresh.has(file) && !inRun.has(file) && statSync(file, { throwIfNoEntry: false })?.isFile());
+    const values = this.oldValues();
+    // With its values section damaged, no old entry can be read right: none is kept.
+    const keptOld = values === undefined ? [] : [...old].filter(([file]) => !this.fresh.has(file) && !inRun.has(file) && statSync(file, { throwIfNoEntry: false })?.isFile());
     const sameRun = this.newRun === undefined || (this.keptRun !== undefined && this.newRun.outputKey === this.keptRun.outputKey && this.newRun.files === this.keptRun.files);
     // Nothing new and nothing dropped: the file on disk is this run's cache already (writing 36 MB back cost ~150 ms of a warm run).
     if (this.hits === this.fresh.size && keptOld.length + this.fresh.size === old.size && sameRun) return;
     const tmp = join(dirname(this.file), `.${basename(this.file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     const fd = openSync(tmp, 'wx', 0o644);
     try {
-      const sections = [0, 0, 0];
+      const sections = [0, 0, 0, 0];
       let section = 0;
       // Strings are written as strings (no Buffer made of each entry); slices of the old file as they are.
       let pending: Array<Buffer | string> = [];
@@ -421,26 +564,51 @@ export class LintCache {
       const header = headerLine(this.key, this.strategy, sections);
       writeSync(fd, header);
       const index: string[] = [];
+      // Unchanged entries mostly lie one after another in the old file: copied a range at a time, not one by one.
+      let from = 0;
+      let to = 0;
+      const copyOld = (): void => {
+        for (let at = from; at < to; at += WINDOW_BYTES) put(this.entries.bytes(at, Math.min(to, at + WINDOW_BYTES)));
+        from = to = 0;
+      };
       const entry = (file: string, sig: Signature, e: Slot | Entry): void => {
-        const before = sections[0]!;
-        put('start' in e ? this.entries().subarray(e.start, e.end) : `${JSON.stringify(e)}\n`);
-        index.push(`${JSON.stringify(file)}\t${sections[0]! - before}\t${sig.size}\t${sig.mtimeMs}\t${sig.ino}\t${sig.sha256 ?? ''}\n`);
+        let length: number;
+        if ('start' in e) {
+          if (e.start !== to || to === 0) copyOld();
+          if (to === 0) from = e.start;
+          to = e.end;
+          length = e.end - e.start;
+        } else {
+          copyOld();
+          const line = `${JSON.stringify(e)}\n`;
+          put(line);
+          length = Buffer.byteLength(line);
+        }
+        index.push(`${JSON.stringify(file)}\t${length}\t${sig.size}\t${sig.mtimeMs}\t${sig.ino}\t${sig.sha256 ?? ''}\n`);
       };
       for (const [file, slot] of keptOld) entry(file, slot.sig, slot);
       for (const [file, e] of this.fresh) entry(file, this.sigs.get(file)!, e);
+      copyOld();
       section = 1;
       for (const line of index) put(line);
       section = 2;
+      // The old values as they were (old entries point into them), this run's after them.
+      const added = this.newValues.join(',');
+      if (values && values.list.length > 0) {
+        if (added === '') put(values.bytes);
+        else put(`${values.bytes.toString('utf8', 0, values.bytes.length - 2)},${added}]\n`);
+      } else if (added !== '') put(`[${added}]\n`);
       // The next run refuses a file over the limit: the entries are what matter; the kept report goes first.
       const limit = inputLimit('cache', this.limits);
-      const size = header.length + sections[0]! + sections[1]!;
+      const size = header.length + sections[0]! + sections[1]! + sections[2]!;
       if (size > limit) throw new Error(`${tooLarge(size, limit)}; the next run would not use it`);
       const run = this.newRun ?? this.keptRun;
-      const textBytes = run ? run.text.reduce((n, b) => n + b.length, 0) : 0;
+      const textBytes = run ? run.textBytes : 0;
       const runLine = run ? `${JSON.stringify({ outputKey: run.outputKey, files: run.files, code: run.code, warnings: run.warnings, textBytes })}\n` : '';
       if (run && size + Buffer.byteLength(runLine) + textBytes <= limit) {
+        section = 3;
         put(runLine);
-        for (const piece of run.text) put(piece);
+        for (const piece of run.text()) put(piece);
       }
       flush();
       // The header was written with zeros; its digits are fixed-width, so the real lengths fit in place.
@@ -489,6 +657,68 @@ export class LintCache {
     return sig;
   }
 }
+
+/**
+ * The entries section read a window at a time: entries are looked up, and
+ * written back, mostly in the order they lie in the file, so a run reads each
+ * byte about once without holding the section (36 MB at 10 000 configs) whole.
+ * A window is a Buffer of its own: slices of an earlier one stay valid.
+ */
+class EntryWindow {
+  private start = 0;
+  private window: Buffer = Buffer.alloc(0);
+
+  constructor(private readonly read: ReadRange) {}
+
+  /** Bytes `start` to `end` of the entries (fewer when the section is shorter). */
+  bytes(start: number, end: number): Buffer {
+    if (start < this.start || end > this.start + this.window.length) {
+      this.start = start;
+      this.window = this.read(start, start + Math.max(end - start, WINDOW_BYTES));
+    }
+    return this.window.subarray(start - this.start, end - this.start);
+  }
+}
+
+/** How much of the entries is read at once. */
+const WINDOW_BYTES = 1 << 20;
+/** An entry is some 4 KiB; a larger one than this is not read (a damaged index, a hostile file). */
+const MAX_ENTRY = 16 << 20;
+/** How many values the values section holds at most; more are written in their entries. */
+const MAX_VALUES = 4096;
+/** A part whose JSON is this short is shared through the values section. */
+const SHARED_PART_CHARS = 96;
+
+/**
+ * Puts back, in a parsed entry, the values `shared` replaced by their index
+ * (a part, a finding's evidence or remediation); false when an index is not
+ * one of `values`. Anything else is left for validEntry to judge.
+ */
+function withValues(entry: unknown, values: readonly unknown[]): boolean {
+  if (!isRecord(entry)) return true;
+  const at = (n: number): unknown => (Number.isSafeInteger(n) && n >= 0 && n < values.length ? values[n] : NOT_A_VALUE);
+  const result = entry['result'];
+  if (isRecord(result) && Array.isArray(result['parts'])) {
+    const parts = result['parts'] as unknown[];
+    for (let i = 0; i < parts.length; i++) {
+      if (typeof parts[i] === 'number' && (parts[i] = at(parts[i] as number)) === NOT_A_VALUE) return false;
+    }
+  }
+  const settled = entry['settled'];
+  if (Array.isArray(settled)) {
+    for (const s of settled) {
+      if (!isRecord(s) || !Array.isArray(s['shown'])) continue;
+      for (const f of s['shown'] as unknown[]) {
+        if (!isRecord(f)) continue;
+        for (const k of SHARED_FIELDS) if (typeof f[k] === 'number' && (f[k] = at(f[k] as number)) === NOT_A_VALUE) return false;
+      }
+    }
+  }
+  return true;
+}
+
+const NOT_A_VALUE: unique symbol = Symbol('not a value');
+const SHARED_FIELDS = ['evidence', 'remediation'] as const;
 
 /**
  * The cache file opened for positional reads, after the checks the reading
@@ -557,6 +787,10 @@ function isPrimitiveRecord(v: unknown): boolean {
 /** A finding as a check makes it: what the engine renders and reports reads these fields. */
 function validFinding(f: unknown): boolean {
   if (!isRecord(f)) return false;
+  return validFindingFields(f);
+}
+
+function validFindingFields(f: Record<string, unknown>): boolean {
   return (
     isOptional(f['messageId'], isString) &&
     isOptional(f['message'], isString) &&
@@ -578,6 +812,24 @@ function validFinding(f: unknown): boolean {
 
 const validFindings = (v: unknown): boolean => Array.isArray(v) && v.every(validFinding);
 
+/** A finding as the engine reported it (report in engine.ts), for check `id`: what the formats read. */
+function validReported(f: unknown, id: string): boolean {
+  return isRecord(f) && f['check'] === id && isString(f['message']) && isString(f['fingerprint']) && SEVERITIES.has(f['severity'] as string) && isOptional(f['unverified'], (u) => typeof u === 'boolean') && validFindingFields(f);
+}
+
+/** A check's settled findings of one guest (SettledPart), its directives' indexes within the guest's `count` directives. */
+function validSettled(s: unknown, id: string, count: number): boolean {
+  if (s === null) return true;
+  return (
+    isRecord(s) &&
+    Object.keys(s).length === 2 &&
+    Array.isArray(s['shown']) &&
+    s['shown'].every((f) => validReported(f, id)) &&
+    Array.isArray(s['suppressedBy']) &&
+    s['suppressedBy'].every((k) => isInt(k) && (k as number) >= 0 && (k as number) < count) &&
+    s['shown'].length + s['suppressedBy'].length > 0
+  );
+}
 function validSuppression(s: unknown): boolean {
   return (
     isRecord(s) &&
@@ -597,11 +849,12 @@ function validPart(p: unknown): boolean {
   if (!isRecord(p)) return false;
   if ('threw' in p) return isString(p['threw']) && Object.keys(p).length === 1;
   if ('aboutRefused' in p) return validFindings(p['aboutRefused']) && Object.keys(p).length === 1;
-  return isOptional(p['findings'], validFindings) && isOptional(p['skip'], (s) => isRecord(s) && isString(s['skip'])) && Object.keys(p).every((k) => k === 'findings' || k === 'skip' || k === 'summary');
+  // The findings are in the entry's `settled`: here they are only there or not (the check examined the guest).
+  return isOptional(p['findings'], (f) => Array.isArray(f) && f.length === 0) && isOptional(p['skip'], (s) => isRecord(s) && isString(s['skip'])) && Object.keys(p).every((k) => k === 'findings' || k === 'skip' || k === 'summary');
 }
 
 /** An entry of the shape `store` writes, for this file and this plan of checks. */
-function validEntry(e: unknown, file: string, planLength: number): e is Entry {
+function validEntry(e: unknown, file: string, plan: readonly string[]): e is Entry {
   if (!isRecord(e) || !isRecord(e['result'])) return false;
   const r = e['result'];
   const okResult =
@@ -611,16 +864,40 @@ function validEntry(e: unknown, file: string, planLength: number): e is Entry {
     r['suppressions'].every(validSuppression) &&
     typeof r['refused'] === 'boolean' &&
     Array.isArray(r['parts']) &&
-    r['parts'].length === planLength &&
+    r['parts'].length === plan.length &&
     r['parts'].every(validPart);
   if (!okResult) return false;
+  const settled = e['settled'];
+  const parts = r['parts'] as unknown[];
+  const count = (r['suppressions'] as unknown[]).length;
+  // Settled findings only where the part says the check examined the guest.
+  const okSettled =
+    Array.isArray(settled) &&
+    settled.length === plan.length &&
+    settled.every((s, i) => validSettled(s, plan[i]!, count) && (s === null || (isRecord(parts[i]) && Array.isArray((parts[i] as Record<string, unknown>)['findings']))));
+  if (!okSettled) return false;
   const m = e['memory'];
   return m === undefined || (isRecord(m) && isString(m['name']) && typeof m['mib'] === 'number' && Number.isFinite(m['mib']) && isOptional(m['autostart'], (a) => typeof a === 'boolean') && isOptional(m['refused'], (a) => a === true));
 }
 
-/** JSON has no undefined in arrays: a part with nothing to add is null in the file. */
-function encodeResult(r: GuestResult): GuestResult {
-  return { ...r, parts: Array.from(r.parts, (p) => p ?? null) as unknown as GuestResult['parts'] };
+/**
+ * The entry of a result and what it reported on arrival: each part's findings
+ * left empty (they are in `settled`); JSON has no undefined in arrays, so a
+ * part or settled list with nothing is null. Undefined when the settled lists
+ * do not account for every finding of the parts.
+ */
+function encodeResult(r: GuestResult, settled: ReadonlyArray<SettledPart | undefined>): Pick<Entry, 'result' | 'settled'> | undefined {
+  const parts = new Array<unknown>(r.parts.length);
+  const lists = new Array<SettledPart | null>(r.parts.length);
+  for (let i = 0; i < r.parts.length; i++) {
+    const p = r.parts[i];
+    const s = settled[i];
+    const found = p !== undefined && 'findings' in p && p.findings ? p.findings.length : 0;
+    if (found !== (s ? s.shown.length + s.suppressedBy.length : 0)) return undefined;
+    parts[i] = p === undefined ? null : found > 0 ? { ...p, findings: [] } : p;
+    lists[i] = s ?? null;
+  }
+  return { result: { ...r, parts: parts as GuestResult['parts'] }, settled: lists };
 }
 
 function decodeResult(r: GuestResult): GuestResult {
@@ -663,42 +940,55 @@ export function cacheRefusal(session: RunSession, checks: readonly Check[], buil
  */
 export async function feedGuestsCached(cache: LintCache, feed: GuestFeed): Promise<ReadProblem[]> {
   const { session, builtins, host, files, readerFor, limits, memoryFor, seen } = feed;
-  const hits: Array<Hit | undefined> = files.map((f) => cache.lookup(f));
+  const cached = files.map((f) => cache.probe(f));
   const missed: number[] = [];
-  hits.forEach((h, i) => {
-    if (!h) missed.push(i);
+  cached.forEach((c, i) => {
+    if (!c) missed.push(i);
   });
-  let cursor = 0;
-  const flushTo = (end: number): void => {
-    for (; cursor < end; cursor++) {
-      const h = hits[cursor];
-      if (!h) continue;
-      session.addGuestResult(h.guest);
-      seen(h.guest.name, h.memory);
-    }
+  const plan = session.guestPlan();
+  let checks: PlannedCheck[] | undefined;
+  /** A file read and checked here, on this thread. */
+  const checkHere = (index: number): LintBatchResult['results'][number] => {
+    checks ??= plannedChecks(plan, builtins);
+    const ms = new Float64Array(plan.length);
+    const item = checkedGuest(files[index]!, parseOptionsFor(readerFor(files[index]!)), limits, checks, host, memoryFor, ms);
+    session.addDurations(ms);
+    return item;
   };
   const problems: ReadProblem[] = [];
-  const take = (index: number, item: LintBatchResult['results'][number]): void => {
-    flushTo(index);
-    cursor = index + 1;
+  const add = (index: number, item: LintBatchResult['results'][number]): void => {
     if ('problem' in item) {
       problems.push(item.problem);
       return;
     }
-    cache.store(files[index]!, item.guest, item.memory);
-    session.addGuestResult(item.guest);
+    cache.store(files[index]!, item.guest, item.memory, session.addGuestSettling(item.guest));
     seen(item.guest.name, item.memory);
   };
-  const plan = session.guestPlan();
+  let cursor = 0;
+  const flushTo = (end: number): void => {
+    for (; cursor < end; cursor++) {
+      if (!cached[cursor]) continue;
+      const h = cache.take(files[cursor]!);
+      // An entry that turns out damaged is a miss like any other, found late: the file is checked now.
+      if (!h) {
+        add(cursor, checkHere(cursor));
+        continue;
+      }
+      session.addGuestResult(h.guest, h.settled);
+      seen(h.guest.name, h.memory);
+    }
+  };
+  const take = (index: number, item: LintBatchResult['results'][number]): void => {
+    flushTo(index);
+    cursor = index + 1;
+    add(index, item);
+  };
   const missedFiles = missed.map((i) => files[i]!);
   const url = new URL('./lint-worker.js', import.meta.url);
   const script = workerScript(url);
   const threads = missedFiles.length > 0 ? threadsFor(missedFiles.length, script, url) : 0;
   if (threads === 0) {
-    const checks = plannedChecks(plan, builtins);
-    const ms = new Float64Array(plan.length);
-    for (const i of missed) take(i, checkedGuest(files[i]!, parseOptionsFor(readerFor(files[i]!)), limits, checks, host, memoryFor, ms));
-    session.addDurations(ms);
+    for (const i of missed) take(i, checkHere(i));
   } else {
     const data: LintWorkerData = { host, plan, memory: memoryFor !== undefined, xen: memoryFor?.xen };
     let next = 0;

@@ -13,6 +13,7 @@ import { decideReader, type ReaderChoice, type ReaderInputs, type Undecided } fr
 import type { Dialect } from '../model/config-model.js';
 import { hostSideOf } from '../model/contract.js';
 import type { CacheArgs, LintCache } from './lint-cache.js';
+import type { FindingSpill } from '../model/finding-spill.js';
 
 interface LintArgs extends ReportArgs, CacheArgs {
   paths: string[];
@@ -118,7 +119,7 @@ export default async function lint(argv: Record<string, unknown>): Promise<numbe
       memory: memoryFor,
     });
     const note = (line: string): void => void process.stderr.write(`xenlint: --cache: ${line}\n`);
-    cache = cacheLib.LintCache.open(cacheLib.cacheFileOf(args['cache-location'], cwd), strategy, key, limits, plan.length, note, files);
+    cache = cacheLib.LintCache.open(cacheLib.cacheFileOf(args['cache-location'], cwd), strategy, key, limits, plan.map((p) => p.id), note, files);
     return cache;
   };
   // The report of a run whose every input is the last one's is written again as it was (a path that does not exist is a problem the kept report lacks).
@@ -131,7 +132,14 @@ export default async function lint(argv: Record<string, unknown>): Promise<numbe
       args,
       prepared,
       async (session) => {
-        if (files.length >= LEAN_HEAP_FILES) leanHeap();
+        let spill: FindingSpill | undefined;
+        if (files.length >= LEAN_HEAP_FILES) {
+          leanHeap();
+          // Settled findings kept in a temporary file, not the heap, until the report is written (issue 14).
+          const [{ FindingSpill: Spill }, { redactReport }] = await Promise.all([import('../model/finding-spill.js'), import('../sources/redact.js')]);
+          spill = new Spill((f) => redactReport(f));
+          session.keepFindingsIn(spill);
+        }
         const names: string[] = [];
         const memory: MemoryGuest[] | undefined = memoryFor ? [] : undefined;
         const seen = (name: string, m: MemoryGuest | undefined): void => {
@@ -143,7 +151,7 @@ export default async function lint(argv: Record<string, unknown>): Promise<numbe
         // Above a threshold of files, read and checked on worker threads, fed to the run here in file order.
         const problems = opened ? await cacheLib!.feedGuestsCached(opened, feed) : await feedGuests(feed, prepared.checks);
         checkDeployNames(args.deploy, names);
-        return { ...inputs(problems, names, deploy), ...(memory ? { memory } : {}) };
+        return { ...inputs(problems, names, deploy), ...(memory ? { memory } : {}), ...(spill ? { release: () => spill.close() } : {}) };
       },
       memo,
     );

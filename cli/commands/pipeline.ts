@@ -218,7 +218,11 @@ export interface RunInputs {
  * reading found, with each guest's memory figures for the report's memory view.
  */
 export type Feed = (session: RunSession, xen: { version: string; source: string } | undefined) => Fed | Promise<Fed>;
-type Fed = RunInputs & { memory?: MemoryGuest[] };
+type Fed = RunInputs & {
+  memory?: MemoryGuest[];
+  /** Called once the report is written: what the feed opened for the run (its findings' spill) is closed. */
+  release?: () => void;
+};
 
 /**
  * Runs the checks and writes the report. `extras` is either what was read, with
@@ -279,6 +283,7 @@ export async function finish(command: 'check' | 'lint', facts: Facts, args: Repo
   let full: RunReport;
   let extras: RunInputs;
   let memoryGuests: MemoryGuest[] | undefined;
+  let release: (() => void) | undefined;
   if (typeof given === 'function') {
     const session = new RunSession(checks, hostSideOf(facts), engine);
     const replay = outputKey !== undefined ? memo!.recall(session, outputKey) : undefined;
@@ -287,32 +292,38 @@ export async function finish(command: 'check' | 'lint', facts: Facts, args: Repo
     full = streamedReport;
     extras = fed;
     memoryGuests = fed.memory;
+    release = fed.release;
   } else {
     full = runChecks(checks, facts, { ...engine, ...inputs(given) });
     extras = given;
   }
-  // The baseline records every finding, whatever this run shows.
-  // What a check or plugin writes is redacted once here, before the baseline and every format.
-  full = redactReport(full);
-  if (args['write-baseline']) await writeOptionFile('--write-baseline', args['write-baseline'], baselineOf(full));
-  const report = args.quiet ? errorsOnly(full) : full;
-  if (facts.host) {
-    const { memoryView } = await import('./memory-view.js');
-    const memory = memoryView(facts, xen?.version, memoryGuests);
-    if (memory) report.memory = memory;
+  try {
+    // The baseline records every finding, whatever this run shows.
+    // What a check or plugin writes is redacted once here, before the baseline and every format.
+    full = redactReport(full);
+    if (args['write-baseline']) await writeOptionFile('--write-baseline', args['write-baseline'], baselineOf(full));
+    const report = args.quiet ? errorsOnly(full) : full;
+    if (facts.host) {
+      const { memoryView } = await import('./memory-view.js');
+      const memory = memoryView(facts, xen?.version, memoryGuests);
+      if (memory) report.memory = memory;
+    }
+    if (extras.locations) formatOptions.locations = { ...formatOptions.locations, ...extras.locations };
+    // Written as it is made (issue 14): a report of 100 000 guests is never one string.
+    let pieces = await formatPieces(report, format, formatOptions);
+    const kept: Buffer[] | undefined = outputKey !== undefined && !extras.unreadable && extras.problems.length === 0 ? [] : undefined;
+    if (kept) pieces = keeping(pieces, kept);
+    if (args.output) await writeOptionFilePieces('--output', args.output, pieces);
+    else writeStdoutPieces(pieces);
+    if (also) await writeOptionFilePieces('--also-output', also.file, await formatPieces(report, also.format, { ...formatOptions, color: false }));
+    const code = exitCodeFor(report, failOn);
+    const warnings = report.summary.findings.warning;
+    if (kept) memo!.keep(outputKey!, { text: kept, code, warnings });
+    return extras.unreadable ? 2 : tooManyWarnings(code, warnings, maxWarnings);
+  } finally {
+    // The findings were read for the last time (a spill's file is closed).
+    release?.();
   }
-  if (extras.locations) formatOptions.locations = { ...formatOptions.locations, ...extras.locations };
-  // Written as it is made (issue 14): a report of 100 000 guests is never one string.
-  let pieces = await formatPieces(report, format, formatOptions);
-  const kept: Buffer[] | undefined = outputKey !== undefined && !extras.unreadable && extras.problems.length === 0 ? [] : undefined;
-  if (kept) pieces = keeping(pieces, kept);
-  if (args.output) await writeOptionFilePieces('--output', args.output, pieces);
-  else writeStdoutPieces(pieces);
-  if (also) await writeOptionFilePieces('--also-output', also.file, await formatPieces(report, also.format, { ...formatOptions, color: false }));
-  const code = exitCodeFor(report, failOn);
-  const warnings = report.summary.findings.warning;
-  if (kept) memo!.keep(outputKey!, { text: kept, code, warnings });
-  return extras.unreadable ? 2 : tooManyWarnings(code, warnings, maxWarnings);
 }
 
 /**

@@ -11,6 +11,7 @@ import { satisfiesXen } from '../model/xen-version.js';
 import { TOOL_VERSION } from '../model/tool-version.js';
 import { elide, findingCode, renderFinding, VALUE_LIMIT } from '../model/messages.js';
 import { sha256Hex } from '../model/sha256.js';
+import { FindingMemory, forEachSeverity, withSeverities, type FindingStore } from '../model/finding-store.js';
 import { UNUSED_SUPPRESSION } from '../../checks/unused-suppression.js';
 
 export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
@@ -85,14 +86,38 @@ interface CheckState {
  * (a check that ends in error or skipped hides nothing).
  */
 class Arrivals {
-  /** Reported, not hidden by an inline suppression known on arrival; in reading order. Empty once one failed to render. */
-  shown: ReportedFinding[] = [];
+  /** Reported, not hidden by an inline suppression known on arrival, as kept in the run's FindingStore; in reading order. Empty once one failed to render. */
+  shown: number[] = [];
   /** How many arrived at all (before suppressions). */
   count = 0;
   suppressed = 0;
   readonly used = new Set<Suppression>();
   /** Why the first of them that would not render did not (renderFinding): the check's error unless a finding listed before them fails first. */
   failure: string | undefined;
+}
+
+/**
+ * One guest's findings of one check as a run reported them on arrival, for
+ * `lint --cache` to hand back to the next run (RunSession.addGuestSettling,
+ * addGuestResult's `settled`): rendered and fingerprinted, with the check's
+ * own severity (the run's override is applied when handed back), and which of
+ * the guest's own directives hid the rest.
+ */
+export interface SettledPart {
+  /** Reported and not suppressed on arrival, in order. */
+  shown: ReportedFinding[];
+  /** One per finding a directive hid on arrival: that directive's index in the guest's `suppressions`. */
+  suppressedBy: number[];
+}
+
+/** What addGuestSettling collects while a guest is added. */
+interface Recording {
+  r: GuestResult;
+  parts: Array<SettledPart | undefined>;
+  /** The planned check whose guest findings arrive now; -1 between checks. */
+  index: number;
+  /** False once what arrives depends on more than the guest itself. */
+  ok: boolean;
 }
 
 /** What a guest leaves behind for the unused-suppression report once its facts are dropped. */
@@ -120,7 +145,11 @@ export class RunSession {
   private readonly guestSuppressions: GuestSuppressions[] = [];
   private readonly suppressions = new Map<string, Suppression[]>();
   private readonly evidence = new SharedValues();
+  /** Where the findings shown are kept until the report (see keepFindingsIn). */
+  private store: FindingStore = new FindingMemory();
   private guests = 0;
+  /** What the guest being added reports on arrival, while addGuestSettling records it. */
+  private recording: Recording | undefined;
   /** True when a version-1 check is among the checks: every guest is kept until `finish`. */
   readonly keepsGuests: boolean;
 
@@ -147,6 +176,15 @@ export class RunSession {
     });
   }
 
+  /**
+   * Keeps the findings shown in `store` (a FindingSpill for a run of many
+   * guests) instead of in memory: given before the first guest arrives.
+   */
+  keepFindingsIn(store: FindingStore): void {
+    if (this.guests > 0) throw new Error('keepFindingsIn: guests have arrived already');
+    this.store = store;
+  }
+
   /** Runs the guest's per-guest parts and keeps its summaries; the guest itself is not kept (unless `keepsGuests`). */
   addGuest(guest: DomainFacts): void {
     this.kept?.push(guest);
@@ -169,8 +207,12 @@ export class RunSession {
     return this.planned().map((s) => ({ id: s.check.id, ctx: s.ctx }));
   }
 
-  /** A guest whose per-guest parts have run already (guestResultOf over `guestPlan`): as `addGuest` takes the guest itself. */
-  addGuestResult(r: GuestResult): void {
+  /**
+   * A guest whose per-guest parts have run already (guestResultOf over `guestPlan`): as `addGuest` takes the guest itself.
+   * `settled` (lint --cache): per planned check, the guest's findings as a run reported them on arrival
+   * (addGuestSettling), taken as they are instead of the part's findings, which are then empty.
+   */
+  addGuestResult(r: GuestResult, settled?: ReadonlyArray<SettledPart | undefined>): void {
     this.guests++;
     if (r.suppressions.length > 0) {
       // A directive in a refused file is never called unused: nothing but the refusal is judged there.
@@ -183,21 +225,68 @@ export class RunSession {
     }
     const planned = this.planned();
     const ref = guestRefOf(r);
+    const rec = this.recording;
     for (let i = 0; i < planned.length; i++) {
       const state = planned[i]!;
       const part = r.parts[i];
-      if (state.threw !== undefined) continue;
+      if (state.threw !== undefined) {
+        // What this guest would have reported here is unknown: a run where the check does not throw would need it.
+        if (rec) rec.ok = false;
+        continue;
+      }
       if (part !== undefined && 'threw' in part) this.threwOn(state, part.threw);
       else if (r.refused && !state.check.seesRefused) {
         if (part !== undefined && 'aboutRefused' in part) this.arrive(state, state.aboutRefused, part.aboutRefused);
       } else {
+        if (rec) rec.index = i;
+        const s = settled?.[i];
+        // Before the fold step, as its findings arrive before its summary: a step that throws discards them alike.
+        if (s) this.arriveSettled(state, s, r.suppressions);
         // A check's fold steps here, on the run's thread: what it throws makes the check's status "error".
         try {
           state.parts!.addGuestPart((part as GuestPart | undefined) ?? {}, ref);
         } catch (err) {
           this.threwOn(state, failure(err));
         }
+        if (rec) rec.index = -1;
       }
+    }
+  }
+
+  /**
+   * addGuestResult, and what the guest reported on arrival, per planned check,
+   * for `lint --cache` to hand back to the next run (addGuestResult's
+   * `settled`); undefined when that depends on more than the guest itself (a
+   * finding on another file, another guest's directive, a check that threw or
+   * a finding that would not render): then only the checks can say it again.
+   */
+  addGuestSettling(r: GuestResult): Array<SettledPart | undefined> | undefined {
+    // The file's directives on arrival must be the guest's own, as they will be when it is handed back.
+    const own = r.file === undefined || (this.suppressions.get(r.file)?.length ?? 0) === 0;
+    const rec: Recording = { r, parts: new Array<SettledPart | undefined>(this.planned().length), index: -1, ok: own };
+    this.recording = rec;
+    try {
+      this.addGuestResult(r);
+    } finally {
+      this.recording = undefined;
+    }
+    return rec.ok ? rec.parts : undefined;
+  }
+
+  /** A guest's findings of one check as a run reported them on arrival (SettledPart): as `arrive` would report them again. */
+  private arriveSettled(state: CheckState, s: SettledPart, suppressions: readonly Suppression[]): void {
+    const into = state.guests;
+    into.count += s.shown.length + s.suppressedBy.length;
+    if (into.failure !== undefined) return;
+    for (const k of s.suppressedBy) {
+      into.used.add(suppressions[k]!);
+      into.suppressed++;
+    }
+    const severity = state.severityOverride;
+    for (const f of s.shown) {
+      if (severity !== undefined) f.severity = severity;
+      if (f.evidence) f.evidence = this.evidence.of(state.check.id, f.evidence);
+      into.shown.push(this.store.add(f));
     }
   }
 
@@ -216,22 +305,44 @@ export class RunSession {
    */
   private arrive(state: CheckState, into: Arrivals, findings: Finding[]): void {
     const { check, severityOverride } = state;
+    const rec = this.recording;
+    let settled: SettledPart | undefined;
+    // What it says about a refused guest stays in the guest's part and arrives again as it is.
+    if (rec && findings.length > 0 && into === state.guests) {
+      if (rec.index < 0 || rec.parts[rec.index] !== undefined) rec.ok = false;
+      else rec.parts[rec.index] = settled = { shown: [], suppressedBy: [] };
+    }
     for (const f of findings) {
       into.count++;
-      if (into.failure !== undefined) continue;
+      if (into.failure !== undefined) {
+        if (rec) rec.ok = false;
+        continue;
+      }
       const rendered = renderFinding(check, f);
       if (!rendered.ok) {
         // The first that fails is the reason, and what arrived in this list will never be reported.
         into.failure = rendered.reason;
         into.shown = [];
+        if (rec) rec.ok = false;
         continue;
       }
-      const reported = report(check.id, f, rendered.text, severityOverride ?? f.severity ?? check.severity, this.evidence);
+      const base = f.severity ?? check.severity;
+      const reported = report(check.id, f, rendered.text, severityOverride ?? base, this.evidence);
       const suppression = matchingSuppression(this.suppressions, reported);
+      if (settled && f.file !== undefined && f.file !== rec!.r.file) rec!.ok = false;
       if (suppression) {
         into.used.add(suppression);
         into.suppressed++;
-      } else into.shown.push(reported);
+        if (settled) {
+          const k = rec!.r.suppressions.indexOf(suppression);
+          if (k < 0) rec!.ok = false;
+          else settled.suppressedBy.push(k);
+        }
+      } else {
+        into.shown.push(this.store.add(reported));
+        // Kept with the check's own severity: the run's override is applied when it is handed back.
+        if (settled) settled.shown.push(severityOverride === undefined || severityOverride === base ? reported : { ...reported, severity: base });
+      }
     }
   }
 
@@ -316,7 +427,7 @@ export class RunSession {
       const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       return { ...base, status: 'error', reason: `the check failed: ${what}` };
     }
-    return settle(check, base, result, severityOverride, baseline, used, this.suppressions, this.opts.findingsPerCheckPerFile ?? FINDINGS_PER_CHECK_PER_FILE, this.evidence);
+    return settle(check, base, result, severityOverride, baseline, used, this.suppressions, this.opts.findingsPerCheckPerFile ?? FINDINGS_PER_CHECK_PER_FILE, this.evidence, this.store);
   }
 
   private unusedSuppressions(used: Set<Suppression>): CheckOutcome {
@@ -479,6 +590,7 @@ function settle(
   suppressions: Map<string, Suppression[]>,
   perFile: number,
   evidence: SharedValues,
+  store: FindingStore,
 ): CheckOutcome {
   if (!isSequence(result)) {
     if (result && typeof result === 'object' && typeof result.skip === 'string') {
@@ -487,7 +599,8 @@ function settle(
     return { ...base, status: 'error', reason: 'the check returned neither findings nor a skip reason' };
   }
   // The first finding in the check's order that does not render makes it an error.
-  const reportedAll: Array<ReportedFinding[] | Arrivals> = [];
+  // Each finding is known by its number in the store from here on.
+  const reportedAll: Array<number[] | Arrivals> = [];
   for (const part of result) {
     if (part instanceof Arrivals) {
       if (part.failure !== undefined) return { ...base, status: 'error', reason: part.failure };
@@ -500,9 +613,9 @@ function settle(
       if (!rendered.ok) return { ...base, status: 'error', reason: rendered.reason };
       reported.push(report(check.id, f, rendered.text, severityOverride ?? f.severity ?? check.severity, evidence));
     }
-    reportedAll.push(reported);
+    reportedAll.push(reported.map((r) => store.add(r)));
   }
-  const shown: ReportedFinding[] = [];
+  const shown: number[] = [];
   let suppressed = 0;
   for (const part of reportedAll) {
     let list = part;
@@ -512,29 +625,32 @@ function settle(
       suppressed += part.suppressed;
       list = part.shown;
     }
-    for (const reported of list as ReportedFinding[]) {
-      const suppression = matchingSuppression(suppressions, reported);
+    for (const id of list as number[]) {
+      // Only a file with directives can hide it (matchingSuppression): the finding itself is read only then.
+      const file = store.file(id);
+      const suppression = file && suppressions.has(file) ? matchingSuppression(suppressions, store.reported(id)) : undefined;
       if (suppression) {
         used.add(suppression);
         suppressed++;
       } else {
-        shown.push(reported);
+        shown.push(id);
       }
     }
   }
   // Capped before the baseline, so a baseline written from a capped report (the
   // kept findings and the summary) accepts the same capped report next time.
-  const findings: ReportedFinding[] = [];
-  for (const reported of capPerFile(check.id, shown, perFile)) {
-    const accepted = baseline?.get(reported.fingerprint) ?? 0;
+  const findings: number[] = [];
+  for (const id of capPerFile(check.id, shown, perFile, store)) {
+    const fingerprint = baseline ? store.reported(id).fingerprint : undefined;
+    const accepted = fingerprint !== undefined ? (baseline!.get(fingerprint) ?? 0) : 0;
     if (accepted > 0) {
-      baseline!.set(reported.fingerprint, accepted - 1);
+      baseline!.set(fingerprint!, accepted - 1);
       suppressed++;
     } else {
-      findings.push(reported);
+      findings.push(id);
     }
   }
-  return { ...base, status: findings.length > 0 ? 'fail' : 'pass', findings, suppressed };
+  return { ...base, status: findings.length > 0 ? 'fail' : 'pass', findings: store.list(findings), suppressed };
 }
 
 /** A need that is absent because the probe that feeds it failed: an error, not a skip. */
@@ -639,18 +755,20 @@ function elideValues<T extends string | number | boolean>(values: Record<string,
  * were. Its fingerprint rests on the check, the guest and the summary's id, not
  * on the count, so a baseline that accepted it keeps accepting it.
  */
-function capPerFile(checkId: string, findings: ReportedFinding[], perFile: number): ReportedFinding[] {
-  const kept: ReportedFinding[] = [];
+function capPerFile(checkId: string, findings: readonly number[], perFile: number, store: FindingStore): number[] {
+  const kept: number[] = [];
   const seen = new Map<string, number>();
   const over = new Map<string, { first: ReportedFinding; count: number; severity: Severity; domains: Set<string | undefined> }>();
-  for (const f of findings) {
-    const file = f.file ?? '';
+  for (const id of findings) {
+    const file = store.file(id) ?? '';
     const n = (seen.get(file) ?? 0) + 1;
     seen.set(file, n);
     if (n <= perFile) {
-      kept.push(f);
+      kept.push(id);
       continue;
     }
+    // Past the cap the finding itself is read: its domain is counted.
+    const f = store.reported(id);
     const o = over.get(file);
     if (!o) over.set(file, { first: f, count: 1, severity: f.severity, domains: new Set([f.domain]) });
     else {
@@ -673,7 +791,7 @@ function capPerFile(checkId: string, findings: ReportedFinding[], perFile: numbe
     if (first.file !== undefined) f.file = first.file;
     if (domain !== undefined) f.domain = domain;
     if (first.host !== undefined) f.host = first.host;
-    kept.push(f);
+    kept.push(store.add(f));
   }
   return kept;
 }
@@ -716,7 +834,7 @@ export function summarize(outcomes: CheckOutcome[]): RunReport['summary'] {
   const findings: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   for (const o of outcomes) {
     counts[o.status]++;
-    for (const f of o.findings) findings[f.severity]++;
+    forEachSeverity(o.findings, (severity) => findings[severity]++);
   }
   return { ...counts, findings };
 }
@@ -725,7 +843,7 @@ export function summarize(outcomes: CheckOutcome[]): RunReport['summary'] {
 export function errorsOnly(report: RunReport): RunReport {
   const checks = report.checks.map((o): CheckOutcome => {
     if (o.status !== 'fail') return o;
-    const findings = o.findings.filter((f) => f.severity === 'error');
+    const findings = withSeverities(o.findings, (severity) => severity === 'error');
     return { ...o, findings, status: findings.length > 0 ? 'fail' : 'pass' };
   });
   return { ...report, checks, summary: summarize(checks) };
@@ -741,7 +859,9 @@ export function exitCodeFor(report: RunReport, failOn: Severity): 0 | 1 | 2 {
   let code: 0 | 1 | 2 = 0;
   for (const o of report.checks) {
     if (o.status === 'error') return 2;
-    for (const f of o.findings) if (SEVERITY_RANK[f.severity] >= min) code = 1;
+    forEachSeverity(o.findings, (severity) => {
+      if (SEVERITY_RANK[severity] >= min) code = 1;
+    });
   }
   return code;
 }

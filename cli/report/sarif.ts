@@ -25,8 +25,8 @@ import { isAbsolute, posix, relative, resolve, sep } from 'node:path';
 import type { CheckOutcome, ReportedFinding, RunReport } from '../model/contract.js';
 import type { Severity } from '../model/diagnostic.js';
 import type { FormatOptions, LocationContext, RuleMeta } from './options.js';
-import { namesAFile, position, wellFormed } from './shared.js';
-import { jsonPieces } from './json-pieces.js';
+import { namesAFile, position, settledFile, wellFormed } from './shared.js';
+import { jsonPieces, LazyArray } from './json-pieces.js';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 export const SRCROOT = '%SRCROOT%';
@@ -50,6 +50,11 @@ interface Descriptor {
 }
 
 export function toSarif(report: RunReport, opts: FormatOptions): Record<string, unknown> {
+  return sarifLog(report, opts, false);
+}
+
+/** The log; with `lazy`, its results are made as they are written (for jsonPieces). */
+function sarifLog(report: RunReport, opts: FormatOptions, lazy: boolean): Record<string, unknown> {
   // SARIF requires distinct rules; a (buggy) duplicate check id keeps its first entry.
   const ruleIndex = new Map<string, number>();
   const rules: Descriptor[] = [];
@@ -59,7 +64,7 @@ export function toSarif(report: RunReport, opts: FormatOptions): Record<string, 
     rules.push(descriptor(o, opts.rules.get(o.id)));
   }
   const places = new Places(opts.cwd, opts.locations ?? { sourceRoot: opts.cwd });
-  const results = report.checks.flatMap((o) => o.findings.map((f) => result(f, ruleIndex.get(o.id) ?? -1, places)));
+  const results = lazy ? lazyResults(report, ruleIndex, places) : report.checks.flatMap((o) => o.findings.map((f) => result(f, ruleIndex.get(o.id) ?? -1, places)));
   const notifications = [
     ...report.checks.filter((o) => o.status === 'error').map((o) => checkErrorNotification(o, ruleIndex.get(o.id) ?? -1)),
     ...report.problems.map((p) => problemNotification(p, places)),
@@ -102,7 +107,7 @@ export function formatSarif(report: RunReport, opts: FormatOptions): string {
 
 /** formatSarif's text in pieces: the log is never held as one string. */
 export function* sarifPieces(report: RunReport, opts: FormatOptions): Generator<string> {
-  yield* jsonPieces(toSarif(report, opts));
+  yield* jsonPieces(sarifLog(report, opts, true));
   yield '\n';
 }
 
@@ -156,6 +161,34 @@ function helpMarkdown(text: string, xen: string | undefined, sources: string[], 
   if (sources.length > 0) parts.push(`**Sources**\n\n${sources.map((s) => `- ${s}`).join('\n')}`);
   if (uri) parts.push(`[Documentation](${uri})`);
   return parts.join('\n\n');
+}
+
+/**
+ * Every finding's result, made as it is written (a run's findings may be in a
+ * spill: issue 14). The base ids their locations use are recorded first, from
+ * their files alone, for `originalUriBaseIds`, written before the results.
+ */
+function lazyResults(report: RunReport, ruleIndex: Map<string, number>, places: Places): LazyArray<Record<string, unknown>> {
+  const starts: number[] = [];
+  let total = 0;
+  let last: string | undefined;
+  for (const o of report.checks) {
+    starts.push(total);
+    total += o.findings.length;
+    for (let i = 0; i < o.findings.length; i++) {
+      const file = settledFile(o.findings, i);
+      if (file && file !== last) places.artifact(file);
+      last = file;
+    }
+  }
+  let c = 0;
+  return new LazyArray(total, (n) => {
+    // Asked in order: the check holding the n-th result is this one or a later one.
+    if (n < starts[c]!) c = 0;
+    while (c + 1 < starts.length && n >= starts[c + 1]!) c++;
+    const o = report.checks[c]!;
+    return result(o.findings[n - starts[c]!]!, ruleIndex.get(o.id) ?? -1, places);
+  });
 }
 
 function result(f: ReportedFinding, ruleIndex: number, places: Places): Record<string, unknown> {

@@ -10,6 +10,10 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { CheckOutcome, ReportedFinding, RunReport, Status } from '../model/contract.js';
 import type { Severity } from '../model/diagnostic.js';
 import type { LocationContext } from './options.js';
+import { forEachSeverity } from '../model/finding-store.js';
+
+/** A finding's file without reading a spilled finding back (cli/model/finding-store.ts). */
+export { settledFile } from '../model/finding-store.js';
 
 /** `disk-spec/duplicate-vdev`: how reports name a finding's kind (cli/model/messages.ts). */
 export { findingCode } from '../model/messages.js';
@@ -80,7 +84,7 @@ export function severityCounts(counts: Record<Severity, number>): string {
 /** Counted from the checks themselves, so a hand-built or edited summary cannot mislead. */
 export function countFindings(report: RunReport): Record<Severity, number> {
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
-  for (const o of report.checks) for (const f of o.findings) counts[f.severity] = (counts[f.severity] ?? 0) + 1;
+  for (const o of report.checks) forEachSeverity(o.findings, (severity) => (counts[severity] = (counts[severity] ?? 0) + 1));
   return counts;
 }
 

@@ -9,7 +9,6 @@ import type { Severity } from '../model/diagnostic.js';
 import type { FormatOptions } from './options.js';
 import { displayWidth, padEnd, palette, severityPaint, visible, type Paint, type Palette } from './color.js';
 import {
-  byPosition,
   checkOrder,
   countFindings,
   countStatuses,
@@ -19,6 +18,7 @@ import {
   outcomesWith,
   plural,
   position,
+  settledFile,
   severityCounts,
   statusCounts,
   totalSuppressed,
@@ -70,24 +70,39 @@ export function* stylishPieces(report: RunReport, opts: FormatOptions): Generato
 /** Pieces are joined into strings of about this many characters before they are handed on. */
 const BATCH = 1 << 16;
 
-/** What one file's table is made of: a finding (with its check's rank) or an input problem. */
-type Item = { finding: ReportedFinding; order: number } | { problem: RunReport['problems'][number] };
+/**
+ * What one file's table is made of: its findings, each as its check's index in
+ * the report times the number of checks plus its index in the check's findings
+ * (read only when the table is written: a run's findings may be in a spill),
+ * then its input problems.
+ */
+interface Items {
+  findings: number[];
+  problems: Array<RunReport['problems'][number]>;
+}
 
 /** The files in report order, each with a function that makes its rows (sorted) when its table is written. */
 function groups(report: RunReport, opts: FormatOptions, p: Palette): Array<[string, () => Row[]]> {
   const order = checkOrder(report);
-  const byFile = new Map<string, Item[]>();
-  const add = (file: string | undefined, item: Item) => {
+  const byFile = new Map<string, Items>();
+  const itemsOf = (file: string | undefined): Items => {
     const key = file ? displayPath(file, opts.cwd) : HOST;
-    const items = byFile.get(key);
-    if (items) items.push(item);
-    else byFile.set(key, [item]);
+    let items = byFile.get(key);
+    if (!items) byFile.set(key, (items = { findings: [], problems: [] }));
+    return items;
   };
-  const findings = report.checks.flatMap((o) => o.findings).sort(byPosition(order));
-  for (const f of findings) add(f.file, { finding: f, order: order.get(f.check) ?? 0 });
-  for (const problem of report.problems) add(problem.file, { problem });
-  const rowsOf = (items: Item[]) => (): Row[] => {
-    const rows = items.map((item) => ('finding' in item ? findingRow(item.finding, item.order, opts, p) : problemRow(item.problem, p)));
+  const checks = report.checks.length;
+  report.checks.forEach((o, c) => {
+    for (let i = 0; i < o.findings.length; i++) itemsOf(settledFile(o.findings, i)).findings.push(i * checks + c);
+  });
+  for (const problem of report.problems) itemsOf(problem.file).problems.push(problem);
+  // Sorted by position and then check order, stably over the checks' own order: as byPosition sorts the whole report.
+  const rowsOf = (items: Items) => (): Row[] => {
+    const rows = items.findings.map((ref) => {
+      const f = report.checks[ref % checks]!.findings[Math.floor(ref / checks)]!;
+      return findingRow(f, order.get(f.check) ?? 0, opts, p);
+    });
+    for (const problem of items.problems) rows.push(problemRow(problem, p));
     return rows.sort((a, b) => a.line - b.line || a.column - b.column || a.order - b.order);
   };
   const fileRank = new Map(report.files.map((f, i) => [displayPath(f, opts.cwd), i]));

@@ -17,6 +17,8 @@
  * holds. Idempotent. Only ASCII is matched, so it works the same on UTF-8 text
  * and on raw bytes read as latin1.
  */
+import { isSpilledList } from '../model/finding-store.js';
+
 export const REDACTED = 'REDACTED';
 
 const MAYBE_SECRET = /passw|secret|ticket/i;
@@ -247,6 +249,8 @@ function walk(value: unknown, secret: boolean, byKey: boolean): unknown {
   if (typeof value === 'string') return secret ? (value === '' ? value : REDACTED) : redactSecrets(value);
   if (typeof value === 'number' || typeof value === 'bigint') return secret ? REDACTED : value;
   if (value === null || typeof value !== 'object') return value;
+  // A run's spilled findings were redacted as they were kept (FindingSpill).
+  if (isSpilledList(value)) return value;
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {

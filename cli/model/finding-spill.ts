@@ -1,0 +1,236 @@
+/**
+ * A FindingStore in a temporary file (issue 14; see finding-store.ts): a run of
+ * many guests keeps only a few bytes of each settled finding in memory.
+ */
+import { closeSync, mkdtempSync, openSync, readSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ReportedFinding } from './contract.js';
+import type { Severity } from './diagnostic.js';
+import { spilledArray, type FindingStore, type SpilledFindings } from './finding-store.js';
+
+const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
+const SEVERITY_CODE: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+/** Bytes written to the file at once, and read from it at once. */
+const BLOCK = 1 << 16;
+/** Blocks read back and kept: the report reads in about the order the findings settled (file order), from two or three places at a time. */
+const CACHED_BLOCKS = 8;
+
+/**
+ * Findings in a temporary file, as JSON text: a finding whose every value JSON
+ * writes back as it was (strings, finite numbers but -0, booleans, plain
+ * objects and arrays of those, no undefined member) comes back equal, keys in
+ * the same order; any other stays in memory. (v8.serialize would take every
+ * value but cost four times the CPU: 8 µs a finding.) Each is redacted as it is
+ * kept (`redact`, what the report would otherwise do at the end), so what
+ * the file holds is what the report shows; the few that redaction changes are
+ * also kept as reported, for matching.
+ *
+ * The file is created in os.tmpdir() readable by its owner only and, where
+ * the system allows (not Windows), removed at once while it stays open: it is
+ * gone when the process ends, however it ends.
+ */
+export class FindingSpill implements FindingStore, SpilledFindings {
+  private fd: number;
+  private readonly path: string | undefined;
+  private count = 0;
+  private offsets = new Float64Array(1024);
+  private lengths = new Uint32Array(1024);
+  private severities = new Uint8Array(1024);
+  /** The number of each finding's file in `files` (reported), -1 for none. */
+  private fileIds = new Int32Array(1024);
+  private readonly files: string[] = [];
+  private readonly fileIdOf = new Map<string, number>();
+  /** Findings redaction changed, as reported. */
+  private readonly unredacted = new Map<number, ReportedFinding>();
+  /** Findings V8 could not serialize. */
+  private readonly held = new Map<number, ReportedFinding>();
+  private pending = Buffer.allocUnsafe(BLOCK);
+  private pendingBytes = 0;
+  /** Bytes in the file before `pending`. */
+  private written = 0;
+  private readonly cache: Array<{ block: number; bytes: Buffer }> = [];
+  private closed = false;
+
+  constructor(private readonly redact: (f: ReportedFinding) => ReportedFinding) {
+    const dir = mkdtempSync(join(tmpdir(), 'xenlint-'));
+    const path = join(dir, 'findings');
+    this.fd = openSync(path, 'wx+', 0o600);
+    if (process.platform === 'win32') {
+      // An open file cannot be removed there: it goes when the run closes it, or at exit.
+      this.path = path;
+      process.once('exit', () => this.close());
+    } else {
+      unlinkSync(path);
+      rmdirSync(dir);
+    }
+  }
+
+  add(f: ReportedFinding): number {
+    const id = this.count++;
+    if (id === this.offsets.length) this.grow();
+    this.severities[id] = SEVERITY_CODE[f.severity] ?? 1;
+    this.fileIds[id] = f.file === undefined ? -1 : this.fileId(f.file);
+    const shown = this.redact(f);
+    if (shown !== f) this.unredacted.set(id, f);
+    if (!jsonExact(shown, 0)) {
+      this.held.set(id, shown);
+      this.lengths[id] = 0;
+      return id;
+    }
+    const text = JSON.stringify(shown);
+    const length = Buffer.byteLength(text);
+    this.offsets[id] = this.written + this.pendingBytes;
+    this.lengths[id] = length;
+    this.append(text, length);
+    return id;
+  }
+
+  reported(id: number): ReportedFinding {
+    return this.unredacted.get(id) ?? this.shown(id);
+  }
+
+  file(id: number): string | undefined {
+    const n = this.fileIds[id]!;
+    return n < 0 ? undefined : this.files[n];
+  }
+
+  /** Its `file` as the report shows it. */
+  shownFile(id: number): string | undefined {
+    return this.unredacted.has(id) ? this.shown(id).file : this.file(id);
+  }
+
+  severity(id: number): Severity {
+    return SEVERITIES[this.severities[id]!]!;
+  }
+
+  /** The finding as the report shows it, read back from the file. */
+  shown(id: number): ReportedFinding {
+    const held = this.held.get(id);
+    if (held) return held;
+    return JSON.parse(this.text(this.offsets[id]!, this.lengths[id]!)) as ReportedFinding;
+  }
+
+  list(ids: readonly number[]): ReportedFinding[] {
+    return spilledArray(this, ids);
+  }
+
+  /** Closes (and where it is still there, removes) the file; nothing can be read after. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    closeSync(this.fd);
+    this.fd = -1;
+    if (this.path !== undefined) {
+      try {
+        unlinkSync(this.path);
+        rmdirSync(join(this.path, '..'));
+      } catch {
+        // Gone already.
+      }
+    }
+  }
+
+  private fileId(file: string): number {
+    let n = this.fileIdOf.get(file);
+    if (n === undefined) {
+      n = this.files.push(file) - 1;
+      this.fileIdOf.set(file, n);
+    }
+    return n;
+  }
+
+  private grow(): void {
+    const n = this.offsets.length * 2;
+    const offsets = new Float64Array(n);
+    offsets.set(this.offsets);
+    this.offsets = offsets;
+    const lengths = new Uint32Array(n);
+    lengths.set(this.lengths);
+    this.lengths = lengths;
+    const severities = new Uint8Array(n);
+    severities.set(this.severities);
+    this.severities = severities;
+    const fileIds = new Int32Array(n);
+    fileIds.set(this.fileIds);
+    this.fileIds = fileIds;
+  }
+
+  private append(text: string, length: number): void {
+    if (this.pendingBytes + length > this.pending.length) this.flush();
+    if (length > this.pending.length) {
+      this.writeAll(Buffer.from(text, 'utf8'));
+      return;
+    }
+    this.pending.write(text, this.pendingBytes, 'utf8');
+    this.pendingBytes += length;
+  }
+
+  private flush(): void {
+    if (this.pendingBytes === 0) return;
+    this.writeAll(this.pending.subarray(0, this.pendingBytes));
+    this.pendingBytes = 0;
+  }
+
+  private writeAll(bytes: Buffer): void {
+    let at = 0;
+    while (at < bytes.length) at += writeSync(this.fd, bytes, at, bytes.length - at, this.written + at);
+    this.written += bytes.length;
+  }
+
+  private text(offset: number, length: number): string {
+    if (offset >= this.written) return this.pending.toString('utf8', offset - this.written, offset - this.written + length);
+    const block = Math.floor(offset / BLOCK);
+    const start = offset - block * BLOCK;
+    if (start + length > BLOCK) return this.read(offset, length).toString('utf8');
+    let hit = this.cache.find((c) => c.block === block);
+    if (hit === undefined) {
+      const size = Math.min(BLOCK, this.written - block * BLOCK);
+      hit = { block, bytes: this.read(block * BLOCK, size) };
+      if (this.cache.length >= CACHED_BLOCKS) this.cache.pop();
+      this.cache.unshift(hit);
+    }
+    return hit.bytes.toString('utf8', start, start + length);
+  }
+
+  private read(offset: number, length: number): Buffer {
+    const out = Buffer.allocUnsafe(length);
+    let at = 0;
+    while (at < length) {
+      const n = readSync(this.fd, out, at, length - at, offset + at);
+      if (n === 0) throw new Error(`the findings' temporary file ended at ${offset + at} of ${offset + length} bytes`);
+      at += n;
+    }
+    return out;
+  }
+}
+
+
+/** Whether JSON.parse(JSON.stringify(value)) gives `value` back, equal value for value and key for key. */
+function jsonExact(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0);
+    case 'object': {
+      if (value === null) return true;
+      if (depth > 8) return false;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!(i in value) || !jsonExact(value[i], depth + 1)) return false;
+        return true;
+      }
+      // (What is not enumerable, JSON leaves out as every format does: they read members with Object.entries.)
+      if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+      const record = value as Record<string, unknown>;
+      for (const k in record) {
+        if (!Object.hasOwn(record, k) || k === '__proto__' || !jsonExact(record[k], depth + 1)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
