@@ -65,14 +65,15 @@ async function sameInEveryFormat(t: Test, state: string, prime: Buffer | undefin
 
 const lines = () => readFileSync(CACHE, 'utf8').split('\n').filter((l) => l.includes('\t'));
 
-/** The cache file's sections (format 3): header, entries, index lines, kept report. */
+/** The cache file's sections (format 3): header, entries, index lines, values, kept report. */
 function sectionsOf(text: string) {
   const nl = text.indexOf('\n');
   const header = JSON.parse(text.slice(0, nl)) as Record<string, unknown>;
-  const [e, i] = String(header['sections']).split(' ').map(Number) as [number, number, number];
+  const [e, i, v] = String(header['sections']).split(' ').map(Number) as [number, number, number, number];
   const bytes = Buffer.from(text.slice(nl + 1), 'utf8');
   const index = bytes.subarray(e, e + i).toString('utf8').split('\n').filter(Boolean);
-  const kept = bytes.subarray(e + i).toString('utf8');
+  const values = bytes.subarray(e + i, e + i + v).toString('utf8');
+  const kept = bytes.subarray(e + i + v).toString('utf8');
   const entries: string[] = [];
   let at = 0;
   for (const line of index) {
@@ -80,22 +81,22 @@ function sectionsOf(text: string) {
     entries.push(bytes.subarray(at, at + n).toString('utf8'));
     at += n;
   }
-  return { header, index, entries, kept };
+  return { header, index, entries, values, kept };
 }
 
 /** A cache file of format 3 from its parts (what LintCache.save writes). */
-function cacheText(header: Record<string, unknown>, rows: Array<{ index: string; entry: string }>, kept: string): string {
+function cacheText(header: Record<string, unknown>, rows: Array<{ index: string; entry: string }>, kept: string, values = ''): string {
   const entries = rows.map((r) => r.entry).join('');
   const index = rows.map((r) => `${r.index.split('\t').map((c, n) => (n === 1 ? String(Buffer.byteLength(r.entry)) : c)).join('\t')}\n`).join('');
   const pad = (n: number) => String(n).padStart(15, '0');
-  const sections = `${pad(Buffer.byteLength(entries))} ${pad(Buffer.byteLength(index))} ${pad(Buffer.byteLength(kept))}`;
-  return `${JSON.stringify({ ...header, sections })}\n${entries}${index}${kept}`;
+  const sections = `${pad(Buffer.byteLength(entries))} ${pad(Buffer.byteLength(index))} ${pad(Buffer.byteLength(values))} ${pad(Buffer.byteLength(kept))}`;
+  return `${JSON.stringify({ ...header, sections })}\n${entries}${index}${values}${kept}`;
 }
 
 /** The cache with one file's entry rewritten by `edit`. */
 function doctorEntry(name: string, edit: (entry: string) => string): void {
-  const { header, index, entries, kept } = sectionsOf(readFileSync(CACHE, 'utf8'));
-  writeFileSync(CACHE, cacheText(header, index.map((line, n) => ({ index: line, entry: line.startsWith(JSON.stringify(name)) ? edit(entries[n]!) : entries[n]! })), kept));
+  const { header, index, entries, values, kept } = sectionsOf(readFileSync(CACHE, 'utf8'));
+  writeFileSync(CACHE, cacheText(header, index.map((line, n) => ({ index: line, entry: line.startsWith(JSON.stringify(name)) ? edit(entries[n]!) : entries[n]! })), kept, values));
 }
 
 t.test('the report is the same byte for byte: cold, warm, a file edited, deleted, added', async (t) => {
@@ -242,6 +243,7 @@ t.test('the loader: random text or JSON is a miss, never a throw', async (t) => 
         fc.json(),
         fc.json().map((j) => cacheText({ xenlintCache: 3, key }, [{ index: '"f.cfg"\t0\t1\t2\t3\t', entry: `${j}\n` }], '')),
         fc.tuple(fc.json(), fc.string(), fc.string()).map(([j, index, kept]) => cacheText({ xenlintCache: 3, key }, [{ index, entry: j }], kept)),
+        fc.tuple(fc.json(), fc.oneof(fc.json(), fc.string()), fc.string()).map(([j, values, kept]) => cacheText({ xenlintCache: 3, key }, [{ index: '"f.cfg"\t0\t1\t2\t3\t', entry: `${j}\n` }], kept, `${values}\n`)),
         fc.tuple(fc.string(), fc.string()).map(([sections, rest]) => `${JSON.stringify({ xenlintCache: 3, key, sections })}\n${rest}`),
       ),
       (text) => {
@@ -265,9 +267,9 @@ t.test('the loader: random text or JSON is a miss, never a throw', async (t) => 
     fc.record({ name: fc.oneof(fc.string(), fc.jsonValue()), file: fc.constantFrom(file, 'other.cfg'), suppressions: fc.oneof(fc.constant([]), fc.jsonValue()), refused: fc.oneof(fc.boolean(), fc.jsonValue()), parts: fc.oneof(fc.constant(valid.parts), fc.array(fc.oneof(fc.constant(null), fc.jsonValue()), { minLength: plan.length, maxLength: plan.length })) }),
   );
   const noneSettled = plan.map(() => null);
-  const take = (result: unknown, memory: unknown, settled: unknown = noneSettled): boolean => {
+  const take = (result: unknown, memory: unknown, settled: unknown = noneSettled, values = ''): boolean => {
     const entry = { result, settled, ...(memory !== null ? { memory } : {}) };
-    writeFileSync(cacheFile, cacheText({ xenlintCache: 3, key }, [{ index: `${JSON.stringify(file)}\t0\t${sig.size}\t${sig.mtimeMs}\t${sig.ino}\t`, entry: `${JSON.stringify(entry)}\n` }], ''));
+    writeFileSync(cacheFile, cacheText({ xenlintCache: 3, key }, [{ index: `${JSON.stringify(file)}\t0\t${sig.size}\t${sig.mtimeMs}\t${sig.ino}\t`, entry: `${JSON.stringify(entry)}\n` }], '', values));
     const cache = LintCache.open(cacheFile, 'metadata', key, undefined, plan.map((p) => p.id), () => undefined);
     const hit = cache.lookup(file);
     cache.close();
@@ -279,6 +281,7 @@ t.test('the loader: random text or JSON is a miss, never a throw', async (t) => 
     return hit !== undefined;
   };
   const reported = { check: plan[0]!.id, severity: 'warning', message: 'm', fingerprint: 'f'.repeat(24), file, line: 1 };
+  const reportedArb = () => ({ check: fc.constant(reported.check), severity: fc.constant('warning'), message: fc.string(), fingerprint: fc.constant(reported.fingerprint), file: fc.constant(file), line: fc.nat() });
   const examined = { ...valid, parts: valid.parts.map((p, i) => (i === 0 ? { findings: [] } : p)) };
   const settledAt0 = (s: unknown) => noneSettled.map((n, i) => (i === 0 ? s : n));
   const anyReported = fc.oneof(fc.jsonValue(), fc.record({ check: fc.constantFrom(plan[0]!.id, 'other'), severity: fc.oneof(fc.constantFrom('error', 'info'), fc.jsonValue()), message: fc.oneof(fc.string(), fc.jsonValue()), fingerprint: fc.string(), line: fc.oneof(fc.nat(), fc.jsonValue()) }));
@@ -287,13 +290,28 @@ t.test('the loader: random text or JSON is a miss, never a throw', async (t) => 
     fc.jsonValue(),
     fc.record({ shown: fc.oneof(fc.array(anyReported, { maxLength: 3 }), fc.jsonValue()), suppressedBy: fc.oneof(fc.array(fc.integer({ min: -1, max: 2 }), { maxLength: 3 }), fc.jsonValue()) }).map(settledAt0),
   );
+  // Values an entry names by index: parts, a finding's evidence and remediation, or anything.
+  const anyValues = fc.oneof(
+    fc.constant(''),
+    fc.array(fc.oneof(fc.constant({ findings: [] }), fc.constant({ key: 'x' }), fc.jsonValue()), { maxLength: 4 }).map((v) => `${JSON.stringify(v)}\n`),
+    fc.string(),
+  );
+  const byIndex = fc.array(fc.oneof(fc.constant(null), fc.integer({ min: -1, max: 4 })), { minLength: plan.length, maxLength: plan.length }).map((parts) => ({ ...valid, parts }));
+  const indexed = fc.record({ shown: fc.array(fc.record({ ...reportedArb(), evidence: fc.integer({ min: -1, max: 4 }), remediation: fc.oneof(fc.integer({ min: -1, max: 4 }), fc.string()) }), { maxLength: 2 }), suppressedBy: fc.constant([]) }).map(settledAt0);
   fc.assert(
-    fc.property(fc.oneof(anyResult, fc.constant(examined)), fc.option(fc.jsonValue()), anySettled, (result, memory, settled) => {
-      take(result, memory, settled);
+    fc.property(fc.oneof(anyResult, fc.constant(examined), byIndex), fc.option(fc.jsonValue()), fc.oneof(anySettled, indexed), anyValues, (result, memory, settled, values) => {
+      take(result, memory, settled, values);
       return true;
     }),
     { numRuns: 400 },
   );
+  const shells = `${JSON.stringify([{ findings: [] }, { key: 'x' }, 'Remove it.'])}\n`;
+  const partBy = (n: unknown) => ({ ...valid, parts: valid.parts.map((p, i) => (i === 0 ? n : p)) });
+  t.ok(take(partBy(0), null, noneSettled, shells), 'a part named by its index in the values is taken');
+  t.ok(take(partBy(0), null, settledAt0({ shown: [{ ...reported, evidence: 1, remediation: 2 }], suppressedBy: [] }), shells), "a finding's evidence and remediation by index");
+  t.notOk(take(partBy(3), null, noneSettled, shells), 'an index past the values: a miss');
+  t.notOk(take(partBy(0), null, settledAt0({ shown: [{ ...reported, evidence: 2 }], suppressedBy: [] }), shells), 'evidence that names a string: a miss');
+  t.notOk(take(partBy(0), null, noneSettled, '{"not":"a list"}\n'), 'a values section that is not a list: a miss');
   t.ok(take(examined, null, settledAt0({ shown: [reported], suppressedBy: [] })), 'a settled finding of the check that examined the guest is taken');
   t.notOk(take(examined, null, settledAt0({ shown: [{ ...reported, check: 'other' }], suppressedBy: [] })), "a settled finding of another check: a miss");
   t.notOk(take(valid, null, settledAt0({ shown: [reported], suppressedBy: [] })), 'settled findings of a check that did not examine the guest: a miss');
@@ -334,12 +352,12 @@ t.test('a run whose every input is the last run\'s writes the kept report again;
   t.equal(cold.stdout, plain.stdout, 'cold: the same report');
   t.match(plain.stdout, /Checks: /);
   // The kept report, doctored: what a run writes shows whether it was replayed.
-  const { header, index, entries, kept } = sectionsOf(readFileSync(CACHE, 'utf8'));
+  const { header, index, entries, values, kept } = sectionsOf(readFileSync(CACHE, 'utf8'));
   const nl = kept.indexOf('\n');
   const stored = JSON.parse(kept.slice(0, nl)) as { textBytes: number };
   t.equal(kept.slice(nl + 1), plain.stdout, 'the kept report is the report written, as written');
   const text = kept.slice(nl + 1).replace('Checks: ', 'REPLAYED: ');
-  const doctored = cacheText(header, index.map((line, n) => ({ index: line, entry: entries[n]! })), `${JSON.stringify({ ...stored, textBytes: Buffer.byteLength(text) })}\n${text}`);
+  const doctored = cacheText(header, index.map((line, n) => ({ index: line, entry: entries[n]! })), `${JSON.stringify({ ...stored, textBytes: Buffer.byteLength(text) })}\n${text}`, values);
   writeFileSync(CACHE, doctored);
   const ino = statSync(CACHE).ino;
   const warm = await lint(args);
