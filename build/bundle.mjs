@@ -69,12 +69,12 @@ const semverOnFirstUse = {
 // Node built-ins that Node itself does not load for `node -e ''` cost start-up when a bundle's
 // top level requires them, as esbuild makes every import do: node:crypto ~13 M instructions,
 // worker_threads ~8 M (it brings the whole of streams), node:v8 ~8 M, fs/promises ~4 M (readline,
-// watchers), os, zlib. The common `lint one.cfg` and `check --root` use few or none of them before
+// watchers), node:module ~1.2 M (Node's ES module loader behind it: validators.js's createRequire), os, zlib. The common `lint one.cfg` and `check --root` use few or none of them before
 // they finish, so our own code (dist/cli, dist/checks) gets stand-ins that require the built-in on
 // the first call. A function is forwarded, a class (capitalised) constructed, `constants` read
 // through; any other export is left out, so that importing it fails the build ("No matching
 // export") instead of binding a value too early. Dependencies (execa) keep their own imports.
-const LAZY_BUILTINS = ['node:crypto', 'node:fs/promises', 'node:os', 'node:v8', 'node:worker_threads', 'node:zlib'];
+const LAZY_BUILTINS = ['node:crypto', 'node:fs/promises', 'node:module', 'node:os', 'node:v8', 'node:worker_threads', 'node:zlib'];
 function lazyBuiltinSource(specifier) {
   const real = createRequire(import.meta.url)(specifier);
   const lines = [`let real;`, `const load = () => (real ??= require(${JSON.stringify(specifier)}));`];
@@ -113,7 +113,7 @@ const cjs = {
   format: 'cjs',
   // The code finds its files (the package root, the reading threads' script) from import.meta.url.
   define: { 'import.meta': '__xenlintImportMeta' },
-  banner: { js: `var __xenlintImportMeta={get url(){return require("node:url").pathToFileURL(__filename).href}};` },
+  banner: { js: `var __xenlintImportMeta={get url(){return require("node:url").pathToFileURL(__filename).href},dirname:__dirname};` },
 };
 
 const esm = {
@@ -158,13 +158,14 @@ const importThroughLoader = {
   },
 };
 
-// What a command bundle imports only for a run that asks for it — the report formats other than
-// stylish (--format), js-yaml (a YAML config or snapshot) — is a CommonJS file of its own beside
-// the bundles (a "chunk"), required on the import(): kept out of lint.cjs and check.cjs, it is
-// neither read, nor deserialised from the code cache, by the runs that do not use it. A chunk has
-// no code cache (the run that loads one is not the one a hook runs), and it bundles its own copy of
-// what it imports, which is why only modules without state of their own are chunks: the formats
-// read the report they are given, js-yaml parses what it is given.
+// The report formats other than stylish, which a command bundle imports only for a run that asks
+// for one (--format), are each a CommonJS file of their own beside the bundles (a "chunk"),
+// required on the import(): kept out of lint.cjs and check.cjs, they are neither read, nor
+// deserialised from the code cache, by the runs that do not use them. A chunk has no code cache
+// (the run that loads one is not the one a hook runs), and it bundles its own copy of what it
+// imports, which is why only modules without state of their own are chunks: a format reads the
+// report it is given. js-yaml stays in the bundles: as a chunk it cost a YAML config or snapshot
+// more (+4.4 M instructions: its whole top level compiled from source) than it saved the others.
 const CHUNKS = {
   'report/json.js': 'report-json.cjs',
   'report/sarif.js': 'report-sarif.cjs',
@@ -172,17 +173,12 @@ const CHUNKS = {
   'report/github.js': 'report-github.cjs',
   'report/html.js': 'report-html.cjs',
   'report/fleet.js': 'report-fleet.cjs',
-  'js-yaml': 'js-yaml.cjs',
 };
-const chunkOf = (a) => {
-  if (a.kind !== 'dynamic-import') return undefined;
-  if (!a.path.startsWith('.')) return CHUNKS[a.path];
-  return CHUNKS[relative(dist, join(a.resolveDir, a.path)).split(sep).join('/')];
-};
+const chunkOf = (a) => (a.kind === 'dynamic-import' ? CHUNKS[relative(dist, join(a.resolveDir, a.path)).split(sep).join('/')] : undefined);
 const chunksApart = {
   name: 'xenlint-chunks-apart',
   setup(b) {
-    b.onResolve({ filter: /^(\.\.?\/|js-yaml$)/ }, (a) => {
+    b.onResolve({ filter: /^\.\.?\// }, (a) => {
       const chunk = chunkOf(a);
       return chunk ? { path: `./${chunk}`, external: true } : undefined;
     });
@@ -231,7 +227,7 @@ await Promise.all([
   ),
   // Required by a bundle, not run as a vm.Script: a chunk keeps its own import()s. fleet's formats are chunks of their own.
   ...Object.entries(CHUNKS).map(([src, file]) =>
-    build({ ...cjs, entryPoints: [src.endsWith('.js') ? join(dist, src) : src], outfile: join(out, file), plugins: [chunksApart, semverOnFirstUse, builtinsOnFirstUse] }).then(() => requireChunks(file)),
+    build({ ...cjs, entryPoints: [join(dist, src)], outfile: join(out, file), plugins: [chunksApart, semverOnFirstUse, builtinsOnFirstUse] }).then(() => requireChunks(file)),
   ),
   ...Object.entries(PLAIN).map(([src, file]) => build({ ...esm, entryPoints: [join(dist, src)], outfile: join(out, file) })),
 ]);

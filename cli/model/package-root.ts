@@ -8,9 +8,8 @@
  * package.json is read, not imported: a JSON import would make tsc copy it into dist/,
  * where it would become the package scope of every compiled module.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { embedded } from './embedded.js';
 
 export interface OwnPackage {
@@ -19,15 +18,22 @@ export interface OwnPackage {
   json: Record<string, unknown>;
 }
 
-const HERE = dirname(fileURLToPath(import.meta.url));
+// import.meta.dirname (Node 20.11+), not fileURLToPath(import.meta.url): the installed bundles
+// answer it from __dirname (build/bundle.mjs), where a URL would cost a round trip through node:url.
+const HERE = import.meta.dirname;
 
 function findOwnPackage(): OwnPackage | undefined {
   for (let dir = HERE; ; dir = dirname(dir)) {
-    try {
-      const json = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
-      if (json['name'] === 'xenlint') return { root: dir, json };
-    } catch {
-      // no package.json here (or not JSON): keep walking up
+    // Tested first: a missing file would be a thrown ENOENT, with its stack, for each directory
+    // between this module and the package root (two for the bundles in dist/bin/).
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      try {
+        const json = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+        if (json['name'] === 'xenlint') return { root: dir, json };
+      } catch {
+        // unreadable or not JSON: keep walking up
+      }
     }
     if (dirname(dir) === dir) return undefined;
   }

@@ -111,10 +111,11 @@ function errorText(code: string): string {
   return known[code] ?? 'read failed';
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+// Made on first use: a TextDecoder sets up Node's encoding support, and `lint one.cfg` decodes nothing here.
+let decoder: { decode(bytes: Uint8Array): string } | undefined;
 
 export function decodeText(bytes: Uint8Array): string {
-  return decoder.decode(bytes);
+  return (decoder ??= new TextDecoder('utf-8', { fatal: false, ignoreBOM: true })).decode(bytes);
 }
 
 export function toTextResult(r: BytesResult): TextResult {
