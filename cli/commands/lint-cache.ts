@@ -33,6 +33,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
+import { privateTempFile } from '../model/private-temp-file.js';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { CheckContext, HostSide } from '../model/contract.js';
 import { hasParts, type Check } from '../model/contract.js';
@@ -344,8 +345,10 @@ export class LintCache {
   /** Values this run added, as JSON text, in index order after the old ones. */
   private readonly newValues: string[] = [];
   private readonly keptRun: KeptRun | undefined;
-  /** This run's entries: where the unchanged entry is (a hit) or the entry made (a miss). */
-  private readonly fresh = new Map<string, Slot | Entry>();
+  /** This run's entries: where the unchanged entry is in the old file (a hit), or the entry made in `made` (a miss). */
+  private readonly fresh = new Map<string, Slot | Made>();
+  /** The entries this run made, written out as they are made (a cold run of 100 000 configs held them all: ~1 GB). */
+  private made: EntrySpill | undefined;
   /** Signatures taken at lookup, for the results of the files that missed. */
   private readonly sigs = new Map<string, Signature | null>();
   /** Files named twice in the run: never served (a settled entry holds on the file's directives being the guest's own). */
@@ -357,8 +360,15 @@ export class LintCache {
   hits = 0;
   /** Says once on stderr what is wrong with the cache file when only a lookup finds it (a damaged values section). */
   private note: ((line: string) => void) | undefined;
-  /** Lets the cache file go (it stays open while its entries may be read: the file as it was opened, whatever replaces it meanwhile). */
-  close: () => void = () => undefined;
+  /** The cache file as it was opened (kept open while its entries may be read, whatever replaces it meanwhile). */
+  private closeFile: () => void = () => undefined;
+
+  /** Lets the cache file and the entries made go. */
+  close(): void {
+    this.closeFile();
+    this.made?.close();
+    this.made = undefined;
+  }
 
   private constructor(
     readonly file: string,
@@ -403,7 +413,7 @@ export class LintCache {
       else opened.close();
     }
     const cache = new LintCache(file, strategy, key, limits, plan, loaded, files);
-    if (close) cache.close = close;
+    if (close) cache.closeFile = close;
     if (loaded) cache.note = note;
     return cache;
   }
@@ -490,7 +500,8 @@ export class LintCache {
     // An unknown autostart is undefined: absent in the file, read back as undefined (memory-view only compares it).
     const m = memory && memory.autostart === undefined ? (({ autostart: _, ...rest }) => rest)(memory) : memory;
     if (!encoded || !plainJson(encoded) || (m !== undefined && !plainJson(m))) return;
-    this.fresh.set(file, { ...this.shared(encoded), ...(m !== undefined ? { memory: m as MemoryGuest } : {}) });
+    const entry: Entry = { ...this.shared(encoded), ...(m !== undefined ? { memory: m as MemoryGuest } : {}) };
+    this.fresh.set(file, (this.made ??= new EntrySpill()).add(`${JSON.stringify(entry)}\n`));
   }
 
   /**
@@ -595,31 +606,29 @@ export class LintCache {
       const header = headerLine(this.key, this.strategy, sections);
       writeSync(fd, header);
       const index: string[] = [];
-      // Unchanged entries mostly lie one after another in the old file: copied a range at a time, not one by one.
+      // Entries lie one after another in the old file (unchanged) or among those made: copied a range at a time.
+      let source: EntrySpill | EntryWindow | undefined;
       let from = 0;
       let to = 0;
-      const copyOld = (): void => {
-        for (let at = from; at < to; at += WINDOW_BYTES) put(this.entries.bytes(at, Math.min(to, at + WINDOW_BYTES)));
-        from = to = 0;
+      const copy = (): void => {
+        const s = source;
+        if (s === undefined) return;
+        for (let at = from; at < to; at += WINDOW_BYTES) put(s.bytes(at, Math.min(to, at + WINDOW_BYTES)));
+        source = undefined;
       };
-      const entry = (file: string, sig: Signature, e: Slot | Entry): void => {
-        let length: number;
-        if ('start' in e) {
-          if (e.start !== to || to === 0) copyOld();
-          if (to === 0) from = e.start;
-          to = e.end;
-          length = e.end - e.start;
-        } else {
-          copyOld();
-          const line = `${JSON.stringify(e)}\n`;
-          put(line);
-          length = Buffer.byteLength(line);
+      const entry = (file: string, sig: Signature, e: Slot | Made): void => {
+        const from_ = 'made' in e ? this.made! : this.entries;
+        if (source !== from_ || e.start !== to) {
+          copy();
+          source = from_;
+          from = e.start;
         }
-        index.push(`${JSON.stringify(file)}\t${length}\t${sig.size}\t${sig.mtimeMs}\t${sig.ino}\t${sig.sha256 ?? ''}\n`);
+        to = e.end;
+        index.push(`${JSON.stringify(file)}\t${e.end - e.start}\t${sig.size}\t${sig.mtimeMs}\t${sig.ino}\t${sig.sha256 ?? ''}\n`);
       };
       for (const [file, slot] of keptOld) entry(file, slot.sig, slot);
       for (const [file, e] of this.fresh) entry(file, this.sigs.get(file)!, e);
-      copyOld();
+      copy();
       section = 1;
       for (const line of index) put(line);
       section = 2;
@@ -713,6 +722,61 @@ class EntryWindow {
 
 /** How much of the entries is read at once. */
 const WINDOW_BYTES = 1 << 20;
+
+/** Where an entry this run made is among the bytes of its EntrySpill. */
+interface Made {
+  made: true;
+  start: number;
+  end: number;
+}
+
+/**
+ * The entries a run makes, as JSON lines in a private temporary file
+ * (privateTempFile: gone when the process ends, however it ends) until `save`
+ * copies them into the new cache file: what a run holds of each is where it
+ * is.
+ */
+class EntrySpill {
+  private readonly file = privateTempFile('xenlint-cache-', 'entries');
+  private readonly fd = this.file.fd;
+  private size = 0;
+  private pending = '';
+  private written = 0;
+
+  add(line: string): Made {
+    const start = this.size;
+    this.size += Buffer.byteLength(line);
+    this.pending += line;
+    if (this.pending.length >= WINDOW_BYTES) this.flush();
+    return { made: true, start, end: this.size };
+  }
+
+  /** Bytes `start` to `end` of the entries made. */
+  bytes(start: number, end: number): Buffer {
+    this.flush();
+    const out = Buffer.allocUnsafe(end - start);
+    let got = 0;
+    while (got < out.length) {
+      const n = readSync(this.fd, out, got, out.length - got, start + got);
+      if (n === 0) throw new Error(`the lint cache's temporary entries ended at ${start + got} of ${end} bytes`);
+      got += n;
+    }
+    return out;
+  }
+
+  close(): void {
+    this.file.close();
+  }
+
+  private flush(): void {
+    if (this.pending === '') return;
+    const bytes = Buffer.from(this.pending, 'utf8');
+    let at = 0;
+    while (at < bytes.length) at += writeSync(this.fd, bytes, at, bytes.length - at, this.written + at);
+    this.written += bytes.length;
+    this.pending = '';
+  }
+}
 /** An entry is some 4 KiB; a larger one than this is not read (a damaged index, a hostile file). */
 const MAX_ENTRY = 16 << 20;
 /** How many values the values section holds at most; more are written in their entries. */

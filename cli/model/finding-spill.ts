@@ -2,10 +2,9 @@
  * A FindingStore in a temporary file (issue 14; see finding-store.ts): a run of
  * many guests keeps only a few bytes of each settled finding in memory.
  */
-import { closeSync, mkdtempSync, openSync, readSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readSync, writeSync } from 'node:fs';
 import type { ReportedFinding } from './contract.js';
+import { privateTempFile, type PrivateTempFile } from './private-temp-file.js';
 import type { Severity } from './diagnostic.js';
 import { spilledArray, type FindingStore, type SpilledFindings } from './finding-store.js';
 
@@ -27,13 +26,12 @@ const CACHED_BLOCKS = 8;
  * the file holds is what the report shows; the few that redaction changes are
  * also kept as reported, for matching.
  *
- * The file is created in os.tmpdir() readable by its owner only and, where
- * the system allows (not Windows), removed at once while it stays open: it is
- * gone when the process ends, however it ends.
+ * The file is a privateTempFile: readable by its owner only, gone when the
+ * process ends, however it ends.
  */
 export class FindingSpill implements FindingStore, SpilledFindings {
+  private readonly temp: PrivateTempFile;
   private fd: number;
-  private readonly path: string | undefined;
   private count = 0;
   private offsets = new Float64Array(1024);
   private lengths = new Uint32Array(1024);
@@ -54,17 +52,8 @@ export class FindingSpill implements FindingStore, SpilledFindings {
   private closed = false;
 
   constructor(private readonly redact: (f: ReportedFinding) => ReportedFinding) {
-    const dir = mkdtempSync(join(tmpdir(), 'xenlint-'));
-    const path = join(dir, 'findings');
-    this.fd = openSync(path, 'wx+', 0o600);
-    if (process.platform === 'win32') {
-      // An open file cannot be removed there: it goes when the run closes it, or at exit.
-      this.path = path;
-      process.once('exit', () => this.close());
-    } else {
-      unlinkSync(path);
-      rmdirSync(dir);
-    }
+    this.temp = privateTempFile('xenlint-', 'findings');
+    this.fd = this.temp.fd;
   }
 
   add(f: ReportedFinding): number {
@@ -120,16 +109,8 @@ export class FindingSpill implements FindingStore, SpilledFindings {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    closeSync(this.fd);
+    this.temp.close();
     this.fd = -1;
-    if (this.path !== undefined) {
-      try {
-        unlinkSync(this.path);
-        rmdirSync(join(this.path, '..'));
-      } catch {
-        // Gone already.
-      }
-    }
   }
 
   private fileId(file: string): number {

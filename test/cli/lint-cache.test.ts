@@ -10,6 +10,7 @@ import t, { type Test } from 'tap';
 import fc from 'fast-check';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { inProcess, ROOT, scratch } from './run.js';
 import { FORMATS } from '../../cli/report/index.js';
@@ -228,6 +229,19 @@ t.test('a damaged, foreign or oversized cache is a miss with one note, and the s
   t.match(small.stderr, /the lint cache is larger than the limit of 1000 bytes; `limits: \{ cacheBytes: N \}`/);
   t.equal(small.stdout, (await lint(['--format', 'json'])).stdout, 'over its limit: the same report');
   writeFileSync(cfg, config);
+});
+
+t.test('the entries a run makes wait in a temporary file that leaves nothing behind', async (t) => {
+  const ours = () => readdirSync(tmpdir()).filter((n) => n.startsWith('xenlint-cache-')).sort();
+  const before = ours();
+  rmSync(CACHE, { force: true });
+  const cold = await lint(['--format', 'json', '--cache', '--cache-location', 'c']);
+  t.ok(existsSync(CACHE), 'the cache was written');
+  t.same(ours(), before, 'no temporary file or folder is left in the temporary directory');
+  const refused = await lint(['--format', 'json', '--cache', '--cache-location', 'c', '--deploy', 'nosuchguest']);
+  t.equal(refused.code, 2);
+  t.same(ours(), before, 'nor after a refused run');
+  t.equal((await lint(['--format', 'json', '--cache', '--cache-location', 'c'])).stdout, cold.stdout, 'and the next run reads what was written');
 });
 
 t.test('a refused run writes no cache; a plugin turns it off with a note', async (t) => {
