@@ -285,10 +285,10 @@ export async function finish(command: 'check' | 'lint', facts: Facts, args: Repo
   let memoryGuests: MemoryGuest[] | undefined;
   let release: (() => void) | undefined;
   if (typeof given === 'function') {
-    const session = new RunSession(checks, hostSideOf(facts), engine);
-    const replay = outputKey !== undefined ? memo!.recall(session, outputKey) : undefined;
-    if (replay) return replayed(replay, args.output, maxWarnings);
-    const { report: streamedReport, ...fed } = await streamed(session, given, xen, inputs);
+    const recall = outputKey !== undefined ? (session: RunSession) => memo!.recall(session, outputKey) : undefined;
+    const ran = await streamed(checks, hostSideOf(facts), engine, given, xen, inputs, recall);
+    if ('replay' in ran) return replayed(ran.replay, args.output, maxWarnings);
+    const { report: streamedReport, ...fed } = ran;
     full = streamedReport;
     extras = fed;
     memoryGuests = fed.memory;
@@ -341,15 +341,21 @@ export interface ReportMemo {
 }
 
 export interface KeptReport {
-  /** The report as written, in UTF-8 pieces (a string of 100 000 guests' findings would be twice the bytes, and one more copy). */
-  text: Buffer[];
+  /**
+   * The report as written, in UTF-8 pieces, none of which splits a character (a string of 100 000 guests'
+   * findings would be twice the bytes, and one more copy); the cache reads a kept one a piece at a time.
+   */
+  text: Iterable<Buffer>;
   /** exitCodeFor the report, before --max-warnings. */
   code: number;
   warnings: number;
 }
 
 async function replayed(kept: KeptReport, output: string | undefined, maxWarnings: number | undefined): Promise<number> {
-  const pieces = kept.text.map((b) => b.toString('utf8'));
+  // Decoded a piece at a time as it is written: the 78 MB report of 100 000 configs is never one string.
+  const pieces = (function* () {
+    for (const b of kept.text) yield b.toString('utf8');
+  })();
   if (output) await writeOptionFilePieces('--output', output, pieces);
   else writeStdoutPieces(pieces);
   return tooManyWarnings(kept.code, kept.warnings, maxWarnings);
@@ -378,16 +384,24 @@ function* keeping(pieces: Iterable<string>, kept: Buffer[]): Generator<string> {
 }
 
 /**
- * Feeds a session and finishes it, in a frame of its own: once this returns,
- * nothing holds the session (its per-guest findings and summaries), which an
- * async caller's suspended frame would keep alive to its end (issue 14).
+ * Starts a session, feeds it and finishes it, in a frame of its own: once this
+ * returns, nothing holds the session (the checks' cross-guest state, ~0.9 KiB
+ * a guest at 100 000 configs), which the caller's frame would keep alive
+ * while the report is written (issue 14). `recall`: a kept report to write
+ * instead (lint --cache), asked once the session knows its checks.
  */
 async function streamed(
-  session: RunSession,
+  checks: Check[],
+  host: HostSide,
+  engine: EngineOptions,
   given: Feed,
   xen: { version: string; source: string } | undefined,
   inputs: (extras: RunInputs) => Pick<EngineOptions, 'files' | 'problems' | 'notes'>,
-): Promise<Fed & { report: RunReport }> {
+  recall: ((session: RunSession) => KeptReport | undefined) | undefined,
+): Promise<(Fed & { report: RunReport }) | { replay: KeptReport }> {
+  const session = new RunSession(checks, host, engine);
+  const replay = recall?.(session);
+  if (replay) return { replay };
   const fed = await given(session, xen);
   session.setInputs(inputs(fed));
   return { ...fed, report: session.finish() };
@@ -460,3 +474,4 @@ export function freeMemoryNote(facts: Facts | HostSide, guests: string[]): strin
   const who = guests.length === 1 ? `${guests[0]} is` : `each of ${joinNames(guests)} is`;
   return `Free memory: ${free} MiB as of the capture ${capture}; ${who} judged alone as the guest being deployed.`;
 }
+
