@@ -154,8 +154,8 @@ interface KeptRun extends Omit<KeptReport, 'text'> {
   /** Digest of the run's files, in order, with their signatures. */
   files: string;
   textBytes: number;
-  /** The report's bytes, read from the cache file only when they are written again. */
-  text: () => Buffer[];
+  /** The report's bytes, read from the cache file only when they are written again, a window at a time. */
+  text: () => Iterable<Buffer>;
 }
 
 /**
@@ -291,15 +291,38 @@ function keptRunOf(file: { read: ReadRange }, at: number, bytes: number): KeptRu
     return undefined;
   }
   if (!isRecord(v) || !isString(v['outputKey']) || !isString(v['files']) || !isInt(v['code']) || !isInt(v['warnings']) || v['textBytes'] !== bytes - nl - 1) return undefined;
-  let text: Buffer[] | undefined;
   return {
     outputKey: v['outputKey'] as string,
     files: v['files'] as string,
     code: v['code'] as number,
     warnings: v['warnings'] as number,
     textBytes: bytes - nl - 1,
-    text: () => (text ??= [file.read(at + nl + 1, at + bytes)]),
+    text: () => textPieces(file, at + nl + 1, at + bytes),
   };
+}
+
+/**
+ * Bytes `start` to `end` of the cache file in pieces of at most WINDOW_BYTES,
+ * each ending at a line's end, or else before a character's first byte, so
+ * that each decodes as UTF-8 on its own.
+ */
+export function* textPieces(file: { read: ReadRange }, start: number, end: number, window = WINDOW_BYTES): Generator<Buffer> {
+  let at = start;
+  while (at < end) {
+    let piece = file.read(at, Math.min(end, at + window));
+    if (piece.length === 0) return;
+    if (at + piece.length < end) {
+      let cut = piece.lastIndexOf(10) + 1;
+      if (cut === 0) {
+        // No line's end in the window: stop before the last character's first byte (UTF-8 continuation bytes are 10xxxxxx).
+        cut = piece.length - 1;
+        while (cut > 0 && (piece[cut]! & 0xc0) === 0x80) cut--;
+      }
+      if (cut > 0) piece = piece.subarray(0, cut);
+    }
+    yield piece;
+    at += piece.length;
+  }
 }
 
 /** The header line: the sections' lengths in fixed-width digits, so it can be written first and filled in last. */
@@ -332,6 +355,8 @@ export class LintCache {
   /** The kept report was written again: nothing was looked up, and the file stays as it is. */
   private replayedRun = false;
   hits = 0;
+  /** Says once on stderr what is wrong with the cache file when only a lookup finds it (a damaged values section). */
+  private note: ((line: string) => void) | undefined;
   /** Lets the cache file go (it stays open while its entries may be read: the file as it was opened, whatever replaces it meanwhile). */
   close: () => void = () => undefined;
 
@@ -379,6 +404,7 @@ export class LintCache {
     }
     const cache = new LintCache(file, strategy, key, limits, plan, loaded, files);
     if (close) cache.close = close;
+    if (loaded) cache.note = note;
     return cache;
   }
 
@@ -396,7 +422,8 @@ export class LintCache {
   keep(outputKey: string, report: KeptReport): void {
     const digest = this.filesDigest();
     if (digest === undefined || !this.files.every((f) => this.fresh.has(f))) return;
-    this.newRun = { outputKey, files: digest, code: report.code, warnings: report.warnings, textBytes: report.text.reduce((n, b) => n + b.length, 0), text: () => report.text };
+    const text = [...report.text];
+    this.newRun = { outputKey, files: digest, code: report.code, warnings: report.warnings, textBytes: text.reduce((n, b) => n + b.length, 0), text: () => text };
   }
 
   /** The run's files with their signatures, or undefined when one has none (unreadable). */
@@ -434,6 +461,10 @@ export class LintCache {
   take(file: string): Hit | undefined {
     const slot = this.oldSlots().get(file);
     const values = this.oldValues();
+    if (values === undefined && this.note) {
+      this.note(`${this.file}: its shared values are damaged; linting every file again`);
+      this.note = undefined;
+    }
     if (slot === undefined || values === undefined || slot.end - slot.start > MAX_ENTRY) return undefined;
     let entry: unknown;
     try {

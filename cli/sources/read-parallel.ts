@@ -38,6 +38,16 @@ export interface BatchRequest {
  * against 10.5 s / 3.9 s / 195 MiB on one (interleaved x5, a shared machine):
  * each thread's own heap, JIT warm-up and the cloned results (38 MB of
  * findings and summaries) cost more than the second core gives back.
+ *
+ * The second core is not idle on one thread either: V8's helper threads
+ * (TurboFan's concurrent compiles, ~0.85 s, and the GC's, ~0.25 s) take
+ * ~1.1 s of CPU beside the main thread's ~2.3 s (per-thread CPU from
+ * /proc/self/task at 10 000 configs; --no-concurrent-recompilation moves
+ * ~1.1 s onto the main thread). Each worker's isolate compiles the readers
+ * and checks again, and its results cost ~0.07 ms a guest to clone and
+ * ~0.1 ms to read back (~5 KB a guest). One worker with the main thread
+ * making batches between its replies (tried for issue 14) measured
+ * +35-50 % CPU and +60 MiB peak RSS; callgrind 22.4 G -> 31.2 G instructions.
  */
 export const MIN_CORES = 3;
 

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { inProcess, ROOT, scratch } from './run.js';
 import { FORMATS } from '../../cli/report/index.js';
-import { LintCache, parseCache, plainJson, rangesOf } from '../../cli/commands/lint-cache.js';
+import { LintCache, parseCache, plainJson, rangesOf, textPieces } from '../../cli/commands/lint-cache.js';
 import { RunSession } from '../../cli/engine/engine.js';
 import { builtinChecks } from '../../checks/index.js';
 
@@ -194,6 +194,14 @@ t.test('a damaged, foreign or oversized cache is a miss with one note, and the s
     ['format 1 (before the index)', () => writeFileSync(CACHE, `{"xenlintCache":1,"key":"x"}\n"g/clash-a.cfg"\t{}\n`), /not a xenlint cache of this format/],
     ['sections that do not add up', () => writeFileSync(CACHE, good.toString('utf8').replace(/"sections":"(\d+)/, (_, n: string) => `"sections":"${String(Number(n) + 1).padStart(15, '0')}`)), /truncated or damaged/],
     ['a JSON array', () => writeFileSync(CACHE, '[1,2,3]'), /not a xenlint cache/],
+    [
+      'its values section damaged',
+      () => {
+        const { header, index, entries, values, kept } = sectionsOf(good.toString('utf8'));
+        writeFileSync(CACHE, cacheText(header, index.map((line, n) => ({ index: line, entry: entries[n]! })), kept, `${values.slice(0, -3)}\n`));
+      },
+      /shared values are damaged; linting every file again/,
+    ],
   ];
   for (const [what, damage, note] of cases) {
     damage();
@@ -321,6 +329,19 @@ t.test('the loader: random text or JSON is a miss, never a throw', async (t) => 
   t.ok(take(valid, { name: 'clash', mib: 1024 }), 'with its memory figures');
   t.notOk(take({ ...valid, parts: valid.parts.slice(1) }, null), 'parts for another plan of checks: a miss');
   t.notOk(take({ ...valid, file: 'other.cfg' }, null), "another file's entry: a miss");
+});
+
+t.test('a kept report is read back in pieces that each decode on their own, and join to its bytes', async (t) => {
+  fc.assert(
+    fc.property(fc.array(fc.oneof(fc.string({ unit: 'binary' }), fc.constant('\n'), fc.constant('✖ ')), { maxLength: 40 }), fc.integer({ min: 4, max: 64 }), fc.nat(8), (parts, window, skip) => {
+      const bytes = Buffer.concat([Buffer.alloc(skip, 0x20), Buffer.from(parts.join(''), 'utf8')]);
+      const pieces = [...textPieces(rangesOf(bytes), skip, bytes.length, window)];
+      const whole = Buffer.concat(pieces).equals(bytes.subarray(skip));
+      const decodable = pieces.every((p) => Buffer.from(p.toString('utf8'), 'utf8').equals(p));
+      return whole && decodable && pieces.every((p) => p.length > 0 && p.length <= window);
+    }),
+    { numRuns: 500 },
+  );
 });
 
 t.test('plainJson: only what JSON gives back unchanged is cached', async (t) => {
