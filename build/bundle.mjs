@@ -23,7 +23,8 @@
 import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Script } from 'node:vm';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -148,15 +149,50 @@ const perCommand = {
 // __xenlintImport, a real import() in the entry; what they bundle (import('./x.js'), js-yaml,
 // execa) esbuild turns into calls of its own.
 const EXTERNAL_IMPORT = /\bimport\((?=\s*(?:['"](?:ajv|yargs)['"/]|[^'"\s]))/g;
+// The compiled schema validators (schemas/build-validators.mjs: config.cjs is 160 KB) were
+// required from dist/cli/settings/validators/, which compiled one from source whenever a run read a
+// config file: +57 M instructions (~10 ms) on `lint one.cfg` with a .xenlintrc.json. The command
+// bundles load each from a copy in dist/bin/ with a code cache of its own (validatorScripts below),
+// through build/load-bundle.cjs.
+const VALIDATOR_REQUIRE = /const require = createRequire\(import\.meta\.url\);\s*const mod = require\(`\$\{BUILT_VALIDATORS\}\/\$\{name\}\.cjs`\);/;
 const importThroughLoader = {
   name: 'xenlint-import-through-loader',
   setup(b) {
     b.onLoad({ filter: /[\\/]dist[\\/](cli|checks)[\\/].*\.js$/ }, (a) => {
-      const text = readFileSync(a.path, 'utf8');
-      return text.search(EXTERNAL_IMPORT) >= 0 ? { contents: text.replace(EXTERNAL_IMPORT, '__xenlintImport('), loader: 'js' } : undefined;
+      let text = readFileSync(a.path, 'utf8');
+      const validators = a.path === join(dist, 'settings', 'validators.js');
+      if (validators) {
+        if (!VALIDATOR_REQUIRE.test(text)) throw new Error(`${a.path}: the require of a compiled validator is not where build/bundle.mjs expects it`);
+        text = text.replace(VALIDATOR_REQUIRE, "const mod = globalThis[Symbol.for('xenlint.loadBundle')](`validator-${name}.cjs`);");
+      }
+      return validators || text.search(EXTERNAL_IMPORT) >= 0 ? { contents: text.replace(EXTERNAL_IMPORT, '__xenlintImport('), loader: 'js' } : undefined;
     });
   },
 };
+
+/**
+ * Each compiled validator as a script build/load-bundle.cjs runs (dist/bin/validator-<name>.cjs),
+ * with the code cache of a run of it: its module code, then the validation of an empty object,
+ * which compiles the validating function itself (the bulk of the file).
+ */
+function validatorScripts() {
+  const { wrap } = createRequire(import.meta.url)(loader);
+  const from = join(dist, 'settings', 'validators');
+  for (const name of readdirSync(from).filter((f) => f.endsWith('.cjs'))) {
+    const file = `validator-${name}`;
+    const path = join(out, file);
+    writeFileSync(path, readFileSync(join(from, name)));
+    nameCache(file);
+    const source = readFileSync(path, 'utf8');
+    const script = new Script(wrap(source), { filename: path });
+    const module = { exports: {} };
+    script.runInThisContext().call(module.exports, module.exports, createRequire(path), module, path, out, undefined);
+    const validate = typeof module.exports === 'function' ? module.exports : module.exports.default;
+    validate({});
+    writeFileSync(join(out, source.slice(source.lastIndexOf(CACHE_LINE) + CACHE_LINE.length).trim()), script.createCachedData());
+  }
+}
+const CACHE_LINE = '\n//# xenlintCodeCache=';
 
 // The report formats other than stylish, which a command bundle imports only for a run that asks
 // for one (--format), are each a CommonJS file of their own beside the bundles (a "chunk"),
@@ -231,5 +267,6 @@ await Promise.all([
   ),
   ...Object.entries(PLAIN).map(([src, file]) => build({ ...esm, entryPoints: [join(dist, src)], outfile: join(out, file) })),
 ]);
+validatorScripts();
 // One at a time: two runs at once would each take longer on a busy machine, and the build is not the hot path.
 for (const { run } of Object.values(CACHED)) await makeCache(run);

@@ -10,12 +10,15 @@ const [entry, ...args] = process.argv.slice(2);
 const made = [];
 globalThis[Symbol.for('xenlint.codeCacheHook')] = (script, cacheFile) => made.push({ script, cacheFile });
 process.on('exit', () => {
-  if (made.length !== 1 || !made[0].cacheFile) {
-    process.stderr.write(`code-cache: expected one command bundle with a cache name, got ${made.length}\n`);
+  // The command bundle is the first script the entry loads; a compiled schema validator it loads
+  // after (a config file in the working directory) has its cache made by build/bundle.mjs.
+  const command = made.find((m) => /[\\/](lint|check)\.cjs\.[0-9a-f]+\.v8cache$/.test(m.cacheFile ?? ''));
+  if (!command) {
+    process.stderr.write(`code-cache: expected a command bundle with a cache name among the ${made.length} scripts loaded\n`);
     process.exitCode = 3;
     return;
   }
-  writeFileSync(made[0].cacheFile, made[0].script.createCachedData());
+  writeFileSync(command.cacheFile, command.script.createCachedData());
 });
 process.argv = [process.argv[0], entry, ...args];
 require(entry);

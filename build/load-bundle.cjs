@@ -25,8 +25,16 @@ const HOOK = Symbol.for('xenlint.codeCacheHook');
  */
 const importHere = (specifier) => import(specifier);
 
-/** module.exports of the command bundle `name` beside this entry. */
-module.exports = function loadBundle(name) {
+/** The text V8 compiles for a bundle: its code as the body of a CommonJS-style function. */
+const wrap = (source) => `(function (exports, require, module, __filename, __dirname, __xenlintImport) {${source}\n})`;
+
+/** module.exports of the command bundle (or compiled schema validator) `name` beside this entry. */
+module.exports = loadBundle;
+module.exports.wrap = wrap;
+// The command bundles load the schema validators' scripts through it (build/bundle.mjs).
+globalThis[Symbol.for('xenlint.loadBundle')] = loadBundle;
+
+function loadBundle(name) {
   const filename = join(__dirname, name);
   const source = readFileSync(filename, 'utf8');
   const at = source.lastIndexOf(CACHE_LINE);
@@ -39,11 +47,11 @@ module.exports = function loadBundle(name) {
       // No cache (a build without one, or a copy of the bundle alone): compile from source.
     }
   }
-  const script = new Script(`(function (exports, require, module, __filename, __dirname, __xenlintImport) {${source}\n})`, { filename, cachedData });
+  const script = new Script(wrap(source), { filename, cachedData });
   const module = { exports: {} };
   // This entry's own require: the bundle sits beside it, so relative names and node_modules resolve
   // alike, and createRequire would load node:module (with Node's ES module loader behind it) for nothing.
   script.runInThisContext().call(module.exports, module.exports, require, module, filename, __dirname, importHere);
   globalThis[HOOK]?.(script, cacheFile);
   return module.exports;
-};
+}

@@ -141,6 +141,10 @@ export class RunSession {
   private readonly states: CheckState[];
   /** The states that look at guests, fixed at the first guest (see guestPlan). */
   private plannedStates: CheckState[] | undefined;
+  /** What addGuest runs on each guest: the planned checks but those that threw (made again when one throws). */
+  private live: Array<{ check: Check; ctx: CheckContext } | undefined> | undefined;
+  /** addGuest's per-guest timings, one buffer for every guest (a Float64Array per guest is an ArrayBuffer per guest). */
+  private liveMs: Float64Array | undefined;
   private readonly kept: DomainFacts[] | undefined;
   private readonly guestSuppressions: GuestSuppressions[] = [];
   private readonly suppressions = new Map<string, Suppression[]>();
@@ -190,8 +194,9 @@ export class RunSession {
     this.kept?.push(guest);
     const planned = this.planned();
     // A check that threw is fed no more guests.
-    const live = planned.map((s) => (s.threw === undefined ? { check: s.check, ctx: s.ctx } : undefined));
-    const ms = new Float64Array(planned.length);
+    const live = (this.live ??= planned.map((s) => (s.threw === undefined ? { check: s.check, ctx: s.ctx } : undefined)));
+    const ms = (this.liveMs ??= new Float64Array(planned.length));
+    ms.fill(0);
     this.addGuestResult(guestResultOf(live, this.host, guest, ms));
     this.addDurations(ms);
   }
@@ -293,6 +298,7 @@ export class RunSession {
   /** A part of the check threw: its status is that error, and what it found is not reported. */
   private threwOn(state: CheckState, reason: string): void {
     state.threw = reason;
+    this.live = undefined;
     state.guests = new Arrivals();
     state.aboutRefused = new Arrivals();
   }

@@ -23,6 +23,14 @@ import type { InputLimits } from '../settings/config.js';
 export const PARALLEL_THRESHOLD = 2000;
 /** Files per message: large enough that messaging costs little, small enough to keep the cores evenly busy. */
 const BATCH = 64;
+/**
+ * A worker's young generation, at most (MiB): what the main thread's reaches
+ * at 10 000 configs under leanHeap (16 MiB). The flags leanHeap sets do not
+ * hold a worker's isolate back: its young generation grew to 32 MiB. With this
+ * limit one worker at 10 000 configs peaked at 160-165 MiB RSS against
+ * 179-189 MiB, CPU within the noise (3 runs each, XENLINT_WORKERS=1, 2 cores).
+ */
+const WORKER_YOUNG_MIB = 16;
 /** Batches in flight per worker: one being read, one waiting, so a worker never idles for the main thread. */
 const IN_FLIGHT = 2;
 
@@ -38,6 +46,16 @@ export interface BatchRequest {
  * against 10.5 s / 3.9 s / 195 MiB on one (interleaved x5, a shared machine):
  * each thread's own heap, JIT warm-up and the cloned results (38 MB of
  * findings and summaries) cost more than the second core gives back.
+ *
+ * The second core is not idle on one thread either: V8's helper threads
+ * (TurboFan's concurrent compiles, ~0.85 s, and the GC's, ~0.25 s) take
+ * ~1.1 s of CPU beside the main thread's ~2.3 s (per-thread CPU from
+ * /proc/self/task at 10 000 configs; --no-concurrent-recompilation moves
+ * ~1.1 s onto the main thread). Each worker's isolate compiles the readers
+ * and checks again, and its results cost ~0.07 ms a guest to clone and
+ * ~0.1 ms to read back (~5 KB a guest). One worker with the main thread
+ * making batches between its replies (tried for issue 14) measured
+ * +35-50 % CPU and +60 MiB peak RSS; callgrind 22.4 G -> 31.2 G instructions.
  */
 export const MIN_CORES = 3;
 
@@ -88,7 +106,7 @@ export async function inWorkerBatches<R extends { batch: number }>(
 ): Promise<void> {
   const batches = Math.ceil(files.length / BATCH);
   const done = new Map<number, R>();
-  const workers = Array.from({ length: threads }, () => new Worker(script, { workerData }));
+  const workers = Array.from({ length: threads }, () => new Worker(script, { workerData, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MIB } }));
   let sent = 0;
   let next = 0;
   const send = (w: Worker): void => {

@@ -59,7 +59,10 @@ t.test('V8 accepts each code cache in a Node started as the bin is', async (t) =
     `const script = new Script('(function (${WRAPPER_PARAMS}) {' + source + '\\n})', { filename, cachedData: fs.readFileSync(cache) });`,
     'process.stdout.write(String(script.cachedDataRejected));',
   ].join('\n');
-  for (const file of ['lint.cjs', 'check.cjs']) {
+  // The compiled schema validators too: a config file's run loads one (build/bundle.mjs validatorScripts).
+  const validators = readdirSync(join(ROOT, 'dist/bin')).filter((f) => /^validator-[a-z]+\.cjs$/.test(f));
+  t.ok(validators.includes('validator-config.cjs'), 'the config validator is a cached script');
+  for (const file of ['lint.cjs', 'check.cjs', ...validators]) {
     const r = spawnSync(process.execPath, ['-e', probe, join(ROOT, 'dist/bin'), file], { encoding: 'utf8', timeout: 60_000 });
     t.equal(r.stderr, '', `${file}: the probe ran`);
     t.equal(r.stdout, 'false', `${file}: the cache is not refused`);
@@ -75,6 +78,7 @@ const dir = scratch({
   'site.mjs': siteNoFileDisksPlugin(),
   'plugins.yaml': 'plugins: [./site.mjs]\nallowPlugins: true\n',
   'img.cfg': "name = 'img'\nmemory = 512\nkernel = '/boot/vmlinuz'\ndisk = ['file:/srv/img.raw,xvda,w']\n",
+  'bad.json': '{ "failOn": "warnin", "checks": { "vif-spec": { "options": { "allowedOuis": [1] } } } }\n',
 });
 
 const cases: Array<[string, string[]]> = [
@@ -88,6 +92,8 @@ const cases: Array<[string, string[]]> = [
   ['lint, a missing file', ['lint', 'nope.cfg']],
   ['lint, a plugin', ['lint', 'img.cfg', '--config', 'plugins.yaml', '--format', 'json']],
   ['lint, a bad option value', ['lint', '.', '--format', 'yaml']],
+  // The config validator, a cached script of its own in the bundle (build/bundle.mjs validatorScripts).
+  ['lint, an invalid config file', ['lint', 'web01.cfg', '--config', 'bad.json']],
   // Usage errors thrown inside a command's bundle, caught by the entry's: the same message, no "internal error".
   ['lint, a usage error in the lint bundle', ['lint', 'web01.cfg', '--xen', 'nope']],
   ['explain, a usage error in the yargs bundle', ['explain', 'no-such-check']],
