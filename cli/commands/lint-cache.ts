@@ -436,8 +436,15 @@ export class LintCache {
     this.newRun = { outputKey, files: digest, code: report.code, warnings: report.warnings, textBytes: text.reduce((n, b) => n + b.length, 0), text: () => text };
   }
 
+  /** filesDigest's answer: recall and keep both ask, and a file's signature is taken once per run (signatureOf), so it cannot change. */
+  private digest: { of: string | undefined } | undefined;
+
   /** The run's files with their signatures, or undefined when one has none (unreadable). */
   private filesDigest(): string | undefined {
+    return (this.digest ??= { of: this.digestFiles() }).of;
+  }
+
+  private digestFiles(): string | undefined {
     const lines: string[] = [];
     for (const file of this.files) {
       const sig = this.signatureOf(file);
