@@ -740,6 +740,8 @@ class EntrySpill {
   private readonly file = spillFile();
   /** The bytes written, when no temporary file could be made (a missing or read-only TMPDIR): held as before the spill. */
   private held: Buffer[] = [];
+  /** Why the temporary file could not take the entries (TMPDIR full): `bytes` throws it, so the cache is not written. */
+  private failed: Error | undefined;
   private size = 0;
   private pending = '';
   private written = 0;
@@ -755,6 +757,7 @@ class EntrySpill {
   /** Bytes `start` to `end` of the entries made. */
   bytes(start: number, end: number): Buffer {
     this.flush();
+    if (this.failed !== undefined) throw this.failed;
     if (this.file === undefined) {
       if (this.held.length > 1) this.held = [Buffer.concat(this.held)];
       return Buffer.from((this.held[0] ?? Buffer.alloc(0)).subarray(start, end));
@@ -778,12 +781,15 @@ class EntrySpill {
   private flush(): void {
     if (this.pending === '') return;
     const bytes = Buffer.from(this.pending, 'utf8');
-    let at = 0;
-    if (this.file === undefined) {
-      this.held.push(bytes);
-      at = bytes.length;
+    if (this.file === undefined) this.held.push(bytes);
+    else if (this.failed === undefined) {
+      try {
+        this.file.writeAt(bytes, this.written);
+      } catch (err) {
+        // The run goes on; the cache is not written, and saving says why.
+        this.failed = err as Error;
+      }
     }
-    while (at < bytes.length) at += writeSync(this.file!.fd, bytes, at, bytes.length - at, this.written + at);
     this.written += bytes.length;
     this.pending = '';
   }

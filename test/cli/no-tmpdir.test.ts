@@ -6,10 +6,12 @@
  * in an internal error.
  */
 import t from 'tap';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { xenlint } from './run.js';
+import { privateTempFile } from '../../cli/model/private-temp-file.js';
+import { isUsageError } from '../../cli/settings/config.js';
 
 const work = mkdtempSync(join(tmpdir(), 'xenlint-no-tmpdir-'));
 mkdirSync(join(work, 'configs'));
@@ -53,4 +55,26 @@ t.test('--cache makes, reuses and renews its entries without a temporary file', 
   t.ok(warm.stdout === plain.stdout, 'one config changed: the same report as without the cache');
   const replay = cached();
   t.ok(replay.stdout === plain.stdout, 'nothing changed: the same report again');
+});
+
+t.test('a temporary file that cannot be written is said in one line, as a usage error', async (t) => {
+  const saved = process.env['TMPDIR'];
+  process.env['TMPDIR'] = work;
+  try {
+    const file = privateTempFile('xenlint-test-', 'x');
+    file.writeAt(Buffer.from('fits'), 0);
+    // Its descriptor gone underneath, as a disk that fills up or goes read-only fails a write.
+    closeSync(file.fd);
+    let thrown: unknown;
+    try {
+      file.writeAt(Buffer.from('more'), 4);
+    } catch (err) {
+      thrown = err;
+    }
+    t.ok(isUsageError(thrown), 'exit 2 with its own message, not an internal error');
+    t.match((thrown as Error).message, `a temporary file in ${work} could not be written (EBADF): free some space there, or set TMPDIR to a folder with room`);
+  } finally {
+    if (saved === undefined) delete process.env['TMPDIR'];
+    else process.env['TMPDIR'] = saved;
+  }
 });
