@@ -18,8 +18,9 @@
 // cache needs vm.Script, and because Node's ES module loader costs an .mjs entry
 // about 3 ms more than a .cjs one.
 // The dependencies stay npm dependencies; only those a run may not need — ajv
-// (the options of a check set in a config file) and yargs (any command line
-// fast-argv does not take) — are left to node_modules, imported on first use.
+// (a plugin's options schema; a built-in check's is compiled by the build,
+// schemas/build-validators.mjs) and yargs (any command line fast-argv does not
+// take) — are left to node_modules, imported on first use.
 import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';

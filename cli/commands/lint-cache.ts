@@ -33,7 +33,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
-import { privateTempFile } from '../model/private-temp-file.js';
+import { privateTempFile, type PrivateTempFile } from '../model/private-temp-file.js';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { CheckContext, HostSide } from '../model/contract.js';
 import { hasParts, type Check } from '../model/contract.js';
@@ -752,8 +752,11 @@ interface Made {
  * is.
  */
 class EntrySpill {
-  private readonly file = privateTempFile('xenlint-cache-', 'entries');
-  private readonly fd = this.file.fd;
+  private readonly file = spillFile();
+  /** The bytes written, when no temporary file could be made (a missing or read-only TMPDIR): held as before the spill. */
+  private held: Buffer[] = [];
+  /** Why the temporary file could not take the entries (TMPDIR full): `bytes` throws it, so the cache is not written. */
+  private failed: Error | undefined;
   private size = 0;
   private pending = '';
   private written = 0;
@@ -769,10 +772,16 @@ class EntrySpill {
   /** Bytes `start` to `end` of the entries made. */
   bytes(start: number, end: number): Buffer {
     this.flush();
+    if (this.failed !== undefined) throw this.failed;
+    if (this.file === undefined) {
+      if (this.held.length > 1) this.held = [Buffer.concat(this.held)];
+      return Buffer.from((this.held[0] ?? Buffer.alloc(0)).subarray(start, end));
+    }
+    const fd = this.file.fd;
     const out = Buffer.allocUnsafe(end - start);
     let got = 0;
     while (got < out.length) {
-      const n = readSync(this.fd, out, got, out.length - got, start + got);
+      const n = readSync(fd, out, got, out.length - got, start + got);
       if (n === 0) throw new Error(`the lint cache's temporary entries ended at ${start + got} of ${end} bytes`);
       got += n;
     }
@@ -780,18 +789,34 @@ class EntrySpill {
   }
 
   close(): void {
-    this.file.close();
+    this.file?.close();
+    this.held = [];
   }
 
   private flush(): void {
     if (this.pending === '') return;
     const bytes = Buffer.from(this.pending, 'utf8');
-    let at = 0;
-    while (at < bytes.length) at += writeSync(this.fd, bytes, at, bytes.length - at, this.written + at);
+    if (this.file === undefined) this.held.push(bytes);
+    else if (this.failed === undefined) {
+      try {
+        this.file.writeAt(bytes, this.written);
+      } catch (err) {
+        // The run goes on; the cache is not written, and saving says why.
+        this.failed = err as Error;
+      }
+    }
     this.written += bytes.length;
     this.pending = '';
   }
 }
+function spillFile(): PrivateTempFile | undefined {
+  try {
+    return privateTempFile('xenlint-cache-', 'entries');
+  } catch {
+    return undefined;
+  }
+}
+
 /** An entry is some 4 KiB; a larger one than this is not read (a damaged index, a hostile file). */
 const MAX_ENTRY = 16 << 20;
 /** How many values the values section holds at most; more are written in their entries. */

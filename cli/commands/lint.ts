@@ -137,8 +137,13 @@ export default async function lint(argv: Record<string, unknown>): Promise<numbe
           leanHeap();
           // Settled findings kept in a temporary file, not the heap, until the report is written (issue 14).
           const [{ FindingSpill: Spill }, { redactReport }] = await Promise.all([import('../model/finding-spill.js'), import('../sources/redact.js')]);
-          spill = new Spill((f) => redactReport(f));
-          session.keepFindingsIn(spill);
+          try {
+            spill = new Spill((f) => redactReport(f));
+            session.keepFindingsIn(spill);
+          } catch (err) {
+            // A TMPDIR that is missing or read-only costs memory, not the run.
+            process.stderr.write(`xenlint: no temporary file for the findings (${(err as Error).message}): they are kept in memory\n`);
+          }
         }
         const names: string[] = [];
         // Each guest's figures are for the memory bar, which only the HTML report draws: ~60 B a guest kept to the end otherwise.

@@ -67,11 +67,11 @@ export async function prepare(args: PluginArgs, cwd = process.cwd()): Promise<Pr
     if (checks.some((k) => k.id === c.id)) throw new UsageError(`plugin check id "${c.id}" is already taken by another check`);
     checks.push(c);
   }
-  const settings = await resolveSettings(loaded, checks, plan.skipped);
+  const settings = await resolveSettings(loaded, checks, new Set(builtinChecks), plan.skipped);
   return { loaded, checks: checks.filter((c) => checkSettings(loaded.config, c.id).enabled), settings };
 }
 
-async function resolveSettings(loaded: LoadedConfig, checks: Check[], pluginsSkipped: boolean): Promise<Map<string, CheckRunSettings>> {
+async function resolveSettings(loaded: LoadedConfig, checks: Check[], builtin: ReadonlySet<Check>, pluginsSkipped: boolean): Promise<Map<string, CheckRunSettings>> {
   const settings = new Map<string, CheckRunSettings>();
   const ids = new Set([...checks.map((c) => c.id), UNUSED_SUPPRESSION_ID]);
   for (const id of Object.keys(loaded.config.checks ?? {})) {
@@ -92,10 +92,9 @@ async function resolveSettings(loaded: LoadedConfig, checks: Check[], pluginsSki
     if (s.options) {
       const check = checks.find((c) => c.id === id);
       if (!check?.options) throw new UsageError(`${loaded.file}: checks.${id}.options: this check takes no options`);
-      const { Ajv } = await import('ajv');
-      const validate = new Ajv({ allErrors: true, strict: false }).compile(check.options);
+      const { optionsValidator, describeErrors } = await import('../settings/validators.js');
+      const validate = await optionsValidator(id, check.options, builtin.has(check));
       if (!validate(s.options)) {
-        const { describeErrors } = await import('../settings/validators.js');
         throw new UsageError(
           `${loaded.file}: invalid options for ${id}:\n  ${describeErrors(validate.errors as never, `checks.${id}.options`).join('\n  ')}`,
         );

@@ -6,20 +6,34 @@
  * ends, however it ends. Where it cannot be removed while open, `close`
  * removes it, and so does the process's exit.
  */
-import { closeSync, mkdtempSync, openSync, rmdirSync, unlinkSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 export interface PrivateTempFile {
   /** Open for reading and writing at positions. */
   readonly fd: number;
+  /**
+   * Writes all of `bytes` at `position`. A failure (TMPDIR full, over quota, a
+   * read-only remount) is said in one line naming the folder and exits 2, as a
+   * usage error does: it is the machine's, not a fault of xenlint to report.
+   */
+  writeAt(bytes: Uint8Array, position: number): void;
   /** Closes it (and removes it where it is still there); idempotent. */
   close(): void;
 }
 
+/** The mark cli/commands/failure.ts knows a usage error by, from any copy of its module (cli/settings/config.ts). */
+const USAGE_ERROR = Symbol.for('xenlint.UsageError');
+
+class TempFileError extends Error {
+  readonly [USAGE_ERROR] = true;
+}
+
 /** A new private temporary file, in a folder of its own named `prefix` and some random characters. */
 export function privateTempFile(prefix: string, name: string): PrivateTempFile {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const base = tmpdir();
+  const dir = mkdtempSync(join(base, prefix));
   const path = join(dir, name);
   const fd = openSync(path, 'wx+', 0o600);
   let left: string | undefined;
@@ -33,6 +47,15 @@ export function privateTempFile(prefix: string, name: string): PrivateTempFile {
   let open = true;
   const file: PrivateTempFile = {
     fd,
+    writeAt(bytes, position) {
+      let at = 0;
+      try {
+        while (at < bytes.length) at += writeSync(fd, bytes, at, bytes.length - at, position + at);
+      } catch (err) {
+        const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+        throw new TempFileError(`a temporary file in ${base} could not be written (${why}): free some space there, or set TMPDIR to a folder with room`);
+      }
+    },
     close() {
       if (!open) return;
       open = false;

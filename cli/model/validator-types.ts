@@ -10,6 +10,10 @@ export interface SchemaError {
   params: Record<string, unknown>;
 }
 
-export type Validator = ((data: unknown) => boolean) & { errors?: SchemaError[] | null };
+export type Validator = ((data: unknown) => boolean) & {
+  errors?: SchemaError[] | null;
+  /** A check's options validator from the build: JSON.stringify of the schema it was compiled from. */
+  schemaText?: string;
+};
 
 export type SchemaName = 'config' | 'facts' | 'check' | 'report';

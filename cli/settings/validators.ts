@@ -1,8 +1,9 @@
 /**
- * JSON Schema validators. The build compiles schemas/*.schema.json into
- * dist/cli/settings/validators/<name>.cjs (schemas/build-validators.mjs), so the shipped
- * CLI loads plain functions and never starts ajv for its own schemas. Running
- * from source (tests), the schema is compiled on first use instead.
+ * JSON Schema validators. The build compiles schemas/*.schema.json, and each built-in
+ * check's options schema, into dist/cli/settings/validators/<name>.cjs
+ * (schemas/build-validators.mjs), so the shipped CLI loads plain functions and never
+ * starts ajv for its own schemas. Running from source (tests), the schema is compiled
+ * on first use instead, as is a plugin check's options schema.
  */
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
@@ -26,25 +27,40 @@ function isBuilt(): boolean {
   return /\/dist\/(cli|bin)\//.test(import.meta.url);
 }
 
+/** The build's validator `name` (a file name in BUILT_VALIDATORS without .cjs); undefined when running from source. */
+function precompiled(name: string): Validator | undefined {
+  if (embedded) return embedded.validators[name];
+  if (!isBuilt()) return undefined;
+  // build/bundle.mjs replaces these two lines, in the command bundles, with a load of dist/bin/validator-<name>.cjs.
+  const require = createRequire(import.meta.url);
+  const mod = require(`${BUILT_VALIDATORS}/${name}.cjs`) as Validator | { default: Validator };
+  return typeof mod === 'function' ? mod : mod.default;
+}
+
+/** ajv as the build runs it (schemas/build-validators.mjs), so that its errors read the same. */
+async function compileNow(schema: object): Promise<Validator> {
+  const { Ajv } = await import('ajv');
+  return new Ajv({ allErrors: true, strict: false }).compile(schema) as Validator;
+}
+
 export async function validator(name: SchemaName): Promise<Validator> {
   const known = cache.get(name);
   if (known) return known;
-  let v: Validator;
-  if (embedded) {
-    v = embedded.validators[name];
-  } else if (isBuilt()) {
-    const require = createRequire(import.meta.url);
-    const mod = require(`${BUILT_VALIDATORS}/${name}.cjs`) as Validator | { default: Validator };
-    v = typeof mod === 'function' ? mod : mod.default;
-  } else {
-    const { Ajv } = await import('ajv');
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    v = ajv.compile(JSON.parse(readFileSync(schemaPath(name), 'utf8'))) as Validator;
-  }
+  const v = precompiled(name) ?? (await compileNow(JSON.parse(readFileSync(schemaPath(name), 'utf8')) as object));
   cache.set(name, v);
   return v;
 }
 
+/**
+ * The validator of a check's options. A built-in check's comes from the build, but only while
+ * `schema` is exactly the one it was compiled from (a check object changed since, say by a test,
+ * gets ajv); a plugin's options schema, or any when running from source, is compiled here.
+ */
+export async function optionsValidator(checkId: string, schema: Record<string, unknown>, builtin: boolean): Promise<Validator> {
+  const built = builtin ? precompiled(`options-${checkId}`) : undefined;
+  if (built && built.schemaText === JSON.stringify(schema)) return built;
+  return compileNow(schema);
+}
 /** One line per schema error: `/checks/foo: must be equal to one of the allowed values (off, error, ...)`. */
 export function describeErrors(errors: SchemaError[] | null | undefined, root = ''): string[] {
   if (!errors) return [];

@@ -60,7 +60,7 @@ t.test('V8 accepts each code cache in a Node started as the bin is', async (t) =
     'process.stdout.write(String(script.cachedDataRejected));',
   ].join('\n');
   // The compiled schema validators too: a config file's run loads one (build/bundle.mjs validatorScripts).
-  const validators = readdirSync(join(ROOT, 'dist/bin')).filter((f) => /^validator-[a-z]+\.cjs$/.test(f));
+  const validators = readdirSync(join(ROOT, 'dist/bin')).filter((f) => /^validator-[a-z-]+\.cjs$/.test(f));
   t.ok(validators.includes('validator-config.cjs'), 'the config validator is a cached script');
   for (const file of ['lint.cjs', 'check.cjs', ...validators]) {
     const r = spawnSync(process.execPath, ['-e', probe, join(ROOT, 'dist/bin'), file], { encoding: 'utf8', timeout: 60_000 });

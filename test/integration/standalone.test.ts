@@ -91,7 +91,7 @@ t.test('lint with saved host facts, explain, the config file, and a usage error'
   t.match(bad.bundled.stderr, /invalid configuration/);
   t.equal(bad.bundled.stderr, bad.unbundled.stderr);
   t.equal(node([bundle, 'init'], work).code, 0);
-  // A check's options are validated against its own schema by ajv at run time.
+  // A check's options are validated against its own schema, compiled by the build and carried inside.
   writeFileSync(join(work, 'options.yaml'), 'checks:\n  hvm-disk-limit:\n    options: { limitBytes: 171798691840 }\n');
   const options = both(['lint', '.', '--facts', 'info.txt', '--config', 'options.yaml'], work);
   t.equal(options.bundled.stderr, '');
