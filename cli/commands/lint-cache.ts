@@ -1055,14 +1055,15 @@ function validEntry(e: unknown, file: string, plan: readonly string[]): e is Ent
  */
 function encodeResult(r: GuestResult, settled: ReadonlyArray<SettledPart | undefined>): Pick<Entry, 'result' | 'settled'> | undefined {
   const parts = new Array<unknown>(r.parts.length);
-  const lists = new Array<SettledPart | null>(r.parts.length);
+  const lists: Entry['settled'] = new Array(r.parts.length);
   for (let i = 0; i < r.parts.length; i++) {
     const p = r.parts[i];
     const s = settled[i];
     const found = p !== undefined && 'findings' in p && p.findings ? p.findings.length : 0;
     if (found !== (s ? s.shown.length + s.suppressedBy.length : 0)) return undefined;
     parts[i] = p === undefined ? null : found > 0 ? { ...p, findings: [] } : p;
-    lists[i] = s ?? null;
+    // A finding the spill wrote as reported is kept as its line (findingLine reads it back).
+    lists[i] = s ? { shown: s.shown.map((f) => (f instanceof FindingLine ? (f.file === undefined || f.file === r.file ? lineText(f) : (JSON.parse(f.line) as ReportedFinding)) : f)), suppressedBy: s.suppressedBy } : null;
   }
   return { result: { ...r, parts: parts as GuestResult['parts'] }, settled: lists };
 }

@@ -354,9 +354,10 @@ export class RunSession {
           else settled.suppressedBy.push(k);
         }
       } else {
-        into.shown.push(this.store.add(reported));
-        // Kept with the check's own severity: the run's override is applied when it is handed back.
-        if (settled) settled.shown.push(severityOverride === undefined || severityOverride === base ? reported : { ...reported, severity: base });
+        const id = this.store.add(reported);
+        into.shown.push(id);
+        // Kept with the check's own severity: the run's override is applied when it is handed back; as the store's line where it has one.
+        if (settled) settled.shown.push(severityOverride === undefined || severityOverride === base ? (this.store.lineOf?.(id) ?? reported) : { ...reported, severity: base });
       }
     }
   }

@@ -6,7 +6,7 @@ import { readSync, writeSync } from 'node:fs';
 import type { ReportedFinding } from './contract.js';
 import { privateTempFile, type PrivateTempFile } from './private-temp-file.js';
 import type { Severity } from './diagnostic.js';
-import { spilledArray, type FindingLine, type FindingStore, type SpilledFindings } from './finding-store.js';
+import { FindingLine, spilledArray, type FindingStore, type SpilledFindings } from './finding-store.js';
 
 const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 const SEVERITY_CODE: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -50,6 +50,8 @@ export class FindingSpill implements FindingStore, SpilledFindings {
   private written = 0;
   private readonly cache: Array<{ block: number; bytes: Buffer }> = [];
   private closed = false;
+  /** The last finding `add` wrote as it was reported (redaction left it), for lineOf. */
+  private last: { id: number; text: string; f: ReportedFinding } | undefined;
 
   constructor(private readonly redact: (f: ReportedFinding) => ReportedFinding) {
     this.temp = privateTempFile('xenlint-', 'findings');
@@ -69,6 +71,7 @@ export class FindingSpill implements FindingStore, SpilledFindings {
       return id;
     }
     const text = JSON.stringify(shown);
+    this.last = shown === f ? { id, text, f } : undefined;
     const length = Buffer.byteLength(text);
     this.offsets[id] = this.written + this.pendingBytes;
     this.lengths[id] = length;
@@ -87,6 +90,11 @@ export class FindingSpill implements FindingStore, SpilledFindings {
     this.lengths[id] = length;
     this.append(f.line, length);
     return id;
+  }
+
+  lineOf(id: number): FindingLine | undefined {
+    const last = this.last;
+    return last !== undefined && last.id === id ? new FindingLine(last.text, last.f.severity, last.f.file) : undefined;
   }
 
   reported(id: number): ReportedFinding {

@@ -23,6 +23,8 @@ export interface FindingStore {
   add(f: ReportedFinding): number;
   /** Keeps a finding given as the line a FindingSpill writes for it (FindingLine), when the store takes it so. */
   addLine?(f: FindingLine): number;
+  /** The finding just added (`id`, the last number `add` returned) as a FindingLine, when the store wrote it as one unchanged by redaction. */
+  lineOf?(id: number): FindingLine | undefined;
   /** The finding as reported (before redaction): what suppressions, caps and the baseline match. */
   reported(id: number): ReportedFinding;
   /** Its `file` as reported, without reading it back. */
