@@ -48,6 +48,9 @@ import { inWorkerBatches, threadsFor, workerScript } from '../sources/read-paral
 import { parseOptionsFor } from '../readers/reader-choice.js';
 import { TOOL_VERSION } from '../model/tool-version.js';
 import { BUILD_ID } from '../model/build-id.js';
+import { FindingLine } from '../model/finding-store.js';
+import type { Severity } from '../model/diagnostic.js';
+import { redactReport } from '../sources/redact.js';
 import type { MemoryGuest } from './memory-view.js';
 import type { GuestFeed, LintBatchResult, LintWorkerData } from './lint-parallel.js';
 import { checkedGuest, plannedChecks, type PlannedCheck } from './guest-outcome.js';
@@ -57,7 +60,7 @@ export const CACHE_STRATEGIES: readonly CacheStrategy[] = ['metadata', 'content'
 /** ESLint's default is .eslintcache in the working directory. */
 export const DEFAULT_CACHE_NAME = '.xenlintcache';
 /** The cache file's own format: another number is another format, a miss. */
-const FORMAT = 3;
+const FORMAT = 4;
 
 export interface CacheArgs {
   cache?: boolean;
@@ -131,7 +134,8 @@ interface Signature {
  */
 interface Entry {
   result: GuestResult;
-  settled: Array<SettledPart | null>;
+  /** A shown finding is a string where it is kept as the finding spill's line (lineText). */
+  settled: Array<{ shown: Array<ReportedFinding | FindingLine | string>; suppressedBy: number[] } | null>;
   memory?: MemoryGuest;
 }
 
@@ -160,7 +164,7 @@ interface KeptRun extends Omit<KeptReport, 'text'> {
 }
 
 /**
- * The cache file (format 3): a header line (this format, the key, the
+ * The cache file (format 4): a header line (this format, the key, the
  * strategy, the byte length of each section in fixed-width digits), then
  *  - the entries: each file's entry as one JSON line ({result, settled, memory}),
  *  - the index: one line per entry, in the same order: the file's name as a
@@ -436,8 +440,15 @@ export class LintCache {
     this.newRun = { outputKey, files: digest, code: report.code, warnings: report.warnings, textBytes: text.reduce((n, b) => n + b.length, 0), text: () => text };
   }
 
+  /** filesDigest's answer: recall and keep both ask, and a file's signature is taken once per run (signatureOf), so it cannot change. */
+  private digest: { of: string | undefined } | undefined;
+
   /** The run's files with their signatures, or undefined when one has none (unreadable). */
   private filesDigest(): string | undefined {
+    return (this.digest ??= { of: this.digestFiles() }).of;
+  }
+
+  private digestFiles(): string | undefined {
     const lines: string[] = [];
     for (const file of this.files) {
       const sig = this.signatureOf(file);
@@ -486,7 +497,7 @@ export class LintCache {
     this.fresh.set(file, slot);
     this.hits++;
     // An unknown autostart was left out of the file; memory-view only compares it with undefined and true.
-    return { guest: decodeResult(entry.result), settled: entry.settled.map((p) => p ?? undefined), memory: entry.memory };
+    return { guest: decodeResult(entry.result), settled: entry.settled.map((p) => (p === null ? undefined : { shown: p.shown.map((f) => (typeof f === 'string' ? findingLine(f, file)! : f)), suppressedBy: p.suppressedBy })), memory: entry.memory };
   }
 
   /**
@@ -522,6 +533,10 @@ export class LintCache {
     const settled = e.settled.map((s) => {
       if (s === null) return s;
       const shown = s.shown.map((f) => {
+        if (typeof f === 'string') return f;
+        if (f instanceof FindingLine) return lineText(f);
+        // As the finding spill's line, when that is the finding as reported (redaction leaves it): the next run writes it to the spill as it is.
+        if ((f.file === undefined || f.file === e.result.file) && redactReport(f) === f) return lineText(new FindingLine(JSON.stringify(f), f.severity, f.file));
         const evidence = f.evidence !== undefined ? this.intern(f.evidence) : undefined;
         const remediation = f.remediation !== undefined ? this.intern(f.remediation) : undefined;
         if (evidence === undefined && remediation === undefined) return f;
@@ -937,14 +952,46 @@ function validReported(f: unknown, id: string): boolean {
   return isRecord(f) && f['check'] === id && isString(f['message']) && isString(f['fingerprint']) && SEVERITIES.has(f['severity'] as string) && isOptional(f['unverified'], (u) => typeof u === 'boolean') && validFindingFields(f);
 }
 
+const SEVERITY_CODE: Record<Severity, string> = { error: 'e', warning: 'w', info: 'i' };
+const SEVERITY_OF: Readonly<Record<string, Severity>> = { e: 'error', w: 'warning', i: 'info' };
+
+/**
+ * A shown finding kept as the finding spill's line: its severity's letter,
+ * \`+\` when its file is the entry's file or \`-\` when it has none, then the
+ * JSON text the spill writes for it. Checked here (a finding of check \`id\`,
+ * what the prefix says, JSON that gives itself back) when \`id\` is given;
+ * undefined when it is not such a line.
+ */
+function findingLine(text: string, file: string, id?: string): FindingLine | undefined {
+  const severity = SEVERITY_OF[text.charAt(0)];
+  const flag = text.charAt(1);
+  if (severity === undefined || (flag !== '+' && flag !== '-')) return undefined;
+  const line = text.slice(2);
+  if (id !== undefined) {
+    let f: unknown;
+    try {
+      f = JSON.parse(line);
+    } catch {
+      return undefined;
+    }
+    if (!validReported(f, id) || !plainJson(f) || (f as ReportedFinding).severity !== severity || (f as ReportedFinding).file !== (flag === '+' ? file : undefined)) return undefined;
+  }
+  return new FindingLine(line, severity, flag === '+' ? file : undefined);
+}
+
+/** A FindingLine of the entry's file as the entry keeps it (findingLine reads it). */
+function lineText(f: FindingLine): string {
+  return `${SEVERITY_CODE[f.severity]}${f.file === undefined ? '-' : '+'}${f.line}`;
+}
+
 /** A check's settled findings of one guest (SettledPart), its directives' indexes within the guest's `count` directives. */
-function validSettled(s: unknown, id: string, count: number): boolean {
+function validSettled(s: unknown, id: string, count: number, file: string): boolean {
   if (s === null) return true;
   return (
     isRecord(s) &&
     Object.keys(s).length === 2 &&
     Array.isArray(s['shown']) &&
-    s['shown'].every((f) => validReported(f, id)) &&
+    s['shown'].every((f) => (typeof f === 'string' ? findingLine(f, file, id) !== undefined : validReported(f, id))) &&
     Array.isArray(s['suppressedBy']) &&
     s['suppressedBy'].every((k) => isInt(k) && (k as number) >= 0 && (k as number) < count) &&
     s['shown'].length + s['suppressedBy'].length > 0
@@ -994,7 +1041,7 @@ function validEntry(e: unknown, file: string, plan: readonly string[]): e is Ent
   const okSettled =
     Array.isArray(settled) &&
     settled.length === plan.length &&
-    settled.every((s, i) => validSettled(s, plan[i]!, count) && (s === null || (isRecord(parts[i]) && Array.isArray((parts[i] as Record<string, unknown>)['findings']))));
+    settled.every((s, i) => validSettled(s, plan[i]!, count, file) && (s === null || (isRecord(parts[i]) && Array.isArray((parts[i] as Record<string, unknown>)['findings']))));
   if (!okSettled) return false;
   const m = e['memory'];
   return m === undefined || (isRecord(m) && isString(m['name']) && typeof m['mib'] === 'number' && Number.isFinite(m['mib']) && isOptional(m['autostart'], (a) => typeof a === 'boolean') && isOptional(m['refused'], (a) => a === true));

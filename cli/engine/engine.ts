@@ -11,7 +11,7 @@ import { satisfiesXen } from '../model/xen-version.js';
 import { TOOL_VERSION } from '../model/tool-version.js';
 import { elide, findingCode, renderFinding, VALUE_LIMIT } from '../model/messages.js';
 import { sha256Hex } from '../model/sha256.js';
-import { FindingMemory, forEachSeverity, withSeverities, type FindingStore } from '../model/finding-store.js';
+import { FindingLine, FindingMemory, forEachSeverity, withSeverities, type FindingStore } from '../model/finding-store.js';
 import { UNUSED_SUPPRESSION } from '../../checks/unused-suppression.js';
 
 export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
@@ -104,8 +104,8 @@ class Arrivals {
  * the guest's own directives hid the rest.
  */
 export interface SettledPart {
-  /** Reported and not suppressed on arrival, in order. */
-  shown: ReportedFinding[];
+  /** Reported and not suppressed on arrival, in order; a FindingLine where lint --cache kept it as the spill's line. */
+  shown: Array<ReportedFinding | FindingLine>;
   /** One per finding a directive hid on arrival: that directive's index in the guest's `suppressions`. */
   suppressedBy: number[];
 }
@@ -288,7 +288,16 @@ export class RunSession {
       into.suppressed++;
     }
     const severity = state.severityOverride;
-    for (const f of s.shown) {
+    for (const item of s.shown) {
+      let f: ReportedFinding;
+      if (item instanceof FindingLine) {
+        // Its line holds the check's own severity: another one makes it a finding again.
+        if (this.store.addLine && (severity === undefined || severity === item.severity)) {
+          into.shown.push(this.store.addLine(item));
+          continue;
+        }
+        f = JSON.parse(item.line) as ReportedFinding;
+      } else f = item;
       if (severity !== undefined) f.severity = severity;
       if (f.evidence) f.evidence = this.evidence.of(state.check.id, f.evidence);
       into.shown.push(this.store.add(f));

@@ -6,7 +6,7 @@ import { readSync, writeSync } from 'node:fs';
 import type { ReportedFinding } from './contract.js';
 import { privateTempFile, type PrivateTempFile } from './private-temp-file.js';
 import type { Severity } from './diagnostic.js';
-import { spilledArray, type FindingStore, type SpilledFindings } from './finding-store.js';
+import { spilledArray, type FindingLine, type FindingStore, type SpilledFindings } from './finding-store.js';
 
 const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 const SEVERITY_CODE: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -73,6 +73,19 @@ export class FindingSpill implements FindingStore, SpilledFindings {
     this.offsets[id] = this.written + this.pendingBytes;
     this.lengths[id] = length;
     this.append(text, length);
+    return id;
+  }
+
+  /** A finding given as the very line `add` would write for it (FindingLine: redaction leaves it as it is). */
+  addLine(f: FindingLine): number {
+    const id = this.count++;
+    if (id === this.offsets.length) this.grow();
+    this.severities[id] = SEVERITY_CODE[f.severity];
+    this.fileIds[id] = f.file === undefined ? -1 : this.fileId(f.file);
+    const length = Buffer.byteLength(f.line);
+    this.offsets[id] = this.written + this.pendingBytes;
+    this.lengths[id] = length;
+    this.append(f.line, length);
     return id;
   }
 

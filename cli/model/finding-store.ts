@@ -21,6 +21,8 @@ import type { Severity } from './diagnostic.js';
 export interface FindingStore {
   /** Keeps a finding as the engine reported it; returns the number it is known by. */
   add(f: ReportedFinding): number;
+  /** Keeps a finding given as the line a FindingSpill writes for it (FindingLine), when the store takes it so. */
+  addLine?(f: FindingLine): number;
   /** The finding as reported (before redaction): what suppressions, caps and the baseline match. */
   reported(id: number): ReportedFinding;
   /** Its `file` as reported, without reading it back. */
@@ -28,6 +30,20 @@ export interface FindingStore {
   severity(id: number): Severity;
   /** The findings, in this order, as the report's `findings` array. */
   list(ids: readonly number[]): ReportedFinding[];
+}
+
+/**
+ * A settled finding as `lint --cache` keeps it: the JSON text FindingSpill
+ * writes for it (JSON.stringify of the finding as reported, which redaction
+ * leaves as it is), with the two things the spill keeps of it beside the text,
+ * so a cached finding reaches the spill with no parse, redaction or stringify.
+ */
+export class FindingLine {
+  constructor(
+    readonly line: string,
+    readonly severity: Severity,
+    readonly file: string | undefined,
+  ) {}
 }
 
 /** The findings themselves, in memory. */

@@ -7,7 +7,8 @@
  * delicate: inline directives (next-line and file-wide, naming a check or a
  * check/message-id, unused ones), guests that clash by name and MAC (findings
  * one file's change moves onto another), refused guests, a per-file cap, and a
- * severity override that changes between runs without emptying the cache.
+ * severity override that changes between runs without emptying the cache;
+ * half of them big enough that the findings go to a FindingSpill.
  */
 import t from 'tap';
 import fc from 'fast-check';
@@ -15,6 +16,7 @@ import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from '
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { inProcess, ROOT, scratch } from './run.js';
+import { LEAN_HEAP_FILES } from '../../cli/commands/pipeline.js';
 
 const corpus = (await import(pathToFileURL(join(ROOT, 'bench/corpus.mjs')).href)) as {
   guestConfig(index: number, seed: number): { name: string; ext: string; text: string };
@@ -75,6 +77,8 @@ t.test('random corpora, random edits: the cached report is the one without a cac
       fc.record({
         seed: fc.integer({ min: 1, max: 1 << 20 }),
         guests: fc.integer({ min: 2, max: 14 }),
+        // A run of LEAN_HEAP_FILES files or more keeps its findings in a FindingSpill, which takes the cache's lines as they are.
+        spilled: fc.boolean(),
         // Lines added to the starting corpus: directives and clashes from the first run on.
         extras: fc.array(fc.tuple(fc.nat(40), fc.constantFrom(...LINES, ...DIRECTIVES)), { maxLength: 6 }),
         settings: fc.nat(SETTINGS.length - 1),
@@ -83,7 +87,7 @@ t.test('random corpora, random edits: the cached report is the one without a cac
         strategy: fc.constantFrom('metadata', 'content'),
         threads: fc.constantFrom('0', '2'),
       }),
-      async ({ seed, guests, extras, settings, steps, format, strategy, threads }) => {
+      async ({ seed, guests, spilled, extras, settings, steps, format, strategy, threads }) => {
         const dir = join(root, `t${trial++}`);
         mkdirSync(join(dir, 'g'), { recursive: true });
         writeFileSync(join(dir, '.xenlintrc.yaml'), SETTINGS[settings]!.join('\n'));
@@ -94,7 +98,7 @@ t.test('random corpora, random edits: the cached report is the one without a cac
           writeFileSync(file, g.text);
           files.push(file);
         };
-        for (let i = 0; i < guests; i++) addGuest(i);
+        for (let i = 0; i < (spilled ? LEAN_HEAP_FILES + guests : guests); i++) addGuest(i);
         for (const [n, line] of extras) appendFileSync(files[n % files.length]!, `\n${line}\n`);
         const args = ['lint', 'g', '--facts', join(root, 'host.yaml'), '--format', format, '--no-error-on-unmatched-pattern'];
         const env = { XENLINT_WORKERS: threads };

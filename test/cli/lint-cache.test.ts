@@ -95,6 +95,9 @@ function cacheText(header: Record<string, unknown>, rows: Array<{ index: string;
 }
 
 /** The cache with one file's entry rewritten by `edit`. */
+/** The entry with the guest's domain renamed "doctored", in its findings as objects and as the spill's lines (JSON in a JSON string). */
+const toDoctored = (e: string): string => e.replaceAll('"domain":"clash"', '"domain":"doctored"').replaceAll('\\"domain\\":\\"clash\\"', '\\"domain\\":\\"doctored\\"');
+
 function doctorEntry(name: string, edit: (entry: string) => string): void {
   const { header, index, entries, values, kept } = sectionsOf(readFileSync(CACHE, 'utf8'));
   writeFileSync(CACHE, cacheText(header, index.map((line, n) => ({ index: line, entry: line.startsWith(JSON.stringify(name)) ? edit(entries[n]!) : entries[n]! })), kept, values));
@@ -128,7 +131,7 @@ t.test('a hit is served from the cache: the file is not read again', async (t) =
   const args = ['--format', 'json', '--cache', '--cache-location', 'c'];
   const cold = await lint(args);
   // A doctored entry shows in the report: the file's own text was not looked at.
-  doctorEntry('g/clash-a.cfg', (e) => e.replaceAll('"domain":"clash"', '"domain":"doctored"'));
+  doctorEntry('g/clash-a.cfg', (e) => toDoctored(e));
   const warm = await lint(args);
   t.not(warm.stdout, cold.stdout);
   t.match(warm.stdout, /doctored/, 'the cached result was used');
@@ -156,9 +159,9 @@ t.test('the key: a changed setting, Xen version or host empties the cache', asyn
   rmSync(CACHE, { force: true });
   const args = ['--format', 'json', '--cache', '--cache-location', 'c'];
   await lint(args);
-  doctorEntry('g/clash-a.cfg', (e) => e.replaceAll('"domain":"clash"', '"domain":"doctored"'));
+  doctorEntry('g/clash-a.cfg', (e) => toDoctored(e));
   t.match((await lint(args)).stdout, /doctored/, 'the doctored entry is served while the key holds');
-  doctorEntry('g/clash-a.cfg', (e) => e.replaceAll('"domain":"clash"', '"domain":"doctored"'));
+  doctorEntry('g/clash-a.cfg', (e) => toDoctored(e));
   for (const [what, extra] of [
     ['--xen', ['--xen', '4.4']],
     ['--dialect', ['--dialect', 'xl']],
@@ -191,7 +194,8 @@ t.test('a damaged, foreign or oversized cache is a miss with one note, and the s
     ['truncated in the header', () => writeFileSync(CACHE, good.subarray(0, 20)), /not a xenlint cache/],
     ['empty', () => writeFileSync(CACHE, ''), /not a xenlint cache/],
     ['random bytes', () => writeFileSync(CACHE, Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7919) % 256))), /not a xenlint cache/],
-    ['another format (2, before settled findings)', () => writeFileSync(CACHE, good.toString('utf8').replace('"xenlintCache":3', '"xenlintCache":2')), /not a xenlint cache of this format/],
+    ['another format (2, before settled findings)', () => writeFileSync(CACHE, good.toString('utf8').replace('"xenlintCache":4', '"xenlintCache":2')), /not a xenlint cache of this format/],
+    ['format 3 (findings before they were kept as the spill\'s lines)', () => writeFileSync(CACHE, good.toString('utf8').replace('"xenlintCache":4', '"xenlintCache":3')), /not a xenlint cache of this format/],
     ['format 1 (before the index)', () => writeFileSync(CACHE, `{"xenlintCache":1,"key":"x"}\n"g/clash-a.cfg"\t{}\n`), /not a xenlint cache of this format/],
     ['sections that do not add up', () => writeFileSync(CACHE, good.toString('utf8').replace(/"sections":"(\d+)/, (_, n: string) => `"sections":"${String(Number(n) + 1).padStart(15, '0')}`)), /truncated or damaged/],
     ['a JSON array', () => writeFileSync(CACHE, '[1,2,3]'), /not a xenlint cache/],
@@ -263,10 +267,10 @@ t.test('the loader: random text or JSON is a miss, never a throw', async (t) => 
       fc.oneof(
         fc.string(),
         fc.json(),
-        fc.json().map((j) => cacheText({ xenlintCache: 3, key }, [{ index: '"f.cfg"\t0\t1\t2\t3\t', entry: `${j}\n` }], '')),
-        fc.tuple(fc.json(), fc.string(), fc.string()).map(([j, index, kept]) => cacheText({ xenlintCache: 3, key }, [{ index, entry: j }], kept)),
-        fc.tuple(fc.json(), fc.oneof(fc.json(), fc.string()), fc.string()).map(([j, values, kept]) => cacheText({ xenlintCache: 3, key }, [{ index: '"f.cfg"\t0\t1\t2\t3\t', entry: `${j}\n` }], kept, `${values}\n`)),
-        fc.tuple(fc.string(), fc.string()).map(([sections, rest]) => `${JSON.stringify({ xenlintCache: 3, key, sections })}\n${rest}`),
+        fc.json().map((j) => cacheText({ xenlintCache: 4, key }, [{ index: '"f.cfg"\t0\t1\t2\t3\t', entry: `${j}\n` }], '')),
+        fc.tuple(fc.json(), fc.string(), fc.string()).map(([j, index, kept]) => cacheText({ xenlintCache: 4, key }, [{ index, entry: j }], kept)),
+        fc.tuple(fc.json(), fc.oneof(fc.json(), fc.string()), fc.string()).map(([j, values, kept]) => cacheText({ xenlintCache: 4, key }, [{ index: '"f.cfg"\t0\t1\t2\t3\t', entry: `${j}\n` }], kept, `${values}\n`)),
+        fc.tuple(fc.string(), fc.string()).map(([sections, rest]) => `${JSON.stringify({ xenlintCache: 4, key, sections })}\n${rest}`),
       ),
       (text) => {
         const r = parseCache(rangesOf(Buffer.from(text, 'utf8')), key);
@@ -291,7 +295,7 @@ t.test('the loader: random text or JSON is a miss, never a throw', async (t) => 
   const noneSettled = plan.map(() => null);
   const take = (result: unknown, memory: unknown, settled: unknown = noneSettled, values = ''): boolean => {
     const entry = { result, settled, ...(memory !== null ? { memory } : {}) };
-    writeFileSync(cacheFile, cacheText({ xenlintCache: 3, key }, [{ index: `${JSON.stringify(file)}\t0\t${sig.size}\t${sig.mtimeMs}\t${sig.ino}\t`, entry: `${JSON.stringify(entry)}\n` }], '', values));
+    writeFileSync(cacheFile, cacheText({ xenlintCache: 4, key }, [{ index: `${JSON.stringify(file)}\t0\t${sig.size}\t${sig.mtimeMs}\t${sig.ino}\t`, entry: `${JSON.stringify(entry)}\n` }], '', values));
     const cache = LintCache.open(cacheFile, 'metadata', key, undefined, plan.map((p) => p.id), () => undefined);
     const hit = cache.lookup(file);
     cache.close();
@@ -307,10 +311,15 @@ t.test('the loader: random text or JSON is a miss, never a throw', async (t) => 
   const examined = { ...valid, parts: valid.parts.map((p, i) => (i === 0 ? { findings: [] } : p)) };
   const settledAt0 = (s: unknown) => noneSettled.map((n, i) => (i === 0 ? s : n));
   const anyReported = fc.oneof(fc.jsonValue(), fc.record({ check: fc.constantFrom(plan[0]!.id, 'other'), severity: fc.oneof(fc.constantFrom('error', 'info'), fc.jsonValue()), message: fc.oneof(fc.string(), fc.jsonValue()), fingerprint: fc.string(), line: fc.oneof(fc.nat(), fc.jsonValue()) }));
+  // A finding kept as the spill's line (severity letter, + or -, the JSON text), well made or not.
+  const anyLine = fc.oneof(
+    fc.string(),
+    fc.tuple(fc.constantFrom('e', 'w', 'i', 'x', ''), fc.constantFrom('+', '-', '*', ''), fc.oneof(anyReported.map((f) => JSON.stringify(f)), fc.string(), fc.record(reportedArb()).map((f) => JSON.stringify(f)))).map(([a, b, c]) => a + b + c),
+  );
   const anySettled = fc.oneof(
     fc.constant(noneSettled),
     fc.jsonValue(),
-    fc.record({ shown: fc.oneof(fc.array(anyReported, { maxLength: 3 }), fc.jsonValue()), suppressedBy: fc.oneof(fc.array(fc.integer({ min: -1, max: 2 }), { maxLength: 3 }), fc.jsonValue()) }).map(settledAt0),
+    fc.record({ shown: fc.oneof(fc.array(fc.oneof(anyReported, anyLine), { maxLength: 3 }), fc.jsonValue()), suppressedBy: fc.oneof(fc.array(fc.integer({ min: -1, max: 2 }), { maxLength: 3 }), fc.jsonValue()) }).map(settledAt0),
   );
   // Values an entry names by index: parts, a finding's evidence and remediation, or anything.
   const anyValues = fc.oneof(
@@ -335,6 +344,21 @@ t.test('the loader: random text or JSON is a miss, never a throw', async (t) => 
   t.notOk(take(partBy(0), null, settledAt0({ shown: [{ ...reported, evidence: 2 }], suppressedBy: [] }), shells), 'evidence that names a string: a miss');
   t.notOk(take(partBy(0), null, noneSettled, '{"not":"a list"}\n'), 'a values section that is not a list: a miss');
   t.ok(take(examined, null, settledAt0({ shown: [reported], suppressedBy: [] })), 'a settled finding of the check that examined the guest is taken');
+  const line = JSON.stringify(reported);
+  t.ok(take(examined, null, settledAt0({ shown: [`w+${line}`, reported], suppressedBy: [] })), "a settled finding kept as the spill's line is taken");
+  const noFile = (({ file: _, ...rest }) => rest)(reported);
+  t.ok(take(examined, null, settledAt0({ shown: [`w-${JSON.stringify(noFile)}`], suppressedBy: [] })), "one of no file, as the spill's line");
+  for (const [what, text] of [
+    ['another severity than its letter', `e+${line}`],
+    ['a letter that is no severity', `x+${line}`],
+    ['no file where it has one', `w-${line}`],
+    ['its file where it has none', `w+${JSON.stringify(noFile)}`],
+    ['text that is not JSON', `w+${line.slice(0, -1)}`],
+    ['another check', `w+${JSON.stringify({ ...reported, check: 'other' })}`],
+    ['no fingerprint', `w+${JSON.stringify({ ...reported, fingerprint: undefined })}`],
+    ['another file', `w+${JSON.stringify({ ...reported, file: 'other.cfg' })}`],
+    ['a bare line', line],
+  ]) t.notOk(take(examined, null, settledAt0({ shown: [text], suppressedBy: [] })), `a spill line with ${what}: a miss`);
   t.notOk(take(examined, null, settledAt0({ shown: [{ ...reported, check: 'other' }], suppressedBy: [] })), "a settled finding of another check: a miss");
   t.notOk(take(valid, null, settledAt0({ shown: [reported], suppressedBy: [] })), 'settled findings of a check that did not examine the guest: a miss');
   t.notOk(take(examined, null, settledAt0({ shown: [], suppressedBy: [0] })), 'hidden by a directive the guest does not have: a miss');
