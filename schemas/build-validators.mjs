@@ -9,6 +9,7 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
 import { Ajv } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 
@@ -17,10 +18,26 @@ const dist = join(here, '..', 'dist');
 const out = join(dist, 'cli', 'settings', 'validators');
 mkdirSync(out, { recursive: true });
 
+/**
+ * ajv's standalone code requires its small run-time helpers (ajv/dist/runtime/ucs2length for a
+ * minLength) from node_modules: a path search and a compile from source on each run that reads a
+ * config. Those that require nothing themselves are put inside the validator instead, where the
+ * command bundles' code cache covers them (build/bundle.mjs validatorScripts).
+ */
+const requireOf = createRequire(import.meta.url);
+function inlineRuntime(code) {
+  return code.replace(/require\("(ajv\/dist\/runtime\/[\w-]+)"\)/g, (call, name) => {
+    const source = readFileSync(requireOf.resolve(name), 'utf8').replace(/\n\/\/# sourceMappingURL=.*$/, '');
+    // `helper.code = 'require("…")'` is the text ajv emits for it, not a require.
+    if (/\brequire\(/.test(source.replace(/^\w+\.code = .*$/gm, ''))) return call;
+    return `(function () { const module = { exports: {} }, exports = module.exports;\n${source}\nreturn module.exports; })()`;
+  });
+}
+
 /** The options the run-time fallback uses too (cli/settings/validators.ts): the same error messages. */
 function compile(schema) {
   const ajv = new Ajv({ code: { source: true }, allErrors: true, strict: false });
-  return standaloneCode.default(ajv, ajv.compile(schema));
+  return inlineRuntime(standaloneCode.default(ajv, ajv.compile(schema)));
 }
 
 const files = readdirSync(here).filter((f) => f.endsWith('.schema.json')).sort();

@@ -63,7 +63,8 @@ const AJV_GUARD = `
 const M = require('node:module');
 const load = M._load;
 M._load = function (request, parent) {
-  if (/[\\\\/]node_modules[\\\\/]ajv[\\\\/]dist[\\\\/](ajv|core)\\.js$/.test(M._resolveFilename(request, parent))) throw new Error('ajv was loaded');
+  // Nothing of ajv: neither its compiler nor the run-time helpers the build puts inside the validators.
+  if (/[\\\\/]node_modules[\\\\/]ajv[\\\\/]/.test(M._resolveFilename(request, parent))) throw new Error('ajv was loaded');
   return load.apply(this, arguments);
 };
 `;
