@@ -2,7 +2,7 @@
  * A FindingStore in a temporary file (issue 14; see finding-store.ts): a run of
  * many guests keeps only a few bytes of each settled finding in memory.
  */
-import { readSync, writeSync } from 'node:fs';
+import { readSync } from 'node:fs';
 import type { ReportedFinding } from './contract.js';
 import { privateTempFile, type PrivateTempFile } from './private-temp-file.js';
 import type { Severity } from './diagnostic.js';
@@ -176,8 +176,7 @@ export class FindingSpill implements FindingStore, SpilledFindings {
   }
 
   private writeAll(bytes: Buffer): void {
-    let at = 0;
-    while (at < bytes.length) at += writeSync(this.fd, bytes, at, bytes.length - at, this.written + at);
+    this.temp.writeAt(bytes, this.written);
     this.written += bytes.length;
   }
 
