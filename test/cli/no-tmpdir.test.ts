@@ -6,26 +6,16 @@
  * in an internal error.
  */
 import t from 'tap';
-import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { xenlint } from './run.js';
+import { writeSpillCorpus } from '../helpers/spill-corpus.js';
 import { privateTempFile } from '../../cli/model/private-temp-file.js';
 import { isUsageError } from '../../cli/settings/config.js';
 
 const work = mkdtempSync(join(tmpdir(), 'xenlint-no-tmpdir-'));
-mkdirSync(join(work, 'configs'));
-// 120 configs (findings go to a temporary file from 100 on): shared disks, clashing MACs, an open console.
-for (let i = 0; i < 120; i++) {
-  const lines = [
-    `name = "g${i}"`,
-    'memory = 512',
-    `disk = [ 'phy:/dev/vg/shared${i % 3},xvda,w' ]`,
-    `vif = [ 'mac=00:16:3e:00:00:${(i % 5).toString(16).padStart(2, '0')},bridge=br0' ]`,
-    i % 10 === 0 ? "vfb = [ 'vnc=1,vnclisten=0.0.0.0' ]" : '',
-  ];
-  writeFileSync(join(work, 'configs', `g${i}.cfg`), `${lines.join('\n')}\n`);
-}
+writeSpillCorpus(join(work, 'configs'));
 const missing = join(work, 'no-such-tmp');
 const lint = (env: Record<string, string>, ...extra: string[]) =>
   xenlint(['lint', 'configs', '--xen', '4.17', ...extra], { cwd: work, env: { XENLINT_WORKERS: '0', ...env } });

@@ -8,7 +8,7 @@
  */
 import t, { type Test } from 'tap';
 import fc from 'fast-check';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
@@ -17,6 +17,7 @@ import { FindingSpill } from '../../cli/model/finding-spill.js';
 import { FindingMemory, forEachSeverity, isSpilledList, settledFile, withSeverities } from '../../cli/model/finding-store.js';
 import { redactReport } from '../../cli/sources/redact.js';
 import { xenlint } from '../cli/run.js';
+import { writeSpillCorpus } from '../helpers/spill-corpus.js';
 
 /** A spill made with TMPDIR pointing at a fresh directory, and that directory. */
 function spillIn(redact: (f: ReportedFinding) => ReportedFinding = (f) => f): { spill: FindingSpill; dir: string } {
@@ -143,19 +144,7 @@ t.test('lint: the spilled report equals the one kept in memory, and leaves no fi
   const work = mkdtempSync(join(tmpdir(), 'hmem-spill-lint-'));
   const tmp = join(work, 'tmp');
   mkdirSync(tmp);
-  mkdirSync(join(work, 'configs'));
-  // 120 configs (a spill from 100 on): clashing disks and MACs, a suppression, a secret in a value.
-  for (let i = 0; i < 120; i++) {
-    const lines = [
-      `name = "g${i}"`,
-      'memory = 512',
-      `disk = [ 'phy:/dev/vg/shared${i % 3},xvda,w' ]`,
-      `vif = [ 'mac=00:16:3e:00:00:${(i % 5).toString(16).padStart(2, '0')},bridge=br0' ]`,
-      i % 10 === 0 ? "vfb = [ 'vnc=1,vncpasswd=s3cr3t,vnclisten=0.0.0.0' ]" : '',
-      i % 7 === 0 ? '# xenlint-disable-file vif-spec' : '',
-    ];
-    writeFileSync(join(work, 'configs', `g${i}.cfg`), `${lines.join('\n')}\n`);
-  }
+  writeSpillCorpus(join(work, 'configs'));
   for (const format of ['stylish', 'json', 'sarif', 'junit', 'github', 'html']) {
     const run = (env: Record<string, string>) => xenlint(['lint', 'configs', '--xen', '4.17', '--format', format], { cwd: work, env: { TMPDIR: tmp, ...env } });
     const memory = run({ XENLINT_STREAM: '0' });
