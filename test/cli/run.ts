@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { Console } from 'node:console';
 import { Writable } from 'node:stream';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ROOT as REPO } from '../helpers/paths.js';
@@ -133,8 +133,15 @@ async function runHere(args: string[], opts: Omit<RunOptions, 'input'>): Promise
 }
 
 /** A scratch directory (with a .git so config discovery stops there) holding the given files. */
+/** The scratch folders this test process made: removed when it exits (thousands a run of the suite otherwise stay in /tmp). */
+const scratchDirs: string[] = [];
+process.once('exit', () => {
+  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 export function scratch(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'xenlint-test-'));
+  scratchDirs.push(dir);
   mkdirSync(join(dir, '.git'));
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, name)), { recursive: true });
