@@ -145,18 +145,10 @@ export class FindingSpill implements FindingStore, SpilledFindings {
 
   private grow(): void {
     const n = this.offsets.length * 2;
-    const offsets = new Float64Array(n);
-    offsets.set(this.offsets);
-    this.offsets = offsets;
-    const lengths = new Uint32Array(n);
-    lengths.set(this.lengths);
-    this.lengths = lengths;
-    const severities = new Uint8Array(n);
-    severities.set(this.severities);
-    this.severities = severities;
-    const fileIds = new Int32Array(n);
-    fileIds.set(this.fileIds);
-    this.fileIds = fileIds;
+    this.offsets = doubled(this.offsets, n);
+    this.lengths = doubled(this.lengths, n);
+    this.severities = doubled(this.severities, n);
+    this.fileIds = doubled(this.fileIds, n);
   }
 
   private append(text: string, length: number): void {
@@ -234,4 +226,11 @@ function jsonExact(value: unknown, depth: number): boolean {
     default:
       return false;
   }
+}
+
+/** A typed array of length `n` (the larger) that starts with `a`'s values. */
+function doubled<T extends Float64Array | Uint32Array | Uint8Array | Int32Array>(a: T, n: number): T {
+  const b = new (a.constructor as new (length: number) => T)(n);
+  b.set(a as ArrayLike<number> & T);
+  return b;
 }
