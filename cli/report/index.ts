@@ -24,8 +24,8 @@ export async function formatReport(report: RunReport, format: Format, opts: Form
 
 /**
  * The report in pieces, to be written one after another (issue 14): stylish,
- * JSON and SARIF make theirs as they go, so a report of 100 000 guests is
- * never one string; the other formats hand over their text as one piece.
+ * JSON, SARIF, JUnit and GitHub make theirs as they go, so a report of 100 000
+ * guests is never one string; the other formats hand over their text as one piece.
  */
 export async function formatPieces(report: RunReport, format: Format, opts: FormatOptions): Promise<Iterable<string>> {
   // JSON carries a fleet run's host on every finding; the other formats group a fleet by host (formatFleet).
@@ -33,6 +33,8 @@ export async function formatPieces(report: RunReport, format: Format, opts: Form
   if (report.hosts === undefined) {
     if (format === 'stylish') return (await import('./stylish.js')).stylishPieces(report, opts);
     if (format === 'sarif') return (await import('./sarif.js')).sarifPieces(report, opts);
+    if (format === 'junit') return (await import('./junit.js')).junitPieces(report, opts);
+    if (format === 'github') return (await import('./github.js')).githubPieces(report, opts);
   }
   return [await formatWhole(report, format, opts)];
 }
