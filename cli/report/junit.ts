@@ -20,7 +20,7 @@
 import type { CheckOutcome, ReportedFinding, RunReport } from '../model/contract.js';
 import type { Severity } from '../model/diagnostic.js';
 import type { FormatOptions } from './options.js';
-import { batched, displayPath, namesAFile, position, wellFormed } from './shared.js';
+import { batched, displayPath, grown, membersOf, namesAFile, position, wellFormed } from './shared.js';
 
 /** A <testcase> as its opening tag's values, and its body (inner elements) as pieces of text; no body for a passing case with nothing to say. */
 interface Case {
@@ -198,24 +198,6 @@ function failCases(o: CheckOutcome, classname: string, time: number, opts: Forma
 /** The file a finding's case names: only one someone can open, as shown. */
 function caseFile(f: ReportedFinding, opts: FormatOptions): string | undefined {
   return f.file && namesAFile(f.file, opts.locations) ? displayPath(f.file, opts.cwd) : undefined;
-}
-
-/** A typed array twice as long, starting with `a`'s values. */
-function grown<T extends Uint8Array | Int32Array>(a: T): T {
-  const b = new (a.constructor as new (length: number) => T)(a.length * 2);
-  b.set(a as ArrayLike<number> & T);
-  return b;
-}
-
-/** Each group's findings, in order: their indexes sorted by group, stably. */
-function membersOf(groupOf: Int32Array, groups: number): { of(g: number): Int32Array } {
-  const start = new Int32Array(groups + 1);
-  for (const g of groupOf) start[g + 1]!++;
-  for (let g = 0; g < groups; g++) start[g + 1]! += start[g]!;
-  const next = start.slice(0, groups);
-  const sorted = new Int32Array(groupOf.length);
-  for (let i = 0; i < groupOf.length; i++) sorted[next[groupOf[i]!]!++] = i;
-  return { of: (g) => sorted.subarray(start[g]!, start[g + 1]!) };
 }
 
 /**
