@@ -137,16 +137,23 @@ function cleanExtra(extra: string | undefined): string {
  */
 export function satisfiesXen(version: string, range: string): boolean {
   // Checks ask the same few questions for every guest; semver re-parses the range on every call.
-  const key = `${version}\u0000${range}`;
-  const known = satisfiedCache.get(key);
+  // Keyed by range, then version: two lookups of strings already hashed, where one key joined
+  // from both was a new string to hash on every call (several per guest).
+  let byVersion = satisfiedCache.get(range);
+  if (byVersion === undefined) {
+    if (satisfiedCache.size >= 1024) satisfiedCache.clear();
+    byVersion = new Map();
+    satisfiedCache.set(range, byVersion);
+  }
+  const known = byVersion.get(version);
   if (known !== undefined) return known;
-  if (satisfiedCache.size >= 4096) satisfiedCache.clear();
+  if (byVersion.size >= 1024) byVersion.clear();
   const answer = decide(version, range);
-  satisfiedCache.set(key, answer);
+  byVersion.set(version, answer);
   return answer;
 }
 
-const satisfiedCache = new Map<string, boolean>();
+const satisfiedCache = new Map<string, Map<string, boolean>>();
 
 function decide(version: string, range: string): boolean {
   const v = validSemver(version) ?? parseXenVersionArg(version);
