@@ -137,16 +137,21 @@ function cleanExtra(extra: string | undefined): string {
  */
 export function satisfiesXen(version: string, range: string): boolean {
   // Checks ask the same few questions for every guest; semver re-parses the range on every call.
-  const key = `${version}\u0000${range}`;
-  const known = satisfiedCache.get(key);
+  // Keyed range, then version: the two strings as they are (their hashes kept), no key text made per call.
+  let byVersion = satisfiedCache.get(range);
+  if (byVersion === undefined) {
+    if (satisfiedCache.size >= 1024) satisfiedCache.clear();
+    satisfiedCache.set(range, (byVersion = new Map()));
+  }
+  const known = byVersion.get(version);
   if (known !== undefined) return known;
-  if (satisfiedCache.size >= 4096) satisfiedCache.clear();
+  if (byVersion.size >= 64) byVersion.clear();
   const answer = decide(version, range);
-  satisfiedCache.set(key, answer);
+  byVersion.set(version, answer);
   return answer;
 }
 
-const satisfiedCache = new Map<string, boolean>();
+const satisfiedCache = new Map<string, Map<string, boolean>>();
 
 function decide(version: string, range: string): boolean {
   const v = validSemver(version) ?? parseXenVersionArg(version);
