@@ -13,6 +13,7 @@ import {
   countFindings,
   countStatuses,
   displayPath,
+  findingAt,
   findingCode,
   maxOf,
   outcomesWith,
@@ -105,7 +106,7 @@ function groups(report: RunReport, opts: FormatOptions, p: Palette): Array<[stri
   // Sorted by position and then check order, stably over the checks' own order: as byPosition sorts the whole report.
   const rowsOf = (items: Items) => (): Row[] => {
     const rows = items.findings.map((ref) => {
-      const f = report.checks[ref % checks]!.findings[Math.floor(ref / checks)]!;
+      const f = findingAt(report.checks[ref % checks]!.findings, Math.floor(ref / checks));
       return findingRow(f, order.get(f.check) ?? 0, opts, p);
     });
     for (const problem of items.problems) rows.push(problemRow(problem, p));
