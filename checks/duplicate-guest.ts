@@ -22,6 +22,7 @@ import { defineCheck } from './api.js';
 import type { DomainFacts, Finding, GuestRef } from './api.js';
 import { joinNames, keyPlace, keyText, type FindingPlace } from './lib/guest.js';
 import { pack, unpack, type Packed } from './lib/packed.js';
+import { GuestRecords, KeyIndex } from './lib/guest-records.js';
 
 /** What a guest contributes: its name and file, and its `name` and `uuid` keys as written, with where. */
 interface GuestIds {
@@ -38,19 +39,18 @@ interface Entry {
   place: FindingPlace;
 }
 
-/** What the fold keeps of a guest's `name` or `uuid` key: the guest (shared, GuestRef) and the key as written, with where. */
-interface KeyUse {
-  g: GuestRef;
-  nameText: string;
-  raw: string;
-  line: number | undefined;
-  column: number | undefined;
-}
-
-/** Per name (trimmed) and per uuid (normalised): its first guest's key, or every guest's once it repeats. */
+/**
+ * The names (trimmed) and uuids (normalised) seen so far: each guest's ids
+ * stay in its packed summary, in a record off the heap (GuestRecords); what is
+ * held per name and uuid is a 32-bit hash and its first guest's record
+ * (KeyIndex), and, for the few used again, the guests after the first.
+ */
 interface Seen {
-  name: Map<string, KeyUse | KeyUse[]>;
-  uuid: Map<string, KeyUse | KeyUse[]>;
+  guests: GuestRecords<GuestIds>;
+  name: KeyIndex;
+  uuid: KeyIndex;
+  /** A name's or uuid's first guest -> the guests after it with that name or uuid, in reading order. */
+  again: Record<'name' | 'uuid', Map<number, number[]>>;
 }
 
 function idsOf(d: DomainFacts): GuestIds {
@@ -68,36 +68,54 @@ export function normaliseUuid(v: string): string {
   return v.trim().toLowerCase().replace(/-/g, '');
 }
 
-/** `text`, or the guest's name when they are equal: one string kept instead of two. */
-function sharing(text: string, g: GuestRef): string {
-  return text === g.name ? g.name : text;
+/** The value a key is compared by: a name trimmed, a uuid normalised. */
+function valueOf(d: GuestIds, key: 'name' | 'uuid'): string | undefined {
+  const k = d.keys[key];
+  if (k === undefined) return undefined;
+  return key === 'uuid' ? normaliseUuid(k.raw) : k.raw.trim();
+}
+
+function initSeen(): Seen {
+  const seen: Seen = {
+    guests: new GuestRecords(),
+    name: new KeyIndex((r) => valueOf(seen.guests.get(r).summary, 'name')!),
+    uuid: new KeyIndex((r) => valueOf(seen.guests.get(r).summary, 'uuid')!),
+    again: { name: new Map(), uuid: new Map() },
+  };
+  return seen;
 }
 
 function step(seen: Seen, packed: Packed<GuestIds>, g: GuestRef): void {
   const d = unpack(packed);
-  const nameText = sharing(d.nameText, g);
+  if (d.keys.name === undefined && d.keys.uuid === undefined) return;
+  const r = seen.guests.add(packed, g);
   for (const key of ['name', 'uuid'] as const) {
-    const k = d.keys[key];
-    if (k === undefined) continue;
-    const value = key === 'uuid' ? normaliseUuid(k.raw) : sharing(k.raw.trim(), g);
-    const use: KeyUse = { g, nameText, raw: sharing(k.raw, g), line: k.place.line, column: k.place.column };
-    const had = seen[key].get(value);
-    if (had === undefined) seen[key].set(value, use);
-    else if (Array.isArray(had)) had.push(use);
-    else seen[key].set(value, [had, use]);
+    const value = valueOf(d, key);
+    if (value === undefined) continue;
+    const first = seen[key].firstOr(value, r);
+    if (first === -1) continue;
+    const later = seen.again[key].get(first);
+    if (later) later.push(r);
+    else seen.again[key].set(first, [r]);
   }
 }
 
-/** The guests of a name or uuid used more than once, in reading order. */
-function group(kept: KeyUse | KeyUse[], key: 'name' | 'uuid'): Entry[] | undefined {
-  if (!Array.isArray(kept)) return undefined;
-  return kept.map(({ g, nameText, raw, line, column }) => {
-    const place: FindingPlace = { domain: g.name, key };
-    if (g.file !== undefined) place.file = g.file;
-    if (line !== undefined) place.line = line;
-    if (column !== undefined) place.column = column;
-    return { d: { name: g.name, ...(g.file !== undefined ? { file: g.file } : {}), nameText }, value: raw.trim(), place };
-  });
+/** The guests of each name or uuid used more than once, in reading order; the names or uuids in the order first seen. */
+function groups(seen: Seen, key: 'name' | 'uuid'): Entry[][] {
+  const again = seen.again[key];
+  return [...again.keys()]
+    .sort((a, b) => a - b)
+    .map((first) =>
+      [first, ...again.get(first)!].map((r) => {
+        const { g, summary } = seen.guests.get(r);
+        const k = summary.keys[key]!;
+        const place: FindingPlace = { domain: g.name, key };
+        if (g.file !== undefined) place.file = g.file;
+        if (k.place.line !== undefined) place.line = k.place.line;
+        if (k.place.column !== undefined) place.column = k.place.column;
+        return { d: { name: g.name, ...(g.file !== undefined ? { file: g.file } : {}), nameText: summary.nameText }, value: k.raw.trim(), place };
+      }),
+    );
 }
 
 function others(group: Entry[], self: Entry): string {
@@ -126,14 +144,13 @@ function uuidFinding(group: Entry[], e: Entry): Finding {
 
 function across(seen: Seen): Finding[] {
   const out: Finding[] = [];
-  for (const kept of seen.name.values()) {
-    const g = group(kept, 'name');
-    if (g) for (const e of g) out.push(nameFinding(g, e));
-  }
-  for (const kept of seen.uuid.values()) {
-    const g = group(kept, 'uuid');
+  const byName = groups(seen, 'name');
+  const byUuid = groups(seen, 'uuid');
+  seen.guests.close();
+  for (const g of byName) for (const e of g) out.push(nameFinding(g, e));
+  for (const g of byUuid) {
     // Two configs of one guest (same name) share its uuid by nature; the name finding covers them.
-    if (!g || new Set(g.map((e) => e.d.nameText)).size < 2) continue;
+    if (new Set(g.map((e) => e.d.nameText)).size < 2) continue;
     for (const e of g) out.push(uuidFinding(g, e));
   }
   return out;
@@ -162,7 +179,7 @@ const check = defineCheck({
   // Packed (lib/packed.ts): a plain string to post from a worker thread and to cache.
   summarize: (d) => pack(idsOf(d)),
   // Every name and uuid must be kept (any may be written again later), with where it is written: nothing more.
-  fold: { init: (): Seen => ({ name: new Map(), uuid: new Map() }), step },
+  fold: { init: initSeen, step },
   across,
 });
 

@@ -26,6 +26,7 @@ import type { DiskFacts } from './api.js';
 import { posix } from 'node:path';
 import { itemPlace, listNames } from './lib/guest.js';
 import { pack, unpack, type Packed } from './lib/packed.js';
+import { GuestRecords, Int32List, KeyIndex } from './lib/guest-records.js';
 
 /** Backends attached by a block-<x> script: their target names no dom0 path. */
 const SCRIPT_BACKENDS = /^(block-\S+|iscsi|nbd|enbd|drbd)$/i;
@@ -75,55 +76,60 @@ function writersOf(d: DomainFacts): Writer[] {
 }
 
 /**
- * The writers seen so far, each with its guest's GuestRef (shared with the
- * other checks) for its name and file, joined as they arrive when
- * they share the path as written or the resolved path (union-find over writer
- * numbers): every writable disk must be kept, as a later guest may write it.
+ * The writers seen so far, joined as they arrive when they share the path as
+ * written or the resolved path (union-find over writer numbers): every
+ * writable disk must be kept, as a later guest may write it. Each guest's
+ * writers stay in its packed summary, in a record off the heap (GuestRecords);
+ * what is held per writer is its guest's record, its parent in the union-find
+ * and two 32-bit hashes of its paths (KeyIndex).
  */
 interface Writers {
-  kept: Writer[];
-  parent: number[];
-  /** Writers in the set whose root this is (roots only). */
-  size: number[];
+  guests: GuestRecords<Writer[]>;
+  /** Per writer: its guest's record. A guest's writers are consecutive, in its summary's order. */
+  rec: Int32List;
+  parent: Int32List;
   /** The path as written, and the resolved path -> the first writer with it. */
-  byGiven: Map<string, number>;
-  byResolved: Map<string, number>;
+  byGiven: KeyIndex;
+  byResolved: KeyIndex;
 }
 
 function root(ws: Writers, i: number): number {
   const parent = ws.parent;
-  while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
+  while (parent.at(i) !== i) {
+    const up = parent.at(parent.at(i));
+    parent.set(i, up);
+    i = up;
+  }
   return i;
 }
 
-function addWriter(ws: Writers, w: Writer): void {
-  const i = ws.kept.push(w) - 1;
-  ws.parent.push(i);
-  ws.size.push(1);
-  join(ws, i, ws.byGiven, w.given);
-  if (w.resolved !== undefined) join(ws, i, ws.byResolved, w.resolved);
+/** Writer `i` as its guest's summary had it, with the guest's GuestRef. */
+function writerAt(ws: Writers, i: number): Writer {
+  const r = ws.rec.at(i);
+  let k = 0;
+  while (i - k > 0 && ws.rec.at(i - k - 1) === r) k++;
+  const { g, summary } = ws.guests.get(r);
+  return { ...summary[k]!, d: g };
 }
 
-function join(ws: Writers, i: number, by: Map<string, number>, path: string): void {
-  const j = by.get(path);
-  if (j === undefined) {
-    by.set(path, i);
-    return;
-  }
+function join(ws: Writers, i: number, by: KeyIndex, path: string): void {
+  const j = by.firstOr(path, i);
+  if (j === -1) return;
   const a = root(ws, i);
   const b = root(ws, j);
-  if (a === b) return;
-  ws.parent[a] = b;
-  ws.size[b]! += ws.size[a]!;
+  if (a !== b) ws.parent.set(a, b);
 }
 
 /** The sets of two or more writers, each in reading order, in the order of their first writer. */
 function groups(ws: Writers): Writer[][] {
+  const n = ws.rec.length;
+  const size = new Int32Array(n);
+  for (let i = 0; i < n; i++) size[root(ws, i)]!++;
   const byRoot = new Map<number, Writer[]>();
-  for (let i = 0; i < ws.kept.length; i++) {
+  for (let i = 0; i < n; i++) {
     const r = root(ws, i);
-    if (ws.size[r]! < 2) continue;
-    const w = ws.kept[i]!;
+    if (size[r]! < 2) continue;
+    const w = writerAt(ws, i);
     const group = byRoot.get(r);
     if (group) group.push(w);
     else byRoot.set(r, [w]);
@@ -161,16 +167,36 @@ function summarize(d: DomainFacts): Packed<Writer[]> | undefined {
   return writers.length > 0 ? pack(writers) : undefined;
 }
 
+function initWriters(): Writers {
+  const ws: Writers = {
+    guests: new GuestRecords(),
+    rec: new Int32List(),
+    parent: new Int32List(),
+    byGiven: new KeyIndex((i) => writerAt(ws, i).given),
+    byResolved: new KeyIndex((i) => writerAt(ws, i).resolved ?? ''),
+  };
+  return ws;
+}
+
 const fold = {
-  init: (): Writers => ({ kept: [], parent: [], size: [], byGiven: new Map(), byResolved: new Map() }),
+  init: initWriters,
   step: (ws: Writers, guest: Packed<Writer[]>, g: GuestRef): void => {
-    for (const w of unpack(guest)) addWriter(ws, { ...w, d: g });
+    const writers = unpack(guest);
+    const r = ws.guests.add(guest, g);
+    for (const w of writers) {
+      const i = ws.rec.push(r);
+      ws.parent.push(i);
+      join(ws, i, ws.byGiven, w.given);
+      if (w.resolved !== undefined) join(ws, i, ws.byResolved, w.resolved);
+    }
   },
 };
 
 function across(ws: Writers): Finding[] {
   const out: Finding[] = [];
-  for (const group of groups(ws)) {
+  const found = groups(ws);
+  ws.guests.close();
+  for (const group of found) {
     if (new Set(group.map((w) => w.d.name)).size < 2) continue;
     if (group.every((w) => w.disk.clusterFs !== undefined)) continue;
     const plain = group.filter((w) => !onPurpose(w));

@@ -39,6 +39,7 @@ import {
   vifSpecAs,
 } from './api.js';
 import { pack, unpack, type Packed } from './lib/packed.js';
+import { GuestRecords, Int32List, KeyIndex } from './lib/guest-records.js';
 
 const DEFAULTS = { allowedOuis: ['00:16:3e'] };
 /** accel, policy and label are not among create.py's vif keys in 3.0.4. */
@@ -151,7 +152,8 @@ function sameGuestDuplicates(uses: MacUse[]): Finding[] {
  * a finding at that vif quotes. Guests are told apart by their summary (two
  * configs may carry one name).
  */
-type MacSummary = Packed<{ c: ReaderRef; uses: Array<Omit<MacUse, 'c'>> }>;
+type UsesSummary = { c: ReaderRef; uses: Array<Omit<MacUse, 'c'>> };
+type MacSummary = Packed<UsesSummary>;
 
 /** A guest's MAC uses, packed (lib/packed.ts): a plain string to post from a worker thread and to cache. */
 function packUses(uses: MacUse[]): MacSummary | undefined {
@@ -159,63 +161,75 @@ function packUses(uses: MacUse[]): MacSummary | undefined {
   return pack({ c: uses[0]!.c, uses: uses.map(({ c: _c, ...u }) => u) });
 }
 
-/** A guest's reading context, which few guests do not share: what a finding's evidence says of the toolstack. */
-type Context = Pick<ReaderRef, 'choice' | 'version'> & { dialect: ReaderRef['d']['dialect'] };
-
-/** What the fold keeps of one guest's use of a MAC: the guest (shared, GuestRef), its reading context (shared), the vif a finding quotes. */
-interface KeptUse {
-  g: GuestRef;
-  context: Context;
-  vif: SpecItem;
-  bridge: string | undefined;
-}
-
-/** Per MAC, its first guest's use, or every guest's once a second guest uses it; MACs in the order first seen. */
+/**
+ * The MACs seen so far: each guest's uses stay in its packed summary, in a
+ * record off the heap (GuestRecords); what is held per use is its guest's
+ * record and a 32-bit hash of its MAC (KeyIndex), and, for the few MACs a
+ * second guest uses again, the uses after the first.
+ */
 interface MacsSeen {
-  contexts: Map<string, Context>;
-  byMac: Map<string, KeptUse | KeptUse[]>;
+  guests: GuestRecords<UsesSummary>;
+  /** Per use: its guest's record. A guest's uses are consecutive, in its summary's order. */
+  rec: Int32List;
+  /** MAC -> its first use. */
+  byMac: KeyIndex;
+  /** A MAC's first use -> the uses of it after that one, in reading order. */
+  again: Map<number, number[]>;
 }
 
-function contextOf(seen: MacsSeen, c: ReaderRef): Context {
-  const key = `${c.d.dialect}\n${c.choice.toolstack}\n${c.choice.reason}\n${c.version ?? ''}`;
-  let context = seen.contexts.get(key);
-  if (context === undefined) {
-    context = { dialect: c.d.dialect, choice: c.choice, version: c.version };
-    seen.contexts.set(key, context);
-  }
-  return context;
+/** Use `i` as its guest's summary had it, with the guest's record. */
+function useAt(seen: MacsSeen, i: number): { r: number; use: Omit<MacUse, 'c'> } {
+  const r = seen.rec.at(i);
+  let k = 0;
+  while (i - k > 0 && seen.rec.at(i - k - 1) === r) k++;
+  return { r, use: seen.guests.get(r).summary.uses[k]! };
+}
+
+function initMacs(): MacsSeen {
+  const seen: MacsSeen = { guests: new GuestRecords(), rec: new Int32List(), byMac: new KeyIndex((i) => useAt(seen, i).use.mac), again: new Map() };
+  return seen;
 }
 
 function foldUses(seen: MacsSeen, summary: MacSummary, g: GuestRef): void {
-  const { c, uses } = unpack(summary);
-  const context = contextOf(seen, c);
+  const { uses } = unpack(summary);
+  const r = seen.guests.add(summary, g);
   for (const u of uses) {
-    const kept: KeptUse = { g, context, vif: u.vif, bridge: u.bridge };
-    const had = seen.byMac.get(u.mac);
-    if (had === undefined) seen.byMac.set(u.mac, kept);
-    else if (Array.isArray(had)) had.push(kept);
-    else seen.byMac.set(u.mac, [had, kept]);
+    const i = seen.rec.push(r);
+    const first = seen.byMac.firstOr(u.mac, i);
+    if (first === -1) continue;
+    const later = seen.again.get(first);
+    if (later) later.push(i);
+    else seen.again.set(first, [i]);
   }
 }
 
-/** Kept uses as the finding builders take them: one ReaderRef per guest, as the guest's summary had. */
-function usesOf(mac: string, kept: KeptUse[]): MacUse[] {
-  const refs = new Map<GuestRef, ReaderRef>();
-  return kept.map(({ g, context, vif, bridge }) => {
-    let c = refs.get(g);
+/** The uses of one MAC as the finding builders take them: one ReaderRef per guest (its record), as the guest's summary had it. */
+function usesOf(seen: MacsSeen, mac: string, ids: number[]): MacUse[] {
+  const refs = new Map<number, ReaderRef>();
+  return ids.map((i) => {
+    const { r, use } = useAt(seen, i);
+    let c = refs.get(r);
     if (c === undefined) {
-      c = { d: { name: g.name, dialect: context.dialect, ...(g.file !== undefined ? { file: g.file } : {}) }, choice: context.choice, version: context.version };
-      refs.set(g, c);
+      const { g, summary } = seen.guests.get(r);
+      const s = summary.c;
+      c = { d: { name: g.name, dialect: s.d.dialect, ...(g.file !== undefined ? { file: g.file } : {}) }, choice: s.choice, version: s.version };
+      refs.set(r, c);
     }
-    return { c, vif, mac, ...(bridge !== undefined ? { bridge } : {}) };
+    return { c, vif: use.vif, mac, ...(use.bridge !== undefined ? { bridge: use.bridge } : {}) };
   });
 }
 
 function crossGuestDuplicates(seen: MacsSeen): Finding[] {
   const out: Finding[] = [];
-  for (const [mac, kept] of seen.byMac) {
-    if (!Array.isArray(kept)) continue;
-    const list = usesOf(mac, kept);
+  // MACs in the order first seen.
+  const firsts = [...seen.again.keys()].sort((a, b) => a - b);
+  const groups = firsts.map((first) => {
+    const ids = [first, ...seen.again.get(first)!];
+    return usesOf(seen, useAt(seen, first).use.mac, ids);
+  });
+  seen.guests.close();
+  for (const list of groups) {
+    const mac = list[0]!.mac;
     const guests = new Set(list.map((u) => u.c.d));
     if (guests.size < 2) continue;
     for (const u of list) {
@@ -326,7 +340,7 @@ const check = defineCheck({
   },
   // Every MAC must be kept (a later guest may use it), with its first use: nothing more until a second guest uses it.
   fold: {
-    init: (): MacsSeen => ({ contexts: new Map(), byMac: new Map() }),
+    init: initMacs,
     step: foldUses,
   },
   across: crossGuestDuplicates,

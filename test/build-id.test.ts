@@ -6,11 +6,11 @@
  */
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromRoot } from './helpers/paths.js';
 import { cacheKey, codeIdentity, type CacheKeyInputs } from '../cli/commands/lint-cache.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 const script = fromRoot('build/build-id.mjs');
 
@@ -23,7 +23,7 @@ function idOf(root: string): string {
 }
 
 t.test('the id changes with any compiled file or the lock file, and only with them', async (t) => {
-  const root = mkdtempSync(join(tmpdir(), 'xenlint-build-id-'));
+  const root = tempDir('xenlint-build-id-');
   t.teardown(() => rmSync(root, { recursive: true, force: true }));
   mkdirSync(join(root, 'dist/cli/model'), { recursive: true });
   mkdirSync(join(root, 'dist/checks/data'), { recursive: true });

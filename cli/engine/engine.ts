@@ -12,6 +12,7 @@ import { TOOL_VERSION } from '../model/tool-version.js';
 import { elide, findingCode, renderFinding, VALUE_LIMIT } from '../model/messages.js';
 import { sha256Hex } from '../model/sha256.js';
 import { FindingLine, FindingMemory, forEachSeverity, withSeverities, type FindingStore } from '../model/finding-store.js';
+import { isTempFileFailure } from '../model/temp-file-failure.js';
 import { UNUSED_SUPPRESSION } from '../../checks/unused-suppression.js';
 
 export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
@@ -251,6 +252,7 @@ export class RunSession {
         try {
           state.parts!.addGuestPart((part as GuestPart | undefined) ?? {}, ref);
         } catch (err) {
+          if (isTempFileFailure(err)) throw err;
           this.threwOn(state, failure(err));
         }
         if (rec) rec.index = -1;
@@ -409,6 +411,7 @@ export class RunSession {
     try {
       work();
     } catch (err) {
+      if (isTempFileFailure(err)) throw err;
       state.threw = failure(err);
     }
     state.durationMs += nowMs() - start;

@@ -9,6 +9,7 @@
 import { closeSync, mkdtempSync, openSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { TempFileError } from './temp-file-failure.js';
 
 export interface PrivateTempFile {
   /** Open for reading and writing at positions. */
@@ -21,13 +22,6 @@ export interface PrivateTempFile {
   writeAt(bytes: Uint8Array, position: number): void;
   /** Closes it (and removes it where it is still there); idempotent. */
   close(): void;
-}
-
-/** The mark cli/commands/failure.ts knows a usage error by, from any copy of its module (cli/settings/config.ts). */
-const USAGE_ERROR = Symbol.for('xenlint.UsageError');
-
-class TempFileError extends Error {
-  readonly [USAGE_ERROR] = true;
 }
 
 /** A new private temporary file, in a folder of its own named `prefix` and some random characters. */

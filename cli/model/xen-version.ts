@@ -137,15 +137,17 @@ function cleanExtra(extra: string | undefined): string {
  */
 export function satisfiesXen(version: string, range: string): boolean {
   // Checks ask the same few questions for every guest; semver re-parses the range on every call.
-  // Keyed range, then version: the two strings as they are (their hashes kept), no key text made per call.
+  // Keyed by range, then version: two lookups of strings already hashed, where one key joined
+  // from both was a new string to hash on every call (several per guest).
   let byVersion = satisfiedCache.get(range);
   if (byVersion === undefined) {
     if (satisfiedCache.size >= 1024) satisfiedCache.clear();
-    satisfiedCache.set(range, (byVersion = new Map()));
+    byVersion = new Map();
+    satisfiedCache.set(range, byVersion);
   }
   const known = byVersion.get(version);
   if (known !== undefined) return known;
-  if (byVersion.size >= 64) byVersion.clear();
+  if (byVersion.size >= 1024) byVersion.clear();
   const answer = decide(version, range);
   byVersion.set(version, answer);
   return answer;

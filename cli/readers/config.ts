@@ -200,7 +200,6 @@ export function detectDialect(text: string, file: string): { dialect: Dialect; r
  * lint) lets detection skip the second reader when the first decides; see detect.
  */
 export function parseConfig(text: string, file: string, opts?: ReadOptions): ParsedConfig {
-  const xen = opts?.xen !== undefined ? { xen: opts.xen } : {};
   if (opts?.dialect) {
     const parsed = opts.dialect === 'xl' ? parseXlConfig(text, file) : parseXmConfig(text, file);
     if (opts.dialect === 'xl') {
@@ -208,11 +207,23 @@ export function parseConfig(text: string, file: string, opts?: ReadOptions): Par
       if (python) python.message = pythonUnderXlMessage(opts.by, opts.reason);
       parsed.diagnostics.push(...pythonHints(parsed, text, file));
     }
-    return { ...parsed, dialectReason: opts.reason ?? 'forced', ...xen };
+    return settled(parsed, opts.reason ?? 'forced', opts.xen);
   }
   const d = detect(text, file, opts?.exactReason ?? true);
-  const parsed = { ...d.parsed, dialectReason: opts?.undecided ? `${opts.undecided}; by its syntax: ${d.reason}` : d.reason, ...xen };
+  const parsed = settled(d.parsed, opts?.undecided ? `${opts.undecided}; by its syntax: ${d.reason}` : d.reason, opts?.xen);
   if ((opts?.exactReason ?? true) || mayDisagree(d.parsed)) parsed.diagnostics = [...parsed.diagnostics, ...disagreements(text, file)];
+  return parsed;
+}
+
+/**
+ * A reader's fresh result with the reason and Xen version it is read by, set in
+ * place: its keys keep their order (file, dialect, dialectReason, entries,
+ * comments, diagnostics[, xen]) as the object spread that used to copy it gave,
+ * without a copy per file.
+ */
+function settled(parsed: ParsedConfig, reason: string, xen: string | undefined): ParsedConfig {
+  parsed.dialectReason = reason;
+  if (xen !== undefined) parsed.xen = xen;
   return parsed;
 }
 

@@ -180,11 +180,18 @@ interface Token {
 
 type Action = (st: ScanState, tok: Token) => 'stop' | void;
 
-/** Returns [yytext length, total length incl. trailing context], or null. */
-type Matcher = ((s: string, pos: number) => [number, number] | null) & {
+/**
+ * Returns yytext's length, or -1 for no match; the total length with trailing
+ * context is left in `matchedFull` (no pair allocated per try: every rule that
+ * can start at a character of every disk spec is tried).
+ */
+type Matcher = ((s: string, pos: number) => number) & {
   /** The characters a match can start with; absent = any. */
   first?: string;
 };
+
+/** The total length of the last successful match, trailing context included. */
+let matchedFull = 0;
 
 interface Rule {
   name: string;
@@ -192,19 +199,50 @@ interface Rule {
   action: Action;
 }
 
+/** How many characters from `from` up to the next newline (or the end): flex's `.*`, i.e. DOT_STAR. */
+function restOfLine(s: string, from: number): number {
+  const nl = s.indexOf('\n', from);
+  return (nl < 0 ? s.length : nl) - from;
+}
+
+/** A literal head (`vdev=`, `discard`) followed by VALUE (`[^,]*,?`), PARAM (`,?`) or DOT_STAR. */
+const LITERAL_HEAD = /^([-a-z0-9_=]+)(\[\^,\]\*,\?|,\?|\[\^\\n\]\*)$/;
+
 function re(pattern: string, trailing?: string): Matcher {
-  const head = new RegExp(pattern, 'y');
-  const tail = trailing === undefined ? undefined : new RegExp(trailing, 'y');
-  // test(), not exec(): a sticky regex's lastIndex is where its match ends, and no match array is made
-  // (every rule that can start at a character of every disk spec is tried here).
-  const match: Matcher = (s, pos) => {
-    head.lastIndex = pos;
-    if (!head.test(s)) return null;
-    const len = head.lastIndex - pos;
-    if (!tail) return [len, len];
-    tail.lastIndex = pos + len;
-    return [len, len + (tail.test(s) ? tail.lastIndex - pos - len : 0)];
-  };
+  const literal = trailing === undefined ? LITERAL_HEAD.exec(pattern) : null;
+  let match: Matcher;
+  if (literal) {
+    // The keyword rules, as plain string tests: the same matches as the regex, without a regex call per try.
+    const word = literal[1]!;
+    const rest = literal[2] === `[^,]*${PARAM}` ? 'value' : literal[2] === PARAM ? 'param' : 'line';
+    match = (s, pos) => {
+      if (!s.startsWith(word, pos)) return -1;
+      let end = pos + word.length;
+      if (rest === 'line') end += restOfLine(s, end);
+      else {
+        if (rest === 'value') while (end < s.length && s.charCodeAt(end) !== 44) end++;
+        if (s.charCodeAt(end) === 44) end++;
+      }
+      matchedFull = end - pos;
+      return matchedFull;
+    };
+  } else {
+    const head = new RegExp(pattern, 'y');
+    const tail = trailing === undefined || trailing === DOT_STAR ? undefined : new RegExp(trailing, 'y');
+    // test(), not exec(): a sticky regex's lastIndex is where its match ends, and no match array is made.
+    match = (s, pos) => {
+      head.lastIndex = pos;
+      if (!head.test(s)) return -1;
+      const len = head.lastIndex - pos;
+      if (trailing === undefined) matchedFull = len;
+      else if (!tail) matchedFull = len + restOfLine(s, pos + len);
+      else {
+        tail.lastIndex = pos + len;
+        matchedFull = len + (tail.test(s) ? tail.lastIndex - pos - len : 0);
+      }
+      return len;
+    };
+  }
   const first = firstChars(pattern);
   if (first !== undefined) match.first = first;
   return match;
@@ -464,11 +502,14 @@ function rulesAt(c: string): Rule[] {
 }
 
 /** `[^=,]*,|[^=,]+,?` — the longer of the two alternatives. */
-function matchPositional(s: string, pos: number): [number, number] | null {
+function matchPositional(s: string, pos: number): number {
   let i = pos;
-  while (i < s.length && s[i] !== '=' && s[i] !== ',') i++;
-  if (s[i] === ',') return [i + 1 - pos, i + 1 - pos];
-  return i > pos ? [i - pos, i - pos] : null;
+  let c = s.charCodeAt(i);
+  while (i < s.length && c !== 61 && c !== 44) c = s.charCodeAt(++i);
+  if (c === 44) i++;
+  else if (i === pos) return -1;
+  matchedFull = i - pos;
+  return matchedFull;
 }
 
 function positional(st: ScanState, tok: Token): 'stop' | void {
@@ -513,11 +554,11 @@ function scanWord(st: ScanState, word: SpecWord): void {
     let bestText = 0;
     let bestFull = 0;
     for (const rule of rulesAt(s[pos]!)) {
-      const m = rule.match(s, pos);
-      if (m && (best === undefined || m[1] > bestFull)) {
+      const len = rule.match(s, pos);
+      if (len >= 0 && (best === undefined || matchedFull > bestFull)) {
         best = rule;
-        bestText = m[0];
-        bestFull = m[1];
+        bestText = len;
+        bestFull = matchedFull;
       }
     }
     if (best === undefined) {

@@ -24,8 +24,7 @@ export const NOT_GATHERED = 'the kernel image was not read (linting configs only
 export function buildDomain(parsed: ParsedConfig): DomainFacts {
   if (parsed.dialect === 'xl') return buildXlDomain(parsed);
   const entries = entryMap(parsed);
-  const keys: Record<string, KeyFact> = {};
-  for (const [key, entry] of entries) keys[key] = keyFact(entry);
+  const keys = keyFacts(parsed, entries);
   const directives = readDirectives(parsed);
   const annotations = directives.annotations;
   const diagnostics = [...parsed.diagnostics, ...directives.diagnostics];
@@ -71,6 +70,21 @@ export function buildDomain(parsed: ParsedConfig): DomainFacts {
     }
   }
   return domain;
+}
+
+/**
+ * Each key's effective setting (`entries`, from entryMap) as a KeyFact, in the
+ * order the keys first appear: walked from the file's entries, as the map was
+ * built, rather than iterating the map (an entry array per key).
+ */
+function keyFacts(parsed: ParsedConfig, entries: Map<string, ConfigEntry>): Record<string, KeyFact> {
+  const keys: Record<string, KeyFact> = {};
+  const list = parsed.entries;
+  for (let i = 0; i < list.length; i++) {
+    const key = list[i]!.key;
+    if (!Object.hasOwn(keys, key)) keys[key] = keyFact(entries.get(key)!);
+  }
+  return keys;
 }
 
 function keyFact(entry: ConfigEntry): KeyFact {
@@ -258,8 +272,7 @@ function buildXlDomain(parsed: ParsedConfig): DomainFacts {
   };
   if (view.refusal) refuse(view.refusal.message, view.refusal);
 
-  const keys: Record<string, KeyFact> = {};
-  for (const [key, entry] of entries) keys[key] = keyFact(entry);
+  const keys = keyFacts(parsed, entries);
   const domain: DomainFacts = {
     name: view.name ?? fallbackName,
     file: parsed.file,

@@ -600,10 +600,13 @@ export function readLibxlu(text: string): LibxluResult {
 /** Open lists bison's stack can hold in one setting (found with the real xl 4.17: 4996 read, 4997 exhausted). */
 const MAX_OPEN_LISTS = 4996;
 
-class Exhausted extends Error {}
+// The three below are thrown only to unwind the reader and are caught in readLibxlu;
+// they are not Errors, so throwing one captures no stack trace (a Python-style
+// config under xl often ends in an abort).
+class Exhausted {}
 
 /** Reading stopped at one of xenlint's limits (read-limits.ts). */
-class Stopped extends Error {}
+class Stopped {}
 
 /** bison's YYABORT: no state left that can shift `error`. */
-class Aborted extends Error {}
+class Aborted {}

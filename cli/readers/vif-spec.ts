@@ -15,6 +15,7 @@
  *
  * Pure: text in, model and problems out; never throws.
  */
+import { isCSpace, isHexDigit } from './c-ctype.js';
 import { joinSpecWords, type SpecDialect, type SpecProblem } from './disk-spec.js';
 
 export type { SpecProblem } from './disk-spec.js';
@@ -247,20 +248,26 @@ export function parseMac(text: string): MacInfo | null {
   };
 }
 
-/** strtoul(s, &end, 16): white space, a sign, an optional 0x, hex digits. */
+/**
+ * strtoul(s, &end, 16): white space, a sign, an optional 0x, hex digits. Read by
+ * char code (six per MAC of every vif): a value of up to 13 hex digits is exact
+ * as a number, a longer one goes through BigInt.
+ */
 function strtoulHex(s: string, pos: number): { value: bigint; end: number } | null {
   let i = pos;
-  while (i < s.length && ' \t\n\v\f\r'.includes(s[i] ?? '')) i++;
+  while (i < s.length && isCSpace(s.charCodeAt(i))) i++;
   let neg = false;
-  if (s[i] === '+' || s[i] === '-') {
-    neg = s[i] === '-';
+  const sign = s.charCodeAt(i);
+  if (sign === 43 || sign === 45) {
+    neg = sign === 45;
     i++;
   }
-  if (s[i] === '0' && (s[i + 1] === 'x' || s[i + 1] === 'X') && /[0-9a-fA-F]/.test(s[i + 2] ?? '')) i += 2;
+  if (s.charCodeAt(i) === 48 && (s.charCodeAt(i + 1) | 32) === 120 && isHexDigit(s.charCodeAt(i + 2))) i += 2;
   const start = i;
-  while (i < s.length && /[0-9a-fA-F]/.test(s[i] ?? '')) i++;
+  let small = 0;
+  for (let c = s.charCodeAt(i); isHexDigit(c); c = s.charCodeAt(++i)) small = small * 16 + (c <= 57 ? c - 48 : (c | 32) - 87);
   if (i === start) return null;
-  let value = BigInt(`0x${s.slice(start, i)}`);
+  let value = i - start <= 13 ? BigInt(small) : BigInt(`0x${s.slice(start, i)}`);
   if (value > UINT64_MAX) value = UINT64_MAX;
   if (neg && value !== 0n) value = UINT64_MAX + 1n - value;
   return { value, end: i };

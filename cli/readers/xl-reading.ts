@@ -14,6 +14,7 @@
 import type { ConfigEntry, ConfigValue } from '../model/config-model.js';
 import { REFUSAL_CODES } from '../model/facts.js';
 import { satisfiesXen } from '../model/xen-version.js';
+import { isCSpace, isHexDigit } from './c-ctype.js';
 import { legacyPciFailure, readLegacyPciEntry, readsLegacyPci } from './xl-pci-legacy.js';
 
 /** Diagnostic codes that mean "xl refuses this file": xl exits before creating anything. */
@@ -78,29 +79,35 @@ const LONG_MIN = -(1n << 63n);
  * `range` is set when the value does not fit a 64-bit long (strtol clamps it).
  */
 export function strtol0(s: string): { value: bigint; rest: string; digits: boolean; range: boolean } {
+  // By char code, not a regex per character: every number setting of every guest comes here.
   let i = 0;
-  while (i < s.length && ' \t\n\v\f\r'.includes(s.charAt(i))) i++;
+  while (i < s.length && isCSpace(s.charCodeAt(i))) i++;
   let neg = false;
-  if (s.charAt(i) === '+' || s.charAt(i) === '-') {
-    neg = s.charAt(i) === '-';
+  const sign = s.charCodeAt(i);
+  if (sign === 43 || sign === 45) {
+    neg = sign === 45;
     i++;
   }
   let base = 10;
-  if (s.charAt(i) === '0' && (s.charAt(i + 1) === 'x' || s.charAt(i + 1) === 'X') && /[0-9a-fA-F]/.test(s.charAt(i + 2))) {
+  if (s.charCodeAt(i) === 48 && (s.charCodeAt(i + 1) | 32) === 120 && isDigitIn(s.charCodeAt(i + 2), 16)) {
     base = 16;
     i += 2;
-  } else if (s.charAt(i) === '0') {
+  } else if (s.charCodeAt(i) === 48) {
     base = 8;
   }
-  const digitRe = base === 16 ? /[0-9a-fA-F]/ : base === 8 ? /[0-7]/ : /[0-9]/;
   let j = i;
-  while (j < s.length && digitRe.test(s.charAt(j))) j++;
+  while (j < s.length && isDigitIn(s.charCodeAt(j), base)) j++;
   if (j === i) return { value: 0n, rest: s, digits: false, range: false };
   const text = s.slice(i, j);
   let value = base === 16 ? BigInt(`0x${text}`) : base === 8 ? BigInt(`0o${text}`) : BigInt(text);
   if (neg) value = -value;
   const range = value > LONG_MAX || value < LONG_MIN;
-  return { value: range ? (neg ? LONG_MIN : LONG_MAX) : value, rest: s.slice(j), digits: true, range };
+  return { value: range ? (neg ? LONG_MIN : LONG_MAX) : value, rest: j === s.length ? '' : s.slice(j), digits: true, range };
+}
+
+/** A digit of base 8, 10 or 16. */
+function isDigitIn(c: number, base: number): boolean {
+  return base === 16 ? isHexDigit(c) : c >= 48 && c < 48 + base;
 }
 
 type LongResult = { ok: true; value: bigint } | { ok: false; absent: boolean };

@@ -62,7 +62,7 @@ export function readCappedSync(fsPath: string, maxBytes: number, wholeOrNothing 
  * The read loop of readCapped, as the reads it wants: yields a buffer, where in it
  * to read and how much, takes back how many bytes came. /proc and /sys files
  * report size 0 or 4096 whatever they hold, so a file is read until EOF or the
- * cap, never by its size. The bytes are read straight into the one buffer they
+ * cap, never by its size alone (a short read that ends exactly at the size is EOF). The bytes are read straight into the one buffer they
  * are returned in (sized from fstat, grown only for a file that lied about its
  * size): no zero-fill, no copy per read, no copy at the end, unless that buffer
  * is mostly empty (a /proc file read into 64 KiB), which would keep it alive.
@@ -81,9 +81,14 @@ function* cappedReads(st: Stats, maxBytes: number, wholeOrNothing = false): Gene
       buf.copy(grown, 0, 0, total);
       buf = grown;
     }
-    const bytesRead = yield { buf, at: total, want: Math.min(buf.length, cap) - total };
+    const want = Math.min(buf.length, cap) - total;
+    const bytesRead = yield { buf, at: total, want };
     if (bytesRead === 0) return { ok: true, bytes: owned(buf, total), truncated: false };
     total += bytesRead;
+    // A read that came short with exactly the size fstat gave is at the end: the read
+    // that would return 0 is spared (one system call of five per config file). A
+    // /proc or /sys file whose size says nothing (0, 4096) still reads to EOF.
+    if (bytesRead < want && total === st.size) return { ok: true, bytes: owned(buf, total), truncated: false };
   }
   const probed = yield { buf: Buffer.allocUnsafe(1), at: 0, want: 1 };
   return { ok: true, bytes: owned(buf, total), truncated: probed > 0 };

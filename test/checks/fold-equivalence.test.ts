@@ -22,6 +22,7 @@ import sharedWritableDiskArray from './reference/shared-writable-disk.js';
 import memoryFitArray from './reference/memory-fit.js';
 import { domainFromText, facts, host } from '../helpers/facts.js';
 import type { Facts } from '../../cli/model/facts.js';
+import { setKeyHashForTesting, setRecordBlockForTesting } from '../../cli/model/record-log.js';
 
 interface Setting {
   hostSide?: Omit<Facts, 'domains'>;
@@ -43,17 +44,58 @@ function sameAsArray(
   crossGuest: (o: Array<Omit<CheckOutcome, 'durationMs'>>) => boolean,
   settings: fc.Arbitrary<Setting> = fc.constant({}),
 ): void {
-  let found = 0;
-  fc.assert(
-    fc.property(guests, fc.constantFrom<'lint' | 'check'>('lint', 'check'), fc.constantFrom(undefined, '3.4.0', '4.17.0'), settings, (domains, command, xen, setting) => {
-      const o = outcomes(folded, domains, command, xen, setting);
-      assert.deepStrictEqual(o, outcomes(array, domains, command, xen, setting));
-      if (crossGuest(o)) found++;
-    }),
-    { numRuns: 150 },
-  );
-  t.ok(found > 20, `the same outcomes; ${found} of 150 runs had cross-guest findings`);
+  for (const variant of VARIANTS) {
+    let found = 0;
+    const undo = variant.apply();
+    try {
+      fc.assert(
+        fc.property(guests, fc.constantFrom<'lint' | 'check'>('lint', 'check'), fc.constantFrom(undefined, '3.4.0', '4.17.0'), settings, (domains, command, xen, setting) => {
+          const o = outcomes(folded, domains, command, xen, setting);
+          assert.deepStrictEqual(o, outcomes(array, domains, command, xen, setting));
+          if (crossGuest(o)) found++;
+        }),
+        { numRuns: 150 },
+      );
+    } finally {
+      undo();
+    }
+    t.ok(found > 20, `the same outcomes${variant.label}; ${found} of 150 runs had cross-guest findings`);
+  }
 }
+
+/**
+ * The folds keep their records off the heap (cli/model/record-log.ts): in
+ * memory until a block fills, then in a temporary file, or held in memory
+ * where TMPDIR names no folder; keys by hash, checked against the record.
+ * Small blocks and one hash for every key make every run go through each.
+ */
+const VARIANTS: Array<{ label: string; apply: () => () => void }> = [
+  { label: '', apply: () => () => {} },
+  {
+    label: ' (records in a temporary file, every key of one hash)',
+    apply: () => {
+      const block = setRecordBlockForTesting(64);
+      const hash = setKeyHashForTesting(() => 7);
+      return () => {
+        setRecordBlockForTesting(block);
+        setKeyHashForTesting(hash);
+      };
+    },
+  },
+  {
+    label: ' (records held in memory: no TMPDIR folder)',
+    apply: () => {
+      const block = setRecordBlockForTesting(64);
+      const tmp = process.env['TMPDIR'];
+      process.env['TMPDIR'] = '/nonexistent/xenlint-test-no-tmpdir';
+      return () => {
+        setRecordBlockForTesting(block);
+        if (tmp === undefined) delete process.env['TMPDIR'];
+        else process.env['TMPDIR'] = tmp;
+      };
+    },
+  },
+];
 
 const has = (...ids: string[]) => (o: Array<Omit<CheckOutcome, 'durationMs'>>) => o[0]!.findings.some((f) => ids.includes(f.messageId ?? ''));
 

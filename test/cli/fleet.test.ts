@@ -3,11 +3,11 @@
  * it: every format says which host each finding is on.
  */
 import t, { type Test } from 'tap';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, inProcess } from './run.js';
 import { errorsOf, reportValidator, sarifValidator } from '../fixtures/report/validators.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const A = 'samples/hosts/xen-3.0.3-pae-legacy';
 const B = 'samples/hosts/xen-4.17-credit2';
@@ -140,7 +140,7 @@ t.test('fingerprints rest on the kind of problem, not its wording; a baseline ac
   t.not(webB(more.report).message, webB(plain.report).message);
   t.equal(webB(more.report).fingerprint, webB(plain.report).fingerprint);
   // Outside the test's directory, which each run of fleetWith makes afresh.
-  const baseline = join(mkdtempSync(join(tmpdir(), 'xenlint-fleet-baseline-')), 'baseline.json');
+  const baseline = join(tempDir('xenlint-fleet-baseline-'), 'baseline.json');
   writeFileSync(baseline, JSON.stringify({ findings: [{ fingerprint: webB(plain.report).fingerprint, check: 'fleet-config-drift' }] }));
   const accepted = await fleetWith(t, { baseline });
   t.equal(accepted.code === 2 ? accepted.stderr : '', '', 'the baseline is read');

@@ -12,15 +12,14 @@
  * --fail-on is a passed case; at --fail-on warning the same case fails.
  */
 import t from 'tap';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, type ITestCase, type ITestResult } from 'test-results-parser';
 import { scratch, inProcess } from './run.js';
 import { HVM_ERROR, HVM_WARN } from './configs.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 async function junit(dir: string, args: string[]): Promise<{ code: number | null; result: ITestResult; cases: ITestCase[] }> {
-  const out = join(mkdtempSync(join(tmpdir(), 'xenlint-junit-')), 'report.xml');
+  const out = join(tempDir('xenlint-junit-'), 'report.xml');
   const r = await inProcess(['lint', '.', '--xen', '3.0.4', '--format', 'junit', '--output', out, ...args], { cwd: dir });
   const result = parse({ type: 'junit', files: [out] });
   return { code: r.code, result, cases: result.suites.flatMap((s) => s.cases) };

@@ -6,15 +6,15 @@
  * in an internal error.
  */
 import t from 'tap';
-import { appendFileSync, closeSync, existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, closeSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { xenlint } from './run.js';
 import { writeSpillCorpus } from '../helpers/spill-corpus.js';
 import { privateTempFile } from '../../cli/model/private-temp-file.js';
 import { isUsageError } from '../../cli/settings/config.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
-const work = mkdtempSync(join(tmpdir(), 'xenlint-no-tmpdir-'));
+const work = tempDir('xenlint-no-tmpdir-');
 writeSpillCorpus(join(work, 'configs'));
 const missing = join(work, 'no-such-tmp');
 const lint = (env: Record<string, string>, ...extra: string[]) =>

@@ -8,12 +8,11 @@
  */
 import t from 'tap';
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mkdtempSync } from 'node:fs';
 import { scratch, xenlint } from './run.js';
 import { planPlugins, pluginFile } from '../../cli/settings/plugins.js';
 import { UsageError } from '../../cli/settings/config.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 /** A plugin that leaves `canary` beside itself when imported, and reports every guest. */
 function plugin(canary: string): string {
@@ -95,7 +94,7 @@ t.test('--plugin PATH loads the file the user names, once, wherever it is', asyn
   t.ok(existsSync(join(dir, 'imported')));
 
   // A plugin outside the working directory, named on the command line, with no config at all.
-  const elsewhere = mkdtempSync(join(tmpdir(), 'xenlint-site-'));
+  const elsewhere = tempDir('xenlint-site-');
   t.teardown(() => rmSync(elsewhere, { recursive: true, force: true }));
   writeFileSync(join(elsewhere, 'other.mjs'), plugin('other-imported').replace(/site-every-guest/g, 'site-other'));
   const bare = scratch({ 'web.cfg': GUEST });
@@ -124,7 +123,7 @@ t.test('--plugin PATH loads the file the user names, once, wherever it is', asyn
 });
 
 t.test("a config's entries are files inside its directory: everything else is refused, naming the entry", async (t) => {
-  const outside = mkdtempSync(join(tmpdir(), 'xenlint-outside-'));
+  const outside = tempDir('xenlint-outside-');
   t.teardown(() => rmSync(outside, { recursive: true, force: true }));
   writeFileSync(join(outside, 'evil.mjs'), plugin('evil-imported'));
   const dir = repo('');

@@ -5,10 +5,10 @@
  * test/integration/ansible.test.ts; the last migrate line needs their captures.
  */
 import t from 'tap';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, symlinkSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, inProcess } from './run.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const section = /^## Many hosts\n([\s\S]*?)^## /m.exec(readme)?.[1] ?? '';
@@ -20,7 +20,7 @@ const commands = [...section.matchAll(/```sh\n([\s\S]*?)```/g)]
 t.ok(section.length > 0, 'the README has a "Many hosts" section');
 t.ok(commands.length >= 5, `its commands: ${commands.length}`);
 
-const dir = mkdtempSync(join(tmpdir(), 'xenlint-readme-'));
+const dir = tempDir('xenlint-readme-');
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 symlinkSync(join(ROOT, 'samples'), join(dir, 'samples'));
 

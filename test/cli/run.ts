@@ -7,11 +7,11 @@
 import { spawnSync } from 'node:child_process';
 import { Console } from 'node:console';
 import { Writable } from 'node:stream';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ROOT as REPO } from '../helpers/paths.js';
 import { main } from '../../cli/commands/main.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 /** The repository root, with a trailing slash. */
 export const ROOT = `${REPO}/`;
@@ -132,16 +132,9 @@ async function runHere(args: string[], opts: Omit<RunOptions, 'input'>): Promise
   return { code, stdout: out.text(), stderr: err.text() };
 }
 
-/** A scratch directory (with a .git so config discovery stops there) holding the given files. */
-/** The scratch folders this test process made: removed when it exits (thousands a run of the suite otherwise stay in /tmp). */
-const scratchDirs: string[] = [];
-process.once('exit', () => {
-  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
-});
-
+/** A scratch directory (with a .git so config discovery stops there) holding the given files; removed when the test process exits. */
 export function scratch(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'xenlint-test-'));
-  scratchDirs.push(dir);
+  const dir = tempDir('xenlint-test-');
   mkdirSync(join(dir, '.git'));
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, name)), { recursive: true });

@@ -10,8 +10,7 @@
  */
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BIN, ROOT } from './run.js';
@@ -24,6 +23,7 @@ import { feedGuests } from '../../cli/commands/lint-parallel.js';
 import { memoryGuest } from '../../cli/commands/memory-view.js';
 import { loadFactsFile } from '../../cli/sources/snapshot.js';
 import { builtinChecks } from '../../checks/index.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 interface Generated {
   name: string;
@@ -36,7 +36,7 @@ const corpus = (await import(pathToFileURL(join(ROOT, 'bench/corpus.mjs')).href)
 };
 
 const GUESTS = 320;
-const dir = mkdtempSync(join(tmpdir(), 'xenlint-workers-'));
+const dir = tempDir('xenlint-workers-');
 mkdirSync(join(dir, '.git'));
 const files: string[] = [];
 for (let i = 0; i < GUESTS; i++) {

@@ -6,8 +6,7 @@
  * trixie-xen each configure differently.
  */
 import t from 'tap';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { load } from 'js-yaml';
 import { builtinChecks } from '../../checks/index.js';
@@ -15,6 +14,7 @@ import { fleetReport } from '../../cli/commands/fleet.js';
 import { FLEET_CHECKS } from '../../cli/fleet/checks.js';
 import type { RunReport } from '../../checks/api.js';
 import { fromRoot } from '../helpers/paths.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const SAMPLES = fromRoot('samples/hosts/');
 const prepared = { loaded: { config: {}, dir: SAMPLES }, checks: builtinChecks, settings: new Map() };
@@ -37,7 +37,7 @@ function findingsOf(report: RunReport, host: string, fleet: boolean): Expected[]
 }
 
 async function plantedFleet(): Promise<RunReport> {
-  const dir = mkdtempSync(join(tmpdir(), 'xenlint-fleet-'));
+  const dir = tempDir('xenlint-fleet-');
   try {
     cpSync(SAMPLES, dir, { recursive: true, verbatimSymlinks: true });
     // Planted: db on the 4.4 host gets the MAC of db64 on the 3.1 host (vhost2.example.com),

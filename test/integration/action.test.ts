@@ -9,12 +9,12 @@
  */
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { load } from 'js-yaml';
 import { findExecutable, requireTool } from '../helpers/external-tool.js';
 import { ROOT } from '../cli/run.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 t.setTimeout(300_000);
 
@@ -36,7 +36,7 @@ interface Action {
 
 const BASH = findExecutable('bash') ?? '/bin/bash';
 const action = load(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as Action;
-const tmp = mkdtempSync(join(tmpdir(), 'xenlint-action-'));
+const tmp = tempDir('xenlint-action-');
 t.teardown(() => rmSync(tmp, { recursive: true, force: true }));
 const actionPath = join(tmp, 'action');
 

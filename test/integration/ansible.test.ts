@@ -7,11 +7,11 @@
  */
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { requireTool } from '../helpers/external-tool.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'dist/cli/xenlint.js');
@@ -25,7 +25,7 @@ t.test('the playbook captures localhost, fetches the capture and checks it', asy
   const ansible = requireTool(t, 'ansible-playbook', 'Debian package ansible');
   const npm = requireTool(t, 'npm', 'Node.js npm');
   if (!ansible || !npm) return;
-  const dir = mkdtempSync(join(tmpdir(), 'xenlint-ansible-'));
+  const dir = tempDir('xenlint-ansible-');
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 
   const pack = spawnSync(npm, ['pack', '--ignore-scripts', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8' });

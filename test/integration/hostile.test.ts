@@ -15,12 +15,12 @@
 import t from 'tap';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { requireTool } from '../helpers/external-tool.js';
 import { fromRoot } from '../helpers/paths.js';
 import { generateCases, materialise, type HostileCase } from './hostile-cases.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 t.setTimeout(40 * 60_000);
 
@@ -221,7 +221,7 @@ t.test('hostile inputs: no crash, no hang, bounded memory, no stray write, no se
   const mkfifo = requireTool(t, 'mkfifo', 'Debian package coreutils');
   if (!time || !mkfifo) return;
   t.ok(existsSync(BIN), 'the CLI is built (npm run test:integration builds it)');
-  const root = mkdtempSync(join(tmpdir(), 'xenlint-hostile-'));
+  const root = tempDir('xenlint-hostile-');
   t.teardown(() => rmSync(root, { recursive: true, force: true }));
   const all = generateCases(SEED, (id) => join(root, slug(id), 'work'));
   t.ok(all.length >= 200, `at least 200 cases (${all.length})`);

@@ -6,11 +6,11 @@
  */
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { requireTool } from '../helpers/external-tool.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'dist/cli/xenlint.js');
@@ -54,7 +54,7 @@ function text(html: string): string {
 t.test('the fleet report in headless Chromium', async (t) => {
   const bin = requireTool(t, '/usr/bin/chromium', 'Debian package chromium');
   if (!bin) return;
-  const dir = mkdtempSync(join(tmpdir(), 'xenlint-html-'));
+  const dir = tempDir('xenlint-html-');
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 
   // The sample fleet, plus a guest whose config is written to break the page.

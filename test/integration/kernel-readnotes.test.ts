@@ -13,14 +13,14 @@
 import t, { type Test } from 'tap';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readKernelImage, type KernelImageInfo } from '../../cli/readers/kernel-image.js';
 import { compressionAt, decompressPrefix, type Compression } from '../../cli/readers/decompress.js';
 import { EM, buildBzImage, buildElf, linuxXenNotes } from '../helpers/elf-builder.js';
 import { requireTool } from '../helpers/external-tool.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const READNOTES = '/usr/lib/xen-4.17/bin/readnotes';
@@ -117,7 +117,7 @@ const KERNELS: Array<{ name: string; abi: string; fixture: boolean; build: () =>
 
 t.test('synthetic kernels, compressed by each Debian tool, read as readnotes reads them uncompressed', async (t) => {
   if (!requireTool(t, READNOTES, 'Debian package xen-utils-4.17')) return;
-  const dir = mkdtempSync(join(tmpdir(), 'xenlint-kernels-'));
+  const dir = tempDir('xenlint-kernels-');
   const manifest: Record<string, unknown>[] = [];
   for (const { name, abi, fixture, build } of KERNELS) {
     const elf = build();
@@ -186,7 +186,7 @@ t.test('a real Debian kernel package, as shipped', async (t) => {
       t.fail(`${image}: no payload the Debian tools could extract`);
       continue;
     }
-    const dir = mkdtempSync(join(tmpdir(), 'xenlint-vmlinux-'));
+    const dir = tempDir('xenlint-vmlinux-');
     const elfPath = join(dir, 'vmlinux');
     writeFileSync(elfPath, extracted.elf);
     const info = readKernelImage(vmlinuz);

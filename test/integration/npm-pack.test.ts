@@ -6,18 +6,18 @@
  */
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { installInto, packHead, packTools, PKG as pkg, runTool as run } from '../helpers/npm-package.js';
 import { ROOT } from '../helpers/paths.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 t.setTimeout(600_000);
 
 t.test('npm pack yields a tarball that installs in a clean prefix and runs', async (t) => {
   const tools = packTools(t);
   if (!tools) return;
-  const tmp = mkdtempSync(join(tmpdir(), 'xenlint-pack-'));
+  const tmp = tempDir('xenlint-pack-');
   t.teardown(() => rmSync(tmp, { recursive: true, force: true }));
 
   const { pack: packed, tarball, files } = packHead(tools, tmp);

@@ -7,11 +7,11 @@
  */
 import t from 'tap';
 import { createRequire } from 'node:module';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { installInto, packHead, packTools, runTool as run } from '../helpers/npm-package.js';
 import { ROOT } from '../helpers/paths.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 t.setTimeout(600_000);
 
@@ -82,7 +82,7 @@ const TSCONFIG = (typeRoots: string) => `{
 t.test('a plugin built against the installed package types, tested with xenlint/testing, runs in xenlint lint', async (t) => {
   const tools = packTools(t);
   if (!tools) return;
-  const tmp = mkdtempSync(join(tmpdir(), 'xenlint-plugin-'));
+  const tmp = tempDir('xenlint-plugin-');
   t.teardown(() => rmSync(tmp, { recursive: true, force: true }));
 
   // HEAD packed as a release is.

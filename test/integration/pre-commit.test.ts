@@ -10,11 +10,11 @@
  */
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requireTool } from '../helpers/external-tool.js';
 import { ROOT } from '../cli/run.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 t.setTimeout(600_000);
 
@@ -58,7 +58,7 @@ t.test('pre-commit try-repo: good configs pass, a bad one is blocked with its fi
   const precommit = requireTool(t, 'pre-commit', 'Debian package pre-commit');
   const git = requireTool(t, 'git', 'Debian package git');
   if (!precommit || !git) return;
-  const tmp = mkdtempSync(join(tmpdir(), 'xenlint-pre-commit-'));
+  const tmp = tempDir('xenlint-pre-commit-');
   t.teardown(() => rmSync(tmp, { recursive: true, force: true }));
   const env = cleanEnv();
 

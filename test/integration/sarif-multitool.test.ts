@@ -13,12 +13,12 @@
  */
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireTool } from '../helpers/external-tool.js';
 import { ROOT, xenlint } from '../cli/run.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 function multitoolPath(): string {
   try {
@@ -34,7 +34,7 @@ interface Verdict {
 }
 
 function validate(tool: string, files: string[]): Verdict {
-  const out = join(mkdtempSync(join(tmpdir(), 'xenlint-sarif-')), 'validation.sarif');
+  const out = join(tempDir('xenlint-sarif-'), 'validation.sarif');
   const r = spawnSync(tool, ['validate', ...files, '--output', out], {
     encoding: 'utf8',
     // .NET needs ICU for culture data unless told it may do without: a clean machine may lack libicu.
@@ -56,7 +56,7 @@ function validate(tool: string, files: string[]): Verdict {
 t.test('SARIF from the sample hosts and lint runs: 0 errors, 0 warnings from the SARIF validator', async (t) => {
   const tool = requireTool(t, multitoolPath(), 'npm ci installs @microsoft/sarif-multitool with its Linux binary');
   if (!tool) return;
-  const dir = mkdtempSync(join(tmpdir(), 'xenlint-sarif-in-'));
+  const dir = tempDir('xenlint-sarif-in-');
   const logs: string[] = [];
   const save = (name: string, args: string[], cwd = ROOT) => {
     const file = join(dir, `${name}.sarif`);
@@ -69,7 +69,7 @@ t.test('SARIF from the sample hosts and lint runs: 0 errors, 0 warnings from the
   for (const host of readdirSync(join(ROOT, 'samples/hosts'))) save(`check-${host}`, ['check', '--root', `samples/hosts/${host}`]);
   save('lint-repo', ['lint', 'samples/domains', '--xen', '4.17']);
   save('lint-xm-era', ['lint', 'samples/domains', '--xen', '3.0.4']);
-  const outside = mkdtempSync(join(tmpdir(), 'xenlint-outside-'));
+  const outside = tempDir('xenlint-outside-');
   save('lint-outside-repo', ['lint', join(ROOT, 'samples/domains'), '--xen', '3.0.4'], outside);
   writeFileSync(join(outside, 'broken.cfg'), 'name = "x"\nmemory = [\n');
   save('lint-problem', ['lint', join(outside, 'broken.cfg'), join(ROOT, 'samples/domains/xl-pvh-db.cfg'), join(outside, 'missing.cfg')], outside);
@@ -91,7 +91,7 @@ t.test('the validation is real: a log with known faults is flagged', async (t) =
   const rule = log.runs[0].tool.driver.rules[0];
   rule.name = rule.id; // SARIF1001: a name identical to the id
   log.runs[0].originalUriBaseIds['%SRCROOT%'] = { uri: 'not/absolute' }; // SARIF1004: a base URI must be absolute
-  const file = join(mkdtempSync(join(tmpdir(), 'xenlint-sarif-bad-')), 'bad.sarif');
+  const file = join(tempDir('xenlint-sarif-bad-'), 'bad.sarif');
   writeFileSync(file, JSON.stringify(log));
   const verdict = validate(tool, [file]);
   const ids = new Set(verdict.problems.map((p) => p.ruleId));

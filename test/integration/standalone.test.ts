@@ -5,15 +5,15 @@
  */
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { isBuiltin } from 'node:module';
 import { BIN, ROOT } from '../cli/run.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 t.setTimeout(300_000);
 
-const tmp = mkdtempSync(join(tmpdir(), 'xenlint-standalone-'));
+const tmp = tempDir('xenlint-standalone-');
 t.teardown(() => rmSync(tmp, { recursive: true, force: true }));
 const bundle = join(tmp, 'xenlint.mjs');
 

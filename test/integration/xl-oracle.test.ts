@@ -8,9 +8,8 @@
  * XL_ORACLE_COUNT (default 3000) and XL_ORACLE_SEED (default 11) size a soak run.
  */
 import t from 'tap';
-import { existsSync, mkdtempSync, readFileSync, lstatSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, lstatSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { requireTool } from '../helpers/external-tool.js';
@@ -19,6 +18,7 @@ import { differences, xenlintReading, xlReading, type XlRun } from './xl-oracle/
 import { decodeConfigBytes } from '../../cli/readers/config-bytes.js';
 import { parseConfig } from '../../cli/readers/config.js';
 import { buildDomain } from '../../cli/readers/domain.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const repo = join(here, '..', '..');
@@ -71,7 +71,7 @@ t.test('xenlint reads xl configs exactly as Xen 4.17 xl does', { timeout: TIMEOU
     else t.test(message, { skip: `skipped: ${message}` }, () => {});
   }
   if (!xl || !cc || !header) return;
-  const dir = mkdtempSync(join(tmpdir(), 'xenlint-xl-oracle-'));
+  const dir = tempDir('xenlint-xl-oracle-');
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const stub = join(dir, 'stub.so');
   const built = spawnSync(cc, ['-shared', '-fPIC', '-o', stub, join(here, 'xl-oracle', 'stub.c')], { encoding: 'utf8' });

@@ -6,17 +6,17 @@
  * takes a real sample and changes the one field, and says which.
  */
 import t from 'tap';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assessMigration } from '../../cli/commands/migrate.js';
 import type { CheckOutcome } from '../../checks/api.js';
 import { ROOT } from '../helpers/paths.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const INFO = (name: string) => join(ROOT, 'samples/info', name);
 const HOST = (name: string) => join(ROOT, 'samples/hosts', name);
 const LOADED = { config: {}, dir: ROOT };
-const tmp = mkdtempSync(join(tmpdir(), 'xenlint-migrate-'));
+const tmp = tempDir('xenlint-migrate-');
 let n = 0;
 t.teardown(() => rmSync(tmp, { recursive: true, force: true }));
 

@@ -8,8 +8,7 @@
  */
 import t, { type Test } from 'tap';
 import fc from 'fast-check';
-import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import type { ReportedFinding } from '../../cli/model/contract.js';
@@ -18,10 +17,11 @@ import { FindingMemory, forEachSeverity, isSpilledList, settledFile, withSeverit
 import { mayRedact, redactReport } from '../../cli/sources/redact.js';
 import { xenlint } from '../cli/run.js';
 import { writeSpillCorpus } from '../helpers/spill-corpus.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 /** A spill made with TMPDIR pointing at a fresh directory, and that directory. */
 function spillIn(redact: (f: ReportedFinding) => ReportedFinding = (f) => f, prefilter?: (json: string) => boolean): { spill: FindingSpill; dir: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'hmem-spill-test-'));
+  const dir = tempDir('hmem-spill-test-');
   const saved = process.env['TMPDIR'];
   process.env['TMPDIR'] = dir;
   try {
@@ -170,7 +170,7 @@ t.test('a spilled list is an array to read, not to change', async (t) => {
 });
 
 t.test('lint: the spilled report equals the one kept in memory, and leaves no file', async (t) => {
-  const work = mkdtempSync(join(tmpdir(), 'hmem-spill-lint-'));
+  const work = tempDir('hmem-spill-lint-');
   const tmp = join(work, 'tmp');
   mkdirSync(tmp);
   writeSpillCorpus(join(work, 'configs'));

@@ -1,0 +1,250 @@
+/**
+ * Text records a run keeps until its end but rarely reads (issue 14: the
+ * folded cross-guest state of the built-in checks, one record per guest or per
+ * disk), appended to a temporary file rather than held on the heap: what stays
+ * in memory is each record's offset. A record is read back when a finding
+ * needs it, or to compare a key whose hash matched (KeyIndex).
+ *
+ * The file is opened only once the records outgrow one block (a run of a few
+ * guests never touches the file system), and is a privateTempFile: readable
+ * by its owner only, gone when the process ends. Where it cannot be created (no
+ * TMPDIR folder, a read-only one) the blocks are held in memory, as the
+ * finding spill does; a write that fails (TMPDIR full) exits 2 with
+ * PrivateTempFile's message (isTempFileFailure).
+ */
+import { readSync } from 'node:fs';
+import { privateTempFile, type PrivateTempFile } from './private-temp-file.js';
+
+/** Bytes gathered before they are written; the file is created at the first full block. */
+let blockBytes = 1 << 16;
+
+/** For tests: a smaller block, so that a few records reach the temporary file (or its fallback). Returns the previous size. */
+export function setRecordBlockForTesting(bytes: number): number {
+  const was = blockBytes;
+  blockBytes = bytes;
+  return was;
+}
+
+/** Closes a log's file once the log itself is gone (a run whose `across` never came: a check that threw, an aborted run). */
+const orphans = new FinalizationRegistry<PrivateTempFile>((file) => file.close());
+
+export class RecordLog {
+  private count = 0;
+  /** Where each record starts; record i ends where i + 1 starts. */
+  private starts = new Float64Array(64);
+  private pending: Buffer;
+  private pendingBytes = 0;
+  /** Bytes before `pending`: in the file, or in `held`. */
+  private written = 0;
+  private file: PrivateTempFile | undefined;
+  /** The written blocks, when there is no temporary file, and where each starts. */
+  private held: Buffer[] | undefined;
+  private heldStarts: number[] = [];
+  /** The block read last from the file, for reads in order. */
+  private cached: { at: number; bytes: Buffer } | undefined;
+  private closed = false;
+
+  constructor(private readonly block: number = blockBytes) {
+    this.pending = Buffer.allocUnsafe(Math.max(16, block));
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  /** Appends one record; its number (0, 1, …). */
+  add(text: string): number {
+    const id = this.count++;
+    if (this.count >= this.starts.length) {
+      const next = new Float64Array(this.starts.length * 2);
+      next.set(this.starts);
+      this.starts = next;
+    }
+    const length = Buffer.byteLength(text);
+    this.starts[id] = this.written + this.pendingBytes;
+    this.starts[id + 1] = this.written + this.pendingBytes + length;
+    if (this.pendingBytes + length > this.pending.length) this.flush();
+    if (length > this.pending.length) this.keep(Buffer.from(text, 'utf8'));
+    else this.pendingBytes += this.pending.write(text, this.pendingBytes, 'utf8');
+    return id;
+  }
+
+  /** Record `id` as it was added. */
+  get(id: number): string {
+    if (this.closed) throw new Error('a record log was read after it was closed');
+    const start = this.starts[id]!;
+    const end = this.starts[id + 1]!;
+    if (start >= this.written) return this.pending.toString('utf8', start - this.written, end - this.written);
+    return this.bytes(start, end).toString('utf8');
+  }
+
+  /** Lets go of the records (and their file); nothing can be read after. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.held = undefined;
+    this.cached = undefined;
+    if (this.file) {
+      orphans.unregister(this);
+      this.file.close();
+    }
+  }
+
+  private flush(): void {
+    if (this.pendingBytes === 0) return;
+    this.keep(this.pending.subarray(0, this.pendingBytes));
+    this.pendingBytes = 0;
+  }
+
+  /** Writes `bytes` after what is written (a copy where they are held in memory). */
+  private keep(bytes: Buffer): void {
+    if (this.file === undefined && this.held === undefined) {
+      try {
+        this.file = privateTempFile('xenlint-', 'records');
+        orphans.register(this, this.file, this);
+      } catch {
+        // No TMPDIR folder to write to: memory, then.
+        this.held = [];
+      }
+    }
+    if (this.file) this.file.writeAt(bytes, this.written);
+    else {
+      this.heldStarts.push(this.written);
+      this.held!.push(Buffer.from(bytes));
+    }
+    this.written += bytes.length;
+  }
+
+  private bytes(start: number, end: number): Buffer {
+    if (this.held) return this.heldBytes(start, end);
+    const cached = this.cached;
+    if (cached && start >= cached.at && end <= cached.at + cached.bytes.length) return cached.bytes.subarray(start - cached.at, end - cached.at);
+    // The block the record starts in, or the record alone when it is longer.
+    const at = start;
+    const length = Math.max(end - start, Math.min(this.block, this.written - start));
+    const out = Buffer.allocUnsafe(Math.min(length, this.written - start));
+    let done = 0;
+    while (done < out.length) {
+      const n = readSync(this.file!.fd, out, done, out.length - done, at + done);
+      if (n === 0) throw new Error(`a temporary file of records ended at ${at + done} of ${at + out.length} bytes`);
+      done += n;
+    }
+    this.cached = { at, bytes: out };
+    return out.subarray(0, end - start);
+  }
+
+  private heldBytes(start: number, end: number): Buffer {
+    const held = this.held!;
+    const starts = this.heldStarts;
+    // The last block that starts at or before `start`.
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= start) lo = mid;
+      else hi = mid - 1;
+    }
+    const first = held[lo]!;
+    const from = start - starts[lo]!;
+    if (end - starts[lo]! <= first.length) return first.subarray(from, end - starts[lo]!);
+    const out = Buffer.allocUnsafe(end - start);
+    let at = 0;
+    for (let i = lo; at < out.length; i++) {
+      const b = held[i]!;
+      const base = starts[i]!;
+      at += b.copy(out, at, Math.max(start, base) - base, Math.min(end, base + b.length) - base);
+    }
+    return out;
+  }
+}
+
+/** FNV-1a over the UTF-16 code units: the 32-bit hash KeyIndex keeps of each key. */
+function fnv1a(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+let hashOf = fnv1a;
+
+/** For tests: another hash (a constant one makes every key collide, so that every match is checked against its record). Returns the previous one. */
+export function setKeyHashForTesting(hash: (key: string) => number): (key: string) => number {
+  const was = hashOf;
+  hashOf = hash;
+  return was;
+}
+
+/**
+ * Keys (a MAC, a guest name, a disk path) mapped to the first entry that had
+ * each, keeping only a 32-bit hash of the key and the entry's number (16
+ * bytes a key): where a hash matches, the key is read back (`keyOf`, usually
+ * from a RecordLog) and compared, so a collision never joins two keys.
+ */
+export class KeyIndex {
+  /** Pairs (hash, entry + 1); 0 marks an empty slot. At most half full. */
+  private slots = new Uint32Array(2 * 64);
+  private count = 0;
+
+  constructor(private readonly keyOf: (entry: number) => string) {}
+
+  /** The entry that had `key` first; else `entry` becomes it and the result is -1. */
+  firstOr(key: string, entry: number): number {
+    const h = hashOf(key) >>> 0;
+    let mask = this.slots.length / 2 - 1;
+    let i = h & mask;
+    for (;;) {
+      const held = this.slots[2 * i + 1]!;
+      if (held === 0) break;
+      if (this.slots[2 * i] === h && this.keyOf(held - 1) === key) return held - 1;
+      i = (i + 1) & mask;
+    }
+    if (2 * (this.count + 1) > mask + 1) {
+      this.grow();
+      mask = this.slots.length / 2 - 1;
+      i = h & mask;
+      while (this.slots[2 * i + 1] !== 0) i = (i + 1) & mask;
+    }
+    this.slots[2 * i] = h;
+    this.slots[2 * i + 1] = entry + 1;
+    this.count++;
+    return -1;
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    const slots = new Uint32Array(old.length * 2);
+    const mask = slots.length / 2 - 1;
+    for (let j = 0; j < old.length; j += 2) {
+      if (old[j + 1] === 0) continue;
+      let i = old[j]! & mask;
+      while (slots[2 * i + 1] !== 0) i = (i + 1) & mask;
+      slots[2 * i] = old[j]!;
+      slots[2 * i + 1] = old[j + 1]!;
+    }
+    this.slots = slots;
+  }
+}
+
+/** A growing list of 32-bit integers: one per guest, disk or MAC, without an object for each. */
+export class Int32List {
+  private values = new Int32Array(64);
+  length = 0;
+
+  push(v: number): number {
+    if (this.length === this.values.length) {
+      const next = new Int32Array(this.values.length * 2);
+      next.set(this.values);
+      this.values = next;
+    }
+    this.values[this.length] = v;
+    return this.length++;
+  }
+
+  at(i: number): number {
+    return this.values[i]!;
+  }
+
+  set(i: number, v: number): void {
+    this.values[i] = v;
+  }
+}
