@@ -32,6 +32,7 @@
 import {
   type CheckContext,
   cmdlineValue,
+  type CmdlineOption,
   defineCheck,
   type DomainFacts,
   type Facts,
@@ -61,7 +62,22 @@ interface Frames {
 }
 
 function hypervisorFrames(facts: Facts, version: string): { frames: number; why: string } {
-  const options = facts.host?.commandline?.options ?? [];
+  // The same for every guest of a run: worked out once per command line and version (an answer is only read).
+  const options = facts.host?.commandline?.options ?? NO_OPTIONS;
+  let byVersion = HYPERVISOR_FRAMES.get(options);
+  if (byVersion === undefined) HYPERVISOR_FRAMES.set(options, (byVersion = new Map()));
+  let frames = byVersion.get(version);
+  if (frames === undefined) {
+    if (byVersion.size >= 64) byVersion.clear();
+    byVersion.set(version, (frames = hypervisorFramesOf(options, version)));
+  }
+  return frames;
+}
+
+const NO_OPTIONS: CmdlineOption[] = [];
+const HYPERVISOR_FRAMES = new WeakMap<readonly CmdlineOption[], Map<string, { frames: number; why: string }>>();
+
+function hypervisorFramesOf(options: CmdlineOption[], version: string): { frames: number; why: string } {
   for (const name of ['gnttab_max_frames', 'gnttab_max_nr_frames']) {
     const text = cmdlineValue(options, name);
     const n = text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
@@ -91,7 +107,9 @@ export interface GrantNeed {
   queues: number;
   vifs: number;
   disks: number;
-  lines: string[];
+  /** A dom0 kernel older than Linux 3.16 (one netfront queue): its release. */
+  oldNetback?: string;
+  vcpus: number;
 }
 
 /**
@@ -104,20 +122,22 @@ export function grantNeed(d: DomainFacts, dom0Release?: string): GrantNeed {
   const vcpus = d.vcpus ?? 1;
   const oldNetback = dom0Release !== undefined && olderThan316(dom0Release);
   const queues = oldNetback ? 1 : Math.min(Math.max(vcpus, 1), NETFRONT_QUEUE_CAP);
-  const vifs = d.vifs.filter((v) => v.invalid === undefined).length;
-  const disks = d.disks.filter((k) => k.invalid === undefined && !(d.type === 'hvm' && k.devtype === 'cdrom')).length;
-  const net = vifs * queues * GRANTS_PER_NET_QUEUE;
-  const blk = disks * GRANTS_PER_BLK_RING;
-  return {
-    total: net + blk,
-    queues,
-    vifs,
-    disks,
-    lines: [
-      `vifs: ${vifs} × ${queues} queue(s) (${oldNetback ? `dom0 ${dom0Release} predates multi-queue netback` : `min(vcpus ${vcpus}, ${NETFRONT_QUEUE_CAP})`}) × ${GRANTS_PER_NET_QUEUE} grants = ${net}`,
-      `disks: ${disks} × ${GRANTS_PER_BLK_RING} grants (one ring of 32 requests × 11 segments + the ring page) = ${blk}`,
-    ],
-  };
+  let vifs = 0;
+  for (const v of d.vifs) if (v.invalid === undefined) vifs++;
+  let disks = 0;
+  for (const k of d.disks) if (k.invalid === undefined && !(d.type === 'hvm' && k.devtype === 'cdrom')) disks++;
+  const need: GrantNeed = { total: vifs * queues * GRANTS_PER_NET_QUEUE + disks * GRANTS_PER_BLK_RING, queues, vifs, disks, vcpus };
+  if (oldNetback) need.oldNetback = dom0Release;
+  return need;
+}
+
+/** How `explain` shows a GrantNeed: the sum, term by term. */
+function needLines(need: GrantNeed): string[] {
+  const { vifs, queues, disks, vcpus, oldNetback } = need;
+  return [
+    `vifs: ${vifs} × ${queues} queue(s) (${oldNetback !== undefined ? `dom0 ${oldNetback} predates multi-queue netback` : `min(vcpus ${vcpus}, ${NETFRONT_QUEUE_CAP})`}) × ${GRANTS_PER_NET_QUEUE} grants = ${vifs * queues * GRANTS_PER_NET_QUEUE}`,
+    `disks: ${disks} × ${GRANTS_PER_BLK_RING} grants (one ring of 32 requests × 11 segments + the ring page) = ${disks * GRANTS_PER_BLK_RING}`,
+  ];
 }
 
 function olderThan316(release: string): boolean {
@@ -140,6 +160,7 @@ function perGuest(d: DomainFacts, facts: HostSide, ctx: CheckContext): Finding[]
   const findings: Finding[] = [];
   const f = framesFor(d, facts, version);
   const need = grantNeed(d, facts.dom0?.kernelRelease);
+  if (!(f.cap && f.frames > f.cap.frames) && need.total <= f.frames * GRANTS_PER_FRAME) return findings;
   const place = keyPlace(d, f.key ?? (need.vifs > 0 ? 'vif' : 'disk'));
   const evidence = {
     frames: f.frames,
@@ -193,7 +214,7 @@ function explain(facts: Facts, ctx: CheckContext): string[] {
     const need = grantNeed(d, facts.dom0?.kernelRelease);
     return [
       `${d.name}:`,
-      ...need.lines.map((l) => `  ${l}`),
+      ...needLines(need).map((l) => `  ${l}`),
       `  needed (at least): ${need.total} grants`,
       `  available: ${f.frames} frames × ${GRANTS_PER_FRAME} = ${f.frames * GRANTS_PER_FRAME} grants (${f.why})`,
       ...(f.cap ? [`  hypervisor cap on per-guest frames (4.10–4.17): ${f.cap.frames} (${f.cap.why})`] : []),

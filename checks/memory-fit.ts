@@ -167,15 +167,19 @@ function sumOf(fps: KeptFootprint[]): number {
  * being deployed against free_memory. The per-guest maxmem rules are apart
  * (guestRules) and add no lines.
  */
-function analyse(facts: HostSide, fps: KeptFootprint[], ctx: CheckContext): Analysis {
+function analyse(facts: HostSide, fps: KeptFootprint[], ctx: CheckContext, explaining = false): Analysis {
   const overhead = optionNumber(ctx, 'overheadPercent') ?? 0;
   const findings: Finding[] = [];
   const lines: string[] = [];
+  // Only `explain` shows the lines: a lint of 100 000 guests would make a few for each and drop them (issue 14).
+  const say = (line: () => string): void => {
+    if (explaining) lines.push(line());
+  };
   let hostChecked = false;
 
   const shown = shownVersion(facts, ctx);
-  lines.push(`${xenLabel(shown)}; overhead ${overhead}% added to each guest${overhead === 0 ? ' (shadow/p2m overhead exists; set overheadPercent to count it)' : ''}`);
-  for (const fp of fps) {
+  say(() => `${xenLabel(shown)}; overhead ${overhead}% added to each guest${overhead === 0 ? ' (shadow/p2m overhead exists; set overheadPercent to count it)' : ''}`);
+  if (explaining) for (const fp of fps) {
     const notes = [fp.note, overhead > 0 ? `${fp.startMiB} + ${overhead}%` : undefined].filter((n) => n !== undefined);
     lines.push(`  ${fp.domain.name}: ${fp.totalMiB} MiB${notes.length ? ` (${notes.join('; ')})` : ''}`);
   }
@@ -183,15 +187,15 @@ function analyse(facts: HostSide, fps: KeptFootprint[], ctx: CheckContext): Anal
   const host = facts.host;
   const dom0 = dom0Size(facts, optionNumber(ctx, 'dom0MiB'));
   const balloon = dom0MayBalloon(facts);
-  for (const r of dom0.remarks) lines.push(`dom0: ${r}`);
+  for (const r of dom0.remarks) say(() => `dom0: ${r}`);
   const dom0Term = dom0.mib !== undefined ? `dom0 ${dom0.mib} MiB (${dom0.source})` : 'dom0 unknown (excluded: no dom0_mem, no dom0 size)';
-  lines.push(dom0.mib !== undefined ? `${dom0Term}${dom0.fixed ? '' : `; ${balloon.why}`}` : dom0Term);
+  say(() => dom0.mib !== undefined ? `${dom0Term}${dom0.fixed ? '' : `; ${balloon.why}`}` : dom0Term);
 
   // The guests that start with the host.
   const anyKnown = fps.some((fp) => fp.domain.autostart !== undefined);
   const autostart = anyKnown ? fps.filter((fp) => fp.domain.autostart === true) : fps;
-  const excluded = anyKnown ? fps.filter((fp) => fp.domain.autostart !== true).map((fp) => fp.domain.name) : [];
-  lines.push(
+  const excluded = explaining && anyKnown ? fps.filter((fp) => fp.domain.autostart !== true).map((fp) => fp.domain.name) : [];
+  say(() =>
     anyKnown
       ? `autostart set: ${autostart.length ? listNames(autostart.map((fp) => fp.domain.name)) : 'none'} (autostart known${excluded.length ? `; not counted: ${listNames(excluded)}` : ''})`
       : 'autostart set: all given guests (no guest says whether it starts with the host)',
@@ -200,14 +204,14 @@ function analyse(facts: HostSide, fps: KeptFootprint[], ctx: CheckContext): Anal
   const total = host?.totalMemoryMiB;
   const guestSum = sumOf(autostart);
   const sum = guestSum + (dom0.mib ?? 0);
-  const terms = [dom0Term, ...autostart.map((fp) => term(fp, overhead))].join(' + ');
+  const terms = (): string => [dom0Term, ...autostart.map((fp) => term(fp, overhead))].join(' + ');
   if (total === undefined) {
-    lines.push(`${terms} = ${sum} MiB; total_memory unknown: not compared`);
+    say(() => `${terms()} = ${sum} MiB; total_memory unknown: not compared`);
   } else {
     hostChecked = true;
     const over = sum > total;
-    const arith = `${terms} = ${sum} MiB ${over ? '>' : '<='} total_memory ${total} MiB`;
-    lines.push(arith);
+    const arith = (): string => `${terms()} = ${sum} MiB ${over ? '>' : '<='} total_memory ${total} MiB`;
+    say(arith);
     if (over && autostart.length > 0) {
       const softened = !dom0.fixed && dom0.mib !== undefined && balloon.may && guestSum <= total;
       findings.push({
@@ -215,8 +219,8 @@ function analyse(facts: HostSide, fps: KeptFootprint[], ctx: CheckContext): Anal
         key: 'total_memory',
         severity: softened ? 'warning' : 'error',
         ...(softened
-          ? { messageId: 'autostart-overcommit-if-dom0-balloons', data: { arith, dom0: dom0.mib ?? 0 } }
-          : { messageId: 'autostart-overcommit', data: { arith } }),
+          ? { messageId: 'autostart-overcommit-if-dom0-balloons', data: { arith: arith(), dom0: dom0.mib ?? 0 } }
+          : { messageId: 'autostart-overcommit', data: { arith: arith() } }),
         remediation: softened
           ? 'Set dom0_mem= on the Xen command line (with autoballoon off) so dom0 has a fixed size, then size the guests to fit beside it.'
           : 'Lower memory/maxmem of the autostart guests, start fewer of them with the host (/etc/xen/auto), shrink dom0 (dom0_mem=), or add RAM.',
@@ -235,27 +239,29 @@ function analyse(facts: HostSide, fps: KeptFootprint[], ctx: CheckContext): Anal
   const capture = captureLabel(facts);
   const named = deployOption(ctx);
   if (ctx.mode !== 'check' && capture === undefined) {
-    lines.push('free_memory: not compared in lint mode without a saved capture (--facts with an xl/xm info output or a snapshot)');
+    say(() => 'free_memory: not compared in lint mode without a saved capture (--facts with an xl/xm info output or a snapshot)');
   } else if (free === undefined) {
-    lines.push(`free_memory unknown${capture !== undefined ? ` in the capture ${capture}` : ''}: not compared`);
+    say(() => `free_memory unknown${capture !== undefined ? ` in the capture ${capture}` : ''}: not compared`);
   } else {
     const running = facts.dom0?.running;
     let deploy: KeptFootprint[] | undefined;
     if (named.length > 0) {
-      deploy = fps.filter((fp) => named.includes(fp.domain.name));
-      lines.push(`to deploy (named): ${deploy.length ? listNames(deploy.map((fp) => fp.domain.name)) : 'none of the given guests'}`);
+      const chosen = fps.filter((fp) => named.includes(fp.domain.name));
+      deploy = chosen;
+      say(() => `to deploy (named): ${chosen.length ? listNames(chosen.map((fp) => fp.domain.name)) : 'none of the given guests'}`);
     } else if (running) {
       const names = new Set(running.map((r) => r.name));
-      deploy = fps.filter((fp) => !names.has(fp.domain.name));
-      lines.push(`not running (to deploy): ${deploy.length ? listNames(deploy.map((fp) => fp.domain.name)) : 'none'}`);
+      const stopped = fps.filter((fp) => !names.has(fp.domain.name));
+      deploy = stopped;
+      say(() => `not running (to deploy): ${stopped.length ? listNames(stopped.map((fp) => fp.domain.name)) : 'none'}`);
     } else if (fps.length === 1) {
       deploy = fps;
-      lines.push(`one guest given and which guests run is unknown: ${fps[0]?.domain.name ?? ''} taken as the one being deployed`);
+      say(() => `one guest given and which guests run is unknown: ${fps[0]?.domain.name ?? ''} taken as the one being deployed`);
     } else if (ctx.mode === 'lint') {
       deploy = fps;
-      lines.push(`several guests given: each is judged alone as the one being deployed (${listNames(fps.map((fp) => fp.domain.name))})`);
+      say(() => `several guests given: each is judged alone as the one being deployed (${listNames(fps.map((fp) => fp.domain.name))})`);
     } else {
-      lines.push('several guests given and which run is unknown: free_memory not compared');
+      say(() => 'several guests given and which run is unknown: free_memory not compared');
     }
     if (deploy && deploy.length > 0) {
       hostChecked = true;
@@ -265,7 +271,7 @@ function analyse(facts: HostSide, fps: KeptFootprint[], ctx: CheckContext): Anal
       // Each guest must be able to start now on its own; configs that are not running are not a plan to start them all at once.
       for (const fp of deploy) {
         const need = fp.totalMiB;
-        lines.push(`${term(fp, overhead)} MiB ${need > free ? '>' : '<='} ${freeText}`);
+        say(() => `${term(fp, overhead)} MiB ${need > free ? '>' : '<='} ${freeText}`);
         if (need <= free) continue;
         const softened = reclaim !== undefined && need <= free + reclaim;
         findings.push({
@@ -295,7 +301,7 @@ function analyse(facts: HostSide, fps: KeptFootprint[], ctx: CheckContext): Anal
       }
       if (deploy.length > 1) {
         const together = sumOf(deploy);
-        lines.push(`together ${together} MiB ${together > free ? '>' : '<='} ${freeText} (each guest is required to fit on its own)`);
+        say(() => `together ${together} MiB ${together > free ? '>' : '<='} ${freeText} (each guest is required to fit on its own)`);
       }
     }
   }
@@ -367,6 +373,7 @@ const check = defineCheck({
       facts,
       (facts.domains ?? []).map((d) => footprint(d, version, overhead)),
       ctx,
+      true,
     ).lines;
   },
 });

@@ -259,16 +259,43 @@ const check = defineCheck({
     const extra = extraKeysOption(ctx);
     const findings: Finding[] = [];
     const { choice, version, shown } = readerOf(d, facts, ctx);
-    // Sorting the entries spares the comparator four lookups in d.keys per comparison.
-    const keys = Object.entries(d.keys).sort(([, a], [, b]) => a.line - b.line || a.column - b.column);
-    for (const [key] of keys) {
-      if (extra.length > 0 && matchesExtraKey(key, extra)) continue;
+    const quiet = quietKeys(choice.toolstack, version);
+    // Most keys are known quiet at this version: only the rest are looked at, and sorted (stably, as the whole list was).
+    const looked: Array<[string, { line: number; column: number }]> = [];
+    for (const key of Object.keys(d.keys)) {
+      if (quiet.has(key) || (extra.length > 0 && matchesExtraKey(key, extra))) continue;
+      looked.push([key, d.keys[key]!]);
+    }
+    if (looked.length > 1) looked.sort(([, a], [, b]) => a.line - b.line || a.column - b.column);
+    for (const [key] of looked) {
       const s: Situation = { d, choice, version, shown, key };
       const f = choice.toolstack === 'xl' ? forXl(s) : forXm(s);
       if (f) findings.push(f);
+      else if (key !== 'kernel' && quiet.size < QUIET_KEYS_KEPT) quiet.add(key);
     }
     return findings;
   },
 });
+
+/**
+ * The keys that gave no finding, per toolstack and version. Whether a key is
+ * reported rests on the key, the toolstack and the version alone — but for
+ * `kernel`, which an HVM guest's value decides (hvm-kernel-ignored) — so a
+ * key quiet for one guest is quiet for every guest judged the same way.
+ */
+const QUIET: Record<KeyToolstack, Map<string | undefined, Set<string>>> = { xl: new Map(), xm: new Map() };
+
+/** How many quiet keys are kept per toolstack and version: a run's keys are mostly the same few dozen. */
+const QUIET_KEYS_KEPT = 4096;
+
+function quietKeys(toolstack: KeyToolstack, version: string | undefined): Set<string> {
+  const byVersion = QUIET[toolstack];
+  let quiet = byVersion.get(version);
+  if (quiet === undefined) {
+    if (byVersion.size >= 64) byVersion.clear();
+    byVersion.set(version, (quiet = new Set()));
+  }
+  return quiet;
+}
 
 export default check;

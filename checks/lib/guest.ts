@@ -160,9 +160,18 @@ export function capsText(caps: CapToken[]): string {
 
 /** "Xen 3.0.4" / "this Xen": how messages name the version being checked. */
 export function xenLabel(version: string | undefined): string {
-  // Build metadata (a distribution's packaging suffix, "3.0.4+1") means nothing to the reader.
-  return version !== undefined ? `Xen ${version.replace(/\+.*$/, '')}` : 'this Xen';
+  if (version === undefined) return 'this Xen';
+  // Asked for every guest with the run's one version: the last answer is kept.
+  if (version !== lastLabelled) {
+    // Build metadata (a distribution's packaging suffix, "3.0.4+1") means nothing to the reader.
+    lastLabel = `Xen ${version.replace(/\+.*$/, '')}`;
+    lastLabelled = version;
+  }
+  return lastLabel;
 }
+
+let lastLabelled: string | undefined;
+let lastLabel = '';
 
 /** The version under check: the context's (host, --xen, config), else the host facts'. */
 export function versionOf(facts: Facts, ctx: { xenVersion?: string }): string | undefined {

@@ -26,14 +26,37 @@ export interface ToolstackChoice {
  * dialect the file is written in.
  */
 export function toolstackFor(dialect: Dialect, facts: Facts, xenVersion: string | undefined): ToolstackChoice {
+  // Asked by a dozen checks for every guest, with one or two answers a run: each made once, frozen (a plugin gets it too).
   const host = facts.host?.toolstack;
-  if (host !== undefined) return { toolstack: host, reason: `the host's toolstack is ${host}` };
-  if (xenVersion !== undefined) {
-    if (satisfiesXen(xenVersion, '>=4.5.0')) return { toolstack: 'xl', reason: `Xen ${xenVersion} has only xl (xm was removed in 4.5)` };
-    if (satisfiesXen(xenVersion, '<4.0.0')) return { toolstack: 'xm', reason: `Xen ${xenVersion} has only xm (xl came with 4.0)` };
+  if (host !== undefined) {
+    let choice = BY_HOST.get(host);
+    if (choice === undefined) BY_HOST.set(host, (choice = Object.freeze({ toolstack: host, reason: `the host's toolstack is ${host}` })));
+    return choice;
   }
-  return { toolstack: dialect, reason: `the file is written for ${dialect}` };
+  if (xenVersion !== undefined) {
+    let byVersion = BY_VERSION.get(xenVersion);
+    if (byVersion === undefined) {
+      if (BY_VERSION.size >= 64) BY_VERSION.clear();
+      BY_VERSION.set(xenVersion, (byVersion = byVersionOf(xenVersion)));
+    }
+    if (byVersion !== null) return byVersion;
+  }
+  let choice = BY_DIALECT.get(dialect);
+  if (choice === undefined) BY_DIALECT.set(dialect, (choice = Object.freeze({ toolstack: dialect, reason: `the file is written for ${dialect}` })));
+  return choice;
 }
+
+/** The choice a Xen version makes alone, whatever the file's dialect; null when it leaves it to the dialect. */
+function byVersionOf(xenVersion: string): ToolstackChoice | null {
+  if (satisfiesXen(xenVersion, '>=4.5.0')) return Object.freeze({ toolstack: 'xl', reason: `Xen ${xenVersion} has only xl (xm was removed in 4.5)` });
+  if (satisfiesXen(xenVersion, '<4.0.0')) return Object.freeze({ toolstack: 'xm', reason: `Xen ${xenVersion} has only xm (xl came with 4.0)` });
+  return null;
+}
+
+const BY_HOST = new Map<Dialect, ToolstackChoice>();
+const BY_VERSION = new Map<string, ToolstackChoice | null>();
+const BY_DIALECT = new Map<Dialect, ToolstackChoice>();
+
 
 /** A guest as the toolstack that reads its config sees it, at the version under check. */
 export interface Reader {

@@ -136,9 +136,9 @@ export default async function lint(argv: Record<string, unknown>): Promise<numbe
         if (files.length >= LEAN_HEAP_FILES) {
           leanHeap();
           // Settled findings kept in a temporary file, not the heap, until the report is written (issue 14).
-          const [{ FindingSpill: Spill }, { redactReport }] = await Promise.all([import('../model/finding-spill.js'), import('../sources/redact.js')]);
+          const [{ FindingSpill: Spill }, { redactReport, mayRedact }] = await Promise.all([import('../model/finding-spill.js'), import('../sources/redact.js')]);
           try {
-            spill = new Spill((f) => redactReport(f));
+            spill = new Spill((f) => redactReport(f), mayRedact);
             session.keepFindingsIn(spill);
           } catch (err) {
             // A TMPDIR that is missing or read-only costs memory, not the run.

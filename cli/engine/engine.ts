@@ -515,11 +515,12 @@ export interface GuestResult {
 export function guestResultOf(plan: ReadonlyArray<{ check: Check; ctx: CheckContext } | undefined>, host: HostSide, guest: DomainFacts, ms: Float64Array): GuestResult {
   const refused = refusalOf(guest) !== undefined;
   const parts: GuestResult['parts'] = new Array(plan.length);
+  // One reading of the clock a check: where one check's time ends the next one's starts.
+  let start = nowMs();
   for (let i = 0; i < plan.length; i++) {
     const planned = plan[i];
     if (!planned) continue;
     const { check, ctx } = planned;
-    const start = nowMs();
     try {
       if (refused && !check.seesRefused) {
         // Judged alone, and only what explains the refusal stays (atRefusal).
@@ -531,7 +532,9 @@ export function guestResultOf(plan: ReadonlyArray<{ check: Check; ctx: CheckCont
     } catch (err) {
       parts[i] = { threw: failure(err) };
     }
-    ms[i] = (ms[i] ?? 0) + nowMs() - start;
+    const end = nowMs();
+    ms[i] = (ms[i] ?? 0) + end - start;
+    start = end;
   }
   return { name: guest.name, ...(guest.file !== undefined ? { file: guest.file } : {}), suppressions: guest.suppressions, refused, parts };
 }

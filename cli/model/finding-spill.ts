@@ -52,10 +52,21 @@ export class FindingSpill implements FindingStore, SpilledFindings {
   /** The block of the last read that missed the cache. */
   private lastMiss = -1;
   private closed = false;
-  /** The last finding `add` wrote as it was reported (redaction left it), for lineOf. */
-  private last: { id: number; text: string; f: ReportedFinding } | undefined;
+  /** The last finding `add` wrote as it was reported (redaction left it), for lineOf: its number (-1: none), text, severity and file. */
+  private lastId = -1;
+  private lastText = '';
+  private lastSeverity: Severity = 'error';
+  private lastFile: string | undefined;
 
-  constructor(private readonly redact: (f: ReportedFinding) => ReportedFinding) {
+  constructor(
+    private readonly redact: (f: ReportedFinding) => ReportedFinding,
+    /**
+     * False when `redact` leaves a finding whose JSON text this is as it is
+     * (redact.ts mayRedact: no string in it could hold a secret): one test of
+     * the text `add` writes anyway, instead of a walk over every finding.
+     */
+    private readonly mayRedact: (json: string) => boolean = () => true,
+  ) {
     this.temp = privateTempFile('xenlint-', 'findings');
     this.fd = this.temp.fd;
   }
@@ -65,19 +76,29 @@ export class FindingSpill implements FindingStore, SpilledFindings {
     if (id === this.offsets.length) this.grow();
     this.severities[id] = SEVERITY_CODE[f.severity] ?? 1;
     this.fileIds[id] = f.file === undefined ? -1 : this.fileId(f.file);
-    const shown = this.redact(f);
-    if (shown !== f) this.unredacted.set(id, f);
-    if (!jsonExact(shown, 0)) {
+    let shown = f;
+    let text: string | undefined;
+    if (jsonExact(f, 0)) {
+      text = JSON.stringify(f);
+      if (this.mayRedact(text)) shown = this.redact(f);
+    } else shown = this.redact(f);
+    if (shown !== f) {
+      this.unredacted.set(id, f);
+      text = jsonExact(shown, 0) ? JSON.stringify(shown) : undefined;
+    }
+    if (text === undefined) {
       this.held.set(id, shown);
       this.lengths[id] = 0;
+      this.lastId = -1;
       return id;
     }
-    const text = JSON.stringify(shown);
-    this.last = shown === f ? { id, text, f } : undefined;
-    const length = Buffer.byteLength(text);
+    // Kept as the last one written as reported, for lineOf.
+    this.lastId = shown === f ? id : -1;
+    this.lastText = text;
+    this.lastSeverity = f.severity;
+    this.lastFile = f.file;
     this.offsets[id] = this.written + this.pendingBytes;
-    this.lengths[id] = length;
-    this.append(text, length);
+    this.lengths[id] = this.append(text);
     return id;
   }
 
@@ -87,16 +108,13 @@ export class FindingSpill implements FindingStore, SpilledFindings {
     if (id === this.offsets.length) this.grow();
     this.severities[id] = SEVERITY_CODE[f.severity];
     this.fileIds[id] = f.file === undefined ? -1 : this.fileId(f.file);
-    const length = Buffer.byteLength(f.line);
     this.offsets[id] = this.written + this.pendingBytes;
-    this.lengths[id] = length;
-    this.append(f.line, length);
+    this.lengths[id] = this.append(f.line);
     return id;
   }
 
   lineOf(id: number): FindingLine | undefined {
-    const last = this.last;
-    return last !== undefined && last.id === id ? new FindingLine(last.text, last.f.severity, last.f.file) : undefined;
+    return id >= 0 && this.lastId === id ? new FindingLine(this.lastText, this.lastSeverity, this.lastFile) : undefined;
   }
 
   reported(id: number): ReportedFinding {
@@ -153,14 +171,20 @@ export class FindingSpill implements FindingStore, SpilledFindings {
     this.fileIds = doubled(this.fileIds, n);
   }
 
-  private append(text: string, length: number): void {
-    if (this.pendingBytes + length > this.pending.length) this.flush();
-    if (length > this.pending.length) {
-      this.writeAll(Buffer.from(text, 'utf8'));
-      return;
+  /** Writes `text` after what is written; returns its length in bytes. */
+  private append(text: string): number {
+    // Written straight into the block when it fits whatever its encoding (at most 3 bytes a UTF-16 unit): no byteLength pass first.
+    if (this.pendingBytes + text.length * 3 > this.pending.length) {
+      const length = Buffer.byteLength(text);
+      if (this.pendingBytes + length > this.pending.length) this.flush();
+      if (length > this.pending.length) {
+        this.writeAll(Buffer.from(text, 'utf8'));
+        return length;
+      }
     }
-    this.pending.write(text, this.pendingBytes, 'utf8');
+    const length = this.pending.write(text, this.pendingBytes, 'utf8');
     this.pendingBytes += length;
+    return length;
   }
 
   private flush(): void {

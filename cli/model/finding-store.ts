@@ -144,6 +144,12 @@ export function withSeverities(findings: readonly ReportedFinding[], keep: (seve
   return findings.filter((f) => keep(f.severity));
 }
 
+/** The i-th finding, as shown: a spilled one read back directly, not through the list's proxy (which makes a text of the index and a number of the text). */
+export function findingAt(findings: readonly ReportedFinding[], i: number): ReportedFinding {
+  const s = spilled.get(findings);
+  return s ? s.store.shown(s.ids[i]!) : findings[i]!;
+}
+
 /** The `file` of the i-th finding, as shown, without reading a spilled finding back. */
 export function settledFile(findings: readonly ReportedFinding[], i: number): string | undefined {
   const s = spilled.get(findings);

@@ -43,11 +43,15 @@ export function severityPaint(p: Palette, severity: Severity): Paint {
   return severity === 'error' ? p.red : severity === 'warning' ? p.yellow : p.cyan;
 }
 
+const UNSHOWN = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+
 /**
  * C0 controls (but tab and newline), DEL and C1 controls shown as `\xNN`, so the
  * text reaches the terminal as text. Newlines are left for the caller to indent.
  */
 export function visible(text: string): string {
+  // Nearly every text has none of them (\r among them): one search instead of two replaces.
+  if (!UNSHOWN.test(text)) return text;
   return text.replace(/\r\n/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => {
     return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
   });
@@ -55,6 +59,10 @@ export function visible(text: string): string {
 
 /** Terminal cells taken by a string: wide East Asian and emoji count 2, combining marks 0. */
 export function displayWidth(text: string): number {
+  // Below U+0300 every UTF-16 unit is one character one cell wide: the length, without walking code points.
+  let i = 0;
+  while (i < text.length && text.charCodeAt(i) < 0x300) i++;
+  if (i === text.length) return i;
   let width = 0;
   for (const ch of text) {
     const cp = ch.codePointAt(0) ?? 0;

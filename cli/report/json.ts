@@ -8,7 +8,7 @@
 import type { CheckOutcome, ReportedFinding, RunReport, Status } from '../model/contract.js';
 import type { Severity } from '../model/diagnostic.js';
 import type { FormatOptions } from './options.js';
-import { position } from './shared.js';
+import { findingAt, position } from './shared.js';
 import { jsonPieces, LazyArray } from './json-pieces.js';
 
 export interface JsonFinding {
@@ -146,6 +146,6 @@ export function formatJson(report: RunReport, opts?: FormatOptions): string {
 
 /** formatJson's text in pieces, each finding made as it is written: the report is never held as one string. */
 export function* jsonReportPieces(report: RunReport, opts?: FormatOptions): Generator<string> {
-  yield* jsonPieces(jsonReportOf(report, opts, (o) => new LazyArray(o.findings.length, (i) => jsonFinding(o.findings[i]!))));
+  yield* jsonPieces(jsonReportOf(report, opts, (o) => new LazyArray(o.findings.length, (i) => jsonFinding(findingAt(o.findings, i)))));
   yield '\n';
 }

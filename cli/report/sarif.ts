@@ -25,7 +25,7 @@ import { isAbsolute, posix, relative, resolve, sep } from 'node:path';
 import type { CheckOutcome, ReportedFinding, RunReport } from '../model/contract.js';
 import type { Severity } from '../model/diagnostic.js';
 import type { FormatOptions, LocationContext, RuleMeta } from './options.js';
-import { namesAFile, position, settledFile, wellFormed } from './shared.js';
+import { findingAt, namesAFile, position, settledFile, wellFormed } from './shared.js';
 import { jsonPieces, LazyArray } from './json-pieces.js';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
@@ -187,7 +187,7 @@ function lazyResults(report: RunReport, ruleIndex: Map<string, number>, places: 
     if (n < starts[c]!) c = 0;
     while (c + 1 < starts.length && n >= starts[c + 1]!) c++;
     const o = report.checks[c]!;
-    return result(o.findings[n - starts[c]!]!, ruleIndex.get(o.id) ?? -1, places);
+    return result(findingAt(o.findings, n - starts[c]!), ruleIndex.get(o.id) ?? -1, places);
   });
 }
 

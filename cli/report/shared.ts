@@ -13,7 +13,7 @@ import type { LocationContext } from './options.js';
 import { forEachSeverity } from '../model/finding-store.js';
 
 /** A finding's file without reading a spilled finding back (cli/model/finding-store.ts). */
-export { settledFile } from '../model/finding-store.js';
+export { findingAt, settledFile } from '../model/finding-store.js';
 
 /** `disk-spec/duplicate-vdev`: how reports name a finding's kind (cli/model/messages.ts). */
 export { findingCode } from '../model/messages.js';

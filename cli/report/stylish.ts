@@ -13,6 +13,7 @@ import {
   countFindings,
   countStatuses,
   displayPath,
+  findingAt,
   findingCode,
   maxOf,
   outcomesWith,
@@ -85,10 +86,16 @@ interface Items {
 function groups(report: RunReport, opts: FormatOptions, p: Palette): Array<[string, () => Row[]]> {
   const order = checkOrder(report);
   const byFile = new Map<string, Items>();
+  // A check's findings come file by file: the last file's items are asked for again and again.
+  let lastFile: string | undefined;
+  let lastItems: Items | undefined;
   const itemsOf = (file: string | undefined): Items => {
+    if (lastItems !== undefined && file === lastFile) return lastItems;
     const key = file ? displayPath(file, opts.cwd) : HOST;
     let items = byFile.get(key);
     if (!items) byFile.set(key, (items = { findings: [], problems: [] }));
+    lastFile = file;
+    lastItems = items;
     return items;
   };
   const checks = report.checks.length;
@@ -99,7 +106,7 @@ function groups(report: RunReport, opts: FormatOptions, p: Palette): Array<[stri
   // Sorted by position and then check order, stably over the checks' own order: as byPosition sorts the whole report.
   const rowsOf = (items: Items) => (): Row[] => {
     const rows = items.findings.map((ref) => {
-      const f = report.checks[ref % checks]!.findings[Math.floor(ref / checks)]!;
+      const f = findingAt(report.checks[ref % checks]!.findings, Math.floor(ref / checks));
       return findingRow(f, order.get(f.check) ?? 0, opts, p);
     });
     for (const problem of items.problems) rows.push(problemRow(problem, p));
@@ -202,6 +209,7 @@ function table(rows: Row[], p: Palette): string[] {
 
 /** The width of a message that already carries a colour code (the "(unverified)" mark). */
 function stripSgr(text: string): string {
+  if (!text.includes('\u001b')) return text;
   return text.replace(/\u001b\[[0-9;]*m/g, '');
 }
 

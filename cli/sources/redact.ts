@@ -239,6 +239,15 @@ export function redactReport<T>(report: T): T {
   return walk(report, false, false) as T;
 }
 
+/**
+ * False when redactReport leaves every string of a report as it is, given a
+ * text that holds each of them as written (a JSON text of it: JSON escapes no
+ * letter, so a secret's key name shows in the text as it does in the string).
+ */
+export function mayRedact(text: string): boolean {
+  return MAYBE_SECRET.test(text);
+}
+
 /** A name/value pair's name that makes its value a secret. */
 function secretName(n: unknown): boolean {
   return typeof n === 'string' && isSecretKey(n);

@@ -145,6 +145,9 @@ t.test('helpers: visible, displayWidth, palette', async (t) => {
   t.equal(displayWidth('内存'), 4);
   t.equal(displayWidth('e\u0301'), 1, 'combining accent takes no cell');
   t.equal(displayWidth('😀'), 2);
+  t.equal(displayWidth('caf\u00e9 \u02ff'), 6, 'below U+0300 each unit is one cell');
+  t.equal(displayWidth('abc\u0301内'), 5, 'a text that starts plain and goes on wide or combining is walked');
+  t.equal(visible('plain text'), 'plain text');
   t.equal(palette(true).red(''), '', 'nothing to colour, no codes');
   t.equal(palette(false).bold('x'), 'x');
 });
