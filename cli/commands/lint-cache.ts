@@ -33,13 +33,13 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
-import { privateTempFile, type PrivateTempFile } from '../model/private-temp-file.js';
+import { TextSpill, type SpillRange } from '../model/text-spill.js';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { CheckContext, HostSide } from '../model/contract.js';
 import { hasParts, type Check } from '../model/contract.js';
 import type { GuestResult, RunSession, SettledPart } from '../engine/engine.js';
 import type { ReportedFinding } from '../model/contract.js';
-import type { KeptReport } from './pipeline.js';
+import type { KeptReport, WrittenReport } from './pipeline.js';
 import type { InputLimits, XenlintConfig } from '../settings/config.js';
 import { UsageError } from '../settings/config.js';
 import { formatBytes, inputLimit, readInputFile } from '../sources/read-input.js';
@@ -350,15 +350,17 @@ export class LintCache {
   private readonly newValues: string[] = [];
   private readonly keptRun: KeptRun | undefined;
   /** This run's entries: where the unchanged entry is in the old file (a hit), or the entry made in `made` (a miss). */
-  private readonly fresh = new Map<string, Slot | Made>();
+  private readonly fresh = new Map<string, Slot | SpillRange>();
   /** The entries this run made, written out as they are made (a cold run of 100 000 configs held them all: ~1 GB). */
-  private made: EntrySpill | undefined;
+  private made: TextSpill | undefined;
   /** Signatures taken at lookup, for the results of the files that missed. */
   private readonly sigs = new Map<string, Signature | null>();
   /** Files named twice in the run: never served (a settled entry holds on the file's directives being the guest's own). */
   private readonly twice = new Set<string>();
   /** The run's report to keep, when it may be replayed. */
   private newRun: KeptRun | undefined;
+  /** Its bytes, as the run wrote them (pipeline.ts keeping). */
+  private newReport: TextSpill | undefined;
   /** The kept report was written again: nothing was looked up, and the file stays as it is. */
   private replayedRun = false;
   hits = 0;
@@ -372,6 +374,8 @@ export class LintCache {
     this.closeFile();
     this.made?.close();
     this.made = undefined;
+    this.newReport?.close();
+    this.newReport = undefined;
   }
 
   private constructor(
@@ -433,11 +437,17 @@ export class LintCache {
   }
 
   /** ReportMemo: this run's report, kept when every file of the run has its entry. */
-  keep(outputKey: string, report: KeptReport): void {
+  keep(outputKey: string, report: WrittenReport): void {
+    const spill = report.text;
     const digest = this.filesDigest();
-    if (digest === undefined || !this.files.every((f) => this.fresh.has(f))) return;
-    const text = [...report.text];
-    this.newRun = { outputKey, files: digest, code: report.code, warnings: report.warnings, textBytes: text.reduce((n, b) => n + b.length, 0), text: () => text };
+    if (digest === undefined || !this.files.every((f) => this.fresh.has(f))) {
+      spill.close();
+      return;
+    }
+    this.newReport?.close();
+    this.newReport = spill;
+    // Read back from the spill a window at a time when the cache is saved (the 78 MB report of 100 000 configs is not held).
+    this.newRun = { outputKey, files: digest, code: report.code, warnings: report.warnings, textBytes: spill.size, text: () => textPieces({ read: (start, end) => spill.bytes(start, end) }, 0, spill.size) };
   }
 
   /** filesDigest's answer: recall and keep both ask, and a file's signature is taken once per run (signatureOf), so it cannot change. */
@@ -512,7 +522,7 @@ export class LintCache {
     const m = memory && memory.autostart === undefined ? (({ autostart: _, ...rest }) => rest)(memory) : memory;
     if (!encoded || !plainJson(encoded) || (m !== undefined && !plainJson(m))) return;
     const entry: Entry = { ...this.shared(encoded), ...(m !== undefined ? { memory: m as MemoryGuest } : {}) };
-    this.fresh.set(file, (this.made ??= new EntrySpill()).add(`${JSON.stringify(entry)}\n`));
+    this.fresh.set(file, (this.made ??= new TextSpill('xenlint-cache-', 'entries')).add(`${JSON.stringify(entry)}\n`));
   }
 
   /**
@@ -622,7 +632,7 @@ export class LintCache {
       writeSync(fd, header);
       const index: string[] = [];
       // Entries lie one after another in the old file (unchanged) or among those made: copied a range at a time.
-      let source: EntrySpill | EntryWindow | undefined;
+      let source: TextSpill | EntryWindow | undefined;
       let from = 0;
       let to = 0;
       const copy = (): void => {
@@ -631,8 +641,8 @@ export class LintCache {
         for (let at = from; at < to; at += WINDOW_BYTES) put(s.bytes(at, Math.min(to, at + WINDOW_BYTES)));
         source = undefined;
       };
-      const entry = (file: string, sig: Signature, e: Slot | Made): void => {
-        const from_ = 'made' in e ? this.made! : this.entries;
+      const entry = (file: string, sig: Signature, e: Slot | SpillRange): void => {
+        const from_ = 'sig' in e ? this.entries : this.made!;
         if (source !== from_ || e.start !== to) {
           copy();
           source = from_;
@@ -737,85 +747,6 @@ class EntryWindow {
 
 /** How much of the entries is read at once. */
 const WINDOW_BYTES = 1 << 20;
-
-/** Where an entry this run made is among the bytes of its EntrySpill. */
-interface Made {
-  made: true;
-  start: number;
-  end: number;
-}
-
-/**
- * The entries a run makes, as JSON lines in a private temporary file
- * (privateTempFile: gone when the process ends, however it ends) until `save`
- * copies them into the new cache file: what a run holds of each is where it
- * is.
- */
-class EntrySpill {
-  private readonly file = spillFile();
-  /** The bytes written, when no temporary file could be made (a missing or read-only TMPDIR): held as before the spill. */
-  private held: Buffer[] = [];
-  /** Why the temporary file could not take the entries (TMPDIR full): `bytes` throws it, so the cache is not written. */
-  private failed: Error | undefined;
-  private size = 0;
-  private pending = '';
-  private written = 0;
-
-  add(line: string): Made {
-    const start = this.size;
-    this.size += Buffer.byteLength(line);
-    this.pending += line;
-    if (this.pending.length >= WINDOW_BYTES) this.flush();
-    return { made: true, start, end: this.size };
-  }
-
-  /** Bytes `start` to `end` of the entries made. */
-  bytes(start: number, end: number): Buffer {
-    this.flush();
-    if (this.failed !== undefined) throw this.failed;
-    if (this.file === undefined) {
-      if (this.held.length > 1) this.held = [Buffer.concat(this.held)];
-      return Buffer.from((this.held[0] ?? Buffer.alloc(0)).subarray(start, end));
-    }
-    const fd = this.file.fd;
-    const out = Buffer.allocUnsafe(end - start);
-    let got = 0;
-    while (got < out.length) {
-      const n = readSync(fd, out, got, out.length - got, start + got);
-      if (n === 0) throw new Error(`the lint cache's temporary entries ended at ${start + got} of ${end} bytes`);
-      got += n;
-    }
-    return out;
-  }
-
-  close(): void {
-    this.file?.close();
-    this.held = [];
-  }
-
-  private flush(): void {
-    if (this.pending === '') return;
-    const bytes = Buffer.from(this.pending, 'utf8');
-    if (this.file === undefined) this.held.push(bytes);
-    else if (this.failed === undefined) {
-      try {
-        this.file.writeAt(bytes, this.written);
-      } catch (err) {
-        // The run goes on; the cache is not written, and saving says why.
-        this.failed = err as Error;
-      }
-    }
-    this.written += bytes.length;
-    this.pending = '';
-  }
-}
-function spillFile(): PrivateTempFile | undefined {
-  try {
-    return privateTempFile('xenlint-cache-', 'entries');
-  } catch {
-    return undefined;
-  }
-}
 
 /** An entry is some 4 KiB; a larger one than this is not read (a damaged index, a hostile file). */
 const MAX_ENTRY = 16 << 20;

@@ -124,7 +124,7 @@ export default async function lint(argv: Record<string, unknown>): Promise<numbe
   };
   // The report of a run whose every input is the last one's is written again as it was (a path that does not exist is a problem the kept report lacks).
   const memo: ReportMemo | undefined =
-    cacheLib && missing.length === 0 ? { recall: (session, outputKey) => cacheFor(session)?.recall(outputKey), keep: (outputKey, report) => cache?.keep(outputKey, report) } : undefined;
+    cacheLib && missing.length === 0 ? { recall: (session, outputKey) => cacheFor(session)?.recall(outputKey), keep: (outputKey, report) => (cache ? cache.keep(outputKey, report) : report.text.close()) } : undefined;
   try {
     const code = await finish(
       'lint',

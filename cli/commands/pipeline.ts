@@ -20,6 +20,7 @@ import { joinNames } from '../../checks/lib/guest.js';
 import type { PluginArgs } from '../settings/plugins.js';
 import { redactReport } from '../sources/redact.js';
 import { stdoutIsTTY, writeOptionFilePieces, writeStdoutPieces } from './output.js';
+import { TextSpill } from '../model/text-spill.js';
 
 export interface ReportArgs {
   /** false (`--no-plugins`): built-in checks only, no plugin is loaded. */
@@ -256,6 +257,8 @@ export async function finish(command: 'check' | 'lint', facts: Facts, args: Repo
   let extras: RunInputs;
   let memoryGuests: MemoryGuest[] | undefined;
   let release: (() => void) | undefined;
+  /** The report's bytes as they are written, for the memo: in a private temporary file (TextSpill), not held (issue 14). */
+  let kept: TextSpill | undefined;
   if (typeof given === 'function') {
     const recall = outputKey !== undefined ? (session: RunSession) => memo!.recall(session, outputKey) : undefined;
     const ran = await streamed(checks, hostSideOf(facts), engine, given, xen, inputs, recall);
@@ -283,7 +286,7 @@ export async function finish(command: 'check' | 'lint', facts: Facts, args: Repo
     if (extras.locations) formatOptions.locations = { ...formatOptions.locations, ...extras.locations };
     // Written as it is made (issue 14): a report of 100 000 guests is never one string.
     let pieces = await formatPieces(report, format, formatOptions);
-    const kept: Buffer[] | undefined = outputKey !== undefined && !extras.unreadable && extras.problems.length === 0 ? [] : undefined;
+    kept = outputKey !== undefined && !extras.unreadable && extras.problems.length === 0 ? new TextSpill('xenlint-report-', 'report') : undefined;
     if (kept) pieces = keeping(pieces, kept);
     if (args.output) await writeOptionFilePieces('--output', args.output, pieces);
     else writeStdoutPieces(pieces);
@@ -291,8 +294,11 @@ export async function finish(command: 'check' | 'lint', facts: Facts, args: Repo
     const code = exitCodeFor(report, failOn);
     const warnings = report.summary.findings.warning;
     if (kept) memo!.keep(outputKey!, { text: kept, code, warnings });
+    // The memo has it now (and closes it).
+    kept = undefined;
     return extras.unreadable ? 2 : tooManyWarnings(code, warnings, maxWarnings);
   } finally {
+    kept?.close();
     // The findings were read for the last time (a spill's file is closed).
     release?.();
   }
@@ -308,8 +314,13 @@ export async function finish(command: 'check' | 'lint', facts: Facts, args: Repo
 export interface ReportMemo {
   /** The kept report, when the started session's run would write it again; undefined = run. */
   recall(session: RunSession, outputKey: string): KeptReport | undefined;
-  /** This run's report, written as it was made. */
-  keep(outputKey: string, report: KeptReport): void;
+  /** This run's report, written as it was made; the memo takes its spill over (closes it when done with it). */
+  keep(outputKey: string, report: WrittenReport): void;
+}
+
+/** A report as this run wrote it: its bytes in a spill (a private temporary file, or memory without a usable TMPDIR). */
+export interface WrittenReport extends Omit<KeptReport, 'text'> {
+  text: TextSpill;
 }
 
 export interface KeptReport {
@@ -341,18 +352,12 @@ function tooManyWarnings(code: number, warnings: number, maxWarnings: number | u
   return code;
 }
 
-/** The pieces as they are written, kept in UTF-8 chunks of some 64 KiB (a Buffer per piece would cost more than its bytes). */
-function* keeping(pieces: Iterable<string>, kept: Buffer[]): Generator<string> {
-  let chunk = '';
+/** The pieces as they are written, added to the spill (which writes them out a MiB at a time). */
+function* keeping(pieces: Iterable<string>, kept: TextSpill): Generator<string> {
   for (const piece of pieces) {
-    chunk += piece;
-    if (chunk.length >= 1 << 16) {
-      kept.push(Buffer.from(chunk, 'utf8'));
-      chunk = '';
-    }
+    kept.add(piece);
     yield piece;
   }
-  if (chunk !== '') kept.push(Buffer.from(chunk, 'utf8'));
 }
 
 /**
