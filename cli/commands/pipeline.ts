@@ -4,7 +4,6 @@
  * the baseline, the engine run, the report and the exit code.
  */
 import { FLEET_CHECK_IDS } from '../fleet/ids.js';
-import { compareText } from '../model/order.js';
 import { readInputFile, readSettingsText } from '../sources/read-input.js';
 import { resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
@@ -20,7 +19,7 @@ import { closest } from './closest.js';
 import { joinNames } from '../../checks/lib/guest.js';
 import type { PluginArgs } from '../settings/plugins.js';
 import { redactReport } from '../sources/redact.js';
-import { stdoutIsTTY, writeOptionFile, writeOptionFilePieces, writeStdoutPieces } from './output.js';
+import { stdoutIsTTY, writeOptionFilePieces, writeStdoutPieces } from './output.js';
 
 export interface ReportArgs {
   /** false (`--no-plugins`): built-in checks only, no plugin is loaded. */
@@ -122,17 +121,6 @@ export function resolveXen(facts: Pick<Facts, 'host'>, args: { xen?: string }, l
   return undefined;
 }
 
-export interface BaselineEntry {
-  fingerprint: string;
-  check: string;
-  /** The kind of problem (the check's message id); the fingerprint rests on it. */
-  messageId?: string;
-  domain?: string;
-  key?: string;
-  /** The text when the baseline was written: for the reader, never matched. */
-  message: string;
-}
-
 const BASELINE_SHAPE = 'expected the JSON object --write-baseline writes: {"findings": [{"fingerprint": "...", ...}, ...]}';
 
 /**
@@ -166,21 +154,6 @@ export async function readBaseline(file: string, limits?: InputLimits, option = 
     accepted.set(fingerprint, (accepted.get(fingerprint) ?? 0) + 1);
   });
   return accepted;
-}
-
-export function baselineOf(report: RunReport): string {
-  const findings: BaselineEntry[] = [];
-  for (const o of report.checks) {
-    for (const f of o.findings) {
-      const e: BaselineEntry = { fingerprint: f.fingerprint, check: f.check, message: f.message };
-      if (f.messageId !== undefined) e.messageId = f.messageId;
-      if (f.domain) e.domain = f.domain;
-      if (f.key) e.key = f.key;
-      findings.push(e);
-    }
-  }
-  findings.sort((a, b) => compareText(a.check, b.check) || compareText(a.domain ?? '', b.domain ?? '') || compareText(a.fingerprint, b.fingerprint));
-  return `${JSON.stringify({ baselineVersion: 1, tool: 'xenlint', findings }, null, 2)}\n`;
 }
 
 /**
@@ -300,7 +273,7 @@ export async function finish(command: 'check' | 'lint', facts: Facts, args: Repo
     // The baseline records every finding, whatever this run shows.
     // What a check or plugin writes is redacted once here, before the baseline and every format.
     full = redactReport(full);
-    if (args['write-baseline']) await writeOptionFile('--write-baseline', args['write-baseline'], baselineOf(full));
+    if (args['write-baseline']) await writeOptionFilePieces('--write-baseline', args['write-baseline'], (await import('./baseline.js')).baselinePieces(full));
     const report = args.quiet ? errorsOnly(full) : full;
     if (facts.host) {
       const { memoryView } = await import('./memory-view.js');

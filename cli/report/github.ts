@@ -11,7 +11,7 @@
 import type { CheckOutcome, ReportedFinding, RunReport } from '../model/contract.js';
 import type { Severity } from '../model/diagnostic.js';
 import type { FormatOptions } from './options.js';
-import { countFindings, countStatuses, displayPath, findingCode, plural, position, severityCounts, statusCounts } from './shared.js';
+import { batched, countFindings, countStatuses, displayPath, findingCode, plural, position, severityCounts, statusCounts } from './shared.js';
 
 type Command = 'error' | 'warning' | 'notice';
 
@@ -32,28 +32,35 @@ export function workflowCommand(command: Command, props: Array<[string, string |
 }
 
 export function formatGithub(report: RunReport, opts: FormatOptions): string {
-  const out: string[] = [];
+  return [...githubPieces(report, opts)].join('');
+}
+
+/** formatGithub's text in pieces: one line per finding, read from the run's finding store as it is written. */
+export function githubPieces(report: RunReport, opts: FormatOptions): Generator<string> {
+  return batched(lines(report, opts));
+}
+
+function* lines(report: RunReport, opts: FormatOptions): Generator<string> {
   for (const o of report.checks) {
-    for (const f of o.findings) out.push(findingCommand(f, opts.cwd));
-    if (o.status === 'error') out.push(errorCommand(o));
+    const findings = o.findings;
+    for (let i = 0; i < findings.length; i++) yield `${findingCommand(findings[i]!, opts.cwd)}\n`;
+    if (o.status === 'error') yield `${errorCommand(o)}\n`;
   }
   for (const p of report.problems) {
     const line = position(p.line);
-    out.push(
-      workflowCommand(
-        'error',
-        [
-          ['file', p.file ? displayPath(p.file, opts.cwd) : undefined],
-          ['line', p.file ? line : undefined],
-          ['col', p.file && line !== undefined ? position(p.column) : undefined],
-          ['title', 'xenlint input problem'],
-        ],
-        p.message,
-      ),
+    const command = workflowCommand(
+      'error',
+      [
+        ['file', p.file ? displayPath(p.file, opts.cwd) : undefined],
+        ['line', p.file ? line : undefined],
+        ['col', p.file && line !== undefined ? position(p.column) : undefined],
+        ['title', 'xenlint input problem'],
+      ],
+      p.message,
     );
+    yield `${command}\n`;
   }
-  out.push(summaryLine(report));
-  return `${out.join('\n')}\n`;
+  yield `${summaryLine(report)}\n`;
 }
 
 function findingCommand(f: ReportedFinding, cwd: string): string {

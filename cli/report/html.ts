@@ -13,7 +13,7 @@
 import type { FleetHost, MemoryView, ReportedFinding, RunReport, Status } from '../model/contract.js';
 import type { Severity } from '../model/diagnostic.js';
 import type { FormatOptions, RuleMeta } from './options.js';
-import { countFindings, countStatuses, displayPath, plural, position, severityCounts, statusCounts, wellFormed } from './shared.js';
+import { batched, countFindings, countStatuses, displayPath, grown, membersOf, plural, position, severityCounts, statusCounts, wellFormed } from './shared.js';
 import { splitByHost } from './fleet.js';
 
 /** Text and attribute values: the five HTML specials, control characters shown, lone surrogates replaced. */
@@ -47,6 +47,21 @@ interface Part {
 }
 
 export function formatHtml(report: RunReport, opts: FormatOptions): string {
+  return [...htmlPieces(report, opts)].join('');
+}
+
+/**
+ * formatHtml's page in pieces (issue 14): the findings are read from the run's
+ * finding store twice, once to group them by guest and once to write each
+ * guest's card; the memory bar is written a guest at a time. What is whole:
+ * each guest's card (its findings are sorted before it is written), the
+ * hosts × checks grid of a fleet, and the page's head, style and script.
+ */
+export function htmlPieces(report: RunReport, opts: FormatOptions): Generator<string> {
+  return batched(page(report, opts));
+}
+
+function* page(report: RunReport, opts: FormatOptions): Generator<string> {
   const fleet = report.hosts !== undefined;
   const parts: Part[] = fleet
     ? splitByHost(report)
@@ -56,13 +71,7 @@ export function formatHtml(report: RunReport, opts: FormatOptions): string {
   for (const o of report.checks) if (!columns.has(o.id)) columns.set(o.id, columns.size);
   const findings = countFindings(report);
   const title = fleet ? `xenlint: ${plural(parts.length, 'host')}` : `xenlint ${report.command}`;
-  const body = [
-    header(report, title, findings, fleet ? parts.length : undefined),
-    fleet ? matrix(parts, columns) : '',
-    ...parts.map((p, i) => hostSection(p, i, opts, columns)),
-    `<footer>xenlint ${esc(report.tool.version)} · ${esc(report.command)} · ${esc(statusCounts(countStatuses(report)))}</footer>`,
-  ].join('\n');
-  return `<!DOCTYPE html>
+  yield `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -73,7 +82,16 @@ export function formatHtml(report: RunReport, opts: FormatOptions): string {
 </head>
 <body data-js="off">
 <main>
-${body}
+`;
+  yield header(report, title, findings, fleet ? parts.length : undefined);
+  yield '\n';
+  if (fleet) yield matrix(parts, columns);
+  for (const [i, p] of parts.entries()) {
+    yield '\n';
+    yield* hostSection(p, i, opts, columns);
+  }
+  yield `\n<footer>xenlint ${esc(report.tool.version)} · ${esc(report.command)} · ${esc(statusCounts(countStatuses(report)))}</footer>`;
+  yield `
 </main>
 <script>${SCRIPT}</script>
 </body>
@@ -131,53 +149,61 @@ function worstSeverity(findings: ReportedFinding[]): Severity | undefined {
   return SEVERITIES.find((s) => findings.some((f) => f.severity === s));
 }
 
-function hostSection(p: Part, hi: number, opts: FormatOptions, columns: Map<string, number>): string {
+function* hostSection(p: Part, hi: number, opts: FormatOptions, columns: Map<string, number>): Generator<string> {
   const r = p.report;
   const f = countFindings(r);
   const xen = p.host.xen ? `Xen ${esc(p.host.xen.version.replace(/\+.*$/, ''))}` : '';
   const sub = [p.host.root ? esc(displayPath(p.host.root, opts.cwd)) : '', xen].filter((s) => s !== '').join(' · ');
   const heading = `<h2>${esc(p.host.name)}${sub ? ` <small>${sub}</small>` : ''}</h2>`;
-  return `<section class="card host" id="h${hi}">
+  const guests = byGuest(r, opts);
+  yield `<section class="card host" id="h${hi}">
 ${heading}
 <p class="counts"><span class="count sev-error">${f.error} error${f.error === 1 ? '' : 's'}</span><span class="count sev-warning">${f.warning} warning${f.warning === 1 ? '' : 's'}</span><span class="count sev-info">${f.info} info</span></p>
-${r.memory ? memoryBar(r.memory) : ''}
-${checkGrid(r, hi, opts, columns)}
-${findingsByGuest(r, opts)}
-${problems(r, opts)}
-</section>`;
+`;
+  if (r.memory) yield* memoryBar(r.memory);
+  yield `\n${checkGrid(r, hi, opts, columns, guests.worstOfCheck)}\n`;
+  yield* guests.cards();
+  yield `\n${problems(r, opts)}\n</section>`;
 }
 
-function memoryBar(m: MemoryView): string {
+function* memoryBar(m: MemoryView): Generator<string> {
   const starting = m.guests.filter((g) => g.autostart);
   const others = m.guests.filter((g) => !g.autostart);
-  const committed = (m.dom0MiB ?? 0) + starting.reduce((n, g) => n + g.mib, 0);
+  let started = 0;
+  for (const g of starting) started += g.mib;
+  const committed = (m.dom0MiB ?? 0) + started;
   const scale = Math.max(m.totalMiB, committed, 1);
   const pct = (mib: number) => `${((mib / scale) * 100).toFixed(3)}%`;
   const over = committed > m.totalMiB;
-  const segs: string[] = [];
-  if (m.dom0MiB !== undefined) segs.push(`<span class="seg dom0" style="width:${pct(m.dom0MiB)}" title="${esc(`dom0: ${m.dom0MiB} MiB (${m.dom0Source})`)}"></span>`);
-  starting.forEach((g, i) => segs.push(`<span class="seg g${i % 6}" style="width:${pct(g.mib)}" title="${esc(`${g.name}: ${g.mib} MiB`)}"></span>`));
   const share = Math.round((committed / Math.max(m.totalMiB, 1)) * 100);
-  const legend = [
-    ...(m.dom0MiB !== undefined ? [`<li><i class="dom0"></i>dom0 ${esc(m.dom0MiB)} MiB <span class="muted">(${esc(m.dom0Source)})</span></li>`] : [`<li class="muted">dom0 size unknown: not counted</li>`]),
-    ...starting.map((g, i) => `<li><i class="g${i % 6}"></i>${esc(g.name)} ${esc(g.mib)} MiB</li>`),
-  ].join('');
-  return `<div class="memory">
+  yield `<div class="memory">
 <h3>Memory <span class="${over ? 'bad' : 'muted'}">${esc(committed)} MiB committed of ${esc(m.totalMiB)} MiB RAM (${esc(share)}%)${over ? ` — over by ${esc(committed - m.totalMiB)} MiB` : ''}</span></h3>
-<div class="bar${over ? ' over' : ''}" role="img" aria-label="${esc(`${committed} MiB of ${m.totalMiB} MiB committed`)}">${segs.join('')}${over ? `<span class="overflow" style="left:${pct(m.totalMiB)}" title="${esc(`over RAM by ${committed - m.totalMiB} MiB`)}"></span>` : ''}<span class="ram" style="left:${pct(m.totalMiB)}" title="${esc(`RAM: ${m.totalMiB} MiB`)}"></span></div>
-<ul class="mem-legend">${legend}</ul>
-${others.length ? `<p class="muted small">Not started with the host: ${others.map((g) => `${esc(g.name)} ${esc(g.mib)} MiB`).join(', ')}${m.freeMiB !== undefined ? ` · free now: ${esc(m.freeMiB)} MiB` : ''}</p>` : m.freeMiB !== undefined ? `<p class="muted small">Free now: ${esc(m.freeMiB)} MiB</p>` : ''}
-</div>`;
+<div class="bar${over ? ' over' : ''}" role="img" aria-label="${esc(`${committed} MiB of ${m.totalMiB} MiB committed`)}">`;
+  if (m.dom0MiB !== undefined) yield `<span class="seg dom0" style="width:${pct(m.dom0MiB)}" title="${esc(`dom0: ${m.dom0MiB} MiB (${m.dom0Source})`)}"></span>`;
+  for (const [i, g] of starting.entries()) yield `<span class="seg g${i % 6}" style="width:${pct(g.mib)}" title="${esc(`${g.name}: ${g.mib} MiB`)}"></span>`;
+  yield `${over ? `<span class="overflow" style="left:${pct(m.totalMiB)}" title="${esc(`over RAM by ${committed - m.totalMiB} MiB`)}"></span>` : ''}<span class="ram" style="left:${pct(m.totalMiB)}" title="${esc(`RAM: ${m.totalMiB} MiB`)}"></span></div>
+<ul class="mem-legend">`;
+  yield m.dom0MiB !== undefined ? `<li><i class="dom0"></i>dom0 ${esc(m.dom0MiB)} MiB <span class="muted">(${esc(m.dom0Source)})</span></li>` : `<li class="muted">dom0 size unknown: not counted</li>`;
+  for (const [i, g] of starting.entries()) yield `<li><i class="g${i % 6}"></i>${esc(g.name)} ${esc(g.mib)} MiB</li>`;
+  yield '</ul>\n';
+  if (others.length) {
+    yield '<p class="muted small">Not started with the host: ';
+    for (const [i, g] of others.entries()) yield `${i > 0 ? ', ' : ''}${esc(g.name)} ${esc(g.mib)} MiB`;
+    yield `${m.freeMiB !== undefined ? ` · free now: ${esc(m.freeMiB)} MiB` : ''}</p>`;
+  } else if (m.freeMiB !== undefined) {
+    yield `<p class="muted small">Free now: ${esc(m.freeMiB)} MiB</p>`;
+  }
+  yield '\n</div>';
 }
 
-function checkGrid(r: RunReport, hi: number, opts: FormatOptions, columns: Map<string, number>): string {
+function checkGrid(r: RunReport, hi: number, opts: FormatOptions, columns: Map<string, number>, worstOf: (check: number) => Severity | undefined): string {
   const counts = countStatuses(r);
   const chips = r.checks
     .map((o, i) => {
       const ci = columns.get(o.id) ?? i;
       const href = safeHref(opts.rules.get(o.id)?.helpUri);
       const tip = `${o.title}${o.reason ? ` — ${o.reason}` : ''}`;
-      const worst = worstSeverity(o.findings);
+      const worst = worstOf(i);
       const label = `${esc(o.id)}${o.status === 'fail' ? ` <b>${o.findings.length}</b>` : ''}`;
       return `<li class="chip s-${o.status}${worst ? ` sev-${worst}` : ''}" id="h${hi}-c${ci}" title="${esc(tip)}">${href ? `<a href="${esc(href)}">${label}</a>` : label}</li>`;
     })
@@ -188,44 +214,92 @@ function checkGrid(r: RunReport, hi: number, opts: FormatOptions, columns: Map<s
 </details>`;
 }
 
-interface Group {
-  title: string;
-  file?: string;
-  findings: ReportedFinding[];
+/** Which of SEVERITIES a list of findings has, a bit each (1: error, 2: warning, 4: info). */
+function severityBits(severity: string): number {
+  const i = (SEVERITIES as string[]).indexOf(severity);
+  return i < 0 ? 0 : 1 << i;
 }
 
-function findingsByGuest(r: RunReport, opts: FormatOptions): string {
-  const groups = new Map<string, Group>();
-  const order: string[] = [];
-  const all = r.checks.flatMap((o) => o.findings);
-  for (const f of all) {
-    const key = f.domain !== undefined ? `guest\u0000${f.domain}` : `host\u0000${f.file ?? ''}`;
-    let g = groups.get(key);
-    if (!g) {
-      g = { title: f.domain ?? 'Host', findings: [], ...(f.file ? { file: f.file } : {}) };
-      groups.set(key, g);
-      order.push(key);
-    }
-    g.findings.push(f);
+function worstOfBits(bits: number): Severity | undefined {
+  return SEVERITIES.find((_, i) => (bits & (1 << i)) !== 0);
+}
+
+/**
+ * The host's findings by guest (the host's own by file). The first reading
+ * keeps, of each finding, its group's number, and of each group its key and
+ * which severities it has (and so of each check); each guest's card then reads
+ * its findings again, when it is written.
+ */
+function byGuest(r: RunReport, opts: FormatOptions): { worstOfCheck: (check: number) => Severity | undefined; cards: () => Generator<string> } {
+  const starts: number[] = [];
+  let total = 0;
+  for (const o of r.checks) {
+    starts.push(total);
+    total += o.findings.length;
   }
-  if (all.length === 0) return '<p class="none">No findings on this host.</p>';
-  order.sort((a, b) => rank(groups.get(a)!) - rank(groups.get(b)!) || (a < b ? -1 : a > b ? 1 : 0));
-  return `<div class="guests">${order.map((k) => guestCard(groups.get(k)!, opts)).join('\n')}</div>`;
+  const groupOf = new Int32Array(total);
+  const keys: string[] = [];
+  const index = new Map<string, number>();
+  let bits = new Uint8Array(64);
+  const checkBits = new Uint8Array(r.checks.length);
+  let n = 0;
+  r.checks.forEach((o, c) => {
+    const findings = o.findings;
+    for (let i = 0; i < findings.length; i++, n++) {
+      const f = findings[i]!;
+      const key = f.domain !== undefined ? `guest\u0000${f.domain}` : `host\u0000${f.file ?? ''}`;
+      let g = index.get(key);
+      if (g === undefined) {
+        g = keys.push(key) - 1;
+        index.set(key, g);
+        if (g === bits.length) bits = grown(bits);
+      }
+      const bit = severityBits(f.severity);
+      bits[g]! |= bit;
+      checkBits[c]! |= bit;
+      groupOf[n] = g;
+    }
+  });
+  index.clear();
+  const finding = (at: number): ReportedFinding => {
+    let c = 0;
+    while (c + 1 < starts.length && at >= starts[c + 1]!) c++;
+    return r.checks[c]!.findings[at - starts[c]!]!;
+  };
+  return {
+    worstOfCheck: (c) => worstOfBits(checkBits[c]!),
+    cards: function* () {
+      if (total === 0) {
+        yield '<p class="none">No findings on this host.</p>';
+        return;
+      }
+      const title = (g: number): string => (keys[g]!.startsWith('guest\u0000') ? keys[g]!.slice(6) : 'Host');
+      // Guests with errors first; the host's own findings after its guests' when equal.
+      const rank = (g: number): number => {
+        const worst = worstOfBits(bits[g]!);
+        return (worst === 'error' ? 0 : worst === 'warning' ? 10 : 20) + (title(g) === 'Host' ? 1 : 0);
+      };
+      const ranks = Int32Array.from(keys, (_, g) => rank(g));
+      const order = Array.from(keys, (_, g) => g).sort((a, b) => ranks[a]! - ranks[b]! || (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+      const members = membersOf(groupOf, keys.length);
+      yield '<div class="guests">';
+      for (const [k, g] of order.entries()) {
+        const own = [...members.of(g)].map(finding);
+        yield `${k > 0 ? '\n' : ''}${guestCard(title(g), own, worstOfBits(bits[g]!) ?? 'info', opts)}`;
+      }
+      yield '</div>';
+    },
+  };
 }
 
-/** Guests with errors first; the host's own findings after its guests' when equal. */
-function rank(g: Group): number {
-  const worst = worstSeverity(g.findings);
-  return (worst === 'error' ? 0 : worst === 'warning' ? 10 : 20) + (g.title === 'Host' ? 1 : 0);
-}
-
-function guestCard(g: Group, opts: FormatOptions): string {
-  const worst = worstSeverity(g.findings) ?? 'info';
-  const sorted = [...g.findings].sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || (position(a.line) ?? 0) - (position(b.line) ?? 0));
+/** A guest's card: its findings, worst first, then by line; the file of the first of them beside its name. */
+function guestCard(title: string, findings: ReportedFinding[], worst: Severity, opts: FormatOptions): string {
+  const file = findings[0]!.file || undefined;
+  const sorted = findings.sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || (position(a.line) ?? 0) - (position(b.line) ?? 0));
   return `<article class="guest worst-${worst}">
-<h3>${esc(g.title)}${g.file ? ` <span class="file">${esc(displayPath(g.file, opts.cwd))}</span>` : ''}</h3>
+<h3>${esc(title)}${file ? ` <span class="file">${esc(displayPath(file, opts.cwd))}</span>` : ''}</h3>
 <ul class="findings">
-${sorted.map((f) => findingItem(f, opts.rules.get(f.check), g.file)).join('\n')}
+${sorted.map((f) => findingItem(f, opts.rules.get(f.check), file)).join('\n')}
 </ul>
 </article>`;
 }

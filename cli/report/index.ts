@@ -24,8 +24,9 @@ export async function formatReport(report: RunReport, format: Format, opts: Form
 
 /**
  * The report in pieces, to be written one after another (issue 14): stylish,
- * JSON and SARIF make theirs as they go, so a report of 100 000 guests is
- * never one string; the other formats hand over their text as one piece.
+ * JSON, SARIF, JUnit, GitHub and HTML make theirs as they go, so a report of
+ * 100 000 guests is never one string; a fleet's report in stylish, SARIF, JUnit
+ * or GitHub (formatFleet) is handed over as one piece.
  */
 export async function formatPieces(report: RunReport, format: Format, opts: FormatOptions): Promise<Iterable<string>> {
   // JSON carries a fleet run's host on every finding; the other formats group a fleet by host (formatFleet).
@@ -33,7 +34,10 @@ export async function formatPieces(report: RunReport, format: Format, opts: Form
   if (report.hosts === undefined) {
     if (format === 'stylish') return (await import('./stylish.js')).stylishPieces(report, opts);
     if (format === 'sarif') return (await import('./sarif.js')).sarifPieces(report, opts);
+    if (format === 'junit') return (await import('./junit.js')).junitPieces(report, opts);
+    if (format === 'github') return (await import('./github.js')).githubPieces(report, opts);
   }
+  if (format === 'html') return (await import('./html.js')).htmlPieces(report, opts);
   return [await formatWhole(report, format, opts)];
 }
 

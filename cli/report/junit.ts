@@ -20,8 +20,9 @@
 import type { CheckOutcome, ReportedFinding, RunReport } from '../model/contract.js';
 import type { Severity } from '../model/diagnostic.js';
 import type { FormatOptions } from './options.js';
-import { displayPath, namesAFile, position, wellFormed } from './shared.js';
+import { batched, displayPath, grown, membersOf, namesAFile, position, wellFormed } from './shared.js';
 
+/** A <testcase> as its opening tag's values, and its body (inner elements) as pieces of text; no body for a passing case with nothing to say. */
 interface Case {
   classname: string;
   name: string;
@@ -29,50 +30,95 @@ interface Case {
   line?: number;
   /** Seconds. */
   time: number;
-  /** Inner elements, already serialised; empty for a passing case with nothing to say. */
-  body: string;
-  kind: 'pass' | 'failure' | 'skipped' | 'error';
+  body?: () => Iterable<string>;
+}
+
+/** What a case counts as in the totals, which the suite's opening tag carries before any case is written. */
+type Kind = 'pass' | 'failure' | 'skipped' | 'error';
+
+/** A check's cases: how many of each kind, and the cases themselves, made only as they are written. */
+interface CheckCases {
+  kinds: Kind[];
+  /** Seconds, each case's. */
+  time: number;
+  cases: () => Iterable<Case>;
 }
 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
 export function formatJunit(report: RunReport, opts: FormatOptions): string {
-  const cases = [...report.checks.flatMap((o) => checkCases(o, opts)), ...report.problems.map((p) => problemCase(p, opts))];
-  const count = (kind: Case['kind']) => cases.filter((c) => c.kind === kind).length;
-  const time = seconds(cases.reduce((sum, c) => sum + c.time, 0));
-  const totals = `tests="${cases.length}" failures="${count('failure')}" errors="${count('error')}" skipped="${count('skipped')}" time="${time}"`;
+  return [...junitPieces(report, opts)].join('');
+}
+
+/**
+ * formatJunit's text in pieces (issue 14). The suite's totals come first, so
+ * the findings are read twice from the run's finding store: once to group
+ * them into cases and count those, once to write each case as it comes.
+ */
+export function junitPieces(report: RunReport, opts: FormatOptions): Generator<string> {
+  return batched(lines(report, opts));
+}
+
+function* lines(report: RunReport, opts: FormatOptions): Generator<string> {
+  const checks = report.checks.map((o) => checkCases(o, opts));
+  const problems = report.problems.map((p) => problemCase(p, opts));
+  const counts: Record<Kind, number> = { pass: 0, failure: 0, skipped: 0, error: 0 };
+  let tests = 0;
+  let sum = 0;
+  for (const c of checks) {
+    for (const kind of c.kinds) {
+      counts[kind]++;
+      sum += c.time;
+    }
+    tests += c.kinds.length;
+  }
+  // (An input problem takes no time.)
+  tests += problems.length;
+  counts.error += problems.length;
+  const totals = `tests="${tests}" failures="${counts.failure}" errors="${counts.error}" skipped="${counts.skipped}" time="${seconds(sum)}"`;
   const props: Array<[string, string]> = [['xenlint.version', report.tool.version]];
   if (report.xen) props.push(['xen.version', report.xen.version], ['xen.source', report.xen.source]);
   props.push(['xenlint.fail-on', opts.failOn ?? 'error']);
-  const out = [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="xenlint" ${totals}>`,
-    `  <testsuite name="${xmlAttr(`xenlint ${report.command}`)}" ${totals}>`,
-    '    <properties>',
-    ...props.map(([k, v]) => `      <property name="${xmlAttr(k)}" value="${xmlAttr(v)}"/>`),
-    '    </properties>',
-  ];
-  for (const c of cases) {
-    const where = `${c.file !== undefined ? ` file="${xmlAttr(c.file)}"` : ''}${c.line !== undefined ? ` line="${c.line}"` : ''}`;
-    const open = `    <testcase classname="${xmlAttr(c.classname)}" name="${xmlAttr(c.name)}"${where} time="${seconds(c.time)}"`;
-    out.push(c.body === '' ? `${open}/>` : `${open}>\n      ${c.body}\n    </testcase>`);
+  yield '<?xml version="1.0" encoding="UTF-8"?>\n';
+  yield `<testsuites name="xenlint" ${totals}>\n`;
+  yield `  <testsuite name="${xmlAttr(`xenlint ${report.command}`)}" ${totals}>\n`;
+  yield '    <properties>\n';
+  for (const [k, v] of props) yield `      <property name="${xmlAttr(k)}" value="${xmlAttr(v)}"/>\n`;
+  yield '    </properties>\n';
+  for (const c of checks) for (const one of c.cases()) yield* casePieces(one);
+  for (const one of problems) yield* casePieces(one);
+  yield '  </testsuite>\n';
+  yield '</testsuites>\n';
+}
+
+function* casePieces(c: Case): Generator<string> {
+  const where = `${c.file !== undefined ? ` file="${xmlAttr(c.file)}"` : ''}${c.line !== undefined ? ` line="${c.line}"` : ''}`;
+  const open = `    <testcase classname="${xmlAttr(c.classname)}" name="${xmlAttr(c.name)}"${where} time="${seconds(c.time)}"`;
+  if (c.body === undefined) {
+    yield `${open}/>\n`;
+    return;
   }
-  out.push('  </testsuite>', '</testsuites>');
-  return `${out.join('\n')}\n`;
+  yield `${open}>\n      `;
+  yield* c.body();
+  yield '\n    </testcase>\n';
 }
 
 function seconds(s: number): string {
   return Number.isFinite(s) && s > 0 ? s.toFixed(3) : '0.000';
 }
 
-function checkCases(o: CheckOutcome, opts: FormatOptions): Case[] {
+function checkCases(o: CheckOutcome, opts: FormatOptions): CheckCases {
   const classname = `xenlint.${o.id}`;
   const reason = o.reason ?? 'no reason given';
   const time = Number.isFinite(o.durationMs) && o.durationMs! > 0 ? o.durationMs! / 1000 : 0;
-  const one = (body: string, kind: Case['kind']): Case[] => [{ classname, name: o.title, time, body, kind }];
+  const one = (body: string | undefined, kind: Kind): CheckCases => ({
+    kinds: [kind],
+    time,
+    cases: () => [{ classname, name: o.title, time, ...(body !== undefined ? { body: () => [body] } : {}) }],
+  });
   switch (o.status) {
     case 'pass':
-      return one('', 'pass');
+      return one(undefined, 'pass');
     case 'skipped':
       return one(`<skipped message="${xmlAttr(reason)}"/>`, 'skipped');
     case 'not-applicable':
@@ -86,44 +132,91 @@ function checkCases(o: CheckOutcome, opts: FormatOptions): Case[] {
   }
 }
 
-/** Findings for no domU first, then one case per domU (and file) in the order they first appear. */
-function failCases(o: CheckOutcome, classname: string, time: number, opts: FormatOptions): Case[] {
-  const groups = new Map<string, { domain: string; file: string | undefined; findings: ReportedFinding[] }>();
-  for (const f of o.findings) {
-    const file = f.file && namesAFile(f.file, opts.locations) ? displayPath(f.file, opts.cwd) : undefined;
-    const key = `${f.domain ?? ''}\u0000${file ?? ''}`;
-    const group = groups.get(key) ?? { domain: f.domain ?? '', file, findings: [] };
-    group.findings.push(f);
-    groups.set(key, group);
-  }
-  const ordered = [...groups.values()].sort((a, b) => (a.domain === '' ? -1 : 0) - (b.domain === '' ? -1 : 0));
-  const threshold = RANK[opts.failOn ?? 'error'] ?? RANK.error;
-  const docs = opts.rules.get(o.id)?.helpUri;
-  const names = new Set<string>();
-  return ordered.map(({ domain, file, findings }) => {
-    const worst = findings.reduce<Severity>((w, f) => (RANK[f.severity] > RANK[w] ? f.severity : w), 'info');
-    const message = findings.length === 1 ? firstLine(findings[0]!.message) : `${findings.length} findings`;
-    const text = [...findings.map((f) => findingText(f, opts)), ...(docs ? [`docs: ${docs}`] : [])].join('\n\n');
-    let name = domain !== '' ? `${o.title} [${domain}]` : file !== undefined ? `${o.title} [${file}]` : o.title;
-    if (names.has(name) && file !== undefined) name = `${name} ${file}`;
-    names.add(name);
-    const fails = RANK[worst] >= threshold;
-    const c: Case = {
-      classname,
-      name,
-      time: time / groups.size,
-      body: fails
-        ? `<failure message="${xmlAttr(message)}" type="${worst}">${xmlText(text)}</failure>`
-        : `<system-out>${xmlText(`below --fail-on ${opts.failOn ?? 'error'}, not a failure:\n${text}`)}</system-out>`,
-      kind: fails ? 'failure' : 'pass',
-    };
-    if (file !== undefined) {
-      c.file = file;
-      const line = findings.map((f) => position(f.line)).find((l) => l !== undefined);
-      if (line !== undefined) c.line = line;
+const SEVERITY_OF: readonly Severity[] = ['info', 'warning', 'error'];
+
+/**
+ * Findings for no domU first, then one case per domU (and file) in the order
+ * they first appear. The first reading groups the findings and keeps a few
+ * numbers of each group (its worst severity, its first line, whether it is
+ * about no domU) and of each finding (its group); a case's findings are read
+ * again as it is written, its domU and file from the first of them.
+ */
+function failCases(o: CheckOutcome, classname: string, time: number, opts: FormatOptions): CheckCases {
+  const findings = o.findings;
+  const groupOf = new Int32Array(findings.length);
+  const byKey = new Map<string, number>();
+  let worst = new Uint8Array(64);
+  let line = new Int32Array(64);
+  let noDomain = new Uint8Array(64);
+  for (let i = 0; i < findings.length; i++) {
+    const f = findings[i]!;
+    const key = `${f.domain ?? ''}\u0000${caseFile(f, opts) ?? ''}`;
+    let g = byKey.get(key);
+    if (g === undefined) {
+      g = byKey.size;
+      byKey.set(key, g);
+      if (g === worst.length) [worst, line, noDomain] = [grown(worst), grown(line), grown(noDomain)];
+      noDomain[g] = (f.domain ?? '') === '' ? 1 : 0;
     }
-    return c;
-  });
+    // (RANK of a severity that is none of the three is undefined: never worse, as before.)
+    if (RANK[f.severity] > worst[g]!) worst[g] = RANK[f.severity];
+    if (line[g] === 0) line[g] = position(f.line) ?? 0;
+    groupOf[i] = g;
+  }
+  const groups = byKey.size;
+  byKey.clear();
+  const order = Array.from({ length: groups }, (_, g) => g).sort((a, b) => -noDomain[a]! + noDomain[b]!);
+  const threshold = RANK[opts.failOn ?? 'error'] ?? RANK.error;
+  const share = time / groups;
+  return {
+    kinds: order.map((g) => (worst[g]! >= threshold ? 'failure' : 'pass')),
+    time: share,
+    cases: function* () {
+      const members = membersOf(groupOf, groups);
+      const docs = opts.rules.get(o.id)?.helpUri;
+      const names = new Set<string>();
+      for (const g of order) {
+        const own = members.of(g);
+        const first = findings[own[0]!]!;
+        const domain = first.domain ?? '';
+        const file = caseFile(first, opts);
+        let name = domain !== '' ? `${o.title} [${domain}]` : file !== undefined ? `${o.title} [${file}]` : o.title;
+        if (names.has(name) && file !== undefined) name = `${name} ${file}`;
+        names.add(name);
+        const fails = worst[g]! >= threshold;
+        const c: Case = { classname, name, time: share, body: () => failureBody(first, findings, own, fails, SEVERITY_OF[worst[g]!]!, docs, opts) };
+        if (file !== undefined) {
+          c.file = file;
+          if (line[g] !== 0) c.line = line[g]!;
+        }
+        yield c;
+      }
+    },
+  };
+}
+
+/** The file a finding's case names: only one someone can open, as shown. */
+function caseFile(f: ReportedFinding, opts: FormatOptions): string | undefined {
+  return f.file && namesAFile(f.file, opts.locations) ? displayPath(f.file, opts.cwd) : undefined;
+}
+
+/**
+ * A case's <failure> (or, below --fail-on, its <system-out>), its findings read
+ * one at a time. Escaping the findings' texts one by one gives what escaping
+ * them joined would: each ends where a line break follows, and xmlText maps each
+ * character on its own but for a surrogate pair, which a line break cannot split.
+ */
+function* failureBody(first: ReportedFinding, findings: readonly ReportedFinding[], own: Int32Array, fails: boolean, worst: Severity, docs: string | undefined, opts: FormatOptions): Generator<string> {
+  if (fails) {
+    const message = own.length === 1 ? firstLine(first.message) : `${own.length} findings`;
+    yield `<failure message="${xmlAttr(message)}" type="${worst}">`;
+  } else {
+    yield `<system-out>${xmlText(`below --fail-on ${opts.failOn ?? 'error'}, not a failure:\n`)}`;
+  }
+  yield xmlText(findingText(first, opts));
+  for (let n = 1; n < own.length; n++) yield `\n\n${xmlText(findingText(findings[own[n]!]!, opts))}`;
+  if (docs) yield xmlText(`\n\ndocs: ${docs}`);
+  yield fails ? '</failure>' : '</system-out>';
 }
 
 function findingText(f: ReportedFinding, opts: FormatOptions): string {
@@ -147,12 +240,12 @@ function problemCase(p: RunReport['problems'][number], opts: FormatOptions): Cas
   const line = position(p.line);
   const isFile = p.file !== undefined && p.file !== '' && namesAFile(p.file, opts.locations);
   const shown = p.file ? (isFile ? displayPath(p.file, opts.cwd) : p.file) : undefined;
+  const body = `<error message="${xmlAttr(firstLine(p.message))}" type="input-problem">${xmlText(p.message)}</error>`;
   const c: Case = {
     classname: 'xenlint.input',
     name: shown !== undefined ? `${shown}${line !== undefined ? `:${line}` : ''}` : 'input',
     time: 0,
-    body: `<error message="${xmlAttr(firstLine(p.message))}" type="input-problem">${xmlText(p.message)}</error>`,
-    kind: 'error',
+    body: () => [body],
   };
   if (isFile && shown !== undefined) {
     c.file = shown;

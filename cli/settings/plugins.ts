@@ -27,7 +27,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Check, Finding, Skip } from '../model/contract.js';
 import { UsageError, type LoadedConfig } from './config.js';
-import { describeErrors, validator } from './validators.js';
+import { compileOptionsSchema, describeErrors, validator } from './validators.js';
 
 /** The environment variable that allows the plugins of any config (`1` or `true`). */
 export const ALLOW_PLUGINS_ENV = 'XENLINT_ALLOW_PLUGINS';
@@ -222,9 +222,9 @@ async function pluginCheck(name: string, i: number, c: unknown, validate: Valida
     throw new UsageError(`${where}: has no run(facts, ctx) function and none of hostOnly, perGuest, summarize, fold, across`);
   }
   if (meta['options'] !== undefined) {
-    const { Ajv } = await import('ajv');
     try {
-      new Ajv({ strict: false }).compile(meta['options'] as object);
+      // Kept for the config's options (optionsValidator): compiled once.
+      await compileOptionsSchema(meta['options'] as object);
     } catch (err) {
       throw new UsageError(`${where}: its options schema cannot be compiled: ${describeThrown(err)} (expected a JSON Schema object)`);
     }

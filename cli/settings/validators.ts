@@ -51,14 +51,50 @@ export async function validator(name: SchemaName): Promise<Validator> {
   return v;
 }
 
+/** Plugin options schemas compiled when their plugin was loaded (compileOptionsSchema), with the text each was compiled from. */
+const compiledOptions = new WeakMap<object, { text: string; validate: Validator }>();
+
+/**
+ * A plugin check's options schema, compiled when the plugin is loaded (a schema
+ * ajv cannot compile is the plugin's error), and kept for optionsValidator, so
+ * that ajv compiles it once. It used to be compiled twice: here without
+ * `allErrors`, to see that it compiles, and for the config's options with it.
+ * Whether ajv can compile a schema does not depend on `allErrors` (the
+ * meta-schema's verdict, $ref resolution and, with strict off, unknown
+ * keywords and formats are the same either way); only the message of an
+ * invalid schema lists all its errors with it, and the first without. So a
+ * schema that does not compile is compiled again without `allErrors` (and
+ * without ajv's warnings, said once already), for the message it had.
+ */
+export async function compileOptionsSchema(schema: object): Promise<Validator> {
+  let validate: Validator;
+  try {
+    validate = await compileNow(schema);
+  } catch (err) {
+    const { Ajv } = await import('ajv');
+    new Ajv({ strict: false, logger: false }).compile(schema);
+    throw err;
+  }
+  // (A boolean schema, `true`, is no WeakMap key: it is compiled again if asked, as before.)
+  if (typeof schema === 'object' && schema !== null) compiledOptions.set(schema, { text: JSON.stringify(schema), validate });
+  return validate;
+}
+
 /**
  * The validator of a check's options. A built-in check's comes from the build, but only while
  * `schema` is exactly the one it was compiled from (a check object changed since, say by a test,
- * gets ajv); a plugin's options schema, or any when running from source, is compiled here.
+ * gets ajv); a plugin's is the one compiled when it was loaded, on the same condition; any other,
+ * or any when running from source, is compiled here.
  */
 export async function optionsValidator(checkId: string, schema: Record<string, unknown>, builtin: boolean): Promise<Validator> {
-  const built = builtin ? precompiled(`options-${checkId}`) : undefined;
-  if (built && built.schemaText === JSON.stringify(schema)) return built;
+  const text = JSON.stringify(schema);
+  if (builtin) {
+    const built = precompiled(`options-${checkId}`);
+    if (built && built.schemaText === text) return built;
+  } else {
+    const loaded = compiledOptions.get(schema);
+    if (loaded && loaded.text === text) return loaded.validate;
+  }
   return compileNow(schema);
 }
 /** One line per schema error: `/checks/foo: must be equal to one of the allowed values (off, error, ...)`. */

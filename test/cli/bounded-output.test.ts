@@ -9,7 +9,7 @@ import type { Check, Finding } from '../../checks/api.js';
 import type { RunReport } from '../../cli/model/contract.js';
 import { FINDINGS_PER_CHECK_PER_FILE, MORE_FINDINGS_ID, runChecks } from '../../cli/engine/engine.js';
 import { elide, QUOTE_LIMIT, VALUE_LIMIT } from '../../cli/model/messages.js';
-import { baselineOf } from '../../cli/commands/pipeline.js';
+import { baselineOf } from '../../cli/commands/baseline.js';
 import { formatStylish } from '../../cli/report/stylish.js';
 import { domain, facts } from '../helpers/facts.js';
 import { scratch, xenlint } from './run.js';
