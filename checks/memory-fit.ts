@@ -42,6 +42,7 @@ import {
   xenLabel,
 } from './api.js';
 import { XEN_LIMITATIONS } from './lib/field-notes.js';
+import { Float64List, Int32List, RecordLog } from './lib/guest-records.js';
 
 interface Analysis {
   findings: Finding[];
@@ -140,21 +141,45 @@ function deployOption(ctx: CheckContext): string[] {
  */
 type KeptFootprint = Pick<Footprint, 'domain' | 'startMiB' | 'totalMiB' | 'note'> & { place?: Footprint['place'] };
 
-/** memory-fit's fold: every guest's KeptFootprint (the autostart arithmetic names them all), and whether any had a maxmem finding. */
+/**
+ * memory-fit's fold: every guest's KeptFootprint (the autostart arithmetic
+ * names them all), and whether any had a maxmem finding. Off the heap until
+ * `across` (issue 14): each guest's figures in typed arrays, its name, note
+ * and place (when kept) in a record (RecordLog).
+ */
 interface MemoryFold {
   free: number | undefined;
-  fps: KeptFootprint[];
   ruled: boolean;
+  startMiB: Float64List;
+  totalMiB: Float64List;
+  /** 1 autostart, 0 not, -1 unknown. */
+  autostart: Int32List;
+  /** Per guest: [name, note or null, place or null]. */
+  records: RecordLog;
 }
 
 function keptFootprint(state: MemoryFold, { fp, ruled }: MemorySummary, g: GuestRef): void {
-  // The guest's GuestRef as its `domain` when it says nothing of autostart: the name shared with the other checks.
-  const domain = fp.domain.autostart === undefined ? g : { name: g.name, autostart: fp.domain.autostart };
-  const kept: KeptFootprint = { domain, startMiB: fp.startMiB, totalMiB: fp.totalMiB };
-  if (fp.note !== undefined) kept.note = fp.note;
-  if (state.free !== undefined && fp.totalMiB > state.free) kept.place = fp.place;
-  state.fps.push(kept);
+  state.startMiB.push(fp.startMiB);
+  state.totalMiB.push(fp.totalMiB);
+  state.autostart.push(fp.domain.autostart === undefined ? -1 : fp.domain.autostart ? 1 : 0);
+  const place = state.free !== undefined && fp.totalMiB > state.free ? fp.place : null;
+  state.records.add(JSON.stringify([g.name, fp.note ?? null, place]));
   if (ruled) state.ruled = true;
+}
+
+/** The guests' KeptFootprints, in reading order, read back for `across` (the records are let go). */
+function keptFootprints(state: MemoryFold): KeptFootprint[] {
+  const fps: KeptFootprint[] = [];
+  for (let i = 0; i < state.records.length; i++) {
+    const [name, note, place] = JSON.parse(state.records.get(i)) as [string, string | null, Footprint['place'] | null];
+    const auto = state.autostart.at(i);
+    const kept: KeptFootprint = { domain: auto === -1 ? { name } : { name, autostart: auto === 1 }, startMiB: state.startMiB.at(i), totalMiB: state.totalMiB.at(i) };
+    if (note !== null) kept.note = note;
+    if (place !== null) kept.place = place;
+    fps.push(kept);
+  }
+  state.records.close();
+  return fps;
 }
 
 function sumOf(fps: KeptFootprint[]): number {
@@ -354,14 +379,22 @@ const check = defineCheck({
     return { findings, summary: { fp: footprint(d, version, optionNumber(ctx, 'overheadPercent') ?? 0), ruled: findings.length > 0 } };
   },
   fold: {
-    init: (facts): MemoryFold => ({ free: facts.host?.freeMemoryMiB, fps: [], ruled: false }),
+    init: (facts): MemoryFold => ({
+      free: facts.host?.freeMemoryMiB,
+      ruled: false,
+      startMiB: new Float64List(),
+      totalMiB: new Float64List(),
+      autostart: new Int32List(),
+      records: new RecordLog(),
+    }),
     step: keptFootprint,
   },
   across(guests: MemoryFold, facts, ctx) {
-    const a = analyse(facts, guests.fps, ctx);
+    const fps = keptFootprints(guests);
+    const a = analyse(facts, fps, ctx);
     if (!guests.ruled && a.findings.length === 0 && !a.hostChecked) {
       return {
-        skip: `host memory unknown (no total_memory/free_memory): only maxmem against memory was checked, for ${guests.fps.length} guest(s)`,
+        skip: `host memory unknown (no total_memory/free_memory): only maxmem against memory was checked, for ${fps.length} guest(s)`,
       };
     }
     return a.findings;

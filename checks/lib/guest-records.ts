@@ -8,7 +8,7 @@
 import { guestRefOf, type GuestRef } from '../../cli/model/contract.js';
 import { RecordLog } from '../../cli/model/record-log.js';
 
-export { Int32List, KeyIndex } from '../../cli/model/record-log.js';
+export { Float64List, Int32List, KeyIndex, RecordLog } from '../../cli/model/record-log.js';
 import type { Packed } from './packed.js';
 
 export interface GuestRecord<T> {

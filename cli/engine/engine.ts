@@ -155,6 +155,8 @@ export class RunSession {
   private guests = 0;
   /** What the guest being added reports on arrival, while addGuestSettling records it. */
   private recording: Recording | undefined;
+  /** False once holdNoMore has run. */
+  private holding = true;
   /** True when a version-1 check is among the checks: every guest is kept until `finish`. */
   readonly keepsGuests: boolean;
 
@@ -219,6 +221,7 @@ export class RunSession {
    * (addGuestSettling), taken as they are instead of the part's findings, which are then empty.
    */
   addGuestResult(r: GuestResult, settled?: ReadonlyArray<SettledPart | undefined>): void {
+    if (settled) this.holdNoMore();
     this.guests++;
     if (r.suppressions.length > 0) {
       // A directive in a refused file is never called unused: nothing but the refusal is judged there.
@@ -270,6 +273,7 @@ export class RunSession {
   addGuestSettling(r: GuestResult): Array<SettledPart | undefined> | undefined {
     // The file's directives on arrival must be the guest's own, as they will be when it is handed back.
     const own = r.file === undefined || (this.suppressions.get(r.file)?.length ?? 0) === 0;
+    this.holdNoMore();
     const rec: Recording = { r, parts: new Array<SettledPart | undefined>(this.planned().length), index: -1, ok: own };
     this.recording = rec;
     try {
@@ -278,6 +282,17 @@ export class RunSession {
       this.recording = undefined;
     }
     return rec.ok ? rec.parts : undefined;
+  }
+
+  /**
+   * Findings a check held while it might skip (Check.mayStillSkip) are reported
+   * now, and none are held from here on: lint --cache records what each guest
+   * reports on arrival, and hands it back in the guests' order.
+   */
+  private holdNoMore(): void {
+    if (!this.holding) return;
+    this.holding = false;
+    for (const s of this.states) if (s.threw === undefined) s.parts?.release();
   }
 
   /** A guest's findings of one check as a run reported them on arrival (SettledPart): as `arrive` would report them again. */

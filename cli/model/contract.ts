@@ -160,6 +160,15 @@ export interface Check<S = unknown, A = FoldedDefault<S>> extends CheckMeta {
   /** Folds the guests' summaries as they arrive: `across` then gets the state (see above). Without it, `across` gets the array of summaries. */
   fold?: Fold<S, A>;
   across?(folded: A, host: HostSide, ctx: CheckContext): Finding[] | Skip | AcrossResult;
+  /**
+   * Whether `across` may yet skip, given the guests folded so far: while it
+   * may, the engine holds the guests' findings as they are instead of
+   * rendering, fingerprinting and keeping them, and drops them unseen if the
+   * check skips (issue 14: hvm-disk-limit made 1 311 findings at 10 000
+   * configs only to skip). Never changes the report: findings held are
+   * reported in their order once it says no, or when `across` does not skip.
+   */
+  mayStillSkip?(folded: A, host: HostSide, ctx: CheckContext): boolean;
   /** Version 1: the whole Facts at once. See above. */
   run?(facts: Facts, ctx: CheckContext): Finding[] | Skip;
 }
@@ -221,6 +230,9 @@ export function isSkip(r: Finding[] | Skip | GuestResult<unknown>): r is Skip {
   return !Array.isArray(r) && !('findings' in r);
 }
 
+/** How many of its guests' findings a check's PartsRun holds at most while it may yet skip (mayStillSkip). */
+const HELD_LIMIT = 4096;
+
 /**
  * One run of a version-2 check's parts, fed one guest at a time: the single
  * place that composes the parts, used by the engine's streaming run and by
@@ -234,6 +246,9 @@ export class PartsRun<S = unknown, A = FoldedDefault<S>> {
   private folded: A | S[] | undefined;
   private skipped: Skip | undefined;
   private firstGuestSkip: Skip | undefined;
+  /** Guests' findings held while `across` may yet skip (mayStillSkip); undefined once handed on, or never held. */
+  private held: Finding[][] | undefined;
+  private heldCount = 0;
   private examined = false;
   private seen = 0;
 
@@ -254,6 +269,7 @@ export class PartsRun<S = unknown, A = FoldedDefault<S>> {
       else this.head.push(...r);
     }
     if (!this.skipped) this.folded = check.fold ? check.fold.init(host, ctx) : [];
+    if (!this.skipped && guestFindings && check.mayStillSkip?.(this.folded as A, host, ctx)) this.held = [];
   }
 
   /** True when `hostOnly` skipped the check: no guest is looked at, and `finish` returns that skip. */
@@ -272,10 +288,27 @@ export class PartsRun<S = unknown, A = FoldedDefault<S>> {
     this.seen++;
     if (part.findings) {
       this.examined = true;
-      if (this.guestFindings) this.guestFindings(part.findings);
+      if (this.held) {
+        if (part.findings.length > 0) this.held.push(part.findings);
+        this.heldCount += part.findings.length;
+      } else if (this.guestFindings) this.guestFindings(part.findings);
       else for (const f of part.findings) this.guests.push(f);
     } else if (part.skip) this.firstGuestSkip ??= part.skip;
     if (part.summary !== undefined) this.addSummary(part.summary, guest);
+    // Past HELD_LIMIT the memory they take outweighs the work they may save.
+    if (this.held && (this.heldCount > HELD_LIMIT || !this.check.mayStillSkip!(this.folded as A, this.host, this.ctx))) this.release();
+  }
+
+  /**
+   * Hands the guests' findings held so far on (mayStillSkip), in their order,
+   * and holds no more: for a caller whose findings must arrive with their
+   * guest from here on (lint --cache records each guest's).
+   */
+  release(): void {
+    const held = this.held;
+    if (!held) return;
+    this.held = undefined;
+    for (const findings of held) this.guestFindings!(findings);
   }
 
   private addSummary(summary: S, guest: GuestRef): void {
@@ -309,6 +342,7 @@ export class PartsRun<S = unknown, A = FoldedDefault<S>> {
       else if ('first' in r) ({ first: lead, last: tail } = r);
       else return r;
     }
+    this.release();
     const before = [...lead, ...this.head];
     const after = [...tail];
     // Not one guest examined (each skipped) means no guest findings either.

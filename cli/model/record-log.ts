@@ -225,14 +225,18 @@ export class KeyIndex {
   }
 }
 
-/** A growing list of 32-bit integers: one per guest, disk or MAC, without an object for each. */
-export class Int32List {
-  private values = new Int32Array(64);
+/** A growing list of numbers in a typed array: one per guest, disk or MAC, without an object for each. */
+class NumberList<A extends Int32Array | Float64Array> {
+  private values: A;
   length = 0;
+
+  constructor(private readonly make: (length: number) => A) {
+    this.values = make(64);
+  }
 
   push(v: number): number {
     if (this.length === this.values.length) {
-      const next = new Int32Array(this.values.length * 2);
+      const next = this.make(this.values.length * 2);
       next.set(this.values);
       this.values = next;
     }
@@ -246,5 +250,19 @@ export class Int32List {
 
   set(i: number, v: number): void {
     this.values[i] = v;
+  }
+}
+
+/** 32-bit integers (record numbers, union-find parents). */
+export class Int32List extends NumberList<Int32Array> {
+  constructor() {
+    super((n) => new Int32Array(n));
+  }
+}
+
+/** Doubles (MiB figures). */
+export class Float64List extends NumberList<Float64Array> {
+  constructor() {
+    super((n) => new Float64Array(n));
   }
 }

@@ -46,6 +46,8 @@ interface Scenario {
   /** (guest index, key, message id, count) entries accepted by the baseline. */
   baseline: Array<[number, 'k1' | 'k2', 'a' | 'b', number]>;
   severity?: 'warning' | 'error';
+  /** Declares mayStillSkip: true until this many guests have arrived (the engine holds their findings till then). */
+  holdUntil?: number;
 }
 
 const spec = fc.record<Spec>(
@@ -85,6 +87,7 @@ const scenario = fc.record<Scenario>(
     perFile: fc.integer({ min: 1, max: 4 }),
     baseline: fc.array(fc.tuple(fc.integer({ min: 0, max: 6 }), fc.constantFrom('k1' as const, 'k2' as const), fc.constantFrom('a' as const, 'b' as const), fc.integer({ min: 1, max: 2 }))),
     severity: fc.constantFrom('warning' as const, 'error' as const),
+    holdUntil: fc.integer({ min: 1, max: 8 }),
   },
   { requiredKeys: ['guests', 'head', 'across', 'perFile', 'baseline'] },
 );
@@ -132,13 +135,14 @@ function partsCheck(sc: Scenario): Check<string> {
       if (sc.across.kind === 'list') return cross(sc.across.last, names, 'last');
       return { first: cross(sc.across.first, names, 'first'), last: cross(sc.across.last, names, 'last') };
     },
+    ...(sc.holdUntil !== undefined ? { mayStillSkip: (names: string[]) => names.length < sc.holdUntil! } : {}),
   };
 }
 
 /** The same check as a version-1 plugin: the engine runs it over every guest at the end and settles it there. */
 function wholeCheck(sc: Scenario): Check {
   const parts = partsCheck(sc);
-  const { hostOnly: _h, perGuest: _p, summarize: _s, across: _a, ...meta } = parts;
+  const { hostOnly: _h, perGuest: _p, summarize: _s, across: _a, mayStillSkip: _m, ...meta } = parts;
   return { ...meta, run: (f, ctx) => runWhole(parts, f, ctx) };
 }
 
@@ -182,6 +186,40 @@ t.test('settled as guests arrive = settled at the end: findings, order, suppress
   );
   // The property is only worth something if the runs reach each rule.
   t.ok(failedToRender > 0 && capped > 0 && suppressed > 0, `errors ${failedToRender}, capped ${capped}, suppressed ${suppressed}`);
+});
+
+t.test('findings held while the check may skip (mayStillSkip) are never rendered when it skips, and reported in order when it does not', async (t) => {
+  let read = 0;
+  const counted = (name: string): Finding => {
+    const data = {} as Record<string, string>;
+    Object.defineProperty(data, 'guest', { enumerable: true, get: () => (read++, name) });
+    Object.defineProperty(data, 'v', { enumerable: true, get: () => (read++, 'x') });
+    return { messageId: 'a', data, domain: name, key: 'k1', line: 1, column: 1 };
+  };
+  const check = (skips: boolean, hold: boolean): Check<string> => ({
+    id: 'site',
+    title: 'a site rule',
+    severity: 'warning',
+    needs: ['domains'],
+    sources: [],
+    messages: MESSAGES,
+    perGuest: (d) => [counted(d.name)],
+    summarize: (d) => d.name,
+    across: () => (skips ? { skip: 'nothing known' } : []),
+    ...(hold ? { mayStillSkip: () => skips } : {}),
+  });
+  const run = (skips: boolean, hold: boolean): CheckOutcome => {
+    const session = new RunSession([check(skips, hold)], facts(), { command: 'lint' });
+    for (const name of ['g0', 'g1', 'g2']) session.addGuest(domain(name, { file: `/etc/xen/${name}.cfg` }));
+    return session.finish().checks[0]!;
+  };
+  read = 0;
+  t.equal(run(true, false).status, 'skipped');
+  t.ok(read > 0, 'without mayStillSkip each finding is rendered on arrival');
+  read = 0;
+  t.same([run(true, true).status, read], ['skipped', 0], 'held, then dropped unread');
+  const held = run(false, true);
+  t.same(held.findings.map((f) => f.message), ['g0: a x', 'g1: a x', 'g2: a x'], 'held until the end, then reported in the guests\' order');
 });
 
 const plain = (s: Partial<Spec> = {}): Spec => ({ file: -1, line: 2, messageId: 'a', key: 'k1', other: false, ...s });
