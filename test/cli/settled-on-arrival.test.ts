@@ -18,6 +18,15 @@ import { domain, facts } from '../helpers/facts.js';
 const FILES = ['/etc/xen/a.cfg', '/etc/xen/b.cfg', '/etc/xen/c.cfg'];
 /** `short`'s template has a placeholder no finding fills: like an undeclared id, it does not render, for another reason. */
 const MESSAGES = { a: '{{guest}}: a {{v}}', b: 'b {{v}}', short: '{{guest}} {{missing}}' };
+/** What every check of these tests declares besides its parts. */
+const SITE: Pick<Check<string>, 'id' | 'title' | 'severity' | 'needs' | 'sources' | 'messages'> = {
+  id: 'site',
+  title: 'a site rule',
+  severity: 'warning',
+  needs: ['domains'],
+  sources: [],
+  messages: MESSAGES,
+};
 
 /** A finding as generated: which file (index into FILES, or the guest's own), line, kind, key and guest. */
 interface Spec {
@@ -116,12 +125,7 @@ function partsCheck(sc: Scenario): Check<string> {
   const byName = new Map(sc.guests.map((g, i) => [`g${i}`, g]));
   const cross = (list: Spec[], names: string[], tag: string): Finding[] => list.map((s, i) => finding(s, names[i % Math.max(names.length, 1)] ?? 'none', undefined, `${tag}${i}`));
   return {
-    id: 'site',
-    title: 'a site rule',
-    severity: 'warning',
-    needs: ['domains'],
-    sources: [],
-    messages: MESSAGES,
+    ...SITE,
     hostOnly: () => sc.head.map((s, i) => finding(s, 'host', undefined, `head${i}`)),
     perGuest: (d): Finding[] | Skip => {
       const g = byName.get(d.name)!;
@@ -197,12 +201,7 @@ t.test('findings held while the check may skip (mayStillSkip) are never rendered
     return { messageId: 'a', data, domain: name, key: 'k1', line: 1, column: 1 };
   };
   const check = (skips: boolean, hold: boolean): Check<string> => ({
-    id: 'site',
-    title: 'a site rule',
-    severity: 'warning',
-    needs: ['domains'],
-    sources: [],
-    messages: MESSAGES,
+    ...SITE,
     perGuest: (d) => [counted(d.name)],
     summarize: (d) => d.name,
     across: () => (skips ? { skip: 'nothing known' } : []),
@@ -299,12 +298,7 @@ t.test('equal evidence records are one object; any difference — a key, their o
     { n: 0 },
   ];
   const check: Check = {
-    id: 'site',
-    title: 'a site rule',
-    severity: 'warning',
-    needs: ['domains'],
-    sources: [],
-    messages: MESSAGES,
+    ...SITE,
     perGuest: (d) => records.map((evidence, i) => ({ messageId: 'b', data: { v: i }, domain: d.name, evidence: { ...evidence } })),
   };
   const session = new RunSession([check], facts(), { command: 'lint' });
