@@ -2,7 +2,6 @@
  * A FindingStore in a temporary file (issue 14; see finding-store.ts): a run of
  * many guests keeps only a few bytes of each settled finding in memory.
  */
-import { readSync } from 'node:fs';
 import type { ReportedFinding } from './contract.js';
 import { privateTempFile, type PrivateTempFile } from './private-temp-file.js';
 import type { Severity } from './diagnostic.js';
@@ -31,7 +30,6 @@ const CACHED_BLOCKS = 8;
  */
 export class FindingSpill implements FindingStore, SpilledFindings {
   private readonly temp: PrivateTempFile;
-  private fd: number;
   private count = 0;
   private offsets = new Float64Array(1024);
   private lengths = new Uint32Array(1024);
@@ -68,7 +66,6 @@ export class FindingSpill implements FindingStore, SpilledFindings {
     private readonly mayRedact: (json: string) => boolean = () => true,
   ) {
     this.temp = privateTempFile('xenlint-', 'findings');
-    this.fd = this.temp.fd;
   }
 
   add(f: ReportedFinding): number {
@@ -151,7 +148,6 @@ export class FindingSpill implements FindingStore, SpilledFindings {
     if (this.closed) return;
     this.closed = true;
     this.temp.close();
-    this.fd = -1;
   }
 
   private fileId(file: string): number {
@@ -219,15 +215,9 @@ export class FindingSpill implements FindingStore, SpilledFindings {
   }
 
   private read(offset: number, length: number): Buffer {
-    const out = Buffer.allocUnsafe(length);
-    let at = 0;
-    while (at < length) {
-      const n = readSync(this.fd, out, at, length - at, offset + at);
-      if (n === 0) throw new Error(`the findings' temporary file ended at ${offset + at} of ${offset + length} bytes`);
-      at += n;
-    }
-    return out;
+    return this.temp.readAt(length, offset);
   }
+
 }
 
 

@@ -6,7 +6,7 @@
  * ends, however it ends. Where it cannot be removed while open, `close`
  * removes it, and so does the process's exit.
  */
-import { closeSync, mkdtempSync, openSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { TempFileError } from './temp-file-failure.js';
@@ -20,6 +20,8 @@ export interface PrivateTempFile {
    * usage error does: it is the machine's, not a fault of xenlint to report.
    */
   writeAt(bytes: Uint8Array, position: number): void;
+  /** `length` bytes from `position`, all of them (the run wrote them: a short file is a fault, thrown). */
+  readAt(length: number, position: number): Buffer;
   /** Closes it (and removes it where it is still there); idempotent. */
   close(): void;
 }
@@ -49,6 +51,18 @@ export function privateTempFile(prefix: string, name: string): PrivateTempFile {
         const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
         throw new TempFileError(`a temporary file in ${base} could not be written (${why}): free some space there, or set TMPDIR to a folder with room`);
       }
+    },
+    readAt(length, position) {
+      // A closed descriptor's number may be another file's by now.
+      if (!open) throw new Error('a temporary file was read after it was closed');
+      const out = Buffer.allocUnsafe(length);
+      let at = 0;
+      while (at < length) {
+        const n = readSync(fd, out, at, length - at, position + at);
+        if (n === 0) throw new Error(`a temporary file in ${base} ended at ${position + at} of ${position + length} bytes`);
+        at += n;
+      }
+      return out;
     },
     close() {
       if (!open) return;

@@ -12,7 +12,6 @@
  * finding spill does; a write that fails (TMPDIR full) exits 2 with
  * PrivateTempFile's message (isTempFileFailure).
  */
-import { readSync } from 'node:fs';
 import { privateTempFile, type PrivateTempFile } from './private-temp-file.js';
 
 /** Bytes gathered before they are written; the file is created at the first full block. */
@@ -122,13 +121,7 @@ export class RecordLog {
     // The block the record starts in, or the record alone when it is longer.
     const at = start;
     const length = Math.max(end - start, Math.min(this.block, this.written - start));
-    const out = Buffer.allocUnsafe(Math.min(length, this.written - start));
-    let done = 0;
-    while (done < out.length) {
-      const n = readSync(this.file!.fd, out, done, out.length - done, at + done);
-      if (n === 0) throw new Error(`a temporary file of records ended at ${at + done} of ${at + out.length} bytes`);
-      done += n;
-    }
+    const out = this.file!.readAt(Math.min(length, this.written - start), at);
     this.cached = { at, bytes: out };
     return out.subarray(0, end - start);
   }

@@ -6,7 +6,6 @@
  * folder (a missing or read-only TMPDIR) the bytes are held in memory, as
  * before there was a spill.
  */
-import { readSync } from 'node:fs';
 import { privateTempFile, type PrivateTempFile } from './private-temp-file.js';
 
 /** Where a piece is among the bytes of its TextSpill. */
@@ -59,15 +58,7 @@ export class TextSpill {
       if (this.held.length > 1) this.held = [Buffer.concat(this.held)];
       return Buffer.from((this.held[0] ?? Buffer.alloc(0)).subarray(start, end));
     }
-    const fd = this.file.fd;
-    const out = Buffer.allocUnsafe(end - start);
-    let got = 0;
-    while (got < out.length) {
-      const n = readSync(fd, out, got, out.length - got, start + got);
-      if (n === 0) throw new Error(`a temporary file ended at ${start + got} of ${end} bytes`);
-      got += n;
-    }
-    return out;
+    return this.file.readAt(end - start, start);
   }
 
   close(): void {
