@@ -200,6 +200,12 @@ export class FindingSpill implements FindingStore, SpilledFindings {
     const start = offset - block * BLOCK;
     if (start + length > BLOCK) return this.read(offset, length).toString('utf8');
     let hit = this.cache.find((c) => c.block === block);
+    if (hit !== undefined && start + length > hit.bytes.length) {
+      // Cached while the file ended inside it; the spill has written on into that block since.
+      this.cache.splice(this.cache.indexOf(hit), 1);
+      hit = undefined;
+      this.lastMiss = block;
+    }
     if (hit === undefined) {
       // A reader that jumps about the file (the baseline's and HTML's sorted orders) gets only the finding's
       // bytes: a block would be 64 KiB read for ~300. A second miss in a block, or one in the next, caches it.
