@@ -10,9 +10,9 @@ import t, { type Test } from 'tap';
 import fc from 'fast-check';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { inProcess, ROOT, scratch } from './run.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { FORMATS } from '../../cli/report/index.js';
 import { LintCache, parseCache, plainJson, rangesOf, textPieces } from '../../cli/commands/lint-cache.js';
 import { RunSession } from '../../cli/engine/engine.js';
@@ -236,16 +236,19 @@ t.test('a damaged, foreign or oversized cache is a miss with one note, and the s
 });
 
 t.test('the entries a run makes wait in a temporary file that leaves nothing behind', async (t) => {
-  const ours = () => readdirSync(tmpdir()).filter((n) => n.startsWith('xenlint-cache-')).sort();
+  // A TMPDIR of the test's own: another test process writing to the shared one (a second suite run at once) is not this run's leftover.
+  const own = tempDir('xenlint-cache-tmp-');
+  const env = { TMPDIR: own };
+  const ours = () => readdirSync(own).sort();
   const before = ours();
   rmSync(CACHE, { force: true });
-  const cold = await lint(['--format', 'json', '--cache', '--cache-location', 'c']);
+  const cold = await lint(['--format', 'json', '--cache', '--cache-location', 'c'], env);
   t.ok(existsSync(CACHE), 'the cache was written');
   t.same(ours(), before, 'no temporary file or folder is left in the temporary directory');
-  const refused = await lint(['--format', 'json', '--cache', '--cache-location', 'c', '--deploy', 'nosuchguest']);
+  const refused = await lint(['--format', 'json', '--cache', '--cache-location', 'c', '--deploy', 'nosuchguest'], env);
   t.equal(refused.code, 2);
   t.same(ours(), before, 'nor after a refused run');
-  t.equal((await lint(['--format', 'json', '--cache', '--cache-location', 'c'])).stdout, cold.stdout, 'and the next run reads what was written');
+  t.equal((await lint(['--format', 'json', '--cache', '--cache-location', 'c'], env)).stdout, cold.stdout, 'and the next run reads what was written');
 });
 
 t.test('a refused run writes no cache; a plugin turns it off with a note', async (t) => {
