@@ -183,7 +183,7 @@ const EXTERNAL_IMPORT = /\bimport\((?=\s*(?:['"](?:ajv|yargs)['"/]|[^'"\s]))/g;
 // config file: +57 M instructions (~10 ms) on `lint one.cfg` with a .xenlintrc.json. The command
 // bundles load each from a copy in dist/bin/ with a code cache of its own (validatorScripts below),
 // through build/load-bundle.cjs.
-const VALIDATOR_REQUIRE = /const require = createRequire\(import\.meta\.url\);\s*const mod = require\(`\$\{BUILT_VALIDATORS\}\/\$\{name\}\.cjs`\);/;
+const VALIDATOR_REQUIRE = /const require = createRequire\(import\.meta\.url\);\s*const mod = require\(`\$\{builtValidators\(\)\}\/\$\{name\}\.cjs`\);/;
 const importThroughLoader = {
   name: 'xenlint-import-through-loader',
   setup(b) {
