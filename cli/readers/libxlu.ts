@@ -425,7 +425,8 @@ export function readLibxlu(text: string): LibxluResult {
     const t = peek();
     look = undefined;
     prevTok = t;
-    if (!discard && errstatus > 0) errstatus--;
+    // Always the subtraction, so that it has type feedback before a file with a syntax error needs it.
+    if (!discard) errstatus = Math.max(errstatus - 1, 0);
     return t;
   };
   const syntax = (t: Tok, where: keyof typeof EXPECTING, aborts = false): void => {

@@ -219,7 +219,14 @@ let hexOctets: readonly string[] | undefined;
 /** MAC octets as text: [0, 0x16, 0x3e, 1, 2, 3] -> "00:16:3e:01:02:03". */
 export function macText(octets: readonly number[]): string {
   hexOctets ??= Array.from({ length: 256 }, (_, o) => o.toString(16).padStart(2, '0'));
-  return octets.map((o) => hexOctets![o] ?? o.toString(16).padStart(2, '0')).join(':');
+  // A loop, not map and join: the arrays come from several readers, each with its own elements kind,
+  // and the inlined builtins deoptimised on the next one met.
+  let out = '';
+  for (let i = 0; i < octets.length; i++) {
+    const o = octets[i]!;
+    out += (i === 0 ? '' : ':') + (hexOctets[o] ?? o.toString(16).padStart(2, '0'));
+  }
+  return out;
 }
 
 /** Six one- or two-digit hex octets separated by colons; null otherwise. */
@@ -602,12 +609,19 @@ function lintMac(vif: VifSpec): Problem[] {
 function finish(vif: VifSpec, problems: Problem[], context: 'config' | 'attach'): VifSpecResult {
   const isError = (p: Problem): boolean => p.severity === 'fatal' || (context === 'attach' && p.severity === 'attach');
   const strip = ({ severity: _s, ...p }: Problem): SpecProblem => p;
-  const errors = problems.filter(isError).map(strip);
-  const warnings = problems.filter((p) => !isError(p)).map(strip);
-  const [first, ...rest] = errors;
+  // One pass that keeps the first error apart: no filtered array whose elements kind
+  // (empty or not) differs from guest to guest at the sites that read it.
+  let first: SpecProblem | undefined;
+  const more: SpecProblem[] = [];
+  const warnings: SpecProblem[] = [];
+  for (const p of problems) {
+    if (!isError(p)) warnings.push(strip(p));
+    else if (first === undefined) first = strip(p);
+    else more.push(strip(p));
+  }
   if (first) {
     const r: VifSpecResult = { ok: false, error: first, warnings };
-    if (rest.length > 0) r.moreErrors = rest;
+    if (more.length > 0) r.moreErrors = more;
     if (vif.dialect === 'xl' && context === 'config') r.vif = vif;
     return r;
   }

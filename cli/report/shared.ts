@@ -41,17 +41,23 @@ export function insideCwd(file: string, cwd: string): string | undefined {
 /** The path a person (or a CI annotation) should see: relative to cwd when inside it. */
 export function displayPath(file: string, cwd: string): string {
   // A report of 100 000 guests names each file many times; path.resolve is the expensive part.
-  const key = `${cwd}\u0000${file}`;
-  let shown = displayed.get(key);
+  // Keyed by the file's own string, which the run holds anyway (a key of cwd and file was ~100 bytes more
+  // a file, at 100 000 configs ~10 MiB: issue 14); a path outside cwd is shown as the very string given, where it can be.
+  if (cwd !== displayedCwd) {
+    displayed.clear();
+    displayedCwd = cwd;
+  }
+  let shown = displayed.get(file);
   if (shown === undefined) {
     if (displayed.size >= 65536) displayed.clear();
-    shown = insideCwd(file, cwd) ?? file.split(sep).join('/');
-    displayed.set(key, shown);
+    shown = insideCwd(file, cwd) ?? (sep === '/' ? file : file.split(sep).join('/'));
+    displayed.set(file, shown);
   }
   return shown;
 }
 
 const displayed = new Map<string, string>();
+let displayedCwd: string | undefined;
 
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;

@@ -72,55 +72,104 @@ export function* stylishPieces(report: RunReport, opts: FormatOptions): Generato
 const BATCH = 1 << 16;
 
 /**
- * What one file's table is made of: its findings, each as its check's index in
- * the report times the number of checks plus its index in the check's findings
- * (read only when the table is written: a run's findings may be in a spill),
- * then its input problems.
+ * The files in report order, each with a function that makes its rows (sorted)
+ * when its table is written. A report of 100 000 files is grouped in typed
+ * arrays (issue 14): each finding is its check's index in the report plus the
+ * number of checks times its index in the check's findings, read only when its
+ * table is written (a run's findings may be in a spill); a Map, an object and
+ * two arrays a file were ~60 MiB of heap at 100 000 configs, the run's peak.
  */
-interface Items {
-  findings: number[];
-  problems: Array<RunReport['problems'][number]>;
-}
-
-/** The files in report order, each with a function that makes its rows (sorted) when its table is written. */
-function groups(report: RunReport, opts: FormatOptions, p: Palette): Array<[string, () => Row[]]> {
+function* groups(report: RunReport, opts: FormatOptions, p: Palette): Generator<[string, () => Row[]]> {
   const order = checkOrder(report);
-  const byFile = new Map<string, Items>();
-  // A check's findings come file by file: the last file's items are asked for again and again.
-  let lastFile: string | undefined;
-  let lastItems: Items | undefined;
-  const itemsOf = (file: string | undefined): Items => {
-    if (lastItems !== undefined && file === lastFile) return lastItems;
-    const key = file ? displayPath(file, opts.cwd) : HOST;
-    let items = byFile.get(key);
-    if (!items) byFile.set(key, (items = { findings: [], problems: [] }));
-    lastFile = file;
-    lastItems = items;
-    return items;
-  };
   const checks = report.checks.length;
-  report.checks.forEach((o, c) => {
-    for (let i = 0; i < o.findings.length; i++) itemsOf(settledFile(o.findings, i)).findings.push(i * checks + c);
-  });
-  for (const problem of report.problems) itemsOf(problem.file).problems.push(problem);
-  // Sorted by position and then check order, stably over the checks' own order: as byPosition sorts the whole report.
-  const rowsOf = (items: Items) => (): Row[] => {
-    const rows = items.findings.map((ref) => {
+  const grouped = groupByFile(report, opts.cwd);
+  const { keys, start, refs, problems } = grouped;
+  const rowsOf = (g: number) => (): Row[] => {
+    const rows: Row[] = [];
+    for (let k = start[g]!; k < start[g + 1]!; k++) {
+      const ref = refs[k]!;
       const f = findingAt(report.checks[ref % checks]!.findings, Math.floor(ref / checks));
-      return findingRow(f, order.get(f.check) ?? 0, opts, p);
-    });
-    for (const problem of items.problems) rows.push(problemRow(problem, p));
+      rows.push(findingRow(f, order.get(f.check) ?? 0, opts, p));
+    }
+    for (const problem of problems.get(g) ?? []) rows.push(problemRow(problem, p));
+    // Sorted by position and then check order, stably over the checks' own order: as byPosition sorts the whole report.
     return rows.sort((a, b) => a.line - b.line || a.column - b.column || a.order - b.order);
   };
-  const fileRank = new Map(report.files.map((f, i) => [displayPath(f, opts.cwd), i]));
-  return [...byFile.entries()]
-    .sort(([a], [b]) => {
-      if (a === HOST || b === HOST) return a === HOST ? (b === HOST ? 0 : -1) : 1;
-      const ra = fileRank.get(a) ?? Number.MAX_SAFE_INTEGER;
-      const rb = fileRank.get(b) ?? Number.MAX_SAFE_INTEGER;
-      return ra - rb || (a < b ? -1 : a > b ? 1 : 0);
-    })
-    .map(([key, items]) => [key, rowsOf(items)]);
+  for (const g of grouped.order) yield [keys[g]!, rowsOf(g)];
+}
+
+interface FileGroups {
+  /** Each group's heading: the file as displayed, or HOST. */
+  keys: string[];
+  /** The groups in report order: host first, then by the file's place in the run's files, then by name. */
+  order: Int32Array;
+  /** Group g's findings are refs[start[g]] up to refs[start[g + 1]], in check order and then each check's own. */
+  start: Int32Array;
+  refs: Float64Array;
+  /** Each group's input problems, in report order. */
+  problems: Map<number, Array<RunReport['problems'][number]>>;
+}
+
+function groupByFile(report: RunReport, cwd: string): FileGroups {
+  const checks = report.checks.length;
+  const groupOf = new Map<string, number>();
+  const keys: string[] = [];
+  // A check's findings come file by file: the last file's group is asked for again and again.
+  let lastFile: string | undefined;
+  let lastGroup = -1;
+  const group = (file: string | undefined): number => {
+    if (lastGroup >= 0 && file === lastFile) return lastGroup;
+    const key = file ? displayPath(file, cwd) : HOST;
+    let g = groupOf.get(key);
+    if (g === undefined) {
+      g = keys.push(key) - 1;
+      groupOf.set(key, g);
+    }
+    lastFile = file;
+    lastGroup = g;
+    return g;
+  };
+  let total = 0;
+  for (const o of report.checks) total += o.findings.length;
+  const refOf = new Float64Array(total);
+  const groupOfRef = new Int32Array(total);
+  let n = 0;
+  report.checks.forEach((o, c) => {
+    for (let i = 0; i < o.findings.length; i++, n++) {
+      refOf[n] = i * checks + c;
+      groupOfRef[n] = group(settledFile(o.findings, i));
+    }
+  });
+  const problems = new Map<number, Array<RunReport['problems'][number]>>();
+  for (const problem of report.problems) {
+    const g = group(problem.file);
+    const list = problems.get(g);
+    if (list) list.push(problem);
+    else problems.set(g, [problem]);
+  }
+  // Counting sort by group, stable: each group's findings keep the order above.
+  const count = keys.length;
+  const start = new Int32Array(count + 1);
+  for (let k = 0; k < total; k++) start[groupOfRef[k]! + 1]!++;
+  for (let g = 0; g < count; g++) start[g + 1]! += start[g]!;
+  const next = start.slice(0, count);
+  const refs = new Float64Array(total);
+  for (let k = 0; k < total; k++) refs[next[groupOfRef[k]!]!++] = refOf[k]!;
+  // A file's place is the last of the run's files shown as it (as a Map built from them keeps the last).
+  const rank = new Float64Array(count).fill(Number.MAX_SAFE_INTEGER);
+  report.files.forEach((f, i) => {
+    const g = groupOf.get(displayPath(f, cwd));
+    if (g !== undefined) rank[g] = i;
+  });
+  const order = new Int32Array(count);
+  for (let g = 0; g < count; g++) order[g] = g;
+  order.sort((x, y) => {
+    const a = keys[x]!;
+    const b = keys[y]!;
+    if (a === HOST || b === HOST) return a === HOST ? (b === HOST ? 0 : -1) : 1;
+    return rank[x]! - rank[y]! || (a < b ? -1 : a > b ? 1 : 0);
+  });
+  return { keys, order, start, refs, problems };
 }
 
 function problemRow(problem: RunReport['problems'][number], p: Palette): Row {

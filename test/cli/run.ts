@@ -44,6 +44,26 @@ function environment(base: NodeJS.ProcessEnv, extra: Record<string, string | und
   return env as NodeJS.ProcessEnv;
 }
 
+const TEMP_VARS = ['TMPDIR', 'TMP', 'TEMP'];
+
+/**
+ * os.tmpdir() reads the process's own environment, not the object
+ * `process.env` is replaced with: a test's TMPDIR is set there too (the
+ * original `process.env` writes through), and the returned function puts
+ * back what was there.
+ */
+function useRealTempVars(real: NodeJS.ProcessEnv, extra: Record<string, string | undefined> = {}): () => void {
+  const before = TEMP_VARS.map((k) => [k, real[k]] as const);
+  const put = (k: string, v: string | undefined) => {
+    if (v === undefined) delete real[k];
+    else real[k] = v;
+  };
+  for (const k of TEMP_VARS) if (k in extra) put(k, extra[k]);
+  return () => {
+    for (const [k, v] of before) put(k, v);
+  };
+}
+
 export function xenlint(args: string[], opts: RunOptions = {}): Ran {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: opts.cwd ?? ROOT,
@@ -102,9 +122,11 @@ async function runHere(args: string[], opts: Omit<RunOptions, 'input'>): Promise
   const out = collector();
   const err = collector();
   let code: number;
+  let realTemp: (() => void) | undefined;
   try {
     process.chdir(opts.cwd ?? ROOT);
     process.env = environment(saved.env, opts.env);
+    realTemp = useRealTempVars(saved.env, opts.env);
     process.exitCode = undefined;
     process.exit = ((c?: number | string | null) => {
       throw new Exit(Number(c ?? process.exitCode ?? 0));
@@ -127,6 +149,7 @@ async function runHere(args: string[], opts: Omit<RunOptions, 'input'>): Promise
     process.exit = saved.exit;
     process.exitCode = saved.exitCode;
     process.env = saved.env;
+    realTemp?.();
     process.chdir(saved.cwd);
   }
   return { code, stdout: out.text(), stderr: err.text() };
