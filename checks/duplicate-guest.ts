@@ -24,17 +24,19 @@ import { joinNames, keyPlace, keyText, type FindingPlace } from './lib/guest.js'
 import { pack, unpack, type Packed } from './lib/packed.js';
 import { GuestRecords, KeyIndex } from './lib/guest-records.js';
 
-/** What a guest contributes: its name and file, and its `name` and `uuid` keys as written, with where. */
+/**
+ * What a guest contributes: its `name` and `uuid` keys as written, with where.
+ * Its name and file are the fold's (GuestRef), not copied in: each copy cost a
+ * JSON round trip per guest.
+ */
 interface GuestIds {
-  name: string;
-  file?: string;
   /** The name as the config writes it (else the one the guest is known by). */
   nameText: string;
-  keys: Partial<Record<'name' | 'uuid', { raw: string; place: FindingPlace }>>;
+  keys: Partial<Record<'name' | 'uuid', { raw: string; line?: number; column?: number }>>;
 }
 
 interface Entry {
-  d: Pick<GuestIds, 'name' | 'file' | 'nameText'>;
+  d: { name: string; file?: string; nameText: string };
   value: string;
   place: FindingPlace;
 }
@@ -58,9 +60,10 @@ function idsOf(d: DomainFacts): GuestIds {
   for (const key of ['name', 'uuid'] as const) {
     const raw = keyText(d, key);
     if (raw === undefined || raw.trim() === '') continue;
-    keys[key] = { raw, place: keyPlace(d, key) };
+    const { line, column } = keyPlace(d, key);
+    keys[key] = { raw, ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}) };
   }
-  return { name: d.name, ...(d.file !== undefined ? { file: d.file } : {}), nameText: keyText(d, 'name')?.trim() ?? d.name, keys };
+  return { nameText: keyText(d, 'name')?.trim() ?? d.name, keys };
 }
 
 /** A uuid as libxl_uuid_from_string reads it: hex digits, case and dashes aside. */
@@ -111,8 +114,8 @@ function groups(seen: Seen, key: 'name' | 'uuid'): Entry[][] {
         const k = summary.keys[key]!;
         const place: FindingPlace = { domain: g.name, key };
         if (g.file !== undefined) place.file = g.file;
-        if (k.place.line !== undefined) place.line = k.place.line;
-        if (k.place.column !== undefined) place.column = k.place.column;
+        if (k.line !== undefined) place.line = k.line;
+        if (k.column !== undefined) place.column = k.column;
         return { d: { name: g.name, ...(g.file !== undefined ? { file: g.file } : {}), nameText: summary.nameText }, value: k.raw.trim(), place };
       }),
     );

@@ -61,16 +61,18 @@ function onPurpose(w: Writer): boolean {
   return w.disk.access === 'w!';
 }
 
-function writersOf(d: DomainFacts): Writer[] {
-  const out: Writer[] = [];
-  const guest = { name: d.name, ...(d.file !== undefined ? { file: d.file } : {}) };
+/** A writer as its guest's summary keeps it: the guest's name and file are the fold's (GuestRef), not copied into every writer. */
+type KeptWriter = Omit<Writer, 'd'>;
+
+function writersOf(d: DomainFacts): KeptWriter[] {
+  const out: KeptWriter[] = [];
   for (const disk of d.disks) {
     if (disk.invalid !== undefined || disk.devtype === 'cdrom' || !isWritable(disk)) continue;
     const given = givenKey(disk);
     if (given === undefined) continue;
     const { index, spec, line, column, vdev, access, clusterFs } = disk;
     const kept = { index, spec, line, column, ...(vdev !== undefined ? { vdev } : {}), ...(access !== undefined ? { access } : {}), ...(clusterFs !== undefined ? { clusterFs } : {}) };
-    out.push({ d: guest, disk: kept, given, ...(disk.resolvedPath !== undefined ? { resolved: disk.resolvedPath } : {}) });
+    out.push({ disk: kept, given, ...(disk.resolvedPath !== undefined ? { resolved: disk.resolvedPath } : {}) });
   }
   return out;
 }
@@ -84,7 +86,7 @@ function writersOf(d: DomainFacts): Writer[] {
  * and two 32-bit hashes of its paths (KeyIndex).
  */
 interface Writers {
-  guests: GuestRecords<Writer[]>;
+  guests: GuestRecords<KeptWriter[]>;
   /** Per writer: its guest's record. A guest's writers are consecutive, in its summary's order. */
   rec: Int32List;
   parent: Int32List;
@@ -162,7 +164,7 @@ function finding(group: Writer[], w: Writer): Finding {
 }
 
 /** A guest's writable disks, packed (lib/packed.ts): a plain string to post from a worker thread and to cache. */
-function summarize(d: DomainFacts): Packed<Writer[]> | undefined {
+function summarize(d: DomainFacts): Packed<KeptWriter[]> | undefined {
   const writers = writersOf(d);
   return writers.length > 0 ? pack(writers) : undefined;
 }
@@ -180,7 +182,7 @@ function initWriters(): Writers {
 
 const fold = {
   init: initWriters,
-  step: (ws: Writers, guest: Packed<Writer[]>, g: GuestRef): void => {
+  step: (ws: Writers, guest: Packed<KeptWriter[]>, g: GuestRef): void => {
     const writers = unpack(guest);
     const r = ws.guests.add(guest, g);
     for (const w of writers) {

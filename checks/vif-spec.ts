@@ -150,15 +150,17 @@ function sameGuestDuplicates(uses: MacUse[]): Finding[] {
 /**
  * A guest's summary: each MAC it uses once (its first vif with it), with what
  * a finding at that vif quotes. Guests are told apart by their summary (two
- * configs may carry one name).
+ * configs may carry one name). The guest's name and file are not in it: the
+ * fold has them (GuestRef), and each copy cost a JSON round trip per guest.
  */
-type UsesSummary = { c: ReaderRef; uses: Array<Omit<MacUse, 'c'>> };
+type UsesSummary = { c: Pick<ReaderRef, 'choice' | 'version'> & { dialect: ReaderRef['d']['dialect'] }; uses: Array<Omit<MacUse, 'c'>> };
 type MacSummary = Packed<UsesSummary>;
 
 /** A guest's MAC uses, packed (lib/packed.ts): a plain string to post from a worker thread and to cache. */
 function packUses(uses: MacUse[]): MacSummary | undefined {
   if (uses.length === 0) return undefined;
-  return pack({ c: uses[0]!.c, uses: uses.map(({ c: _c, ...u }) => u) });
+  const { d, choice, version } = uses[0]!.c;
+  return pack({ c: { dialect: d.dialect, choice, version }, uses: uses.map(({ c: _c, ...u }) => u) });
 }
 
 /**
@@ -212,7 +214,7 @@ function usesOf(seen: MacsSeen, mac: string, ids: number[]): MacUse[] {
     if (c === undefined) {
       const { g, summary } = seen.guests.get(r);
       const s = summary.c;
-      c = { d: { name: g.name, dialect: s.d.dialect, ...(g.file !== undefined ? { file: g.file } : {}) }, choice: s.choice, version: s.version };
+      c = { d: { name: g.name, dialect: s.dialect, ...(g.file !== undefined ? { file: g.file } : {}) }, choice: s.choice, version: s.version };
       refs.set(r, c);
     }
     return { c, vif: use.vif, mac, ...(use.bridge !== undefined ? { bridge: use.bridge } : {}) };

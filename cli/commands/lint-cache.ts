@@ -44,7 +44,7 @@ import type { InputLimits, XenlintConfig } from '../settings/config.js';
 import { UsageError } from '../settings/config.js';
 import { formatBytes, inputLimit, readInputFile } from '../sources/read-input.js';
 import type { ReadProblem } from '../sources/read-domains.js';
-import { inWorkerBatches, threadsFor, workerScript } from '../sources/read-parallel.js';
+import { inWorkerBatches, threadsFor } from '../sources/read-parallel.js';
 import { parseOptionsFor } from '../readers/reader-choice.js';
 import { TOOL_VERSION } from '../model/tool-version.js';
 import { BUILD_ID } from '../model/build-id.js';
@@ -52,7 +52,7 @@ import { FindingLine } from '../model/finding-store.js';
 import type { Severity } from '../model/diagnostic.js';
 import { redactReport } from '../sources/redact.js';
 import type { MemoryGuest } from './memory-view.js';
-import type { GuestFeed, LintBatchResult, LintWorkerData } from './lint-parallel.js';
+import { lintWorkerScript, type GuestFeed, type LintBatchResult, type LintWorkerData } from './lint-parallel.js';
 import { checkedGuest, plannedChecks, type PlannedCheck } from './guest-outcome.js';
 
 export type CacheStrategy = 'metadata' | 'content';
@@ -1083,15 +1083,14 @@ export async function feedGuestsCached(cache: LintCache, feed: GuestFeed): Promi
     add(index, item);
   };
   const missedFiles = missed.map((i) => files[i]!);
-  const url = new URL('./lint-worker.js', import.meta.url);
-  const script = workerScript(url);
-  const threads = missedFiles.length > 0 ? threadsFor(missedFiles.length, script, url) : 0;
+  const script = lintWorkerScript();
+  const threads = missedFiles.length > 0 ? threadsFor(missedFiles.length, script) : 0;
   if (threads === 0) {
     for (const i of missed) take(i, checkHere(i));
   } else {
     const data: LintWorkerData = { host, plan, memory: memoryFor !== undefined, xen: memoryFor?.xen };
     let next = 0;
-    await inWorkerBatches<LintBatchResult>(script!, data, threads, missedFiles, readerFor, limits, (r) => {
+    await inWorkerBatches<LintBatchResult>(script, data, threads, missedFiles, readerFor, limits, (r) => {
       for (const item of r.results) take(missed[next++]!, item);
       session.addDurations(r.ms);
     });

@@ -13,12 +13,13 @@
  * (2.95 s vs 3.01 s wall on 10 000 configs, 0.75 s more CPU; worse on a busy
  * machine), so that path was dropped.
  */
+import { join } from 'node:path';
 import type { CheckContext, HostSide } from '../model/contract.js';
 import { hasParts, type Check } from '../model/contract.js';
 import type { GuestResult, RunSession } from '../engine/engine.js';
 import type { InputLimits } from '../settings/config.js';
 import { forEachDomainFile, type ReadProblem, type ReaderFor } from '../sources/read-domains.js';
-import { inWorkerBatches, threadsFor, workerScript } from '../sources/read-parallel.js';
+import { inWorkerBatches, threadsFor } from '../sources/read-parallel.js';
 import { memoryGuest, type MemoryGuest } from './memory-view.js';
 
 export interface LintWorkerData {
@@ -54,6 +55,13 @@ export interface GuestFeed {
 }
 
 /**
+ * lint's thread script (lint-worker.ts), beside this module in the tsc output and in the bundle
+ * alike: a path from import.meta.dirname, not a URL from import.meta.url (a URL and fileURLToPath
+ * compile a good part of Node's URL code on a run that starts no thread).
+ */
+export const lintWorkerScript = (): string => join(import.meta.dirname, 'lint-worker.js');
+
+/**
  * Reads every file and feeds its guest to `session`, in file order: on worker
  * threads that also run the per-guest parts when there are enough files and
  * every check can run there; else as before. Returns the files that could not be read.
@@ -66,13 +74,12 @@ export async function feedGuests(feed: GuestFeed, checks: readonly Check[]): Pro
   };
   const portable = !session.keepsGuests && checks.every((c) => builtins.includes(c) && hasParts(c));
   if (!portable) return forEachDomainFile(files, readerFor, limits, visit);
-  const url = new URL('./lint-worker.js', import.meta.url);
-  const script = workerScript(url);
-  const threads = threadsFor(files.length, script, url);
+  const script = lintWorkerScript();
+  const threads = threadsFor(files.length, script);
   if (threads === 0) return forEachDomainFile(files, readerFor, limits, visit);
   const data: LintWorkerData = { host, plan: session.guestPlan(), memory: memoryFor !== undefined, xen: memoryFor?.xen };
   const problems: ReadProblem[] = [];
-  await inWorkerBatches<LintBatchResult>(script!, data, threads, files, readerFor, limits, (r) => {
+  await inWorkerBatches<LintBatchResult>(script, data, threads, files, readerFor, limits, (r) => {
     for (const item of r.results) {
       if ('problem' in item) problems.push(item.problem);
       else {

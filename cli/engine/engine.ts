@@ -358,9 +358,8 @@ export class RunSession {
         if (rec) rec.ok = false;
         continue;
       }
-      const base = f.severity ?? check.severity;
-      const reported = report(check.id, f, rendered.text, severityOverride ?? base, this.evidence);
-      const suppression = matchingSuppression(this.suppressions, reported);
+      // Matched before it is reported: a finding a directive hides is never fingerprinted nor kept (issue 14).
+      const suppression = f.file !== undefined && this.suppressions.has(f.file) ? suppressionOf(this.suppressions, check.id, f) : undefined;
       if (settled && f.file !== undefined && f.file !== rec!.r.file) rec!.ok = false;
       if (suppression) {
         into.used.add(suppression);
@@ -371,6 +370,8 @@ export class RunSession {
           else settled.suppressedBy.push(k);
         }
       } else {
+        const base = f.severity ?? check.severity;
+        const reported = report(check.id, f, rendered.text, severityOverride ?? base, this.evidence);
         const id = this.store.add(reported);
         into.shown.push(id);
         // Kept with the check's own severity: the run's override is applied when it is handed back; as the store's line where it has one.
@@ -858,9 +859,14 @@ function part(value: unknown): string {
 
 /** The directive of the finding's file that suppresses it: naming its check, its `check/message-id` or no check; on its line, or file-wide. */
 export function matchingSuppression(suppressions: ReadonlyMap<string, Suppression[]>, f: ReportedFinding): Suppression | undefined {
+  return suppressionOf(suppressions, f.check, f);
+}
+
+/** matchingSuppression for a finding of `checkId` before it is reported (rendered, fingerprinted). */
+function suppressionOf(suppressions: ReadonlyMap<string, Suppression[]>, checkId: string, f: Pick<Finding, 'file' | 'line'> & { messageId?: string | undefined }): Suppression | undefined {
   if (!f.file) return undefined;
   for (const s of suppressions.get(f.file) ?? []) {
-    if (s.ids.length > 0 && !s.ids.includes(f.check) && !s.ids.includes(findingCode(f))) continue;
+    if (s.ids.length > 0 && !s.ids.includes(checkId) && !s.ids.includes(findingCode({ check: checkId, messageId: f.messageId }))) continue;
     if (s.scope === 'file' || s.line === f.line) return s;
   }
   return undefined;

@@ -44,7 +44,8 @@ export class RecordLog {
   private closed = false;
 
   constructor(private readonly block: number = blockBytes) {
-    this.pending = Buffer.allocUnsafe(Math.max(16, block));
+    // Grown as records come, up to a block: a log of a few records (a fold state made for one refused guest judged alone) takes no 64 KiB buffer.
+    this.pending = Buffer.allocUnsafe(Math.min(256, Math.max(16, block)));
   }
 
   get length(): number {
@@ -62,6 +63,8 @@ export class RecordLog {
     const length = Buffer.byteLength(text);
     this.starts[id] = this.written + this.pendingBytes;
     this.starts[id + 1] = this.written + this.pendingBytes + length;
+    const full = Math.max(16, this.block);
+    if (this.pendingBytes + length > this.pending.length && this.pending.length < full) this.grow(this.pendingBytes + length, full);
     if (this.pendingBytes + length > this.pending.length) this.flush();
     if (length > this.pending.length) this.keep(Buffer.from(text, 'utf8'));
     else this.pendingBytes += this.pending.write(text, this.pendingBytes, 'utf8');
@@ -87,6 +90,13 @@ export class RecordLog {
       orphans.unregister(this);
       this.file.close();
     }
+  }
+
+  /** A larger `pending` (twice as large, or what `needed` needs), at most `full`: only a full block is ever written. */
+  private grow(needed: number, full: number): void {
+    const next = Buffer.allocUnsafe(Math.min(full, Math.max(needed, 2 * this.pending.length)));
+    this.pending.copy(next, 0, 0, this.pendingBytes);
+    this.pending = next;
   }
 
   private flush(): void {

@@ -337,8 +337,12 @@ function appended(prev: ConfigEntry, cur: ConfigEntry, dialect: Dialect): Config
   const unreadable = (reason: string): ConfigValue => ({ kind: 'unreadable', text: `${prev.key} += …`, reason, line: b.line, column: b.column });
   if (a.kind === 'unreadable') return { ...a };
   if (b.kind === 'unreadable') return { ...b };
+  // New values are written as the readers write theirs, member by member in the
+  // same order, so they share the readers' hidden classes: a spread copy has one of
+  // its own, and the first `+=` guest met late deoptimised every site that reads values.
   if (a.kind === 'list' && b.kind === 'list') {
-    const v: ConfigValue = { ...a, items: [...a.items, ...b.items] };
+    const v: ConfigValue = { kind: 'list', items: [...a.items, ...b.items], line: a.line, column: a.column };
+    if (a.tuple !== undefined) v.tuple = a.tuple;
     return v;
   }
   if (dialect === 'xl') {
@@ -350,9 +354,9 @@ function appended(prev: ConfigEntry, cur: ConfigEntry, dialect: Dialect): Config
     if (ta !== undefined && tb !== undefined) return { kind: 'string', value: ta + tb, line: a.line, column: a.column };
     return unreadable(`\`+=\` mixes a ${a.kind} and a ${b.kind}`);
   }
-  if (a.kind === 'string' && b.kind === 'string') return { ...a, value: a.value + b.value };
+  if (a.kind === 'string' && b.kind === 'string') return { kind: 'string', value: a.value + b.value, line: a.line, column: a.column };
   if (a.kind === 'number' && b.kind === 'number') {
-    return { ...a, value: a.value + b.value, raw: `${a.raw} + ${b.raw}` };
+    return { kind: 'number', value: a.value + b.value, raw: `${a.raw} + ${b.raw}`, line: a.line, column: a.column };
   }
   return unreadable(`\`+=\` mixes a ${a.kind} and a ${b.kind}`);
 }
@@ -366,7 +370,8 @@ export function entryMap(parsed: ParsedConfig): Map<string, ConfigEntry> {
   for (const e of parsed.entries) {
     const prev = map.get(e.key);
     // The setting keeps its `+=`: xl never reads it as a number (xlu_cfg_get_bounded_long).
-    if (e.op === '+=' && prev) map.set(e.key, { ...prev, op: parsed.dialect === 'xl' ? '+=' : prev.op, value: appended(prev, e, parsed.dialect) });
+    // A literal in the readers' member order, not a spread copy: one hidden class for every entry (see appended).
+    if (e.op === '+=' && prev) map.set(e.key, { key: prev.key, op: parsed.dialect === 'xl' ? '+=' : prev.op, value: appended(prev, e, parsed.dialect), line: prev.line, column: prev.column });
     else map.set(e.key, e);
   }
   return map;

@@ -97,6 +97,8 @@ export function readDirectives(parsed: ParsedConfig): Directives {
   };
 
   for (const c of parsed.comments) {
+    // Most comments are prose: passed over before they are trimmed or matched.
+    if (!c.text.includes('xenlint')) continue;
     const lead = c.text.length - c.text.trimStart().length;
     const body = c.text.slice(lead).trimEnd();
     // Column of offset k in the comment's text: the `#` is at c.column.
@@ -124,7 +126,8 @@ export function readDirectives(parsed: ParsedConfig): Directives {
     const idStart = rest.indexOf(idText);
     const parts = idText === '' ? [] : idText.split(',');
     const ids = parts.map((x) => x.trim());
-    const w = ids.findIndex((x) => !CHECK_ID.test(x));
+    let w = -1;
+    for (let i = 0; i < ids.length && w < 0; i++) if (!CHECK_ID.test(ids[i]!)) w = i;
     if (w >= 0) {
       const wrong = ids[w] ?? '';
       const before = parts.slice(0, w).reduce((n, x) => n + x.length + 1, 0);

@@ -504,9 +504,9 @@ function rulesAt(c: string): Rule[] {
 /** `[^=,]*,|[^=,]+,?` — the longer of the two alternatives. */
 function matchPositional(s: string, pos: number): number {
   let i = pos;
-  let c = s.charCodeAt(i);
-  while (i < s.length && c !== 61 && c !== 44) c = s.charCodeAt(++i);
-  if (c === 44) i++;
+  // Never a read past the end (charCodeAt's NaN there deoptimised the scanner).
+  while (i < s.length && s.charCodeAt(i) !== 61 && s.charCodeAt(i) !== 44) i++;
+  if (i < s.length && s.charCodeAt(i) === 44) i++;
   else if (i === pos) return -1;
   matchedFull = i - pos;
   return matchedFull;
@@ -673,7 +673,7 @@ function parseXl(spec: string | readonly string[]): DiskSpecResult {
   if (d.backendDomname !== null) disk.backend = d.backendDomname;
   if (d.backend !== 'unknown') disk.backendtype = d.backend;
   if (d.script !== null) disk.script = d.script;
-  if (st.prefixes.length > 0) disk.prefix = st.prefixes.map((p) => p.name).join(':');
+  if (st.prefixes.length > 0) disk.prefix = prefixText(st.prefixes);
   if (d.specification !== 'unknown') disk.specification = d.specification;
   if (d.discard !== undefined) disk.discard = d.discard;
   if (d.trusted !== undefined) disk.trusted = d.trusted;
@@ -690,10 +690,16 @@ function parseXl(spec: string | readonly string[]): DiskSpecResult {
 }
 
 function failed(errors: SpecProblem[], warnings: SpecProblem[]): DiskSpecResult {
-  const [first, ...rest] = errors;
-  const result: DiskSpecResult = { ok: false, error: first ?? { message: 'invalid disk spec', offset: 0 }, warnings };
-  if (rest.length > 0) result.moreErrors = rest;
+  const result: DiskSpecResult = { ok: false, error: errors[0] ?? { message: 'invalid disk spec', offset: 0 }, warnings };
+  if (errors.length > 1) result.moreErrors = errors.slice(1);
   return result;
+}
+
+/** The prefixes joined with `:`, by a loop: map and join, inlined, deoptimised on the next elements kind met. */
+function prefixText(prefixes: ReadonlyArray<{ name: string }>): string {
+  let out = prefixes[0]!.name;
+  for (let i = 1; i < prefixes.length; i++) out += `:${prefixes[i]!.name}`;
+  return out;
 }
 
 function attachVdev(disk: DiskSpec, vdev: string, offset: number, warnings: SpecProblem[], dialect: SpecDialect): void {

@@ -24,10 +24,10 @@ export const NOT_GATHERED = 'the kernel image was not read (linting configs only
 export function buildDomain(parsed: ParsedConfig): DomainFacts {
   if (parsed.dialect === 'xl') return buildXlDomain(parsed);
   const entries = entryMap(parsed);
-  const keys = keyFacts(parsed, entries);
+  const keys = keyFacts(entries);
   const directives = readDirectives(parsed);
   const annotations = directives.annotations;
-  const diagnostics = [...parsed.diagnostics, ...directives.diagnostics];
+  const diagnostics = parsed.diagnostics.concat(directives.diagnostics);
 
   const name = stringOf(entries.get('name')?.value) ?? basename(parsed.file).replace(/\.[^.]+$/, '');
   const { type, typeSource } = guestType(entries);
@@ -66,7 +66,7 @@ export function buildDomain(parsed: ParsedConfig): DomainFacts {
 
   for (const a of annotations) {
     if (a.name === 'guest-abi' && !ABIS.has(a.value)) {
-      diagnostics.push({ ...diag('warning', `unknown guest ABI "${a.value}" (expected one of ${[...ABIS].join(', ')})`, a, 'bad-directive'), file: parsed.file });
+      diagnostics.push(diag('warning', `unknown guest ABI "${a.value}" (expected one of ${[...ABIS].join(', ')})`, a, 'bad-directive', parsed.file));
     }
   }
   return domain;
@@ -74,16 +74,12 @@ export function buildDomain(parsed: ParsedConfig): DomainFacts {
 
 /**
  * Each key's effective setting (`entries`, from entryMap) as a KeyFact, in the
- * order the keys first appear: walked from the file's entries, as the map was
- * built, rather than iterating the map (an entry array per key).
+ * order the keys first appear: a Map keeps the place of a key's first `set`, so
+ * its values come in that order, each key once (no own-property test per entry).
  */
-function keyFacts(parsed: ParsedConfig, entries: Map<string, ConfigEntry>): Record<string, KeyFact> {
+function keyFacts(entries: Map<string, ConfigEntry>): Record<string, KeyFact> {
   const keys: Record<string, KeyFact> = {};
-  const list = parsed.entries;
-  for (let i = 0; i < list.length; i++) {
-    const key = list[i]!.key;
-    if (!Object.hasOwn(keys, key)) keys[key] = keyFact(entries.get(key)!);
-  }
+  for (const entry of entries.values()) keys[entry.key] = keyFact(entry);
   return keys;
 }
 
@@ -151,19 +147,23 @@ function diskOf(item: ConfigValue, index: number, dialect: 'xm' | 'xl', annotati
     return disk;
   }
   const result = readDiskSpec(disk, dialect);
+  let vdev: string | undefined;
   if (!result.ok) {
     disk.invalid = result.error.message;
   } else {
     const d = result.disk;
     if (d.target !== undefined) disk.target = d.target;
-    if (d.vdev !== undefined) disk.vdev = d.vdev;
+    vdev = d.vdev;
+    if (vdev !== undefined) disk.vdev = vdev;
     if (d.isCdrom) disk.devtype = 'cdrom';
     if (d.access !== undefined) disk.access = d.access;
     if (d.format !== undefined) disk.format = d.format;
     const backend = d.prefix ?? d.backendtype ?? d.script;
     if (backend !== undefined) disk.backend = backend;
   }
-  const sizeText = diskAnnotation(disk, annotations, 'size');
+  // Matched against the vdev and line as read here, not read back from `disk`, whose
+  // members (and so its hidden class) differ from disk to disk.
+  const sizeText = diskAnnotation(vdev, item.line, annotations, 'size');
   const size = sizeText !== undefined ? parseSize(sizeText, 'B') : undefined;
   if (size !== undefined) {
     disk.sizeBytes = size;
@@ -171,7 +171,7 @@ function diskOf(item: ConfigValue, index: number, dialect: 'xm' | 'xl', annotati
   } else {
     disk.sizeUnknown = disk.devtype === 'cdrom' ? 'a CD-ROM' : 'the disk was not measured (linting configs only); run `xenlint check` on the host or annotate `# xenlint: size=<vdev>:<size>`';
   }
-  const clusterFs = diskAnnotation(disk, annotations, 'cluster-fs');
+  const clusterFs = diskAnnotation(vdev, item.line, annotations, 'cluster-fs');
   if (clusterFs !== undefined) disk.clusterFs = clusterFs;
   return disk;
 }
@@ -181,15 +181,15 @@ function diskOf(item: ConfigValue, index: number, dialect: 'xm' | 'xl', annotati
  * names the disk by its vdev; a bare `name=200G` sits on the disk's line or the
  * line above it.
  */
-function diskAnnotation(disk: DiskFacts, annotations: Annotation[], name: string): string | undefined {
+function diskAnnotation(vdev: string | undefined, line: number, annotations: Annotation[], name: string): string | undefined {
   if (annotations.length === 0) return undefined;
-  const bareVdev = disk.vdev?.replace(/^ioemu:/, '').replace(/:.*$/, '');
+  const bareVdev = vdev?.replace(/^ioemu:/, '').replace(/:.*$/, '');
   for (const a of annotations) {
     if (a.name !== name) continue;
     const m = /^([a-z0-9:]+):([^:]+)$/i.exec(a.value);
     if (m) {
-      if (m[1] === disk.vdev || m[1] === bareVdev) return m[2]!;
-    } else if (a.line === disk.line || a.line === disk.line - 1) {
+      if (m[1] === vdev || m[1] === bareVdev) return m[2]!;
+    } else if (a.line === line || a.line === line - 1) {
       return a.value;
     }
   }
@@ -241,7 +241,9 @@ function mibOf(kb: bigint | undefined): number | undefined {
 function buildXlDomain(parsed: ParsedConfig): DomainFacts {
   const directives = readDirectives(parsed);
   const annotations = directives.annotations;
-  const diagnostics = [...parsed.diagnostics, ...directives.diagnostics];
+  // concat, not a spread: the inlined spread checked the arrays' elements kinds (empty or not) and
+  // deoptimised at the first guest with a bad directive.
+  const diagnostics = parsed.diagnostics.concat(directives.diagnostics);
   const fallbackName = basename(parsed.file).replace(/\.[^.]+$/, '');
   const refused = (): DomainFacts => ({
     name: fallbackName,
@@ -260,7 +262,7 @@ function buildXlDomain(parsed: ParsedConfig): DomainFacts {
 
   const entries = entryMap(parsed);
   const view = readAsXl(entries, parsed.xen);
-  for (const w of view.warnings) diagnostics.push({ ...(w.code === undefined ? diag('warning', `xl: ${w.message}`, w, 'xl-warning') : diag('warning', w.message, w, w.code)), file: parsed.file });
+  for (const w of view.warnings) diagnostics.push(w.code === undefined ? diag('warning', `xl: ${w.message}`, w, 'xl-warning', parsed.file) : diag('warning', w.message, w, w.code, parsed.file));
   // A refusal of xl_parse.c (after libxlu read the file) is reported, and what xl
   // read up to and beyond it is kept, so other checks can still explain the guest.
   let refusedAlready = false;
@@ -268,11 +270,11 @@ function buildXlDomain(parsed: ParsedConfig): DomainFacts {
     // xl prints the first and exits; the items after it are still listed for the checks.
     if (refusedAlready) return;
     refusedAlready = true;
-    diagnostics.push({ ...diag('error', `${message} (xl refuses this config)`, at, code), file: parsed.file });
+    diagnostics.push(diag('error', `${message} (xl refuses this config)`, at, code, parsed.file));
   };
   if (view.refusal) refuse(view.refusal.message, view.refusal);
 
-  const keys = keyFacts(parsed, entries);
+  const keys = keyFacts(entries);
   const domain: DomainFacts = {
     name: view.name ?? fallbackName,
     file: parsed.file,

@@ -219,7 +219,14 @@ let hexOctets: readonly string[] | undefined;
 /** MAC octets as text: [0, 0x16, 0x3e, 1, 2, 3] -> "00:16:3e:01:02:03". */
 export function macText(octets: readonly number[]): string {
   hexOctets ??= Array.from({ length: 256 }, (_, o) => o.toString(16).padStart(2, '0'));
-  return octets.map((o) => hexOctets![o] ?? o.toString(16).padStart(2, '0')).join(':');
+  // A loop, not map and join: the arrays come from several readers, each with its own elements kind,
+  // and the inlined builtins deoptimised on the next one met.
+  let out = '';
+  for (let i = 0; i < octets.length; i++) {
+    const o = octets[i]!;
+    out += (i === 0 ? '' : ':') + (hexOctets[o] ?? o.toString(16).padStart(2, '0'));
+  }
+  return out;
 }
 
 /** Six one- or two-digit hex octets separated by colons; null otherwise. */
@@ -250,10 +257,12 @@ export function parseMac(text: string): MacInfo | null {
 
 /**
  * strtoul(s, &end, 16): white space, a sign, an optional 0x, hex digits. Read by
- * char code (six per MAC of every vif): a value of up to 13 hex digits is exact
- * as a number, a longer one goes through BigInt.
+ * char code (six per MAC of every vif). The value is exact up to 2^53 and
+ * Infinity above (no octet is that large): a value of up to 13 hex digits is
+ * read as a number, without a BigInt per octet; a longer one, or a negative
+ * one (which strtoul wraps modulo 2^64), goes through BigInt.
  */
-function strtoulHex(s: string, pos: number): { value: bigint; end: number } | null {
+function strtoulHex(s: string, pos: number): { value: number; end: number } | null {
   let i = pos;
   while (i < s.length && isCSpace(s.charCodeAt(i))) i++;
   let neg = false;
@@ -265,12 +274,16 @@ function strtoulHex(s: string, pos: number): { value: bigint; end: number } | nu
   if (s.charCodeAt(i) === 48 && (s.charCodeAt(i + 1) | 32) === 120 && isHexDigit(s.charCodeAt(i + 2))) i += 2;
   const start = i;
   let small = 0;
-  for (let c = s.charCodeAt(i); isHexDigit(c); c = s.charCodeAt(++i)) small = small * 16 + (c <= 57 ? c - 48 : (c | 32) - 87);
+  for (; i < s.length && isHexDigit(s.charCodeAt(i)); i++) {
+    const c = s.charCodeAt(i);
+    small = small * 16 + (c <= 57 ? c - 48 : (c | 32) - 87);
+  }
   if (i === start) return null;
+  if (i - start <= 13 && (!neg || small === 0)) return { value: small, end: i };
   let value = i - start <= 13 ? BigInt(small) : BigInt(`0x${s.slice(start, i)}`);
   if (value > UINT64_MAX) value = UINT64_MAX;
   if (neg && value !== 0n) value = UINT64_MAX + 1n - value;
-  return { value, end: i };
+  return { value: value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : Number.POSITIVE_INFINITY, end: i };
 }
 
 /**
@@ -284,8 +297,8 @@ export function parseXlMac(text: string, into: number[]): { ok: true; ignored: s
     // Skipping past the terminating NUL would make xl read beyond the string.
     if (pos > text.length) return { ok: false };
     const r = strtoulHex(text, pos);
-    if (r === null || r.value > 255n) return { ok: false };
-    into[i] = Number(r.value);
+    if (r === null || r.value > 255) return { ok: false };
+    into[i] = r.value;
     pos = r.end + 1;
   }
   return { ok: true, ignored: text.slice(pos - 1) };
@@ -602,12 +615,19 @@ function lintMac(vif: VifSpec): Problem[] {
 function finish(vif: VifSpec, problems: Problem[], context: 'config' | 'attach'): VifSpecResult {
   const isError = (p: Problem): boolean => p.severity === 'fatal' || (context === 'attach' && p.severity === 'attach');
   const strip = ({ severity: _s, ...p }: Problem): SpecProblem => p;
-  const errors = problems.filter(isError).map(strip);
-  const warnings = problems.filter((p) => !isError(p)).map(strip);
-  const [first, ...rest] = errors;
+  // One pass that keeps the first error apart: no filtered array whose elements kind
+  // (empty or not) differs from guest to guest at the sites that read it.
+  let first: SpecProblem | undefined;
+  const more: SpecProblem[] = [];
+  const warnings: SpecProblem[] = [];
+  for (const p of problems) {
+    if (!isError(p)) warnings.push(strip(p));
+    else if (first === undefined) first = strip(p);
+    else more.push(strip(p));
+  }
   if (first) {
     const r: VifSpecResult = { ok: false, error: first, warnings };
-    if (rest.length > 0) r.moreErrors = rest;
+    if (more.length > 0) r.moreErrors = more;
     if (vif.dialect === 'xl' && context === 'config') r.vif = vif;
     return r;
   }

@@ -256,6 +256,14 @@ function prefixOf(buf: string, word: string): boolean {
   return word.startsWith(buf);
 }
 
+/**
+ * The shutdown actions in xl's order, each with the action it falls back to and
+ * the `view.on` member it fills (on_watchdog and on_soft_reset are only checked).
+ */
+const ON_KEYS = ['on_poweroff', 'on_reboot', 'on_watchdog', 'on_crash', 'on_soft_reset'] as const;
+const ON_FALLBACKS: readonly string[] = ['destroy', 'restart', 'destroy', 'destroy', 'soft-reset'];
+const ON_SLOTS: ReadonlyArray<keyof XlView['on'] | undefined> = ['poweroff', 'reboot', undefined, 'crash', undefined];
+
 type Refuse = (message: string, where: { line: number; column: number } | undefined) => void;
 
 function readInto(cfg: XlSettings, view: XlView, at: (key: string) => { line: number; column: number } | undefined, refuse: Refuse, xen: string | undefined): void {
@@ -292,35 +300,17 @@ function readInto(cfg: XlSettings, view: XlView, at: (key: string) => { line: nu
   if (maxVcpus < vcpus && reads(xen, 'maxvcpusBelowVcpus')) refuse('maxvcpus < vcpus', at('maxvcpus') ?? at('vcpus'));
   if (maxVcpus !== 0) view.maxVcpus = maxVcpus;
 
-  for (const [key, fallback] of [
-    ['on_poweroff', 'destroy'],
-    ['on_reboot', 'restart'],
-    ['on_watchdog', 'destroy'],
-    ['on_crash', 'destroy'],
-    ['on_soft_reset', 'soft-reset'],
-  ] as const) {
+  for (let i = 0; i < ON_KEYS.length; i++) {
+    const key = ON_KEYS[i]!;
     if (key === 'on_soft_reset' && !reads(xen, 'onSoftReset')) continue;
-    const action = cfg.string(key) ?? fallback;
+    const action = cfg.string(key) ?? ON_FALLBACKS[i]!;
+    const slot = ON_SLOTS[i];
     if (!ACTIONS.has(action)) refuse(`Unknown ${key} action "${action}" specified`, at(key));
-    else if (key === 'on_poweroff' || key === 'on_reboot' || key === 'on_crash') view.on[key.slice(3) as 'poweroff' | 'reboot' | 'crash'] = action;
+    else if (slot !== undefined) view.on[slot] = action;
   }
 
   const pci = cfg.get('pci');
-  if (pci && pci.value.kind === 'list') {
-    for (const item of pci.value.items) {
-      const spec = atomText(item);
-      if (spec === undefined) break;
-      const where = { line: item.line, column: item.column };
-      if (readsLegacyPci(xen)) {
-        readLegacyPci(spec, xen, where, view, refuse);
-        continue;
-      }
-      const { dev, why } = readPciSpec(spec);
-      // libxlu prints its reason without a line break, so xl's own line reads "Unknown RDM policy: xunable to parse…".
-      if (dev === undefined) refuse(`${why !== undefined ? `${why}; ` : ''}unable to parse PCI_SPEC_STRING \`${spec}' for passthrough`, where);
-      else if (dev !== '') view.pci.push(dev);
-    }
-  }
+  if (pci && pci.value.kind === 'list') readPciList(pci.value.items, xen, view, refuse);
 
   let kernel = cfg.string('kernel');
   const bootloader = cfg.string('bootloader');
@@ -338,10 +328,30 @@ function readInto(cfg: XlSettings, view: XlView, at: (key: string) => { line: nu
 
   // VNC: an HVM guest's own top-level setting; otherwise the first `vfb`, or for a
   // PV guest without one the top-level `vnc` (not 0) that makes a framebuffer.
+  if (view.type === 'hvm') {
+    view.vnc = cfg.defbool('vnc') === true;
+    return;
+  }
   const vfbs = vfbVnc(cfg.get('vfb'));
-  if (view.type === 'hvm') view.vnc = cfg.defbool('vnc') === true;
-  else if (vfbs.length > 0) view.vnc = vfbs[0] === true;
+  if (vfbs.length > 0) view.vnc = vfbs[0] === true;
   else if (view.type === 'pv') view.vnc = cfg.defbool('vnc') === true;
+}
+
+/** The `pci` list as xl reads it: each device, or the refusal at the first it cannot parse (out of readInto: few guests have one). */
+function readPciList(items: readonly ConfigValue[], xen: string | undefined, view: XlView, refuse: Refuse): void {
+  for (const item of items) {
+    const spec = atomText(item);
+    if (spec === undefined) break;
+    const where = { line: item.line, column: item.column };
+    if (readsLegacyPci(xen)) {
+      readLegacyPci(spec, xen, where, view, refuse);
+      continue;
+    }
+    const { dev, why } = readPciSpec(spec);
+    // libxlu prints its reason without a line break, so xl's own line reads "Unknown RDM policy: xunable to parse…".
+    if (dev === undefined) refuse(`${why !== undefined ? `${why}; ` : ''}unable to parse PCI_SPEC_STRING \`${spec}' for passthrough`, where);
+    else if (dev !== '') view.pci.push(dev);
+  }
 }
 
 /**
@@ -359,17 +369,22 @@ const NUMBERS_BEFORE_VIFS: ReadonlyArray<[string, 'pv' | 'pvh' | 'hvm' | 'any']>
   ...['altp2m', 'vmtrace_buf_kb'].map((k) => [k, 'any'] as [string, 'any']),
 ];
 
+/** The keys of NUMBERS_BEFORE_VIFS and the guest type each is read for, as two flat arrays (no tuple per step). */
+const ERANGE_KEYS: readonly string[] = NUMBERS_BEFORE_VIFS.map(([key]) => key);
+const ERANGE_ONLY: ReadonlyArray<'pv' | 'pvh' | 'hvm' | 'any'> = NUMBERS_BEFORE_VIFS.map(([, only]) => only);
+
+/** errno as the last of those reads leaves it: only the last setting read counts, so the list is walked from its end. */
 function staleErangeAtDevices(cfg: XlSettings, type: XlView['type']): boolean {
-  let erange = false;
-  for (const [key, only] of NUMBERS_BEFORE_VIFS) {
+  for (let i = ERANGE_KEYS.length - 1; i >= 0; i--) {
+    const only = ERANGE_ONLY[i]!;
     if (only !== 'any' && only !== type) continue;
-    const s = cfg.get(key);
+    const s = cfg.get(ERANGE_KEYS[i]!);
     if (!s || s.op === '+=') continue;
     const text = atomText(s.value);
     if (text === undefined) continue;
-    erange = strtol0(text).range;
+    return strtol0(text).range;
   }
-  return erange;
+  return false;
 }
 
 /**

@@ -13,7 +13,6 @@
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ReadOptions, ReaderFor } from './read-domains.js';
 import { parseOptionsFor } from '../readers/reader-choice.js';
@@ -69,24 +68,21 @@ export function workerCount(count: number, env: NodeJS.ProcessEnv = process.env,
   return n >= MIN_CORES ? n : 0;
 }
 
-/** A worker script, when it is there: beside its caller in the tsc output and in the bundle alike. */
-export function workerScript(url: URL): string | undefined {
-  const path = fileURLToPath(url);
-  return existsSync(path) ? path : undefined;
-}
-
 /**
- * How many of `script`'s threads to run `count` files on (workerCount, at most
- * one per batch); 0 = the main thread does it all. Throws when XENLINT_WORKERS
- * asks for threads and the script is missing: a silent fall-back would let a
- * test of the threads pass without them.
+ * How many threads of the worker script `script` (a path beside its caller, in the tsc output and
+ * in the bundle alike) to run `count` files on (workerCount, at most one per batch); 0 = the main
+ * thread does it all, as it does when the script is not there (the standalone single-file build).
+ * The script is looked for only when threads are wanted: a run below the threshold asks the file
+ * system nothing (start-up, issue 14: the URL of the script and its existsSync were ~90 lazily
+ * compiled lines of Node's URL code on every `lint one.cfg`). Throws when XENLINT_WORKERS asks for
+ * threads and the script is missing: a silent fall-back would let a test of the threads pass
+ * without them.
  */
-export function threadsFor(count: number, script: string | undefined, url: URL): number {
+export function threadsFor(count: number, script: string): number {
   const threads = Math.min(workerCount(count), Math.ceil(count / BATCH));
-  if (threads > 0 && !script && process.env['XENLINT_WORKERS'] !== undefined) {
-    throw new Error(`XENLINT_WORKERS=${process.env['XENLINT_WORKERS']}: no ${fileURLToPath(url)}`);
-  }
-  return script ? threads : 0;
+  if (threads === 0 || existsSync(script)) return threads;
+  if (process.env['XENLINT_WORKERS'] !== undefined) throw new Error(`XENLINT_WORKERS=${process.env['XENLINT_WORKERS']}: no ${script}`);
+  return 0;
 }
 
 /**

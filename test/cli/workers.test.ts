@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BIN, ROOT } from './run.js';
 import { forEachDomainFile, type ReaderFor } from '../../cli/sources/read-domains.js';
-import { MIN_CORES, workerCount, PARALLEL_THRESHOLD } from '../../cli/sources/read-parallel.js';
+import { MIN_CORES, workerCount, PARALLEL_THRESHOLD, threadsFor } from '../../cli/sources/read-parallel.js';
 import type { DomainFacts } from '../../cli/model/facts.js';
 import type { Check, RunReport } from '../../cli/model/contract.js';
 import { guestResultOf, RunSession, type EngineOptions } from '../../cli/engine/engine.js';
@@ -90,6 +90,26 @@ t.test('the thresholds', async (t) => {
   t.equal(workerCount(PARALLEL_THRESHOLD, {}, 8), 8, 'at the threshold: one per core');
   t.equal(workerCount(100_000, {}, MIN_CORES - 1), 0, 'too few cores: one thread');
   t.equal(workerCount(100_000, {}, MIN_CORES), MIN_CORES, 'enough cores');
+});
+
+t.test('the worker script is looked for only when threads are wanted', async (t) => {
+  const missing = join(dir, 'no-such-folder', 'lint-worker.js');
+  const present = join(dir, 'lint-worker.js');
+  writeFileSync(present, '');
+  const saved = process.env['XENLINT_WORKERS'];
+  t.teardown(() => {
+    if (saved === undefined) delete process.env['XENLINT_WORKERS'];
+    else process.env['XENLINT_WORKERS'] = saved;
+  });
+  delete process.env['XENLINT_WORKERS'];
+  t.equal(threadsFor(10, missing), 0, 'below the threshold: one thread, and no word about a script it does not need');
+  t.equal(threadsFor(PARALLEL_THRESHOLD, missing), 0, 'no script beside the code (the standalone build): one thread');
+  process.env['XENLINT_WORKERS'] = '0';
+  t.equal(threadsFor(10, missing), 0, 'forced off');
+  process.env['XENLINT_WORKERS'] = '2';
+  t.throws(() => threadsFor(10, missing), { message: `XENLINT_WORKERS=2: no ${missing}` }, 'threads forced without the script: said, not a silent fall-back');
+  t.equal(threadsFor(10, present), 1, 'forced, with the script: no more threads than batches');
+  t.equal(threadsFor(200, present), 2, 'forced, with the script: as many as asked');
 });
 
 /** A report without what differs from run to run by nature (how long each check took). */
