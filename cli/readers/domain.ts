@@ -66,7 +66,7 @@ export function buildDomain(parsed: ParsedConfig): DomainFacts {
 
   for (const a of annotations) {
     if (a.name === 'guest-abi' && !ABIS.has(a.value)) {
-      diagnostics.push({ ...diag('warning', `unknown guest ABI "${a.value}" (expected one of ${[...ABIS].join(', ')})`, a, 'bad-directive'), file: parsed.file });
+      diagnostics.push(diag('warning', `unknown guest ABI "${a.value}" (expected one of ${[...ABIS].join(', ')})`, a, 'bad-directive', parsed.file));
     }
   }
   return domain;
@@ -262,7 +262,7 @@ function buildXlDomain(parsed: ParsedConfig): DomainFacts {
 
   const entries = entryMap(parsed);
   const view = readAsXl(entries, parsed.xen);
-  for (const w of view.warnings) diagnostics.push({ ...(w.code === undefined ? diag('warning', `xl: ${w.message}`, w, 'xl-warning') : diag('warning', w.message, w, w.code)), file: parsed.file });
+  for (const w of view.warnings) diagnostics.push(w.code === undefined ? diag('warning', `xl: ${w.message}`, w, 'xl-warning', parsed.file) : diag('warning', w.message, w, w.code, parsed.file));
   // A refusal of xl_parse.c (after libxlu read the file) is reported, and what xl
   // read up to and beyond it is kept, so other checks can still explain the guest.
   let refusedAlready = false;
@@ -270,7 +270,7 @@ function buildXlDomain(parsed: ParsedConfig): DomainFacts {
     // xl prints the first and exits; the items after it are still listed for the checks.
     if (refusedAlready) return;
     refusedAlready = true;
-    diagnostics.push({ ...diag('error', `${message} (xl refuses this config)`, at, code), file: parsed.file });
+    diagnostics.push(diag('error', `${message} (xl refuses this config)`, at, code, parsed.file));
   };
   if (view.refusal) refuse(view.refusal.message, view.refusal);
 

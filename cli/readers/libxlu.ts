@@ -25,8 +25,8 @@ interface Tok extends Position {
   kind: Kind;
   /** yytext: the matched bytes. */
   text: string;
-  /** The string's unquoted value (STRING). */
-  value?: string;
+  /** The string's unquoted value (STRING); present, undefined, on every other token: one hidden class for all. */
+  value: string | undefined;
   /** yylloc.first_line as libxlu sets it (a NEWLINE's is the line it ends). */
   locLine: number;
   /** Errors the lexer reported while matching this token (unquoting), or before it. */
@@ -128,7 +128,7 @@ class Lexer {
     this.lastKind = kind;
     this.lastEnd = end;
     const line = this.line;
-    const t: Tok = { kind, text: this.s.slice(start, end), line, column: start - this.lineStart + 1, locLine: line, before: this.pending };
+    const t: Tok = { kind, text: this.s.slice(start, end), value: undefined, line, column: start - this.lineStart + 1, locLine: line, before: this.pending };
     if (this.pending !== NO_ERRORS) this.pending = NO_ERRORS;
     return t;
   }

@@ -257,10 +257,12 @@ export function parseMac(text: string): MacInfo | null {
 
 /**
  * strtoul(s, &end, 16): white space, a sign, an optional 0x, hex digits. Read by
- * char code (six per MAC of every vif): a value of up to 13 hex digits is exact
- * as a number, a longer one goes through BigInt.
+ * char code (six per MAC of every vif). The value is exact up to 2^53 and
+ * Infinity above (no octet is that large): a value of up to 13 hex digits is
+ * read as a number, without a BigInt per octet; a longer one, or a negative
+ * one (which strtoul wraps modulo 2^64), goes through BigInt.
  */
-function strtoulHex(s: string, pos: number): { value: bigint; end: number } | null {
+function strtoulHex(s: string, pos: number): { value: number; end: number } | null {
   let i = pos;
   while (i < s.length && isCSpace(s.charCodeAt(i))) i++;
   let neg = false;
@@ -272,12 +274,16 @@ function strtoulHex(s: string, pos: number): { value: bigint; end: number } | nu
   if (s.charCodeAt(i) === 48 && (s.charCodeAt(i + 1) | 32) === 120 && isHexDigit(s.charCodeAt(i + 2))) i += 2;
   const start = i;
   let small = 0;
-  for (let c = s.charCodeAt(i); isHexDigit(c); c = s.charCodeAt(++i)) small = small * 16 + (c <= 57 ? c - 48 : (c | 32) - 87);
+  for (; i < s.length && isHexDigit(s.charCodeAt(i)); i++) {
+    const c = s.charCodeAt(i);
+    small = small * 16 + (c <= 57 ? c - 48 : (c | 32) - 87);
+  }
   if (i === start) return null;
+  if (i - start <= 13 && (!neg || small === 0)) return { value: small, end: i };
   let value = i - start <= 13 ? BigInt(small) : BigInt(`0x${s.slice(start, i)}`);
   if (value > UINT64_MAX) value = UINT64_MAX;
   if (neg && value !== 0n) value = UINT64_MAX + 1n - value;
-  return { value, end: i };
+  return { value: value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : Number.POSITIVE_INFINITY, end: i };
 }
 
 /**
@@ -291,8 +297,8 @@ export function parseXlMac(text: string, into: number[]): { ok: true; ignored: s
     // Skipping past the terminating NUL would make xl read beyond the string.
     if (pos > text.length) return { ok: false };
     const r = strtoulHex(text, pos);
-    if (r === null || r.value > 255n) return { ok: false };
-    into[i] = Number(r.value);
+    if (r === null || r.value > 255) return { ok: false };
+    into[i] = r.value;
     pos = r.end + 1;
   }
   return { ok: true, ignored: text.slice(pos - 1) };

@@ -79,7 +79,7 @@ export function parseXlConfig(text: string, file: string): ParsedConfig {
       diagnostics.push(
         mkDiag(file, 'warning', `\`${n.raw}\` is not a number xl can read (strtol base 0: \`0x\` = hex, leading \`0\` = octal); where xl wants a number it ignores the setting`, n, 'xl-number'),
       );
-    } else if (/^0[0-7]+$/.test(n.raw) && n.value !== Number(n.raw)) {
+    } else if (n.raw.charCodeAt(0) === 48 && /^0[0-7]+$/.test(n.raw) && n.value !== Number(n.raw)) {
       // Admins write 0512 meaning 512; strtol(…, 0) reads it as octal.
       diagnostics.push(mkDiag(file, 'warning', `\`${n.raw}\` is octal to xl (leading zero): it reads as ${n.value}, not ${Number(n.raw)}`, n, 'xl-octal'));
     }
