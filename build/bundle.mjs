@@ -47,21 +47,49 @@ const CACHED = {
 };
 const PLAIN = { './commands/yargs-cli.js': 'cli.mjs' };
 
-// semver is needed only for a range cli/model/xen-version.ts does not read itself (a plugin's
-// `^4.1`), yet its top level builds about 80 regular expressions: xen-version.js gets a stand-in
-// that runs semver's (bundled, CommonJS) code on the first such range.
+// Dependencies a common run does not call, whose top level would still run at load (esbuild runs a
+// bundled CommonJS package's module code where its importer's top level imports it), get stand-ins
+// that run the package's (bundled) code on first use:
+// - semver, needed only for a range cli/model/xen-version.ts does not read itself (a plugin's
+//   `^4.1`), yet its top level builds about 80 regular expressions;
+// - picomatch and ignore (cli/sources/files.ts), needed only for a path argument that names no file
+//   (a glob) and for `.xenlintignore` / `ignorePatterns`: their module code (picomatch's parser and
+//   constants, ignore's rules) ran on every start (issue 14).
+const ON_FIRST_USE = {
+  semver: join(dist, 'model', 'xen-version.js'),
+  picomatch: join(dist, 'sources', 'files.js'),
+  ignore: join(dist, 'sources', 'files.js'),
+};
+/**
+ * The stand-in for a package whose export is one function with properties (picomatch, ignore): a
+ * function that forwards to the real one, and each of its properties forwarded or read through.
+ */
+function defaultExportOnFirstUse(name) {
+  const real = createRequire(import.meta.url)(name);
+  const lines = ['let real;', `const load = () => (real ??= require(${JSON.stringify(name)}));`, 'function lazy(...args) { return load()(...args); }'];
+  for (const [key, d] of Object.entries(Object.getOwnPropertyDescriptors(real))) {
+    if (['length', 'name', 'prototype'].includes(key)) continue;
+    if (typeof d.value === 'function') lines.push(`lazy[${JSON.stringify(key)}] = function (...args) { return load()[${JSON.stringify(key)}](...args); };`);
+    else lines.push(`Object.defineProperty(lazy, ${JSON.stringify(key)}, { get: () => load()[${JSON.stringify(key)}], enumerable: true });`);
+  }
+  lines.push('export default lazy;');
+  return lines.join('\n');
+}
 const semverOnFirstUse = {
-  name: 'xenlint-semver-on-first-use',
+  name: 'xenlint-dependencies-on-first-use',
   setup(b) {
-    b.onResolve({ filter: /^semver$/ }, (a) => (a.importer === join(dist, 'model', 'xen-version.js') ? { path: 'semver', namespace: 'xenlint-lazy' } : undefined));
-    b.onLoad({ filter: /.*/, namespace: 'xenlint-lazy' }, () => ({
-      contents: [
-        'let semver;',
-        "const load = () => (semver ??= require('semver'));",
-        // The names xen-version.js imports: another one fails the build ("No matching export").
-        'export const satisfies = (...args) => load().satisfies(...args);',
-        'export const validRange = (...args) => load().validRange(...args);',
-      ].join('\n'),
+    b.onResolve({ filter: /^(semver|picomatch|ignore)$/ }, (a) => (a.importer === ON_FIRST_USE[a.path] ? { path: a.path, namespace: 'xenlint-lazy' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'xenlint-lazy' }, (a) => ({
+      contents:
+        a.path === 'semver'
+          ? [
+              'let semver;',
+              "const load = () => (semver ??= require('semver'));",
+              // The names xen-version.js imports: another one fails the build ("No matching export").
+              'export const satisfies = (...args) => load().satisfies(...args);',
+              'export const validRange = (...args) => load().validRange(...args);',
+            ].join('\n')
+          : defaultExportOnFirstUse(a.path),
       loader: 'js',
       resolveDir: root,
     }));
@@ -155,7 +183,7 @@ const EXTERNAL_IMPORT = /\bimport\((?=\s*(?:['"](?:ajv|yargs)['"/]|[^'"\s]))/g;
 // config file: +57 M instructions (~10 ms) on `lint one.cfg` with a .xenlintrc.json. The command
 // bundles load each from a copy in dist/bin/ with a code cache of its own (validatorScripts below),
 // through build/load-bundle.cjs.
-const VALIDATOR_REQUIRE = /const require = createRequire\(import\.meta\.url\);\s*const mod = require\(`\$\{BUILT_VALIDATORS\}\/\$\{name\}\.cjs`\);/;
+const VALIDATOR_REQUIRE = /const require = createRequire\(import\.meta\.url\);\s*const mod = require\(`\$\{builtValidators\(\)\}\/\$\{name\}\.cjs`\);/;
 const importThroughLoader = {
   name: 'xenlint-import-through-loader',
   setup(b) {

@@ -39,12 +39,21 @@ function findOwnPackage(): OwnPackage | undefined {
   }
 }
 
+let own: { found: OwnPackage | undefined } | undefined;
+
 /**
  * Undefined only when this code runs outside its package (e.g. a file copied on its
  * own). The standalone build carries package.json's fields (cli/model/embedded.ts), so it
- * never reads a package.json it happens to sit below.
+ * never reads a package.json it happens to sit below. Looked for on first use, not at load: a
+ * lint or check that reads no schema, rule doc or project link (the common run) never walks up
+ * for it (start-up, issue 14: three existsSync, a read and a JSON.parse on every start).
  */
-export const OWN_PACKAGE: OwnPackage | undefined = embedded ? { root: dirname(HERE), json: embedded.packageJson } : findOwnPackage();
+export function ownPackage(): OwnPackage | undefined {
+  own ??= { found: embedded ? { root: dirname(HERE), json: embedded.packageJson } : findOwnPackage() };
+  return own.found;
+}
 
 /** The package's folder; outside the package, the folder above this module's. */
-export const PACKAGE_ROOT = OWN_PACKAGE?.root ?? dirname(HERE);
+export function packageRoot(): string {
+  return ownPackage()?.root ?? dirname(HERE);
+}

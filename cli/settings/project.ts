@@ -6,7 +6,7 @@
  *
  * package.json is read at run time (cli/model/package-root.ts), not imported.
  */
-import { OWN_PACKAGE } from '../model/package-root.js';
+import { ownPackage } from '../model/package-root.js';
 import { TOOL_VERSION } from '../model/tool-version.js';
 
 export interface ProjectLinks {
@@ -67,7 +67,8 @@ export function projectLinks(): ProjectLinks | undefined {
 }
 
 function readOwnPackage(): ProjectLinks | undefined {
-  return OWN_PACKAGE ? linksFrom(OWN_PACKAGE.json as PackageFields) : undefined;
+  const own = ownPackage();
+  return own ? linksFrom(own.json as PackageFields) : undefined;
 }
 
 /** The documentation page of a rule at the tag of this version: `<repository>/blob/v<version>/docs/rules/<id>.md`. */

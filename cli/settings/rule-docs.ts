@@ -5,13 +5,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { embedded } from '../model/embedded.js';
-import { PACKAGE_ROOT } from '../model/package-root.js';
+import { packageRoot } from '../model/package-root.js';
 import { projectLinks, ruleDocUrl } from './project.js';
 
-const docsDir = `${PACKAGE_ROOT}/docs/rules/`;
-
 export function ruleDocPath(id: string): string {
-  return `${docsDir}${id}.md`;
+  return `${packageRoot()}/docs/rules/${id}.md`;
 }
 
 /**

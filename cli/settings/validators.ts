@@ -8,7 +8,7 @@
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { embedded } from '../model/embedded.js';
-import { PACKAGE_ROOT } from '../model/package-root.js';
+import { packageRoot } from '../model/package-root.js';
 
 import type { SchemaError, SchemaName, Validator } from '../model/validator-types.js';
 
@@ -17,23 +17,25 @@ export type { SchemaError, SchemaName, Validator } from '../model/validator-type
 const cache = new Map<SchemaName, Validator>();
 
 export function schemaPath(name: SchemaName): string {
-  return `${PACKAGE_ROOT}/schemas/${name}.schema.json`;
+  return `${packageRoot()}/schemas/${name}.schema.json`;
 }
 
 /** The compiled validators, beside the tsc output (the code-split bundle in dist/bin/ reads the same ones). */
-const BUILT_VALIDATORS = `${PACKAGE_ROOT}/dist/cli/settings/validators`;
+const builtValidators = (): string => `${packageRoot()}/dist/cli/settings/validators`;
 
+// import.meta.dirname, not import.meta.url: in the bundles the latter is a pathToFileURL of
+// __filename, which compiles Node's URL code for a run that reads one config file (start-up).
 function isBuilt(): boolean {
-  return /\/dist\/(cli|bin)\//.test(import.meta.url);
+  return /[\\/]dist[\\/](cli|bin)(?:[\\/]|$)/.test(import.meta.dirname);
 }
 
-/** The build's validator `name` (a file name in BUILT_VALIDATORS without .cjs); undefined when running from source. */
+/** The build's validator `name` (a file name in builtValidators() without .cjs); undefined when running from source. */
 function precompiled(name: string): Validator | undefined {
   if (embedded) return embedded.validators[name];
   if (!isBuilt()) return undefined;
   // build/bundle.mjs replaces these two lines, in the command bundles, with a load of dist/bin/validator-<name>.cjs.
   const require = createRequire(import.meta.url);
-  const mod = require(`${BUILT_VALIDATORS}/${name}.cjs`) as Validator | { default: Validator };
+  const mod = require(`${builtValidators()}/${name}.cjs`) as Validator | { default: Validator };
   return typeof mod === 'function' ? mod : mod.default;
 }
 

@@ -79,6 +79,7 @@ const dir = scratch({
   'plugins.yaml': 'plugins: [./site.mjs]\nallowPlugins: true\n',
   'img.cfg': "name = 'img'\nmemory = 512\nkernel = '/boot/vmlinuz'\ndisk = ['file:/srv/img.raw,xvda,w']\n",
   'bad.json': '{ "failOn": "warnin", "checks": { "vif-spec": { "options": { "allowedOuis": [1] } } } }\n',
+  'ignoring.yaml': 'ignorePatterns: [broken.cfg]\n',
 });
 
 const cases: Array<[string, string[]]> = [
@@ -90,6 +91,9 @@ const cases: Array<[string, string[]]> = [
   ['lint, github', ['lint', '.', '--format', 'github']],
   ['lint, html', ['lint', '.', '--xen', '4.17', '--format', 'html']],
   ['lint, a missing file', ['lint', 'nope.cfg']],
+  // picomatch and ignore run their module code on first use in the bundle (build/bundle.mjs ON_FIRST_USE).
+  ['lint, a glob and ignorePatterns', ['lint', '*.cfg', '--config', 'ignoring.yaml', '--format', 'json']],
+  ['lint, a glob that matches nothing', ['lint', '*.nope']],
   ['lint, a plugin', ['lint', 'img.cfg', '--config', 'plugins.yaml', '--format', 'json']],
   ['lint, a bad option value', ['lint', '.', '--format', 'yaml']],
   // The config validator, a cached script of its own in the bundle (build/bundle.mjs validatorScripts).

@@ -6,10 +6,10 @@
  * into that folder: resolve repository files with `fromRoot` instead.
  */
 import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../../cli/model/package-root.js';
+import { packageRoot } from '../../cli/model/package-root.js';
 
 /** Absolute path of the repository root, without a trailing slash. */
-export const ROOT = PACKAGE_ROOT;
+export const ROOT = packageRoot();
 
 /** Absolute path of a file or folder given relative to the repository root. */
 export function fromRoot(...parts: string[]): string {
