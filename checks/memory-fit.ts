@@ -167,23 +167,53 @@ function keptFootprint(state: MemoryFold, { fp, ruled }: MemorySummary, g: Guest
   if (ruled) state.ruled = true;
 }
 
-/** The guests' KeptFootprints, in reading order, read back for `across` (the records are let go). */
-function keptFootprints(state: MemoryFold): KeptFootprint[] {
-  const fps: KeptFootprint[] = [];
-  for (let i = 0; i < state.records.length; i++) {
-    const [name, note, place] = JSON.parse(state.records.get(i)) as [string, string | null, Footprint['place'] | null];
-    const auto = state.autostart.at(i);
-    const kept: KeptFootprint = { domain: auto === -1 ? { name } : { name, autostart: auto === 1 }, startMiB: state.startMiB.at(i), totalMiB: state.totalMiB.at(i) };
-    if (note !== null) kept.note = note;
-    if (place !== null) kept.place = place;
-    fps.push(kept);
-  }
-  state.records.close();
-  return fps;
+/**
+ * The guests analyse reads, by reading order: the figures it adds up for each
+ * guest, and the rest of a footprint (name, note, place) only for the guests a
+ * line or a finding names. From the fold, that is one record read back at a
+ * time, not 100 000 footprints rebuilt at once (issue 14).
+ */
+interface Guests {
+  readonly length: number;
+  autostart(i: number): boolean | undefined;
+  totalMiB(i: number): number;
+  at(i: number): KeptFootprint;
 }
 
-function sumOf(fps: KeptFootprint[]): number {
-  return fps.reduce((n, fp) => n + fp.totalMiB, 0);
+function listedGuests(fps: KeptFootprint[]): Guests {
+  return {
+    length: fps.length,
+    autostart: (i) => fps[i]!.domain.autostart,
+    totalMiB: (i) => fps[i]!.totalMiB,
+    at: (i) => fps[i]!,
+  };
+}
+
+function foldedGuests(state: MemoryFold): Guests {
+  return {
+    length: state.records.length,
+    autostart: (i) => {
+      const auto = state.autostart.at(i);
+      return auto === -1 ? undefined : auto === 1;
+    },
+    totalMiB: (i) => state.totalMiB.at(i),
+    at: (i) => {
+      const [name, note, place] = JSON.parse(state.records.get(i)) as [string, string | null, Footprint['place'] | null];
+      const auto = state.autostart.at(i);
+      const kept: KeptFootprint = { domain: auto === -1 ? { name } : { name, autostart: auto === 1 }, startMiB: state.startMiB.at(i), totalMiB: state.totalMiB.at(i) };
+      if (note !== null) kept.note = note;
+      if (place !== null) kept.place = place;
+      return kept;
+    },
+  };
+}
+
+function sumOf(guests: Guests, ids: number[]): number {
+  return ids.reduce((n, i) => n + guests.totalMiB(i), 0);
+}
+
+function namesOf(guests: Guests, ids: number[]): string[] {
+  return ids.map((i) => guests.at(i).domain.name);
 }
 
 /**
@@ -192,7 +222,7 @@ function sumOf(fps: KeptFootprint[]): number {
  * being deployed against free_memory. The per-guest maxmem rules are apart
  * (guestRules) and add no lines.
  */
-function analyse(facts: HostSide, fps: KeptFootprint[], ctx: CheckContext, explaining = false): Analysis {
+function analyse(facts: HostSide, guests: Guests, ctx: CheckContext, explaining = false): Analysis {
   const overhead = optionNumber(ctx, 'overheadPercent') ?? 0;
   const findings: Finding[] = [];
   const lines: string[] = [];
@@ -204,7 +234,8 @@ function analyse(facts: HostSide, fps: KeptFootprint[], ctx: CheckContext, expla
 
   const shown = shownVersion(facts, ctx);
   say(() => `${xenLabel(shown)}; overhead ${overhead}% added to each guest${overhead === 0 ? ' (shadow/p2m overhead exists; set overheadPercent to count it)' : ''}`);
-  if (explaining) for (const fp of fps) {
+  if (explaining) for (let i = 0; i < guests.length; i++) {
+    const fp = guests.at(i);
     const notes = [fp.note, overhead > 0 ? `${fp.startMiB} + ${overhead}%` : undefined].filter((n) => n !== undefined);
     lines.push(`  ${fp.domain.name}: ${fp.totalMiB} MiB${notes.length ? ` (${notes.join('; ')})` : ''}`);
   }
@@ -217,19 +248,22 @@ function analyse(facts: HostSide, fps: KeptFootprint[], ctx: CheckContext, expla
   say(() => dom0.mib !== undefined ? `${dom0Term}${dom0.fixed ? '' : `; ${balloon.why}`}` : dom0Term);
 
   // The guests that start with the host.
-  const anyKnown = fps.some((fp) => fp.domain.autostart !== undefined);
-  const autostart = anyKnown ? fps.filter((fp) => fp.domain.autostart === true) : fps;
-  const excluded = explaining && anyKnown ? fps.filter((fp) => fp.domain.autostart !== true).map((fp) => fp.domain.name) : [];
+  let anyKnown = false;
+  for (let i = 0; i < guests.length && !anyKnown; i++) anyKnown = guests.autostart(i) !== undefined;
+  const autostart: number[] = [];
+  const notCounted: number[] = [];
+  for (let i = 0; i < guests.length; i++) (!anyKnown || guests.autostart(i) === true ? autostart : notCounted).push(i);
+  const excluded = explaining && anyKnown ? namesOf(guests, notCounted) : [];
   say(() =>
     anyKnown
-      ? `autostart set: ${autostart.length ? listNames(autostart.map((fp) => fp.domain.name)) : 'none'} (autostart known${excluded.length ? `; not counted: ${listNames(excluded)}` : ''})`
+      ? `autostart set: ${autostart.length ? listNames(namesOf(guests, autostart)) : 'none'} (autostart known${excluded.length ? `; not counted: ${listNames(excluded)}` : ''})`
       : 'autostart set: all given guests (no guest says whether it starts with the host)',
   );
 
   const total = host?.totalMemoryMiB;
-  const guestSum = sumOf(autostart);
+  const guestSum = sumOf(guests, autostart);
   const sum = guestSum + (dom0.mib ?? 0);
-  const terms = (): string => [dom0Term, ...autostart.map((fp) => term(fp, overhead))].join(' + ');
+  const terms = (): string => [dom0Term, ...autostart.map((i) => term(guests.at(i), overhead))].join(' + ');
   if (total === undefined) {
     say(() => `${terms()} = ${sum} MiB; total_memory unknown: not compared`);
   } else {
@@ -252,7 +286,7 @@ function analyse(facts: HostSide, fps: KeptFootprint[], ctx: CheckContext, expla
         evidence: {
           total_memory: total,
           dom0: dom0.mib !== undefined ? `${dom0.mib} MiB (${dom0.source})` : 'unknown (excluded)',
-          guests: autostart.map((fp) => `${fp.domain.name}=${fp.totalMiB}`).join(' '),
+          guests: autostart.map((i) => `${guests.at(i).domain.name}=${guests.totalMiB(i)}`).join(' '),
           overheadPercent: overhead,
         },
       });
@@ -269,22 +303,23 @@ function analyse(facts: HostSide, fps: KeptFootprint[], ctx: CheckContext, expla
     say(() => `free_memory unknown${capture !== undefined ? ` in the capture ${capture}` : ''}: not compared`);
   } else {
     const running = facts.dom0?.running;
-    let deploy: KeptFootprint[] | undefined;
+    let deploy: number[] | undefined;
+    const all = (): number[] => Array.from({ length: guests.length }, (_, i) => i);
     if (named.length > 0) {
-      const chosen = fps.filter((fp) => named.includes(fp.domain.name));
+      const chosen = all().filter((i) => named.includes(guests.at(i).domain.name));
       deploy = chosen;
-      say(() => `to deploy (named): ${chosen.length ? listNames(chosen.map((fp) => fp.domain.name)) : 'none of the given guests'}`);
+      say(() => `to deploy (named): ${chosen.length ? listNames(namesOf(guests, chosen)) : 'none of the given guests'}`);
     } else if (running) {
       const names = new Set(running.map((r) => r.name));
-      const stopped = fps.filter((fp) => !names.has(fp.domain.name));
+      const stopped = all().filter((i) => !names.has(guests.at(i).domain.name));
       deploy = stopped;
-      say(() => `not running (to deploy): ${stopped.length ? listNames(stopped.map((fp) => fp.domain.name)) : 'none'}`);
-    } else if (fps.length === 1) {
-      deploy = fps;
-      say(() => `one guest given and which guests run is unknown: ${fps[0]?.domain.name ?? ''} taken as the one being deployed`);
+      say(() => `not running (to deploy): ${stopped.length ? listNames(namesOf(guests, stopped)) : 'none'}`);
+    } else if (guests.length === 1) {
+      deploy = [0];
+      say(() => `one guest given and which guests run is unknown: ${guests.at(0).domain.name} taken as the one being deployed`);
     } else if (ctx.mode === 'lint') {
-      deploy = fps;
-      say(() => `several guests given: each is judged alone as the one being deployed (${listNames(fps.map((fp) => fp.domain.name))})`);
+      deploy = all();
+      say(() => `several guests given: each is judged alone as the one being deployed (${listNames(namesOf(guests, all()))})`);
     } else {
       say(() => 'several guests given and which run is unknown: free_memory not compared');
     }
@@ -294,10 +329,11 @@ function analyse(facts: HostSide, fps: KeptFootprint[], ctx: CheckContext, expla
       const freeText = `free_memory ${free} MiB${claims ? ` (after ${claims} MiB outstanding claims)` : ''}${capture !== undefined ? ` as of the capture ${capture}` : ''}`;
       const reclaim = !dom0.fixed && balloon.may ? dom0.mib : undefined;
       // Each guest must be able to start now on its own; configs that are not running are not a plan to start them all at once.
-      for (const fp of deploy) {
-        const need = fp.totalMiB;
-        say(() => `${term(fp, overhead)} MiB ${need > free ? '>' : '<='} ${freeText}`);
+      for (const i of deploy) {
+        const need = guests.totalMiB(i);
+        say(() => `${term(guests.at(i), overhead)} MiB ${need > free ? '>' : '<='} ${freeText}`);
         if (need <= free) continue;
+        const fp = guests.at(i);
         const softened = reclaim !== undefined && need <= free + reclaim;
         findings.push({
           ...fp.place!,
@@ -325,7 +361,7 @@ function analyse(facts: HostSide, fps: KeptFootprint[], ctx: CheckContext, expla
         });
       }
       if (deploy.length > 1) {
-        const together = sumOf(deploy);
+        const together = sumOf(guests, deploy);
         say(() => `together ${together} MiB ${together > free ? '>' : '<='} ${freeText} (each guest is required to fit on its own)`);
       }
     }
@@ -390,11 +426,16 @@ const check = defineCheck({
     step: keptFootprint,
   },
   across(guests: MemoryFold, facts, ctx) {
-    const fps = keptFootprints(guests);
-    const a = analyse(facts, fps, ctx);
+    const count = guests.records.length;
+    let a: Analysis;
+    try {
+      a = analyse(facts, foldedGuests(guests), ctx);
+    } finally {
+      guests.records.close();
+    }
     if (!guests.ruled && a.findings.length === 0 && !a.hostChecked) {
       return {
-        skip: `host memory unknown (no total_memory/free_memory): only maxmem against memory was checked, for ${fps.length} guest(s)`,
+        skip: `host memory unknown (no total_memory/free_memory): only maxmem against memory was checked, for ${count} guest(s)`,
       };
     }
     return a.findings;
@@ -404,7 +445,7 @@ const check = defineCheck({
     const overhead = optionNumber(ctx, 'overheadPercent') ?? 0;
     return analyse(
       facts,
-      (facts.domains ?? []).map((d) => footprint(d, version, overhead)),
+      listedGuests((facts.domains ?? []).map((d) => footprint(d, version, overhead))),
       ctx,
       true,
     ).lines;
