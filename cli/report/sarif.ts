@@ -258,13 +258,25 @@ class Places {
   artifact(file: string): { uri: string; uriBaseId: string } | undefined {
     const { ctx } = this;
     if (!namesAFile(file, ctx)) return undefined;
-    const local = ctx.localFiles?.has(resolve(this.cwd, file)) ?? false;
-    if (ctx.host && !local && posix.isAbsolute(file)) return this.under(HOSTROOT, posix.normalize(file).slice(1));
     const abs = resolve(this.cwd, file);
-    const rel = inside(abs, ctx.sourceRoot);
+    const local = ctx.localFiles?.has(abs) ?? false;
+    if (ctx.host && !local && posix.isAbsolute(file)) return this.under(HOSTROOT, posix.normalize(file).slice(1));
+    const rel = this.inSourceRoot(abs);
     if (rel !== undefined) return this.under(SRCROOT, rel);
     return this.under(LOCALROOT, abs.split(sep).join('/').replace(/^\/+/, ''));
   }
+
+  /** inside(abs, sourceRoot) for a path resolve() gave: a finding's file is mostly a plain path under the root, cut off it without resolving both again (issue 14). */
+  private inSourceRoot(abs: string): string | undefined {
+    const prefix = (this.rootPrefix ??= rootPrefix(this.ctx.sourceRoot));
+    if (prefix !== undefined) {
+      const path = wellFormed(abs);
+      if (path.length > prefix.length && path.startsWith(prefix)) return path.slice(prefix.length);
+    }
+    return inside(abs, this.ctx.sourceRoot);
+  }
+
+  private rootPrefix: string | undefined;
 
   private under(baseId: string, path: string): { uri: string; uriBaseId: string } {
     this.used.add(baseId);
@@ -308,7 +320,18 @@ function inside(path: string, dir: string): string | undefined {
   return rel.split(sep).join('/');
 }
 
+/** `dir` resolved, with a slash at the end: a normalised absolute path that starts with it is inside `dir`. Undefined off POSIX. */
+function rootPrefix(dir: string): string | undefined {
+  if (sep !== '/') return undefined;
+  const root = resolve(wellFormed(dir));
+  return root.endsWith('/') ? root : `${root}/`;
+}
+
+/** What encodeURIComponent leaves as it is, and the slashes encodePath keeps. */
+const URI_PLAIN_PATH = /^[A-Za-z0-9\-_.!~*'()/]*$/;
+
 function encodePath(path: string): string {
+  if (URI_PLAIN_PATH.test(path)) return path;
   return wellFormed(path).split('/').map(encodeURIComponent).join('/');
 }
 

@@ -28,7 +28,9 @@ export function position(n: unknown): number | undefined {
 
 /** Lone UTF-16 surrogates become U+FFFD: URI encoders throw on them and XML forbids them. */
 export function wellFormed(s: string): string {
-  return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+  // The built-ins (ES2024, in Node 20): a regex replace with a look-behind a call was ~2 % of writing SARIF at 10 000 configs (issue 14).
+  const t = s as string & { isWellFormed(): boolean; toWellFormed(): string };
+  return t.isWellFormed() ? s : t.toWellFormed();
 }
 
 /** Where a file sits relative to cwd, or undefined when it is outside it. */
