@@ -204,8 +204,13 @@ export function listNames(names: string[]): string {
 export const NAMES_SHOWN = 20;
 
 /** `a, b, c`, with at most NAMES_SHOWN names and then `and N more`. */
-export function joinNames(names: string[]): string {
-  return names.length > NAMES_SHOWN ? `${names.slice(0, NAMES_SHOWN).join(', ')} and ${names.length - NAMES_SHOWN} more` : names.join(', ');
+export function joinNames(names: readonly string[]): string {
+  return joinCounted(names, names.length);
+}
+
+/** joinNames of `count` names of which only the first (at least NAMES_SHOWN, or all) are at hand. */
+export function joinCounted(first: readonly string[], count: number): string {
+  return count > NAMES_SHOWN ? `${first.slice(0, NAMES_SHOWN).join(', ')} and ${count - NAMES_SHOWN} more` : first.join(', ');
 }
 
 /**
