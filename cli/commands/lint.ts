@@ -6,7 +6,7 @@ import { findIgnoreFile, UsageError, type LoadedConfig } from '../settings/confi
 import { collectConfigFiles, IgnoreRules, matchesGlob, type IgnoreSource } from '../sources/files.js';
 import { readDomainFiles, type ReadProblem } from '../sources/read-domains.js';
 import { feedGuests, type GuestFeed } from './lint-parallel.js';
-import { applyDeploy, checkDeployNames, finish, freeMemoryNote, GivenNames, LEAN_HEAP_FILES, LEAN_LIST_FILES, leanHeap, nameList, prepare, resolveXen, setDeploy, type NameList, type ReportArgs, type ReportMemo, type RunInputs } from './pipeline.js';
+import { applyDeploy, checkDeployNames, finish, freeMemoryNote, GivenNames, LEAN_HEAP_FILES, LEAN_LIST_FILES, leanHeap, nameList, prepare, resolveXen, setDeploy, TIGHT_HEAP_FILES, tightHeap, type NameList, type ReportArgs, type ReportMemo, type RunInputs } from './pipeline.js';
 import type { RunSession } from '../engine/engine.js';
 import type { MemoryGuest } from './memory-view.js';
 import { decideReader, type ReaderChoice, type ReaderInputs, type Undecided } from '../readers/reader-choice.js';
@@ -136,6 +136,7 @@ export default async function lint(argv: Record<string, unknown>): Promise<numbe
         let spill: FindingSpill | undefined;
         if (files.length >= LEAN_HEAP_FILES) {
           leanHeap();
+          if (files.length >= TIGHT_HEAP_FILES) tightHeap();
           // Settled findings kept in a temporary file, not the heap, until the report is written (issue 14).
           const [{ FindingSpill: Spill }, { redactReport, mayRedact }] = await Promise.all([import('../model/finding-spill.js'), import('../sources/redact.js')]);
           try {
