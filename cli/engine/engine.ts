@@ -149,7 +149,8 @@ export class RunSession {
   private readonly kept: DomainFacts[] | undefined;
   private readonly guestSuppressions: GuestSuppressions[] = [];
   private readonly suppressions = new Map<string, Suppression[]>();
-  private readonly evidence = new SharedValues();
+  /** Evidence records shared between the findings a store keeps as objects; none for a store that writes them out (keepsObjects false). */
+  private evidence: SharedValues | undefined = new SharedValues();
   /** Where the findings shown are kept until the report (see keepFindingsIn). */
   private store: FindingStore = new FindingMemory();
   private guests = 0;
@@ -190,6 +191,8 @@ export class RunSession {
   keepFindingsIn(store: FindingStore): void {
     if (this.guests > 0) throw new Error('keepFindingsIn: guests have arrived already');
     this.store = store;
+    // A spill writes each finding out as it is added: one object for equal records would save no memory, only cost a comparison a finding (issue 14).
+    if (store.keepsObjects === false) this.evidence = undefined;
   }
 
   /** Runs the guest's per-guest parts and keeps its summaries; the guest itself is not kept (unless `keepsGuests`). */
@@ -316,7 +319,7 @@ export class RunSession {
         f = JSON.parse(item.line) as ReportedFinding;
       } else f = item;
       if (severity !== undefined) f.severity = severity;
-      if (f.evidence) f.evidence = this.evidence.of(state.check.id, f.evidence);
+      if (f.evidence && this.evidence) f.evidence = this.evidence.of(state.check.id, f.evidence);
       into.shown.push(this.store.add(f));
     }
   }
@@ -659,7 +662,7 @@ function settle(
   used: Set<Suppression>,
   suppressions: Map<string, Suppression[]>,
   perFile: number,
-  evidence: SharedValues,
+  evidence: SharedValues | undefined,
   store: FindingStore,
 ): CheckOutcome {
   if (!isSequence(result)) {
