@@ -10,7 +10,7 @@
  * files that did change, each entry read and parsed just before it goes in.
  * Cross-guest parts, statuses, suppressions, caps, the baseline and the report
  * then run as always, so the report is the one a run without --cache makes,
- * byte for byte (test/cli/lint-cache-property.test.ts: random corpora, random
+ * byte for byte (test/cli/lint-cache-property.ts: random corpora, random
  * edits).
  *
  * One key covers the whole cache: anything that could change one guest's result

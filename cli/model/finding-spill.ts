@@ -31,6 +31,7 @@ const CACHED_BLOCKS = 8;
  * process ends, however it ends.
  */
 export class FindingSpill implements FindingStore, SpilledFindings {
+  readonly keepsObjects = false;
   private readonly temp: PrivateTempFile;
   private count = 0;
   /**

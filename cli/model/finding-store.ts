@@ -19,6 +19,8 @@ import type { ReportedFinding } from './contract.js';
 import type { Severity } from './diagnostic.js';
 
 export interface FindingStore {
+  /** False when the store keeps no finding object but writes each one out as it is added (FindingSpill). */
+  readonly keepsObjects?: boolean;
   /** Keeps a finding as the engine reported it; returns the number it is known by. */
   add(f: ReportedFinding): number;
   /** Keeps a finding given as the line a FindingSpill writes for it (FindingLine), when the store takes it so. */

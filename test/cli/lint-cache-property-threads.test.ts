@@ -1,0 +1,7 @@
+/** `lint --cache` against a run without it, on two worker threads (the property: lint-cache-property.ts). */
+import t from 'tap';
+import { cachedEqualsUncached } from './lint-cache-property.js';
+
+t.test('random corpora, random edits: the cached report is the one without a cache (on two worker threads)', async (t) => {
+  await cachedEqualsUncached(t, '2', 15);
+});
