@@ -372,6 +372,8 @@ function analyse(facts: HostSide, guests: Guests, ctx: CheckContext, explaining 
 
 const check = defineCheck({
   id: 'memory-fit',
+  // Where its findings sit: a refused guest is judged only when one of these is on a refusal's line.
+  findingKeys: ['maxmem'],
   title: 'Guests and dom0 must fit in the host\'s RAM (Xen does not page); maxmem must make sense',
   severity: 'error',
   needs: ['domains'],
