@@ -92,6 +92,8 @@ function perGuest(d: DomainFacts, facts: HostSide, ctx: CheckContext): Finding[]
 
 const check = defineCheck({
   id: 'bootloader',
+  // Where its findings sit: a refused guest is judged only when one of these is on a refusal's line.
+  findingKeys: ['bootloader'],
   title: 'Guests booted by pygrub: guest-controlled data parsed in dom0, unrestricted; /usr/bin/pygrub gone in 4.19',
   severity: 'warning',
   needs: ['domains'],

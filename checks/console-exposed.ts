@@ -250,6 +250,8 @@ function across(inheriting: string[], facts: HostSide, ctx: CheckContext): Acros
 
 const check = defineCheck({
   id: 'console-exposed',
+  // Where its findings sit: a refused guest is judged only when one of these is on a refusal's line.
+  findingKeys: ['vnc', 'vnclisten', 'vncpasswd', 'vfb', 'spicedisable_ticketing'],
   title: 'VNC or SPICE consoles reachable beyond loopback with no password',
   severity: 'error',
   needs: ['domains'],

@@ -226,6 +226,8 @@ function examine(c: Reader): Finding[] {
 
 const check = defineCheck({
   id: 'disk-spec',
+  // Where its findings sit: a refused guest is judged only when one of these is on a refusal's line.
+  findingKeys: ['disk'],
   title: 'Disk specs the toolstack refuses, ignores or will refuse after a move to xl',
   severity: 'error',
   needs: ['domains'],

@@ -161,6 +161,8 @@ function across(seen: Seen): Finding[] {
 
 const check = defineCheck({
   id: 'duplicate-guest',
+  // Where its findings sit: a refused guest is judged only when one of these is on a refusal's line.
+  findingKeys: ['name', 'uuid'],
   title: 'Two configs with one guest name or one uuid',
   severity: 'error',
   needs: ['domains'],

@@ -129,6 +129,8 @@ function explain(facts: Facts, ctx: CheckContext): string[] {
 
 const check = defineCheck({
   id: 'emulated-nic',
+  // Where its findings sit: a refused guest is judged only when one of these is on a refusal's line.
+  findingKeys: ['vif'],
   title: 'HVM NICs served only by emulation: rtl8139 slow path, e1000/e100 before 3.3, vifs without type=ioemu on 3.0.2/3.0.3',
   severity: 'warning',
   needs: ['domains'],

@@ -224,6 +224,8 @@ function explain(facts: Facts, ctx: CheckContext): string[] {
 
 const check = defineCheck({
   id: 'grant-frames',
+  // Where its findings sit: a refused guest is judged only when one of these is on a refusal's line.
+  findingKeys: ['max_grant_frames', 'vif', 'disk', 'name'],
   title: "A guest's PV devices need more grant references than its grant table holds",
   severity: 'error',
   needs: ['domains'],

@@ -181,6 +181,8 @@ function explain(facts: Facts, ctx: CheckContext): string[] {
 
 const check = defineCheck({
   id: 'hvm-disk-limit',
+  // Where its findings sit: a refused guest is judged only when one of these is on a refusal's line.
+  findingKeys: ['disk'],
   title: 'HVM emulated disk beyond what the HVM BIOS addresses: 128 GiB before 3.2, 2 TiB boot disk after',
   severity: 'error',
   needs: ['domains'],

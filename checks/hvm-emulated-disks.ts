@@ -104,6 +104,8 @@ function perGuest(d: DomainFacts, facts: HostSide, ctx: CheckContext): Finding[]
 
 const check = defineCheck({
   id: 'hvm-emulated-disks',
+  // Where its findings sit: a refused guest is judged only when one of these is on a refusal's line.
+  findingKeys: ['disk', 'hdtype'],
   title: 'HVM disks qemu-xen cannot emulate: a boot disk past the four IDE slots, read-only IDE disks, hdtype before 4.6',
   severity: 'error',
   needs: ['domains'],

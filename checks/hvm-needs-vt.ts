@@ -44,6 +44,8 @@ function declaredAbi(d: DomainFacts): string | undefined {
 
 const check = defineCheck<boolean, Tally<'declares'>>({
   id: 'hvm-needs-vt',
+  // Where its findings sit: a refused guest is judged only when one of these is on a refusal's line.
+  findingKeys: ['type', 'builder', 'pvh', 'kernel', 'name', 'memory'],
   title: 'HVM guests need VT-x/AMD-V enabled (hvm-* in xen_caps); 64-bit HVM guests need a 64-bit hypervisor',
   severity: 'error',
   needs: ['host', 'domains'],

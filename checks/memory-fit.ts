@@ -42,6 +42,7 @@ import {
   xenLabel,
 } from './api.js';
 import { XEN_LIMITATIONS } from './lib/field-notes.js';
+import { joinMany } from './lib/guest.js';
 import { Float64List, Int32List, RecordLog } from './lib/guest-records.js';
 
 interface Analysis {
@@ -263,7 +264,7 @@ function analyse(facts: HostSide, guests: Guests, ctx: CheckContext, explaining 
   const total = host?.totalMemoryMiB;
   const guestSum = sumOf(guests, autostart);
   const sum = guestSum + (dom0.mib ?? 0);
-  const terms = (): string => [dom0Term, ...autostart.map((i) => term(guests.at(i), overhead))].join(' + ');
+  const terms = (): string => joinMany(autostart.length + 1, (j) => (j === 0 ? dom0Term : term(guests.at(autostart[j - 1]!), overhead)), ' + ');
   if (total === undefined) {
     say(() => `${terms()} = ${sum} MiB; total_memory unknown: not compared`);
   } else {
@@ -286,7 +287,7 @@ function analyse(facts: HostSide, guests: Guests, ctx: CheckContext, explaining 
         evidence: {
           total_memory: total,
           dom0: dom0.mib !== undefined ? `${dom0.mib} MiB (${dom0.source})` : 'unknown (excluded)',
-          guests: autostart.map((i) => `${guests.at(i).domain.name}=${guests.totalMiB(i)}`).join(' '),
+          guests: joinMany(autostart.length, (j) => `${guests.at(autostart[j]!).domain.name}=${guests.totalMiB(autostart[j]!)}`, ' '),
           overheadPercent: overhead,
         },
       });
@@ -371,6 +372,8 @@ function analyse(facts: HostSide, guests: Guests, ctx: CheckContext, explaining 
 
 const check = defineCheck({
   id: 'memory-fit',
+  // Where its findings sit: a refused guest is judged only when one of these is on a refusal's line.
+  findingKeys: ['maxmem'],
   title: 'Guests and dom0 must fit in the host\'s RAM (Xen does not page); maxmem must make sense',
   severity: 'error',
   needs: ['domains'],

@@ -105,6 +105,8 @@ function across(withPci: Tally<'found'>, facts: HostSide): Finding[] | { skip: s
 
 const check = defineCheck({
   id: 'passthrough',
+  // Where its findings sit: a refused guest is judged only when one of these is on a refusal's line.
+  findingKeys: ['pci', 'maxmem'],
   title: 'PCI passthrough without an IOMMU, or together with populate-on-demand',
   severity: 'error',
   needs: ['domains'],

@@ -103,6 +103,8 @@ function explainMismatch(abi: KernelAbi, pvAbis: string[], facts: HostSide, vers
 
 const check = defineCheck({
   id: 'pv-abi-mismatch',
+  // Where its findings sit: a refused guest is judged only when one of these is on a refusal's line.
+  findingKeys: ['kernel', 'bootloader'],
   title: "A PV guest's kernel ABI (32-bit, PAE, 64-bit) must be one the hypervisor runs (xen_caps)",
   severity: 'error',
   needs: ['host', 'domains'],

@@ -193,6 +193,8 @@ function perGuest(d: DomainFacts, facts: HostSide, ctx: CheckContext): Finding[]
 
 const check = defineCheck({
   id: 'pvh-and-type',
+  // Where its findings sit: a refused guest is judged only when one of these is on a refusal's line.
+  findingKeys: ['type', 'pvh', 'builder', 'kernel'],
   title: 'pvh = 1 after 4.8, type = before 4.10, builder contradicting type, and PV guests where PVH may do',
   severity: 'error',
   needs: ['domains'],

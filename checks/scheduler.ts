@@ -123,6 +123,8 @@ function ignoredBecause(toolstack: 'xm' | 'xl', w: WeightKey, sched: string, ver
 
 const check = defineCheck({
   id: 'scheduler',
+  // Where its findings sit: a refused guest is judged only when one of these is on a refusal's line.
+  findingKeys: ['cpu_weight', 'cpu_cap', 'cap'],
   title: 'Host scheduler BVT/SEDF, sched= naming a scheduler this Xen lacks, or weights/caps nothing reads',
   severity: 'warning',
   // The version alone tells the default scheduler, so linting against --xen works without host facts.

@@ -210,6 +210,8 @@ function across(ws: Writers): Finding[] {
 
 const check = defineCheck({
   id: 'shared-writable-disk',
+  // Where its findings sit: a refused guest is judged only when one of these is on a refusal's line.
+  findingKeys: ['disk'],
   title: 'One backing device or image writable in two guests of the host',
   severity: 'error',
   needs: ['domains'],

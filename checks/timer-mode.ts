@@ -95,6 +95,8 @@ function perGuest(d: DomainFacts, facts: HostSide, ctx: CheckContext): Finding[]
 
 const check = defineCheck({
   id: 'timer-mode',
+  // Where its findings sit: a refused guest is judged only when one of these is on a refusal's line.
+  findingKeys: ['timer_mode', 'type', 'builder', 'pvh', 'kernel', 'name', 'memory'],
   title: 'SMP Windows HVM guests on timer mode 0 (delay_for_missed_ticks), set or by the toolstack\'s old default',
   severity: 'warning',
   needs: ['domains'],

@@ -106,6 +106,8 @@ function explain(facts: Facts, ctx: CheckContext): string[] {
 
 const check = defineCheck({
   id: 'vcpu-limits',
+  // Where its findings sit: a refused guest is judged only when one of these is on a refusal's line.
+  findingKeys: ['maxvcpus', 'vcpus'],
   title: 'vcpus above maxvcpus, more than 128 vCPUs for HVM/PVH, more vCPUs than the host has CPUs',
   severity: 'error',
   needs: ['domains'],

@@ -295,6 +295,8 @@ function xlDefaultBridge(facts: HostSide): string {
 
 const check = defineCheck({
   id: 'vif-spec',
+  // Where its findings sit: a refused guest is judged only when one of these is on a refusal's line.
+  findingKeys: ['vif'],
   title: 'vif specs the toolstack refuses or misreads, and MAC addresses used twice',
   severity: 'error',
   messages: {

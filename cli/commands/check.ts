@@ -1,6 +1,6 @@
 /** `xenlint check`: one host — hypervisor, dom0 and every domU config — live, or from --root / --facts. */
 import { UsageError } from '../settings/config.js';
-import { applyDeploy, finish, freeMemoryNote, prepare, type ReportArgs } from './pipeline.js';
+import { applyDeploy, finish, freeMemoryNote, nameList, prepare, type ReportArgs } from './pipeline.js';
 import { gatherProblems, hostFacts, type HostArgs } from './host-facts.js';
 import { resolve } from 'node:path';
 import type { Facts } from '../model/facts.js';
@@ -46,7 +46,7 @@ export default async function check(argv: Record<string, unknown>): Promise<numb
   }
   const files = (facts.domains ?? []).map((d) => d.file).filter((f): f is string => f !== undefined);
   const deploy = applyDeploy(prepared, args.deploy, (facts.domains ?? []).map((d) => d.name));
-  const note = freeMemoryNote(facts, deploy);
+  const note = freeMemoryNote(facts, nameList(deploy));
   return finish('check', facts, args, prepared, {
     files,
     problems: gatherProblems(facts),

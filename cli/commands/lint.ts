@@ -6,7 +6,7 @@ import { findIgnoreFile, UsageError, type LoadedConfig } from '../settings/confi
 import { collectConfigFiles, IgnoreRules, matchesGlob, type IgnoreSource } from '../sources/files.js';
 import { readDomainFiles, type ReadProblem } from '../sources/read-domains.js';
 import { feedGuests, type GuestFeed } from './lint-parallel.js';
-import { applyDeploy, checkDeployNames, finish, freeMemoryNote, LEAN_HEAP_FILES, LEAN_LIST_FILES, leanHeap, prepare, resolveXen, setDeploy, type ReportArgs, type ReportMemo, type RunInputs } from './pipeline.js';
+import { applyDeploy, checkDeployNames, finish, freeMemoryNote, GivenNames, LEAN_HEAP_FILES, LEAN_LIST_FILES, leanHeap, nameList, prepare, resolveXen, setDeploy, TIGHT_HEAP_FILES, tightHeap, type NameList, type ReportArgs, type ReportMemo, type RunInputs } from './pipeline.js';
 import type { RunSession } from '../engine/engine.js';
 import type { MemoryGuest } from './memory-view.js';
 import { decideReader, type ReaderChoice, type ReaderInputs, type Undecided } from '../readers/reader-choice.js';
@@ -68,8 +68,8 @@ export default async function lint(argv: Record<string, unknown>): Promise<numbe
     return decideReader(inputs);
   };
   const missingProblems = missing.map((m) => ({ file: m.path, message: m.reason }));
-  const inputs = (problems: ReadProblem[], names: string[], deploy: string[]): RunInputs => {
-    const note = freeMemoryNote(facts, deploy.length > 0 ? deploy : names);
+  const inputs = (problems: ReadProblem[], names: NameList, deploy: string[]): RunInputs => {
+    const note = freeMemoryNote(facts, deploy.length > 0 ? nameList(deploy) : names);
     return {
       files,
       problems: [...missingProblems, ...problems.map((p) => ({ file: p.file, message: p.message }))],
@@ -84,7 +84,7 @@ export default async function lint(argv: Record<string, unknown>): Promise<numbe
     facts.domains = domains;
     const names = domains.map((d) => d.name);
     const deploy = applyDeploy(prepared, args.deploy, names);
-    return finish('lint', facts, args, prepared, inputs(problems, names, deploy));
+    return finish('lint', facts, args, prepared, inputs(problems, nameList(names), deploy));
   }
   // Streaming (issue 14): each guest is checked as its file is read, then dropped;
   // what outlives it is its findings, the checks' summaries, its name and its memory figures.
@@ -136,6 +136,7 @@ export default async function lint(argv: Record<string, unknown>): Promise<numbe
         let spill: FindingSpill | undefined;
         if (files.length >= LEAN_HEAP_FILES) {
           leanHeap();
+          if (files.length >= TIGHT_HEAP_FILES) tightHeap();
           // Settled findings kept in a temporary file, not the heap, until the report is written (issue 14).
           const [{ FindingSpill: Spill }, { redactReport, mayRedact }] = await Promise.all([import('../model/finding-spill.js'), import('../sources/redact.js')]);
           try {
@@ -146,11 +147,12 @@ export default async function lint(argv: Record<string, unknown>): Promise<numbe
             process.stderr.write(`xenlint: no temporary file for the findings (${(err as Error).message}): they are kept in memory\n`);
           }
         }
-        const names: string[] = [];
+        // The names as far as the run quotes them, not every guest's (GivenNames).
+        const names = new GivenNames(args.deploy);
         // Each guest's figures are for the memory bar, which only the HTML report draws: ~60 B a guest kept to the end otherwise.
         const memory: MemoryGuest[] | undefined = memoryFor && drawsMemory(args) ? [] : undefined;
         const seen = (name: string, m: MemoryGuest | undefined): void => {
-          names.push(name);
+          names.add(name);
           if (m) memory?.push(m);
         };
         const feed: GuestFeed = { session, builtins: builtinChecks, host: facts, files, readerFor, limits, memoryFor, seen };
@@ -178,8 +180,9 @@ export default async function lint(argv: Record<string, unknown>): Promise<numbe
 
 /**
  * `spill.close`, made outside the feed's scope: a closure made there would hold
- * that scope's variables (V8 keeps one context a scope), the list of every guest's
- * name among them, until the report is written (~6 MiB at 100 000 configs: issue 14).
+ * that scope's variables (V8 keeps one context a scope), the guests' memory
+ * figures among them, until the report is written (issue 14: when it was every
+ * guest's name, ~6 MiB at 100 000 configs).
  */
 function closer(spill: FindingSpill): () => void {
   return () => spill.close();

@@ -4,7 +4,7 @@
  * the reason, one outside its Xen range "not-applicable" with the range, one that
  * throws "error" with what it threw — and the other checks still run.
  */
-import { guestPartOf, guestRefOf, hasParts, hostSideOf, PartsRun, type Check, type GuestPart, type CheckContext, type CheckOutcome, type Finding, type HostSide, type ReportedFinding, type RunReport, type Skip, type Status } from '../model/contract.js';
+import { guestPartOf, guestRefOf, hasParts, hostSideOf, PartsRun, type Check, type CheckMeta, type GuestPart, type CheckContext, type CheckOutcome, type Finding, type HostSide, type ReportedFinding, type RunReport, type Skip, type Status } from '../model/contract.js';
 import { isRefusal, refusalOf, type DomainFacts, type Facts, type Suppression } from '../model/facts.js';
 import type { Severity } from '../model/diagnostic.js';
 import { satisfiesXen } from '../model/xen-version.js';
@@ -402,6 +402,9 @@ export class RunSession {
     const outcomes: CheckOutcome[] = this.states.map((state) => {
       const start = nowMs();
       const outcome = this.outcomeOf(state, facts, baseline, used);
+      // Its cross-guest state is judged: its typed arrays and record logs (~20 MiB in all at
+      // 100 000 configs) can go before the next check's finishing step, not after the report (issue 14).
+      delete state.parts;
       return { ...outcome, durationMs: state.durationMs + nowMs() - start };
     });
     const start = nowMs();
@@ -533,6 +536,8 @@ export interface GuestResult {
  */
 export function guestResultOf(plan: ReadonlyArray<{ check: Check; ctx: CheckContext } | undefined>, host: HostSide, guest: DomainFacts, ms: Float64Array): GuestResult {
   const refused = refusalOf(guest) !== undefined;
+  // The lines where the toolstack stops: all that a check may say about a refused guest (atRefusal).
+  const refusalLines = refused ? refusalLinesOf(guest) : undefined;
   const parts: GuestResult['parts'] = new Array(plan.length);
   // One reading of the clock a check: where one check's time ends the next one's starts.
   let start = nowMs();
@@ -541,12 +546,15 @@ export function guestResultOf(plan: ReadonlyArray<{ check: Check; ctx: CheckCont
     if (!planned) continue;
     const { check, ctx } = planned;
     try {
-      if (refused && !check.seesRefused) {
-        // Judged alone, and only what explains the refusal stays (atRefusal).
-        const alone = new PartsRun(check, host, ctx);
-        alone.addGuest(guest);
-        const about = atRefusal(alone.finish(), guest);
-        if (about.length > 0) parts[i] = { aboutRefused: about };
+      if (refusalLines && !check.seesRefused) {
+        // Judged alone, and only what explains the refusal stays (atRefusal); not at all when
+        // none of the lines its findings can sit on is a refusal's (Check.findingKeys).
+        if (mayFindOn(check, guest, refusalLines)) {
+          const alone = new PartsRun(check, host, ctx);
+          alone.addGuest(guest);
+          const about = atRefusal(alone.finish(), guest, refusalLines);
+          if (about.length > 0) parts[i] = { aboutRefused: about };
+        }
       } else parts[i] = guestPartOf(check, guest, host, ctx);
     } catch (err) {
       parts[i] = { threw: failure(err) };
@@ -564,10 +572,34 @@ export function guestResultOf(plan: ReadonlyArray<{ check: Check; ctx: CheckCont
  * below `vcpus`). That explains the refusal; anything else about a guest xl
  * never creates (its memory, its VNC, its MAC against another's) would mislead.
  */
-function atRefusal(result: Finding[] | Skip, guest: DomainFacts): Finding[] {
+function atRefusal(result: Finding[] | Skip, guest: DomainFacts, lines: ReadonlySet<number | undefined>): Finding[] {
   if (!Array.isArray(result)) return [];
-  const lines = new Set(guest.diagnostics.filter(isRefusal).map((x) => x.line));
   return result.filter((f) => f.file === guest.file && f.line !== undefined && lines.has(f.line));
+}
+
+/** The lines of a guest's refusals (refusalOf): what a check may say about a refused guest sits on one of them. */
+function refusalLinesOf(guest: DomainFacts): Set<number | undefined> {
+  return new Set(guest.diagnostics.filter(isRefusal).map((x) => x.line));
+}
+
+/**
+ * Whether a check, judged alone on a refused guest, may report on one of the
+ * refusal's `lines`: a check that declares the keys its findings sit on
+ * (Check.findingKeys) cannot unless one of those keys (a disk, a vif, the
+ * kernel's annotation) is on such a line; any other check may.
+ */
+export function mayFindOn(check: CheckMeta, guest: DomainFacts, lines: ReadonlySet<number | undefined>): boolean {
+  const keys = check.findingKeys;
+  if (keys === undefined) return true;
+  for (const key of keys) {
+    if (lines.has(guest.keys[key]?.line)) return true;
+    if (key === 'disk') {
+      for (const d of guest.disks) if (lines.has(d.line)) return true;
+    } else if (key === 'vif') {
+      for (const v of guest.vifs) if (lines.has(v.line)) return true;
+    } else if (key === 'kernel' && guest.kernel?.line !== undefined && lines.has(guest.kernel.line)) return true;
+  }
+  return false;
 }
 
 /**
@@ -581,7 +613,10 @@ function runWhole(check: Check, facts: Facts, ctx: CheckContext): Finding[] | Sk
   if (check.seesRefused || refused.length === 0) return run(facts, ctx);
   const created: Facts = { ...facts, domains: (facts.domains ?? []).filter((d) => refusalOf(d) === undefined) };
   const result = run(created, ctx);
-  const about = refused.flatMap((d) => atRefusal(run({ ...created, domains: [d] }, ctx), d));
+  const about = refused.flatMap((d) => {
+    const lines = refusalLinesOf(d);
+    return mayFindOn(check, d, lines) ? atRefusal(run({ ...created, domains: [d] }, ctx), d, lines) : [];
+  });
   return Array.isArray(result) ? [...result, ...about] : about.length > 0 ? about : result;
 }
 

@@ -98,6 +98,20 @@ export interface CheckMeta {
    * guest alone and keeps that: it explains the refusal).
    */
   seesRefused?: boolean;
+  /**
+   * The config keys this check's findings about a guest sit on: every finding
+   * it reports on a guest's own file is on the line of one of these keys
+   * (`keys[key].line`, as keyPlace points), or, for `disk` and `vif`, on one
+   * device's line (as itemPlace points), or, for `kernel`, on the kernel's
+   * annotation line (KernelFacts.line). The engine then judges a refused guest
+   * (seesRefused) only when one of those lines is a refusal's, since nothing
+   * else it would say about that guest is kept (issue 14: a fifth of a large
+   * lint's guests can be refused, each judged alone by every check). Leave it
+   * out when a finding may sit anywhere else (a comment, a directive, a
+   * diagnostic's line): the check is then judged on every refused guest.
+   * A refused guest a check is not judged on cannot make the check fail.
+   */
+  findingKeys?: readonly string[];
   /** Worked numbers for `xenlint explain ID --facts ...`: lines of text. Sees the whole Facts (explain reads few guests). */
   explain?(facts: Facts, ctx: CheckContext): string[];
 }

@@ -51,9 +51,17 @@ export function forEachDomainFile(files: string[], readerFor: ReaderFor, limits:
 
 export type { ReadOptions };
 
+/**
+ * What a config's bytes are read into when they fit (64 KiB: a config is a few
+ * kilobytes), one per thread: the bytes are decoded into the text at once and
+ * never kept, so no ArrayBuffer is made per file.
+ */
+let scratch: Buffer | undefined;
+
 /** One file read and built into a guest, or why it could not be read (the worker threads run this too). */
 export function readDomainFile(file: string, opts: ReadOptions, limits: InputLimits | undefined): { domain: DomainFacts } | { problem: ReadProblem } {
-  const read = readInputFile(file, 'config', limits);
+  scratch ??= Buffer.allocUnsafeSlow(64 * 1024);
+  const read = readInputFile(file, 'config', limits, scratch);
   if (!read.ok) return { problem: { file, message: read.reason } };
   const text = decodeConfigBytes(read.bytes).text;
   return { domain: redactDomain(buildDomain(parseConfig(text, file, opts)), text) };

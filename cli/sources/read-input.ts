@@ -61,10 +61,14 @@ export function formatBytes(n: number): string {
 
 export type InputResult = { ok: true; bytes: Uint8Array } | { ok: false; reason: string };
 
-/** The whole file, or why it is refused (without the file name: the caller places it). */
-export function readInputFile(file: string, kind: InputKind, limits?: InputLimits): InputResult {
+/**
+ * The whole file, or why it is refused (without the file name: the caller places it).
+ * With `scratch`, the bytes may be a view of it (fs-read.ts readCappedSync): the
+ * caller uses them before its next read into the same buffer.
+ */
+export function readInputFile(file: string, kind: InputKind, limits?: InputLimits, scratch?: Buffer): InputResult {
   const limit = inputLimit(kind, limits);
-  const r = readCappedSync(file, limit, true);
+  const r = readCappedSync(file, limit, true, scratch);
   if (!r.ok) {
     const why = r.detail === DETAIL.denied ? 'permission denied' : r.detail === DETAIL.notRegular ? `${r.detail} (a FIFO, a device or a socket is never read)` : r.detail;
     return { ok: false, reason: `cannot read the ${INPUT_KINDS[kind].label}: ${why}` };

@@ -76,6 +76,13 @@ t.test('a repository of many guests: the summary names twenty and counts the res
   const bad = await inProcess(['lint', '.', '--facts', XL_41, '--deploy', 'db99'], { cwd: dir });
   t.equal(bad.code, 2);
   t.match(bad.stderr, /\(they name app00, .*, app19 and 5 more\)/);
+  // A streaming lint keeps only the first twenty names (GivenNames): a name past them is still found.
+  const last = await inProcess(['lint', '.', '--facts', XL_41, '--deploy', 'app24,app03'], { cwd: dir });
+  t.not(last.code, 2, last.stderr);
+  t.match(last.stdout, /each of app24, app03 is judged alone as the guest being deployed\./);
+  const mixed = await inProcess(['lint', '.', '--facts', XL_41, '--deploy', 'app24', '--deploy', 'app25,app03'], { cwd: dir });
+  t.equal(mixed.code, 2);
+  t.match(mixed.stderr, /--deploy app25: no such guest among the given configs \(they name app00, .*, app19 and 5 more\)/);
 });
 
 t.test('--deploy names the guests about to start', async (t) => {

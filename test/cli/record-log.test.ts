@@ -9,7 +9,7 @@ import t from 'tap';
 import fc from 'fast-check';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { Int32List, KeyIndex, RecordLog, setKeyHashForTesting } from '../../cli/model/record-log.js';
+import { Int32List, KeyIndex, RecordLog, setKeyHashForTesting, setRecordOffsetLimitForTesting } from '../../cli/model/record-log.js';
 import { TempFileError } from '../../cli/model/temp-file-failure.js';
 import { isUsageError } from '../../cli/settings/config.js';
 import { defineCheck, keyText } from '../../checks/api.js';
@@ -45,6 +45,22 @@ t.test('records come back as written, in any order, whether in the pending block
       ),
       { numRuns: 200 },
     );
+  }
+  // Offsets past 32 bits (here past 100 bytes) move to doubles mid-log; every record still comes back.
+  const limit = setRecordOffsetLimitForTesting(100);
+  try {
+    fc.assert(
+      fc.property(texts, fc.constantFrom(16, 64, 4096), (list, block) => {
+        const log = new RecordLog(block);
+        for (const text of list) log.add(text);
+        const ok = list.every((text, i) => log.get(i) === text);
+        log.close();
+        return ok;
+      }),
+      { numRuns: 200 },
+    );
+  } finally {
+    setRecordOffsetLimitForTesting(limit);
   }
   const log = new RecordLog(16);
   log.add('x'.repeat(40));

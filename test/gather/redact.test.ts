@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import t from 'tap';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REDACTED, redactBytes, redactDeep, redactDomain, redactReport, redactSecrets } from '../../cli/sources/redact.js';
+import { REDACTED, mayCompose, redactBytes, redactDeep, redactDomain, redactReport, redactSecrets } from '../../cli/sources/redact.js';
 import { parseConfig } from '../../cli/readers/config.js';
 import { buildDomain } from '../../cli/readers/domain.js';
 import type { DomainFacts } from '../../cli/model/facts.js';
@@ -280,4 +280,50 @@ t.test('a value Python continues over several lines loses every line of it, and 
   t.notMatch(out, /p1|p2|q1|q2/);
   t.equal(redactSecrets(out), out, 'idempotent');
   t.equal(new TextDecoder().decode(redactBytes(new TextEncoder().encode(text))), out, 'a capture writes the same');
+});
+
+/** mayCompose as it was before its regex pre-test: the walk over every character, the oracle. */
+function mayComposeWalk(text: string): boolean {
+  if (text.includes('\\')) return true;
+  let lineStart = true;
+  let commentLine = false;
+  let afterQuote = false;
+  let inComment = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const blank = c === 32 || (c >= 9 && c <= 13);
+    const newline = c === 10 || c === 13;
+    if (c === 10) {
+      lineStart = true;
+      commentLine = false;
+    } else if (lineStart && c !== 32 && c !== 9) {
+      lineStart = false;
+      commentLine = c === 35;
+    }
+    if ((c === 43 || c === 42) && !commentLine) return true;
+    const quote = c === 39 || c === 34;
+    if (quote && afterQuote) return true;
+    const nextAfterQuote: boolean = quote || (afterQuote && blank) || (inComment && newline);
+    inComment = (afterQuote && c === 35) || (inComment && !newline);
+    afterQuote = nextAfterQuote;
+  }
+  return false;
+}
+
+t.test('mayCompose: its regex pre-test never clears a text the walk would not', async (t) => {
+  // The characters the walk looks at, and some it does not, so short texts hit every state often.
+  const ch = fc.constantFrom("'", '"', '#', ' ', '\t', '\n', '\r', '\v', '\f', '+', '*', '\\', 'a', '=', '[', ',', '\u2014');
+  let composing = 0;
+  fc.assert(
+    fc.property(fc.array(ch, { maxLength: 24 }).map((a) => a.join('')), (text) => {
+      const want = mayComposeWalk(text);
+      if (want) composing++;
+      return mayCompose(text) === want;
+    }),
+    { numRuns: 20000 },
+  );
+  t.ok(composing > 1000, `${composing} of the texts compose`);
+  for (const text of ["a = 'x' # c\n  'y'", "a = 'x'\n\v\f 'y'", "# only * in a comment\nm = 1\n", "k = 'x' #\r'y'", "v = ['a',\n 'b']\n"]) {
+    t.equal(mayCompose(text), mayComposeWalk(text), JSON.stringify(text));
+  }
 });
