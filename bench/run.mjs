@@ -20,12 +20,13 @@
  * otherwise from polling /proc/<pid>/status (VmHWM) of the direct child, with
  * no CPU column. Ratio < 1 means xenlint is faster than the baseline.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync, readFileSync, statSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureCorpus, CORPUS_DIR } from './corpus.mjs';
+import { GNU_TIME, compare } from './measure.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(BENCH);
@@ -35,7 +36,6 @@ const CLI = join(ROOT, 'dist', 'bin', 'xenlint.cjs');
 const UNBUNDLED = join(ROOT, 'dist', 'cli', 'xenlint.js');
 /** `xl info` text of a Xen 4.1 host: the --facts of the start-up budget line. */
 const INFO = 'samples/info/xl-4.1-x86_64.txt';
-const GNU_TIME = ['/usr/bin/time', '/bin/time'].find((p) => existsSync(p) && spawnSync(p, ['-f', '%e', 'true']).status === 0);
 
 const PYTHON_XM = `
 import os, sys
@@ -72,84 +72,6 @@ function parseArgs(argv) {
   }
   opts.sizes ??= opts.quick ? [1000, 10000] : [1000, 10000, 100000];
   return opts;
-}
-
-/** Runs a command once; stdout is discarded (the report is still produced and written). */
-function measure(cmd, args, { cwd = ROOT, shell = false } = {}) {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const argv = shell ? ['sh', ['-c', cmd]] : [cmd, args];
-    const child = GNU_TIME
-      ? spawn(GNU_TIME, ['-f', '\n@@bench %e %U %S %M', argv[0], ...argv[1]], { cwd, stdio: ['ignore', 'ignore', 'pipe'] })
-      : spawn(argv[0], argv[1], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    let hwm = 0;
-    const poll = GNU_TIME
-      ? undefined
-      : setInterval(() => {
-          try {
-            const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-            if (m) hwm = Math.max(hwm, Number(m[1]));
-          } catch {
-            /* exited */
-          }
-        }, 10);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const wall = (performance.now() - t0) / 1000;
-      if (poll) clearInterval(poll);
-      const m = /@@bench (\S+) (\S+) (\S+) (\d+)\s*$/.exec(stderr);
-      const errText = stderr.replace(/(Command exited with non-zero status \d+\n)?\n?@@bench.*$/s, '').trim();
-      if (m) resolve({ code, wall, cpu: Number(m[2]) + Number(m[3]), rssKiB: Number(m[4]), stderr: errText });
-      else resolve({ code, wall, cpu: undefined, rssKiB: hwm || undefined, stderr: errText });
-    });
-  });
-}
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-
-function summarize(samples) {
-  const wall = samples.map((s) => s.wall);
-  const cpu = samples.map((s) => s.cpu).filter((x) => x !== undefined);
-  const rss = samples.map((s) => s.rssKiB).filter((x) => x !== undefined);
-  return {
-    runs: samples.length,
-    medianS: median(wall),
-    minS: Math.min(...wall),
-    maxS: Math.max(...wall),
-    ...(cpu.length ? { cpuMedianS: median(cpu) } : {}),
-    ...(rss.length ? { peakRssMiB: Math.max(...rss) / 1024 } : {}),
-  };
-}
-
-/**
- * `runs` rounds; in each, every command once, in an order that alternates
- * between rounds so that drift in the machine's load hits all of them alike.
- */
-async function compare(label, commands, runs, expect) {
-  const samples = commands.map(() => []);
-  for (let r = 0; r < runs; r++) {
-    const order = commands.map((_, i) => i);
-    if (r % 2) order.reverse();
-    for (const i of order) {
-      const c = commands[i];
-      const s = await measure(c.cmd, c.args, c);
-      const ok = c.expect ? c.expect(s.code) : s.code === 0;
-      if (!ok) {
-        throw new Error(`${label}: \`${c.show}\` exited ${s.code}${s.stderr ? `:\n${s.stderr.slice(0, 2000)}` : ''}`);
-      }
-      samples[i].push(s);
-    }
-    process.stderr.write('.');
-  }
-  process.stderr.write('\n');
-  void expect;
-  return samples.map(summarize);
 }
 
 const results = [];

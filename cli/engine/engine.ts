@@ -13,6 +13,8 @@ import { elide, findingCode, renderFinding, VALUE_LIMIT } from '../model/message
 import { sha256Hex } from '../model/sha256.js';
 import { FindingLine, FindingMemory, forEachSeverity, withSeverities, type FindingStore } from '../model/finding-store.js';
 import { isTempFileFailure } from '../model/temp-file-failure.js';
+import { FindingIds } from './finding-ids.js';
+import { FileCounts } from './file-counts.js';
 import { UNUSED_SUPPRESSION } from '../../checks/unused-suppression.js';
 
 export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
@@ -88,7 +90,7 @@ interface CheckState {
  */
 class Arrivals {
   /** Reported, not hidden by an inline suppression known on arrival, as kept in the run's FindingStore; in reading order. Empty once one failed to render. */
-  shown: number[] = [];
+  shown = new FindingIds();
   /** How many arrived at all (before suppressions). */
   count = 0;
   suppressed = 0;
@@ -357,7 +359,7 @@ export class RunSession {
       if (!rendered.ok) {
         // The first that fails is the reason, and what arrived in this list will never be reported.
         into.failure = rendered.reason;
-        into.shown = [];
+        into.shown = new FindingIds();
         if (rec) rec.ok = false;
         continue;
       }
@@ -405,6 +407,9 @@ export class RunSession {
       // Its cross-guest state is judged: its typed arrays and record logs (~20 MiB in all at
       // 100 000 configs) can go before the next check's finishing step, not after the report (issue 14).
       delete state.parts;
+      // What arrived is in the outcome now (settle copied the numbers shown).
+      state.guests = new Arrivals();
+      state.aboutRefused = new Arrivals();
       return { ...outcome, durationMs: state.durationMs + nowMs() - start };
     });
     const start = nowMs();
@@ -691,17 +696,23 @@ function settle(
     }
     reportedAll.push(reported.map((r) => store.add(r)));
   }
-  const shown: number[] = [];
+  // The numbers shown, compacted in place in one Int32Array from here on: the suppressions, the cap and the
+  // baseline each made a JS array of them (8 bytes a number), the peak of a run of 100 000 configs (issue 14).
+  let total = 0;
+  for (const part of reportedAll) total += part instanceof Arrivals ? part.shown.length : part.length;
+  const ids = new Int32Array(total);
+  let shown = 0;
   let suppressed = 0;
   for (const part of reportedAll) {
-    let list = part;
+    let list: ArrayLike<number> = part as number[];
     if (part instanceof Arrivals) {
       // Matched on arrival; a later guest of the same file may have brought the suppression that matches.
       for (const s of part.used) used.add(s);
       suppressed += part.suppressed;
-      list = part.shown;
+      list = part.shown.view();
     }
-    for (const id of list as number[]) {
+    for (let i = 0; i < list.length; i++) {
+      const id = list[i]!;
       // Only a file with directives can hide it (matchingSuppression): the finding itself is read only then.
       const file = store.file(id);
       const suppression = file && suppressions.has(file) ? matchingSuppression(suppressions, store.reported(id)) : undefined;
@@ -709,24 +720,26 @@ function settle(
         used.add(suppression);
         suppressed++;
       } else {
-        shown.push(id);
+        ids[shown++] = id;
       }
     }
   }
   // Capped before the baseline, so a baseline written from a capped report (the
   // kept findings and the summary) accepts the same capped report next time.
-  const findings: number[] = [];
-  for (const id of capPerFile(check.id, shown, perFile, store)) {
+  const capped = capPerFile(check.id, ids, shown, perFile, store);
+  let findings = 0;
+  for (let i = 0; i < capped; i++) {
+    const id = ids[i]!;
     const fingerprint = baseline ? store.reported(id).fingerprint : undefined;
     const accepted = fingerprint !== undefined ? (baseline!.get(fingerprint) ?? 0) : 0;
     if (accepted > 0) {
       baseline!.set(fingerprint!, accepted - 1);
       suppressed++;
     } else {
-      findings.push(id);
+      ids[findings++] = id;
     }
   }
-  return { ...base, status: findings.length > 0 ? 'fail' : 'pass', findings: store.list(findings), suppressed };
+  return { ...base, status: findings > 0 ? 'fail' : 'pass', findings: store.list(ids.subarray(0, findings)), suppressed };
 }
 
 /** A need that is absent because the probe that feeds it failed: an error, not a skip. */
@@ -830,29 +843,47 @@ function elideValues<T extends string | number | boolean>(values: Record<string,
  * file become one finding at their worst severity that says how many there
  * were. Its fingerprint rests on the check, the guest and the summary's id, not
  * on the count, so a baseline that accepted it keeps accepting it.
+ * In place: the findings are `ids[0, length)`, and those kept (the summaries
+ * last) are written over them; returns how many there are.
  */
-function capPerFile(checkId: string, findings: readonly number[], perFile: number, store: FindingStore): number[] {
-  const kept: number[] = [];
-  const seen = new Map<string, number>();
-  const over = new Map<string, { first: ReportedFinding; count: number; severity: Severity; domains: Set<string | undefined> }>();
-  for (const id of findings) {
-    const file = store.file(id) ?? '';
-    const n = (seen.get(file) ?? 0) + 1;
-    seen.set(file, n);
-    if (n <= perFile) {
-      kept.push(id);
+export function capPerFile(checkId: string, ids: Int32Array, length: number, perFile: number, store: FindingStore): number {
+  // No file can have more than all of them.
+  if (length <= perFile) return length;
+  const fileOf = (id: number): string => store.file(id) ?? '';
+  // A check's findings come file by file (a guest's on arrival): a file's runs bound how many files there are.
+  let runs = 0;
+  let previous: string | undefined;
+  for (let i = 0; i < length; i++) {
+    const file = fileOf(ids[i]!);
+    if (file !== previous) runs++;
+    previous = file;
+  }
+  const counts = new FileCounts(runs, fileOf);
+  // Keyed by the file's slot in `counts`, in the order files first pass the cap.
+  const over = new Map<number, { first: ReportedFinding; count: number; severity: Severity; domains: Set<string | undefined> }>();
+  let kept = 0;
+  let slot = -1;
+  previous = undefined;
+  for (let i = 0; i < length; i++) {
+    const id = ids[i]!;
+    const file = fileOf(id);
+    if (slot < 0 || file !== previous) slot = counts.slotOf(id, file);
+    previous = file;
+    if (counts.add(slot) <= perFile) {
+      ids[kept++] = id;
       continue;
     }
     // Past the cap the finding itself is read: its domain is counted.
     const f = store.reported(id);
-    const o = over.get(file);
-    if (!o) over.set(file, { first: f, count: 1, severity: f.severity, domains: new Set([f.domain]) });
+    const o = over.get(slot);
+    if (!o) over.set(slot, { first: f, count: 1, severity: f.severity, domains: new Set([f.domain]) });
     else {
       o.count++;
       if (SEVERITY_RANK[f.severity] > SEVERITY_RANK[o.severity]) o.severity = f.severity;
       o.domains.add(f.domain);
     }
   }
+  // Each file past the cap left at least one place for its summary.
   for (const { first, count, severity, domains } of over.values()) {
     const domain = domains.size === 1 ? first.domain : undefined;
     const message = `and ${count} more ${checkId} ${count === 1 ? 'finding' : 'findings'} in this file, not shown: xenlint reports ${perFile} per check per file (limits.findingsPerCheckPerFile)`;
@@ -867,7 +898,7 @@ function capPerFile(checkId: string, findings: readonly number[], perFile: numbe
     if (first.file !== undefined) f.file = first.file;
     if (domain !== undefined) f.domain = domain;
     if (first.host !== undefined) f.host = first.host;
-    kept.push(store.add(f));
+    ids[kept++] = store.add(f);
   }
   return kept;
 }

@@ -5,7 +5,7 @@
 import type { ReportedFinding } from './contract.js';
 import { privateTempFile, type PrivateTempFile } from './private-temp-file.js';
 import type { Severity } from './diagnostic.js';
-import { FindingLine, spilledArray, type FindingStore, type SpilledFindings } from './finding-store.js';
+import { FindingLine, spilledArray, type FindingNumbers, type FindingStore, type SpilledFindings } from './finding-store.js';
 
 const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 const SEVERITY_CODE: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -57,7 +57,10 @@ export class FindingSpill implements FindingStore, SpilledFindings {
   private pendingBytes = 0;
   /** Bytes in the file before `pending`. */
   private written = 0;
-  private readonly cache: Array<{ block: number; bytes: Buffer }> = [];
+  /** `bytes`: the block's bytes, the start of `room` (a BLOCK-sized buffer used again for the next block read once this one leaves the cache). */
+  private readonly cache: Array<{ block: number; bytes: Buffer; room: Buffer }> = [];
+  /** Where a read of one finding's bytes lands, grown to the longest (a new buffer each read was ~10 MiB of garbage outside the heap while settling 100 000 configs: issue 14). */
+  private scratch = Buffer.allocUnsafe(0);
   /** The block of the last read that missed the cache. */
   private lastMiss = -1;
   private closed = false;
@@ -150,7 +153,7 @@ export class FindingSpill implements FindingStore, SpilledFindings {
     return JSON.parse(this.text(this.offsetOf(id), this.lengths[id]!)) as ReportedFinding;
   }
 
-  list(ids: readonly number[]): ReportedFinding[] {
+  list(ids: FindingNumbers): ReportedFinding[] {
     return spilledArray(this, ids);
   }
 
@@ -213,11 +216,13 @@ export class FindingSpill implements FindingStore, SpilledFindings {
     if (offset >= this.written) return this.pending.toString('utf8', offset - this.written, offset - this.written + length);
     const block = Math.floor(offset / BLOCK);
     const start = offset - block * BLOCK;
-    if (start + length > BLOCK) return this.read(offset, length).toString('utf8');
+    if (start + length > BLOCK) return this.readText(offset, length);
     let hit = this.cache.find((c) => c.block === block);
+    let room: Buffer | undefined;
     if (hit !== undefined && start + length > hit.bytes.length) {
       // Cached while the file ended inside it; the spill has written on into that block since.
       this.cache.splice(this.cache.indexOf(hit), 1);
+      room = hit.room;
       hit = undefined;
       this.lastMiss = block;
     }
@@ -226,19 +231,23 @@ export class FindingSpill implements FindingStore, SpilledFindings {
       // bytes: a block would be 64 KiB read for ~300. A second miss in a block, or one in the next, caches it.
       const near = block === this.lastMiss || block === this.lastMiss + 1;
       this.lastMiss = block;
-      if (!near) return this.read(offset, length).toString('utf8');
+      if (!near) return this.readText(offset, length);
       const size = Math.min(BLOCK, this.written - block * BLOCK);
-      hit = { block, bytes: this.read(block * BLOCK, size) };
-      if (this.cache.length >= CACHED_BLOCKS) this.cache.pop();
+      if (room === undefined && this.cache.length >= CACHED_BLOCKS) room = this.cache.pop()!.room;
+      room ??= Buffer.allocUnsafe(BLOCK);
+      this.temp.readInto(room, size, block * BLOCK);
+      hit = { block, bytes: room.subarray(0, size), room };
       this.cache.unshift(hit);
     }
     return hit.bytes.toString('utf8', start, start + length);
   }
 
-  private read(offset: number, length: number): Buffer {
-    return this.temp.readAt(length, offset);
+  /** `length` bytes from `offset` as text, read into `scratch`. */
+  private readText(offset: number, length: number): string {
+    if (this.scratch.length < length) this.scratch = Buffer.allocUnsafe(Math.max(length, this.scratch.length * 2, 1024));
+    this.temp.readInto(this.scratch, length, offset);
+    return this.scratch.toString('utf8', 0, length);
   }
-
 }
 
 

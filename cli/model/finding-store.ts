@@ -18,6 +18,9 @@
 import type { ReportedFinding } from './contract.js';
 import type { Severity } from './diagnostic.js';
 
+/** Findings by the numbers a FindingStore knows them by (the engine hands over an Int32Array: issue 14). */
+export type FindingNumbers = Int32Array | readonly number[];
+
 export interface FindingStore {
   /** False when the store keeps no finding object but writes each one out as it is added (FindingSpill). */
   readonly keepsObjects?: boolean;
@@ -33,7 +36,7 @@ export interface FindingStore {
   file(id: number): string | undefined;
   severity(id: number): Severity;
   /** The findings, in this order, as the report's `findings` array. */
-  list(ids: readonly number[]): ReportedFinding[];
+  list(ids: FindingNumbers): ReportedFinding[];
 }
 
 /**
@@ -66,8 +69,8 @@ export class FindingMemory implements FindingStore {
   severity(id: number): Severity {
     return this.kept[id]!.severity;
   }
-  list(ids: readonly number[]): ReportedFinding[] {
-    return ids.map((id) => this.kept[id]!);
+  list(ids: FindingNumbers): ReportedFinding[] {
+    return Array.from(ids, (id) => this.kept[id]!);
   }
 }
 
@@ -81,14 +84,14 @@ export interface SpilledFindings {
 }
 
 /** What a spilled list is made of: the store and the findings' numbers. */
-const spilled = new WeakMap<object, { store: SpilledFindings; ids: readonly number[] }>();
+const spilled = new WeakMap<object, { store: SpilledFindings; ids: FindingNumbers }>();
 
 /**
  * An array of `ids.length` findings read from the spill as each is asked
  * for: indexing, length, iteration and the Array methods work on it as on any
  * array (each read makes a new object). It cannot be changed.
  */
-export function spilledArray(store: SpilledFindings, ids: readonly number[]): ReportedFinding[] {
+export function spilledArray(store: SpilledFindings, ids: FindingNumbers): ReportedFinding[] {
   const target: ReportedFinding[] = [];
   target.length = ids.length;
   const at = (prop: string | symbol): number => {
@@ -142,7 +145,11 @@ export function forEachSeverity(findings: readonly ReportedFinding[], visit: (se
 /** The findings of `findings` at the severities `keep` accepts: a list of the same kind. */
 export function withSeverities(findings: readonly ReportedFinding[], keep: (severity: Severity) => boolean): ReportedFinding[] {
   const s = spilled.get(findings);
-  if (s) return spilledArray(s.store, s.ids.filter((id) => keep(s.store.severity(id))));
+  if (s) {
+    const kept: number[] = [];
+    for (const id of s.ids) if (keep(s.store.severity(id))) kept.push(id);
+    return spilledArray(s.store, kept);
+  }
   return findings.filter((f) => keep(f.severity));
 }
 

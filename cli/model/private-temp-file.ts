@@ -22,6 +22,8 @@ export interface PrivateTempFile {
   writeAt(bytes: Uint8Array, position: number): void;
   /** `length` bytes from `position`, all of them (the run wrote them: a short file is a fault, thrown). */
   readAt(length: number, position: number): Buffer;
+  /** readAt into the start of `into` (at least `length` bytes), for a reader that reuses one buffer: a new one each read is garbage the heap does not see (issue 14). */
+  readInto(into: Uint8Array, length: number, position: number): void;
   /** Closes it (and removes it where it is still there); idempotent. */
   close(): void;
 }
@@ -53,16 +55,19 @@ export function privateTempFile(prefix: string, name: string): PrivateTempFile {
       }
     },
     readAt(length, position) {
+      const out = Buffer.allocUnsafe(length);
+      file.readInto(out, length, position);
+      return out;
+    },
+    readInto(into, length, position) {
       // A closed descriptor's number may be another file's by now.
       if (!open) throw new Error('a temporary file was read after it was closed');
-      const out = Buffer.allocUnsafe(length);
       let at = 0;
       while (at < length) {
-        const n = readSync(fd, out, at, length - at, position + at);
+        const n = readSync(fd, into, at, length - at, position + at);
         if (n === 0) throw new Error(`a temporary file in ${base} ended at ${position + at} of ${position + length} bytes`);
         at += n;
       }
-      return out;
     },
     close() {
       if (!open) return;

@@ -77,6 +77,10 @@ t.test('what is read back is what was kept, in order, whatever its values', asyn
         const want = order.map((id) => findings[id]!);
         if (inspect([...list], { depth: 5 }) !== inspect(want, { depth: 5 })) return false;
         if (JSON.stringify(list) !== JSON.stringify(want)) return false;
+        // The engine hands its numbers over in an Int32Array (issue 14).
+        const typed = spill.list(Int32Array.from(order));
+        if (JSON.stringify(typed) !== JSON.stringify(want)) return false;
+        if (JSON.stringify(withSeverities(typed, (s) => s !== 'info')) !== JSON.stringify(want.filter((f) => f.severity !== 'info'))) return false;
         if (order.some((id, i) => settledFile(list, i) !== findings[id]!.file)) return false;
         const severities: string[] = [];
         forEachSeverity(list, (s) => severities.push(s));
