@@ -4,12 +4,35 @@ import { join } from 'node:path';
 import type { ConfigValue, ParsedConfig } from '../../cli/model/config-model.js';
 import type { Position } from '../../cli/model/diagnostic.js';
 import { fromRoot } from './paths.js';
+import fc from 'fast-check';
 
 const SAMPLES = fromRoot('samples/domains');
 
 export const samples = readdirSync(SAMPLES)
   .filter((f) => f.endsWith('.cfg'))
   .map((f) => ({ name: f, text: readFileSync(join(SAMPLES, f), 'utf8') }));
+
+/**
+ * A bundled sample with up to `maxEdits` edits at random places: a character
+ * deleted or doubled, the text cut short, or one of `inserts` put in.
+ */
+export function mutatedSample(inserts: readonly string[], maxEdits = 5): fc.Arbitrary<string> {
+  const mutation = fc.record({
+    sample: fc.nat({ max: samples.length - 1 }),
+    edits: fc.array(fc.tuple(fc.constantFrom('delete', 'duplicate', 'cut', 'insert'), fc.nat(), fc.constantFrom(...inserts)), { minLength: 1, maxLength: maxEdits }),
+  });
+  return mutation.map(({ sample, edits }) => {
+    let text = samples[sample]!.text;
+    for (const [op, at, piece] of edits) {
+      const i = text.length === 0 ? 0 : at % text.length;
+      if (op === 'delete') text = text.slice(0, i) + text.slice(i + 1);
+      else if (op === 'duplicate') text = text.slice(0, i + 1) + text.slice(i);
+      else if (op === 'cut') text = text.slice(0, i);
+      else text = text.slice(0, i) + piece + text.slice(i);
+    }
+    return text;
+  });
+}
 
 /** Every position the parse reports must point inside the text: undefined, or what is out of bounds. */
 export function positionsInBounds(text: string, p: ParsedConfig): string | undefined {

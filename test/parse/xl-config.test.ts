@@ -2,7 +2,7 @@ import t from 'tap';
 import fc from 'fast-check';
 import { parseXlConfig, strtolBase0, PYTHON_UNDER_XL_MESSAGE } from '../../cli/readers/xl-config.js';
 import type { ConfigValue, ParsedConfig } from '../../cli/model/config-model.js';
-import { codes, positionsInBounds, samples } from '../helpers/config-samples.js';
+import { codes, mutatedSample, positionsInBounds, samples } from '../helpers/config-samples.js';
 
 const parse = (text: string): ParsedConfig => parseXlConfig(text, 'guest.cfg');
 
@@ -338,20 +338,8 @@ t.test('property: token soups never throw and stay in bounds', async (t) => {
 });
 
 t.test('property: mutated samples never throw and stay in bounds', async (t) => {
-  const mutation = fc.record({
-    sample: fc.nat({ max: samples.length - 1 }),
-    edits: fc.array(fc.tuple(fc.constantFrom('delete', 'duplicate', 'cut', 'insert'), fc.nat(), fc.constantFrom('"', "'", '[', ']', '\n', '#', 'A', '+', '\\')), { minLength: 1, maxLength: 5 }),
-  });
   fc.assert(
-    fc.property(mutation, ({ sample, edits }) => {
-      let text = samples[sample]!.text;
-      for (const [op, at, ch] of edits) {
-        const i = text.length === 0 ? 0 : at % text.length;
-        if (op === 'delete') text = text.slice(0, i) + text.slice(i + 1);
-        else if (op === 'duplicate') text = text.slice(0, i + 1) + text.slice(i);
-        else if (op === 'cut') text = text.slice(0, i);
-        else text = text.slice(0, i) + ch + text.slice(i);
-      }
+    fc.property(mutatedSample(['"', "'", '[', ']', '\n', '#', 'A', '+', '\\']), (text) => {
       const a = parseXlConfig(text, 'f');
       return positionsInBounds(text, a) === undefined && JSON.stringify(a) === JSON.stringify(parseXlConfig(text, 'f'));
     }),

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { parseXmConfig, xmEntriesOnLines } from '../../cli/readers/xm-config.js';
 import { READ_LIMITS } from '../../cli/readers/read-limits.js';
 import type { ConfigValue, ParsedConfig } from '../../cli/model/config-model.js';
-import { codes, positionsInBounds, samples } from '../helpers/config-samples.js';
+import { codes, mutatedSample, positionsInBounds, samples } from '../helpers/config-samples.js';
 
 const parse = (text: string): ParsedConfig => parseXmConfig(text, 'guest.cfg');
 /** The value of the only (or first) entry, without positions, for compact tables. */
@@ -322,25 +322,8 @@ t.test('property: Python token soups never throw and stay in bounds', async (t) 
 });
 
 t.test('property: mutated samples never throw and stay in bounds', async (t) => {
-  const mutation = fc.record({
-    sample: fc.nat({ max: samples.length - 1 }),
-    edits: fc.array(fc.tuple(fc.constantFrom('delete', 'duplicate', 'cut', 'insert'), fc.nat(), fc.constantFrom('"', "'", '[', ')', '\n', '#', ' ', ':', '\\', '%')), {
-      minLength: 1,
-      maxLength: 5,
-    }),
-  });
   fc.assert(
-    fc.property(mutation, ({ sample, edits }) => {
-      let text = samples[sample]!.text;
-      for (const [op, at, ch] of edits) {
-        const i = text.length === 0 ? 0 : at % text.length;
-        if (op === 'delete') text = text.slice(0, i) + text.slice(i + 1);
-        else if (op === 'duplicate') text = text.slice(0, i + 1) + text.slice(i);
-        else if (op === 'cut') text = text.slice(0, i);
-        else text = text.slice(0, i) + ch + text.slice(i);
-      }
-      return property(text);
-    }),
+    fc.property(mutatedSample(['"', "'", '[', ')', '\n', '#', ' ', ':', '\\', '%']), property),
     { numRuns: 400 },
   );
   t.pass('mutated samples');
