@@ -210,9 +210,9 @@ function validatorScripts() {
   for (const name of readdirSync(from).filter((f) => f.endsWith('.cjs'))) {
     const file = `validator-${name}`;
     const path = join(out, file);
-    writeFileSync(path, readFileSync(join(from, name)));
+    writeFileSync(path, asciiOnly(readFileSync(join(from, name), 'utf8')));
     nameCache(file);
-    const source = readFileSync(path, 'utf8');
+    const source = readFileSync(path, 'latin1');
     const script = new Script(wrap(source), { filename: path });
     const module = { exports: {} };
     script.runInThisContext().call(module.exports, module.exports, createRequire(path), module, path, out, undefined);
@@ -222,6 +222,15 @@ function validatorScripts() {
   }
 }
 const CACHE_LINE = '\n//# xenlintCodeCache=';
+
+/**
+ * A compiled validator's code with each UTF-16 unit beyond ASCII written as a \u escape, as esbuild
+ * writes the bundles (its default charset): build/load-bundle.cjs reads what it runs as latin1,
+ * which is the file's text only for ASCII. ajv's code has such characters only inside string
+ * literals (the config schema's descriptions say "≤ 3.1"), where the escape is the same string.
+ */
+const asciiOnly = (code) => code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const NOT_ASCII = /[^\x00-\x7f]/;
 
 // The report formats other than stylish, which a command bundle imports only for a run that asks
 // for one (--format), are each a CommonJS file of their own beside the bundles (a "chunk"),
@@ -263,6 +272,7 @@ function nameCache(file) {
   const path = join(out, file);
   const code = readFileSync(path, 'utf8');
   if (/\bimport\(/.test(code)) throw new Error(`${file}: an import() is left that build/load-bundle.cjs cannot serve from the code cache`);
+  if (NOT_ASCII.test(code)) throw new Error(`${file}: a character beyond ASCII, which build/load-bundle.cjs, reading latin1, would misread`);
   const hash = createHash('sha256').update(readFileSync(path)).digest('hex').slice(0, 16);
   appendFileSync(path, `\n//# xenlintCodeCache=${file}.${hash}.v8cache\n`);
 }

@@ -92,7 +92,11 @@ export function readInputBytes(file: string, kind: InputKind, limits?: InputLimi
 
 /** readInputBytes decoded as UTF-8 (invalid bytes become U+FFFD). */
 export function readInputText(file: string, kind: InputKind, limits?: InputLimits): string {
-  return Buffer.from(readInputBytes(file, kind, limits)).toString('utf8');
+  // Decoded where they lie, through a Buffer view of them: toString() with no encoding is Node's
+  // UTF-8 slice itself. A copy (Buffer.from(bytes)) and toString('utf8') compiled Node's encoding
+  // table and buffer-copying functions on every start with --facts (issue 14).
+  const bytes = readInputBytes(file, kind, limits);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString();
 }
 
 /** The xenlint config's text: loadConfig's reader. */

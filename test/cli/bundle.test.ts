@@ -69,6 +69,17 @@ t.test('V8 accepts each code cache in a Node started as the bin is', async (t) =
   }
 });
 
+// build/load-bundle.cjs reads each script it runs as latin1 (one copy of the bytes, where utf8 is
+// decoded), which is the script's text only while the build keeps it ASCII (build/bundle.mjs).
+t.test('every script load-bundle.cjs runs is ASCII, so latin1 reads it as written', async (t) => {
+  const scripts = readdirSync(join(ROOT, 'dist/bin')).filter((f) => /^(lint|check|validator-[a-z-]+)\.cjs$/.test(f));
+  t.ok(scripts.includes('validator-config.cjs'), 'the config validator (its schema says "≤ 3.1") is among them');
+  for (const file of scripts) {
+    const bytes = readFileSync(join(ROOT, 'dist/bin', file));
+    t.equal(bytes.findIndex((b) => b > 0x7f), -1, `${file}: no byte beyond ASCII`);
+  }
+});
+
 const dir = scratch({
   'web01.cfg': "name = 'web01'\nmemory = 512\nkernel = '/boot/vmlinuz'\ndisk = ['phy:/dev/vg0/web01,xvda,w', 'phy:/dev/vg0/web01,xvda,w']\nvif = ['mac=00:16:3e:00:00:01,bridge=xenbr0']\n",
   'db.xl': "name = \"db\"\ntype = \"hvm\"\nmemory = 4096\ndisk = [ 'format=raw, vdev=hde, access=rw, target=/dev/vg0/db' ]\nvif = [ 'mac=00:11:22:33:44:55' ]\n",
