@@ -68,6 +68,7 @@ export type { ConfigValue, Dialect } from '../cli/model/config-model.js';
 // Xen version matching: ranges are semver ranges over Xen's versions ("<3.0.3", ">=4.5.0").
 export { isXenRange, parseXenVersionArg, satisfiesXen } from '../cli/model/xen-version.js';
 export { compareText } from '../cli/model/order.js';
+export { normalizePosix } from '../cli/model/posix-path.js';
 
 // The parsed disk and vif model, read the way each toolstack reads a spec.
 export {

@@ -20,10 +20,9 @@
  * On purpose: a writer whose mode is `w!` (xend's and the block script's
  * "shared on purpose"), or every writer annotated `# xenlint: cluster-fs=…`.
  */
-import { compareText, defineCheck } from './api.js';
+import { compareText, defineCheck, normalizePosix } from './api.js';
 import type { DomainFacts, Finding, GuestRef } from './api.js';
 import type { DiskFacts } from './api.js';
-import { posix } from 'node:path';
 import { itemPlace, listNames } from './lib/guest.js';
 import { pack, unpack, type Packed } from './lib/packed.js';
 import { GuestRecords, Int32List, KeyIndex } from './lib/guest-records.js';
@@ -50,7 +49,7 @@ export function givenKey(disk: DiskFacts): string | undefined {
   if (SCRIPT_BACKENDS.test(backend)) return `${backend}:${target}`;
   const isDevice = backend === 'phy' || target.startsWith('/dev/');
   const path = isDevice && !target.startsWith('/') ? `/dev/${target}` : target;
-  return path.startsWith('/') ? posix.normalize(path) : path;
+  return path.startsWith('/') ? normalizePosix(path) : path;
 }
 
 function isWritable(disk: Pick<DiskFacts, 'access'>): boolean {

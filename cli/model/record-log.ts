@@ -40,11 +40,11 @@ const orphans = new FinalizationRegistry<PrivateTempFile>((file) => file.close()
 export class RecordLog {
   private count = 0;
   /**
-   * Where each record starts; record i ends where i + 1 starts. In 32 bits
-   * until an offset needs more (half the memory: 4 MiB of the folds' offsets
-   * at 100 000 configs were doubles; issue 14), then in doubles.
+   * Where each record ends; record i starts where i - 1 ends (0 for the
+   * first). In 32 bits until an offset needs more (4 MiB of the folds'
+   * offsets at 100 000 configs were doubles; issue 14), from there in doubles.
    */
-  private starts: Uint32Array | Float64Array = new Uint32Array(64);
+  private readonly ends = new OffsetList();
   private pending: Buffer;
   private pendingBytes = 0;
   /** Bytes before `pending`: in the file, or in `held`. */
@@ -70,14 +70,7 @@ export class RecordLog {
   add(text: string): number {
     const id = this.count++;
     const length = Buffer.byteLength(text);
-    const wide = this.written + this.pendingBytes + length > narrowLimit;
-    if (this.count >= this.starts.length || (wide && this.starts instanceof Uint32Array)) {
-      const next = wide || this.starts instanceof Float64Array ? new Float64Array(this.starts.length * 2) : new Uint32Array(this.starts.length * 2);
-      next.set(this.starts);
-      this.starts = next;
-    }
-    this.starts[id] = this.written + this.pendingBytes;
-    this.starts[id + 1] = this.written + this.pendingBytes + length;
+    this.ends.push(this.written + this.pendingBytes + length);
     const full = Math.max(16, this.block);
     if (this.pendingBytes + length > this.pending.length && this.pending.length < full) this.grow(this.pendingBytes + length, full);
     if (this.pendingBytes + length > this.pending.length) this.flush();
@@ -89,8 +82,8 @@ export class RecordLog {
   /** Record `id` as it was added. */
   get(id: number): string {
     if (this.closed) throw new Error('a record log was read after it was closed');
-    const start = this.starts[id]!;
-    const end = this.starts[id + 1]!;
+    const start = id === 0 ? 0 : this.ends.at(id - 1);
+    const end = this.ends.at(id);
     if (start >= this.written) return this.pending.toString('utf8', start - this.written, end - this.written);
     return this.bytes(start, end).toString('utf8');
   }
@@ -194,12 +187,18 @@ export function setKeyHashForTesting(hash: (key: string) => number): (key: strin
 
 /**
  * Keys (a MAC, a guest name, a disk path) mapped to the first entry that had
- * each, keeping only a 32-bit hash of the key and the entry's number (16
- * bytes a key): where a hash matches, the key is read back (`keyOf`, usually
- * from a RecordLog) and compared, so a collision never joins two keys.
+ * each, keeping only a 32-bit hash of the key and the entry's number (8 bytes
+ * a slot): where a hash matches, the key is read back (`keyOf`, usually from a
+ * RecordLog) and compared, so a collision never joins two keys.
  */
 export class KeyIndex {
-  /** Pairs (hash, entry + 1); 0 marks an empty slot. At most half full. */
+  /**
+   * Pairs (hash, entry + 1); 0 marks an empty slot. At most three quarters
+   * full: at half, as first written, the tables of a lint of 100 000 configs
+   * were 8.6 MiB at 25–47 % full (issue 14). Linear probing at 3/4 costs a
+   * few more slot compares a miss (about 8.5 expected, against 2.5), and a
+   * compare reads the record only when the whole 32-bit hash matches.
+   */
   private slots = new Uint32Array(2 * 64);
   private count = 0;
 
@@ -216,7 +215,7 @@ export class KeyIndex {
       if (this.slots[2 * i] === h && this.keyOf(held - 1) === key) return held - 1;
       i = (i + 1) & mask;
     }
-    if (2 * (this.count + 1) > mask + 1) {
+    if (4 * (this.count + 1) > 3 * (mask + 1)) {
       this.grow();
       mask = this.slots.length / 2 - 1;
       i = h & mask;
@@ -243,44 +242,80 @@ export class KeyIndex {
   }
 }
 
-/** A growing list of numbers in a typed array: one per guest, disk or MAC, without an object for each. */
-class NumberList<A extends Int32Array | Float64Array> {
-  private values: A;
+/** Values a NumberList chunk holds (a power of two): 16 KiB of Int32, 32 KiB of doubles. */
+const CHUNK_SHIFT = 12;
+const CHUNK = 1 << CHUNK_SHIFT;
+const CHUNK_MASK = CHUNK - 1;
+
+/**
+ * A growing list of numbers in typed arrays: one per guest, disk, MAC or
+ * record, without an object for each. Kept in chunks of CHUNK values, the
+ * first one grown from 64 by doubling (a fold state made for one refused guest
+ * stays small): a list doubled as one array was up to half empty, 3 MiB of the
+ * folds' lists and record offsets at 100 000 configs, and copied itself at
+ * each doubling (issue 14).
+ */
+abstract class NumberList {
+  private readonly chunks: Array<Int32Array | Uint32Array | Float64Array>;
   length = 0;
 
-  constructor(private readonly make: (length: number) => A) {
-    this.values = make(64);
+  constructor() {
+    this.chunks = [this.chunkFor(64, 0)];
+  }
+
+  /** A chunk of `length` that can hold `v` (and what its list holds before it). */
+  protected abstract chunkFor(length: number, v: number): Int32Array | Uint32Array | Float64Array;
+
+  /** Whether `chunk` can hold `v` as it is (an offset past 32 bits cannot be held in a Uint32Array). */
+  protected holds(_chunk: Int32Array | Uint32Array | Float64Array, _v: number): boolean {
+    return true;
   }
 
   push(v: number): number {
-    if (this.length === this.values.length) {
-      const next = this.make(this.values.length * 2);
-      next.set(this.values);
-      this.values = next;
+    const n = this.length;
+    const c = n >>> CHUNK_SHIFT;
+    const chunks = this.chunks;
+    if (c === chunks.length) chunks.push(this.chunkFor(CHUNK, v));
+    else if ((c === 0 && n === chunks[0]!.length) || !this.holds(chunks[c]!, v)) {
+      const old = chunks[c]!;
+      const next = this.chunkFor(c === 0 && n === old.length ? 2 * n : old.length, v);
+      next.set(old);
+      chunks[c] = next;
     }
-    this.values[this.length] = v;
+    chunks[c]![n & CHUNK_MASK] = v;
     return this.length++;
   }
 
   at(i: number): number {
-    return this.values[i]!;
+    return this.chunks[i >>> CHUNK_SHIFT]![i & CHUNK_MASK]!;
   }
 
   set(i: number, v: number): void {
-    this.values[i] = v;
+    this.chunks[i >>> CHUNK_SHIFT]![i & CHUNK_MASK] = v;
   }
 }
 
 /** 32-bit integers (record numbers, union-find parents). */
-export class Int32List extends NumberList<Int32Array> {
-  constructor() {
-    super((n) => new Int32Array(n));
+export class Int32List extends NumberList {
+  protected chunkFor(length: number): Int32Array {
+    return new Int32Array(length);
   }
 }
 
 /** Doubles (MiB figures). */
-export class Float64List extends NumberList<Float64Array> {
-  constructor() {
-    super((n) => new Float64Array(n));
+export class Float64List extends NumberList {
+  protected chunkFor(length: number): Float64Array {
+    return new Float64Array(length);
+  }
+}
+
+/** Byte offsets, rising: in 32 bits up to narrowLimit, in doubles from the chunk that first goes past it. */
+class OffsetList extends NumberList {
+  protected chunkFor(length: number, v: number): Uint32Array | Float64Array {
+    return v > narrowLimit ? new Float64Array(length) : new Uint32Array(length);
+  }
+
+  protected override holds(chunk: Int32Array | Uint32Array | Float64Array, v: number): boolean {
+    return v <= narrowLimit || chunk instanceof Float64Array;
   }
 }

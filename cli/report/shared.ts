@@ -11,6 +11,7 @@ import type { CheckOutcome, ReportedFinding, RunReport, Status } from '../model/
 import type { Severity } from '../model/diagnostic.js';
 import type { LocationContext } from './options.js';
 import { forEachSeverity } from '../model/finding-store.js';
+import { isNormalAbsolute } from '../model/posix-path.js';
 
 /** A finding's file without reading a spilled finding back (cli/model/finding-store.ts). */
 export { findingAt, settledFile } from '../model/finding-store.js';
@@ -35,6 +36,12 @@ export function wellFormed(s: string): string {
 
 /** Where a file sits relative to cwd, or undefined when it is outside it. */
 export function insideCwd(file: string, cwd: string): string | undefined {
+  // Nearly always both are absolute and normal: then resolve leaves the file as it is and relative is what
+  // follows cwd's own path and a `/` (posix-path.ts; path.resolve and path.relative walk them three times).
+  if (sep === '/' && isNormalAbsolute(file) && isNormalAbsolute(cwd)) {
+    if (cwd === '/') return file === '/' ? undefined : file.slice(1);
+    return file.startsWith(cwd) && file.charCodeAt(cwd.length) === 47 ? file.slice(cwd.length + 1) : undefined;
+  }
   const rel = relative(cwd, resolve(cwd, file));
   if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return undefined;
   return rel.split(sep).join('/');

@@ -9,7 +9,7 @@ import t from 'tap';
 import fc from 'fast-check';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { Int32List, KeyIndex, RecordLog, setKeyHashForTesting, setRecordOffsetLimitForTesting } from '../../cli/model/record-log.js';
+import { Float64List, Int32List, KeyIndex, RecordLog, setKeyHashForTesting, setRecordOffsetLimitForTesting } from '../../cli/model/record-log.js';
 import { TempFileError } from '../../cli/model/temp-file-failure.js';
 import { isUsageError } from '../../cli/settings/config.js';
 import { defineCheck, keyText } from '../../checks/api.js';
@@ -62,6 +62,24 @@ t.test('records come back as written, in any order, whether in the pending block
   } finally {
     setRecordOffsetLimitForTesting(limit);
   }
+  // Thousands of records, the offsets passing the limit in any chunk of the offset list (4 096 a chunk).
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 12_000 }), fc.integer({ min: 0, max: 40_000 }), fc.nat(), (n, bytes, seed) => {
+      const was = setRecordOffsetLimitForTesting(bytes);
+      try {
+        const log = new RecordLog(4096);
+        const text = (i: number) => 'r'.repeat((i * 7 + seed) % 5) + String(i);
+        for (let i = 0; i < n; i++) log.add(text(i));
+        let ok = log.length === n;
+        for (let i = 0; i < n && ok; i++) ok = log.get(i) === text(i);
+        log.close();
+        return ok;
+      } finally {
+        setRecordOffsetLimitForTesting(was);
+      }
+    }),
+    { numRuns: 25 },
+  );
   const log = new RecordLog(16);
   log.add('x'.repeat(40));
   log.close();
@@ -94,6 +112,60 @@ t.test('keys are joined only when the key read back is the same, however their h
   for (let i = 0; i < 1000; i++) list.push(i * 7);
   list.set(5, -1);
   t.same([list.length, list.at(999), list.at(5)], [1000, 6993, -1]);
+});
+
+t.test('a key index filled past three quarters, with hashes that collide, answers as a Map of first entries does', async (t) => {
+  // Keys from a small alphabet so that many repeat; a hash of 2 bits (every probe run long, every
+  // match read back) or the real one; a few hundred keys grow the table several times.
+  const keys = fc.array(fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'd'), maxLength: 6 }), { maxLength: 700 });
+  for (const hash of [(k: string) => (k.charCodeAt(0) | 0) & 3, undefined]) {
+    const undo = hash ? setKeyHashForTesting(hash) : undefined;
+    try {
+      fc.assert(
+        fc.property(keys, (list) => {
+          const index = new KeyIndex((i) => list[i]!);
+          const first = new Map<string, number>();
+          list.forEach((k, i) => {
+            const want = first.get(k) ?? -1;
+            if (want === -1) first.set(k, i);
+            const got = index.firstOr(k, i);
+            if (got !== want) throw new Error(`key ${JSON.stringify(k)} at ${i}: ${got}, expected ${want}`);
+          });
+        }),
+        { numRuns: 150 },
+      );
+    } finally {
+      if (undo) setKeyHashForTesting(undo);
+    }
+  }
+  // Exactly at each load limit: 48 of 64 slots, then the 49th key grows the table.
+  const distinct = Array.from({ length: 200 }, (_, i) => `k${i}`);
+  const index = new KeyIndex((i) => distinct[i]!);
+  t.ok(distinct.every((k, i) => index.firstOr(k, i) === -1), 'distinct keys are each new');
+  t.ok(distinct.every((k, i) => index.firstOr(k, 1000 + i) === i), 'and each is found again after the table grew');
+});
+
+t.test('number lists hold what was pushed and set, across their chunks', async (t) => {
+  fc.assert(
+    fc.property(fc.nat({ max: 13_000 }), fc.array(fc.tuple(fc.nat(), fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 })), { maxLength: 40 }), (n, sets) => {
+      const ints = new Int32List();
+      const doubles = new Float64List();
+      const want: number[] = [];
+      for (let i = 0; i < n; i++) {
+        if (ints.push(i * 3 - 7) !== i || doubles.push(i / 4) !== i) return false;
+        want.push(i * 3 - 7);
+      }
+      for (const [at, v] of sets) {
+        if (n === 0) break;
+        ints.set(at % n, v);
+        want[at % n] = v;
+      }
+      if (ints.length !== n || doubles.length !== n) return false;
+      for (let i = 0; i < n; i++) if (ints.at(i) !== want[i] || doubles.at(i) !== i / 4) return false;
+      return true;
+    }),
+    { numRuns: 60 },
+  );
 });
 
 t.test('a temporary file that cannot be written, inside a fold, ends the run as a usage error', async (t) => {
