@@ -33,7 +33,9 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist', 'cli');
 const out = join(root, 'dist', 'bin');
+/** The bin: build/bin.cjs, which runs the command-line entry (COMMAND_LINE) from its code cache. */
 const entry = join(out, 'xenlint.cjs');
+const COMMAND_LINE = 'entry.cjs';
 
 /**
  * What the entry (through commands/main.js) imports lazily, by its path in tsc's output: lint and
@@ -42,7 +44,8 @@ const entry = join(out, 'xenlint.cjs');
  * module without a cache (yargs is an ES module itself, and help or explain is not what a hook runs).
  */
 const CACHED = {
-  './commands/lint.js': { file: 'lint.cjs', names: ['default'], run: ['lint', 'samples/domains/xm-pv-web01.cfg', '--facts', 'samples/info/xl-4.1-x86_64.txt'] },
+  // This run makes the command-line entry's cache too (build/code-cache.cjs): lint is what hooks run.
+  './commands/lint.js': { file: 'lint.cjs', names: ['default'], run: ['lint', 'samples/domains/xm-pv-web01.cfg', '--facts', 'samples/info/xl-4.1-x86_64.txt'], entryCache: true },
   './commands/check.js': { file: 'check.cjs', names: ['default'], run: ['check', '--root', 'samples/hosts/xen-4.17-credit2'] },
 };
 const PLAIN = { './commands/yargs-cli.js': 'cli.mjs' };
@@ -277,9 +280,23 @@ function nameCache(file) {
   appendFileSync(path, `\n//# xenlintCodeCache=${file}.${hash}.v8cache\n`);
 }
 
-function makeCache(args) {
+/**
+ * The command-line entry as a script build/load-bundle.cjs runs: no hashbang (it becomes a function
+ * body), and its import()s (yargs' cli.mjs; load-bundle's own, which hands a command bundle its
+ * import of a plugin) made through the bin's real import(), __xenlintImport: V8 keeps no dynamic
+ * import callback for a script started from a cache.
+ */
+function commandLineScript() {
+  const path = join(out, COMMAND_LINE);
+  const code = readFileSync(path, 'utf8').replace(/^#!.*\n/, '');
+  writeFileSync(path, code.replace(/\bimport\(/g, '__xenlintImport('));
+  nameCache(COMMAND_LINE);
+}
+
+function makeCache(args, entryCache) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'build', 'code-cache.cjs'), entry, ...args], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+    const env = { ...process.env, XENLINT_ENTRY_CACHE: entryCache ? '1' : '' };
+    const child = spawn(process.execPath, [join(root, 'build', 'code-cache.cjs'), entry, ...args], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
@@ -291,7 +308,8 @@ function makeCache(args) {
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 await Promise.all([
-  build({ ...cjs, entryPoints: [join(dist, 'xenlint.js')], outfile: entry, plugins: [perCommand, semverOnFirstUse, builtinsOnFirstUse] }),
+  build({ ...cjs, entryPoints: [join(dist, 'xenlint.js')], outfile: join(out, COMMAND_LINE), plugins: [perCommand, semverOnFirstUse, builtinsOnFirstUse] }).then(commandLineScript),
+  build({ ...cjs, banner: undefined, define: undefined, entryPoints: [join(root, 'build', 'bin.cjs')], outfile: entry }),
   // lint's threads (cli/commands/lint-parallel.ts) start the script named lint-worker.js beside lint's code.
   build({ ...esm, entryPoints: [join(dist, 'commands', 'lint-worker.js')], outfile: join(out, 'lint-worker.js') }),
   ...Object.entries(CACHED).map(([src, { file }]) =>
@@ -308,4 +326,4 @@ await Promise.all([
 ]);
 validatorScripts();
 // One at a time: two runs at once would each take longer on a busy machine, and the build is not the hot path.
-for (const { run } of Object.values(CACHED)) await makeCache(run);
+for (const { run, entryCache } of Object.values(CACHED)) await makeCache(run, entryCache);

@@ -19,6 +19,16 @@ process.on('exit', () => {
     return;
   }
   writeFileSync(command.cacheFile, command.script.createCachedData());
+  // The command-line entry's (build/bin.cjs), from the one run build/bundle.mjs names.
+  if (process.env.XENLINT_ENTRY_CACHE === '1') {
+    const entryScript = made.find((m) => /[\\/]entry\.cjs\.[0-9a-f]+\.v8cache$/.test(m.cacheFile ?? ''));
+    if (!entryScript) {
+      process.stderr.write('code-cache: the command-line entry (entry.cjs) was not loaded with a cache name\n');
+      process.exitCode = 3;
+      return;
+    }
+    writeFileSync(entryScript.cacheFile, entryScript.script.createCachedData());
+  }
 });
 process.argv = [process.argv[0], entry, ...args];
 require(entry);

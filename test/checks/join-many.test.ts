@@ -18,7 +18,7 @@ t.test('joinMany equals one join of all the pieces', (t) => {
 });
 
 t.test('the default chunk, across its boundary', (t) => {
-  for (const n of [0, 1, 1023, 1024, 1025, 2048, 3000]) {
+  for (const n of [0, 1, 63, 64, 65, 128, 1023, 1024, 1025, 3000]) {
     const pieces = Array.from({ length: n }, (_, i) => `g${i} ${i * 512}`);
     t.equal(joinMany(n, (i) => pieces[i]!, ' + '), pieces.join(' + '), `${n} pieces`);
   }

@@ -28,14 +28,16 @@ t.test('package.json installs the bundle as the bin', async (t) => {
   t.ok(existsSync(BUNDLE), 'npm run build wrote the bundle');
 });
 
-t.test('the entry loads one command bundle, not every command', async (t) => {
-  const entry = readFileSync(BUNDLE, 'utf8');
+t.test('the bin runs the command-line entry, which loads one command bundle, not every command', async (t) => {
+  t.match(readFileSync(BUNDLE, 'utf8'), '"entry.cjs"', 'the bin runs entry.cjs (build/bin.cjs)');
+  t.notMatch(readFileSync(BUNDLE, 'utf8'), /fast-argv|lint\.cjs/, 'and nothing of the command line itself');
+  const entry = readFileSync(join(ROOT, 'dist/bin/entry.cjs'), 'utf8');
   for (const file of ['lint.cjs', 'check.cjs', './cli.mjs']) t.match(entry, `"${file}"`, `the entry loads ${file}`);
   t.notMatch(entry, /pv-abi-mismatch/, 'no command (nor the checks it runs) is bundled into the entry');
 });
 
-t.test('each command bundle names its own V8 code cache, which the build made', async (t) => {
-  for (const file of ['lint.cjs', 'check.cjs']) {
+t.test('each command bundle and the command-line entry name their own V8 code cache, which the build made', async (t) => {
+  for (const file of ['entry.cjs', 'lint.cjs', 'check.cjs']) {
     const name = /\n\/\/# xenlintCodeCache=(\S+)\n$/.exec(readFileSync(join(ROOT, 'dist/bin', file), 'utf8'))?.[1];
     t.match(name, new RegExp(`^${file.replace('.', '\\.')}\\.[0-9a-f]{16}\\.v8cache$`), `${file} ends naming its cache`);
     t.ok(name && existsSync(join(ROOT, 'dist/bin', name)), `${file}: the cache exists`);
@@ -62,7 +64,7 @@ t.test('V8 accepts each code cache in a Node started as the bin is', async (t) =
   // The compiled schema validators too: a config file's run loads one (build/bundle.mjs validatorScripts).
   const validators = readdirSync(join(ROOT, 'dist/bin')).filter((f) => /^validator-[a-z-]+\.cjs$/.test(f));
   t.ok(validators.includes('validator-config.cjs'), 'the config validator is a cached script');
-  for (const file of ['lint.cjs', 'check.cjs', ...validators]) {
+  for (const file of ['entry.cjs', 'lint.cjs', 'check.cjs', ...validators]) {
     const r = spawnSync(process.execPath, ['-e', probe, join(ROOT, 'dist/bin'), file], { encoding: 'utf8', timeout: 60_000 });
     t.equal(r.stderr, '', `${file}: the probe ran`);
     t.equal(r.stdout, 'false', `${file}: the cache is not refused`);
@@ -72,7 +74,7 @@ t.test('V8 accepts each code cache in a Node started as the bin is', async (t) =
 // build/load-bundle.cjs reads each script it runs as latin1 (one copy of the bytes, where utf8 is
 // decoded), which is the script's text only while the build keeps it ASCII (build/bundle.mjs).
 t.test('every script load-bundle.cjs runs is ASCII, so latin1 reads it as written', async (t) => {
-  const scripts = readdirSync(join(ROOT, 'dist/bin')).filter((f) => /^(lint|check|validator-[a-z-]+)\.cjs$/.test(f));
+  const scripts = readdirSync(join(ROOT, 'dist/bin')).filter((f) => /^(entry|lint|check|validator-[a-z-]+)\.cjs$/.test(f));
   t.ok(scripts.includes('validator-config.cjs'), 'the config validator (its schema says "≤ 3.1") is among them');
   for (const file of scripts) {
     const bytes = readFileSync(join(ROOT, 'dist/bin', file));
