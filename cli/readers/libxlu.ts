@@ -74,36 +74,8 @@ function errorsOf(t: Tok): LibxluError[] {
 /** libxlu's one-character escapes. */
 const SIMPLE_ESCAPES: Readonly<Record<string, string>> = { '"': '"', "'": "'", '\\': '\\', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
 
-// The lexer compares char codes: charAt made a one-character string for every character of every file.
-const TAB = 9;
-const NEWLINE = 10;
-const SPACE = 32;
-const DOUBLE_QUOTE = 34;
-const HASH = 35;
-const SINGLE_QUOTE = 39;
-const PLUS = 43;
-const EQUALS = 61;
-const BACKSLASH = 92;
-
-const isLower = (c: number): boolean => c >= 97 && c <= 122; // a-z
-const isDigit = (c: number): boolean => c >= 48 && c <= 57; // 0-9
-/** [a-z0-9_.]: what may follow an IDENT's first letter. */
-const isIdentTail = (c: number): boolean => isLower(c) || isDigit(c) || c === 95 || c === 46;
-/** [0-9a-fx]: what may follow a NUMBER's first digit. */
-const isNumberTail = (c: number): boolean => isDigit(c) || (c >= 97 && c <= 102) || c === 120;
-/** The one-character token a char code makes, if any. */
-function punctuationKind(c: number): Kind | undefined {
-  switch (c) {
-    case 44: return ',';
-    case 91: return '[';
-    case 93: return ']';
-    case EQUALS: return '=';
-    case 59: return ';';
-    default: return undefined;
-  }
-}
-/** `+,-.():`, the characters whose rejection makes xl say the file looks like Python. */
-const isPythonish = (c: number): boolean => c === PLUS || c === 44 || c === 45 || c === 46 || c === 40 || c === 41 || c === 58;
+const isLower = (c: string): boolean => c >= 'a' && c <= 'z';
+const isDigit = (c: string): boolean => c >= '0' && c <= '9';
 
 /** `near X`: yytext without its newline and trailing blanks, cut at a NUL as printf does. */
 function near(text: string): { shown: string; newline: boolean } {
@@ -172,16 +144,15 @@ class Lexer {
     this.lineStart = off + 1;
   }
 
-  /** Matches the string rule at i (quote char code `q`); the end offset or -1. */
-  private stringEnd(q: number): number {
+  /** Matches the string rule at i; the end offset or -1. */
+  private stringEnd(q: string): number {
     let j = this.i + 1;
     const s = this.s;
-    const n = s.length;
-    while (j < n) {
-      const c = s.charCodeAt(j);
-      if (c === NEWLINE) return -1;
-      if (c === BACKSLASH) {
-        if (j + 1 >= n || s.charCodeAt(j + 1) === NEWLINE) return -1;
+    while (j < s.length) {
+      const c = s.charAt(j);
+      if (c === '\n') return -1;
+      if (c === '\\') {
+        if (j + 1 >= s.length || s.charAt(j + 1) === '\n') return -1;
         j += 2;
         continue;
       }
@@ -193,48 +164,44 @@ class Lexer {
 
   next(): Tok {
     const s = this.s;
-    const n = s.length;
     for (;;) {
-      if (this.i >= n) {
+      if (this.i >= s.length) {
         const t = this.tok('$end', this.i, this.i);
         return t;
       }
+      const c = s.charAt(this.i);
       const start = this.i;
-      const c = s.charCodeAt(start);
-      if (c === SPACE || c === TAB) {
-        let j = start + 1;
-        while (j < n && (s.charCodeAt(j) === SPACE || s.charCodeAt(j) === TAB)) j++;
-        this.i = j;
+      if (c === ' ' || c === '\t') {
+        this.i++;
         continue;
       }
       if (isLower(c)) {
         let j = start + 1;
-        while (j < n && isIdentTail(s.charCodeAt(j))) j++;
+        while (j < s.length && (isLower(s.charAt(j)) || isDigit(s.charAt(j)) || s.charAt(j) === '_' || s.charAt(j) === '.')) j++;
         this.i = j;
         return this.tok('IDENT', start, j);
       }
       if (isDigit(c)) {
         let j = start + 1;
-        while (j < n && isNumberTail(s.charCodeAt(j))) j++;
+        while (j < s.length && (isDigit(s.charAt(j)) || (s.charAt(j) >= 'a' && s.charAt(j) <= 'f') || s.charAt(j) === 'x')) j++;
         this.i = j;
         return this.tok('NUMBER', start, j);
       }
-      if (c === PLUS && s.charCodeAt(start + 1) === EQUALS) {
+      if (c === '+' && s.charAt(start + 1) === '=') {
         this.i += 2;
         return this.tok('+=', start, start + 2);
       }
-      const punctuation = punctuationKind(c);
-      if (punctuation !== undefined) {
+      if (c === ',' || c === '[' || c === ']' || c === '=' || c === ';') {
         this.i++;
-        return this.tok(punctuation, start, start + 1);
+        return this.tok(c, start, start + 1);
       }
-      if (c === NEWLINE) {
+      if (c === '\n') {
         const t = this.tok('NEWLINE', start, start + 1);
         this.i++;
         this.newlineAt(start);
         return t;
       }
-      if (c === HASH) {
+      if (c === '#') {
         const nl = s.indexOf('\n', start);
         if (nl >= 0) {
           this.comments.push({ text: s.slice(start + 1, nl), line: this.line, column: start - this.lineStart + 1 });
@@ -245,7 +212,7 @@ class Lexer {
         }
         // `#.*\n` needs the newline: without it `#` is one more rejected character.
       }
-      if (c === DOUBLE_QUOTE || c === SINGLE_QUOTE) {
+      if (c === '"' || c === "'") {
         const end = this.stringEnd(c);
         if (end > 0) {
           const t = this.tok('STRING', start, end);
@@ -256,29 +223,25 @@ class Lexer {
       }
       // [+-.():] or any other character: the error state, which swallows the run up
       // to a blank or newline (or just the blank after it) and then reports it.
-      if (isPythonish(c)) this.likelyPython ??= this.pos(start);
+      if ('+,-.():'.includes(c)) this.likelyPython ??= this.pos(start);
       const at = this.pos(start);
       let j = start + 1;
-      if (j >= n) {
+      if (j >= s.length) {
         // flex meets the end of the input inside the error state: no rule runs,
         // and the character stays in yytext (an error at the end shows it).
         this.i = j;
         this.eofText = s.slice(start, j);
         continue;
       }
-      const d = s.charCodeAt(j);
+      const d = s.charAt(j);
       let withNewline = false;
-      if (d === NEWLINE) {
+      if (d === '\n') {
         j++;
         withNewline = true;
-      } else if (d === SPACE || d === TAB) {
+      } else if (d === ' ' || d === '\t') {
         j++;
       } else {
-        while (j < n) {
-          const e = s.charCodeAt(j);
-          if (e === SPACE || e === TAB || e === NEWLINE) break;
-          j++;
-        }
+        while (j < s.length && !' \t\n'.includes(s.charAt(j))) j++;
       }
       const text = s.slice(start, j);
       const afterNumber = this.lastKind === 'NUMBER' && this.lastEnd === start;
