@@ -53,8 +53,10 @@ export class RecordLog {
   /** The written blocks, when there is no temporary file, and where each starts. */
   private held: Buffer[] | undefined;
   private heldStarts: number[] = [];
-  /** The block read last from the file, for reads in order. */
+  /** The block read last from the file, for reads in order: its bytes at the start of `room` (or a buffer of their own, for a record longer than a block). */
   private cached: { at: number; bytes: Buffer } | undefined;
+  /** Where a block read from the file lands, the same buffer each time: a new one each read was garbage outside the heap until a GC (issue 14). */
+  private room: Buffer | undefined;
   private closed = false;
 
   constructor(private readonly block: number = blockBytes) {
@@ -94,6 +96,7 @@ export class RecordLog {
     this.closed = true;
     this.held = undefined;
     this.cached = undefined;
+    this.room = undefined;
     if (this.file) {
       orphans.unregister(this);
       this.file.close();
@@ -138,8 +141,14 @@ export class RecordLog {
     if (cached && start >= cached.at && end <= cached.at + cached.bytes.length) return cached.bytes.subarray(start - cached.at, end - cached.at);
     // The block the record starts in, or the record alone when it is longer.
     const at = start;
-    const length = Math.max(end - start, Math.min(this.block, this.written - start));
-    const out = this.file!.readAt(Math.min(length, this.written - start), at);
+    const length = Math.min(Math.max(end - start, Math.min(this.block, this.written - start)), this.written - start);
+    // `get` makes its text at once: the block before is not read again from `room`.
+    let out: Buffer;
+    if (length <= this.block) {
+      this.room ??= Buffer.allocUnsafe(this.block);
+      this.file!.readInto(this.room, length, at);
+      out = this.room.subarray(0, length);
+    } else out = this.file!.readAt(length, at);
     this.cached = { at, bytes: out };
     return out.subarray(0, end - start);
   }
