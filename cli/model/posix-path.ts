@@ -16,6 +16,18 @@ export function isNormalAbsolute(p: string): boolean {
   return p.charCodeAt(0) === 47 && !NOT_NORMAL.test(p);
 }
 
+/** A first segment `.` or `..`: what resolve would fold away (the rest is NOT_NORMAL's). */
+const DOT_FIRST = /^\.\.?(?:\/|$)/;
+
+/**
+ * Whether `p` is relative and normal: resolved against a normal absolute cwd it
+ * is that cwd, a `/` and `p`, and relative to cwd it is `p` again. The files a
+ * lint is given on its command line (pre-commit, the bench) are mostly such.
+ */
+export function isNormalRelative(p: string): boolean {
+  return p.length > 0 && p.charCodeAt(0) !== 47 && !DOT_FIRST.test(p) && !NOT_NORMAL.test(p);
+}
+
 /** posix.normalize(p), without the walk when `p` is normal and absolute. */
 export function normalizePosix(p: string): string {
   return isNormalAbsolute(p) ? p : posix.normalize(p);

@@ -11,7 +11,7 @@ import type { CheckOutcome, ReportedFinding, RunReport, Status } from '../model/
 import type { Severity } from '../model/diagnostic.js';
 import type { LocationContext } from './options.js';
 import { forEachSeverity } from '../model/finding-store.js';
-import { isNormalAbsolute } from '../model/posix-path.js';
+import { isNormalAbsolute, isNormalRelative } from '../model/posix-path.js';
 
 /** A finding's file without reading a spilled finding back (cli/model/finding-store.ts). */
 export { findingAt, settledFile } from '../model/finding-store.js';
@@ -38,9 +38,14 @@ export function wellFormed(s: string): string {
 export function insideCwd(file: string, cwd: string): string | undefined {
   // Nearly always both are absolute and normal: then resolve leaves the file as it is and relative is what
   // follows cwd's own path and a `/` (posix-path.ts; path.resolve and path.relative walk them three times).
-  if (sep === '/' && isNormalAbsolute(file) && isNormalAbsolute(cwd)) {
-    if (cwd === '/') return file === '/' ? undefined : file.slice(1);
-    return file.startsWith(cwd) && file.charCodeAt(cwd.length) === 47 ? file.slice(cwd.length + 1) : undefined;
+  if (sep === '/' && isNormalAbsolute(cwd)) {
+    if (isNormalAbsolute(file)) {
+      if (cwd === '/') return file === '/' ? undefined : file.slice(1);
+      return file.startsWith(cwd) && file.charCodeAt(cwd.length) === 47 ? file.slice(cwd.length + 1) : undefined;
+    }
+    // A normal relative path is its own answer: the very string, where resolve and relative made a new
+    // one for every file (~6 MiB at 100 000 configs named relative to cwd, as the bench and pre-commit do).
+    if (isNormalRelative(file)) return file;
   }
   const rel = relative(cwd, resolve(cwd, file));
   if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return undefined;

@@ -9,7 +9,7 @@
 import t from 'tap';
 import fc from 'fast-check';
 import { isAbsolute, posix, relative, resolve, sep } from 'node:path';
-import { isNormalAbsolute, normalizePosix } from '../../cli/model/posix-path.js';
+import { isNormalAbsolute, isNormalRelative, normalizePosix } from '../../cli/model/posix-path.js';
 import { insideCwd } from '../../cli/report/shared.js';
 import { givenKey } from '../../checks/shared-writable-disk.js';
 
@@ -42,6 +42,23 @@ t.test('a path called normal and absolute is what posix.normalize and posix.reso
   for (const p of ['', 'a', '//', '/a//b', '/a/', '/a/.', '/a/..', '/a/./b', '/a/../b', '/a\n/']) t.notOk(isNormalAbsolute(p), `${JSON.stringify(p)} is not`);
 });
 
+t.test('a path called normal and relative resolves below any normal cwd and comes back as it was', async (t) => {
+  let normal = 0;
+  let runs = 0;
+  fc.assert(
+    fc.property(anyPath, absolutePath.filter(isNormalAbsolute), (p, cwd) => {
+      runs++;
+      if (!isNormalRelative(p)) return true;
+      normal++;
+      return posix.resolve(cwd, p) === (cwd === '/' ? `/${p}` : `${cwd}/${p}`) && posix.relative(cwd, posix.resolve(cwd, p)) === p;
+    }),
+    { numRuns: 3000 },
+  );
+  t.ok(normal > runs / 20 && normal < runs, `${normal} of ${runs} generated paths were normal`);
+  for (const p of ['a', 'a/b.c', '..a', '.a/b', 'a/..b', 'x\ny', '...']) t.ok(isNormalRelative(p), `${JSON.stringify(p)} is normal`);
+  for (const p of ['', '.', '..', './a', '../a', 'a/', 'a//b', 'a/./b', 'a/../b', 'a/.', '/a']) t.notOk(isNormalRelative(p), `${JSON.stringify(p)} is not`);
+});
+
 t.test('normalizePosix is posix.normalize', async () => {
   fc.assert(fc.property(anyPath, (p) => normalizePosix(p) === posix.normalize(p)), { numRuns: 3000 });
 });
@@ -52,7 +69,7 @@ t.test('insideCwd is what resolve and relative said', async () => {
   const below = fc.tuple(cwd, fc.oneof(relativePath, fc.constant(''))).map(([c, rest]) => [`${c}/${rest}`, c] as const);
   const anywhere = fc.tuple(anyPath, cwd);
   fc.assert(
-    fc.property(fc.oneof(below, anywhere, cwd.map((c) => [c, c] as const)), ([file, c]) => insideCwd(file, c) === insideCwdByNode(file, c)),
+    fc.property(fc.oneof(below, anywhere, fc.tuple(relativePath, cwd), cwd.map((c) => [c, c] as const)), ([file, c]) => insideCwd(file, c) === insideCwdByNode(file, c)),
     { numRuns: 5000 },
   );
 });
