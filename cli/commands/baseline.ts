@@ -30,8 +30,8 @@ export function baselineOf(report: RunReport): string {
   return [...baselinePieces(report)].join('');
 }
 
-/** Pieces are joined into strings of about this many characters before they are handed on. */
-const BATCH = 1 << 16;
+/** Pieces are joined into strings of about this many characters before they are handed on (as report/shared.ts BATCH, whose comment says why 32 Ki). */
+const BATCH = 1 << 15;
 
 /**
  * The baseline's text in pieces of about 64 KiB, ending in a newline: what

@@ -18,8 +18,8 @@ export class LazyArray<T> {
 const OPEN_LEVELS = 3;
 /** An array at least this long is written element by element at any level. */
 const LONG_ARRAY = 64;
-/** Pieces are joined into strings of about this many characters before they are handed on. */
-const BATCH = 1 << 16;
+/** Pieces are joined into strings of about this many characters before they are handed on (as report/shared.ts BATCH, whose comment says why 32 Ki). */
+const BATCH = 1 << 15;
 
 /** The text of `JSON.stringify(value, null, 2)`, in batches of about BATCH characters. */
 export function* jsonPieces(value: unknown): Generator<string> {

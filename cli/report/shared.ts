@@ -16,6 +16,9 @@ import { isNormalAbsolute, isNormalRelative } from '../model/posix-path.js';
 /** A finding's file without reading a spilled finding back (cli/model/finding-store.ts). */
 export { findingAt, settledFile } from '../model/finding-store.js';
 
+/** Keys to entry numbers in a typed array (stylish groups its files through one). */
+export { KeyIndex } from '../model/key-index.js';
+
 /** `disk-spec/duplicate-vdev`: how reports name a finding's kind (cli/model/messages.ts). */
 export { findingCode } from '../model/messages.js';
 
@@ -64,10 +67,15 @@ export function displayPath(file: string, cwd: string): string {
   let shown = displayed.get(file);
   if (shown === undefined) {
     if (displayed.size >= 65536) displayed.clear();
-    shown = insideCwd(file, cwd) ?? (sep === '/' ? file : file.split(sep).join('/'));
+    shown = shownPath(file, cwd);
     displayed.set(file, shown);
   }
   return shown;
+}
+
+/** displayPath without its cache, for a caller that asks once a file (stylish's grouping: filling the cache was ~2 MiB of table at 100 000 configs). */
+export function shownPath(file: string, cwd: string): string {
+  return insideCwd(file, cwd) ?? (sep === '/' ? file : file.split(sep).join('/'));
 }
 
 const displayed = new Map<string, string>();
@@ -159,8 +167,13 @@ export function maxOf<T>(items: Iterable<T>, measure: (item: T) => number, floor
   return max;
 }
 
-/** Pieces of a report are joined into strings of about this many characters before they are handed on. */
-const BATCH = 1 << 16;
+/**
+ * Pieces of a report are joined into strings of about this many characters before they are handed on.
+ * At most 64 KiB of text even with a character beyond Latin-1 (two bytes each): at 64 Ki characters
+ * a batch written out became a flat string of 128 KiB, past V8's largest regular object, and large
+ * objects wait for a full GC — a 100 000-config stylish report piled up ~6 MiB of them (issue 14).
+ */
+export const BATCH = 1 << 15;
 
 /**
  * A report's text in strings of about 64 KiB (issue 14): written one by one, a

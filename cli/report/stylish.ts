@@ -7,12 +7,13 @@
 import type { CheckOutcome, ReportedFinding, RunReport } from '../model/contract.js';
 import type { Severity } from '../model/diagnostic.js';
 import type { FormatOptions } from './options.js';
+import { KeyIndex } from './shared.js';
 import { displayWidth, padEnd, palette, severityPaint, visible, type Paint, type Palette } from './color.js';
 import {
+  BATCH,
   checkOrder,
   countFindings,
   countStatuses,
-  displayPath,
   findingAt,
   findingCode,
   maxOf,
@@ -21,6 +22,7 @@ import {
   position,
   settledFile,
   severityCounts,
+  shownPath,
   statusCounts,
   totalSuppressed,
 } from './shared.js';
@@ -68,8 +70,6 @@ export function* stylishPieces(report: RunReport, opts: FormatOptions): Generato
   if (batch !== '') yield batch;
 }
 
-/** Pieces are joined into strings of about this many characters before they are handed on. */
-const BATCH = 1 << 16;
 
 /**
  * The files in report order, each with a function that makes its rows (sorted)
@@ -83,7 +83,7 @@ function* groups(report: RunReport, opts: FormatOptions, p: Palette): Generator<
   const order = checkOrder(report);
   const checks = report.checks.length;
   const grouped = groupByFile(report, opts.cwd);
-  const { keys, start, refs, problems } = grouped;
+  const { heading, start, refs, problems } = grouped;
   const rowsOf = (g: number) => (): Row[] => {
     const rows: Row[] = [];
     for (let k = start[g]!; k < start[g + 1]!; k++) {
@@ -95,13 +95,13 @@ function* groups(report: RunReport, opts: FormatOptions, p: Palette): Generator<
     // Sorted by position and then check order, stably over the checks' own order: as byPosition sorts the whole report.
     return rows.sort((a, b) => a.line - b.line || a.column - b.column || a.order - b.order);
   };
-  for (const g of grouped.order) yield [keys[g]!, rowsOf(g)];
+  for (const g of grouped.order) yield [heading(g), rowsOf(g)];
 }
 
 interface FileGroups {
-  /** Each group's heading: the file as displayed, or HOST. */
-  keys: string[];
-  /** The groups in report order: host first, then by the file's place in the run's files, then by name. */
+  /** Group g's heading: the file as displayed, or HOST. */
+  heading(g: number): string;
+  /** The groups that have findings or problems, in report order: host first, then by the file's place in the run's files, then by name. */
   order: Int32Array;
   /** Group g's findings are refs[start[g]] up to refs[start[g + 1]], in check order and then each check's own. */
   start: Int32Array;
@@ -110,20 +110,35 @@ interface FileGroups {
   problems: Map<number, Array<RunReport['problems'][number]>>;
 }
 
+/**
+ * The groups are numbered by file: 0 the host, 1 + i the run's i-th file
+ * (of the files shown alike, the last: a file's place is its last in the run's
+ * files), then the files only findings or problems name, as they come. A
+ * heading's group is found through a KeyIndex over the run's files as shown,
+ * sized once; the headings are made again when asked, not kept. A Map of
+ * heading to group and displayPath's cache were the 100 000-config run's peak
+ * (the heap grew ~10 MiB for ~4 MiB live as they grew and refilled: issue 14).
+ */
 function groupByFile(report: RunReport, cwd: string): FileGroups {
   const checks = report.checks.length;
-  const groupOf = new Map<string, number>();
-  const keys: string[] = [];
+  const files = report.files;
+  const listed = files.length;
+  /** The headings of the files the run does not list, by their number after the listed ones. */
+  const unlisted: string[] = [];
+  const headingOf = (entry: number): string => (entry < listed ? shownPath(files[entry]!, cwd) : unlisted[entry - listed]!);
+  const entries = new KeyIndex(headingOf, listed);
+  // From the end: of the files shown alike, the last one is the first the index keeps.
+  for (let i = listed - 1; i >= 0; i--) entries.firstOr(shownPath(files[i]!, cwd), i);
   // A check's findings come file by file: the last file's group is asked for again and again.
   let lastFile: string | undefined;
   let lastGroup = -1;
   const group = (file: string | undefined): number => {
     if (lastGroup >= 0 && file === lastFile) return lastGroup;
-    const key = file ? displayPath(file, cwd) : HOST;
-    let g = groupOf.get(key);
-    if (g === undefined) {
-      g = keys.push(key) - 1;
-      groupOf.set(key, g);
+    let g = 0;
+    if (file) {
+      const shown = shownPath(file, cwd);
+      const entry = entries.firstOr(shown, listed + unlisted.length);
+      g = 1 + (entry >= 0 ? entry : listed + unlisted.push(shown) - 1);
     }
     lastFile = file;
     lastGroup = g;
@@ -135,7 +150,7 @@ function groupByFile(report: RunReport, cwd: string): FileGroups {
   // the same walk (a Float64Array of refs in report order was 8 bytes a finding more at the report's peak: issue 14).
   const groupOfRef = new Int32Array(total);
   let n = 0;
-  report.checks.forEach((o, c) => {
+  report.checks.forEach((o) => {
     for (let i = 0; i < o.findings.length; i++, n++) groupOfRef[n] = group(settledFile(o.findings, i));
   });
   const problems = new Map<number, Array<RunReport['problems'][number]>>();
@@ -146,7 +161,7 @@ function groupByFile(report: RunReport, cwd: string): FileGroups {
     else problems.set(g, [problem]);
   }
   // Counting sort by group, stable: each group's findings keep the order above.
-  const count = keys.length;
+  const count = 1 + listed + unlisted.length;
   const start = new Int32Array(count + 1);
   for (let k = 0; k < total; k++) start[groupOfRef[k]! + 1]!++;
   for (let g = 0; g < count; g++) start[g + 1]! += start[g]!;
@@ -157,21 +172,21 @@ function groupByFile(report: RunReport, cwd: string): FileGroups {
   report.checks.forEach((o, c) => {
     for (let i = 0; i < o.findings.length; i++, n++) refs[next[groupOfRef[n]!]!++] = i * checks + c;
   });
-  // A file's place is the last of the run's files shown as it (as a Map built from them keeps the last).
-  const rank = new Float64Array(count).fill(Number.MAX_SAFE_INTEGER);
-  report.files.forEach((f, i) => {
-    const g = groupOf.get(displayPath(f, cwd));
-    if (g !== undefined) rank[g] = i;
+  const heading = (g: number): string => (g === 0 ? HOST : headingOf(g - 1));
+  // The host and the listed files in their numbers' order, each only if it has something to show; the unlisted ones by name.
+  const shows = (g: number): boolean => start[g + 1]! > start[g]! || problems.has(g);
+  let shownListed = 0;
+  for (let g = 0; g <= listed; g++) if (shows(g)) shownListed++;
+  const order = new Int32Array(shownListed + unlisted.length);
+  let o = 0;
+  for (let g = 0; g <= listed; g++) if (shows(g)) order[o++] = g;
+  for (let u = 0; u < unlisted.length; u++) order[o + u] = 1 + listed + u;
+  order.subarray(o).sort((x, y) => {
+    const a = heading(x);
+    const b = heading(y);
+    return a < b ? -1 : a > b ? 1 : 0;
   });
-  const order = new Int32Array(count);
-  for (let g = 0; g < count; g++) order[g] = g;
-  order.sort((x, y) => {
-    const a = keys[x]!;
-    const b = keys[y]!;
-    if (a === HOST || b === HOST) return a === HOST ? (b === HOST ? 0 : -1) : 1;
-    return rank[x]! - rank[y]! || (a < b ? -1 : a > b ? 1 : 0);
-  });
-  return { keys, order, start, refs, problems };
+  return { heading, order, start, refs, problems };
 }
 
 function problemRow(problem: RunReport['problems'][number], p: Palette): Row {
