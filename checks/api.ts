@@ -57,7 +57,7 @@ export type {
   Status,
 } from '../cli/model/contract.js';
 export { defineCheck, hasParts, hostSideOf, isSkip, metaOf, PartsRun, runWhole } from '../cli/model/contract.js';
-export { findingCode, placeholders, renderFinding, type Rendered } from '../cli/model/messages.js';
+export { CutText, cutValues, findingCode, placeholders, renderFinding, type Rendered } from '../cli/model/messages.js';
 
 // The facts model: everything a check reads.
 export type * from '../cli/model/facts.js';

@@ -23,6 +23,8 @@
 import {
   captureLabel,
   type CheckContext,
+  CutText,
+  cutValues,
   defineCheck,
   dom0MayBalloon,
   dom0Size,
@@ -209,12 +211,22 @@ function foldedGuests(state: MemoryFold): Guests {
   };
 }
 
-function sumOf(guests: Guests, ids: number[]): number {
-  return ids.reduce((n, i) => n + guests.totalMiB(i), 0);
+function sumOf(guests: Guests, ids: ArrayLike<number>): number {
+  let n = 0;
+  for (let k = 0; k < ids.length; k++) n += guests.totalMiB(ids[k]!);
+  return n;
 }
 
-function namesOf(guests: Guests, ids: number[]): string[] {
-  return ids.map((i) => guests.at(i).domain.name);
+function namesOf(guests: Guests, ids: ArrayLike<number>): string[] {
+  return Array.from(ids, (i) => guests.at(i).domain.name);
+}
+
+/** Guests by number, in order, those `keep` accepts: in an Int32Array (a JS array of 75 000 numbers grew in large-object space, garbage until a full GC: issue 14). */
+function guestsWhere(guests: Guests, keep: (i: number) => boolean): Int32Array {
+  const ids = new Int32Array(guests.length);
+  let n = 0;
+  for (let i = 0; i < guests.length; i++) if (keep(i)) ids[n++] = i;
+  return ids.subarray(0, n);
 }
 
 /**
@@ -251,10 +263,9 @@ function analyse(facts: HostSide, guests: Guests, ctx: CheckContext, explaining 
   // The guests that start with the host.
   let anyKnown = false;
   for (let i = 0; i < guests.length && !anyKnown; i++) anyKnown = guests.autostart(i) !== undefined;
-  const autostart: number[] = [];
-  const notCounted: number[] = [];
-  for (let i = 0; i < guests.length; i++) (!anyKnown || guests.autostart(i) === true ? autostart : notCounted).push(i);
-  const excluded = explaining && anyKnown ? namesOf(guests, notCounted) : [];
+  const counted = (i: number): boolean => !anyKnown || guests.autostart(i) === true;
+  const autostart = guestsWhere(guests, counted);
+  const excluded = explaining && anyKnown ? namesOf(guests, guestsWhere(guests, (i) => !counted(i))) : [];
   say(() =>
     anyKnown
       ? `autostart set: ${autostart.length ? listNames(namesOf(guests, autostart)) : 'none'} (autostart known${excluded.length ? `; not counted: ${listNames(excluded)}` : ''})`
@@ -264,32 +275,35 @@ function analyse(facts: HostSide, guests: Guests, ctx: CheckContext, explaining 
   const total = host?.totalMemoryMiB;
   const guestSum = sumOf(guests, autostart);
   const sum = guestSum + (dom0.mib ?? 0);
-  const terms = (): string => joinMany(autostart.length + 1, (j) => (j === 0 ? dom0Term : term(guests.at(autostart[j - 1]!), overhead)), ' + ');
+  const termOf = (j: number): string => (j === 0 ? dom0Term : term(guests.at(autostart[j - 1]!), overhead));
+  const terms = (): string => joinMany(autostart.length + 1, termOf, ' + ');
   if (total === undefined) {
     say(() => `${terms()} = ${sum} MiB; total_memory unknown: not compared`);
   } else {
     hostChecked = true;
     const over = sum > total;
-    const arith = (): string => `${terms()} = ${sum} MiB ${over ? '>' : '<='} total_memory ${total} MiB`;
-    say(arith);
+    const comparison = ` = ${sum} MiB ${over ? '>' : '<='} total_memory ${total} MiB`;
+    say(() => `${terms()}${comparison}`);
+    const cutArith = (): string => new CutText().join(autostart.length + 1, termOf, ' + ').add(comparison).toString();
     if (over && autostart.length > 0) {
       const softened = !dom0.fixed && dom0.mib !== undefined && balloon.may && guestSum <= total;
       findings.push({
         ...hostPlace(facts, 'total_memory'),
         key: 'total_memory',
         severity: softened ? 'warning' : 'error',
+        // The arithmetic and the guests as the report cuts them (CutText): not two strings of every autostart guest.
         ...(softened
-          ? { messageId: 'autostart-overcommit-if-dom0-balloons', data: { arith: arith(), dom0: dom0.mib ?? 0 } }
-          : { messageId: 'autostart-overcommit', data: { arith: arith() } }),
+          ? { messageId: 'autostart-overcommit-if-dom0-balloons', data: cutValues({ arith: cutArith(), dom0: dom0.mib ?? 0 }) }
+          : { messageId: 'autostart-overcommit', data: cutValues({ arith: cutArith() }) }),
         remediation: softened
           ? 'Set dom0_mem= on the Xen command line (with autoballoon off) so dom0 has a fixed size, then size the guests to fit beside it.'
           : 'Lower memory/maxmem of the autostart guests, start fewer of them with the host (/etc/xen/auto), shrink dom0 (dom0_mem=), or add RAM.',
-        evidence: {
+        evidence: cutValues({
           total_memory: total,
           dom0: dom0.mib !== undefined ? `${dom0.mib} MiB (${dom0.source})` : 'unknown (excluded)',
-          guests: joinMany(autostart.length, (j) => `${guests.at(autostart[j]!).domain.name}=${guests.totalMiB(autostart[j]!)}`, ' '),
+          guests: new CutText().join(autostart.length, (j) => `${guests.at(autostart[j]!).domain.name}=${guests.totalMiB(autostart[j]!)}`, ' ').toString(),
           overheadPercent: overhead,
-        },
+        }),
       });
     }
   }
@@ -304,19 +318,19 @@ function analyse(facts: HostSide, guests: Guests, ctx: CheckContext, explaining 
     say(() => `free_memory unknown${capture !== undefined ? ` in the capture ${capture}` : ''}: not compared`);
   } else {
     const running = facts.dom0?.running;
-    let deploy: number[] | undefined;
-    const all = (): number[] => Array.from({ length: guests.length }, (_, i) => i);
+    let deploy: Int32Array | undefined;
+    const all = (): Int32Array => guestsWhere(guests, () => true);
     if (named.length > 0) {
-      const chosen = all().filter((i) => named.includes(guests.at(i).domain.name));
+      const chosen = guestsWhere(guests, (i) => named.includes(guests.at(i).domain.name));
       deploy = chosen;
       say(() => `to deploy (named): ${chosen.length ? listNames(namesOf(guests, chosen)) : 'none of the given guests'}`);
     } else if (running) {
       const names = new Set(running.map((r) => r.name));
-      const stopped = all().filter((i) => !names.has(guests.at(i).domain.name));
+      const stopped = guestsWhere(guests, (i) => !names.has(guests.at(i).domain.name));
       deploy = stopped;
       say(() => `not running (to deploy): ${stopped.length ? listNames(namesOf(guests, stopped)) : 'none'}`);
     } else if (guests.length === 1) {
-      deploy = [0];
+      deploy = Int32Array.of(0);
       say(() => `one guest given and which guests run is unknown: ${guests.at(0).domain.name} taken as the one being deployed`);
     } else if (ctx.mode === 'lint') {
       deploy = all();

@@ -9,7 +9,7 @@ import { isRefusal, refusalOf, type DomainFacts, type Facts, type Suppression } 
 import type { Severity } from '../model/diagnostic.js';
 import { satisfiesXen } from '../model/xen-version.js';
 import { TOOL_VERSION } from '../model/tool-version.js';
-import { elide, findingCode, renderFinding, VALUE_LIMIT } from '../model/messages.js';
+import { boundedValue, findingCode, renderFinding } from '../model/messages.js';
 import { sha256Hex } from '../model/sha256.js';
 import { FindingLine, FindingMemory, forEachSeverity, withSeverities, type FindingStore } from '../model/finding-store.js';
 import { isTempFileFailure } from '../model/temp-file-failure.js';
@@ -830,11 +830,11 @@ function elideValues<T extends string | number | boolean>(values: Record<string,
   for (const k in values) {
     if (!Object.hasOwn(values, k)) continue;
     const v = values[k];
-    if (typeof v === 'string' && v.length > VALUE_LIMIT) long = true;
+    if (typeof v === 'string' && boundedValue(values, v) !== v) long = true;
   }
   if (!long && Object.getPrototypeOf(values) === Object.prototype && !Object.hasOwn(values, '__proto__')) return values;
   const out: Record<string, T> = {};
-  for (const [k, v] of Object.entries(values)) out[k] = (typeof v === 'string' ? elide(v, VALUE_LIMIT) : v) as T;
+  for (const [k, v] of Object.entries(values)) out[k] = (typeof v === 'string' ? boundedValue(values, v) : v) as T;
   return out;
 }
 

@@ -84,7 +84,7 @@ export function renderFinding(check: Pick<Check, 'id' | 'messages'>, f: Finding)
     return { ok: false, reason: `a finding of ${check.id}/${f.messageId} gives no data for ${missing.map((m) => `{{${m}}}`).join(', ')}` };
   }
   let text = c.texts[0]!;
-  for (let i = 0; i < c.slots.length; i++) text += elide(String(data[c.slots[i]!]), VALUE_LIMIT) + c.texts[i + 1]!;
+  for (let i = 0; i < c.slots.length; i++) text += boundedValue(data, String(data[c.slots[i]!])) + c.texts[i + 1]!;
   return { ok: true, text };
 }
 
@@ -103,11 +103,71 @@ export const VALUE_LIMIT = 1000;
  * of its input. The cut never splits a surrogate pair.
  */
 export function elide(text: string, limit = QUOTE_LIMIT): string {
-  if (text.length <= limit) return text;
+  return text.length <= limit ? text : cutOf(text, text.length, limit);
+}
+
+/** elide's cut of a text of `length` characters (more than `limit`) that starts with `head` (at least `limit` characters of it). */
+function cutOf(head: string, length: number, limit: number): string {
   let keep = limit;
-  const last = text.charCodeAt(keep - 1);
+  const last = head.charCodeAt(keep - 1);
   if (last >= 0xd800 && last <= 0xdbff) keep--;
-  return `${text.slice(0, keep)}…(${text.length - keep} more characters)`;
+  return `${head.slice(0, keep)}…(${length - keep} more characters)`;
+}
+
+/**
+ * elide(text, limit) of a text given piece by piece, made without the text:
+ * only its first characters (`limit` of them, and the piece that passes the
+ * limit) and its length are kept. memory-fit's arithmetic over the 75 000
+ * autostart guests of a 100 000-config lint was two strings of ~1.2 M
+ * characters, each cut to 1 000 once reported (issue 14). What it makes is
+ * reported through `cutValues`, so that the engine does not cut it again.
+ */
+export class CutText {
+  private head = '';
+  private length = 0;
+
+  constructor(private readonly limit = VALUE_LIMIT) {}
+
+  add(piece: string): this {
+    if (this.head.length <= this.limit) this.head += piece;
+    this.length += piece.length;
+    return this;
+  }
+
+  /** `count` pieces with `sep` between them, as `Array.from({ length: count }, (_, i) => piece(i)).join(sep)`. */
+  join(count: number, piece: (i: number) => string, sep: string): this {
+    for (let i = 0; i < count; i++) {
+      if (i > 0) this.add(sep);
+      this.add(piece(i));
+    }
+    return this;
+  }
+
+  toString(): string {
+    return this.length <= this.limit ? this.head : cutOf(this.head, this.length, this.limit);
+  }
+}
+
+/** Data and evidence records whose strings are cut already (CutText): the engine keeps those as they are. */
+const cutAlready = new WeakSet<object>();
+
+/** Marks a finding's `data` or `evidence` record as holding CutText strings, cut as the engine would; returns it. */
+export function cutValues<T extends object>(values: T): T {
+  cutAlready.add(values);
+  return values;
+}
+
+/**
+ * How much longer than VALUE_LIMIT a string cut by elide can be: its
+ * "…(N more characters)". A marked record's string longer than that was not
+ * cut by elide, and is cut as any other: the bound holds whatever a check marks.
+ */
+const CUT_MARK = 40;
+
+/** A data or evidence value (one of `values`) as reported: cut by elide at VALUE_LIMIT, unless its record is marked cut already and it is one. */
+export function boundedValue(values: object, text: string): string {
+  if (text.length <= VALUE_LIMIT) return text;
+  return text.length <= VALUE_LIMIT + CUT_MARK && cutAlready.has(values) ? text : elide(text, VALUE_LIMIT);
 }
 
 /** How reports and suppressions name the kind of a finding: `disk-spec/duplicate-vdev`, or the check id alone for a fleet or migrate finding (no id). */

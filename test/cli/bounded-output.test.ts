@@ -5,10 +5,11 @@
  * Sizes are asserted, never times.
  */
 import t from 'tap';
+import fc from 'fast-check';
 import type { Check, Finding } from '../../checks/api.js';
 import type { RunReport } from '../../cli/model/contract.js';
 import { FINDINGS_PER_CHECK_PER_FILE, MORE_FINDINGS_ID, runChecks } from '../../cli/engine/engine.js';
-import { elide, QUOTE_LIMIT, VALUE_LIMIT } from '../../cli/model/messages.js';
+import { CutText, cutValues, elide, QUOTE_LIMIT, VALUE_LIMIT } from '../../cli/model/messages.js';
 import { baselineOf } from '../../cli/commands/baseline.js';
 import { formatStylish } from '../../cli/report/stylish.js';
 import { domain, facts } from '../helpers/facts.js';
@@ -74,6 +75,32 @@ t.test('quoted values are cut, with how many characters were left out', async (t
   t.ok(f.message.length < bound, `message of ${f.message.length} characters`);
   t.ok(String(f.evidence?.['vif']).length < bound, 'evidence is cut too');
   t.ok(String(f.data?.['what']).length < bound, 'and the data every format prints');
+});
+
+t.test('CutText makes what elide makes of the whole text, and the engine keeps it as it is only in a record marked cut', async (t) => {
+  // Pieces of one- and two-unit characters, so that the cut falls on a surrogate pair now and then; small limits cross many pieces.
+  const piece = fc.string({ unit: fc.constantFrom('a', 'é', '😀', ' '), maxLength: 6 });
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 30 }), fc.constantFrom('', ' + ', ' '), piece, fc.integer({ min: 1, max: 40 }), (pieces, sep, tail, limit) => {
+      const cut = new CutText(limit).join(pieces.length, (i) => pieces[i]!, sep).add(tail).toString();
+      const want = elide(pieces.join(sep) + tail, limit);
+      if (cut !== want) throw new Error(`${JSON.stringify(cut)}, expected ${JSON.stringify(want)}`);
+    }),
+    { numRuns: 3000 },
+  );
+  // Through the engine: a marked record's cut values are reported as they are; an unmarked one's are cut again, a
+  // marked string elide did not make (too long to be one) is cut as any other.
+  const whole = Array.from({ length: 400 }, (_, i) => `guest${i}`).join(' ');
+  const cut = new CutText().join(400, (i) => `guest${i}`, ' ').toString();
+  t.equal(cut, elide(whole, VALUE_LIMIT));
+  const reported = (data: Record<string, string>) => run(check(() => [{ ...many(1)[0]!, data, evidence: data }])).checks[0]!.findings[0]!;
+  const marked = reported(cutValues({ what: cut }));
+  t.same([marked.message, marked.data?.['what'], marked.evidence?.['what']], [`${cut} is odd`, cut, cut]);
+  const unmarked = reported({ what: cut });
+  t.equal(unmarked.data?.['what'], elide(cut, VALUE_LIMIT), 'an unmarked record is cut again');
+  t.equal(unmarked.message, `${elide(cut, VALUE_LIMIT)} is odd`);
+  const forged = reported(cutValues({ what: whole }));
+  t.same([forged.data?.['what'], forged.evidence?.['what'], forged.message], [cut, cut, `${cut} is odd`], 'the bound holds for a marked record');
 });
 
 t.test('stylish takes 150 000 findings in one file without a stack overflow', async (t) => {
