@@ -177,7 +177,7 @@ function perGuest(d: DomainFacts, facts: HostSide, ctx: CheckContext): Finding[]
       messageId: 'over-cap',
       data: { guest: d.name, xen, frames: f.frames, why: f.why, cap: f.cap.frames, capWhy: f.cap.why },
       remediation: `Lower max_grant_frames to ${f.cap.frames} or less, or raise gnttab_max_frames on the Xen command line (from 4.18 the command line no longer caps it).`,
-      evidence: { ...evidence, hypervisor_cap: f.cap.frames },
+      evidence: Object.assign({}, evidence, { hypervisor_cap: f.cap.frames }),
     }));
     return findings;
   }

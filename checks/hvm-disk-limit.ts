@@ -142,7 +142,7 @@ function judge(list: Candidate[], version: string, lba28: boolean, limit: number
         remediation:
           `Keep ${c.domain.name}'s emulated disks at ${formatBytes(limit)} or less (put data on a second disk the OS drives itself, ` +
           'or use PV block drivers), or upgrade to Xen 3.2, whose BIOS has LBA48 (f8dc2a2051).',
-        evidence: { ...evidence, source: 'rombios INT13 LBA48 added in 3.2 (f8dc2a2051)' },
+        evidence: Object.assign({}, evidence, { source: 'rombios INT13 LBA48 added in 3.2 (f8dc2a2051)' }),
       }));
     } else {
       out.push(placed(diskLocation(c.domain, c.disk), {
@@ -150,7 +150,7 @@ function judge(list: Candidate[], version: string, lba28: boolean, limit: number
         messageId: 'lba48-boot',
         data: { guest: c.domain.name, disk: label(c), size: describeSize(size), limit: formatBytes(limit) },
         remediation: `Boot ${c.domain.name} from a disk of ${formatBytes(limit)} or less and keep large data on another disk.`,
-        evidence: { ...evidence, source: 'f8dc2a2051: "The new limit should be 2TB"' },
+        evidence: Object.assign({}, evidence, { source: 'f8dc2a2051: "The new limit should be 2TB"' }),
       }));
     }
   }

@@ -117,7 +117,7 @@ function guestFindings(d: DomainFacts, facts: HostSide, ctx: CheckContext): Find
         messageId: 'guest-64-on-xen-32',
         data: { guest: d.name, kind: kindLabel(d) },
         remediation: 'Boot the 64-bit (x86_64) build of Xen on this host, or install a 32-bit OS in the guest.',
-        evidence: { ...evidence, guest: 'x86_64 (annotation guest-abi)' },
+        evidence: Object.assign({}, evidence, { guest: 'x86_64 (annotation guest-abi)' }),
       }),
     ];
   }

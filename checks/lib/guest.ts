@@ -36,6 +36,8 @@ export function keyPlace(d: DomainFacts, key: string): FindingPlace {
  * made that way a hidden class of its own, as the spread's copy takes no
  * transitions, so each such finding made new maps and every later property
  * access on it (the engine reads a dozen) missed its inline cache (issue 14).
+ * The same goes for a finding's data or evidence made from another record:
+ * `Object.assign({}, evidence, { more })`, or its members written out.
  */
 export function placed(place: Partial<Finding>, rest: Partial<Finding> & Pick<Finding, 'messageId'>): Finding {
   return Object.assign({}, place, rest);
