@@ -21,14 +21,14 @@
  *
  * Minimal plugin:
  * ```ts
- * import { defineCheck, itemPlace } from 'xenlint/api';
+ * import { defineCheck, itemPlace, placed } from 'xenlint/api';
  * const check = defineCheck({
  *   id: 'site-no-file-disks', title: 'Guests use LVM, not image files',
  *   severity: 'warning', needs: ['domains'], sources: ['site policy'],
  *   messages: { 'image-file': '{{guest}}: disk {{vdev}} is an image file' },
  *   perGuest: (d) => d.disks
  *     .filter((disk) => disk.backend === 'file')
- *     .map((disk) => ({ ...itemPlace(d, disk, 'disk'), messageId: 'image-file', data: { guest: d.name, vdev: disk.vdev ?? '?' } })),
+ *     .map((disk) => placed(itemPlace(d, disk, 'disk'), { messageId: 'image-file', data: { guest: d.name, vdev: disk.vdev ?? '?' } })),
  * });
  * export default [check];
  * ```

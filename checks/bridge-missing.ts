@@ -36,6 +36,7 @@ import {
   isEmulatedVif,
   listNames,
   networkSetup,
+  placed,
   satisfiesXen,
   shownVersion,
   type Skip,
@@ -165,9 +166,9 @@ function missingBridge(g: Guest, host: Host, vif: VifFacts, bridge: string, how:
     message = { messageId: 'bridge-renamed', data: { ...data, xen: xenLabel(host.shown), renamed } };
     remediation = `Write bridge=${renamed} in the vif spec, or keep the old name by giving network-bridge bridge=${bridge} in xend-config.sxp: (network-script 'network-bridge bridge=${bridge}').`;
   }
-  return {
-    ...vifLocation(d, vif),
-    ...message,
+  return placed(vifLocation(d, vif), {
+    messageId: message.messageId,
+    data: message.data,
     remediation,
     evidence: {
       vif: vif.spec,
@@ -181,13 +182,12 @@ function missingBridge(g: Guest, host: Host, vif: VifFacts, bridge: string, how:
       ...(host.version !== undefined ? { xen_version: host.version } : {}),
       ...(renamed !== undefined ? { nic_named_bridge: renamed } : {}),
     },
-  };
+  });
 }
 
 function noBridgeAtAll(g: Guest, host: Host, vif: VifFacts, script: { script: string; from: string }): Finding {
   const { d, choice } = g;
-  return {
-    ...vifLocation(d, vif),
+  return placed(vifLocation(d, vif), {
     messageId: 'no-bridge-at-all',
     data: { guest: d.name, vif: vif.index },
     remediation:
@@ -201,7 +201,7 @@ function noBridgeAtAll(g: Guest, host: Host, vif: VifFacts, script: { script: st
       toolstack_reason: choice.reason,
       ...(host.version !== undefined ? { xen_version: host.version } : {}),
     },
-  };
+  });
 }
 
 function examine(g: Guest, host: Host): Finding[] {

@@ -21,7 +21,7 @@
 import type { AcrossResult, CheckContext, DomainFacts, Finding, GuestResult, HostSide } from './api.js';
 import { defineCheck, satisfiesXen } from './api.js';
 import { keptIf } from './lib/fold.js';
-import { booleanOf, keyBoolean, keyPlace, keyText, listNames, specPairs, versionOf } from './lib/guest.js';
+import { booleanOf, keyBoolean, keyPlace, keyText, listNames, placed, specPairs, versionOf } from './lib/guest.js';
 import { readerOf, type Reader } from './lib/toolstack.js';
 import { describeListen, isLoopback, listenAddress } from './lib/address.js';
 import { xendConfigOf, xendPlace, xendValue, type XendConfig } from './lib/xend.js';
@@ -57,8 +57,7 @@ function passwordWords(v: Vnc): string {
 
 /** VNC of the guest itself, or of one of its vfb devices (`vfb` the spec). */
 function vncFinding(r: Reader, key: string, vfb: string | undefined, v: Vnc): Finding {
-  return {
-    ...keyPlace(r.d, key),
+  return placed(keyPlace(r.d, key), {
     messageId: vfb === undefined ? 'vnc-open' : 'vfb-vnc-open',
     data: { guest: r.d.name, listen: describeListen(v.listen), from: v.listenFrom, password: passwordWords(v), ...(vfb !== undefined ? { vfb } : {}) },
     remediation:
@@ -70,7 +69,7 @@ function vncFinding(r: Reader, key: string, vfb: string | undefined, v: Vnc): Fi
       password_from: v.passwordFrom,
       toolstack: r.choice.toolstack,
     },
-  };
+  });
 }
 
 // ---------------------------------------------------------------------------
@@ -114,13 +113,12 @@ function spiceFinding(r: Reader): Finding | undefined {
   if (host !== undefined && isLoopback(host)) return undefined;
   if (keyBoolean(d, 'spicedisable_ticketing') !== true) return undefined;
   const where = host === undefined || host.trim() === '' ? 'every interface (no spicehost)' : describeListen(host);
-  return {
-    ...keyPlace(d, 'spicedisable_ticketing'),
+  return placed(keyPlace(d, 'spicedisable_ticketing'), {
     messageId: 'spice-no-ticketing',
     data: { guest: d.name, listen: where },
     remediation: 'Set spicehost = "127.0.0.1" and tunnel over SSH, or drop spicedisable_ticketing and set spicepasswd.',
     evidence: { spicehost: host ?? '(unset: any interface)', spicedisable_ticketing: 1, toolstack: r.choice.toolstack },
-  };
+  });
 }
 
 function forXl(r: Reader): Finding[] {
@@ -220,8 +218,7 @@ function xendFinding(facts: HostSide, guests: string[], version: string | undefi
   if (listen === undefined || isLoopback(listen)) return undefined;
   const password = xendValue(x, 'vncpasswd');
   if (password !== undefined && password !== '') return undefined;
-  return {
-    ...xendPlace(x, 'vnc-listen'),
+  return placed(xendPlace(x, 'vnc-listen'), {
     messageId: 'xend-vnc-open',
     data: {
       address: listenAddress(listen),
@@ -231,7 +228,7 @@ function xendFinding(facts: HostSide, guests: string[], version: string | undefi
     },
     remediation: "Set (vnc-listen '127.0.0.1') and reach consoles through an SSH tunnel, or set (vncpasswd '<password>') and firewall the VNC ports (5900+).",
     evidence: { 'vnc-listen': listen, vncpasswd: password === undefined ? 'unset' : 'empty', guests: guests.join(' ') },
-  };
+  });
 }
 
 function perGuest(d: DomainFacts, facts: HostSide, ctx: CheckContext): GuestResult<string> {

@@ -14,7 +14,7 @@
  * An xm-era HVM config (device_model = ".../qemu-dm") under xl 4.3+ silently
  * gets qemu-xen instead; unknown-key already reports the ignored key.
  */
-import { type CheckContext, defineCheck, type DomainFacts, type Finding, type HostSide, keyPlace, keyText, kindLabel, satisfiesXen, shownVersion, versionOf, xenLabel } from './api.js';
+import { type CheckContext, defineCheck, type DomainFacts, type Finding, type HostSide, keyPlace, keyText, kindLabel, placed, satisfiesXen, shownVersion, versionOf, xenLabel } from './api.js';
 
 export const TRADITIONAL = 'qemu-xen-traditional';
 /** No security support for qemu-xen-traditional (RELEASE-4.22.0:CHANGELOG.md, 4.15). */
@@ -37,34 +37,31 @@ function examine(d: DomainFacts, version: string, xen: string): Finding | undefi
   if (keyText(d, KEY)?.trim() !== TRADITIONAL) return undefined;
   const place = keyPlace(d, KEY);
   if (satisfiesXen(version, REMOVED)) {
-    return {
-      ...place,
+    return placed(place, {
       severity: 'error',
       messageId: 'removed',
       data: { guest: d.name, xen },
       remediation: d.type === 'hvm' ? SWITCH : `Remove the line: a ${kindLabel(d)} guest does not need it, and xl of 4.21 refuses the whole config because of it.`,
       evidence: evidence(d, version),
-    };
+    });
   }
   if (d.type !== 'hvm') return undefined;
   if (satisfiesXen(version, NOT_BUILT)) {
-    return {
-      ...place,
+    return placed(place, {
       severity: 'warning',
       messageId: 'not-built',
       data: { guest: d.name, xen },
       remediation: SWITCH,
       evidence: evidence(d, version),
-    };
+    });
   }
-  return {
-    ...place,
+  return placed(place, {
     severity: 'warning',
     messageId: 'unsupported',
     data: { guest: d.name, xen },
     remediation: SWITCH,
     evidence: evidence(d, version),
-  };
+  });
 }
 
 function perGuest(d: DomainFacts, facts: HostSide, ctx: CheckContext): Finding[] {

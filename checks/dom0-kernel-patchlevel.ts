@@ -3,7 +3,7 @@
  * kernel each (2.6.16.29 and 2.6.16.33). A dom0 kernel newer than that is a
  * distribution's forward port: supported by the distribution, not by Xen.
  */
-import { compareReleases, defineCheck, dom0Release, hostPlace, releaseNumbers, satisfiesXen } from './api.js';
+import { compareReleases, defineCheck, dom0Release, hostPlace, placed, releaseNumbers, satisfiesXen } from './api.js';
 import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
 const SHIPPED: Array<{ range: string; label: string; kernel: string }> = [
@@ -34,14 +34,13 @@ const check = defineCheck({
     if (!running) return { skip: `dom0's kernel release "${release}" is not a Linux version number` };
     if (compareReleases(running, releaseNumbers(shipped.kernel)!) <= 0) return [];
     return [
-      {
-        ...hostPlace(facts, 'release'),
+      placed(hostPlace(facts, 'release'), {
         key: 'release',
         messageId: 'forward-port',
         data: { release, xen: shipped.label, shipped: shipped.kernel },
         remediation: `Take fixes and drivers from your distribution's kernel updates; a driver from a newer kernel needs a backport to ${shipped.kernel} if you move to Xen's own kernel.`,
         evidence: { release, xen_version: version, shipped_kernel: shipped.kernel },
-      },
+      }),
     ];
   },
 });

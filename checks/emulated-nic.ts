@@ -18,6 +18,7 @@ import {
   type Finding,
   type HostSide,
   isEmulatedVif,
+  placed,
   satisfiesXen,
   type Skip,
   type VifFacts,
@@ -39,31 +40,28 @@ const DEFAULT_MODEL = 'rtl8139';
 
 function missingIoemu(d: DomainFacts, vif: VifFacts, version: string): Finding {
   const type = vifType(vif);
-  return {
-    ...vifLocation(d, vif),
+  return placed(vifLocation(d, vif), {
     severity: 'warning',
     messageId: 'missing-ioemu',
     data: { guest: d.name, vif: vif.index, type: type === undefined ? 'no type' : `type=${type}`, xen: xenLabel(version) },
     remediation: 'Add type=ioemu to the vif (Xen 3.0.4 and later make it the default for HVM guests).',
     evidence: { xen_version: version, vif: vif.spec, source: 'image.py@3.0.3-branched; default ioemu from 3.0.4 (7dc9afed06)' },
-  };
+  });
 }
 
 function intelModel(d: DomainFacts, vif: VifFacts, model: string, version: string): Finding {
-  return {
-    ...vifLocation(d, vif),
+  return placed(vifLocation(d, vif), {
     severity: 'error',
     messageId: 'model-unavailable',
     data: { guest: d.name, vif: vif.index, model, xen: xenLabel(version) },
     remediation: 'Use model=rtl8139 (or leave model out) on this Xen, or upgrade to Xen 3.3 or later for e1000.',
     evidence: { xen_version: version, model, source: 'e1000/e100 added to qemu-dm in 3.3 (65ad78dff2)' },
-  };
+  });
 }
 
 function slowPath(d: DomainFacts, vif: VifFacts, model: string | undefined, version: string): Finding {
   const e1000 = !satisfiesXen(version, NO_E1000_RANGE);
-  return {
-    ...vifLocation(d, vif),
+  return placed(vifLocation(d, vif), {
     severity: 'info',
     messageId: model === undefined ? 'slow-default-model' : 'slow-model',
     data: { guest: d.name, vif: vif.index },
@@ -71,7 +69,7 @@ function slowPath(d: DomainFacts, vif: VifFacts, model: string | undefined, vers
       'Install PV network drivers in the guest (Linux PV-on-HVM netfront, Xen PV drivers for Windows)' +
       (e1000 ? ', or set model=e1000, which most guests drive faster.' : '; e1000 needs Xen 3.3 or later.'),
     evidence: { xen_version: version, model: model ?? `${DEFAULT_MODEL} (default)`, type: vifType(vif) ?? 'default' },
-  };
+  });
 }
 
 /** An HVM guest with vifs: one whose NICs the check judges (and, without a version, cannot). */

@@ -40,6 +40,7 @@ import {
   type HostSide,
   keyInteger,
   keyPlace,
+  placed,
   satisfiesXen,
   shownVersion,
   type Skip,
@@ -172,19 +173,17 @@ function perGuest(d: DomainFacts, facts: HostSide, ctx: CheckContext): Finding[]
     disks: need.disks,
   };
   if (f.cap && f.frames > f.cap.frames) {
-    findings.push({
-      ...keyPlace(d, f.key ?? 'name'),
+    findings.push(placed(keyPlace(d, f.key ?? 'name'), {
       messageId: 'over-cap',
       data: { guest: d.name, xen, frames: f.frames, why: f.why, cap: f.cap.frames, capWhy: f.cap.why },
       remediation: `Lower max_grant_frames to ${f.cap.frames} or less, or raise gnttab_max_frames on the Xen command line (from 4.18 the command line no longer caps it).`,
-      evidence: { ...evidence, hypervisor_cap: f.cap.frames },
-    });
+      evidence: Object.assign({}, evidence, { hypervisor_cap: f.cap.frames }),
+    }));
     return findings;
   }
   if (need.total <= f.frames * GRANTS_PER_FRAME) return findings;
   const enough = Math.ceil(need.total / GRANTS_PER_FRAME);
-  findings.push({
-    ...place,
+  findings.push(placed(place, {
     messageId: 'exhausted',
     data: {
       guest: d.name,
@@ -202,7 +201,7 @@ function perGuest(d: DomainFacts, facts: HostSide, ctx: CheckContext): Finding[]
         ? `Raise gnttab_max_frames (gnttab_max_nr_frames on old releases) on the Xen command line to at least ${enough}, or give the guest fewer vifs or vCPUs.`
         : `Set max_grant_frames = ${enough} (or more) in the guest's config${f.cap ? `, and gnttab_max_frames=${enough} on the Xen command line if it is lower` : ''}; or give the guest fewer vifs, or limit netfront's queues (xen_netfront.max_queues) in the guest.`,
     evidence,
-  });
+  }));
   return findings;
 }
 

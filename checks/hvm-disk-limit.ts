@@ -29,6 +29,7 @@ import {
   ideIndex,
   isUsableHardDisk,
   noSizesSkip,
+  placed,
   satisfiesXen,
   sizeEvidence,
   type Skip,
@@ -79,15 +80,14 @@ function label(c: Candidate): string {
 }
 
 function unknownSize(c: Candidate, version: string, limit: number): Finding {
-  return {
-    ...diskLocation(c.domain, c.disk),
+  return placed(diskLocation(c.domain, c.disk), {
     severity: 'warning',
     unverified: true,
     messageId: 'size-unknown',
     data: { guest: c.domain.name, disk: label(c), why: c.disk.sizeUnknown ?? 'not gathered', limit: formatBytes(limit), xen: xenLabel(version) },
     remediation: `Annotate the config with # xenlint: size=${c.disk.vdev ?? 'hda'}:<size>, or run xenlint check on the host where the image or device is readable.`,
     evidence: { xen_version: version, limit_bytes: limit, ...sizeEvidence(c.disk) },
-  };
+  });
 }
 
 /** What `across` needs of a guest: whether it is HVM, and whether the rule has disks of it to judge, sized or not. */
@@ -135,25 +135,23 @@ function judge(list: Candidate[], version: string, lba28: boolean, limit: number
     if (size <= limit) continue;
     const evidence = { xen_version: version, limit_bytes: limit, ...sizeEvidence(c.disk) };
     if (lba28) {
-      out.push({
-        ...diskLocation(c.domain, c.disk),
+      out.push(placed(diskLocation(c.domain, c.disk), {
         severity: c.boot ? 'error' : 'warning',
         messageId: c.boot ? 'lba28-boot' : 'lba28',
         data: { guest: c.domain.name, disk: label(c), size: describeSize(size), limit: formatBytes(limit), xen: xenLabel(version) },
         remediation:
           `Keep ${c.domain.name}'s emulated disks at ${formatBytes(limit)} or less (put data on a second disk the OS drives itself, ` +
           'or use PV block drivers), or upgrade to Xen 3.2, whose BIOS has LBA48 (f8dc2a2051).',
-        evidence: { ...evidence, source: 'rombios INT13 LBA48 added in 3.2 (f8dc2a2051)' },
-      });
+        evidence: Object.assign({}, evidence, { source: 'rombios INT13 LBA48 added in 3.2 (f8dc2a2051)' }),
+      }));
     } else {
-      out.push({
-        ...diskLocation(c.domain, c.disk),
+      out.push(placed(diskLocation(c.domain, c.disk), {
         severity: 'warning',
         messageId: 'lba48-boot',
         data: { guest: c.domain.name, disk: label(c), size: describeSize(size), limit: formatBytes(limit) },
         remediation: `Boot ${c.domain.name} from a disk of ${formatBytes(limit)} or less and keep large data on another disk.`,
-        evidence: { ...evidence, source: 'f8dc2a2051: "The new limit should be 2TB"' },
-      });
+        evidence: Object.assign({}, evidence, { source: 'f8dc2a2051: "The new limit should be 2TB"' }),
+      }));
     }
   }
   return out;

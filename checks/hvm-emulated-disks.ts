@@ -21,7 +21,7 @@
  */
 import type { CheckContext, DomainFacts, Finding, HostSide } from './api.js';
 import type { DiskFacts } from './api.js';
-import { defineCheck, satisfiesXen } from './api.js';
+import { defineCheck, placed, satisfiesXen } from './api.js';
 import { keyPlace, keyText, xenLabel } from './lib/guest.js';
 import { readerOf } from './lib/toolstack.js';
 import { bootsFromDisk, diskLocation, isUsableHardDisk, libxlDiskNumber, plainVdev } from './lib/disk.js';
@@ -53,28 +53,26 @@ function examine(d: DomainFacts, version: string | undefined, xen: string): Find
   const hdtype = keyText(d, 'hdtype')?.trim().toLowerCase();
   const ahciRead = version === undefined || satisfiesXen(version, AHCI_RANGE);
   if (hdtype === 'ahci' && !ahciRead) {
-    out.push({
-      ...keyPlace(d, 'hdtype'),
+    out.push(placed(keyPlace(d, 'hdtype'), {
       severity: 'warning',
       messageId: 'hdtype-ignored',
       data: { guest: d.name, xen },
       remediation: 'Remove hdtype on this version (and keep the boot disk among hda–hdd / xvda–xvdd), or upgrade to Xen 4.6 or later.',
       evidence: { hdtype: 'ahci', xen_version: version ?? '' },
-    });
+    }));
   }
   const ahci = hdtype === 'ahci' && ahciRead;
   const disks = d.disks.filter(isUsableHardDisk);
   if (disks.length > 0 && bootsFromDisk(d) && disks.every((k) => busOf(k, ahci) === 'none')) {
     const first = disks[0]!;
     const slots = ahci ? 'six AHCI slots (xvda–xvdf)' : 'four IDE slots (hda–hdd or xvda–xvdd)';
-    out.push({
-      ...diskLocation(d, first),
+    out.push(placed(diskLocation(d, first), {
       severity: 'error',
       messageId: 'no-emulated-boot-disk',
       data: { guest: d.name, disks: disks.map((k) => plainVdev(k.vdev) ?? k.spec).join(', '), slots },
       remediation: `Name the boot disk ${ahci ? 'xvda' : 'hda or xvda'} (an emulated slot); keep xvde and later for data disks the guest reaches through PV drivers.`,
       evidence: { disks: disks.map((k) => k.vdev ?? '').join(' '), hdtype: hdtype ?? 'ide', ...(version !== undefined ? { xen_version: version } : {}) },
-    });
+    }));
   }
   const refuses = version === undefined || satisfiesXen(version, READ_ONLY_REFUSED);
   if (refuses) {
@@ -83,14 +81,13 @@ function examine(d: DomainFacts, version: string | undefined, xen: string): Find
       const bus = busOf(k, ahci);
       if (bus !== 'ide' && bus !== 'ahci') continue;
       const word = bus === 'ahci' ? 'AHCI' : 'IDE';
-      out.push({
-        ...diskLocation(d, k),
+      out.push(placed(diskLocation(d, k), {
         severity: 'error',
         messageId: 'read-only-emulated-disk',
         data: { guest: d.name, n: k.index + 1, spec: k.spec, bus: word, vdev: String(plainVdev(k.vdev)), xl: version === undefined ? 'xl (4.7 and later)' : `xl of ${xen}` },
         remediation: `Attach it as a CD-ROM (devtype=cdrom) if it is an image to read, move it to xvde or later (PV only), or make it writable.`,
         evidence: { disk: k.spec, vdev: k.vdev ?? '', access: 'r', bus: word },
-      });
+      }));
     }
   }
   return out;

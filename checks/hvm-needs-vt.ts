@@ -7,7 +7,7 @@
  * 64-bit build (RELEASE-4.17.0:xen/arch/x86/setup.c arch_get_xen_caps()). So xen_caps answers both questions; dom0's
  * /proc/cpuinfo is used only to tell "the CPU has it" from "the CPU lacks it".
  */
-import { capsText, defineCheck, kindLabel, knownCaps, otherType, typePlace, shownVersion, xenLabel, type CheckContext, type DomainFacts, type Finding, type HostSide, type Skip } from './api.js';
+import { capsText, defineCheck, kindLabel, knownCaps, otherType, placed, typePlace, shownVersion, xenLabel, type CheckContext, type DomainFacts, type Finding, type HostSide, type Skip } from './api.js';
 import { tally, type Tally } from './lib/fold.js';
 import { CHOOSING_VIRTUALIZATION, XEN_LIMITATIONS } from './lib/field-notes.js';
 
@@ -97,13 +97,12 @@ function guestFindings(d: DomainFacts, facts: HostSide, ctx: CheckContext): Find
   const hvmAbis = caps.filter((c) => c.kind === 'hvm').map((c) => c.abi);
   if (hvmAbis.length === 0) {
     return [
-      {
-        ...typePlace(d),
+      placed(typePlace(d), {
         messageId: d.type === 'pvh' ? 'no-hvm-pvh' : 'no-hvm',
         data: { guest: d.name, kind: kindLabel(d), xen: xenLabel(shown) },
         remediation: noHvmRemedy(facts),
         evidence: baseEvidence(facts),
-      },
+      }),
     ];
   }
   if (hvmAbis.includes('x86_64')) return [];
@@ -114,26 +113,24 @@ function guestFindings(d: DomainFacts, facts: HostSide, ctx: CheckContext): Find
   const evidence = baseEvidence(facts);
   if (abi === 'x86_64') {
     return [
-      {
-        ...typePlace(d),
+      placed(typePlace(d), {
         messageId: 'guest-64-on-xen-32',
         data: { guest: d.name, kind: kindLabel(d) },
         remediation: 'Boot the 64-bit (x86_64) build of Xen on this host, or install a 32-bit OS in the guest.',
-        evidence: { ...evidence, guest: 'x86_64 (annotation guest-abi)' },
-      },
+        evidence: Object.assign({}, evidence, { guest: 'x86_64 (annotation guest-abi)' }),
+      }),
     ];
   }
   if (abi === undefined) {
     return [
-      {
-        ...typePlace(d),
+      placed(typePlace(d), {
         severity: 'warning',
         unverified: true,
         messageId: 'bitness-unknown',
         data: { guest: d.name },
         remediation: 'Annotate the config with # xenlint: guest-abi=x86_32 (or x86_32p) once you know the guest OS is 32-bit; for a 64-bit OS boot the x86_64 build of Xen.',
         evidence,
-      },
+      }),
     ];
   }
   return [];

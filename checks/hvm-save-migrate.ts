@@ -25,6 +25,7 @@ import {
   keyText,
   listNames,
   otherType,
+  placed,
   shownVersion,
   xenLabel,
 } from './api.js';
@@ -90,13 +91,12 @@ const check = defineCheck({
     if (!suspendsOnXendStop(d)) return [];
     const shown = shownVersion(facts, ctx);
     return [
-      {
-        ...keyPlace(d, 'on_xend_stop'),
+      placed(keyPlace(d, 'on_xend_stop'), {
         messageId: 'suspend-on-xend-stop',
         data: { guest: d.name, xen: xenLabel(shown) },
         remediation: "Set on_xend_stop = 'shutdown' (or 'ignore') for this HVM guest, or upgrade to Xen 3.1 or later before relying on HVM save/restore.",
         evidence: { on_xend_stop: 'suspend', type: 'hvm', ...(shown !== undefined ? { xen_version: shown } : {}) },
-      },
+      }),
     ];
   },
   // The relocation finding names every HVM guest: each contributes its name, kept when xend relocates.

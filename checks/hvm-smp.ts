@@ -6,7 +6,7 @@
  * has no commit that dates reliable HVM SMP, so the 3.0.4 cut-off is the field
  * notes' and is unconfirmed in Xen's history. Hence a warning, not an error.
  */
-import { defineCheck, keyInteger, keyPlace, otherType, shownVersion, xenLabel } from './api.js';
+import { defineCheck, keyInteger, keyPlace, otherType, placed, shownVersion, xenLabel } from './api.js';
 import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
 const check = defineCheck({
@@ -29,13 +29,12 @@ const check = defineCheck({
     const vcpus = d.vcpus ?? keyInteger(d, 'vcpus');
     if (vcpus === undefined || vcpus <= 1) return [];
     return [
-      {
-        ...keyPlace(d, 'vcpus'),
+      placed(keyPlace(d, 'vcpus'), {
         messageId: 'smp-hvm',
         data: { guest: d.name, vcpus, xen: xenLabel(shown) },
         remediation: 'Give the HVM guest vcpus = 1 on this Xen, or upgrade to Xen 3.1 or later; if you keep several vCPUs, test the guest under load before relying on it.',
         evidence: { vcpus, type: 'hvm', ...(shown !== undefined ? { xen_version: shown } : {}) },
-      },
+      }),
     ];
   },
 });

@@ -37,6 +37,7 @@ import {
   type HostSide,
   keyPlace,
   listNames,
+  placed,
   satisfiesXen,
   shownVersion,
   term,
@@ -67,14 +68,13 @@ function guestRules(d: DomainFacts, version: string | undefined, shown: string |
   const evidence = { memory: memory, maxmem: max, type: d.type, ...(shown !== undefined ? { xen_version: shown } : {}) };
   if (max < memory) {
     return [
-      {
-        ...keyPlace(d, 'maxmem'),
+      placed(keyPlace(d, 'maxmem'), {
         severity: 'error',
         messageId: mem === undefined ? 'maxmem-below-default-memory' : 'maxmem-below-memory',
         data: { guest: d.name, maxmem: max, memory },
         remediation: 'Set maxmem to at least memory, or drop maxmem (it defaults to memory).',
         evidence,
-      },
+      }),
     ];
   }
   if (max === memory) return [];
@@ -82,8 +82,7 @@ function guestRules(d: DomainFacts, version: string | undefined, shown: string |
     const on304 = version !== undefined ? satisfiesXen(version, '>=3.0.4 <3.1.0') : undefined;
     if (on304 === false || (on304 === undefined && d.dialect === 'xl')) return [];
     return [
-      {
-        ...keyPlace(d, 'maxmem'),
+      placed(keyPlace(d, 'maxmem'), {
         severity: 'warning',
         ...(on304 === undefined ? { unverified: true } : {}),
         messageId: on304 === undefined ? 'pv-restore-maxmem-unverified' : 'pv-restore-maxmem',
@@ -93,7 +92,7 @@ function guestRules(d: DomainFacts, version: string | undefined, shown: string |
             ? 'Pass --xen (or run on the host) so xenlint knows the version; on 3.0.4 keep maxmem = memory for guests you save or migrate, or keep maxmem free on the destination.'
             : 'Keep maxmem = memory for guests you save or migrate on 3.0.4, or make sure the destination host has maxmem free.',
         evidence,
-      },
+      }),
     ];
   }
   if (d.type === 'hvm') {
@@ -101,25 +100,23 @@ function guestRules(d: DomainFacts, version: string | undefined, shown: string |
     if (fp.startKey === 'maxmem') {
       const when = version !== undefined ? `on ${xenLabel(shown)}` : 'with an xm config and the Xen version unknown';
       return [
-        {
-          ...keyPlace(d, 'maxmem'),
+        placed(keyPlace(d, 'maxmem'), {
           severity: 'warning',
           messageId: 'hvm-takes-maxmem',
           data: { guest: d.name, maxmem: max, memory, when },
           remediation: `Set memory = maxmem = the size you mean (${memory} MiB or ${max} MiB); the guest gets maxmem anyway.`,
           evidence,
-        },
+        }),
       ];
     }
     return [
-      {
-        ...keyPlace(d, 'maxmem'),
+      placed(keyPlace(d, 'maxmem'), {
         severity: 'warning',
         messageId: 'hvm-pre-ballooned',
         data: { guest: d.name, maxmem: max, memory },
         remediation: 'Make sure the guest runs PV drivers with a balloon driver (Linux: xen-balloon; Windows: the Xen PV drivers), or set maxmem = memory.',
         evidence,
-      },
+      }),
     ];
   }
   return [];

@@ -12,7 +12,7 @@
  * How many pairs network-bridge needs for several bridges is vif-limit's job;
  * this check asks whether netloop is there and in the path at all.
  */
-import { type CheckContext, defineCheck, type Dom0Facts, type Facts, type Finding, highestLoopbackSeen, isGuestPort, isLoopbackVif, isPhysicalBehindBridge, loopbackIndexOf, networkScriptLocation, networkSetup, type NetworkSetup, type Skip, xenLabel } from './api.js';
+import { type CheckContext, defineCheck, type Dom0Facts, type Facts, type Finding, highestLoopbackSeen, isGuestPort, isLoopbackVif, isPhysicalBehindBridge, loopbackIndexOf, networkScriptLocation, networkSetup, type NetworkSetup, placed, type Skip, xenLabel } from './api.js';
 
 const PANIC = "frames from guests that dom0's own processes handle hold the guests' shared pages until they are read; the field notes report a busy network can exhaust them and panic Xen";
 import { XEN_LIMITATIONS } from './lib/field-notes.js';
@@ -55,15 +55,14 @@ function baseEvidence(version: string, setup: NetworkSetup, state: string): Reco
 
 function absentFinding(version: string, setup: NetworkSetup, how: string): Finding {
   const bridge = setup.kind === 'bridge';
-  return {
-    ...networkScriptLocation(setup),
+  return placed(networkScriptLocation(setup), {
     messageId: bridge ? 'bridge-without-netloop' : 'without-netloop',
     data: { xen: xenLabel(version), script: setup.script, how },
     remediation: bridge
       ? 'Load netloop (modprobe netloop, and add it to /etc/modules) before xend starts, so network-bridge can put vif0.0 on the bridge and give dom0 its address on veth0.'
       : 'Load netloop (modprobe netloop) and prefer network-bridge, where dom0 reaches the guests through vif0.0/veth0 and netloop copies the frames; keep daemons serving guests off a routed/NATed dom0 otherwise.',
     evidence: baseEvidence(version, setup, how),
-  };
+  });
 }
 
 function bridgeFindings(version: string, setup: NetworkSetup, dom0: Dom0Facts, how: string): Finding[] | Skip {
@@ -71,24 +70,22 @@ function bridgeFindings(version: string, setup: NetworkSetup, dom0: Dom0Facts, h
   const seen = highestLoopbackSeen(dom0);
   const pairs = dom0.netloop?.nloopbacks ?? (seen !== undefined ? seen + 1 : undefined);
   if (pairs === 0) {
-    out.push({
-      ...networkScriptLocation(setup),
+    out.push(placed(networkScriptLocation(setup), {
       messageId: 'no-pairs',
       data: { xen: xenLabel(version) },
       remediation: 'Load netloop with at least one pair per bridge (modprobe netloop nloopbacks=4, the default).',
       evidence: { ...baseEvidence(version, setup, how), nloopbacks: 0 },
-    });
+    }));
   }
   const vifnum = setup.args['vifnum'];
   if (pairs !== undefined && pairs > 0 && vifnum !== undefined && /^\d+$/.test(vifnum) && Number(vifnum) >= pairs) {
     const n = Number(vifnum);
-    out.push({
-      ...networkScriptLocation(setup),
+    out.push(placed(networkScriptLocation(setup), {
       messageId: 'vifnum-beyond-pairs',
       data: { xen: xenLabel(version), vifnum: n, pairs, last: pairs - 1 },
       remediation: `Load netloop with nloopbacks=${n + 1} or more, or use a lower vifnum.`,
       evidence: { ...baseEvidence(version, setup, how), nloopbacks: pairs },
-    });
+    }));
   }
   if (dom0.bridges === undefined) {
     if (out.length > 0) return out;
@@ -100,13 +97,12 @@ function bridgeFindings(version: string, setup: NetworkSetup, dom0: Dom0Facts, h
     if (b.ports.some(isLoopbackVif)) continue;
     const carries = b.ports.filter((p) => isPhysicalBehindBridge(p) || isGuestPort(p));
     if (carries.length === 0) continue;
-    out.push({
-      ...networkScriptLocation(setup),
+    out.push(placed(networkScriptLocation(setup), {
       messageId: 'bridge-bypasses-netloop',
       data: { xen: xenLabel(version), bridge: b.name, ports: b.ports.join(', ') },
       remediation: `Add netloop's vif0.N to ${b.name} and give dom0 its address on the matching vethN (what network-bridge does), instead of an address on the bridge itself.`,
       evidence: { ...baseEvidence(version, setup, how), bridge: b.name, ports: b.ports.join(' ') },
-    });
+    }));
   }
   return out;
 }

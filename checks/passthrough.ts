@@ -22,7 +22,7 @@
  */
 import type { CheckContext, DomainFacts, Finding, GuestResult, HostSide } from './api.js';
 import { tally, type Tally } from './lib/fold.js';
-import { defineCheck, satisfiesXen } from './api.js';
+import { defineCheck, placed, satisfiesXen } from './api.js';
 import { DEFAULT_MEMORY_MIB, keyPlace, kindLabel, shownVersion, versionOf, xenLabel } from './lib/guest.js';
 import { readerOf } from './lib/toolstack.js';
 
@@ -44,8 +44,7 @@ function iommuFinding(d: DomainFacts, devices: string[], caps: string[], version
   if (caps.includes('hvm_directio') || caps.includes('pv_directio')) return undefined;
   const libxlChecks = version === undefined || satisfiesXen(version, LIBXL_IOMMU_CHECK);
   if (d.type === 'pv' && !libxlChecks) return undefined;
-  return {
-    ...keyPlace(d, 'pci'),
+  return placed(keyPlace(d, 'pci'), {
     messageId: 'no-iommu',
     data: {
       guest: d.name,
@@ -56,7 +55,7 @@ function iommuFinding(d: DomainFacts, devices: string[], caps: string[], version
     },
     remediation: 'Enable VT-d / AMD-Vi (IOMMU) in the firmware and do not pass iommu=0 on the Xen command line, then check that `xl info` shows hvm_directio; or remove the pci line.',
     evidence: { pci: devices.join(' '), virt_caps: caps.join(' '), type: d.type },
-  };
+  });
 }
 
 function podFinding(d: DomainFacts, devices: string[], version: string | undefined, xen: string): Finding | undefined {
@@ -67,13 +66,12 @@ function podFinding(d: DomainFacts, devices: string[], version: string | undefin
   const says = version !== undefined && !satisfiesXen(version, POD_MESSAGE_417)
     ? 'PCI device assignment for HVM guest failed due to PoD enabled'
     : 'IOMMU required for device passthrough but not supported together with PoD';
-  return {
-    ...keyPlace(d, 'maxmem'),
+  return placed(keyPlace(d, 'maxmem'), {
     messageId: 'pod-with-passthrough',
     data: { guest: d.name, kind: kindLabel(d), maxmem: d.maxmemMiB, memory, xl: version === undefined ? 'xl (4.4 and later)' : `xl of ${xen}`, says },
     remediation: `Set maxmem = memory (${memory} MiB, or the size you mean) for a guest with PCI devices.`,
     evidence: { memory, maxmem: d.maxmemMiB, pci: devices.join(' '), type: d.type },
-  };
+  });
 }
 
 /** A guest that passes devices through, and whether it had a finding: `across` counts them for its skips. */

@@ -22,6 +22,7 @@ import {
   type KernelFacts,
   knownCaps,
   otherType,
+  placed,
   satisfiesXen,
   shownVersion,
   versionOf,
@@ -190,38 +191,33 @@ function guestFindings(d: DomainFacts, facts: HostSide, ctx: CheckContext): Find
   if (pv !== undefined) evidence['xen_commandline pv'] = pv;
   if (abi === undefined) {
     if (pvAbis.length === 0) {
-      findings.push({
-        ...place(d),
+      findings.push(placed(place(d), {
         messageId: 'no-pv-at-all',
         data: { guest: d.name, xen: xenLabel(shown), caps: capsShown },
         remediation: explainMismatch('x86_64', pvAbis, facts, version),
         evidence,
-      });
+      }));
       return findings;
     }
     const why = k?.reason ?? (d.bootloader !== undefined ? `booted by ${d.bootloader}: the kernel is inside the guest's disk` : 'no kernel image known');
     evidence['kernel'] = `unknown (${why})`;
-    findings.push({
-      ...place(d),
+    findings.push(placed(place(d), {
       severity: 'warning',
       unverified: true,
       messageId: 'abi-unknown',
       data: { guest: d.name, why, abis: pvList },
       remediation: annotateRemediation,
       evidence,
-    });
+    }));
     return findings;
   }
   if (abiFits(abi, pvAbis)) return findings;
   if (k) evidence['kernel'] = kernelEvidence(k);
-  findings.push({
-    ...place(d),
-    ...(pvAbis.length > 0
+  const message: Pick<Finding, 'messageId' | 'data'> =
+    pvAbis.length > 0
       ? { messageId: 'abi-mismatch', data: { guest: d.name, abi: describeAbi(abi), xen: xenLabel(shown), abis: pvList, caps: capsShown } }
-      : { messageId: 'no-pv-guests', data: { guest: d.name, abi: describeAbi(abi), xen: xenLabel(shown), caps: capsShown } }),
-    remediation: explainMismatch(abi, pvAbis, facts, version),
-    evidence,
-  });
+      : { messageId: 'no-pv-guests', data: { guest: d.name, abi: describeAbi(abi), xen: xenLabel(shown), caps: capsShown } };
+  findings.push(placed(place(d), { messageId: message.messageId, data: message.data, remediation: explainMismatch(abi, pvAbis, facts, version), evidence }));
   return findings;
 }
 

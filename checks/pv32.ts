@@ -25,6 +25,7 @@ import {
   type Finding,
   firstKeyPlace,
   type HostSide,
+  placed,
   satisfiesXen,
   shownVersion,
   type Skip,
@@ -87,38 +88,35 @@ function perGuest(d: DomainFacts, facts: HostSide, ctx: CheckContext): Finding[]
   if (caps && !offered) {
     // With the ABI known, pv-abi-mismatch reports the refusal; a name alone is for this check to say.
     if (bits.how === 'name') {
-      findings.push({
-        ...place,
+      findings.push(placed(place, {
         severity: 'warning',
         unverified: true,
         messageId: 'not-offered',
         data: { guest: d.name, kernel, xen, cause: cause(facts, version) },
         remediation: FIX,
         evidence,
-      });
+      }));
     }
     return findings;
   }
   if (caps && satisfiesXen(version, NOT_SECURITY_SUPPORTED)) {
-    findings.push({
-      ...place,
+    findings.push(placed(place, {
       messageId: 'not-security-supported',
       data: { guest: d.name, abi, xen },
       remediation: FIX,
       evidence,
       ...(bits.how === 'name' ? { unverified: true } : {}),
-    });
+    }));
     return findings;
   }
   if (!caps && satisfiesXen(version, NOT_BUILT_BY_DEFAULT)) {
-    findings.push({
-      ...place,
+    findings.push(placed(place, {
       unverified: true,
       messageId: 'maybe-not-built',
       data: { guest: d.name, abi, xen },
       remediation: `Check that \`xl info\` lists xen-3.0-x86_32p in xen_caps on the target host (or lint with --facts from it). ${FIX}`,
       evidence,
-    });
+    }));
   }
   return findings;
 }

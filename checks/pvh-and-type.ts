@@ -19,7 +19,7 @@
  */
 import type { CheckContext, DomainFacts, Facts, Finding, HostSide } from './api.js';
 import { defineCheck, satisfiesXen } from './api.js';
-import { keyBoolean, keyPlace, keyText, xenLabel } from './lib/guest.js';
+import { keyBoolean, keyPlace, keyText, placed, xenLabel } from './lib/guest.js';
 import { type Reader, readerOf } from './lib/toolstack.js';
 
 /** PVHv1: xl reads `pvh` (b5dda35f5a … 33e5c32559). */
@@ -57,29 +57,26 @@ function pvhKeyRule(r: Reader): Finding | undefined {
   const typeSet = keyText(d, 'type') !== undefined;
   const evidence = { pvh: 1, toolstack: r.choice.toolstack, ...(r.version !== undefined ? { xen_version: r.version } : {}) };
   if (r.version === undefined) {
-    return {
-      ...keyPlace(d, 'pvh'),
+    return placed(keyPlace(d, 'pvh'), {
       severity: 'info',
       messageId: 'pvh1-version-unknown',
       data: { guest: d.name, build: typeSet ? '' : ' and build the guest as PV' },
       remediation: 'On Xen 4.10 and later write type = "pvh" instead; pass --xen (or run on the host) so xenlint can tell which applies.',
       evidence,
-    };
+    });
   }
   if (satisfiesXen(r.version, PVH1_RANGE)) return undefined;
   const newer = satisfiesXen(r.version, '>=4.9.0');
   if (typeSet && satisfiesXen(r.version, TYPE_RANGE)) {
-    return {
-      ...keyPlace(d, 'pvh'),
+    return placed(keyPlace(d, 'pvh'), {
       severity: 'info',
       messageId: 'pvh1-leftover',
       data: { guest: d.name, xen: xenLabel(r.shown) },
       remediation: 'Remove the pvh line.',
       evidence,
-    };
+    });
   }
-  return {
-    ...keyPlace(d, 'pvh'),
+  return placed(keyPlace(d, 'pvh'), {
     severity: 'warning',
     messageId: 'pvh1-ignored',
     data: { guest: d.name, xen: xenLabel(r.shown), why: newer ? 'PVHv1 was removed in 4.9, 33e5c32559' : 'PVHv1 came with 4.4' },
@@ -89,7 +86,7 @@ function pvhKeyRule(r: Reader): Finding | undefined {
         ? 'Xen 4.9 has no PVH mode in xl; remove the line, or upgrade to 4.10 and write type = "pvh".'
         : 'Remove the line; PVH needs Xen 4.4–4.8 (pvh = 1) or 4.10 and later (type = "pvh").',
     evidence,
-  };
+  });
 }
 
 function typeRules(r: Reader): Finding[] {
@@ -103,8 +100,7 @@ function typeRules(r: Reader): Finding[] {
     if (t === 'pv' || (t === 'hvm' && xlBuilder(builderText ?? 'x') === 'hvm')) return [];
     if (t === 'pvh' && keyBoolean(d, 'pvh') === true && satisfiesXen(r.version, PVH1_RANGE)) return [];
     return [
-      {
-        ...keyPlace(d, 'type'),
+      placed(keyPlace(d, 'type'), {
         severity: 'error',
         messageId: 'type-ignored',
         data: { guest: d.name, xen: xenLabel(r.shown), type: typeText, hvm: t === 'hvm' ? ', which an HVM install or image cannot boot' : '' },
@@ -114,42 +110,39 @@ function typeRules(r: Reader): Finding[] {
             ? 'Xen 4.9 has no PVH mode in xl: run the guest as PV or HVM, or upgrade to 4.10.'
             : 'On this version write builder = "hvm" for an HVM guest, or upgrade to Xen 4.10 or later.',
         evidence: { type: typeText, toolstack: 'xl', xen_version: r.version },
-      },
+      }),
     ];
   }
   const out: Finding[] = [];
   const t = typeText !== undefined ? xlType(typeText.toLowerCase()) : undefined;
   if (typeText !== undefined && t === undefined) {
-    out.push({
-      ...keyPlace(d, 'type'),
+    out.push(placed(keyPlace(d, 'type'), {
       severity: 'error',
       messageId: 'unknown-type',
       data: { guest: d.name, type: typeText },
       remediation: 'Write type = "pv", "pvh" or "hvm".',
       evidence: { type: typeText, toolstack: 'xl', xen_version: r.version },
-    });
+    }));
     return out;
   }
   if (builderText !== undefined) {
     const b = xlBuilder(builderText.toLowerCase());
     if (b === undefined) {
-      out.push({
-        ...keyPlace(d, 'builder'),
+      out.push(placed(keyPlace(d, 'builder'), {
         severity: 'error',
         messageId: 'unknown-builder',
         data: { guest: d.name, builder: builderText },
         remediation: 'Remove builder and write type = "hvm" (or "pv", "pvh"); builder is deprecated since 4.10.',
         evidence: { builder: builderText, toolstack: 'xl', xen_version: r.version },
-      });
+      }));
     } else if (t !== undefined && t !== b) {
-      out.push({
-        ...keyPlace(d, 'builder'),
+      out.push(placed(keyPlace(d, 'builder'), {
         severity: 'error',
         messageId: 'builder-contradicts-type',
         data: { guest: d.name, builder: builderText, builderKind: label(b), type: typeText ?? '', typeKind: label(t) },
         remediation: 'Remove the builder line; type decides (builder is deprecated since 4.10).',
         evidence: { builder: builderText, type: typeText ?? "", toolstack: 'xl', xen_version: r.version },
-      });
+      }));
     }
   }
   return out;
@@ -169,14 +162,13 @@ function pvhWouldDo(r: Reader, facts: Facts): Finding | undefined {
   if (keyText(d, 'kernel') === undefined || d.keys['pci'] !== undefined) return undefined;
   if (hostRunsHvm(facts) === false) return undefined;
   const kernel = keyText(d, 'kernel');
-  return {
-    ...keyPlace(d, d.keys['type'] !== undefined ? 'type' : 'kernel'),
+  return placed(keyPlace(d, d.keys['type'] !== undefined ? 'type' : 'kernel'), {
     severity: 'info',
     messageId: 'pvh-may-do',
     data: { guest: d.name, kernel: kernel ?? '', xen: xenLabel(r.shown) },
     remediation: 'If the kernel has a PVH entry point (ELF note XEN_ELFNOTE_PHYS32_ENTRY; see `readnotes`), try type = "pvh" on a test boot; keep PV otherwise.',
     evidence: { type: 'pv', kernel: kernel ?? '', xen_version: r.version },
-  };
+  });
 }
 
 function perGuest(d: DomainFacts, facts: HostSide, ctx: CheckContext): Finding[] | { skip: string } {

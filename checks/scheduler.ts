@@ -15,7 +15,7 @@
  * version has it, else the version's default (sedf 3.0.0–3.0.2, credit
  * 3.0.3–4.11, credit2 4.12+). The finding's evidence says which.
  */
-import { type CheckContext, cmdlineValue, defineCheck, type DomainFacts, type Facts, type Finding, hostPlace, type HostSide, keyInteger, keyPlace, keyText, keyUnreadable, satisfiesXen, shownVersion, toolstackFor, versionOf } from './api.js';
+import { type CheckContext, cmdlineValue, defineCheck, type DomainFacts, type Facts, type Finding, hostPlace, type HostSide, keyInteger, keyPlace, keyText, keyUnreadable, placed, satisfiesXen, shownVersion, toolstackFor, versionOf } from './api.js';
 import { tally, type Tally } from './lib/fold.js';
 import { XEN_LIMITATIONS } from './lib/field-notes.js';
 
@@ -163,15 +163,14 @@ const check = defineCheck({
       if (missing) {
         const why = known ? known.history : `no Xen has a scheduler named "${sched}" (known: ${Object.keys(SCHEDULERS).join(', ')})`;
         const runs = host.name !== undefined && host.field !== 'xen_commandline' ? `; it runs ${host.name} (${host.source})` : '';
-        findings.push({
-          ...hostPlace(facts, 'xen_commandline'),
+        findings.push(placed(hostPlace(facts, 'xen_commandline'), {
           key: 'sched',
           severity: 'error',
           messageId: 'no-such-scheduler',
           data: { sched, xen: shown !== undefined ? `Xen ${shown}` : 'Xen', why, runs },
           remediation: `Xen reports "Could not find scheduler" and runs another one. ${recommendation(version)}`,
           evidence: { sched, ...(cmdline !== undefined ? { xen_commandline: cmdline } : {}), ...(shown !== undefined ? { xen_version: shown } : {}) },
-        });
+        }));
       }
     }
 
@@ -218,31 +217,28 @@ function guestFindings(d: DomainFacts, facts: HostSide, ctx: CheckContext): Find
     const value = keyText(d, w.key) ?? '(needs evaluation)';
     const pool = keyText(d, 'pool');
     if (pool !== undefined && pool !== 'Pool-0') {
-      findings.push({
-        ...keyPlace(d, w.key),
+      findings.push(placed(keyPlace(d, w.key), {
         unverified: true,
         messageId: 'pool-scheduler-unknown',
         data: { guest: d.name, key: w.key, value, pool, honouredBy: w.kind === 'weight' ? 'credit or credit2' : 'credit' },
         remediation: `Check the pool's scheduler (xl cpupool-list -c / xl cpupool-list), and drop ${w.key} if it does not use ${w.kind === 'weight' ? 'weights' : 'caps'}.`,
         evidence: { pool, [w.key]: value },
-      });
+      }));
       continue;
     }
     if (host.name === undefined) {
-      findings.push({
-        ...keyPlace(d, w.key),
+      findings.push(placed(keyPlace(d, w.key), {
         unverified: true,
         messageId: 'host-scheduler-unknown',
         data: { guest: d.name, key: w.key, value, source: host.source, honouredBy: w.kind === 'weight' ? 'credit or credit2' : 'credit (credit2 from 4.10)' },
         remediation: 'Pass --xen or --facts so xenlint knows the scheduler, or check xen_scheduler in xl info.',
         evidence: { [w.key]: value },
-      });
+      }));
       continue;
     }
     const because = ignoredBecause(toolstack, w, host.name, version);
     if (because === undefined) continue;
-    findings.push({
-      ...keyPlace(d, w.key),
+    findings.push(placed(keyPlace(d, w.key), {
       messageId: 'no-effect',
       data: { guest: d.name, key: w.key, value, because },
       remediation:
@@ -256,7 +252,7 @@ function guestFindings(d: DomainFacts, facts: HostSide, ctx: CheckContext): Find
         toolstack,
         ...(shown !== undefined ? { xen_version: shown } : {}),
       },
-    });
+    }));
   }
   return findings;
 }

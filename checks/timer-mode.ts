@@ -23,7 +23,7 @@
  */
 import type { CheckContext, DomainFacts, Finding, HostSide } from './api.js';
 import { defineCheck, satisfiesXen } from './api.js';
-import { keyBoolean, keyPlace, keyText, typePlace, xenLabel } from './lib/guest.js';
+import { keyBoolean, keyPlace, keyText, placed, typePlace, xenLabel } from './lib/guest.js';
 import { type Reader, readerOf } from './lib/toolstack.js';
 
 export const RANGE = '>=3.2.0';
@@ -68,8 +68,7 @@ function examine(r: Reader): Finding | undefined {
   const explicit = mode === 0;
   if (!explicit && (mode !== undefined || !defaultIsZero(r))) return undefined;
   const who = r.choice.toolstack === 'xm' ? 'xm/xend' : 'xl';
-  return {
-    ...(explicit ? keyPlace(d, 'timer_mode') : typePlace(d)),
+  return placed(explicit ? keyPlace(d, 'timer_mode') : typePlace(d), {
     key: 'timer_mode',
     severity: 'warning',
     messageId: explicit ? 'mode-zero-set' : 'mode-zero-default',
@@ -84,7 +83,7 @@ function examine(r: Reader): Finding | undefined {
       toolstack: r.choice.toolstack,
       ...(r.version !== undefined ? { xen_version: r.version } : {}),
     },
-  };
+  });
 }
 
 function perGuest(d: DomainFacts, facts: HostSide, ctx: CheckContext): Finding[] | { skip: string } {

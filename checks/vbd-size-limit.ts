@@ -23,6 +23,7 @@ import {
   type HostSide,
   isUsableHardDisk,
   noSizesSkip,
+  placed,
   sizeEvidence,
   type Skip,
   TiB,
@@ -64,25 +65,23 @@ function perGuest(domain: DomainFacts, _facts: HostSide, ctx: CheckContext): Gue
     const size = disk.sizeBytes;
     const name = disk.vdev ?? `#${disk.index}`;
     if (size === undefined) {
-      out.push({
-        ...diskLocation(domain, disk),
+      out.push(placed(diskLocation(domain, disk), {
         severity: 'warning',
         unverified: true,
         messageId: 'size-unknown',
         data: { guest: domain.name, disk: name, why: disk.sizeUnknown ?? 'not gathered', limit: formatBytes(limit), xen: xenLabel(version) },
         remediation: `Annotate the config with # xenlint: size=${name}:<size>, or run xenlint check on the host where the image or device is readable.`,
         evidence: { xen_version: version ?? 'unknown', limit_bytes: limit, ...sizeEvidence(disk) },
-      });
+      }));
       continue;
     }
     if (size < limit) continue;
-    out.push({
-      ...diskLocation(domain, disk),
+    out.push(placed(diskLocation(domain, disk), {
       messageId: 'too-large',
       data: { guest: domain.name, disk: name, size: describeSize(size), limit: formatBytes(limit), xen: xenLabel(version) },
       remediation: `Split the storage into vbds under ${formatBytes(limit)} (several LVs, joined by LVM inside the guest), or upgrade to Xen 3.0.4 or later.`,
       evidence: { xen_version: version ?? 'unknown', limit_bytes: limit, ...sizeEvidence(disk), basis: basis(disk) },
-    });
+    }));
   }
   return { findings: out, summary };
 }

@@ -16,7 +16,7 @@
  */
 import type { CheckContext, DomainFacts, Facts, Finding, GuestResult, HostSide } from './api.js';
 import { tally, type Tally } from './lib/fold.js';
-import { defineCheck, satisfiesXen } from './api.js';
+import { defineCheck, placed, satisfiesXen } from './api.js';
 import { firstKeyPlace, kindLabel, shownVersion, versionOf, xenLabel } from './lib/guest.js';
 import { type Reader, readerOf } from './lib/toolstack.js';
 
@@ -31,14 +31,13 @@ function maxvcpusRule(r: Reader): Finding | undefined {
   if (r.choice.toolstack !== 'xl' || d.vcpus === undefined || d.maxvcpus === undefined || d.vcpus <= d.maxvcpus) return undefined;
   if (r.version !== undefined && !satisfiesXen(r.version, MAXVCPUS_READ)) return undefined; // unknown-key: xl of this version ignores maxvcpus
   const refuses = r.version === undefined || satisfiesXen(r.version, ENFORCED);
-  return {
-    ...firstKeyPlace(d, ['maxvcpus']),
+  return placed(firstKeyPlace(d, ['maxvcpus']), {
     severity: refuses ? 'error' : 'warning',
     messageId: refuses ? 'vcpus-above-maxvcpus' : 'vcpus-above-maxvcpus-unchecked',
     data: { guest: d.name, vcpus: d.vcpus, maxvcpus: d.maxvcpus, xl: r.version === undefined ? 'xl (4.6 and later)' : `xl of ${xenLabel(r.shown)}` },
     remediation: `Set maxvcpus to at least ${d.vcpus} (the most vCPUs the guest may bring online), or lower vcpus (the vCPUs online at start).`,
     evidence: { vcpus: d.vcpus, maxvcpus: d.maxvcpus, ...(r.version !== undefined ? { xen_version: r.version } : {}) },
-  };
+  });
 }
 
 function hvmLimitRule(r: Reader): Finding | undefined {
@@ -48,27 +47,25 @@ function hvmLimitRule(r: Reader): Finding | undefined {
   if (most <= HVM_MAX_VCPUS) return undefined;
   const key = (d.maxvcpus ?? 0) > HVM_MAX_VCPUS ? 'maxvcpus' : 'vcpus';
   const enforced = r.version === undefined || satisfiesXen(r.version, ENFORCED);
-  return {
-    ...firstKeyPlace(d, [key]),
+  return placed(firstKeyPlace(d, [key]), {
     severity: enforced ? 'error' : 'warning',
     messageId: enforced ? 'above-hvm-limit' : 'above-hvm-limit-unenforced',
     data: { guest: d.name, kind: kindLabel(d), key, vcpus: most, limit: HVM_MAX_VCPUS, xen: xenLabel(r.shown) },
     remediation: `Give the guest at most ${HVM_MAX_VCPUS} vCPUs (a PV guest may have more).`,
     evidence: { type: d.type, vcpus: d.vcpus ?? 1, ...(d.maxvcpus !== undefined ? { maxvcpus: d.maxvcpus } : {}), limit: HVM_MAX_VCPUS },
-  };
+  });
 }
 
 function pcpuRule(d: DomainFacts, pcpus: number, source: string): Finding | undefined {
   const vcpus = d.vcpus;
   if (vcpus === undefined || vcpus <= pcpus) return undefined;
-  return {
-    ...firstKeyPlace(d, ['vcpus']),
+  return placed(firstKeyPlace(d, ['vcpus']), {
     severity: 'warning',
     messageId: 'more-than-host-cpus',
     data: { guest: d.name, vcpus, pcpus },
     remediation: `Give the guest at most ${pcpus} vCPUs online (vcpus); keep maxvcpus higher only if it may move to a bigger host.`,
     evidence: { vcpus, nr_cpus: pcpus, nr_cpus_from: source },
-  };
+  });
 }
 
 /** What `across` needs of a guest: whether it asks for several vCPUs, and whether it had a finding. */

@@ -31,6 +31,7 @@ import {
   networkScriptLocation,
   networkSetup,
   type NetworkSetup,
+  placed,
   satisfiesXen,
   type Skip,
   vifBridge,
@@ -60,8 +61,7 @@ function perGuest(domains: DomainFacts[], limit: number, version: string): Findi
   for (const d of domains) {
     const first = d.vifs[limit];
     if (d.vifs.length <= limit || !first) continue;
-    out.push({
-      ...vifLocation(d, first),
+    out.push(placed(vifLocation(d, first), {
       messageId: 'too-many-vifs',
       data: { guest: d.name, vifs: d.vifs.length, xen: xenLabel(version), limit, first: first.index },
       remediation:
@@ -73,7 +73,7 @@ function perGuest(domains: DomainFacts[], limit: number, version: string): Findi
         limit,
         limit_source: 'field notes (Xen 3.x admin notes): "Xen 3.0.3 limits domUs to 3 network interfaces"; unconfirmed in Xen history',
       },
-    });
+    }));
   }
   return out;
 }
@@ -94,8 +94,7 @@ function qemuNics(domains: DomainFacts[], max: number, version: string): Finding
     const emulated = d.vifs.filter((v) => isEmulatedVif(d, v, version));
     const first = emulated[max];
     if (!first) continue;
-    out.push({
-      ...vifLocation(d, first),
+    out.push(placed(vifLocation(d, first), {
       messageId: 'too-many-emulated-nics',
       data: { guest: d.name, nics: emulated.length, xen: xenLabel(version), max },
       remediation:
@@ -107,7 +106,7 @@ function qemuNics(domains: DomainFacts[], max: number, version: string): Finding
         max_nics: max,
         source: 'qemu-dm MAX_NICS; fixed in 3.2 (06bdfbd284)',
       },
-    });
+    }));
   }
   return out;
 }
@@ -214,8 +213,7 @@ function guestLoops(d: DomainFacts, n: Netloop, version: string): { findings: Fi
     if (dom0Bridges?.has(bridge)) continue; // it exists, however it was made
     if (!bridges.some((b) => b.name === bridge)) bridges.push({ name: bridge, index, from: `guest ${d.name}` });
     if (index < capacity.pairs) continue;
-    findings.push({
-      ...vifLocation(d, vif),
+    findings.push(placed(vifLocation(d, vif), {
       messageId: 'bridge-beyond-netloop-pairs',
       data: { guest: d.name, vif: vif.index, bridge, xen: xenLabel(version), pair: index, pairs: capacity.pairs },
       remediation:
@@ -229,7 +227,7 @@ function guestLoops(d: DomainFacts, n: Netloop, version: string): { findings: Fi
         nloopbacks_source: capacity.source,
         network_script: setupEvidence(setup),
       },
-    });
+    }));
   }
   return { findings, bridges };
 }
@@ -242,8 +240,7 @@ function netloopTotal(n: Netloop, guestBridges: GuestBridge[], vifFindings: numb
   const out: Finding[] = [];
   if (vifFindings === 0 && needed.size > capacity.pairs) {
     const names = [...needed.keys()].sort();
-    out.push({
-      ...networkScriptLocation(setup),
+    out.push(placed(networkScriptLocation(setup), {
       messageId: 'too-few-netloop-pairs',
       data: { bridges: needed.size, names: names.join(', '), pairs: capacity.pairs, xen: xenLabel(version) },
       remediation:
@@ -256,7 +253,7 @@ function netloopTotal(n: Netloop, guestBridges: GuestBridge[], vifFindings: numb
         nloopbacks_source: capacity.source,
         network_script: setupEvidence(setup),
       },
-    });
+    }));
   }
   return out;
 }

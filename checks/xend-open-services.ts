@@ -23,7 +23,7 @@
  * (xend-removed says so).
  */
 import type { CheckContext, Facts, Finding } from './api.js';
-import { defineCheck, satisfiesXen } from './api.js';
+import { defineCheck, placed, satisfiesXen } from './api.js';
 import { versionOf } from './lib/guest.js';
 import { describeListen, isLoopback } from './lib/address.js';
 import { localOnlyPatterns, xendBool, xendConfigOf, xendPlace, xendValue, type XendConfig } from './lib/xend.js';
@@ -31,14 +31,13 @@ import { localOnlyPatterns, xendBool, xendConfigOf, xendPlace, xendValue, type X
 export const RANGE = '<4.5.0';
 
 function badBool(x: XendConfig, key: string): Finding {
-  return {
-    ...xendPlace(x, key),
+  return placed(xendPlace(x, key), {
     severity: 'warning',
     messageId: 'not-a-bool',
     data: { key, value: xendValue(x, key) ?? '' },
     remediation: `Write (${key} yes) or (${key} no).`,
     evidence: { [key]: xendValue(x, key) ?? '' },
-  };
+  });
 }
 
 function everyInterface(listen: string): boolean {
@@ -66,8 +65,7 @@ function relocation(x: XendConfig): Finding | undefined {
   if (!open) return undefined;
   const port = xendValue(x, 'xend-relocation-port') ?? '8002';
   const allowSet = x.values['xend-relocation-hosts-allow'] !== undefined;
-  return {
-    ...xendPlace(x, 'xend-relocation-server'),
+  return placed(xendPlace(x, 'xend-relocation-server'), {
     messageId: open.why === 'every-host' ? 'relocation-every-host' : 'relocation-by-reverse-dns',
     data: { listen: describeListen(open.listen), port, allow: open.allow, hostsAllow: allowSet ? "xend-relocation-hosts-allow ''" : 'no xend-relocation-hosts-allow' },
     remediation:
@@ -79,7 +77,7 @@ function relocation(x: XendConfig): Finding | undefined {
       'xend-relocation-hosts-allow': allowSet ? `'${open.allow}'` : '(unset: every host)',
       port,
     },
-  };
+  });
 }
 
 function httpServer(x: XendConfig): Finding | undefined {
@@ -87,13 +85,12 @@ function httpServer(x: XendConfig): Finding | undefined {
   const listen = xendValue(x, 'xend-address') ?? '';
   if (isLoopback(listen)) return undefined;
   const port = xendValue(x, 'xend-port') ?? '8000';
-  return {
-    ...xendPlace(x, 'xend-http-server'),
+  return placed(xendPlace(x, 'xend-http-server'), {
     messageId: 'http-server-open',
     data: { listen: describeListen(listen), port },
     remediation: "Turn it off ((xend-http-server no)); xm uses the Unix socket. If something needs it, set (xend-address localhost).",
     evidence: { 'xend-http-server': 'yes', 'xend-address': listen === '' ? '(every interface)' : listen, port },
-  };
+  });
 }
 
 function xmlrpcServer(x: XendConfig): Finding | undefined {
@@ -101,13 +98,12 @@ function xmlrpcServer(x: XendConfig): Finding | undefined {
   const listen = xendValue(x, 'xend-tcp-xmlrpc-server-address');
   if (listen === undefined || isLoopback(listen)) return undefined; // default 'localhost'
   const port = xendValue(x, 'xend-tcp-xmlrpc-server-port') ?? '8006';
-  return {
-    ...xendPlace(x, 'xend-tcp-xmlrpc-server-address'),
+  return placed(xendPlace(x, 'xend-tcp-xmlrpc-server-address'), {
     messageId: 'xmlrpc-server-open',
     data: { listen: describeListen(listen), port },
     remediation: 'Set (xend-tcp-xmlrpc-server-address localhost) and tunnel to it, or turn it off ((xend-tcp-xmlrpc-server no)).',
     evidence: { 'xend-tcp-xmlrpc-server': 'yes', 'xend-tcp-xmlrpc-server-address': listen === '' ? '(every interface)' : listen, port },
-  };
+  });
 }
 
 function run(facts: Facts, _ctx: CheckContext): Finding[] | { skip: string } {

@@ -17,7 +17,7 @@
  * From 4.5, config-readability and unknown-key leave these files' xm
  * statements to this check.
  */
-import { defineCheck } from './api.js';
+import { defineCheck, placed } from './api.js';
 import { tally, type Tally } from './lib/fold.js';
 import type { CheckContext, DomainFacts, Facts, Finding, HostSide } from './api.js';
 import { shownVersion, versionOf, xenLabel } from './lib/guest.js';
@@ -81,8 +81,7 @@ function xendConfigFinding(facts: Facts, xen: string): Finding | undefined {
   const set = [...XEND_SETTINGS.keys()].filter((k) => x.values[k] !== undefined);
   const first = set.map((k) => ({ k, line: x.lines[k] ?? Number.MAX_SAFE_INTEGER })).sort((a, b) => a.line - b.line)[0];
   const place = first ? xendPlace(x, first.k) : { file: x.file };
-  return {
-    ...place,
+  return placed(place, {
     key: 'xend-config.sxp',
     severity: 'warning',
     messageId: 'xend-config',
@@ -92,7 +91,7 @@ function xendConfigFinding(facts: Facts, xen: string): Finding | undefined {
         ? `Move what you still need to xl's places: ${set.map((k) => `${k} → ${XEND_SETTINGS.get(k)}`).join('; ')}; then remove the file.`
         : 'Remove the file (keep a copy elsewhere if you want its history).',
     evidence: { file: x.file, settings: set.join(' ') },
-  };
+  });
 }
 
 // The engine runs these only inside the check's range, which needs a version.

@@ -15,7 +15,7 @@
  *   default, on, stays (RELEASE-4.1.0:tools/libxl/xl.c and RELEASE-4.2.0:tools/libxl/xl.c;
  *   the example xl.conf has `#autoballoon=1` in 4.1/4.2 and `"auto"` from 4.3).
  */
-import { type CheckContext, type CmdlineOption, cmdlineValue, defineCheck, dom0MemFromCmdline, type Facts, type Finding, hostPlace, satisfiesXen, shownVersion, type Skip, versionOf, xenLabel } from './api.js';
+import { type CheckContext, type CmdlineOption, cmdlineValue, defineCheck, dom0MemFromCmdline, type Facts, type Finding, hostPlace, placed, satisfiesXen, shownVersion, type Skip, versionOf, xenLabel } from './api.js';
 
 /** xl of these versions reads autoballoon as a number and defaults to 1. */
 export const NUMERIC_AUTOBALLOON = '<4.3.0';
@@ -121,32 +121,29 @@ function run(facts: Facts, ctx: CheckContext): Finding[] | Skip {
     : `Set autoballoon="off" (or "auto", the default) in ${XL_CONF}.`;
 
   if (reading.state === 'on') {
-    return [{
-      ...place,
+    return [placed(place, {
       messageId: 'balloons-dom0',
       data,
       remediation: fix,
       evidence,
-    }];
+    })];
   }
   if (reading.state === 'invalid') {
     if (reading.uses === 'on') {
-      return [{
-        ...place,
+      return [placed(place, {
         messageId: 'invalid-keeps-on',
         data: { ...data, prints: reading.prints },
         remediation: fix,
         evidence,
-      }];
+      })];
     }
-    return [{
-      ...place,
+    return [placed(place, {
       severity: 'info',
       messageId: 'invalid-uses-auto',
       data: { xen, why: reading.why, prints: reading.prints, dom0Mem },
       remediation: `Write autoballoon="off" (or "auto") in ${XL_CONF}, as xl.conf(5) recommends with dom0_mem.`,
       evidence,
-    }];
+    })];
   }
   return [];
 }

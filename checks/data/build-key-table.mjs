@@ -302,18 +302,23 @@ function history(perRelease, releases) {
   return out;
 }
 
-/** JSON with one release and one key per line, so a regenerated table diffs line by line. */
-function format(table) {
+/**
+ * JSON with one release and one key per line, so a regenerated table diffs line by line. A key is
+ * one string, `name first last [missing…]` (its history as history() makes it): an object per key
+ * made the bundle build 300 objects and a 127-property one on every start (issue 14), where an
+ * array of strings is one copy (checks/lib/key-table.ts reads a key's line when asked).
+ */
+export function format(table) {
   const lines = ['{', `  "$comment": ${JSON.stringify(table.$comment)},`];
   const stacks = ['xl', 'xm'];
   stacks.forEach((name, s) => {
     const { releases, keys } = table[name];
     lines.push(`  "${name}": {`, '    "releases": [');
     releases.forEach((r, i) => lines.push(`      ${JSON.stringify(r)}${i < releases.length - 1 ? ',' : ''}`));
-    lines.push('    ],', '    "keys": {');
-    const entries = Object.entries(keys);
-    entries.forEach(([k, h], i) => lines.push(`      ${JSON.stringify(k)}: ${JSON.stringify(h)}${i < entries.length - 1 ? ',' : ''}`));
-    lines.push('    }', `  }${s < stacks.length - 1 ? ',' : ''}`);
+    lines.push('    ],', '    "keys": [');
+    const entries = Object.entries(keys).map(([k, h]) => [k, h.first, h.last, ...(h.missing ?? [])].join(' '));
+    entries.forEach((line, i) => lines.push(`      ${JSON.stringify(line)}${i < entries.length - 1 ? ',' : ''}`));
+    lines.push('    ]', `  }${s < stacks.length - 1 ? ',' : ''}`);
   });
   lines.push('}');
   return `${lines.join('\n')}\n`;

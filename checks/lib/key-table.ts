@@ -26,7 +26,11 @@ interface KeyHistory {
 
 interface StackTable {
   releases: KeyRelease[];
-  keys: Record<string, KeyHistory>;
+  /**
+   * A key's history as one line, `name first last [missing…]` (build-key-table.mjs format()): an
+   * object per key was 300 objects and a 127-property one built at every start (issue 14).
+   */
+  keys: string[];
 }
 
 const TABLES: Record<KeyToolstack, StackTable> = table as unknown as Record<KeyToolstack, StackTable>;
@@ -44,14 +48,29 @@ export function keyReleases(ts: KeyToolstack): readonly KeyRelease[] {
   return TABLES[ts].releases;
 }
 
-const everRead: Record<KeyToolstack, ReadonlySet<string>> = {
-  xl: new Set(Object.keys(TABLES.xl.keys)),
-  xm: new Set(Object.keys(TABLES.xm.keys)),
-};
+/** Each key's line by its name, made when a run first asks about the toolstack. */
+const linesByKey: Partial<Record<KeyToolstack, Map<string, string>>> = {};
+
+function keyLines(ts: KeyToolstack): Map<string, string> {
+  let lines = linesByKey[ts];
+  if (lines === undefined) {
+    lines = new Map();
+    for (const line of TABLES[ts].keys) lines.set(line.slice(0, line.indexOf(' ')), line);
+    linesByKey[ts] = lines;
+  }
+  return lines;
+}
+
+function historyOf(line: string): KeyHistory {
+  const [, first, last, ...missing] = line.split(' ');
+  return missing.length > 0 ? { first: first!, last: last!, missing } : { first: first!, last: last! };
+}
+
+const everRead: Partial<Record<KeyToolstack, ReadonlySet<string>>> = {};
 
 /** Every key the toolstack reads in at least one release. */
 export function keysEverRead(ts: KeyToolstack): ReadonlySet<string> {
-  return everRead[ts];
+  return (everRead[ts] ??= new Set(keyLines(ts).keys()));
 }
 
 /**
@@ -97,14 +116,14 @@ export type KeyStatus =
 
 /** Whether the toolstack of the given release reads a key, and if not, since or until when. */
 export function keyStatus(ts: KeyToolstack, key: string, release: KeyRelease): KeyStatus {
-  const h = Object.hasOwn(TABLES[ts].keys, key) ? TABLES[ts].keys[key] : undefined;
-  if (!h) return { read: false, never: true };
+  const line = keyLines(ts).get(key);
+  if (line === undefined) return { read: false, never: true };
   // Asked for every key of every guest against the same release or two: each answer is worked out once
   // (the answers are only read), for the keys of the table.
   let byKey = statusMemo[ts].get(release);
   if (!byKey) statusMemo[ts].set(release, (byKey = new Map()));
   let status = byKey.get(key);
-  if (status === undefined) byKey.set(key, (status = statusIn(TABLES[ts].releases, h, release)));
+  if (status === undefined) byKey.set(key, (status = statusIn(TABLES[ts].releases, historyOf(line), release)));
   return status;
 }
 

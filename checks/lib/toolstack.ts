@@ -11,7 +11,7 @@ import type { DiskFacts, VifFacts } from '../../cli/model/facts.js';
 import type { Dialect } from '../../cli/model/config-model.js';
 import { satisfiesXen } from '../../cli/model/xen-version.js';
 import { elide } from '../../cli/model/messages.js';
-import { itemPlace, keyPlace, shownVersion, versionOf } from './guest.js';
+import { itemPlace, keyPlace, placed, shownVersion, versionOf } from './guest.js';
 
 export interface ToolstackChoice {
   toolstack: Dialect;
@@ -132,8 +132,7 @@ export function specFinding(
   remediation: string,
   extra: Record<string, string | number | boolean> = {},
 ): Finding {
-  return {
-    ...itemPlace(r.d, item, key),
+  return placed(itemPlace(r.d, item, key), {
     severity,
     messageId: message.messageId,
     // A spec is the user's to make as long as they like: a finding quotes its head.
@@ -147,7 +146,7 @@ export function specFinding(
       ...(r.version !== undefined ? { xen_version: r.version } : {}),
       ...extra,
     },
-  };
+  });
 }
 
 /**

@@ -17,10 +17,11 @@ const K = new Int32Array([
   0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 const W = new Int32Array(64);
 const H = new Int32Array(8);
-const encoder = new TextEncoder();
+// Made when a text that is not ASCII comes: a TextEncoder (and a table of 256 hex strings, as the
+// digest was written) cost every start at load (issue 14).
+let encoder: InstanceType<typeof TextEncoder> | undefined;
 let buffer = new Uint8Array(256);
 
 /** How many texts a process hashes in JavaScript before it loads node:crypto. */
@@ -50,7 +51,7 @@ export function jsSha256Hex(text: string): string {
     if (c >= 0x80) break;
     bytes[n] = c;
   }
-  if (n < text.length) n = encoder.encodeInto(text, bytes).written;
+  if (n < text.length) n = (encoder ??= new TextEncoder()).encodeInto(text, bytes).written;
   const blocks = Math.ceil((n + 9) / 64);
   const end = blocks * 64;
   bytes[n] = 0x80;
@@ -75,10 +76,7 @@ export function jsSha256Hex(text: string): string {
   H[7] = 0x5be0cd19;
   for (let at = 0; at < end; at += 64) compress(bytes, at);
   let hex = '';
-  for (let i = 0; i < 8; i++) {
-    const h = H[i]!;
-    hex += HEX[(h >>> 24) & 0xff]! + HEX[(h >>> 16) & 0xff]! + HEX[(h >>> 8) & 0xff]! + HEX[h & 0xff]!;
-  }
+  for (let i = 0; i < 8; i++) hex += (H[i]! >>> 0).toString(16).padStart(8, '0');
   return hex;
 }
 

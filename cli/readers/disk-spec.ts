@@ -205,16 +205,30 @@ function restOfLine(s: string, from: number): number {
   return (nl < 0 ? s.length : nl) - from;
 }
 
-/** A literal head (`vdev=`, `discard`) followed by VALUE (`[^,]*,?`), PARAM (`,?`) or DOT_STAR. */
-const LITERAL_HEAD = /^([-a-z0-9_=]+)(\[\^,\]\*,\?|,\?|\[\^\\n\]\*)$/;
+/**
+ * A literal head (`vdev=`, `discard`: `[-a-z0-9_=]+`) followed by VALUE (`[^,]*,?`), PARAM (`,?`)
+ * or DOT_STAR, and which of the three; undefined for any other pattern. By hand, as firstChars:
+ * the rules are made at load, and the regular expressions that read their patterns were compiled
+ * (and tiered up to machine code) on every start (issue 14).
+ */
+export function literalHead(pattern: string): { word: string; rest: 'value' | 'param' | 'line' } | undefined {
+  let end = 0;
+  while (end < pattern.length && isHeadChar(pattern.charCodeAt(end))) end++;
+  if (end === 0) return undefined;
+  const tail = pattern.slice(end);
+  const rest = tail === `[^,]*${PARAM}` ? 'value' : tail === PARAM ? 'param' : tail === DOT_STAR ? 'line' : undefined;
+  return rest === undefined ? undefined : { word: pattern.slice(0, end), rest };
+}
+
+/** `[-a-z0-9_=]`. */
+const isHeadChar = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45 || c === 95 || c === 61;
 
 function re(pattern: string, trailing?: string): Matcher {
-  const literal = trailing === undefined ? LITERAL_HEAD.exec(pattern) : null;
+  const literal = trailing === undefined ? literalHead(pattern) : undefined;
   let match: Matcher;
   if (literal) {
     // The keyword rules, as plain string tests: the same matches as the regex, without a regex call per try.
-    const word = literal[1]!;
-    const rest = literal[2] === `[^,]*${PARAM}` ? 'value' : literal[2] === PARAM ? 'param' : 'line';
+    const { word, rest } = literal;
     match = (s, pos) => {
       if (!s.startsWith(word, pos)) return -1;
       let end = pos + word.length;
@@ -255,13 +269,14 @@ function re(pattern: string, trailing?: string): Matcher {
  * first characters, top-level `|`), which is then tried at every position.
  */
 export function firstChars(pattern: string): string | undefined {
-  const literalStart = (alt: string): boolean => /^[a-z0-9_]/.test(alt) && !/^.[?*+{]/.test(alt);
+  // Character tests, not regular expressions: see literalHead.
+  const literalStart = (alt: string): boolean => isLiteralFirst(alt.charCodeAt(0)) && !isQuantifier(alt.charCodeAt(1));
   if (pattern.startsWith('(?:')) {
     const close = pattern.indexOf(')');
     if (close < 0) return undefined;
     const inner = pattern.slice(3, close);
     const after = pattern.slice(close + 1);
-    if (/[([\\]/.test(inner) || /^[?*+{]/.test(after) || after.includes('|')) return undefined;
+    if (inner.includes('(') || inner.includes('[') || inner.includes('\\') || isQuantifier(after.charCodeAt(0)) || after.includes('|')) return undefined;
     const alts = inner.split('|');
     if (!alts.every(literalStart)) return undefined;
     return [...new Set(alts.map((a) => a[0]))].join('');
@@ -269,6 +284,11 @@ export function firstChars(pattern: string): string | undefined {
   if (pattern.includes('|') || !literalStart(pattern)) return undefined;
   return pattern[0];
 }
+
+/** `[a-z0-9_]`. */
+const isLiteralFirst = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95;
+/** `[?*+{]` (NaN past the end: no). */
+const isQuantifier = (c: number): boolean => c === 63 || c === 42 || c === 43 || c === 123;
 
 /** flex's `.` is any byte but newline; JS's also excludes \r and U+2028/9. */
 const DOT_STAR = '[^\\n]*';

@@ -281,7 +281,9 @@ export function parseInfo(text: string): ParsedInfo {
       continue;
     }
 
-    const prompt = INFO_PROMPT.exec(t);
+    // The prompts' own words first: a regular expression run on most lines is compiled to machine
+    // code (start-up, issue 14), and neither prompt can match a line without them.
+    const prompt = t.includes('info') ? INFO_PROMPT.exec(t) : null;
     if (prompt && !KEY_LINE.test(t.replace(/^.*?[#$%>]\s*/, ''))) {
       result.command = `${prompt[1]}${prompt[2] ?? ''} info${(prompt[3] ?? '').replace(/\s+$/, '')}`.replace(/\s+/g, ' ');
       foreign = false;
@@ -289,7 +291,7 @@ export function parseInfo(text: string): ParsedInfo {
       table = undefined;
       continue;
     }
-    const other = ANY_PROMPT.exec(t);
+    const other = t.includes('#') || t.includes('$') ? ANY_PROMPT.exec(t) : null;
     if (other) {
       const cmd = (other[1] ?? '').trim();
       if (cmd !== '') {

@@ -12,7 +12,7 @@ export const ALIAS_EXPANSION_LIMIT = 10_000;
 
 /** The data, or what is wrong with the text (file:line:column when js-yaml knows), for the caller's usage error. */
 export async function loadYamlText(text: string, file: string): Promise<{ ok: true; data: unknown } | { ok: false; message: string }> {
-  const { load, YAMLException } = await import('js-yaml');
+  const { load, YAMLException } = await import('./yaml-library.js');
   let data: unknown;
   try {
     data = load(text, { filename: file });

@@ -55,6 +55,6 @@ async function parseSnapshotText(text: string, file: string): Promise<unknown> {
 export async function serializeFacts(gathered: Facts, format: 'yaml' | 'json'): Promise<string> {
   const facts = redactDeep(gathered);
   if (format === 'json') return `${JSON.stringify(facts, null, 2)}\n`;
-  const { dump } = await import('js-yaml');
+  const { dump } = await import('../settings/yaml-library.js');
   return `# xenlint facts snapshot (schemas/facts.schema.json)\n${dump(facts, { noRefs: true, lineWidth: 120, skipInvalid: true })}`;
 }

@@ -10,6 +10,7 @@ import { fromRoot } from '../helpers/paths.js';
 const script = (await import(pathToFileURL(fromRoot('checks/data/build-key-table.mjs')).href)) as {
   xlKeys: (src: string) => { keys: string[]; unresolved: string[] };
   xmKeys: (src: string) => { keys: string[]; commandLineOnly: string[] };
+  format: (table: object) => string;
 };
 const extractXl = script.xlKeys;
 const extractXm = script.xmKeys;
@@ -93,4 +94,17 @@ t.test('xm: gopts.var and gopts.opt a config can set, and undeclared vals lookup
   const { keys, commandLineOnly } = extractXm(py);
   t.same(keys, ['help', 'maxvcpus', 'memory', 'on_xend_stop']);
   t.same(commandLineOnly, ['vncviewer-autopass']);
+});
+
+t.test('the table keeps a key as one line: name, first and last release, then the releases between that miss it', async (t) => {
+  const release = { version: '4.0', tag: 'RELEASE-4.0.0', file: 'tools/libxl/xl.c', count: 2 };
+  const text = script.format({
+    $comment: 'c',
+    xl: { releases: [release], keys: { memory: { first: '4.0', last: '4.22' }, cap: { first: '4.2', last: '4.9', missing: ['4.4', '4.5'] } } },
+    xm: { releases: [], keys: {} },
+  });
+  const table = JSON.parse(text) as { xl: { keys: string[] }; xm: { keys: string[] } };
+  t.same(table.xl.keys, ['memory 4.0 4.22', 'cap 4.2 4.9 4.4 4.5']);
+  t.same(table.xm.keys, []);
+  t.match(text, /\n {6}"memory 4\.0 4\.22",\n {6}"cap 4\.2 4\.9 4\.4 4\.5"\n {4}\]/, 'one key a line');
 });

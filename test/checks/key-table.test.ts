@@ -142,3 +142,26 @@ t.test('no key of the bundled configs is called unknown for a release that reads
     }
   }
 });
+
+t.test('each key line of the table read as its first, last and missing releases', async (t) => {
+  // config-keys.json keeps a key's history as one line, `name first last [missing…]`, read on first use.
+  const table = JSON.parse(readFileSync(`${root}checks/data/config-keys.json`, 'utf8')) as Record<KeyToolstack, { keys: string[] }>;
+  for (const ts of ['xl', 'xm'] as const) {
+    const releases = keyReleases(ts).map((r) => r.version);
+    const names: string[] = [];
+    for (const line of table[ts].keys) {
+      const [name, first, last, ...missing] = line.split(' ') as [string, string, string, ...string[]];
+      names.push(name);
+      for (const r of keyReleases(ts)) {
+        const at = releases.indexOf(r.version);
+        const read = at >= releases.indexOf(first) && at <= releases.indexOf(last) && !missing.includes(r.version);
+        t.equal(keyStatus(ts, name, r).read, read, `${ts} ${name} ${r.version}`);
+      }
+    }
+    t.same([...keysEverRead(ts)], names, `${ts}: every key, in the table's order`);
+    // Names an object would have inherited are keys no release reads.
+    for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', '', 'acpi ']) {
+      t.same(keyStatus(ts, name, keyReleases(ts)[0]!), { read: false, never: true }, `${ts} ${JSON.stringify(name)}`);
+    }
+  }
+});
