@@ -176,7 +176,7 @@ export function maxOf<T>(items: Iterable<T>, measure: (item: T) => number, floor
 export const BATCH = 1 << 15;
 
 /**
- * A report's text in strings of about 64 KiB (issue 14): written one by one, a
+ * A report's text in strings of about BATCH characters (issue 14): written one by one, a
  * report of 100 000 guests is never one string, and the writer is not asked to
  * write each of its hundreds of thousands of small pieces on its own.
  */
