@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import t from 'tap';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REDACTED, mayCompose, redactBytes, redactDeep, redactDomain, redactReport, redactSecrets } from '../../cli/sources/redact.js';
+import { REDACTED, mayCompose, mayRedact, redactBytes, redactDeep, redactDomain, redactReport, redactSecrets } from '../../cli/sources/redact.js';
 import { parseConfig } from '../../cli/readers/config.js';
 import { buildDomain } from '../../cli/readers/domain.js';
 import type { DomainFacts } from '../../cli/model/facts.js';
@@ -326,4 +326,29 @@ t.test('mayCompose: its regex pre-test never clears a text the walk would not', 
   for (const text of ["a = 'x' # c\n  'y'", "a = 'x'\n\v\f 'y'", "# only * in a comment\nm = 1\n", "k = 'x' #\r'y'", "v = ['a',\n 'b']\n"]) {
     t.equal(mayCompose(text), mayComposeWalk(text), JSON.stringify(text));
   }
+});
+
+t.test('mayRedact matches what /passw|secret|ticket/i matched, ASCII letters in either case and look-alikes beyond ASCII included', (t) => {
+  // Its pattern spells each letter's two cases out instead of the `i` flag (issue 14); under non-Unicode `i`
+  // no character beyond ASCII (ſ, the Kelvin sign, dotless ı) folds to one of these letters.
+  const old = /passw|secret|ticket/i;
+  // One of the words with each letter in a random case, one of its letters now and then a look-alike or
+  // dropped, between other characters.
+  const lookAlike: Record<string, string> = { s: 'ſ', k: '\u212a', i: 'ı', t: 'ţ', e: 'é' };
+  const word = fc
+    .tuple(fc.constantFrom('passw', 'secret', 'ticket'), fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }), fc.integer({ min: -12, max: 5 }), fc.boolean())
+    .map(([w, upper, at, drop]) => {
+      const letters = [...w].map((c, i) => (upper[i] ? c.toUpperCase() : c));
+      if (at >= 0 && at < letters.length) letters[at] = drop ? '' : (lookAlike[w[at]!] ?? 'x');
+      return letters.join('');
+    });
+  const piece = fc.oneof(word, fc.constantFrom('x', '"', ':', ' ', 'İ', 'S', 'k'));
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 24 }), (pieces) => {
+      const text = pieces.join('');
+      t.equal(mayRedact(text), old.test(text), text);
+    }),
+    { numRuns: 3000 },
+  );
+  t.end();
 });
