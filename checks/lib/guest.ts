@@ -91,24 +91,7 @@ export function kindLabel(d: DomainFacts): 'PV' | 'HVM' | 'PVH' {
 export function guestsOfType(facts: Facts, types: ReadonlyArray<DomainFacts['type']>): DomainFacts[] | Skip {
   const guests = (facts.domains ?? []).filter((d) => types.includes(d.type));
   if (guests.length > 0) return guests;
-  return { skip: noGuestsOfType(types) };
-}
-
-/** noGuestsOfType's texts by the types' names (one name, or the names joined by spaces). */
-const NO_GUESTS_OF_TYPE = new Map<string, string>();
-
-/**
- * "no HVM or PVH guests among the given configs", made once for each list of
- * types: otherType asks for it for every guest it skips (issue 14).
- */
-function noGuestsOfType(types: ReadonlyArray<DomainFacts['type']>): string {
-  const key = types.length === 1 ? types[0]! : types.join(' ');
-  let text = NO_GUESTS_OF_TYPE.get(key);
-  if (text === undefined) {
-    text = `no ${types.map((t) => KIND_LABELS[t]).join(' or ')} guests among the given configs`;
-    NO_GUESTS_OF_TYPE.set(key, text);
-  }
-  return text;
+  return { skip: `no ${types.map((t) => KIND_LABELS[t]).join(' or ')} guests among the given configs` };
 }
 
 /**
@@ -117,7 +100,7 @@ function noGuestsOfType(types: ReadonlyArray<DomainFacts['type']>): string {
  * gives when no guest is), else undefined.
  */
 export function otherType(d: DomainFacts, types: ReadonlyArray<DomainFacts['type']>): Skip | undefined {
-  return types.includes(d.type) ? undefined : { skip: noGuestsOfType(types) };
+  return types.includes(d.type) ? undefined : { skip: `no ${types.map((t) => KIND_LABELS[t]).join(' or ')} guests among the given configs` };
 }
 
 /** A key's literal value as text (numbers printed), or undefined when absent or not a scalar. */
