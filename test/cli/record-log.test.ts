@@ -140,7 +140,7 @@ t.test('a key index filled past three quarters, with hashes that collide, answer
     }
   }
   // Exactly at each load limit: 48 of 64 slots, then the 49th key grows the table.
-  // 2 000: past the tables whose old copy is freed at once when they grow (4 KiB and more: release-buffer.ts).
+  // 2 000 keys: the table grows five times.
   const distinct = Array.from({ length: 2000 }, (_, i) => `k${i}`);
   const index = new KeyIndex((i) => distinct[i]!);
   t.ok(distinct.every((k, i) => index.firstOr(k, i) === -1), 'distinct keys are each new');

@@ -7,12 +7,12 @@ import t from 'tap';
 import { releaseNow } from '../../cli/model/release-buffer.js';
 
 t.test('a view that owns its buffer is detached', async (t) => {
-  const table = new Uint32Array(4096);
+  const table = new Uint32Array(1 << 16);
   table[7] = 9;
   releaseNow(table);
   t.equal(table.length, 0, 'reads as empty');
   t.equal(table.buffer.byteLength, 0, 'its buffer detached');
-  const block = Buffer.allocUnsafe(1 << 16);
+  const block = Buffer.allocUnsafe(1 << 18);
   releaseNow(block);
   t.equal(block.length, 0, 'a Buffer of its own too');
 });
@@ -24,15 +24,15 @@ t.test('a view that shares its buffer, or is too small to be worth it, is left a
   releaseNow(pooled);
   t.equal(pooled.length, 100, 'a pooled Buffer stays');
   t.equal(neighbour.toString('utf8', 0, 10), 'still here', 'and so do the others in its pool');
-  const whole = new Int32Array(8192);
-  const part = whole.subarray(0, 4096);
+  const whole = new Int32Array(1 << 17);
+  const part = whole.subarray(0, 1 << 16);
   releaseNow(part);
-  t.equal(whole.length, 8192, 'a part does not free the whole');
-  const tail = whole.subarray(4096);
+  t.equal(whole.length, 1 << 17, 'a part does not free the whole');
+  const tail = whole.subarray(1 << 16);
   releaseNow(tail);
-  t.equal(tail.length, 4096, 'nor does a part that starts further in');
-  const small = new Float64Array(16);
+  t.equal(tail.length, 1 << 16, 'nor does a part that starts further in');
+  const small = new Float64Array(4096);
   releaseNow(small);
-  t.equal(small.length, 16, 'a small array stays');
+  t.equal(small.length, 4096, 'a small one (32 KiB) stays: detaching has a cost of its own');
   releaseNow(undefined);
 });
