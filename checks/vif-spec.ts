@@ -229,7 +229,10 @@ function crossGuestDuplicates(seen: MacsSeen): Finding[] {
     const ids = [first, ...seen.again.get(first)!];
     return usesOf(seen, useAt(seen, first).use.mac, ids);
   });
+  // Freed now, not at a full GC: the checks after this one make their own garbage (issue 14).
   seen.guests.close();
+  seen.byMac.close();
+  seen.rec.close();
   for (const list of groups) {
     const mac = list[0]!.mac;
     const guests = new Set(list.map((u) => u.c.d));

@@ -3,6 +3,7 @@
  * record logs (record-log.ts) and stylish's grouping by file: no imports, so
  * that a formatter can load it without the record log's temporary files.
  */
+import { releaseNow } from './release-buffer.js';
 
 /** FNV-1a over the UTF-16 code units: the 32-bit hash KeyIndex keeps of each key. */
 function fnv1a(key: string): number {
@@ -52,6 +53,7 @@ export class KeyIndex {
 
   /** The entry that had `key` first; else `entry` becomes it and the result is -1. */
   firstOr(key: string, entry: number): number {
+    if (this.slots.length === 0) throw new Error('a key index was used after it was closed');
     const h = hashOf(key) >>> 0;
     let mask = this.slots.length / 2 - 1;
     let i = h & mask;
@@ -85,5 +87,14 @@ export class KeyIndex {
       slots[2 * i + 1] = old[j + 1]!;
     }
     this.slots = slots;
+    // Now, not at a full GC: the old table (half the new one's size) sat beside it until then (issue 14).
+    releaseNow(old);
+  }
+
+  /** Lets go of the table's memory at once; the index cannot be used after. */
+  close(): void {
+    const old = this.slots;
+    this.slots = new Uint32Array(0);
+    releaseNow(old);
   }
 }

@@ -8,6 +8,7 @@ import type { CheckOutcome, ReportedFinding, RunReport } from '../model/contract
 import type { Severity } from '../model/diagnostic.js';
 import type { FormatOptions } from './options.js';
 import { KeyIndex } from './shared.js';
+import { releaseNow } from '../model/release-buffer.js';
 import { displayWidth, padEnd, palette, severityPaint, visible, type Paint, type Palette } from './color.js';
 import {
   BATCH,
@@ -172,6 +173,10 @@ function groupByFile(report: RunReport, cwd: string): FileGroups {
   report.checks.forEach((o, c) => {
     for (let i = 0; i < o.findings.length; i++, n++) refs[next[groupOfRef[n]!]!++] = i * checks + c;
   });
+  // Freed now, not at a full GC: the report's pieces come next (issue 14).
+  releaseNow(groupOfRef);
+  releaseNow(next);
+  entries.close();
   const heading = (g: number): string => (g === 0 ? HOST : headingOf(g - 1));
   // The host and the listed files in their numbers' order, each only if it has something to show; the unlisted ones by name.
   const shows = (g: number): boolean => start[g + 1]! > start[g]! || problems.has(g);

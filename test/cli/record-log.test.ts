@@ -140,10 +140,13 @@ t.test('a key index filled past three quarters, with hashes that collide, answer
     }
   }
   // Exactly at each load limit: 48 of 64 slots, then the 49th key grows the table.
-  const distinct = Array.from({ length: 200 }, (_, i) => `k${i}`);
+  // 2 000 keys: the table grows five times.
+  const distinct = Array.from({ length: 2000 }, (_, i) => `k${i}`);
   const index = new KeyIndex((i) => distinct[i]!);
   t.ok(distinct.every((k, i) => index.firstOr(k, i) === -1), 'distinct keys are each new');
-  t.ok(distinct.every((k, i) => index.firstOr(k, 1000 + i) === i), 'and each is found again after the table grew');
+  t.ok(distinct.every((k, i) => index.firstOr(k, 10_000 + i) === i), 'and each is found again after the table grew');
+  index.close();
+  t.throws(() => index.firstOr('k1', 1), /closed/, 'a closed index refuses to answer (its table is freed)');
 });
 
 t.test('number lists hold what was pushed and set, across their chunks', async (t) => {

@@ -160,6 +160,16 @@ t.test('a spilled list is an array to read, not to change', async (t) => {
   t.same(list.map((f) => f.message), ['m1', 'm2', 'm3'], 'map');
   t.same(list.flatMap((f) => [f.fingerprint]), ['f1', 'f2', 'f3'], 'flatMap');
   t.same(Object.keys(list), ['0', '1', '2'], 'keys');
+  // The length is the proxy's (its target stays empty: issue 14), and reads as an array's own.
+  t.equal(list.length, 3, 'length');
+  t.same(Object.getOwnPropertyDescriptor(list, 'length'), { value: 3, writable: true, enumerable: false, configurable: false }, 'length as an own property');
+  t.same(Array.from(list).map((f) => f.message), ['m1', 'm2', 'm3'], 'Array.from');
+  t.same(list.slice(1).map((f) => f.message), ['m2', 'm3'], 'slice');
+  t.same([...[] as ReportedFinding[]].concat(list).map((f) => f.message), ['m1', 'm2', 'm3'], 'concat spreads it');
+  t.equal(list.at(-1)!.message, 'm3', 'at');
+  t.throws(() => {
+    (list as unknown as { length: number }).length = 0;
+  }, TypeError);
   t.equal(list[3], undefined, 'past the end');
   t.same(withSeverities(list, (s) => s === 'error').map((f) => f.message), ['m2'], 'filtered by severity, still spilled');
   t.ok(isSpilledList(withSeverities(list, (s) => s === 'error')));
