@@ -1,7 +1,8 @@
 /**
  * A table of keys to entry numbers in a typed array (issue 14), for the folds'
- * record logs (record-log.ts) and stylish's grouping by file: no imports, so
- * that a formatter can load it without the record log's temporary files.
+ * record logs (record-log.ts) and stylish's grouping by file. It imports only
+ * release-buffer.ts (no file system), so that a formatter can load it without the
+ * record log's temporary files.
  */
 import { releaseNow } from './release-buffer.js';
 

@@ -71,7 +71,6 @@ export function* stylishPieces(report: RunReport, opts: FormatOptions): Generato
   if (batch !== '') yield batch;
 }
 
-
 /**
  * The files in report order, each with a function that makes its rows (sorted)
  * when its table is written. A report of 100 000 files is grouped in typed
