@@ -18,6 +18,7 @@ export { findingAt, settledFile } from '../model/finding-store.js';
 
 /** Keys to entry numbers in a typed array (stylish groups its files through one). */
 export { KeyIndex } from '../model/key-index.js';
+export { releaseNow } from '../model/release-buffer.js';
 
 /** `disk-spec/duplicate-vdev`: how reports name a finding's kind (cli/model/messages.ts). */
 export { findingCode } from '../model/messages.js';

@@ -7,8 +7,7 @@
 import type { CheckOutcome, ReportedFinding, RunReport } from '../model/contract.js';
 import type { Severity } from '../model/diagnostic.js';
 import type { FormatOptions } from './options.js';
-import { KeyIndex } from './shared.js';
-import { releaseNow } from '../model/release-buffer.js';
+import { KeyIndex, releaseNow } from './shared.js';
 import { displayWidth, padEnd, palette, severityPaint, visible, type Paint, type Palette } from './color.js';
 import {
   BATCH,
